@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+
+namespace Duban.Engine.Activities;
+
+/// <summary>Decision: a JavaScript condition chooses the True or the False port.</summary>
+public sealed class DecisionActivity : IActivityHandler
+{
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Decision, "条件判断", "流程控制",
+        [PortNames.True, PortNames.False], "按条件（JavaScript）走“是”或“否”分支");
+
+    public ActivityResult Execute(ActivityContext context) =>
+        ActivityResult.Outcome(context.EvaluateBoolean("condition") ? PortNames.True : PortNames.False);
+
+    public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
+    {
+        if (node.Input("condition")?.Expression is null) yield return "未设置判断条件";
+    }
+}
+
+/// <summary>Switch: cases in order, each a label (the port) and a condition; Default when none matches.</summary>
+public sealed class SwitchActivity : IActivityHandler
+{
+    public sealed record Case(string Label, string Condition);
+
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Switch, "多路分支", "流程控制",
+        [PortNames.Default], "按顺序判断各分支条件，走第一个成立的分支；都不成立走“默认”");
+
+    public IReadOnlyList<string> Ports(ActivityNode node) =>
+        [.. (node.Literal<List<Case>>("cases") ?? []).Select(c => c.Label), PortNames.Default];
+
+    public ActivityResult Execute(ActivityContext context)
+    {
+        foreach (var @case in context.Literal<List<Case>>("cases") ?? [])
+            if (ActivityContext.Truthy(context.RunScript(@case.Condition).Value))
+                return ActivityResult.Outcome(@case.Label);
+        return ActivityResult.Outcome(PortNames.Default);
+    }
+
+    public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
+    {
+        var cases = node.Literal<List<Case>>("cases") ?? [];
+        if (cases.Count == 0) yield return "多路分支至少需要一个分支";
+        foreach (var duplicate in cases.GroupBy(c => c.Label).Where(g => g.Count() > 1))
+            yield return $"分支名称「{duplicate.Key}」重复";
+    }
+}
+
+/// <summary>Fork: every outgoing connection runs, in parallel branches.</summary>
+public sealed class ForkActivity : IActivityHandler
+{
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Fork, "并行分支", "流程控制",
+        [PortNames.Done], "同时走所有出口连线");
+
+    public IReadOnlyList<string> Ports(ActivityNode node) =>
+        node.Literal<List<string>>("branches") is { Count: > 0 } branches ? branches : [PortNames.Done];
+
+    public ActivityResult Execute(ActivityContext context) => new ActivityResult.Done(Ports(context.Node));
+}
+
+/// <summary>
+/// Join: waits for every inbound connection (waitAll) or goes on at the first (waitAny). With waitAny the other
+/// branches — the activities that lead here without passing a Fork — are cut: their tasks and timers are cancelled.
+/// </summary>
+public sealed class JoinActivity : IActivityHandler
+{
+    public const string WaitAll = "waitAll";
+    public const string WaitAny = "waitAny";
+
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Join, "汇聚", "流程控制",
+        [PortNames.Done], "等待所有分支（或任一分支）到达后继续");
+
+    /// <summary>Records an arrival; true when the join should run now.</summary>
+    internal static bool Arrive(RunScope scope, ActivityNode node, ScheduledWork work)
+    {
+        var mode = node.LiteralString("mode") ?? WaitAll;
+        if (mode == WaitAny || work.ConnectionKey is null) return true;
+        var inbound = scope.Graph.Inbound(node.Id).Select(c => c.Key).ToHashSet();
+        if (!scope.State.JoinArrivals.TryGetValue(node.Id, out var arrived))
+            scope.State.JoinArrivals[node.Id] = arrived = [];
+        if (!arrived.Contains(work.ConnectionKey)) arrived.Add(work.ConnectionKey);
+        if (!inbound.IsSubsetOf(arrived)) return false;
+        scope.State.JoinArrivals.Remove(node.Id);
+        return true;
+    }
+
+    public ActivityResult Execute(ActivityContext context)
+    {
+        if ((context.Node.LiteralString("mode") ?? WaitAll) == WaitAny)
+        {
+            var branches = context.Graph.Ancestors(context.Node.Id, stopAtType: ActivityTypes.Fork);
+            foreach (var bookmark in context.State.Bookmarks.Where(b => branches.Contains(b.ActivityId)).ToList())
+                context.RemoveBookmark(bookmark);
+            var queue = context.Scope.Queue;
+            for (var item = queue.First; item is not null;)
+            {
+                var next = item.Next;
+                if (branches.Contains(item.Value.ActivityId) || item.Value.ActivityId == context.Node.Id) queue.Remove(item);
+                item = next;
+            }
+        }
+        return ActivityResult.Outcome(PortNames.Done);
+    }
+
+    public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
+    {
+        var mode = node.LiteralString("mode") ?? WaitAll;
+        if (mode is not (WaitAll or WaitAny)) yield return $"汇聚方式「{mode}」无效（应为 waitAll 或 waitAny）";
+    }
+}
+
+/// <summary>SetVariables: a script that changes <c>vars</c>; the changes are kept.</summary>
+public sealed class SetVariablesActivity : IActivityHandler
+{
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.SetVariables, "设置变量", "数据",
+        [PortNames.Done], "运行脚本修改流程变量（vars）");
+
+    public ActivityResult Execute(ActivityContext context)
+    {
+        var script = context.Node.Input("script")?.Expression?.Value?.GetValue<string>();
+        if (!string.IsNullOrWhiteSpace(script)) context.RunScript(script, keepVariables: true);
+        return ActivityResult.Outcome(PortNames.Done);
+    }
+
+    public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
+    {
+        if (node.Input("script")?.Expression is not { Type: ExpressionTypes.JavaScript })
+            yield return "未设置脚本";
+    }
+}
+
+/// <summary>End: the instance is finished with a result such as 办结 or 不予立项; any other open work is cancelled.</summary>
+public sealed class EndActivity : IActivityHandler
+{
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.End, "结束", "基础", [], "流程结束，记录办理结果（如办结、不予立项）");
+
+    public ActivityResult Execute(ActivityContext context)
+    {
+        var result = context.Evaluate("result") switch
+        {
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            null => "办结",
+            var other => other.ToJsonString(),
+        };
+        context.EndInstance(result);
+        return ActivityResult.End;
+    }
+}

@@ -1,0 +1,59 @@
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+
+namespace Duban.Engine.Activities;
+
+/// <summary>
+/// The behaviour of one activity type. Handlers are stateless singletons: everything an execution needs is in
+/// the <see cref="ActivityContext"/>, and everything it remembers goes into the instance state (bookmarks).
+/// </summary>
+public interface IActivityHandler
+{
+    ActivityDescriptor Descriptor { get; }
+
+    /// <summary>The outcome ports this node offers, given its configuration (a UserTask's outcomes, a Switch's cases).</summary>
+    IReadOnlyList<string> Ports(ActivityNode node) => Descriptor.Ports;
+
+    ActivityResult Execute(ActivityContext context);
+
+    /// <summary>An event arrived at one of this activity's bookmarks.</summary>
+    ActivityResult Resume(ActivityContext context, Bookmark bookmark, ResumeRequest request) =>
+        throw new WorkflowConflictException($"「{context.Node.DisplayName}」不接受此操作");
+
+    /// <summary>Design-time checks beyond the generic ones (ports, reachability, scripts).</summary>
+    IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition) => [];
+}
+
+/// <summary>What the palette and the validator know about a type.</summary>
+public sealed record ActivityDescriptor(
+    string Type,
+    string DisplayName,
+    string Category,
+    IReadOnlyList<string> Ports,
+    string Description);
+
+/// <summary>How an execution ended for now.</summary>
+public abstract record ActivityResult
+{
+    /// <summary>Finished; carry on along these ports.</summary>
+    public sealed record Done(IReadOnlyList<string> Ports) : ActivityResult;
+
+    /// <summary>Waiting at the bookmarks it created (or, for a countersign, still waiting for others).</summary>
+    public sealed record Waiting : ActivityResult;
+
+    /// <summary>The instance is finished (End) or ended by the activity; nothing more is scheduled.</summary>
+    public sealed record Ended : ActivityResult;
+
+    public static ActivityResult Outcome(params string[] ports) => new Done(ports);
+    public static readonly ActivityResult Wait = new Waiting();
+    public static readonly ActivityResult End = new Ended();
+}
+
+public static class PortNames
+{
+    public const string Done = "Done";
+    public const string True = "True";
+    public const string False = "False";
+    public const string Default = "Default";
+    public const string Return = "退回";
+}

@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+
+namespace Duban.Engine.Activities;
+
+/// <summary>Start: the item is registered with its start form; the title comes from the <c>title</c> input or the form.</summary>
+public sealed class StartActivity : IActivityHandler
+{
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Start, "开始", "基础", [PortNames.Done], "流程开始，填写发起表单");
+
+    internal static void AcceptStartForm(ActivityContext context, StartRequest request)
+    {
+        var formId = context.Node.LiteralString("form");
+        var row = request.Input as JsonObject;
+        var data = request.Data ?? (JsonObject?)row?.DeepClone();
+        if (formId is not null)
+            StepForms.Accept(context, formId, new Dictionary<string, Forms.FieldPermission>(), data);
+        else if (request.Data is { Count: > 0 })
+            throw new WorkflowInputException("data", "该流程没有发起表单，不接受表单数据");
+        if (row is not null)
+            foreach (var (key, value) in row)
+                if (!context.State.Data.ContainsKey(key)) context.State.Data[key] = value?.DeepClone();
+
+        context.State.Title = request.Title
+            ?? (context.Node.Input("title") is not null ? AsText(context.Evaluate("title", context.State.Data)) : null)
+            ?? AsText(context.State.Data["title"])
+            ?? context.Definition.Name;
+    }
+
+    private static string? AsText(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) ? s : null;
+
+    public ActivityResult Execute(ActivityContext context) => ActivityResult.Outcome(PortNames.Done);
+
+    public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
+    {
+        if (node.LiteralString("form") is { } formId && definition.FindForm(formId) is null)
+            yield return $"引用的表单「{formId}」不存在";
+    }
+}
+
+/// <summary>
+/// Notify (抄送 / 阅知): read-only notices that need only 已阅. By default the flow goes straight on; with
+/// <c>wait</c> it waits until everyone has read.
+/// </summary>
+public sealed class NotifyActivity : IActivityHandler
+{
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Notify, "抄送阅知", "人工", [PortNames.Done], "发送只读阅知，接收人点“已阅”即可");
+
+    public ActivityResult Execute(ActivityContext context)
+    {
+        var node = context.Node;
+        var rule = node.Literal<AssigneeRule>("assignee")
+            ?? throw new ActivityFaultException($"「{node.DisplayName}」未设置接收人规则");
+        var assignees = Assignees.Resolve(context, rule, individually: false);
+        if (assignees.Count == 0)
+            throw new ActivityFaultException($"「{node.DisplayName}」找不到接收人，请检查接收人规则");
+        var wait = node.Literal<bool>("wait");
+        var message = context.Evaluate("message") is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        var bookmark = wait ? context.CreateBookmark(BookmarkKinds.Notice, new JsonObject { ["pending"] = new JsonArray() }) : null;
+        foreach (var assignee in assignees)
+        {
+            var task = new TaskRequest
+            {
+                Id = Guid.CreateVersion7(),
+                BookmarkId = bookmark?.Id,
+                ActivityId = node.Id,
+                ExecutionId = context.ExecutionId,
+                Name = node.DisplayName,
+                Kind = TaskKind.Notice,
+                Assignee = assignee,
+                Outcomes = ["已阅"],
+                Message = message,
+            };
+            context.Effects.NewTasks.Add(task);
+            bookmark?.Payload["pending"]!.AsArray().Add(task.Id.ToString());
+            context.Journal(JournalKind.TaskCreated, task.Id, data: Assignees.ToJson(context.Organization, assignee));
+        }
+        return wait ? ActivityResult.Wait : ActivityResult.Outcome(PortNames.Done);
+    }
+
+    public ActivityResult Resume(ActivityContext context, Bookmark bookmark, ResumeRequest request)
+    {
+        var pending = bookmark.Payload["pending"]!.AsArray();
+        var entry = pending.FirstOrDefault(x => x?.GetValue<string>() == request.TaskId?.ToString())
+            ?? throw new WorkflowConflictException("该阅知已确认");
+        pending.Remove(entry);
+        context.Journal(JournalKind.NoticeRead, request.TaskId, "已阅", request.Comment);
+        if (pending.Count > 0) return ActivityResult.Wait;
+        context.RemoveBookmark(bookmark);
+        return ActivityResult.Outcome(PortNames.Done);
+    }
+
+    public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
+    {
+        var rule = node.Literal<AssigneeRule>("assignee");
+        if (rule is null) yield return "未设置接收人规则";
+        else if (rule.Problem(definition, UserTaskActivity.AllFieldKeys(definition)) is { } problem) yield return problem;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Duban.Engine.Directory;
+using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+
+namespace Duban.Engine.Activities;
+
+/// <summary>Takes a step's form submission: validate against the form and the step's permissions, then merge into the item.</summary>
+internal static class StepForms
+{
+    public static void Accept(ActivityContext context, string? formId, IReadOnlyDictionary<string, FieldPermission> permissions, JsonObject? data)
+    {
+        if (formId is null)
+        {
+            if (data is { Count: > 0 })
+                throw new WorkflowInputException("data", "该环节没有表单，不接受表单数据");
+            return;
+        }
+        var form = context.Definition.FindForm(formId)
+            ?? throw new ActivityFaultException($"「{context.Node.DisplayName}」引用的表单「{formId}」不存在");
+
+        var result = FormValidator.Validate(form, data, new FormContext
+        {
+            Permissions = permissions,
+            CurrentData = context.State.Data,
+            IsVisible = (field, merged) => ActivityContext.Truthy(context.RunScript(field.VisibleWhen!, merged).Value),
+            References = new OrganizationReferences(context.Organization),
+        });
+        if (!result.IsValid)
+            throw new WorkflowInputException("表单填写有误，请检查标出的字段", result.Errors);
+
+        var actor = context.Actor;
+        var merged = FormDataMerger.Merge(form, context.State.Data, result.Values,
+            new OpinionStamp(actor.Id, actor.Name, actor.UnitName, context.Node.DisplayName, context.Now));
+        context.State.Data = FormComputer.ApplyComputed(form, merged, (script, current) => context.RunScript(script, current).Value);
+    }
+
+    private sealed class OrganizationReferences(IOrganization organization) : IFormReferences
+    {
+        public bool UnitExists(string id) => organization.FindUnit(id) is not null;
+        public bool UserExists(string id) => organization.FindUser(id) is not null;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+
+namespace Duban.Engine.Activities;
+
+/// <summary>
+/// A human step: its form with per-field permissions, who does it, the outcomes offered (each a port), and the
+/// countersign mode — <c>single</c>, <c>all</c> (会签: everyone; any non-first outcome decides at once),
+/// <c>any</c> (或签: the first to act decides) or <c>sequence</c> (依次: one after another).
+/// </summary>
+public sealed class UserTaskActivity : IActivityHandler
+{
+    public const string Single = "single";
+    public const string All = "all";
+    public const string Any = "any";
+    public const string Sequence = "sequence";
+    private static readonly string[] Modes = [Single, All, Any, Sequence];
+    private static readonly List<string> DefaultOutcomes = ["提交"];
+
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.UserTask, "人工办理", "人工",
+        DefaultOutcomes, "由指定人员填写表单并选择办理结果；支持会签、或签、依次办理");
+
+    public IReadOnlyList<string> Ports(ActivityNode node) => Outcomes(node);
+
+    public static List<string> Outcomes(ActivityNode node) =>
+        node.Literal<List<string>>("outcomes") is { Count: > 0 } outcomes ? outcomes : DefaultOutcomes;
+
+    public static Dictionary<string, FieldPermission> Permissions(ActivityNode node) =>
+        node.Literal<Dictionary<string, FieldPermission>>("fieldPermissions") ?? new();
+
+    public ActivityResult Execute(ActivityContext context)
+    {
+        var node = context.Node;
+        var rule = node.Literal<AssigneeRule>("assignee")
+            ?? throw new ActivityFaultException($"「{node.DisplayName}」未设置办理人规则");
+        var mode = node.LiteralString("countersign") ?? Single;
+        var assignees = Assignees.Resolve(context, rule, individually: mode is All or Sequence);
+        if (assignees.Count == 0)
+            throw new ActivityFaultException($"「{node.DisplayName}」找不到办理人，请检查办理人规则");
+        if (mode == Single && assignees.Count > 1) mode = Any;
+
+        var bookmark = context.CreateBookmark(BookmarkKinds.Task, new JsonObject
+        {
+            ["mode"] = mode,
+            ["pending"] = new JsonArray(),
+            ["queue"] = new JsonArray(),
+            ["results"] = new JsonArray(),
+        });
+        if (mode == Sequence)
+        {
+            CreateTask(context, bookmark, assignees[0], sequence: 1);
+            foreach (var rest in assignees.Skip(1)) bookmark.Payload["queue"]!.AsArray().Add(rest.ToString());
+        }
+        else
+        {
+            foreach (var assignee in assignees) CreateTask(context, bookmark, assignee, sequence: 0);
+        }
+        return ActivityResult.Wait;
+    }
+
+    private static void CreateTask(ActivityContext context, Bookmark bookmark, TaskAssignee assignee, int sequence)
+    {
+        var node = context.Node;
+        var task = new TaskRequest
+        {
+            Id = Guid.CreateVersion7(),
+            BookmarkId = bookmark.Id,
+            ActivityId = node.Id,
+            ExecutionId = context.ExecutionId,
+            Name = node.DisplayName,
+            Assignee = assignee,
+            FormId = node.LiteralString("form"),
+            Permissions = Permissions(node),
+            Outcomes = Outcomes(node),
+            Sequence = sequence,
+            Message = node.LiteralString("instructions"),
+        };
+        context.Effects.NewTasks.Add(task);
+        bookmark.Payload["pending"]!.AsArray().Add(task.Id.ToString());
+        context.Journal(JournalKind.TaskCreated, task.Id, data: Assignees.ToJson(context.Organization, assignee));
+    }
+
+    public ActivityResult Resume(ActivityContext context, Bookmark bookmark, ResumeRequest request)
+    {
+        var node = context.Node;
+        var taskId = request.TaskId ?? throw new WorkflowInputException("taskId", "缺少待办编号");
+        var pending = bookmark.Payload["pending"]!.AsArray();
+        var entry = pending.FirstOrDefault(x => x?.GetValue<string>() == taskId.ToString())
+            ?? throw new WorkflowConflictException("该待办已被处理，请刷新后查看");
+
+        var outcomes = Outcomes(node);
+        var outcome = request.Outcome ?? (outcomes.Count == 1 ? outcomes[0] : null);
+        if (outcome is null || !outcomes.Contains(outcome))
+            throw new WorkflowInputException("outcome",
+                outcome is null ? $"请选择办理结果（{string.Join("、", outcomes)}）" : $"办理结果「{outcome}」无效，可选：{string.Join("、", outcomes)}");
+
+        // A send-back carries its reason in the comment; what was typed into the form is not kept.
+        var isReturn = outcome == PortNames.Return;
+        if (isReturn && string.IsNullOrWhiteSpace(request.Comment))
+            throw new WorkflowInputException("comment", "退回时请填写退回理由");
+        var formId = node.LiteralString("form");
+        if (!isReturn)
+            StepForms.Accept(context, formId, Permissions(node), request.Data);
+
+        if (request.NextAssignees is { } chosen)
+            foreach (var (activityId, ids) in chosen)
+                context.State.ChosenAssignees[activityId] = ids;
+
+        context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment);
+        pending.Remove(entry);
+        bookmark.Payload["results"]!.AsArray().Add(new JsonObject
+        {
+            ["taskId"] = taskId.ToString(), ["outcome"] = outcome, ["actorId"] = request.Actor.Id,
+        });
+
+        var mode = bookmark.Payload["mode"]!.GetValue<string>();
+        var decided = mode switch
+        {
+            All => outcome != outcomes[0] || pending.Count == 0,
+            Sequence => outcome != outcomes[0] || !NextInSequence(context, bookmark),
+            _ => true,
+        };
+        if (!decided) return ActivityResult.Wait;
+        context.RemoveBookmark(bookmark);
+        return ActivityResult.Outcome(outcome);
+    }
+
+    private static bool NextInSequence(ActivityContext context, Bookmark bookmark)
+    {
+        var queue = bookmark.Payload["queue"]!.AsArray();
+        if (queue.Count == 0) return false;
+        var next = TaskAssignee.Parse(queue[0]!.GetValue<string>())!;
+        queue.RemoveAt(0);
+        var sequence = bookmark.Payload["results"]!.AsArray().Count + 1;
+        CreateTask(context, bookmark, next, sequence);
+        return true;
+    }
+
+    /// <summary>Takes a step back without an outcome (退回 to a chosen earlier step): the step's open tasks are cancelled.</summary>
+    internal static void Withdraw(ActivityContext context, Bookmark bookmark, Guid taskId, JournalKind kind, string? comment, JsonObject data)
+    {
+        if (string.IsNullOrWhiteSpace(comment))
+            throw new WorkflowInputException("comment", "退回时请填写退回理由");
+        var pending = bookmark.Payload["pending"]?.AsArray();
+        if (pending?.Any(x => x?.GetValue<string>() == taskId.ToString()) != true)
+            throw new WorkflowConflictException("该待办已被处理，请刷新后查看");
+        context.Journal(kind, taskId, PortNames.Return, comment, data);
+        context.RemoveBookmark(bookmark);
+    }
+
+    public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
+    {
+        var form = definition.FindForm(node.LiteralString("form"));
+        if (node.LiteralString("form") is { } formId && form is null) yield return $"引用的表单「{formId}」不存在";
+        var rule = node.Literal<AssigneeRule>("assignee");
+        if (rule is null) yield return "未设置办理人规则";
+        else if (rule.Problem(definition, AllFieldKeys(definition)) is { } problem) yield return problem;
+        var mode = node.LiteralString("countersign") ?? Single;
+        if (!Modes.Contains(mode)) yield return $"会签方式「{mode}」无效";
+        var outcomes = Outcomes(node);
+        if (outcomes.Distinct().Count() != outcomes.Count) yield return "办理结果有重复";
+        if (form is not null)
+            foreach (var key in Permissions(node).Keys.Where(k => form.Fields.All(f => f.Key != k)))
+                yield return $"字段权限引用的字段「{key}」不在表单「{form.Name}」中";
+    }
+
+    internal static IReadOnlyCollection<string> AllFieldKeys(WorkflowDefinition definition) =>
+        definition.Forms.SelectMany(f => f.Fields).Select(f => f.Key).ToHashSet();
+}

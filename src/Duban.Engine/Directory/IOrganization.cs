@@ -1,0 +1,36 @@
+namespace Duban.Engine.Directory;
+
+/// <summary>
+/// The organization as the engine needs to see it when it picks who does a step. The host keeps it in memory
+/// (a few hundred users and units), so lookups are synchronous.
+/// </summary>
+public interface IOrganization
+{
+    UserInfo? FindUser(string id);
+    UnitInfo? FindUnit(string id);
+    IReadOnlyList<UserInfo> UsersInRole(string role, string? unitId = null);
+}
+
+public sealed record UserInfo(string Id, string DisplayName, string? UnitId, IReadOnlyList<string> Roles)
+{
+    public bool IsInRole(string role) => Roles.Contains(role);
+}
+
+public sealed record UnitInfo(string Id, string Name, string? ParentId, string? LeaderUserId, IReadOnlyList<string> LiaisonUserIds);
+
+/// <summary>The role names, as users read them.</summary>
+public static class Roles
+{
+    public const string Admin = "管理员";
+    public const string Supervisor = "督查员";
+    public const string Leader = "领导";
+    public const string Liaison = "承办单位联络员";
+
+    public static readonly IReadOnlyList<string> All = [Admin, Supervisor, Leader, Liaison];
+}
+
+/// <summary>Who is acting: the signed-in user, or the system (timers).</summary>
+public sealed record Actor(string Id, string Name, string? UnitId = null, string? UnitName = null, IReadOnlyList<string>? Roles = null)
+{
+    public static readonly Actor System = new("system", "系统");
+}

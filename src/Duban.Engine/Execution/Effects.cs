@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Duban.Engine.Forms;
+
+namespace Duban.Engine.Execution;
+
+/// <summary>
+/// What one event produced besides the new state: tasks to create or cancel, timers, children to start,
+/// journal rows. The host writes all of it, with the state, in one transaction.
+/// </summary>
+public sealed class ExecutionEffects
+{
+    public List<TaskRequest> NewTasks { get; } = [];
+    /// <summary>
+    /// Every waiting point that went away (a step decided, a branch was cut, the instance ended). The host cancels
+    /// whatever still hangs on it: open tasks, pending timers.
+    /// </summary>
+    public List<string> RemovedBookmarkIds { get; } = [];
+    public List<TimerRequest> NewTimers { get; } = [];
+    public List<ChildRequest> NewChildren { get; } = [];
+    public List<JournalRecord> Journal { get; } = [];
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<TaskKind>))]
+public enum TaskKind
+{
+    /// <summary>A step to handle: fill the form, choose an outcome.</summary>
+    Task,
+    /// <summary>抄送/阅知: read-only, needs only 已阅.</summary>
+    Notice,
+}
+
+/// <summary>
+/// Who a task is for: one user, or a candidate group (the liaisons of a unit, the holders of a role) from which
+/// one member claims it.
+/// </summary>
+public sealed record TaskAssignee(string? UserId = null, string? UnitId = null, string? Role = null)
+{
+    public static TaskAssignee User(string id) => new(UserId: id);
+    public static TaskAssignee Unit(string id) => new(UnitId: id);
+    public static TaskAssignee ForRole(string role) => new(Role: role);
+    public override string ToString() => UserId is not null ? $"user:{UserId}" : UnitId is not null ? $"unit:{UnitId}" : $"role:{Role}";
+
+    public static TaskAssignee? Parse(string text)
+    {
+        var i = text.IndexOf(':');
+        if (i <= 0) return null;
+        var (kind, value) = (text[..i], text[(i + 1)..]);
+        return kind switch { "user" => User(value), "unit" => Unit(value), "role" => ForRole(value), _ => null };
+    }
+}
+
+public sealed record TaskRequest
+{
+    public required Guid Id { get; init; }
+    /// <summary>Null for a 阅知 notice that the flow does not wait for.</summary>
+    public string? BookmarkId { get; init; }
+    public required string ActivityId { get; init; }
+    public required string ExecutionId { get; init; }
+    public required string Name { get; init; }
+    public TaskKind Kind { get; init; } = TaskKind.Task;
+    public required TaskAssignee Assignee { get; init; }
+    public string? FormId { get; init; }
+    public Dictionary<string, FieldPermission> Permissions { get; init; } = new();
+    public List<string> Outcomes { get; init; } = [];
+    /// <summary>Position in a 依次 (sequential) countersign; 0 otherwise.</summary>
+    public int Sequence { get; init; }
+    public DateTimeOffset? DueAt { get; init; }
+    public string? Message { get; init; }
+}
+
+public sealed record TimerRequest(string BookmarkId, string ActivityId, DateTimeOffset DueAt);
+
+public sealed record ChildRequest(Guid InstanceId, string DefinitionId, string ParentBookmarkId, int Index, JsonNode? Input, string Title);
+
+[JsonConverter(typeof(JsonStringEnumConverter<JournalKind>))]
+public enum JournalKind
+{
+    InstanceStarted,
+    ActivityStarted,
+    ActivityCompleted,
+    ActivityFaulted,
+    TaskCreated,
+    TaskClaimed,
+    TaskCompleted,
+    TaskReturned,
+    TaskTransferred,
+    TaskCancelled,
+    NoticeRead,
+    TimerScheduled,
+    TimerFired,
+    ChildStarted,
+    ChildCompleted,
+    InstanceCompleted,
+    InstanceCancelled,
+    IncidentRetried,
+}
+
+/// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>
+public sealed record JournalRecord
+{
+    public required JournalKind Kind { get; init; }
+    public required DateTimeOffset At { get; init; }
+    public string? ActivityId { get; init; }
+    public string? ActivityName { get; init; }
+    public string? ExecutionId { get; init; }
+    public int Round { get; init; }
+    public string? ActorId { get; init; }
+    public string? ActorName { get; init; }
+    public Guid? TaskId { get; init; }
+    public string? Outcome { get; init; }
+    public string? Comment { get; init; }
+    public JsonObject? Data { get; init; }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+using Duban.Engine.Directory;
+
+namespace Duban.Engine.Execution;
+
+/// <summary>Start an instance: the initiator, the start form's data, and (for a child) the parent's input.</summary>
+public sealed record StartRequest(Actor Actor, JsonObject? Data = null, JsonNode? Input = null, string? Title = null);
+
+/// <summary>
+/// An event for a bookmark: a task completed (with outcome, form data, comment, and optionally the assignees the
+/// completer chose for the next step), a notice read, a timer due, or a child instance finished.
+/// </summary>
+public sealed record ResumeRequest(Actor Actor)
+{
+    public Guid? TaskId { get; init; }
+    public string? Outcome { get; init; }
+    public JsonObject? Data { get; init; }
+    public string? Comment { get; init; }
+    /// <summary>"user:ID" / "unit:ID" chosen for the next step, keyed by target activity id.</summary>
+    public Dictionary<string, List<string>>? NextAssignees { get; init; }
+    public Guid? ChildInstanceId { get; init; }
+    public string? ChildResult { get; init; }
+}
+
+/// <summary>The result of one event: the new state and what the host must write with it.</summary>
+public sealed record RunResult(WorkflowState State, ExecutionEffects Effects);

@@ -1,0 +1,263 @@
+using Duban.Engine.Activities;
+using Duban.Engine.Definitions;
+using Duban.Engine.Directory;
+using Duban.Engine.Expressions;
+
+namespace Duban.Engine.Execution;
+
+/// <summary>
+/// Runs flowcharts. Each call takes an instance's state, handles one event (start, a bookmark resumed, a 退回,
+/// a retry, a cancel) on a private copy, runs until every path waits or ends, and returns the new state with its
+/// effects. It does no I/O: the host persists the result in one transaction, or throws it away.
+/// </summary>
+public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator scripts, TimeProvider clock)
+{
+    /// <summary>Activities one event may run without waiting; more means a loop with no human or timer in it.</summary>
+    public const int MaxStepsPerEvent = 10_000;
+
+    public ActivityRegistry Registry { get; } = registry;
+
+    public RunResult Start(WorkflowDefinition definition, Guid instanceId, StartRequest request, IOrganization organization)
+    {
+        var state = new WorkflowState
+        {
+            InitiatorId = request.Actor.Id,
+            InitiatorUnitId = request.Actor.UnitId,
+            Input = request.Input?.DeepClone(),
+        };
+        foreach (var variable in definition.Variables)
+            state.Variables[variable.Name] = variable.Value?.DeepClone();
+
+        var scope = NewScope(definition, instanceId, state, request.Actor, organization);
+        var start = definition.Root.Activities.SingleOrDefault(a => a.Type == ActivityTypes.Start)
+            ?? throw new WorkflowInputException("definitionId", "流程没有开始节点");
+
+        var startContext = new ActivityContext(scope, start, ExecutionIdOf(start.Id, 1), 1, null);
+        StartActivity.AcceptStartForm(startContext, request);
+        scope.Effects.Journal.Add(new JournalRecord
+        {
+            Kind = JournalKind.InstanceStarted,
+            At = scope.Now,
+            ActivityId = start.Id,
+            ActivityName = start.DisplayName,
+            ActorId = request.Actor.Id,
+            ActorName = request.Actor.Name,
+            Data = new() { ["definitionId"] = definition.DefinitionId, ["version"] = definition.Version, ["title"] = state.Title },
+        });
+        scope.Queue.AddLast(new ScheduledWork(start.Id, null));
+        Drain(scope);
+        return new RunResult(scope.State, scope.Effects);
+    }
+
+    public RunResult Resume(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, string bookmarkId, ResumeRequest request, IOrganization organization)
+    {
+        var scope = NewScope(definition, instanceId, ActiveCopy(stored), request.Actor, organization);
+        var bookmark = scope.State.FindBookmark(bookmarkId)
+            ?? throw new WorkflowConflictException("该事项已被他人处理，请刷新后查看");
+        var (node, handler) = Resolve(definition, bookmark.ActivityId);
+        var context = new ActivityContext(scope, node, bookmark.ExecutionId, RoundOf(bookmark.ExecutionId), null);
+        var work = new ScheduledWork(node.Id, null);
+        try
+        {
+            Apply(scope, context, handler.Resume(context, bookmark, request));
+        }
+        catch (Exception e) when (e is ActivityFaultException or ScriptException)
+        {
+            Fault(scope, context, work, e.Message);
+            return new RunResult(scope.State, scope.Effects);
+        }
+        Drain(scope);
+        return new RunResult(scope.State, scope.Effects);
+    }
+
+    /// <summary>
+    /// 退回: sends the step that holds <paramref name="bookmarkId"/> back. Without a target it takes the step's
+    /// own 退回 port; with one, it cancels this step and schedules the earlier step <paramref name="targetActivityId"/> again.
+    /// </summary>
+    public RunResult Return(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, string bookmarkId, Guid taskId, string? targetActivityId, string? comment, Actor actor, IOrganization organization)
+    {
+        var scope = NewScope(definition, instanceId, ActiveCopy(stored), actor, organization);
+        var bookmark = scope.State.FindBookmark(bookmarkId)
+            ?? throw new WorkflowConflictException("该事项已被他人处理，请刷新后查看");
+        var (node, handler) = Resolve(definition, bookmark.ActivityId);
+        var context = new ActivityContext(scope, node, bookmark.ExecutionId, RoundOf(bookmark.ExecutionId), null);
+
+        if (string.IsNullOrEmpty(targetActivityId))
+        {
+            if (!handler.Ports(node).Contains(PortNames.Return))
+                throw new WorkflowInputException("targetActivityId", $"「{node.DisplayName}」没有退回出口，请选择要退回到的环节");
+            return Resume(definition, instanceId, stored, bookmarkId,
+                new ResumeRequest(actor) { TaskId = taskId, Outcome = PortNames.Return, Comment = comment }, organization);
+        }
+
+        var target = definition.Root.Find(targetActivityId);
+        if (target is null || target.Type != ActivityTypes.UserTask || !scope.State.Rounds.ContainsKey(target.Id) || target.Id == node.Id)
+            throw new WorkflowInputException("targetActivityId", "只能退回到已经办理过的人工环节");
+
+        UserTaskActivity.Withdraw(context, bookmark, taskId, JournalKind.TaskReturned, comment,
+            new() { ["to"] = target.Id, ["toName"] = target.DisplayName });
+        context.Journal(JournalKind.ActivityCompleted, outcome: PortNames.Return);
+        scope.Queue.AddLast(new ScheduledWork(target.Id, null));
+        Drain(scope);
+        return new RunResult(scope.State, scope.Effects);
+    }
+
+    /// <summary>Carries on after an incident: the faulted activity and everything queued behind it run again.</summary>
+    public RunResult Retry(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, IOrganization organization)
+    {
+        if (stored.Status != WorkflowStatus.Faulted || stored.Incident is null)
+            throw new WorkflowConflictException("该事项没有待处理的异常");
+        var state = stored.Clone();
+        var incident = state.Incident!;
+        state.Incident = null;
+        state.Status = WorkflowStatus.Running;
+        var scope = NewScope(definition, instanceId, state, actor, organization);
+        scope.Effects.Journal.Add(new JournalRecord
+        {
+            Kind = JournalKind.IncidentRetried, At = scope.Now, ActivityId = incident.ActivityId,
+            ActorId = actor.Id, ActorName = actor.Name, Comment = incident.Message,
+        });
+        foreach (var work in state.Scheduled) scope.Queue.AddLast(work);
+        state.Scheduled.Clear();
+        Drain(scope);
+        return new RunResult(scope.State, scope.Effects);
+    }
+
+    public RunResult Cancel(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, string? reason, IOrganization organization)
+    {
+        if (stored.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled)
+            throw new WorkflowConflictException("该事项已结束，不能撤销");
+        var scope = NewScope(definition, instanceId, stored.Clone(), actor, organization);
+        foreach (var bookmark in scope.State.Bookmarks.ToList()) scope.RemoveBookmark(bookmark);
+        scope.State.Scheduled.Clear();
+        scope.State.Status = WorkflowStatus.Cancelled;
+        scope.State.Result = "已撤销";
+        scope.Effects.Journal.Add(new JournalRecord
+        {
+            Kind = JournalKind.InstanceCancelled, At = scope.Now, ActorId = actor.Id, ActorName = actor.Name, Comment = reason,
+        });
+        return new RunResult(scope.State, scope.Effects);
+    }
+
+    private static WorkflowState ActiveCopy(WorkflowState stored) => stored.Status switch
+    {
+        WorkflowStatus.Completed or WorkflowStatus.Cancelled => throw new WorkflowConflictException("该事项已结束"),
+        WorkflowStatus.Faulted => throw new WorkflowConflictException("该事项运行异常，需管理员处理后才能继续办理"),
+        _ => stored.Clone(),
+    };
+
+    private RunScope NewScope(WorkflowDefinition definition, Guid instanceId, WorkflowState state, Actor actor, IOrganization organization) =>
+        new(definition, new FlowGraph(definition.Root), instanceId, state, actor, clock.GetUtcNow(), organization, scripts);
+
+    private (ActivityNode Node, IActivityHandler Handler) Resolve(WorkflowDefinition definition, string activityId)
+    {
+        var node = definition.Root.Find(activityId)
+            ?? throw new ActivityFaultException($"流程中找不到节点「{activityId}」");
+        return (node, Registry.Get(node.Type));
+    }
+
+    internal static string ExecutionIdOf(string activityId, int round) => $"{activityId}#{round}";
+
+    private static int RoundOf(string executionId) =>
+        int.TryParse(executionId[(executionId.LastIndexOf('#') + 1)..], out var round) ? round : 1;
+
+    private void Drain(RunScope scope)
+    {
+        var state = scope.State;
+        var steps = 0;
+        while (scope.Queue.First is { } first && state.Status == WorkflowStatus.Running)
+        {
+            scope.Queue.RemoveFirst();
+            var work = first.Value;
+            var node = scope.Definition.Root.Find(work.ActivityId);
+            if (node is null)
+            {
+                FaultWithoutContext(scope, work, $"流程中找不到节点「{work.ActivityId}」");
+                return;
+            }
+
+            if (node.Type == ActivityTypes.Join && !JoinActivity.Arrive(scope, node, work))
+                continue;
+
+            var round = state.Rounds[node.Id] = state.Rounds.GetValueOrDefault(node.Id) + 1;
+            var context = new ActivityContext(scope, node, ExecutionIdOf(node.Id, round), round, work.ConnectionKey);
+
+            if (++steps > MaxStepsPerEvent)
+            {
+                Fault(scope, context, work, $"流程连续执行超过 {MaxStepsPerEvent} 步而没有等待，可能存在没有人工环节的死循环");
+                return;
+            }
+
+            context.Journal(JournalKind.ActivityStarted);
+            try
+            {
+                var handler = Registry.Get(node.Type);
+                Apply(scope, context, handler.Execute(context));
+            }
+            catch (Exception e) when (e is ActivityFaultException or ScriptException or WorkflowInputException)
+            {
+                Fault(scope, context, work, e.Message);
+                return;
+            }
+        }
+
+        if (state.Status == WorkflowStatus.Running)
+            state.Status = state.Bookmarks.Count > 0 ? WorkflowStatus.Suspended : CompleteWithoutEnd(scope);
+    }
+
+    private static WorkflowStatus CompleteWithoutEnd(RunScope scope)
+    {
+        scope.Effects.Journal.Add(new JournalRecord
+        {
+            Kind = JournalKind.InstanceCompleted, At = scope.Now, ActorId = scope.Actor.Id, ActorName = scope.Actor.Name,
+            Outcome = scope.State.Result,
+        });
+        return WorkflowStatus.Completed;
+    }
+
+    private static void Apply(RunScope scope, ActivityContext context, ActivityResult result)
+    {
+        switch (result)
+        {
+            case ActivityResult.Done done:
+                context.Journal(JournalKind.ActivityCompleted, outcome: string.Join(",", done.Ports));
+                var fireAll = context.Node.Type == ActivityTypes.Fork;
+                foreach (var connection in scope.Graph.Outbound(context.Node.Id))
+                    if (fireAll || done.Ports.Contains(FlowGraph.PortOf(connection)))
+                        scope.Queue.AddLast(new ScheduledWork(connection.Target.Activity, connection.Key));
+                if (scope.State.Status == WorkflowStatus.Suspended) scope.State.Status = WorkflowStatus.Running;
+                break;
+            case ActivityResult.Ended:
+                context.Journal(JournalKind.ActivityCompleted, outcome: scope.State.Result);
+                break;
+            case ActivityResult.Waiting:
+                if (scope.State.Status == WorkflowStatus.Suspended && scope.Queue.Count > 0) scope.State.Status = WorkflowStatus.Running;
+                break;
+        }
+    }
+
+    private static void Fault(RunScope scope, ActivityContext context, ScheduledWork work, string message)
+    {
+        context.Journal(JournalKind.ActivityFaulted, comment: message);
+        StopOnIncident(scope, new Incident(context.Node.Id, context.ExecutionId, message, scope.Now), work);
+    }
+
+    private static void FaultWithoutContext(RunScope scope, ScheduledWork work, string message)
+    {
+        scope.Effects.Journal.Add(new JournalRecord
+        {
+            Kind = JournalKind.ActivityFaulted, At = scope.Now, ActivityId = work.ActivityId, Comment = message,
+            ActorId = scope.Actor.Id, ActorName = scope.Actor.Name,
+        });
+        StopOnIncident(scope, new Incident(work.ActivityId, work.ActivityId, message, scope.Now), work);
+    }
+
+    private static void StopOnIncident(RunScope scope, Incident incident, ScheduledWork work)
+    {
+        var state = scope.State;
+        state.Incident = incident;
+        state.Status = WorkflowStatus.Faulted;
+        state.Scheduled = [work, .. scope.Queue];
+        scope.Queue.Clear();
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Duban.Engine.Definitions;
+
+namespace Duban.Engine.Execution;
+
+[JsonConverter(typeof(JsonStringEnumConverter<WorkflowStatus>))]
+public enum WorkflowStatus
+{
+    Running,
+    Suspended,
+    Completed,
+    Cancelled,
+    Faulted,
+}
+
+/// <summary>
+/// Everything an instance remembers between events. Stored as one JSON document next to the instance row;
+/// the runner works on a copy, so a failed event leaves the stored state untouched.
+/// </summary>
+public sealed class WorkflowState
+{
+    public WorkflowStatus Status { get; set; } = WorkflowStatus.Running;
+    public string? Title { get; set; }
+    public string? InitiatorId { get; set; }
+    public string? InitiatorUnitId { get; set; }
+    public JsonObject Variables { get; set; } = new();
+    /// <summary>The item's form data, merged from every step's submission.</summary>
+    public JsonObject Data { get; set; } = new();
+    /// <summary>Input handed to a child instance by its parent (e.g. one row of a breakdown table).</summary>
+    public JsonNode? Input { get; set; }
+    public List<Bookmark> Bookmarks { get; set; } = [];
+    /// <summary>Arrivals per join: the keys of the inbound connections that have fired since it last fired.</summary>
+    public Dictionary<string, List<string>> JoinArrivals { get; set; } = new();
+    /// <summary>How many times each activity has started; a 退回 loop makes round 2, 3 …</summary>
+    public Dictionary<string, int> Rounds { get; set; } = new();
+    /// <summary>Assignees chosen by a previous step for the next one, per target activity id.</summary>
+    public Dictionary<string, List<string>> ChosenAssignees { get; set; } = new();
+    /// <summary>Work not yet run: kept when an incident stops the instance, so a retry carries on.</summary>
+    public List<ScheduledWork> Scheduled { get; set; } = [];
+    public Incident? Incident { get; set; }
+    public string? Result { get; set; }
+
+    public WorkflowState Clone() =>
+        JsonSerializer.Deserialize<WorkflowState>(JsonSerializer.Serialize(this, DefinitionJson.Options), DefinitionJson.Options)!;
+
+    public Bookmark? FindBookmark(string id) => Bookmarks.FirstOrDefault(b => b.Id == id);
+}
+
+/// <summary>A place where the instance waits: a human task, a timer, children, read confirmations.</summary>
+public sealed record Bookmark
+{
+    public required string Id { get; init; }
+    public required string ActivityId { get; init; }
+    public required string ExecutionId { get; init; }
+    public required string Kind { get; init; }
+    public JsonObject Payload { get; init; } = new();
+}
+
+public static class BookmarkKinds
+{
+    public const string Task = "task";
+    public const string Timer = "timer";
+    public const string Children = "children";
+    public const string Notice = "notice";
+}
+
+public sealed record ScheduledWork(string ActivityId, string? ConnectionKey);
+
+public sealed record Incident(string ActivityId, string ExecutionId, string Message, DateTimeOffset At);

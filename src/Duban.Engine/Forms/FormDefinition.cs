@@ -1,0 +1,79 @@
+using System.Text.Json.Serialization;
+
+namespace Duban.Engine.Forms;
+
+/// <summary>A form, versioned with the workflow definition that carries it.</summary>
+public sealed record FormDefinition
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public List<FormField> Fields { get; init; } = [];
+}
+
+/// <summary>Field types a form designer offers.</summary>
+public static class FieldTypes
+{
+    public const string Text = "text";
+    public const string Textarea = "textarea";
+    public const string Number = "number";
+    public const string Date = "date";
+    public const string DateRange = "dateRange";
+    public const string Select = "select";
+    public const string MultiSelect = "multiSelect";
+    public const string Radio = "radio";
+    public const string Checkbox = "checkbox";
+    public const string Unit = "unit";
+    public const string Person = "person";
+    public const string Attachments = "attachments";
+    public const string Table = "table";
+    public const string Opinion = "opinion";
+    public const string Computed = "computed";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>
+    {
+        Text, Textarea, Number, Date, DateRange, Select, MultiSelect, Radio, Checkbox, Unit, Person,
+        Attachments, Table, Opinion, Computed,
+    };
+}
+
+public sealed record FormField
+{
+    /// <summary>Key of the value in the item's data (letters, digits, underscore).</summary>
+    public required string Key { get; init; }
+    public required string Label { get; init; }
+    public required string Type { get; init; }
+    public bool Required { get; init; }
+    /// <summary>For unit and person pickers: several values allowed.</summary>
+    public bool Multiple { get; init; }
+    public List<FieldOption>? Options { get; init; }
+    /// <summary>A regular expression a text value must match.</summary>
+    public string? Pattern { get; init; }
+    public string? PatternMessage { get; init; }
+    public decimal? Min { get; init; }
+    public decimal? Max { get; init; }
+    public int? MinLength { get; init; }
+    public int? MaxLength { get; init; }
+    /// <summary>JavaScript condition; the field is shown (and validated) only when it is true.</summary>
+    public string? VisibleWhen { get; init; }
+    /// <summary>JavaScript expression for a read-only computed field.</summary>
+    public string? Compute { get; init; }
+    /// <summary>Columns of a sub-table (type table).</summary>
+    public List<FormField>? Columns { get; init; }
+    public string? Placeholder { get; init; }
+    public string? Help { get; init; }
+}
+
+public sealed record FieldOption(string Value, string Label);
+
+/// <summary>What a step may do with a field.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FieldPermission>))]
+public enum FieldPermission
+{
+    Editable,
+    ReadOnly,
+    Hidden,
+    AppendOnly,
+}
+
+/// <summary>A field-level validation error. <see cref="Field"/> is the key path (e.g. <c>rows[1].unit</c>).</summary>
+public sealed record FieldError(string Field, string Message);
