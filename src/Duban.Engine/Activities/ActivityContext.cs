@@ -135,7 +135,7 @@ public sealed class ActivityContext
     }
 
     /// <summary>Ends the whole instance: every other waiting point is cancelled, nothing more runs.</summary>
-    public void EndInstance(string? result) => _scope.EndInstance(result, Node);
+    public void EndInstance(string? result) => _scope.EndInstance(result);
 
     public T? Literal<T>(string inputName) => Node.Literal<T>(inputName);
 

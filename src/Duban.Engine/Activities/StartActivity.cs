@@ -15,7 +15,7 @@ public sealed class StartActivity : IActivityHandler
         var row = request.Input as JsonObject;
         var data = request.Data ?? (JsonObject?)row?.DeepClone();
         if (formId is not null)
-            StepForms.Accept(context, formId, new Dictionary<string, Forms.FieldPermission>(), data);
+            StepForms.Accept(context, formId, UserTaskActivity.Permissions(context.Node), data);
         else if (request.Data is { Count: > 0 })
             throw new WorkflowInputException("data", "该流程没有发起表单，不接受表单数据");
         if (row is not null)

@@ -76,11 +76,19 @@ public sealed class UserTaskActivity : IActivityHandler
             Outcomes = Outcomes(node),
             Sequence = sequence,
             Message = node.LiteralString("instructions"),
+            DueAt = DueAt(context),
         };
         context.Effects.NewTasks.Add(task);
         bookmark.Payload["pending"]!.AsArray().Add(task.Id.ToString());
         context.Journal(JournalKind.TaskCreated, task.Id, data: Assignees.ToJson(context.Organization, assignee));
     }
+
+    /// <summary>
+    /// The step's time limit from <c>dueIn</c> (ISO 8601 duration such as <c>P10D</c>, or seconds), counted from when
+    /// the task is created. Working-day calendars come with the deadline feature.
+    /// </summary>
+    private static DateTimeOffset? DueAt(ActivityContext context) =>
+        context.Node.Input("dueIn") is null ? null : context.Now + TimerActivity.ParseDuration(context.Evaluate("dueIn"), context.Node.DisplayName);
 
     public ActivityResult Resume(ActivityContext context, Bookmark bookmark, ResumeRequest request)
     {

@@ -32,22 +32,12 @@ internal sealed class RunScope(
         if (State.Bookmarks.Remove(bookmark)) Effects.RemovedBookmarkIds.Add(bookmark.Id);
     }
 
-    public void EndInstance(string? result, ActivityNode by)
+    public void EndInstance(string? result)
     {
         foreach (var bookmark in State.Bookmarks.ToList()) RemoveBookmark(bookmark);
         Queue.Clear();
         State.JoinArrivals.Clear();
         State.Result = result;
         State.Status = WorkflowStatus.Completed;
-        Effects.Journal.Add(new JournalRecord
-        {
-            Kind = JournalKind.InstanceCompleted,
-            At = Now,
-            ActivityId = by.Id,
-            ActivityName = by.DisplayName,
-            ActorId = Actor.Id,
-            ActorName = Actor.Name,
-            Outcome = result,
-        });
     }
 }

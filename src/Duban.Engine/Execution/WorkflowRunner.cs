@@ -98,6 +98,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
             new() { ["to"] = target.Id, ["toName"] = target.DisplayName });
         context.Journal(JournalKind.ActivityCompleted, outcome: PortNames.Return);
         scope.Queue.AddLast(new ScheduledWork(target.Id, null));
+        scope.State.Status = WorkflowStatus.Running; // the copy is Suspended; Drain runs only while Running
         Drain(scope);
         return new RunResult(scope.State, scope.Effects);
     }
@@ -229,6 +230,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
                 break;
             case ActivityResult.Ended:
                 context.Journal(JournalKind.ActivityCompleted, outcome: scope.State.Result);
+                context.Journal(JournalKind.InstanceCompleted, outcome: scope.State.Result);
                 break;
             case ActivityResult.Waiting:
                 if (scope.State.Status == WorkflowStatus.Suspended && scope.Queue.Count > 0) scope.State.Status = WorkflowStatus.Running;

@@ -1,0 +1,49 @@
+using Duban.Data.Definitions;
+using Duban.Data.Organization;
+using Duban.Data.Runtime;
+using Duban.Data.Timers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Duban.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Storage and runtime. SQLite in <c>Duban:DataDir</c> unless <c>Duban:Database:Provider</c> is <c>Postgres</c>,
+    /// in which case <c>ConnectionStrings:Duban</c> is required.
+    /// </summary>
+    public static IServiceCollection AddDubanData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Duban").Get<DataOptions>() ?? new DataOptions();
+        services.Configure<DataOptions>(configuration.GetSection("Duban"));
+        services.Configure<TimerOptions>(configuration.GetSection("Duban:Timers"));
+
+        if (string.Equals(options.Database.Provider, "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            var connectionString = configuration.GetConnectionString("Duban");
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new InvalidOperationException("Duban:Database:Provider is Postgres but ConnectionStrings:Duban is not set.");
+            services.AddDbContextPool<DubanDbContext, PostgresDubanDbContext>(o => o.UseNpgsql(connectionString));
+        }
+        else
+        {
+            var dataDir = Path.GetFullPath(options.DataDir);
+            System.IO.Directory.CreateDirectory(dataDir);
+            var connectionString = $"Data Source={Path.Combine(dataDir, "duban.db")}";
+            services.AddDbContextPool<DubanDbContext, SqliteDubanDbContext>(o => o.UseSqlite(connectionString));
+        }
+
+        services.TryAddSingleton<DefinitionCache>();
+        services.TryAddSingleton<OrganizationCache>();
+        services.TryAddSingleton<ICommitGate, OpenCommitGate>();
+        services.AddScoped<DefinitionStore>();
+        services.AddScoped<WorkflowRuntime>();
+        services.AddScoped<TimerClaimer>();
+        services.AddSingleton<TimerWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TimerWorker>());
+        return services;
+    }
+}

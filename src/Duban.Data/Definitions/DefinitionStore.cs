@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Definitions;
+
+/// <summary>
+/// Definitions and their versions: save a draft, validate, publish, list versions, import and export.
+/// Published versions never change; a running instance keeps the version it started on.
+/// </summary>
+public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator validator, DefinitionCache cache, TimeProvider clock)
+{
+    public Task<List<DefinitionRecord>> ListLatestAsync(CancellationToken ct = default) =>
+        db.Definitions.AsNoTracking().Where(d => d.IsLatest).OrderBy(d => d.Name).ToListAsync(ct);
+
+    public Task<List<DefinitionRecord>> VersionsAsync(string definitionId, CancellationToken ct = default) =>
+        db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(ct);
+
+    public Task<DefinitionRecord?> LatestAsync(string definitionId, CancellationToken ct = default) =>
+        db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsLatest, ct);
+
+    public Task<DefinitionRecord?> VersionAsync(string definitionId, int version, CancellationToken ct = default) =>
+        db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.Version == version, ct);
+
+    public Task<DefinitionRecord?> PublishedAsync(string definitionId, CancellationToken ct = default) =>
+        db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId && d.IsPublished)
+            .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
+
+    /// <summary>Saves the draft: updates the latest version if it is unpublished, else adds version N+1 as the new draft.</summary>
+    public async Task<DefinitionRecord> SaveDraftAsync(WorkflowDefinition definition, string? userId, CancellationToken ct = default)
+    {
+        CheckShape(definition);
+        var now = clock.GetUtcNow();
+        var latest = await db.Definitions.FirstOrDefaultAsync(d => d.DefinitionId == definition.DefinitionId && d.IsLatest, ct);
+        if (latest is { IsPublished: false })
+        {
+            latest.Name = definition.Name;
+            latest.Description = definition.Description;
+            latest.Json = DefinitionJson.Serialize(definition with { Version = latest.Version });
+            latest.UpdatedAt = now;
+            latest.UpdatedBy = userId;
+            await db.SaveChangesAsync(ct);
+            return latest;
+        }
+        if (latest is not null) latest.IsLatest = false;
+        var version = (latest?.Version ?? 0) + 1;
+        var record = new DefinitionRecord
+        {
+            Id = Guid.CreateVersion7(),
+            DefinitionId = definition.DefinitionId,
+            Version = version,
+            Name = definition.Name,
+            Description = definition.Description,
+            Json = DefinitionJson.Serialize(definition with { Version = version }),
+            IsLatest = true,
+            CreatedAt = now,
+            UpdatedAt = now,
+            UpdatedBy = userId,
+        };
+        db.Definitions.Add(record);
+        await db.SaveChangesAsync(ct);
+        return record;
+    }
+
+    public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) => validator.Validate(definition);
+
+    /// <summary>Publishes the latest draft after validation; errors name the nodes and nothing changes.</summary>
+    public async Task<DefinitionRecord> PublishAsync(string definitionId, string? userId, CancellationToken ct = default)
+    {
+        var latest = await db.Definitions.FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsLatest, ct)
+            ?? throw new NotFoundException($"流程「{definitionId}」不存在");
+        if (latest.IsPublished)
+            throw new WorkflowConflictException($"第 {latest.Version} 版已发布，没有待发布的草稿");
+        var errors = validator.Validate(DefinitionJson.Parse(latest.Json));
+        if (errors.Count > 0)
+            throw new DefinitionInvalidException(errors);
+        latest.IsPublished = true;
+        latest.PublishedAt = clock.GetUtcNow();
+        latest.UpdatedBy = userId;
+        await db.SaveChangesAsync(ct);
+        return latest;
+    }
+
+    /// <summary>Imports a definition as the new draft (and publishes it when asked), as an administrator would from a file.</summary>
+    public async Task<DefinitionRecord> ImportAsync(string json, bool publish, string? userId, CancellationToken ct = default)
+    {
+        WorkflowDefinition definition;
+        try { definition = DefinitionJson.Parse(json); }
+        catch (JsonException e) { throw new WorkflowInputException("json", $"流程定义 JSON 无效：{e.Message}"); }
+        var record = await SaveDraftAsync(definition, userId, ct);
+        return publish ? await PublishAsync(record.DefinitionId, userId, ct) : record;
+    }
+
+    private static void CheckShape(WorkflowDefinition definition)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(definition.DefinitionId) || definition.DefinitionId.Length > 100 ||
+            !definition.DefinitionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            errors.Add(new("definitionId", "流程标识只能包含字母、数字、- 和 _，且不超过 100 个字符"));
+        if (string.IsNullOrWhiteSpace(definition.Name)) errors.Add(new("name", "流程名称不能为空"));
+        if (definition.Root is null) errors.Add(new("root", "缺少流程图（root）"));
+        if (errors.Count > 0) throw new WorkflowInputException("流程定义无效", errors);
+    }
+
+    public WorkflowDefinition Parse(DefinitionRecord record) => cache.Get(record);
+}
+
+/// <summary>Parsed definitions by version record id. Published versions are immutable, so caching them is safe.</summary>
+public sealed class DefinitionCache
+{
+    private readonly ConcurrentDictionary<Guid, (DateTimeOffset UpdatedAt, WorkflowDefinition Definition)> _parsed = new();
+
+    public WorkflowDefinition Get(DefinitionRecord record)
+    {
+        if (_parsed.TryGetValue(record.Id, out var hit) && hit.UpdatedAt == record.UpdatedAt) return hit.Definition;
+        var definition = DefinitionJson.Parse(record.Json) with { Version = record.Version };
+        _parsed[record.Id] = (record.UpdatedAt, definition);
+        return definition;
+    }
+}
+
+public sealed class DefinitionInvalidException(IReadOnlyList<ValidationError> errors)
+    : Exception("流程定义未通过校验：" + string.Join("；", errors.Select(e => e.Message)))
+{
+    public IReadOnlyList<ValidationError> Errors { get; } = errors;
+}
+
+/// <summary>The thing asked for does not exist, or the caller may not see it. HTTP 404.</summary>
+public sealed class NotFoundException(string message) : Exception(message);
+
+/// <summary>The caller may see it but not do this. HTTP 403.</summary>
+public sealed class ForbiddenException(string message) : Exception(message);

@@ -1,0 +1,84 @@
+using Duban.Data.Definitions;
+using Duban.Data.Instances;
+using Duban.Data.Organization;
+using Duban.Data.Tasks;
+using Duban.Data.Timers;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Duban.Data;
+
+/// <summary>
+/// Duban's database. The provider-specific subclasses below exist so each provider has its own committed
+/// migrations; the application always asks for <see cref="DubanDbContext"/>.
+/// </summary>
+public abstract class DubanDbContext(DbContextOptions options) : IdentityDbContext<DubanUser>(options)
+{
+    public DbSet<DefinitionRecord> Definitions => Set<DefinitionRecord>();
+    public DbSet<InstanceRecord> Instances => Set<InstanceRecord>();
+    public DbSet<InstanceUnitRecord> InstanceUnits => Set<InstanceUnitRecord>();
+    public DbSet<JournalEntryRecord> Journal => Set<JournalEntryRecord>();
+    public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
+    public DbSet<TimerRecord> Timers => Set<TimerRecord>();
+    public DbSet<UnitRecord> Units => Set<UnitRecord>();
+
+    public abstract bool IsPostgres { get; }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(DubanDbContext).Assembly);
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            var token = entity.FindProperty("ConcurrencyToken");
+            if (token is null) continue;
+            var property = builder.Entity(entity.ClrType).Property<uint>("ConcurrencyToken");
+            if (IsPostgres) property.IsRowVersion(); // maps to the xmin system column
+            else property.IsConcurrencyToken();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpConcurrencyTokens();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpConcurrencyTokens();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>On SQLite the token is an ordinary column: every update moves it on, and the WHERE clause checks the old value.</summary>
+    private void BumpConcurrencyTokens()
+    {
+        if (IsPostgres) return;
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State != EntityState.Modified) continue;
+            var token = entry.Metadata.FindProperty("ConcurrencyToken");
+            if (token is null) continue;
+            var property = entry.Property(token.Name);
+            property.CurrentValue = (uint)property.OriginalValue! + 1;
+        }
+    }
+}
+
+public sealed class SqliteDubanDbContext(DbContextOptions<SqliteDubanDbContext> options) : DubanDbContext(options)
+{
+    public override bool IsPostgres => false;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite has no date-time type EF can compare or sort; UTC ticks in an integer column can.
+        builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        builder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}
+
+public sealed class PostgresDubanDbContext(DbContextOptions<PostgresDubanDbContext> options) : DubanDbContext(options)
+{
+    public override bool IsPostgres => true;
+}

@@ -1,0 +1,109 @@
+using Duban.Engine.Execution;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Duban.Data.Instances;
+
+/// <summary>A running or finished item (事项): one instance of one definition version.</summary>
+public sealed class InstanceRecord
+{
+    public Guid Id { get; set; }
+    public Guid DefinitionRecordId { get; set; }
+    public required string DefinitionId { get; set; }
+    public int DefinitionVersion { get; set; }
+    public required string DefinitionName { get; set; }
+    public required string Title { get; set; }
+    /// <summary>Running number such as 督〔2026〕12号 (assigned by the numbering feature).</summary>
+    public string? Number { get; set; }
+    public WorkflowStatus Status { get; set; }
+    public string? Result { get; set; }
+    public string? IncidentMessage { get; set; }
+    /// <summary>The engine's <see cref="WorkflowState"/> as JSON.</summary>
+    public required string StateJson { get; set; }
+    public required string InitiatorId { get; set; }
+    public string? InitiatorName { get; set; }
+    public string? InitiatorUnitId { get; set; }
+    public Guid? ParentInstanceId { get; set; }
+    public string? ParentBookmarkId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>Optimistic concurrency: xmin on PostgreSQL, a counter on SQLite.</summary>
+    public uint ConcurrencyToken { get; set; }
+}
+
+/// <summary>A unit involved in an item (initiator's unit, units given tasks): who may see it.</summary>
+public sealed class InstanceUnitRecord
+{
+    public Guid InstanceId { get; set; }
+    public required string UnitId { get; set; }
+}
+
+/// <summary>One row of the execution journal. Append-only.</summary>
+public sealed class JournalEntryRecord
+{
+    public long Id { get; set; }
+    public Guid InstanceId { get; set; }
+    public JournalKind Kind { get; set; }
+    public DateTimeOffset At { get; set; }
+    public string? ActivityId { get; set; }
+    public string? ActivityName { get; set; }
+    public string? ExecutionId { get; set; }
+    public int Round { get; set; }
+    public string? ActorId { get; set; }
+    public string? ActorName { get; set; }
+    public Guid? TaskId { get; set; }
+    public string? Outcome { get; set; }
+    public string? Comment { get; set; }
+    public string? DataJson { get; set; }
+}
+
+internal sealed class InstanceRecordConfiguration : IEntityTypeConfiguration<InstanceRecord>
+{
+    public void Configure(EntityTypeBuilder<InstanceRecord> b)
+    {
+        b.ToTable("WorkflowInstances");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.DefinitionId).HasMaxLength(100);
+        b.Property(x => x.DefinitionName).HasMaxLength(200);
+        b.Property(x => x.Title).HasMaxLength(500);
+        b.Property(x => x.Number).HasMaxLength(100);
+        b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Result).HasMaxLength(100);
+        b.Property(x => x.InitiatorId).HasMaxLength(64);
+        b.Property(x => x.InitiatorName).HasMaxLength(100);
+        b.Property(x => x.InitiatorUnitId).HasMaxLength(64);
+        b.Property(x => x.ParentBookmarkId).HasMaxLength(64);
+        b.HasIndex(x => x.Status);
+        b.HasIndex(x => x.ParentInstanceId);
+        b.HasIndex(x => new { x.DefinitionId, x.CreatedAt });
+    }
+}
+
+internal sealed class InstanceUnitRecordConfiguration : IEntityTypeConfiguration<InstanceUnitRecord>
+{
+    public void Configure(EntityTypeBuilder<InstanceUnitRecord> b)
+    {
+        b.ToTable("InstanceUnits");
+        b.HasKey(x => new { x.InstanceId, x.UnitId });
+        b.Property(x => x.UnitId).HasMaxLength(64);
+        b.HasIndex(x => x.UnitId);
+    }
+}
+
+internal sealed class JournalEntryRecordConfiguration : IEntityTypeConfiguration<JournalEntryRecord>
+{
+    public void Configure(EntityTypeBuilder<JournalEntryRecord> b)
+    {
+        b.ToTable("JournalEntries");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(40);
+        b.Property(x => x.ActivityId).HasMaxLength(100);
+        b.Property(x => x.ActivityName).HasMaxLength(200);
+        b.Property(x => x.ExecutionId).HasMaxLength(120);
+        b.Property(x => x.ActorId).HasMaxLength(64);
+        b.Property(x => x.ActorName).HasMaxLength(100);
+        b.Property(x => x.Outcome).HasMaxLength(100);
+        b.HasIndex(x => new { x.InstanceId, x.Id });
+    }
+}

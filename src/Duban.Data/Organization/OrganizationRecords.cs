@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Duban.Data.Organization;
+
+/// <summary>A signed-in person. Roles come from ASP.NET Core Identity; the unit says whose items they see.</summary>
+public sealed class DubanUser : IdentityUser
+{
+    public required string DisplayName { get; set; }
+    public string? UnitId { get; set; }
+    public bool IsActive { get; set; } = true;
+}
+
+/// <summary>A unit in the organization tree (厅办公室, 法制处, 各市局 …).</summary>
+public sealed class UnitRecord
+{
+    public required string Id { get; set; }
+    public required string Name { get; set; }
+    public string? ParentId { get; set; }
+    public int SortOrder { get; set; }
+    public string? LeaderUserId { get; set; }
+    /// <summary>督查部门 (supervision office), 承办单位 (handling unit), 领导班子 …</summary>
+    public string? Kind { get; set; }
+}
+
+internal sealed class UnitRecordConfiguration : IEntityTypeConfiguration<UnitRecord>
+{
+    public void Configure(EntityTypeBuilder<UnitRecord> b)
+    {
+        b.ToTable("Units");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasMaxLength(64);
+        b.Property(x => x.Name).HasMaxLength(200);
+        b.Property(x => x.ParentId).HasMaxLength(64);
+        b.Property(x => x.LeaderUserId).HasMaxLength(64);
+        b.Property(x => x.Kind).HasMaxLength(50);
+        b.HasIndex(x => x.ParentId);
+    }
+}
+
+internal sealed class DubanUserConfiguration : IEntityTypeConfiguration<DubanUser>
+{
+    public void Configure(EntityTypeBuilder<DubanUser> b)
+    {
+        b.Property(x => x.DisplayName).HasMaxLength(100);
+        b.Property(x => x.UnitId).HasMaxLength(64);
+        b.HasIndex(x => x.UnitId);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Duban.Data.Definitions;
+using Duban.Engine.Activities;
+using Duban.Engine.Definitions;
+using Duban.Engine.Directory;
+using Duban.Engine.Execution;
+using Duban.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Duban.Server.Definitions;
+
+public sealed record DefinitionSummary(string DefinitionId, string Name, string? Description, int? PublishedVersion, int LatestVersion, bool HasDraft, DateTimeOffset UpdatedAt);
+
+public sealed record DefinitionVersionDto(Guid Id, string DefinitionId, int Version, string Name, bool IsPublished, bool IsLatest, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? UpdatedBy);
+
+public sealed record DefinitionDocument(DefinitionVersionDto Meta, WorkflowDefinition Definition);
+
+public sealed record ValidationReport(bool Valid, IReadOnlyList<ValidationError> Errors);
+
+/// <summary>Procedure definitions: list, read, save draft, validate, publish, versions, export, import. Writing needs 管理员.</summary>
+internal static class DefinitionEndpoints
+{
+    public static RouteGroupBuilder MapDefinitionsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/definitions").WithTags("流程定义").RequireAuthorization();
+        var admin = group.MapGroup("").RequireAuthorization(p => p.RequireRole(Roles.Admin));
+
+        group.MapGet("/", async (DefinitionStore store, CancellationToken ct) =>
+        {
+            var latest = await store.ListLatestAsync(ct);
+            var list = new List<DefinitionSummary>();
+            foreach (var d in latest)
+            {
+                var published = d.IsPublished ? d : await store.PublishedAsync(d.DefinitionId, ct);
+                list.Add(new(d.DefinitionId, d.Name, d.Description, published?.Version, d.Version, !d.IsPublished, d.UpdatedAt));
+            }
+            return TypedResults.Ok(list);
+        }).WithSummary("流程列表");
+
+        group.MapGet("/{definitionId}", async Task<Ok<DefinitionDocument>> (string definitionId, int? version, DefinitionStore store, CancellationToken ct) =>
+        {
+            var record = (version is { } v ? await store.VersionAsync(definitionId, v, ct) : await store.LatestAsync(definitionId, ct))
+                ?? throw new NotFoundException($"流程「{definitionId}」不存在");
+            return TypedResults.Ok(new DefinitionDocument(ToDto(record), store.Parse(record)));
+        }).WithSummary("读取流程（默认最新版本）");
+
+        group.MapGet("/{definitionId}/versions", async (string definitionId, DefinitionStore store, CancellationToken ct) =>
+            TypedResults.Ok((await store.VersionsAsync(definitionId, ct)).Select(ToDto).ToList()))
+            .WithSummary("版本历史");
+
+        admin.MapPut("/{definitionId}", async Task<Ok<DefinitionVersionDto>> (string definitionId, WorkflowDefinition definition, HttpContext http, DefinitionStore store, CancellationToken ct) =>
+        {
+            if (definition.DefinitionId != definitionId)
+                throw new WorkflowInputException("definitionId", "流程标识与地址不一致");
+            var user = await http.GetCurrentUserAsync();
+            return TypedResults.Ok(ToDto(await store.SaveDraftAsync(definition, user.Id, ct)));
+        }).WithSummary("保存草稿");
+
+        admin.MapPost("/validate", (WorkflowDefinition definition, DefinitionStore store) =>
+        {
+            var errors = store.Validate(definition);
+            return TypedResults.Ok(new ValidationReport(errors.Count == 0, errors));
+        }).WithSummary("校验流程定义（不保存）");
+
+        admin.MapPost("/{definitionId}/publish", async Task<Ok<DefinitionVersionDto>> (string definitionId, HttpContext http, DefinitionStore store, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            return TypedResults.Ok(ToDto(await store.PublishAsync(definitionId, user.Id, ct)));
+        }).WithSummary("发布最新草稿").ProducesValidationProblem();
+
+        group.MapGet("/{definitionId}/export", async (string definitionId, int? version, DefinitionStore store, CancellationToken ct) =>
+        {
+            var record = (version is { } v ? await store.VersionAsync(definitionId, v, ct) : await store.LatestAsync(definitionId, ct))
+                ?? throw new NotFoundException($"流程「{definitionId}」不存在");
+            var json = DefinitionJson.Serialize(store.Parse(record), indented: true);
+            return TypedResults.File(Encoding.UTF8.GetBytes(json), "application/json", $"{record.DefinitionId}.v{record.Version}.json");
+        }).WithSummary("导出 JSON");
+
+        admin.MapPost("/import", async Task<Ok<DefinitionVersionDto>> ([FromBody] JsonObject body, bool? publish, HttpContext http, DefinitionStore store, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            return TypedResults.Ok(ToDto(await store.ImportAsync(body.ToJsonString(), publish ?? false, user.Id, ct)));
+        }).WithSummary("导入 JSON（作为新草稿，可选直接发布）");
+
+        app.MapGet("/api/activities", (ActivityRegistry registry) =>
+            TypedResults.Ok(registry.All.Select(h => h.Descriptor).OrderBy(d => d.Category).ToList()))
+            .WithTags("流程定义").RequireAuthorization().WithSummary("节点类型（设计器面板）");
+
+        return group;
+    }
+
+    internal static DefinitionVersionDto ToDto(DefinitionRecord d) =>
+        new(d.Id, d.DefinitionId, d.Version, d.Name, d.IsPublished, d.IsLatest, d.CreatedAt, d.UpdatedAt, d.PublishedAt, d.UpdatedBy);
+}

@@ -1,0 +1,110 @@
+using System.Text.Encodings.Web;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using Duban.Data;
+using Duban.Data.Organization;
+using Duban.Engine;
+using Duban.Server.Auth;
+using Duban.Server.Definitions;
+using Duban.Server.Infrastructure;
+using Duban.Server.Instances;
+using Duban.Server.Organization;
+using Duban.Server.Seeding;
+using Duban.Server.Tasks;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddDubanEngine();
+builder.Services.AddDubanData(builder.Configuration);
+builder.Services.AddScoped<DemoData>();
+
+builder.Services.AddIdentityCore<DubanUser>(o =>
+    {
+        o.Password.RequiredLength = 8;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Lockout.MaxFailedAccessAttempts = 10;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+    })
+    .AddRoles<IdentityRole>()
+    .AddEntityFrameworkStores<DubanDbContext>()
+    .AddSignInManager()
+    .AddDefaultTokenProviders();
+builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies(cookies =>
+    cookies.ApplicationCookie?.Configure(o =>
+    {
+        o.Cookie.Name = "duban.auth";
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Lax;
+        o.ExpireTimeSpan = TimeSpan.FromHours(12);
+        o.SlidingExpiration = true;
+        // An API answers 401/403; it does not redirect to a login page.
+        o.Events.OnRedirectToLogin = ctx => { ctx.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+        o.Events.OnRedirectToAccessDenied = ctx => { ctx.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+    }));
+builder.Services.AddAuthorization();
+
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+    o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+});
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemMapping>();
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+{
+    doc.Info.Title = "督办 Duban API";
+    doc.Info.Description = "督查督办低代码表单与流程平台的 REST API。所有接口需登录（Cookie），登录接口除外。";
+    return Task.CompletedTask;
+}));
+
+var app = builder.Build();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+    if (!db.IsPostgres) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+    await db.Database.MigrateAsync();
+    if (app.Configuration.GetValue("Duban:Seed:Enabled", true))
+        await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(WorkflowsDir(app), CancellationToken.None);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/api/openapi/{documentName}.json");
+app.MapScalarApiReference("/api/docs", o => o.WithTitle("督办 Duban API").WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
+app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithTags("系统");
+app.MapAuthApi();
+app.MapDefinitionsApi();
+app.MapInstancesApi();
+app.MapTasksApi();
+app.MapOrganizationApi();
+app.MapFallback("/api/{**path}", () => TypedResults.Problem(title: "未找到", detail: "接口不存在", statusCode: StatusCodes.Status404NotFound));
+app.MapFallbackToFile("index.html");
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var address = app.Urls.FirstOrDefault() ?? "http://localhost:5000";
+    Console.WriteLine();
+    Console.WriteLine($"督办 Duban 已启动：{address}");
+    Console.WriteLine($"API 文档：{address}/api/docs");
+    Console.WriteLine($"演示账号（密码均为 {DemoData.Password}）：" + string.Join("，", DemoData.Users.Select(u => $"{u.UserName}（{u.Role}·{u.DisplayName}）")));
+    Console.WriteLine();
+});
+
+app.Run();
+
+static string WorkflowsDir(WebApplication app) =>
+    app.Configuration["Duban:WorkflowsDir"] is { Length: > 0 } configured
+        ? Path.GetFullPath(configured)
+        : Path.Combine(AppContext.BaseDirectory, "workflows");
+
+public partial class Program;

@@ -1,0 +1,191 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Duban.Data;
+using Duban.Data.Definitions;
+using Duban.Data.Organization;
+using Duban.Data.Runtime;
+using Duban.Data.Tasks;
+using Duban.Engine.Definitions;
+using Duban.Engine.Directory;
+using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+using Duban.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Server.Tasks;
+
+public sealed record TaskSummary(
+    Guid Id, Guid InstanceId, string ItemTitle, string? ItemNumber, string DefinitionId, string DefinitionName,
+    string ActivityId, string ActivityName, string Kind, string Status, string? AssigneeName, string? UnitName,
+    DateTimeOffset CreatedAt, DateTimeOffset? DueAt, string? Light, DateTimeOffset? CompletedAt, string? Outcome);
+
+public sealed record ReturnTarget(string ActivityId, string Name);
+
+public sealed record TaskDetail(
+    TaskSummary Task, FormDefinition? Form, Dictionary<string, FieldPermission> Permissions, IReadOnlyList<string> Outcomes,
+    JsonObject Data, string? Message, bool CanAct, bool NeedsClaim, IReadOnlyList<ReturnTarget> ReturnTargets, string InstanceStatus);
+
+public sealed record CompleteTaskRequest(string? Outcome, JsonObject? Data, string? Comment, Dictionary<string, List<string>>? NextAssignees);
+public sealed record ReturnTaskRequest(string? TargetActivityId, string? Comment);
+public sealed record TransferTaskRequest(string? ToUserId, string? Comment);
+public sealed record ReadNoticeRequest(string? Comment);
+
+/// <summary>The inbox (待办 / 已办 / 阅知) and what a person does with a task.</summary>
+internal static class TaskEndpoints
+{
+    public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/tasks").WithTags("待办").RequireAuthorization();
+
+        group.MapGet("/", async Task<Ok<PagedList<TaskSummary>>> (string? box, int? page, int? pageSize, string? q, string? definitionId, string? light,
+            HttpContext http, DubanDbContext db, OrganizationCache orgCache, TimeProvider clock, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            var org = await orgCache.GetAsync(ct);
+            var (p, size) = Paging.Normalize(page, pageSize);
+            box ??= "todo";
+            if (box is not ("todo" or "done" or "notice"))
+                throw new WorkflowInputException("box", "box 只能是 todo（待办）、done（已办）或 notice（阅知）");
+            if (light is not (null or "" or "green" or "yellow" or "red"))
+                throw new WorkflowInputException("light", "状态灯只能是 green、yellow 或 red");
+
+            var tasks = box == "done"
+                ? db.Tasks.Where(t => t.CompletedById == user.Id)
+                : Open(db, user, org).Where(t => box == "notice" ? t.Kind == TaskKind.Notice : t.Kind == TaskKind.Task);
+            var query = from t in tasks
+                        join i in db.Instances on t.InstanceId equals i.Id
+                        select new { t, i.Title, i.Number, i.DefinitionId, i.DefinitionName };
+            if (!string.IsNullOrWhiteSpace(q))
+                query = query.Where(x => x.Title.Contains(q) || (x.Number != null && x.Number.Contains(q)) || x.t.Name.Contains(q));
+            if (!string.IsNullOrWhiteSpace(definitionId)) query = query.Where(x => x.DefinitionId == definitionId);
+            var now = clock.GetUtcNow();
+            if (light == "red") query = query.Where(x => x.t.DueAt != null && x.t.DueAt < now);
+            else if (light is "green" or "yellow")
+                query = query.Where(x => x.t.DueAt != null && x.t.DueAt >= now);
+
+            var ordered = box == "done"
+                ? query.OrderByDescending(x => x.t.CompletedAt)
+                : query.OrderBy(x => x.t.DueAt == null).ThenBy(x => x.t.DueAt).ThenByDescending(x => x.t.CreatedAt);
+            var rows = light is "green" or "yellow"
+                ? (await ordered.ToListAsync(ct)).Where(x => Lights.Of(x.t.CreatedAt, x.t.DueAt, now) == light).ToList()
+                : null;
+            var total = rows?.Count ?? await query.CountAsync(ct);
+            var pageRows = rows is not null
+                ? rows.Skip((p - 1) * size).Take(size).ToList()
+                : await ordered.Skip((p - 1) * size).Take(size).ToListAsync(ct);
+            var items = pageRows.Select(x => Summary(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName, org, now)).ToList();
+            return TypedResults.Ok(new PagedList<TaskSummary>(items, total, p, size));
+        }).WithSummary("我的待办 / 已办 / 阅知");
+
+        group.MapGet("/{id:guid}", async Task<Ok<TaskDetail>> (Guid id, HttpContext http, DubanDbContext db, OrganizationCache orgCache,
+            WorkflowRuntime runtime, DefinitionCache definitions, TimeProvider clock, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            var org = await orgCache.GetAsync(ct);
+            var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("待办不存在");
+            var canAct = user.CanAct(task, org);
+            if (!canAct && task.CompletedById != user.Id && !await runtime.CanSeeInstanceAsync(user, task.InstanceId, ct))
+                throw new NotFoundException("待办不存在");
+            var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == task.InstanceId, ct);
+            var definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
+            var state = WorkflowRuntime.StateOf(instance);
+            var permissions = JsonSerializer.Deserialize<Dictionary<string, FieldPermission>>(task.PermissionsJson, DefinitionJson.Options) ?? new();
+            var form = definition.FindForm(task.FormId);
+            var returnTargets = definition.Root.Activities
+                .Where(a => a.Type == Engine.Activities.ActivityTypes.UserTask && a.Id != task.ActivityId && state.Rounds.ContainsKey(a.Id))
+                .Select(a => new ReturnTarget(a.Id, a.DisplayName)).ToList();
+            return TypedResults.Ok(new TaskDetail(
+                Summary(task, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org, clock.GetUtcNow()),
+                form, permissions,
+                JsonSerializer.Deserialize<List<string>>(task.OutcomesJson, DefinitionJson.Options) ?? [],
+                VisibleData(form, permissions, state.Data),
+                task.Message,
+                canAct && task.Status == HumanTaskStatus.Open,
+                task.AssigneeUserId is null,
+                returnTargets,
+                instance.Status.ToString()));
+        }).WithSummary("待办详情（含表单与本环节字段权限）");
+
+        group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            await runtime.ClaimTaskAsync(id, await http.GetCurrentUserAsync(), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("签收").ProducesProblem(409);
+
+        group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskRequest request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            await runtime.CompleteTaskAsync(id, await http.GetCurrentUserAsync(),
+                new CompleteTaskCommand(request.Outcome, request.Data, request.Comment, request.NextAssignees), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("办理：选择结果、填写表单和意见后提交").ProducesValidationProblem().ProducesProblem(409);
+
+        group.MapPost("/{id:guid}/return", async (Guid id, ReturnTaskRequest request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            await runtime.ReturnTaskAsync(id, await http.GetCurrentUserAsync(), request.TargetActivityId, request.Comment, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("退回（沿退回出口，或退回到指定的已办环节）").ProducesValidationProblem().ProducesProblem(409);
+
+        group.MapPost("/{id:guid}/transfer", async (Guid id, TransferTaskRequest request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.ToUserId)) throw new WorkflowInputException("toUserId", "请选择转办对象");
+            await runtime.TransferTaskAsync(id, await http.GetCurrentUserAsync(), request.ToUserId, request.Comment, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("转办").ProducesValidationProblem().ProducesProblem(409);
+
+        group.MapPost("/{id:guid}/read", async (Guid id, ReadNoticeRequest? request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        {
+            await runtime.ReadNoticeAsync(id, await http.GetCurrentUserAsync(), request?.Comment, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("阅知：确认已阅").ProducesProblem(409);
+
+        return group;
+    }
+
+    /// <summary>Open tasks this user may act on: theirs, their unit's (for its liaisons and leader), or their roles'.</summary>
+    internal static IQueryable<TaskRecord> Open(DubanDbContext db, CurrentUser user, Duban.Data.Organization.OrganizationSnapshot org)
+    {
+        var roles = user.Roles.ToList();
+        var unit = user.UnitId;
+        var forUnit = unit is not null && (user.IsInRole(Roles.Liaison) || org.FindUnit(unit)?.LeaderUserId == user.Id);
+        return db.Tasks.Where(t => t.Status == HumanTaskStatus.Open && (
+            t.AssigneeUserId == user.Id ||
+            (t.AssigneeUserId == null && ((forUnit && t.CandidateUnitId == unit) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
+    }
+
+    internal static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org, DateTimeOffset now)
+    {
+        var assignee = t.AssigneeUserId is { } u ? org.FindUser(u) : null;
+        var unitId = t.CandidateUnitId ?? assignee?.UnitId;
+        var assigneeName = assignee?.DisplayName ?? (t.CandidateRole is { } role ? $"{role}（待签收）" : t.CandidateUnitId is not null ? "待签收" : null);
+        return new TaskSummary(t.Id, t.InstanceId, title, number, definitionId, definitionName, t.ActivityId, t.Name,
+            t.Kind == TaskKind.Notice ? "notice" : "task", t.Status.ToString().ToLowerInvariant(), assigneeName,
+            unitId is null ? null : org.FindUnit(unitId)?.Name, t.CreatedAt, t.DueAt,
+            t.Status == HumanTaskStatus.Open ? Lights.Of(t.CreatedAt, t.DueAt, now) : null, t.CompletedAt, t.Outcome);
+    }
+
+    /// <summary>The item's data as this step may see it: hidden fields are left out.</summary>
+    internal static JsonObject VisibleData(FormDefinition? form, IReadOnlyDictionary<string, FieldPermission> permissions, JsonObject data)
+    {
+        var visible = new JsonObject();
+        foreach (var (key, value) in data)
+        {
+            if (permissions.TryGetValue(key, out var permission) && permission == FieldPermission.Hidden) continue;
+            if (form is not null && form.Fields.All(f => f.Key != key)) continue;
+            visible[key] = value?.DeepClone();
+        }
+        return visible;
+    }
+}
+
+/// <summary>红黄绿灯: red once overdue; yellow in the last fifth of the time (at least the last day); green before.</summary>
+public static class Lights
+{
+    public static string? Of(DateTimeOffset start, DateTimeOffset? due, DateTimeOffset now)
+    {
+        if (due is not { } deadline) return null;
+        if (now > deadline) return "red";
+        var warning = TimeSpan.FromTicks(Math.Max(TimeSpan.FromDays(1).Ticks, (deadline - start).Ticks / 5));
+        return deadline - now <= warning ? "yellow" : "green";
+    }
+}
