@@ -15,9 +15,11 @@ public sealed record CurrentUser(string Id, string UserName, string DisplayName,
 
     /// <summary>May this user act on the task: it is theirs, or it waits for their unit (liaisons) or a role they hold.</summary>
     public bool CanAct(TaskRecord task, IOrganization organization) =>
-        task.AssigneeUserId is { } assignee
-            ? assignee == Id
-            : (task.CandidateUnitId is { } unit && unit == UnitId &&
-               (IsInRole(Duban.Engine.Directory.Roles.Liaison) || organization.FindUnit(unit)?.LeaderUserId == Id))
-              || (task.CandidateRole is { } role && IsInRole(role));
+        task.AssigneeUserId is { } assignee ? assignee == Id : IsCandidate(task, organization);
+
+    /// <summary>The task was offered to this user's unit or role, whether or not someone has taken it since.</summary>
+    public bool IsCandidate(TaskRecord task, IOrganization organization) =>
+        (task.CandidateUnitId is { } unit && unit == UnitId &&
+         (IsInRole(Duban.Engine.Directory.Roles.Liaison) || organization.FindUnit(unit)?.LeaderUserId == Id))
+        || (task.CandidateRole is { } role && IsInRole(role));
 }

@@ -188,11 +188,15 @@ public sealed class WorkflowRuntime(
         {
             db.ChangeTracker.Clear();
             var org = await organizationCache.GetAsync(ct);
-            var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId, ct);
-            var mayAct = task is not null && (user.CanAct(task, org) || (allowSupervisor && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin))));
-            if (task is null || !mayAct)
+            var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId, ct)
+                ?? throw new NotFoundException("待办不存在");
+            var mayAct = user.CanAct(task, org) || (allowSupervisor && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)));
+            if (!mayAct)
             {
-                if (task is not null && await CanSeeInstanceAsync(user, task.InstanceId, ct))
+                // Someone else of the same unit or role got there first: that is a lost race, not a trespass.
+                if (user.IsCandidate(task, org))
+                    throw new WorkflowConflictException(task.Status == HumanTaskStatus.Open ? "该待办已被他人签收" : "该待办已由他人办理");
+                if (await CanSeeInstanceAsync(user, task.InstanceId, ct))
                     throw new ForbiddenException("您不是该待办的办理人");
                 throw new NotFoundException("待办不存在");
             }

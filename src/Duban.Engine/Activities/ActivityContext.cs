@@ -52,13 +52,23 @@ public sealed class ActivityContext
     public bool EvaluateBoolean(string inputName, JsonObject? form = null) => Truthy(Evaluate(inputName, form));
 
     /// <summary>Runs a script with the instance's data in view. Variable changes are kept only when <paramref name="keepVariables"/>.</summary>
-    public ScriptResult RunScript(string script, JsonObject? form = null, bool keepVariables = false, IReadOnlyDictionary<string, JsonNode?>? extra = null)
+    public ScriptResult RunScript(string script, JsonObject? form = null, bool keepVariables = false, IReadOnlyDictionary<string, JsonNode?>? extra = null) =>
+        Run(script, State.Data, form, keepVariables, extra);
+
+    /// <summary>
+    /// Runs a form script (visibility, computed field) with <paramref name="item"/> — the item's data with the
+    /// submission merged in, not yet stored — as <c>item</c>, and the submission itself as <c>form</c>.
+    /// </summary>
+    internal ScriptResult RunFormScript(string script, JsonObject item, JsonObject? submission) =>
+        Run(script, item, submission, keepVariables: false, extra: null);
+
+    private ScriptResult Run(string script, JsonObject item, JsonObject? form, bool keepVariables, IReadOnlyDictionary<string, JsonNode?>? extra)
     {
         try
         {
             var result = _scope.Scripts.Evaluate(script, new ScriptScope(
                 (JsonObject)State.Variables.DeepClone(),
-                (JsonObject)State.Data.DeepClone(),
+                (JsonObject)item.DeepClone(),
                 form,
                 ActorJson(),
                 extra ?? InputExtra()));

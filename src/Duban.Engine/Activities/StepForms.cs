@@ -23,7 +23,7 @@ internal static class StepForms
         {
             Permissions = permissions,
             CurrentData = context.State.Data,
-            IsVisible = (field, merged) => ActivityContext.Truthy(context.RunScript(field.VisibleWhen!, merged).Value),
+            IsVisible = (field, merged) => ActivityContext.Truthy(context.RunFormScript(field.VisibleWhen!, merged, data).Value),
             References = new OrganizationReferences(context.Organization),
         });
         if (!result.IsValid)
@@ -32,7 +32,7 @@ internal static class StepForms
         var actor = context.Actor;
         var merged = FormDataMerger.Merge(form, context.State.Data, result.Values,
             new OpinionStamp(actor.Id, actor.Name, actor.UnitName, context.Node.DisplayName, context.Now));
-        context.State.Data = FormComputer.ApplyComputed(form, merged, (script, current) => context.RunScript(script, current).Value);
+        context.State.Data = FormComputer.ApplyComputed(form, merged, (script, current) => context.RunFormScript(script, current, data).Value);
     }
 
     private sealed class OrganizationReferences(IOrganization organization) : IFormReferences

@@ -30,7 +30,8 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
 
         var starts = flowchart.Activities.Where(a => a.Type == ActivityTypes.Start).ToList();
         if (starts.Count == 0) Add(null, "流程必须有一个开始节点");
-        if (starts.Count > 1) Add(null, $"流程只能有一个开始节点，现有 {starts.Count} 个");
+        if (starts.Count > 1)
+            foreach (var start in starts) Add(start, $"流程只能有一个开始节点，现有 {starts.Count} 个");
         if (!flowchart.Activities.Any(a => a.Type == ActivityTypes.End)) Add(null, "流程至少需要一个结束节点");
 
         foreach (var form in definition.Forms)

@@ -59,11 +59,13 @@ public sealed record ActivityNode
     [JsonExtensionData]
     public Dictionary<string, JsonElement> Inputs { get; init; } = new();
 
+    [JsonIgnore]
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Id : Name!;
 
     public ActivityInput? Input(string name)
     {
-        if (!Inputs.TryGetValue(name, out var element) || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        // Not an input object: absent, null, or bookkeeping another tool wrote (Elsa's "version": 1, "nodeId": "…").
+        if (!Inputs.TryGetValue(name, out var element) || element.ValueKind != JsonValueKind.Object)
             return null;
         return element.Deserialize<ActivityInput>(DefinitionJson.Options);
     }
@@ -108,6 +110,7 @@ public static class ExpressionTypes
 
 public sealed record Connection(Endpoint Source, Endpoint Target)
 {
+    [JsonIgnore]
     public string Key => $"{Source.Activity}:{Source.Port}->{Target.Activity}";
 }
 

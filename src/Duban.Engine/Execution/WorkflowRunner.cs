@@ -63,6 +63,8 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         }
         catch (Exception e) when (e is ActivityFaultException or ScriptException)
         {
+            // A retry runs the activity afresh (new bookmark, new tasks), so this waiting point must go now.
+            scope.RemoveBookmark(bookmark);
             Fault(scope, context, work, e.Message);
             return new RunResult(scope.State, scope.Effects);
         }

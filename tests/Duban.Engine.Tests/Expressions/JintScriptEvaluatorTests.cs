@@ -106,8 +106,11 @@ public sealed class JintScriptEvaluatorTests : IClassFixture<JintWarmup>
     [Fact]
     public void Memory_bomb_of_strings_fails_as_memory_limit_with_default_limits()
     {
+        // Default memory and statement limits; the timeout is widened so that on a loaded machine the memory
+        // limit — not the clock — is what stops the script. It must still stop within the wall-clock bound.
+        var evaluator = new JintScriptEvaluator(ScriptLimits.Default with { Timeout = TimeSpan.FromSeconds(10) });
         var ex = AssertFailsQuickly(
-            _evaluator, "var a = []; var i = 0; while (true) { a.push('x'.repeat(100000) + i++); }", ScriptFailure.MemoryLimit);
+            evaluator, "var a = []; var i = 0; while (true) { a.push('x'.repeat(100000) + i++); }", ScriptFailure.MemoryLimit);
 
         Assert.Equal("脚本占用内存超过上限（16 MB）", ex.Message);
     }

@@ -1,0 +1,139 @@
+using Duban.Data;
+using Duban.Data.Runtime;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Duban.Server.Tests.Infrastructure;
+
+/// <summary>The real host (Program) on a real database: SQLite in a temp folder, or a fresh PostgreSQL database.</summary>
+public sealed class DubanFactory(DatabaseTarget database, bool timersEnabled = false) : WebApplicationFactory<Program>
+{
+    public DatabaseTarget Database { get; } = database;
+    public TestGate Gate { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Duban:DataDir", Database.DataDir);
+        builder.UseSetting("Duban:Database:Provider", Database.Provider);
+        builder.UseSetting("ConnectionStrings:Duban", Database.ConnectionString ?? "");
+        builder.UseSetting("Duban:Timers:Enabled", timersEnabled ? "true" : "false");
+        builder.UseSetting("Duban:Timers:PollInterval", "00:00:00.200");
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<ICommitGate>();
+            services.AddSingleton<ICommitGate>(Gate);
+        });
+    }
+
+    public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+
+    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider);
+    }
+
+    public Task WithDbAsync(Func<DubanDbContext, Task> work) =>
+        WithScopeAsync(async sp => { await work(sp.GetRequiredService<DubanDbContext>()); return 0; });
+}
+
+/// <summary>Where a test host's data lives. PostgreSQL targets get a database of their own, dropped at the end.</summary>
+public sealed class DatabaseTarget : IAsyncDisposable
+{
+    private readonly string? _adminConnectionString;
+    private readonly string? _databaseName;
+
+    private DatabaseTarget(string provider, string dataDir, string? connectionString, string? admin, string? name)
+    {
+        Provider = provider;
+        DataDir = dataDir;
+        ConnectionString = connectionString;
+        _adminConnectionString = admin;
+        _databaseName = name;
+    }
+
+    public string Provider { get; }
+    public string DataDir { get; }
+    public string? ConnectionString { get; }
+    public bool IsPostgres => Provider == "Postgres";
+
+    public static DatabaseTarget Sqlite()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "duban-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return new DatabaseTarget("Sqlite", dir, null, null, null);
+    }
+
+    public static async Task<DatabaseTarget> PostgresAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable("DUBAN_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(admin))
+            throw new InvalidOperationException(
+                "DUBAN_TEST_POSTGRES is not set. The PostgreSQL half of the suite needs a server: run ./test.sh, " +
+                "or `eval \"$(scripts/pg-temp.sh start)\"` before `dotnet test`.");
+        var name = "duban_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new Npgsql.NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name };
+        var dir = Path.Combine(Path.GetTempPath(), "duban-tests", name);
+        Directory.CreateDirectory(dir);
+        return new DatabaseTarget("Postgres", dir, builder.ConnectionString, admin, name);
+    }
+
+    public static Task<DatabaseTarget> CreateAsync(string provider) =>
+        provider == "Postgres" ? PostgresAsync() : Task.FromResult(Sqlite());
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_adminConnectionString is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var connection = new Npgsql.NpgsqlConnection(_adminConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_databaseName}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>
+/// Holds requests just before they commit, until the expected number have arrived — so two completions of the
+/// same task are forced to read the same state and race at commit, every time.
+/// </summary>
+public sealed class TestGate : ICommitGate
+{
+    private TaskCompletionSource? _release;
+    private int _expected;
+    private int _arrived;
+    private string? _operation;
+
+    public void HoldUntil(int requests, string operation)
+    {
+        _operation = operation;
+        _arrived = 0;
+        _expected = requests;
+        _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    public void Open() => _release = null;
+
+    public async ValueTask BeforeCommitAsync(string operation, Guid subjectId, CancellationToken cancellationToken)
+    {
+        var release = _release;
+        if (release is null || operation != _operation) return;
+        if (Interlocked.Increment(ref _arrived) > _expected) return;
+        if (Volatile.Read(ref _arrived) == _expected) release.TrySetResult();
+        await release.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+    }
+}

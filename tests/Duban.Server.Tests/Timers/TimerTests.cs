@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using Duban.Data;
+using Duban.Data.Runtime;
+using Duban.Data.Timers;
+using Duban.Engine.Execution;
+using Duban.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Duban.Server.Tests.Infrastructure.Api;
+
+namespace Duban.Server.Tests.Timers;
+
+/// <summary>Durable timers: they survive a restart, and with several workers on one database each fires once.</summary>
+public abstract class TimerTests(string provider)
+{
+    [Fact]
+    public async Task A_timer_due_while_the_app_was_stopped_fires_after_restart()
+    {
+        await using var database = await DatabaseTarget.CreateAsync(provider);
+        Guid id;
+        DateTimeOffset due;
+        await using (var first = new DubanFactory(database, timersEnabled: false))
+        {
+            var admin = first.NewClient();
+            await LoginAsync(admin, "admin");
+            await ImportAsync(admin, TestDefinitions.Timer("wait-2s", new JsonObject { ["duration"] = TestDefinitions.Literal("PT2S") }));
+            var ducha = first.NewClient();
+            await LoginAsync(ducha, "ducha");
+            id = await StartAsync(ducha, "wait-2s", null);
+            due = await first.WithScopeAsync(async sp => (await sp.GetRequiredService<DubanDbContext>().Timers.SingleAsync(t => t.InstanceId == id)).DueAt);
+            Assert.Equal("Suspended", (await InstanceAsync(ducha, id))["instance"]!["status"]!.GetValue<string>());
+        }
+
+        // The app is down while the timer falls due.
+        while (DateTimeOffset.UtcNow <= due) await Task.Delay(100);
+
+        await using var second = new DubanFactory(database, timersEnabled: true);
+        _ = second.Server;
+        var status = "";
+        for (var i = 0; i < 150 && status != "Completed"; i++)
+        {
+            status = await second.WithScopeAsync(async sp =>
+                (await sp.GetRequiredService<DubanDbContext>().Instances.SingleAsync(x => x.Id == id)).Status.ToString());
+            if (status != "Completed") await Task.Delay(100);
+        }
+        Assert.Equal("Completed", status);
+        await second.WithDbAsync(async db =>
+        {
+            Assert.Equal(1, await db.Journal.CountAsync(j => j.InstanceId == id && j.Kind == JournalKind.TimerFired));
+            Assert.False(await db.Timers.AnyAsync());
+        });
+    }
+
+    private static async Task LoginAsync(HttpClient client, string user)
+    {
+        var response = await client.PostAsync("/api/auth/login",
+            new StringContent($$"""{"userName":"{{user}}","password":"Duban@2026"}""", System.Text.Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+    }
+
+    internal static async Task<List<Guid>> StartManyAsync(DubanFactory factory, string definitionId, int count)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+            ids.Add(await factory.WithScopeAsync(async sp =>
+                (await sp.GetRequiredService<WorkflowRuntime>().StartAsync(definitionId,
+                    new CurrentUser("bench", "ducha", "王督查", "bgs", "厅办公室（督查室）", ["督查员"]), null)).Id));
+        return ids;
+    }
+}
+
+public sealed class SqliteTimerTests() : TimerTests("Sqlite");
+
+public sealed class PostgresTimerTests() : TimerTests("Postgres")
+{
+    [Fact]
+    public async Task Two_workers_on_one_database_fire_200_timers_none_twice()
+    {
+        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var a = new DubanFactory(database, timersEnabled: false);
+        var admin = a.NewClient();
+        var login = await admin.PostAsync("/api/auth/login",
+            new StringContent("""{"userName":"admin","password":"Duban@2026"}""", System.Text.Encoding.UTF8, "application/json"));
+        login.EnsureSuccessStatusCode();
+        await ImportAsync(admin, TestDefinitions.Timer("already-due", new JsonObject { ["until"] = TestDefinitions.Literal("2020-01-01T00:00:00Z") }));
+        var ids = await StartManyAsync(a, "already-due", 200);
+
+        await using var b = new DubanFactory(database, timersEnabled: false);
+        _ = b.Server;
+        var workers = new[] { a, b }.Select(f => f.Services.GetRequiredService<TimerWorker>()).ToArray();
+
+        // Both workers poll side by side until neither finds anything due.
+        var claims = await Task.WhenAll(workers.Select(async worker =>
+        {
+            var claimed = 0;
+            for (var idle = 0; idle < 3;)
+            {
+                var n = await worker.RunOnceAsync(CancellationToken.None);
+                claimed += n;
+                idle = n == 0 ? idle + 1 : 0;
+            }
+            return claimed;
+        }));
+
+        await a.WithDbAsync(async db =>
+        {
+            var fired = await db.Journal.Where(j => j.Kind == JournalKind.TimerFired).GroupBy(j => j.InstanceId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
+            Assert.Equal(200, fired.Count);
+            Assert.All(fired, f => Assert.Equal(1, f.Count));
+            Assert.Equal(200, await db.Instances.CountAsync(i => ids.Contains(i.Id) && i.Status == WorkflowStatus.Completed));
+            Assert.False(await db.Timers.AnyAsync());
+        });
+        Assert.Equal(200, claims.Sum());
+        Assert.All(claims, c => Assert.True(c > 0, $"each worker should have fired some timers: {string.Join("/", claims)}"));
+    }
+}
