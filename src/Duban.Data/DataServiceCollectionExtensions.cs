@@ -1,7 +1,10 @@
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
+using Duban.Data.Security;
 using Duban.Data.Timers;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +38,10 @@ public static class DataServiceCollectionExtensions
             var connectionString = $"Data Source={Path.Combine(dataDir, "duban.db")}";
             services.AddDbContextPool<DubanDbContext, SqliteDubanDbContext>(o => o.UseSqlite(connectionString));
         }
+
+        services.AddDataProtection().SetApplicationName("Duban");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IServiceScopeFactory>((o, scopes) => o.XmlRepository = new DatabaseXmlRepository(scopes));
 
         services.TryAddSingleton<DefinitionCache>();
         services.TryAddSingleton<OrganizationCache>();

@@ -1,6 +1,7 @@
 using Duban.Data.Definitions;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
+using Duban.Data.Security;
 using Duban.Data.Tasks;
 using Duban.Data.Timers;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -22,6 +23,7 @@ public abstract class DubanDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<TimerRecord> Timers => Set<TimerRecord>();
     public DbSet<UnitRecord> Units => Set<UnitRecord>();
+    public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
 
     public abstract bool IsPostgres { get; }
 

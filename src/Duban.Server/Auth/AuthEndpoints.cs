@@ -44,7 +44,8 @@ internal static class AuthEndpoints
             return TypedResults.NoContent();
         }).WithSummary("退出登录");
 
-        group.MapGet("/me", async (HttpContext http) => TypedResults.Ok(ToDto(await http.GetCurrentUserAsync())))
+        // Typed return: a lambda of HttpContext alone returning Task would bind as a RequestDelegate and drop its result.
+        group.MapGet("/me", async Task<Ok<CurrentUserDto>> (HttpContext http, CancellationToken ct) => TypedResults.Ok(ToDto(await http.GetCurrentUserAsync())))
             .RequireAuthorization().WithSummary("当前用户");
 
         return group;

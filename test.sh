@@ -1,0 +1,467 @@
+#!/usr/bin/env bash
+# Run every Duban test, on a fresh Debian 12 machine too:
+#   .NET unit + integration tests (SQLite and a throwaway PostgreSQL),
+#   designer unit tests (vitest) and production build,
+#   browser tests (Playwright + Debian's chromium) against a real server.
+#
+#   ./test.sh                 everything (what CI runs)
+#   ./test.sh --only dotnet   .NET test projects only
+#   ./test.sh --only web      designer unit tests + build only
+#   ./test.sh --only e2e      browser tests only (builds what they need)
+#   (--only may be repeated or comma-separated: --only dotnet,web)
+#
+# Results: artifacts/test-results/*.trx, designer/test-results/{vitest,e2e}.json,
+# artifacts/screenshots/, artifacts/e2e-server.log.
+# The last line printed is always "N passed, N failed". Exit status is 0 only
+# when nothing failed and every suite ran. A suite that could not run counts
+# as one failure (the summary says why).
+#
+# Environment knobs: DUBAN_SUITE_TIMEOUT (seconds per suite, default 1800),
+# DUBAN_SERVER_START_TIMEOUT (seconds, default 120),
+# CHROMIUM_PATH (default /usr/bin/chromium).
+set -uo pipefail   # no -e: keep going after a failing suite so totals are complete
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/common.sh
+source "$REPO/scripts/common.sh"
+cd "$REPO" || exit 1
+
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+
+RUN_DOTNET=0 RUN_WEB=0 RUN_E2E=0 ONLY=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --only) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; ONLY="$ONLY,$2"; shift 2 ;;
+        --only=*) ONLY="$ONLY,${1#--only=}"; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+if [[ -z "$ONLY" ]]; then
+    RUN_DOTNET=1 RUN_WEB=1 RUN_E2E=1
+else
+    IFS=',' read -r -a parts <<<"${ONLY#,}"
+    for part in "${parts[@]}"; do
+        case "$part" in
+            dotnet) RUN_DOTNET=1 ;;
+            web) RUN_WEB=1 ;;
+            e2e) RUN_E2E=1 ;;
+            "") ;;
+            *) echo "unknown part for --only: '$part' (use dotnet, web or e2e)" >&2; exit 2 ;;
+        esac
+    done
+fi
+
+ARTIFACTS="$REPO/artifacts"
+RESULTS="$ARTIFACTS/test-results"
+COUNT="$REPO/scripts/count-results.py"
+SUITE_TIMEOUT="${DUBAN_SUITE_TIMEOUT:-1800}"
+SERVER_START_TIMEOUT="${DUBAN_SERVER_START_TIMEOUT:-120}"
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+mkdir -p "$RESULTS"
+
+# ---------------------------------------------------------------- bookkeeping
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+SUMMARY=()
+
+banner() { printf '\n==================== %s ====================\n' "$*"; }
+
+# record NAME STATUS PASSED FAILED NOTE
+record() {
+    TOTAL_PASSED=$(( TOTAL_PASSED + $3 ))
+    TOTAL_FAILED=$(( TOTAL_FAILED + $4 ))
+    SUMMARY+=("$(printf '%-28s %-12s %6s passed %6s failed  %s' "$1" "$2" "$3" "$4" "$5")")
+}
+# A step or suite that could not run, or a build that failed: one failure.
+record_not_run() { echo "!! $1 did not run: $2"; record "$1" "NOT RUN" 0 1 "$2"; }
+record_step() {   # NAME RC  (for build/setup steps: ok adds nothing, failure adds 1)
+    if [[ "$2" -eq 0 ]]; then record "$1" "ok" 0 0 "-"
+    else record "$1" "FAILED" 0 1 "exit code $2"; fi
+}
+
+# run_bounded CMD... : run CMD in its own process group and wait for it.
+# It is killed (whole group) after SUITE_TIMEOUT seconds (status 124), and
+# when this script is interrupted (see on_signal), so Ctrl+C works promptly
+# and no test process outlives the run.
+CHILD_PID=""
+run_bounded() {
+    local marker rc watchdog
+    marker="$(mktemp -u /tmp/duban-timeout.XXXXXX)"
+    setsid "$@" &
+    CHILD_PID=$!
+    (
+        end=$(( SECONDS + SUITE_TIMEOUT ))
+        while kill -0 "$CHILD_PID" 2>/dev/null; do
+            if [[ $SECONDS -ge $end ]]; then
+                echo "!! timed out after ${SUITE_TIMEOUT}s: $*" >&2
+                : >"$marker"
+                kill -TERM -- "-$CHILD_PID" 2>/dev/null
+                for _ in $(seq 1 30); do
+                    kill -0 -- "-$CHILD_PID" 2>/dev/null || break
+                    sleep 1
+                done
+                kill -KILL -- "-$CHILD_PID" 2>/dev/null
+                break
+            fi
+            sleep 1
+        done
+    ) &
+    watchdog=$!
+    wait "$CHILD_PID"
+    rc=$?
+    wait "$watchdog" 2>/dev/null
+    # Leftovers of the finished command (e.g. orphaned workers) go too.
+    kill -TERM -- "-$CHILD_PID" 2>/dev/null
+    CHILD_PID=""
+    if [[ -e "$marker" ]]; then
+        rc=124
+        rm -f "$marker"
+    fi
+    return "$rc"
+}
+
+# finish_suite NAME RC KIND FILE : count results of a suite that was started.
+finish_suite() {
+    local name="$1" rc="$2" kind="$3" file="$4" out passed failed note status
+    if [[ ! -s "$file" ]]; then
+        local why="exit code $rc and no results file ($file)"
+        [[ "$rc" -eq 124 ]] && why="timed out after ${SUITE_TIMEOUT}s; no results file ($file)"
+        record_not_run "$name" "$why"
+        return
+    fi
+    if ! out="$(python3 "$COUNT" "$kind" "$file")"; then
+        record_not_run "$name" "exit code $rc; results file unreadable ($file)"
+        return
+    fi
+    read -r passed failed note <<<"$out"
+    [[ "$note" == "-" ]] && note=""
+    if [[ "$rc" -ne 0 && "$failed" -eq 0 ]]; then
+        failed=1
+        if [[ "$rc" -eq 124 ]]; then note="timed out after ${SUITE_TIMEOUT}s${note:+; $note}"
+        else note="exit code $rc although no test failed${note:+; $note}"; fi
+    fi
+    if [[ $(( passed + failed )) -eq 0 ]]; then
+        failed=1
+        note="no tests ran${note:+; $note}"
+    fi
+    status="ok"
+    [[ "$failed" -gt 0 ]] && status="FAILED"
+    record "$name" "$status" "$passed" "$failed" "${note:--}"
+}
+
+SUMMARY_STATUS=1
+print_summary() {
+    banner "summary"
+    local line
+    for line in "${SUMMARY[@]}"; do
+        printf '%s\n' "$line"
+    done
+    echo
+    if [[ $TOTAL_FAILED -eq 0 && ${#SUMMARY[@]} -gt 0 ]]; then
+        echo "All suites ran and passed."
+        SUMMARY_STATUS=0
+    else
+        if [[ ${#SUMMARY[@]} -eq 0 ]]; then
+            echo "Nothing ran."
+            TOTAL_FAILED=1
+        fi
+        SUMMARY_STATUS=1
+    fi
+    echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+}
+
+free_port() {
+    python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+# ---------------------------------------------------------------- cleanup
+PG_DIR=""
+SERVER_PID=""
+SERVER_TMP=""
+
+stop_server() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "==> stopping Duban server (pid $SERVER_PID)"
+        # The server runs in its own process group (setsid): stop all of it.
+        kill -TERM -- "-$SERVER_PID" 2>/dev/null
+        for _ in $(seq 1 20); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.5
+        done
+        kill -KILL -- "-$SERVER_PID" 2>/dev/null
+    fi
+    [[ -n "$SERVER_PID" ]] && wait "$SERVER_PID" 2>/dev/null
+    SERVER_PID=""
+    if [[ -n "$SERVER_TMP" ]]; then
+        rm -rf "$SERVER_TMP"
+        SERVER_TMP=""
+    fi
+}
+
+stop_postgres() {
+    if [[ -n "$PG_DIR" ]]; then
+        "$REPO/scripts/pg-temp.sh" stop "$PG_DIR" || true
+        PG_DIR=""
+    fi
+}
+
+# shellcheck disable=SC2317  # called from traps
+cleanup() {
+    if [[ -n "$CHILD_PID" ]]; then
+        kill -TERM -- "-$CHILD_PID" 2>/dev/null
+        CHILD_PID=""
+    fi
+    stop_server
+    stop_postgres
+}
+# shellcheck disable=SC2317  # called from traps
+on_signal() {
+    trap - INT TERM
+    echo
+    echo "!! $1: stopping"
+    cleanup
+    record "test run" "${1^^}" 0 1 "$1 before all suites finished"
+    print_summary
+    exit "$2"
+}
+trap cleanup EXIT
+trap 'on_signal interrupted 130' INT
+trap 'on_signal terminated 143' TERM
+
+# ---------------------------------------------------------------- (a) machine prerequisites
+# pkg_present PACKAGE: installed (by dpkg, or its files are there).
+pkg_present() {
+    case "$1" in
+        postgresql) compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null && return 0 ;;
+        chromium) [[ -x "$CHROMIUM_PATH" ]] && return 0 ;;
+        curl) command -v curl >/dev/null && return 0 ;;
+        python3) command -v python3 >/dev/null && return 0 ;;
+    esac
+    command -v dpkg-query >/dev/null 2>&1 &&
+        dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# ensure_packages PACKAGE... : install the missing ones with apt (as root).
+ensure_packages() {
+    local missing=() p
+    for p in "$@"; do
+        pkg_present "$p" || missing+=("$p")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    if [[ "$(id -u)" -ne 0 ]]; then
+        echo "!! missing packages: ${missing[*]}. Install them as root: apt-get install -y ${missing[*]}" >&2
+        return 1
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "!! missing packages: ${missing[*]}, and apt-get is not available to install them" >&2
+        return 1
+    fi
+    echo "==> apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y "${missing[@]}"; then
+        echo "==> install failed; running apt-get update and retrying"
+        apt-get update && apt-get install -y "${missing[@]}" || return 1
+    fi
+}
+
+banner "prerequisites"
+PKGS=(python3)
+[[ $RUN_DOTNET -eq 1 ]] && PKGS+=(postgresql)
+[[ $RUN_E2E -eq 1 ]] && PKGS+=(chromium fonts-noto-cjk curl)
+if ! ensure_packages "${PKGS[@]}"; then
+    echo "!! could not install all of: ${PKGS[*]} (suites that need them will fail)"
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "!! python3 is required to read test results"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+if [[ $RUN_E2E -eq 1 ]] && ! pkg_present fonts-noto-cjk; then
+    echo "!! warning: fonts-noto-cjk is not installed; Chinese text in screenshots will not render"
+fi
+
+DOTNET_OK=0 NODE_OK=0
+if [[ $RUN_DOTNET -eq 1 || $RUN_E2E -eq 1 ]]; then
+    check_dotnet && DOTNET_OK=1
+fi
+if [[ $RUN_WEB -eq 1 || $RUN_E2E -eq 1 ]]; then
+    check_node && NODE_OK=1
+fi
+
+# ---------------------------------------------------------------- designer install + build
+# The web app is built before `dotnet build`: ASP.NET Core's static web assets
+# (MapStaticAssets) are indexed at build time, so wwwroot must be there first.
+NPM_OK=0 WEB_BUILD_OK=0
+if [[ $RUN_WEB -eq 1 || $RUN_E2E -eq 1 ]]; then
+    banner "designer: install + build"
+    if [[ $NODE_OK -ne 1 ]]; then
+        record_not_run "designer npm ci" "node/npm missing or too old"
+    else
+        npm_ci_if_needed
+        rc=$?
+        record_step "designer npm ci" "$rc"
+        if [[ $rc -eq 0 ]]; then
+            NPM_OK=1
+            web_build
+            rc=$?
+            record_step "designer build" "$rc"
+            [[ $rc -eq 0 ]] && WEB_BUILD_OK=1
+        fi
+    fi
+fi
+
+# ---------------------------------------------------------------- (c) dotnet build
+DOTNET_BUILD_OK=0
+if [[ $RUN_DOTNET -eq 1 || $RUN_E2E -eq 1 ]]; then
+    banner "dotnet build Duban.slnx -c Release"
+    if [[ $DOTNET_OK -ne 1 ]]; then
+        record_not_run "dotnet build" ".NET 10 SDK missing"
+    else
+        dotnet build "$REPO/Duban.slnx" -c Release
+        rc=$?
+        record_step "dotnet build" "$rc"
+        [[ $rc -eq 0 ]] && DOTNET_BUILD_OK=1
+    fi
+fi
+
+# ---------------------------------------------------------------- (b)+(d) .NET tests
+if [[ $RUN_DOTNET -eq 1 ]]; then
+    banner ".NET tests"
+    # Test projects: every tests/*/*.csproj that says <IsTestProject>true.
+    mapfile -t TEST_PROJECTS < <(grep -l '<IsTestProject>true</IsTestProject>' "$REPO"/tests/*/*.csproj 2>/dev/null | sort)
+    if [[ ${#TEST_PROJECTS[@]} -eq 0 ]]; then
+        record_not_run ".NET tests" "no test projects found under tests/"
+    fi
+
+    echo "==> starting a throwaway PostgreSQL"
+    if pg_env="$("$REPO/scripts/pg-temp.sh" start)"; then
+        eval "$pg_env"
+        PG_DIR="$DUBAN_PG_TEMP_DIR"
+        export DUBAN_TEST_POSTGRES
+    else
+        unset DUBAN_TEST_POSTGRES
+        record_not_run "PostgreSQL (throwaway)" "scripts/pg-temp.sh start failed; PostgreSQL tests will fail"
+    fi
+
+    for proj in "${TEST_PROJECTS[@]}"; do
+        name="$(basename "$proj" .csproj)"
+        if [[ $DOTNET_BUILD_OK -ne 1 ]]; then
+            # The solution did not build; this project on its own may still
+            # build, so its tests can run and the totals stay informative.
+            if [[ $DOTNET_OK -ne 1 ]]; then
+                record_not_run "$name" ".NET 10 SDK missing"
+                continue
+            fi
+            banner "dotnet build $name (the solution build failed)"
+            if ! dotnet build "$proj" -c Release; then
+                record_not_run "$name" "it does not build"
+                continue
+            fi
+        fi
+        banner "dotnet test $name"
+        rm -f "$RESULTS/$name.trx"
+        run_bounded dotnet test "$proj" --no-build -c Release \
+            --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS"
+        rc=$?
+        finish_suite "$name" "$rc" trx "$RESULTS/$name.trx"
+    done
+    stop_postgres
+fi
+
+# ---------------------------------------------------------------- (e) designer unit tests
+if [[ $RUN_WEB -eq 1 ]]; then
+    banner "designer unit tests (vitest)"
+    if [[ $NPM_OK -ne 1 ]]; then
+        record_not_run "designer unit (vitest)" "npm ci did not succeed"
+    else
+        rm -f "$DESIGNER/test-results/vitest.json"
+        run_bounded env -C "$DESIGNER" npm run test:unit:json
+        rc=$?
+        # Read now: Playwright may clean designer/test-results/ later.
+        finish_suite "designer unit (vitest)" "$rc" vitest "$DESIGNER/test-results/vitest.json"
+        cp "$DESIGNER/test-results/vitest.json" "$RESULTS/vitest.json" 2>/dev/null
+    fi
+fi
+
+# ---------------------------------------------------------------- (f) browser tests
+if [[ $RUN_E2E -eq 1 ]]; then
+    banner "browser tests (Playwright)"
+    rm -rf "$ARTIFACTS/screenshots" "$ARTIFACTS/e2e-server.log" "$RESULTS/e2e.json"
+    why=""
+    [[ $NPM_OK -ne 1 ]] && why="npm ci did not succeed"
+    [[ -z "$why" && $WEB_BUILD_OK -ne 1 ]] && why="the designer build failed"
+    [[ -z "$why" && $DOTNET_BUILD_OK -ne 1 ]] && why="dotnet build did not succeed"
+    [[ -z "$why" && ! -x "$CHROMIUM_PATH" ]] && why="chromium not found at $CHROMIUM_PATH (apt-get install -y chromium)"
+    [[ -z "$why" ]] && ! command -v curl >/dev/null 2>&1 && why="curl is not installed"
+
+    if [[ -z "$why" ]]; then
+        # Run the server the way it is deployed: published, Production
+        # environment, fresh SQLite database in a temporary data directory.
+        SERVER_TMP="$(mktemp -d /tmp/duban-e2e.XXXXXX)"
+        SERVER_LOG="$ARTIFACTS/e2e-server.log"
+        echo "==> dotnet publish src/Duban.Server (no build) -> $SERVER_TMP/app"
+        if ! dotnet publish "$REPO/src/Duban.Server" -c Release --no-build -o "$SERVER_TMP/app" >"$SERVER_TMP/publish.log" 2>&1; then
+            cat "$SERVER_TMP/publish.log"
+            why="dotnet publish of src/Duban.Server failed"
+        fi
+    fi
+
+    if [[ -z "$why" ]]; then
+        port="$(free_port)"
+        base_url="http://127.0.0.1:$port"
+        mkdir -p "$SERVER_TMP/data"
+        echo "==> starting Duban at $base_url (data: $SERVER_TMP/data, log: artifacts/e2e-server.log)"
+        setsid env -C "$SERVER_TMP/app" -u ASPNETCORE_URLS \
+            ASPNETCORE_ENVIRONMENT=Production \
+            Duban__DataDir="$SERVER_TMP/data" \
+            Duban__Database__Provider=Sqlite \
+            dotnet Duban.Server.dll --urls "$base_url" >"$SERVER_LOG" 2>&1 &
+        SERVER_PID=$!
+
+        healthy=0 last_reply=""
+        deadline=$(( SECONDS + SERVER_START_TIMEOUT ))
+        while [[ $SECONDS -lt $deadline ]]; do
+            if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+                why="the server exited during start-up"
+                break
+            fi
+            # 200 from the health endpoint itself: an HTML page means the SPA
+            # fallback answered (no /api/health endpoint), which is not health.
+            reply="$(curl -s -o /dev/null -m 5 -w '%{http_code} %{content_type}' "$base_url/api/health" || true)"
+            if [[ "$reply" == "200 "* && "$reply" != *text/html* ]]; then healthy=1; break; fi
+            last_reply="$reply"
+            sleep 1
+        done
+        if [[ $healthy -ne 1 ]]; then
+            [[ -z "$why" ]] && why="GET $base_url/api/health did not return 200 (non-HTML) within ${SERVER_START_TIMEOUT}s; last reply: '${last_reply:-none}'"
+            echo "!! $why. Server log:"
+            cat "$SERVER_LOG"
+            stop_server
+        fi
+    fi
+
+    if [[ -z "$why" ]]; then
+        echo "==> server is up; running npm run test:e2e"
+        rm -rf "$DESIGNER/test-results/e2e.json" "$DESIGNER/test-results/screenshots"
+        run_bounded env -C "$DESIGNER" DUBAN_BASE_URL="$base_url" npm run test:e2e
+        rc=$?
+        stop_server
+        finish_suite "browser (playwright)" "$rc" playwright "$DESIGNER/test-results/e2e.json"
+        cp "$DESIGNER/test-results/e2e.json" "$RESULTS/e2e.json" 2>/dev/null
+        if [[ -d "$DESIGNER/test-results/screenshots" ]]; then
+            cp -R "$DESIGNER/test-results/screenshots" "$ARTIFACTS/screenshots" &&
+                echo "==> screenshots copied to artifacts/screenshots"
+        fi
+    else
+        record_not_run "browser (playwright)" "$why"
+    fi
+fi
+
+# ---------------------------------------------------------------- (g) summary
+print_summary
+exit "$SUMMARY_STATUS"
