@@ -44,6 +44,32 @@ public class IncidentTests
         Assert.Equal(50000, (int)state.Data["amount"]!);
     }
 
+    /// <summary>Every sandbox limit, reached from a condition in a running flow, stops that step as an incident in under a second.</summary>
+    [Theory]
+    [InlineData("(function () { while (true) { } })()", "超时|语句数")]
+    [InlineData("(function () { var a = []; while (true) { a.push('x'.repeat(100000) + a.length); } })()", "内存")]
+    [InlineData("(function f(n) { return f(n + 1) + 1; })(0)", "递归")]
+    [InlineData("System.IO.File.Exists('/etc/passwd')", "System is not defined")]
+    [InlineData("importNamespace('System.IO').File.Exists('/etc/passwd')", "importNamespace is not defined")]
+    public void Each_script_limit_stops_the_step_as_an_incident(string condition, string expected)
+    {
+        // A memory-only run would race the clock on a loaded machine; give the clock room so each limit is what stops it.
+        var scripts = new JintScriptEvaluator(ScriptLimits.Default with { Timeout = TimeSpan.FromMilliseconds(900) });
+        // The first run of a script shape in a fresh (Debug) process pays seconds of JIT; time the steady state.
+        Assert.Throws<ScriptException>(() => scripts.Evaluate(condition, new ScriptScope(new JsonObject(), new JsonObject())));
+        var driver = LimitFlow(condition, scripts);
+        driver.Start(Wang);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var faulted = driver.Complete("cb", JinanLiaison, data: new() { ["amount"] = 1 });
+        watch.Stop();
+
+        Assert.Equal(WorkflowStatus.Faulted, faulted.State.Status);
+        Assert.Equal("d", faulted.State.Incident!.ActivityId);
+        Assert.Matches(expected, faulted.State.Incident.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {watch.ElapsedMilliseconds} ms");
+    }
+
     [Fact]
     public void Retry_after_fixing_the_variable_runs_the_faulted_activity_again()
     {

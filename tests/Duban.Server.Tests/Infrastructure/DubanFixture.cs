@@ -41,6 +41,7 @@ public abstract class DubanFixture(string provider) : IAsyncLifetime
             await db.Journal.ExecuteDeleteAsync();
             await db.Tasks.ExecuteDeleteAsync();
             await db.InstanceUnits.ExecuteDeleteAsync();
+            await db.Instances.Where(i => i.ParentInstanceId != null).ExecuteDeleteAsync();
             await db.Instances.ExecuteDeleteAsync();
             // Back to the templates as seeded: version 1 of each, published and latest.
             await db.Definitions.Where(d => d.DefinitionId != "demo-supervision" || d.Version > 1).ExecuteDeleteAsync();

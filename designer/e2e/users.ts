@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const DEMO_PASSWORD = 'Duban@2026';
+
+/** Demo users seeded by the server. */
+export const demoUsers = {
+  admin: { userName: 'admin', role: '管理员' },
+  ducha: { userName: 'ducha', role: '督查员' },
+  lingdao: { userName: 'lingdao', role: '领导' },
+  fazhi: { userName: 'fazhi', role: '承办单位联络员', unitName: '法制处' },
+} as const;
+
+export type DemoUser = keyof typeof demoUsers;
+
+const designerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const resultsDir = path.join(designerDir, 'test-results');
+export const screenshotDir = path.join(resultsDir, 'screenshots');
+
+/** storageState file written by auth.setup.ts for `user`. */
+export function authFile(user: DemoUser): string {
+  return path.join(resultsDir, '.auth', `${user}.json`);
+}
+
+export const viewports = {
+  desktop: { width: 1366, height: 768 },
+  phone: { width: 375, height: 812 },
+} as const;

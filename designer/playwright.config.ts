@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Browser tests against a running Duban server (started by an outer script —
+ * no webServer here). Chromium comes from the OS (Debian package); Playwright
+ * never downloads a browser.
+ *
+ *   DUBAN_BASE_URL   server URL (default http://127.0.0.1:5199)
+ *   CHROMIUM_PATH    browser binary (default: `which chromium`, then /usr/bin/chromium)
+ */
+function chromiumPath(): string {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  try {
+    const found = execFileSync('which', ['chromium'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (found && existsSync(found)) return found;
+  } catch {
+    // not on PATH
+  }
+  return '/usr/bin/chromium';
+}
+
+export const baseURL = (process.env.DUBAN_BASE_URL ?? 'http://127.0.0.1:5199').replace(/\/+$/, '');
+
+export default defineConfig({
+  testDir: './e2e',
+  // Keep Playwright's own artifacts in a sub-folder: it empties outputDir on
+  // every run, and test-results/ also holds vitest.json, screenshots and .auth.
+  outputDir: './test-results/e2e-artifacts',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: './test-results/e2e.json' }]],
+  use: {
+    baseURL,
+    browserName: 'chromium',
+    headless: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1366, height: 768 },
+    launchOptions: {
+      executablePath: chromiumPath(),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'setup', testMatch: /auth\.setup\.ts$/ },
+    { name: 'chromium', testMatch: /\.spec\.ts$/, dependencies: ['setup'] },
+  ],
+});

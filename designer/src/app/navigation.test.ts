@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ROLES } from '../api/types';
+import { activeRouteKey, canAccess, filterRoutesByRole } from './navigation';
+import { appRoutes } from './routes';
+
+const routes = [
+  { key: 'inbox', path: '/' },
+  { key: 'designer', path: '/designer', roles: [ROLES.admin] },
+  { key: 'ledger', path: '/ledger', roles: [ROLES.supervisor, ROLES.leader] },
+  { key: 'open', path: '/open', roles: [] },
+];
+
+describe('role-based route filtering', () => {
+  it('keeps unrestricted routes for every user', () => {
+    expect(filterRoutesByRole(routes, []).map((r) => r.key)).toEqual(['inbox', 'open']);
+  });
+
+  it('keeps routes where the user has any of the roles', () => {
+    expect(filterRoutesByRole(routes, [ROLES.leader]).map((r) => r.key)).toEqual(['inbox', 'ledger', 'open']);
+    expect(filterRoutesByRole(routes, [ROLES.admin, ROLES.supervisor]).map((r) => r.key)).toEqual([
+      'inbox',
+      'designer',
+      'ledger',
+      'open',
+    ]);
+  });
+
+  it('hides restricted routes from a liaison', () => {
+    expect(filterRoutesByRole(routes, [ROLES.liaison]).map((r) => r.key)).toEqual(['inbox', 'open']);
+    expect(canAccess({ roles: [ROLES.admin] }, [ROLES.liaison])).toBe(false);
+  });
+
+  it('gives every demo role the 待办 menu entry (the only screen for now)', () => {
+    for (const role of Object.values(ROLES)) {
+      expect(filterRoutesByRole(appRoutes, [role]).map((r) => r.label)).toEqual(['待办']);
+    }
+  });
+});
+
+describe('activeRouteKey', () => {
+  it('matches the index route only exactly and others by prefix', () => {
+    expect(activeRouteKey(routes, '/')).toBe('inbox');
+    expect(activeRouteKey(routes, '/ledger')).toBe('ledger');
+    expect(activeRouteKey(routes, '/ledger/42')).toBe('ledger');
+    expect(activeRouteKey(routes, '/ledgers')).toBeUndefined();
+  });
+});

@@ -1,0 +1,73 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { Spin } from 'antd';
+import { RequireAuth } from '../features/auth/RequireAuth';
+import { AppLayout } from '../layout/AppLayout';
+import { RoleGate } from '../layout/RoleGate';
+import { NotFoundPage, RouteErrorPage } from '../layout/StatusPages';
+import { appRoutes } from './routes';
+
+const LoginPage = lazy(() => import('../features/auth/LoginPage'));
+
+function PageSuspense({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <div className="page-center">
+          <Spin size="large" />
+        </div>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
+
+export function buildRoutes(): RouteObject[] {
+  const children: RouteObject[] = appRoutes.map((route) => {
+    const Page = route.component;
+    const element = (
+      <RoleGate roles={route.roles}>
+        <Page />
+      </RoleGate>
+    );
+    return route.path === '/' ? { index: true, element } : { path: route.path.replace(/^\//, ''), element };
+  });
+  children.push({ path: '*', element: <NotFoundPage /> });
+
+  return [
+    {
+      path: '/login',
+      element: (
+        <PageSuspense>
+          <LoginPage />
+        </PageSuspense>
+      ),
+      errorElement: <RouteErrorPage />,
+    },
+    {
+      path: '/',
+      element: (
+        <RequireAuth>
+          <AppLayout />
+        </RequireAuth>
+      ),
+      errorElement: <RouteErrorPage />,
+      children,
+    },
+  ];
+}
+
+export function createAppRouter() {
+  return createBrowserRouter(buildRoutes());
+}
+
+/**
+ * Passed to <RouterProvider flushSync>: lets a navigation opt out of React
+ * transitions with `{ flushSync: true }` (the inbox filters use it).
+ */
+export function routerFlushSync(fn: () => unknown): undefined {
+  flushSync(fn);
+  return undefined;
+}

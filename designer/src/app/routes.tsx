@@ -1,0 +1,31 @@
+import { InboxOutlined } from '@ant-design/icons';
+import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import type { RoleRestricted } from './navigation';
+
+/**
+ * Screens inside the signed-in layout. The side menu and the router are both
+ * built from this list, so a new screen is added here once (with its roles)
+ * and gets a menu entry, a role guard and its own lazily loaded chunk.
+ */
+export interface AppRoute extends RoleRestricted {
+  key: string;
+  /** Absolute path; "/" is the index route. May contain params for non-menu routes. */
+  path: string;
+  /** Menu and document title. */
+  label: string;
+  icon?: ReactNode;
+  /** Hidden routes (e.g. detail pages) are routable but get no menu entry. */
+  hideInMenu?: boolean;
+  component: LazyExoticComponent<ComponentType>;
+}
+
+export const appRoutes: readonly AppRoute[] = [
+  {
+    key: 'inbox',
+    path: '/',
+    label: '待办',
+    icon: <InboxOutlined />,
+    component: lazy(() => import('../features/inbox/InboxPage')),
+  },
+  // Later: 流程设计 (管理员), 表单设计 (管理员), 台账 (督查员/领导), 事项详情 (hideInMenu) …
+];

@@ -1,0 +1,110 @@
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { errorMessage, isApiError } from '../../api/client';
+import type { LoginRequest } from '../../api/types';
+import { useAuth } from './AuthContext';
+import './login.css';
+
+interface LocationState {
+  from?: string;
+}
+
+function safeRedirect(target: string | undefined): string {
+  // Only same-app paths; never "//host" or absolute URLs.
+  if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/login')) return '/';
+  return target;
+}
+
+export default function LoginPage() {
+  const { status, login } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [form] = Form.useForm<LoginRequest>();
+  const [submitting, setSubmitting] = useState(false);
+  const [serverError, setServerError] = useState<string | null>(null);
+
+  const redirectTo = safeRedirect((location.state as LocationState | null)?.from);
+
+  if (status === 'authenticated' && !submitting) {
+    return <Navigate to={redirectTo} replace />;
+  }
+
+  async function handleFinish(values: LoginRequest) {
+    setSubmitting(true);
+    setServerError(null);
+    try {
+      await login({ userName: values.userName.trim(), password: values.password });
+      navigate(redirectTo, { replace: true });
+    } catch (error) {
+      if (isApiError(error) && error.hasFieldErrors) {
+        const fields = (['userName', 'password'] as const).map((name) => ({
+          name,
+          errors: error.errorsFor(name),
+        }));
+        form.setFields(fields);
+        const shownOnFields = fields.some((f) => f.errors.length > 0);
+        setServerError(error.detail ?? (shownOnFields ? null : error.message));
+      } else {
+        setServerError(errorMessage(error));
+      }
+      setSubmitting(false);
+    }
+  }
+
+  return (
+    <main className="login-page">
+      <Card className="login-card" variant="borderless">
+        <div className="login-brand">
+          <span className="login-logo" aria-hidden="true">
+            督
+          </span>
+          <div>
+            <Typography.Title level={1} className="login-title">
+              督办
+            </Typography.Title>
+            <Typography.Text type="secondary">督查督办工作平台</Typography.Text>
+          </div>
+        </div>
+
+        {serverError && (
+          <Alert
+            className="login-error"
+            type="error"
+            showIcon
+            message={serverError}
+            role="alert"
+          />
+        )}
+
+        <Form<LoginRequest>
+          form={form}
+          name="login"
+          layout="vertical"
+          requiredMark={false}
+          onFinish={handleFinish}
+          onValuesChange={() => serverError && setServerError(null)}
+          disabled={submitting}
+          autoComplete="on"
+        >
+          <Form.Item
+            label="用户名"
+            name="userName"
+            rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}
+          >
+            <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
+          </Form.Item>
+          <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }]}>
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
+          </Form.Item>
+          <Form.Item style={{ marginBottom: 0 }}>
+            <Button type="primary" htmlType="submit" size="large" block loading={submitting}>
+              登录
+            </Button>
+          </Form.Item>
+        </Form>
+      </Card>
+    </main>
+  );
+}

@@ -1,0 +1,61 @@
+import { List } from 'antd';
+import type { PaginationProps } from 'antd';
+import type { ReactNode } from 'react';
+import type { TaskSummary } from '../../api/types';
+import { formatDateTime, orEmpty } from '../../shared/format';
+import { LightIndicator } from './LightIndicator';
+
+interface Props {
+  tasks: TaskSummary[];
+  loading: boolean;
+  empty: ReactNode;
+  pagination: PaginationProps;
+}
+
+/** Phone-width rendering of the inbox: one card per task. */
+export function TaskCardList({ tasks, loading, empty, pagination }: Props) {
+  return (
+    <List<TaskSummary>
+      className="task-card-list"
+      data-testid="inbox-list"
+      aria-label="待办卡片列表"
+      dataSource={tasks}
+      loading={loading}
+      locale={{ emptyText: empty }}
+      pagination={{ ...pagination, align: 'center' }}
+      rowKey="id"
+      renderItem={(task) => (
+        <List.Item className="task-card">
+          <article className="task-card-body" aria-label={task.itemTitle}>
+            <header className="task-card-header">
+              <span className="task-title">{task.itemTitle}</span>
+              <LightIndicator light={task.light} />
+            </header>
+            <dl className="task-card-fields">
+              <div>
+                <dt>编号</dt>
+                <dd>{orEmpty(task.itemNumber)}</dd>
+              </div>
+              <div>
+                <dt>环节</dt>
+                <dd>{task.activityName}</dd>
+              </div>
+              <div>
+                <dt>承办单位</dt>
+                <dd>{orEmpty(task.unitName)}</dd>
+              </div>
+              <div>
+                <dt>期限</dt>
+                <dd>{formatDateTime(task.dueAt)}</dd>
+              </div>
+              <div>
+                <dt>到达时间</dt>
+                <dd>{formatDateTime(task.createdAt)}</dd>
+              </div>
+            </dl>
+          </article>
+        </List.Item>
+      )}
+    />
+  );
+}

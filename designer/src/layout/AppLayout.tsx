@@ -1,0 +1,199 @@
+import { LogoutOutlined, MenuOutlined } from '@ant-design/icons';
+import { App as AntdApp, Button, Drawer, Grid, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
+import type { MenuProps } from 'antd';
+import { Suspense, useEffect, useMemo, useState } from 'react';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { errorMessage } from '../api/client';
+import type { CurrentUser } from '../api/types';
+import { activeRouteKey, filterRoutesByRole } from '../app/navigation';
+import { appRoutes } from '../app/routes';
+import { useAuth, useCurrentUser } from '../features/auth/AuthContext';
+import './layout.css';
+
+const { Header, Sider, Content } = Layout;
+
+function RoleTags({ roles }: { roles: readonly string[] }) {
+  return (
+    <span className="role-tags" aria-label="角色">
+      {roles.map((role) => (
+        <Tag key={role} color="blue" bordered={false}>
+          {role}
+        </Tag>
+      ))}
+    </span>
+  );
+}
+
+function LogoutButton({ block }: { block?: boolean }) {
+  const { logout } = useAuth();
+  const navigate = useNavigate();
+  const { message } = AntdApp.useApp();
+  const [busy, setBusy] = useState(false);
+
+  async function handleLogout() {
+    setBusy(true);
+    try {
+      await logout();
+    } catch (error) {
+      message.warning(`退出时出错：${errorMessage(error)}`);
+    } finally {
+      setBusy(false);
+      navigate('/login', { replace: true });
+    }
+  }
+
+  return (
+    <Button icon={<LogoutOutlined aria-hidden />} onClick={handleLogout} loading={busy} block={block}>
+      退出登录
+    </Button>
+  );
+}
+
+function UserSummary({ user }: { user: CurrentUser }) {
+  return (
+    <div className="user-summary" aria-label="当前用户">
+      <span className="user-name">{user.displayName}</span>
+      {user.unitName && <span className="user-unit">{user.unitName}</span>}
+      <RoleTags roles={user.roles} />
+    </div>
+  );
+}
+
+export function AppLayout() {
+  const user = useCurrentUser();
+  const screens = Grid.useBreakpoint();
+  // Until breakpoints are known (first render) assume desktop.
+  const isPhone = screens.md === false;
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [collapsed, setCollapsed] = useState(false);
+
+  const menuRoutes = useMemo(
+    () => filterRoutesByRole(appRoutes, user.roles).filter((route) => !route.hideInMenu),
+    [user.roles],
+  );
+  const selectedKey = activeRouteKey(menuRoutes, location.pathname);
+  const current = menuRoutes.find((route) => route.key === selectedKey);
+
+  useEffect(() => {
+    document.title = current ? `${current.label} - 督办` : '督办';
+  }, [current]);
+
+  // Close the phone drawer after navigating.
+  useEffect(() => setDrawerOpen(false), [location.pathname]);
+
+  const menuItems: MenuProps['items'] = menuRoutes.map((route) => ({
+    key: route.key,
+    icon: route.icon,
+    label: route.label,
+  }));
+
+  const onMenuClick: MenuProps['onClick'] = ({ key }) => {
+    const route = menuRoutes.find((r) => r.key === key);
+    if (route && route.path !== location.pathname) navigate(route.path);
+    setDrawerOpen(false);
+  };
+
+  const menu = (
+    <nav aria-label="主导航">
+      <Menu
+        mode="inline"
+        items={menuItems}
+        selectedKeys={selectedKey ? [selectedKey] : []}
+        onClick={onMenuClick}
+        inlineCollapsed={isPhone ? false : collapsed}
+      />
+    </nav>
+  );
+
+  return (
+    <Layout className="app-layout">
+      <Header className="app-header">
+        <div className="app-header-left">
+          {isPhone && (
+            <Button
+              type="text"
+              className="app-header-menu-button"
+              icon={<MenuOutlined aria-hidden />}
+              aria-label="打开导航菜单"
+              aria-expanded={drawerOpen}
+              onClick={() => setDrawerOpen(true)}
+            />
+          )}
+          <a
+            className="app-brand"
+            href="/"
+            onClick={(event) => {
+              event.preventDefault();
+              navigate('/');
+            }}
+          >
+            <span className="app-logo" aria-hidden="true">
+              督
+            </span>
+            <span className="app-brand-name">督办</span>
+          </a>
+        </div>
+        <div className="app-header-right">
+          {isPhone ? (
+            <Typography.Text className="user-name-compact" ellipsis>
+              {user.displayName}
+            </Typography.Text>
+          ) : (
+            <Space size="middle" align="center">
+              <UserSummary user={user} />
+              <LogoutButton />
+            </Space>
+          )}
+        </div>
+      </Header>
+      <Layout>
+        {!isPhone && (
+          <Sider
+            className="app-sider"
+            width={200}
+            theme="light"
+            breakpoint="lg"
+            collapsedWidth={64}
+            collapsible
+            collapsed={collapsed}
+            onCollapse={setCollapsed}
+            trigger={null}
+          >
+            {menu}
+          </Sider>
+        )}
+        <Content className="app-content">
+          <Suspense
+            fallback={
+              <div className="page-center">
+                <Spin size="large" />
+              </div>
+            }
+          >
+            <Outlet />
+          </Suspense>
+        </Content>
+      </Layout>
+      {isPhone && (
+        <Drawer
+          title="导航"
+          placement="left"
+          width={280}
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          styles={{ body: { padding: 0 } }}
+        >
+          <div className="drawer-user">
+            <UserSummary user={user} />
+          </div>
+          {menu}
+          <div className="drawer-footer">
+            <LogoutButton block />
+          </div>
+        </Drawer>
+      )}
+    </Layout>
+  );
+}
