@@ -75,9 +75,12 @@ public sealed class SqliteDubanDbContext(DbContextOptions<SqliteDubanDbContext> 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         // SQLite has no date-time type EF can compare or sort; UTC ticks in an integer column can.
-        builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        builder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        builder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        builder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
+
+    /// <summary>Stores the instant as UTC ticks, so values written with different offsets still compare correctly.</summary>
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
 }
 
 public sealed class PostgresDubanDbContext(DbContextOptions<PostgresDubanDbContext> options) : DubanDbContext(options)

@@ -44,15 +44,21 @@ builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdent
         o.Events.OnRedirectToLogin = ctx => { ctx.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
         o.Events.OnRedirectToAccessDenied = ctx => { ctx.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
     }));
-builder.Services.AddAuthorization();
+// Roles and "still active" are checked against the organization snapshot on every request, not the cookie's claims.
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddSnapshotAuthorization();
+builder.Services.Configure<OrganizationCacheOptions>(builder.Configuration.GetSection("Duban:Organization"));
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
-    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-    o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+    // Nulls are written, not omitted: the web app's types say "string | null", and that should be true.
+    o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
 });
-builder.Services.AddProblemDetails();
+// Malformed JSON, a missing body and bad query values throw (in every environment) so ProblemMapping answers them.
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemTitles.Customize);
 builder.Services.AddExceptionHandler<ProblemMapping>();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
 {
@@ -87,7 +93,10 @@ app.MapDefinitionsApi();
 app.MapInstancesApi();
 app.MapTasksApi();
 app.MapOrganizationApi();
-app.MapFallback("/api/{**path}", () => TypedResults.Problem(title: "未找到", detail: "接口不存在", statusCode: StatusCodes.Status404NotFound));
+// The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
+app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)
+    ? TypedResults.Problem(title: "不支持的内容类型", detail: "请求体应为 JSON（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType)
+    : TypedResults.Problem(title: "未找到", detail: "接口不存在", statusCode: StatusCodes.Status404NotFound));
 app.MapFallbackToFile("index.html");
 
 app.Lifetime.ApplicationStarted.Register(() =>

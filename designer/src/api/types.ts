@@ -1,6 +1,10 @@
 /**
  * Types of the Duban HTTP API (JSON, camelCase).
- * Keep in sync with the server's OpenAPI document (/openapi/v1.json).
+ * Keep in sync with the server's OpenAPI document (/api/openapi/v1.json).
+ *
+ * Wire conventions: the server writes every property, absent values as `null`
+ * (never omitted), so optional data is typed `T | null`; enums travel as
+ * camelCase strings (`open`, `taskCompleted`, `readOnly` …).
  */
 
 /** Role names as the server sends them (Chinese). */
@@ -40,7 +44,9 @@ export interface ProblemDetails {
 }
 
 export type TaskBox = 'todo' | 'done' | 'notice';
+/** Server enum TaskKind, camelCase. */
 export type TaskKind = 'task' | 'notice';
+/** Server enum HumanTaskStatus, camelCase. */
 export type TaskStatus = 'open' | 'completed' | 'cancelled';
 /** Traffic light of a deadline: 正常 / 临期 / 超期. */
 export type Light = 'green' | 'yellow' | 'red';
@@ -87,8 +93,12 @@ export interface DefinitionSummary {
   name: string;
   publishedVersion: number | null;
   latestVersion: number;
-  /** Sent by the server but not used by the inbox. */
+  /**
+   * Always sent by the server (`description` as `null` when there is none);
+   * optional here only because the inbox does not use them.
+   */
   description?: string | null;
   hasDraft?: boolean;
+  /** ISO 8601 date-time. */
   updatedAt?: string;
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
@@ -67,6 +69,29 @@ public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator valid
 
     public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) => validator.Validate(definition);
 
+    /// <summary>
+    /// Everything publishing checks: the definition itself (<see cref="DefinitionValidator"/>), and that every
+    /// sub-process it calls is a published procedure — so a missing child is caught now, not when an item gets there.
+    /// </summary>
+    public async Task<IReadOnlyList<ValidationError>> ValidateForPublishAsync(WorkflowDefinition definition, CancellationToken ct = default)
+    {
+        var errors = validator.Validate(definition).ToList();
+        var calls = (definition.Root?.Activities ?? [])
+            .Where(a => a is { Type: ActivityTypes.SubProcess })
+            .Select(a => (Node: a, Child: a.LiteralString("definitionId")))
+            .Where(x => !string.IsNullOrWhiteSpace(x.Child) && x.Child != definition.DefinitionId)
+            .ToList();
+        if (calls.Count == 0) return errors;
+        var wanted = calls.Select(x => x.Child!).Distinct().ToList();
+        var published = (await db.Definitions.AsNoTracking()
+            .Where(d => d.IsPublished && wanted.Contains(d.DefinitionId))
+            .Select(d => d.DefinitionId).Distinct().ToListAsync(ct)).ToHashSet();
+        foreach (var (node, child) in calls)
+            if (!published.Contains(child!))
+                errors.Add(new ValidationError(node.Id, $"「{node.DisplayName}」：子流程「{child}」不存在或尚未发布"));
+        return errors;
+    }
+
     /// <summary>Publishes the latest draft after validation; errors name the nodes and nothing changes.</summary>
     public async Task<DefinitionRecord> PublishAsync(string definitionId, string? userId, CancellationToken ct = default)
     {
@@ -74,7 +99,7 @@ public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator valid
             ?? throw new NotFoundException($"流程「{definitionId}」不存在");
         if (latest.IsPublished)
             throw new WorkflowConflictException($"第 {latest.Version} 版已发布，没有待发布的草稿");
-        var errors = validator.Validate(DefinitionJson.Parse(latest.Json));
+        var errors = await ValidateForPublishAsync(DefinitionJson.Parse(latest.Json), ct);
         if (errors.Count > 0)
             throw new DefinitionInvalidException(errors);
         latest.IsPublished = true;
@@ -84,14 +109,29 @@ public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator valid
         return latest;
     }
 
-    /// <summary>Imports a definition as the new draft (and publishes it when asked), as an administrator would from a file.</summary>
+    /// <summary>
+    /// Imports a definition as the new draft (and publishes it when asked), as an administrator would from a file.
+    /// With <paramref name="publish"/>, it is validated first: a definition that cannot be published leaves no draft behind.
+    /// </summary>
     public async Task<DefinitionRecord> ImportAsync(string json, bool publish, string? userId, CancellationToken ct = default)
     {
-        WorkflowDefinition definition;
+        WorkflowDefinition? definition;
         try { definition = DefinitionJson.Parse(json); }
-        catch (JsonException e) { throw new WorkflowInputException("json", $"流程定义 JSON 无效：{e.Message}"); }
+        catch (JsonException e) { throw new WorkflowInputException(JsonErrors.FieldOf(e) ?? "json", $"流程定义 JSON 无效：{JsonErrors.Describe(e)}"); }
+        if (definition is null) throw new WorkflowInputException("json", "流程定义 JSON 无效：内容为空");
+        CheckShape(definition);
+        if (publish)
+        {
+            var errors = await ValidateForPublishAsync(definition, ct);
+            if (errors.Count > 0) throw new DefinitionInvalidException(errors);
+        }
+        if (!publish) return await SaveDraftAsync(definition, userId, ct);
+        // Draft and publication together: whatever goes wrong in between leaves no draft behind.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var record = await SaveDraftAsync(definition, userId, ct);
-        return publish ? await PublishAsync(record.DefinitionId, userId, ct) : record;
+        var published = await PublishAsync(record.DefinitionId, userId, ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
+        return published;
     }
 
     private static void CheckShape(WorkflowDefinition definition)
@@ -101,6 +141,7 @@ public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator valid
             !definition.DefinitionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             errors.Add(new("definitionId", "流程标识只能包含字母、数字、- 和 _，且不超过 100 个字符"));
         if (string.IsNullOrWhiteSpace(definition.Name)) errors.Add(new("name", "流程名称不能为空"));
+        else if (definition.Name.Length > 200) errors.Add(new("name", "流程名称不超过 200 个字符"));
         if (definition.Root is null) errors.Add(new("root", "缺少流程图（root）"));
         if (errors.Count > 0) throw new WorkflowInputException("流程定义无效", errors);
     }
@@ -120,6 +161,45 @@ public sealed class DefinitionCache
         _parsed[record.Id] = (record.UpdatedAt, definition);
         return definition;
     }
+}
+
+/// <summary>
+/// System.Text.Json's errors in Chinese, for people: where the problem is (the JSON path) and what kind it is — never
+/// the library's English text.
+/// </summary>
+public static partial class JsonErrors
+{
+    /// <summary>The field the error is about, as a dotted path without the leading <c>$.</c>; null for the whole document.</summary>
+    public static string? FieldOf(JsonException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var path = e.Path;
+        if (string.IsNullOrEmpty(path) || path == "$") return null;
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    public static string Describe(JsonException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var field = FieldOf(e);
+        var where = field is null ? "" : $"「{field}」";
+        // The reader's own exception type (internal to System.Text.Json) marks text that is not JSON at all.
+        if (e.InnerException?.GetType().Name == "JsonReaderException" || e.GetType().Name == "JsonReaderException")
+        {
+            var position = e.LineNumber is { } line ? $"第 {line + 1} 行附近" : "";
+            var at = string.Join("，", new[] { position, field is null ? "" : $"{where}处" }.Where(x => x.Length > 0));
+            return at.Length > 0 ? $"JSON 格式错误（{at}）" : "JSON 格式错误";
+        }
+        if (MissingRequired().Match(e.Message) is { Success: true } missing)
+        {
+            var names = missing.Groups["names"].Value.Replace("'", "", StringComparison.Ordinal).Trim().TrimEnd('.');
+            return field is null ? $"缺少必填属性 {names}" : $"{where}缺少必填属性 {names}";
+        }
+        return field is null ? "内容的结构不符合要求" : $"{where}的值类型不正确";
+    }
+
+    [GeneratedRegex(@"missing required properties(?: including)?:\s*(?<names>.+?)\.?\s*(Path:|$)", RegexOptions.Singleline)]
+    private static partial Regex MissingRequired();
 }
 
 public sealed class DefinitionInvalidException(IReadOnlyList<ValidationError> errors)

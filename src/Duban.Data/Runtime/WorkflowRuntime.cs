@@ -38,14 +38,13 @@ public sealed class WorkflowRuntime(
 
     public async Task<InstanceRecord> StartAsync(string definitionId, CurrentUser user, JsonObject? data, CancellationToken ct = default)
     {
-        var record = await db.Definitions.AsNoTracking()
-            .Where(d => d.DefinitionId == definitionId && d.IsPublished)
-            .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct)
+        var record = await PublishedAsync(definitionId, ct)
             ?? throw new NotFoundException($"流程「{definitionId}」不存在或尚未发布");
         var org = await organizationCache.GetAsync(ct);
         var id = Guid.CreateVersion7();
         var result = runner.Start(definitions.Get(record), id, new StartRequest(user.ToActor(), data), org);
-        var instance = NewInstance(record, id, result.State, user.ToActor(), parent: null);
+        _participants.Clear();
+        var instance = await NewInstanceAsync(record, id, result.State, user.ToActor(), parent: null, ct);
         db.Instances.Add(instance);
         await ApplyAsync(instance, result, user.ToActor(), org, ct);
         await db.SaveChangesAsync(ct);
@@ -118,7 +117,7 @@ public sealed class WorkflowRuntime(
 
     /// <summary>Hands a task to another person (转办). The holder or the supervision office may do it.</summary>
     public Task TransferTaskAsync(Guid taskId, CurrentUser user, string toUserId, string? comment, CancellationToken ct = default) =>
-        OnOpenTaskAsync(taskId, user, "transfer", (task, instance, org) =>
+        OnOpenTaskAsync(taskId, user, "transfer", async (task, instance, org) =>
         {
             var target = org.FindUser(toUserId)
                 ?? throw new WorkflowInputException("toUserId", "转办对象不存在");
@@ -132,9 +131,8 @@ public sealed class WorkflowRuntime(
             {
                 Data = new() { ["from"] = from, ["to"] = target.Id, ["toName"] = target.DisplayName },
             });
-            AddParticipant(instance.Id, target.UnitId);
+            await AddParticipantAsync(instance.Id, target.UnitId, ct);
             instance.UpdatedAt = clock.GetUtcNow();
-            return Task.CompletedTask;
         }, ct, allowSupervisor: true);
 
     public Task CancelInstanceAsync(Guid instanceId, CurrentUser user, string? reason, CancellationToken ct = default) =>
@@ -151,43 +149,39 @@ public sealed class WorkflowRuntime(
             await ApplyAsync(instance, result, user.ToActor(), org, ct);
         }, ct);
 
-    /// <summary>Fires a claimed timer: resumes its bookmark and deletes the row, in one transaction. False if it was already gone.</summary>
+    /// <summary>
+    /// Fires a claimed timer: resumes its bookmark and deletes the row, in one transaction. A timer whose bookmark is
+    /// gone is deleted; one whose instance is faulted stays (its lease runs out and it is tried again after a retry).
+    /// Returns false when there was nothing to fire.
+    /// </summary>
     public async Task<bool> FireTimerAsync(Guid timerId, CancellationToken ct = default)
     {
-        for (var attempt = 1; ; attempt++)
+        var fired = false;
+        await CommitWithRetryAsync("timer", timerId, async org =>
         {
-            db.ChangeTracker.Clear();
+            fired = false;
             var timer = await db.Timers.FirstOrDefaultAsync(t => t.Id == timerId, ct);
-            if (timer is null) return false;
+            if (timer is null) return;
             var instance = await db.Instances.FirstOrDefaultAsync(i => i.Id == timer.InstanceId, ct);
             var state = instance is null ? null : StateOf(instance);
+            if (instance is null || state!.FindBookmark(timer.BookmarkId) is null || state.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled)
+            {
+                db.Timers.Remove(timer);
+                return;
+            }
+            if (state.Status == WorkflowStatus.Faulted) return;
             db.Timers.Remove(timer);
-            if (instance is not null && state!.FindBookmark(timer.BookmarkId) is not null && state.Status == WorkflowStatus.Suspended)
-            {
-                var org = await organizationCache.GetAsync(ct);
-                var result = runner.Resume(await DefinitionOf(instance, ct), instance.Id, state, timer.BookmarkId, new ResumeRequest(Actor.System), org);
-                await ApplyAsync(instance, result, Actor.System, org, ct);
-            }
-            try
-            {
-                await gate.BeforeCommitAsync("timer", timerId, ct);
-                await db.SaveChangesAsync(ct);
-                return true;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
-            {
-                logger.LogDebug("Timer {TimerId} raced with another event; retrying", timerId);
-            }
-        }
+            var result = runner.Resume(await DefinitionOf(instance, ct), instance.Id, state, timer.BookmarkId, new ResumeRequest(Actor.System), org);
+            await ApplyAsync(instance, result, Actor.System, org, ct);
+            fired = true;
+        }, ct);
+        return fired;
     }
 
-    private async Task OnOpenTaskAsync(Guid taskId, CurrentUser user, string operation,
-        Func<TaskRecord, InstanceRecord, IOrganization, Task> handle, CancellationToken ct, bool allowSupervisor = false)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task OnOpenTaskAsync(Guid taskId, CurrentUser user, string operation,
+        Func<TaskRecord, InstanceRecord, IOrganization, Task> handle, CancellationToken ct, bool allowSupervisor = false) =>
+        CommitWithRetryAsync(operation, taskId, async org =>
         {
-            db.ChangeTracker.Clear();
-            var org = await organizationCache.GetAsync(ct);
             var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId, ct)
                 ?? throw new NotFoundException("待办不存在");
             var mayAct = user.CanAct(task, org) || (allowSupervisor && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)));
@@ -204,46 +198,43 @@ public sealed class WorkflowRuntime(
                 throw new WorkflowConflictException(task.Status == HumanTaskStatus.Cancelled ? "该待办已取消" : "该待办已办理，不能重复提交");
             var instance = await db.Instances.FirstAsync(i => i.Id == task.InstanceId, ct);
             await handle(task, instance, org);
-            try
-            {
-                await gate.BeforeCommitAsync(operation, taskId, ct);
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
-            {
-                logger.LogDebug("Task {TaskId} {Operation} raced with another event; retrying on fresh data", taskId, operation);
-            }
-        }
-    }
+        }, ct);
 
-    private async Task OnInstanceAsync(Guid instanceId, string operation, Func<InstanceRecord, IOrganization, Task> handle, CancellationToken ct)
+    private Task OnInstanceAsync(Guid instanceId, string operation, Func<InstanceRecord, IOrganization, Task> handle, CancellationToken ct) =>
+        CommitWithRetryAsync(operation, instanceId, async org =>
+        {
+            var instance = await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, ct)
+                ?? throw new NotFoundException("事项不存在");
+            await handle(instance, org);
+        }, ct);
+
+    /// <summary>
+    /// The one unit-of-work loop: start from fresh data, do the work, commit once. A concurrency conflict means
+    /// another event committed first; the work runs again on what that event left, and usually then reports the
+    /// conflict to the caller (the task is done) or carries on (an unrelated change to the same instance).
+    /// </summary>
+    private async Task CommitWithRetryAsync(string operation, Guid subjectId, Func<IOrganization, Task> work, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            var org = await organizationCache.GetAsync(ct);
-            var instance = await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, ct)
-                ?? throw new NotFoundException("事项不存在");
-            await handle(instance, org);
+            _participants.Clear();
+            await work(await organizationCache.GetAsync(ct));
             try
             {
-                await gate.BeforeCommitAsync(operation, instanceId, ct);
+                await gate.BeforeCommitAsync(operation, subjectId, ct);
                 await db.SaveChangesAsync(ct);
                 return;
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
-                logger.LogDebug("Instance {InstanceId} {Operation} raced; retrying", instanceId, operation);
+                logger.LogDebug("{Operation} on {SubjectId} raced with another event; retrying on fresh data", operation, subjectId);
             }
         }
     }
 
-    public async Task<bool> CanSeeInstanceAsync(CurrentUser user, Guid instanceId, CancellationToken ct = default) =>
-        user.SeesAllItems
-        || await db.Instances.AnyAsync(i => i.Id == instanceId && i.InitiatorId == user.Id, ct)
-        || (user.UnitId is { } unit && await db.InstanceUnits.AnyAsync(x => x.InstanceId == instanceId && x.UnitId == unit, ct))
-        || await db.Tasks.AnyAsync(t => t.InstanceId == instanceId && (t.AssigneeUserId == user.Id || t.CompletedById == user.Id), ct);
+    public Task<bool> CanSeeInstanceAsync(CurrentUser user, Guid instanceId, CancellationToken ct = default) =>
+        ItemVisibility.CanSeeAsync(db, user, instanceId, ct);
 
     private void Close(TaskRecord task, CurrentUser user, HumanTaskStatus status, string? outcome, string? comment)
     {
@@ -258,20 +249,25 @@ public sealed class WorkflowRuntime(
 
     /// <summary>
     /// Writes what one engine run produced into the unit of work, and follows it through: children it started run
-    /// their first steps, and an instance that finished resumes its parent. Nothing is saved here.
+    /// their first steps; children whose parent step went away are cancelled; an instance that finished resumes
+    /// its parent. Each follow-up is computed only when it is taken from the queue, from the state as it is by
+    /// then — two children finishing in one transaction both count. Nothing is saved here.
     /// </summary>
     private async Task ApplyAsync(InstanceRecord first, RunResult firstResult, Actor actor, IOrganization org, CancellationToken ct)
     {
-        var work = new Queue<(InstanceRecord Instance, RunResult Result)>();
-        work.Enqueue((first, firstResult));
-        while (work.TryDequeue(out var item))
+        var work = new Queue<Func<Task<(InstanceRecord, RunResult)?>>>();
+        work.Enqueue(() => Task.FromResult<(InstanceRecord, RunResult)?>((first, firstResult)));
+        var depthGuard = 0;
+        while (work.TryDequeue(out var next))
         {
-            var (instance, result) = item;
+            if (++depthGuard > MaxCascade)
+                throw new WorkflowInputException("definitionId", $"子流程层层展开超过 {MaxCascade} 个事项，请检查流程是否循环调用子流程");
+            if (await next() is not var (instance, result)) continue;
             var state = result.State;
             var now = clock.GetUtcNow();
             instance.StateJson = JsonSerializer.Serialize(state, DefinitionJson.Options);
             instance.Status = state.Status;
-            instance.Title = state.Title ?? instance.Title;
+            instance.Title = Truncate(state.Title ?? instance.Title, 500);
             instance.Result = state.Result;
             instance.IncidentMessage = state.Incident?.Message;
             instance.UpdatedAt = now;
@@ -282,14 +278,23 @@ public sealed class WorkflowRuntime(
             if (result.Effects.RemovedBookmarkIds.Count > 0)
             {
                 var removed = result.Effects.RemovedBookmarkIds;
-                var open = await db.Tasks.Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open && removed.Contains(t.BookmarkId!)).ToListAsync(ct);
-                foreach (var task in open.Where(t => t.Status == HumanTaskStatus.Open))
+                var stored = await db.Tasks.Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open && removed.Contains(t.BookmarkId!)).ToListAsync(ct);
+                // Tasks created earlier in this same transaction are not in the database yet.
+                var added = db.Tasks.Local.Where(t => t.InstanceId == instance.Id && t.BookmarkId is not null && removed.Contains(t.BookmarkId));
+                foreach (var task in stored.Concat(added).Distinct().Where(t => t.Status == HumanTaskStatus.Open))
                 {
                     task.Status = HumanTaskStatus.Cancelled;
                     task.CompletedAt = now;
                     AddJournal(instance.Id, Journal(JournalKind.TaskCancelled, task, actor, null, null));
                 }
                 db.Timers.RemoveRange(await db.Timers.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToListAsync(ct));
+                db.Timers.RemoveRange(db.Timers.Local.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToList());
+
+                // Children of a step that went away (the parent ended or was cancelled) are cancelled with it.
+                var children = await db.Instances.Where(i => i.ParentInstanceId == instance.Id && removed.Contains(i.ParentBookmarkId!)).ToListAsync(ct);
+                // Tracked rows carry this transaction's changes: a child that has just finished is not an orphan.
+                foreach (var child in children.Where(c => c.Status is not (WorkflowStatus.Completed or WorkflowStatus.Cancelled)))
+                    work.Enqueue(async () => ((InstanceRecord, RunResult)?)(child, runner.Cancel(await DefinitionOf(child, ct), child.Id, StateOf(child), actor, "上级事项已结束", org)));
             }
 
             foreach (var request in result.Effects.NewTasks)
@@ -315,49 +320,60 @@ public sealed class WorkflowRuntime(
                     CreatedAt = now,
                     DueAt = request.DueAt,
                 });
-                AddParticipant(instance.Id, request.Assignee.UnitId ?? (request.Assignee.UserId is { } u ? org.FindUser(u)?.UnitId : null));
+                await AddParticipantAsync(instance.Id, request.Assignee.UnitId ?? (request.Assignee.UserId is { } u ? org.FindUser(u)?.UnitId : null), ct);
             }
 
             foreach (var timer in result.Effects.NewTimers)
                 db.Timers.Add(new TimerRecord
                 {
                     Id = Guid.CreateVersion7(), InstanceId = instance.Id, BookmarkId = timer.BookmarkId,
-                    ActivityId = timer.ActivityId, DueAt = timer.DueAt,
+                    ActivityId = timer.ActivityId, DueAt = timer.DueAt.ToUniversalTime(),
                 });
 
             foreach (var child in result.Effects.NewChildren)
             {
-                var record = await db.Definitions.AsNoTracking()
-                    .Where(d => d.DefinitionId == child.DefinitionId && d.IsPublished)
-                    .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct)
+                var record = await PublishedAsync(child.DefinitionId, ct)
                     ?? throw new WorkflowInputException("definitionId", $"子流程「{child.DefinitionId}」不存在或尚未发布");
                 var childResult = runner.Start(definitions.Get(record), child.InstanceId, new StartRequest(actor, null, child.Input, child.Title), org);
-                var childInstance = NewInstance(record, child.InstanceId, childResult.State, actor, (instance.Id, child.ParentBookmarkId));
+                var childInstance = await NewInstanceAsync(record, child.InstanceId, childResult.State, actor, (instance.Id, child.ParentBookmarkId), ct);
                 db.Instances.Add(childInstance);
-                AddParticipant(child.InstanceId, instance.InitiatorUnitId);
-                work.Enqueue((childInstance, childResult));
+                await AddParticipantAsync(child.InstanceId, instance.InitiatorUnitId, ct);
+                var (ci, cr) = (childInstance, childResult);
+                work.Enqueue(() => Task.FromResult<(InstanceRecord, RunResult)?>((ci, cr)));
             }
 
             if (state.Status == WorkflowStatus.Completed && instance.ParentInstanceId is { } parentId && instance.ParentBookmarkId is { } parentBookmark)
             {
-                var parent = await db.Instances.FindAsync([parentId], ct)
-                    ?? throw new InvalidOperationException($"Parent instance {parentId} is missing");
-                var parentResult = runner.Resume(await DefinitionOf(parent, ct), parent.Id, StateOf(parent), parentBookmark,
-                    new ResumeRequest(actor) { ChildInstanceId = instance.Id, ChildResult = state.Result }, org);
-                work.Enqueue((parent, parentResult));
+                var childId = instance.Id;
+                var childResult = state.Result;
+                work.Enqueue(async () =>
+                {
+                    var parent = await db.Instances.FindAsync([parentId], ct)
+                        ?? throw new InvalidOperationException($"Parent instance {parentId} is missing");
+                    var parentState = StateOf(parent);
+                    // The parent step may be gone already (the parent ended or was cancelled): nothing to resume.
+                    if (parentState.FindBookmark(parentBookmark) is null || parentState.Status is not WorkflowStatus.Suspended)
+                        return null;
+                    return (parent, runner.Resume(await DefinitionOf(parent, ct), parent.Id, parentState, parentBookmark,
+                        new ResumeRequest(actor) { ChildInstanceId = childId, ChildResult = childResult }, org));
+                });
             }
         }
     }
 
-    private readonly HashSet<(Guid, string)> _participantsAdded = [];
+    /// <summary>Most instances one event may touch: a guard against a procedure that starts itself as a sub-process.</summary>
+    private const int MaxCascade = 500;
 
-    private void AddParticipant(Guid instanceId, string? unitId)
+    private readonly HashSet<(Guid, string)> _participants = [];
+
+    private async Task AddParticipantAsync(Guid instanceId, string? unitId, CancellationToken ct)
     {
-        if (unitId is null || !_participantsAdded.Add((instanceId, unitId))) return;
-        var known = db.InstanceUnits.Local.Any(x => x.InstanceId == instanceId && x.UnitId == unitId)
-            || db.InstanceUnits.Any(x => x.InstanceId == instanceId && x.UnitId == unitId);
-        if (!known) db.InstanceUnits.Add(new InstanceUnitRecord { InstanceId = instanceId, UnitId = unitId });
+        if (unitId is null || !_participants.Add((instanceId, unitId))) return;
+        if (!await db.InstanceUnits.AnyAsync(x => x.InstanceId == instanceId && x.UnitId == unitId, ct))
+            db.InstanceUnits.Add(new InstanceUnitRecord { InstanceId = instanceId, UnitId = unitId });
     }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 
     private void AddJournal(Guid instanceId, JournalRecord entry) =>
         db.Journal.Add(new JournalEntryRecord
@@ -391,10 +407,10 @@ public sealed class WorkflowRuntime(
         Comment = comment,
     };
 
-    private InstanceRecord NewInstance(DefinitionRecord record, Guid id, WorkflowState state, Actor actor, (Guid Id, string Bookmark)? parent)
+    private async Task<InstanceRecord> NewInstanceAsync(DefinitionRecord record, Guid id, WorkflowState state, Actor actor, (Guid Id, string Bookmark)? parent, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        AddParticipant(id, actor.UnitId);
+        await AddParticipantAsync(id, actor.UnitId, ct);
         return new InstanceRecord
         {
             Id = id,
@@ -402,7 +418,7 @@ public sealed class WorkflowRuntime(
             DefinitionId = record.DefinitionId,
             DefinitionVersion = record.Version,
             DefinitionName = record.Name,
-            Title = state.Title ?? record.Name,
+            Title = Truncate(state.Title ?? record.Name, 500),
             Status = state.Status,
             StateJson = "{}",
             InitiatorId = actor.Id,
@@ -414,6 +430,10 @@ public sealed class WorkflowRuntime(
             UpdatedAt = now,
         };
     }
+
+    private Task<DefinitionRecord?> PublishedAsync(string definitionId, CancellationToken ct) =>
+        db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId && d.IsPublished)
+            .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
 
     public static WorkflowState StateOf(InstanceRecord instance) =>
         JsonSerializer.Deserialize<WorkflowState>(instance.StateJson, DefinitionJson.Options)!;

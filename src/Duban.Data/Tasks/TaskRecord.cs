@@ -1,3 +1,4 @@
+using Duban.Engine;
 using System.Text.Json.Serialization;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
@@ -5,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Duban.Data.Tasks;
 
-[JsonConverter(typeof(JsonStringEnumConverter<HumanTaskStatus>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<HumanTaskStatus>))]
 public enum HumanTaskStatus
 {
     Open,

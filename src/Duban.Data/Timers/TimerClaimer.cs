@@ -10,6 +10,9 @@ namespace Duban.Data.Timers;
 /// </summary>
 public sealed class TimerClaimer(DubanDbContext db, TimeProvider clock)
 {
+    /// <summary>A timer that failed this often is parked (left with its last error) instead of being retried for ever.</summary>
+    public const int MaxAttempts = 10;
+
     public async Task<IReadOnlyList<Guid>> ClaimDueAsync(string owner, int max, TimeSpan lease, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -20,7 +23,7 @@ public sealed class TimerClaimer(DubanDbContext db, TimeProvider clock)
                 UPDATE "Timers" SET "LeaseOwner" = {owner}, "LeaseUntil" = {until}, "Attempts" = "Attempts" + 1
                 WHERE "Id" IN (
                     SELECT "Id" FROM "Timers"
-                    WHERE "DueAt" <= {now} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {now})
+                    WHERE "DueAt" <= {now} AND ("LeaseUntil" IS NULL OR "LeaseUntil" < {now}) AND "Attempts" < {MaxAttempts}
                     ORDER BY "DueAt" LIMIT {max}
                     FOR UPDATE SKIP LOCKED)
                 RETURNING "Id" AS "Value"
@@ -29,7 +32,7 @@ public sealed class TimerClaimer(DubanDbContext db, TimeProvider clock)
 
         // SQLite is one process (the embedded default); a conditional update per row still keeps claims exclusive.
         var due = await db.Timers.AsNoTracking()
-            .Where(t => t.DueAt <= now && (t.LeaseUntil == null || t.LeaseUntil < now))
+            .Where(t => t.DueAt <= now && (t.LeaseUntil == null || t.LeaseUntil < now) && t.Attempts < MaxAttempts)
             .OrderBy(t => t.DueAt).Select(t => t.Id).Take(max).ToListAsync(ct);
         var claimed = new List<Guid>(due.Count);
         foreach (var id in due)

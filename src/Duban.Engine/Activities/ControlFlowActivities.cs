@@ -56,7 +56,38 @@ public sealed class ForkActivity : IActivityHandler
     public IReadOnlyList<string> Ports(ActivityNode node) =>
         node.Literal<List<string>>("branches") is { Count: > 0 } branches ? branches : [PortNames.Done];
 
-    public ActivityResult Execute(ActivityContext context) => new ActivityResult.Done(Ports(context.Node));
+    public ActivityResult Execute(ActivityContext context)
+    {
+        ForgetEarlierArrivals(context);
+        return new ActivityResult.Done(Ports(context.Node));
+    }
+
+    /// <summary>
+    /// A fork that runs again (a 退回 loop went back before it) starts a new round of its branches: arrivals its
+    /// branches left at their joins in the earlier round no longer count. Only connections coming out of this
+    /// fork's own region (up to the first joins) are forgotten, so an enclosing fork's arrivals stay.
+    /// </summary>
+    private static void ForgetEarlierArrivals(ActivityContext context)
+    {
+        var graph = context.Graph;
+        var region = new HashSet<string> { context.Node.Id };
+        var stack = new Stack<string>(region);
+        while (stack.Count > 0)
+        {
+            foreach (var connection in graph.Outbound(stack.Pop()))
+            {
+                var target = connection.Target.Activity;
+                if (graph.Flowchart.Find(target)?.Type == ActivityTypes.Join)
+                {
+                    if (context.State.JoinArrivals.TryGetValue(target, out var arrived)) arrived.Remove(connection.Key);
+                }
+                else if (region.Add(target))
+                {
+                    stack.Push(target);
+                }
+            }
+        }
+    }
 }
 
 /// <summary>

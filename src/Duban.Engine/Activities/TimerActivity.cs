@@ -40,7 +40,7 @@ public sealed class TimerActivity : IActivityHandler
             var until = context.Evaluate("until");
             if (until is JsonValue v && v.TryGetValue<string>(out var text) &&
                 DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-                return at;
+                return at.ToUniversalTime();
             throw new ActivityFaultException($"「{name}」的到期时间「{until?.ToJsonString()}」不是有效的日期时间");
         }
         if (context.Node.Input("duration") is not null)

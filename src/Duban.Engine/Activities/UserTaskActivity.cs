@@ -112,9 +112,7 @@ public sealed class UserTaskActivity : IActivityHandler
         if (!isReturn)
             StepForms.Accept(context, formId, Permissions(node), request.Data);
 
-        if (request.NextAssignees is { } chosen)
-            foreach (var (activityId, ids) in chosen)
-                context.State.ChosenAssignees[activityId] = ids;
+        AcceptChosenAssignees(context, outcome, request.NextAssignees);
 
         context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment);
         pending.Remove(entry);
@@ -133,6 +131,43 @@ public sealed class UserTaskActivity : IActivityHandler
         if (!decided) return ActivityResult.Wait;
         context.RemoveBookmark(bookmark);
         return ActivityResult.Outcome(outcome);
+    }
+
+    /// <summary>
+    /// Assignees picked by this step's handler for the next steps ("chosen by the previous step"). Each must name a
+    /// human step of this procedure and real people or units; a next step on the chosen outcome whose rule is
+    /// <c>previous</c> must get a choice now, unless one was made before.
+    /// </summary>
+    private static void AcceptChosenAssignees(ActivityContext context, string outcome, Dictionary<string, List<string>>? chosen)
+    {
+        var org = context.Organization;
+        foreach (var (activityId, ids) in chosen ?? [])
+        {
+            var target = context.Definition.Root.Find(activityId);
+            if (target is null || target.Type is not (ActivityTypes.UserTask or ActivityTypes.Notify))
+                throw new WorkflowInputException("nextAssignees", $"环节「{activityId}」不存在或不是人工环节");
+            if (ids.Count == 0)
+                throw new WorkflowInputException("nextAssignees", $"请为「{target.DisplayName}」选择办理人");
+            foreach (var id in ids)
+            {
+                var assignee = TaskAssignee.Parse(id);
+                var exists = assignee switch
+                {
+                    { UserId: { } u } => org.FindUser(u) is not null,
+                    { UnitId: { } unit } => org.FindUnit(unit) is not null,
+                    _ => false,
+                };
+                if (!exists) throw new WorkflowInputException("nextAssignees", $"「{target.DisplayName}」的办理人「{id}」不存在");
+            }
+            context.State.ChosenAssignees[activityId] = ids;
+        }
+
+        foreach (var connection in context.Graph.Outbound(context.Node.Id).Where(c => FlowGraph.PortOf(c) == outcome))
+        {
+            var next = context.Definition.Root.Find(connection.Target.Activity);
+            if (next?.Literal<AssigneeRule>("assignee") is { Type: "previous" } && !context.State.ChosenAssignees.ContainsKey(next.Id))
+                throw new WorkflowInputException("nextAssignees", $"请为下一环节「{next.DisplayName}」选择办理人");
+        }
     }
 
     private static bool NextInSequence(ActivityContext context, Bookmark bookmark)

@@ -16,7 +16,7 @@ public static class DefinitionJson
         WriteIndented = indented,
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     public static WorkflowDefinition Parse(string json) =>

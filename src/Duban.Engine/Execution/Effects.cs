@@ -1,3 +1,4 @@
+using Duban.Engine;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Duban.Engine.Forms;
@@ -21,7 +22,7 @@ public sealed class ExecutionEffects
     public List<JournalRecord> Journal { get; } = [];
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<TaskKind>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<TaskKind>))]
 public enum TaskKind
 {
     /// <summary>A step to handle: fill the form, choose an outcome.</summary>
@@ -73,7 +74,7 @@ public sealed record TimerRequest(string BookmarkId, string ActivityId, DateTime
 
 public sealed record ChildRequest(Guid InstanceId, string DefinitionId, string ParentBookmarkId, int Index, JsonNode? Input, string Title);
 
-[JsonConverter(typeof(JsonStringEnumConverter<JournalKind>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<JournalKind>))]
 public enum JournalKind
 {
     InstanceStarted,

@@ -92,9 +92,8 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
                 new ResumeRequest(actor) { TaskId = taskId, Outcome = PortNames.Return, Comment = comment }, organization);
         }
 
-        var target = definition.Root.Find(targetActivityId);
-        if (target is null || target.Type != ActivityTypes.UserTask || !scope.State.Rounds.ContainsKey(target.Id) || target.Id == node.Id)
-            throw new WorkflowInputException("targetActivityId", "只能退回到已经办理过的人工环节");
+        var target = ReturnTargets(definition, scope.State, node.Id).FirstOrDefault(t => t.Id == targetActivityId)
+            ?? throw new WorkflowInputException("targetActivityId", "只能退回到本环节之前已经办理过的人工环节");
 
         UserTaskActivity.Withdraw(context, bookmark, taskId, JournalKind.TaskReturned, comment,
             new() { ["to"] = target.Id, ["toName"] = target.DisplayName });
@@ -103,6 +102,19 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         scope.State.Status = WorkflowStatus.Running; // the copy is Suspended; Drain runs only while Running
         Drain(scope);
         return new RunResult(scope.State, scope.Effects);
+    }
+
+    /// <summary>
+    /// Where a step may be sent back to: human steps on the way to it that have been handled and are not waiting
+    /// now (sending back into a branch that is still open would run it twice).
+    /// </summary>
+    public static IReadOnlyList<ActivityNode> ReturnTargets(WorkflowDefinition definition, WorkflowState state, string fromActivityId)
+    {
+        var before = new FlowGraph(definition.Root).Ancestors(fromActivityId);
+        return definition.Root.Activities
+            .Where(a => a.Type == ActivityTypes.UserTask && a.Id != fromActivityId && before.Contains(a.Id)
+                        && state.Rounds.ContainsKey(a.Id) && state.Bookmarks.All(b => b.ActivityId != a.Id))
+            .ToList();
     }
 
     /// <summary>Carries on after an incident: the faulted activity and everything queued behind it run again.</summary>
@@ -133,6 +145,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         var scope = NewScope(definition, instanceId, stored.Clone(), actor, organization);
         foreach (var bookmark in scope.State.Bookmarks.ToList()) scope.RemoveBookmark(bookmark);
         scope.State.Scheduled.Clear();
+        scope.State.Incident = null;
         scope.State.Status = WorkflowStatus.Cancelled;
         scope.State.Result = "已撤销";
         scope.Effects.Journal.Add(new JournalRecord

@@ -1,3 +1,4 @@
+using Duban.Engine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -5,7 +6,7 @@ using Duban.Engine.Definitions;
 
 namespace Duban.Engine.Execution;
 
-[JsonConverter(typeof(JsonStringEnumConverter<WorkflowStatus>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<WorkflowStatus>))]
 public enum WorkflowStatus
 {
     Running,

@@ -1,3 +1,4 @@
+using Duban.Engine;
 using System.Text.Json.Serialization;
 
 namespace Duban.Engine.Forms;
@@ -66,7 +67,7 @@ public sealed record FormField
 public sealed record FieldOption(string Value, string Label);
 
 /// <summary>What a step may do with a field.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<FieldPermission>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<FieldPermission>))]
 public enum FieldPermission
 {
     Editable,

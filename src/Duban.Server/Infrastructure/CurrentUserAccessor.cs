@@ -1,20 +1,28 @@
 using System.Security.Claims;
-using Duban.Data;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
 
 namespace Duban.Server.Infrastructure;
 
-/// <summary>Resolves the signed-in user (with unit and roles) from the cookie's claims and the organization snapshot.</summary>
+/// <summary>
+/// Resolves the signed-in user (with unit and roles) from the organization snapshot. The cookie only says who the
+/// user is: whether they are still active, and which roles they hold, always come from the snapshot.
+/// </summary>
 internal static class CurrentUserAccessor
 {
-    public static async Task<CurrentUser> GetCurrentUserAsync(this HttpContext http)
+    /// <summary>The signed-in user; 401 (<see cref="UnauthorizedAccessException"/>) when there is none or they are no longer active.</summary>
+    public static async Task<CurrentUser> GetCurrentUserAsync(this HttpContext http) =>
+        await http.FindCurrentUserAsync() ?? throw new UnauthorizedAccessException();
+
+    /// <summary>The signed-in user, or null when not signed in, deactivated or deleted. Cached for the request.</summary>
+    public static async Task<CurrentUser?> FindCurrentUserAsync(this HttpContext http)
     {
         if (http.Items.TryGetValue(typeof(CurrentUser), out var cached) && cached is CurrentUser user) return user;
-        var id = http.User.FindFirstValue(ClaimTypes.NameIdentifier)
-            ?? throw new UnauthorizedAccessException();
+        if (http.User.Identity?.IsAuthenticated != true) return null;
+        var id = http.User.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (id is null) return null;
         var org = await http.RequestServices.GetRequiredService<OrganizationCache>().GetAsync(http.RequestAborted);
-        var info = org.FindUser(id) ?? throw new UnauthorizedAccessException();
+        if (org.FindUser(id) is not { } info) return null;
         var unit = info.UnitId is { } unitId ? org.FindUnit(unitId) : null;
         user = new CurrentUser(id, http.User.Identity?.Name ?? id, info.DisplayName, info.UnitId, unit?.Name, info.Roles);
         http.Items[typeof(CurrentUser)] = user;

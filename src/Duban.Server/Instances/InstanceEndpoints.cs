@@ -17,10 +17,10 @@ public sealed record StartInstanceRequest(string? DefinitionId, JsonObject? Data
 
 public sealed record InstanceSummary(
     Guid Id, string Title, string? Number, string DefinitionId, string DefinitionName, int DefinitionVersion,
-    string Status, string? Result, string? InitiatorName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
+    WorkflowStatus Status, string? Result, string? InitiatorName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
 
 public sealed record TimelineEntry(
-    long Id, string Kind, DateTimeOffset At, string? ActivityId, string? ActivityName, int Round, string? ActorId, string? ActorName,
+    long Id, JournalKind Kind, DateTimeOffset At, string? ActivityId, string? ActivityName, int Round, string? ActorId, string? ActorName,
     Guid? TaskId, string? Outcome, string? Comment, JsonNode? Data);
 
 public sealed record InstanceDetail(
@@ -49,13 +49,12 @@ internal static class InstanceEndpoints
         {
             var user = await http.GetCurrentUserAsync();
             var (p, size) = Paging.Normalize(page, pageSize);
-            var query = Visible(db, user);
+            var query = ItemVisibility.Visible(db, user);
             if (!string.IsNullOrWhiteSpace(q)) query = query.Where(i => i.Title.Contains(q) || (i.Number != null && i.Number.Contains(q)));
             if (!string.IsNullOrWhiteSpace(definitionId)) query = query.Where(i => i.DefinitionId == definitionId);
             if (!string.IsNullOrWhiteSpace(status))
             {
-                if (!Enum.TryParse<WorkflowStatus>(status, ignoreCase: true, out var s))
-                    throw new WorkflowInputException("status", "状态无效");
+                var s = ParseStatus(status);
                 query = query.Where(i => i.Status == s);
             }
             var total = await query.CountAsync(ct);
@@ -63,23 +62,24 @@ internal static class InstanceEndpoints
             return TypedResults.Ok(new PagedList<InstanceSummary>(rows.Select(Summary).ToList(), total, p, size));
         }).WithSummary("我可见的事项");
 
-        group.MapGet("/{id:guid}", async Task<Ok<InstanceDetail>> (Guid id, HttpContext http, DubanDbContext db, WorkflowRuntime runtime,
+        group.MapGet("/{id:guid}", async Task<Ok<InstanceDetail>> (Guid id, HttpContext http, DubanDbContext db,
             OrganizationCache orgCache, TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var instance = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
-            if (instance is null || !await runtime.CanSeeInstanceAsync(user, id, ct)) throw new NotFoundException("事项不存在");
+            var instance = await ItemVisibility.Visible(db, user).AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct)
+                ?? throw new NotFoundException("事项不存在");
             var org = await orgCache.GetAsync(ct);
             var now = clock.GetUtcNow();
             var open = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == id && t.Status == HumanTaskStatus.Open).OrderBy(t => t.CreatedAt).ToListAsync(ct);
             var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Id).ToListAsync(ct);
-            var children = await db.Instances.AsNoTracking().Where(i => i.ParentInstanceId == id).OrderBy(i => i.CreatedAt).ToListAsync(ct);
+            // Only the children this user may see: a child dispatched to another unit is that unit's business.
+            var children = await ItemVisibility.Visible(db, user).AsNoTracking().Where(i => i.ParentInstanceId == id).OrderBy(i => i.CreatedAt).ToListAsync(ct);
             return TypedResults.Ok(new InstanceDetail(
                 Summary(instance),
                 WorkflowRuntime.StateOf(instance).Data,
                 instance.IncidentMessage,
                 open.Select(t => TaskEndpoints.Summary(t, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org, now)).ToList(),
-                journal.Select(j => new TimelineEntry(j.Id, j.Kind.ToString(), j.At, j.ActivityId, j.ActivityName, j.Round, j.ActorId, j.ActorName,
+                journal.Select(j => new TimelineEntry(j.Id, j.Kind, j.At, j.ActivityId, j.ActivityName, j.Round, j.ActorId, j.ActorName,
                     j.TaskId, j.Outcome, j.Comment, j.DataJson is null ? null : JsonNode.Parse(j.DataJson))).ToList(),
                 instance.ParentInstanceId,
                 children.Select(Summary).ToList()));
@@ -104,17 +104,17 @@ internal static class InstanceEndpoints
         return group;
     }
 
-    /// <summary>Items this user may see: all for the office, leaders and admins; otherwise their own and their unit's.</summary>
-    internal static IQueryable<Duban.Data.Instances.InstanceRecord> Visible(DubanDbContext db, CurrentUser user)
-    {
-        if (user.SeesAllItems) return db.Instances;
-        var unit = user.UnitId;
-        return db.Instances.Where(i => i.InitiatorId == user.Id
-            || db.InstanceUnits.Any(u => u.InstanceId == i.Id && u.UnitId == unit)
-            || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == user.Id || t.CompletedById == user.Id)));
-    }
+    /// <summary>The status names a client may filter by: the camelCase names the API writes (running, completed …).</summary>
+    private static readonly Dictionary<string, WorkflowStatus> StatusNames = Enum.GetValues<WorkflowStatus>()
+        .ToDictionary(v => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(v.ToString()), v => v, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A status by name only: Enum.TryParse would also take "99" or "1".</summary>
+    internal static WorkflowStatus ParseStatus(string status) =>
+        StatusNames.TryGetValue(status.Trim(), out var value)
+            ? value
+            : throw new WorkflowInputException("status", $"状态「{status}」无效，可选：{string.Join("、", StatusNames.Keys)}");
 
     internal static InstanceSummary Summary(Duban.Data.Instances.InstanceRecord i) =>
-        new(i.Id, i.Title, i.Number, i.DefinitionId, i.DefinitionName, i.DefinitionVersion, i.Status.ToString(), i.Result,
+        new(i.Id, i.Title, i.Number, i.DefinitionId, i.DefinitionName, i.DefinitionVersion, i.Status, i.Result,
             i.InitiatorName, i.CreatedAt, i.UpdatedAt, i.FinishedAt);
 }

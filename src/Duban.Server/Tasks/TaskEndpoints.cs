@@ -17,14 +17,14 @@ namespace Duban.Server.Tasks;
 
 public sealed record TaskSummary(
     Guid Id, Guid InstanceId, string ItemTitle, string? ItemNumber, string DefinitionId, string DefinitionName,
-    string ActivityId, string ActivityName, string Kind, string Status, string? AssigneeName, string? UnitName,
+    string ActivityId, string ActivityName, TaskKind Kind, HumanTaskStatus Status, string? AssigneeName, string? UnitName,
     DateTimeOffset CreatedAt, DateTimeOffset? DueAt, string? Light, DateTimeOffset? CompletedAt, string? Outcome);
 
 public sealed record ReturnTarget(string ActivityId, string Name);
 
 public sealed record TaskDetail(
     TaskSummary Task, FormDefinition? Form, Dictionary<string, FieldPermission> Permissions, IReadOnlyList<string> Outcomes,
-    JsonObject Data, string? Message, bool CanAct, bool NeedsClaim, IReadOnlyList<ReturnTarget> ReturnTargets, string InstanceStatus);
+    JsonObject Data, string? Message, bool CanAct, bool NeedsClaim, IReadOnlyList<ReturnTarget> ReturnTargets, WorkflowStatus InstanceStatus);
 
 public sealed record CompleteTaskRequest(string? Outcome, JsonObject? Data, string? Comment, Dictionary<string, List<string>>? NextAssignees);
 public sealed record ReturnTaskRequest(string? TargetActivityId, string? Comment);
@@ -49,6 +49,8 @@ internal static class TaskEndpoints
                 throw new WorkflowInputException("box", "box 只能是 todo（待办）、done（已办）或 notice（阅知）");
             if (light is not (null or "" or "green" or "yellow" or "red"))
                 throw new WorkflowInputException("light", "状态灯只能是 green、yellow 或 red");
+            if (!string.IsNullOrEmpty(light) && box == "done")
+                throw new WorkflowInputException("light", "状态灯只用于未办结的待办，已办不能按状态灯筛选");
 
             var tasks = box == "done"
                 ? db.Tasks.Where(t => t.CompletedById == user.Id)
@@ -61,40 +63,60 @@ internal static class TaskEndpoints
             if (!string.IsNullOrWhiteSpace(definitionId)) query = query.Where(x => x.DefinitionId == definitionId);
             var now = clock.GetUtcNow();
             if (light == "red") query = query.Where(x => x.t.DueAt != null && x.t.DueAt < now);
-            else if (light is "green" or "yellow")
-                query = query.Where(x => x.t.DueAt != null && x.t.DueAt >= now);
+            // Green needs more than the one-day minimum warning left, so that much is a query condition.
+            else if (light == "green")
+            {
+                var beyondWarning = now + Lights.MinimumWarning;
+                query = query.Where(x => x.t.DueAt != null && x.t.DueAt > beyondWarning);
+            }
+            else if (light == "yellow") query = query.Where(x => x.t.DueAt != null && x.t.DueAt >= now);
 
             var ordered = box == "done"
                 ? query.OrderByDescending(x => x.t.CompletedAt)
                 : query.OrderBy(x => x.t.DueAt == null).ThenBy(x => x.t.DueAt).ThenByDescending(x => x.t.CreatedAt);
-            var rows = light is "green" or "yellow"
-                ? (await ordered.ToListAsync(ct)).Where(x => Lights.Of(x.t.CreatedAt, x.t.DueAt, now) == light).ToList()
-                : null;
-            var total = rows?.Count ?? await query.CountAsync(ct);
-            var pageRows = rows is not null
-                ? rows.Skip((p - 1) * size).Take(size).ToList()
-                : await ordered.Skip((p - 1) * size).Take(size).ToListAsync(ct);
-            var items = pageRows.Select(x => Summary(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName, org, now)).ToList();
+            int total;
+            List<Row> pageRows;
+            if (light is "green" or "yellow")
+            {
+                // The rest of the rule — the warning window is a fifth of the whole time when that is longer than a
+                // day — is arithmetic on two columns, which EF cannot express on SQLite (instants are stored as
+                // ticks). So it is decided here, on three small columns of at most MaxLightCandidates rows (a
+                // person's open tasks number in the hundreds), and only the page asked for is read in full.
+                var candidates = await ordered.Select(x => new { x.t.Id, x.t.CreatedAt, x.t.DueAt }).Take(MaxLightCandidates).ToListAsync(ct);
+                var matching = candidates.Where(c => Lights.Of(c.CreatedAt, c.DueAt, now) == light).Select(c => c.Id).ToList();
+                total = matching.Count;
+                var ids = matching.Skip((p - 1) * size).Take(size).ToList();
+                var found = await query.Where(x => ids.Contains(x.t.Id)).ToListAsync(ct);
+                var byId = found.ToDictionary(x => x.t.Id);
+                pageRows = ids.Where(byId.ContainsKey).Select(id => byId[id]).Select(x => new Row(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName)).ToList();
+            }
+            else
+            {
+                total = await query.CountAsync(ct);
+                pageRows = (await ordered.Skip((p - 1) * size).Take(size).ToListAsync(ct))
+                    .Select(x => new Row(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName)).ToList();
+            }
+            var items = pageRows.Select(x => Summary(x.Task, x.Title, x.Number, x.DefinitionId, x.DefinitionName, org, now)).ToList();
             return TypedResults.Ok(new PagedList<TaskSummary>(items, total, p, size));
         }).WithSummary("我的待办 / 已办 / 阅知");
 
         group.MapGet("/{id:guid}", async Task<Ok<TaskDetail>> (Guid id, HttpContext http, DubanDbContext db, OrganizationCache orgCache,
-            WorkflowRuntime runtime, DefinitionCache definitions, TimeProvider clock, CancellationToken ct) =>
+            DefinitionCache definitions, TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var org = await orgCache.GetAsync(ct);
             var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("待办不存在");
             var canAct = user.CanAct(task, org);
-            if (!canAct && task.CompletedById != user.Id && !await runtime.CanSeeInstanceAsync(user, task.InstanceId, ct))
+            if (!canAct && task.CompletedById != user.Id && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
                 throw new NotFoundException("待办不存在");
             var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == task.InstanceId, ct);
             var definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
             var state = WorkflowRuntime.StateOf(instance);
             var permissions = JsonSerializer.Deserialize<Dictionary<string, FieldPermission>>(task.PermissionsJson, DefinitionJson.Options) ?? new();
             var form = definition.FindForm(task.FormId);
-            var returnTargets = definition.Root.Activities
-                .Where(a => a.Type == Engine.Activities.ActivityTypes.UserTask && a.Id != task.ActivityId && state.Rounds.ContainsKey(a.Id))
-                .Select(a => new ReturnTarget(a.Id, a.DisplayName)).ToList();
+            var returnTargets = task.Status == HumanTaskStatus.Open
+                ? WorkflowRunner.ReturnTargets(definition, state, task.ActivityId).Select(a => new ReturnTarget(a.Id, a.DisplayName)).ToList()
+                : [];
             return TypedResults.Ok(new TaskDetail(
                 Summary(task, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org, clock.GetUtcNow()),
                 form, permissions,
@@ -102,9 +124,9 @@ internal static class TaskEndpoints
                 VisibleData(form, permissions, state.Data),
                 task.Message,
                 canAct && task.Status == HumanTaskStatus.Open,
-                task.AssigneeUserId is null,
+                task.Status == HumanTaskStatus.Open && task.AssigneeUserId is null,
                 returnTargets,
-                instance.Status.ToString()));
+                instance.Status));
         }).WithSummary("待办详情（含表单与本环节字段权限）");
 
         group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
@@ -142,6 +164,11 @@ internal static class TaskEndpoints
         return group;
     }
 
+    /// <summary>Most open tasks read to decide green and yellow lights in memory (see the list endpoint).</summary>
+    internal const int MaxLightCandidates = 2000;
+
+    private sealed record Row(TaskRecord Task, string Title, string? Number, string DefinitionId, string DefinitionName);
+
     /// <summary>Open tasks this user may act on: theirs, their unit's (for its liaisons and leader), or their roles'.</summary>
     internal static IQueryable<TaskRecord> Open(DubanDbContext db, CurrentUser user, Duban.Data.Organization.OrganizationSnapshot org)
     {
@@ -159,7 +186,7 @@ internal static class TaskEndpoints
         var unitId = t.CandidateUnitId ?? assignee?.UnitId;
         var assigneeName = assignee?.DisplayName ?? (t.CandidateRole is { } role ? $"{role}（待签收）" : t.CandidateUnitId is not null ? "待签收" : null);
         return new TaskSummary(t.Id, t.InstanceId, title, number, definitionId, definitionName, t.ActivityId, t.Name,
-            t.Kind == TaskKind.Notice ? "notice" : "task", t.Status.ToString().ToLowerInvariant(), assigneeName,
+            t.Kind, t.Status, assigneeName,
             unitId is null ? null : org.FindUnit(unitId)?.Name, t.CreatedAt, t.DueAt,
             t.Status == HumanTaskStatus.Open ? Lights.Of(t.CreatedAt, t.DueAt, now) : null, t.CompletedAt, t.Outcome);
     }
@@ -181,11 +208,14 @@ internal static class TaskEndpoints
 /// <summary>红黄绿灯: red once overdue; yellow in the last fifth of the time (at least the last day); green before.</summary>
 public static class Lights
 {
+    /// <summary>The warning window is never shorter than this.</summary>
+    public static readonly TimeSpan MinimumWarning = TimeSpan.FromDays(1);
+
     public static string? Of(DateTimeOffset start, DateTimeOffset? due, DateTimeOffset now)
     {
         if (due is not { } deadline) return null;
         if (now > deadline) return "red";
-        var warning = TimeSpan.FromTicks(Math.Max(TimeSpan.FromDays(1).Ticks, (deadline - start).Ticks / 5));
+        var warning = TimeSpan.FromTicks(Math.Max(MinimumWarning.Ticks, (deadline - start).Ticks / 5));
         return deadline - now <= warning ? "yellow" : "green";
     }
 }

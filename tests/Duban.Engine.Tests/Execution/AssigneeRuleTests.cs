@@ -129,7 +129,7 @@ public class AssigneeRuleTests
     }
 
     [Fact]
-    public void Previous_rule_with_no_choice_made_becomes_an_incident()
+    public void Previous_rule_needs_a_choice_when_the_step_before_is_completed()
     {
         var driver = new WorkflowDriver(FlowBuilder.Define()
             .Start()
@@ -140,10 +140,18 @@ public class AssigneeRuleTests
             .Build());
         driver.Start(Zhao);
 
-        var result = driver.Complete("ps", Wang);
+        var before = driver.StateJson();
 
-        Assert.Equal(WorkflowStatus.Faulted, result.State.Status);
-        Assert.Equal("ld", result.State.Incident!.ActivityId);
+        var missing = Assert.Throws<WorkflowInputException>(() => driver.Complete("ps", Wang));
+        Assert.Equal("nextAssignees", missing.Errors.Single().Field);
+        Assert.Contains("领导批示", missing.Message);
+        var unknown = Assert.Throws<WorkflowInputException>(() => driver.Complete("ps", Wang,
+            nextAssignees: new() { ["ld"] = ["user:nobody"] }));
+        Assert.Equal("nextAssignees", unknown.Errors.Single().Field);
+        var wrongStep = Assert.Throws<WorkflowInputException>(() => driver.Complete("ps", Wang,
+            nextAssignees: new() { ["end"] = ["user:" + Liu] }));
+        Assert.Equal("nextAssignees", wrongStep.Errors.Single().Field);
+        Assert.Equal(before, driver.StateJson());
     }
 
     [Fact]

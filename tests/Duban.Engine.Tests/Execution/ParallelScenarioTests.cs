@@ -41,6 +41,58 @@ public class ParallelScenarioTests
         Assert.Empty(driver.State.JoinArrivals);
     }
 
+    [Fact]
+    public void A_return_to_before_the_fork_starts_a_fresh_round_at_the_join()
+    {
+        var driver = new WorkflowDriver(FlowBuilder.Define()
+            .Start()
+            .UserTask("pre", "拟办", Assign.Users(Wang))
+            .Fork("fork")
+            .UserTask("a", "济南市局办理", Assign.Units(Jinan))
+            .UserTask("b", "青岛市局办理", Assign.Units(Qingdao))
+            .Join("join")
+            .End()
+            .Chain("start", "pre").Connect("pre", "fork", "提交").Connect("fork", "a").Connect("fork", "b")
+            .Connect("a", "join", "提交").Connect("b", "join", "提交").Chain("join", "end")
+            .Build());
+        driver.Start(Liu);
+        driver.Complete("pre", Wang);
+        driver.Complete("a", JinanLiaison);
+        driver.Return("b", QingdaoLiaison, "pre", "拟办意见不明确，请重新拟办");
+
+        driver.Complete("pre", Wang);
+        driver.Complete("b", QingdaoLiaison);
+
+        // 济南市局's arrival from the first round must not count: its second-round task is still open.
+        Assert.Equal(WorkflowStatus.Suspended, driver.State.Status);
+        Assert.Single(driver.OpenTasksOf("a"));
+        driver.Complete("a", JinanLiaison);
+        Assert.Equal(WorkflowStatus.Completed, driver.State.Status);
+    }
+
+    [Fact]
+    public void A_step_cannot_be_sent_back_into_a_parallel_branch_that_is_still_open_or_to_a_later_step()
+    {
+        var driver = new WorkflowDriver(FlowBuilder.Define()
+            .Start()
+            .Fork("fork")
+            .UserTask("a", "济南市局办理", Assign.Units(Jinan))
+            .UserTask("b", "青岛市局办理", Assign.Units(Qingdao))
+            .Join("join")
+            .UserTask("sh", "审核", Assign.Users(Wang))
+            .End()
+            .Chain("start", "fork").Connect("fork", "a").Connect("fork", "b")
+            .Connect("a", "join", "提交").Connect("b", "join", "提交").Chain("join", "sh").Connect("sh", "end", "提交")
+            .Build());
+        driver.Start(Liu);
+
+        var intoOpenBranch = Assert.Throws<WorkflowInputException>(() => driver.Return("a", JinanLiaison, "b", "退回"));
+        Assert.Equal("targetActivityId", intoOpenBranch.Errors.Single().Field);
+        var sideways = Assert.Throws<WorkflowInputException>(() => driver.Return("b", QingdaoLiaison, "a", "退回"));
+        Assert.Equal("targetActivityId", sideways.Errors.Single().Field);
+        Assert.Empty(WorkflowRunner.ReturnTargets(driver.Definition, driver.State, "b"));
+    }
+
     /// <summary>限时办理: the task and a deadline timer race into a waitAny join; whichever comes first wins.</summary>
     private static WorkflowDriver Deadline() => new(FlowBuilder.Define()
         .Start()

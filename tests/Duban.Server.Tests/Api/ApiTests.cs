@@ -48,17 +48,17 @@ public abstract class ApiTests<TFixture>(TFixture fixture) : IAsyncLifetime wher
         await CompleteOkAsync(ducha, await TaskOfAsync(ducha, id, "审核"), "通过", new() { ["reviewOpinion"] = "材料齐全，同意办结" });
 
         var item = await InstanceAsync(ducha, id);
-        Assert.Equal("Completed", item["instance"]!["status"]!.GetValue<string>());
+        Assert.Equal("completed", item["instance"]!["status"]!.GetValue<string>());
         Assert.Equal("办结", item["instance"]!["result"]!.GetValue<string>());
         Assert.Equal("已补充复议决定书", item["data"]!["report"]!.GetValue<string>());
         Assert.Single(item["data"]!["leaderOpinion"]!.AsArray());
         Assert.Equal("李厅长", item["data"]!["leaderOpinion"]![0]!["userName"]!.GetValue<string>());
 
-        var completed = item["timeline"]!.AsArray().Where(e => e!["kind"]!.GetValue<string>() == "TaskCompleted")
+        var completed = item["timeline"]!.AsArray().Where(e => e!["kind"]!.GetValue<string>() == "taskCompleted")
             .Select(e => (Step: e!["activityName"]!.GetValue<string>(), Round: e["round"]!.GetValue<int>(), Outcome: e["outcome"]!.GetValue<string>(), Actor: e["actorName"]!.GetValue<string>()))
             .ToList();
         Assert.Equal([("领导审定", 1, "同意", "李厅长"), ("承办", 1, "提交", "张联络"), ("审核", 1, "退回", "王督查"), ("承办", 2, "提交", "张联络"), ("审核", 2, "通过", "王督查")], completed);
-        var returned = item["timeline"]!.AsArray().Single(e => e!["outcome"]?.GetValue<string>() == "退回" && e["kind"]!.GetValue<string>() == "TaskCompleted");
+        var returned = item["timeline"]!.AsArray().Single(e => e!["outcome"]?.GetValue<string>() == "退回" && e["kind"]!.GetValue<string>() == "taskCompleted");
         Assert.Equal("缺少佐证材料，请补充", returned!["comment"]!.GetValue<string>());
 
         Assert.Empty(await InboxAsync(fazhi));
@@ -245,12 +245,12 @@ public abstract class ApiTests<TFixture>(TFixture fixture) : IAsyncLifetime wher
         var id = await StartAsync(ducha, "runaway", null);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"start took {started.Elapsed}");
         var item = await InstanceAsync(ducha, id);
-        Assert.Equal("Faulted", item["instance"]!["status"]!.GetValue<string>());
+        Assert.Equal("faulted", item["instance"]!["status"]!.GetValue<string>());
         Assert.Contains("「计算」", item["incident"]!.GetValue<string>());
-        Assert.Contains(item["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "ActivityFaulted");
+        Assert.Contains(item["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "activityFaulted");
 
         var clr = await InstanceAsync(ducha, await StartAsync(ducha, "clr", null));
-        Assert.Equal("Faulted", clr["instance"]!["status"]!.GetValue<string>());
+        Assert.Equal("faulted", clr["instance"]!["status"]!.GetValue<string>());
         Assert.Contains("System is not defined", clr["incident"]!.GetValue<string>());
 
         Assert.Equal(HttpStatusCode.OK, (await Fixture.Anonymous().GetAsync("/api/health")).StatusCode);
@@ -278,8 +278,8 @@ public abstract class ApiTests<TFixture>(TFixture fixture) : IAsyncLifetime wher
         Assert.Equal(task, await TaskOfAsync(fzcz, id));
         Assert.Empty(await InboxAsync(fazhi));
         var timeline = (await InstanceAsync(ducha, id))["timeline"]!.AsArray();
-        Assert.Contains(timeline, e => e!["kind"]!.GetValue<string>() == "TaskClaimed" && e["actorName"]!.GetValue<string>() == "张联络");
-        Assert.Contains(timeline, e => e!["kind"]!.GetValue<string>() == "TaskTransferred" && e["comment"]!.GetValue<string>() == "请赵处长办理");
+        Assert.Contains(timeline, e => e!["kind"]!.GetValue<string>() == "taskClaimed" && e["actorName"]!.GetValue<string>() == "张联络");
+        Assert.Contains(timeline, e => e!["kind"]!.GetValue<string>() == "taskTransferred" && e["comment"]!.GetValue<string>() == "请赵处长办理");
     }
 
     [Fact]

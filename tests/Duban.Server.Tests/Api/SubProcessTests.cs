@@ -103,14 +103,14 @@ public abstract class SubProcessTests<TFixture>(TFixture fixture) : IAsyncLifeti
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/instances/{id}")).StatusCode);
             await CompleteOkAsync(client, await TaskOfAsync(client, childId, "落实"), "完成");
             var status = (await InstanceAsync(ducha, id))["instance"]!["status"]!.GetValue<string>();
-            Assert.Equal(i < 2 ? "Suspended" : "Completed", status);
+            Assert.Equal(i < 2 ? "suspended" : "completed", status);
         }
 
         var done = await InstanceAsync(ducha, id);
         Assert.All(done["children"]!.AsArray(), c => Assert.Equal("办结", c!["result"]!.GetValue<string>()));
         var kinds = done["timeline"]!.AsArray().Select(e => e!["kind"]!.GetValue<string>()).ToList();
-        Assert.Equal(3, kinds.Count(k => k == "ChildStarted"));
-        Assert.Equal(3, kinds.Count(k => k == "ChildCompleted"));
+        Assert.Equal(3, kinds.Count(k => k == "childStarted"));
+        Assert.Equal(3, kinds.Count(k => k == "childCompleted"));
 
         // The leader was told (阅知) and confirms once; a second confirmation is a conflict.
         var lingdao = await fixture.As("lingdao");
@@ -120,7 +120,59 @@ public abstract class SubProcessTests<TFixture>(TFixture fixture) : IAsyncLifeti
         var noticeId = notice["id"]!.GetValue<Guid>();
         Assert.Equal(HttpStatusCode.NoContent, (await lingdao.PostAsJsonAsync($"/api/tasks/{noticeId}/read", new { comment = "已阅" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await lingdao.PostAsJsonAsync($"/api/tasks/{noticeId}/read", new { })).StatusCode);
-        Assert.Contains((await InstanceAsync(ducha, id))["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "NoticeRead");
+        Assert.Contains((await InstanceAsync(ducha, id))["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "noticeRead");
+    }
+
+    [Fact]
+    public async Task Children_that_finish_in_the_same_transaction_all_count()
+    {
+        var admin = await fixture.As("admin");
+        var instant = Flow("instant-child", "即办子事项", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "开始" },
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
+        ], [Connection("start", "Done", "end")]);
+        var parent = Flow("instant-parent", "即办分解", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "开始" },
+            new JsonObject
+            {
+                ["id"] = "split", ["type"] = "Duban.SubProcess", ["name"] = "分解",
+                ["definitionId"] = Literal("instant-child"), ["items"] = Literal(new JsonArray("甲", "乙", "丙")),
+            },
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
+        ], [Connection("start", "Done", "split"), Connection("split", "Done", "end")]);
+        await ImportAsync(admin, instant);
+        await ImportAsync(admin, parent);
+
+        var ducha = await fixture.As("ducha");
+        var item = await InstanceAsync(ducha, await StartAsync(ducha, "instant-parent", null));
+        Assert.Equal("completed", item["instance"]!["status"]!.GetValue<string>());
+        Assert.Equal(3, item["children"]!.AsArray().Count);
+        Assert.Equal(3, item["timeline"]!.AsArray().Count(e => e!["kind"]!.GetValue<string>() == "childCompleted"));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_breakdown_cancels_its_open_child_items_and_their_tasks()
+    {
+        var admin = await fixture.As("admin");
+        await ImportAsync(admin, Child());
+        await ImportAsync(admin, Parent());
+        var ducha = await fixture.As("ducha");
+        var id = await StartAsync(ducha, "breakdown-test", new JsonObject
+        {
+            ["title"] = "全面推进依法行政",
+            ["tasks"] = new JsonArray(Row("修订执法规范", "fzc"), Row("开展执法检查", "jinan")),
+        });
+        var fazhi = await fixture.As("fazhi");
+        var first = (await InstanceAsync(ducha, id))["children"]![0]!["id"]!.GetValue<Guid>();
+        await CompleteOkAsync(fazhi, await TaskOfAsync(fazhi, first), "完成");
+
+        var cancel = await ducha.PostAsJsonAsync($"/api/instances/{id}/cancel", new { reason = "决策调整，停止执行" });
+        Assert.Equal(HttpStatusCode.NoContent, cancel.StatusCode);
+
+        var item = await InstanceAsync(ducha, id);
+        Assert.Equal("cancelled", item["instance"]!["status"]!.GetValue<string>());
+        Assert.Equal(["completed", "cancelled"], item["children"]!.AsArray().Select(c => c!["status"]!.GetValue<string>()));
+        Assert.Empty(await InboxAsync(await fixture.As("jinan")));
     }
 
     [Fact]
@@ -136,7 +188,7 @@ public abstract class SubProcessTests<TFixture>(TFixture fixture) : IAsyncLifeti
         var review = await TaskOfAsync(ducha, id, "审核");
         var detail = await ducha.GetFromJsonAsync<JsonObject>($"/api/tasks/{review}");
         Assert.Equal(["approve", "handle"], detail!["returnTargets"]!.AsArray().Select(t => t!["activityId"]!.GetValue<string>()).Order());
-        Assert.Equal("ReadOnly", detail["permissions"]!["report"]!.GetValue<string>());
+        Assert.Equal("readOnly", detail["permissions"]!["report"]!.GetValue<string>());
 
         var noTarget = await ducha.PostAsJsonAsync($"/api/tasks/{review}/return", new { targetActivityId = "register", comment = "重新登记" });
         Assert.Contains("targetActivityId", (await FieldErrorsAsync(noTarget)).Keys);
@@ -145,9 +197,9 @@ public abstract class SubProcessTests<TFixture>(TFixture fixture) : IAsyncLifeti
 
         var again = await TaskOfAsync(lingdao, id, "领导审定");
         var timeline = (await InstanceAsync(ducha, id))["timeline"]!.AsArray();
-        var returned = Assert.Single(timeline, e => e!["kind"]!.GetValue<string>() == "TaskReturned")!;
+        var returned = Assert.Single(timeline, e => e!["kind"]!.GetValue<string>() == "taskReturned")!;
         Assert.Equal("请领导重新审定", returned["comment"]!.GetValue<string>());
-        Assert.Equal(2, timeline.Last(e => e!["kind"]!.GetValue<string>() == "TaskCreated" && e["activityId"]!.GetValue<string>() == "approve")!["round"]!.GetValue<int>());
+        Assert.Equal(2, timeline.Last(e => e!["kind"]!.GetValue<string>() == "taskCreated" && e["activityId"]!.GetValue<string>() == "approve")!["round"]!.GetValue<int>());
         Assert.NotEqual(Guid.Empty, again);
     }
 }

@@ -10,14 +10,15 @@ using Microsoft.Extensions.Logging;
 namespace Duban.Server.Tests.Infrastructure;
 
 /// <summary>The real host (Program) on a real database: SQLite in a temp folder, or a fresh PostgreSQL database.</summary>
-public sealed class DubanFactory(DatabaseTarget database, bool timersEnabled = false) : WebApplicationFactory<Program>
+/// <param name="environment">The host environment; "Production" to see what a deployed server answers.</param>
+public sealed class DubanFactory(DatabaseTarget database, bool timersEnabled = false, string environment = "Testing") : WebApplicationFactory<Program>
 {
     public DatabaseTarget Database { get; } = database;
     public TestGate Gate { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         builder.UseSetting("Duban:DataDir", Database.DataDir);
         builder.UseSetting("Duban:Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:Duban", Database.ConnectionString ?? "");

@@ -28,7 +28,7 @@ public abstract class TimerTests(string provider)
             await LoginAsync(ducha, "ducha");
             id = await StartAsync(ducha, "wait-2s", null);
             due = await first.WithScopeAsync(async sp => (await sp.GetRequiredService<DubanDbContext>().Timers.SingleAsync(t => t.InstanceId == id)).DueAt);
-            Assert.Equal("Suspended", (await InstanceAsync(ducha, id))["instance"]!["status"]!.GetValue<string>());
+            Assert.Equal("suspended", (await InstanceAsync(ducha, id))["instance"]!["status"]!.GetValue<string>());
         }
 
         // The app is down while the timer falls due.
@@ -48,6 +48,58 @@ public abstract class TimerTests(string provider)
         {
             Assert.Equal(1, await db.Journal.CountAsync(j => j.InstanceId == id && j.Kind == JournalKind.TimerFired));
             Assert.False(await db.Timers.AnyAsync());
+        });
+    }
+
+    [Fact]
+    public async Task A_timer_given_in_china_time_is_stored_as_the_same_instant()
+    {
+        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var host = new DubanFactory(database, timersEnabled: false);
+        var admin = host.NewClient();
+        await LoginAsync(admin, "admin");
+        await ImportAsync(admin, TestDefinitions.Timer("beijing", new JsonObject { ["until"] = TestDefinitions.Literal("2030-01-01T08:00:00+08:00") }));
+        var ducha = host.NewClient();
+        await LoginAsync(ducha, "ducha");
+        var id = await StartAsync(ducha, "beijing", null);
+        await host.WithDbAsync(async db =>
+        {
+            var timer = await db.Timers.SingleAsync(t => t.InstanceId == id);
+            Assert.Equal(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), timer.DueAt);
+            Assert.False(await db.Timers.AnyAsync(t => t.DueAt < new DateTimeOffset(2029, 12, 31, 23, 59, 0, TimeSpan.Zero)));
+        });
+    }
+
+    [Fact]
+    public async Task A_timer_due_while_its_item_is_faulted_waits_for_the_repair()
+    {
+        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var host = new DubanFactory(database, timersEnabled: false);
+        var admin = host.NewClient();
+        await LoginAsync(admin, "admin");
+        // Fork: one branch waits on a timer already due, the other faults on a broken condition.
+        await ImportAsync(admin, TestDefinitions.Flow("timer-and-fault", "定时与异常", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "开始" },
+            new JsonObject { ["id"] = "fork", ["type"] = "Duban.Fork", ["name"] = "并行" },
+            new JsonObject { ["id"] = "wait", ["type"] = "Duban.Timer", ["name"] = "等待", ["until"] = TestDefinitions.Literal("2020-01-01T00:00:00Z") },
+            new JsonObject { ["id"] = "check", ["type"] = "Duban.Decision", ["name"] = "判断", ["condition"] = TestDefinitions.Script("vars.missing.value > 1") },
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "结束" },
+        ], [
+            TestDefinitions.Connection("start", "Done", "fork"), TestDefinitions.Connection("fork", "Done", "wait"),
+            TestDefinitions.Connection("fork", "Done", "check"), TestDefinitions.Connection("wait", "Done", "end"),
+            TestDefinitions.Connection("check", "True", "end"), TestDefinitions.Connection("check", "False", "end"),
+        ]));
+        var ducha = host.NewClient();
+        await LoginAsync(ducha, "ducha");
+        var id = await StartAsync(ducha, "timer-and-fault", null);
+        Assert.Equal("faulted", (await InstanceAsync(ducha, id))["instance"]!["status"]!.GetValue<string>());
+
+        await host.Services.GetRequiredService<TimerWorker>().RunOnceAsync(CancellationToken.None);
+
+        await host.WithDbAsync(async db =>
+        {
+            Assert.True(await db.Timers.AnyAsync(t => t.InstanceId == id), "the timer must survive until the incident is repaired");
+            Assert.False(await db.Journal.AnyAsync(j => j.InstanceId == id && j.Kind == JournalKind.TimerFired));
         });
     }
 

@@ -1,0 +1,32 @@
+using Duban.Data.Instances;
+using Duban.Data.Runtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Organization;
+
+/// <summary>
+/// Who may see an item (事项) — the one place this rule lives. The supervision office, leaders and administrators
+/// see every item; anyone else sees the items they started, the items their unit takes part in, and the items in
+/// which they were given or completed a task.
+/// </summary>
+public static class ItemVisibility
+{
+    /// <summary>The items <paramref name="user"/> may see, as a query to filter, count and page further.</summary>
+    public static IQueryable<InstanceRecord> Visible(DubanDbContext db, CurrentUser user)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.SeesAllItems) return db.Instances;
+        var userId = user.Id;
+        if (user.UnitId is not { } unitId)
+            return db.Instances.Where(i => i.InitiatorId == userId
+                || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == userId || t.CompletedById == userId)));
+        return db.Instances.Where(i => i.InitiatorId == userId
+            || db.InstanceUnits.Any(u => u.InstanceId == i.Id && u.UnitId == unitId)
+            || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == userId || t.CompletedById == userId)));
+    }
+
+    /// <summary>May <paramref name="user"/> see the item <paramref name="instanceId"/>? (False when it does not exist.)</summary>
+    public static Task<bool> CanSeeAsync(DubanDbContext db, CurrentUser user, Guid instanceId, CancellationToken ct = default) =>
+        Visible(db, user).AnyAsync(i => i.Id == instanceId, ct);
+}
