@@ -1,0 +1,155 @@
+/**
+ * The procedure definition JSON as the server stores it (src/Duban.Engine/Definitions/WorkflowDefinition.cs),
+ * Elsa-3-shaped: `root.activities` whose inputs are `{ typeName, expression: { type, value } }` and
+ * `root.connections` from an activity's outcome port to the next activity.
+ *
+ * The designer must not lose what it does not understand (inputs of activity types added later, another
+ * tool's bookkeeping), so every object keeps unknown properties through an index signature.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export type ExpressionType = 'Literal' | 'JavaScript';
+
+export interface Expression {
+  type: ExpressionType | string;
+  value: JsonValue | undefined;
+}
+
+export interface ActivityInput {
+  typeName: string;
+  expression: Expression | null;
+  [extra: string]: unknown;
+}
+
+export interface DesignerMetadata {
+  position?: { x: number; y: number };
+  [extra: string]: unknown;
+}
+
+/**
+ * One node. `id`, `type`, `name` and `metadata` are its own; every other property is an input
+ * (or, for imported files, another tool's bookkeeping such as Elsa's `"version": 1`, kept as is).
+ */
+export interface ActivityNode {
+  id: string;
+  type: string;
+  name?: string | null;
+  metadata?: ({ designer?: DesignerMetadata } & Record<string, unknown>) | null;
+  [input: string]: unknown;
+}
+
+export interface Endpoint {
+  activity: string;
+  port?: string | null;
+  [extra: string]: unknown;
+}
+
+export interface Connection {
+  source: Endpoint;
+  target: Endpoint;
+  [extra: string]: unknown;
+}
+
+export interface Flowchart {
+  type?: string;
+  id?: string;
+  activities: ActivityNode[];
+  connections: Connection[];
+  [extra: string]: unknown;
+}
+
+export interface FieldOption {
+  value: string;
+  label: string;
+}
+
+export type FieldPermission = 'editable' | 'readOnly' | 'hidden' | 'appendOnly';
+
+export interface FormField {
+  key: string;
+  label: string;
+  type: string;
+  required?: boolean;
+  multiple?: boolean;
+  options?: FieldOption[] | null;
+  pattern?: string | null;
+  patternMessage?: string | null;
+  min?: number | null;
+  max?: number | null;
+  minLength?: number | null;
+  maxLength?: number | null;
+  visibleWhen?: string | null;
+  compute?: string | null;
+  columns?: FormField[] | null;
+  placeholder?: string | null;
+  help?: string | null;
+  [extra: string]: unknown;
+}
+
+export interface FormDefinition {
+  id: string;
+  name: string;
+  fields: FormField[];
+  [extra: string]: unknown;
+}
+
+export interface VariableDefinition {
+  name: string;
+  typeName?: string;
+  value?: JsonValue;
+  [extra: string]: unknown;
+}
+
+export interface WorkflowDefinition {
+  definitionId: string;
+  name: string;
+  description?: string | null;
+  version?: number;
+  variables?: VariableDefinition[] | null;
+  forms?: FormDefinition[] | null;
+  root: Flowchart;
+  options?: JsonObject | null;
+  [extra: string]: unknown;
+}
+
+/** What GET /api/activities says about an activity type (ActivityDescriptor). */
+export interface ActivityDescriptor {
+  type: string;
+  displayName: string;
+  category: string;
+  ports: string[];
+  description: string;
+}
+
+/** DefinitionVersionDto. */
+export interface DefinitionVersion {
+  id: string;
+  definitionId: string;
+  version: number;
+  name: string;
+  isPublished: boolean;
+  isLatest: boolean;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+  updatedBy: string | null;
+}
+
+/** GET /api/definitions/{id}: DefinitionDocument. */
+export interface DefinitionDocument {
+  meta: DefinitionVersion;
+  definition: WorkflowDefinition;
+}
+
+/** A problem that blocks publishing; `activityId` null = the whole definition. */
+export interface DefinitionValidationError {
+  activityId: string | null;
+  message: string;
+}
+
+export interface ValidationReport {
+  valid: boolean;
+  errors: DefinitionValidationError[];
+}
