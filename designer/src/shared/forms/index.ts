@@ -1,0 +1,3 @@
+export { FormRenderer, type FormRendererProps } from './FormRenderer';
+export * from './types';
+export * from './logic';
