@@ -20,6 +20,13 @@ public interface IActivityHandler
     ActivityResult Resume(ActivityContext context, Bookmark bookmark, ResumeRequest request) =>
         throw new WorkflowConflictException($"「{context.Node.DisplayName}」不接受此操作");
 
+    /// <summary>
+    /// 退回 to a chosen earlier step from the task <paramref name="taskId"/> waiting at <paramref name="bookmark"/>: the
+    /// step's waiting points go (journaled as <see cref="JournalKind.TaskReturned"/> with <paramref name="data"/>).
+    /// </summary>
+    void Withdraw(ActivityContext context, Bookmark bookmark, Guid taskId, string? comment, System.Text.Json.Nodes.JsonObject data) =>
+        UserTaskActivity.Withdraw(context, bookmark, taskId, JournalKind.TaskReturned, comment, data);
+
     /// <summary>Design-time checks beyond the generic ones (ports, reachability, scripts).</summary>
     IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition) => [];
 }

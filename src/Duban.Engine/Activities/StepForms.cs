@@ -8,13 +8,14 @@ namespace Duban.Engine.Activities;
 /// <summary>Takes a step's form submission: validate against the form and the step's permissions, then merge into the item.</summary>
 internal static class StepForms
 {
-    public static void Accept(ActivityContext context, string? formId, IReadOnlyDictionary<string, FieldPermission> permissions, JsonObject? data)
+    /// <summary>Returns the validated values that were merged (null when the step has no form).</summary>
+    public static JsonObject? Accept(ActivityContext context, string? formId, IReadOnlyDictionary<string, FieldPermission> permissions, JsonObject? data)
     {
         if (formId is null)
         {
             if (data is { Count: > 0 })
                 throw new WorkflowInputException("data", "该环节没有表单，不接受表单数据");
-            return;
+            return null;
         }
         var form = context.Definition.FindForm(formId)
             ?? throw new ActivityFaultException($"「{context.Node.DisplayName}」引用的表单「{formId}」不存在");
@@ -33,6 +34,7 @@ internal static class StepForms
         var merged = FormDataMerger.Merge(form, context.State.Data, result.Values,
             new OpinionStamp(actor.Id, actor.Name, actor.UnitName, context.Node.DisplayName, context.Now));
         context.State.Data = FormComputer.ApplyComputed(form, merged, (script, current) => context.RunFormScript(script, current, data).Value);
+        return result.Values;
     }
 
     private sealed class OrganizationReferences(IOrganization organization) : IFormReferences

@@ -138,10 +138,10 @@ public sealed class UserTaskActivity : IActivityHandler
     /// human step of this procedure and real people or units; a next step on the chosen outcome whose rule is
     /// <c>previous</c> must get a choice now, unless one was made before.
     /// </summary>
-    private static void AcceptChosenAssignees(ActivityContext context, string outcome, Dictionary<string, List<string>>? chosen)
+    internal static void AcceptChosenAssignees(ActivityContext context, string outcome, Dictionary<string, List<string>>? chosen)
     {
         var org = context.Organization;
-        foreach (var (activityId, ids) in chosen ?? [])
+        foreach (var (activityId, ids) in AssignActivity.AcceptChoices(context, chosen ?? []))
         {
             var target = context.Definition.Root.Find(activityId);
             if (target is null || target.Type is not (ActivityTypes.UserTask or ActivityTypes.Notify))
@@ -165,7 +165,8 @@ public sealed class UserTaskActivity : IActivityHandler
         foreach (var connection in context.Graph.Outbound(context.Node.Id).Where(c => FlowGraph.PortOf(c) == outcome))
         {
             var next = context.Definition.Root.Find(connection.Target.Activity);
-            if (next?.Literal<AssigneeRule>("assignee") is { Type: "previous" } && !context.State.ChosenAssignees.ContainsKey(next.Id))
+            if ((next?.Literal<AssigneeRule>("assignee") is { Type: "previous" } || (next is not null && AssignActivity.ChoosesByPrevious(next)))
+                && !context.State.ChosenAssignees.ContainsKey(next!.Id))
                 throw new WorkflowInputException("nextAssignees", $"请为下一环节「{next.DisplayName}」选择办理人");
         }
     }

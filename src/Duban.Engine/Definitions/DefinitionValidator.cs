@@ -28,6 +28,11 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
             ("fieldPermissions", typeof(Dictionary<string, FieldPermission>)),
         ],
         [ActivityTypes.Notify] = [("assignee", typeof(AssigneeRule)), ("wait", typeof(bool))],
+        [ActivityTypes.Assign] =
+        [
+            ("outcomes", typeof(List<string>)), ("fieldPermissions", typeof(Dictionary<string, FieldPermission>)),
+            ("coFieldPermissions", typeof(Dictionary<string, FieldPermission>)),
+        ],
         [ActivityTypes.Switch] = [("cases", typeof(List<SwitchActivity.Case>))],
         [ActivityTypes.Fork] = [("branches", typeof(List<string>))],
     };

@@ -20,6 +20,8 @@ public sealed class ExecutionEffects
     public List<TimerRequest> NewTimers { get; } = [];
     public List<ChildRequest> NewChildren { get; } = [];
     public List<JournalRecord> Journal { get; } = [];
+    /// <summary>What 交办 steps did to their units' tasks (see <see cref="Activities.AssignActivity"/>).</summary>
+    public List<Activities.AssignmentEffect> Assignments { get; } = [];
 }
 
 [JsonConverter(typeof(CamelCaseEnumConverter<TaskKind>))]
@@ -95,6 +97,8 @@ public enum JournalKind
     InstanceCompleted,
     InstanceCancelled,
     IncidentRetried,
+    /// <summary>The supervision office added, replaced or removed a unit of a 交办 step.</summary>
+    AssignmentChanged,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

@@ -95,8 +95,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         var target = ReturnTargets(definition, scope.State, node.Id).FirstOrDefault(t => t.Id == targetActivityId)
             ?? throw new WorkflowInputException("targetActivityId", "只能退回到本环节之前已经办理过的人工环节");
 
-        UserTaskActivity.Withdraw(context, bookmark, taskId, JournalKind.TaskReturned, comment,
-            new() { ["to"] = target.Id, ["toName"] = target.DisplayName });
+        handler.Withdraw(context, bookmark, taskId, comment, new() { ["to"] = target.Id, ["toName"] = target.DisplayName });
         context.Journal(JournalKind.ActivityCompleted, outcome: PortNames.Return);
         scope.Queue.AddLast(new ScheduledWork(target.Id, null));
         scope.State.Status = WorkflowStatus.Running; // the copy is Suspended; Drain runs only while Running
@@ -112,7 +111,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
     {
         var before = new FlowGraph(definition.Root).Ancestors(fromActivityId);
         return definition.Root.Activities
-            .Where(a => a.Type == ActivityTypes.UserTask && a.Id != fromActivityId && before.Contains(a.Id)
+            .Where(a => a.Type is ActivityTypes.UserTask or ActivityTypes.Assign && a.Id != fromActivityId && before.Contains(a.Id)
                         && state.Rounds.ContainsKey(a.Id) && state.Bookmarks.All(b => b.ActivityId != a.Id))
             .ToList();
     }

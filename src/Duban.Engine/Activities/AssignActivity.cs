@@ -1,0 +1,588 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Duban.Engine.Definitions;
+using Duban.Engine.Directory;
+using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+
+namespace Duban.Engine.Activities;
+
+/// <summary>
+/// 交办: one item to a 主办 (lead) unit and any number of 协办 (co-handling) units. Each unit's liaisons get a task.
+/// A 协办 submits its own input (its own form, or an opinion in the comment) without touching the item's data; the
+/// 主办 sees every input received so far and submits one consolidated report on the step's form, choosing an
+/// outcome — each outcome is a port, as on a UserTask, and <c>退回</c> sends the step back with a reason. The step
+/// completes when the 主办 submits (<c>completion: lead</c>: open 协办 tasks are cancelled) or, with
+/// <c>completion: all</c>, the 主办 may submit only once every 协办 has. The supervision office may add a 协办,
+/// replace any unit whose task is still open, or take a 协办 off, while the step waits.
+/// <para>
+/// Units come from the <c>lead</c> and <c>co</c> inputs (literals or scripts yielding unit ids, e.g.
+/// <c>item.leadUnit</c>), or, with <c>unitsFrom: previous</c>, from the step before: its handler picks them under
+/// <c>nextAssignees["&lt;id&gt;"]</c> (the 主办) and <c>nextAssignees["&lt;id&gt;:co"]</c> (the 协办).
+/// </para>
+/// <para>
+/// State: a step bookmark (kind <c>assign</c>) lists the units and their state; each unit's task hangs on a bookmark
+/// of its own (kind <c>task</c>), so taking one unit off cancels exactly its task through the host's usual
+/// "bookmark gone, task cancelled" path. Every change is journaled and reported as an <see cref="AssignmentEffect"/>.
+/// </para>
+/// </summary>
+public sealed class AssignActivity : IActivityHandler
+{
+    public const string Lead = "lead";
+    public const string Co = "co";
+    public const string CompletionLead = "lead";
+    public const string CompletionAll = "all";
+    public const string FromInputs = "inputs";
+    public const string FromPrevious = "previous";
+    /// <summary>Bookmark kind of the step as a whole.</summary>
+    public const string StepBookmark = "assign";
+    /// <summary>The key suffix under which a previous step chooses the 协办 units (<c>assign:co</c>).</summary>
+    public const string CoChoiceSuffix = ":co";
+    /// <summary>The <see cref="ResumeRequest.Outcome"/> of a change the supervision office makes to the units.</summary>
+    public const string ChangeSignal = "$assign.change";
+    public const string ActionAdd = "add";
+    public const string ActionReplace = "replace";
+    public const string ActionRemove = "remove";
+
+    private static readonly List<string> DefaultOutcomes = ["提交"];
+    private static readonly List<string> CoOutcomes = ["提交"];
+
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Assign, "交办", "督查",
+        DefaultOutcomes, "交办给一个主办单位和若干协办单位：协办单位提交意见，主办单位汇总后提交办理情况");
+
+    public IReadOnlyList<string> Ports(ActivityNode node) => Outcomes(node);
+
+    public static List<string> Outcomes(ActivityNode node) =>
+        node.Literal<List<string>>("outcomes") is { Count: > 0 } outcomes ? outcomes : DefaultOutcomes;
+
+    public static string RoleName(string role) => role == Lead ? "主办" : "协办";
+
+    public static bool ChoosesByPrevious(ActivityNode node) =>
+        node.Type == ActivityTypes.Assign && (node.LiteralString("unitsFrom") ?? FromInputs) == FromPrevious;
+
+    public ActivityResult Execute(ActivityContext context)
+    {
+        var node = context.Node;
+        var (lead, co) = ChooseUnits(context);
+        var step = context.CreateBookmark(StepBookmark, new JsonObject
+        {
+            ["completion"] = node.LiteralString("completion") ?? CompletionLead,
+            ["units"] = new JsonArray(),
+        });
+        AddUnit(context, step, lead, Lead, replaces: null);
+        foreach (var unit in co) AddUnit(context, step, unit, Co, replaces: null);
+        return ActivityResult.Wait;
+    }
+
+    /// <summary>
+    /// The units of this run: the last choice recorded for the step (a previous step's pick, or the office's change in
+    /// an earlier round, which stands), else the inputs.
+    /// </summary>
+    private static (string Lead, List<string> Co) ChooseUnits(ActivityContext context)
+    {
+        var node = context.Node;
+        var org = context.Organization;
+        string? lead;
+        List<string> co;
+        if (context.State.ChosenAssignees.TryGetValue(node.Id, out var chosenLead))
+        {
+            lead = chosenLead.Select(UnitIdOf).FirstOrDefault();
+            co = context.State.ChosenAssignees.GetValueOrDefault(node.Id + CoChoiceSuffix, []).Select(UnitIdOf).OfType<string>().ToList();
+        }
+        else if (ChoosesByPrevious(node))
+        {
+            throw new ActivityFaultException($"「{node.DisplayName}」的主办单位应由上一环节选择，但没有选择");
+        }
+        else
+        {
+            var leads = UnitIds(context, "lead");
+            if (leads.Count != 1)
+                throw new ActivityFaultException(leads.Count == 0
+                    ? $"「{node.DisplayName}」没有得到主办单位，请检查主办单位的设置（或表单中是否已选择）"
+                    : $"「{node.DisplayName}」只能有一个主办单位，实际得到 {leads.Count} 个");
+            lead = leads[0];
+            co = UnitIds(context, "co");
+        }
+        if (lead is null)
+            throw new ActivityFaultException($"「{node.DisplayName}」没有得到主办单位");
+        foreach (var id in co.Prepend(lead))
+            if (org.FindUnit(id) is null)
+                throw new ActivityFaultException($"「{node.DisplayName}」的单位「{id}」不存在");
+        return (lead, co.Where(u => u != lead).Distinct().ToList());
+    }
+
+    /// <summary>Unit ids from an input: a string, <c>unit:ID</c>, or a list of them; empty when absent or null.</summary>
+    private static List<string> UnitIds(ActivityContext context, string input)
+    {
+        if (context.Node.Input(input) is null) return [];
+        var value = context.Evaluate(input);
+        var ids = new List<string>();
+        foreach (var text in context.ReadStrings(value))
+        {
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            ids.Add(UnitIdOf(text) ?? throw new ActivityFaultException(
+                $"「{context.Node.DisplayName}」的「{(input == "lead" ? "主办单位" : "协办单位")}」应为单位，实际为「{text}」"));
+        }
+        return ids;
+    }
+
+    /// <summary>"fzc" or "unit:fzc" → "fzc"; a person or role → null.</summary>
+    private static string? UnitIdOf(string text) =>
+        text.StartsWith("unit:", StringComparison.Ordinal) ? text[5..]
+        : text.Contains(':', StringComparison.Ordinal) ? null
+        : text;
+
+    private static Guid AddUnit(ActivityContext context, Bookmark step, string unitId, string role, Guid? replaces)
+    {
+        var node = context.Node;
+        var lead = role == Lead;
+        var taskId = Guid.CreateVersion7();
+        var bookmark = context.CreateBookmark(BookmarkKinds.Task, new JsonObject
+        {
+            ["pending"] = new JsonArray(taskId.ToString()),
+            ["step"] = step.Id,
+            ["unitId"] = unitId,
+            ["role"] = role,
+        });
+        var task = new TaskRequest
+        {
+            Id = taskId,
+            BookmarkId = bookmark.Id,
+            ActivityId = node.Id,
+            ExecutionId = context.ExecutionId,
+            Name = $"{node.DisplayName}（{RoleName(role)}）",
+            Assignee = TaskAssignee.Unit(unitId),
+            FormId = node.LiteralString(lead ? "form" : "coForm"),
+            Permissions = Permissions(node, role),
+            Outcomes = lead ? Outcomes(node) : CoOutcomes,
+            Message = node.LiteralString(lead ? "instructions" : "coInstructions") ?? node.LiteralString("instructions"),
+            DueAt = DueAt(context, role),
+        };
+        context.Effects.NewTasks.Add(task);
+        Units(step).Add(new JsonObject
+        {
+            ["unitId"] = unitId,
+            ["role"] = role,
+            ["taskId"] = taskId.ToString(),
+            ["bookmarkId"] = bookmark.Id,
+            ["status"] = "open",
+        });
+        var data = Assignees.ToJson(context.Organization, task.Assignee);
+        data["role"] = role;
+        data["roleName"] = RoleName(role);
+        data["unitId"] = unitId;
+        context.Journal(JournalKind.TaskCreated, taskId, data: data);
+        context.Effects.Assignments.Add(new AssignmentEffect
+        {
+            Kind = AssignmentEffectKind.Assigned, TaskId = taskId, ActivityId = node.Id, ExecutionId = context.ExecutionId,
+            UnitId = unitId, Role = role, OtherTaskId = replaces,
+        });
+        return taskId;
+    }
+
+    public static Dictionary<string, FieldPermission> Permissions(ActivityNode node, string role) =>
+        node.Literal<Dictionary<string, FieldPermission>>(role == Lead ? "fieldPermissions" : "coFieldPermissions") ?? new();
+
+    /// <summary>
+    /// The time limit of a unit's task: <c>dueIn</c> as on a UserTask (ISO 8601 duration or seconds, from when the
+    /// task is created); a 协办 uses <c>coDueIn</c> when set.
+    /// </summary>
+    private static DateTimeOffset? DueAt(ActivityContext context, string role)
+    {
+        var input = role == Co && context.Node.Input("coDueIn") is not null ? "coDueIn" : "dueIn";
+        return context.Node.Input(input) is null ? null : context.Now + TimerActivity.ParseDuration(context.Evaluate(input), context.Node.DisplayName);
+    }
+
+    private static JsonArray Units(Bookmark step) => step.Payload["units"]!.AsArray();
+
+    private static JsonObject? Entry(Bookmark step, Func<JsonObject, bool> match) =>
+        Units(step).OfType<JsonObject>().FirstOrDefault(match);
+
+    private static string Text(JsonObject entry, string key) => entry[key]!.GetValue<string>();
+
+    /// <summary>Units still part of the step: open or submitted (not replaced or removed).</summary>
+    private static IEnumerable<JsonObject> Active(Bookmark step) =>
+        Units(step).OfType<JsonObject>().Where(e => Text(e, "status") is "open" or "submitted");
+
+    public ActivityResult Resume(ActivityContext context, Bookmark bookmark, ResumeRequest request)
+    {
+        if (bookmark.Kind == StepBookmark)
+        {
+            if (request.Outcome != ChangeSignal || request.TaskId is not null)
+                throw new WorkflowConflictException($"「{context.Node.DisplayName}」不接受此操作");
+            return Change(context, bookmark, request);
+        }
+        var step = bookmark.Payload["step"]?.GetValue<string>() is { } stepId ? context.State.FindBookmark(stepId) : null;
+        var taskId = request.TaskId ?? throw new WorkflowInputException("taskId", "缺少待办编号");
+        if (step is null || request.Outcome == ChangeSignal
+            || bookmark.Payload["pending"]?.AsArray().Any(x => x?.GetValue<string>() == taskId.ToString()) != true)
+            throw new WorkflowConflictException("该待办已被处理，请刷新后查看");
+        var entry = Entry(step, e => Text(e, "taskId") == taskId.ToString())
+            ?? throw new WorkflowConflictException("该待办已被处理，请刷新后查看");
+        return Text(entry, "role") == Lead
+            ? SubmitLead(context, step, entry, taskId, request)
+            : SubmitCo(context, step, bookmark, entry, taskId, request);
+    }
+
+    private static ActivityResult SubmitCo(ActivityContext context, Bookmark step, Bookmark bookmark, JsonObject entry, Guid taskId, ResumeRequest request)
+    {
+        var node = context.Node;
+        var outcome = request.Outcome ?? CoOutcomes[0];
+        if (outcome == PortNames.Return)
+            throw new WorkflowInputException("outcome", "协办单位不能退回；如对交办有异议，请在意见中说明或联系督查部门");
+        if (!CoOutcomes.Contains(outcome))
+            throw new WorkflowInputException("outcome", $"办理结果「{outcome}」无效，可选：{string.Join("、", CoOutcomes)}");
+
+        var input = CoInput(context, request);
+        var unitId = Text(entry, "unitId");
+        var data = new JsonObject
+        {
+            ["role"] = Co, ["roleName"] = RoleName(Co), ["unitId"] = unitId,
+            ["unitName"] = context.Organization.FindUnit(unitId)?.Name ?? unitId, ["input"] = input.DeepClone(),
+        };
+        context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment, data);
+        context.Effects.Assignments.Add(new AssignmentEffect
+        {
+            Kind = AssignmentEffectKind.Submitted, TaskId = taskId, ActivityId = node.Id, ExecutionId = context.ExecutionId,
+            UnitId = unitId, Role = Co, Input = input,
+        });
+        entry["status"] = "submitted";
+        context.RemoveBookmark(bookmark);
+        return ActivityResult.Wait;
+    }
+
+    /// <summary>
+    /// A 协办's input: its own form (<c>coForm</c>, validated with <c>coFieldPermissions</c>; opinions stamped with who
+    /// and when) kept apart from the item's data, which stays the 主办's. Without a form, the comment is the input.
+    /// </summary>
+    private static JsonObject CoInput(ActivityContext context, ResumeRequest request)
+    {
+        var node = context.Node;
+        var formId = node.LiteralString("coForm");
+        if (formId is null)
+        {
+            if (request.Data is { Count: > 0 })
+                throw new WorkflowInputException("data", "该环节没有协办表单，请在意见中填写协办意见");
+            if (string.IsNullOrWhiteSpace(request.Comment))
+                throw new WorkflowInputException("comment", "请填写协办意见");
+            return new JsonObject();
+        }
+        var form = context.Definition.FindForm(formId)
+            ?? throw new ActivityFaultException($"「{node.DisplayName}」引用的协办表单「{formId}」不存在");
+        var result = FormValidator.Validate(form, request.Data, new FormContext
+        {
+            Permissions = Permissions(node, Co),
+            CurrentData = context.State.Data,
+            IsVisible = (field, merged) => ActivityContext.Truthy(context.RunFormScript(field.VisibleWhen!, merged, request.Data).Value),
+            References = new UnitReferences(context.Organization),
+        });
+        if (!result.IsValid)
+            throw new WorkflowInputException("表单填写有误，请检查标出的字段", result.Errors);
+        var actor = context.Actor;
+        return FormDataMerger.Merge(form, new JsonObject(), result.Values,
+            new OpinionStamp(actor.Id, actor.Name, actor.UnitName, node.DisplayName, context.Now));
+    }
+
+    private static ActivityResult SubmitLead(ActivityContext context, Bookmark step, JsonObject entry, Guid taskId, ResumeRequest request)
+    {
+        var node = context.Node;
+        var outcomes = Outcomes(node);
+        var outcome = request.Outcome ?? (outcomes.Count == 1 ? outcomes[0] : null);
+        if (outcome is null || !outcomes.Contains(outcome))
+            throw new WorkflowInputException("outcome",
+                outcome is null ? $"请选择办理结果（{string.Join("、", outcomes)}）" : $"办理结果「{outcome}」无效，可选：{string.Join("、", outcomes)}");
+
+        var isReturn = outcome == PortNames.Return;
+        JsonObject? values = null;
+        if (isReturn)
+        {
+            if (string.IsNullOrWhiteSpace(request.Comment))
+                throw new WorkflowInputException("comment", "退回时请填写退回理由");
+        }
+        else
+        {
+            if (step.Payload["completion"]?.GetValue<string>() == CompletionAll)
+            {
+                var waiting = Units(step).OfType<JsonObject>().Where(e => Text(e, "role") == Co && Text(e, "status") == "open")
+                    .Select(e => context.Organization.FindUnit(Text(e, "unitId"))?.Name ?? Text(e, "unitId")).ToList();
+                if (waiting.Count > 0)
+                    throw new WorkflowConflictException($"协办单位尚未全部提交（{string.Join("、", waiting)}），请待其提交后再汇总上报");
+            }
+            values = StepForms.Accept(context, node.LiteralString("form"), Permissions(node, Lead), request.Data);
+            UserTaskActivity.AcceptChosenAssignees(context, outcome, request.NextAssignees);
+        }
+
+        var unitId = Text(entry, "unitId");
+        context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment, new JsonObject
+        {
+            ["role"] = Lead, ["roleName"] = RoleName(Lead), ["unitId"] = unitId,
+            ["unitName"] = context.Organization.FindUnit(unitId)?.Name ?? unitId,
+        });
+        context.Effects.Assignments.Add(new AssignmentEffect
+        {
+            Kind = AssignmentEffectKind.Submitted, TaskId = taskId, ActivityId = node.Id, ExecutionId = context.ExecutionId,
+            UnitId = unitId, Role = Lead, Input = values,
+        });
+        entry["status"] = "submitted";
+        Close(context, step);
+        return ActivityResult.Outcome(outcome);
+    }
+
+    /// <summary>The step is over: it and every unit's waiting point go; the host cancels the tasks still open.</summary>
+    private static void Close(ActivityContext context, Bookmark step)
+    {
+        foreach (var bookmark in context.State.Bookmarks.Where(b => b.ExecutionId == step.ExecutionId && b.ActivityId == step.ActivityId).ToList())
+            context.RemoveBookmark(bookmark);
+    }
+
+    /// <summary>
+    /// 退回 to a chosen earlier step, from the 主办's task only: the whole step is withdrawn (every unit's open task
+    /// is cancelled). A 协办 cannot send the step back.
+    /// </summary>
+    public void Withdraw(ActivityContext context, Bookmark bookmark, Guid taskId, string? comment, JsonObject data)
+    {
+        if (string.IsNullOrWhiteSpace(comment))
+            throw new WorkflowInputException("comment", "退回时请填写退回理由");
+        var step = bookmark.Payload["step"]?.GetValue<string>() is { } stepId ? context.State.FindBookmark(stepId) : null;
+        var entry = step is null ? null : Entry(step, e => Text(e, "taskId") == taskId.ToString() && Text(e, "status") == "open");
+        if (step is null || entry is null)
+            throw new WorkflowConflictException("该待办已被处理，请刷新后查看");
+        if (Text(entry, "role") != Lead)
+            throw new WorkflowInputException("targetActivityId", "协办单位不能退回；如对交办有异议，请在意见中说明或联系督查部门");
+        context.Journal(JournalKind.TaskReturned, taskId, PortNames.Return, comment, data);
+        entry["status"] = "submitted";
+        context.Effects.Assignments.Add(new AssignmentEffect
+        {
+            Kind = AssignmentEffectKind.Submitted, TaskId = taskId, ActivityId = context.Node.Id, ExecutionId = context.ExecutionId,
+            UnitId = Text(entry, "unitId"), Role = Lead,
+        });
+        Close(context, step);
+    }
+
+    /// <summary>
+    /// The supervision office changes the units while the step waits: <c>add</c> a 协办, <c>replace</c> a unit whose task
+    /// is open (its task is cancelled, the new unit gets one in the same role), or <c>remove</c> a 协办 whose task is
+    /// open. The reason is required. The new set of units is remembered for later rounds of this step.
+    /// </summary>
+    private static ActivityResult Change(ActivityContext context, Bookmark step, ResumeRequest request)
+    {
+        var node = context.Node;
+        var org = context.Organization;
+        var data = request.Data ?? new JsonObject();
+        var action = Str(data, "action");
+        var unitId = Str(data, "unitId");
+        if (action is not (ActionAdd or ActionReplace or ActionRemove))
+            throw new WorkflowInputException("action", "调整方式应为 add（增加协办单位）、replace（替换单位）或 remove（移除协办单位）");
+        if (string.IsNullOrWhiteSpace(unitId))
+            throw new WorkflowInputException("unitId", "请选择单位");
+        if (string.IsNullOrWhiteSpace(request.Comment))
+            throw new WorkflowInputException("reason", "请填写调整理由");
+        string Name(string id) => org.FindUnit(id)?.Name ?? id;
+        JsonObject? ActiveEntry(string id) => Active(step).FirstOrDefault(e => Text(e, "unitId") == id);
+
+        var journal = new JsonObject { ["action"] = action, ["unitId"] = unitId, ["unitName"] = Name(unitId) };
+        switch (action)
+        {
+            case ActionAdd:
+            {
+                var role = Str(data, "role") ?? Co;
+                if (role == Lead)
+                    throw new WorkflowInputException("role", "主办单位只有一个，只能替换，不能增加");
+                if (role != Co)
+                    throw new WorkflowInputException("role", "角色应为 co（协办）");
+                if (org.FindUnit(unitId) is null)
+                    throw new WorkflowInputException("unitId", $"单位「{unitId}」不存在");
+                if (ActiveEntry(unitId) is { } existing)
+                    throw new WorkflowInputException("unitId", $"「{Name(unitId)}」已是本次交办的{RoleName(Text(existing, "role"))}单位");
+                var taskId = AddUnit(context, step, unitId, Co, replaces: null);
+                journal["role"] = Co;
+                journal["roleName"] = RoleName(Co);
+                journal["taskId"] = taskId.ToString();
+                break;
+            }
+            case ActionReplace:
+            {
+                var entry = OpenEntry(step, unitId, Name(unitId), "替换");
+                var newUnitId = Str(data, "newUnitId");
+                if (string.IsNullOrWhiteSpace(newUnitId))
+                    throw new WorkflowInputException("newUnitId", "请选择替换后的单位");
+                if (org.FindUnit(newUnitId) is null)
+                    throw new WorkflowInputException("newUnitId", $"单位「{newUnitId}」不存在");
+                if (ActiveEntry(newUnitId) is { } existing)
+                    throw new WorkflowInputException("newUnitId", $"「{Name(newUnitId)}」已是本次交办的{RoleName(Text(existing, "role"))}单位");
+                var role = Text(entry, "role");
+                var oldTask = Guid.Parse(Text(entry, "taskId"));
+                RemoveUnit(context, entry);
+                entry["status"] = "replaced";
+                entry["replacedBy"] = newUnitId;
+                var newTask = AddUnit(context, step, newUnitId, role, replaces: oldTask);
+                context.Effects.Assignments.Add(new AssignmentEffect
+                {
+                    Kind = AssignmentEffectKind.Replaced, TaskId = oldTask, ActivityId = node.Id, ExecutionId = context.ExecutionId,
+                    UnitId = unitId, Role = role, OtherTaskId = newTask, Reason = request.Comment,
+                });
+                journal["role"] = role;
+                journal["roleName"] = RoleName(role);
+                journal["newUnitId"] = newUnitId;
+                journal["newUnitName"] = Name(newUnitId);
+                journal["taskId"] = newTask.ToString();
+                journal["replacedTaskId"] = oldTask.ToString();
+                break;
+            }
+            default:
+            {
+                var entry = OpenEntry(step, unitId, Name(unitId), "移除");
+                if (Text(entry, "role") == Lead)
+                    throw new WorkflowInputException("unitId", "主办单位不能移除，只能替换");
+                var oldTask = Guid.Parse(Text(entry, "taskId"));
+                RemoveUnit(context, entry);
+                entry["status"] = "removed";
+                context.Effects.Assignments.Add(new AssignmentEffect
+                {
+                    Kind = AssignmentEffectKind.Removed, TaskId = oldTask, ActivityId = node.Id, ExecutionId = context.ExecutionId,
+                    UnitId = unitId, Role = Co, Reason = request.Comment,
+                });
+                journal["role"] = Co;
+                journal["roleName"] = RoleName(Co);
+                journal["removedTaskId"] = oldTask.ToString();
+                break;
+            }
+        }
+        context.Journal(JournalKind.AssignmentChanged, comment: request.Comment, data: journal);
+        RememberUnits(context, step);
+        return ActivityResult.Wait;
+    }
+
+    /// <summary>The entry of a unit that is part of the step and has not submitted yet; else the change came too late.</summary>
+    private static JsonObject OpenEntry(Bookmark step, string unitId, string unitName, string verb)
+    {
+        var entry = Active(step).FirstOrDefault(e => Text(e, "unitId") == unitId)
+            ?? throw new WorkflowConflictException($"「{unitName}」不在本次交办中（可能已被替换或移除），请刷新后查看");
+        if (Text(entry, "status") != "open")
+            throw new WorkflowConflictException($"「{unitName}」已提交，不能{verb}");
+        return entry;
+    }
+
+    private static void RemoveUnit(ActivityContext context, JsonObject entry)
+    {
+        if (context.State.FindBookmark(Text(entry, "bookmarkId")) is { } bookmark) context.RemoveBookmark(bookmark);
+    }
+
+    /// <summary>After a change, the step's units as they now stand are what a later round of the step is given.</summary>
+    private static void RememberUnits(ActivityContext context, Bookmark step)
+    {
+        var active = Active(step).ToList();
+        var id = context.Node.Id;
+        context.State.ChosenAssignees[id] = active.Where(e => Text(e, "role") == Lead).Select(e => "unit:" + Text(e, "unitId")).ToList();
+        context.State.ChosenAssignees[id + CoChoiceSuffix] = active.Where(e => Text(e, "role") == Co).Select(e => "unit:" + Text(e, "unitId")).ToList();
+    }
+
+    private static string? Str(JsonObject data, string key) =>
+        data[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>
+    /// Takes a previous step's choices for 交办 steps out of <paramref name="chosen"/> (its <c>nextAssignees</c>) and
+    /// records them: under the node's id the 主办 (exactly one unit), under <c>&lt;id&gt;:co</c> the 协办 (any number of
+    /// units; a new 主办 choice without a 协办 list means none). Returns the choices for other steps.
+    /// </summary>
+    internal static Dictionary<string, List<string>> AcceptChoices(ActivityContext context, Dictionary<string, List<string>> chosen)
+    {
+        var rest = new Dictionary<string, List<string>>();
+        var byNode = new Dictionary<string, (List<string>? Lead, List<string>? Co)>();
+        foreach (var (key, ids) in chosen)
+        {
+            var isCo = key.EndsWith(CoChoiceSuffix, StringComparison.Ordinal);
+            var nodeId = isCo ? key[..^CoChoiceSuffix.Length] : key;
+            var target = context.Definition.Root.Find(nodeId);
+            if (target?.Type != ActivityTypes.Assign)
+            {
+                rest[key] = ids;
+                continue;
+            }
+            var units = new List<string>();
+            foreach (var id in ids ?? [])
+            {
+                var unit = id is not null && id.StartsWith("unit:", StringComparison.Ordinal) ? id[5..] : null;
+                if (unit is null || context.Organization.FindUnit(unit) is null)
+                    throw new WorkflowInputException("nextAssignees", $"「{target.DisplayName}」的{(isCo ? "协办" : "主办")}单位「{id}」不存在");
+                if (!units.Contains(unit)) units.Add(unit);
+            }
+            if (!isCo && units.Count != 1)
+                throw new WorkflowInputException("nextAssignees", $"请为「{target.DisplayName}」选择一个主办单位");
+            var choice = byNode.GetValueOrDefault(nodeId);
+            byNode[nodeId] = isCo ? (choice.Lead, units) : (units, choice.Co);
+        }
+        foreach (var (nodeId, (lead, co)) in byNode)
+        {
+            var state = context.State.ChosenAssignees;
+            var leadUnit = lead?[0] ?? state.GetValueOrDefault(nodeId)?.Select(UnitIdOf).FirstOrDefault();
+            if (leadUnit is null)
+                throw new WorkflowInputException("nextAssignees", $"请为「{context.Definition.Root.Find(nodeId)!.DisplayName}」选择一个主办单位");
+            state[nodeId] = ["unit:" + leadUnit];
+            state[nodeId + CoChoiceSuffix] = (co ?? (lead is null ? state.GetValueOrDefault(nodeId + CoChoiceSuffix, []).Select(UnitIdOf).OfType<string>().ToList() : []))
+                .Where(u => u != leadUnit).Distinct().Select(u => "unit:" + u).ToList();
+        }
+        return rest;
+    }
+
+    public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
+    {
+        var unitsFrom = node.LiteralString("unitsFrom") ?? FromInputs;
+        if (unitsFrom is not (FromInputs or FromPrevious))
+            yield return $"单位来源「{unitsFrom}」无效（应为 inputs 或 previous）";
+        else if (unitsFrom == FromInputs && node.Input("lead")?.Expression is null)
+            yield return "未设置主办单位";
+        else if (unitsFrom == FromPrevious)
+        {
+            var graph = new FlowGraph(definition.Root);
+            var chooses = graph.Inbound(node.Id).Select(c => definition.Root.Find(c.Source.Activity))
+                .Any(n => n?.Type is ActivityTypes.UserTask or ActivityTypes.Assign);
+            if (!chooses) yield return "由上一环节选择单位时，前一环节必须是人工办理或交办环节";
+        }
+        foreach (var input in new[] { "lead", "co" })
+            if (node.Input(input)?.Expression is { Type: ExpressionTypes.Literal, Value: { } value } && !IsUnitLiteral(value))
+                yield return $"{(input == "lead" ? "主办单位" : "协办单位")}应为单位编号或单位编号列表";
+        if (node.Input("lead")?.Expression is { Type: ExpressionTypes.Literal, Value: JsonArray { Count: > 1 } })
+            yield return "主办单位只能有一个";
+
+        var completion = node.LiteralString("completion") ?? CompletionLead;
+        if (completion is not (CompletionLead or CompletionAll))
+            yield return $"办结方式「{completion}」无效（应为 lead：主办提交即办结，或 all：全部提交后办结）";
+
+        foreach (var (formInput, permissionInput, label) in new[] { ("form", "fieldPermissions", "主办"), ("coForm", "coFieldPermissions", "协办") })
+        {
+            var formId = node.LiteralString(formInput);
+            var form = definition.FindForm(formId);
+            if (formId is not null && form is null) yield return $"{label}表单「{formId}」不存在";
+            if (form is not null)
+                foreach (var key in (node.Literal<Dictionary<string, FieldPermission>>(permissionInput) ?? new()).Keys.Where(k => form.Fields.All(f => f.Key != k)))
+                    yield return $"{label}字段权限引用的字段「{key}」不在表单「{form.Name}」中";
+        }
+
+        var outcomes = Outcomes(node);
+        if (outcomes.Distinct().Count() != outcomes.Count) yield return "办理结果有重复";
+        if (outcomes.Contains(ChangeSignal)) yield return $"办理结果不能为「{ChangeSignal}」";
+
+        foreach (var input in new[] { "dueIn", "coDueIn" })
+        {
+            if (node.Input(input)?.Expression is not { Type: ExpressionTypes.Literal } literal) continue;
+            string? problem = null;
+            try { TimerActivity.ParseDuration(literal.Value, node.DisplayName); }
+            catch (ActivityFaultException e) { problem = e.Message; }
+            if (problem is not null) yield return problem;
+        }
+    }
+
+    private static bool IsUnitLiteral(JsonNode value) => value switch
+    {
+        JsonValue v => v.GetValueKind() == JsonValueKind.String && UnitIdOf(v.GetValue<string>()) is not null,
+        JsonArray a => a.All(x => x is JsonValue v && v.GetValueKind() == JsonValueKind.String && UnitIdOf(v.GetValue<string>()) is not null),
+        _ => false,
+    };
+
+    private sealed class UnitReferences(IOrganization organization) : IFormReferences
+    {
+        public bool UnitExists(string id) => organization.FindUnit(id) is not null;
+        public bool UserExists(string id) => organization.FindUser(id) is not null;
+    }
+}
