@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Duban.Engine.Deadlines;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
@@ -76,19 +77,12 @@ public sealed class UserTaskActivity : IActivityHandler
             Outcomes = Outcomes(node),
             Sequence = sequence,
             Message = node.LiteralString("instructions"),
-            DueAt = DueAt(context),
+            DueAt = StepDeadline.DueAt(context),
         };
         context.Effects.NewTasks.Add(task);
         bookmark.Payload["pending"]!.AsArray().Add(task.Id.ToString());
         context.Journal(JournalKind.TaskCreated, task.Id, data: Assignees.ToJson(context.Organization, assignee));
     }
-
-    /// <summary>
-    /// The step's time limit from <c>dueIn</c> (ISO 8601 duration such as <c>P10D</c>, or seconds), counted from when
-    /// the task is created. Working-day calendars come with the deadline feature.
-    /// </summary>
-    private static DateTimeOffset? DueAt(ActivityContext context) =>
-        context.Node.Input("dueIn") is null ? null : context.Now + TimerActivity.ParseDuration(context.Evaluate("dueIn"), context.Node.DisplayName);
 
     public ActivityResult Resume(ActivityContext context, Bookmark bookmark, ResumeRequest request)
     {
@@ -208,6 +202,7 @@ public sealed class UserTaskActivity : IActivityHandler
         if (form is not null)
             foreach (var key in Permissions(node).Keys.Where(k => form.Fields.All(f => f.Key != k)))
                 yield return $"字段权限引用的字段「{key}」不在表单「{form.Name}」中";
+        foreach (var problem in StepDeadline.Problems(node, definition)) yield return problem;
     }
 
     internal static IReadOnlyCollection<string> AllFieldKeys(WorkflowDefinition definition) =>

@@ -1,3 +1,5 @@
+using Duban.Engine.Calendar;
+
 namespace Duban.Engine.Directory;
 
 /// <summary>
@@ -9,6 +11,12 @@ public interface IOrganization
     UserInfo? FindUser(string id);
     UnitInfo? FindUnit(string id);
     IReadOnlyList<UserInfo> UsersInRole(string role, string? unitId = null);
+
+    /// <summary>
+    /// The work calendar (holidays, 调休 make-up days) of the organization <paramref name="unitId"/> belongs to;
+    /// weekends only when none is loaded.
+    /// </summary>
+    WorkCalendar CalendarFor(string? unitId) => WorkCalendar.WeekendsOnly;
 }
 
 public sealed record UserInfo(string Id, string DisplayName, string? UnitId, IReadOnlyList<string> Roles)

@@ -29,6 +29,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
             state.Variables[variable.Name] = variable.Value?.DeepClone();
 
         var scope = NewScope(definition, instanceId, state, request.Actor, organization);
+        state.StartedAt = scope.Now;
         var start = definition.Root.Activities.SingleOrDefault(a => a.Type == ActivityTypes.Start)
             ?? throw new WorkflowInputException("definitionId", "流程没有开始节点");
 

@@ -26,6 +26,8 @@ public sealed class WorkflowState
     public string? Title { get; set; }
     public string? InitiatorId { get; set; }
     public string? InitiatorUnitId { get; set; }
+    /// <summary>When the item was registered (立项): deadlines "from registration" count from it.</summary>
+    public DateTimeOffset? StartedAt { get; set; }
     public JsonObject Variables { get; set; } = new();
     /// <summary>The item's form data, merged from every step's submission.</summary>
     public JsonObject Data { get; set; } = new();

@@ -53,6 +53,11 @@ public sealed class TestOrganization : IOrganization
 
     public UserInfo? FindUser(string id) => _users.GetValueOrDefault(id);
 
+    /// <summary>The work calendar steps count working days in; weekends only unless a test sets one.</summary>
+    public Duban.Engine.Calendar.WorkCalendar Calendar { get; set; } = Duban.Engine.Calendar.WorkCalendar.WeekendsOnly;
+
+    public Duban.Engine.Calendar.WorkCalendar CalendarFor(string? unitId) => Calendar;
+
     public UnitInfo? FindUnit(string id) => _units.GetValueOrDefault(id);
 
     public IReadOnlyList<UserInfo> UsersInRole(string role, string? unitId = null) =>

@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Duban.Engine.Activities;
+using Duban.Engine.Calendar;
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+
+namespace Duban.Engine.Deadlines;
+
+/// <summary>
+/// The time limit of a human step, for any activity that gives people tasks (UserTask, 交办 …). Inputs:
+/// <list type="bullet">
+/// <item><c>deadline</c> — a <see cref="DeadlineSpec"/> object, a preset name from <c>options.deadlines</c>, a date
+/// (yyyy-MM-dd) or a number of working days; a literal, or a script that returns one of these.</item>
+/// <item><c>dueIn</c> — the older form: an ISO 8601 duration (<c>P10D</c>) or seconds from now. Used when there is no
+/// <c>deadline</c>.</item>
+/// </list>
+/// Working days follow the calendar of the item's organization (<see cref="Directory.IOrganization.CalendarFor"/>).
+/// </summary>
+public static class StepDeadline
+{
+    public const string Input = "deadline";
+    public const string LegacyInput = "dueIn";
+
+    /// <summary>When the step's tasks fall due, or null when it has no limit. A bad deadline faults the activity.</summary>
+    public static DateTimeOffset? DueAt(ActivityContext context)
+    {
+        var node = context.Node;
+        if (node.Input(Input) is not null)
+        {
+            var value = context.Evaluate(Input);
+            if (value is null) return null; // a script may decide there is no limit
+            try
+            {
+                var presets = ProcedureOptions.Deadlines(context.Definition.Options);
+                var spec = DeadlineCalculator.Parse(value, "办理时限", presets);
+                return DeadlineCalculator.Compute(spec, Context(context, presets))?.DueAt;
+            }
+            catch (DeadlineException e)
+            {
+                throw new ActivityFaultException($"「{node.DisplayName}」的办理时限无效：{e.Message}", e);
+            }
+        }
+        if (node.Input(LegacyInput) is not null)
+            return context.Now + TimerActivity.ParseDuration(context.Evaluate(LegacyInput), node.DisplayName);
+        return null;
+    }
+
+    /// <summary>What a deadline is counted against inside a running instance.</summary>
+    public static DeadlineContext Context(ActivityContext context, JsonObject? presets = null) => new(
+        context.Now,
+        context.State.StartedAt ?? context.Now,
+        context.Organization.CalendarFor(context.State.InitiatorUnitId),
+        context.State.Data,
+        context.State.Input,
+        presets ?? ProcedureOptions.Deadlines(context.Definition.Options));
+
+    /// <summary>Problems with a step's literal <c>deadline</c>, for the checks before publishing.</summary>
+    public static IEnumerable<string> Problems(ActivityNode node, WorkflowDefinition definition)
+    {
+        if (node.Input(Input)?.Expression is not { Type: ExpressionTypes.Literal } literal || literal.Value is null) yield break;
+        var presets = ProcedureOptions.Deadlines(definition.Options);
+        IReadOnlyList<string> problems;
+        try
+        {
+            problems = DeadlineCalculator.Problems(DeadlineCalculator.Parse(literal.Value, "办理时限", presets), presets);
+        }
+        catch (DeadlineException e)
+        {
+            problems = [e.Message];
+        }
+        foreach (var problem in problems) yield return $"办理时限：{problem}";
+    }
+
+    /// <summary>A date for people: 2026年3月2日（周一）.</summary>
+    public static string Describe(DateTimeOffset due)
+    {
+        var date = ChinaTime.DateOf(due);
+        return $"{date.Year}年{date.Month}月{date.Day}日（{CalendarYear.Weekday(date)}）";
+    }
+}
