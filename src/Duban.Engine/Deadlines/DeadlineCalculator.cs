@@ -21,7 +21,8 @@ public sealed record DeadlineContext(
     WorkCalendar Calendar,
     JsonObject? Data = null,
     JsonNode? Input = null,
-    JsonObject? Presets = null);
+    JsonObject? Presets = null,
+    DateTimeOffset? ItemDueAt = null);
 
 /// <summary>A worked-out deadline: the date (China) and the instant it falls due (the end of that day).</summary>
 public sealed record Deadline(DateOnly Date, DateTimeOffset DueAt)
@@ -67,6 +68,8 @@ public static class DeadlineCalculator
                 date = CalendarYear.TryDate(spec.Date, out var fixedDate) ? fixedDate : throw new DeadlineException($"时限日期「{spec.Date}」应为 yyyy-MM-dd 格式");
                 moveDefault = false;
                 break;
+            case DeadlineKinds.ItemDue:
+                return context.ItemDueAt is { } itemDue ? new Deadline(ChinaTime.DateOf(itemDue), itemDue) : null;
             case DeadlineKinds.Field:
                 if (string.IsNullOrWhiteSpace(spec.Field)) throw new DeadlineException("按表单字段计算的时限未指定字段（field）");
                 if (ReadDate(context, spec.Field) is not { } fieldDate)
@@ -112,6 +115,7 @@ public static class DeadlineCalculator
                 }
             case JsonValue value when value.TryGetValue<string>(out var text):
                 if (presets?.ContainsKey(text) == true) return new DeadlineSpec { Preset = text };
+                if (text == DeadlineKinds.ItemDue) return new DeadlineSpec { Kind = DeadlineKinds.ItemDue };
                 if (TryReadDate(text, out _)) return new DeadlineSpec { Kind = DeadlineKinds.Date, Date = DateText(text) };
                 throw new DeadlineException($"{what}「{text}」既不是默认时限名称也不是日期（yyyy-MM-dd）");
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
@@ -157,6 +161,8 @@ public static class DeadlineCalculator
                 break;
             case DeadlineKinds.Date:
                 if (!CalendarYear.TryDate(spec.Date, out _)) problems.Add($"时限日期「{spec.Date}」应为 yyyy-MM-dd 格式");
+                break;
+            case DeadlineKinds.ItemDue:
                 break;
             case DeadlineKinds.Field:
                 if (string.IsNullOrWhiteSpace(spec.Field)) problems.Add("按表单字段计算的时限未指定字段（field）");

@@ -12,6 +12,7 @@ namespace Duban.Engine.Deadlines;
 /// { "kind": "fixedDates", "dates": ["07-15","10-15","01-15"] }   the next of these dates
 /// { "kind": "date", "date": "2026-12-31" }                       that date
 /// { "kind": "field", "field": "dueDate", "fallback": { … } }     the date in an item field
+/// { "kind": "itemDue" }                                          the item's own deadline (after extensions)
 /// { "preset": "feedback" }                                       a default from options.deadlines
 /// </code>
 /// Counted from <c>from</c>: <c>step</c> (when the step's task is created; the default on steps), <c>item</c>
@@ -54,6 +55,7 @@ public sealed record DeadlineSpec
         DeadlineKinds.FixedDates => $"每年 {string.Join("、", Dates ?? [])} 前",
         DeadlineKinds.Date => Date ?? "",
         DeadlineKinds.Field => $"表单字段「{Field}」",
+        DeadlineKinds.ItemDue => "事项完成时限",
         _ => Preset is not null ? $"默认时限「{Preset}」" : "",
     };
 }
@@ -66,8 +68,10 @@ public static class DeadlineKinds
     public const string FixedDates = "fixedDates";
     public const string Date = "date";
     public const string Field = "field";
+    /// <summary>The item's own deadline as it stands (extensions included); none when the item has none.</summary>
+    public const string ItemDue = "itemDue";
 
-    public static readonly IReadOnlyList<string> All = [WorkingDays, CalendarDays, Months, FixedDates, Date, Field];
+    public static readonly IReadOnlyList<string> All = [WorkingDays, CalendarDays, Months, FixedDates, Date, Field, ItemDue];
 }
 
 public static class DeadlineStarts

@@ -22,12 +22,18 @@ public static class StepDeadline
     public const string LegacyInput = "dueIn";
 
     /// <summary>When the step's tasks fall due, or null when it has no limit. A bad deadline faults the activity.</summary>
-    public static DateTimeOffset? DueAt(ActivityContext context)
+    public static DateTimeOffset? DueAt(ActivityContext context) => DueAt(context, Input, LegacyInput);
+
+    /// <summary>
+    /// The same, read from other inputs — for an activity with more than one limit (e.g. 交办's 协办 units:
+    /// <c>DueAt(context, "coDeadline", "coDueIn")</c>).
+    /// </summary>
+    public static DateTimeOffset? DueAt(ActivityContext context, string input, string legacyInput)
     {
         var node = context.Node;
-        if (node.Input(Input) is not null)
+        if (node.Input(input) is not null)
         {
-            var value = context.Evaluate(Input);
+            var value = context.Evaluate(input);
             if (value is null) return null; // a script may decide there is no limit
             try
             {
@@ -40,8 +46,8 @@ public static class StepDeadline
                 throw new ActivityFaultException($"「{node.DisplayName}」的办理时限无效：{e.Message}", e);
             }
         }
-        if (node.Input(LegacyInput) is not null)
-            return context.Now + TimerActivity.ParseDuration(context.Evaluate(LegacyInput), node.DisplayName);
+        if (node.Input(legacyInput) is not null)
+            return context.Now + TimerActivity.ParseDuration(context.Evaluate(legacyInput), node.DisplayName);
         return null;
     }
 
@@ -52,12 +58,13 @@ public static class StepDeadline
         context.Organization.CalendarFor(context.State.InitiatorUnitId),
         context.State.Data,
         context.State.Input,
-        presets ?? ProcedureOptions.Deadlines(context.Definition.Options));
+        presets ?? ProcedureOptions.Deadlines(context.Definition.Options),
+        context.State.DueAt);
 
     /// <summary>Problems with a step's literal <c>deadline</c>, for the checks before publishing.</summary>
-    public static IEnumerable<string> Problems(ActivityNode node, WorkflowDefinition definition)
+    public static IEnumerable<string> Problems(ActivityNode node, WorkflowDefinition definition, string input = Input)
     {
-        if (node.Input(Input)?.Expression is not { Type: ExpressionTypes.Literal } literal || literal.Value is null) yield break;
+        if (node.Input(input)?.Expression is not { Type: ExpressionTypes.Literal } literal || literal.Value is null) yield break;
         var presets = ProcedureOptions.Deadlines(definition.Options);
         IReadOnlyList<string> problems;
         try

@@ -48,6 +48,7 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
         if (string.IsNullOrWhiteSpace(definition.Name)) Add(null, "流程名称不能为空");
 
         var forms = CheckForms(definition, Add);
+        foreach (var problem in Deadlines.ProcedureOptions.Problems(definition.Options)) Add(null, $"流程选项：{problem}");
 
         if (definition.Root is null)
         {

@@ -180,6 +180,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
     private void Drain(RunScope scope)
     {
         var state = scope.State;
+        Deadlines.ItemDeadline.Refresh(scope);
         var steps = 0;
         while (scope.Queue.First is { } first && state.Status == WorkflowStatus.Running)
         {
@@ -217,6 +218,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
             }
         }
 
+        Deadlines.ItemDeadline.Refresh(scope);
         if (state.Status == WorkflowStatus.Running)
             state.Status = state.Bookmarks.Count > 0 ? WorkflowStatus.Suspended : CompleteWithoutEnd(scope);
     }

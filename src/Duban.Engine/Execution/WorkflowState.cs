@@ -28,6 +28,10 @@ public sealed class WorkflowState
     public string? InitiatorUnitId { get; set; }
     /// <summary>When the item was registered (立项): deadlines "from registration" count from it.</summary>
     public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>The item's own deadline (完成时限), see <see cref="Deadlines.ItemDeadline"/>.</summary>
+    public DateTimeOffset? DueAt { get; set; }
+    /// <summary>An approved extension set <see cref="DueAt"/>: it is no longer worked out from the procedure's options.</summary>
+    public bool DueExtended { get; set; }
     public JsonObject Variables { get; set; } = new();
     /// <summary>The item's form data, merged from every step's submission.</summary>
     public JsonObject Data { get; set; } = new();

@@ -91,4 +91,43 @@ public sealed class StepDeadlineTests
         Assert.Equal(WorkflowStatus.Faulted, driver.State.Status);
         Assert.Contains("办理时限无效", driver.State.Incident!.Message);
     }
+
+    [Fact]
+    public void The_item_deadline_follows_its_field_and_steps_can_use_it()
+    {
+        var options = JsonNode.Parse("""
+            { "deadlines": { "item": { "kind": "field", "field": "dueDate", "fallback": { "kind": "workingDays", "amount": 10 } } } }
+            """)!.AsObject();
+        var definition = FlowBuilder.Define("item-due")
+            .Form("f", "登记", Field.Text("dueDate", "完成时限"))
+            .Start(form: "f")
+            .Node("cb", ActivityTypes.UserTask, "承办", ("assignee", In.Literal(Assign.Units(TestOrganization.Legal))),
+                ("deadline", In.Literal("itemDue")), ("form", In.Literal("f")))
+            .End()
+            .Chain("start", "cb").Connect("cb", "end", "提交")
+            .Build() with { Options = options };
+        var driver = Driver(definition, new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
+        driver.Start(TestOrganization.Wang, new JsonObject());
+        // No date given: 10 working days from registration.
+        Assert.Equal(new DateOnly(2026, 3, 16), ChinaTime.DateOf(driver.State.DueAt!.Value));
+        Assert.Equal(driver.State.DueAt, driver.TaskOf("cb", TestOrganization.LegalLiaison).DueAt);
+
+        var restarted = Driver(definition, new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
+        restarted.Start(TestOrganization.Wang, new JsonObject { ["dueDate"] = "2026-06-30" });
+        Assert.Equal(new DateOnly(2026, 6, 30), ChinaTime.DateOf(restarted.State.DueAt!.Value));
+
+        // An approved extension fixes it: later data no longer moves it.
+        restarted.EditState(s => { s.DueAt = ChinaTime.EndOf(new DateOnly(2026, 7, 31)); s.DueExtended = true; });
+        restarted.Complete("cb", TestOrganization.LegalLiaison, data: new JsonObject { ["dueDate"] = "2026-05-01" });
+        Assert.Equal(new DateOnly(2026, 7, 31), ChinaTime.DateOf(restarted.State.DueAt!.Value));
+    }
+
+    [Fact]
+    public void Bad_procedure_options_block_publishing()
+    {
+        var validator = new DefinitionValidator(ActivityRegistry.CreateDefault(), new JintScriptEvaluator());
+        var options = JsonNode.Parse("""{ "deadlines": { "item": { "kind": "months" } } }""")!.AsObject();
+        var errors = validator.Validate(Flow(In.Literal("feedback")) with { Options = options });
+        Assert.Contains(errors, e => e.ActivityId is null && e.Message.Contains("流程选项") && e.Message.Contains("「item」"));
+    }
 }

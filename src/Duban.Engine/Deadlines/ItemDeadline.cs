@@ -1,0 +1,38 @@
+using Duban.Engine.Execution;
+
+namespace Duban.Engine.Deadlines;
+
+/// <summary>
+/// The item's own deadline (完成时限), from <c>options.deadlines.item</c>: worked out when the item is registered and
+/// again whenever its data changes (a 完成时限 field filled in later), until an approved extension fixes it. Kept in
+/// the state (<see cref="WorkflowState.DueAt"/>); the host copies it to the item row for lists.
+/// </summary>
+internal static class ItemDeadline
+{
+    public static void Refresh(RunScope scope)
+    {
+        var state = scope.State;
+        if (state.DueExtended) return;
+        DeadlineSpec? spec;
+        try
+        {
+            spec = ProcedureOptions.ItemDeadlineSpec(scope.Definition.Options);
+        }
+        catch (DeadlineException)
+        {
+            return; // checked before publishing; an older version with a broken spec simply has no item deadline
+        }
+        if (spec is null) return;
+        var started = state.StartedAt ?? scope.Now;
+        try
+        {
+            state.DueAt = DeadlineCalculator.Compute(spec, new DeadlineContext(started, started,
+                scope.Organization.CalendarFor(state.InitiatorUnitId), state.Data, state.Input,
+                ProcedureOptions.Deadlines(scope.Definition.Options)), DeadlineStarts.Item)?.DueAt;
+        }
+        catch (DeadlineException)
+        {
+            state.DueAt = null; // e.g. counted from a date field not filled in yet
+        }
+    }
+}
