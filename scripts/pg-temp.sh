@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL server for tests and benchmarks.
 #
 #   eval "$(scripts/pg-temp.sh start)"   # starts it, prints export lines
-#   scripts/pg-temp.sh stop              # stops it and deletes its directory
+#   scripts/pg-temp.sh stop "$DUBAN_PG_TEMP_DIR"   # stops it and deletes its directory
 #   scripts/pg-temp.sh status
 #
 # `start` prints, on stdout and nothing else:
@@ -13,8 +13,11 @@
 # with trust authentication (the password is accepted and ignored), and with
 # durability switched off (fsync=off): it is for tests, never for real data.
 #
-# `stop [DIR]` stops the server in DIR (default: $DUBAN_PG_TEMP_DIR, else the
-# one most recently started by this script) and removes DIR.
+# `stop [DIR]` stops the server in DIR (default: $DUBAN_PG_TEMP_DIR) and removes
+# DIR. It never guesses: several throwaway servers may run at once.
+#
+# DUBAN_PG_DURABLE=1 keeps PostgreSQL's normal durability (fsync, synchronous
+# commit, full page writes) — for benchmark figures that mean something.
 #
 # As root, the server runs as the `postgres` OS user (created by Debian's
 # postgresql package), because PostgreSQL refuses to run as root. As any other
@@ -73,8 +76,10 @@ as_owner() {
 }
 
 cmd_start() {
-    local bindir dir port attempt conn
+    local bindir dir port attempt conn durability
     bindir="$(find_bindir)"
+    durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [[ "${DUBAN_PG_DURABLE:-0}" == 1 ]]; then durability=""; fi
 
     if [[ "$(id -u)" -eq 0 ]]; then
         id postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' OS user (PostgreSQL refuses to run as root). Install Debian's postgresql package, or run as a normal user."
@@ -103,7 +108,7 @@ cmd_start() {
     for attempt in 1 2 3 4 5; do
         port="$(free_port)"
         if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-                -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+                -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $durability -c max_connections=200" \
                 start >"$dir/pg_ctl.log" 2>&1; then
             printf '%s\n' "$port" >"$dir/port"
             printf '%s\n' "$dir" >"$LAST_FILE" 2>/dev/null || true
@@ -123,9 +128,6 @@ cmd_start() {
 
 cmd_stop() {
     local dir="${1:-${DUBAN_PG_TEMP_DIR:-}}" bindir pid
-    if [[ -z "$dir" && -f "$LAST_FILE" ]]; then
-        dir="$(cat "$LAST_FILE")"
-    fi
     [[ -n "$dir" ]] || { say "nothing to stop (no DIR given, DUBAN_PG_TEMP_DIR unset)"; return 0; }
     if [[ ! -d "$dir" ]]; then
         say "$dir does not exist; nothing to stop"

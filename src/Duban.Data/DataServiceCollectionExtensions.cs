@@ -29,7 +29,7 @@ public static class DataServiceCollectionExtensions
             var connectionString = configuration.GetConnectionString("Duban");
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Duban:Database:Provider is Postgres but ConnectionStrings:Duban is not set.");
-            services.AddDbContextPool<DubanDbContext, PostgresDubanDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContextPool<DubanDbContext, PostgresDubanDbContext>(o => o.UseNpgsql(WithPostgresDefaults(connectionString)));
         }
         else
         {
@@ -52,5 +52,19 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TimerWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerWorker>());
         return services;
+    }
+
+    /// <summary>
+    /// Adds what Duban's short, repeated statements gain from unless the operator chose otherwise: server-side prepared
+    /// statements (<c>Max Auto Prepare</c>) and no <c>DISCARD ALL</c> on every pooled connection's return
+    /// (<c>No Reset On Close</c>; Duban sets no session state). See docs/decisions/008.
+    /// </summary>
+    public static string WithPostgresDefaults(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare")) builder.MaxAutoPrepare = 50;
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose")) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
     }
 }

@@ -150,6 +150,15 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The server's postmaster process if the server runs on this machine (for CPU accounting).</summary>
+    public async Task<int?> PostmasterPidAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        return CpuMeter.ParentOf((int)(await command.ExecuteScalarAsync())!);
+    }
+
     public async Task<string> ServerSettingAsync(string name)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

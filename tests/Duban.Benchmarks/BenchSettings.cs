@@ -31,7 +31,8 @@ internal sealed record BenchSettings
           --seconds S     duration of the raw PostgreSQL commit test (default 5)
           --warmup W      instances run through first, unmeasured (default 200; more rounds follow
                           until the JIT has settled; 0 = no warm-up)
-          --profile       also count SQL round trips per completion and time the engine alone
+          --profile       also count SQL round trips per completion, show a mean timeline per step,
+                          and time the engine alone
           --keep          keep the benchmark database instead of dropping it
         """;
 

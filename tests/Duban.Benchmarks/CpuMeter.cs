@@ -11,10 +11,21 @@ internal sealed class CpuMeter
 {
     private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
 
-    private readonly long _wallStart = Stopwatch.GetTimestamp();
-    private readonly TimeSpan _selfStart = Process.GetCurrentProcess().TotalProcessorTime;
-    private readonly (long Busy, long Total)? _systemStart = SystemTicks();
-    private readonly long? _postgresStart = PostgresTicks();
+    private readonly int? _postmaster;
+    private readonly long _wallStart;
+    private readonly TimeSpan _selfStart;
+    private readonly (long Busy, long Total)? _systemStart;
+    private readonly long? _postgresStart;
+
+    /// <param name="postmaster">The benchmark server's postmaster: only it and its children count as "postgres".</param>
+    public CpuMeter(int? postmaster)
+    {
+        _postmaster = postmaster;
+        _postgresStart = PostgresTicks(postmaster);
+        _systemStart = SystemTicks();
+        _selfStart = Process.GetCurrentProcess().TotalProcessorTime;
+        _wallStart = Stopwatch.GetTimestamp();
+    }
 
     public sealed record Usage(double Seconds, double Self, double? Postgres, double? Other, double? IdleCores);
 
@@ -22,7 +33,7 @@ internal sealed class CpuMeter
     {
         var seconds = Stopwatch.GetElapsedTime(_wallStart).TotalSeconds;
         var self = (Process.GetCurrentProcess().TotalProcessorTime - _selfStart).TotalSeconds / seconds;
-        double? postgres = PostgresTicks() is { } pgEnd && _postgresStart is { } pgStart ? (pgEnd - pgStart) / ClockTicksPerSecond / seconds : null;
+        double? postgres = PostgresTicks(_postmaster) is { } pgEnd && _postgresStart is { } pgStart ? (pgEnd - pgStart) / ClockTicksPerSecond / seconds : null;
         double? busy = null, idle = null;
         if (SystemTicks() is { } end && _systemStart is { } start)
         {
@@ -50,10 +61,10 @@ internal sealed class CpuMeter
         }
     }
 
-    /// <summary>utime+stime of every process named postgres (server and backends) that is alive now.</summary>
-    private static long? PostgresTicks()
+    /// <summary>utime+stime of the postmaster and its children (backends, writers, autovacuum) alive now.</summary>
+    private static long? PostgresTicks(int? postmaster)
     {
-        if (!OperatingSystem.IsLinux()) return null;
+        if (!OperatingSystem.IsLinux() || postmaster is not { } root) return null;
         long sum = 0;
         try
         {
@@ -67,12 +78,29 @@ internal sealed class CpuMeter
                 catch (UnauthorizedAccessException) { continue; }
                 var open = stat.IndexOf('(');
                 var close = stat.LastIndexOf(')');
-                if (open < 0 || close < open || stat[(open + 1)..close] != "postgres") continue;
+                if (open < 0 || close < open) continue;
                 var fields = stat[(close + 2)..].Split(' ');
+                if (name != root.ToString(CultureInfo.InvariantCulture) && fields[1] != root.ToString(CultureInfo.InvariantCulture)) continue;
                 // after the comm: state(0) ppid … utime is field 14 overall → index 11 here, stime index 12.
                 sum += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
             return sum;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The parent of a local backend process, i.e. the postmaster; null if the server is not on this machine.</summary>
+    public static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var close = stat.LastIndexOf(')');
+            if (!stat.Contains("(postgres)", StringComparison.Ordinal)) return null;
+            return int.Parse(stat[(close + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
         }
         catch (Exception)
         {

@@ -128,14 +128,13 @@ internal static class Phases
             await foreach (var item in channel.Reader.ReadAllAsync())
             {
                 await using var scope = services.CreateAsyncScope();
-                var runtime = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>();
                 var (user, command) = Step(item.ActivityId);
                 var op = SqlProfiler.Begin(timelines);
                 var started = Stopwatch.GetTimestamp();
                 bool ok;
                 try
                 {
-                    await runtime.CompleteTaskAsync(item.TaskId, user, command);
+                    await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().CompleteTaskAsync(item.TaskId, user, command);
                     mine.Add(Stopwatch.GetTimestamp() - started);
                     Interlocked.Increment(ref result.Operations);
                     ok = true;

@@ -13,7 +13,7 @@ var settings = BenchSettings.Parse(args, out var error);
 if (settings is null)
 {
     if (!string.IsNullOrEmpty(error)) Console.Error.WriteLine($"error: {error}");
-    Console.Error.WriteLine(BenchSettings.Usage);
+    (string.IsNullOrEmpty(error) ? Console.Out : Console.Error).WriteLine(BenchSettings.Usage);
     return string.IsNullOrEmpty(error) ? 0 : 2;
 }
 
@@ -58,7 +58,8 @@ var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
 var gcBefore = (G0: GC.CollectionCount(0), G1: GC.CollectionCount(1), G2: GC.CollectionCount(2), Pause: GC.GetTotalPauseDuration());
 var jitBefore = (Methods: System.Runtime.JitInfo.GetCompiledMethodCount(), Time: System.Runtime.JitInfo.GetCompilationTime());
 var compilationsBefore = env.Profiler.Compilations;
-var cpu = new CpuMeter();
+var postmaster = await env.PostmasterPidAsync();
+var cpu = new CpuMeter(postmaster);
 var completed = await Phases.CompleteAllAsync(env.Services, settings.Clients, timelines: settings.Profile);
 var completedCpu = cpu.Stop();
 var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
@@ -69,8 +70,17 @@ var compilations = env.Profiler.Compilations - compilationsBefore;
 env.Profiler.Recording = false;
 
 Console.Error.WriteLine($"phase 3: raw UPDATE commits for {settings.RawSeconds} s …");
-cpu = new CpuMeter();
-var raw = await RawCommits.RunAsync(env.ConnectionString, settings.Clients, settings.RawSeconds);
+cpu = new CpuMeter(postmaster);
+PhaseResult raw;
+try
+{
+    raw = await RawCommits.RunAsync(env.ConnectionString, settings.Clients, settings.RawSeconds);
+}
+catch (Exception e)
+{
+    raw = new PhaseResult();
+    raw.Fail(e, conflict: false);
+}
 var rawCpu = cpu.Stop();
 
 EngineProfile.Figures? engine = null;
@@ -92,11 +102,12 @@ Console.WriteLine();
 Console.WriteLine("Duban benchmark: task completions on PostgreSQL");
 Console.WriteLine($"machine     : {Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.FrameworkDescription}, " +
     $"{(GCSettings.IsServerGC ? "server" : "workstation")} GC");
-Console.WriteLine($"load average: {LoadAverage()} (at the end of the run; other work on the machine skews the figures)");
+Console.WriteLine($"load average: {LoadAverage()} (at the end; counts this run's own threads too — see 'other processes' below for outside load)");
 Console.WriteLine($"postgres    : {pgVersion}");
 Console.WriteLine($"pg settings : {pgSettings} (same machine)");
 Console.WriteLine($"run         : --instances {settings.Instances} --clients {settings.Clients} --seconds {settings.RawSeconds} " +
     $"(warm-up {warmedUp} instances in {warmRounds} rounds, unmeasured; JIT in last round: {lastRoundJit} methods); procedure {BenchEnvironment.DefinitionId}: 领导审定 同意 → 承办 提交 → 审核 通过");
+Console.WriteLine($"completer   : WorkflowRuntime.CompleteTaskAsync; connection: {DescribeConnection(env.ConnectionString)}; DOTNET_ThreadPool_UnfairSemaphoreSpinLimit={Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "(default)"}");
 Console.WriteLine();
 Console.WriteLine($"| {"phase",-30} | {"ops",8} | {"wall s",7} | {"ops/s",9} | {"p50 ms",7} | {"p95 ms",7} | {"p99 ms",7} | {"conflicts",9} | {"errors",6} |");
 Console.WriteLine($"|{new string('-', 32)}|{new string('-', 10)}|{new string('-', 9)}|{new string('-', 11)}|{new string('-', 9)}|{new string('-', 9)}|{new string('-', 9)}|{new string('-', 11)}|{new string('-', 8)}|");
@@ -168,4 +179,10 @@ static string LoadAverage()
 {
     try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
     catch (IOException) { return "?"; }
+}
+
+static string DescribeConnection(string connectionString)
+{
+    var b = new Npgsql.NpgsqlConnectionStringBuilder(Duban.Data.DataServiceCollectionExtensions.WithPostgresDefaults(connectionString));
+    return $"Max Auto Prepare={b.MaxAutoPrepare}, Max Pool Size={b.MaxPoolSize}, Multiplexing={b.Multiplexing}";
 }

@@ -24,6 +24,7 @@ internal static class RawCommits
             await fill.ExecuteNonQueryAsync();
         }
 
+        var multiplexing = new NpgsqlConnectionStringBuilder(connectionString).Multiplexing;
         var result = new PhaseResult();
         var latencies = new List<long>[clients];
         var readyCount = 0;
@@ -33,12 +34,27 @@ internal static class RawCommits
         var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
             var mine = latencies[c] = new List<long>(1 << 16);
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("UPDATE bench_counter SET v = v + 1 WHERE id = $1", connection)
-            { Parameters = { new() { Value = c + 1 } } };
-            await command.PrepareAsync();
-            if (Interlocked.Increment(ref readyCount) == clients) allReady.SetResult();
+            NpgsqlConnection? connection = null;
+            NpgsqlCommand? command = null;
+            try
+            {
+                connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync();
+                command = new NpgsqlCommand("UPDATE bench_counter SET v = v + 1 WHERE id = $1", connection)
+                { Parameters = { new() { Value = c + 1 } } };
+                // Explicit preparation is not available with Multiplexing=true; auto-preparation may still apply.
+                if (!multiplexing) await command.PrepareAsync();
+            }
+            catch (Exception e)
+            {
+                allReady.TrySetException(e); // a client that cannot start would otherwise leave the others waiting
+                if (command is not null) await command.DisposeAsync();
+                if (connection is not null) await connection.DisposeAsync();
+                throw;
+            }
+            await using var ownConnection = connection;
+            await using var ownCommand = command;
+            if (Interlocked.Increment(ref readyCount) == clients) allReady.TrySetResult();
             await go.Task;
             while (true)
             {
@@ -57,10 +73,19 @@ internal static class RawCommits
             }
         })).ToArray();
 
-        await allReady.Task;
+        try
+        {
+            await allReady.Task;
+        }
+        catch
+        {
+            go.TrySetResult(); // deadline is still 0: the clients that did start stop at once
+            try { await Task.WhenAll(tasks); } catch (Exception) { /* reported below */ }
+            throw;
+        }
         var wall = Stopwatch.StartNew();
         Volatile.Write(ref deadline, Stopwatch.GetTimestamp() + seconds * Stopwatch.Frequency);
-        go.SetResult();
+        go.TrySetResult();
         await Task.WhenAll(tasks);
         result.WallSeconds = wall.Elapsed.TotalSeconds;
         result.LatenciesMs = Phases.Merge(latencies);

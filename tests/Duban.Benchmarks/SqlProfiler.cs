@@ -59,6 +59,11 @@ internal sealed partial class SqlProfiler
 
     private static void Mark(string what) => CurrentOperation.Value?.Mark(what);
 
+    private static void MarkSend(DbCommand command, string suffix = "")
+    {
+        if (CurrentOperation.Value is { Timeline: not null } op) op.Mark("send " + Label(command.CommandText) + suffix);
+    }
+
     public static Operation Begin(bool timeline = false)
     {
         var op = new Operation { Timeline = timeline ? new(32) : null };
@@ -74,7 +79,8 @@ internal sealed partial class SqlProfiler
     private void Record(DbCommand command, TimeSpan duration, bool sync)
     {
         Mark("reply");
-        Record(Label(command.CommandText), duration, sync, commit: false);
+        // Labelling hashes the whole SQL text: only when the totals are wanted.
+        Record(Recording ? Label(command.CommandText) : "", duration, sync, commit: false);
     }
 
     private void Record(string label, TimeSpan duration, bool sync, bool commit)
@@ -145,13 +151,13 @@ internal sealed partial class SqlProfiler
     {
         public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
         {
-            Mark("send " + Label(command.CommandText) + " (sync)");
+            MarkSend(command, " (sync)");
             return result;
         }
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            Mark("send " + Label(command.CommandText));
+            MarkSend(command);
             return ValueTask.FromResult(result);
         }
 

@@ -154,13 +154,21 @@ public sealed class DefinitionCache
 {
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset UpdatedAt, WorkflowDefinition Definition)> _parsed = new();
 
+    /// <summary>Published versions by record id. A published version never changes, so no row is needed to trust it.</summary>
+    private readonly ConcurrentDictionary<Guid, WorkflowDefinition> _published = new();
+
     public WorkflowDefinition Get(DefinitionRecord record)
     {
         if (_parsed.TryGetValue(record.Id, out var hit) && hit.UpdatedAt == record.UpdatedAt) return hit.Definition;
         var definition = DefinitionJson.Parse(record.Json) with { Version = record.Version };
         _parsed[record.Id] = (record.UpdatedAt, definition);
+        if (record.IsPublished) _published[record.Id] = definition;
         return definition;
     }
+
+    /// <summary>The parsed definition of a published version seen before, without reading its row again.</summary>
+    public bool TryGetPublished(Guid recordId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WorkflowDefinition? definition) =>
+        _published.TryGetValue(recordId, out definition);
 }
 
 /// <summary>

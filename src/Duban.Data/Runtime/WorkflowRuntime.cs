@@ -44,6 +44,7 @@ public sealed class WorkflowRuntime(
         var id = Guid.CreateVersion7();
         var result = runner.Start(definitions.Get(record), id, new StartRequest(user.ToActor(), data), org);
         _participants.Clear();
+        _storedUnits.Clear();
         var instance = await NewInstanceAsync(record, id, result.State, user.ToActor(), parent: null, ct);
         db.Instances.Add(instance);
         await ApplyAsync(instance, result, user.ToActor(), org, ct);
@@ -57,7 +58,8 @@ public sealed class WorkflowRuntime(
             if (task.Kind == TaskKind.Notice)
                 throw new WorkflowInputException("taskId", "阅知事项只需确认已阅");
             var actor = user.ToActor();
-            var result = runner.Resume(await DefinitionOf(instance, ct), instance.Id, StateOf(instance), task.BookmarkId!,
+            var before = StateOf(instance);
+            var result = runner.Resume(await DefinitionOf(instance, ct), instance.Id, before, task.BookmarkId!,
                 new ResumeRequest(actor)
                 {
                     TaskId = task.Id, Outcome = command.Outcome, Data = command.Data, Comment = command.Comment,
@@ -65,7 +67,7 @@ public sealed class WorkflowRuntime(
                 }, org);
             var done = result.Effects.Journal.FirstOrDefault(j => j.Kind == JournalKind.TaskCompleted && j.TaskId == task.Id);
             Close(task, user, HumanTaskStatus.Completed, done?.Outcome ?? command.Outcome, command.Comment);
-            await ApplyAsync(instance, result, actor, org, ct);
+            await ApplyAsync(instance, result, actor, org, ct, before, task.Id);
         }, ct);
 
     /// <summary>退回: along the step's 退回 port, or (with <paramref name="targetActivityId"/>) to a chosen earlier step.</summary>
@@ -75,10 +77,11 @@ public sealed class WorkflowRuntime(
             if (task.Kind == TaskKind.Notice)
                 throw new WorkflowInputException("taskId", "阅知事项不能退回");
             var actor = user.ToActor();
-            var result = runner.Return(await DefinitionOf(instance, ct), instance.Id, StateOf(instance), task.BookmarkId!,
+            var before = StateOf(instance);
+            var result = runner.Return(await DefinitionOf(instance, ct), instance.Id, before, task.BookmarkId!,
                 task.Id, targetActivityId, comment, actor, org);
             Close(task, user, HumanTaskStatus.Completed, "退回", comment);
-            await ApplyAsync(instance, result, actor, org, ct);
+            await ApplyAsync(instance, result, actor, org, ct, before, task.Id);
         }, ct);
 
     /// <summary>已阅 on a 阅知 notice. If the flow waits for read confirmations, this resumes it.</summary>
@@ -91,9 +94,10 @@ public sealed class WorkflowRuntime(
             Close(task, user, HumanTaskStatus.Completed, "已阅", comment);
             if (task.BookmarkId is not null)
             {
-                var result = runner.Resume(await DefinitionOf(instance, ct), instance.Id, StateOf(instance), task.BookmarkId,
+                var before = StateOf(instance);
+                var result = runner.Resume(await DefinitionOf(instance, ct), instance.Id, before, task.BookmarkId,
                     new ResumeRequest(actor) { TaskId = task.Id, Comment = comment }, org);
-                await ApplyAsync(instance, result, actor, org, ct);
+                await ApplyAsync(instance, result, actor, org, ct, before, task.Id);
             }
             else
             {
@@ -172,7 +176,7 @@ public sealed class WorkflowRuntime(
             if (state.Status == WorkflowStatus.Faulted) return;
             db.Timers.Remove(timer);
             var result = runner.Resume(await DefinitionOf(instance, ct), instance.Id, state, timer.BookmarkId, new ResumeRequest(Actor.System), org);
-            await ApplyAsync(instance, result, Actor.System, org, ct);
+            await ApplyAsync(instance, result, Actor.System, org, ct, state, closingTaskId: null);
             fired = true;
         }, ct);
         return fired;
@@ -182,8 +186,17 @@ public sealed class WorkflowRuntime(
         Func<TaskRecord, InstanceRecord, IOrganization, Task> handle, CancellationToken ct, bool allowSupervisor = false) =>
         CommitWithRetryAsync(operation, taskId, async org =>
         {
-            var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId, ct)
+            // The task, its instance and the instance's participant units in one round trip.
+            var row = await db.Tasks.Where(t => t.Id == taskId)
+                .Select(t => new
+                {
+                    Task = t,
+                    Instance = db.Instances.First(i => i.Id == t.InstanceId),
+                    Units = db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId).ToList(),
+                })
+                .FirstOrDefaultAsync(ct)
                 ?? throw new NotFoundException("待办不存在");
+            var task = row.Task;
             var mayAct = user.CanAct(task, org) || (allowSupervisor && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)));
             if (!mayAct)
             {
@@ -196,8 +209,8 @@ public sealed class WorkflowRuntime(
             }
             if (task.Status != HumanTaskStatus.Open)
                 throw new WorkflowConflictException(task.Status == HumanTaskStatus.Cancelled ? "该待办已取消" : "该待办已办理，不能重复提交");
-            var instance = await db.Instances.FirstAsync(i => i.Id == task.InstanceId, ct);
-            await handle(task, instance, org);
+            _storedUnits[row.Instance.Id] = row.Units.ToHashSet(StringComparer.Ordinal);
+            await handle(task, row.Instance, org);
         }, ct);
 
     private Task OnInstanceAsync(Guid instanceId, string operation, Func<InstanceRecord, IOrganization, Task> handle, CancellationToken ct) =>
@@ -219,6 +232,7 @@ public sealed class WorkflowRuntime(
         {
             db.ChangeTracker.Clear();
             _participants.Clear();
+            _storedUnits.Clear();
             await work(await organizationCache.GetAsync(ct));
             try
             {
@@ -253,7 +267,11 @@ public sealed class WorkflowRuntime(
     /// its parent. Each follow-up is computed only when it is taken from the queue, from the state as it is by
     /// then — two children finishing in one transaction both count. Nothing is saved here.
     /// </summary>
-    private async Task ApplyAsync(InstanceRecord first, RunResult firstResult, Actor actor, IOrganization org, CancellationToken ct)
+    /// <param name="before">The state <paramref name="firstResult"/> was computed from, when the caller has it: its
+    /// bookmarks tell which kinds of rows can hang on a removed bookmark, so the others need not be looked for.</param>
+    /// <param name="closingTaskId">The task the event itself closes (already handled by the caller).</param>
+    private async Task ApplyAsync(InstanceRecord first, RunResult firstResult, Actor actor, IOrganization org, CancellationToken ct,
+        WorkflowState? before = null, Guid? closingTaskId = null)
     {
         var work = new Queue<Func<Task<(InstanceRecord, RunResult)?>>>();
         work.Enqueue(() => Task.FromResult<(InstanceRecord, RunResult)?>((first, firstResult)));
@@ -278,7 +296,10 @@ public sealed class WorkflowRuntime(
             if (result.Effects.RemovedBookmarkIds.Count > 0)
             {
                 var removed = result.Effects.RemovedBookmarkIds;
-                var stored = await db.Tasks.Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open && removed.Contains(t.BookmarkId!)).ToListAsync(ct);
+                var lookups = ReferenceEquals(result, firstResult) ? StoredRowsFor(removed, before, closingTaskId) : StoredRows.All;
+                var stored = lookups.HasFlag(StoredRows.Tasks)
+                    ? await db.Tasks.Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open && removed.Contains(t.BookmarkId!)).ToListAsync(ct)
+                    : [];
                 // Tasks created earlier in this same transaction are not in the database yet.
                 var added = db.Tasks.Local.Where(t => t.InstanceId == instance.Id && t.BookmarkId is not null && removed.Contains(t.BookmarkId));
                 foreach (var task in stored.Concat(added).Distinct().Where(t => t.Status == HumanTaskStatus.Open))
@@ -287,11 +308,14 @@ public sealed class WorkflowRuntime(
                     task.CompletedAt = now;
                     AddJournal(instance.Id, Journal(JournalKind.TaskCancelled, task, actor, null, null));
                 }
-                db.Timers.RemoveRange(await db.Timers.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToListAsync(ct));
+                if (lookups.HasFlag(StoredRows.Timers))
+                    db.Timers.RemoveRange(await db.Timers.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToListAsync(ct));
                 db.Timers.RemoveRange(db.Timers.Local.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToList());
 
                 // Children of a step that went away (the parent ended or was cancelled) are cancelled with it.
-                var children = await db.Instances.Where(i => i.ParentInstanceId == instance.Id && removed.Contains(i.ParentBookmarkId!)).ToListAsync(ct);
+                var children = lookups.HasFlag(StoredRows.Children)
+                    ? await db.Instances.Where(i => i.ParentInstanceId == instance.Id && removed.Contains(i.ParentBookmarkId!)).ToListAsync(ct)
+                    : [];
                 // Tracked rows carry this transaction's changes: a child that has just finished is not an orphan.
                 foreach (var child in children.Where(c => c.Status is not (WorkflowStatus.Completed or WorkflowStatus.Cancelled)))
                     work.Enqueue(async () => ((InstanceRecord, RunResult)?)(child, runner.Cancel(await DefinitionOf(child, ct), child.Id, StateOf(child), actor, "上级事项已结束", org)));
@@ -361,15 +385,51 @@ public sealed class WorkflowRuntime(
         }
     }
 
+    [Flags]
+    private enum StoredRows { None = 0, Tasks = 1, Timers = 2, Children = 4, All = Tasks | Timers | Children }
+
+    /// <summary>
+    /// Which stored rows can hang on the removed bookmarks, judged from the state before the run. A bookmark made
+    /// in this run has no stored rows (its rows are in this unit of work). A task or notice bookmark has open tasks
+    /// only for the ids it still lists as pending, apart from the one the event closes; a timer bookmark has a timer;
+    /// a children bookmark has child instances. Any other or unknown kind: look for everything.
+    /// </summary>
+    private static StoredRows StoredRowsFor(IReadOnlyCollection<string> removed, WorkflowState? before, Guid? closingTaskId)
+    {
+        if (before is null) return StoredRows.All;
+        var closing = closingTaskId?.ToString();
+        var rows = StoredRows.None;
+        foreach (var id in removed)
+        {
+            if (before.FindBookmark(id) is not { } bookmark) continue;
+            rows |= bookmark.Kind switch
+            {
+                BookmarkKinds.Task or BookmarkKinds.Notice => bookmark.Payload["pending"] is JsonArray pending
+                    ? pending.Any(p => p is null || p.GetValueKind() != JsonValueKind.String || p.GetValue<string>() != closing) ? StoredRows.Tasks : StoredRows.None
+                    : StoredRows.Tasks,
+                BookmarkKinds.Timer => StoredRows.Timers,
+                BookmarkKinds.Children => StoredRows.Children,
+                _ => StoredRows.All,
+            };
+        }
+        return rows;
+    }
+
     /// <summary>Most instances one event may touch: a guard against a procedure that starts itself as a sub-process.</summary>
     private const int MaxCascade = 500;
 
     private readonly HashSet<(Guid, string)> _participants = [];
+    /// <summary>Participant units already in the database, per instance, where this unit of work has read them (or
+    /// knows there are none: a new instance). Instances not listed are asked about one unit at a time.</summary>
+    private readonly Dictionary<Guid, HashSet<string>> _storedUnits = [];
 
     private async Task AddParticipantAsync(Guid instanceId, string? unitId, CancellationToken ct)
     {
         if (unitId is null || !_participants.Add((instanceId, unitId))) return;
-        if (!await db.InstanceUnits.AnyAsync(x => x.InstanceId == instanceId && x.UnitId == unitId, ct))
+        var stored = _storedUnits.TryGetValue(instanceId, out var known)
+            ? known.Contains(unitId)
+            : await db.InstanceUnits.AnyAsync(x => x.InstanceId == instanceId && x.UnitId == unitId, ct);
+        if (!stored)
             db.InstanceUnits.Add(new InstanceUnitRecord { InstanceId = instanceId, UnitId = unitId });
     }
 
@@ -410,6 +470,7 @@ public sealed class WorkflowRuntime(
     private async Task<InstanceRecord> NewInstanceAsync(DefinitionRecord record, Guid id, WorkflowState state, Actor actor, (Guid Id, string Bookmark)? parent, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        _storedUnits[id] = [];
         await AddParticipantAsync(id, actor.UnitId, ct);
         return new InstanceRecord
         {
@@ -440,6 +501,7 @@ public sealed class WorkflowRuntime(
 
     private async Task<WorkflowDefinition> DefinitionOf(InstanceRecord instance, CancellationToken ct)
     {
+        if (definitions.TryGetPublished(instance.DefinitionRecordId, out var known)) return known;
         var record = await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct);
         return definitions.Get(record);
     }
