@@ -1,4 +1,5 @@
-import { InboxOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, FormOutlined, InboxOutlined } from '@ant-design/icons';
+import { ROLES } from '../api/types';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { RoleRestricted } from './navigation';
 
@@ -26,6 +27,30 @@ export const appRoutes: readonly AppRoute[] = [
     label: '待办',
     icon: <InboxOutlined />,
     component: lazy(() => import('../features/inbox/InboxPage')),
+  },
+  {
+    key: 'designer',
+    path: '/designer',
+    label: '流程设计',
+    icon: <ApartmentOutlined />,
+    roles: [ROLES.admin],
+    component: lazy(() => import('../features/designer/ProcedureListPage')),
+  },
+  {
+    key: 'designer-edit',
+    path: '/designer/:definitionId',
+    label: '流程设计',
+    hideInMenu: true,
+    roles: [ROLES.admin],
+    component: lazy(() => import('../features/designer/DesignerEditorPage')),
+  },
+  {
+    key: 'forms',
+    path: '/forms',
+    label: '表单设计',
+    icon: <FormOutlined />,
+    roles: [ROLES.admin],
+    component: lazy(() => import('../features/formDesigner/FormDesignerPage')),
   },
   // Later: 流程设计 (管理员), 表单设计 (管理员), 台账 (督查员/领导), 事项详情 (hideInMenu) …
 ];

@@ -34,6 +34,7 @@ export function decorateRun(
       const travelled = done.has(e.source) && (done.has(e.target) || active.has(e.target));
       return {
         ...e,
+        type: 'smoothstep',
         label: e.sourceHandle && e.sourceHandle !== 'Done' ? portLabel(e.sourceHandle) : undefined,
         labelClassName: 'flow-edge-label',
         markerEnd: { type: MarkerType.ArrowClosed, color: travelled ? '#52c41a' : '#8c8c8c' },

@@ -2,7 +2,7 @@ import dagre from '@dagrejs/dagre';
 
 /** Size of a node on the canvas: wide enough for its port chips. */
 export const NODE_MIN_WIDTH = 176;
-export const NODE_HEIGHT = 78;
+export const NODE_HEIGHT = 66;
 const PORT_WIDTH = 64;
 
 export function nodeWidth(portCount: number): number {

@@ -1,3 +1,5 @@
+import type { FormDefinition } from '../forms/types';
+
 /**
  * The procedure definition JSON as the server stores it (src/Duban.Engine/Definitions/WorkflowDefinition.cs),
  * Elsa-3-shaped: `root.activities` whose inputs are `{ typeName, expression: { type, value } }` and
@@ -60,41 +62,9 @@ export interface Flowchart {
   [extra: string]: unknown;
 }
 
-export interface FieldOption {
-  value: string;
-  label: string;
-}
-
-export type FieldPermission = 'editable' | 'readOnly' | 'hidden' | 'appendOnly';
-
-export interface FormField {
-  key: string;
-  label: string;
-  type: string;
-  required?: boolean;
-  multiple?: boolean;
-  options?: FieldOption[] | null;
-  pattern?: string | null;
-  patternMessage?: string | null;
-  min?: number | null;
-  max?: number | null;
-  minLength?: number | null;
-  maxLength?: number | null;
-  visibleWhen?: string | null;
-  compute?: string | null;
-  columns?: FormField[] | null;
-  placeholder?: string | null;
-  help?: string | null;
-  [extra: string]: unknown;
-}
-
-export interface FormDefinition {
-  id: string;
-  name: string;
-  fields: FormField[];
-  [extra: string]: unknown;
-}
-
+// Forms travel inside the definition; their shape is the form renderer's (shared/forms/types.ts). Properties
+// not declared there are still kept: the designers copy objects, never rebuild them field by field.
+export type { FieldOption, FieldPermission, FormDefinition, FormField } from '../forms/types';
 export interface VariableDefinition {
   name: string;
   typeName?: string;

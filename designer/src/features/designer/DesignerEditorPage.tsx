@@ -1,0 +1,620 @@
+import {
+  ApartmentOutlined,
+  ArrowLeftOutlined,
+  CheckCircleOutlined,
+  CloudUploadOutlined,
+  DownloadOutlined,
+  HistoryOutlined,
+  RedoOutlined,
+  SaveOutlined,
+  SettingOutlined,
+  UndoOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
+import {
+  Background,
+  ConnectionLineType,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection as FlowConnection,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import '../../shared/flow/flow.css';
+import { App as AntdApp, Alert, Badge, Button, Result, Space, Spin, Tag, Tooltip, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
+import { errorMessage, isApiError } from '../../api/client';
+import {
+  DescriptorsContext,
+} from '../../shared/flow/DescriptorsContext';
+import { nodeTypes } from '../../shared/flow/ActivityNodeView';
+import { activitiesApi, definitionsApi } from '../../shared/flow/definitionsApi';
+import {
+  indexDescriptors,
+  portLabel,
+  type ActivityDescriptor,
+  type ActivityFlowNode,
+  type ConnectionFlowEdge,
+  type DefinitionDocument,
+  type DefinitionValidationError,
+  type DescriptorIndex,
+  type WorkflowDefinition,
+} from '../../shared/flow';
+import {
+  activityIdProblem,
+  addActivity,
+  autoLayout,
+  connect,
+  connectionProblem,
+  copySelection,
+  deleteSelection,
+  fromDefinition,
+  parseClipboard,
+  paste,
+  renameActivity,
+  toDefinition,
+  updateActivity,
+  withValidation,
+  type Clipboard,
+  type DesignDoc,
+} from './model/document';
+import { ACTIVITY_DRAG_TYPE, Palette } from './Palette';
+import { PropertyPanel } from './properties/PropertyPanel';
+import { ProcedureSettings } from './ProcedureSettings';
+import { VersionsDrawer } from './VersionsDrawer';
+import { useDesignerDoc } from './useDesignerDoc';
+import { downloadJson, readJsonFile } from './files';
+import './designer.css';
+
+interface Loaded {
+  document: DefinitionDocument;
+  descriptors: ActivityDescriptor[];
+  procedures: { definitionId: string; name: string }[];
+}
+
+/** 流程设计 for one procedure: `/designer/:definitionId` (latest version) or `?version=N` (read-only unless latest). */
+export default function DesignerEditorPage() {
+  const { definitionId = '' } = useParams();
+  const [search] = useSearchParams();
+  const version = search.get('version') ? Number(search.get('version')) : undefined;
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    setLoaded(null);
+    setError(null);
+    Promise.all([
+      definitionsApi.get(definitionId, version, abort.signal),
+      activitiesApi.list(abort.signal),
+      definitionsApi.list(abort.signal).catch(() => []),
+    ])
+      .then(([document, descriptors, list]) =>
+        setLoaded({ document, descriptors, procedures: list.map((p) => ({ definitionId: p.definitionId, name: p.name })) }),
+      )
+      .catch((e: unknown) => {
+        if (!abort.signal.aborted) setError(e);
+      });
+    return () => abort.abort();
+  }, [definitionId, version]);
+
+  if (error) {
+    return (
+      <Result
+        status={isApiError(error) && error.status === 404 ? '404' : 'error'}
+        title={isApiError(error) && error.status === 404 ? '流程不存在' : '加载流程失败'}
+        subTitle={errorMessage(error)}
+        extra={<Link to="/designer">返回流程列表</Link>}
+      />
+    );
+  }
+  if (!loaded) {
+    return (
+      <div className="page-center">
+        <Spin size="large" />
+      </div>
+    );
+  }
+  return (
+    <ReactFlowProvider key={`${definitionId}:${version ?? 'latest'}`}>
+      <DesignerEditor loaded={loaded} />
+    </ReactFlowProvider>
+  );
+}
+
+let internalClipboard: Clipboard | null = null;
+
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !!target.closest('.cm-editor, .ant-select, .ant-modal, .ant-drawer');
+}
+
+function DesignerEditor({ loaded }: { loaded: Loaded }) {
+  const { message, modal } = AntdApp.useApp();
+  const navigate = useNavigate();
+  const flow = useReactFlow();
+  const descriptors: DescriptorIndex = useMemo(() => indexDescriptors(loaded.descriptors), [loaded.descriptors]);
+  const [meta, setMeta] = useState(loaded.document.meta);
+  const readOnly = !meta.isLatest;
+  const initial = useMemo(() => fromDefinition(loaded.document.definition, descriptors), [loaded.document.definition, descriptors]);
+  const designer = useDesignerDoc(initial);
+  const { doc } = designer;
+  const [saved, setSaved] = useState(() => JSON.stringify(toDefinition(initial)));
+  const current = useMemo(() => toDefinition(doc), [doc]);
+  const currentJson = useMemo(() => JSON.stringify(current), [current]);
+  const dirty = !readOnly && currentJson !== saved;
+  const [errors, setErrors] = useState<DefinitionValidationError[] | null>(null);
+  const [validating, setValidating] = useState(false);
+  const [busy, setBusy] = useState<'save' | 'publish' | null>(null);
+  const [versionsOpen, setVersionsOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const wrapper = useRef<HTMLDivElement>(null);
+
+  // --- validation: as you edit (debounced), so problems show on the canvas before publishing ---
+  const validationRun = useRef(0);
+  const validate = useCallback(async (definition: WorkflowDefinition) => {
+    const run = ++validationRun.current;
+    setValidating(true);
+    try {
+      const report = await definitionsApi.validate(definition);
+      if (run === validationRun.current) setErrors(report.errors);
+      return report.errors;
+    } catch (e) {
+      if (run === validationRun.current) setErrors([{ activityId: null, message: `校验失败：${errorMessage(e)}` }]);
+      return null;
+    } finally {
+      if (run === validationRun.current) setValidating(false);
+    }
+  }, []);
+  useEffect(() => {
+    if (readOnly) return;
+    const timer = window.setTimeout(() => void validate(current), 700);
+    return () => window.clearTimeout(timer);
+  }, [currentJson]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // --- leaving with unsaved changes ---
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (blocker.state !== 'blocked') return;
+    modal.confirm({
+      title: '有未保存的修改',
+      content: '离开后本次修改将丢失。确定离开吗？',
+      okText: '离开',
+      cancelText: '留下',
+      onOk: () => blocker.proceed(),
+      onCancel: () => blocker.reset(),
+    });
+  }, [blocker, modal]);
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty]);
+
+  // --- canvas events ---
+  const onNodesChange = useCallback(
+    (changes: NodeChange<ActivityFlowNode>[]) => {
+      const relevant = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
+      if (relevant.length === 0 || readOnly && relevant.some((c) => c.type === 'position')) return;
+      const moving = relevant.some((c) => c.type === 'position');
+      const apply = (d: DesignDoc) => ({ ...d, nodes: applyNodeChanges(relevant, d.nodes) });
+      if (moving) designer.changePending(apply);
+      else designer.changeSilently(apply);
+    },
+    [designer, readOnly],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<ConnectionFlowEdge>[]) => {
+      const relevant = changes.filter((c) => c.type === 'select');
+      if (relevant.length) designer.changeSilently((d) => ({ ...d, edges: applyEdgeChanges(relevant, d.edges) }));
+    },
+    [designer],
+  );
+  const onConnect = useCallback(
+    (c: FlowConnection) => {
+      if (readOnly || !c.source || !c.target) return;
+      const port = c.sourceHandle ?? 'Done';
+      const problem = connectionProblem(designer.latest(), c.source, port, c.target);
+      if (problem) {
+        message.warning(problem);
+        return;
+      }
+      designer.change((d) => connect(d, c.source, port, c.target));
+    },
+    [designer, message, readOnly],
+  );
+  const isValidConnection = useCallback(
+    (c: FlowConnection | ConnectionFlowEdge) =>
+      !readOnly && !!c.source && !!c.target && connectionProblem(designer.latest(), c.source, c.sourceHandle ?? 'Done', c.target) === null,
+    [designer, readOnly],
+  );
+
+  const addAt = useCallback(
+    (type: string, position: { x: number; y: number }) => {
+      let added = '';
+      designer.change((d) => {
+        const r = addActivity(d, type, position, descriptors);
+        added = r.id;
+        return r.doc;
+      });
+      return added;
+    },
+    [designer, descriptors],
+  );
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      event.preventDefault();
+      const type = event.dataTransfer.getData(ACTIVITY_DRAG_TYPE);
+      if (!type || readOnly) return;
+      const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      addAt(type, { x: Math.round(p.x - 88), y: Math.round(p.y - 30) });
+    },
+    [addAt, flow, readOnly],
+  );
+  const addAtCentre = useCallback(
+    (type: string) => {
+      const box = wrapper.current?.getBoundingClientRect();
+      const p = box ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
+      addAt(type, { x: Math.round(p.x - 88), y: Math.round(p.y - 39) });
+    },
+    [addAt, flow],
+  );
+
+  // --- keyboard: Delete, Ctrl+Z / Ctrl+Y, Ctrl+C / Ctrl+V, Ctrl+S ---
+  const save = useRef<() => Promise<unknown>>(async () => {});
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (isTypingTarget(e.target)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && key === 's') {
+        e.preventDefault();
+        if (!readOnly) void save.current();
+        return;
+      }
+      if (readOnly) return;
+      if (mod && key === 'z' && !e.shiftKey) {
+        e.preventDefault();
+        designer.undo();
+      } else if (mod && (key === 'y' || (key === 'z' && e.shiftKey))) {
+        e.preventDefault();
+        designer.redo();
+      } else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) {
+        e.preventDefault();
+        designer.change((d) => deleteSelection(d));
+      }
+    };
+    const onCopy = (e: ClipboardEvent) => {
+      if (isTypingTarget(e.target) || isTypingTarget(document.activeElement)) return;
+      const clip = copySelection(designer.latest());
+      if (!clip) return;
+      internalClipboard = clip;
+      e.clipboardData?.setData('text/plain', JSON.stringify(clip));
+      e.preventDefault();
+      message.success(`已复制 ${clip.nodes.length} 个节点`);
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (readOnly || isTypingTarget(e.target) || isTypingTarget(document.activeElement)) return;
+      const clip = parseClipboard(e.clipboardData?.getData('text/plain') ?? '') ?? internalClipboard;
+      if (!clip) return;
+      e.preventDefault();
+      internalClipboard = clip;
+      designer.change((d) => paste(d, clip, descriptors));
+    };
+    window.addEventListener('keydown', onKeyDown);
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('paste', onPaste);
+    };
+  }, [designer, descriptors, message, readOnly]);
+
+  // --- save, publish, import, export ---
+  const saveDraft = useCallback(async () => {
+    const definition = toDefinition(designer.latest());
+    setBusy('save');
+    try {
+      const m = await definitionsApi.saveDraft(definition);
+      setMeta(m);
+      setSaved(JSON.stringify(definition));
+      message.success(`草稿已保存（第 ${m.version} 版）`);
+      return m;
+    } catch (e) {
+      message.error(`保存失败：${errorMessage(e)}`);
+      throw e;
+    } finally {
+      setBusy(null);
+    }
+  }, [designer, message]);
+  save.current = saveDraft;
+
+  const publish = useCallback(async () => {
+    const definition = toDefinition(designer.latest());
+    setBusy('publish');
+    try {
+      const problems = await validate(definition);
+      if (problems === null) return;
+      if (problems.length > 0) {
+        message.error(`有 ${problems.length} 个问题需要处理后才能发布`);
+        return;
+      }
+      if (JSON.stringify(definition) !== saved || meta.isPublished) {
+        if (meta.isPublished && JSON.stringify(definition) === saved) {
+          message.info(`第 ${meta.version} 版已发布，没有新的修改`);
+          return;
+        }
+        const m = await definitionsApi.saveDraft(definition);
+        setMeta(m);
+        setSaved(JSON.stringify(definition));
+      }
+      const published = await definitionsApi.publish(definition.definitionId);
+      setMeta(published);
+      message.success(`已发布第 ${published.version} 版，新发起的事项将使用此版本`);
+    } catch (e) {
+      if (isApiError(e) && e.hasFieldErrors) {
+        setErrors(Object.entries(e.fieldErrors).flatMap(([key, msgs]) => msgs.map((m) => ({ activityId: key === 'definition' ? null : key, message: m }))));
+      }
+      message.error(`发布失败：${errorMessage(e)}`);
+    } finally {
+      setBusy(null);
+    }
+  }, [designer, message, meta, saved, validate]);
+
+  const importFile = useCallback(async () => {
+    const json = await readJsonFile();
+    if (!json) return;
+    const imported = json as WorkflowDefinition;
+    if (!imported || typeof imported !== 'object' || !imported.root || !Array.isArray(imported.root.activities)) {
+      message.error('文件不是流程定义 JSON（缺少 root.activities）');
+      return;
+    }
+    const next = fromDefinition({ ...imported, definitionId: current.definitionId }, descriptors);
+    designer.change(() => next);
+    message.success('已导入到画布，保存草稿后生效；可用 Ctrl+Z 撤销');
+  }, [current.definitionId, descriptors, designer, message]);
+
+  // --- selection and property panel ---
+  const selectedNodes = doc.nodes.filter((n) => n.selected);
+  const selected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
+  const errorsByNode = useMemo(() => {
+    const map = new Map<string, string[]>();
+    for (const e of errors ?? []) if (e.activityId) map.set(e.activityId, [...(map.get(e.activityId) ?? []), e.message]);
+    return map;
+  }, [errors]);
+  const renderedNodes = useMemo(() => withValidation(doc.nodes, errors ?? []), [doc.nodes, errors]);
+  const renderedEdges = useMemo(
+    () =>
+      doc.edges.map((e) => ({
+        ...e,
+        type: 'smoothstep',
+        label: e.sourceHandle && e.sourceHandle !== 'Done' ? portLabel(e.sourceHandle) : undefined,
+        labelClassName: 'flow-edge-label',
+        markerEnd: { type: MarkerType.ArrowClosed },
+        interactionWidth: 16,
+      })),
+    [doc.edges],
+  );
+
+  const selectNode = useCallback(
+    (id: string) => {
+      designer.changeSilently((d) => ({ ...d, nodes: d.nodes.map((n) => ({ ...n, selected: n.id === id })), edges: d.edges.map((e) => ({ ...e, selected: false })) }));
+      const node = flow.getNode(id);
+      if (node) void flow.setCenter(node.position.x + 88, node.position.y + 39, { zoom: Math.max(flow.getZoom(), 0.9), duration: 300 });
+    },
+    [designer, flow],
+  );
+
+  const general = (errors ?? []).filter((e) => !e.activityId || !doc.nodes.some((n) => n.id === e.activityId));
+  const status = readOnly ? (
+    <Tag>只读 · 第 {meta.version} 版{meta.isPublished ? '（已发布）' : ''}</Tag>
+  ) : meta.isPublished && !dirty ? (
+    <Tag color="green">第 {meta.version} 版 已发布</Tag>
+  ) : (
+    <Tag color="orange">{meta.isPublished ? `基于第 ${meta.version} 版修改（保存后成为新草稿）` : `第 ${meta.version} 版 草稿`}</Tag>
+  );
+
+  return (
+    <DescriptorsContext.Provider value={descriptors}>
+      <div className="designer-editor">
+        <div className="designer-toolbar" role="toolbar" aria-label="流程设计工具栏">
+          <Space size={6} wrap>
+            <Tooltip title="返回流程列表">
+              <Button icon={<ArrowLeftOutlined />} onClick={() => navigate('/designer')} aria-label="返回流程列表" />
+            </Tooltip>
+            <Typography.Title level={5} className="designer-toolbar__title" ellipsis>
+              {current.name}
+            </Typography.Title>
+            {status}
+            {dirty && <Badge status="processing" text="未保存" />}
+          </Space>
+          <Space size={6} wrap>
+            <Tooltip title="撤销 (Ctrl+Z)">
+              <Button icon={<UndoOutlined />} aria-label="撤销" disabled={readOnly || !designer.canUndo} onClick={designer.undo} />
+            </Tooltip>
+            <Tooltip title="重做 (Ctrl+Y)">
+              <Button icon={<RedoOutlined />} aria-label="重做" disabled={readOnly || !designer.canRedo} onClick={designer.redo} />
+            </Tooltip>
+            <Button icon={<ApartmentOutlined />} disabled={readOnly} onClick={() => { designer.change(autoLayout); window.setTimeout(() => void flow.fitView({ padding: 0.15, duration: 300 }), 50); }}>
+              自动布局
+            </Button>
+            <Button icon={<SettingOutlined />} onClick={() => setSettingsOpen(true)}>
+              流程设置
+            </Button>
+            <Button icon={<HistoryOutlined />} onClick={() => setVersionsOpen(true)}>
+              版本
+            </Button>
+            <Button icon={<UploadOutlined />} disabled={readOnly} onClick={() => void importFile()}>
+              导入
+            </Button>
+            <Button icon={<DownloadOutlined />} onClick={() => downloadJson(`${current.definitionId}.v${meta.version}.json`, current)}>
+              导出
+            </Button>
+            {readOnly ? (
+              <Button type="primary" onClick={() => navigate(`/designer/${encodeURIComponent(current.definitionId)}`)}>
+                打开最新版本
+              </Button>
+            ) : (
+              <>
+                <Button icon={<SaveOutlined />} loading={busy === 'save'} disabled={!dirty || busy !== null} onClick={() => void saveDraft().catch(() => {})}>
+                  保存草稿
+                </Button>
+                <Button type="primary" icon={<CloudUploadOutlined />} loading={busy === 'publish'} disabled={busy !== null} onClick={() => void publish()}>
+                  发布
+                </Button>
+              </>
+            )}
+          </Space>
+        </div>
+        <div className="designer-body">
+          {!readOnly && <Palette descriptors={loaded.descriptors} onAdd={addAtCentre} />}
+          <div className="designer-canvas-column">
+            <div className="designer-canvas" ref={wrapper} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop} data-testid="designer-canvas">
+              <ReactFlow<ActivityFlowNode, ConnectionFlowEdge>
+                nodes={renderedNodes}
+                edges={renderedEdges}
+                nodeTypes={nodeTypes}
+                onNodesChange={onNodesChange}
+                onEdgesChange={onEdgesChange}
+                onNodeDragStop={() => designer.commitPending()}
+                onConnect={onConnect}
+                isValidConnection={isValidConnection}
+                nodesDraggable={!readOnly}
+                nodesConnectable={!readOnly}
+                deleteKeyCode={null}
+                selectionKeyCode="Shift"
+                multiSelectionKeyCode={['Meta', 'Control']}
+                connectionRadius={30}
+                connectionLineType={ConnectionLineType.SmoothStep}
+                fitView
+                fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+                minZoom={0.2}
+                maxZoom={2}
+                proOptions={{ hideAttribution: true }}
+                snapToGrid
+                snapGrid={[8, 8]}
+              >
+                <Background gap={16} size={1} />
+                <Controls />
+                <MiniMap pannable zoomable ariaLabel="缩略图" />
+              </ReactFlow>
+            </div>
+            <ValidationBar errors={errors} general={general} validating={validating} readOnly={readOnly} nodes={doc.nodes} onSelect={selectNode} />
+          </div>
+          <aside className="designer-properties" aria-label="属性">
+            {selected ? (
+              <PropertyPanel
+                key={selected.id}
+                activity={selected.data.activity}
+                definition={current}
+                descriptors={descriptors}
+                errors={errorsByNode.get(selected.id)}
+                readOnly={readOnly}
+                procedures={loaded.procedures}
+                onChange={(activity, change) =>
+                  designer.change((d) => updateActivity(d, selected.id, activity, descriptors, change?.portRenames), change?.mergeKey)
+                }
+                onRename={(id) => {
+                  const problem = activityIdProblem(designer.latest(), selected.id, id);
+                  if (!problem) designer.change((d) => renameActivity(d, selected.id, id));
+                  return problem;
+                }}
+              />
+            ) : (
+              <div className="designer-properties__empty">
+                <Typography.Title level={5}>{current.name}</Typography.Title>
+                <Typography.Paragraph type="secondary">{current.description || '（无说明）'}</Typography.Paragraph>
+                <Typography.Paragraph type="secondary">
+                  {selectedNodes.length > 1 ? `已选择 ${selectedNodes.length} 个节点。` : '点击节点编辑其属性。'}
+                  从左侧拖入节点；从节点底部的出口拖线到下一个节点。Delete 删除，Ctrl+C / Ctrl+V 复制粘贴，Ctrl+Z / Ctrl+Y 撤销重做，Ctrl+S 保存。
+                </Typography.Paragraph>
+                <Button icon={<SettingOutlined />} onClick={() => setSettingsOpen(true)}>
+                  流程名称、说明与选项
+                </Button>
+              </div>
+            )}
+          </aside>
+        </div>
+      </div>
+      <VersionsDrawer
+        open={versionsOpen}
+        definitionId={current.definitionId}
+        currentVersion={meta.version}
+        onClose={() => setVersionsOpen(false)}
+      />
+      <ProcedureSettings
+        open={settingsOpen}
+        readOnly={readOnly}
+        definition={current}
+        onClose={() => setSettingsOpen(false)}
+        onChange={(patch) => designer.change((d) => ({ ...d, definition: { ...d.definition, ...patch } }), 'settings')}
+      />
+    </DescriptorsContext.Provider>
+  );
+}
+
+function ValidationBar({
+  errors,
+  general,
+  validating,
+  readOnly,
+  nodes,
+  onSelect,
+}: {
+  errors: DefinitionValidationError[] | null;
+  general: DefinitionValidationError[];
+  validating: boolean;
+  readOnly: boolean;
+  nodes: ActivityFlowNode[];
+  onSelect: (id: string) => void;
+}) {
+  const [open, setOpen] = useState(true);
+  if (readOnly) return null;
+  const count = errors?.length ?? 0;
+  return (
+    <section className={`designer-validation${count ? ' designer-validation--errors' : ''}`} aria-label="校验结果" data-testid="validation">
+      <button type="button" className="designer-validation__head" onClick={() => setOpen(!open)} aria-expanded={open}>
+        {errors === null || validating && count === 0 ? (
+          <span>{validating ? '正在校验…' : '尚未校验'}</span>
+        ) : count === 0 ? (
+          <span className="designer-validation__ok">
+            <CheckCircleOutlined /> 校验通过，可以发布
+          </span>
+        ) : (
+          <span>
+            <Badge count={count} size="small" /> 个问题需处理后才能发布{validating ? '（正在重新校验…）' : ''}
+          </span>
+        )}
+        <span className="designer-validation__toggle">{open ? '收起' : '展开'}</span>
+      </button>
+      {open && count > 0 && (
+        <ul className="designer-validation__list">
+          {general.map((e, i) => (
+            <li key={`g${i}`}>
+              <Alert type="error" banner showIcon={false} message={e.message} />
+            </li>
+          ))}
+          {(errors ?? [])
+            .filter((e) => e.activityId && nodes.some((n) => n.id === e.activityId))
+            .map((e, i) => (
+              <li key={i}>
+                <button type="button" className="designer-validation__item" onClick={() => onSelect(e.activityId!)}>
+                  {e.message}
+                </button>
+              </li>
+            ))}
+        </ul>
+      )}
+    </section>
+  );
+}

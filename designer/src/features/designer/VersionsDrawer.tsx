@@ -1,0 +1,79 @@
+import { Drawer, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { errorMessage } from '../../api/client';
+import { formatDateTime } from '../../shared/format';
+import { definitionsApi } from '../../shared/flow/definitionsApi';
+import type { DefinitionVersion } from '../../shared/flow';
+
+/** Version history: every saved version, published or draft; old ones open read-only. */
+export function VersionsDrawer({
+  open,
+  definitionId,
+  currentVersion,
+  onClose,
+}: {
+  open: boolean;
+  definitionId: string;
+  currentVersion: number;
+  onClose: () => void;
+}) {
+  const [versions, setVersions] = useState<DefinitionVersion[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!open) return;
+    const abort = new AbortController();
+    setError(null);
+    definitionsApi
+      .versions(definitionId, abort.signal)
+      .then(setVersions)
+      .catch((e: unknown) => !abort.signal.aborted && setError(errorMessage(e)));
+    return () => abort.abort();
+  }, [open, definitionId, currentVersion]);
+  const base = `/designer/${encodeURIComponent(definitionId)}`;
+  return (
+    <Drawer title="版本历史" open={open} onClose={onClose} width={520} destroyOnHidden>
+      {error && <Typography.Text type="danger">{error}</Typography.Text>}
+      <Table<DefinitionVersion>
+        size="small"
+        rowKey="id"
+        loading={versions === null && !error}
+        dataSource={versions ?? []}
+        pagination={false}
+        columns={[
+          {
+            title: '版本',
+            dataIndex: 'version',
+            width: 70,
+            render: (v: number) => (v === currentVersion ? <Typography.Text strong>第 {v} 版</Typography.Text> : `第 ${v} 版`),
+          },
+          {
+            title: '状态',
+            width: 110,
+            render: (_, v) => (
+              <>
+                {v.isPublished ? <Tag color="green">已发布</Tag> : <Tag color="orange">草稿</Tag>}
+                {v.isLatest && <Tag>最新</Tag>}
+              </>
+            ),
+          },
+          { title: '更新时间', dataIndex: 'updatedAt', render: (t: string) => formatDateTime(t) },
+          {
+            title: '',
+            width: 64,
+            render: (_, v) =>
+              v.isLatest ? (
+                <Link to={base} onClick={onClose}>
+                  编辑
+                </Link>
+              ) : (
+                <Link to={`${base}?version=${v.version}`} onClick={onClose}>
+                  查看
+                </Link>
+              ),
+          },
+        ]}
+      />
+    </Drawer>
+  );
+}
