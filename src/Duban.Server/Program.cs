@@ -8,6 +8,7 @@ using Duban.Server.Auth;
 using Duban.Server.Definitions;
 using Duban.Server.Infrastructure;
 using Duban.Server.Instances;
+using Duban.Server.Ledger;
 using Duban.Server.Organization;
 using Duban.Server.Seeding;
 using Duban.Server.Tasks;
@@ -20,6 +21,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddDubanEngine();
 builder.Services.AddDubanData(builder.Configuration);
 builder.Services.AddScoped<DemoData>();
+builder.Services.AddDubanLedger(builder.Configuration);
 
 builder.Services.AddIdentityCore<DubanUser>(o =>
     {
@@ -93,6 +95,7 @@ app.MapDefinitionsApi();
 app.MapInstancesApi();
 app.MapTasksApi();
 app.MapOrganizationApi();
+app.MapLedgerApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
 app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)
     ? TypedResults.Problem(title: "不支持的内容类型", detail: "请求体应为 JSON（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType)

@@ -22,6 +22,10 @@ public sealed class UnitRecord
     public string? LeaderUserId { get; set; }
     /// <summary>督查部门 (supervision office), 承办单位 (handling unit), 领导班子 …</summary>
     public string? Kind { get; set; }
+    /// <summary>A disabled (停用) unit stays in the tree for the items that name it, but is offered for nothing new.</summary>
+    public bool IsActive { get; set; } = true;
+    /// <summary>Optimistic concurrency: two administrators saving the same unit — one wins, the other gets 409.</summary>
+    public uint ConcurrencyToken { get; set; }
 }
 
 internal sealed class UnitRecordConfiguration : IEntityTypeConfiguration<UnitRecord>

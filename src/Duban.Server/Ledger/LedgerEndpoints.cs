@@ -1,0 +1,78 @@
+using Duban.Data.Definitions;
+using Duban.Engine.Execution;
+using Duban.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Server.Ledger;
+
+/// <summary>
+/// The 台账: every item the user may see, filtered, sorted and paged — and the same selection as an Excel file.
+/// Query parameters (list and export): q, definitionId, unitId (with its sub-units), status (open / completed /
+/// cancelled / faulted), light (red / yellow / green), dateField (createdAt / finishedAt / dueAt) with from / to
+/// (yyyy-MM-dd, China time, both included), f.{fieldKey}={value} (form data equals or contains the value),
+/// sort / order, page / pageSize, fields (form field keys whose values the rows carry). The export also takes
+/// columns (comma-separated column keys, f.{fieldKey} for form fields), in the order wanted.
+/// </summary>
+internal static class LedgerEndpoints
+{
+    public static IServiceCollection AddDubanLedger(this IServiceCollection services, IConfiguration configuration) =>
+        services.Configure<LedgerOptions>(configuration.GetSection("Duban:Ledger"))
+            .AddSingleton<LedgerTime>().AddScoped<LedgerQuery>().AddScoped<LedgerRows>().AddScoped<LedgerExport>();
+
+    public static RouteGroupBuilder MapLedgerApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/ledger").WithTags("台账").RequireAuthorization();
+
+        group.MapGet("/", async Task<Ok<PagedList<LedgerRow>>> (HttpContext http, LedgerQuery ledger, LedgerRows rows, CancellationToken ct) =>
+        {
+            var filter = LedgerFilter.Parse(http.Request.Query);
+            var query = await ledger.BuildAsync(await http.GetCurrentUserAsync(), filter, ct);
+            var total = await query.CountAsync(ct);
+            var page = await rows.ReadAsync(query, (filter.Page - 1) * filter.PageSize, filter.PageSize, filter.Fields, ct);
+            return TypedResults.Ok(new PagedList<LedgerRow>(page, total, filter.Page, filter.PageSize));
+        }).WithSummary("台账：我可见的事项（筛选、排序、分页）").ProducesValidationProblem();
+
+        group.MapGet("/meta", async Task<Ok<LedgerMeta>> (DefinitionStore store, DefinitionCache definitions, LedgerExport export, CancellationToken ct) =>
+            TypedResults.Ok(new LedgerMeta(LedgerExport.Columns, LedgerExport.DefaultColumns, await FieldsAsync(store, definitions, ct), export.MaxRows)))
+            .WithSummary("台账的列（固定列与可选的表单字段）、默认列和导出上限");
+
+        group.MapGet("/export", async (HttpContext http, LedgerQuery ledger, LedgerExport export, DefinitionStore store, DefinitionCache definitions, CancellationToken ct) =>
+        {
+            var filter = LedgerFilter.Parse(http.Request.Query);
+            var columns = LedgerExport.ParseColumns(http.Request.Query["columns"].ToString(), await FieldsAsync(store, definitions, ct));
+            var query = await ledger.BuildAsync(await http.GetCurrentUserAsync(), filter, ct);
+            var total = await query.CountAsync(ct);
+            if (total > export.MaxRows)
+                throw new WorkflowInputException("export",
+                    $"符合条件的事项共 {total} 条，超过单次导出上限 {export.MaxRows} 条，请缩小筛选范围（如按日期分段）后再导出");
+            var bytes = await export.WriteAsync(query, total, columns, ct);
+            return TypedResults.File(bytes, LedgerExport.ContentType, export.FileName());
+        }).WithSummary("导出台账为 Excel（与筛选条件一致；条数上限见 Duban:Ledger:MaxExportRows，默认 5000）")
+            .Produces(StatusCodes.Status200OK, contentType: LedgerExport.ContentType).ProducesValidationProblem();
+
+        return group;
+    }
+
+    /// <summary>Form fields across the published versions of every procedure type, merged by key.</summary>
+    internal static async Task<List<LedgerField>> FieldsAsync(DefinitionStore store, DefinitionCache definitions, CancellationToken ct)
+    {
+        var merged = new Dictionary<string, (string Label, string Type, List<LedgerFieldOption> Options, List<string> DefinitionIds)>(StringComparer.Ordinal);
+        foreach (var latest in await store.ListLatestAsync(ct))
+        {
+            var published = latest.IsPublished ? latest : await store.PublishedAsync(latest.DefinitionId, ct);
+            if (published is null) continue;
+            foreach (var field in LedgerRows.FieldsOf(definitions.Get(published)).Values)
+            {
+                if (!LedgerExport.ColumnTypes.Contains(field.Type)) continue;
+                if (!merged.TryGetValue(field.Key, out var entry))
+                    merged[field.Key] = entry = (field.Label, field.Type, [], []);
+                entry.DefinitionIds.Add(published.DefinitionId);
+                foreach (var option in field.Options ?? [])
+                    if (entry.Options.All(o => o.Value != option.Value)) entry.Options.Add(new(option.Value, option.Label));
+            }
+        }
+        return merged.Select(m => new LedgerField(m.Key, m.Value.Label, m.Value.Type, m.Value.Options, m.Value.Options.Count > 0, m.Value.DefinitionIds))
+            .OrderBy(f => f.Key == "source" ? 0 : 1).ThenBy(f => f.Label, StringComparer.Ordinal).ToList();
+    }
+}

@@ -1,0 +1,170 @@
+using Duban.Data;
+using Duban.Data.Instances;
+using Duban.Data.Organization;
+using Duban.Data.Runtime;
+using Duban.Data.Tasks;
+using Duban.Engine.Execution;
+using Duban.Server.Tasks;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Server.Ledger;
+
+/// <summary>
+/// The ledger's query: the items the user may see (<see cref="ItemVisibility"/>), narrowed by a <see cref="LedgerFilter"/>
+/// and sorted. Everything but the green/yellow light is decided by the database.
+/// </summary>
+public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organization, TimeProvider clock, LedgerTime time)
+{
+    /// <summary>Most open steps with a deadline read to decide green and yellow lights (three small columns each).</summary>
+    public const int MaxLightCandidates = 50_000;
+
+    // An item's deadline and light come from its open steps (not 阅知 notices): the nearest deadline, the worst light.
+
+    /// <summary>The filtered items, sorted; page or count it further.</summary>
+    public async Task<IQueryable<InstanceRecord>> BuildAsync(CurrentUser user, LedgerFilter filter, CancellationToken ct)
+    {
+        var query = Filtered(ItemVisibility.Visible(db, user), filter, await organization.GetAsync(ct));
+        if (filter.Light is { } light) query = await WithLightAsync(query, light, ct);
+        return Sorted(query, filter);
+    }
+
+    private IQueryable<InstanceRecord> Filtered(IQueryable<InstanceRecord> query, LedgerFilter filter, OrganizationSnapshot org)
+    {
+        if (filter.Q is { } q) query = query.Where(i => i.Title.Contains(q) || (i.Number != null && i.Number.Contains(q)));
+        if (filter.DefinitionId is { } definitionId) query = query.Where(i => i.DefinitionId == definitionId);
+        if (filter.UnitId is { } unitId)
+        {
+            // A unit and everything under it: filtering by a city bureau includes its offices.
+            var units = Subtree(org, unitId);
+            query = query.Where(i => db.InstanceUnits.Any(u => u.InstanceId == i.Id && units.Contains(u.UnitId)));
+        }
+        query = filter.Status switch
+        {
+            LedgerStatus.Open => query.Where(i => (i.Status == WorkflowStatus.Running || i.Status == WorkflowStatus.Suspended) && i.IncidentMessage == null),
+            LedgerStatus.Completed => query.Where(i => i.Status == WorkflowStatus.Completed),
+            LedgerStatus.Cancelled => query.Where(i => i.Status == WorkflowStatus.Cancelled),
+            LedgerStatus.Faulted => query.Where(i => i.Status == WorkflowStatus.Faulted || i.IncidentMessage != null),
+            _ => query,
+        };
+        if (filter.From is { } from)
+        {
+            var start = time.StartOf(from);
+            query = filter.DateField switch
+            {
+                LedgerDateField.FinishedAt => query.Where(i => i.FinishedAt >= start),
+                LedgerDateField.DueAt => query.Where(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt) >= start),
+                _ => query.Where(i => i.CreatedAt >= start),
+            };
+        }
+        if (filter.To is { } to)
+        {
+            var end = time.StartOf(to.AddDays(1));
+            query = filter.DateField switch
+            {
+                LedgerDateField.FinishedAt => query.Where(i => i.FinishedAt < end),
+                LedgerDateField.DueAt => query.Where(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt) < end),
+                _ => query.Where(i => i.CreatedAt < end),
+            };
+        }
+        foreach (var (key, value) in filter.FieldFilters)
+        {
+            var matching = FieldEquals(key, value);
+            query = query.Where(i => matching.Contains(i.Id));
+        }
+        return query;
+    }
+
+    private static List<string> Subtree(OrganizationSnapshot org, string unitId)
+    {
+        var byParent = org.Units.Where(u => u.ParentId is not null).ToLookup(u => u.ParentId!);
+        var result = new List<string>();
+        var pending = new Stack<string>([unitId]);
+        while (pending.TryPop(out var id))
+        {
+            if (result.Contains(id)) continue;
+            result.Add(id);
+            foreach (var child in byParent[id]) pending.Push(child.Id);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Ids of the items whose form data has <paramref name="value"/> at <paramref name="key"/>, or a list containing it.
+    /// The data lives in the instance's JSON state, read with each database's own JSON functions; key and value travel
+    /// as parameters (the key is also checked against <see cref="LedgerFilter.FieldKeyPattern"/>).
+    /// </summary>
+    private IQueryable<Guid> FieldEquals(string key, string value)
+    {
+        if (!LedgerFilter.FieldKeyPattern().IsMatch(key)) throw new ArgumentException("bad field key", nameof(key));
+        if (db.IsPostgres)
+            return db.Database.SqlQuery<Guid>($"""
+                SELECT i."Id" AS "Value" FROM "WorkflowInstances" AS i
+                WHERE (i."StateJson"::jsonb -> 'data' -> {key}) @> to_jsonb({value}::text)
+                   OR (i."StateJson"::jsonb -> 'data' ->> {key}) = {value}
+                """);
+        var path = "$.data." + key;
+        return db.Database.SqlQuery<Guid>($"""
+            SELECT i."Id" AS "Value" FROM "WorkflowInstances" AS i
+            WHERE EXISTS (SELECT 1 FROM json_each(i."StateJson", {path}) AS e WHERE CAST(e."value" AS TEXT) = {value})
+            """);
+    }
+
+    /// <summary>
+    /// Red is a query condition (an open step past its deadline). Green and yellow depend on each step's own warning
+    /// window (<see cref="Lights"/>), which is arithmetic on two columns EF cannot express on SQLite — so they are
+    /// decided here, over the open steps with a deadline of the items already filtered.
+    /// </summary>
+    private async Task<IQueryable<InstanceRecord>> WithLightAsync(IQueryable<InstanceRecord> query, string light, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (light == "red")
+            return query.Where(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Any(t => t.DueAt != null && t.DueAt < now));
+        var ids = query.Select(i => i.Id);
+        var steps = await db.Tasks
+            .Where(t => t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task && t.DueAt != null && ids.Contains(t.InstanceId))
+            .Select(t => new { t.InstanceId, t.CreatedAt, t.DueAt })
+            .Take(MaxLightCandidates + 1)
+            .ToListAsync(ct);
+        if (steps.Count > MaxLightCandidates)
+            throw new WorkflowInputException("light", $"符合条件的在办环节超过 {MaxLightCandidates} 个，请先用其他条件缩小范围，再按状态灯筛选");
+        var matching = steps.GroupBy(s => s.InstanceId)
+            .Where(g => Worst(g.Select(s => Lights.Of(s.CreatedAt, s.DueAt, now))) == light)
+            .Select(g => g.Key)
+            .ToList();
+        return query.Where(i => matching.Contains(i.Id));
+    }
+
+    /// <summary>The worst of several lights: red over yellow over green; null when there is none.</summary>
+    public static string? Worst(IEnumerable<string?> lights)
+    {
+        string? worst = null;
+        foreach (var light in lights)
+        {
+            if (light == "red") return "red";
+            if (light == "yellow") worst = "yellow";
+            else if (light == "green" && worst is null) worst = "green";
+        }
+        return worst;
+    }
+
+    private IQueryable<InstanceRecord> Sorted(IQueryable<InstanceRecord> query, LedgerFilter filter)
+    {
+        var d = filter.Descending;
+        IOrderedQueryable<InstanceRecord> ordered = filter.Sort switch
+        {
+            "number" => d ? query.OrderBy(i => i.Number == null).ThenByDescending(i => i.Number) : query.OrderBy(i => i.Number == null).ThenBy(i => i.Number),
+            "title" => d ? query.OrderByDescending(i => i.Title) : query.OrderBy(i => i.Title),
+            "definitionName" => d ? query.OrderByDescending(i => i.DefinitionName) : query.OrderBy(i => i.DefinitionName),
+            "status" => d ? query.OrderByDescending(i => i.Status) : query.OrderBy(i => i.Status),
+            "updatedAt" => d ? query.OrderByDescending(i => i.UpdatedAt) : query.OrderBy(i => i.UpdatedAt),
+            // Items without a date (not finished, no deadline) go last either way.
+            "finishedAt" => d ? query.OrderBy(i => i.FinishedAt == null).ThenByDescending(i => i.FinishedAt) : query.OrderBy(i => i.FinishedAt == null).ThenBy(i => i.FinishedAt),
+            "dueAt" => d
+                ? query.OrderBy(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt) == null).ThenByDescending(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt))
+                : query.OrderBy(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt) == null).ThenBy(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)),
+            _ => d ? query.OrderByDescending(i => i.CreatedAt) : query.OrderBy(i => i.CreatedAt),
+        };
+        // A stable order, so pages neither repeat nor skip rows.
+        return ordered.ThenByDescending(i => i.CreatedAt).ThenBy(i => i.Id);
+    }
+}

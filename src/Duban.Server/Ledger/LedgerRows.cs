@@ -1,0 +1,176 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Duban.Data;
+using Duban.Data.Definitions;
+using Duban.Data.Instances;
+using Duban.Data.Organization;
+using Duban.Data.Tasks;
+using Duban.Engine.Definitions;
+using Duban.Engine.Directory;
+using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+using Duban.Server.Tasks;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Server.Ledger;
+
+/// <summary>Turns a page of items into ledger rows: their open steps, units, deadline, light and chosen form fields.</summary>
+public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization, DefinitionCache definitions, TimeProvider clock)
+{
+    /// <summary>Items read per round trip when building rows (a page, or a slice of an export).</summary>
+    public const int Batch = 500;
+
+    private sealed record Item(
+        Guid Id, string? Number, string Title, string DefinitionId, string DefinitionName, Guid DefinitionRecordId, WorkflowStatus Status,
+        string? Result, string? Incident, string? InitiatorName, string? InitiatorUnitId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
+
+    /// <summary>The rows of <paramref name="query"/> from <paramref name="skip"/>, at most <paramref name="take"/>, in its order.</summary>
+    public async Task<List<LedgerRow>> ReadAsync(IQueryable<InstanceRecord> query, int skip, int take, IReadOnlyList<string> fields, CancellationToken ct)
+    {
+        var rows = new List<LedgerRow>(Math.Min(take, Batch));
+        for (var offset = 0; offset < take; offset += Batch)
+        {
+            var items = await query.Skip(skip + offset).Take(Math.Min(Batch, take - offset))
+                .Select(i => new Item(i.Id, i.Number, i.Title, i.DefinitionId, i.DefinitionName, i.DefinitionRecordId, i.Status, i.Result,
+                    i.IncidentMessage, i.InitiatorName, i.InitiatorUnitId, i.CreatedAt, i.UpdatedAt, i.FinishedAt))
+                .ToListAsync(ct);
+            rows.AddRange(await RowsAsync(items, fields, ct));
+            if (items.Count < Math.Min(Batch, take - offset)) break;
+        }
+        return rows;
+    }
+
+    private async Task<List<LedgerRow>> RowsAsync(List<Item> items, IReadOnlyList<string> fields, CancellationToken ct)
+    {
+        if (items.Count == 0) return [];
+        var org = await organization.GetAsync(ct);
+        var now = clock.GetUtcNow();
+        var ids = items.Select(i => i.Id).ToList();
+        var steps = (await db.Tasks.AsNoTracking()
+                .Where(t => ids.Contains(t.InstanceId) && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task)
+                .OrderBy(t => t.CreatedAt)
+                .Select(t => new { t.InstanceId, t.Name, t.AssigneeUserId, t.CandidateUnitId, t.CandidateRole, t.CreatedAt, t.DueAt })
+                .ToListAsync(ct))
+            .ToLookup(t => t.InstanceId);
+        var units = (await db.InstanceUnits.AsNoTracking().Where(u => ids.Contains(u.InstanceId)).ToListAsync(ct)).ToLookup(u => u.InstanceId, u => u.UnitId);
+        var data = fields.Count == 0 ? [] : await DataAsync(ids, ct);
+        var forms = fields.Count == 0 ? [] : await FieldsByDefinitionAsync(items.Select(i => i.DefinitionRecordId).Distinct().ToList(), ct);
+
+        return items.Select(item =>
+        {
+            var open = steps[item.Id].ToList();
+            var closed = item.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled;
+            var current = open.GroupBy(s => s.Name)
+                .Select(g => new LedgerStep(g.Key, Holders(g.Select(s => Holder(s.AssigneeUserId, s.CandidateUnitId, s.CandidateRole, org)))))
+                .ToList();
+            var dueAt = closed ? null : open.Where(s => s.DueAt is not null).Select(s => s.DueAt).Min();
+            var light = closed ? null : LedgerQuery.Worst(open.Select(s => Lights.Of(s.CreatedAt, s.DueAt, now)));
+            var itemUnits = units[item.Id].ToList();
+            var handling = itemUnits.Where(u => u != item.InitiatorUnitId).ToList();
+            var unitNames = (handling.Count > 0 ? handling : itemUnits)
+                .Select(u => org.FindUnit(u)?.Name ?? u).Distinct().ToList();
+            var values = new Dictionary<string, string?>();
+            if (fields.Count > 0)
+            {
+                var itemData = data.GetValueOrDefault(item.Id);
+                var itemFields = forms.GetValueOrDefault(item.DefinitionRecordId);
+                foreach (var key in fields)
+                    values[key] = Display(itemData?[key], itemFields?.GetValueOrDefault(key), org);
+            }
+            return new LedgerRow(item.Id, item.Number, item.Title, item.DefinitionId, item.DefinitionName, StatusOf(item.Status, item.Incident),
+                item.Result, item.Incident, item.InitiatorName, item.InitiatorUnitId is { } iu ? org.FindUnit(iu)?.Name : null,
+                unitNames, current, item.CreatedAt, item.UpdatedAt, item.FinishedAt, dueAt, light, values);
+        }).ToList();
+    }
+
+    public static LedgerStatus StatusOf(WorkflowStatus status, string? incident) => status switch
+    {
+        WorkflowStatus.Completed => LedgerStatus.Completed,
+        WorkflowStatus.Cancelled => LedgerStatus.Cancelled,
+        WorkflowStatus.Faulted => LedgerStatus.Faulted,
+        _ when incident is not null => LedgerStatus.Faulted,
+        _ => LedgerStatus.Open,
+    };
+
+    private static string? Holder(string? userId, string? unitId, string? role, IOrganization org) =>
+        userId is not null ? org.FindUser(userId)?.DisplayName ?? userId
+        : unitId is not null ? org.FindUnit(unitId)?.Name ?? unitId
+        : role;
+
+    private static string? Holders(IEnumerable<string?> holders)
+    {
+        var list = holders.Where(h => h is not null).Distinct().ToList();
+        return list.Count == 0 ? null : string.Join("、", list);
+    }
+
+    /// <summary>The form data of each item (the <c>data</c> part of its state), read a batch at a time.</summary>
+    private async Task<Dictionary<Guid, JsonObject>> DataAsync(List<Guid> ids, CancellationToken ct)
+    {
+        var states = await db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.StateJson }).ToListAsync(ct);
+        var result = new Dictionary<Guid, JsonObject>();
+        foreach (var state in states)
+        {
+            using var document = JsonDocument.Parse(state.StateJson);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object)
+                result[state.Id] = JsonNode.Parse(d.GetRawText())!.AsObject();
+        }
+        return result;
+    }
+
+    /// <summary>The form fields of each definition version, by key (the first form that has the key wins).</summary>
+    private async Task<Dictionary<Guid, Dictionary<string, FormField>>> FieldsByDefinitionAsync(List<Guid> recordIds, CancellationToken ct)
+    {
+        // A handful of versions per page; parsing is cached by DefinitionCache.
+        var result = new Dictionary<Guid, Dictionary<string, FormField>>();
+        foreach (var record in await db.Definitions.AsNoTracking().Where(d => recordIds.Contains(d.Id)).ToListAsync(ct))
+            result[record.Id] = FieldsOf(definitions.Get(record));
+        return result;
+    }
+
+    public static Dictionary<string, FormField> FieldsOf(WorkflowDefinition definition)
+    {
+        var fields = new Dictionary<string, FormField>(StringComparer.Ordinal);
+        foreach (var form in definition.Forms)
+            foreach (var field in form.Fields)
+                fields.TryAdd(field.Key, field);
+        return fields;
+    }
+
+    /// <summary>A form value as a person reads it: option labels, unit and person names, a date range as "a 至 b".</summary>
+    public static string? Display(JsonNode? value, FormField? field, IOrganization org)
+    {
+        if (value is null) return null;
+        if (value is JsonArray array)
+        {
+            if (field?.Type == FieldTypes.DateRange && array.Count == 2)
+                return $"{Display(array[0], null, org)} 至 {Display(array[1], null, org)}";
+            var parts = array.Select(v => Display(v, field, org)).Where(p => !string.IsNullOrEmpty(p)).ToList();
+            return parts.Count == 0 ? null : string.Join("、", parts);
+        }
+        if (value is JsonObject obj)
+        {
+            // Opinions and attachments are objects; show their text or name, else nothing rather than raw JSON.
+            foreach (var name in new[] { "text", "name", "label", "value" })
+                if (obj[name] is JsonValue inner) return Scalar(inner);
+            return null;
+        }
+        var text = Scalar((JsonValue)value);
+        if (text is null || field is null) return text;
+        if (field.Options is { Count: > 0 } options && options.FirstOrDefault(o => o.Value == text) is { } option) return option.Label;
+        return field.Type switch
+        {
+            FieldTypes.Unit => org.FindUnit(text)?.Name ?? text,
+            FieldTypes.Person => org.FindUser(text)?.DisplayName ?? text,
+            _ => text,
+        };
+    }
+
+    private static string? Scalar(JsonValue value) => value.GetValueKind() switch
+    {
+        JsonValueKind.String => value.GetValue<string>(),
+        JsonValueKind.Number => value.ToJsonString(),
+        JsonValueKind.True => "是",
+        JsonValueKind.False => "否",
+        _ => null,
+    } is { } s ? s.Length > 1000 ? s[..1000] + "…" : s : null;
+}
