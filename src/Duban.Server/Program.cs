@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Duban.Data;
 using Duban.Data.Organization;
+using Duban.Data.Supervision;
 using Duban.Engine;
 using Duban.Server.Auth;
 using Duban.Server.Definitions;
@@ -11,6 +12,7 @@ using Duban.Server.Instances;
 using Duban.Server.Ledger;
 using Duban.Server.Organization;
 using Duban.Server.Seeding;
+using Duban.Server.Supervision;
 using Duban.Server.Tasks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +22,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddDubanEngine();
 builder.Services.AddDubanData(builder.Configuration);
+builder.Services.AddDubanSupervision(builder.Configuration);
 builder.Services.AddScoped<DemoData>();
 builder.Services.AddDubanLedger(builder.Configuration);
 
@@ -95,6 +98,7 @@ app.MapDefinitionsApi();
 app.MapInstancesApi();
 app.MapTasksApi();
 app.MapOrganizationApi();
+app.MapDeadlinesApi();
 app.MapLedgerApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
 app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)

@@ -28,6 +28,8 @@ public sealed class InstanceRecord
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>The item's own deadline (完成时限), copied from the state; moved by approved extensions.</summary>
+    public DateTimeOffset? DueAt { get; set; }
     /// <summary>Optimistic concurrency: xmin on PostgreSQL, a counter on SQLite.</summary>
     public uint ConcurrencyToken { get; set; }
 }
@@ -77,6 +79,7 @@ internal sealed class InstanceRecordConfiguration : IEntityTypeConfiguration<Ins
         b.HasIndex(x => x.Status);
         b.HasIndex(x => x.ParentInstanceId);
         b.HasIndex(x => new { x.DefinitionId, x.CreatedAt });
+        b.HasIndex(x => x.DueAt);
     }
 }
 

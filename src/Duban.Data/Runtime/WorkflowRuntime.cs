@@ -32,7 +32,8 @@ public sealed class WorkflowRuntime(
     OrganizationCache organizationCache,
     ICommitGate gate,
     TimeProvider clock,
-    ILogger<WorkflowRuntime> logger)
+    ILogger<WorkflowRuntime> logger,
+    Supervision.IDetachedTaskHandler? detachedTasks = null)
 {
     private const int MaxAttempts = 5;
 
@@ -57,6 +58,12 @@ public sealed class WorkflowRuntime(
         {
             if (task.Kind == TaskKind.Notice)
                 throw new WorkflowInputException("taskId", "阅知事项只需确认已阅");
+            if (task.BookmarkId is null && detachedTasks is not null)
+            {
+                // A task outside the flow (a chase to record, a notice to answer, an extension to decide).
+                await detachedTasks.CompleteAsync(task, instance, user, command, ct);
+                return;
+            }
             var actor = user.ToActor();
             var before = StateOf(instance);
             var result = runner.Resume(await DefinitionOf(instance, ct), instance.Id, before, task.BookmarkId!,
@@ -76,6 +83,8 @@ public sealed class WorkflowRuntime(
         {
             if (task.Kind == TaskKind.Notice)
                 throw new WorkflowInputException("taskId", "阅知事项不能退回");
+            if (task.BookmarkId is null)
+                throw new WorkflowInputException("taskId", "该待办不在流程中，不能退回");
             var actor = user.ToActor();
             var before = StateOf(instance);
             var result = runner.Return(await DefinitionOf(instance, ct), instance.Id, before, task.BookmarkId!,
@@ -287,6 +296,7 @@ public sealed class WorkflowRuntime(
             instance.Status = state.Status;
             instance.Title = Truncate(state.Title ?? instance.Title, 500);
             instance.Result = state.Result;
+            instance.DueAt = state.DueAt;
             instance.IncidentMessage = state.Incident?.Message;
             instance.UpdatedAt = now;
             if (state.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled) instance.FinishedAt ??= now;

@@ -113,6 +113,11 @@ public static class ShippedCalendars
     /// <summary>A calendar with every shipped year: what an organization starts with.</summary>
     public static WorkCalendar Calendar() => new(Years.Values.SelectMany(y => y.Days()), Years.Keys);
 
+    private static readonly Lazy<WorkCalendar> Shared = new(Calendar);
+
+    /// <summary>One shared instance of <see cref="Calendar"/>.</summary>
+    public static WorkCalendar Default => Shared.Value;
+
     private static IReadOnlyDictionary<int, CalendarYear> Load()
     {
         var assembly = typeof(ShippedCalendars).Assembly;

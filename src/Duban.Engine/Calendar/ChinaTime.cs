@@ -10,10 +10,14 @@ public static class ChinaTime
 
     public static DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Offset).DateTime);
 
-    /// <summary>The last second of <paramref name="date"/> in China: a deadline on that date is overdue after it.</summary>
-    public static DateTimeOffset EndOf(DateOnly date) => new(date.ToDateTime(new TimeOnly(23, 59, 59)), Offset);
+    /// <summary>
+    /// The last second of <paramref name="date"/> in China: a deadline on that date is overdue after it. In UTC, as
+    /// every stored instant is (PostgreSQL takes only offset 0).
+    /// </summary>
+    public static DateTimeOffset EndOf(DateOnly date) => new DateTimeOffset(date.ToDateTime(new TimeOnly(23, 59, 59)), Offset).ToUniversalTime();
 
-    public static DateTimeOffset StartOf(DateOnly date) => new(date.ToDateTime(TimeOnly.MinValue), Offset);
+    /// <summary>Midnight at the start of <paramref name="date"/> in China, in UTC.</summary>
+    public static DateTimeOffset StartOf(DateOnly date) => new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), Offset).ToUniversalTime();
 
     public static int YearOf(DateTimeOffset instant) => instant.ToOffset(Offset).Year;
 }

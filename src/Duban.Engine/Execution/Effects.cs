@@ -99,6 +99,23 @@ public enum JournalKind
     IncidentRetried,
     /// <summary>The supervision office added, replaced or removed a unit of a 交办 step.</summary>
     AssignmentChanged,
+    /// <summary>A unit asked for an extension (延期申请); data: the request.</summary>
+    ExtensionRequested,
+    /// <summary>One approval stage agreed; the request goes on to the next (data: stage).</summary>
+    ExtensionStageApproved,
+    /// <summary>The extension was granted: the deadline moved (data: from, to).</summary>
+    ExtensionApproved,
+    ExtensionRejected,
+    /// <summary>A rung of the chasing ladder was raised against a unit (催办); data: the chase.</summary>
+    Chased,
+    /// <summary>The chaser recorded what happened (phone log, visit, meeting …).</summary>
+    ChaseRecorded,
+    /// <summary>The chased unit replied in writing to a notice.</summary>
+    ChaseReplied,
+    /// <summary>A chase was withdrawn (raised by mistake); it no longer counts.</summary>
+    ChaseCancelled,
+    /// <summary>A bulletin criticised a unit about this item (通报批评).</summary>
+    BulletinIssued,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

@@ -17,7 +17,8 @@ public sealed record StartInstanceRequest(string? DefinitionId, JsonObject? Data
 
 public sealed record InstanceSummary(
     Guid Id, string Title, string? Number, string DefinitionId, string DefinitionName, int DefinitionVersion,
-    WorkflowStatus Status, string? Result, string? InitiatorName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
+    WorkflowStatus Status, string? Result, string? InitiatorName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
+    DateTimeOffset? DueAt = null, string? Light = null);
 
 public sealed record TimelineEntry(
     long Id, JournalKind Kind, DateTimeOffset At, string? ActivityId, string? ActivityName, int Round, string? ActorId, string? ActorName,
@@ -45,7 +46,7 @@ internal static class InstanceEndpoints
         }).WithSummary("发起事项（填写发起表单）").ProducesValidationProblem();
 
         group.MapGet("/", async Task<Ok<PagedList<InstanceSummary>>> (int? page, int? pageSize, string? q, string? definitionId, string? status,
-            HttpContext http, DubanDbContext db, CancellationToken ct) =>
+            HttpContext http, DubanDbContext db, Duban.Data.Supervision.DeadlineLights deadlineLights, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var (p, size) = Paging.Normalize(page, pageSize);
@@ -59,11 +60,12 @@ internal static class InstanceEndpoints
             }
             var total = await query.CountAsync(ct);
             var rows = await query.OrderByDescending(i => i.CreatedAt).Skip((p - 1) * size).Take(size).ToListAsync(ct);
-            return TypedResults.Ok(new PagedList<InstanceSummary>(rows.Select(Summary).ToList(), total, p, size));
+            var lights = await deadlineLights.JudgeAsync(rows.Select(r => r.DefinitionRecordId), ct);
+            return TypedResults.Ok(new PagedList<InstanceSummary>(rows.Select(r => Summary(r, lights)).ToList(), total, p, size));
         }).WithSummary("我可见的事项");
 
         group.MapGet("/{id:guid}", async Task<Ok<InstanceDetail>> (Guid id, HttpContext http, DubanDbContext db,
-            OrganizationCache orgCache, TimeProvider clock, CancellationToken ct) =>
+            OrganizationCache orgCache, Duban.Data.Supervision.DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var instance = await ItemVisibility.Visible(db, user).AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct)
@@ -74,15 +76,16 @@ internal static class InstanceEndpoints
             var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Id).ToListAsync(ct);
             // Only the children this user may see: a child dispatched to another unit is that unit's business.
             var children = await ItemVisibility.Visible(db, user).AsNoTracking().Where(i => i.ParentInstanceId == id).OrderBy(i => i.CreatedAt).ToListAsync(ct);
+            var lights = await deadlineLights.JudgeAsync(children.Select(c => c.DefinitionRecordId).Append(instance.DefinitionRecordId), ct);
             return TypedResults.Ok(new InstanceDetail(
-                Summary(instance),
+                Summary(instance, lights),
                 WorkflowRuntime.StateOf(instance).Data,
                 instance.IncidentMessage,
-                open.Select(t => TaskEndpoints.Summary(t, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org, now)).ToList(),
+                open.Select(t => TaskEndpoints.Summary(t, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org, lights, instance.DefinitionRecordId)).ToList(),
                 journal.Select(j => new TimelineEntry(j.Id, j.Kind, j.At, j.ActivityId, j.ActivityName, j.Round, j.ActorId, j.ActorName,
                     j.TaskId, j.Outcome, j.Comment, j.DataJson is null ? null : JsonNode.Parse(j.DataJson))).ToList(),
                 instance.ParentInstanceId,
-                children.Select(Summary).ToList()));
+                children.Select(c => Summary(c, lights)).ToList()));
         }).WithSummary("事项详情与办理过程");
 
         group.MapPost("/{id:guid}/cancel", async (Guid id, CancelInstanceRequest? request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
@@ -116,5 +119,12 @@ internal static class InstanceEndpoints
 
     internal static InstanceSummary Summary(Duban.Data.Instances.InstanceRecord i) =>
         new(i.Id, i.Title, i.Number, i.DefinitionId, i.DefinitionName, i.DefinitionVersion, i.Status, i.Result,
-            i.InitiatorName, i.CreatedAt, i.UpdatedAt, i.FinishedAt);
+            i.InitiatorName, i.CreatedAt, i.UpdatedAt, i.FinishedAt, i.DueAt);
+
+    /// <summary>With the item's own deadline and its light (none once the item is closed).</summary>
+    internal static InstanceSummary Summary(Duban.Data.Instances.InstanceRecord i, Duban.Data.Supervision.LightJudge lights) =>
+        Summary(i) with
+        {
+            Light = i.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled ? null : lights.Of(i.DefinitionRecordId, i.CreatedAt, i.DueAt, i.InitiatorUnitId),
+        };
 }

@@ -4,6 +4,7 @@ using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
+using Duban.Data.Supervision;
 using Duban.Data.Tasks;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
@@ -39,7 +40,7 @@ internal static class TaskEndpoints
         var group = app.MapGroup("/api/tasks").WithTags("待办").RequireAuthorization();
 
         group.MapGet("/", async Task<Ok<PagedList<TaskSummary>>> (string? box, int? page, int? pageSize, string? q, string? definitionId, string? light,
-            HttpContext http, DubanDbContext db, OrganizationCache orgCache, TimeProvider clock, CancellationToken ct) =>
+            HttpContext http, DubanDbContext db, OrganizationCache orgCache, DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var org = await orgCache.GetAsync(ct);
@@ -57,19 +58,13 @@ internal static class TaskEndpoints
                 : Open(db, user, org).Where(t => box == "notice" ? t.Kind == TaskKind.Notice : t.Kind == TaskKind.Task);
             var query = from t in tasks
                         join i in db.Instances on t.InstanceId equals i.Id
-                        select new { t, i.Title, i.Number, i.DefinitionId, i.DefinitionName };
+                        select new { t, i.Title, i.Number, i.DefinitionId, i.DefinitionName, i.DefinitionRecordId };
             if (!string.IsNullOrWhiteSpace(q))
                 query = query.Where(x => x.Title.Contains(q) || (x.Number != null && x.Number.Contains(q)) || x.t.Name.Contains(q));
             if (!string.IsNullOrWhiteSpace(definitionId)) query = query.Where(x => x.DefinitionId == definitionId);
             var now = clock.GetUtcNow();
             if (light == "red") query = query.Where(x => x.t.DueAt != null && x.t.DueAt < now);
-            // Green needs more than the one-day minimum warning left, so that much is a query condition.
-            else if (light == "green")
-            {
-                var beyondWarning = now + Lights.MinimumWarning;
-                query = query.Where(x => x.t.DueAt != null && x.t.DueAt > beyondWarning);
-            }
-            else if (light == "yellow") query = query.Where(x => x.t.DueAt != null && x.t.DueAt >= now);
+            else if (light is "green" or "yellow") query = query.Where(x => x.t.DueAt != null && x.t.DueAt >= now);
 
             var ordered = box == "done"
                 ? query.OrderByDescending(x => x.t.CompletedAt)
@@ -78,30 +73,31 @@ internal static class TaskEndpoints
             List<Row> pageRows;
             if (light is "green" or "yellow")
             {
-                // The rest of the rule — the warning window is a fifth of the whole time when that is longer than a
-                // day — is arithmetic on two columns, which EF cannot express on SQLite (instants are stored as
-                // ticks). So it is decided here, on three small columns of at most MaxLightCandidates rows (a
+                // Yellow or green depends on working days left (the organization's calendar) and each procedure's
+                // rule (options.lights): decided here, on four small columns of at most MaxLightCandidates rows (a
                 // person's open tasks number in the hundreds), and only the page asked for is read in full.
-                var candidates = await ordered.Select(x => new { x.t.Id, x.t.CreatedAt, x.t.DueAt }).Take(MaxLightCandidates).ToListAsync(ct);
-                var matching = candidates.Where(c => Lights.Of(c.CreatedAt, c.DueAt, now) == light).Select(c => c.Id).ToList();
+                var candidates = await ordered.Select(x => new { x.t.Id, x.t.CreatedAt, x.t.DueAt, x.DefinitionRecordId }).Take(MaxLightCandidates).ToListAsync(ct);
+                var judge = await deadlineLights.JudgeAsync(candidates.Select(c => c.DefinitionRecordId), ct);
+                var matching = candidates.Where(c => judge.Of(c.DefinitionRecordId, c.CreatedAt, c.DueAt) == light).Select(c => c.Id).ToList();
                 total = matching.Count;
                 var ids = matching.Skip((p - 1) * size).Take(size).ToList();
                 var found = await query.Where(x => ids.Contains(x.t.Id)).ToListAsync(ct);
                 var byId = found.ToDictionary(x => x.t.Id);
-                pageRows = ids.Where(byId.ContainsKey).Select(id => byId[id]).Select(x => new Row(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName)).ToList();
+                pageRows = ids.Where(byId.ContainsKey).Select(id => byId[id]).Select(x => new Row(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName, x.DefinitionRecordId)).ToList();
             }
             else
             {
                 total = await query.CountAsync(ct);
                 pageRows = (await ordered.Skip((p - 1) * size).Take(size).ToListAsync(ct))
-                    .Select(x => new Row(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName)).ToList();
+                    .Select(x => new Row(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName, x.DefinitionRecordId)).ToList();
             }
-            var items = pageRows.Select(x => Summary(x.Task, x.Title, x.Number, x.DefinitionId, x.DefinitionName, org, now)).ToList();
+            var lights = await deadlineLights.JudgeAsync(pageRows.Select(x => x.DefinitionRecordId), ct);
+            var items = pageRows.Select(x => Summary(x.Task, x.Title, x.Number, x.DefinitionId, x.DefinitionName, org, lights, x.DefinitionRecordId)).ToList();
             return TypedResults.Ok(new PagedList<TaskSummary>(items, total, p, size));
         }).WithSummary("我的待办 / 已办 / 阅知");
 
         group.MapGet("/{id:guid}", async Task<Ok<TaskDetail>> (Guid id, HttpContext http, DubanDbContext db, OrganizationCache orgCache,
-            DefinitionCache definitions, TimeProvider clock, CancellationToken ct) =>
+            DefinitionCache definitions, DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var org = await orgCache.GetAsync(ct);
@@ -113,12 +109,14 @@ internal static class TaskEndpoints
             var definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
             var state = WorkflowRuntime.StateOf(instance);
             var permissions = JsonSerializer.Deserialize<Dictionary<string, FieldPermission>>(task.PermissionsJson, DefinitionJson.Options) ?? new();
-            var form = definition.FindForm(task.FormId);
-            var returnTargets = task.Status == HumanTaskStatus.Open
+            // A task outside the flow (chase record, written reply) carries a built-in form.
+            var form = definition.FindForm(task.FormId) ?? Duban.Engine.Chasing.ChaseRecords.FormOfTask(task.FormId);
+            var returnTargets = task.Status == HumanTaskStatus.Open && task.BookmarkId is not null
                 ? WorkflowRunner.ReturnTargets(definition, state, task.ActivityId).Select(a => new ReturnTarget(a.Id, a.DisplayName)).ToList()
                 : [];
             return TypedResults.Ok(new TaskDetail(
-                Summary(task, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org, clock.GetUtcNow()),
+                Summary(task, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org,
+                    await deadlineLights.JudgeAsync([instance.DefinitionRecordId], ct), instance.DefinitionRecordId),
                 form, permissions,
                 JsonSerializer.Deserialize<List<string>>(task.OutcomesJson, DefinitionJson.Options) ?? [],
                 VisibleData(form, permissions, state.Data),
@@ -167,7 +165,7 @@ internal static class TaskEndpoints
     /// <summary>Most open tasks read to decide green and yellow lights in memory (see the list endpoint).</summary>
     internal const int MaxLightCandidates = 2000;
 
-    private sealed record Row(TaskRecord Task, string Title, string? Number, string DefinitionId, string DefinitionName);
+    private sealed record Row(TaskRecord Task, string Title, string? Number, string DefinitionId, string DefinitionName, Guid DefinitionRecordId);
 
     /// <summary>Open tasks this user may act on: theirs, their unit's (for its liaisons and leader), or their roles'.</summary>
     internal static IQueryable<TaskRecord> Open(DubanDbContext db, CurrentUser user, Duban.Data.Organization.OrganizationSnapshot org)
@@ -180,7 +178,16 @@ internal static class TaskEndpoints
             (t.AssigneeUserId == null && ((forUnit && t.CandidateUnitId == unit) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
     }
 
-    internal static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org, DateTimeOffset now)
+    internal static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org, DateTimeOffset now) =>
+        Summary(t, title, number, definitionId, definitionName, org, light: t.Status == HumanTaskStatus.Open ? Lights.Of(t.CreatedAt, t.DueAt, now) : null);
+
+    /// <summary>A task's line in a list, its light decided by <paramref name="lights"/> (calendar and the procedure's rule).</summary>
+    internal static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org,
+        LightJudge lights, Guid definitionRecordId) =>
+        Summary(t, title, number, definitionId, definitionName, org,
+            light: t.Status == HumanTaskStatus.Open ? lights.Of(definitionRecordId, t.CreatedAt, t.DueAt) : null);
+
+    private static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org, string? light)
     {
         var assignee = t.AssigneeUserId is { } u ? org.FindUser(u) : null;
         var unitId = t.CandidateUnitId ?? assignee?.UnitId;
@@ -188,7 +195,7 @@ internal static class TaskEndpoints
         return new TaskSummary(t.Id, t.InstanceId, title, number, definitionId, definitionName, t.ActivityId, t.Name,
             t.Kind, t.Status, assigneeName,
             unitId is null ? null : org.FindUnit(unitId)?.Name, t.CreatedAt, t.DueAt,
-            t.Status == HumanTaskStatus.Open ? Lights.Of(t.CreatedAt, t.DueAt, now) : null, t.CompletedAt, t.Outcome);
+            light, t.CompletedAt, t.Outcome);
     }
 
     /// <summary>The item's data as this step may see it: hidden fields are left out.</summary>
@@ -205,17 +212,13 @@ internal static class TaskEndpoints
     }
 }
 
-/// <summary>红黄绿灯: red once overdue; yellow in the last fifth of the time (at least the last day); green before.</summary>
+/// <summary>
+/// 红黄绿灯 without a procedure's own rule: the engine's <see cref="Duban.Engine.Deadlines.Lights"/> on the shipped
+/// calendar with the default rule. Lists that can should use <see cref="DeadlineLights"/> (the organization's calendar
+/// as edited, and each procedure's <c>options.lights</c>).
+/// </summary>
 public static class Lights
 {
-    /// <summary>The warning window is never shorter than this.</summary>
-    public static readonly TimeSpan MinimumWarning = TimeSpan.FromDays(1);
-
-    public static string? Of(DateTimeOffset start, DateTimeOffset? due, DateTimeOffset now)
-    {
-        if (due is not { } deadline) return null;
-        if (now > deadline) return "red";
-        var warning = TimeSpan.FromTicks(Math.Max(MinimumWarning.Ticks, (deadline - start).Ticks / 5));
-        return deadline - now <= warning ? "yellow" : "green";
-    }
+    public static string? Of(DateTimeOffset start, DateTimeOffset? due, DateTimeOffset now) =>
+        Duban.Engine.Deadlines.Lights.Of(start, due, now, Duban.Engine.Calendar.ShippedCalendars.Default);
 }

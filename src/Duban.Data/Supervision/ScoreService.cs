@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Duban.Data.Organization;
+using Duban.Data.Tasks;
+using Duban.Engine.Calendar;
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+using Duban.Engine.Scoring;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Supervision;
+
+public sealed record UnitScoreRow(string UnitId, string UnitName, decimal Score, decimal Deducted, int Events, int Rank);
+
+/// <summary>
+/// 考核: scores computed from what was logged — chases (not withdrawn), items redone more often than the rules
+/// tolerate, bulletins — under the organization's rules for the year (the county table when none are set). Never stored.
+/// </summary>
+public sealed class ScoreService(DubanDbContext db, OrganizationCache organizationCache)
+{
+    public const string SourceChase = "chase";
+    public const string SourceRedo = "redo";
+    public const string SourceBulletin = "bulletin";
+
+    public async Task<(ScoringRules Rules, bool IsDefault, ScoreRuleRecord? Record)> RulesAsync(string organizationId, int year, CancellationToken ct)
+    {
+        var record = await db.Set<ScoreRuleRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.OrganizationId == organizationId && r.Year == year, ct);
+        if (record is null) return (ScoringRules.CountyDefault, true, null);
+        return (new ScoringRules
+        {
+            StartScore = record.StartScore,
+            Floor = record.Floor,
+            RedoThreshold = record.RedoThreshold,
+            Deductions = JsonSerializer.Deserialize<Dictionary<string, decimal>>(record.DeductionsJson, DefinitionJson.Options) ?? new(),
+        }, false, record);
+    }
+
+    /// <summary>Every scored event of the organization's units in the year (China time), by unit.</summary>
+    public async Task<ILookup<string, ScoreEvent>> EventsAsync(string organizationId, int year, string? unitId, int redoThreshold, CancellationToken ct)
+    {
+        var org = await organizationCache.GetAsync(ct);
+        var from = ChinaTime.StartOf(new DateOnly(year, 1, 1));
+        var to = ChinaTime.StartOf(new DateOnly(year + 1, 1, 1));
+        bool Ours(string unit) => (unitId is null || unit == unitId) && OrganizationScope.OrganizationOf(org, unit) == organizationId;
+        var events = new List<ScoreEvent>();
+
+        var chases = await db.Set<ChaseRecord>().AsNoTracking()
+            .Where(c => c.RaisedAt >= from && c.RaisedAt < to && c.Status != ChaseStatus.Cancelled && c.ScoreEvent != null
+                        && (unitId == null || c.UnitId == unitId))
+            .Select(c => new { c.Id, c.UnitId, c.InstanceId, c.ScoreEvent, c.RaisedAt, c.RungName, c.Trigger }).ToListAsync(ct);
+        events.AddRange(chases.Where(c => Ours(c.UnitId)).Select(c =>
+            new ScoreEvent(c.ScoreEvent!, c.RaisedAt, c.UnitId, c.InstanceId, c.Trigger == ChaseService.Auto ? $"{c.RungName}（自动）" : c.RungName, SourceChase, c.Id.ToString())));
+
+        var bulletins = await db.Set<BulletinRecord>().AsNoTracking()
+            .Where(b => b.OrganizationId == organizationId && !b.Revoked && (unitId == null || b.UnitId == unitId))
+            .ToListAsync(ct);
+        events.AddRange(bulletins.Where(b => ChinaTime.StartOf(b.IssuedOn) >= from && ChinaTime.StartOf(b.IssuedOn) < to && Ours(b.UnitId))
+            .Select(b => new ScoreEvent(ScoreEventTypes.Bulletin, ChinaTime.StartOf(b.IssuedOn).AddHours(12), b.UnitId, b.InstanceId, b.Title, SourceBulletin, b.Id.ToString())));
+
+        events.AddRange(await RedoEventsAsync(org, from, to, unitId, redoThreshold, Ours, ct));
+        return events.ToLookup(e => e.UnitId);
+    }
+
+    /// <summary>
+    /// 复办: a unit's step run again after a 退回. When one unit redoes one item more than <paramref name="threshold"/>
+    /// times, that is one event, dated by the redo that crossed the line.
+    /// </summary>
+    private async Task<IEnumerable<ScoreEvent>> RedoEventsAsync(OrganizationSnapshot org, DateTimeOffset from, DateTimeOffset to, string? unitId,
+        int threshold, Func<string, bool> ours, CancellationToken ct)
+    {
+        // Later rounds of a human step (activity#2, #3 …) created in the year.
+        var rounds = await db.Tasks.AsNoTracking()
+            .Where(t => t.Kind == TaskKind.Task && t.BookmarkId != null && t.CreatedAt >= from && t.CreatedAt < to && !t.ExecutionId.EndsWith("#1"))
+            .Select(t => new { t.InstanceId, t.ActivityId, t.ExecutionId, t.CandidateUnitId, t.AssigneeUserId, t.CreatedAt }).ToListAsync(ct);
+        var candidates = rounds
+            .Select(t => (t.InstanceId, t.ActivityId, t.ExecutionId, Unit: Supervise.UnitOf(t.CandidateUnitId, t.AssigneeUserId, org), t.CreatedAt))
+            .Where(t => t.Unit is not null && ours(t.Unit))
+            .ToList();
+        if (candidates.Count == 0) return [];
+        var instanceIds = candidates.Select(c => c.InstanceId).Distinct().ToList();
+        var returns = new List<(Guid InstanceId, DateTimeOffset At)>();
+        foreach (var chunk in instanceIds.Chunk(500))
+            returns.AddRange((await db.Journal.AsNoTracking()
+                .Where(j => chunk.Contains(j.InstanceId) && (j.Kind == JournalKind.TaskReturned || (j.Kind == JournalKind.TaskCompleted && j.Outcome == Duban.Engine.Activities.PortNames.Return)))
+                .Select(j => new { j.InstanceId, j.At }).ToListAsync(ct)).Select(j => (j.InstanceId, j.At)));
+        var returnsByInstance = returns.ToLookup(r => r.InstanceId, r => r.At);
+
+        // When each execution of those steps began, to tell a redo (a 退回 since the previous round) from a loop.
+        var activityIds = candidates.Select(c => c.ActivityId).Distinct().ToList();
+        var starts = new List<(Guid InstanceId, string ActivityId, string ExecutionId, DateTimeOffset At)>();
+        foreach (var chunk in instanceIds.Chunk(500))
+            starts.AddRange((await db.Tasks.AsNoTracking()
+                .Where(t => chunk.Contains(t.InstanceId) && activityIds.Contains(t.ActivityId) && t.BookmarkId != null)
+                .Select(t => new { t.InstanceId, t.ActivityId, t.ExecutionId, t.CreatedAt }).ToListAsync(ct))
+                .Select(t => (t.InstanceId, t.ActivityId, t.ExecutionId, t.CreatedAt)));
+        var executions = starts.GroupBy(s => (s.InstanceId, s.ActivityId))
+            .ToDictionary(g => g.Key, g => g.GroupBy(s => s.ExecutionId).Select(e => (Execution: e.Key, At: e.Min(x => x.At))).OrderBy(e => e.At).ToList());
+
+        var events = new List<ScoreEvent>();
+        foreach (var group in candidates.GroupBy(c => (c.InstanceId, Unit: c.Unit!)))
+        {
+            var redos = new List<DateTimeOffset>();
+            foreach (var execution in group.GroupBy(c => (c.ActivityId, c.ExecutionId)))
+            {
+                var runs = executions[(group.Key.InstanceId, execution.Key.ActivityId)];
+                var index = runs.FindIndex(r => r.Execution == execution.Key.ExecutionId);
+                if (index <= 0) continue;
+                var (previous, at) = (runs[index - 1].At, runs[index].At);
+                if (returnsByInstance[group.Key.InstanceId].Any(r => r > previous && r <= at)) redos.Add(at);
+            }
+            redos.Sort();
+            if (redos.Count > threshold)
+                events.Add(new ScoreEvent(ScoreEventTypes.Redo, redos[threshold], group.Key.Unit, group.Key.InstanceId,
+                    $"第 {threshold + 1} 次复办", SourceRedo, $"{group.Key.InstanceId:N}:{group.Key.Unit}"));
+        }
+        return events;
+    }
+
+    /// <summary>The units ranked: a unit's page and the league table are computed the same way.</summary>
+    public async Task<IReadOnlyList<UnitScoreRow>> RankingAsync(string organizationId, int year, CancellationToken ct)
+    {
+        var org = await organizationCache.GetAsync(ct);
+        var kinds = await Supervise.UnitKindsAsync(db, ct);
+        var (rules, _, _) = await RulesAsync(organizationId, year, ct);
+        var events = await EventsAsync(organizationId, year, null, rules.RedoThreshold, ct);
+        var units = org.Units
+            .Where(u => OrganizationScope.OrganizationOf(org, u.Id) == organizationId && Supervise.IsHandlingUnit(org, u.Id, kinds))
+            .Select(u => u.Id).Union(events.Select(g => g.Key)).Distinct();
+        var scored = units.Select(u => (Unit: u, Score: ScoreCalculator.Compute(rules, events[u])))
+            .OrderByDescending(x => x.Score.Score).ThenBy(x => x.Score.Events.Count).ThenBy(x => Supervise.UnitName(org, x.Unit), StringComparer.Ordinal)
+            .ToList();
+        var rows = new List<UnitScoreRow>();
+        for (var i = 0; i < scored.Count; i++)
+        {
+            // Equal scores share a rank (1, 1, 3 …).
+            var rank = i > 0 && scored[i].Score.Score == scored[i - 1].Score.Score ? rows[i - 1].Rank : i + 1;
+            rows.Add(new UnitScoreRow(scored[i].Unit, Supervise.UnitName(org, scored[i].Unit), scored[i].Score.Score, scored[i].Score.Deducted,
+                scored[i].Score.Events.Count, rank));
+        }
+        return rows;
+    }
+
+    public async Task<(ScoringRules Rules, bool IsDefault, UnitScore Score)> UnitAsync(string organizationId, int year, string unitId, CancellationToken ct)
+    {
+        var (rules, isDefault, _) = await RulesAsync(organizationId, year, ct);
+        var events = await EventsAsync(organizationId, year, unitId, rules.RedoThreshold, ct);
+        return (rules, isDefault, ScoreCalculator.Compute(rules, events[unitId]));
+    }
+}
