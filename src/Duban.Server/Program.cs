@@ -14,6 +14,7 @@ using Duban.Server.Organization;
 using Duban.Server.Seeding;
 using Duban.Server.Supervision;
 using Duban.Server.Tasks;
+using Duban.Server.Templates;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
@@ -100,6 +101,7 @@ app.MapTasksApi();
 app.MapOrganizationApi();
 app.MapDeadlinesApi();
 app.MapLedgerApi();
+app.MapProposalFeedbackApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
 app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)
     ? TypedResults.Problem(title: "不支持的内容类型", detail: "请求体应为 JSON（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType)
