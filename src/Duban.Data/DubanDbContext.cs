@@ -1,3 +1,4 @@
+using Duban.Data.Attachments;
 using Duban.Data.Definitions;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
@@ -24,6 +25,7 @@ public abstract class DubanDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<TimerRecord> Timers => Set<TimerRecord>();
     public DbSet<UnitRecord> Units => Set<UnitRecord>();
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+    public DbSet<AttachmentRecord> Attachments => Set<AttachmentRecord>();
 
     public abstract bool IsPostgres { get; }
 

@@ -43,8 +43,11 @@ public abstract class ApiTests<TFixture>(TFixture fixture) : IAsyncLifetime wher
         Assert.Contains("comment", noReason.Keys);
         await CompleteOkAsync(ducha, review, "退回", comment: "缺少佐证材料，请补充");
 
+        // Attachments a form names must be real uploads (see AttachmentTests).
+        var upload = new MultipartFormDataContent { { new ByteArrayContent(new byte[2048]), "file", "决定书.pdf" } };
+        var uploaded = await (await fazhi.PostAsync($"/api/attachments?instanceId={id}", upload)).Content.ReadFromJsonAsync<JsonObject>();
         await CompleteOkAsync(fazhi, await TaskOfAsync(fazhi, id, "承办"), "提交",
-            new() { ["report"] = "已补充复议决定书", ["attachments"] = new JsonArray(new JsonObject { ["id"] = "f1", ["name"] = "决定书.pdf", ["size"] = 2048 }) });
+            new() { ["report"] = "已补充复议决定书", ["attachments"] = new JsonArray(new JsonObject { ["id"] = uploaded!["id"]!.GetValue<string>(), ["name"] = "决定书.pdf", ["size"] = 2048 }) });
         await CompleteOkAsync(ducha, await TaskOfAsync(ducha, id, "审核"), "通过", new() { ["reviewOpinion"] = "材料齐全，同意办结" });
 
         var item = await InstanceAsync(ducha, id);

@@ -1,0 +1,193 @@
+using System.Text;
+using Duban.Data;
+using Duban.Data.Attachments;
+using Duban.Data.Definitions;
+using Duban.Data.Organization;
+using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+using Duban.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Duban.Server.Attachments;
+
+public sealed record AttachmentDto(
+    Guid Id, string Name, long Size, string ContentType, Guid? InstanceId, DateTimeOffset UploadedAt, string? UploadedByName);
+
+public sealed record AttachmentLimits(long MaxBytes, IReadOnlyList<string> AllowedExtensions);
+
+/// <summary>
+/// 附件: upload (multipart, one file per request), download, and the limits the web app shows. Size and type limits
+/// come from <c>Duban:Attachments</c>. Who may download: whoever may see the file's item; a file not yet tied to an
+/// item (uploaded on a start form) only its uploader.
+/// </summary>
+internal static class AttachmentEndpoints
+{
+    /// <summary>Room for the multipart boundaries and headers on top of the file itself.</summary>
+    private const long MultipartOverhead = 64 * 1024;
+
+    public static IServiceCollection AddDubanAttachments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AttachmentOptions>(configuration.GetSection("Duban:Attachments"));
+        services.AddSingleton<AttachmentStorage>();
+        return services;
+    }
+
+    public static RouteGroupBuilder MapAttachmentsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/attachments").WithTags("附件").RequireAuthorization();
+
+        group.MapGet("/limits", (IOptions<AttachmentOptions> options) =>
+            TypedResults.Ok(new AttachmentLimits(options.Value.MaxBytes, options.Value.NormalisedExtensions())))
+            .WithSummary("上传限制（大小、类型）");
+
+        group.MapPost("/", async Task<Created<AttachmentDto>> (Guid? instanceId, HttpContext http, DubanDbContext db,
+            AttachmentStorage storage, IOptions<AttachmentOptions> options, TimeProvider clock, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            var limits = options.Value;
+            if (instanceId is { } item)
+            {
+                if (!await db.Instances.AnyAsync(i => i.Id == item, ct)) throw new NotFoundException("事项不存在");
+                if (!await ItemVisibility.CanSeeAsync(db, user, item, ct)) throw new ForbiddenException("无权向该事项上传附件");
+            }
+
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+                bodyLimit.MaxRequestBodySize = limits.MaxBytes + MultipartOverhead;
+
+            var boundary = Boundary(http.Request.ContentType)
+                ?? throw new WorkflowInputException("file", "请以 multipart/form-data 上传文件（字段名 file）");
+            var reader = new MultipartReader(boundary, http.Request.Body);
+            MultipartSection? section;
+            while ((section = await reader.ReadNextSectionAsync(ct)) is not null)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.IsFileDisposition() || !string.Equals(disposition.Name.Value, "file", StringComparison.OrdinalIgnoreCase))
+                    continue;
+
+                var name = CleanFileName(disposition.FileNameStar.Value ?? disposition.FileName.Value);
+                if (name is null) throw new WorkflowInputException("file", "文件名不能为空");
+                var extension = Path.GetExtension(name).ToLowerInvariant();
+                var allowed = limits.NormalisedExtensions();
+                if (allowed.Count > 0 && !allowed.Contains(extension))
+                    throw new WorkflowInputException("file",
+                        $"不支持的文件类型「{(extension.Length > 0 ? extension : "无扩展名")}」，允许的类型：{string.Join(" ", allowed)}");
+
+                var id = Guid.CreateVersion7();
+                var now = clock.GetUtcNow();
+                var stored = await storage.SaveAsync(id, now, section.Body, limits.MaxBytes, ct)
+                    ?? throw new WorkflowInputException("file", $"文件「{name}」超过大小上限 {FormatSize(limits.MaxBytes)}");
+                if (stored.Size == 0)
+                {
+                    storage.Delete(stored.Key);
+                    throw new WorkflowInputException("file", $"文件「{name}」是空文件");
+                }
+
+                var record = new AttachmentRecord
+                {
+                    Id = id,
+                    InstanceId = instanceId,
+                    FileName = name,
+                    ContentType = ContentTypeOf(name),
+                    Size = stored.Size,
+                    Sha256 = stored.Sha256,
+                    StorageKey = stored.Key,
+                    UploadedById = user.Id,
+                    UploadedByName = user.DisplayName,
+                    UploadedAt = now,
+                };
+                db.Attachments.Add(record);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch
+                {
+                    storage.Delete(stored.Key);
+                    throw;
+                }
+                return TypedResults.Created($"/api/attachments/{id}", ToDto(record));
+            }
+            throw new WorkflowInputException("file", "请选择要上传的文件");
+        })
+        .DisableAntiforgery()
+        .WithSummary("上传附件（multipart/form-data，字段名 file；可带 instanceId）")
+        .ProducesValidationProblem()
+        .ProducesProblem(403)
+        .ProducesProblem(404);
+
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, DubanDbContext db, AttachmentStorage storage, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            var record = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct)
+                ?? throw new NotFoundException("附件不存在");
+            if (!await CanReadAsync(db, user, record, ct)) throw new ForbiddenException("无权查看该附件");
+            var stream = storage.OpenRead(record.StorageKey) ?? throw new NotFoundException("附件文件已丢失，请联系管理员");
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "private, no-cache";
+            // Always a download, never rendered in the app's origin.
+            return TypedResults.File(stream, record.ContentType, record.FileName, enableRangeProcessing: true);
+        })
+        .WithSummary("下载附件")
+        .ProducesProblem(403)
+        .ProducesProblem(404);
+
+        return group;
+    }
+
+    /// <summary>The uploader, or — once the file belongs to an item — whoever may see that item.</summary>
+    internal static async Task<bool> CanReadAsync(DubanDbContext db, Duban.Data.Runtime.CurrentUser user, AttachmentRecord record, CancellationToken ct) =>
+        record.UploadedById == user.Id
+        || (record.InstanceId is { } item && await ItemVisibility.CanSeeAsync(db, user, item, ct));
+
+    internal static AttachmentDto ToDto(AttachmentRecord a) =>
+        new(a.Id, a.FileName, a.Size, a.ContentType, a.InstanceId, a.UploadedAt, a.UploadedByName);
+
+    private static string? Boundary(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media)
+            || !media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            return null;
+        var boundary = HeaderUtilities.RemoveQuotes(media.Boundary).Value;
+        return string.IsNullOrWhiteSpace(boundary) || boundary.Length > 200 ? null : boundary;
+    }
+
+    /// <summary>The last path segment, without control characters, at most 255 characters (extension kept).</summary>
+    internal static string? CleanFileName(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var name = raw.Replace('\\', '/');
+        name = name[(name.LastIndexOf('/') + 1)..];
+        var clean = new StringBuilder(name.Length);
+        foreach (var c in name)
+            if (!char.IsControl(c) && c is not ('"' or '<' or '>' or '|' or ':' or '*' or '?')) clean.Append(c);
+        name = clean.ToString().Trim().Trim('.');
+        if (name.Length == 0) return null;
+        if (name.Length > 255)
+        {
+            var extension = Path.GetExtension(name);
+            if (extension.Length > 20) extension = "";
+            name = name[..(255 - extension.Length)] + extension;
+        }
+        return name;
+    }
+
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    /// <summary>From the extension, never from what the browser claims.</summary>
+    private static string ContentTypeOf(string name) =>
+        ContentTypes.TryGetContentType(name, out var type) ? type : "application/octet-stream";
+
+    internal static string FormatSize(long bytes) => bytes switch
+    {
+        >= 1024 * 1024 when bytes % (1024 * 1024) == 0 => $"{bytes / 1024 / 1024} MB",
+        >= 1024 * 1024 => $"{bytes / 1024.0 / 1024.0:0.#} MB",
+        >= 1024 => $"{bytes / 1024.0:0.#} KB",
+        _ => $"{bytes} B",
+    };
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Duban.Data;
+using Duban.Data.Definitions;
+using Duban.Data.Runtime;
+using Duban.Engine.Activities;
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Server.Attachments;
+
+/// <summary>
+/// The attachments a form submission names. Before the submission goes to the engine each must be a real upload this
+/// user may use here — their own file not yet tied to an item, or a file of this very item — and its reference is
+/// rewritten from the stored record (name, size, type), so the item never shows a name the file does not have. After
+/// the submission is accepted, the user's loose files it names are tied to the item.
+/// </summary>
+internal static class AttachmentReferences
+{
+    public sealed record Reference(string Path, JsonObject Node, Guid? Id);
+
+    /// <summary>Cheap pre-check: attachments and tables are lists, so data without a list names no attachment.</summary>
+    public static bool MayHaveAttachments(JsonObject? data) => data is not null && data.Any(p => p.Value is JsonArray);
+
+    /// <summary>Every attachment reference in <paramref name="data"/>: attachment fields and attachment columns of tables.</summary>
+    public static List<Reference> Find(FormDefinition? form, JsonObject? data)
+    {
+        var found = new List<Reference>();
+        if (form is null || data is null) return found;
+        foreach (var field in form.Fields)
+        {
+            if (field.Type == FieldTypes.Attachments)
+                Collect(data[field.Key], field.Key, found);
+            else if (field.Type == FieldTypes.Table && data[field.Key] is JsonArray rows)
+            {
+                for (var r = 0; r < rows.Count; r++)
+                {
+                    if (rows[r] is not JsonObject row) continue;
+                    foreach (var column in field.Columns ?? [])
+                        if (column.Type == FieldTypes.Attachments)
+                            Collect(row[column.Key], $"{field.Key}[{r}].{column.Key}", found);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static void Collect(JsonNode? value, string path, List<Reference> found)
+    {
+        if (value is not JsonArray list) return;
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] is not JsonObject node) continue; // the form validator reports the shape
+            var id = node["id"] is JsonValue v && v.GetValueKind() == JsonValueKind.String && Guid.TryParse(v.GetValue<string>(), out var g) ? g : (Guid?)null;
+            found.Add(new Reference($"{path}[{i}]", node, id));
+        }
+    }
+
+    /// <summary>
+    /// Checks the references (400 naming each bad one) and rewrites them from the stored records. Returns the ids of
+    /// this user's files not yet tied to an item, to be claimed once the submission is accepted.
+    /// </summary>
+    public static async Task<List<Guid>> CheckAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid? instanceId, CancellationToken ct)
+    {
+        var references = Find(form, data);
+        if (references.Count == 0) return [];
+        var ids = references.Where(r => r.Id is not null).Select(r => r.Id!.Value).Distinct().ToList();
+        var records = await db.Attachments.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        var errors = new List<FieldError>();
+        var loose = new List<Guid>();
+        foreach (var reference in references)
+        {
+            var name = reference.Node["name"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "";
+            if (reference.Id is not { } id || !records.TryGetValue(id, out var record))
+            {
+                errors.Add(new(reference.Path, $"附件「{name}」不存在，请重新上传"));
+                continue;
+            }
+            var usable = record.InstanceId is null ? record.UploadedById == user.Id : record.InstanceId == instanceId;
+            if (!usable)
+            {
+                errors.Add(new(reference.Path, $"附件「{record.FileName}」不属于本事项，请重新上传"));
+                continue;
+            }
+            if (record.InstanceId is null) loose.Add(record.Id);
+            reference.Node.Clear();
+            reference.Node["id"] = record.Id.ToString();
+            reference.Node["name"] = record.FileName;
+            reference.Node["size"] = record.Size;
+            reference.Node["contentType"] = record.ContentType;
+        }
+        if (errors.Count > 0) throw new WorkflowInputException("附件有误，请检查标出的字段", errors);
+        return loose.Distinct().ToList();
+    }
+
+    /// <summary>Ties this user's loose files to the item (a file another item claimed meanwhile stays with that item).</summary>
+    public static async Task ClaimAsync(DubanDbContext db, CurrentUser user, IReadOnlyCollection<Guid> ids, Guid instanceId, CancellationToken ct)
+    {
+        if (ids.Count == 0) return;
+        await db.Attachments
+            .Where(a => ids.Contains(a.Id) && a.UploadedById == user.Id && a.InstanceId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.InstanceId, instanceId), ct);
+    }
+
+    /// <summary>The start form of the published version of <paramref name="definitionId"/>, if it has one.</summary>
+    public static async Task<FormDefinition?> StartFormAsync(DefinitionStore store, string definitionId, CancellationToken ct)
+    {
+        var record = await store.PublishedAsync(definitionId, ct);
+        if (record is null) return null;
+        var definition = store.Parse(record);
+        var start = definition.Root.Activities.FirstOrDefault(a => a.Type == ActivityTypes.Start);
+        return definition.FindForm(start?.LiteralString("form"));
+    }
+
+    /// <summary>The form of a task's step.</summary>
+    public static async Task<(FormDefinition? Form, Guid? InstanceId)> TaskFormAsync(DubanDbContext db, DefinitionCache cache, Guid taskId, CancellationToken ct)
+    {
+        var task = await db.Tasks.AsNoTracking().Where(t => t.Id == taskId).Select(t => new { t.FormId, t.InstanceId }).FirstOrDefaultAsync(ct);
+        if (task?.FormId is null) return (null, task?.InstanceId);
+        var recordId = await db.Instances.AsNoTracking().Where(i => i.Id == task.InstanceId).Select(i => i.DefinitionRecordId).FirstAsync(ct);
+        if (!cache.TryGetPublished(recordId, out var definition))
+            definition = cache.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == recordId, ct));
+        return (definition.FindForm(task.FormId), task.InstanceId);
+    }
+}
