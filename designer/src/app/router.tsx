@@ -9,6 +9,8 @@ import { NotFoundPage, RouteErrorPage } from '../layout/StatusPages';
 import { appRoutes } from './routes';
 
 const LoginPage = lazy(() => import('../features/auth/LoginPage'));
+// 在线征询: opened by someone outside the organization from a link, without signing in.
+const FeedbackPage = lazy(() => import('../features/feedback/FeedbackPage'));
 
 function PageSuspense({ children }: { children: ReactNode }) {
   return (
@@ -42,6 +44,15 @@ export function buildRoutes(): RouteObject[] {
       element: (
         <PageSuspense>
           <LoginPage />
+        </PageSuspense>
+      ),
+      errorElement: <RouteErrorPage />,
+    },
+    {
+      path: '/feedback/:token',
+      element: (
+        <PageSuspense>
+          <FeedbackPage />
         </PageSuspense>
       ),
       errorElement: <RouteErrorPage />,
