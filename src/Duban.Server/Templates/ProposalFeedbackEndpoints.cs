@@ -24,6 +24,9 @@ public sealed record CreateFeedbackLinkRequest(Guid? TaskId);
 /// <param name="Path">The web page for the link: <c>/feedback/{token}</c> (prefix it with the site's address).</param>
 public sealed record FeedbackLinkDto(Guid TaskId, string Token, string Path, DateTimeOffset ExpiresAt);
 
+/// <summary>Whether the office can make a link for a task; <paramref name="Reason"/> says why not.</summary>
+public sealed record FeedbackLinkAvailability(Guid TaskId, bool Available, string? Reason);
+
 public sealed record PublicFeedbackChoice(string Value, string Label);
 
 public sealed record PublicFeedbackDetail(string Label, string? Value);
@@ -144,6 +147,25 @@ internal static class ProposalFeedbackEndpoints
             return TypedResults.Created($"/feedback/{token}", new FeedbackLinkDto(task.Id, token, $"/feedback/{token}", expires));
         }).RequireAuthorization().WithTags("在线征询").WithSummary("为待办生成在线征询链接（督查员、管理员）")
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+
+        app.MapGet("/api/feedback-links", async Task<Ok<FeedbackLinkAvailability>> (Guid? taskId, HttpContext http,
+            DubanDbContext db, DefinitionCache definitions, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            if (taskId is not { } id) throw new WorkflowInputException("taskId", "请指定待办");
+            var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("待办不存在");
+            if (!await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct)) throw new NotFoundException("待办不存在");
+            string? reason = null;
+            if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin)) reason = "只有督查员或管理员可以生成征询链接";
+            else if (task.Status != HumanTaskStatus.Open) reason = "该待办已办理或已取消";
+            else
+            {
+                var (_, step, config) = await StepAsync(db, definitions, task, ct);
+                if (config is null) reason = "该环节不支持在线征询";
+                else if (config.Problems(step.Node, step.Definition) is { Count: > 0 } problems) reason = $"在线征询设置有误：{string.Join("；", problems)}";
+            }
+            return TypedResults.Ok(new FeedbackLinkAvailability(id, reason is null, reason));
+        }).RequireAuthorization().WithTags("在线征询").WithSummary("能否为该待办生成在线征询链接").ProducesProblem(404);
 
         var open = app.MapGroup("/api/public/feedback").WithTags("在线征询").AllowAnonymous();
 
