@@ -102,6 +102,7 @@ app.MapOrganizationApi();
 app.MapDeadlinesApi();
 app.MapLedgerApi();
 app.MapProposalFeedbackApi();
+app.MapBreakdownProgressApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
 app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)
     ? TypedResults.Problem(title: "不支持的内容类型", detail: "请求体应为 JSON（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType)

@@ -16,7 +16,7 @@ namespace Duban.Server.Tests.Templates;
 /// <summary>A clock the test moves by hand: every deadline, light, chase and journal row of the host reads it.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
-    private DateTimeOffset _now = start;
+    private DateTimeOffset _now = start.ToUniversalTime();
 
     public override DateTimeOffset GetUtcNow() => _now;
 
