@@ -313,8 +313,17 @@ public sealed class ChaseService(
             else if (record is { Count: > 0 })
                 throw new WorkflowInputException("record", $"{rung.Name}不需要登记内容");
 
-            var chase = await db.Set<ChaseCaseRecord>().FirstOrDefaultAsync(c => c.InstanceId == instanceId && c.UnitId == unitId, ct);
             var now = clock.GetUtcNow();
+            var chase = await db.Set<ChaseCaseRecord>().FirstOrDefaultAsync(c => c.InstanceId == instanceId && c.UnitId == unitId, ct);
+            if (chase is null && await EffectiveDueAsync(instance, unitId!, org, ct) is { } due)
+            {
+                // The ladder job has not seen this unit yet: open its case now, so the ladder goes on from this rung.
+                chase = new ChaseCaseRecord
+                {
+                    Id = Guid.CreateVersion7(), InstanceId = instanceId, UnitId = unitId!, DueAt = due, Cycle = 1, NextRung = 0, NextCheckAt = now, UpdatedAt = now,
+                };
+                db.Set<ChaseCaseRecord>().Add(chase);
+            }
             var raised = Raise(instance, unitId!, rung, index, chase, user.ToActor(), Manual, values, note?.Trim(), org, org.CalendarFor(unitId), now);
             if (chase is not null && chase.DueAt is not null && index >= chase.NextRung)
             {
@@ -403,6 +412,17 @@ public sealed class ChaseService(
             foreach (var id in new[] { chase.ActionTaskId, chase.NoticeTaskId }.OfType<Guid>())
                 if (await db.Tasks.FirstOrDefaultAsync(t => t.Id == id && t.Status == HumanTaskStatus.Open, ct) is { } task)
                     Supervise.Close(task, null, HumanTaskStatus.Cancelled, null, reason, now);
+            // The ladder goes back to just above the highest rung still standing in this cycle.
+            if (chase.CaseId is { } caseId && await db.Set<ChaseCaseRecord>().FirstOrDefaultAsync(c => c.Id == caseId, ct) is { } chaseCase
+                && chaseCase.Cycle == chase.Cycle && chaseCase.DueAt is not null)
+            {
+                var standing = await db.Set<ChaseRecord>()
+                    .Where(c => c.CaseId == caseId && c.Cycle == chase.Cycle && c.Id != chase.Id && c.Status != ChaseStatus.Cancelled)
+                    .Select(c => (int?)c.RungIndex).MaxAsync(ct);
+                chaseCase.NextRung = (standing ?? -1) + 1;
+                chaseCase.NextCheckAt = now;
+                chaseCase.UpdatedAt = now;
+            }
             var instance = await db.Instances.FirstAsync(i => i.Id == chase.InstanceId, ct);
             instance.UpdatedAt = now;
             Supervise.Journal(db, instance.Id, JournalKind.ChaseCancelled, now, user.ToActor(), "chase", chase.RungName, null, reason,

@@ -20,7 +20,8 @@ public sealed record ExtensionDecision(int Stage, string StageName, bool Approve
 /// <summary>What a unit may do about its deadline on an item right now, for the item page's 申请延期 button.</summary>
 /// <param name="Deadline">The deadline an extension would move (the unit's nearest open step, else the item's).</param>
 /// <param name="CanRequest">False with <paramref name="Reason"/> when the button should be disabled.</param>
-public sealed record ExtensionEligibility(string? UnitId, string? UnitName, DateTimeOffset? Deadline, bool CanRequest, string? Reason, bool Late);
+/// <param name="Pending">The unit already has a request waiting for a decision.</param>
+public sealed record ExtensionEligibility(string? UnitId, string? UnitName, DateTimeOffset? Deadline, bool CanRequest, string? Reason, bool Late, bool Pending = false);
 
 /// <summary>
 /// 延期申请: a unit asks before its deadline for a new date with a reason; the supervision office (and a leader, when
@@ -60,6 +61,7 @@ public sealed class ExtensionService(
             var now = clock.GetUtcNow();
             var (instance, definition) = await LoadAsync(instanceId, user, ct);
             var eligibility = await EligibilityCoreAsync(instance, definition, user, org, now, ct);
+            if (eligibility.Pending) throw new WorkflowConflictException(eligibility.Reason!);
             if (!eligibility.CanRequest)
                 throw eligibility.Deadline is null || eligibility.UnitId is null
                     ? new WorkflowInputException("instanceId", eligibility.Reason!)
@@ -241,7 +243,7 @@ public sealed class ExtensionService(
         var deadline = mine.Select(t => t.DueAt).Where(d => d is not null).Min() ?? instance.DueAt;
         if (deadline is null) return No("该事项没有办理时限，无需申请延期");
         if (await db.Set<ExtensionRecord>().AnyAsync(e => e.InstanceId == instance.Id && e.UnitId == unitId && e.Status == ExtensionStatus.Pending, ct))
-            return No("你单位已有待审批的延期申请", deadline);
+            return No("你单位已有待审批的延期申请", deadline) with { Pending = true };
         var late = now > deadline.Value;
         var organizationId = OrganizationScope.OrganizationOf(org, unitId) ?? unitId;
         if (late && !await settings.AllowLateAsync(organizationId, definition, ct))

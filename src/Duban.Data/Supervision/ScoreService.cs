@@ -105,7 +105,7 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
                 var index = runs.FindIndex(r => r.Execution == execution.Key.ExecutionId);
                 if (index <= 0) continue;
                 var (previous, at) = (runs[index - 1].At, runs[index].At);
-                if (returnsByInstance[group.Key.InstanceId].Any(r => r > previous && r <= at)) redos.Add(at);
+                if (returnsByInstance[group.Key.InstanceId].Any(r => r >= previous && r <= at)) redos.Add(at);
             }
             redos.Sort();
             if (redos.Count > threshold)
