@@ -14,7 +14,8 @@ export const demoUsers = {
 export type DemoUser = keyof typeof demoUsers;
 
 const designerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const resultsDir = path.join(designerDir, 'test-results');
+// DUBAN_E2E_RESULTS_DIR keeps a run's sign-ins and screenshots apart from another run against another server.
+export const resultsDir = process.env.DUBAN_E2E_RESULTS_DIR ?? path.join(designerDir, 'test-results');
 export const screenshotDir = path.join(resultsDir, 'screenshots');
 
 /** storageState file written by auth.setup.ts for `user`. */

@@ -203,3 +203,38 @@ export const api = {
   tasks: tasksApi,
   definitions: definitionsApi,
 };
+
+// ---------------------------------------------------------------------------
+// Task page, start page and item page (web-task)
+
+export const taskApi = {
+  get: (id: string, signal?: AbortSignal) => request<import('./types').TaskDetail>('GET', `/api/tasks/${encodeURIComponent(id)}`, { signal }),
+  claim: (id: string) => request<void>('POST', `/api/tasks/${encodeURIComponent(id)}/claim`),
+  complete: (id: string, body: import('./types').CompleteTaskRequest) =>
+    request<void>('POST', `/api/tasks/${encodeURIComponent(id)}/complete`, { body }),
+  return: (id: string, body: import('./types').ReturnTaskRequest) =>
+    request<void>('POST', `/api/tasks/${encodeURIComponent(id)}/return`, { body }),
+  read: (id: string, comment?: string) =>
+    request<void>('POST', `/api/tasks/${encodeURIComponent(id)}/read`, { body: { comment: comment ?? null } }),
+};
+
+export const instancesApi = {
+  get: (id: string, signal?: AbortSignal) =>
+    request<import('./types').InstanceDetail>('GET', `/api/instances/${encodeURIComponent(id)}`, { signal }),
+  start: (body: import('./types').StartInstanceRequest) =>
+    request<import('./types').InstanceSummary>('POST', '/api/instances', { body }),
+};
+
+/** One version of a procedure (GET /api/definitions/{id}?version=); the definition as the designer saves it. */
+export interface DefinitionDocument<TDefinition = unknown> {
+  meta: { id: string; definitionId: string; version: number; name: string; isPublished: boolean };
+  definition: TDefinition;
+}
+
+export const definitionVersionApi = {
+  get: <TDefinition = unknown>(definitionId: string, version?: number, signal?: AbortSignal) =>
+    request<DefinitionDocument<TDefinition>>('GET', `/api/definitions/${encodeURIComponent(definitionId)}`, {
+      query: { version },
+      signal,
+    }),
+};

@@ -102,3 +102,119 @@ export interface DefinitionSummary {
   /** ISO 8601 date-time. */
   updatedAt?: string;
 }
+
+// ---------------------------------------------------------------------------
+// Task page, start page and item page (web-task)
+
+/** Server enum WorkflowStatus, camelCase. */
+export type WorkflowStatus = 'running' | 'suspended' | 'completed' | 'cancelled' | 'faulted';
+
+/** Server enum JournalKind, camelCase. */
+export type JournalKind =
+  | 'instanceStarted'
+  | 'activityStarted'
+  | 'activityCompleted'
+  | 'activityFaulted'
+  | 'taskCreated'
+  | 'taskClaimed'
+  | 'taskCompleted'
+  | 'taskReturned'
+  | 'taskTransferred'
+  | 'taskCancelled'
+  | 'noticeRead'
+  | 'timerScheduled'
+  | 'timerFired'
+  | 'childStarted'
+  | 'childCompleted'
+  | 'instanceCompleted'
+  | 'instanceCancelled'
+  | 'incidentRetried'
+  | (string & {});
+
+export interface ReturnTarget {
+  activityId: string;
+  name: string;
+}
+
+/** GET /api/tasks/{id}. `form` and `permissions` are this step's; `data` leaves out fields hidden from it. */
+export interface TaskDetail {
+  task: TaskSummary;
+  form: import('../shared/forms/types').FormDefinition | null;
+  permissions: Record<string, import('../shared/forms/types').FieldPermission>;
+  outcomes: string[];
+  data: Record<string, unknown>;
+  message: string | null;
+  canAct: boolean;
+  needsClaim: boolean;
+  returnTargets: ReturnTarget[];
+  instanceStatus: WorkflowStatus;
+}
+
+export interface CompleteTaskRequest {
+  outcome?: string | null;
+  data?: Record<string, unknown> | null;
+  comment?: string | null;
+  nextAssignees?: Record<string, string[]> | null;
+}
+
+export interface ReturnTaskRequest {
+  targetActivityId?: string | null;
+  comment?: string | null;
+}
+
+export interface InstanceSummary {
+  id: string;
+  title: string;
+  number: string | null;
+  definitionId: string;
+  definitionName: string;
+  definitionVersion: number;
+  status: WorkflowStatus;
+  result: string | null;
+  initiatorName: string | null;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+export interface TimelineEntry {
+  id: number;
+  kind: JournalKind;
+  at: string;
+  activityId: string | null;
+  activityName: string | null;
+  round: number;
+  actorId: string | null;
+  actorName: string | null;
+  taskId: string | null;
+  outcome: string | null;
+  comment: string | null;
+  data: unknown;
+}
+
+/**
+ * GET /api/instances/{id}. `data` holds only the fields this user may see; `form` and `permissions` say how to
+ * show them (a field absent from `permissions` is shown read-only).
+ */
+export interface InstanceDetail {
+  instance: InstanceSummary;
+  data: Record<string, unknown>;
+  incident: string | null;
+  openTasks: TaskSummary[];
+  timeline: TimelineEntry[];
+  parentInstanceId: string | null;
+  children: InstanceSummary[];
+  form: import('../shared/forms/types').FormDefinition | null;
+  /** Per field of `form`: `readOnly`, or `hidden` from this user. */
+  permissions: Record<string, import('../shared/forms/types').FieldPermission>;
+  /** Where the item waits now (tasks, timers, children): highlighted on the flowchart. */
+  activeActivityIds: string[];
+  /** Activities the item has passed through (for the flowchart). */
+  doneActivityIds: string[];
+}
+
+export interface StartInstanceRequest {
+  definitionId: string;
+  data: Record<string, unknown>;
+}
+

@@ -1,4 +1,4 @@
-import { ApartmentOutlined, FormOutlined, InboxOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, FormOutlined, InboxOutlined, PlusCircleOutlined } from '@ant-design/icons';
 import { ROLES } from '../api/types';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { RoleRestricted } from './navigation';
@@ -29,6 +29,13 @@ export const appRoutes: readonly AppRoute[] = [
     component: lazy(() => import('../features/inbox/InboxPage')),
   },
   {
+    key: 'start',
+    path: '/start',
+    label: '发起',
+    icon: <PlusCircleOutlined />,
+    component: lazy(() => import('../features/start/StartPage')),
+  },
+  {
     key: 'designer',
     path: '/designer',
     label: '流程设计',
@@ -52,5 +59,19 @@ export const appRoutes: readonly AppRoute[] = [
     roles: [ROLES.admin],
     component: lazy(() => import('../features/formDesigner/FormDesignerPage')),
   },
-  // Later: 流程设计 (管理员), 表单设计 (管理员), 台账 (督查员/领导), 事项详情 (hideInMenu) …
+  // Later: 台账, 组织 (web-ledger) …
+  {
+    key: 'task',
+    path: '/tasks/:id',
+    label: '办理',
+    hideInMenu: true,
+    component: lazy(() => import('../features/task/TaskPage')),
+  },
+  {
+    key: 'item',
+    path: '/items/:id',
+    label: '事项详情',
+    hideInMenu: true,
+    component: lazy(() => import('../features/item/ItemPage')),
+  },
 ];

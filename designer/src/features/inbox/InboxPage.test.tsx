@@ -121,7 +121,7 @@ describe('待办列表', () => {
   it('keeps the tab and other filters when a filter changes', async () => {
     const fetchFn = setup();
     const user = userEvent.setup({ delay: null });
-    const { router } = renderApp('/?box=done&q=批示');
+    const { router } = renderApp('/?box=notice&q=批示');
 
     await screen.findByTestId('inbox-table');
     await user.click(screen.getByRole('combobox', { name: '状态灯' }));
@@ -129,7 +129,7 @@ describe('待办列表', () => {
     await waitFor(() => {
       const last = calledUrls(fetchFn, '/api/tasks').at(-1)!;
       expect(Object.fromEntries(last.searchParams)).toEqual({
-        box: 'done',
+        box: 'notice',
         page: '1',
         pageSize: '20',
         q: '批示',
@@ -190,7 +190,18 @@ describe('布局', () => {
     expect(within(banner).getByRole('button', { name: '退出登录' })).toBeInTheDocument();
 
     const nav = screen.getByRole('navigation', { name: '主导航' });
-    expect(within(nav).getAllByRole('menuitem').map((item) => item.textContent)).toEqual(['待办']);
+    const entries = within(nav).getAllByRole('menuitem').map((item) => item.textContent);
+    expect(entries.slice(0, 2)).toEqual(['待办', '发起']);
+    // Administrators' screens are not offered to staff.
+    for (const adminOnly of ['流程设计', '表单设计', '组织']) expect(entries).not.toContain(adminOnly);
+  });
+
+  it('offers the design screens to administrators', async () => {
+    setup(page([]), { ...liaisonUser, roles: ['管理员'] });
+    renderApp('/');
+    const nav = await screen.findByRole('navigation', { name: '主导航' });
+    const entries = within(nav).getAllByRole('menuitem').map((item) => item.textContent);
+    expect(entries).toEqual(expect.arrayContaining(['待办', '发起', '流程设计', '表单设计']));
   });
 
   it('shows 404 for unknown paths inside the layout', async () => {

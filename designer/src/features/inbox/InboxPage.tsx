@@ -2,7 +2,7 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Grid, Input, Select, Table, Tabs, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import type { Light, TaskBox, TaskSummary } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
@@ -27,7 +27,9 @@ const columns: TableProps<TaskSummary>['columns'] = [
     key: 'itemTitle',
     render: (_: string, task) => (
       <div className="task-title-cell">
-        <span className="task-title">{task.itemTitle}</span>
+        <Link className="task-title" to={`/tasks/${task.id}`} onClick={(e) => e.stopPropagation()}>
+          {task.itemTitle}
+        </Link>
         {task.definitionName && <span className="task-definition">{task.definitionName}</span>}
       </div>
     ),
@@ -63,6 +65,19 @@ const columns: TableProps<TaskSummary>['columns'] = [
   },
 ];
 
+/** 已办: when it was done and with which result, instead of the deadline and its light. */
+const doneColumns: TableProps<TaskSummary>['columns'] = [
+  ...columns.filter((c) => c.key !== 'dueAt' && c.key !== 'light' && c.key !== 'createdAt'),
+  { title: '办理结果', dataIndex: 'outcome', key: 'outcome', width: 110, render: (value: string | null) => orEmpty(value) },
+  {
+    title: '办理时间',
+    dataIndex: 'completedAt',
+    key: 'completedAt',
+    width: 145,
+    render: (value: string | null) => formatDateTime(value),
+  },
+];
+
 export default function InboxPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const query = useMemo(() => parseInboxQuery(searchParams), [searchParams]);
@@ -72,6 +87,7 @@ export default function InboxPage() {
   const { definitions, loading: definitionsLoading } = useDefinitions();
   const screens = Grid.useBreakpoint();
   const isPhone = screens.md === false;
+  const navigate = useNavigate();
 
   const [searchText, setSearchText] = useState(query.q);
   useEffect(() => setSearchText(query.q), [query.q]);
@@ -134,7 +150,8 @@ export default function InboxPage() {
       <div className="inbox-panel">
         <Tabs
           activeKey={query.box}
-          onChange={(key) => update({ box: key as TaskBox })}
+          // Lights are for open tasks only: the 已办 box has none to filter by.
+          onChange={(key) => update({ box: key as TaskBox, ...(key === 'done' ? { light: undefined } : {}) })}
           items={BOXES.map((b) => ({ key: b.box, label: b.label }))}
         />
 
@@ -170,7 +187,8 @@ export default function InboxPage() {
             placeholder="状态灯"
             allowClear
             options={lightOptions}
-            value={query.light}
+            value={query.box === 'done' ? undefined : query.light}
+            disabled={query.box === 'done'}
             onChange={(value: Light | undefined) => update({ light: value })}
           />
         </div>
@@ -202,7 +220,15 @@ export default function InboxPage() {
             data-testid="inbox-table"
             aria-label={`${boxInfo.label}列表`}
             rowKey="id"
-            columns={columns}
+            columns={query.box === 'done' ? doneColumns : columns}
+            rowClassName="inbox-row"
+            onRow={(task) => ({
+              onClick: (event) => {
+                // Let a click on the title link (or a selection of text) do what it does.
+                if ((event.target as HTMLElement).closest('a') || window.getSelection()?.toString()) return;
+                navigate(`/tasks/${task.id}`);
+              },
+            })}
             dataSource={items}
             loading={loading}
             pagination={pagination}

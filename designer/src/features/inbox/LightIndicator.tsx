@@ -1,5 +1,6 @@
 import { EMPTY } from '../../shared/format';
 import { lightInfo } from './light';
+import './light.css';
 
 export function LightDot({ color }: { color: string }) {
   return <span className="light-dot" style={{ backgroundColor: color }} aria-hidden="true" />;

@@ -1,6 +1,7 @@
 import { List } from 'antd';
 import type { PaginationProps } from 'antd';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router';
 import type { TaskSummary } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { LightIndicator } from './LightIndicator';
@@ -26,34 +27,43 @@ export function TaskCardList({ tasks, loading, empty, pagination }: Props) {
       rowKey="id"
       renderItem={(task) => (
         <List.Item className="task-card">
-          <article className="task-card-body" aria-label={task.itemTitle}>
-            <header className="task-card-header">
-              <span className="task-title">{task.itemTitle}</span>
-              <LightIndicator light={task.light} />
-            </header>
-            <dl className="task-card-fields">
-              <div>
-                <dt>编号</dt>
-                <dd>{orEmpty(task.itemNumber)}</dd>
-              </div>
-              <div>
-                <dt>环节</dt>
-                <dd>{task.activityName}</dd>
-              </div>
-              <div>
-                <dt>承办单位</dt>
-                <dd>{orEmpty(task.unitName)}</dd>
-              </div>
-              <div>
-                <dt>期限</dt>
-                <dd>{formatDateTime(task.dueAt)}</dd>
-              </div>
-              <div>
-                <dt>到达时间</dt>
-                <dd>{formatDateTime(task.createdAt)}</dd>
-              </div>
-            </dl>
-          </article>
+          <Link to={`/tasks/${task.id}`} className="task-card-link">
+            <article className="task-card-body" aria-label={task.itemTitle}>
+              <header className="task-card-header">
+                <span className="task-title">{task.itemTitle}</span>
+                <LightIndicator light={task.light} />
+              </header>
+              <dl className="task-card-fields">
+                <div>
+                  <dt>编号</dt>
+                  <dd>{orEmpty(task.itemNumber)}</dd>
+                </div>
+                <div>
+                  <dt>环节</dt>
+                  <dd>{task.activityName}</dd>
+                </div>
+                <div>
+                  <dt>承办单位</dt>
+                  <dd>{orEmpty(task.unitName)}</dd>
+                </div>
+                {task.status === 'open' ? (
+                  <div>
+                    <dt>期限</dt>
+                    <dd>{formatDateTime(task.dueAt)}</dd>
+                  </div>
+                ) : (
+                  <div>
+                    <dt>办理结果</dt>
+                    <dd>{orEmpty(task.outcome)}</dd>
+                  </div>
+                )}
+                <div>
+                  <dt>到达时间</dt>
+                  <dd>{formatDateTime(task.createdAt)}</dd>
+                </div>
+              </dl>
+            </article>
+          </Link>
         </List.Item>
       )}
     />

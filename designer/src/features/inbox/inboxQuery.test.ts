@@ -19,10 +19,10 @@ describe('inbox URL state', () => {
   });
 
   it('round-trips through the URL and builds the API query', () => {
-    const params = new URLSearchParams('box=done&page=3&pageSize=50&q=批示&definitionId=d1&light=yellow');
+    const params = new URLSearchParams('box=notice&page=3&pageSize=50&q=批示&definitionId=d1&light=yellow');
     const query = parseInboxQuery(params);
     expect(parseInboxQuery(toSearchParams(query))).toEqual(query);
-    expect(toTaskQuery(query)).toEqual({ box: 'done', page: 3, pageSize: 50, q: '批示', definitionId: 'd1', light: 'yellow' });
+    expect(toTaskQuery(query)).toEqual({ box: 'notice', page: 3, pageSize: 50, q: '批示', definitionId: 'd1', light: 'yellow' });
     expect(toTaskQuery(parseInboxQuery(new URLSearchParams()))).toEqual({
       box: 'todo',
       page: 1,
@@ -31,5 +31,10 @@ describe('inbox URL state', () => {
       definitionId: undefined,
       light: undefined,
     });
+  });
+
+  it('never asks for a light on 已办 (the server refuses it)', () => {
+    const query = parseInboxQuery(new URLSearchParams('box=done&light=red'));
+    expect(toTaskQuery(query).light).toBeUndefined();
   });
 });

@@ -62,6 +62,7 @@ export function toTaskQuery(query: InboxQuery): TaskQuery {
     pageSize: query.pageSize,
     q: query.q || undefined,
     definitionId: query.definitionId,
-    light: query.light,
+    // The server refuses a light filter on 已办 (done tasks have no light).
+    light: query.box === 'done' ? undefined : query.light,
   };
 }

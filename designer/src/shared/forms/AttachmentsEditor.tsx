@@ -60,21 +60,23 @@ export function AttachmentsEditor({ id, label, value, locked, onChange, disabled
 
   return (
     <div className="form-attachments-editor" id={id} role="group" aria-label={label}>
-      <AttachmentLinks
-        value={value}
-        extra={(attachmentId) =>
-          disabled || lockedIds.has(attachmentId) ? null : (
-            <Button
-              type="text"
-              size="small"
-              danger
-              icon={<DeleteOutlined aria-hidden />}
-              aria-label="移除附件"
-              onClick={() => remove(attachmentId)}
-            />
-          )
-        }
-      />
+      {(value.length > 0 || disabled) && (
+        <AttachmentLinks
+          value={value}
+          extra={(attachmentId) =>
+            disabled || lockedIds.has(attachmentId) ? null : (
+              <Button
+                type="text"
+                size="small"
+                danger
+                icon={<DeleteOutlined aria-hidden />}
+                aria-label="移除附件"
+                onClick={() => remove(attachmentId)}
+              />
+            )
+          }
+        />
+      )}
       {uploading.map((u) => (
         <div key={u.uid} className="form-attachment-progress">
           <span className="form-attachment-name">{u.name}</span>

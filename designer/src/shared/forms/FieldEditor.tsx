@@ -107,7 +107,6 @@ export function FieldEditor(props: EditorProps) {
           status={status}
           placeholder={placeholder ?? '选择日期'}
           format={DATE}
-          inputReadOnly
         />
       );
     case 'dateRange': {
@@ -121,7 +120,6 @@ export function FieldEditor(props: EditorProps) {
           disabled={disabled}
           status={status}
           format={DATE}
-          inputReadOnly
         />
       );
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  errorsAfterEdit,
   errorsUnder,
   isEmpty,
   keepsExisting,
@@ -203,5 +204,18 @@ describe('错误路径', () => {
     expect(keepsExisting([1, 1], [1, 2])).toBe(false);
     expect(keepsExisting('a', 'a')).toBe(true);
     expect(keepsExisting(null, 'b')).toBe(true);
+  });
+});
+
+describe('errorsAfterEdit', () => {
+  it('drops the errors of the fields the user changed, and keeps the rest', () => {
+    const errors = { title: ['a'], 'rows[0].task': ['b'], report: ['c'], outcome: ['d'] };
+    expect(errorsAfterEdit(errors, { title: '', rows: [] }, { title: '甲', rows: [{ task: 'x' }] })).toEqual({ report: ['c'], outcome: ['d'] });
+    expect(errorsAfterEdit(errors, { report: '' }, { report: '', [opinionDraftKey('report')]: '意见' })).toEqual({
+      title: ['a'],
+      'rows[0].task': ['b'],
+      outcome: ['d'],
+    });
+    expect(errorsAfterEdit(errors, { title: 'x' }, { title: 'x' })).toBe(errors);
   });
 });

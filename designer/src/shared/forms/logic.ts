@@ -499,3 +499,23 @@ export function splitErrors(form: FormDefinition | null | undefined, errors: Fie
   }
   return { fields, other };
 }
+
+/**
+ * The errors that still stand after an edit: those under a field whose value changed are dropped (the user is
+ * fixing it; the next submit checks again). An opinion's draft counts as its field.
+ */
+export function errorsAfterEdit(errors: FieldErrors, before: FormValues, after: FormValues): FieldErrors {
+  const changed = new Set<string>();
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!deepEqual(before[key], after[key])) changed.add(key.replace(/#draft$/, '').toLowerCase());
+  }
+  if (changed.size === 0) return errors;
+  const out: FieldErrors = {};
+  let dropped = false;
+  for (const [path, messages] of Object.entries(errors)) {
+    const head = path.replace(/^\$\./, '').split(/[.[]/)[0].toLowerCase();
+    if (changed.has(head)) dropped = true;
+    else out[path] = messages;
+  }
+  return dropped ? out : errors;
+}

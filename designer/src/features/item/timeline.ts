@@ -1,0 +1,104 @@
+import type { InstanceSummary, TimelineEntry, WorkflowStatus } from '../../api/types';
+
+/** How one journal line reads on the item's timeline. */
+export interface TimelineLine {
+  id: number;
+  at: string;
+  /** What happened, e.g. 「承办」提交. */
+  title: string;
+  /** Who did it (name), when known. */
+  actor: string | null;
+  /** Comment or extra detail, e.g. the reason for a 退回. */
+  detail: string | null;
+  /** antd Timeline colour. */
+  color: 'blue' | 'green' | 'red' | 'gray' | 'orange';
+  /** Bookkeeping lines (an activity started or finished) hidden unless asked for. */
+  system: boolean;
+}
+
+function str(data: unknown, key: string): string | null {
+  if (!data || typeof data !== 'object') return null;
+  const value = (data as Record<string, unknown>)[key];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function step(entry: TimelineEntry): string {
+  const name = entry.activityName ?? entry.activityId ?? '';
+  const round = entry.round > 1 ? `（第${entry.round}轮）` : '';
+  return name ? `「${name}」${round}` : '';
+}
+
+/** A journal line as a person reads it. */
+export function describe(entry: TimelineEntry): TimelineLine {
+  const base = { id: entry.id, at: entry.at, actor: entry.actorName, detail: entry.comment ?? null, system: false };
+  switch (entry.kind) {
+    case 'instanceStarted':
+      return { ...base, title: '发起事项', color: 'blue' };
+    case 'taskCreated': {
+      const to = str(entry.data, 'assigneeName');
+      return { ...base, actor: null, title: `${step(entry)}送达${to ? ` ${to}` : ''}`, color: 'gray' };
+    }
+    case 'taskClaimed':
+      return { ...base, title: `${step(entry)}签收`, color: 'blue' };
+    case 'taskCompleted': {
+      const returned = entry.outcome === '退回';
+      return { ...base, title: `${step(entry)}${entry.outcome ?? '办理完成'}`, color: returned ? 'red' : 'green' };
+    }
+    case 'taskReturned': {
+      const to = str(entry.data, 'toName');
+      return { ...base, title: `${step(entry)}退回${to ? `到「${to}」` : ''}`, color: 'red' };
+    }
+    case 'taskTransferred': {
+      const to = str(entry.data, 'toName') ?? str(entry.data, 'assigneeName');
+      return { ...base, title: `${step(entry)}转办${to ? `给 ${to}` : ''}`, color: 'orange' };
+    }
+    case 'taskCancelled':
+      return { ...base, title: `${step(entry)}待办取消`, color: 'gray', system: true };
+    case 'noticeRead':
+      return { ...base, title: `${step(entry)}已阅`, color: 'green' };
+    case 'timerScheduled': {
+      const due = str(entry.data, 'dueAt');
+      return { ...base, title: `${step(entry)}开始计时`, detail: due ? `到期：${due.slice(0, 16).replace('T', ' ')}` : base.detail, color: 'gray', system: true };
+    }
+    case 'timerFired':
+      return { ...base, title: `${step(entry)}时间到`, color: 'orange' };
+    case 'childStarted': {
+      const title = str(entry.data, 'title');
+      return { ...base, title: `分解子事项${title ? `「${title}」` : ''}`, color: 'blue' };
+    }
+    case 'childCompleted':
+      return { ...base, title: `子事项办结${entry.outcome ? `：${entry.outcome}` : ''}`, color: 'green' };
+    case 'instanceCompleted':
+      return { ...base, title: `事项办结${entry.outcome ? `：${entry.outcome}` : ''}`, color: 'green' };
+    case 'instanceCancelled':
+      return { ...base, title: '事项撤销', color: 'red' };
+    case 'activityFaulted':
+      return { ...base, title: `${step(entry)}运行异常`, color: 'red' };
+    case 'incidentRetried':
+      return { ...base, title: '异常处理后重试', color: 'orange' };
+    case 'assignmentChanged':
+      return { ...base, title: `${step(entry)}调整承办单位`, color: 'orange' };
+    case 'activityStarted':
+      return { ...base, title: `${step(entry)}开始`, color: 'gray', system: true };
+    case 'activityCompleted':
+      return { ...base, title: `${step(entry)}完成${entry.outcome && entry.outcome !== 'Done' ? `（${entry.outcome}）` : ''}`, color: 'gray', system: true };
+    default:
+      return { ...base, title: `${step(entry)}${entry.kind}`, color: 'gray', system: true };
+  }
+}
+
+export function timelineLines(entries: readonly TimelineEntry[], showSystem = false): TimelineLine[] {
+  return entries.map(describe).filter((line) => showSystem || !line.system);
+}
+
+export const STATUS_LABELS: Record<WorkflowStatus, { label: string; color: string }> = {
+  running: { label: '办理中', color: 'processing' },
+  suspended: { label: '办理中', color: 'processing' },
+  completed: { label: '已办结', color: 'success' },
+  cancelled: { label: '已撤销', color: 'default' },
+  faulted: { label: '运行异常', color: 'error' },
+};
+
+export function statusOf(instance: Pick<InstanceSummary, 'status'>): { label: string; color: string } {
+  return STATUS_LABELS[instance.status] ?? { label: instance.status, color: 'default' };
+}

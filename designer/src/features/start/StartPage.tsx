@@ -1,0 +1,217 @@
+import { ArrowLeftOutlined, FileAddOutlined } from '@ant-design/icons';
+import { Alert, App as AntdApp, Button, Card, Col, Empty, Result, Row, Skeleton, Space, Spin, Tag, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { definitionVersionApi, errorMessage, instancesApi, isAbortError, isApiError } from '../../api/client';
+import type { DefinitionSummary } from '../../api/types';
+import type { WorkflowDefinition } from '../../shared/flow/types';
+import { FormRenderer } from '../../shared/forms/FormRenderer';
+import { errorsAfterEdit, splitErrors, validateForm, visibleSubmission } from '../../shared/forms/logic';
+import type { FieldErrors, FormValues } from '../../shared/forms/types';
+import { useCurrentUser } from '../auth/AuthContext';
+import { useDefinitions } from '../inbox/useInboxData';
+import '../item/item.css';
+import { startFormOf, type StartForm } from './startForm';
+import './start.css';
+
+/** 发起: choose a published procedure, fill its start form, submit, land on the new item's page. */
+export default function StartPage() {
+  const [params, setParams] = useSearchParams();
+  const chosen = params.get('definitionId');
+  const { definitions, loading } = useDefinitions();
+  const published = useMemo(() => definitions.filter((d) => d.publishedVersion !== null), [definitions]);
+
+  useEffect(() => {
+    document.title = '发起 - 督办';
+  }, []);
+
+  if (chosen) {
+    const summary = published.find((d) => d.definitionId === chosen);
+    return <StartFormView definitionId={chosen} summary={summary} onBack={() => setParams({})} />;
+  }
+
+  return (
+    <section className="start-page" aria-labelledby="start-heading">
+      <Typography.Title level={4} id="start-heading" className="start-heading">
+        发起事项
+      </Typography.Title>
+      <Typography.Paragraph type="secondary">选择流程类型，填写登记表后提交。</Typography.Paragraph>
+      {loading ? (
+        <Skeleton active />
+      ) : published.length === 0 ? (
+        <Empty description="暂无已发布的流程" />
+      ) : (
+        <Row gutter={[16, 16]} role="list" aria-label="流程类型">
+          {published.map((d) => (
+            <Col key={d.definitionId} xs={24} md={12} xl={8} role="listitem">
+              <Card
+                className="start-card"
+                hoverable
+                onClick={() => setParams({ definitionId: d.definitionId })}
+                title={
+                  <Space>
+                    <FileAddOutlined aria-hidden />
+                    <span>{d.name}</span>
+                  </Space>
+                }
+                extra={<Tag>第 {d.publishedVersion} 版</Tag>}
+                actions={[
+                  <Button
+                    key="start"
+                    type="link"
+                    aria-label={`发起「${d.name}」`}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      setParams({ definitionId: d.definitionId });
+                    }}
+                  >
+                    发起
+                  </Button>,
+                ]}
+              >
+                <Typography.Paragraph className="start-card-description" ellipsis={{ rows: 3 }} type="secondary">
+                  {d.description || '（无说明）'}
+                </Typography.Paragraph>
+              </Card>
+            </Col>
+          ))}
+        </Row>
+      )}
+    </section>
+  );
+}
+
+function StartFormView({ definitionId, summary, onBack }: { definitionId: string; summary: DefinitionSummary | undefined; onBack: () => void }) {
+  const navigate = useNavigate();
+  const user = useCurrentUser();
+  const { message } = AntdApp.useApp();
+  const [definition, setDefinition] = useState<WorkflowDefinition | null>(null);
+  const [start, setStart] = useState<StartForm | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [values, setValues] = useState<FormValues>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [general, setGeneral] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setDefinition(null);
+    setLoadError(null);
+    // The published version: that is the one an item starts on.
+    const version = summary?.publishedVersion ?? undefined;
+    definitionVersionApi
+      .get<WorkflowDefinition>(definitionId, version, controller.signal)
+      .then((doc) => {
+        if (!doc.meta.isPublished) throw new Error('该流程尚未发布，不能发起');
+        setDefinition(doc.definition);
+        setStart(startFormOf(doc.definition));
+        setValues({});
+        setErrors({});
+      })
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted && !isAbortError(error)) setLoadError(error);
+      });
+    return () => controller.abort();
+  }, [definitionId, summary?.publishedVersion]);
+
+  const submit = async () => {
+    if (!start) return;
+    setGeneral([]);
+    if (start.form) {
+      const found = validateForm(start.form, values, { permissions: start.permissions, currentData: {}, user });
+      setErrors(found);
+      if (Object.keys(found).length > 0) {
+        message.error('表单填写有误，请检查标出的字段');
+        requestAnimationFrame(() =>
+          document.querySelector('.ant-form-item-has-error')?.scrollIntoView?.({ behavior: 'smooth', block: 'center' }),
+        );
+        return;
+      }
+    }
+    setBusy(true);
+    try {
+      const created = await instancesApi.start({
+        definitionId,
+        data: start.form ? visibleSubmission(start.form, values, { permissions: start.permissions, currentData: {}, user }) : {},
+      });
+      message.success(`已发起：${created.title}`);
+      navigate(`/items/${created.id}`, { replace: true });
+    } catch (error) {
+      if (isApiError(error) && error.status === 400) {
+        const { fields, other } = splitErrors(start.form, error.fieldErrors);
+        setErrors(fields);
+        setGeneral(other.length > 0 ? other : Object.keys(fields).length === 0 ? [error.message] : []);
+        message.error(error.message);
+      } else {
+        message.error(errorMessage(error));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (loadError) {
+    const notFound = isApiError(loadError) && loadError.status === 404;
+    return (
+      <Result
+        status={notFound ? '404' : 'error'}
+        title={notFound ? '流程不存在' : '无法发起'}
+        subTitle={errorMessage(loadError)}
+        extra={<Button onClick={onBack}>返回流程列表</Button>}
+      />
+    );
+  }
+  if (!definition || !start) {
+    return (
+      <div className="page-center">
+        <Spin size="large" />
+      </div>
+    );
+  }
+
+  return (
+    <section className="start-page" aria-labelledby="start-form-heading">
+      <div className="page-back">
+        <Button type="link" icon={<ArrowLeftOutlined aria-hidden />} onClick={onBack} className="page-back-button">
+          选择其他流程
+        </Button>
+      </div>
+      <header className="page-header-card">
+        <div className="page-header-top">
+          <Typography.Title level={4} id="start-form-heading" className="page-header-title">
+            发起：{definition.name}
+          </Typography.Title>
+          {definition.version ? <Tag>第 {definition.version} 版</Tag> : null}
+        </div>
+        {definition.description && <Typography.Paragraph type="secondary" className="start-description">{definition.description}</Typography.Paragraph>}
+      </header>
+      <Card className="page-section" size="small" title={start.form?.name ?? '发起'}>
+        {general.length > 0 && <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+        {start.form ? (
+          <FormRenderer
+            form={start.form}
+            values={values}
+            onChange={(next) => {
+              setErrors((current) => errorsAfterEdit(current, values, next));
+              setValues(next);
+            }}
+            permissions={start.permissions}
+            errors={errors}
+            original={{}}
+            user={user}
+          />
+        ) : (
+          <Typography.Paragraph>该流程没有登记表，直接提交即可发起。</Typography.Paragraph>
+        )}
+        <div className="start-actions">
+          <Button type="primary" onClick={submit} loading={busy}>
+            提交
+          </Button>
+          <Button onClick={onBack} disabled={busy}>
+            取消
+          </Button>
+        </div>
+      </Card>
+    </section>
+  );
+}

@@ -1,0 +1,434 @@
+import { ArrowLeftOutlined, ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
+import { Alert, App as AntdApp, Button, Card, Col, Empty, Input, Result, Row, Space, Spin, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { errorMessage, instancesApi, isAbortError, isApiError, taskApi } from '../../api/client';
+import type { InstanceDetail, TaskDetail } from '../../api/types';
+import { formatDateTime, orEmpty } from '../../shared/format';
+import { FormRenderer } from '../../shared/forms/FormRenderer';
+import { errorsAfterEdit, splitErrors, validateForm, visibleSubmission } from '../../shared/forms/logic';
+import type { FieldErrors, FormValues } from '../../shared/forms/types';
+import { useCurrentUser } from '../auth/AuthContext';
+import { LightIndicator } from '../inbox/LightIndicator';
+import { ItemTimeline } from '../item/ItemTimeline';
+import '../item/item.css';
+import { ReturnDialog } from './ReturnDialog';
+import { isReturnOutcome, outcomeButtonProps } from './outcomes';
+import './task.css';
+
+interface Loaded {
+  detail: TaskDetail;
+  item: InstanceDetail | null;
+  /** Bumped on every load, so the form starts again from the server's data. */
+  generation: number;
+}
+
+function scrollToFirstError() {
+  requestAnimationFrame(() => {
+    const first = document.querySelector('.ant-form-item-has-error, .task-comment-error');
+    first?.scrollIntoView?.({ behavior: 'smooth', block: 'center' });
+  });
+}
+
+/** 办理: one task with its item, its form under this step's permissions, the timeline and the outcome buttons. */
+export default function TaskPage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const user = useCurrentUser();
+  const { message } = AntdApp.useApp();
+
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [reloadToken, setReloadToken] = useState(0);
+
+  const [values, setValues] = useState<FormValues>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [generalErrors, setGeneralErrors] = useState<string[]>([]);
+  const [comment, setComment] = useState('');
+  const [commentError, setCommentError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [returnOpen, setReturnOpen] = useState(false);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    (async () => {
+      try {
+        const detail = await taskApi.get(id, controller.signal);
+        // The timeline comes with the item; someone who may open the task but not the item still gets the task.
+        const item = await instancesApi.get(detail.task.instanceId, controller.signal).catch((error: unknown) => {
+          if (isAbortError(error)) throw error;
+          return null;
+        });
+        setLoaded((previous) => ({ detail, item, generation: (previous?.generation ?? 0) + 1 }));
+        setValues(detail.data);
+        setErrors({});
+        setGeneralErrors([]);
+        setCommentError(null);
+        setLoadError(null);
+      } catch (error) {
+        if (controller.signal.aborted || isAbortError(error)) return;
+        setLoadError(error);
+      } finally {
+        if (!controller.signal.aborted) setLoading(false);
+      }
+    })();
+    return () => controller.abort();
+  }, [id, reloadToken]);
+
+  const reload = useCallback(() => setReloadToken((n) => n + 1), []);
+
+  const detail = loaded?.detail ?? null;
+  const task = detail?.task ?? null;
+
+  useEffect(() => {
+    document.title = task ? `${task.activityName} · ${task.itemTitle} - 督办` : '办理 - 督办';
+  }, [task]);
+
+  const isNotice = task?.kind === 'notice';
+  const open = task?.status === 'open';
+  const canAct = !!detail?.canAct && open;
+  const mustClaim = !!detail?.needsClaim && canAct;
+  const formDisabled = !canAct || mustClaim;
+
+  /** Handles a failed action: 400 beside the fields, 409 reload, others as a message. */
+  const handleFailure = useCallback(
+    (error: unknown, form: TaskDetail['form']) => {
+      if (isApiError(error) && error.status === 400) {
+        const { fields, other } = splitErrors(form, error.fieldErrors);
+        const commentMessages = Object.entries(error.fieldErrors)
+          .filter(([key]) => key.toLowerCase() === 'comment')
+          .flatMap(([, m]) => m);
+        setErrors(fields);
+        setCommentError(commentMessages.length > 0 ? commentMessages.join('；') : null);
+        const rest = other.filter((m) => !commentMessages.includes(m));
+        setGeneralErrors(rest.length > 0 ? rest : Object.keys(fields).length === 0 && commentMessages.length === 0 ? [error.message] : []);
+        message.error(error.message);
+        scrollToFirstError();
+        return;
+      }
+      if (isApiError(error) && error.status === 409) {
+        message.warning(`${error.message}。页面已刷新为最新状态。`, 5);
+        reload();
+        return;
+      }
+      message.error(errorMessage(error));
+    },
+    [message, reload],
+  );
+
+  const complete = async (outcome: string) => {
+    if (!detail || !task) return;
+    const form = detail.form;
+    const isReturn = isReturnOutcome(outcome);
+    setGeneralErrors([]);
+    if (isReturn && comment.trim() === '') {
+      setCommentError('退回时请填写退回理由');
+      setErrors({});
+      scrollToFirstError();
+      return;
+    }
+    setCommentError(null);
+    if (form && !isReturn) {
+      const found = validateForm(form, values, { permissions: detail.permissions, currentData: detail.data, user });
+      setErrors(found);
+      if (Object.keys(found).length > 0) {
+        message.error('表单填写有误，请检查标出的字段');
+        scrollToFirstError();
+        return;
+      }
+    } else {
+      setErrors({});
+    }
+    setBusy(outcome);
+    try {
+      await taskApi.complete(task.id, {
+        outcome,
+        comment: comment.trim() || null,
+        // A send-back carries only its reason; the server does not keep what was typed into the form.
+        data: form && !isReturn ? visibleSubmission(form, values, { permissions: detail.permissions, currentData: detail.data, user }) : null,
+      });
+      message.success(`已${outcome}：${task.itemTitle}`);
+      navigate('/', { replace: true });
+    } catch (error) {
+      handleFailure(error, form);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const claim = async () => {
+    if (!task) return;
+    setBusy('claim');
+    try {
+      await taskApi.claim(task.id);
+      message.success('已签收，请办理');
+      reload();
+    } catch (error) {
+      handleFailure(error, null);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const markRead = async () => {
+    if (!task) return;
+    setBusy('read');
+    try {
+      await taskApi.read(task.id, comment.trim() || undefined);
+      message.success('已阅');
+      navigate('/?box=notice', { replace: true });
+    } catch (error) {
+      handleFailure(error, null);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const returnTo = async (targetActivityId: string, reason: string) => {
+    if (!task) return;
+    setBusy('returnTo');
+    try {
+      await taskApi.return(task.id, { targetActivityId, comment: reason });
+      setReturnOpen(false);
+      message.success('已退回');
+      navigate('/', { replace: true });
+    } catch (error) {
+      if (isApiError(error) && error.status === 400) {
+        message.error(error.message);
+        throw error;
+      }
+      setReturnOpen(false);
+      handleFailure(error, null);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  // For a notice (no form of its own) show the item's fields as the item page would.
+  const shown = useMemo(() => {
+    if (!detail) return null;
+    if (detail.form) return { form: detail.form, permissions: detail.permissions, data: values };
+    if (loaded?.item?.form) return { form: loaded.item.form, permissions: loaded.item.permissions, data: loaded.item.data };
+    return null;
+  }, [detail, values, loaded]);
+
+  if (loading && !loaded) {
+    return (
+      <div className="page-center">
+        <Spin size="large" />
+      </div>
+    );
+  }
+
+  if (loadError && !loaded) {
+    const notFound = isApiError(loadError) && loadError.status === 404;
+    return (
+      <Result
+        status={notFound ? '404' : 'error'}
+        title={notFound ? '待办不存在' : '加载失败'}
+        subTitle={notFound ? '该待办不存在，或您无权查看。' : errorMessage(loadError)}
+        extra={
+          <Space>
+            <Button onClick={() => navigate('/')}>返回待办</Button>
+            {!notFound && (
+              <Button type="primary" onClick={reload}>
+                重试
+              </Button>
+            )}
+          </Space>
+        }
+      />
+    );
+  }
+
+  if (!detail || !task) return null;
+
+  const finished = !open;
+  const stateNote = finished
+    ? task.status === 'completed'
+      ? `该待办已办理${task.outcome ? `（${task.outcome}）` : ''}${task.completedAt ? `，办理时间 ${formatDateTime(task.completedAt)}` : ''}。`
+      : '该待办已取消（事项已退回、撤销或由他人办理）。'
+    : !detail.canAct
+      ? '您可以查看该待办，但不是它的办理人。'
+      : null;
+
+  return (
+    <section className="task-page" aria-labelledby="task-heading">
+      <div className="page-back">
+        <Button type="link" icon={<ArrowLeftOutlined aria-hidden />} onClick={() => navigate(-1)} className="page-back-button">
+          返回
+        </Button>
+        <Button icon={<ReloadOutlined aria-hidden />} onClick={reload} loading={loading} aria-label="刷新">
+          刷新
+        </Button>
+      </div>
+
+      <header className="page-header-card" data-testid="task-header">
+        <div className="page-header-top">
+          {task.itemNumber && <Tag color="red">{task.itemNumber}</Tag>}
+          <Typography.Title level={4} id="task-heading" className="page-header-title">
+            {task.itemTitle}
+          </Typography.Title>
+          <LightIndicator light={task.light} />
+        </div>
+        <dl className="page-header-meta">
+          <div>
+            <dt>流程</dt>
+            <dd>{task.definitionName}</dd>
+          </div>
+          <div>
+            <dt>环节</dt>
+            <dd>
+              {task.activityName}
+              {isNotice && (
+                <Tag className="task-kind-tag" color="purple">
+                  阅知
+                </Tag>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>承办单位</dt>
+            <dd>{orEmpty(task.unitName)}</dd>
+          </div>
+          <div>
+            <dt>办理人</dt>
+            <dd>{orEmpty(task.assigneeName)}</dd>
+          </div>
+          <div>
+            <dt>到达</dt>
+            <dd>{formatDateTime(task.createdAt)}</dd>
+          </div>
+          <div>
+            <dt>期限</dt>
+            <dd>{formatDateTime(task.dueAt)}</dd>
+          </div>
+          <div>
+            <dt>事项</dt>
+            <dd>
+              <Link to={`/items/${task.instanceId}`}>查看事项详情</Link>
+            </dd>
+          </div>
+        </dl>
+      </header>
+
+      {detail.message && <Alert className="page-alert" type="info" showIcon message="办理要求" description={detail.message} />}
+      {stateNote && <Alert className="page-alert" type={finished ? 'success' : 'warning'} showIcon message={stateNote} />}
+      {mustClaim && (
+        <Alert
+          className="page-alert"
+          type="warning"
+          showIcon
+          message="该待办发给了单位或角色，签收后由您办理。"
+          action={
+            <Button type="primary" size="small" onClick={claim} loading={busy === 'claim'}>
+              签收
+            </Button>
+          }
+        />
+      )}
+
+      <Row gutter={[16, 0]}>
+        <Col xs={24} xl={16}>
+          <Card className="page-section" title={shown?.form.name ?? '表单'} size="small">
+            {generalErrors.length > 0 && (
+              <Alert className="page-alert" type="error" showIcon message={generalErrors.join('；')} role="alert" />
+            )}
+            {shown ? (
+              <FormRenderer
+                key={`${task.id}-${loaded?.generation}`}
+                form={shown.form}
+                values={shown.data}
+                onChange={(next) => {
+                  setErrors((current) => errorsAfterEdit(current, values, next));
+                  setValues(next);
+                }}
+                permissions={shown.permissions}
+                errors={errors}
+                disabled={formDisabled || !detail.form}
+                original={detail.form ? detail.data : shown.data}
+                instanceId={task.instanceId}
+                user={user}
+              />
+            ) : (
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="该环节没有表单" />
+            )}
+          </Card>
+
+          {canAct && !mustClaim && (
+            <Card className="page-section task-actions" size="small" title={isNotice ? '阅知' : '办理'} data-testid="task-actions">
+              <div className={`task-comment${commentError ? ' task-comment-error' : ''}`}>
+                <label htmlFor="task-comment" className="task-comment-label">
+                  {isNotice ? '留言（可选）' : '办理说明（退回时必填）'}
+                </label>
+                <Input.TextArea
+                  id="task-comment"
+                  value={comment}
+                  onChange={(e) => {
+                    setComment(e.target.value);
+                    if (commentError && e.target.value.trim()) setCommentError(null);
+                  }}
+                  status={commentError ? 'error' : undefined}
+                  autoSize={{ minRows: 2, maxRows: 6 }}
+                  maxLength={2000}
+                  placeholder={isNotice ? '' : '填写办理说明；退回时请写明退回理由'}
+                  aria-invalid={!!commentError}
+                  aria-describedby={commentError ? 'task-comment-help' : undefined}
+                />
+                {commentError && (
+                  <div id="task-comment-help" className="task-comment-help" role="alert">
+                    {commentError}
+                  </div>
+                )}
+              </div>
+              <div className="task-buttons">
+                {isNotice ? (
+                  <Button type="primary" onClick={markRead} loading={busy === 'read'}>
+                    已阅
+                  </Button>
+                ) : (
+                  detail.outcomes.map((outcome, index) => (
+                    <Button
+                      key={outcome}
+                      {...outcomeButtonProps(outcome, index)}
+                      loading={busy === outcome}
+                      disabled={busy !== null && busy !== outcome}
+                      onClick={() => complete(outcome)}
+                    >
+                      {outcome}
+                    </Button>
+                  ))
+                )}
+                {!isNotice && detail.returnTargets.length > 0 && (
+                  <Button icon={<RollbackOutlined aria-hidden />} onClick={() => setReturnOpen(true)} disabled={busy !== null}>
+                    退回到…
+                  </Button>
+                )}
+              </div>
+            </Card>
+          )}
+        </Col>
+        <Col xs={24} xl={8}>
+          <Card className="page-section" title="办理过程" size="small">
+            {loaded?.item ? (
+              <ItemTimeline entries={loaded.item.timeline} reverse />
+            ) : (
+              <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="无权查看办理过程" />
+            )}
+          </Card>
+        </Col>
+      </Row>
+
+      <ReturnDialog
+        open={returnOpen}
+        targets={detail.returnTargets}
+        busy={busy === 'returnTo'}
+        initialReason={comment}
+        onCancel={() => setReturnOpen(false)}
+        onConfirm={returnTo}
+      />
+    </section>
+  );
+}
