@@ -36,8 +36,11 @@ import {
   DescriptorsContext,
 } from '../../shared/flow/DescriptorsContext';
 import { nodeTypes } from '../../shared/flow/ActivityNodeView';
+import { FitViewOnLoad } from '../../shared/flow/FitViewOnLoad';
+import { edgeTypes } from '../../shared/flow/ConnectionEdge';
 import { activitiesApi, definitionsApi } from '../../shared/flow/definitionsApi';
 import {
+  FLOW_ARIA_LABELS,
   indexDescriptors,
   portLabel,
   type ActivityDescriptor,
@@ -132,6 +135,11 @@ export default function DesignerEditorPage() {
 
 let internalClipboard: Clipboard | null = null;
 
+/** The validator names ports as in the JSON (出口「Done」); show them as the canvas does (出口「完成」). */
+export function readablePorts(message: string): string {
+  return message.replace(/(出口|名为)「(Done|True|False|Default)」/g, (_, prefix: string, port: string) => `${prefix}「${portLabel(port)}」`);
+}
+
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !!target.closest('.cm-editor, .ant-select, .ant-modal, .ant-drawer');
@@ -156,6 +164,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   const [busy, setBusy] = useState<'save' | 'publish' | null>(null);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [problemsOpen, setProblemsOpen] = useState(false);
   const wrapper = useRef<HTMLDivElement>(null);
 
   // --- validation: as you edit (debounced), so problems show on the canvas before publishing ---
@@ -165,8 +174,9 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
     setValidating(true);
     try {
       const report = await definitionsApi.validate(definition);
-      if (run === validationRun.current) setErrors(report.errors);
-      return report.errors;
+      const translated = report.errors.map((e) => ({ ...e, message: readablePorts(e.message) }));
+      if (run === validationRun.current) setErrors(translated);
+      return translated;
     } catch (e) {
       if (run === validationRun.current) setErrors([{ activityId: null, message: `校验失败：${errorMessage(e)}` }]);
       return null;
@@ -347,6 +357,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
       if (problems === null) return;
       if (problems.length > 0) {
         message.error(`有 ${problems.length} 个问题需要处理后才能发布`);
+        setProblemsOpen(true);
         return;
       }
       if (JSON.stringify(definition) !== saved || meta.isPublished) {
@@ -363,7 +374,8 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
       message.success(`已发布第 ${published.version} 版，新发起的事项将使用此版本`);
     } catch (e) {
       if (isApiError(e) && e.hasFieldErrors) {
-        setErrors(Object.entries(e.fieldErrors).flatMap(([key, msgs]) => msgs.map((m) => ({ activityId: key === 'definition' ? null : key, message: m }))));
+        setErrors(Object.entries(e.fieldErrors).flatMap(([key, msgs]) => msgs.map((m) => ({ activityId: key === 'definition' ? null : key, message: readablePorts(m) }))));
+        setProblemsOpen(true);
       }
       message.error(`发布失败：${errorMessage(e)}`);
     } finally {
@@ -397,9 +409,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
     () =>
       doc.edges.map((e) => ({
         ...e,
-        type: 'smoothstep',
-        label: e.sourceHandle && e.sourceHandle !== 'Done' ? portLabel(e.sourceHandle) : undefined,
-        labelClassName: 'flow-edge-label',
+        type: 'connection',
         markerEnd: { type: MarkerType.ArrowClosed },
         interactionWidth: 16,
       })),
@@ -421,7 +431,9 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   ) : meta.isPublished && !dirty ? (
     <Tag color="green">第 {meta.version} 版 已发布</Tag>
   ) : (
-    <Tag color="orange">{meta.isPublished ? `基于第 ${meta.version} 版修改（保存后成为新草稿）` : `第 ${meta.version} 版 草稿`}</Tag>
+    <Tooltip title={meta.isPublished ? '保存后成为新的草稿版本，发布后新事项才使用它' : undefined}>
+      <Tag color="orange">{meta.isPublished ? `第 ${meta.version} 版已发布 · 修改中` : `第 ${meta.version} 版 草稿`}</Tag>
+    </Tooltip>
   );
 
   return (
@@ -445,21 +457,29 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
             <Tooltip title="重做 (Ctrl+Y)">
               <Button icon={<RedoOutlined />} aria-label="重做" disabled={readOnly || !designer.canRedo} onClick={designer.redo} />
             </Tooltip>
-            <Button icon={<ApartmentOutlined />} disabled={readOnly} onClick={() => { designer.change(autoLayout); window.setTimeout(() => void flow.fitView({ padding: 0.15, duration: 300 }), 50); }}>
-              自动布局
-            </Button>
-            <Button icon={<SettingOutlined />} onClick={() => setSettingsOpen(true)}>
-              流程设置
-            </Button>
-            <Button icon={<HistoryOutlined />} onClick={() => setVersionsOpen(true)}>
-              版本
-            </Button>
-            <Button icon={<UploadOutlined />} disabled={readOnly} onClick={() => void importFile()}>
-              导入
-            </Button>
-            <Button icon={<DownloadOutlined />} onClick={() => downloadJson(`${current.definitionId}.v${meta.version}.json`, current)}>
-              导出
-            </Button>
+            <Tooltip title="自动布局">
+              <Button
+                icon={<ApartmentOutlined />}
+                aria-label="自动布局"
+                disabled={readOnly}
+                onClick={() => {
+                  designer.change(autoLayout);
+                  window.setTimeout(() => void flow.fitView({ padding: 0.15, duration: 300 }), 50);
+                }}
+              />
+            </Tooltip>
+            <Tooltip title="流程设置（名称、说明、选项）">
+              <Button icon={<SettingOutlined />} aria-label="流程设置" onClick={() => setSettingsOpen(true)} />
+            </Tooltip>
+            <Tooltip title="版本历史">
+              <Button icon={<HistoryOutlined />} aria-label="版本历史" onClick={() => setVersionsOpen(true)} />
+            </Tooltip>
+            <Tooltip title="导入 JSON 到画布">
+              <Button icon={<UploadOutlined />} aria-label="导入" disabled={readOnly} onClick={() => void importFile()} />
+            </Tooltip>
+            <Tooltip title="导出 JSON">
+              <Button icon={<DownloadOutlined />} aria-label="导出" onClick={() => downloadJson(`${current.definitionId}.v${meta.version}.json`, current)} />
+            </Tooltip>
             {readOnly ? (
               <Button type="primary" onClick={() => navigate(`/designer/${encodeURIComponent(current.definitionId)}`)}>
                 打开最新版本
@@ -484,6 +504,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
                 nodes={renderedNodes}
                 edges={renderedEdges}
                 nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
                 onNodesChange={onNodesChange}
                 onEdgesChange={onEdgesChange}
                 onNodeDragStop={() => designer.commitPending()}
@@ -494,7 +515,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
                 deleteKeyCode={null}
                 selectionKeyCode="Shift"
                 multiSelectionKeyCode={['Meta', 'Control']}
-                connectionRadius={30}
+                connectionRadius={20}
                 connectionLineType={ConnectionLineType.SmoothStep}
                 fitView
                 fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
@@ -503,13 +524,24 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
                 proOptions={{ hideAttribution: true }}
                 snapToGrid
                 snapGrid={[8, 8]}
+                ariaLabelConfig={FLOW_ARIA_LABELS}
               >
                 <Background gap={16} size={1} />
                 <Controls />
-                <MiniMap pannable zoomable ariaLabel="缩略图" />
+                <FitViewOnLoad />
+                <MiniMap pannable zoomable style={{ width: 140, height: 96 }} />
               </ReactFlow>
             </div>
-            <ValidationBar errors={errors} general={general} validating={validating} readOnly={readOnly} nodes={doc.nodes} onSelect={selectNode} />
+            <ValidationBar
+              errors={errors}
+              general={general}
+              validating={validating}
+              readOnly={readOnly}
+              nodes={doc.nodes}
+              onSelect={selectNode}
+              open={problemsOpen}
+              onOpenChange={setProblemsOpen}
+            />
           </div>
           <aside className="designer-properties" aria-label="属性">
             {selected ? (
@@ -563,6 +595,10 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   );
 }
 
+/**
+ * One line under the canvas with the number of problems; opens into a list (over the canvas, so the canvas
+ * keeps its size) where a click selects the node concerned.
+ */
 function ValidationBar({
   errors,
   general,
@@ -570,6 +606,8 @@ function ValidationBar({
   readOnly,
   nodes,
   onSelect,
+  open,
+  onOpenChange,
 }: {
   errors: DefinitionValidationError[] | null;
   general: DefinitionValidationError[];
@@ -577,8 +615,10 @@ function ValidationBar({
   readOnly: boolean;
   nodes: ActivityFlowNode[];
   onSelect: (id: string) => void;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
 }) {
-  const [open, setOpen] = useState(true);
+  const setOpen = onOpenChange;
   if (readOnly) return null;
   const count = errors?.length ?? 0;
   return (
@@ -595,7 +635,7 @@ function ValidationBar({
             <Badge count={count} size="small" /> 个问题需处理后才能发布{validating ? '（正在重新校验…）' : ''}
           </span>
         )}
-        <span className="designer-validation__toggle">{open ? '收起' : '展开'}</span>
+        {count > 0 && <span className="designer-validation__toggle">{open ? '收起' : '查看问题'}</span>}
       </button>
       {open && count > 0 && (
         <ul className="designer-validation__list">

@@ -1,5 +1,5 @@
-import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { memo, useEffect } from 'react';
 import { portLabel, typeLabel } from './catalog';
 import { TARGET_HANDLE, type ActivityFlowNode } from './convert';
 import { useDescriptors } from './DescriptorsContext';
@@ -31,6 +31,10 @@ function ActivityNodeViewImpl({ data, selected, id }: NodeProps<ActivityFlowNode
   const { activity, ports, strayPorts, runState, errors } = data;
   const descriptor = descriptors.get(activity.type);
   const isStart = activity.type === 'Duban.Start';
+  // Handles are measured when the node mounts or resizes; a renamed or added port keeps the size, so ask again.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const portKey = ports.join('\u0000');
+  useEffect(() => updateNodeInternals(id), [id, portKey, updateNodeInternals]);
   const classes = [
     'flow-node',
     categoryClass(descriptor?.category),

@@ -2,10 +2,13 @@ import { Background, Controls, MarkerType, ReactFlow, ReactFlowProvider } from '
 import '@xyflow/react/dist/style.css';
 import './flow.css';
 import { useMemo } from 'react';
-import { indexDescriptors, portLabel } from './catalog';
+import { indexDescriptors } from './catalog';
 import { definitionToFlow, type ActivityFlowNode, type ConnectionFlowEdge } from './convert';
 import { DescriptorsContext } from './DescriptorsContext';
 import { nodeTypes } from './ActivityNodeView';
+import { FLOW_ARIA_LABELS } from './a11y';
+import { FitViewOnLoad } from './FitViewOnLoad';
+import { edgeTypes } from './ConnectionEdge';
 import type { ActivityDescriptor, WorkflowDefinition } from './types';
 
 export interface FlowViewProps {
@@ -34,9 +37,7 @@ export function decorateRun(
       const travelled = done.has(e.source) && (done.has(e.target) || active.has(e.target));
       return {
         ...e,
-        type: 'smoothstep',
-        label: e.sourceHandle && e.sourceHandle !== 'Done' ? portLabel(e.sourceHandle) : undefined,
-        labelClassName: 'flow-edge-label',
+        type: 'connection',
         markerEnd: { type: MarkerType.ArrowClosed, color: travelled ? '#52c41a' : '#8c8c8c' },
         style: travelled ? { stroke: '#52c41a', strokeWidth: 2 } : { stroke: '#8c8c8c' },
       };
@@ -63,6 +64,7 @@ export function FlowView({ definition, activeActivityIds, doneActivityIds, descr
             nodes={nodes}
             edges={edges}
             nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
             nodesDraggable={false}
             nodesConnectable={false}
             elementsSelectable={false}
@@ -74,9 +76,11 @@ export function FlowView({ definition, activeActivityIds, doneActivityIds, descr
             fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
             minZoom={0.2}
             proOptions={{ hideAttribution: true }}
+            ariaLabelConfig={FLOW_ARIA_LABELS}
           >
             <Background gap={16} size={1} />
             <Controls showInteractive={false} />
+            <FitViewOnLoad padding={0.15} />
           </ReactFlow>
         </div>
       </ReactFlowProvider>

@@ -7,3 +7,4 @@ export * from './inputs';
 export * from './catalog';
 export * from './convert';
 export * from './layout';
+export * from './a11y';

@@ -1,0 +1,97 @@
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { resetDirectory } from '../../../shared/forms/directory';
+import { getLiteral, indexDescriptors, type ActivityNode, type WorkflowDefinition } from '../../../shared/flow';
+import { mockFetch } from '../../../test/fetchMock';
+import { PropertyPanel, type ActivityChange } from './PropertyPanel';
+import { NameListEditor } from './editors';
+import { MemoryRouter } from 'react-router';
+
+const literal = (value: unknown) => ({ typeName: 'Object', expression: { type: 'Literal', value } });
+
+const definition: WorkflowDefinition = {
+  definitionId: 'p',
+  name: '流程',
+  forms: [{ id: 'f', name: '督办表', fields: [{ key: 'report', label: '办理情况', type: 'textarea' }] }],
+  root: { activities: [], connections: [] },
+};
+
+function renderPanel(activity: ActivityNode, onChange = vi.fn<(a: ActivityNode, c?: ActivityChange) => void>()) {
+  render(
+    <MemoryRouter>
+      <PropertyPanel
+        activity={activity}
+        definition={definition}
+        descriptors={indexDescriptors([
+          { type: 'Duban.Future', displayName: '未来节点', category: '人工', ports: ['完成'], description: '以后才有的节点' },
+        ])}
+        procedures={[]}
+        onChange={onChange}
+        onRename={() => null}
+      />
+    </MemoryRouter>,
+  );
+  return onChange;
+}
+
+beforeEach(() => {
+  // CodeMirror measures text; jsdom has no layout.
+  Range.prototype.getClientRects ??= () => ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
+  Range.prototype.getBoundingClientRect ??= () => new DOMRect();
+  resetDirectory();
+  mockFetch({
+    'GET /api/units': { body: [{ id: 'jinan', name: '济南市司法局', parentId: null }] },
+    'GET /api/users': { body: [] },
+    'GET /api/roles': { body: ['督查员'] },
+  });
+});
+
+describe('NameListEditor (outcomes, branches)', () => {
+  it('reports a renamed entry so its connections can follow', () => {
+    const onChange = vi.fn();
+    render(<NameListEditor testId="list" addLabel="添加结果" value={['通过', '退回']} onChange={onChange} />);
+    fireEvent.change(screen.getByRole('textbox', { name: '结果1' }), { target: { value: '同意' } });
+    expect(onChange).toHaveBeenLastCalledWith(['同意', '退回'], { 通过: '同意' });
+  });
+
+  it('does not write an empty or duplicate name, and says why', () => {
+    const onChange = vi.fn();
+    render(<NameListEditor testId="list" addLabel="添加结果" value={['通过', '退回']} onChange={onChange} />);
+    const box = screen.getByRole('textbox', { name: '结果1' });
+    fireEvent.change(box, { target: { value: '退回' } });
+    expect(screen.getByText('名称不能重复')).toBeInTheDocument();
+    fireEvent.change(box, { target: { value: ' ' } });
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('adds a new entry with a free name and removes one', () => {
+    const onChange = vi.fn();
+    render(<NameListEditor testId="list" addLabel="添加结果" value={['结果2']} onChange={onChange} />);
+    fireEvent.click(screen.getByRole('button', { name: /添加结果/ }));
+    expect(onChange).toHaveBeenLastCalledWith(['结果2', '结果3'], {});
+    fireEvent.click(screen.getByRole('button', { name: '删除结果2' }));
+    expect(onChange).toHaveBeenLastCalledWith([], {});
+  });
+});
+
+describe('PropertyPanel', () => {
+  it('shows a syntax error in a condition as it is typed', async () => {
+    const onChange = renderPanel({ id: 'd', type: 'Duban.Decision', name: '判断', condition: { typeName: 'Boolean', expression: { type: 'JavaScript', value: 'item.amount >' } } });
+    expect(await screen.findByRole('alert')).toHaveTextContent('语法错误');
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('edits the field permissions of the chosen form', { timeout: 90_000 }, () => {
+    const onChange = renderPanel({ id: 't', type: 'Duban.UserTask', form: literal('f') });
+    fireEvent.click(within(screen.getByTestId('field-permissions')).getByRole('button', { name: /只\s*读/ }));
+    expect(getLiteral(onChange.mock.calls.at(-1)![0], 'fieldPermissions')).toEqual({ report: 'readOnly' });
+  });
+
+  it('offers every input of an activity type it has no page for', () => {
+    const onChange = renderPanel({ id: 'x', type: 'Duban.Future', name: '新节点', target: literal({ level: 2 }) });
+    expect(screen.getByText('未来节点')).toBeInTheDocument();
+    const json = screen.getByLabelText('参数 target');
+    fireEvent.change(json, { target: { value: '{"typeName":"Object","expression":{"type":"Literal","value":{"level":3}}}' } });
+    expect(onChange.mock.calls.at(-1)![0].target).toEqual(literal({ level: 3 }));
+  });
+});
