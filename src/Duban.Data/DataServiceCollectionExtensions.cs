@@ -29,14 +29,14 @@ public static class DataServiceCollectionExtensions
             var connectionString = configuration.GetConnectionString("Duban");
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Duban:Database:Provider is Postgres but ConnectionStrings:Duban is not set.");
-            services.AddDbContextPool<DubanDbContext, PostgresDubanDbContext>(o => o.UseNpgsql(WithPostgresDefaults(connectionString)));
+            services.AddDbContextPool<DubanDbContext, PostgresDubanDbContext>(o => o.UseNpgsql(WithPostgresDefaults(connectionString)).AddInterceptors(Numbering.NumberingInterceptor.Instance));
         }
         else
         {
             var dataDir = Path.GetFullPath(options.DataDir);
             System.IO.Directory.CreateDirectory(dataDir);
             var connectionString = $"Data Source={Path.Combine(dataDir, "duban.db")}";
-            services.AddDbContextPool<DubanDbContext, SqliteDubanDbContext>(o => o.UseSqlite(connectionString));
+            services.AddDbContextPool<DubanDbContext, SqliteDubanDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(Numbering.NumberingInterceptor.Instance));
         }
 
         services.AddDataProtection().SetApplicationName("Duban");

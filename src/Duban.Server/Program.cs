@@ -99,6 +99,7 @@ app.MapDefinitionsApi();
 app.MapInstancesApi();
 app.MapTasksApi();
 app.MapOrganizationApi();
+app.MapNumberingApi();
 app.MapDeadlinesApi();
 app.MapLedgerApi();
 app.MapProposalFeedbackApi();

@@ -49,6 +49,7 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
 
         var forms = CheckForms(definition, Add);
         foreach (var problem in Deadlines.ProcedureOptions.Problems(definition.Options)) Add(null, $"流程选项：{problem}");
+        foreach (var problem in NumberingOptions.Problems(definition.Options)) Add(null, problem);
 
         if (definition.Root is null)
         {

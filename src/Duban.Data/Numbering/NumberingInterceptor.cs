@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Duban.Data.Instances;
+using Duban.Engine.Definitions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Duban.Data.Numbering;
+
+/// <summary>
+/// Gives every new item (a registration, or a child item a step starts) whose procedure has <c>options.numbering</c>
+/// its running number, inside the transaction that saves it. When <c>SaveChanges</c> is about to write such an item
+/// and no transaction is open, this opens one, takes the numbers (<see cref="NumberSequences.NextAsync"/>), lets EF
+/// write everything in it, and commits — or rolls back when the save fails, so the number goes back with the item
+/// that did not come to be. Whoever calls <c>SaveChanges</c> needs to know nothing about it.
+/// </summary>
+public sealed class NumberingInterceptor : SaveChangesInterceptor
+{
+    public static readonly NumberingInterceptor Instance = new();
+
+    /// <summary>Transactions this interceptor opened, per context, until the save ends.</summary>
+    private static readonly ConditionalWeakTable<DbContext, IDbContextTransaction> Owned = new();
+
+    /// <summary>Numbering of published definition versions by record id (a published version never changes).</summary>
+    private static readonly ConcurrentDictionary<Guid, NumberingOptions?> Published = new();
+
+    private NumberingInterceptor() { }
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is DubanDbContext db) await NumberAsync(db, cancellationToken);
+        return result;
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is DubanDbContext db) NumberAsync(db, CancellationToken.None).GetAwaiter().GetResult();
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (Take(eventData.Context) is { } transaction)
+        {
+            try { await transaction.CommitAsync(cancellationToken); }
+            finally { await EndAsync(eventData.Context!, transaction); }
+        }
+        return result;
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result) =>
+        SavedChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
+
+    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (Take(eventData.Context) is { } transaction) await RollbackAsync(eventData.Context!, transaction);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) =>
+        SaveChangesFailedAsync(eventData).GetAwaiter().GetResult();
+
+    public override async Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (Take(eventData.Context) is { } transaction) await RollbackAsync(eventData.Context!, transaction);
+    }
+
+    public override void SaveChangesCanceled(DbContextEventData eventData) =>
+        SaveChangesCanceledAsync(eventData).GetAwaiter().GetResult();
+
+    private static async Task NumberAsync(DubanDbContext db, CancellationToken ct)
+    {
+        var added = db.ChangeTracker.Entries<InstanceRecord>()
+            .Where(e => e.State == EntityState.Added && e.Entity.Number is null)
+            .Select(e => e.Entity)
+            .ToList();
+        if (added.Count == 0) return;
+
+        var requests = new List<(InstanceRecord Instance, NumberingOptions Options)>();
+        foreach (var instance in added)
+            if (await OptionsAsync(db, instance.DefinitionRecordId, ct) is { } options)
+                requests.Add((instance, options));
+        if (requests.Count == 0) return;
+
+        var transaction = db.Database.CurrentTransaction;
+        if (transaction is null)
+        {
+            // No savepoint is needed inside a transaction that exists only for this save.
+            db.Database.AutoSavepointsEnabled = false;
+            transaction = await db.Database.BeginTransactionAsync(ct);
+            Owned.AddOrUpdate(db, transaction);
+        }
+        try
+        {
+            // Counters in a fixed order, so two saves that take numbers of two sequences never wait on each other in a circle.
+            foreach (var (instance, options) in requests.OrderBy(r => r.Options.SequenceKey, StringComparer.Ordinal).ThenBy(r => r.Instance.CreatedAt))
+            {
+                var next = await NumberSequences.NextAsync(db, options.SequenceKey, options.PeriodOf(instance.CreatedAt), instance.CreatedAt, ct);
+                instance.Number = options.Format(next, instance.CreatedAt);
+            }
+        }
+        catch
+        {
+            if (Take(db) is { } owned) await RollbackAsync(db, owned);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The numbering of the definition version an item runs on. A version published before numbering was checked on
+    /// publish may carry an unusable rule: such items get no number rather than no registration.
+    /// </summary>
+    private static async Task<NumberingOptions?> OptionsAsync(DubanDbContext db, Guid recordId, CancellationToken ct)
+    {
+        if (Published.TryGetValue(recordId, out var known)) return known;
+        var row = await db.Definitions.AsNoTracking().Where(d => d.Id == recordId)
+            .Select(d => new { d.Json, d.IsPublished }).FirstOrDefaultAsync(ct);
+        if (row is null) return null;
+        NumberingOptions? options;
+        try { options = NumberingOptions.From(DefinitionJson.Parse(row.Json).Options); }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException) { options = null; }
+        if (row.IsPublished) Published[recordId] = options;
+        return options;
+    }
+
+    private static IDbContextTransaction? Take(DbContext? context)
+    {
+        if (context is null || !Owned.TryGetValue(context, out var transaction)) return null;
+        Owned.Remove(context);
+        return transaction;
+    }
+
+    private static async Task RollbackAsync(DbContext context, IDbContextTransaction transaction)
+    {
+        try { await transaction.RollbackAsync(); }
+        catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException) { /* the connection may be gone; disposing ends the transaction */ }
+        finally { await EndAsync(context, transaction); }
+    }
+
+    private static async Task EndAsync(DbContext context, IDbContextTransaction transaction)
+    {
+        await transaction.DisposeAsync();
+        context.Database.AutoSavepointsEnabled = true;
+    }
+}
