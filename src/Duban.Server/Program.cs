@@ -99,6 +99,8 @@ app.MapDefinitionsApi();
 app.MapInstancesApi();
 app.MapTasksApi();
 app.MapOrganizationApi();
+app.MapAssignmentsApi();
+app.MapReadsApi();
 app.MapNumberingApi();
 app.MapDeadlinesApi();
 app.MapLedgerApi();

@@ -163,6 +163,21 @@ public sealed class WorkflowRuntime(
         }, ct);
 
     /// <summary>
+    /// An event for a waiting step that is not a person's task — the supervision office changing a 交办's units.
+    /// <paramref name="resume"/> picks the bookmark and the request from the instance's current state (it runs again
+    /// on fresh data after a lost race, and may throw to refuse).
+    /// </summary>
+    public Task ResumeStepAsync(Guid instanceId, string operation, CurrentUser user,
+        Func<WorkflowState, (string BookmarkId, ResumeRequest Request)> resume, CancellationToken ct = default) =>
+        OnInstanceAsync(instanceId, operation, async (instance, org) =>
+        {
+            var before = StateOf(instance);
+            var (bookmarkId, request) = resume(before);
+            var result = runner.Resume(await DefinitionOf(instance, ct), instance.Id, before, bookmarkId, request, org);
+            await ApplyAsync(instance, result, user.ToActor(), org, ct, before);
+        }, ct);
+
+    /// <summary>
     /// Fires a claimed timer: resumes its bookmark and deletes the row, in one transaction. A timer whose bookmark is
     /// gone is deleted; one whose instance is faulted stays (its lease runs out and it is tried again after a retry).
     /// Returns false when there was nothing to fire.
@@ -302,6 +317,8 @@ public sealed class WorkflowRuntime(
             if (state.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled) instance.FinishedAt ??= now;
 
             foreach (var entry in result.Effects.Journal) AddJournal(instance.Id, entry);
+            if (result.Effects.Assignments.Count > 0)
+                await Assignments.AssignmentRecords.ApplyAsync(db, instance.Id, result.Effects.Assignments, actor, now, ct);
 
             if (result.Effects.RemovedBookmarkIds.Count > 0)
             {

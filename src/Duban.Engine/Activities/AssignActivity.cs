@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Duban.Engine.Deadlines;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
@@ -184,13 +185,25 @@ public sealed class AssignActivity : IActivityHandler
         node.Literal<Dictionary<string, FieldPermission>>(role == Lead ? "fieldPermissions" : "coFieldPermissions") ?? new();
 
     /// <summary>
-    /// The time limit of a unit's task: <c>dueIn</c> as on a UserTask (ISO 8601 duration or seconds, from when the
-    /// task is created); a 协办 uses <c>coDueIn</c> when set.
+    /// The time limit of a unit's task: the same <c>deadline</c> (or older <c>dueIn</c>) input as a UserTask
+    /// (<see cref="StepDeadline"/>); a 协办 uses <c>coDeadline</c> / <c>coDueIn</c> when either is set, e.g. 协办 opinions
+    /// within 5 working days, the 主办's report within 10.
     /// </summary>
-    private static DateTimeOffset? DueAt(ActivityContext context, string role)
+    private static DateTimeOffset? DueAt(ActivityContext context, string role) =>
+        StepDeadline.DueAt(role == Co && CoDeadlineNode(context.Node) is { } co
+            ? new ActivityContext(context.Scope, co, context.ExecutionId, context.Round, context.InboundConnection)
+            : context);
+
+    /// <summary>The node with the 协办 deadline inputs in the places <see cref="StepDeadline"/> reads; null when it has none.</summary>
+    private static ActivityNode? CoDeadlineNode(ActivityNode node)
     {
-        var input = role == Co && context.Node.Input("coDueIn") is not null ? "coDueIn" : "dueIn";
-        return context.Node.Input(input) is null ? null : context.Now + TimerActivity.ParseDuration(context.Evaluate(input), context.Node.DisplayName);
+        if (node.Input("coDeadline") is null && node.Input("coDueIn") is null) return null;
+        var inputs = new Dictionary<string, JsonElement>(node.Inputs);
+        inputs.Remove(StepDeadline.Input);
+        inputs.Remove(StepDeadline.LegacyInput);
+        if (node.Inputs.TryGetValue("coDeadline", out var deadline)) inputs[StepDeadline.Input] = deadline;
+        if (node.Inputs.TryGetValue("coDueIn", out var dueIn)) inputs[StepDeadline.LegacyInput] = dueIn;
+        return node with { Inputs = inputs };
     }
 
     private static JsonArray Units(Bookmark step) => step.Payload["units"]!.AsArray();
@@ -238,7 +251,7 @@ public sealed class AssignActivity : IActivityHandler
         var data = new JsonObject
         {
             ["role"] = Co, ["roleName"] = RoleName(Co), ["unitId"] = unitId,
-            ["unitName"] = context.Organization.FindUnit(unitId)?.Name ?? unitId, ["input"] = input.DeepClone(),
+            ["unitName"] = context.Organization.FindUnit(unitId)?.Name ?? unitId,
         };
         context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment, data);
         context.Effects.Assignments.Add(new AssignmentEffect
@@ -563,13 +576,16 @@ public sealed class AssignActivity : IActivityHandler
         if (outcomes.Distinct().Count() != outcomes.Count) yield return "办理结果有重复";
         if (outcomes.Contains(ChangeSignal)) yield return $"办理结果不能为「{ChangeSignal}」";
 
-        foreach (var input in new[] { "dueIn", "coDueIn" })
+        foreach (var problem in StepDeadline.Problems(node, definition)) yield return problem;
+        if (CoDeadlineNode(node) is { } co)
+            foreach (var problem in StepDeadline.Problems(co, definition)) yield return "协办" + problem;
+        foreach (var (input, label) in new[] { (StepDeadline.LegacyInput, ""), ("coDueIn", "协办") })
         {
             if (node.Input(input)?.Expression is not { Type: ExpressionTypes.Literal } literal) continue;
             string? problem = null;
             try { TimerActivity.ParseDuration(literal.Value, node.DisplayName); }
             catch (ActivityFaultException e) { problem = e.Message; }
-            if (problem is not null) yield return problem;
+            if (problem is not null) yield return label + problem;
         }
     }
 

@@ -26,7 +26,8 @@ public sealed record TimelineEntry(
 
 public sealed record InstanceDetail(
     InstanceSummary Instance, JsonObject Data, string? Incident, IReadOnlyList<TaskSummary> OpenTasks,
-    IReadOnlyList<TimelineEntry> Timeline, Guid? ParentInstanceId, IReadOnlyList<InstanceSummary> Children);
+    IReadOnlyList<TimelineEntry> Timeline, Guid? ParentInstanceId, IReadOnlyList<InstanceSummary> Children,
+    IReadOnlyList<Supervision.AssignmentStepView>? Assignments = null, Supervision.ReadsView? Reads = null);
 
 public sealed record CancelInstanceRequest(string? Reason);
 
@@ -65,7 +66,7 @@ internal static class InstanceEndpoints
         }).WithSummary("我可见的事项");
 
         group.MapGet("/{id:guid}", async Task<Ok<InstanceDetail>> (Guid id, HttpContext http, DubanDbContext db,
-            OrganizationCache orgCache, Duban.Data.Supervision.DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>
+            OrganizationCache orgCache, DefinitionCache definitions, Duban.Data.Supervision.DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var instance = await ItemVisibility.Visible(db, user).AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct)
@@ -77,6 +78,9 @@ internal static class InstanceEndpoints
             // Only the children this user may see: a child dispatched to another unit is that unit's business.
             var children = await ItemVisibility.Visible(db, user).AsNoTracking().Where(i => i.ParentInstanceId == id).OrderBy(i => i.CreatedAt).ToListAsync(ct);
             var lights = await deadlineLights.JudgeAsync(children.Select(c => c.DefinitionRecordId).Append(instance.DefinitionRecordId), ct);
+            var definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
+            var assignments = await Supervision.AssignmentViews.ForInstanceAsync(db, instance, definition, org, user, ct);
+            var reads = await Supervision.ReadConfirmations.ForInstanceAsync(db, id, org, ct);
             return TypedResults.Ok(new InstanceDetail(
                 Summary(instance, lights),
                 WorkflowRuntime.StateOf(instance).Data,
@@ -85,7 +89,9 @@ internal static class InstanceEndpoints
                 journal.Select(j => new TimelineEntry(j.Id, j.Kind, j.At, j.ActivityId, j.ActivityName, j.Round, j.ActorId, j.ActorName,
                     j.TaskId, j.Outcome, j.Comment, j.DataJson is null ? null : JsonNode.Parse(j.DataJson))).ToList(),
                 instance.ParentInstanceId,
-                children.Select(c => Summary(c, lights)).ToList()));
+                children.Select(c => Summary(c, lights)).ToList(),
+                assignments,
+                reads));
         }).WithSummary("事项详情与办理过程");
 
         group.MapPost("/{id:guid}/cancel", async (Guid id, CancelInstanceRequest? request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>

@@ -6,6 +6,7 @@ using Duban.Data.Organization;
 using Duban.Data.Runtime;
 using Duban.Data.Supervision;
 using Duban.Data.Tasks;
+using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
@@ -25,7 +26,8 @@ public sealed record ReturnTarget(string ActivityId, string Name);
 
 public sealed record TaskDetail(
     TaskSummary Task, FormDefinition? Form, Dictionary<string, FieldPermission> Permissions, IReadOnlyList<string> Outcomes,
-    JsonObject Data, string? Message, bool CanAct, bool NeedsClaim, IReadOnlyList<ReturnTarget> ReturnTargets, WorkflowStatus InstanceStatus);
+    JsonObject Data, string? Message, bool CanAct, bool NeedsClaim, IReadOnlyList<ReturnTarget> ReturnTargets, WorkflowStatus InstanceStatus,
+    Supervision.AssignmentStepView? Assignment = null);
 
 public sealed record CompleteTaskRequest(string? Outcome, JsonObject? Data, string? Comment, Dictionary<string, List<string>>? NextAssignees);
 public sealed record ReturnTaskRequest(string? TargetActivityId, string? Comment);
@@ -114,6 +116,8 @@ internal static class TaskEndpoints
             var returnTargets = task.Status == HumanTaskStatus.Open && task.BookmarkId is not null
                 ? WorkflowRunner.ReturnTargets(definition, state, task.ActivityId).Select(a => new ReturnTarget(a.Id, a.DisplayName)).ToList()
                 : [];
+            // A 交办 unit's task: the step's units and, for the 主办, every 协办 input received so far.
+            var assignment = await Supervision.AssignmentViews.ForTaskAsync(db, task, instance, definition, org, user, ct);
             return TypedResults.Ok(new TaskDetail(
                 Summary(task, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org,
                     await deadlineLights.JudgeAsync([instance.DefinitionRecordId], ct), instance.DefinitionRecordId),
@@ -123,8 +127,9 @@ internal static class TaskEndpoints
                 task.Message,
                 canAct && task.Status == HumanTaskStatus.Open,
                 task.Status == HumanTaskStatus.Open && task.AssigneeUserId is null,
-                returnTargets,
-                instance.Status));
+                assignment?.Units.Any(u => u.TaskId == task.Id && u.Role == AssignActivity.Co) == true ? [] : returnTargets,
+                instance.Status,
+                assignment));
         }).WithSummary("待办详情（含表单与本环节字段权限）");
 
         group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>

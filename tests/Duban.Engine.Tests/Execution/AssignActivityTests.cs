@@ -106,6 +106,23 @@ public class AssignActivityTests
     }
 
     [Fact]
+    public void Deadlines_in_working_days_the_co_units_their_own()
+    {
+        var flow = FlowBuilder.Define("jiaoban5", "交办时限")
+            .Start()
+            .Node("assign", ActivityTypes.Assign, "交办", ("lead", In.Literal(Legal)), ("co", In.Literal(new[] { Jinan })),
+                ("deadline", In.Literal(10)), ("coDeadline", In.Literal(new JsonObject { ["kind"] = "workingDays", ["amount"] = 5 })))
+            .End()
+            .Chain("start", "assign").Connect("assign", "end", "提交").Build();
+        var friday = new DateTimeOffset(2025, 6, 6, 9, 0, 0, TimeSpan.FromHours(8));
+        var driver = new WorkflowDriver(flow, clock: new FakeTimeProvider(friday));
+        driver.Start(Wang);
+
+        Assert.Equal(new DateOnly(2025, 6, 20), Duban.Engine.Calendar.ChinaTime.DateOf(TaskFor(driver, Legal).DueAt!.Value));
+        Assert.Equal(new DateOnly(2025, 6, 13), Duban.Engine.Calendar.ChinaTime.DateOf(TaskFor(driver, Jinan).DueAt!.Value));
+    }
+
+    [Fact]
     public void A_co_unit_submits_its_own_input_apart_from_the_item_and_the_lead_then_completes_the_step()
     {
         var driver = Started(Flow());
@@ -122,7 +139,7 @@ public class AssignActivityTests
         Assert.Equal("同意主办单位意见，建议补充数据", (string?)opinion["text"]);
         Assert.Equal("济南联络员", (string?)opinion["userName"]);
         var completed = driver.Journal.Single(j => j.Kind == JournalKind.TaskCompleted);
-        Assert.Equal("王五", (string?)completed.Data!["input"]!["coContact"]);
+        Assert.Equal(("协办", "济南市局"), ((string?)completed.Data!["roleName"], (string?)completed.Data["unitName"]));
         Assert.Equal(2, driver.OpenTasksOf("assign").Count());
 
         driver.Complete("assign", LegalLiaison, data: new JsonObject { ["report"] = "已汇总济南意见，形成报告" });
@@ -364,7 +381,8 @@ public class AssignActivityTests
                 ("coFieldPermissions", In.Literal(new Dictionary<string, FieldPermission> { ["ghost"] = FieldPermission.Editable })),
                 ("completion", In.Literal("most")),
                 ("outcomes", In.Literal(new[] { "提交", "提交" })),
-                ("dueIn", In.Literal("ten days")))
+                ("dueIn", In.Literal("ten days")),
+                ("coDeadline", In.Literal(new JsonObject { ["kind"] = "weeks", ["amount"] = 1 })))
             .End()
             .Chain("start", "assign").Connect("assign", "end", "提交")
             .Build();
@@ -378,6 +396,7 @@ public class AssignActivityTests
         Assert.Contains(messages, m => m.Contains("办结方式「most」无效"));
         Assert.Contains(messages, m => m.Contains("办理结果有重复"));
         Assert.Contains(messages, m => m.Contains("等待时长"));
+        Assert.Contains(messages, m => m.Contains("协办办理时限"));
 
         var previous = FlowBuilder.Define("bad2", "开始后直接由上一环节选择")
             .Start().Node("assign", ActivityTypes.Assign, "交办", ("unitsFrom", In.Literal("previous"))).End()
