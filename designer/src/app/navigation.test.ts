@@ -30,10 +30,12 @@ describe('role-based route filtering', () => {
     expect(canAccess({ roles: [ROLES.admin] }, [ROLES.liaison])).toBe(false);
   });
 
-  it('gives every demo role the 待办 menu entry (the only screen for now)', () => {
-    for (const role of Object.values(ROLES)) {
-      expect(filterRoutesByRole(appRoutes, [role]).map((r) => r.label)).toEqual(['待办']);
-    }
+  it('gives every role 待办 and 台账, and only administrators the design and organization screens', () => {
+    const menu = (role: string) => filterRoutesByRole(appRoutes, [role]).filter((r) => !r.hideInMenu).map((r) => r.label);
+    for (const role of Object.values(ROLES)) expect(menu(role)).toEqual(expect.arrayContaining(['待办', '台账']));
+    expect(menu(ROLES.admin)).toEqual(expect.arrayContaining(['流程设计', '表单设计', '组织']));
+    for (const role of [ROLES.supervisor, ROLES.leader, ROLES.liaison])
+      expect(menu(role)).not.toEqual(expect.arrayContaining(['组织']));
   });
 });
 

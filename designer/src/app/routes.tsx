@@ -1,4 +1,4 @@
-import { ApartmentOutlined, FormOutlined, InboxOutlined, PlusCircleOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, FormOutlined, InboxOutlined, PlusCircleOutlined, TableOutlined, TeamOutlined } from '@ant-design/icons';
 import { ROLES } from '../api/types';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { RoleRestricted } from './navigation';
@@ -36,6 +36,14 @@ export const appRoutes: readonly AppRoute[] = [
     component: lazy(() => import('../features/start/StartPage')),
   },
   {
+    // Every signed-in user: the ledger lists only the items they may see (a liaison: their unit's).
+    key: 'ledger',
+    path: '/ledger',
+    label: '台账',
+    icon: <TableOutlined />,
+    component: lazy(() => import('../features/ledger/LedgerPage')),
+  },
+  {
     key: 'designer',
     path: '/designer',
     label: '流程设计',
@@ -59,7 +67,14 @@ export const appRoutes: readonly AppRoute[] = [
     roles: [ROLES.admin],
     component: lazy(() => import('../features/formDesigner/FormDesignerPage')),
   },
-  // Later: 台账, 组织 (web-ledger) …
+  {
+    key: 'org',
+    path: '/org',
+    label: '组织',
+    icon: <TeamOutlined />,
+    roles: [ROLES.admin],
+    component: lazy(() => import('../features/org/OrgPage')),
+  },
   {
     key: 'task',
     path: '/tasks/:id',

@@ -67,6 +67,9 @@ internal static class LedgerEndpoints
                 if (!LedgerExport.ColumnTypes.Contains(field.Type)) continue;
                 if (!merged.TryGetValue(field.Key, out var entry))
                     merged[field.Key] = entry = (field.Label, field.Type, [], []);
+                else if (entry.Options.Count == 0 && field.Options is { Count: > 0 })
+                    // The same key as free text in one form and a choice in another: the choice names the column.
+                    merged[field.Key] = entry = (field.Label, field.Type, entry.Options, entry.DefinitionIds);
                 entry.DefinitionIds.Add(published.DefinitionId);
                 foreach (var option in field.Options ?? [])
                     if (entry.Options.All(o => o.Value != option.Value)) entry.Options.Add(new(option.Value, option.Label));

@@ -67,9 +67,11 @@ internal static partial class OrganizationEndpoints
             var errors = new List<FieldError>();
             await CheckUnit(request, db, errors, unit, ct);
             if (errors.Count > 0) throw new WorkflowInputException("单位信息有误", errors);
+            // Moved without an order given: it goes after its new siblings.
+            var moved = request.ParentId != unit.ParentId;
+            unit.SortOrder = request.SortOrder ?? (moved ? await NextSortOrderAsync(db, request.ParentId, ct) : unit.SortOrder);
             unit.Name = request.Name!.Trim();
             unit.ParentId = request.ParentId;
-            unit.SortOrder = request.SortOrder ?? unit.SortOrder;
             unit.LeaderUserId = request.LeaderUserId;
             unit.Kind = Blank(request.Kind);
             unit.IsActive = request.IsActive ?? unit.IsActive;

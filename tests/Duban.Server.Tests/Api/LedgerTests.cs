@@ -296,7 +296,7 @@ public abstract class LedgerTests<TFixture>(TFixture fixture) : IAsyncLifetime w
     {
         await SeedAsync();
         var ducha = await fixture.As("ducha");
-        Assert.Equal(["编号", "事项名称", "流程类型", "承办单位", "当前环节", "办理期限", "状态灯", "状态", "登记时间"], await HeadersAsync(ducha, ""));
+        Assert.Equal(["编号", "事项名称", "流程类型", "承办单位", "当前环节", "办理期限", "状态灯", "状态"], await HeadersAsync(ducha, ""));
         Assert.Equal(7, (await ExportAsync(ducha, "")).Count);
 
         Assert.Equal(["事项名称", "状态"], await HeadersAsync(ducha, "q=nothing-matches&columns=title,status"));

@@ -147,6 +147,12 @@ public abstract class OrganizationAdminTests<TFixture>(TFixture fixture) : IAsyn
         var b = await CreateUnitAsync(NewId("order-b"), "乙", parentId: parent);
         Assert.Equal(0, a["sortOrder"]!.GetValue<int>());
         Assert.Equal(1, b["sortOrder"]!.GetValue<int>());
+
+        // Moved under another parent without an order: last there. Kept in place: its order stays.
+        var moved = await admin.PutAsJsonAsync($"/api/units/{a["id"]}", new { name = "甲", parentId = b["id"]!.GetValue<string>(), sortOrder = (int?)null });
+        Assert.Equal(0, (await moved.Content.ReadFromJsonAsync<JsonObject>())!["sortOrder"]!.GetValue<int>());
+        var renamed = await admin.PutAsJsonAsync($"/api/units/{b["id"]}", new { name = "乙改", parentId = parent, sortOrder = (int?)null });
+        Assert.Equal(1, (await renamed.Content.ReadFromJsonAsync<JsonObject>())!["sortOrder"]!.GetValue<int>());
     }
 
     [Fact]
