@@ -13,7 +13,8 @@ namespace Duban.Server.Ledger;
 /// The ledger's query: the items the user may see (<see cref="ItemVisibility"/>), narrowed by a <see cref="LedgerFilter"/>
 /// and sorted. Everything but the green/yellow light is decided by the database.
 /// </summary>
-public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organization, TimeProvider clock, LedgerTime time)
+public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organization, TimeProvider clock, LedgerTime time,
+    Duban.Data.Supervision.DeadlineLights deadlineLights)
 {
     /// <summary>Most open steps with a deadline read to decide green and yellow lights (three small columns each).</summary>
     public const int MaxLightCandidates = 50_000;
@@ -120,15 +121,18 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
         if (light == "red")
             return query.Where(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Any(t => t.DueAt != null && t.DueAt < now));
         var ids = query.Select(i => i.Id);
-        var steps = await db.Tasks
-            .Where(t => t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task && t.DueAt != null && ids.Contains(t.InstanceId))
-            .Select(t => new { t.InstanceId, t.CreatedAt, t.DueAt })
+        var steps = await (
+                from t in db.Tasks
+                where t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task && t.DueAt != null && ids.Contains(t.InstanceId)
+                join i in db.Instances on t.InstanceId equals i.Id
+                select new { t.InstanceId, t.CreatedAt, t.DueAt, i.DefinitionRecordId })
             .Take(MaxLightCandidates + 1)
             .ToListAsync(ct);
         if (steps.Count > MaxLightCandidates)
             throw new WorkflowInputException("light", $"符合条件的在办环节超过 {MaxLightCandidates} 个，请先用其他条件缩小范围，再按状态灯筛选");
+        var lights = await deadlineLights.JudgeAsync(steps.Select(s => s.DefinitionRecordId), ct);
         var matching = steps.GroupBy(s => s.InstanceId)
-            .Where(g => Worst(g.Select(s => Lights.Of(s.CreatedAt, s.DueAt, now))) == light)
+            .Where(g => Worst(g.Select(s => lights.Of(s.DefinitionRecordId, s.CreatedAt, s.DueAt))) == light)
             .Select(g => g.Key)
             .ToList();
         return query.Where(i => matching.Contains(i.Id));

@@ -15,7 +15,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Server.Ledger;
 
 /// <summary>Turns a page of items into ledger rows: their open steps, units, deadline, light and chosen form fields.</summary>
-public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization, DefinitionCache definitions, TimeProvider clock)
+public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization, DefinitionCache definitions,
+    Duban.Data.Supervision.DeadlineLights deadlineLights)
 {
     /// <summary>Items read per round trip when building rows (a page, or a slice of an export).</summary>
     public const int Batch = 500;
@@ -44,7 +45,8 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
     {
         if (items.Count == 0) return [];
         var org = await organization.GetAsync(ct);
-        var now = clock.GetUtcNow();
+        // Lights on the organization's calendar with each procedure's rule (options.lights).
+        var lights = await deadlineLights.JudgeAsync(items.Select(i => i.DefinitionRecordId), ct);
         var ids = items.Select(i => i.Id).ToList();
         var steps = (await db.Tasks.AsNoTracking()
                 .Where(t => ids.Contains(t.InstanceId) && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task)
@@ -64,7 +66,7 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
                 .Select(g => new LedgerStep(g.Key, Holders(g.Select(s => Holder(s.AssigneeUserId, s.CandidateUnitId, s.CandidateRole, org)))))
                 .ToList();
             var dueAt = closed ? null : open.Where(s => s.DueAt is not null).Select(s => s.DueAt).Min();
-            var light = closed ? null : LedgerQuery.Worst(open.Select(s => Lights.Of(s.CreatedAt, s.DueAt, now)));
+            var light = closed ? null : LedgerQuery.Worst(open.Select(s => lights.Of(item.DefinitionRecordId, s.CreatedAt, s.DueAt)));
             var itemUnits = units[item.Id].ToList();
             var handling = itemUnits.Where(u => u != item.InitiatorUnitId).ToList();
             var unitNames = (handling.Count > 0 ? handling : itemUnits)
