@@ -5,6 +5,7 @@ using Duban.Data;
 using Duban.Data.Organization;
 using Duban.Data.Supervision;
 using Duban.Engine;
+using Duban.Server.Attachments;
 using Duban.Server.Auth;
 using Duban.Server.Definitions;
 using Duban.Server.Infrastructure;
@@ -25,6 +26,7 @@ builder.Services.AddDubanEngine();
 builder.Services.AddDubanData(builder.Configuration);
 builder.Services.AddDubanSupervision(builder.Configuration);
 builder.Services.AddScoped<DemoData>();
+builder.Services.AddDubanAttachments(builder.Configuration);
 builder.Services.AddDubanLedger(builder.Configuration);
 
 builder.Services.AddIdentityCore<DubanUser>(o =>
@@ -103,6 +105,7 @@ app.MapAssignmentsApi();
 app.MapReadsApi();
 app.MapNumberingApi();
 app.MapDeadlinesApi();
+app.MapAttachmentsApi();
 app.MapLedgerApi();
 app.MapProposalFeedbackApi();
 app.MapBreakdownProgressApi();

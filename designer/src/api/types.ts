@@ -148,6 +148,16 @@ export interface TaskDetail {
   needsClaim: boolean;
   returnTargets: ReturnTarget[];
   instanceStatus: WorkflowStatus;
+  /** Next steps whose handler this task's handler picks (rule `previous`), per outcome. */
+  nextSteps?: NextStepChoice[] | null;
+}
+
+/** Completing with `outcome` needs `nextAssignees[activityId]` (ids `user:…` / `unit:…`) when `required`. */
+export interface NextStepChoice {
+  outcome: string;
+  activityId: string;
+  name: string;
+  required: boolean;
 }
 
 export interface CompleteTaskRequest {

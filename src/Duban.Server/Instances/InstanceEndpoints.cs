@@ -1,11 +1,16 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
 using Duban.Data.Tasks;
+using Duban.Engine.Activities;
+using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+using Duban.Server.Attachments;
 using Duban.Server.Infrastructure;
 using Duban.Server.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,9 +29,16 @@ public sealed record TimelineEntry(
     long Id, JournalKind Kind, DateTimeOffset At, string? ActivityId, string? ActivityName, int Round, string? ActorId, string? ActorName,
     Guid? TaskId, string? Outcome, string? Comment, JsonNode? Data);
 
+/// <param name="Data">Only the fields this user may see (see <see cref="ItemFields"/>).</param>
+/// <param name="Form">The item's form (the start form, else the procedure's first form), for showing the data.</param>
+/// <param name="Permissions">Per field of <paramref name="Form"/>: <c>readOnly</c>, or <c>hidden</c> for this user.</param>
+/// <param name="ActiveActivityIds">Where the item waits now (tasks, timers, children).</param>
+/// <param name="DoneActivityIds">Activities the item has passed through.</param>
 public sealed record InstanceDetail(
     InstanceSummary Instance, JsonObject Data, string? Incident, IReadOnlyList<TaskSummary> OpenTasks,
     IReadOnlyList<TimelineEntry> Timeline, Guid? ParentInstanceId, IReadOnlyList<InstanceSummary> Children,
+    FormDefinition? Form, Dictionary<string, FieldPermission> Permissions,
+    IReadOnlyList<string> ActiveActivityIds, IReadOnlyList<string> DoneActivityIds,
     IReadOnlyList<Supervision.AssignmentStepView>? Assignments = null, Supervision.ReadsView? Reads = null);
 
 public sealed record CancelInstanceRequest(string? Reason);
@@ -38,11 +50,19 @@ internal static class InstanceEndpoints
     {
         var group = app.MapGroup("/api/instances").WithTags("事项").RequireAuthorization();
 
-        group.MapPost("/", async Task<Created<InstanceSummary>> (StartInstanceRequest request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/", async Task<Created<InstanceSummary>> (StartInstanceRequest request, HttpContext http, WorkflowRuntime runtime,
+            DubanDbContext db, DefinitionStore store, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.DefinitionId))
                 throw new WorkflowInputException("definitionId", "请选择流程类型");
-            var instance = await runtime.StartAsync(request.DefinitionId, await http.GetCurrentUserAsync(), request.Data, ct);
+            var user = await http.GetCurrentUserAsync();
+            // Files uploaded on the start form: the user's own, checked before the item exists, tied to it after.
+            List<Guid> uploads = [];
+            if (AttachmentReferences.MayHaveAttachments(request.Data))
+                uploads = await AttachmentReferences.CheckAsync(db, user,
+                    await AttachmentReferences.StartFormAsync(store, request.DefinitionId, ct), request.Data, instanceId: null, ct);
+            var instance = await runtime.StartAsync(request.DefinitionId, user, request.Data, ct);
+            await AttachmentReferences.ClaimAsync(db, user, uploads, instance.Id, ct);
             return TypedResults.Created($"/api/instances/{instance.Id}", Summary(instance));
         }).WithSummary("发起事项（填写发起表单）").ProducesValidationProblem();
 
@@ -77,22 +97,29 @@ internal static class InstanceEndpoints
             var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Id).ToListAsync(ct);
             // Only the children this user may see: a child dispatched to another unit is that unit's business.
             var children = await ItemVisibility.Visible(db, user).AsNoTracking().Where(i => i.ParentInstanceId == id).OrderBy(i => i.CreatedAt).ToListAsync(ct);
-            var lights = await deadlineLights.JudgeAsync(children.Select(c => c.DefinitionRecordId).Append(instance.DefinitionRecordId), ct);
-            var definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
+            if (!definitions.TryGetPublished(instance.DefinitionRecordId, out var definition))
+                definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
+            var state = WorkflowRuntime.StateOf(instance);
+            var fields = await ItemFields.ForAsync(db, user, instance, definition, ct);
             var assignments = await Supervision.AssignmentViews.ForInstanceAsync(db, instance, definition, org, user, ct);
             var reads = await Supervision.ReadConfirmations.ForInstanceAsync(db, id, org, ct);
+            var lights = await deadlineLights.JudgeAsync(children.Select(c => c.DefinitionRecordId).Append(instance.DefinitionRecordId), ct);
             return TypedResults.Ok(new InstanceDetail(
                 Summary(instance, lights),
-                WorkflowRuntime.StateOf(instance).Data,
+                fields.Filter(state.Data),
                 instance.IncidentMessage,
                 open.Select(t => TaskEndpoints.Summary(t, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org, lights, instance.DefinitionRecordId)).ToList(),
                 journal.Select(j => new TimelineEntry(j.Id, j.Kind, j.At, j.ActivityId, j.ActivityName, j.Round, j.ActorId, j.ActorName,
                     j.TaskId, j.Outcome, j.Comment, j.DataJson is null ? null : JsonNode.Parse(j.DataJson))).ToList(),
                 instance.ParentInstanceId,
                 children.Select(c => Summary(c, lights)).ToList(),
+                fields.Form,
+                fields.Permissions(),
+                state.Bookmarks.Select(b => b.ActivityId).Distinct().ToList(),
+                journal.Where(j => j.Kind == JournalKind.ActivityCompleted && j.ActivityId is not null).Select(j => j.ActivityId!).Distinct().ToList(),
                 assignments,
                 reads));
-        }).WithSummary("事项详情与办理过程");
+        }).WithSummary("事项详情与办理过程（只含本人可见的字段）");
 
         group.MapPost("/{id:guid}/cancel", async (Guid id, CancelInstanceRequest? request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
         {

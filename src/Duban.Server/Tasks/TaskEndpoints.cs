@@ -11,7 +11,9 @@ using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
+using Duban.Server.Attachments;
 using Duban.Server.Infrastructure;
+using Duban.Server.Instances;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,7 +29,7 @@ public sealed record ReturnTarget(string ActivityId, string Name);
 public sealed record TaskDetail(
     TaskSummary Task, FormDefinition? Form, Dictionary<string, FieldPermission> Permissions, IReadOnlyList<string> Outcomes,
     JsonObject Data, string? Message, bool CanAct, bool NeedsClaim, IReadOnlyList<ReturnTarget> ReturnTargets, WorkflowStatus InstanceStatus,
-    Supervision.AssignmentStepView? Assignment = null);
+    Supervision.AssignmentStepView? Assignment = null, IReadOnlyList<NextStepChoice>? NextSteps = null);
 
 public sealed record CompleteTaskRequest(string? Outcome, JsonObject? Data, string? Comment, Dictionary<string, List<string>>? NextAssignees);
 public sealed record ReturnTaskRequest(string? TargetActivityId, string? Comment);
@@ -116,6 +118,13 @@ internal static class TaskEndpoints
             var returnTargets = task.Status == HumanTaskStatus.Open && task.BookmarkId is not null
                 ? WorkflowRunner.ReturnTargets(definition, state, task.ActivityId).Select(a => new ReturnTarget(a.Id, a.DisplayName)).ToList()
                 : [];
+            var data = VisibleData(form, permissions, state.Data);
+            if (!canAct)
+            {
+                // Someone else's step: no more than this user may see of the item anyway.
+                var fields = await ItemFields.ForAsync(db, user, instance, definition, ct);
+                if (!fields.SeesAll) data = fields.Filter(data);
+            }
             // A 交办 unit's task: the step's units and, for the 主办, every 协办 input received so far.
             var assignment = await Supervision.AssignmentViews.ForTaskAsync(db, task, instance, definition, org, user, ct);
             return TypedResults.Ok(new TaskDetail(
@@ -123,13 +132,16 @@ internal static class TaskEndpoints
                     await deadlineLights.JudgeAsync([instance.DefinitionRecordId], ct), instance.DefinitionRecordId),
                 form, permissions,
                 JsonSerializer.Deserialize<List<string>>(task.OutcomesJson, DefinitionJson.Options) ?? [],
-                VisibleData(form, permissions, state.Data),
+                data,
                 task.Message,
                 canAct && task.Status == HumanTaskStatus.Open,
                 task.Status == HumanTaskStatus.Open && task.AssigneeUserId is null,
                 assignment?.Units.Any(u => u.TaskId == task.Id && u.Role == AssignActivity.Co) == true ? [] : returnTargets,
                 instance.Status,
-                assignment));
+                assignment,
+                NextSteps: task.Status == HumanTaskStatus.Open && task.BookmarkId is not null
+                    ? NextStepChoices.Of(definition, state, task.ActivityId, JsonSerializer.Deserialize<List<string>>(task.OutcomesJson, DefinitionJson.Options) ?? [])
+                    : []));
         }).WithSummary("待办详情（含表单与本环节字段权限）");
 
         group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
@@ -138,10 +150,22 @@ internal static class TaskEndpoints
             return TypedResults.NoContent();
         }).WithSummary("签收").ProducesProblem(409);
 
-        group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskRequest request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskRequest request, HttpContext http, WorkflowRuntime runtime,
+            DubanDbContext db, DefinitionCache definitions, CancellationToken ct) =>
         {
-            await runtime.CompleteTaskAsync(id, await http.GetCurrentUserAsync(),
+            var user = await http.GetCurrentUserAsync();
+            // Attachments named in the form must be this user's uploads or the item's own files (400 otherwise).
+            List<Guid> uploads = [];
+            Guid? instanceId = null;
+            if (AttachmentReferences.MayHaveAttachments(request.Data))
+            {
+                var (form, item) = await AttachmentReferences.TaskFormAsync(db, definitions, id, ct);
+                instanceId = item;
+                uploads = await AttachmentReferences.CheckAsync(db, user, form, request.Data, item, ct);
+            }
+            await runtime.CompleteTaskAsync(id, user,
                 new CompleteTaskCommand(request.Outcome, request.Data, request.Comment, request.NextAssignees), ct);
+            if (instanceId is { } accepted) await AttachmentReferences.ClaimAsync(db, user, uploads, accepted, ct);
             return TypedResults.NoContent();
         }).WithSummary("办理：选择结果、填写表单和意见后提交").ProducesValidationProblem().ProducesProblem(409);
 

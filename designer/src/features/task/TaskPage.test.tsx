@@ -214,6 +214,37 @@ describe('办理页', () => {
     expect(posts(fetchFn, '/api/tasks/t1/read')).toEqual([{ comment: null }]);
   });
 
+  it('asks for the next step’s handler when this step chooses it', async () => {
+    const fetchFn = setup(
+      detail({
+        form: null,
+        permissions: {},
+        data: {},
+        outcomes: ['交办', '自办'],
+        nextSteps: [{ outcome: '交办', activityId: 'do', name: '落实', required: true }],
+      }),
+      {
+        'GET /api/units': { body: [{ id: 'fzc', name: '法制处', parentId: null }] },
+        'POST /api/tasks/t1/complete': { status: 204 },
+      },
+    );
+    const user = userEvent.setup({ delay: null });
+    const { router } = renderApp('/tasks/t1');
+    const picker = await screen.findByRole('combobox', { name: '下一环节「落实」办理人（选择“交办”时）' });
+    await user.click(screen.getByRole('button', { name: '交办' }));
+    const item = picker.closest('.ant-form-item') as HTMLElement;
+    expect(await within(item).findByText('请为下一环节「落实」选择办理人')).toBeInTheDocument();
+    expect(posts(fetchFn, '/api/tasks/t1/complete')).toEqual([]);
+
+    await user.click(picker);
+    await user.click(await screen.findByTitle('法制处'));
+    await user.click(screen.getByRole('button', { name: '交办' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/'));
+    expect(posts(fetchFn, '/api/tasks/t1/complete')).toEqual([
+      { outcome: '交办', comment: null, data: null, nextAssignees: { do: ['unit:fzc'] } },
+    ]);
+  });
+
   it('says so when the task does not exist or is not the user’s to see', async () => {
     setup(detail(), { 'GET /api/tasks/t1': { status: 404, body: { status: 404, detail: '待办不存在' } } });
     renderApp('/tasks/t1');

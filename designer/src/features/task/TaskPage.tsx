@@ -12,6 +12,7 @@ import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../inbox/LightIndicator';
 import { ItemTimeline } from '../item/ItemTimeline';
 import '../item/item.css';
+import { NextAssignees } from './NextAssignees';
 import { ReturnDialog } from './ReturnDialog';
 import { isReturnOutcome, outcomeButtonProps } from './outcomes';
 import './task.css';
@@ -49,6 +50,8 @@ export default function TaskPage() {
   const [commentError, setCommentError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [returnOpen, setReturnOpen] = useState(false);
+  const [next, setNext] = useState<Record<string, string[]>>({});
+  const [nextErrors, setNextErrors] = useState<Record<string, string>>({});
 
   useEffect(() => {
     const controller = new AbortController();
@@ -66,6 +69,8 @@ export default function TaskPage() {
         setErrors({});
         setGeneralErrors([]);
         setCommentError(null);
+        setNext({});
+        setNextErrors({});
         setLoadError(null);
       } catch (error) {
         if (controller.signal.aborted || isAbortError(error)) return;
@@ -102,8 +107,24 @@ export default function TaskPage() {
           .flatMap(([, m]) => m);
         setErrors(fields);
         setCommentError(commentMessages.length > 0 ? commentMessages.join('；') : null);
-        const rest = other.filter((m) => !commentMessages.includes(m));
-        setGeneralErrors(rest.length > 0 ? rest : Object.keys(fields).length === 0 && commentMessages.length === 0 ? [error.message] : []);
+        const nextMessages = Object.entries(error.fieldErrors)
+          .filter(([key]) => key.toLowerCase() === 'nextassignees')
+          .flatMap(([, m]) => m);
+        const steps = detail?.nextSteps ?? [];
+        if (nextMessages.length > 0 && steps.length > 0) {
+          // The server names the step in the message; put it beside that step's picker (else beside the first).
+          const beside: Record<string, string> = {};
+          for (const m of nextMessages) {
+            const step = steps.find((s) => m.includes(`「${s.name}」`)) ?? steps[0];
+            beside[step.activityId] = beside[step.activityId] ? `${beside[step.activityId]}；${m}` : m;
+          }
+          setNextErrors(beside);
+        }
+        const shownBeside = steps.length > 0 ? nextMessages : [];
+        const rest = other.filter((m) => !commentMessages.includes(m) && !shownBeside.includes(m));
+        setGeneralErrors(
+          rest.length > 0 ? rest : Object.keys(fields).length === 0 && commentMessages.length === 0 && shownBeside.length === 0 ? [error.message] : [],
+        );
         message.error(error.message);
         scrollToFirstError();
         return;
@@ -115,7 +136,7 @@ export default function TaskPage() {
       }
       message.error(errorMessage(error));
     },
-    [message, reload],
+    [message, reload, detail],
   );
 
   const complete = async (outcome: string) => {
@@ -130,6 +151,16 @@ export default function TaskPage() {
       return;
     }
     setCommentError(null);
+    const steps = (detail.nextSteps ?? []).filter((s) => s.outcome === outcome);
+    const missing = steps.filter((s) => s.required && !(next[s.activityId]?.length ?? 0));
+    setNextErrors(Object.fromEntries(missing.map((s) => [s.activityId, `请为下一环节「${s.name}」选择办理人`])));
+    if (missing.length > 0) {
+      message.error(`请为下一环节「${missing[0].name}」选择办理人`);
+      scrollToFirstError();
+      return;
+    }
+    const chosen = steps.filter((s) => (next[s.activityId]?.length ?? 0) > 0);
+    const nextAssignees = chosen.length > 0 ? Object.fromEntries(chosen.map((s) => [s.activityId, next[s.activityId]])) : null;
     if (form && !isReturn) {
       const found = validateForm(form, values, { permissions: detail.permissions, currentData: detail.data, user });
       setErrors(found);
@@ -148,6 +179,7 @@ export default function TaskPage() {
         comment: comment.trim() || null,
         // A send-back carries only its reason; the server does not keep what was typed into the form.
         data: form && !isReturn ? visibleSubmission(form, values, { permissions: detail.permissions, currentData: detail.data, user }) : null,
+        ...(nextAssignees ? { nextAssignees } : {}),
       });
       message.success(`已${outcome}：${task.itemTitle}`);
       navigate('/', { replace: true });
@@ -383,6 +415,19 @@ export default function TaskPage() {
                   </div>
                 )}
               </div>
+              {!isNotice && (
+                <NextAssignees
+                  steps={detail.nextSteps ?? []}
+                  outcomes={detail.outcomes}
+                  value={next}
+                  onChange={(value) => {
+                    setNext(value);
+                    setNextErrors({});
+                  }}
+                  errors={nextErrors}
+                  disabled={busy !== null}
+                />
+              )}
               <div className="task-buttons">
                 {isNotice ? (
                   <Button type="primary" onClick={markRead} loading={busy === 'read'}>
