@@ -126,10 +126,20 @@ public abstract class DecisionBreakdownTests<TFixture>(TFixture fixture) : IAsyn
         fazhi = await fixture.As("fazhi");
         var monthly = (await InboxAsync(fazhi)).Single(t => t!["instanceId"]!.GetValue<Guid>() == a && t["activityName"]!.GetValue<string>() == "月度进展报告")!;
         Assert.Equal(EndOf(4, 2), Second(monthly["dueAt"]));
-        await ActAsync("fazhi", a, "月度进展报告", "报送", new JsonObject
-        {
-            ["progressReports"] = "已完成12个市的实地调研，正在起草建设方案。下月计划：征求意见。", ["percent"] = 40, ["currentPhase"] = "调研",
-        });
+        // Both liaisons of 法制处 send the report at the same moment: one wins, the other is told; one report is kept.
+        var fzcz = await fixture.As("fzcz");
+        fixture.Gate.HoldUntil(2, "complete");
+        var sent = await System.Threading.Tasks.Task.WhenAll(
+            CompleteAsync(fazhi, monthly["id"]!.GetValue<Guid>(), "报送", new JsonObject
+            {
+                ["progressReports"] = "已完成12个市的实地调研，正在起草建设方案。下月计划：征求意见。", ["percent"] = 40, ["currentPhase"] = "调研",
+            }),
+            CompleteAsync(fzcz, monthly["id"]!.GetValue<Guid>(), "报送", new JsonObject
+            {
+                ["progressReports"] = "实地调研已完成，建设方案起草中。", ["percent"] = 45, ["currentPhase"] = "调研",
+            }));
+        fixture.Gate.Open();
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Conflict], sent.Select(r => r.StatusCode).Order());
         // The next report is due a month later: 2 May falls in the 劳动节 holiday, so the first working day after it.
         monthly = (await InboxAsync(fazhi)).Single(t => t!["instanceId"]!.GetValue<Guid>() == a && t["activityName"]!.GetValue<string>() == "月度进展报告")!;
         Assert.Equal(EndOf(5, 6), Second(monthly["dueAt"]));

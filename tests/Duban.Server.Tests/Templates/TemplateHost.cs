@@ -39,6 +39,8 @@ public abstract class TemplateFixture(string provider) : IAsyncLifetime
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
     public DatabaseTarget Database { get; private set; } = null!;
+    /// <summary>Holds commits so two requests race on the same state (see <see cref="TestGate"/>).</summary>
+    public TestGate Gate => _base.Gate;
 
     public async Task InitializeAsync()
     {
