@@ -292,6 +292,12 @@ public abstract class LeaderInstructionTests<TFixture>(TFixture fixture) : IAsyn
         Assert.All(reads["circulations"]![0]!["recipients"]!.AsArray(), r => Assert.False(string.IsNullOrEmpty(r!["readByName"]?.GetValue<string>())));
         Assert.Equal(3, Timeline(done).Count(e => e["kind"]!.GetValue<string>() == "noticeRead"));
         Assert.Empty((await (await fixture.As("ducha")).GetFromJsonAsync<JsonArray>($"/api/instances/{item}/assignments"))!);
+        // The ledger filters by class of instruction and shows the class by its label.
+        var references = await GetJsonAsync(ducha, $"/api/ledger?definitionId={Definition}&f.category=reference&fields=category&pageSize=100");
+        var row = references["items"]!.AsArray().Single(r => r!["id"]!.GetValue<Guid>() == item)!;
+        Assert.Equal("参阅性批示", row["fields"]!["category"]!.GetValue<string>());
+        var handled = await GetJsonAsync(ducha, $"/api/ledger?definitionId={Definition}&f.category=handle&pageSize=100");
+        Assert.DoesNotContain(handled["items"]!.AsArray(), r => r!["id"]!.GetValue<Guid>() == item);
     }
 
     [Fact]
