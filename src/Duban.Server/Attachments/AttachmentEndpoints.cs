@@ -24,7 +24,8 @@ public sealed record AttachmentLimits(long MaxBytes, IReadOnlyList<string> Allow
 /// <summary>
 /// 附件: upload (multipart, one file per request), download, and the limits the web app shows. Size and type limits
 /// come from <c>Duban:Attachments</c>. Who may download: whoever may see the file's item; a file not yet tied to an
-/// item (uploaded on a start form) only its uploader.
+/// item (uploaded on a start form) only its uploader. As everywhere (docs/decisions/005), what a user may not see
+/// answers 404, so a file's existence is not revealed; 403 is for an item they see but may no longer add files to.
 /// </summary>
 internal static class AttachmentEndpoints
 {
@@ -53,8 +54,10 @@ internal static class AttachmentEndpoints
             var limits = options.Value;
             if (instanceId is { } item)
             {
-                if (!await db.Instances.AnyAsync(i => i.Id == item, ct)) throw new NotFoundException("事项不存在");
-                if (!await ItemVisibility.CanSeeAsync(db, user, item, ct)) throw new ForbiddenException("无权向该事项上传附件");
+                var status = await ItemVisibility.Visible(db, user).Where(i => i.Id == item).Select(i => (WorkflowStatus?)i.Status).FirstOrDefaultAsync(ct)
+                    ?? throw new NotFoundException("事项不存在");
+                if (status is WorkflowStatus.Completed or WorkflowStatus.Cancelled)
+                    throw new ForbiddenException("事项已结束，不能再上传附件");
             }
 
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
@@ -124,9 +127,8 @@ internal static class AttachmentEndpoints
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, DubanDbContext db, AttachmentStorage storage, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var record = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct)
-                ?? throw new NotFoundException("附件不存在");
-            if (!await CanReadAsync(db, user, record, ct)) throw new ForbiddenException("无权查看该附件");
+            var record = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
+            if (record is null || !await CanReadAsync(db, user, record, ct)) throw new NotFoundException("附件不存在");
             var stream = storage.OpenRead(record.StorageKey) ?? throw new NotFoundException("附件文件已丢失，请联系管理员");
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "private, no-cache";
@@ -134,7 +136,6 @@ internal static class AttachmentEndpoints
             return TypedResults.File(stream, record.ContentType, record.FileName, enableRangeProcessing: true);
         })
         .WithSummary("下载附件")
-        .ProducesProblem(403)
         .ProducesProblem(404);
 
         return group;

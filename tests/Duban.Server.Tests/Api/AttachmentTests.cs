@@ -185,8 +185,9 @@ public abstract class AttachmentTests<TFixture>(TFixture fixture) : IAsyncLifeti
 
         var uploaded = await UploadOkAsync(ducha, "通知.docx", [1, 2, 3]);
         var url = $"/api/attachments/{uploaded["id"]}";
-        Assert.Equal(HttpStatusCode.Forbidden, (await fazhi.GetAsync(url)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync(url)).StatusCode); // not tied to an item yet
+        // Not tied to an item yet: nobody else may see it (404, as for anything one may not see).
+        Assert.Equal(HttpStatusCode.NotFound, (await fazhi.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(url)).StatusCode);
 
         // The reference names the file differently: the item keeps the stored name and size.
         var id = await StartAsync(ducha, "att-filing", new JsonObject
@@ -199,9 +200,9 @@ public abstract class AttachmentTests<TFixture>(TFixture fixture) : IAsyncLifeti
 
         Assert.Equal(HttpStatusCode.OK, (await fazhi.GetAsync(url)).StatusCode); // 法制处 takes part in the item
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(url)).StatusCode);
-        var forbidden = await jinan.GetAsync(url);
-        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
-        Assert.Equal("无权查看该附件", (await forbidden.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        var hidden = await jinan.GetAsync(url); // 济南 may not see the item: the file does not exist for them
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        Assert.Equal("附件不存在", (await hidden.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
     }
 
     [Fact]
@@ -226,7 +227,7 @@ public abstract class AttachmentTests<TFixture>(TFixture fixture) : IAsyncLifeti
         Assert.Equal(["附件「别人的.pdf」不属于本事项，请重新上传"], errors["files[0]"]);
         Assert.Equal(["附件「不存在.pdf」不存在，请重新上传"], errors["files[1]"]);
         Assert.Equal(0, (await ducha.GetFromJsonAsync<JsonObject>("/api/instances"))!["total"]!.GetValue<int>());
-        Assert.Equal(HttpStatusCode.Forbidden, (await ducha.GetAsync($"/api/attachments/{theirs["id"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ducha.GetAsync($"/api/attachments/{theirs["id"]}")).StatusCode);
     }
 
     [Fact]
@@ -240,8 +241,8 @@ public abstract class AttachmentTests<TFixture>(TFixture fixture) : IAsyncLifeti
         var first = await UploadOkAsync(ducha, "通知.pdf", [1]);
         var id = await StartAsync(ducha, "att-filing", new JsonObject { ["title"] = "办理附件", ["unit"] = "fzc", ["files"] = new JsonArray(Ref(first)) });
 
-        // Uploading to an item needs the right to see it.
-        Assert.Equal(HttpStatusCode.Forbidden, (await jinan.PostAsync($"/api/attachments?instanceId={id}", File("a.pdf", [1]))).StatusCode);
+        // Uploading to an item needs the right to see it: an item one may not see does not exist for them.
+        Assert.Equal(HttpStatusCode.NotFound, (await jinan.PostAsync($"/api/attachments?instanceId={id}", File("a.pdf", [1]))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await fazhi.PostAsync($"/api/attachments?instanceId={Guid.NewGuid()}", File("a.pdf", [1]))).StatusCode);
 
         var evidence = await UploadOkAsync(fazhi, "佐证材料.xlsx", [4, 5], id);
@@ -253,7 +254,13 @@ public abstract class AttachmentTests<TFixture>(TFixture fixture) : IAsyncLifeti
         var files = (await InstanceAsync(ducha, id))["data"]!["files"]!.AsArray();
         Assert.Equal(["通知.pdf", "佐证材料.xlsx"], files.Select(f => f!["name"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.OK, (await ducha.GetAsync($"/api/attachments/{evidence["id"]}")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await jinan.GetAsync($"/api/attachments/{evidence["id"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await jinan.GetAsync($"/api/attachments/{evidence["id"]}")).StatusCode);
+
+        // The item is finished: its files still download, but no more are added (403: seen, not yours to change).
+        Assert.Equal(HttpStatusCode.OK, (await fazhi.GetAsync($"/api/attachments/{evidence["id"]}")).StatusCode);
+        var closed = await fazhi.PostAsync($"/api/attachments?instanceId={id}", File("迟到的.pdf", [1]));
+        Assert.Equal(HttpStatusCode.Forbidden, closed.StatusCode);
+        Assert.Equal("事项已结束，不能再上传附件", (await closed.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
     }
 
     [Fact]
