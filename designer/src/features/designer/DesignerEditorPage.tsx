@@ -517,8 +517,6 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
                 multiSelectionKeyCode={['Meta', 'Control']}
                 connectionRadius={20}
                 connectionLineType={ConnectionLineType.SmoothStep}
-                fitView
-                fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
                 minZoom={0.2}
                 maxZoom={2}
                 proOptions={{ hideAttribution: true }}

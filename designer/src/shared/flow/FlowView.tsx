@@ -72,8 +72,6 @@ export function FlowView({ definition, activeActivityIds, doneActivityIds, descr
             nodesFocusable={false}
             zoomOnScroll={false}
             preventScrolling={false}
-            fitView
-            fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
             minZoom={0.2}
             proOptions={{ hideAttribution: true }}
             ariaLabelConfig={FLOW_ARIA_LABELS}
