@@ -1,4 +1,13 @@
-import { ApartmentOutlined, FormOutlined, InboxOutlined, PlusCircleOutlined, TableOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  CalendarOutlined,
+  FormOutlined,
+  InboxOutlined,
+  PlusCircleOutlined,
+  TableOutlined,
+  TeamOutlined,
+  TrophyOutlined,
+} from '@ant-design/icons';
 import { ROLES } from '../api/types';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { RoleRestricted } from './navigation';
@@ -44,6 +53,14 @@ export const appRoutes: readonly AppRoute[] = [
     component: lazy(() => import('../features/ledger/LedgerPage')),
   },
   {
+    // Supervisors, leaders and administrators see the ranking; a unit's people see their own unit's score.
+    key: 'scores',
+    path: '/scores',
+    label: '考核',
+    icon: <TrophyOutlined />,
+    component: lazy(() => import('../features/scores/ScoresPage')),
+  },
+  {
     key: 'designer',
     path: '/designer',
     label: '流程设计',
@@ -66,6 +83,14 @@ export const appRoutes: readonly AppRoute[] = [
     icon: <FormOutlined />,
     roles: [ROLES.admin],
     component: lazy(() => import('../features/formDesigner/FormDesignerPage')),
+  },
+  {
+    key: 'calendar',
+    path: '/calendar',
+    label: '工作日历',
+    icon: <CalendarOutlined />,
+    roles: [ROLES.admin],
+    component: lazy(() => import('../features/calendar/CalendarPage')),
   },
   {
     key: 'org',

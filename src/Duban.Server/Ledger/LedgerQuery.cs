@@ -53,7 +53,7 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             query = filter.DateField switch
             {
                 LedgerDateField.FinishedAt => query.Where(i => i.FinishedAt >= start),
-                LedgerDateField.DueAt => query.Where(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt) >= start),
+                LedgerDateField.DueAt => query.Where(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)) >= start),
                 _ => query.Where(i => i.CreatedAt >= start),
             };
         }
@@ -63,7 +63,7 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             query = filter.DateField switch
             {
                 LedgerDateField.FinishedAt => query.Where(i => i.FinishedAt < end),
-                LedgerDateField.DueAt => query.Where(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt) < end),
+                LedgerDateField.DueAt => query.Where(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)) < end),
                 _ => query.Where(i => i.CreatedAt < end),
             };
         }
@@ -111,7 +111,7 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
     }
 
     /// <summary>
-    /// Red is a query condition (an open step past its deadline). Green and yellow depend on each step's own warning
+    /// Red is a query condition (the item or an open step past its deadline). Green and yellow depend on each deadline's warning
     /// window (<see cref="Lights"/>), which is arithmetic on two columns EF cannot express on SQLite — so they are
     /// decided here, over the open steps with a deadline of the items already filtered.
     /// </summary>
@@ -119,7 +119,8 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
     {
         var now = clock.GetUtcNow();
         if (light == "red")
-            return query.Where(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Any(t => t.DueAt != null && t.DueAt < now));
+            return query.Where(i => (i.DueAt != null && i.DueAt < now && i.Status != WorkflowStatus.Completed && i.Status != WorkflowStatus.Cancelled)
+                || db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Any(t => t.DueAt != null && t.DueAt < now));
         var ids = query.Select(i => i.Id);
         var steps = await (
                 from t in db.Tasks
@@ -130,9 +131,18 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             .ToListAsync(ct);
         if (steps.Count > MaxLightCandidates)
             throw new WorkflowInputException("light", $"符合条件的在办环节超过 {MaxLightCandidates} 个，请先用其他条件缩小范围，再按状态灯筛选");
-        var lights = await deadlineLights.JudgeAsync(steps.Select(s => s.DefinitionRecordId), ct);
-        var matching = steps.GroupBy(s => s.InstanceId)
-            .Where(g => Worst(g.Select(s => lights.Of(s.DefinitionRecordId, s.CreatedAt, s.DueAt))) == light)
+        // Items with a deadline of their own (and still open): judged with their steps.
+        var own = await query.Where(i => i.DueAt != null && i.Status != WorkflowStatus.Completed && i.Status != WorkflowStatus.Cancelled)
+            .Select(i => new { i.Id, i.CreatedAt, i.DueAt, i.DefinitionRecordId, i.InitiatorUnitId })
+            .Take(MaxLightCandidates + 1)
+            .ToListAsync(ct);
+        if (own.Count > MaxLightCandidates)
+            throw new WorkflowInputException("light", $"符合条件的在办事项超过 {MaxLightCandidates} 个，请先用其他条件缩小范围，再按状态灯筛选");
+        var lights = await deadlineLights.JudgeAsync(steps.Select(s => s.DefinitionRecordId).Concat(own.Select(o => o.DefinitionRecordId)), ct);
+        var stepLights = steps.Select(s => (s.InstanceId, Light: lights.Of(s.DefinitionRecordId, s.CreatedAt, s.DueAt)));
+        var itemLights = own.Select(o => (InstanceId: o.Id, Light: lights.Of(o.DefinitionRecordId, o.CreatedAt, o.DueAt, o.InitiatorUnitId)));
+        var matching = stepLights.Concat(itemLights).GroupBy(x => x.InstanceId)
+            .Where(g => Worst(g.Select(x => x.Light)) == light)
             .Select(g => g.Key)
             .ToList();
         return query.Where(i => matching.Contains(i.Id));
@@ -163,9 +173,10 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             "updatedAt" => d ? query.OrderByDescending(i => i.UpdatedAt) : query.OrderBy(i => i.UpdatedAt),
             // Items without a date (not finished, no deadline) go last either way.
             "finishedAt" => d ? query.OrderBy(i => i.FinishedAt == null).ThenByDescending(i => i.FinishedAt) : query.OrderBy(i => i.FinishedAt == null).ThenBy(i => i.FinishedAt),
+            // The item's own deadline, else its nearest open step's; items with neither last.
             "dueAt" => d
-                ? query.OrderBy(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt) == null).ThenByDescending(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt))
-                : query.OrderBy(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt) == null).ThenBy(i => db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)),
+                ? query.OrderBy(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)) == null).ThenByDescending(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)))
+                : query.OrderBy(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)) == null).ThenBy(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt))),
             _ => d ? query.OrderByDescending(i => i.CreatedAt) : query.OrderBy(i => i.CreatedAt),
         };
         // A stable order, so pages neither repeat nor skip rows.

@@ -23,7 +23,8 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
 
     private sealed record Item(
         Guid Id, string? Number, string Title, string DefinitionId, string DefinitionName, Guid DefinitionRecordId, WorkflowStatus Status,
-        string? Result, string? Incident, string? InitiatorName, string? InitiatorUnitId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt);
+        string? Result, string? Incident, string? InitiatorName, string? InitiatorUnitId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
+        DateTimeOffset? DueAt);
 
     /// <summary>The rows of <paramref name="query"/> from <paramref name="skip"/>, at most <paramref name="take"/>, in its order.</summary>
     public async Task<List<LedgerRow>> ReadAsync(IQueryable<InstanceRecord> query, int skip, int take, IReadOnlyList<string> fields, CancellationToken ct)
@@ -33,7 +34,7 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
         {
             var items = await query.Skip(skip + offset).Take(Math.Min(Batch, take - offset))
                 .Select(i => new Item(i.Id, i.Number, i.Title, i.DefinitionId, i.DefinitionName, i.DefinitionRecordId, i.Status, i.Result,
-                    i.IncidentMessage, i.InitiatorName, i.InitiatorUnitId, i.CreatedAt, i.UpdatedAt, i.FinishedAt))
+                    i.IncidentMessage, i.InitiatorName, i.InitiatorUnitId, i.CreatedAt, i.UpdatedAt, i.FinishedAt, i.DueAt))
                 .ToListAsync(ct);
             rows.AddRange(await RowsAsync(items, fields, ct));
             if (items.Count < Math.Min(Batch, take - offset)) break;
@@ -65,8 +66,11 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
             var current = open.GroupBy(s => s.Name)
                 .Select(g => new LedgerStep(g.Key, Holders(g.Select(s => Holder(s.AssigneeUserId, s.CandidateUnitId, s.CandidateRole, org)))))
                 .ToList();
-            var dueAt = closed ? null : open.Where(s => s.DueAt is not null).Select(s => s.DueAt).Min();
-            var light = closed ? null : LedgerQuery.Worst(open.Select(s => lights.Of(item.DefinitionRecordId, s.CreatedAt, s.DueAt)));
+            // The item's own deadline (完成时限) when its procedure sets one, else the nearest of its open steps'; the light is
+            // the worst of the item's and its steps' (an overdue first feedback is red even if the item still has time).
+            var dueAt = closed ? null : item.DueAt ?? open.Where(s => s.DueAt is not null).Select(s => s.DueAt).Min();
+            var light = closed ? null : LedgerQuery.Worst(open.Select(s => lights.Of(item.DefinitionRecordId, s.CreatedAt, s.DueAt))
+                .Append(lights.Of(item.DefinitionRecordId, item.CreatedAt, item.DueAt, item.InitiatorUnitId)));
             var itemUnits = units[item.Id].ToList();
             var handling = itemUnits.Where(u => u != item.InitiatorUnitId).ToList();
             var unitNames = (handling.Count > 0 ? handling : itemUnits)

@@ -324,6 +324,44 @@ public abstract class LedgerTests<TFixture>(TFixture fixture) : IAsyncLifetime w
     }
 
     [Fact]
+    public async Task An_items_own_deadline_is_its_due_date_and_drives_its_light()
+    {
+        var admin = await fixture.As("admin");
+        var flow = Flow("ledger-item-due", "事项时限", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "开始" },
+            new JsonObject
+            {
+                ["id"] = "do", ["type"] = "Duban.UserTask", ["name"] = "办理",
+                ["assignee"] = Literal(new JsonObject { ["type"] = "role", ["role"] = "督查员" }),
+            },
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "结束" },
+        ], [Connection("start", "Done", "do"), Connection("do", "提交", "end")]);
+        flow["options"] = new JsonObject { ["deadlines"] = new JsonObject { ["item"] = new JsonObject { ["kind"] = "calendarDays", ["amount"] = 30 } } };
+        await ImportAsync(admin, flow);
+        var ducha = await fixture.As("ducha");
+        var id = await StartAsync(ducha, "ledger-item-due", null);
+        var own = (await InstanceAsync(ducha, id))["instance"]!["dueAt"]!.GetValue<DateTimeOffset>();
+
+        var row = (await LedgerAsync(ducha, "definitionId=ledger-item-due"))["items"]![0]!;
+        Assert.Equal(own, row["dueAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("green", row["light"]!.GetValue<string>());
+
+        // Past its deadline (the step itself has none): red, in the row and in the filter.
+        await fixture.Factory.WithDbAsync(async db =>
+        {
+            var item = await db.Instances.SingleAsync(i => i.Id == id);
+            item.DueAt = DateTimeOffset.UtcNow.AddHours(-2);
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal([id], Ids(await LedgerAsync(ducha, "light=red")));
+        Assert.Equal("red", (await LedgerAsync(ducha, "definitionId=ledger-item-due"))["items"]![0]!["light"]!.GetValue<string>());
+        Assert.Empty(Ids(await LedgerAsync(ducha, "light=green&definitionId=ledger-item-due")));
+        // And it sorts first by deadline.
+        await SeedAsync();
+        Assert.Equal(id, Ids(await LedgerAsync(ducha, "sort=dueAt&order=asc"))[0]);
+    }
+
+    [Fact]
     public async Task A_yellow_step_from_a_short_deadline_procedure_shows_on_its_item()
     {
         var admin = await fixture.As("admin");
