@@ -127,6 +127,8 @@ internal static class TaskEndpoints
             }
             // A 交办 unit's task: the step's units and, for the 主办, every 协办 input received so far.
             var assignment = await Supervision.AssignmentViews.ForTaskAsync(db, task, instance, definition, org, user, ct);
+            // A 协办 gives its input to the 主办: it neither sends the step back nor staffs the next steps.
+            var coTask = assignment?.Units.Any(u => u.TaskId == task.Id && u.Role == AssignActivity.Co) == true;
             return TypedResults.Ok(new TaskDetail(
                 Summary(task, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org,
                     await deadlineLights.JudgeAsync([instance.DefinitionRecordId], ct), instance.DefinitionRecordId),
@@ -136,10 +138,10 @@ internal static class TaskEndpoints
                 task.Message,
                 canAct && task.Status == HumanTaskStatus.Open,
                 task.Status == HumanTaskStatus.Open && task.AssigneeUserId is null,
-                assignment?.Units.Any(u => u.TaskId == task.Id && u.Role == AssignActivity.Co) == true ? [] : returnTargets,
+                coTask ? [] : returnTargets,
                 instance.Status,
                 assignment,
-                NextSteps: task.Status == HumanTaskStatus.Open && task.BookmarkId is not null
+                NextSteps: task.Status == HumanTaskStatus.Open && task.BookmarkId is not null && !coTask
                     ? NextStepChoices.Of(definition, state, task.ActivityId, JsonSerializer.Deserialize<List<string>>(task.OutcomesJson, DefinitionJson.Options) ?? [])
                     : []));
         }).WithSummary("待办详情（含表单与本环节字段权限）");

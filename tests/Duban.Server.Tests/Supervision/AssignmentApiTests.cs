@@ -245,6 +245,45 @@ public abstract class AssignmentApiTests<TFixture>(TFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task The_previous_step_picks_the_lead_and_co_units()
+    {
+        var definition = Flow("assign-previous", "拟办后交办", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记" },
+            new JsonObject
+            {
+                ["id"] = "draft", ["type"] = "Duban.UserTask", ["name"] = "拟办",
+                ["assignee"] = Literal(new JsonObject { ["type"] = "role", ["role"] = "督查员" }),
+            },
+            new JsonObject { ["id"] = "assign", ["type"] = "Duban.Assign", ["name"] = "交办", ["unitsFrom"] = Literal("previous") },
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
+        ], [Connection("start", "Done", "draft"), Connection("draft", "提交", "assign"), Connection("assign", "提交", "end")]);
+        await ImportAsync(await fixture.As("admin"), definition);
+        var ducha = await fixture.As("ducha");
+        var id = await Infrastructure.Api.StartAsync(ducha, "assign-previous", null);
+        var draft = await TaskOfAsync(ducha, id, "拟办");
+
+        var choices = (await DetailAsync(ducha, draft))["nextSteps"]!.AsArray();
+        Assert.Equal([("assign", true, false), ("assign:co", false, true)],
+            choices.Select(c => (c!["activityId"]!.GetValue<string>(), c["required"]!.GetValue<bool>(), c["multiple"]!.GetValue<bool>())));
+        Assert.All(choices, c => Assert.True(c!["unitsOnly"]!.GetValue<bool>()));
+
+        var none = await FieldErrorsAsync(await CompleteAsync(ducha, draft, "提交"));
+        Assert.Contains("nextAssignees", none.Keys);
+        var people = await FieldErrorsAsync(await ducha.PostAsJsonAsync($"/api/tasks/{draft}/complete",
+            new { outcome = "提交", nextAssignees = new Dictionary<string, string[]> { ["assign"] = ["unit:fzc", "unit:jinan"] } }));
+        Assert.Contains("一个主办单位", people["nextAssignees"].Single());
+        var ok = await ducha.PostAsJsonAsync($"/api/tasks/{draft}/complete",
+            new { outcome = "提交", nextAssignees = new Dictionary<string, string[]> { ["assign"] = ["unit:fzc"], ["assign:co"] = ["unit:qingdao"] } });
+        Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+
+        var item = await InstanceAsync(ducha, id);
+        var units = item["assignments"]![0]!["units"]!.AsArray().Select(u => (u!["unitId"]!.GetValue<string>(), u["role"]!.GetValue<string>()));
+        Assert.Equal([("fzc", "lead"), ("qingdao", "co")], units);
+        var coTask = await TaskOfAsync(await fixture.As("qingdao"), id, "交办（协办）");
+        Assert.Empty((await DetailAsync(await fixture.As("qingdao"), coTask))["nextSteps"]!.AsArray());
+    }
+
+    [Fact]
     public async Task With_completion_all_the_lead_waits_for_every_co_unit()
     {
         await ImportAsync(await fixture.As("admin"), Definition("all"));
