@@ -21,7 +21,8 @@ public enum LedgerStatus
 public sealed record LedgerStep(string Name, string? Holder);
 
 /// <summary>One row of the 台账.</summary>
-/// <param name="Units">The units taking part (the handling units), by name; the registering unit only when no other.</param>
+/// <param name="Units">The units taking part (the handling units), by name — 交办 units marked （主办）/（协办）, the lead first;
+/// the registering unit only when no other takes part.</param>
 /// <param name="DueAt">The nearest deadline among the item's open steps; null when none has one or the item is closed.</param>
 /// <param name="Light">The worst light among the item's open steps (red, yellow, green); null as for <paramref name="DueAt"/>.</param>
 /// <param name="Fields">Display text of the form fields asked for with <c>fields=</c>, by field key (option labels, unit names…).</param>

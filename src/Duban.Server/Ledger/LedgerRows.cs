@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
+using Duban.Data.Assignments;
 using Duban.Data.Definitions;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
@@ -56,6 +57,10 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
                 .ToListAsync(ct))
             .ToLookup(t => t.InstanceId);
         var units = (await db.InstanceUnits.AsNoTracking().Where(u => ids.Contains(u.InstanceId)).ToListAsync(ct)).ToLookup(u => u.InstanceId, u => u.UnitId);
+        // 交办: which unit leads (主办) and which help (协办), for the units still on the step.
+        var roles = (await db.Set<AssignmentRecord>().AsNoTracking().Where(a => ids.Contains(a.InstanceId) && a.EndReason == null)
+                .Select(a => new { a.InstanceId, a.UnitId, a.Role }).ToListAsync(ct))
+            .ToLookup(a => a.InstanceId);
         var data = fields.Count == 0 ? [] : await DataAsync(ids, ct);
         var forms = fields.Count == 0 ? [] : await FieldsByDefinitionAsync(items.Select(i => i.DefinitionRecordId).Distinct().ToList(), ct);
 
@@ -73,8 +78,12 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
                 .Append(lights.Of(item.DefinitionRecordId, item.CreatedAt, item.DueAt, item.InitiatorUnitId)));
             var itemUnits = units[item.Id].ToList();
             var handling = itemUnits.Where(u => u != item.InitiatorUnitId).ToList();
-            var unitNames = (handling.Count > 0 ? handling : itemUnits)
-                .Select(u => org.FindUnit(u)?.Name ?? u).Distinct().ToList();
+            var roleOf = roles[item.Id].GroupBy(a => a.UnitId)
+                .ToDictionary(g => g.Key, g => g.Any(a => a.Role == "lead") ? "lead" : "co");
+            var unitNames = (handling.Count > 0 ? handling : itemUnits).Union(roleOf.Keys)
+                .OrderBy(u => roleOf.GetValueOrDefault(u) switch { "lead" => 0, "co" => 1, _ => 2 })
+                .Select(u => (org.FindUnit(u)?.Name ?? u) + (roleOf.GetValueOrDefault(u) switch { "lead" => "（主办）", "co" => "（协办）", _ => "" }))
+                .Distinct().ToList();
             var values = new Dictionary<string, string?>();
             if (fields.Count > 0)
             {

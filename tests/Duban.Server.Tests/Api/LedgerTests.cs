@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Duban.Data.Assignments;
 using Duban.Data.Tasks;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -359,6 +360,29 @@ public abstract class LedgerTests<TFixture>(TFixture fixture) : IAsyncLifetime w
         // And it sorts first by deadline.
         await SeedAsync();
         Assert.Equal(id, Ids(await LedgerAsync(ducha, "sort=dueAt&order=asc"))[0]);
+    }
+
+    [Fact]
+    public async Task Assigned_units_show_as_lead_and_co_with_the_lead_first()
+    {
+        var s = await SeedAsync();
+        // The 交办 rows as the Assign activity writes them: 济南 leads, 法制处 helps, 青岛 was removed mid-way.
+        await fixture.Factory.WithDbAsync(async db =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            AssignmentRecord Row(string unit, string role, string? ended = null) => new()
+            {
+                TaskId = Guid.NewGuid(), InstanceId = s.JinanDocument, ActivityId = "assign", ExecutionId = "x", UnitId = unit, Role = role,
+                AssignedAt = now, EndReason = ended,
+            };
+            db.Set<AssignmentRecord>().AddRange(Row("fzc", "co"), Row("jinan", "lead"), Row("qingdao", "co", ended: "removed"));
+            await db.SaveChangesAsync();
+        });
+        var row = (await LedgerAsync(await fixture.As("ducha"), "q=C")).AsObject()["items"]!.AsArray()
+            .Single(r => r!["id"]!.GetValue<Guid>() == s.JinanDocument)!;
+        Assert.Equal(["济南市司法局（主办）", "法制处（协办）"], row["units"]!.AsArray().Select(u => u!.GetValue<string>()));
+        var sheet = await ExportAsync(await fixture.As("ducha"), "q=C&columns=title,units");
+        Assert.Equal("济南市司法局（主办）、法制处（协办）", sheet.Single(r => (string)r["事项名称"]! == "C 济南文件事项")["承办单位"]);
     }
 
     [Fact]
