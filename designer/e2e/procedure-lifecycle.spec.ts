@@ -190,6 +190,16 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
     await admin.keyboard.press('Control+y');
     await expect.poll(where).not.toBe(before);
 
+    // Ctrl+C / Ctrl+V copies the selected step (a new id, same settings); Delete removes the copy again.
+    await selectNode(admin, 'task2');
+    await admin.keyboard.press('Control+c');
+    await admin.keyboard.press('Control+v');
+    await expect(admin.locator('.react-flow__node')).toHaveCount(5);
+    await expect(admin.getByTestId('port-task3-退回')).toBeVisible();
+    await admin.keyboard.press('Delete');
+    await expect(admin.locator('.react-flow__node')).toHaveCount(4);
+    await expect(admin.locator('.react-flow__edge')).toHaveCount(4);
+
     await admin.getByRole('button', { name: /保存草稿/ }).click();
     await expect(admin.getByText(/草稿已保存/)).toBeVisible();
   });
@@ -219,6 +229,7 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
     await admin.getByRole('tab', { name: '预览' }).click();
     await admin.getByRole('button', { name: '模拟提交校验' }).click();
     await expect(admin.getByTestId('form-preview')).toContainText('「办理情况」为必填项');
+    await admin.waitForTimeout(400); // let the messages finish sliding in before the screenshot
     await shot(admin, 'form-designer-preview');
 
     await admin.getByRole('button', { name: '保存到流程草稿' }).click();

@@ -140,6 +140,11 @@ export function readablePorts(message: string): string {
   return message.replace(/(出口|名为)「(Done|True|False|Default)」/g, (_, prefix: string, port: string) => `${prefix}「${portLabel(port)}」`);
 }
 
+function hasTextSelection(): boolean {
+  const selection = window.getSelection();
+  return !!selection && !selection.isCollapsed && selection.toString().trim() !== '';
+}
+
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !!target.closest('.cm-editor, .ant-select, .ant-modal, .ant-drawer');
@@ -291,7 +296,32 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
         if (!readOnly) void save.current();
         return;
       }
+      if (mod && key === 'c') {
+        // Copy works on old versions too. The system clipboard gets the JSON as well, for another tab or a file.
+        const clip = copySelection(designer.latest());
+        if (!clip || hasTextSelection()) return;
+        e.preventDefault();
+        internalClipboard = clip;
+        void navigator.clipboard?.writeText(JSON.stringify(clip)).catch(() => {});
+        message.success(`已复制 ${clip.nodes.length} 个节点`);
+        return;
+      }
       if (readOnly) return;
+      if (mod && key === 'v') {
+        e.preventDefault();
+        const pasteClip = (clip: Clipboard | null) => {
+          if (!clip) return;
+          internalClipboard = clip;
+          designer.change((d) => paste(d, clip, descriptors));
+        };
+        if (internalClipboard) pasteClip(internalClipboard);
+        else
+          void navigator.clipboard
+            ?.readText()
+            .then((text) => pasteClip(parseClipboard(text)))
+            .catch(() => {});
+        return;
+      }
       if (mod && key === 'z' && !e.shiftKey) {
         e.preventDefault();
         designer.undo();
@@ -303,31 +333,8 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
         designer.change((d) => deleteSelection(d));
       }
     };
-    const onCopy = (e: ClipboardEvent) => {
-      if (isTypingTarget(e.target) || isTypingTarget(document.activeElement)) return;
-      const clip = copySelection(designer.latest());
-      if (!clip) return;
-      internalClipboard = clip;
-      e.clipboardData?.setData('text/plain', JSON.stringify(clip));
-      e.preventDefault();
-      message.success(`已复制 ${clip.nodes.length} 个节点`);
-    };
-    const onPaste = (e: ClipboardEvent) => {
-      if (readOnly || isTypingTarget(e.target) || isTypingTarget(document.activeElement)) return;
-      const clip = parseClipboard(e.clipboardData?.getData('text/plain') ?? '') ?? internalClipboard;
-      if (!clip) return;
-      e.preventDefault();
-      internalClipboard = clip;
-      designer.change((d) => paste(d, clip, descriptors));
-    };
     window.addEventListener('keydown', onKeyDown);
-    document.addEventListener('copy', onCopy);
-    document.addEventListener('paste', onPaste);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown);
-      document.removeEventListener('copy', onCopy);
-      document.removeEventListener('paste', onPaste);
-    };
+    return () => window.removeEventListener('keydown', onKeyDown);
   }, [designer, descriptors, message, readOnly]);
 
   // --- save, publish, import, export ---
