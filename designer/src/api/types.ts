@@ -158,6 +158,10 @@ export interface NextStepChoice {
   activityId: string;
   name: string;
   required: boolean;
+  /** Only units may be picked (a 交办 step's 主办 / 协办). */
+  unitsOnly?: boolean;
+  /** Several may be picked (default true). */
+  multiple?: boolean;
 }
 
 export interface CompleteTaskRequest {

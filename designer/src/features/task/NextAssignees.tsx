@@ -1,4 +1,5 @@
 import { Form, Select } from 'antd';
+import type { SelectProps } from 'antd';
 import { useMemo } from 'react';
 import type { NextStepChoice } from '../../api/types';
 import { useDirectory } from '../../shared/forms/directory';
@@ -15,9 +16,10 @@ interface Props {
 /** 选择下一环节办理人: one picker per next step whose handler this step chooses (units or people). */
 export function NextAssignees({ steps, outcomes, value, onChange, errors, disabled }: Props) {
   const { directory, loading } = useDirectory(steps.length > 0);
-  const options = useMemo(
+  const units = useMemo(() => directory.units.map((u) => ({ value: `unit:${u.id}`, label: u.name })), [directory]);
+  const options = useMemo<NonNullable<SelectProps['options']>>(
     () => [
-      { label: '单位', title: '单位', options: directory.units.map((u) => ({ value: `unit:${u.id}`, label: u.name })) },
+      { label: '单位', title: '单位', options: units },
       {
         label: '人员',
         title: '人员',
@@ -27,7 +29,7 @@ export function NextAssignees({ steps, outcomes, value, onChange, errors, disabl
         })),
       },
     ],
-    [directory],
+    [directory, units],
   );
 
   // One picker per step, with the outcomes that lead to it when not every outcome does.
@@ -55,18 +57,33 @@ export function NextAssignees({ steps, outcomes, value, onChange, errors, disabl
             validateStatus={errors[step.activityId] ? 'error' : undefined}
             help={errors[step.activityId] ?? (step.required ? undefined : '已在前一轮选定，可不再选择')}
           >
-            <Select
-              id={id}
-              mode="multiple"
-              value={value[step.activityId] ?? []}
-              onChange={(ids: string[]) => onChange({ ...value, [step.activityId]: ids })}
-              options={options}
-              loading={loading}
-              disabled={disabled}
-              optionFilterProp="label"
-              placeholder="选择单位或人员"
-              allowClear
-            />
+            {step.multiple === false ? (
+              <Select
+                id={id}
+                value={value[step.activityId]?.[0]}
+                onChange={(picked: string | undefined) => onChange({ ...value, [step.activityId]: picked ? [picked] : [] })}
+                options={(step.unitsOnly ? units : options) as SelectProps['options']}
+                loading={loading}
+                disabled={disabled}
+                showSearch
+                optionFilterProp="label"
+                placeholder={step.unitsOnly ? '选择单位' : '选择单位或人员'}
+                allowClear
+              />
+            ) : (
+              <Select
+                id={id}
+                mode="multiple"
+                value={value[step.activityId] ?? []}
+                onChange={(ids: string[]) => onChange({ ...value, [step.activityId]: ids })}
+                options={(step.unitsOnly ? units : options) as SelectProps['options']}
+                loading={loading}
+                disabled={disabled}
+                optionFilterProp="label"
+                placeholder={step.unitsOnly ? '选择单位' : '选择单位或人员'}
+                allowClear
+              />
+            )}
           </Form.Item>
         );
       })}
