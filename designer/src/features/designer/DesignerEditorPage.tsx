@@ -38,7 +38,8 @@ import {
 import { nodeTypes } from '../../shared/flow/ActivityNodeView';
 import { FitViewOnLoad } from '../../shared/flow/FitViewOnLoad';
 import { edgeTypes } from '../../shared/flow/ConnectionEdge';
-import { activitiesApi, definitionsApi } from '../../shared/flow/definitionsApi';
+import { activitiesApi, changedSince, definitionsApi } from '../../shared/flow/definitionsApi';
+import { formatDateTime } from '../../shared/format';
 import {
   FLOW_ARIA_LABELS,
   indexDescriptors,
@@ -48,6 +49,7 @@ import {
   type ConnectionFlowEdge,
   type DefinitionDocument,
   type DefinitionValidationError,
+  type DefinitionVersion,
   type DescriptorIndex,
   type WorkflowDefinition,
 } from '../../shared/flow';
@@ -338,10 +340,30 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   }, [designer, descriptors, message, readOnly]);
 
   // --- save, publish, import, export ---
+  /** Asks before saving over what another administrator saved or published since this page loaded it. */
+  const mayOverwrite = useCallback(
+    async (seen: DefinitionVersion): Promise<boolean> => {
+      const latest = await changedSince(seen);
+      if (!latest) return true;
+      return new Promise((resolve) =>
+        modal.confirm({
+          title: '流程已被他人修改',
+          content: `第 ${latest.version} 版已于 ${formatDateTime(latest.updatedAt)}${latest.isPublished ? '发布' : '保存'}。继续保存将以当前画布为准覆盖（历史版本可在“版本”中查看）。`,
+          okText: '仍然保存',
+          cancelText: '取消',
+          onOk: () => resolve(true),
+          onCancel: () => resolve(false),
+        }),
+      );
+    },
+    [modal],
+  );
+
   const saveDraft = useCallback(async () => {
     const definition = toDefinition(designer.latest());
     setBusy('save');
     try {
+      if (!(await mayOverwrite(meta))) return undefined;
       const m = await definitionsApi.saveDraft(definition);
       setMeta(m);
       setSaved(JSON.stringify(definition));
@@ -353,7 +375,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
     } finally {
       setBusy(null);
     }
-  }, [designer, message]);
+  }, [designer, message, mayOverwrite, meta]);
   save.current = saveDraft;
 
   const publish = useCallback(async () => {
@@ -372,6 +394,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
           message.info(`第 ${meta.version} 版已发布，没有新的修改`);
           return;
         }
+        if (!(await mayOverwrite(meta))) return;
         const m = await definitionsApi.saveDraft(definition);
         setMeta(m);
         setSaved(JSON.stringify(definition));
@@ -388,7 +411,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
     } finally {
       setBusy(null);
     }
-  }, [designer, message, meta, saved, validate]);
+  }, [designer, message, meta, saved, validate, mayOverwrite]);
 
   const importFile = useCallback(async () => {
     const json = await readJsonFile();

@@ -21,7 +21,8 @@ import { errorMessage } from '../../api/client';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { validateForm } from '../../shared/forms/logic';
 import type { FieldErrors, FieldPermission, FormDefinition, FormField, FormValues } from '../../shared/forms/types';
-import { definitionsApi } from '../../shared/flow/definitionsApi';
+import { changedSince, definitionsApi } from '../../shared/flow/definitionsApi';
+import { formatDateTime } from '../../shared/format';
 import type { DefinitionDocument, WorkflowDefinition } from '../../shared/flow';
 import { FieldProperties } from './FieldProperties';
 import {
@@ -121,6 +122,20 @@ export default function FormDesignerPage() {
     if (!definition) return;
     setSaving(true);
     try {
+      const latest = document ? await changedSince(document.meta) : null;
+      if (latest) {
+        const go = await new Promise<boolean>((resolve) =>
+          modal.confirm({
+            title: '流程已被他人修改',
+            content: `第 ${latest.version} 版已于 ${formatDateTime(latest.updatedAt)}${latest.isPublished ? '发布' : '保存'}。继续保存将以本页的流程内容覆盖（历史版本可在流程设计的“版本”中查看）。`,
+            okText: '仍然保存',
+            cancelText: '取消',
+            onOk: () => resolve(true),
+            onCancel: () => resolve(false),
+          }),
+        );
+        if (!go) return;
+      }
       const meta = await definitionsApi.saveDraft(definition);
       setSaved(JSON.stringify(definition));
       setDocument((doc) => (doc ? { meta, definition } : doc));

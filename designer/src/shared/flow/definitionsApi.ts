@@ -37,3 +37,13 @@ export const activitiesApi = {
 export const rolesApi = {
   list: (signal?: AbortSignal) => request<string[]>('GET', '/api/roles', { signal }),
 };
+
+/**
+ * The latest version's record when someone saved or published the procedure after `seen` was loaded, else null.
+ * PUT has no version token, so the designers ask before saving over another administrator's work.
+ */
+export async function changedSince(seen: Pick<DefinitionVersion, 'id' | 'updatedAt' | 'definitionId'>): Promise<DefinitionVersion | null> {
+  const latest = await definitionsApi.get(seen.definitionId);
+  // Milliseconds: PostgreSQL keeps microseconds, the answer to a save had the server's ticks.
+  return latest.meta.id !== seen.id || Date.parse(latest.meta.updatedAt) !== Date.parse(seen.updatedAt) ? latest.meta : null;
+}
