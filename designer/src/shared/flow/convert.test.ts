@@ -1,5 +1,5 @@
 /// <reference types="node" />
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexDescriptors, portsOf } from './catalog';
@@ -44,7 +44,34 @@ function smallDefinition(withPositions: boolean): WorkflowDefinition {
   };
 }
 
+const workflowsDir = resolve(process.cwd(), '../workflows');
+const shipped = readdirSync(workflowsDir).filter((f) => f.endsWith('.json'));
+
 describe('definition ↔ flow', () => {
+  it.each(shipped)('round-trips the shipped template %s without losing anything', (file) => {
+    const definition = JSON.parse(readFileSync(resolve(workflowsDir, file), 'utf8')) as WorkflowDefinition;
+    const { nodes, edges } = definitionToFlow(definition);
+    expect(edges.filter((e) => e.hidden)).toEqual([]);
+    // Every connection leaves from a port the browser also computes for that node (same rules as the engine).
+    expect(nodes.filter((n) => n.data.strayPorts).map((n) => `${n.id}: ${n.data.strayPorts!.join('、')}`)).toEqual([]);
+    const back = flowToDefinition(definition, nodes, edges);
+    // Templates without designer positions get them from the layout; everything else is unchanged.
+    const strip = (d: WorkflowDefinition) => ({
+      ...d,
+      root: {
+        ...d.root,
+        activities: d.root.activities.map((a) => {
+          const { metadata, ...rest } = a;
+          const { designer, ...otherMeta } = (metadata ?? {}) as Record<string, unknown>;
+          const { position: _p, ...otherDesigner } = (designer ?? {}) as Record<string, unknown>;
+          return { ...rest, metadata: { ...otherMeta, designer: otherDesigner } };
+        }),
+      },
+    });
+    expect(strip(back)).toEqual(strip(definition));
+    for (const node of nodes) expect(Number.isFinite(node.position.x) && Number.isFinite(node.position.y)).toBe(true);
+  });
+
   it('round-trips the shipped demo procedure without losing anything', () => {
     const demo = loadDemo();
     const { nodes, edges } = definitionToFlow(demo);

@@ -115,7 +115,8 @@ export function DeadlineEditor({ value, onChange, forms, presets, disabled }: De
           />
         </Form.Item>
       )}
-      {spec && mode !== 'preset' && (
+      {mode === 'itemDue' && <Typography.Text type="secondary">本环节的期限跟随事项的完成时限（批准延期后随之顺延）。</Typography.Text>}
+      {spec && mode !== 'preset' && mode !== 'itemDue' && (
         <Space>
           <Checkbox
             checked={spec.nextWorkingDay ?? mode !== 'date'}

@@ -1,7 +1,8 @@
 /**
  * The `deadline` input of a human step (DeadlineSpec in src/Duban.Engine/Deadlines/DeadlineSpec.cs):
  * `{ kind: workingDays|calendarDays|months, amount }`, `{ kind: fixedDates, dates: ["07-15"] }`,
- * `{ kind: date, date: "2026-12-31" }`, `{ kind: field, field }`, or `{ preset: "feedback" }` (a default from
+ * `{ kind: date, date: "2026-12-31" }`, `{ kind: field, field }`, `{ kind: itemDue }` (the item's own deadline), or
+ * `{ preset: "feedback" }` (a default from
  * `options.deadlines`); counted `from` step | item | field:<key>; `nextWorkingDay` moves it off a day off.
  * The engine also accepts a bare number (working days) or text (a preset name or a date).
  */
@@ -18,7 +19,7 @@ export interface DeadlineSpec {
   [extra: string]: unknown;
 }
 
-export type DeadlineMode = 'workingDays' | 'calendarDays' | 'months' | 'fixedDates' | 'date' | 'field' | 'preset';
+export type DeadlineMode = 'workingDays' | 'calendarDays' | 'months' | 'fixedDates' | 'date' | 'field' | 'itemDue' | 'preset';
 
 export const DEADLINE_MODES: { value: DeadlineMode; label: string }[] = [
   { value: 'workingDays', label: '工作日' },
@@ -27,6 +28,7 @@ export const DEADLINE_MODES: { value: DeadlineMode; label: string }[] = [
   { value: 'fixedDates', label: '每年固定日期' },
   { value: 'date', label: '指定日期' },
   { value: 'field', label: '取表单日期字段' },
+  { value: 'itemDue', label: '事项完成时限' },
   { value: 'preset', label: '流程默认时限' },
 ];
 
@@ -34,7 +36,10 @@ export const DEADLINE_MODES: { value: DeadlineMode; label: string }[] = [
 export function normalizeDeadline(value: unknown): DeadlineSpec | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return { kind: 'workingDays', amount: value };
-  if (typeof value === 'string') return /^\d{4}-\d{2}-\d{2}$/.test(value) ? { kind: 'date', date: value } : { preset: value };
+  if (typeof value === 'string') {
+    if (value === 'itemDue') return { kind: 'itemDue' };
+    return /^\d{4}-\d{2}-\d{2}$/.test(value) ? { kind: 'date', date: value } : { preset: value };
+  }
   if (typeof value === 'object' && !Array.isArray(value)) return value as DeadlineSpec;
   return undefined;
 }
@@ -61,6 +66,8 @@ export function changeMode(spec: DeadlineSpec | undefined, mode: DeadlineMode): 
       return { kind: mode, date: spec?.date ?? null, ...keep };
     case 'field':
       return { kind: mode, field: spec?.field ?? null, ...keep };
+    case 'itemDue':
+      return { kind: mode };
     case 'preset':
       return { preset: spec?.preset ?? 'feedback' };
   }
@@ -82,6 +89,8 @@ export function describeDeadline(spec: DeadlineSpec | undefined): string {
       return spec.date ?? '未填日期';
     case 'field':
       return `表单字段「${spec.field ?? '?'}」`;
+    case 'itemDue':
+      return '与事项完成时限相同（含延期）';
     case 'preset':
       return `流程默认时限「${spec.preset}」`;
     default:

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { changeMode, describeDeadline, modeOf, normalizeDeadline } from './deadline';
+import { describeDuration, formatDuration, parseSimpleDuration } from './duration';
+
+describe('deadline specs', () => {
+  it('reads the shorthand forms the engine accepts', () => {
+    expect(normalizeDeadline(5)).toEqual({ kind: 'workingDays', amount: 5 });
+    expect(normalizeDeadline('2026-12-31')).toEqual({ kind: 'date', date: '2026-12-31' });
+    expect(normalizeDeadline('feedback')).toEqual({ preset: 'feedback' });
+    expect(normalizeDeadline('itemDue')).toEqual({ kind: 'itemDue' });
+    expect(normalizeDeadline(undefined)).toBeUndefined();
+  });
+
+  it('changes kind keeping what still applies', () => {
+    const spec = { kind: 'workingDays', amount: 5, from: 'item', nextWorkingDay: false };
+    expect(changeMode(spec, 'months')).toEqual({ kind: 'months', amount: 5, from: 'item', nextWorkingDay: false });
+    expect(changeMode(spec, 'fixedDates')).toEqual({ kind: 'fixedDates', dates: [], from: 'item', nextWorkingDay: false });
+    expect(changeMode(spec, 'preset')).toEqual({ preset: 'feedback' });
+    expect(modeOf({ preset: 'done' })).toBe('preset');
+  });
+
+  it('describes a deadline in Chinese', () => {
+    expect(describeDeadline({ kind: 'workingDays', amount: 5 })).toBe('5 个工作日');
+    expect(describeDeadline({ kind: 'calendarDays', amount: 30, from: 'item' })).toBe('自立项起30 天');
+    expect(describeDeadline({ kind: 'fixedDates', dates: ['07-15', '10-15'] })).toBe('每年 07-15、10-15 前');
+    expect(describeDeadline(undefined)).toBe('不限');
+  });
+});
+
+describe('durations (dueIn, timers)', () => {
+  it('reads and writes single-unit ISO durations and seconds', () => {
+    expect(parseSimpleDuration('P10D')).toEqual({ amount: 10, unit: 'D' });
+    expect(parseSimpleDuration('PT4H')).toEqual({ amount: 4, unit: 'H' });
+    expect(parseSimpleDuration(7200)).toEqual({ amount: 2, unit: 'H' });
+    expect(parseSimpleDuration('P1DT2H')).toBeNull();
+    expect(parseSimpleDuration('P')).toBeNull();
+    expect(formatDuration(3, 'D')).toBe('P3D');
+    expect(formatDuration(30, 'M')).toBe('PT30M');
+    expect(describeDuration('P2D')).toBe('2 天');
+  });
+});
