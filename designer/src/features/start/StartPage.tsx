@@ -26,6 +26,14 @@ export default function StartPage() {
   }, []);
 
   if (chosen) {
+    // The list says which version is published; wait for it rather than load the form twice.
+    if (loading) {
+      return (
+        <div className="page-center">
+          <Spin size="large" />
+        </div>
+      );
+    }
     const summary = published.find((d) => d.definitionId === chosen);
     return <StartFormView definitionId={chosen} summary={summary} onBack={() => setParams({})} />;
   }

@@ -127,7 +127,8 @@ function FieldRow({ field, permission, values, stored, errors, disabled, directo
   if (writable && permission === 'appendOnly' && !listLike && !isEmpty(storedValue)) writable = false;
 
   const help = invalid ? fieldErrors.join('；') : undefined;
-  const extra = field.help ?? (field.type === 'computed' ? '自动计算' : undefined);
+  // Help is for whoever fills the field; a value shown read-only needs none.
+  const extra = field.type === 'computed' ? (field.help ?? '自动计算') : writable && !disabled ? (field.help ?? undefined) : undefined;
 
   let control;
   if (field.type === 'opinion') {
