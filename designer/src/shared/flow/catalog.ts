@@ -14,6 +14,7 @@ export const ActivityTypes = {
   notify: 'Duban.Notify',
   subProcess: 'Duban.SubProcess',
   end: 'Duban.End',
+  assign: 'Duban.Assign',
 } as const;
 
 /**
@@ -25,6 +26,13 @@ export const BUILT_IN_DESCRIPTORS: readonly ActivityDescriptor[] = [
   { type: ActivityTypes.start, displayName: '开始', category: '基础', ports: ['Done'], description: '流程开始，填写发起表单' },
   { type: ActivityTypes.end, displayName: '结束', category: '基础', ports: [], description: '流程结束，记录办理结果' },
   { type: ActivityTypes.userTask, displayName: '人工办理', category: '人工', ports: ['提交'], description: '由指定人员填写表单并选择办理结果' },
+  {
+    type: ActivityTypes.assign,
+    displayName: '交办',
+    category: '督查',
+    ports: ['提交'],
+    description: '交办给一个主办单位和若干协办单位：协办单位提交意见，主办单位汇总后提交办理情况',
+  },
   { type: ActivityTypes.notify, displayName: '抄送阅知', category: '人工', ports: ['Done'], description: '发送只读阅知，接收人点“已阅”即可' },
   { type: ActivityTypes.decision, displayName: '条件判断', category: '流程控制', ports: ['True', 'False'], description: '按条件走“是”或“否”分支' },
   { type: ActivityTypes.switch, displayName: '多路分支', category: '流程控制', ports: ['Default'], description: '走第一个条件成立的分支' },
@@ -66,6 +74,7 @@ function stringList(value: unknown): string[] | undefined {
 export function portsOf(node: ActivityNode, descriptors: DescriptorIndex): string[] {
   switch (node.type) {
     case ActivityTypes.userTask:
+    case ActivityTypes.assign:
       return stringList(getLiteral(node, 'outcomes')) ?? ['提交'];
     case ActivityTypes.switch: {
       const cases = getLiteral(node, 'cases');

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { indexDescriptors, portsOf } from './catalog';
+import { indexDescriptors, portsOf, typeLabel } from './catalog';
 import { definitionToFlow, flowToDefinition, makeEdge } from './convert';
 import { getLiteral, setLiteral } from './inputs';
 import type { ActivityNode, WorkflowDefinition } from './types';
@@ -190,8 +190,16 @@ describe('ports', () => {
   });
 
   it('come from the server’s descriptor for types the designer does not know', () => {
-    expect(portsOf(node('Duban.Assign'), index)).toEqual(['提交']);
+    const server = indexDescriptors([{ type: 'Acme.Review', displayName: '外部评审', category: '其他', ports: ['同意', '驳回'], description: '' }]);
+    expect(portsOf(node('Acme.Review'), server)).toEqual(['同意', '驳回']);
     expect(portsOf(node('Some.Unknown'), index)).toEqual(['Done']);
+  });
+
+  it('of 交办 are its outcomes, known without asking the server (the item page draws it read-only)', () => {
+    const builtIn = indexDescriptors();
+    expect(typeLabel('Duban.Assign', builtIn)).toBe('交办');
+    expect(portsOf(node('Duban.Assign'), builtIn)).toEqual(['提交']);
+    expect(portsOf(node('Duban.Assign', { outcomes: literal(['办结', '需延期']) }), builtIn)).toEqual(['办结', '需延期']);
   });
 });
 
