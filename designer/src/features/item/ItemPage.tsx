@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Empty, Grid, List, Result, Row, Space, Spin, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Grid, Result, Row, Spin, Tag, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { definitionVersionApi, errorMessage, instancesApi, isAbortError, isApiError } from '../../api/client';
@@ -9,6 +9,8 @@ import { formatDateTime, orEmpty } from '../../shared/format';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../inbox/LightIndicator';
+import { AssignmentsPanel } from '../itemPanels/AssignmentsPanel';
+import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
 import { ItemTimeline } from './ItemTimeline';
 import { statusOf } from './timeline';
 import './item.css';
@@ -170,6 +172,8 @@ export default function ItemPage() {
             )}
           </Card>
 
+          <AssignmentsPanel item={item} onChanged={() => setReloadToken((n) => n + 1)} />
+
           <Card className="page-section" size="small" title={item.form?.name ?? '事项信息'}>
             {item.form ? (
               <FormRenderer
@@ -185,26 +189,7 @@ export default function ItemPage() {
             )}
           </Card>
 
-          {item.children.length > 0 && (
-            <Card className="page-section" size="small" title={`子事项（${item.children.length}）`} data-testid="item-children">
-              <List
-                size="small"
-                dataSource={item.children}
-                renderItem={(child) => {
-                  const s = statusOf(child);
-                  return (
-                    <List.Item>
-                      <Space wrap size={[8, 4]}>
-                        {child.number && <Tag>{child.number}</Tag>}
-                        <Link to={`/items/${child.id}`}>{child.title}</Link>
-                        <Tag color={s.color}>{s.label}</Tag>
-                      </Space>
-                    </List.Item>
-                  );
-                }}
-              />
-            </Card>
-          )}
+          {item.children.length > 0 && <ItemChildrenPanel instanceId={instance.id} items={item.children} refreshKey={reloadToken} />}
 
           <Card className="page-section" size="small" title="流程图">
             {definition ? (
