@@ -211,13 +211,18 @@ public sealed class WorkflowRuntime(
         CommitWithRetryAsync(operation, taskId, async org =>
         {
             // The task, its instance and the instance's participant units in one round trip.
-            var row = await db.Tasks.Where(t => t.Id == taskId)
-                .Select(t => new
-                {
-                    Task = t,
-                    Instance = db.Instances.First(i => i.Id == t.InstanceId),
-                    Units = db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId).ToList(),
-                })
+            // A join, not a First() per row inside the projection: EF turns that into ROW_NUMBER() over every instance,
+            // a full scan of WorkflowInstances on each completion.
+            var row = await (
+                    from t in db.Tasks
+                    where t.Id == taskId
+                    join i in db.Instances on t.InstanceId equals i.Id
+                    select new
+                    {
+                        Task = t,
+                        Instance = i,
+                        Units = db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId).ToList(),
+                    })
                 .FirstOrDefaultAsync(ct)
                 ?? throw new NotFoundException("待办不存在");
             var task = row.Task;
