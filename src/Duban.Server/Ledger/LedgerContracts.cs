@@ -21,14 +21,16 @@ public enum LedgerStatus
 public sealed record LedgerStep(string Name, string? Holder);
 
 /// <summary>One row of the 台账.</summary>
-/// <param name="Units">The units taking part (the handling units), by name — 交办 units marked （主办）/（协办）, the lead first;
-/// the registering unit only when no other takes part.</param>
+/// <param name="Units">The handling units by name, 交办's 主办 first. The registering unit only when a step was offered to
+/// it; empty while no unit has been given the item.</param>
+/// <param name="UnitRoles">For units given the item by 交办: unit name → <c>lead</c> (主办) or <c>co</c> (协办).</param>
 /// <param name="DueAt">The nearest deadline among the item's open steps; null when none has one or the item is closed.</param>
 /// <param name="Light">The worst light among the item's open steps (red, yellow, green); null as for <paramref name="DueAt"/>.</param>
 /// <param name="Fields">Display text of the form fields asked for with <c>fields=</c>, by field key (option labels, unit names…).</param>
 public sealed record LedgerRow(
     Guid Id, string? Number, string Title, string DefinitionId, string DefinitionName, LedgerStatus Status, string? Result,
-    string? Incident, string? InitiatorName, string? InitiatorUnitName, IReadOnlyList<string> Units, IReadOnlyList<LedgerStep> CurrentSteps,
+    string? Incident, string? InitiatorName, string? InitiatorUnitName, IReadOnlyList<string> Units, IReadOnlyDictionary<string, string> UnitRoles,
+    IReadOnlyList<LedgerStep> CurrentSteps,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt, DateTimeOffset? DueAt, string? Light,
     IReadOnlyDictionary<string, string?> Fields);
 

@@ -133,7 +133,12 @@ public sealed class LedgerExport(LedgerRows rows, LedgerTime time, TimeProvider 
         "status" => StatusText(row.Status),
         "currentSteps" => row.CurrentSteps.Count == 0 ? null
             : string.Join("；", row.CurrentSteps.Select(s => s.Holder is null ? s.Name : $"{s.Name}（{s.Holder}）")),
-        "units" => row.Units.Count == 0 ? null : string.Join("、", row.Units),
+        "units" => row.Units.Count == 0 ? null : string.Join("、", row.Units.Select(u => row.UnitRoles.GetValueOrDefault(u) switch
+        {
+            "lead" => $"{u}（主办）",
+            "co" => $"{u}（协办）",
+            _ => u,
+        })),
         "initiatorName" => row.InitiatorName,
         "createdAt" => time.Local(row.CreatedAt),
         "dueAt" => row.DueAt is { } due ? time.Local(due) : null,

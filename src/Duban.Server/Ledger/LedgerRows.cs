@@ -57,6 +57,10 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
                 .ToListAsync(ct))
             .ToLookup(t => t.InstanceId);
         var units = (await db.InstanceUnits.AsNoTracking().Where(u => ids.Contains(u.InstanceId)).ToListAsync(ct)).ToLookup(u => u.InstanceId, u => u.UnitId);
+        // Units a step was offered to: the registering unit counts as a handling unit only when it got such a step itself.
+        var offered = (await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.InstanceId) && t.CandidateUnitId != null)
+                .Select(t => new { t.InstanceId, UnitId = t.CandidateUnitId! }).Distinct().ToListAsync(ct))
+            .ToLookup(t => t.InstanceId, t => t.UnitId);
         // 交办: which unit leads (主办) and which help (协办), for the units still on the step.
         var roles = (await db.Set<AssignmentRecord>().AsNoTracking().Where(a => ids.Contains(a.InstanceId) && a.EndReason == null)
                 .Select(a => new { a.InstanceId, a.UnitId, a.Role }).ToListAsync(ct))
@@ -76,14 +80,14 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
             var dueAt = closed ? null : item.DueAt ?? open.Where(s => s.DueAt is not null).Select(s => s.DueAt).Min();
             var light = closed ? null : LedgerQuery.Worst(open.Select(s => lights.Of(item.DefinitionRecordId, s.CreatedAt, s.DueAt))
                 .Append(lights.Of(item.DefinitionRecordId, item.CreatedAt, item.DueAt, item.InitiatorUnitId)));
-            var itemUnits = units[item.Id].ToList();
-            var handling = itemUnits.Where(u => u != item.InitiatorUnitId).ToList();
+            var handling = units[item.Id].Where(u => u != item.InitiatorUnitId).Union(offered[item.Id]).ToList();
             var roleOf = roles[item.Id].GroupBy(a => a.UnitId)
                 .ToDictionary(g => g.Key, g => g.Any(a => a.Role == "lead") ? "lead" : "co");
-            var unitNames = (handling.Count > 0 ? handling : itemUnits).Union(roleOf.Keys)
-                .OrderBy(u => roleOf.GetValueOrDefault(u) switch { "lead" => 0, "co" => 1, _ => 2 })
-                .Select(u => (org.FindUnit(u)?.Name ?? u) + (roleOf.GetValueOrDefault(u) switch { "lead" => "（主办）", "co" => "（协办）", _ => "" }))
-                .Distinct().ToList();
+            var ordered = handling.Union(roleOf.Keys)
+                .OrderBy(u => roleOf.GetValueOrDefault(u) switch { "lead" => 0, "co" => 1, _ => 2 }).ToList();
+            string NameOf(string unit) => org.FindUnit(unit)?.Name ?? unit;
+            var unitNames = ordered.Select(NameOf).Distinct().ToList();
+            var unitRoles = roleOf.GroupBy(r => NameOf(r.Key)).ToDictionary(g => g.Key, g => g.Any(r => r.Value == "lead") ? "lead" : "co");
             var values = new Dictionary<string, string?>();
             if (fields.Count > 0)
             {
@@ -94,7 +98,7 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
             }
             return new LedgerRow(item.Id, item.Number, item.Title, item.DefinitionId, item.DefinitionName, StatusOf(item.Status, item.Incident),
                 item.Result, item.Incident, item.InitiatorName, item.InitiatorUnitId is { } iu ? org.FindUnit(iu)?.Name : null,
-                unitNames, current, item.CreatedAt, item.UpdatedAt, item.FinishedAt, dueAt, light, values);
+                unitNames, unitRoles, current, item.CreatedAt, item.UpdatedAt, item.FinishedAt, dueAt, light, values);
         }).ToList();
     }
 

@@ -109,10 +109,11 @@ public abstract class LedgerTests<TFixture>(TFixture fixture) : IAsyncLifetime w
         Assert.Null(declined["dueAt"]);
         Assert.NotNull(declined["finishedAt"]);
         Assert.Equal("cancelled", rows[s.Cancelled]["status"]!.GetValue<string>());
-        // Still with the leader: the step is held by the role, and only the office takes part so far.
+        // Still with the leader: the step is held by the role, and no unit has been given the item yet.
         var waiting = rows[s.Waiting];
         Assert.Equal("领导审定", waiting["currentSteps"]![0]!["name"]!.GetValue<string>());
-        Assert.Equal(["厅办公室（督查室）"], waiting["units"]!.AsArray().Select(u => u!.GetValue<string>()));
+        Assert.Equal("领导", waiting["currentSteps"]![0]!["holder"]!.GetValue<string>());
+        Assert.Empty(waiting["units"]!.AsArray());
     }
 
     [Fact]
@@ -380,7 +381,10 @@ public abstract class LedgerTests<TFixture>(TFixture fixture) : IAsyncLifetime w
         });
         var row = (await LedgerAsync(await fixture.As("ducha"), "q=C")).AsObject()["items"]!.AsArray()
             .Single(r => r!["id"]!.GetValue<Guid>() == s.JinanDocument)!;
-        Assert.Equal(["济南市司法局（主办）", "法制处（协办）"], row["units"]!.AsArray().Select(u => u!.GetValue<string>()));
+        Assert.Equal(["济南市司法局", "法制处"], row["units"]!.AsArray().Select(u => u!.GetValue<string>()));
+        Assert.Equal("lead", row["unitRoles"]!["济南市司法局"]!.GetValue<string>());
+        Assert.Equal("co", row["unitRoles"]!["法制处"]!.GetValue<string>());
+        Assert.Null(row["unitRoles"]!["青岛市司法局"]);
         var sheet = await ExportAsync(await fixture.As("ducha"), "q=C&columns=title,units");
         Assert.Equal("济南市司法局（主办）、法制处（协办）", sheet.Single(r => (string)r["事项名称"]! == "C 济南文件事项")["承办单位"]);
     }

@@ -59,6 +59,7 @@ import {
   toExportQuery,
   toggleColumn,
   toSearchParams,
+  unitsText,
   type ColumnDef,
   type DateField,
   type LedgerFilters,
@@ -115,7 +116,7 @@ function cell(row: LedgerRow, column: ColumnDef): ReactNode {
     case 'currentSteps':
       return row.currentSteps.length > 0 ? stepsText(row) : EMPTY;
     case 'units':
-      return row.units.length > 0 ? row.units.join('、') : EMPTY;
+      return row.units.length > 0 ? unitsText(row) : EMPTY;
     case 'initiatorName':
       return orEmpty(row.initiatorName);
     case 'createdAt':
@@ -638,7 +639,7 @@ export default function LedgerPage() {
                       </div>
                       <div>
                         <dt>承办单位</dt>
-                        <dd>{row.units.length > 0 ? row.units.join('、') : EMPTY}</dd>
+                        <dd>{row.units.length > 0 ? unitsText(row) : EMPTY}</dd>
                       </div>
                       <div>
                         <dt>当前环节</dt>

@@ -22,7 +22,10 @@ export interface LedgerRow {
   incident: string | null;
   initiatorName: string | null;
   initiatorUnitName: string | null;
+  /** Handling units by name, 交办's 主办 first. */
   units: string[];
+  /** For 交办 units: unit name → lead (主办) / co (协办). */
+  unitRoles: Record<string, 'lead' | 'co'>;
   currentSteps: LedgerStep[];
   createdAt: string;
   updatedAt: string;

@@ -18,6 +18,7 @@ import {
   toExportQuery,
   toggleColumn,
   toSearchParams,
+  unitsText,
 } from './ledgerQuery';
 
 const meta: LedgerMeta = {
@@ -222,5 +223,14 @@ describe('columns', () => {
     expect(filterableFields(meta.fields, undefined).map((f) => f.key)).toEqual(['source', 'category']);
     expect(filterableFields(meta.fields, 'demo-supervision').map((f) => f.key)).toEqual(['source']);
     expect(sourceField([])).toBeUndefined();
+  });
+});
+
+describe('units', () => {
+  it('marks 主办 and 协办', () => {
+    expect(unitsText({ units: ['济南市司法局', '法制处', '青岛市司法局'], unitRoles: { 济南市司法局: 'lead', 法制处: 'co' } })).toBe(
+      '济南市司法局（主办）、法制处（协办）、青岛市司法局',
+    );
+    expect(unitsText({ units: [], unitRoles: {} })).toBe('');
   });
 });

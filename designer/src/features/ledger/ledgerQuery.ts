@@ -265,3 +265,13 @@ export function effectiveOrder(filters: Pick<LedgerFilters, 'sort' | 'order'>): 
   if (filters.order) return filters.order;
   return ['createdAt', 'updatedAt', 'finishedAt'].includes(filters.sort) ? 'desc' : 'asc';
 }
+
+/** 承办单位 as read in the ledger: 法制处（主办）、济南市司法局（协办）; "" when none. */
+export function unitsText(row: { units: readonly string[]; unitRoles?: Readonly<Record<string, string>> | null }): string {
+  return row.units
+    .map((u) => {
+      const role = row.unitRoles?.[u];
+      return role === 'lead' ? `${u}（主办）` : role === 'co' ? `${u}（协办）` : u;
+    })
+    .join('、');
+}
