@@ -10,6 +10,7 @@ import { errorsAfterEdit, splitErrors, validateForm, visibleSubmission } from '.
 import type { FieldErrors, FormValues } from '../../shared/forms/types';
 import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../inbox/LightIndicator';
+import { FeedbackLinkCard } from '../feedback/FeedbackLinkCard';
 import { ItemTimeline } from '../item/ItemTimeline';
 import '../item/item.css';
 import { NextAssignees } from './NextAssignees';
@@ -456,6 +457,7 @@ export default function TaskPage() {
           )}
         </Col>
         <Col xs={24} xl={8}>
+          {open && <FeedbackLinkCard taskId={task.id} />}
           <Card className="page-section" title="办理过程" size="small">
             {loaded?.item ? (
               <ItemTimeline entries={loaded.item.timeline} reverse />
