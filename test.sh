@@ -148,15 +148,28 @@ finish_suite() {
     status="ok"
     [[ "$failed" -gt 0 ]] && status="FAILED"
     record "$name" "$status" "$passed" "$failed" "${note:--}"
+    if [[ "$failed" -gt 0 ]]; then
+        local names
+        names="$(python3 "$REPO/scripts/failed-tests.py" "$kind" "$file")"
+        [[ -n "$names" ]] && FAILURES+=("$name:" "$names")
+    fi
 }
 
 SUMMARY_STATUS=1
+FAILURES=()
 print_summary() {
     banner "summary"
     local line
     for line in "${SUMMARY[@]}"; do
         printf '%s\n' "$line"
     done
+    if [[ ${#FAILURES[@]} -gt 0 ]]; then
+        echo
+        echo "failed tests:"
+        for line in "${FAILURES[@]}"; do
+            printf '%s\n' "$line"
+        done
+    fi
     echo
     if [[ $TOTAL_FAILED -eq 0 && ${#SUMMARY[@]} -gt 0 ]]; then
         echo "All suites ran and passed."
