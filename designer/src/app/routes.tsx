@@ -4,6 +4,7 @@ import {
   FormOutlined,
   InboxOutlined,
   PlusCircleOutlined,
+  SettingOutlined,
   TableOutlined,
   TeamOutlined,
   TrophyOutlined,
@@ -59,6 +60,15 @@ export const appRoutes: readonly AppRoute[] = [
     label: '考核',
     icon: <TrophyOutlined />,
     component: lazy(() => import('../features/scores/ScoresPage')),
+  },
+  {
+    // 催办阶梯, 延期设置, 考核规则 (administrators change them) and 通报批评 (督查员 issue them); others read.
+    key: 'settings',
+    path: '/settings',
+    label: '督查设置',
+    icon: <SettingOutlined />,
+    roles: [ROLES.admin, ROLES.supervisor],
+    component: lazy(() => import('../features/settings/SettingsPage')),
   },
   {
     key: 'designer',
