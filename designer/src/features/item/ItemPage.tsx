@@ -11,6 +11,7 @@ import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../inbox/LightIndicator';
 import { AssignmentsPanel } from '../itemPanels/AssignmentsPanel';
 import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
+import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '../supervision';
 import { ItemTimeline } from './ItemTimeline';
 import { statusOf } from './timeline';
 import './item.css';
@@ -143,6 +144,7 @@ export default function ItemPage() {
               </dd>
             </div>
           )}
+          <ItemDeadline instance={instance} />
         </dl>
       </header>
 
@@ -173,6 +175,10 @@ export default function ItemPage() {
           </Card>
 
           <AssignmentsPanel item={item} onChanged={() => setReloadToken((n) => n + 1)} />
+
+          <ExtensionPanel instanceId={instance.id} reloadToken={reloadToken} onChanged={() => setReloadToken((n) => n + 1)} />
+          <ChasePanel item={item} user={user} reloadToken={reloadToken} onChanged={() => setReloadToken((n) => n + 1)} />
+          <ReadsPanel reads={readsOf(item)} />
 
           <Card className="page-section" size="small" title={item.form?.name ?? '事项信息'}>
             {item.form ? (

@@ -12,6 +12,7 @@ import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../inbox/LightIndicator';
 import { FeedbackLinkCard } from '../feedback/FeedbackLinkCard';
 import { ItemTimeline } from '../item/ItemTimeline';
+import { TaskExtensionShortcut } from '../supervision';
 import '../item/item.css';
 import { NextAssignees } from './NextAssignees';
 import { ReturnDialog } from './ReturnDialog';
@@ -362,6 +363,8 @@ export default function TaskPage() {
           }
         />
       )}
+
+      <TaskExtensionShortcut task={task} user={user} onChanged={reload} />
 
       <Row gutter={[16, 0]}>
         <Col xs={24} xl={16}>

@@ -1,0 +1,5 @@
+export { ChasePanel } from './ChasePanel';
+export { ExtensionPanel, TaskExtensionShortcut } from './ExtensionPanel';
+export { ItemDeadline } from './ItemDeadline';
+export { ReadsPanel } from './ReadsPanel';
+export { readsOf } from './supervision';
