@@ -159,6 +159,24 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         return CpuMeter.ParentOf((int)(await command.ExecuteScalarAsync())!);
     }
 
+    /// <summary>
+    /// Sequential scans per table so far: (scans, rows they read). Pools are cleared first so the backends exit and
+    /// flush their statistics (PostgreSQL 15+ keeps a live backend's counts for up to seconds before publishing them).
+    /// </summary>
+    public async Task<Dictionary<string, (long Scans, long Rows)>> SequentialScansAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await Task.Delay(500);
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT relname, coalesce(seq_scan, 0), coalesce(seq_tup_read, 0) FROM pg_stat_user_tables", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var scans = new Dictionary<string, (long, long)>();
+        while (await reader.ReadAsync()) scans[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        return scans;
+    }
+
     public async Task<string> ServerSettingAsync(string name)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

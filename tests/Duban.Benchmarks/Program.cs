@@ -52,6 +52,7 @@ Console.Error.WriteLine("phase 1: starting instances …");
 var started = await Phases.StartInstancesAsync(env.Services, settings.Instances, settings.Clients, offset: warmedUp);
 
 Console.Error.WriteLine("phase 2: completing tasks …");
+var scansBefore = await env.SequentialScansAsync();
 env.Profiler.Reset();
 env.Profiler.Recording = settings.Profile;
 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
@@ -62,6 +63,12 @@ var postmaster = await env.PostmasterPidAsync();
 var cpu = new CpuMeter(postmaster);
 var completed = await Phases.CompleteAllAsync(env.Services, settings.Clients, timelines: settings.Profile);
 var completedCpu = cpu.Stop();
+var scansAfter = await env.SequentialScansAsync();
+// Rows read by full table scans during phase 2, per completion, for the tables that grow with use. An event must find
+// its rows through indexes: a scan here makes every completion slower as the database grows (decision 008).
+var scanned = scansAfter.Where(t => t.Key is "WorkflowInstances" or "Tasks" or "JournalEntries" or "Timers" or "InstanceUnits")
+    .Select(t => (Table: t.Key, Scans: t.Value.Scans - scansBefore.GetValueOrDefault(t.Key).Scans, Rows: t.Value.Rows - scansBefore.GetValueOrDefault(t.Key).Rows))
+    .Where(t => t.Scans > 0).OrderByDescending(t => t.Rows).ToList();
 var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
 var gc = (G0: GC.CollectionCount(0) - gcBefore.G0, G1: GC.CollectionCount(1) - gcBefore.G1, G2: GC.CollectionCount(2) - gcBefore.G2,
     Pause: GC.GetTotalPauseDuration() - gcBefore.Pause);
@@ -136,6 +143,11 @@ if (completed.Operations > 0)
         $"(raw commit: this process {F(rawCpu.Self * rawCpu.Seconds * 1000 / Math.Max(1, raw.Operations), 3)} ms, " +
         $"postgres {(rawCpu.Postgres is { } pgr ? F(pgr * rawCpu.Seconds * 1000 / Math.Max(1, raw.Operations), 3) : "?")} ms)");
 Console.WriteLine($"average StateJson: {F(check.AverageStateJsonChars, 0)} chars");
+Console.WriteLine(scanned.Count == 0
+    ? "full table scans during phase 2: none on the growing tables"
+    : "full table scans during phase 2: " + string.Join(", ", scanned.Select(t => $"{t.Table} {t.Scans} scans, {F(t.Rows / (double)Math.Max(1, completed.Operations), 1)} rows read per completion")));
+foreach (var t in scanned.Where(t => t.Rows > 20L * Math.Max(1, completed.Operations)))
+    check.Problems.Add($"{t.Table}: full scans read {F(t.Rows / (double)Math.Max(1, completed.Operations), 0)} rows per completion — a query that should use an index does not (decision 008)");
 
 if (settings.Profile)
 {
