@@ -65,7 +65,7 @@ internal static class ChaseEndpoints
         item.MapGet("/", async Task<Ok<ItemChases>> (Guid id, HttpContext http, ChaseService chases, OrganizationCache orgCache, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var rows = await chases.ListAsync(id, user, ct);
+            var rows = (await chases.ListAsync(id, user, ct)).Where(c => MaySee(user, c)).ToList();
             var ladder = await chases.LadderForAsync(id, user, ct);
             var org = await orgCache.GetAsync(ct);
             return TypedResults.Ok(new ItemChases(ladder, rows.Select(c => View(c, org)).ToList(),
@@ -187,9 +187,15 @@ internal static class ChaseEndpoints
     private static async Task<ChaseRecord> FindAsync(Guid chaseId, CurrentUser user, DubanDbContext db, CancellationToken ct)
     {
         var row = await db.Set<ChaseRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == chaseId, ct);
-        if (row is null || !await ItemVisibility.CanSeeAsync(db, user, row.InstanceId, ct)) throw new NotFoundException("催办记录不存在");
+        if (row is null || !MaySee(user, row) || !await ItemVisibility.CanSeeAsync(db, user, row.InstanceId, ct)) throw new NotFoundException("催办记录不存在");
         return row;
     }
+
+    /// <summary>
+    /// A chase counts against the chased unit's score: the office, leaders and administrators see every unit's; a unit's
+    /// own people see only the chases of their unit, not those of the other units on the same item.
+    /// </summary>
+    private static bool MaySee(CurrentUser user, ChaseRecord chase) => user.SeesAllItems || chase.UnitId == user.UnitId;
 
     internal static ChaseView View(ChaseRecord c, OrganizationSnapshot org) => new(
         c.Id, c.InstanceId, c.UnitId, org.FindUnit(c.UnitId)?.Name ?? c.UnitId, c.RungKey, c.RungName, c.RungIndex, c.Cycle, c.Trigger,
