@@ -89,6 +89,13 @@ test('联络员申请延期，督查员批准，红黄绿灯由黄变绿', async
     const row = page.getByTestId('inbox-table').getByRole('row').filter({ hasText: title });
     await expect(row.locator('[data-light]')).toHaveAttribute('data-light', 'yellow');
 
+    // The task page offers the request too.
+    await row.getByRole('link').first().click();
+    const shortcut = page.getByTestId('task-extension');
+    await expect(shortcut).toContainText(`办理时限 ${zh(today)}`);
+    await expect(shortcut.getByRole('button', { name: '申请延期' })).toBeVisible();
+    await screenshot(page, 'extension-task-desktop');
+
     await page.goto(itemUrl);
     await expect(page.getByTestId('item-deadline').locator('[data-light]')).toHaveAttribute('data-light', 'yellow');
     const panel = page.getByTestId('extension-panel');

@@ -35,3 +35,18 @@ describe('办理过程', () => {
     expect(statusOf({ status: 'faulted' }).label).toBe('运行异常');
   });
 });
+
+describe('延期申请与催办', () => {
+  it('reads extension lines with the unit and the new date, and keeps chases with the system lines', () => {
+    const data = { unitName: '法制处', from: '2026-03-03T15:59:59+00:00', to: '2026-04-03T15:59:59+00:00', stage: '督查部门审核' };
+    expect(describeEntry(entry({ kind: 'extensionRequested', activityName: '延期申请', data, comment: '需协调' }))).toMatchObject({
+      title: '法制处申请延期至 2026年4月3日', detail: '需协调', system: false,
+    });
+    expect(describeEntry(entry({ kind: 'extensionApproved', data })).title).toBe('批准法制处延期至 2026年4月3日');
+    expect(describeEntry(entry({ kind: 'extensionStageApproved', data })).title).toBe('同意法制处延期（督查部门审核），待下一级审批');
+    expect(describeEntry(entry({ kind: 'extensionRejected', data }))).toMatchObject({ title: '驳回法制处的延期申请', color: 'red' });
+    expect(describeEntry(entry({ kind: 'chased', activityName: '电话催办', outcome: '手动', data: { unitName: '法制处' } }))).toMatchObject({
+      title: '法制处电话催办（手动）', system: true,
+    });
+  });
+});

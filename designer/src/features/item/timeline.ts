@@ -1,4 +1,5 @@
 import type { InstanceSummary, TimelineEntry, WorkflowStatus } from '../../api/types';
+import { formatChinaDate } from '../supervision/supervision';
 
 /** How one journal line reads on the item's timeline. */
 export interface TimelineLine {
@@ -78,6 +79,31 @@ export function describe(entry: TimelineEntry): TimelineLine {
       return { ...base, title: '异常处理后重试', color: 'orange' };
     case 'assignmentChanged':
       return { ...base, title: `${step(entry)}调整承办单位`, color: 'orange' };
+    // 延期申请 and 催办 (docs/decisions/014); their full history is in the item page's panels.
+    case 'extensionRequested':
+    case 'extensionStageApproved':
+    case 'extensionApproved':
+    case 'extensionRejected': {
+      const unit = str(entry.data, 'unitName') ?? '';
+      const to = str(entry.data, 'to');
+      const date = to ? `至 ${formatChinaDate(to)}` : '';
+      const titles: Record<string, string> = {
+        extensionRequested: `${unit}申请延期${date}`,
+        extensionStageApproved: `同意${unit}延期（${str(entry.data, 'stage') ?? ''}），待下一级审批`,
+        extensionApproved: `批准${unit}延期${date}`,
+        extensionRejected: `驳回${unit}的延期申请`,
+      };
+      return { ...base, title: titles[entry.kind], color: entry.kind === 'extensionRejected' ? 'red' : entry.kind === 'extensionApproved' ? 'green' : 'orange' };
+    }
+    // A chase counts against one unit: kept with the system lines, so other units on the item do not see it by default.
+    case 'chased':
+      return { ...base, title: `${str(entry.data, 'unitName') ?? ''}${entry.activityName ?? '催办'}（${entry.outcome ?? ''}）`, color: 'orange', system: true };
+    case 'chaseRecorded':
+      return { ...base, title: `登记${entry.activityName ?? '催办'}情况`, color: 'gray', system: true };
+    case 'chaseReplied':
+      return { ...base, title: `书面回复《${entry.activityName ?? '催办通知'}》`, color: 'gray', system: true };
+    case 'chaseCancelled':
+      return { ...base, title: `撤销${entry.activityName ?? '催办'}`, color: 'gray', system: true };
     case 'activityStarted':
       return { ...base, title: `${step(entry)}开始`, color: 'gray', system: true };
     case 'activityCompleted':

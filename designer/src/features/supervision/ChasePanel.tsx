@@ -108,8 +108,13 @@ function ChaseItem({ chase, user, replyForm, onRecord, onCancel }: ChaseItemProp
         {chase.scoreEventLabel && !cancelled && <Tag color="volcano">计入考核：{chase.scoreEventLabel}</Tag>}
       </div>
       <div className="chase-item-meta">
-        {chase.unitName} · {formatDateTime(chase.raisedAt)} · {chase.raisedByName ?? '系统'}
-        {chase.dueAt && <> · 时限 {formatDateTime(chase.dueAt)}</>}
+        <span>{chase.unitName}</span> · <span>{formatDateTime(chase.raisedAt)}</span> · <span>{chase.raisedByName ?? '系统'}</span>
+        {chase.dueAt && (
+          <>
+            {' · '}
+            <span>时限 {formatDateTime(chase.dueAt)}</span>
+          </>
+        )}
       </div>
       {chase.note && <div className="chase-note">备注：{chase.note}</div>}
 
