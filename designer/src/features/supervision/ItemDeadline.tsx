@@ -8,7 +8,7 @@ export function itemDeadline(instance: InstanceSummary): { dueAt: string | null;
   return { dueAt: extra.dueAt ?? null, light: extra.light ?? null };
 }
 
-/** 办理时限 in the item page's header: the date and its light; nothing when the item has no deadline. */
+/** 办理时限 in the item page's header: the date and its light (none once the item has ended); nothing without a deadline. */
 export function ItemDeadline({ instance }: { instance: InstanceSummary }) {
   const { dueAt, light } = itemDeadline(instance);
   if (!dueAt) return null;
@@ -17,7 +17,7 @@ export function ItemDeadline({ instance }: { instance: InstanceSummary }) {
       <dt>办理时限</dt>
       <dd className="item-deadline">
         <span data-testid="item-due">{formatDateTime(dueAt)}</span>
-        <LightIndicator light={light} />
+        {light && <LightIndicator light={light} />}
       </dd>
     </div>
   );
