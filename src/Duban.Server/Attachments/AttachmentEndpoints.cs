@@ -141,10 +141,20 @@ internal static class AttachmentEndpoints
         return group;
     }
 
-    /// <summary>The uploader, or — once the file belongs to an item — whoever may see that item.</summary>
-    internal static async Task<bool> CanReadAsync(DubanDbContext db, Duban.Data.Runtime.CurrentUser user, AttachmentRecord record, CancellationToken ct) =>
-        record.UploadedById == user.Id
-        || (record.InstanceId is { } item && await ItemVisibility.CanSeeAsync(db, user, item, ct));
+    /// <summary>
+    /// The uploader, or — once the file belongs to an item — whoever may see that item, or a child item of it whose data
+    /// carries the file (a 整改建议书 handed to a department with the inspection's photo of the problem: the department sees
+    /// the child, not the inspection).
+    /// </summary>
+    internal static async Task<bool> CanReadAsync(DubanDbContext db, Duban.Data.Runtime.CurrentUser user, AttachmentRecord record, CancellationToken ct)
+    {
+        if (record.UploadedById == user.Id) return true;
+        if (record.InstanceId is not { } item) return false;
+        if (await ItemVisibility.CanSeeAsync(db, user, item, ct)) return true;
+        // Only the file's own item's children are searched, and only for this file's id in their data.
+        var id = record.Id.ToString();
+        return await ItemVisibility.Visible(db, user).AnyAsync(i => i.ParentInstanceId == item && i.StateJson.Contains(id), ct);
+    }
 
     internal static AttachmentDto ToDto(AttachmentRecord a) =>
         new(a.Id, a.FileName, a.Size, a.ContentType, a.InstanceId, a.UploadedAt, a.UploadedByName);

@@ -196,6 +196,12 @@ public abstract class EnterpriseInspectionTests<TFixture>(TFixture fixture) : IA
         fixture.SetTime(2026, 3, 10, 10);
         var qingdao = await fixture.As("qingdao");
         var fixTask = await TaskOfAsync(qingdao, notice, "整改落实");
+        // The department may not open the inspection, but it reads the inspection's photo of its problem through the
+        // 整改建议书 it was given; a unit with no such child still may not.
+        var photoUrl = $"/api/attachments/{photo["id"]!.GetValue<string>()}";
+        Assert.Equal(HttpStatusCode.NotFound, (await qingdao.GetAsync($"/api/instances/{plan}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await qingdao.GetAsync(photoUrl)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.As("jinan")).GetAsync(photoUrl)).StatusCode);
         Assert.Contains("fixEvidence", (await FieldErrorsAsync(await CompleteAsync(qingdao, fixTask, "报告整改情况",
             new JsonObject { ["fixReport"] = "已清理。", ["fixSignedBy"] = "陈局长" }))).Keys);
         await CompleteOkAsync(qingdao, fixTask, "报告整改情况", new JsonObject
