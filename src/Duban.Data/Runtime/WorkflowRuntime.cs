@@ -206,6 +206,28 @@ public sealed class WorkflowRuntime(
         return fired;
     }
 
+    /// <summary>
+    /// An item that ends takes with it the inbox tasks no flow step waits for — 延期审批, a 催办 to record, a written
+    /// reply to a 催办通知 — so nobody is asked to act on a closed item. A request still waiting for approval is closed
+    /// too. One query, run only when the item ends.
+    /// </summary>
+    private async Task CloseDetachedTasksAsync(Guid instanceId, Actor actor, DateTimeOffset now, CancellationToken ct)
+    {
+        var open = await db.Tasks.Where(t => t.InstanceId == instanceId && t.BookmarkId == null && t.Status == HumanTaskStatus.Open).ToListAsync(ct);
+        if (open.Count == 0) return;
+        foreach (var task in open)
+        {
+            task.Status = HumanTaskStatus.Cancelled;
+            task.CompletedAt = now;
+            AddJournal(instanceId, Journal(JournalKind.TaskCancelled, task, actor, null, "事项已结束"));
+        }
+        var approvals = open.Where(t => t.ActivityId == Supervision.DetachedTasks.Extension).Select(t => (Guid?)t.Id).ToList();
+        if (approvals.Count == 0) return;
+        foreach (var request in await db.Set<Supervision.ExtensionRecord>()
+                     .Where(e => e.InstanceId == instanceId && e.Status == Supervision.ExtensionStatus.Pending && approvals.Contains(e.ApprovalTaskId)).ToListAsync(ct))
+            request.Status = Supervision.ExtensionStatus.Closed;
+    }
+
     private Task OnOpenTaskAsync(Guid taskId, CurrentUser user, string operation,
         Func<TaskRecord, InstanceRecord, IOrganization, Task> handle, CancellationToken ct, bool allowSupervisor = false) =>
         CommitWithRetryAsync(operation, taskId, async org =>
@@ -319,7 +341,11 @@ public sealed class WorkflowRuntime(
             instance.DueAt = state.DueAt;
             instance.IncidentMessage = state.Incident?.Message;
             instance.UpdatedAt = now;
-            if (state.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled) instance.FinishedAt ??= now;
+            if (state.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled && instance.FinishedAt is null)
+            {
+                instance.FinishedAt = now;
+                await CloseDetachedTasksAsync(instance.Id, actor, now, ct);
+            }
 
             foreach (var entry in result.Effects.Journal) AddJournal(instance.Id, entry);
             if (result.Effects.Assignments.Count > 0)

@@ -137,6 +137,7 @@ public sealed class ExtensionService(
 
     private async Task DecideCoreAsync(ExtensionRecord extension, InstanceRecord instance, CurrentUser user, bool approve, string? opinion, TaskRecord? task, CancellationToken ct)
     {
+        if (extension.Status == ExtensionStatus.Closed) throw new WorkflowConflictException("事项已结束，延期申请不再审批");
         if (extension.Status != ExtensionStatus.Pending) throw new WorkflowConflictException("该延期申请已处理");
         var stages = JsonSerializer.Deserialize<List<string>>(extension.StagesJson, DefinitionJson.Options)!;
         var stage = stages[extension.Stage];

@@ -54,6 +54,8 @@ public static class ExtensionStatus
     public const string Pending = "pending";
     public const string Approved = "approved";
     public const string Rejected = "rejected";
+    /// <summary>The item ended while the request waited: nobody decides it any more.</summary>
+    public const string Closed = "closed";
 }
 
 /// <summary>

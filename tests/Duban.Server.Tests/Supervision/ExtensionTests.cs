@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Duban.Data.Supervision;
+using Duban.Data.Tasks;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 using static Duban.Server.Tests.Supervision.DeadlineFixture;
@@ -63,6 +64,33 @@ public abstract class ExtensionTests<TFixture>(TFixture fixture) : IAsyncLifetim
         {
             var row = await db.Set<ExtensionRecord>().SingleAsync();
             Assert.Contains("同意延期", row.DecisionsJson);
+        });
+    }
+
+    [Fact]
+    public async Task An_item_that_ends_closes_the_waiting_request_and_its_approval_task()
+    {
+        var id = await fixture.StartItemAsync();
+        var fazhi = await fixture.As("fazhi");
+        var asked = await Json.OkAsync(await AskAsync(fazhi, id, "需要会同财政部门核实数据", "2026-03-20"), HttpStatusCode.Created);
+        var ducha = await fixture.As("ducha");
+        var approvalId = asked["approvalTaskId"]!.GetValue<Guid>();
+        Assert.Contains(await ApiHelpers.InboxAsync(ducha), t => t!["id"]!.GetValue<Guid>() == approvalId);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ducha.PostAsJsonAsync($"/api/instances/{id}/cancel", new { reason = "领导另有安排" })).StatusCode);
+
+        // Nobody is asked to approve a deadline of an item that has ended, and a late decision is refused.
+        Assert.DoesNotContain(await ApiHelpers.InboxAsync(ducha), t => t!["id"]!.GetValue<Guid>() == approvalId);
+        Assert.Equal("事项已结束，延期申请不再审批",
+            await Json.ProblemAsync(await ducha.PostAsJsonAsync($"/api/extensions/{asked["id"]}/decide", new { approve = true, opinion = "同意" }), HttpStatusCode.Conflict));
+        var panel = await Json.GetAsync(ducha, $"/api/instances/{id}/extensions");
+        var request = panel["requests"]!.AsArray().Single()!;
+        Assert.Equal("closed", request["status"]!.GetValue<string>());
+        Assert.False(request["canDecide"]!.GetValue<bool>());
+        await fixture.WithDbAsync(async db =>
+        {
+            var task = await db.Tasks.SingleAsync(t => t.Id == approvalId);
+            Assert.Equal(HumanTaskStatus.Cancelled, task.Status);
         });
     }
 

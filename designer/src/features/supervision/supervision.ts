@@ -91,6 +91,7 @@ export const EXTENSION_STATUS: Readonly<Record<ExtensionStatus, { label: string;
   pending: { label: '待审批', color: 'gold' },
   approved: { label: '已同意', color: 'green' },
   rejected: { label: '不同意', color: 'red' },
+  closed: { label: '事项已结束', color: 'default' },
 };
 
 export function extensionStatus(status: string): { label: string; color: string } {

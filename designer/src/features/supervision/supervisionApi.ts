@@ -4,7 +4,7 @@ import type { FormDefinition } from '../../shared/forms/types';
 // ---------------------------------------------------------------------------
 // 延期申请 (src/Duban.Server/Supervision/ExtensionEndpoints.cs)
 
-export type ExtensionStatus = 'pending' | 'approved' | 'rejected';
+export type ExtensionStatus = 'pending' | 'approved' | 'rejected' | 'closed';
 
 export interface ExtensionStage {
   index: number;
