@@ -91,6 +91,7 @@ export default function ItemPage() {
   if (!item) return null;
 
   const { instance } = item;
+  const waitingChildren = item.children.filter((c) => c.status !== 'completed' && c.status !== 'cancelled').length;
   const status = statusOf(instance);
 
   return (
@@ -155,7 +156,11 @@ export default function ItemPage() {
           <Card className="page-section" size="small" title="当前环节" data-testid="item-current">
             {item.openTasks.length === 0 ? (
               <Typography.Text type="secondary">
-                {instance.status === 'completed' || instance.status === 'cancelled' ? '事项已结束，没有待办环节。' : '没有待人办理的环节。'}
+                {instance.status === 'completed' || instance.status === 'cancelled'
+                  ? '事项已结束，没有待办环节。'
+                  : waitingChildren > 0
+                    ? `等待子事项办结（${waitingChildren} 项办理中，见下方“子事项进展”）。`
+                    : '没有待人办理的环节。'}
               </Typography.Text>
             ) : (
               <ul className="current-steps">
