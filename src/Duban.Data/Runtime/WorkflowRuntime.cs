@@ -70,7 +70,7 @@ public sealed class WorkflowRuntime(
                 new ResumeRequest(actor)
                 {
                     TaskId = task.Id, Outcome = command.Outcome, Data = command.Data, Comment = command.Comment,
-                    NextAssignees = command.NextAssignees,
+                    NextAssignees = command.NextAssignees, TaskDueAt = task.DueAt,
                 }, org);
             var done = result.Effects.Journal.FirstOrDefault(j => j.Kind == JournalKind.TaskCompleted && j.TaskId == task.Id);
             Close(task, user, HumanTaskStatus.Completed, done?.Outcome ?? command.Outcome, command.Comment);

@@ -28,6 +28,19 @@ public sealed class UserTaskActivity : IActivityHandler
     public static List<string> Outcomes(ActivityNode node) =>
         node.Literal<List<string>>("outcomes") is { Count: > 0 } outcomes ? outcomes : DefaultOutcomes;
 
+    /// <summary>
+    /// Outcomes offered only until the step's deadline (<c>outcomesUntilDue</c>), e.g. a 交办异议 within 5 working days of
+    /// assignment: once the deadline has passed, the step can only go on by its other outcomes.
+    /// </summary>
+    public static List<string> OutcomesUntilDue(ActivityNode node) => node.Literal<List<string>>("outcomesUntilDue") ?? [];
+
+    /// <summary>The outcomes a task may still take at <paramref name="now"/>.</summary>
+    public static List<string> OpenOutcomes(ActivityNode node, IReadOnlyList<string> outcomes, DateTimeOffset? dueAt, DateTimeOffset now)
+    {
+        var closing = OutcomesUntilDue(node);
+        return closing.Count == 0 || dueAt is not { } due || now <= due ? [.. outcomes] : outcomes.Where(o => !closing.Contains(o)).ToList();
+    }
+
     public static Dictionary<string, FieldPermission> Permissions(ActivityNode node) =>
         node.Literal<Dictionary<string, FieldPermission>>("fieldPermissions") ?? new();
 
@@ -97,6 +110,9 @@ public sealed class UserTaskActivity : IActivityHandler
         if (outcome is null || !outcomes.Contains(outcome))
             throw new WorkflowInputException("outcome",
                 outcome is null ? $"请选择办理结果（{string.Join("、", outcomes)}）" : $"办理结果「{outcome}」无效，可选：{string.Join("、", outcomes)}");
+        if (!OpenOutcomes(node, outcomes, request.TaskDueAt, context.Now).Contains(outcome))
+            throw new WorkflowInputException("outcome",
+                $"「{outcome}」须在办理期限（{request.TaskDueAt!.Value.ToOffset(Calendar.ChinaTime.Offset):yyyy-MM-dd HH:mm}）前提出，现已超过期限");
 
         // A send-back carries its reason in the comment; what was typed into the form is not kept.
         var isReturn = outcome == PortNames.Return;
@@ -199,6 +215,10 @@ public sealed class UserTaskActivity : IActivityHandler
         if (!Modes.Contains(mode)) yield return $"会签方式「{mode}」无效";
         var outcomes = Outcomes(node);
         if (outcomes.Distinct().Count() != outcomes.Count) yield return "办理结果有重复";
+        foreach (var closing in OutcomesUntilDue(node).Where(o => !outcomes.Contains(o)))
+            yield return $"限期办理结果「{closing}」不在本环节的办理结果中";
+        if (OutcomesUntilDue(node).Count > 0 && outcomes.All(OutcomesUntilDue(node).Contains))
+            yield return "至少要有一个办理结果在期限过后仍可选择";
         if (form is not null)
             foreach (var key in Permissions(node).Keys.Where(k => form.Fields.All(f => f.Key != k)))
                 yield return $"字段权限引用的字段「{key}」不在表单「{form.Name}」中";

@@ -18,6 +18,8 @@ public sealed record ResumeRequest(Actor Actor)
     public string? Comment { get; init; }
     /// <summary>"user:ID" / "unit:ID" chosen for the next step, keyed by target activity id.</summary>
     public Dictionary<string, List<string>>? NextAssignees { get; init; }
+    /// <summary>The task's deadline as the host keeps it (an approved extension moves it); null when it has none.</summary>
+    public DateTimeOffset? TaskDueAt { get; init; }
     public Guid? ChildInstanceId { get; init; }
     public string? ChildResult { get; init; }
 }

@@ -129,11 +129,15 @@ internal static class TaskEndpoints
             var assignment = await Supervision.AssignmentViews.ForTaskAsync(db, task, instance, definition, org, user, ct);
             // A 协办 gives its input to the 主办: it neither sends the step back nor staffs the next steps.
             var coTask = assignment?.Units.Any(u => u.TaskId == task.Id && u.Role == AssignActivity.Co) == true;
+            // Outcomes offered only until the deadline (a 交办异议 window) are gone once it has passed.
+            var outcomes = JsonSerializer.Deserialize<List<string>>(task.OutcomesJson, DefinitionJson.Options) ?? [];
+            if (task.BookmarkId is not null && definition.Root.Find(task.ActivityId) is { } node)
+                outcomes = UserTaskActivity.OpenOutcomes(node, outcomes, task.DueAt, clock.GetUtcNow());
             return TypedResults.Ok(new TaskDetail(
                 Summary(task, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org,
                     await deadlineLights.JudgeAsync([instance.DefinitionRecordId], ct), instance.DefinitionRecordId),
                 form, permissions,
-                JsonSerializer.Deserialize<List<string>>(task.OutcomesJson, DefinitionJson.Options) ?? [],
+                outcomes,
                 data,
                 task.Message,
                 canAct && task.Status == HumanTaskStatus.Open,
@@ -142,7 +146,7 @@ internal static class TaskEndpoints
                 instance.Status,
                 assignment,
                 NextSteps: task.Status == HumanTaskStatus.Open && task.BookmarkId is not null && !coTask
-                    ? NextStepChoices.Of(definition, state, task.ActivityId, JsonSerializer.Deserialize<List<string>>(task.OutcomesJson, DefinitionJson.Options) ?? [])
+                    ? NextStepChoices.Of(definition, state, task.ActivityId, outcomes)
                     : []));
         }).WithSummary("待办详情（含表单与本环节字段权限）");
 

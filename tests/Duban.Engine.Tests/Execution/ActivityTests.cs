@@ -69,6 +69,50 @@ public class ActivityTests
     // ───────────── UserTask ─────────────
 
     [Fact]
+    public void UserTask_outcome_offered_until_the_deadline_is_refused_once_it_has_passed()
+    {
+        // 签收 with a 交办异议 window: 退回 only within the step's deadline, 签收 at any time.
+        static WorkflowDriver Signoff() => new(FlowBuilder.Define()
+            .Start()
+            .Node("cb", ActivityTypes.UserTask, "签收",
+                ("assignee", In.Literal(Assign.Users(Wang))), ("outcomes", In.Literal(new[] { "签收", "退回" })),
+                ("outcomesUntilDue", In.Literal(new[] { "退回" })), ("dueIn", In.Literal("P5D")))
+            .End()
+            .Chain("start", "cb").Connect("cb", "end", "签收").Connect("cb", "end", "退回").Build());
+
+        var within = Signoff();
+        var due = Assert.Single(within.Start(Liu).Effects.NewTasks).DueAt;
+        Assert.NotNull(due);
+        within.Clock.Advance(TimeSpan.FromDays(4));
+        Assert.Equal(WorkflowStatus.Completed, within.Complete("cb", Wang, "退回", comment: "不属于本单位职责").State.Status);
+
+        var late = Signoff();
+        late.Start(Liu);
+        late.Clock.Advance(TimeSpan.FromDays(6));
+        var refused = Assert.Throws<WorkflowInputException>(() => late.Complete("cb", Wang, "退回", comment: "不属于本单位职责"));
+        Assert.Equal("outcome", Assert.Single(refused.Errors).Field);
+        Assert.Contains("现已超过期限", refused.Errors[0].Message);
+        Assert.Equal(WorkflowStatus.Completed, late.Complete("cb", Wang, "签收").State.Status);
+    }
+
+    [Fact]
+    public void UserTask_outcomes_until_due_must_be_outcomes_and_leave_one_for_after_the_deadline()
+    {
+        static List<string> Problems(string[] untilDue)
+        {
+            var definition = FlowBuilder.Define().Start()
+                .Node("cb", ActivityTypes.UserTask, "签收", ("assignee", In.Literal(Assign.Users(Wang))),
+                    ("outcomes", In.Literal(new[] { "签收", "退回" })), ("outcomesUntilDue", In.Literal(untilDue)))
+                .End().Chain("start", "cb", "end").Build();
+            return new UserTaskActivity().Validate(definition.Root.Find("cb")!, definition).ToList();
+        }
+
+        Assert.Empty(Problems(["退回"]));
+        Assert.Contains("限期办理结果「撤回」不在本环节的办理结果中", Problems(["撤回"]));
+        Assert.Contains("至少要有一个办理结果在期限过后仍可选择", Problems(["签收", "退回"]));
+    }
+
+    [Fact]
     public void UserTask_single_creates_one_task_and_its_completion_carries_on()
     {
         var definition = FlowBuilder.Define()

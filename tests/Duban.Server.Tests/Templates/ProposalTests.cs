@@ -118,6 +118,7 @@ public abstract class ProposalTests<TFixture>(TFixture fixture) : IAsyncLifetime
         fixture.SetTime(2026, 3, 3, 10);
         var jinan = await fixture.As("jinan");
         var jinanSignoff = await TaskOfAsync(jinan, item, "签收");
+        Assert.Equal(["签收", "退回"], (await GetJsonAsync(jinan, $"/api/tasks/{jinanSignoff}"))["outcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
         Assert.Contains("comment", (await FieldErrorsAsync(await CompleteAsync(jinan, jinanSignoff, "退回"))).Keys);
         await CompleteOkAsync(jinan, jinanSignoff, "退回", comment: "该事项不涉及济南市，建议改由青岛市司法局协办（青岛已开展试点）。");
         // The other unit's 签收 is withdrawn until the office has decided.
@@ -155,6 +156,11 @@ public abstract class ProposalTests<TFixture>(TFixture fixture) : IAsyncLifetime
         {
             record = new { calledAt = "2026-03-12 09:30", personReached = "张联络（法制处）", summary = "已提醒签收，法制处今日签收。" },
         }));
+        // The window has closed: 退回 is no longer offered, and a late dispute is refused, naming the outcome.
+        var lateId = lateSignoff["id"]!.GetValue<Guid>();
+        Assert.Equal(["签收"], (await GetJsonAsync(fazhi, $"/api/tasks/{lateId}"))["outcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
+        var lateDispute = await FieldErrorsAsync(await CompleteAsync(fazhi, lateId, "退回", comment: "建议改由其他单位主办。"));
+        Assert.Contains("现已超过期限", Assert.Single(lateDispute["outcome"]));
         await ActAsync("fazhi", item, "签收", "签收", new JsonObject { ["signOpinion"] = "同意主办。" });
 
         // 办理答复: the 主办's task is due with the item (3 months from assignment), the 协办's in a month (moved off a Sunday).

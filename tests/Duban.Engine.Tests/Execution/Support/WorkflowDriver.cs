@@ -71,7 +71,7 @@ public sealed class WorkflowDriver
     {
         var request = new ResumeRequest(Organization.ActorOf(userId))
         {
-            TaskId = task.Id, Outcome = outcome, Data = data, Comment = comment, NextAssignees = nextAssignees,
+            TaskId = task.Id, Outcome = outcome, Data = data, Comment = comment, NextAssignees = nextAssignees, TaskDueAt = task.DueAt,
         };
         var result = Apply(Runner.Resume(Definition, InstanceId, State, task.BookmarkId!, request, Organization));
         _openTasks.Remove(task);

@@ -87,6 +87,20 @@ describe('PropertyPanel', () => {
     expect(getLiteral(onChange.mock.calls.at(-1)![0], 'fieldPermissions')).toEqual({ report: 'readOnly' });
   });
 
+  it('offers the outcomes that close with the step’s deadline, always leaving one open', async () => {
+    const onChange = renderPanel({ id: 't', type: 'Duban.UserTask', outcomes: literal(['签收', '退回']), outcomesUntilDue: literal(['退回']) });
+    const select = screen.getByTestId('outcomes-until-due');
+    expect(within(select).getByText('退回')).toBeInTheDocument();
+    // Edited here, not as a raw parameter under 其他参数.
+    expect(screen.queryByLabelText('参数 outcomesUntilDue')).toBeNull();
+    fireEvent.mouseDown(within(select).getByRole('combobox'));
+    await screen.findAllByText('签收');
+    const keep = document.querySelector('.ant-select-item-option[title="签收"]');
+    expect(keep?.className).toContain('disabled');
+    fireEvent.click(document.querySelector('.ant-select-item-option[title="退回"]')!);
+    expect(onChange.mock.calls.at(-1)![0].outcomesUntilDue).toBeUndefined();
+  });
+
   it('offers every input of an activity type it has no page for', () => {
     const onChange = renderPanel({ id: 'x', type: 'Duban.Future', name: '新节点', target: literal({ level: 2 }) });
     expect(screen.getByText('未来节点')).toBeInTheDocument();

@@ -60,7 +60,7 @@ const SCRIPT_HINT = '可用：form（本次提交）、item（事项数据）、
 /** Inputs each built-in type's panel edits itself; anything else shows under “其他参数”. */
 const HANDLED: Record<string, string[]> = {
   [ActivityTypes.start]: ['form', 'fieldPermissions', 'title'],
-  [ActivityTypes.userTask]: ['assignee', 'form', 'fieldPermissions', 'outcomes', 'countersign', 'dueIn', 'deadline', 'instructions'],
+  [ActivityTypes.userTask]: ['assignee', 'form', 'fieldPermissions', 'outcomes', 'outcomesUntilDue', 'countersign', 'dueIn', 'deadline', 'instructions'],
   [ActivityTypes.notify]: ['assignee', 'message', 'wait'],
   [ActivityTypes.decision]: ['condition'],
   [ActivityTypes.switch]: ['cases'],
@@ -346,6 +346,29 @@ function Outcomes({ activity, set, readOnly }: SectionProps) {
   );
 }
 
+/** 限期可选的结果: outcomes offered only until the step's deadline (e.g. a 交办异议 “退回” within 5 working days). */
+function OutcomesUntilDue({ activity, set, readOnly }: SectionProps) {
+  const outcomes = stringList(getLiteral(activity, 'outcomes')) ?? ['提交'];
+  const value = (stringList(getLiteral(activity, 'outcomesUntilDue')) ?? []).filter((o) => outcomes.includes(o));
+  return (
+    <Form.Item label="限期内才可选的结果" help="过了本环节的办理期限，这些结果不再提供（如异议期过后不能再“退回”）；至少留一个结果不选">
+      <Select
+        mode="multiple"
+        allowClear
+        data-testid="outcomes-until-due"
+        aria-label="限期内才可选的结果"
+        placeholder="不限"
+        disabled={readOnly}
+        value={value}
+        options={outcomes.map((o) => ({ value: o, label: o, disabled: !value.includes(o) && value.length >= outcomes.length - 1 }))}
+        onChange={(list: string[]) =>
+          set(list.length === 0 ? removeInput(activity, 'outcomesUntilDue') : setLiteral(activity, 'outcomesUntilDue', list), 'outcomesUntilDue')
+        }
+      />
+    </Form.Item>
+  );
+}
+
 function Deadline({ activity, set, readOnly, forms, definition }: SectionProps) {
   const legacy = getInput(activity, 'dueIn');
   return (
@@ -403,6 +426,7 @@ function UserTaskSection(props: SectionProps) {
       <Outcomes {...props} />
       <Divider plain orientation="left">时限与说明</Divider>
       <Deadline {...props} />
+      <OutcomesUntilDue {...props} />
       <Form.Item label="办理说明">
         <Input.TextArea
           aria-label="办理说明"
