@@ -195,19 +195,38 @@ test.describe('督查设置（督查员）', () => {
 test.describe('子事项进展', () => {
   test.use({ storageState: authFile('ducha'), viewport: viewports.desktop });
 
-  test('分解事项的页面列出各项任务的办理进度', async ({ page }) => {
-    const ledger = (await (await page.request.get('/api/ledger?pageSize=100')).json()) as { items: { id: string }[] };
-    for (const item of ledger.items) {
-      const progress = (await (await page.request.get(`/api/instances/${item.id}/breakdown`)).json()) as { total: number };
-      if (progress.total === 0) continue;
-      await page.goto(`/items/${item.id}`);
-      const card = page.getByTestId('item-children');
-      await expect(card.getByTestId('breakdown-summary')).toBeVisible();
-      await expect(card.getByRole('link').first()).toBeVisible();
-      await page.evaluate(() => window.scrollTo(0, 0));
-      await screenshot(page, 'item-breakdown-desktop');
-      return;
-    }
-    test.skip(true, 'no item with children in the demo data');
+  test('分解事项的页面列出各项任务的办理进度', async ({ page, playwright }) => {
+    // A decision of its own: registered, approved by the leader, broken down into three tasks (one already overdue).
+    const lingdao = await playwright.request.newContext({ baseURL, storageState: authFile('lingdao') });
+    const me = (await (await lingdao.get('/api/auth/me')).json()) as { id: string };
+    const day = (offset: number) => new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
+    const title = `浏览器测试决策 ${Date.now()}`;
+    const started = await page.request.post('/api/instances', {
+      data: {
+        definitionId: 'decision-breakdown',
+        data: { title, sourceType: 'partyMeeting', source: '厅党委会议', sourceDate: day(-3), summary: '年内实现平台融合。', leader: me.id },
+      },
+    });
+    expect([200, 201], await started.text()).toContain(started.status());
+    const item = ((await started.json()) as { id: string }).id;
+    await complete(lingdao, item, '同意', { approvalOpinion: '同意立项。' });
+    await lingdao.dispose();
+    const row = (task: string, leadUnit: string, deadline: string) => ({
+      task, leadUnit, units: null, owner: '分管处长', goal: `${task}，按期报送。`, deadline,
+    });
+    await complete(page.request, item, '分解下达', {
+      breakdown: [row('制定实体平台建设方案', 'fzc', day(30)), row('推进村居法律顾问全覆盖', 'qingdao', day(60)), row('中心标准化建设', 'jinan', day(-2))],
+    });
+
+    await page.goto(`/items/${item}`);
+    const card = page.getByTestId('item-children');
+    await expect(card.getByTestId('breakdown-summary')).toBeVisible();
+    await expect(card.getByRole('link', { name: '制定实体平台建设方案' })).toBeVisible();
+    await expect(card.getByRole('link', { name: '中心标准化建设' })).toBeVisible();
+    await expect(card).toContainText('已逾期');
+    await expect(page.getByTestId('item-current')).toContainText('等待子事项办结（3 项办理中');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'item-breakdown-desktop');
+    await page.request.post(`/api/instances/${item}/cancel`, { data: { reason: '浏览器测试结束' } });
   });
 });
