@@ -150,7 +150,7 @@ finish_suite() {
     record "$name" "$status" "$passed" "$failed" "${note:--}"
     if [[ "$failed" -gt 0 ]]; then
         local names
-        names="$(python3 "$REPO/scripts/failed-tests.py" "$kind" "$file")"
+        names="$(python3 "$COUNT" --failures "$kind" "$file")"
         [[ -n "$names" ]] && FAILURES+=("$name:" "$names")
     fi
 }

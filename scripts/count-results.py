@@ -5,6 +5,10 @@
     count-results.py vitest     path/to/vitest.json     (vitest JSON reporter)
     count-results.py playwright path/to/e2e.json        (Playwright JSON reporter)
 
+With --failures first, print instead the tests that did not pass, a line each
+("  ✗ name — first line of the message", at most 20), so that a CI log that keeps
+only its tail still names them; nothing when the file is unreadable.
+
 FAILED includes everything that is not a pass: failed, errored, timed out and
 aborted tests (TRX); failed tests, plus 1 when test files failed to load
 without any failed test (vitest); unexpected results, plus 1 when there were
@@ -93,12 +97,79 @@ def count_playwright(path):
     return expected + flaky, unexpected, " ".join(notes)
 
 
+def first_line(text):
+    for line in (text or "").splitlines():
+        if line.strip():
+            return line.strip()[:300]
+    return ""
+
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def failures_trx(path):
+    for el in ET.parse(path).getroot().iter():
+        if local(el.tag) != "UnitTestResult" or el.get("outcome") in ("Passed", "NotExecuted", None):
+            continue
+        message = next((child.text or "" for child in el.iter() if local(child.tag) == "Message"), "")
+        yield el.get("testName", "?"), first_line(message)
+
+
+def failures_vitest(path):
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    for suite in data.get("testResults", []):
+        if suite.get("status") == "failed" and not suite.get("assertionResults"):
+            yield suite.get("name", "?"), first_line(suite.get("message"))
+        for test in suite.get("assertionResults", []):
+            if test.get("status") == "failed":
+                yield test.get("fullName", "?"), first_line(" ".join(test.get("failureMessages") or []))
+
+
+def failures_playwright(path):
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+
+    def walk(suite, titles):
+        for spec in suite.get("specs", []):
+            for test in spec.get("tests", []):
+                if test.get("status") == "unexpected":
+                    results = test.get("results") or [{}]
+                    error = (results[-1].get("error") or {}).get("message", "")
+                    yield " › ".join(titles + [spec.get("title", "?")]), first_line(error)
+        for child in suite.get("suites", []):
+            yield from walk(child, titles + [child.get("title", "")])
+
+    for suite in data.get("suites", []):
+        yield from walk(suite, [suite.get("title", "")])
+
+
+def print_failures(kind, path, limit=20):
+    reader = {"trx": failures_trx, "vitest": failures_vitest, "playwright": failures_playwright}[kind]
+    try:
+        failures = list(reader(path))
+    except (OSError, ValueError, ET.ParseError):
+        return 0
+    for name, message in failures[:limit]:
+        print(f"  ✗ {name}" + (f" — {message}" if message else ""))
+    if len(failures) > limit:
+        print(f"  … and {len(failures) - limit} more")
+    return 0
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("trx", "vitest", "playwright"):
+    args = sys.argv[1:]
+    listing = bool(args) and args[0] == "--failures"
+    if listing:
+        args = args[1:]
+    if len(args) != 2 or args[0] not in ("trx", "vitest", "playwright"):
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
-        print("usage: count-results.py trx|vitest|playwright FILE", file=sys.stderr)
+        print("usage: count-results.py [--failures] trx|vitest|playwright FILE", file=sys.stderr)
         return 2
-    kind, path = sys.argv[1], sys.argv[2]
+    kind, path = args
+    if listing:
+        return print_failures(kind, path)
     counter = {"trx": count_trx, "vitest": count_vitest, "playwright": count_playwright}[kind]
     try:
         passed, failed, note = counter(path)

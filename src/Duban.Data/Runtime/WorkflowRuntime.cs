@@ -215,12 +215,7 @@ public sealed class WorkflowRuntime(
     {
         var open = await db.Tasks.Where(t => t.InstanceId == instanceId && t.BookmarkId == null && t.Status == HumanTaskStatus.Open).ToListAsync(ct);
         if (open.Count == 0) return;
-        foreach (var task in open)
-        {
-            task.Status = HumanTaskStatus.Cancelled;
-            task.CompletedAt = now;
-            AddJournal(instanceId, Journal(JournalKind.TaskCancelled, task, actor, null, "事项已结束"));
-        }
+        foreach (var task in open) Cancel(task, actor, now, "事项已结束");
         var approvals = open.Where(t => t.ActivityId == Supervision.DetachedTasks.Extension).Select(t => (Guid?)t.Id).ToList();
         if (approvals.Count == 0) return;
         foreach (var request in await db.Set<Supervision.ExtensionRecord>()
@@ -361,11 +356,7 @@ public sealed class WorkflowRuntime(
                 // Tasks created earlier in this same transaction are not in the database yet.
                 var added = db.Tasks.Local.Where(t => t.InstanceId == instance.Id && t.BookmarkId is not null && removed.Contains(t.BookmarkId));
                 foreach (var task in stored.Concat(added).Distinct().Where(t => t.Status == HumanTaskStatus.Open))
-                {
-                    task.Status = HumanTaskStatus.Cancelled;
-                    task.CompletedAt = now;
-                    AddJournal(instance.Id, Journal(JournalKind.TaskCancelled, task, actor, null, null));
-                }
+                    Cancel(task, actor, now, null);
                 if (lookups.HasFlag(StoredRows.Timers))
                     db.Timers.RemoveRange(await db.Timers.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToListAsync(ct));
                 db.Timers.RemoveRange(db.Timers.Local.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToList());
@@ -492,6 +483,14 @@ public sealed class WorkflowRuntime(
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    /// <summary>An open task that nobody is to act on any more: cancelled, with its journal line.</summary>
+    private void Cancel(TaskRecord task, Actor actor, DateTimeOffset now, string? comment)
+    {
+        task.Status = HumanTaskStatus.Cancelled;
+        task.CompletedAt = now;
+        AddJournal(task.InstanceId, Journal(JournalKind.TaskCancelled, task, actor, null, comment));
+    }
 
     private void AddJournal(Guid instanceId, JournalRecord entry) =>
         db.Journal.Add(new JournalEntryRecord
