@@ -20,7 +20,22 @@ const procedureName = `三步办理 ${stamp}`;
 const itemTitle = `关于推进法治政府建设的督办事项 ${stamp}`;
 
 async function shot(page: Page, name: string) {
-  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+  // Animations finished at once: a message still sliding in is drawn where it ends up.
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+/** Waits until the canvas stops moving (适应画布 animates the viewport): its transform is the same two polls running. */
+async function canvasSettled(page: Page) {
+  const viewport = page.locator('.react-flow__viewport');
+  let last: string | null = null;
+  await expect
+    .poll(async () => {
+      const now = await viewport.getAttribute('style');
+      const same = now === last;
+      last = now;
+      return same;
+    }, { intervals: [100] })
+    .toBe(true);
 }
 
 /** Console errors and uncaught exceptions on any page of a context (401 from /api/auth/me is expected). */
@@ -152,7 +167,7 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
     await expect(admin.getByTestId('flow-node-task1')).toBeVisible();
     await expect(admin.getByTestId('flow-node-task2')).toBeVisible();
     await admin.getByRole('button', { name: '适应画布' }).click();
-    await admin.waitForTimeout(300); // the fit animation
+    await canvasSettled(admin);
 
     // 承办: the liaison of 济南市司法局.
     await selectNode(admin, 'task1');
@@ -229,7 +244,6 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
     await admin.getByRole('tab', { name: '预览' }).click();
     await admin.getByRole('button', { name: '模拟提交校验' }).click();
     await expect(admin.getByTestId('form-preview')).toContainText('「办理情况」为必填项');
-    await admin.waitForTimeout(400); // let the messages finish sliding in before the screenshot
     await shot(admin, 'form-designer-preview');
 
     await admin.getByRole('button', { name: '保存到流程草稿' }).click();
@@ -290,7 +304,6 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
     const reportItem = jinan.locator('.ant-form-item').filter({ has: jinan.getByLabel('办理情况') });
     await expect(reportItem).toContainText('「办理情况」为必填项');
     await expect(reportItem.getByText('「办理情况」为必填项')).toBeVisible();
-    await jinan.waitForTimeout(400); // let the message finish sliding in before the screenshot
     await shot(jinan, 'task-required-error');
     await jinan.getByLabel('办理情况').fill('已召开专题会议部署，制定了工作方案。');
     await jinan.getByTestId('task-actions').getByRole('button', { name: /提\s*交/ }).click();
