@@ -96,8 +96,8 @@ internal static class Phases
 
     /// <summary>
     /// Phase 2: every open task is completed, by <paramref name="clients"/> workers taking task ids from one channel.
-    /// When a completion commits, the worker looks up that instance's next open task and queues it; when there is
-    /// none the instance is done. Only the CompleteTaskAsync call is timed per completion.
+    /// A completion returns the tasks it opened (the next step); they go into the channel. Only the
+    /// CompleteTaskAsync call is timed per completion.
     /// </summary>
     public static async Task<PhaseResult> CompleteAllAsync(IServiceProvider services, int clients, bool timelines = false)
     {
@@ -112,12 +112,12 @@ internal static class Phases
                 .OrderBy(t => t.Id).Select(t => new WorkItem(t.Id, t.InstanceId, t.ActivityId)).ToListAsync();
         }
         if (open.Count == 0) return result;
-        var outstanding = open.Count; // instances not yet finished (one open task each)
+        var outstanding = open.Count; // open tasks not yet taken care of
         foreach (var item in open) channel.Writer.TryWrite(item);
 
-        void InstanceDone()
+        void Settled(int opened)
         {
-            if (Interlocked.Decrement(ref outstanding) == 0) channel.Writer.TryComplete();
+            if (Interlocked.Add(ref outstanding, opened - 1) == 0) channel.Writer.TryComplete();
         }
 
         var latencies = new List<long>[clients];
@@ -131,10 +131,11 @@ internal static class Phases
                 var (user, command) = Step(item.ActivityId);
                 var op = SqlProfiler.Begin(timelines);
                 var started = Stopwatch.GetTimestamp();
+                IReadOnlyList<OpenedTask> next = [];
                 bool ok;
                 try
                 {
-                    await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().CompleteTaskAsync(item.TaskId, user, command);
+                    next = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().CompleteTaskAsync(item.TaskId, user, command);
                     mine.Add(Stopwatch.GetTimestamp() - started);
                     Interlocked.Increment(ref result.Operations);
                     ok = true;
@@ -157,25 +158,8 @@ internal static class Phases
                 result.Add(op);
                 if (op.Timeline is { } timeline && ok) result.Timelines.Enqueue((item.ActivityId, timeline));
 
-                if (!ok)
-                {
-                    InstanceDone();
-                    continue;
-                }
-                try
-                {
-                    var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-                    var next = await db.Tasks.AsNoTracking()
-                        .Where(t => t.InstanceId == item.InstanceId && t.Status == HumanTaskStatus.Open)
-                        .Select(t => new WorkItem(t.Id, t.InstanceId, t.ActivityId)).FirstOrDefaultAsync();
-                    if (next is null) InstanceDone();
-                    else channel.Writer.TryWrite(next);
-                }
-                catch (Exception e)
-                {
-                    result.Fail(e, conflict: false);
-                    InstanceDone();
-                }
+                foreach (var task in next) channel.Writer.TryWrite(new WorkItem(task.Id, task.InstanceId, task.ActivityId));
+                Settled(next.Count);
             }
         })));
         result.WallSeconds = wall.Elapsed.TotalSeconds;

@@ -19,6 +19,9 @@ public sealed record CompleteTaskCommand(
     string? Comment,
     Dictionary<string, List<string>>? NextAssignees = null);
 
+/// <summary>A task an event opened, still open when the event committed (the next step's work, for whoever it is).</summary>
+public sealed record OpenedTask(Guid Id, Guid InstanceId, string ActivityId, string Name, string? AssigneeUserId, string? CandidateUnitId, string? CandidateRole);
+
 /// <summary>
 /// Turns events into transactions. Each event — start, a task completed, returned, claimed, transferred, a notice
 /// read, a timer due — loads the instance, lets the engine handle it, and writes the new state, new tasks, timers,
@@ -46,6 +49,7 @@ public sealed class WorkflowRuntime(
         var result = runner.Start(definitions.Get(record), id, new StartRequest(user.ToActor(), data), org);
         _participants.Clear();
         _storedUnits.Clear();
+        _opened.Clear();
         var instance = await NewInstanceAsync(record, id, result.State, user.ToActor(), parent: null, ct);
         db.Instances.Add(instance);
         await ApplyAsync(instance, result, user.ToActor(), org, ct);
@@ -53,8 +57,11 @@ public sealed class WorkflowRuntime(
         return instance;
     }
 
-    public Task CompleteTaskAsync(Guid taskId, CurrentUser user, CompleteTaskCommand command, CancellationToken ct = default) =>
-        OnOpenTaskAsync(taskId, user, "complete", async (task, instance, org) =>
+    /// <returns>The tasks the completion opened (the next steps), in the order they were created; none when the item
+    /// ended or waits for something else.</returns>
+    public async Task<IReadOnlyList<OpenedTask>> CompleteTaskAsync(Guid taskId, CurrentUser user, CompleteTaskCommand command, CancellationToken ct = default)
+    {
+        await OnOpenTaskAsync(taskId, user, "complete", async (task, instance, org) =>
         {
             if (task.Kind == TaskKind.Notice)
                 throw new WorkflowInputException("taskId", "阅知事项只需确认已阅");
@@ -76,6 +83,10 @@ public sealed class WorkflowRuntime(
             Close(task, user, HumanTaskStatus.Completed, done?.Outcome ?? command.Outcome, command.Comment);
             await ApplyAsync(instance, result, actor, org, ct, before, task.Id);
         }, ct);
+        return _opened.Where(t => t.Status == HumanTaskStatus.Open)
+            .Select(t => new OpenedTask(t.Id, t.InstanceId, t.ActivityId, t.Name, t.AssigneeUserId, t.CandidateUnitId, t.CandidateRole))
+            .ToList();
+    }
 
     /// <summary>退回: along the step's 退回 port, or (with <paramref name="targetActivityId"/>) to a chosen earlier step.</summary>
     public Task ReturnTaskAsync(Guid taskId, CurrentUser user, string? targetActivityId, string? comment, CancellationToken ct = default) =>
@@ -227,21 +238,7 @@ public sealed class WorkflowRuntime(
         Func<TaskRecord, InstanceRecord, IOrganization, Task> handle, CancellationToken ct, bool allowSupervisor = false) =>
         CommitWithRetryAsync(operation, taskId, async org =>
         {
-            // The task, its instance and the instance's participant units in one round trip.
-            // A join, not a First() per row inside the projection: EF turns that into ROW_NUMBER() over every instance,
-            // a full scan of WorkflowInstances on each completion.
-            var row = await (
-                    from t in db.Tasks
-                    where t.Id == taskId
-                    join i in db.Instances on t.InstanceId equals i.Id
-                    select new
-                    {
-                        Task = t,
-                        Instance = i,
-                        Units = db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId).ToList(),
-                    })
-                .FirstOrDefaultAsync(ct)
-                ?? throw new NotFoundException("待办不存在");
+            var row = await OpenTaskQuery(db)(db, taskId, ct) ?? throw new NotFoundException("待办不存在");
             var task = row.Task;
             var mayAct = user.CanAct(task, org) || (allowSupervisor && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)));
             if (!mayAct)
@@ -258,6 +255,25 @@ public sealed class WorkflowRuntime(
             _storedUnits[row.Instance.Id] = row.Units.ToHashSet(StringComparer.Ordinal);
             await handle(task, row.Instance, org);
         }, ct);
+
+    private sealed record OpenTaskRow(TaskRecord Task, InstanceRecord Instance, List<string> Units);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Microsoft.EntityFrameworkCore.Metadata.IModel,
+        Func<DubanDbContext, Guid, CancellationToken, Task<OpenTaskRow?>>> OpenTaskQueries = new();
+
+    /// <summary>
+    /// The task, its instance and the instance's participant units in one round trip — the read of every task event,
+    /// compiled once per model (SQLite and PostgreSQL each have theirs; EF refuses a compiled query on another model).
+    /// A join, not a First() per row inside the projection: EF turns that into ROW_NUMBER() over every instance, a
+    /// full scan of WorkflowInstances on each completion (decision 008).
+    /// </summary>
+    private static Func<DubanDbContext, Guid, CancellationToken, Task<OpenTaskRow?>> OpenTaskQuery(DubanDbContext db) =>
+        OpenTaskQueries.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery((DubanDbContext db, Guid taskId, CancellationToken ct) =>
+            (from t in db.Tasks
+             where t.Id == taskId
+             join i in db.Instances on t.InstanceId equals i.Id
+             select new OpenTaskRow(t, i, db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId).ToList()))
+            .FirstOrDefault()));
 
     private Task OnInstanceAsync(Guid instanceId, string operation, Func<InstanceRecord, IOrganization, Task> handle, CancellationToken ct) =>
         CommitWithRetryAsync(operation, instanceId, async org =>
@@ -279,6 +295,7 @@ public sealed class WorkflowRuntime(
             db.ChangeTracker.Clear();
             _participants.Clear();
             _storedUnits.Clear();
+            _opened.Clear();
             await work(await organizationCache.GetAsync(ct));
             try
             {
@@ -372,7 +389,7 @@ public sealed class WorkflowRuntime(
 
             foreach (var request in result.Effects.NewTasks)
             {
-                db.Tasks.Add(new TaskRecord
+                var opened = new TaskRecord
                 {
                     Id = request.Id,
                     InstanceId = instance.Id,
@@ -392,7 +409,9 @@ public sealed class WorkflowRuntime(
                     Message = request.Message,
                     CreatedAt = now,
                     DueAt = request.DueAt,
-                });
+                };
+                db.Tasks.Add(opened);
+                _opened.Add(opened);
                 await AddParticipantAsync(instance.Id, request.Assignee.UnitId ?? (request.Assignee.UserId is { } u ? org.FindUser(u)?.UnitId : null), ct);
             }
 
@@ -468,6 +487,8 @@ public sealed class WorkflowRuntime(
     private const int MaxCascade = 500;
 
     private readonly HashSet<(Guid, string)> _participants = [];
+    /// <summary>Tasks this unit of work added; those still open at the commit are what the event opened.</summary>
+    private readonly List<TaskRecord> _opened = [];
     /// <summary>Participant units already in the database, per instance, where this unit of work has read them (or
     /// knows there are none: a new instance). Instances not listed are asked about one unit at a time.</summary>
     private readonly Dictionary<Guid, HashSet<string>> _storedUnits = [];
