@@ -70,10 +70,22 @@ public sealed class NumberingInterceptor : SaveChangesInterceptor
 
     private static async Task NumberAsync(DubanDbContext db, CancellationToken ct)
     {
-        var added = db.ChangeTracker.Entries<InstanceRecord>()
-            .Where(e => e.State == EntityState.Added && e.Entity.Number is null)
-            .Select(e => e.Entity)
-            .ToList();
+        // Instances are added with DbSet.Add, which marks them Added at once: no need for the full DetectChanges that
+        // Entries() runs by default — SaveChanges runs it right after this anyway, and on every save it is not free.
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        List<InstanceRecord> added;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            added = db.ChangeTracker.Entries<InstanceRecord>()
+                .Where(e => e.State == EntityState.Added && e.Entity.Number is null)
+                .Select(e => e.Entity)
+                .ToList();
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
         if (added.Count == 0) return;
 
         var requests = new List<(InstanceRecord Instance, NumberingOptions Options)>();
