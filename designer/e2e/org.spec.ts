@@ -57,6 +57,7 @@ test.describe('组织（管理员）', () => {
     await form.getByLabel('单位名称').fill('临时工作专班');
     await pick(form, '上级单位');
     await page.locator('.ant-select-dropdown:visible').getByTitle('山东省司法厅（演示）', { exact: true }).click();
+    await expect(form.getByRole('heading', { name: '在「山东省司法厅（演示）」下新增单位' })).toBeVisible();
     const created = page.waitForResponse(isPath('/api/units', 'POST'));
     await form.getByRole('button', { name: '新增', exact: true }).click();
     expect((await created).status()).toBe(201);

@@ -60,6 +60,8 @@ function treeData(nodes: UnitNode<Unit>[]): TreeDataNode[] {
 export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: OrgUser[]; onChanged: () => Promise<Unit[]> }) {
   const { message } = AntdApp.useApp();
   const [form] = Form.useForm<UnitForm>();
+  // The title of a new unit follows the 上级单位 field: picking or clearing a parent changes where it goes.
+  const chosenParent = Form.useWatch('parentId', form);
   const [mode, setMode] = useState<Mode>({ kind: 'none' });
   const [showDisabled, setShowDisabled] = useState(true);
   const [saving, setSaving] = useState(false);
@@ -152,10 +154,11 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
     }
   }
 
+  const newParent = mode.kind === 'create' ? (chosenParent === undefined ? mode.parentId : chosenParent) : null;
   const title =
     mode.kind === 'create'
-      ? mode.parentId
-        ? `在「${units.find((u) => u.id === mode.parentId)?.name ?? mode.parentId}」下新增单位`
+      ? newParent
+        ? `在「${units.find((u) => u.id === newParent)?.name ?? newParent}」下新增单位`
         : '新增顶级单位'
       : current
         ? unitPath(units, current.id).join(' / ')
