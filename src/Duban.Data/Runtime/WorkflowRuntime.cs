@@ -57,8 +57,9 @@ public sealed class WorkflowRuntime(
         return instance;
     }
 
-    /// <returns>The tasks the completion opened (the next steps), in the order they were created; none when the item
-    /// ended or waits for something else.</returns>
+    /// <returns>The flow's tasks the completion opened (the next steps), in the order they were created; none when the
+    /// item ended or waits for something else. Inbox tasks outside the flow (an extension's next approval stage, a
+    /// chase to record) are not listed.</returns>
     public async Task<IReadOnlyList<OpenedTask>> CompleteTaskAsync(Guid taskId, CurrentUser user, CompleteTaskCommand command, CancellationToken ct = default)
     {
         await OnOpenTaskAsync(taskId, user, "complete", async (task, instance, org) =>
