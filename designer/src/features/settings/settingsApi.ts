@@ -1,46 +1,9 @@
 import { request } from '../../api/client';
-import type { FormDefinition } from '../../shared/forms/types';
-import type { NamedValue, ScoringRules } from '../scores/scoresApi';
+import type { ScoringRules } from '../scores/scoresApi';
+import type { LadderRung, LadderSettings } from '../supervision/supervisionApi';
 
-/** A rung's trigger: `overdue` N days after the deadline, `beforeDue` N days before it, or `manual` (by hand). */
-export interface RungTrigger {
-  kind: string;
-  days: number;
-  /** Count calendar days instead of working days. */
-  calendarDays: boolean;
-}
-
-/** What a rung sends to the chased unit's inbox. */
-export interface RungNotice {
-  title: string;
-  text: string | null;
-  replyRequired: boolean;
-  replyDays: number | null;
-}
-
-/** One rung of the chasing ladder (催办阶梯) as the server keeps it. */
-export interface LadderRung {
-  key: string;
-  name: string;
-  trigger: RungTrigger;
-  /** The role that acts. */
-  actor: string;
-  /** What the actor records (a key of `recordForms`), null for nothing. */
-  record: string | null;
-  notice: RungNotice | null;
-  /** What the unit is scored for, null for a mere reminder. */
-  scoreEvent: string | null;
-}
-
-/** GET /api/chasing/ladder */
-export interface LadderSettings {
-  organizationId: string;
-  isDefault: boolean;
-  rungs: LadderRung[];
-  recordForms: Record<string, FormDefinition>;
-  scoreEvents: NamedValue[];
-  actors: string[];
-}
+// The ladder's shapes are the chase API's own (GET /api/chasing/ladder); the settings page edits the same ladder.
+export type { LadderRung, LadderSettings, RungNotice, RungTrigger } from '../supervision/supervisionApi';
 
 /** GET /api/supervision/settings */
 export interface SupervisionSettings {

@@ -82,13 +82,15 @@ export interface DecideExtension {
 // ---------------------------------------------------------------------------
 // 催办 (src/Duban.Server/Supervision/ChaseEndpoints.cs, src/Duban.Engine/Chasing/Ladder.cs)
 
+/** A rung's trigger: `overdue` N days after the deadline, `beforeDue` N days before it, or `manual` (by hand). */
 export interface RungTrigger {
-  /** `overdue`, `beforeDue` or `manual`. */
   kind: string;
   days: number;
+  /** Count calendar days instead of working days. */
   calendarDays: boolean;
 }
 
+/** What a rung sends to the chased unit's inbox. */
 export interface RungNotice {
   title: string;
   text: string | null;
@@ -96,6 +98,7 @@ export interface RungNotice {
   replyDays: number | null;
 }
 
+/** One rung of the chasing ladder (催办阶梯) as the server keeps it. */
 export interface LadderRung {
   key: string;
   name: string;
@@ -105,6 +108,7 @@ export interface LadderRung {
   /** What the actor records: phoneLog, onSiteLog, meetingLog, accountabilityLog; null when nothing. */
   record: string | null;
   notice: RungNotice | null;
+  /** What the unit is scored for, null for a mere reminder. */
   scoreEvent: string | null;
 }
 
