@@ -1,7 +1,7 @@
 import { BellOutlined } from '@ant-design/icons';
 import { Alert, App as AntdApp, Button, Card, Form, Input, Modal, Select, Space, Spin, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { errorMessage, isAbortError } from '../../api/client';
+import { useEffect, useMemo, useState } from 'react';
+import { errorMessage } from '../../api/client';
 import type { CurrentUser, InstanceDetail } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
 import { useDirectory } from '../../shared/forms/directory';
@@ -22,35 +22,14 @@ import {
   visibleChases,
   isSupervisor,
 } from './supervision';
-import { supervisionApi, type ChaseView, type ItemChases, type LadderRung, type LadderSettings } from './supervisionApi';
+import { supervisionApi, type ChaseView, type LadderRung, type LadderSettings } from './supervisionApi';
+import { useLoad } from '../../shared/useLoad';
 import './supervision.css';
 
 const REPLY_FORM = 'reply';
 
 function useItemChases(instanceId: string, reloadToken: number) {
-  const [data, setData] = useState<ItemChases | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [token, setToken] = useState(0);
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    supervisionApi
-      .chases(instanceId, controller.signal)
-      .then((result) => {
-        setData(result);
-        setError(null);
-      })
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setError(e);
-      })
-      .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
-      });
-    return () => controller.abort();
-  }, [instanceId, reloadToken, token]);
-  const reload = useCallback(() => setToken((n) => n + 1), []);
-  return { data, error, loading, reload };
+  return useLoad((signal) => supervisionApi.chases(instanceId, signal), [instanceId, reloadToken]);
 }
 
 /** The organization's record forms (phone log …), for the 催办 dialog; loaded when a chaser opens the panel. */

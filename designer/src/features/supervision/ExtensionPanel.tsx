@@ -1,8 +1,8 @@
 import { ClockCircleOutlined } from '@ant-design/icons';
 import { Alert, App as AntdApp, Button, Card, DatePicker, Form, Input, Modal, Space, Spin, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
-import { errorMessage, isAbortError } from '../../api/client';
+import { useEffect, useState } from 'react';
+import { errorMessage } from '../../api/client';
 import type { CurrentUser, TaskSummary } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
 import {
@@ -15,7 +15,8 @@ import {
   suggestedPickerDate,
   toApiDate,
 } from './supervision';
-import { supervisionApi, type ExtensionEligibility, type ExtensionView, type ItemExtensions } from './supervisionApi';
+import { supervisionApi, type ExtensionEligibility, type ExtensionView } from './supervisionApi';
+import { useLoad } from '../../shared/useLoad';
 import './supervision.css';
 
 // ---------------------------------------------------------------------------
@@ -23,31 +24,7 @@ import './supervision.css';
 
 /** The item's extension requests and whether the user may ask; `reload` after a change. */
 export function useItemExtensions(instanceId: string, reloadToken = 0) {
-  const [data, setData] = useState<ItemExtensions | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [token, setToken] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    supervisionApi
-      .extensions(instanceId, controller.signal)
-      .then((result) => {
-        setData(result);
-        setError(null);
-      })
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setError(e);
-      })
-      .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
-      });
-    return () => controller.abort();
-  }, [instanceId, reloadToken, token]);
-
-  const reload = useCallback(() => setToken((n) => n + 1), []);
-  return { data, error, loading, reload };
+  return useLoad((signal) => supervisionApi.extensions(instanceId, signal), [instanceId, reloadToken]);
 }
 
 // ---------------------------------------------------------------------------
