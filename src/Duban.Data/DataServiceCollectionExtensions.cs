@@ -6,6 +6,7 @@ using Duban.Data.Timers;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Update;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,7 +30,9 @@ public static class DataServiceCollectionExtensions
             var connectionString = configuration.GetConnectionString("Duban");
             if (string.IsNullOrWhiteSpace(connectionString))
                 throw new InvalidOperationException("Duban:Database:Provider is Postgres but ConnectionStrings:Duban is not set.");
-            services.AddDbContextPool<DubanDbContext, PostgresDubanDbContext>(o => o.UseNpgsql(WithPostgresDefaults(connectionString)).AddInterceptors(Numbering.NumberingInterceptor.Instance));
+            services.AddDbContextPool<DubanDbContext, PostgresDubanDbContext>(o => o.UseNpgsql(WithPostgresDefaults(connectionString))
+                .ReplaceService<IUpdateSqlGenerator, Storage.CheckedUpdateSqlGenerator>()
+                .AddInterceptors(Numbering.NumberingInterceptor.Instance));
         }
         else
         {

@@ -46,14 +46,34 @@ public abstract class DubanDbContext(DbContextOptions options) : IdentityDbConte
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpConcurrencyTokens();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        catch (DbUpdateException e) when (IsRowChanged(e))
+        {
+            throw new DbUpdateConcurrencyException(e.InnerException!.Message, e);
+        }
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpConcurrencyTokens();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch (DbUpdateException e) when (IsRowChanged(e))
+        {
+            throw new DbUpdateConcurrencyException(e.InnerException!.Message, e);
+        }
     }
+
+    /// <summary>PostgreSQL found a checked row changed by another transaction (<see cref="Storage.CheckedUpdateSqlGenerator"/>):
+    /// the same conflict EF Core reports when it counts the rows itself, so callers see one exception type.</summary>
+    private static bool IsRowChanged(DbUpdateException e) =>
+        e is not DbUpdateConcurrencyException
+        && e.InnerException is Npgsql.PostgresException { SqlState: Storage.CheckedUpdateSqlGenerator.RowChangedSqlState };
 
     /// <summary>On SQLite the token is an ordinary column: every update moves it on, and the WHERE clause checks the old value.</summary>
     private void BumpConcurrencyTokens()

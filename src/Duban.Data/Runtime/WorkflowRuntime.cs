@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Duban.Data.Definitions;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
+using Duban.Data.Storage;
 using Duban.Data.Tasks;
 using Duban.Data.Timers;
 using Duban.Engine.Definitions;
@@ -50,10 +51,12 @@ public sealed class WorkflowRuntime(
         _participants.Clear();
         _storedUnits.Clear();
         _opened.Clear();
+        _newTimers.Clear();
+        _noDetachedTasks.Clear();
         var instance = await NewInstanceAsync(record, id, result.State, user.ToActor(), parent: null, ct);
         db.Instances.Add(instance);
         await ApplyAsync(instance, result, user.ToActor(), org, ct);
-        await db.SaveChangesAsync(ct);
+        await EventSave.SaveAsync(db, ct);
         return instance;
     }
 
@@ -221,10 +224,11 @@ public sealed class WorkflowRuntime(
     /// <summary>
     /// An item that ends takes with it the inbox tasks no flow step waits for — 延期审批, a 催办 to record, a written
     /// reply to a 催办通知 — so nobody is asked to act on a closed item. A request still waiting for approval is closed
-    /// too. One query, run only when the item ends.
+    /// too. One query, run only when the item ends and the event's read did not already show there are none.
     /// </summary>
     private async Task CloseDetachedTasksAsync(Guid instanceId, Actor actor, DateTimeOffset now, CancellationToken ct)
     {
+        if (_noDetachedTasks.Contains(instanceId)) return;
         var open = await db.Tasks.Where(t => t.InstanceId == instanceId && t.BookmarkId == null && t.Status == HumanTaskStatus.Open).ToListAsync(ct);
         if (open.Count == 0) return;
         foreach (var task in open) Cancel(task, actor, now, "事项已结束");
@@ -254,16 +258,18 @@ public sealed class WorkflowRuntime(
             if (task.Status != HumanTaskStatus.Open)
                 throw new WorkflowConflictException(task.Status == HumanTaskStatus.Cancelled ? "该待办已取消" : "该待办已办理，不能重复提交");
             _storedUnits[row.Instance.Id] = row.Units.ToHashSet(StringComparer.Ordinal);
+            if (!row.HasDetachedTasks) _noDetachedTasks.Add(row.Instance.Id);
             await handle(task, row.Instance, org);
         }, ct);
 
-    private sealed record OpenTaskRow(TaskRecord Task, InstanceRecord Instance, List<string> Units);
+    private sealed record OpenTaskRow(TaskRecord Task, InstanceRecord Instance, List<string> Units, bool HasDetachedTasks);
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Microsoft.EntityFrameworkCore.Metadata.IModel,
         Func<DubanDbContext, Guid, CancellationToken, Task<OpenTaskRow?>>> OpenTaskQueries = new();
 
     /// <summary>
-    /// The task, its instance and the instance's participant units in one round trip — the read of every task event,
+    /// The task, its instance, the instance's participant units and whether it has open inbox tasks outside the flow
+    /// (which an item that ends must close) in one round trip — the read of every task event,
     /// compiled once per model (SQLite and PostgreSQL each have theirs; EF refuses a compiled query on another model).
     /// A join, not a First() per row inside the projection: EF turns that into ROW_NUMBER() over every instance, a
     /// full scan of WorkflowInstances on each completion (decision 008).
@@ -273,7 +279,8 @@ public sealed class WorkflowRuntime(
             (from t in db.Tasks
              where t.Id == taskId
              join i in db.Instances on t.InstanceId equals i.Id
-             select new OpenTaskRow(t, i, db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId).ToList()))
+             select new OpenTaskRow(t, i, db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId).ToList(),
+                 db.Tasks.Any(d => d.InstanceId == t.InstanceId && d.BookmarkId == null && d.Status == HumanTaskStatus.Open)))
             .FirstOrDefault()));
 
     private Task OnInstanceAsync(Guid instanceId, string operation, Func<InstanceRecord, IOrganization, Task> handle, CancellationToken ct) =>
@@ -297,11 +304,13 @@ public sealed class WorkflowRuntime(
             _participants.Clear();
             _storedUnits.Clear();
             _opened.Clear();
+            _newTimers.Clear();
+            _noDetachedTasks.Clear();
             await work(await organizationCache.GetAsync(ct));
             try
             {
                 await gate.BeforeCommitAsync(operation, subjectId, ct);
-                await db.SaveChangesAsync(ct);
+                await EventSave.SaveAsync(db, ct);
                 return;
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
@@ -371,13 +380,18 @@ public sealed class WorkflowRuntime(
                 var stored = lookups.HasFlag(StoredRows.Tasks)
                     ? await db.Tasks.Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open && removed.Contains(t.BookmarkId!)).ToListAsync(ct)
                     : [];
-                // Tasks created earlier in this same transaction are not in the database yet.
-                var added = db.Tasks.Local.Where(t => t.InstanceId == instance.Id && t.BookmarkId is not null && removed.Contains(t.BookmarkId));
+                // Tasks created earlier in this same transaction are not in the database yet. (Only this method adds
+                // flow tasks and timers; the lists are cheaper than EF's Local views, which are built on each use.)
+                var added = _opened.Where(t => t.InstanceId == instance.Id && t.BookmarkId is not null && removed.Contains(t.BookmarkId));
                 foreach (var task in stored.Concat(added).Distinct().Where(t => t.Status == HumanTaskStatus.Open))
                     Cancel(task, actor, now, null);
                 if (lookups.HasFlag(StoredRows.Timers))
                     db.Timers.RemoveRange(await db.Timers.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToListAsync(ct));
-                db.Timers.RemoveRange(db.Timers.Local.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToList());
+                foreach (var timer in _newTimers.Where(t => t.InstanceId == instance.Id && removed.Contains(t.BookmarkId)).ToList())
+                {
+                    db.Timers.Remove(timer);
+                    _newTimers.Remove(timer);
+                }
 
                 // Children of a step that went away (the parent ended or was cancelled) are cancelled with it.
                 var children = lookups.HasFlag(StoredRows.Children)
@@ -417,11 +431,15 @@ public sealed class WorkflowRuntime(
             }
 
             foreach (var timer in result.Effects.NewTimers)
-                db.Timers.Add(new TimerRecord
+            {
+                var added = new TimerRecord
                 {
                     Id = Guid.CreateVersion7(), InstanceId = instance.Id, BookmarkId = timer.BookmarkId,
                     ActivityId = timer.ActivityId, DueAt = timer.DueAt.ToUniversalTime(),
-                });
+                };
+                db.Timers.Add(added);
+                _newTimers.Add(added);
+            }
 
             foreach (var child in result.Effects.NewChildren)
             {
@@ -490,6 +508,10 @@ public sealed class WorkflowRuntime(
     private readonly HashSet<(Guid, string)> _participants = [];
     /// <summary>Tasks this unit of work added; those still open at the commit are what the event opened.</summary>
     private readonly List<TaskRecord> _opened = [];
+    /// <summary>Instances that, as this unit of work read them, had no open tasks outside the flow in the database.</summary>
+    private readonly HashSet<Guid> _noDetachedTasks = [];
+    /// <summary>Timers this unit of work added and has not removed again.</summary>
+    private readonly List<TimerRecord> _newTimers = [];
     /// <summary>Participant units already in the database, per instance, where this unit of work has read them (or
     /// knows there are none: a new instance). Instances not listed are asked about one unit at a time.</summary>
     private readonly Dictionary<Guid, HashSet<string>> _storedUnits = [];
@@ -550,6 +572,7 @@ public sealed class WorkflowRuntime(
     {
         var now = clock.GetUtcNow();
         _storedUnits[id] = [];
+        _noDetachedTasks.Add(id);
         await AddParticipantAsync(id, actor.UnitId, ct);
         return new InstanceRecord
         {
