@@ -257,12 +257,16 @@ public sealed class WorkflowRuntime(
             }
             if (task.Status != HumanTaskStatus.Open)
                 throw new WorkflowConflictException(task.Status == HumanTaskStatus.Cancelled ? "该待办已取消" : "该待办已办理，不能重复提交");
-            _storedUnits[row.Instance.Id] = row.Units.ToHashSet(StringComparer.Ordinal);
+            _storedUnits[row.Instance.Id] = string.IsNullOrEmpty(row.Units) ? [] : row.Units.Split(UnitSeparator).ToHashSet(StringComparer.Ordinal);
             if (!row.HasDetachedTasks) _noDetachedTasks.Add(row.Instance.Id);
             await handle(task, row.Instance, org);
         }, ct);
 
-    private sealed record OpenTaskRow(TaskRecord Task, InstanceRecord Instance, List<string> Units, bool HasDetachedTasks);
+    private sealed record OpenTaskRow(TaskRecord Task, InstanceRecord Instance, string? Units, bool HasDetachedTasks);
+
+    /// <summary>Between the participant unit ids in <see cref="OpenTaskRow.Units"/>: a control character no unit id
+    /// contains (ids are letters, digits, - and _).</summary>
+    private const string UnitSeparator = "\u001f";
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Microsoft.EntityFrameworkCore.Metadata.IModel,
         Func<DubanDbContext, Guid, CancellationToken, Task<OpenTaskRow?>>> OpenTaskQueries = new();
@@ -279,7 +283,7 @@ public sealed class WorkflowRuntime(
             (from t in db.Tasks
              where t.Id == taskId
              join i in db.Instances on t.InstanceId equals i.Id
-             select new OpenTaskRow(t, i, db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId).ToList(),
+             select new OpenTaskRow(t, i, string.Join(UnitSeparator, db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId)),
                  db.Tasks.Any(d => d.InstanceId == t.InstanceId && d.BookmarkId == null && d.Status == HumanTaskStatus.Open)))
             .FirstOrDefault()));
 
