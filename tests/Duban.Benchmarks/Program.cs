@@ -157,7 +157,6 @@ if (settings.Profile)
     Console.WriteLine($"| {"per compl.",10} | {"avg ms",7} | {"sync",5} | statement");
     foreach (var (label, t) in env.Profiler.ByLabel.OrderByDescending(kv => kv.Value.Count).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         Console.WriteLine($"| {F(t.Count / total, 2),10} | {F(t.Ticks / (double)TimeSpan.TicksPerMillisecond / t.Count, 3),7} | {(t.Sync > 0 ? "yes" : ""),5} | {label}");
-    Console.WriteLine("(the benchmark's own next-task lookup after each completion is counted too: 'SELECT Tasks WHERE InstanceId,Status')");
     Console.WriteLine();
     Console.WriteLine($"phase 2, .NET side: {F(allocated / total / 1024.0, 0)} KB allocated per completion; GC gen0/1/2 {gc.G0}/{gc.G1}/{gc.G2}, " +
         $"paused {F(gc.Pause.TotalMilliseconds, 0)} ms ({F(100 * gc.Pause.TotalSeconds / completed.WallSeconds, 1)} % of wall); " +
