@@ -21,14 +21,20 @@ public abstract class EventSaveTests<TFixture>(TFixture fixture) : IAsyncLifetim
     public Task InitializeAsync() => fixture.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>Starts a demo item and reads its open task and its instance, tracked, as an event would.</summary>
+    private async Task<(Guid Id, TaskRecord Task, InstanceRecord Instance)> ReadNewItemAsync(DubanDbContext db)
+    {
+        var id = await StartAsync(await fixture.As("ducha"), "demo-supervision", DemoStartData());
+        return (id, await db.Tasks.SingleAsync(t => t.InstanceId == id && t.Status == HumanTaskStatus.Open),
+            await db.Instances.SingleAsync(i => i.Id == id));
+    }
+
     [Fact]
     public async Task A_row_changed_since_it_was_read_rolls_back_every_row_of_the_event()
     {
-        var id = await StartAsync(await fixture.As("ducha"), "demo-supervision", DemoStartData());
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-        var task = await db.Tasks.SingleAsync(t => t.InstanceId == id && t.Status == HumanTaskStatus.Open);
-        var instance = await db.Instances.SingleAsync(i => i.Id == id);
+        var (id, task, instance) = await ReadNewItemAsync(db);
         var title = instance.Title;
 
         // Someone else completes the step first.
@@ -63,11 +69,9 @@ public abstract class EventSaveTests<TFixture>(TFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task A_fresh_row_saves_with_everything_else()
     {
-        var id = await StartAsync(await fixture.As("ducha"), "demo-supervision", DemoStartData());
         await using var scope = fixture.Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-        var task = await db.Tasks.SingleAsync(t => t.InstanceId == id && t.Status == HumanTaskStatus.Open);
-        var instance = await db.Instances.SingleAsync(i => i.Id == id);
+        var (id, task, instance) = await ReadNewItemAsync(db);
         db.Journal.Add(new JournalEntryRecord { InstanceId = id, Kind = JournalKind.TaskClaimed, At = DateTimeOffset.UtcNow, TaskId = task.Id, Comment = "留下" });
         task.Comment = "已写";
         instance.Title = "新标题";
