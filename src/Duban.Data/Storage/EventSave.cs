@@ -15,8 +15,10 @@ namespace Duban.Data.Storage;
 /// <item>updates of rows whose concurrency token PostgreSQL checks (<see cref="CheckedUpdateSqlGenerator"/>).</item>
 /// </list>
 /// <para>An update of a row without a token, or any delete, would report "0 rows" only after the batch had committed,
-/// so such a save keeps its transaction. So does a save that EF Core would split into several batches: more than
-/// <see cref="MaxStatements"/> rows, or an insert whose key the database generates and that other rows refer to.</para>
+/// so such a save keeps its transaction. So does a save that EF Core might split into several batches: more than
+/// <see cref="MaxStatements"/> rows, or an insert of a row with a generated key that other rows refer to (EF Core ends
+/// the batch after it when the database generates the key; this check also counts keys EF Core generates itself,
+/// to be on the safe side — Duban's own tables have no foreign keys, so in practice only Identity's tables could).</para>
 /// </summary>
 public static class EventSave
 {
@@ -73,7 +75,7 @@ public static class EventSave
     }
 
     /// <summary>EF Core ends a batch after an insert whose key the database generates when other rows point at it (it
-    /// needs the key to write them).</summary>
+    /// needs the key to write them). Any generated key counts here.</summary>
     private static bool SplitsBatch(IEntityType type) =>
         type.FindPrimaryKey() is { } key
         && key.Properties.Any(p => p.ValueGenerated != ValueGenerated.Never)
