@@ -48,11 +48,7 @@ public sealed class WorkflowRuntime(
         var org = await organizationCache.GetAsync(ct);
         var id = Guid.CreateVersion7();
         var result = runner.Start(definitions.Get(record), id, new StartRequest(user.ToActor(), data), org);
-        _participants.Clear();
-        _storedUnits.Clear();
-        _opened.Clear();
-        _newTimers.Clear();
-        _noDetachedTasks.Clear();
+        ForgetUnitOfWork();
         var instance = await NewInstanceAsync(record, id, result.State, user.ToActor(), parent: null, ct);
         db.Instances.Add(instance);
         await ApplyAsync(instance, result, user.ToActor(), org, ct);
@@ -305,11 +301,7 @@ public sealed class WorkflowRuntime(
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
-            _participants.Clear();
-            _storedUnits.Clear();
-            _opened.Clear();
-            _newTimers.Clear();
-            _noDetachedTasks.Clear();
+            ForgetUnitOfWork();
             await work(await organizationCache.GetAsync(ct));
             try
             {
@@ -504,6 +496,16 @@ public sealed class WorkflowRuntime(
             };
         }
         return rows;
+    }
+
+    /// <summary>Clears what the runtime remembers about the unit of work, before an event starts or starts again.</summary>
+    private void ForgetUnitOfWork()
+    {
+        _participants.Clear();
+        _storedUnits.Clear();
+        _opened.Clear();
+        _newTimers.Clear();
+        _noDetachedTasks.Clear();
     }
 
     /// <summary>Most instances one event may touch: a guard against a procedure that starts itself as a sub-process.</summary>
