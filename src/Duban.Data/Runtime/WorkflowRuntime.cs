@@ -279,7 +279,8 @@ public sealed class WorkflowRuntime(
             (from t in db.Tasks
              where t.Id == taskId
              join i in db.Instances on t.InstanceId equals i.Id
-             select new OpenTaskRow(t, i, string.Join(UnitSeparator, db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).Select(u => u.UnitId)),
+             select new OpenTaskRow(t, i, db.InstanceUnits.Where(u => u.InstanceId == t.InstanceId).GroupBy(u => u.InstanceId)
+                     .Select(g => string.Join(UnitSeparator, g.Select(u => u.UnitId))).FirstOrDefault(),
                  db.Tasks.Any(d => d.InstanceId == t.InstanceId && d.BookmarkId == null && d.Status == HumanTaskStatus.Open)))
             .FirstOrDefault()));
 
