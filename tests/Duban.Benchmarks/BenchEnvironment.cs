@@ -90,6 +90,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         services.AddDubanData(configuration);
         // The profiler only counts and times; it is cheap enough to leave in for every run.
         services.ConfigureDbContext<PostgresDubanDbContext>(o => o.AddInterceptors(Profiler.Interceptors));
+        // An event's own batch (PostgresEventWriter) goes past EF Core's interceptors; it reports itself.
+        Duban.Data.Storage.PostgresEventWriter.BatchExecuted += Profiler.RecordBatch;
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
@@ -187,6 +189,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Duban.Data.Storage.PostgresEventWriter.BatchExecuted -= Profiler.RecordBatch;
         if (Services is not null) await Services.DisposeAsync();
         if (!_created) return;
         if (_settings.Keep)

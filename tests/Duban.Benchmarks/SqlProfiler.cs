@@ -83,6 +83,13 @@ internal sealed partial class SqlProfiler
         Record(Recording ? Label(command.CommandText) : "", duration, sync, commit: false);
     }
 
+    /// <summary>An event's batch sent by <see cref="Duban.Data.Storage.PostgresEventWriter"/>: one round trip.</summary>
+    public void RecordBatch(DbBatch batch, TimeSpan duration)
+    {
+        Mark("reply");
+        Record(Recording ? Label(string.Join(";\n", batch.BatchCommands.Cast<DbBatchCommand>().Select(c => c.CommandText))) : "", duration, sync: false, commit: false);
+    }
+
     private void Record(string label, TimeSpan duration, bool sync, bool commit)
     {
         if (CurrentOperation.Value is { } op)

@@ -27,6 +27,10 @@ public sealed class NumberingInterceptor : SaveChangesInterceptor
 
     private NumberingInterceptor() { }
 
+    /// <summary>Whether a new row of this type may get its number here: a save that adds one must go through
+    /// <c>SaveChanges</c> (<see cref="Storage.PostgresEventWriter"/> declines it).</summary>
+    public static bool MayNumber(Microsoft.EntityFrameworkCore.Metadata.IReadOnlyEntityType type) => type.ClrType == typeof(InstanceRecord);
+
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         if (eventData.Context is DubanDbContext db) await NumberAsync(db, cancellationToken);

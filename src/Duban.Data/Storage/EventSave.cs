@@ -5,8 +5,9 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace Duban.Data.Storage;
 
 /// <summary>
-/// Saves one event's unit of work. On PostgreSQL, when the whole save is one batch that cannot half-succeed, it is
-/// sent without BEGIN and COMMIT: PostgreSQL runs a batch (one Sync message) as one implicit transaction, so it
+/// Saves one event's unit of work. On PostgreSQL, <see cref="PostgresEventWriter"/> takes the usual event (new rows and
+/// row-versioned updates of plain tables) and sends it as one batch of its own. What it declines goes through EF Core:
+/// when the whole save is one batch that cannot half-succeed, it is sent without BEGIN and COMMIT: PostgreSQL runs a batch (one Sync message) as one implicit transaction, so it
 /// commits or rolls back as a whole and the COMMIT round trip goes (decision 008). Otherwise — SQLite, or a save
 /// that does not qualify — this is an ordinary <c>SaveChanges</c> in EF Core's own transaction.
 /// <para>A save qualifies when every statement in it either succeeds or aborts the batch by itself:</para>
@@ -43,6 +44,7 @@ public static class EventSave
             // One DetectChanges here, so the entry states below are final; SaveChanges need not repeat it.
             tracker.DetectChanges();
             tracker.AutoDetectChangesEnabled = false;
+            if (await PostgresEventWriter.TrySaveAsync(db, MaxStatements, ct)) return;
             if (OneBatchAllOrNothing(tracker)) db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
             await db.SaveChangesAsync(ct);
         }
