@@ -97,7 +97,7 @@ public static class PostgresEventWriter
             batch.Connection = connection;
             await using (var reader = await batch.ExecuteReaderAsync(ct))
             {
-                // Every statement returns rows: the update its new xmin, the insert what the database generated.
+                // An update returns its row's new xmin; an insert with RETURNING, what the database generated per row.
                 foreach (var (table, entry, _) in updates)
                 {
                     if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("PostgreSQL returned no row for a checked update");
