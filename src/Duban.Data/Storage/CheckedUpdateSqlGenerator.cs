@@ -34,21 +34,30 @@ public sealed class CheckedUpdateSqlGenerator(UpdateSqlGeneratorDependencies dep
         if (statement.EndsWith(SqlGenerationHelper.StatementTerminator, StringComparison.Ordinal))
             statement = statement[..^SqlGenerationHelper.StatementTerminator.Length];
 
-        commandStringBuilder.AppendLine("WITH changed AS (").AppendLine(statement).Append(")\nSELECT ");
-        var first = true;
-        foreach (var column in command.ColumnModifications)
-        {
-            if (!column.IsRead) continue;
-            if (!first) commandStringBuilder.Append(", ");
-            first = false;
-            var name = SqlGenerationHelper.DelimitIdentifier(column.ColumnName);
-            commandStringBuilder
-                .Append("CASE WHEN count(*) = 1 THEN (array_agg(changed.").Append(name).Append("))[1] ELSE duban_row_changed(")
-                .Append(Literal(command.TableName)).Append(", NULL::").Append(column.Column!.StoreType)
-                .Append(") END AS ").Append(name);
-        }
-        commandStringBuilder.Append(" FROM changed").AppendLine(SqlGenerationHelper.StatementTerminator);
+        var read = command.ColumnModifications.Where(c => c.IsRead)
+            .Select(c => (SqlGenerationHelper.DelimitIdentifier(c.ColumnName), c.Column!.StoreType)).ToList();
+        AppendChecked(commandStringBuilder, statement, command.TableName, read);
+        commandStringBuilder.AppendLine(SqlGenerationHelper.StatementTerminator);
         return mapping;
+    }
+
+    /// <summary>
+    /// Wraps an <c>UPDATE … RETURNING</c> statement so that it raises <see cref="RowChangedSqlState"/> unless it changed
+    /// exactly one row, and otherwise returns what it returned. <see cref="PostgresEventWriter"/> builds its updates with
+    /// this too, so both write paths fail a stale row the same way.
+    /// </summary>
+    /// <param name="read">The returned columns, quoted, with their store types.</param>
+    public static StringBuilder AppendChecked(StringBuilder sql, string update, string table, IReadOnlyList<(string Column, string StoreType)> read)
+    {
+        sql.AppendLine("WITH changed AS (").AppendLine(update).Append(")\nSELECT ");
+        for (var i = 0; i < read.Count; i++)
+        {
+            var (column, storeType) = read[i];
+            sql.Append(i > 0 ? ", " : "")
+                .Append("CASE WHEN count(*) = 1 THEN (array_agg(changed.").Append(column).Append("))[1] ELSE duban_row_changed(")
+                .Append(Literal(table)).Append(", NULL::").Append(storeType).Append(") END AS ").Append(column);
+        }
+        return sql.Append(" FROM changed");
     }
 
     /// <summary>

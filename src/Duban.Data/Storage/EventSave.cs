@@ -7,9 +7,10 @@ namespace Duban.Data.Storage;
 /// <summary>
 /// Saves one event's unit of work. On PostgreSQL, <see cref="PostgresEventWriter"/> takes the usual event (new rows and
 /// row-versioned updates of plain tables) and sends it as one batch of its own. What it declines goes through EF Core:
-/// when the whole save is one batch that cannot half-succeed, it is sent without BEGIN and COMMIT: PostgreSQL runs a batch (one Sync message) as one implicit transaction, so it
-/// commits or rolls back as a whole and the COMMIT round trip goes (decision 008). Otherwise — SQLite, or a save
-/// that does not qualify — this is an ordinary <c>SaveChanges</c> in EF Core's own transaction.
+/// when the whole save is one batch that cannot half-succeed, it is sent without BEGIN and COMMIT — PostgreSQL runs a
+/// batch (one Sync message) as one implicit transaction, so it commits or rolls back as a whole and the COMMIT round
+/// trip goes (decision 008). Otherwise — SQLite, or a save that does not qualify — this is an ordinary
+/// <c>SaveChanges</c> in EF Core's own transaction.
 /// <para>A save qualifies when every statement in it either succeeds or aborts the batch by itself:</para>
 /// <list type="bullet">
 /// <item>inserts (a failed insert raises an error, which rolls back the batch);</item>

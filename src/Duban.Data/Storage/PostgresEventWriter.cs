@@ -20,8 +20,8 @@ namespace Duban.Data.Storage;
 /// Npgsql parse it again and counts the rows — which was about a third of the server's CPU per task completion. An
 /// event's save has a fixed, simple shape, so this writer keeps the SQL per table and column set and sends:
 /// <list type="bullet">
-/// <item>one concurrency-checked UPDATE per changed row, the same statement <see cref="CheckedUpdateSqlGenerator"/>
-/// gives EF Core: it aborts the batch when the row changed since it was read;</item>
+/// <item>one concurrency-checked UPDATE per changed row, wrapped as <see cref="CheckedUpdateSqlGenerator"/> wraps
+/// EF Core's: it aborts the batch when the row changed since it was read;</item>
 /// <item>one multi-row INSERT per table for the new rows (an event writes four journal rows: one statement, not four),
 /// returning what the database generates (identity keys, xmin).</item>
 /// </list>
@@ -258,18 +258,16 @@ public static class PostgresEventWriter
 
         private string UpdateSql(ulong columns)
         {
-            var sql = new StringBuilder("WITH changed AS (UPDATE ").Append(_quoted).Append(" SET ");
+            var update = new StringBuilder("UPDATE ").Append(_quoted).Append(" SET ");
             var n = 0;
             for (var i = 0; i < _columns.Length; i++)
                 if ((columns & (1UL << i)) != 0)
-                    sql.Append(n > 0 ? ", " : "").Append(Quote(_columns[i].Name)).Append(" = $").Append(++n);
-            sql.Append(" WHERE ");
-            foreach (var k in _key) sql.Append(Quote(k.Name)).Append(" = $").Append(++n).Append(" AND ");
+                    update.Append(n > 0 ? ", " : "").Append(Quote(_columns[i].Name)).Append(" = $").Append(++n);
+            update.Append(" WHERE ");
+            foreach (var k in _key) update.Append(Quote(k.Name)).Append(" = $").Append(++n).Append(" AND ");
             var token = Quote(Token!.Name);
-            sql.Append(token).Append(" = $").Append(++n).Append(" RETURNING ").Append(token).Append(") SELECT CASE WHEN count(*) = 1 THEN (array_agg(changed.")
-                .Append(token).Append("))[1] ELSE duban_row_changed('").Append(_name.Replace("'", "''")).Append("', NULL::")
-                .Append(Token.Mapping.StoreType).Append(") END AS ").Append(token).Append(" FROM changed");
-            return sql.ToString();
+            update.Append(token).Append(" = $").Append(++n).Append(" RETURNING ").Append(token);
+            return CheckedUpdateSqlGenerator.AppendChecked(new StringBuilder(), update.ToString(), _name, [(token, Token.Mapping.StoreType)]).ToString();
         }
 
         public NpgsqlBatchCommand Insert(List<IUpdateEntry> rows)

@@ -37,9 +37,10 @@ public sealed class PostgresEventWriterTests(PostgresFixture fixture) : IAsyncLi
             if (p.PropertyInfo is null || p.ValueGenerated == ValueGenerated.OnAddOrUpdate) continue;
             if (p.IsPrimaryKey() && p.ClrType == typeof(long)) continue; // the database's identity
             var clr = Nullable.GetUnderlyingType(p.ClrType) ?? p.ClrType;
+            var text = $"写入器{seed}-{p.Name}";
             object value = clr switch
             {
-                _ when clr == typeof(string) => $"写入器{seed}-{p.Name}"[..Math.Min(p.GetMaxLength() ?? 200, $"写入器{seed}-{p.Name}".Length)],
+                _ when clr == typeof(string) => text[..Math.Min(p.GetMaxLength() ?? text.Length, text.Length)],
                 _ when clr == typeof(Guid) => Guid.NewGuid(),
                 _ when clr == typeof(int) => 7 + seed,
                 _ when clr == typeof(long) => 70L + seed,
@@ -65,11 +66,8 @@ public sealed class PostgresEventWriterTests(PostgresFixture fixture) : IAsyncLi
 
     private static string? Show(object? value) => value is DateTimeOffset d ? d.ToString("O") : value?.ToString();
 
-    private static async Task<T> CopyAsync<T>(T row) where T : class
-    {
-        await Task.CompletedTask;
-        return (T)typeof(T).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.Invoke(row, null)!;
-    }
+    private static T Copy<T>(T row) where T : class =>
+        (T)typeof(T).GetMethod("MemberwiseClone", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.Invoke(row, null)!;
 
     [Fact]
     public async Task New_rows_read_back_column_for_column_as_EF_Core_writes_them()
@@ -82,7 +80,7 @@ public sealed class PostgresEventWriterTests(PostgresFixture fixture) : IAsyncLi
         var journal = Filled<JournalEntryRecord>(db, 4);
 
         // The same values through EF Core's own SaveChanges, under other keys.
-        var (efTask, efTimer, efUnit, efJournal) = (await CopyAsync(task), await CopyAsync(timer), await CopyAsync(unit), await CopyAsync(journal));
+        var (efTask, efTimer, efUnit, efJournal) = (Copy(task), Copy(timer), Copy(unit), Copy(journal));
         (efTask.Id, efTimer.Id, efUnit.InstanceId) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         await fixture.Factory.WithDbAsync(async ef =>
         {
@@ -152,7 +150,7 @@ public sealed class PostgresEventWriterTests(PostgresFixture fixture) : IAsyncLi
         var timer = Filled<TimerRecord>(db, 6);
         await fixture.Factory.WithDbAsync(async other =>
         {
-            other.Timers.Add(await CopyAsync(timer));
+            other.Timers.Add(Copy(timer));
             await other.SaveChangesAsync();
         });
 
