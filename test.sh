@@ -339,6 +339,10 @@ if [[ $RUN_DOTNET -eq 1 || $RUN_E2E -eq 1 ]]; then
         rc=$?
         record_step "dotnet build" "$rc"
         [[ $rc -eq 0 ]] && DOTNET_BUILD_OK=1
+        # Layout per .editorconfig; style and analyzer rules already fail the build above.
+        echo "==> dotnet format whitespace --verify-no-changes"
+        dotnet format whitespace "$REPO/Duban.slnx" --verify-no-changes
+        record_step "dotnet format" "$?"
     fi
 fi
 

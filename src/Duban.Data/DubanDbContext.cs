@@ -94,11 +94,11 @@ public sealed class SqliteDubanDbContext(DbContextOptions<SqliteDubanDbContext> 
 {
     public override bool IsPostgres => false;
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date-time type EF can compare or sort; UTC ticks in an integer column can.
-        builder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-        builder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
 
     /// <summary>Stores the instant as UTC ticks, so values written with different offsets still compare correctly.</summary>

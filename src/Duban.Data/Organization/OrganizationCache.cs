@@ -56,7 +56,7 @@ public sealed class OrganizationCacheOptions
 /// A snapshot is dropped after <see cref="OrganizationCacheOptions.Expiry"/>, and a load that an
 /// <see cref="Invalidate"/> overtook is never kept (it may have read the database before the change).
 /// </summary>
-public sealed class OrganizationCache(IServiceScopeFactory scopes, IOptions<OrganizationCacheOptions>? options = null, TimeProvider? clock = null)
+public sealed class OrganizationCache(IServiceScopeFactory scopes, IOptions<OrganizationCacheOptions>? options = null, TimeProvider? clock = null) : IDisposable
 {
     private sealed record Entry(OrganizationSnapshot Snapshot, long Generation, DateTimeOffset LoadedAt);
 
@@ -119,4 +119,6 @@ public sealed class OrganizationCache(IServiceScopeFactory scopes, IOptions<Orga
             Calendars = await Supervision.WorkCalendarStore.LoadAllAsync(db, cancellationToken),
         };
     }
+
+    public void Dispose() => _loading.Dispose();
 }

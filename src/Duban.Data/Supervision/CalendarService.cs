@@ -1,4 +1,3 @@
-using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
 using Duban.Engine.Calendar;

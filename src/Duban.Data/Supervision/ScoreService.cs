@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Duban.Data.Organization;
-using Duban.Data.Tasks;
 using Duban.Engine.Calendar;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;

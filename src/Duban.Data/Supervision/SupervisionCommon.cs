@@ -73,25 +73,25 @@ internal static class Supervise
     /// <summary>A new task in someone's inbox that no flow step waits for.</summary>
     public static TaskRecord DetachedTask(Guid instanceId, string activityId, string executionId, string name, TaskKind kind,
         TaskAssignee assignee, string? formId, IReadOnlyList<string> outcomes, string? message, DateTimeOffset now, DateTimeOffset? dueAt) => new()
-    {
-        Id = Guid.CreateVersion7(),
-        InstanceId = instanceId,
-        BookmarkId = null,
-        ActivityId = activityId,
-        ExecutionId = executionId,
-        Name = name,
-        Kind = kind,
-        Status = HumanTaskStatus.Open,
-        AssigneeUserId = assignee.UserId,
-        CandidateUnitId = assignee.UnitId,
-        CandidateRole = assignee.Role,
-        FormId = formId,
-        PermissionsJson = "{}",
-        OutcomesJson = System.Text.Json.JsonSerializer.Serialize(outcomes, DefinitionJson.Options),
-        Message = message,
-        CreatedAt = now,
-        DueAt = dueAt,
-    };
+        {
+            Id = Guid.CreateVersion7(),
+            InstanceId = instanceId,
+            BookmarkId = null,
+            ActivityId = activityId,
+            ExecutionId = executionId,
+            Name = name,
+            Kind = kind,
+            Status = HumanTaskStatus.Open,
+            AssigneeUserId = assignee.UserId,
+            CandidateUnitId = assignee.UnitId,
+            CandidateRole = assignee.Role,
+            FormId = formId,
+            PermissionsJson = "{}",
+            OutcomesJson = System.Text.Json.JsonSerializer.Serialize(outcomes, DefinitionJson.Options),
+            Message = message,
+            CreatedAt = now,
+            DueAt = dueAt,
+        };
 
     public static void Close(TaskRecord task, CurrentUser? user, HumanTaskStatus status, string? outcome, string? comment, DateTimeOffset now)
     {

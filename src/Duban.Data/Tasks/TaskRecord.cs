@@ -1,5 +1,5 @@
-using Duban.Engine;
 using System.Text.Json.Serialization;
+using Duban.Engine;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
 using Duban.Engine.Definitions;
 
@@ -93,8 +92,13 @@ public sealed record CalendarYear
 
     public static string Weekday(DateOnly date) => date.DayOfWeek switch
     {
-        DayOfWeek.Monday => "周一", DayOfWeek.Tuesday => "周二", DayOfWeek.Wednesday => "周三", DayOfWeek.Thursday => "周四",
-        DayOfWeek.Friday => "周五", DayOfWeek.Saturday => "周六", _ => "周日",
+        DayOfWeek.Monday => "周一",
+        DayOfWeek.Tuesday => "周二",
+        DayOfWeek.Wednesday => "周三",
+        DayOfWeek.Thursday => "周四",
+        DayOfWeek.Friday => "周五",
+        DayOfWeek.Saturday => "周六",
+        _ => "周日",
     };
 
     public static CalendarYear Parse(string json) =>

@@ -1,4 +1,3 @@
-using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Duban.Engine.Expressions;

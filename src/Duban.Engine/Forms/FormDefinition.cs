@@ -1,4 +1,3 @@
-using Duban.Engine;
 using System.Text.Json.Serialization;
 
 namespace Duban.Engine.Forms;

@@ -4,7 +4,6 @@ using Duban.Data.Attachments;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Engine.Execution;
-using Duban.Engine.Forms;
 using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -4,7 +4,6 @@ using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Runtime;
 using Duban.Engine.Activities;
-using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Microsoft.EntityFrameworkCore;

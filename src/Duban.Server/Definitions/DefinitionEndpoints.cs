@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Data.Definitions;
 using Duban.Engine.Activities;

@@ -1,12 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
 using Duban.Data.Tasks;
-using Duban.Engine.Activities;
-using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;

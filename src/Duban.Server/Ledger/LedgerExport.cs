@@ -2,10 +2,10 @@ using System.Data;
 using Duban.Data.Instances;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
+using Microsoft.Extensions.Options;
 using MiniExcelLibs;
 using MiniExcelLibs.Attributes;
 using MiniExcelLibs.OpenXml;
-using Microsoft.Extensions.Options;
 
 namespace Duban.Server.Ledger;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Duban.Engine.Forms;
 using Duban.Engine.Execution;
+using Duban.Engine.Forms;
 using Duban.Server.Infrastructure;
 
 namespace Duban.Server.Ledger;

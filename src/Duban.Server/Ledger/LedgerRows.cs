@@ -10,7 +10,6 @@ using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
-using Duban.Server.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Ledger;

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Duban.Data;
 using Duban.Data.Organization;
 using Duban.Engine.Directory;
@@ -7,7 +8,6 @@ using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using System.Text.RegularExpressions;
 
 namespace Duban.Server.Organization;
 

@@ -1,6 +1,6 @@
+using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
-using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
 using Duban.Data.Tasks;

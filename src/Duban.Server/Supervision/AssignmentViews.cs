@@ -1,14 +1,12 @@
 using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Assignments;
-using Duban.Data.Definitions;
 using Duban.Data.Instances;
 using Duban.Data.Runtime;
 using Duban.Data.Tasks;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
-using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Microsoft.EntityFrameworkCore;
 

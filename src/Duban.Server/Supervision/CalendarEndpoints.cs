@@ -1,5 +1,4 @@
 using System.Globalization;
-using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;

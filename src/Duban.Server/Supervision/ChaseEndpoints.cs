@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Assignments;
 using Duban.Data.Definitions;
-using Duban.Data.Instances;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
 using Duban.Data.Supervision;

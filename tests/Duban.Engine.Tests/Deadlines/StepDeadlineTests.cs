@@ -20,7 +20,8 @@ public sealed class StepDeadlineTests
                 ("deadline", In.Literal(new JsonObject { ["preset"] = "done" })))
             .End()
             .Chain("start", "cb").Connect("cb", "sh", "提交").Connect("sh", "end", "提交")
-            .Build() with { Options = options ?? Options() };
+            .Build() with
+        { Options = options ?? Options() };
 
     private static JsonObject Options() => JsonNode.Parse("""
         { "deadlines": {
@@ -105,7 +106,8 @@ public sealed class StepDeadlineTests
                 ("deadline", In.Literal("itemDue")), ("form", In.Literal("f")))
             .End()
             .Chain("start", "cb").Connect("cb", "end", "提交")
-            .Build() with { Options = options };
+            .Build() with
+        { Options = options };
         var driver = Driver(definition, new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
         driver.Start(TestOrganization.Wang, new JsonObject());
         // No date given: 10 working days from registration.

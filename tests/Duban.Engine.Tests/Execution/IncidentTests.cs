@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Duban.Engine.Execution;
 using Duban.Engine.Expressions;
-using Duban.Engine.Tests.Expressions;
 using Duban.Engine.Tests.Execution.Support;
+using Duban.Engine.Tests.Expressions;
 using static Duban.Engine.Tests.Execution.Support.TestOrganization;
 
 namespace Duban.Engine.Tests.Execution;

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Duban.Server.Tests.Infrastructure.Api;

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Duban.Data.Assignments;
 using Duban.Data.Tasks;
 using Duban.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using MiniExcelLibs;
 using static Duban.Server.Tests.Infrastructure.Api;

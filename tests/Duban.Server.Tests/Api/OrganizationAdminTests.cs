@@ -183,7 +183,7 @@ public abstract class OrganizationAdminTests<TFixture>(TFixture fixture) : IAsyn
         var stamp = await StampAsync(id);
 
         var weak = await FieldErrorsAsync(await admin.PostAsJsonAsync($"/api/users/{id}/reset-password", new { password = "123" }));
-        Assert.Contains(weak["password"], m => m.Contains("8"));
+        Assert.Contains(weak["password"], m => m.Contains('8'));
         var empty = await FieldErrorsAsync(await admin.PostAsJsonAsync($"/api/users/{id}/reset-password", new { password = "" }));
         Assert.Contains("新密码", empty["password"].Single());
         Assert.Equal(stamp, await StampAsync(id));

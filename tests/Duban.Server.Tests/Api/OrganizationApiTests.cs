@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Data;
 using Duban.Engine.Directory;
 using Duban.Server.Tests.Auth;
 using Duban.Server.Tests.Infrastructure;
@@ -58,7 +57,7 @@ public abstract class OrganizationApiTests<TFixture>(TFixture fixture) : IAsyncL
         var userName = "weak" + Guid.NewGuid().ToString("N")[..8];
         var response = await admin.PostAsJsonAsync("/api/users", new { userName, displayName = "弱密码", roles = new[] { Roles.Liaison }, password = "abc" });
         var errors = await FieldErrorsAsync(response);
-        Assert.Contains(errors["password"], m => m.Contains("8"));
+        Assert.Contains(errors["password"], m => m.Contains('8'));
         Assert.All(errors.Values.SelectMany(m => m), m => Assert.True(HasChinese(m), m));
         await fixture.Factory.WithDbAsync(async db => Assert.False(await db.Users.AnyAsync(u => u.UserName == userName)));
     }

@@ -7,11 +7,11 @@ using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.AspNetCore.Mvc.Testing;
 using static Duban.Server.Tests.Infrastructure.Api;
 using static Duban.Server.Tests.Infrastructure.TestDefinitions;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Duban.Data;
 using Duban.Data.Tasks;
 using Duban.Engine.Execution;
 using Duban.Server.Tests.Infrastructure;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
-using Duban.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Tests.Infrastructure;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Data;
 using Duban.Data.Assignments;
 using Duban.Data.Tasks;
 using Duban.Engine.Execution;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Data.Supervision;
 using Microsoft.EntityFrameworkCore;
 using static Duban.Server.Tests.Supervision.DeadlineFixture;
 using ApiHelpers = Duban.Server.Tests.Infrastructure.Api;

@@ -237,7 +237,7 @@ public abstract class DecisionBreakdownTests<TFixture>(TFixture fixture) : IAsyn
 
         // The ledger lists the three tasks as done; the scores come from what was logged.
         var ledger = await GetJsonAsync(await fixture.As("ducha"), "/api/ledger?definitionId=decision-breakdown-task&pageSize=100");
-        var rows = ledger["items"]!.AsArray().Where(r => ids.Values.Contains(r!["id"]!.GetValue<Guid>())).ToList();
+        var rows = ledger["items"]!.AsArray().Where(r => ids.ContainsValue(r!["id"]!.GetValue<Guid>())).ToList();
         Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.Equal("completed", r!["status"]!.GetValue<string>()));
         Assert.Equal(jinanBefore - 0.1m, await ScoreAsync("jinan"));

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Duban.Data.Supervision;
 using Duban.Data.Timers;
 using Duban.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Duban.Engine.Expressions;
 
 namespace Duban.Engine.Tests.Execution.Support;
