@@ -1,8 +1,10 @@
 using Duban.Data.Definitions;
+using Duban.Data.Jobs;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
+using Duban.Data.Runtime.Timers;
 using Duban.Data.Security;
-using Duban.Data.Timers;
+using Duban.Data.Writes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
@@ -48,10 +50,11 @@ public static class DataServiceCollectionExtensions
 
         services.TryAddSingleton<DefinitionCache>();
         services.TryAddSingleton<OrganizationCache>();
-        services.TryAddSingleton<ICommitGate, OpenCommitGate>();
+        services.Configure<IdempotencyOptions>(configuration.GetSection("Duban:Idempotency"));
+        services.AddWriteHandlers(typeof(DubanDbContext).Assembly);
         services.AddScoped<DefinitionStore>();
-        services.AddScoped<WorkflowRuntime>();
-        services.AddScoped<TimerClaimer>();
+        services.AddScoped<ItemWriter>();
+        services.AddScoped<LeaseClaimer>();
         services.AddSingleton<TimerWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerWorker>());
         return services;

@@ -1,7 +1,6 @@
 using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
 using Duban.Engine;
 using Duban.Engine.Directory;
 using Microsoft.AspNetCore.Identity;

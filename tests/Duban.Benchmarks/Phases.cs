@@ -3,8 +3,12 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Duban.Data;
+using Duban.Data.Organization;
 using Duban.Data.Runtime;
+using Duban.Data.Runtime.Items;
+using Duban.Data.Runtime.Tasks;
 using Duban.Data.Tasks;
+using Duban.Data.Writes;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +71,7 @@ internal static class Phases
             while ((i = Interlocked.Increment(ref next)) <= count)
             {
                 await using var scope = services.CreateAsyncScope();
-                var runtime = scope.ServiceProvider.GetRequiredService<WorkflowRuntime>();
+                var door = scope.ServiceProvider.GetRequiredService<WriteDoor>();
                 var data = new JsonObject
                 {
                     ["title"] = $"督查事项 {offset + i}",
@@ -79,7 +83,7 @@ internal static class Phases
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    await runtime.StartAsync(BenchEnvironment.DefinitionId, BenchEnvironment.Supervisor, data);
+                    await door.RunAsync(new StartItem(BenchEnvironment.DefinitionId, BenchEnvironment.Supervisor, data));
                     mine.Add(Stopwatch.GetTimestamp() - started);
                     Interlocked.Increment(ref result.Operations);
                 }
@@ -135,7 +139,7 @@ internal static class Phases
                 bool ok;
                 try
                 {
-                    next = await scope.ServiceProvider.GetRequiredService<WorkflowRuntime>().CompleteTaskAsync(item.TaskId, user, command);
+                    next = await scope.ServiceProvider.GetRequiredService<WriteDoor>().RunAsync(new CompleteTask(item.TaskId, user, command));
                     mine.Add(Stopwatch.GetTimestamp() - started);
                     Interlocked.Increment(ref result.Operations);
                     ok = true;
@@ -168,11 +172,11 @@ internal static class Phases
     }
 
     /// <summary>Who completes each step of the demo procedure, with which outcome and form data.</summary>
-    public static (CurrentUser User, CompleteTaskCommand Command) Step(string activityId) => activityId switch
+    public static (CurrentUser User, TaskSubmission Command) Step(string activityId) => activityId switch
     {
-        "approve" => (BenchEnvironment.Leader, new CompleteTaskCommand("同意", new JsonObject { ["leaderOpinion"] = "同意" }, null)),
-        "handle" => (BenchEnvironment.Liaison, new CompleteTaskCommand("提交", new JsonObject { ["report"] = "已办理" }, null)),
-        "review" => (BenchEnvironment.Supervisor, new CompleteTaskCommand("通过", new JsonObject { ["reviewOpinion"] = "同意办结" }, null)),
+        "approve" => (BenchEnvironment.Leader, new TaskSubmission("同意", new JsonObject { ["leaderOpinion"] = "同意" }, null)),
+        "handle" => (BenchEnvironment.Liaison, new TaskSubmission("提交", new JsonObject { ["report"] = "已办理" }, null)),
+        "review" => (BenchEnvironment.Supervisor, new TaskSubmission("通过", new JsonObject { ["reviewOpinion"] = "同意办结" }, null)),
         _ => throw new InvalidOperationException($"unexpected step '{activityId}'"),
     };
 

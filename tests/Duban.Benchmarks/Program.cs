@@ -114,7 +114,7 @@ Console.WriteLine($"postgres    : {pgVersion}");
 Console.WriteLine($"pg settings : {pgSettings} (same machine)");
 Console.WriteLine($"run         : --instances {settings.Instances} --clients {settings.Clients} --seconds {settings.RawSeconds} " +
     $"(warm-up {warmedUp} instances in {warmRounds} rounds, unmeasured; JIT in last round: {lastRoundJit} methods); procedure {BenchEnvironment.DefinitionId}: 领导审定 同意 → 承办 提交 → 审核 通过");
-Console.WriteLine($"completer   : WorkflowRuntime.CompleteTaskAsync; connection: {DescribeConnection(env.ConnectionString)}; DOTNET_ThreadPool_UnfairSemaphoreSpinLimit={Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "(default)"}");
+Console.WriteLine($"completer   : WriteDoor.RunAsync(CompleteTask); connection: {DescribeConnection(env.ConnectionString)}; DOTNET_ThreadPool_UnfairSemaphoreSpinLimit={Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "(default)"}");
 Console.WriteLine();
 Console.WriteLine($"| {"phase",-30} | {"ops",8} | {"wall s",7} | {"ops/s",9} | {"p50 ms",7} | {"p95 ms",7} | {"p99 ms",7} | {"conflicts",9} | {"errors",6} |");
 Console.WriteLine($"|{new string('-', 32)}|{new string('-', 10)}|{new string('-', 9)}|{new string('-', 11)}|{new string('-', 9)}|{new string('-', 9)}|{new string('-', 9)}|{new string('-', 11)}|{new string('-', 8)}|");

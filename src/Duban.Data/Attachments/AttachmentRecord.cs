@@ -24,6 +24,8 @@ public sealed class AttachmentRecord
     public required string UploadedById { get; set; }
     public string? UploadedByName { get; set; }
     public DateTimeOffset UploadedAt { get; set; }
+    /// <summary>Two items claiming the same loose file at once: one wins, the other's write is retried and finds it taken.</summary>
+    public uint ConcurrencyToken { get; set; }
 }
 
 internal sealed class AttachmentRecordConfiguration : IEntityTypeConfiguration<AttachmentRecord>

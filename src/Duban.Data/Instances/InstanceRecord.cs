@@ -25,6 +25,8 @@ public sealed class InstanceRecord
     public string? InitiatorUnitId { get; set; }
     public Guid? ParentInstanceId { get; set; }
     public string? ParentBookmarkId { get; set; }
+    /// <summary>Its place among the children its parent step started (the row of the breakdown table); null for a top-level item.</summary>
+    public int? ChildIndex { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }

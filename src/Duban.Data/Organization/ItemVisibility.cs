@@ -1,5 +1,4 @@
 using Duban.Data.Instances;
-using Duban.Data.Runtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Organization;

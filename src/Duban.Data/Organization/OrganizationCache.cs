@@ -30,12 +30,12 @@ public sealed class OrganizationSnapshot : IOrganization
     public IReadOnlyList<UserInfo> UsersInRole(string role, string? unitId = null) =>
         _users.Values.Where(u => u.IsInRole(role) && (unitId is null || u.UnitId == unitId)).OrderBy(u => u.Id).ToList();
 
-    /// <summary>Work calendars by organization (root unit id), see <see cref="Supervision.WorkCalendarStore"/>.</summary>
+    /// <summary>Work calendars by organization (root unit id), see <see cref="Calendar.WorkCalendarStore"/>.</summary>
     public IReadOnlyDictionary<string, Duban.Engine.Calendar.WorkCalendar> Calendars { get; init; } = new Dictionary<string, Duban.Engine.Calendar.WorkCalendar>();
 
     /// <summary>The calendar of the organization <paramref name="unitId"/> belongs to; the shipped years when it has none yet.</summary>
     public Duban.Engine.Calendar.WorkCalendar CalendarFor(string? unitId) =>
-        Supervision.OrganizationScope.OrganizationOf(this, unitId) is { } organization && Calendars.TryGetValue(organization, out var calendar)
+        OrganizationScope.OrganizationOf(this, unitId) is { } organization && Calendars.TryGetValue(organization, out var calendar)
             ? calendar
             : Duban.Engine.Calendar.ShippedCalendars.Default;
 }
@@ -116,7 +116,7 @@ public sealed class OrganizationCache(IServiceScopeFactory scopes, IOptions<Orga
             users.Select(u => new UserInfo(u.Id, u.DisplayName, u.UnitId, rolesByUser.GetValueOrDefault(u.Id) ?? [])),
             units)
         {
-            Calendars = await Supervision.WorkCalendarStore.LoadAllAsync(db, cancellationToken),
+            Calendars = await Calendar.WorkCalendarStore.LoadAllAsync(db, cancellationToken),
         };
     }
 

@@ -1,5 +1,6 @@
+using Duban.Data.Calendar;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
+using Duban.Data.Writes;
 using Duban.Engine.Calendar;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
@@ -77,7 +78,7 @@ public sealed class CalendarService(DubanDbContext db, OrganizationCache organiz
         await EnsureAsync(organizationId, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await WorkCalendarStore.ReplaceYearAsync(db, organizationId, year, origin, user.DisplayName, clock.GetUtcNow(), ct);
-        await gate.BeforeCommitAsync("calendar-load", Guid.Empty, ct);
+        await gate.BeforeCommitAsync("calendar-load", organizationId, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         organizationCache.Invalidate();

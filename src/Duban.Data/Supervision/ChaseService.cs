@@ -2,8 +2,9 @@ using System.Text.Json.Nodes;
 using Duban.Data.Definitions;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
+using Duban.Data.Runtime.Tasks;
 using Duban.Data.Tasks;
+using Duban.Data.Writes;
 using Duban.Engine.Calendar;
 using Duban.Engine.Chasing;
 using Duban.Engine.Deadlines;
@@ -347,7 +348,7 @@ public sealed class ChaseService(
         }, ct);
 
     /// <summary>Completing a detached chase task from the inbox: a record for the actor, a written reply for the unit.</summary>
-    internal async Task CompleteTaskAsync(TaskRecord task, InstanceRecord instance, CurrentUser user, CompleteTaskCommand command, CancellationToken ct)
+    internal async Task CompleteTaskAsync(WriteContext context, TaskRecord task, InstanceRecord instance, CurrentUser user, TaskSubmission command, CancellationToken ct)
     {
         if (task.ActivityId == DetachedTasks.ChaseAction)
         {

@@ -4,7 +4,9 @@ using Duban.Data.Definitions;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
+using Duban.Data.Runtime.Tasks;
 using Duban.Data.Tasks;
+using Duban.Data.Writes;
 using Duban.Engine.Calendar;
 using Duban.Engine.Deadlines;
 using Duban.Engine.Definitions;
@@ -121,7 +123,7 @@ public sealed class ExtensionService(
         }, ct);
 
     /// <summary>Completing the approval task in the inbox: 同意 / 不同意, the comment is the opinion.</summary>
-    internal async Task CompleteTaskAsync(TaskRecord task, InstanceRecord instance, CurrentUser user, CompleteTaskCommand command, CancellationToken ct)
+    internal async Task CompleteTaskAsync(WriteContext context, TaskRecord task, InstanceRecord instance, CurrentUser user, TaskSubmission command, CancellationToken ct)
     {
         if (command.Data is { Count: > 0 }) throw new WorkflowInputException("data", "延期审批没有表单，请只选择办理结果并填写意见");
         var approve = command.Outcome switch
@@ -196,7 +198,7 @@ public sealed class ExtensionService(
         var to = extension.RequestedDueAt;
         if (instance.DueAt is { } itemDue && itemDue < to)
         {
-            var state = WorkflowRuntime.StateOf(instance);
+            var state = ItemWriter.StateOf(instance);
             state.DueAt = to;
             state.DueExtended = true;
             instance.StateJson = JsonSerializer.Serialize(state, DefinitionJson.Options);

@@ -2,8 +2,8 @@ using System.Text.Json.Nodes;
 using Duban.Data.Definitions;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
 using Duban.Data.Tasks;
+using Duban.Data.Writes;
 using Duban.Engine.Chasing;
 using Duban.Engine.Deadlines;
 using Duban.Engine.Definitions;
@@ -12,15 +12,6 @@ using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Supervision;
-
-/// <summary>
-/// A task outside the flow — a chase to record, a notice to answer in writing, an extension to decide — completed
-/// from the ordinary inbox. <see cref="WorkflowRuntime"/> hands such tasks (no bookmark) here, inside its transaction.
-/// </summary>
-public interface IDetachedTaskHandler
-{
-    Task CompleteAsync(TaskRecord task, InstanceRecord instance, CurrentUser user, CompleteTaskCommand command, CancellationToken ct);
-}
 
 /// <summary>Where detached tasks come from, by their activity id.</summary>
 public static class DetachedTasks
@@ -133,7 +124,7 @@ internal static class Supervise
             var result = await work();
             try
             {
-                await gate.BeforeCommitAsync(operation, subjectId, ct);
+                await gate.BeforeCommitAsync(operation, subjectId.ToString(), ct);
                 await db.SaveChangesAsync(ct);
                 return result;
             }
@@ -169,4 +160,17 @@ public sealed class SupervisionSettings(DubanDbContext db)
 
     public async Task<bool> AllowLateAsync(string organizationId, WorkflowDefinition definition, CancellationToken ct) =>
         ProcedureOptions.Extensions(definition.Options).AllowLate || (await FindAsync(organizationId, ct))?.AllowLateExtensionRequests == true;
+}
+
+/// <summary>An item that ended closes the extension requests still waiting for a decision (事项已结束).</summary>
+internal sealed class ExtensionsEnded : Runtime.IItemEndedHandler
+{
+    public async Task EndedAsync(WriteContext context, Guid instanceId, IReadOnlyList<TaskRecord> cancelledTasks, CancellationToken ct)
+    {
+        var approvals = cancelledTasks.Where(t => t.ActivityId == DetachedTasks.Extension).Select(t => (Guid?)t.Id).ToList();
+        if (approvals.Count == 0) return;
+        foreach (var request in await context.Db.Set<ExtensionRecord>()
+                     .Where(e => e.InstanceId == instanceId && e.Status == ExtensionStatus.Pending && approvals.Contains(e.ApprovalTaskId)).ToListAsync(ct))
+            request.Status = ExtensionStatus.Closed;
+    }
 }

@@ -13,10 +13,11 @@ public static class SupervisionServiceCollectionExtensions
         services.AddScoped<CalendarService>();
         services.AddScoped<ExtensionService>();
         services.AddScoped<ChaseService>();
-        services.AddScoped<ChaseClaimer>();
         services.AddScoped<ScoreService>();
         services.AddScoped<DeadlineLights>();
-        services.AddScoped<IDetachedTaskHandler, DetachedTaskHandler>();
+        services.AddScoped<Runtime.Tasks.IDetachedTaskHandler, ExtensionTaskHandler>();
+        services.AddScoped<Runtime.Tasks.IDetachedTaskHandler, ChaseTaskHandler>();
+        services.AddScoped<Runtime.IItemEndedHandler, ExtensionsEnded>();
         services.AddHostedService<SupervisionStartup>();
         services.AddSingleton<ChaseWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ChaseWorker>());

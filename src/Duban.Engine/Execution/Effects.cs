@@ -21,7 +21,12 @@ public sealed class ExecutionEffects
     public List<JournalRecord> Journal { get; } = [];
     /// <summary>What 交办 steps did to their units' tasks (see <see cref="Activities.AssignActivity"/>).</summary>
     public List<Activities.AssignmentEffect> Assignments { get; } = [];
+    /// <summary>Steps whose deadline moved (an approved extension): the host's task carries the new date.</summary>
+    public List<DeadlineChange> Deadlines { get; } = [];
 }
+
+/// <summary>The step whose task is <paramref name="TaskId"/> is now due at <paramref name="DueAt"/>.</summary>
+public sealed record DeadlineChange(Guid TaskId, DateTimeOffset DueAt);
 
 [JsonConverter(typeof(CamelCaseEnumConverter<TaskKind>))]
 public enum TaskKind

@@ -24,5 +24,14 @@ public sealed record ResumeRequest(Actor Actor)
     public string? ChildResult { get; init; }
 }
 
+/// <summary>
+/// An approved extension (延期): the item's deadline moves to <paramref name="To"/> when it is earlier, and so do the given
+/// steps' deadlines (<paramref name="Steps"/>: each open task and its deadline as the host keeps it).
+/// </summary>
+public sealed record ExtendRequest(Actor Actor, DateTimeOffset To, IReadOnlyList<StepDue> Steps, bool MoveItemDeadline = true);
+
+/// <summary>An open step's task and its current deadline (null: none).</summary>
+public sealed record StepDue(Guid TaskId, DateTimeOffset? DueAt);
+
 /// <summary>The result of one event: the new state and what the host must write with it.</summary>
 public sealed record RunResult(WorkflowState State, ExecutionEffects Effects);

@@ -138,6 +138,53 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         return new RunResult(scope.State, scope.Effects);
     }
 
+    /// <summary>
+    /// An approved extension: deadlines move later, never earlier. The item's deadline no longer follows the procedure's
+    /// options once extended. Nothing runs; the journal of the decision is the host's (it knows who approved what).
+    /// </summary>
+    public RunResult Extend(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, ExtendRequest request, IOrganization organization)
+    {
+        if (stored.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled)
+            throw new WorkflowConflictException("事项已结束，不能延期");
+        var scope = NewScope(definition, instanceId, stored.Clone(), request.Actor, organization);
+        if (request.MoveItemDeadline && scope.State.DueAt is { } itemDue && itemDue < request.To)
+        {
+            scope.State.DueAt = request.To;
+            scope.State.DueExtended = true;
+        }
+        foreach (var step in request.Steps)
+            if (step.DueAt is { } due && due < request.To)
+                scope.Effects.Deadlines.Add(new DeadlineChange(step.TaskId, request.To));
+        return new RunResult(scope.State, scope.Effects);
+    }
+
+    /// <summary>
+    /// Stops the instance on an incident the host found (a timer that kept failing to fire): the administrator sees it
+    /// among the faulted items and retries it. The waiting points stay; nothing is queued to run again.
+    /// </summary>
+    public RunResult RaiseIncident(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, string activityId, string message, Actor actor, IOrganization organization)
+    {
+        if (stored.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled or WorkflowStatus.Faulted)
+            throw new WorkflowConflictException("该事项已结束或已处于异常状态");
+        var scope = NewScope(definition, instanceId, stored.Clone(), actor, organization);
+        var executionId = scope.State.Bookmarks.FirstOrDefault(b => b.ActivityId == activityId)?.ExecutionId ?? activityId;
+        scope.Effects.Journal.Add(new JournalRecord
+        {
+            Kind = JournalKind.ActivityFaulted,
+            At = scope.Now,
+            ActivityId = activityId,
+            ActivityName = definition.Root.Find(activityId)?.DisplayName,
+            ExecutionId = executionId,
+            ActorId = actor.Id,
+            ActorName = actor.Name,
+            Comment = message,
+        });
+        scope.State.Incident = new Incident(activityId, executionId, message, scope.Now);
+        scope.State.Status = WorkflowStatus.Faulted;
+        scope.State.Scheduled = [];
+        return new RunResult(scope.State, scope.Effects);
+    }
+
     public RunResult Cancel(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, string? reason, IOrganization organization)
     {
         if (stored.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled)

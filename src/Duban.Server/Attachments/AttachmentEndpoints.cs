@@ -1,7 +1,6 @@
 using System.Text;
 using Duban.Data;
 using Duban.Data.Attachments;
-using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
@@ -145,7 +144,7 @@ internal static class AttachmentEndpoints
     /// carries the file (a 整改建议书 handed to a department with the inspection's photo of the problem: the department sees
     /// the child, not the inspection).
     /// </summary>
-    internal static async Task<bool> CanReadAsync(DubanDbContext db, Duban.Data.Runtime.CurrentUser user, AttachmentRecord record, CancellationToken ct)
+    internal static async Task<bool> CanReadAsync(DubanDbContext db, Duban.Data.Organization.CurrentUser user, AttachmentRecord record, CancellationToken ct)
     {
         if (record.UploadedById == user.Id) return true;
         if (record.InstanceId is not { } item) return false;

@@ -51,6 +51,6 @@ internal static class AuthEndpoints
         return group;
     }
 
-    private static CurrentUserDto ToDto(Duban.Data.Runtime.CurrentUser user) =>
+    private static CurrentUserDto ToDto(Duban.Data.Organization.CurrentUser user) =>
         new(user.Id, user.UserName, user.DisplayName, user.UnitId, user.UnitName, user.Roles);
 }

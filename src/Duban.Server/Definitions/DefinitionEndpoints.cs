@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
 
 namespace Duban.Server.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Engine.Execution;
 using Microsoft.AspNetCore.Diagnostics;
@@ -30,7 +31,7 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, IL
             ForbiddenException e => Problem(StatusCodes.Status403Forbidden, e.Message),
             WorkflowConflictException e => Problem(StatusCodes.Status409Conflict, e.Message),
             DbUpdateConcurrencyException => Problem(StatusCodes.Status409Conflict, ConcurrencyMessage),
-            DbUpdateException e when IsUniqueViolation(e) => Problem(StatusCodes.Status409Conflict, DuplicateMessage),
+            DbUpdateException e when Duban.Data.Storage.DatabaseErrors.IsUniqueViolation(e) => Problem(StatusCodes.Status409Conflict, DuplicateMessage),
             _ => null,
         };
         if (problem is null)
@@ -41,14 +42,6 @@ internal sealed partial class ProblemMapping(IProblemDetailsService problems, IL
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
-
-    /// <summary>A unique index or primary key refused a row, on PostgreSQL (23505) or SQLite (SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY).</summary>
-    internal static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
-    {
-        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
-        _ => false,
-    };
 
     /// <summary>
     /// Malformed JSON, a missing body, a query value of the wrong type: the request never reached the endpoint.

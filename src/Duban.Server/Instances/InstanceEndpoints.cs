@@ -2,12 +2,11 @@ using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
+using Duban.Data.Runtime.Items;
 using Duban.Data.Tasks;
-using Duban.Engine.Directory;
+using Duban.Data.Writes;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
-using Duban.Server.Attachments;
 using Duban.Server.Infrastructure;
 using Duban.Server.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,21 +46,15 @@ internal static class InstanceEndpoints
     {
         var group = app.MapGroup("/api/instances").WithTags("事项").RequireAuthorization();
 
-        group.MapPost("/", async Task<Created<InstanceSummary>> (StartInstanceRequest request, HttpContext http, WorkflowRuntime runtime,
-            DubanDbContext db, DefinitionStore store, CancellationToken ct) =>
+        group.MapPost("/", async Task<Created<InstanceSummary>> (StartInstanceRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.DefinitionId))
                 throw new WorkflowInputException("definitionId", "请选择流程类型");
             var user = await http.GetCurrentUserAsync();
-            // Files uploaded on the start form: the user's own, checked before the item exists, tied to it after.
-            List<Guid> uploads = [];
-            if (AttachmentReferences.MayHaveAttachments(request.Data))
-                uploads = await AttachmentReferences.CheckAsync(db, user,
-                    await AttachmentReferences.StartFormAsync(store, request.DefinitionId, ct), request.Data, instanceId: null, ct);
-            var instance = await runtime.StartAsync(request.DefinitionId, user, request.Data, ct);
-            await AttachmentReferences.ClaimAsync(db, user, uploads, instance.Id, ct);
+            var instance = await door.RunAsync(new StartItem(request.DefinitionId, user, request.Data),
+                Idempotency.KeyOf(http, user, "start", request), ct);
             return TypedResults.Created($"/api/instances/{instance.Id}", Summary(instance));
-        }).WithSummary("发起事项（填写发起表单）").ProducesValidationProblem();
+        }).WithSummary("发起事项（填写发起表单；可带 Idempotency-Key 头：重复提交得到第一次的结果）").ProducesValidationProblem();
 
         group.MapGet("/", async Task<Ok<PagedList<InstanceSummary>>> (int? page, int? pageSize, string? q, string? definitionId, string? status,
             HttpContext http, DubanDbContext db, Duban.Data.Supervision.DeadlineLights deadlineLights, CancellationToken ct) =>
@@ -93,10 +86,10 @@ internal static class InstanceEndpoints
             var open = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == id && t.Status == HumanTaskStatus.Open).OrderBy(t => t.CreatedAt).ToListAsync(ct);
             var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Id).ToListAsync(ct);
             // Only the children this user may see: a child dispatched to another unit is that unit's business.
-            var children = await ItemVisibility.Visible(db, user).AsNoTracking().Where(i => i.ParentInstanceId == id).OrderBy(i => i.CreatedAt).ToListAsync(ct);
+            var children = await ItemVisibility.Visible(db, user).AsNoTracking().Where(i => i.ParentInstanceId == id).OrderBy(i => i.CreatedAt).ThenBy(i => i.ChildIndex).ToListAsync(ct);
             if (!definitions.TryGetPublished(instance.DefinitionRecordId, out var definition))
                 definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
-            var state = WorkflowRuntime.StateOf(instance);
+            var state = Duban.Data.Runtime.ItemWriter.StateOf(instance);
             var fields = await ItemFields.ForAsync(db, user, instance, definition, ct);
             var assignments = await Supervision.AssignmentViews.ForInstanceAsync(db, instance, definition, org, user, ct);
             var reads = await Supervision.ReadConfirmations.ForInstanceAsync(db, id, org, ct);
@@ -118,19 +111,15 @@ internal static class InstanceEndpoints
                 reads));
         }).WithSummary("事项详情与办理过程（只含本人可见的字段）");
 
-        group.MapPost("/{id:guid}/cancel", async (Guid id, CancelInstanceRequest? request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/cancel", async (Guid id, CancelInstanceRequest? request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
-            var user = await http.GetCurrentUserAsync();
-            if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有督查员或管理员可以撤销事项");
-            await runtime.CancelInstanceAsync(id, user, request?.Reason, ct);
+            await door.RunAsync(new CancelItem(id, await http.GetCurrentUserAsync(), request?.Reason), ct);
             return TypedResults.NoContent();
         }).WithSummary("撤销事项").ProducesProblem(409);
 
-        group.MapPost("/{id:guid}/retry", async (Guid id, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/retry", async (Guid id, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
-            var user = await http.GetCurrentUserAsync();
-            if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以处理运行异常");
-            await runtime.RetryIncidentAsync(id, user, ct);
+            await door.RunAsync(new RetryIncident(id, await http.GetCurrentUserAsync()), ct);
             return TypedResults.NoContent();
         }).WithSummary("异常处理后重试").ProducesProblem(409);
 

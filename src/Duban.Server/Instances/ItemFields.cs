@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Instances;
-using Duban.Data.Runtime;
+using Duban.Data.Organization;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;

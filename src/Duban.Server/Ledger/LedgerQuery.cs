@@ -1,7 +1,6 @@
 using Duban.Data;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
 using Duban.Data.Tasks;
 using Duban.Engine.Execution;
 using Duban.Server.Tasks;

@@ -61,7 +61,7 @@ internal static partial class OrganizationEndpoints
 
         units.MapPut("/{id}", async Task<Ok<UnitDto>> (string id, SaveUnitRequest request, DubanDbContext db, OrganizationCache cache, CancellationToken ct) =>
         {
-            var unit = await db.Units.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new Duban.Data.Definitions.NotFoundException("单位不存在");
+            var unit = await db.Units.FirstOrDefaultAsync(u => u.Id == id, ct) ?? throw new NotFoundException("单位不存在");
             if (request.Version is { } version && version != unit.ConcurrencyToken)
                 throw new WorkflowConflictException("该单位已被他人修改，请刷新后重试");
             var errors = new List<FieldError>();
@@ -116,7 +116,7 @@ internal static partial class OrganizationEndpoints
 
         users.MapPut("/{id}", async Task<Ok<UserDto>> (string id, SaveUserRequest request, HttpContext http, UserManager<DubanUser> manager, DubanDbContext db, OrganizationCache cache, CancellationToken ct) =>
         {
-            var user = await manager.FindByIdAsync(id) ?? throw new Duban.Data.Definitions.NotFoundException("人员不存在");
+            var user = await manager.FindByIdAsync(id) ?? throw new NotFoundException("人员不存在");
             if (request.ConcurrencyStamp is { Length: > 0 } stamp && stamp != user.ConcurrencyStamp)
                 throw new WorkflowConflictException("该人员信息已被他人修改，请刷新后重试");
             var current = (await manager.GetRolesAsync(user)).ToList();
@@ -160,7 +160,7 @@ internal static partial class OrganizationEndpoints
 
         users.MapPost("/{id}/reset-password", async (string id, ResetPasswordRequest request, UserManager<DubanUser> manager, OrganizationCache cache, CancellationToken ct) =>
         {
-            var user = await manager.FindByIdAsync(id) ?? throw new Duban.Data.Definitions.NotFoundException("人员不存在");
+            var user = await manager.FindByIdAsync(id) ?? throw new NotFoundException("人员不存在");
             if (string.IsNullOrEmpty(request.Password)) throw new WorkflowInputException("password", "请填写新密码");
             var problems = await PasswordProblemsAsync(manager, user, request.Password);
             if (problems.Count > 0) throw new WorkflowInputException("密码不符合要求", problems);

@@ -2,8 +2,10 @@ using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
+using Duban.Data.Runtime.Items;
+using Duban.Data.Runtime.Tasks;
 using Duban.Data.Tasks;
+using Duban.Data.Writes;
 using Duban.Engine.Directory;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +17,7 @@ namespace Duban.Server.Seeding;
 /// one user per role, and the shipped templates from workflows/ imported and published.
 /// </summary>
 internal sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, RoleManager<IdentityRole> roles,
-    DefinitionStore definitions, OrganizationCache organization, WorkflowRuntime runtime, IConfiguration configuration, ILogger<DemoData> logger)
+    DefinitionStore definitions, OrganizationCache organization, WriteDoor door, IConfiguration configuration, ILogger<DemoData> logger)
 {
     public const string Password = "Duban@2026";
 
@@ -90,7 +92,7 @@ internal sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, 
     }
 
     /// <summary>
-    /// A few items in flight, made through the runtime as people would: one waiting for the leader, one with 法制处,
+    /// A few items in flight, made through the write door as people would: one waiting for the leader, one with 法制处,
     /// one back with the supervision office for review — so every demo user has something in the inbox.
     /// </summary>
     private async Task SeedItemsAsync(CancellationToken ct)
@@ -105,7 +107,7 @@ internal sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, 
         async Task Do(Guid instanceId, string userName, string outcome, JsonObject? data = null)
         {
             var task = db.Tasks.Where(t => t.InstanceId == instanceId && t.Status == HumanTaskStatus.Open).Select(t => t.Id).Single();
-            await runtime.CompleteTaskAsync(task, await As(userName), new CompleteTaskCommand(outcome, data, null), ct);
+            await door.RunAsync(new CompleteTask(task, await As(userName), new TaskSubmission(outcome, data, null)), ct);
         }
         JsonObject Item(string title, string source, string content, string unit, string due) => new()
         {
@@ -113,15 +115,15 @@ internal sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, 
         };
 
         var ducha = await As("ducha");
-        await runtime.StartAsync("demo-supervision", ducha,
-            Item("关于推进行政复议体制改革的督办事项", "meeting", "落实厅党组会议定事项：年底前完成行政复议体制改革配套制度。", "fzc", "2026-12-31"), ct);
+        await door.RunAsync(new StartItem("demo-supervision", ducha,
+            Item("关于推进行政复议体制改革的督办事项", "meeting", "落实厅党组会议定事项：年底前完成行政复议体制改革配套制度。", "fzc", "2026-12-31")), ct);
 
-        var second = await runtime.StartAsync("demo-supervision", ducha,
-            Item("全省律师行业党建工作推进情况", "instruction", "落实厅领导批示：梳理律师行业党建工作进展，提出下一步措施。", "fzc", "2026-12-20"), ct);
+        var second = await door.RunAsync(new StartItem("demo-supervision", ducha,
+            Item("全省律师行业党建工作推进情况", "instruction", "落实厅领导批示：梳理律师行业党建工作进展，提出下一步措施。", "fzc", "2026-12-20")), ct);
         await Do(second.Id, "lingdao", "同意", new JsonObject { ["leaderOpinion"] = "同意，请法制处牵头办理。" });
 
-        var third = await runtime.StartAsync("demo-supervision", ducha,
-            Item("2026年度法治政府建设考核自查", "document", "按省政府办公厅通知要求开展年度法治政府建设自查，报送自查报告。", "jinan", "2026-12-15"), ct);
+        var third = await door.RunAsync(new StartItem("demo-supervision", ducha,
+            Item("2026年度法治政府建设考核自查", "document", "按省政府办公厅通知要求开展年度法治政府建设自查，报送自查报告。", "jinan", "2026-12-15")), ct);
         await Do(third.Id, "lingdao", "同意", new JsonObject { ["leaderOpinion"] = "同意。" });
         await Do(third.Id, "jinan", "提交", new JsonObject { ["report"] = "已完成自查，形成自查报告（初稿）。" });
         logger.LogInformation("Seeded three demo items");

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
+using Duban.Data.Runtime.Items;
+using Duban.Data.Writes;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
@@ -37,20 +38,20 @@ internal static class AssignmentEndpoints
         }).WithSummary("事项的交办情况：主办、协办单位及其提交的意见");
 
         group.MapPost("/{activityId}/units", async Task<Ok<AssignmentStepView>> (Guid id, string activityId, AddAssignmentUnitRequest request,
-            HttpContext http, WorkflowRuntime runtime, DubanDbContext db, OrganizationCache orgCache, DefinitionCache definitions, CancellationToken ct) =>
+            HttpContext http, WriteDoor door, DubanDbContext db, OrganizationCache orgCache, DefinitionCache definitions, CancellationToken ct) =>
         {
             var (user, instance, definition) = await OfficeAsync(http, db, definitions, id, activityId, ct);
             var errors = new Dictionary<string, string>();
             if (string.IsNullOrWhiteSpace(request.UnitId)) errors["unitId"] = "请选择要增加的协办单位";
             Reason(request.Reason, errors);
             Refuse(errors);
-            return await ChangeAsync(runtime, db, orgCache, user, instance.Id, definition, activityId,
+            return await ChangeAsync(door, db, orgCache, user, instance.Id, definition, activityId,
                 new JsonObject { ["action"] = AssignActivity.ActionAdd, ["unitId"] = request.UnitId!.Trim(), ["role"] = AssignActivity.Co },
                 request.Reason!, ct);
         }).WithSummary("增加协办单位（督查员、管理员）").ProducesValidationProblem().ProducesProblem(409);
 
         group.MapPost("/{activityId}/units/{unitId}/replace", async Task<Ok<AssignmentStepView>> (Guid id, string activityId, string unitId,
-            ReplaceAssignmentUnitRequest request, HttpContext http, WorkflowRuntime runtime, DubanDbContext db, OrganizationCache orgCache,
+            ReplaceAssignmentUnitRequest request, HttpContext http, WriteDoor door, DubanDbContext db, OrganizationCache orgCache,
             DefinitionCache definitions, CancellationToken ct) =>
         {
             var (user, instance, definition) = await OfficeAsync(http, db, definitions, id, activityId, ct);
@@ -58,20 +59,20 @@ internal static class AssignmentEndpoints
             if (string.IsNullOrWhiteSpace(request.NewUnitId)) errors["newUnitId"] = "请选择替换后的单位";
             Reason(request.Reason, errors);
             Refuse(errors);
-            return await ChangeAsync(runtime, db, orgCache, user, instance.Id, definition, activityId,
+            return await ChangeAsync(door, db, orgCache, user, instance.Id, definition, activityId,
                 new JsonObject { ["action"] = AssignActivity.ActionReplace, ["unitId"] = unitId, ["newUnitId"] = request.NewUnitId!.Trim() },
                 request.Reason!, ct);
         }).WithSummary("替换主办或协办单位（原单位未办结的待办取消，新单位收到待办）").ProducesValidationProblem().ProducesProblem(409);
 
         group.MapPost("/{activityId}/units/{unitId}/remove", async Task<Ok<AssignmentStepView>> (Guid id, string activityId, string unitId,
-            RemoveAssignmentUnitRequest request, HttpContext http, WorkflowRuntime runtime, DubanDbContext db, OrganizationCache orgCache,
+            RemoveAssignmentUnitRequest request, HttpContext http, WriteDoor door, DubanDbContext db, OrganizationCache orgCache,
             DefinitionCache definitions, CancellationToken ct) =>
         {
             var (user, instance, definition) = await OfficeAsync(http, db, definitions, id, activityId, ct);
             var errors = new Dictionary<string, string>();
             Reason(request.Reason, errors);
             Refuse(errors);
-            return await ChangeAsync(runtime, db, orgCache, user, instance.Id, definition, activityId,
+            return await ChangeAsync(door, db, orgCache, user, instance.Id, definition, activityId,
                 new JsonObject { ["action"] = AssignActivity.ActionRemove, ["unitId"] = unitId }, request.Reason!, ct);
         }).WithSummary("移除协办单位（其未办结的待办取消）").ProducesValidationProblem().ProducesProblem(409);
 
@@ -106,21 +107,10 @@ internal static class AssignmentEndpoints
         return (user, instance, definition);
     }
 
-    private static async Task<Ok<AssignmentStepView>> ChangeAsync(WorkflowRuntime runtime, DubanDbContext db, OrganizationCache orgCache,
+    private static async Task<Ok<AssignmentStepView>> ChangeAsync(WriteDoor door, DubanDbContext db, OrganizationCache orgCache,
         CurrentUser user, Guid id, WorkflowDefinition definition, string activityId, JsonObject data, string reason, CancellationToken ct)
     {
-        await runtime.ResumeStepAsync(id, "assign-change", user, state =>
-        {
-            var step = state.Bookmarks.Where(b => b.Kind == AssignActivity.StepBookmark && b.ActivityId == activityId)
-                .MaxBy(b => int.TryParse(b.ExecutionId[(b.ExecutionId.LastIndexOf('#') + 1)..], out var round) ? round : 0)
-                ?? throw new WorkflowConflictException(state.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled
-                    ? "该事项已结束" : "该交办环节当前不在办理中，不能调整单位");
-            return (step.Id, new ResumeRequest(user.ToActor())
-            {
-                Outcome = AssignActivity.ChangeSignal, Data = (JsonObject)data.DeepClone(), Comment = reason.Trim(),
-            });
-        }, ct);
-        db.ChangeTracker.Clear();
+        await door.RunAsync(new ChangeAssignment(id, activityId, user, data, reason), ct);
         var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == id, ct);
         var views = await AssignmentViews.ForInstanceAsync(db, instance, definition, await orgCache.GetAsync(ct), user, ct);
         return TypedResults.Ok(views.Last(v => v.ActivityId == activityId && v.Active));

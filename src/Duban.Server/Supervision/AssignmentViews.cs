@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Assignments;
 using Duban.Data.Instances;
-using Duban.Data.Runtime;
+using Duban.Data.Organization;
 using Duban.Data.Tasks;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
@@ -63,7 +63,7 @@ internal static class AssignmentViews
     {
         var taskIds = records.Select(r => r.TaskId).ToList();
         var tasks = await db.Tasks.AsNoTracking().Where(t => taskIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
-        var state = WorkflowRuntime.StateOf(instance);
+        var state = Duban.Data.Runtime.ItemWriter.StateOf(instance);
         var steps = new List<AssignmentStepView>();
         foreach (var group in records.GroupBy(r => r.ExecutionId).OrderBy(g => g.Min(r => r.AssignedAt)))
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Duban.Data.Definitions;
+using Duban.Data;
+using Duban.Data.Calendar;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
 using Duban.Data.Supervision;
 using Duban.Engine.Calendar;
 using Duban.Engine.Deadlines;

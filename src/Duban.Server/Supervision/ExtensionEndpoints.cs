@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Duban.Data;
-using Duban.Data.Definitions;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
 using Duban.Data.Supervision;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;

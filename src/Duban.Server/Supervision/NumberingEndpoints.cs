@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Duban.Data;
-using Duban.Data.Definitions;
 using Duban.Data.Numbering;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;

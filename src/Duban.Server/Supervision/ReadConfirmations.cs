@@ -1,5 +1,4 @@
 using Duban.Data;
-using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Data.Tasks;
 using Duban.Engine.Directory;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
-using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Data.Supervision;
 using Duban.Engine.Calendar;

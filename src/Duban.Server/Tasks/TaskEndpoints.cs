@@ -3,15 +3,15 @@ using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
+using Duban.Data.Runtime.Tasks;
 using Duban.Data.Supervision;
 using Duban.Data.Tasks;
+using Duban.Data.Writes;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
-using Duban.Server.Attachments;
 using Duban.Server.Infrastructure;
 using Duban.Server.Instances;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -111,7 +111,7 @@ internal static class TaskEndpoints
                 throw new NotFoundException("待办不存在");
             var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == task.InstanceId, ct);
             var definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
-            var state = WorkflowRuntime.StateOf(instance);
+            var state = Duban.Data.Runtime.ItemWriter.StateOf(instance);
             var permissions = JsonSerializer.Deserialize<Dictionary<string, FieldPermission>>(task.PermissionsJson, DefinitionJson.Options) ?? new();
             // A task outside the flow (chase record, written reply) carries a built-in form.
             var form = definition.FindForm(task.FormId) ?? Duban.Engine.Chasing.ChaseRecords.FormOfTask(task.FormId);
@@ -150,47 +150,37 @@ internal static class TaskEndpoints
                     : []));
         }).WithSummary("待办详情（含表单与本环节字段权限）");
 
-        group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
-            await runtime.ClaimTaskAsync(id, await http.GetCurrentUserAsync(), ct);
+            await door.RunAsync(new ClaimTask(id, await http.GetCurrentUserAsync()), ct);
             return TypedResults.NoContent();
         }).WithSummary("签收").ProducesProblem(409);
 
-        group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskRequest request, HttpContext http, WorkflowRuntime runtime,
-            DubanDbContext db, DefinitionCache definitions, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            // Attachments named in the form must be this user's uploads or the item's own files (400 otherwise).
-            List<Guid> uploads = [];
-            Guid? instanceId = null;
-            if (AttachmentReferences.MayHaveAttachments(request.Data))
-            {
-                var (form, item) = await AttachmentReferences.TaskFormAsync(db, definitions, id, ct);
-                instanceId = item;
-                uploads = await AttachmentReferences.CheckAsync(db, user, form, request.Data, item, ct);
-            }
-            await runtime.CompleteTaskAsync(id, user,
-                new CompleteTaskCommand(request.Outcome, request.Data, request.Comment, request.NextAssignees), ct);
-            if (instanceId is { } accepted) await AttachmentReferences.ClaimAsync(db, user, uploads, accepted, ct);
+            var submission = new TaskSubmission(request.Outcome, request.Data, request.Comment, request.NextAssignees);
+            await door.RunAsync(new CompleteTask(id, user, submission), Idempotency.KeyOf(http, user, "complete", id, request), ct);
             return TypedResults.NoContent();
-        }).WithSummary("办理：选择结果、填写表单和意见后提交").ProducesValidationProblem().ProducesProblem(409);
+        }).WithSummary("办理：选择结果、填写表单和意见后提交（可带 Idempotency-Key 头：重复提交得到第一次的结果）")
+            .ProducesValidationProblem().ProducesProblem(409);
 
-        group.MapPost("/{id:guid}/return", async (Guid id, ReturnTaskRequest request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/return", async (Guid id, ReturnTaskRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
-            await runtime.ReturnTaskAsync(id, await http.GetCurrentUserAsync(), request.TargetActivityId, request.Comment, ct);
+            await door.RunAsync(new ReturnTask(id, await http.GetCurrentUserAsync(), request.TargetActivityId, request.Comment), ct);
             return TypedResults.NoContent();
         }).WithSummary("退回（沿退回出口，或退回到指定的已办环节）").ProducesValidationProblem().ProducesProblem(409);
 
-        group.MapPost("/{id:guid}/transfer", async (Guid id, TransferTaskRequest request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/transfer", async (Guid id, TransferTaskRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.ToUserId)) throw new WorkflowInputException("toUserId", "请选择转办对象");
-            await runtime.TransferTaskAsync(id, await http.GetCurrentUserAsync(), request.ToUserId, request.Comment, ct);
+            await door.RunAsync(new TransferTask(id, await http.GetCurrentUserAsync(), request.ToUserId, request.Comment), ct);
             return TypedResults.NoContent();
         }).WithSummary("转办").ProducesValidationProblem().ProducesProblem(409);
 
-        group.MapPost("/{id:guid}/read", async (Guid id, ReadNoticeRequest? request, HttpContext http, WorkflowRuntime runtime, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/read", async (Guid id, ReadNoticeRequest? request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
-            await runtime.ReadNoticeAsync(id, await http.GetCurrentUserAsync(), request?.Comment, ct);
+            await door.RunAsync(new ReadNotice(id, await http.GetCurrentUserAsync(), request?.Comment), ct);
             return TypedResults.NoContent();
         }).WithSummary("阅知：确认已阅").ProducesProblem(409);
 

@@ -4,7 +4,6 @@ using Duban.Data;
 using Duban.Data.Assignments;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
 using Duban.Data.Supervision;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
@@ -97,7 +96,7 @@ internal static class BreakdownProgress
         var tasks = new List<BreakdownTaskView>();
         foreach (var child in children)
         {
-            var data = WorkflowRuntime.StateOf(child).Data;
+            var data = Duban.Data.Runtime.ItemWriter.StateOf(child).Data;
             if (!user.SeesAllItems)
             {
                 if (!definitions.TryGetPublished(child.DefinitionRecordId, out var definition))

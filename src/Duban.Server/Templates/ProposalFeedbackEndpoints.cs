@@ -4,8 +4,9 @@ using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Organization;
-using Duban.Data.Runtime;
+using Duban.Data.Runtime.Tasks;
 using Duban.Data.Tasks;
+using Duban.Data.Writes;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
@@ -179,7 +180,7 @@ internal static class ProposalFeedbackEndpoints
             var (instance, step, config) = await StepAsync(db, definitions, task, ct);
             if (config is null || config.Problems(step.Node, step.Definition).Count > 0) throw Invalid();
             var org = await orgCache.GetAsync(ct);
-            var data = WorkflowRuntime.StateOf(instance).Data;
+            var data = Duban.Data.Runtime.ItemWriter.StateOf(instance).Data;
             var fields = step.Definition.Forms.SelectMany(f => f.Fields).GroupBy(f => f.Key).ToDictionary(g => g.Key, g => g.First());
             var choice = fields[config.Field!];
             var details = (config.Show ?? [])
@@ -195,7 +196,7 @@ internal static class ProposalFeedbackEndpoints
         }).WithSummary("打开征询链接（无需登录）").ProducesProblem(404).ProducesProblem(410);
 
         open.MapPost("/{token}", async Task<Results<NoContent, ProblemHttpResult>> (string token, PublicFeedbackAnswer answer, HttpContext http,
-            DubanDbContext db, DefinitionCache definitions, OrganizationCache orgCache, WorkflowRuntime runtime, IDataProtectionProvider protection,
+            DubanDbContext db, DefinitionCache definitions, OrganizationCache orgCache, WriteDoor door, IDataProtectionProvider protection,
             TimeProvider clock, CancellationToken ct) =>
         {
             NoStore(http);
@@ -210,10 +211,10 @@ internal static class ProposalFeedbackEndpoints
             var data = new JsonObject { [config.Field!] = answer.Choice.Trim() };
             if (config.NoteField is { } noteField && !string.IsNullOrWhiteSpace(answer.Note)) data[noteField] = answer.Note.Trim();
             if (config.ChannelField is { } channelField) data[channelField] = config.ChannelValue;
-            var respondent = Respondent(task, Name(config, WorkflowRuntime.StateOf(instance).Data), await orgCache.GetAsync(ct));
+            var respondent = Respondent(task, Name(config, Duban.Data.Runtime.ItemWriter.StateOf(instance).Data), await orgCache.GetAsync(ct));
             try
             {
-                await runtime.CompleteTaskAsync(task.Id, respondent, new CompleteTaskCommand(config.Outcome, data, null), ct);
+                await door.RunAsync(new CompleteTask(task.Id, respondent, new TaskSubmission(config.Outcome, data, null)), ct);
             }
             catch (WorkflowInputException e)
             {

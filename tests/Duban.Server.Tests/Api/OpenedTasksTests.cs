@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using Duban.Data;
+using Duban.Data.Organization;
 using Duban.Data.Runtime;
+using Duban.Data.Runtime.Tasks;
 using Duban.Data.Tasks;
+using Duban.Data.Writes;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,7 +49,7 @@ public abstract class OpenedTasksTests<TFixture>(TFixture fixture) : IAsyncLifet
             var user = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == userName);
             var roles = await (from ur in db.UserRoles where ur.UserId == user.Id join r in db.Roles on ur.RoleId equals r.Id select r.Name!).ToListAsync();
             var current = new CurrentUser(user.Id, userName, user.DisplayName, user.UnitId, null, roles);
-            return await sp.GetRequiredService<WorkflowRuntime>().CompleteTaskAsync(taskId, current, new CompleteTaskCommand(outcome, data, null));
+            return await sp.GetRequiredService<WriteDoor>().RunAsync(new CompleteTask(taskId, current, new TaskSubmission(outcome, data, null)));
         });
 
     /// <summary>What the completion returned is the one open task the database holds for the item.</summary>

@@ -1,5 +1,5 @@
 using Duban.Data;
-using Duban.Data.Runtime;
+using Duban.Data.Writes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -129,7 +129,7 @@ public sealed class TestGate : ICommitGate
 
     public void Open() => _release = null;
 
-    public async ValueTask BeforeCommitAsync(string operation, Guid subjectId, CancellationToken cancellationToken)
+    public async ValueTask BeforeCommitAsync(string operation, string subject, CancellationToken cancellationToken)
     {
         var release = _release;
         if (release is null || operation != _operation) return;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
+using Duban.Data.Calendar;
 using Duban.Data.Supervision;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Duban.Data;
-using Duban.Data.Runtime;
-using Duban.Data.Timers;
+using Duban.Data.Organization;
+using Duban.Data.Runtime.Items;
+using Duban.Data.Runtime.Timers;
+using Duban.Data.Writes;
 using Duban.Engine.Execution;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -115,8 +117,8 @@ public abstract class TimerTests(string provider)
         var ids = new List<Guid>();
         for (var i = 0; i < count; i++)
             ids.Add(await factory.WithScopeAsync(async sp =>
-                (await sp.GetRequiredService<WorkflowRuntime>().StartAsync(definitionId,
-                    new CurrentUser("bench", "ducha", "王督查", "bgs", "厅办公室（督查室）", ["督查员"]), null)).Id));
+                (await sp.GetRequiredService<WriteDoor>().RunAsync(new StartItem(definitionId,
+                    new CurrentUser("bench", "ducha", "王督查", "bgs", "厅办公室（督查室）", ["督查员"]), null))).Id));
         return ids;
     }
 }

@@ -1,7 +1,7 @@
 using Duban.Data.Tasks;
 using Duban.Engine.Directory;
 
-namespace Duban.Data.Runtime;
+namespace Duban.Data.Organization;
 
 /// <summary>The signed-in user as the runtime sees it: who acts, and what they may see.</summary>
 public sealed record CurrentUser(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles)

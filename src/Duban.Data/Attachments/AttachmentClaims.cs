@@ -1,22 +1,20 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Duban.Data;
-using Duban.Data.Definitions;
-using Duban.Data.Runtime;
-using Duban.Engine.Activities;
+using Duban.Data.Organization;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Server.Attachments;
+namespace Duban.Data.Attachments;
 
 /// <summary>
 /// The attachments a form submission names. Before the submission goes to the engine each must be a real upload this
 /// user may use here — their own file not yet tied to an item, or a file of this very item — and its reference is
-/// rewritten from the stored record (name, size, type), so the item never shows a name the file does not have. After
-/// the submission is accepted, the user's loose files it names are tied to the item.
+/// rewritten from the stored record (name, size, type), so the item never shows a name the file does not have. The
+/// user's loose files it names are tied to the item in the same write that accepts the submission: both commit, or
+/// neither does.
 /// </summary>
-internal static class AttachmentReferences
+public static class AttachmentClaims
 {
     public sealed record Reference(string Path, JsonObject Node, Guid? Id);
 
@@ -58,17 +56,18 @@ internal static class AttachmentReferences
     }
 
     /// <summary>
-    /// Checks the references (400 naming each bad one) and rewrites them from the stored records. Returns the ids of
-    /// this user's files not yet tied to an item, to be claimed once the submission is accepted.
+    /// Checks the references (400 naming each bad one), rewrites them from the stored records, and ties this user's
+    /// files not yet tied to an item to <paramref name="instanceId"/> (tracked: the write's commit saves it; a file
+    /// another item claimed meanwhile makes the write lose its race and find the file taken).
     /// </summary>
-    public static async Task<List<Guid>> CheckAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid? instanceId, CancellationToken ct)
+    public static async Task ClaimAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, CancellationToken ct)
     {
+        if (!MayHaveAttachments(data)) return;
         var references = Find(form, data);
-        if (references.Count == 0) return [];
+        if (references.Count == 0) return;
         var ids = references.Where(r => r.Id is not null).Select(r => r.Id!.Value).Distinct().ToList();
-        var records = await db.Attachments.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        var records = await db.Attachments.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
         var errors = new List<FieldError>();
-        var loose = new List<Guid>();
         foreach (var reference in references)
         {
             var name = reference.Node["name"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : "";
@@ -83,7 +82,7 @@ internal static class AttachmentReferences
                 errors.Add(new(reference.Path, $"附件「{record.FileName}」不属于本事项，请重新上传"));
                 continue;
             }
-            if (record.InstanceId is null) loose.Add(record.Id);
+            record.InstanceId = instanceId;
             reference.Node.Clear();
             reference.Node["id"] = record.Id.ToString();
             reference.Node["name"] = record.FileName;
@@ -91,36 +90,5 @@ internal static class AttachmentReferences
             reference.Node["contentType"] = record.ContentType;
         }
         if (errors.Count > 0) throw new WorkflowInputException("附件有误，请检查标出的字段", errors);
-        return loose.Distinct().ToList();
-    }
-
-    /// <summary>Ties this user's loose files to the item (a file another item claimed meanwhile stays with that item).</summary>
-    public static async Task ClaimAsync(DubanDbContext db, CurrentUser user, IReadOnlyCollection<Guid> ids, Guid instanceId, CancellationToken ct)
-    {
-        if (ids.Count == 0) return;
-        await db.Attachments
-            .Where(a => ids.Contains(a.Id) && a.UploadedById == user.Id && a.InstanceId == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.InstanceId, instanceId), ct);
-    }
-
-    /// <summary>The start form of the published version of <paramref name="definitionId"/>, if it has one.</summary>
-    public static async Task<FormDefinition?> StartFormAsync(DefinitionStore store, string definitionId, CancellationToken ct)
-    {
-        var record = await store.PublishedAsync(definitionId, ct);
-        if (record is null) return null;
-        var definition = store.Parse(record);
-        var start = definition.Root.Activities.FirstOrDefault(a => a.Type == ActivityTypes.Start);
-        return definition.FindForm(start?.LiteralString("form"));
-    }
-
-    /// <summary>The form of a task's step.</summary>
-    public static async Task<(FormDefinition? Form, Guid? InstanceId)> TaskFormAsync(DubanDbContext db, DefinitionCache cache, Guid taskId, CancellationToken ct)
-    {
-        var task = await db.Tasks.AsNoTracking().Where(t => t.Id == taskId).Select(t => new { t.FormId, t.InstanceId }).FirstOrDefaultAsync(ct);
-        if (task?.FormId is null) return (null, task?.InstanceId);
-        var recordId = await db.Instances.AsNoTracking().Where(i => i.Id == task.InstanceId).Select(i => i.DefinitionRecordId).FirstAsync(ct);
-        if (!cache.TryGetPublished(recordId, out var definition))
-            definition = cache.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == recordId, ct));
-        return (definition.FindForm(task.FormId), task.InstanceId);
     }
 }

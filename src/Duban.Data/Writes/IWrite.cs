@@ -1,0 +1,26 @@
+namespace Duban.Data.Writes;
+
+/// <summary>
+/// A change of state asked for: the request of one use case (complete a task, raise a chase, save a unit …). It is
+/// carried out by the one <see cref="IWriteHandler{TWrite, TResult}"/> for its type, through <see cref="WriteDoor"/>.
+/// </summary>
+/// <typeparam name="TResult">What the caller gets back once the change has committed.</typeparam>
+public interface IWrite<TResult>
+{
+    /// <summary>The kind of write, as the commit gate, logs and idempotency keys name it (e.g. <c>complete</c>).</summary>
+    string Operation { get; }
+
+    /// <summary>What the write is about (a task id, an item id, an organization id), for the commit gate and logs.</summary>
+    string Subject { get; }
+}
+
+/// <summary>
+/// Carries out one kind of write inside the door's unit of work: reads what it needs through
+/// <see cref="WriteContext.Db"/>, checks, and changes tracked rows. It never saves: the door commits once, after it.
+/// It may run more than once for one request (the door retries on a lost race), so it must not act outside the
+/// database before the commit (use <see cref="WriteContext.AfterCommit(Action)"/>).
+/// </summary>
+public interface IWriteHandler<in TWrite, TResult> where TWrite : IWrite<TResult>
+{
+    Task<TResult> HandleAsync(TWrite write, WriteContext context, CancellationToken ct);
+}
