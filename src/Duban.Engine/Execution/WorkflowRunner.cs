@@ -160,29 +160,32 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
 
     /// <summary>
     /// Stops the instance on an incident the host found (a timer that kept failing to fire): the administrator sees it
-    /// among the faulted items and retries it. The waiting points stay; nothing is queued to run again.
+    /// among the faulted items and retries it. The waiting points stay; nothing is queued to run again. It needs no
+    /// definition — what the host found may be that the definition cannot be read.
     /// </summary>
-    public RunResult RaiseIncident(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, string activityId, string message, Actor actor, IOrganization organization)
+    public RunResult RaiseIncident(WorkflowState stored, string activityId, string? activityName, string message, Actor actor)
     {
         if (stored.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled or WorkflowStatus.Faulted)
             throw new WorkflowConflictException("该事项已结束或已处于异常状态");
-        var scope = NewScope(definition, instanceId, stored.Clone(), actor, organization);
-        var executionId = scope.State.Bookmarks.FirstOrDefault(b => b.ActivityId == activityId)?.ExecutionId ?? activityId;
-        scope.Effects.Journal.Add(new JournalRecord
+        var state = stored.Clone();
+        var effects = new ExecutionEffects();
+        var now = clock.GetUtcNow();
+        var executionId = state.Bookmarks.FirstOrDefault(b => b.ActivityId == activityId)?.ExecutionId ?? activityId;
+        effects.Journal.Add(new JournalRecord
         {
             Kind = JournalKind.ActivityFaulted,
-            At = scope.Now,
+            At = now,
             ActivityId = activityId,
-            ActivityName = definition.Root.Find(activityId)?.DisplayName,
+            ActivityName = activityName,
             ExecutionId = executionId,
             ActorId = actor.Id,
             ActorName = actor.Name,
             Comment = message,
         });
-        scope.State.Incident = new Incident(activityId, executionId, message, scope.Now);
-        scope.State.Status = WorkflowStatus.Faulted;
-        scope.State.Scheduled = [];
-        return new RunResult(scope.State, scope.Effects);
+        state.Incident = new Incident(activityId, executionId, message, now);
+        state.Status = WorkflowStatus.Faulted;
+        state.Scheduled = [];
+        return new RunResult(state, effects);
     }
 
     public RunResult Cancel(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, string? reason, IOrganization organization)

@@ -65,8 +65,11 @@ internal sealed class TimerGaveUpHandler(ItemWriter items) : IWriteHandler<Timer
         var instance = await db.Instances.FirstOrDefaultAsync(i => i.Id == timer.InstanceId, ct);
         if (instance is null || instance.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled or WorkflowStatus.Faulted) return false;
         var state = ItemWriter.StateOf(instance);
-        var result = items.Runner.RaiseIncident(await items.DefinitionOfAsync(db, instance, ct), instance.Id, state, timer.ActivityId,
-            $"定时器连续 {Jobs.LeaseClaimer.MaxAttempts} 次触发失败：{write.Error}", Actor.System, context.Organization);
+        // The step's name as its own journal lines gave it: the definition may be what cannot be read.
+        var name = await db.Journal.Where(j => j.InstanceId == instance.Id && j.ActivityId == timer.ActivityId && j.ActivityName != null)
+            .OrderByDescending(j => j.Id).Select(j => j.ActivityName).FirstOrDefaultAsync(ct);
+        var result = items.Runner.RaiseIncident(state, timer.ActivityId, name,
+            $"定时器连续 {Jobs.LeaseClaimer.MaxAttempts} 次触发失败：{write.Error}", Actor.System);
         await items.ApplyAsync(context, instance, result, Actor.System, ct, state);
         return true;
     }
