@@ -17,7 +17,6 @@ using Duban.Server.Supervision;
 using Duban.Server.Tasks;
 using Duban.Server.Templates;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,7 +24,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddDubanEngine();
 builder.Services.AddDubanData(builder.Configuration);
 builder.Services.AddDubanSupervision(builder.Configuration);
-builder.Services.AddScoped<DemoData>();
+builder.Services.AddDubanFirstStart();
 builder.Services.AddDubanAttachments(builder.Configuration);
 builder.Services.AddDubanLedger(builder.Configuration);
 
@@ -77,14 +76,8 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
 
 var app = builder.Build();
 
-await using (var scope = app.Services.CreateAsyncScope())
-{
-    var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-    if (!db.IsPostgres) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-    await db.Database.MigrateAsync();
-    if (app.Configuration.GetValue("Duban:Seed:Enabled", true))
-        await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(WorkflowsDir(app), CancellationToken.None);
-}
+// Migrations and the first-start setup, one instance at a time; a setup a crash cut short is finished here (decision 019).
+await app.Services.RunFirstStartAsync(CancellationToken.None);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -121,15 +114,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine();
     Console.WriteLine($"督办 Duban 已启动：{address}");
     Console.WriteLine($"API 文档：{address}/api/docs");
-    Console.WriteLine($"演示账号（密码均为 {DemoData.Password}）：" + string.Join("，", DemoData.Users.Select(u => $"{u.UserName}（{u.Role}·{u.DisplayName}）")));
+    if (FirstStartSetup.DemoEnabled(app.Configuration))
+        Console.WriteLine($"演示账号（密码均为 {DemoData.Password}）：" + string.Join("，", DemoData.Users.Select(u => $"{u.UserName}（{u.Role}·{u.DisplayName}）")));
     Console.WriteLine();
 });
 
 app.Run();
-
-static string WorkflowsDir(WebApplication app) =>
-    app.Configuration["Duban:WorkflowsDir"] is { Length: > 0 } configured
-        ? Path.GetFullPath(configured)
-        : Path.Combine(AppContext.BaseDirectory, "workflows");
 
 public partial class Program;

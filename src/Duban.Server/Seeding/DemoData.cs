@@ -11,12 +11,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Server.Seeding;
 
 /// <summary>
-/// First start with an empty database: a demo organization (a provincial justice department with eight units),
-/// one user per role, and the shipped templates from workflows/ imported and published.
+/// The demo data of the first-start setup (docs/decisions/019): a demo organization (a provincial justice department
+/// with eight units) with one user per role, and three demo items at different steps.
 /// </summary>
-internal sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, RoleManager<IdentityRole> roles,
-    DefinitionStore definitions, OrganizationCache organization, WorkflowRuntime runtime, IConfiguration configuration, ILogger<DemoData> logger)
+internal sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, DefinitionStore definitions, OrganizationCache organization,
+    WorkflowRuntime runtime, IFirstStartHook hook, ILogger<DemoData> logger)
 {
+    public const string OrganizationStep = "demo/organization";
+    public const string ItemsStep = "demo/items";
     public const string Password = "Duban@2026";
 
     public static readonly IReadOnlyList<(string UserName, string DisplayName, string Unit, string Role)> Users =
@@ -43,87 +45,126 @@ internal sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, 
         ("qingdao", "青岛市司法局", "sft", "承办单位"),
     ];
 
-    public async Task SeedAsync(string workflowsDir, CancellationToken ct)
+    private static readonly (string Unit, string UserName)[] Leaders = [("sft", "lingdao"), ("fzc", "fzcz"), ("bgs", "ducha")];
+
+    /// <summary>
+    /// The units, the users with their roles, and the units' leaders — one transaction (the step's). What is there already
+    /// is kept: a unit, a user, a role membership or a leader an administrator set is not touched.
+    /// </summary>
+    public async Task<StepResult> OrganizationAsync(CancellationToken ct)
     {
-        if (await db.Users.AnyAsync(ct)) return;
-        logger.LogInformation("Empty database: seeding the demo organization and templates");
-
-        foreach (var role in Roles.All)
-            if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new IdentityRole(role));
-
+        var present = (await db.Units.Select(u => u.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < Units.Length; i++)
         {
             var (id, name, parent, kind) = Units[i];
-            db.Units.Add(new UnitRecord { Id = id, Name = name, ParentId = parent, Kind = kind, SortOrder = i });
+            if (!present.Contains(id)) db.Units.Add(new UnitRecord { Id = id, Name = name, ParentId = parent, Kind = kind, SortOrder = i });
         }
         await db.SaveChangesAsync(ct);
 
-        foreach (var (userName, displayName, unit, role) in Users)
+        foreach (var (userName, displayName, unit, _) in Users)
         {
-            var user = new DubanUser { UserName = userName, DisplayName = displayName, UnitId = unit };
-            var result = await users.CreateAsync(user, Password);
-            if (!result.Succeeded) throw new InvalidOperationException($"Seeding user {userName}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
-            await users.AddToRoleAsync(user, role);
+            if (await users.FindByNameAsync(userName) is not null) continue;
+            Check(await users.CreateAsync(new DubanUser { UserName = userName, DisplayName = displayName, UnitId = unit }, Password), $"creating user {userName}");
         }
-        var leaders = new Dictionary<string, string> { ["sft"] = "lingdao", ["fzc"] = "fzcz", ["bgs"] = "ducha" };
-        foreach (var (unit, userName) in leaders)
+        // Where the old start could die and leave users without a role; here the step's transaction undoes the users too.
+        await hook.AtAsync($"{OrganizationStep}:users", ct);
+        foreach (var (userName, _, _, role) in Users)
         {
-            var user = await users.FindByNameAsync(userName);
-            (await db.Units.FirstAsync(u => u.Id == unit, ct)).LeaderUserId = user!.Id;
+            var user = (await users.FindByNameAsync(userName))!;
+            if (!await users.IsInRoleAsync(user, role)) Check(await users.AddToRoleAsync(user, role), $"giving {userName} the role {role}");
+        }
+        foreach (var (unit, userName) in Leaders)
+        {
+            var record = await db.Units.FirstAsync(u => u.Id == unit, ct);
+            record.LeaderUserId ??= (await users.FindByNameAsync(userName))!.Id;
         }
         await db.SaveChangesAsync(ct);
-        organization.Invalidate();
-
-        if (!Directory.Exists(workflowsDir))
-        {
-            logger.LogWarning("No workflows folder at {Dir}; no templates imported", workflowsDir);
-            return;
-        }
-        foreach (var file in Directory.GetFiles(workflowsDir, "*.json").Order())
-        {
-            var record = await definitions.ImportAsync(await File.ReadAllTextAsync(file, ct), publish: true, userId: null, ct);
-            logger.LogInformation("Imported and published {DefinitionId} v{Version} from {File}", record.DefinitionId, record.Version, Path.GetFileName(file));
-        }
-
-        if (configuration.GetValue("Duban:Seed:DemoItems", true) && await definitions.PublishedAsync("demo-supervision", ct) is not null)
-            await SeedItemsAsync(ct);
+        return StepResult.Done;
     }
 
-    /// <summary>
-    /// A few items in flight, made through the runtime as people would: one waiting for the leader, one with 法制处,
-    /// one back with the supervision office for review — so every demo user has something in the inbox.
-    /// </summary>
-    private async Task SeedItemsAsync(CancellationToken ct)
+    private static void Check(IdentityResult result, string what)
     {
+        if (!result.Succeeded) throw new InvalidOperationException($"Demo data, {what}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+    }
+
+    /// <summary>One demo item: its start data, and the steps people take on it after ducha registers it.</summary>
+    private sealed record DemoItem(string Title, string Source, string Content, string Unit, string Due, params DemoAction[] Actions);
+
+    private sealed record DemoAction(string ActivityId, string UserName, string Outcome, string Field, string Text);
+
+    /// <summary>
+    /// One waiting for the leader, one with 法制处, one back with the supervision office for review — so every demo user
+    /// has something in the inbox.
+    /// </summary>
+    private static readonly DemoItem[] Items =
+    [
+        new("关于推进行政复议体制改革的督办事项", "meeting", "落实厅党组会议定事项：年底前完成行政复议体制改革配套制度。", "fzc", "2026-12-31"),
+        new("全省律师行业党建工作推进情况", "instruction", "落实厅领导批示：梳理律师行业党建工作进展，提出下一步措施。", "fzc", "2026-12-20",
+            new DemoAction("approve", "lingdao", "同意", "leaderOpinion", "同意，请法制处牵头办理。")),
+        new("2026年度法治政府建设考核自查", "document", "按省政府办公厅通知要求开展年度法治政府建设自查，报送自查报告。", "jinan", "2026-12-15",
+            new DemoAction("approve", "lingdao", "同意", "leaderOpinion", "同意。"),
+            new DemoAction("handle", "jinan", "提交", "report", "已完成自查，形成自查报告（初稿）。")),
+    ];
+
+    /// <summary>
+    /// The demo items, made through the runtime as people would — one transaction per event, so this step is resumable
+    /// rather than atomic: an item is found again by its title, and only the actions it has not had yet are taken. An
+    /// item whose history is not a beginning of its script (someone worked on it) is left alone.
+    /// </summary>
+    public async Task<StepResult> ItemsAsync(CancellationToken ct)
+    {
+        const string definitionId = "demo-supervision";
+        if (await definitions.PublishedAsync(definitionId, ct) is null)
+        {
+            logger.LogWarning("The template {DefinitionId} is not published; no demo items", definitionId);
+            return StepResult.Pending;
+        }
         var org = await organization.GetAsync(ct);
         async Task<CurrentUser> As(string userName)
         {
-            var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException(userName);
+            var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"Demo user {userName} is missing");
             var info = org.FindUser(user.Id)!;
             return new CurrentUser(user.Id, userName, info.DisplayName, info.UnitId, info.UnitId is { } u ? org.FindUnit(u)?.Name : null, info.Roles);
         }
-        async Task Do(Guid instanceId, string userName, string outcome, JsonObject? data = null)
-        {
-            var task = db.Tasks.Where(t => t.InstanceId == instanceId && t.Status == HumanTaskStatus.Open).Select(t => t.Id).Single();
-            await runtime.CompleteTaskAsync(task, await As(userName), new CompleteTaskCommand(outcome, data, null), ct);
-        }
-        JsonObject Item(string title, string source, string content, string unit, string due) => new()
-        {
-            ["title"] = title, ["source"] = source, ["content"] = content, ["handlingUnit"] = unit, ["dueDate"] = due,
-        };
 
         var ducha = await As("ducha");
-        await runtime.StartAsync("demo-supervision", ducha,
-            Item("关于推进行政复议体制改革的督办事项", "meeting", "落实厅党组会议定事项：年底前完成行政复议体制改革配套制度。", "fzc", "2026-12-31"), ct);
+        for (var n = 0; n < Items.Length; n++)
+        {
+            var item = Items[n];
+            var instanceId = await db.Instances.AsNoTracking()
+                .Where(i => i.DefinitionId == definitionId && i.Title == item.Title && i.InitiatorId == ducha.Id && i.ParentInstanceId == null)
+                .OrderBy(i => i.CreatedAt).Select(i => (Guid?)i.Id).FirstOrDefaultAsync(ct);
+            if (instanceId is null)
+            {
+                instanceId = (await runtime.StartAsync(definitionId, ducha, new JsonObject
+                {
+                    ["title"] = item.Title, ["source"] = item.Source, ["content"] = item.Content, ["handlingUnit"] = item.Unit, ["dueDate"] = item.Due,
+                }, ct)).Id;
+                await hook.AtAsync($"{ItemsStep}:{n + 1}:started", ct);
+            }
 
-        var second = await runtime.StartAsync("demo-supervision", ducha,
-            Item("全省律师行业党建工作推进情况", "instruction", "落实厅领导批示：梳理律师行业党建工作进展，提出下一步措施。", "fzc", "2026-12-20"), ct);
-        await Do(second.Id, "lingdao", "同意", new JsonObject { ["leaderOpinion"] = "同意，请法制处牵头办理。" });
-
-        var third = await runtime.StartAsync("demo-supervision", ducha,
-            Item("2026年度法治政府建设考核自查", "document", "按省政府办公厅通知要求开展年度法治政府建设自查，报送自查报告。", "jinan", "2026-12-15"), ct);
-        await Do(third.Id, "lingdao", "同意", new JsonObject { ["leaderOpinion"] = "同意。" });
-        await Do(third.Id, "jinan", "提交", new JsonObject { ["report"] = "已完成自查，形成自查报告（初稿）。" });
-        logger.LogInformation("Seeded three demo items");
+            var tasks = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == instanceId).ToListAsync(ct);
+            var done = tasks.Where(t => t.Status == HumanTaskStatus.Completed).OrderBy(t => t.CompletedAt).ThenBy(t => t.Sequence)
+                .Select(t => (t.ActivityId, t.Outcome)).ToList();
+            var isPrefix = done.Count <= item.Actions.Length
+                && done.Select((d, k) => d.ActivityId == item.Actions[k].ActivityId && d.Outcome == item.Actions[k].Outcome).All(same => same)
+                && tasks.All(t => t.Status is HumanTaskStatus.Completed or HumanTaskStatus.Open);
+            if (!isPrefix)
+            {
+                logger.LogInformation("Demo item 「{Title}」 has been worked on since it was made; left as it is", item.Title);
+                continue;
+            }
+            foreach (var action in item.Actions.Skip(done.Count))
+            {
+                var task = await db.Tasks.AsNoTracking()
+                    .Where(t => t.InstanceId == instanceId && t.ActivityId == action.ActivityId && t.Status == HumanTaskStatus.Open)
+                    .Select(t => t.Id).SingleAsync(ct);
+                await runtime.CompleteTaskAsync(task, await As(action.UserName),
+                    new CompleteTaskCommand(action.Outcome, new JsonObject { [action.Field] = action.Text }, null), ct);
+                await hook.AtAsync($"{ItemsStep}:{n + 1}:{action.ActivityId}", ct);
+            }
+        }
+        logger.LogInformation("Demo items are there ({Count})", Items.Length);
+        return StepResult.Done;
     }
 }
