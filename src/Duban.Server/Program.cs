@@ -8,6 +8,7 @@ using Duban.Engine;
 using Duban.Server.Attachments;
 using Duban.Server.Auth;
 using Duban.Server.Definitions;
+using Duban.Server.Health;
 using Duban.Server.Infrastructure;
 using Duban.Server.Instances;
 using Duban.Server.Ledger;
@@ -25,6 +26,7 @@ builder.Services.AddDubanEngine();
 builder.Services.AddDubanData(builder.Configuration);
 builder.Services.AddDubanSupervision(builder.Configuration);
 builder.Services.AddDubanFirstStart();
+builder.Services.AddDubanHealth(builder.Configuration);
 builder.Services.AddDubanAttachments(builder.Configuration);
 builder.Services.AddDubanLedger(builder.Configuration);
 
@@ -88,7 +90,7 @@ app.UseAuthorization();
 
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.MapScalarApiReference("/api/docs", o => o.WithTitle("督办 Duban API").WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
-app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithTags("系统");
+app.MapDubanHealth();
 app.MapAuthApi();
 app.MapDefinitionsApi();
 app.MapInstancesApi();
