@@ -30,14 +30,14 @@ public sealed class BacklogReader(DubanDbContext db, TimeProvider clock)
 
         var dueTimers = db.Timers.AsNoTracking().Where(t => t.DueAt <= now);
         var timerCounts = await dueTimers.GroupBy(_ => 1)
-            .Select(g => new { Due = g.Count(), Parked = g.Count(t => t.Attempts >= TimerClaimer.MaxAttempts) }).FirstOrDefaultAsync(ct);
+            .Select(g => new { Due = g.Count(), Parked = g.Count(t => t.Attempts >= TimerClaimer.MaxAttempts) }).SingleOrDefaultAsync(ct);
         var timers = timerCounts is null
             ? new BacklogFigures(0, 0, null)
             : new BacklogFigures(timerCounts.Due, timerCounts.Parked, await dueTimers.OrderBy(t => t.DueAt).Select(t => t.DueAt).FirstAsync(ct));
 
         var dueCases = db.Set<ChaseCaseRecord>().AsNoTracking().Where(c => c.NextCheckAt != null && c.NextCheckAt <= now);
         var caseCounts = await dueCases.GroupBy(_ => 1)
-            .Select(g => new { Due = g.Count(), Parked = g.Count(c => c.Attempts >= ChaseClaimer.MaxAttempts) }).FirstOrDefaultAsync(ct);
+            .Select(g => new { Due = g.Count(), Parked = g.Count(c => c.Attempts >= ChaseClaimer.MaxAttempts) }).SingleOrDefaultAsync(ct);
         var chaseCases = caseCounts is null
             ? new BacklogFigures(0, 0, null)
             : new BacklogFigures(caseCounts.Due, caseCounts.Parked, await dueCases.OrderBy(c => c.NextCheckAt).Select(c => c.NextCheckAt).FirstAsync(ct));
