@@ -59,6 +59,11 @@ public sealed class StartupLock(ILogger<StartupLock> logger) : IStartupLock
         try
         {
             await connection.OpenAsync(ct);
+            // A holder whose machine vanishes without closing the connection would keep the lock until the server's TCP
+            // keepalive gives up (two hours by default on Linux); for this session, the server finds out within a minute.
+            await using (var keepalive = new NpgsqlCommand(
+                "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3", connection))
+                await keepalive.ExecuteNonQueryAsync(ct);
             if (!await ScalarAsync<bool>(connection, "SELECT pg_try_advisory_lock(@key)", ct))
             {
                 logger.LogInformation("Another Duban instance is migrating or setting up this database; waiting for it to finish");
