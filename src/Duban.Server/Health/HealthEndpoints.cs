@@ -74,7 +74,9 @@ internal static class HealthEndpoints
             {
                 json.WriteStartObject(name);
                 json.WriteString("status", Name(entry.Status));
-                json.WriteString("description", entry.Description ?? (entry.Exception is null ? null : "检查失败，详见服务器日志"));
+                json.WriteString("description", entry.Exception is OperationCanceledException
+                    ? "检查超时，详见服务器日志"
+                    : entry.Description ?? (entry.Exception is null ? null : "检查失败，详见服务器日志"));
                 json.WriteNumber("durationMs", Math.Round(entry.Duration.TotalMilliseconds, 1));
                 if (entry.Data.Count > 0)
                 {

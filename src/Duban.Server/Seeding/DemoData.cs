@@ -158,8 +158,14 @@ internal sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, 
             {
                 var task = await db.Tasks.AsNoTracking()
                     .Where(t => t.InstanceId == instanceId && t.ActivityId == action.ActivityId && t.Status == HumanTaskStatus.Open)
-                    .Select(t => t.Id).SingleAsync(ct);
-                await runtime.CompleteTaskAsync(task, await As(action.UserName),
+                    .Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
+                if (task is null)
+                {
+                    // Not where its script expects it (faulted, or moved on by itself): a demo item is not worth a failed start.
+                    logger.LogWarning("Demo item 「{Title}」 has no open step 「{ActivityId}」; left as it is", item.Title, action.ActivityId);
+                    break;
+                }
+                await runtime.CompleteTaskAsync(task.Value, await As(action.UserName),
                     new CompleteTaskCommand(action.Outcome, new JsonObject { [action.Field] = action.Text }, null), ct);
                 await hook.AtAsync($"{ItemsStep}:{n + 1}:{action.ActivityId}", ct);
             }

@@ -176,6 +176,34 @@ public sealed class FirstStartTests
         Assert.Equal(SetupChecks.TemplateIds.Count, await SetupChecks.WithDbAsync(second, db => db.Definitions.CountAsync()));
     }
 
+    /// <summary>
+    /// The demo items are redone after a crash, but one that is not where its script expects it (its open step gone) is
+    /// left as it is, and the start goes on: a demo item is not worth a server that cannot start.
+    /// </summary>
+    [Fact]
+    public async Task A_demo_item_off_its_script_is_left_alone_when_the_items_are_redone()
+    {
+        await using var database = await DatabaseTarget.PostgresAsync();
+        var timeline = new StartupTimeline();
+        await using (var first = StartupHosts.Create(database, new ScriptedHook("first", timeline)))
+            Assert.Null(await StartupHosts.StartAsync(first));
+        await using (var inspect = new NpgsqlOrSqlite(database))
+        {
+            await inspect.ExecuteAsync($"""DELETE FROM "SetupSteps" WHERE "Name" = '{DemoData.ItemsStep}'""");
+            await inspect.ExecuteAsync("""
+                DELETE FROM "Tasks" WHERE "Status" = 'Open' AND "ActivityId" = 'handle'
+                  AND "InstanceId" = (SELECT "Id" FROM "WorkflowInstances" WHERE "Title" = '全省律师行业党建工作推进情况')
+                """);
+        }
+
+        await using var second = StartupHosts.Create(database, new ScriptedHook("second", timeline));
+        Assert.Null(await StartupHosts.StartAsync(second));
+        Assert.Contains(DemoData.ItemsStep, await SetupChecks.FinishedStepsAsync(second));
+        Assert.Equal(3, await SetupChecks.WithDbAsync(second, db => db.Instances.CountAsync()));
+        Assert.Equal(["approve", "review"], await SetupChecks.WithDbAsync(second, db => db.Tasks
+            .Where(t => t.Status == Data.Tasks.HumanTaskStatus.Open).OrderBy(t => t.ActivityId).Select(t => t.ActivityId).ToListAsync()));
+    }
+
     /// <summary>Demo data off: the baseline is set up (roles, templates), the demo steps are not run or recorded.</summary>
     [Fact]
     public async Task Without_demo_data_only_the_baseline_is_set_up()
