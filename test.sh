@@ -11,7 +11,7 @@
 #   (--only may be repeated or comma-separated: --only dotnet,web)
 #
 # Results: artifacts/test-results/*.trx, designer/test-results/{vitest,e2e}.json,
-# artifacts/screenshots/, artifacts/e2e-server.log.
+# artifacts/screenshots/, artifacts/e2e-server.log, artifacts/start-together/.
 # The last line printed is always "N passed, N failed". Exit status is 0 only
 # when nothing failed and every suite ran. A suite that could not run counts
 # as one failure (the summary says why).
@@ -388,6 +388,27 @@ if [[ $RUN_DOTNET -eq 1 ]]; then
         finish_suite "$name" "$rc" trx "$RESULTS/$name.trx"
     done
     stop_postgres
+fi
+
+# ---------------------------------------------------------------- (d2) start-up: two servers at once
+# Two published servers started at the same moment on one empty PostgreSQL database must both become ready and
+# set it up once (docs/decisions/019). scripts/start-together.sh starts its own throwaway PostgreSQL.
+if [[ $RUN_DOTNET -eq 1 ]]; then
+    banner "start-up: two servers at once on one empty PostgreSQL"
+    if [[ $DOTNET_BUILD_OK -ne 1 ]]; then
+        record_not_run "start-up: 2 servers, 1 db" "dotnet build did not succeed"
+    else
+        together="$(mktemp -d /tmp/duban-together-app.XXXXXX)"
+        if dotnet publish "$REPO/src/Duban.Server" -c Release --no-build -o "$together/app" >"$together/publish.log" 2>&1; then
+            rm -rf "$ARTIFACTS/start-together"
+            run_bounded "$REPO/scripts/start-together.sh" "$together/app" "$ARTIFACTS/start-together"
+            record_step "start-up: 2 servers, 1 db" "$?"
+        else
+            cat "$together/publish.log"
+            record_not_run "start-up: 2 servers, 1 db" "dotnet publish of src/Duban.Server failed"
+        fi
+        rm -rf "$together"
+    fi
 fi
 
 # ---------------------------------------------------------------- (e) designer unit tests

@@ -3,21 +3,21 @@ using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Duban.Data;
 using Duban.Data.Organization;
+using Duban.Data.Startup;
 using Duban.Data.Supervision;
 using Duban.Engine;
 using Duban.Server.Attachments;
 using Duban.Server.Auth;
 using Duban.Server.Definitions;
+using Duban.Server.Health;
 using Duban.Server.Infrastructure;
 using Duban.Server.Instances;
 using Duban.Server.Ledger;
 using Duban.Server.Organization;
-using Duban.Server.Seeding;
 using Duban.Server.Supervision;
 using Duban.Server.Tasks;
 using Duban.Server.Templates;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,7 +25,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddDubanEngine();
 builder.Services.AddDubanData(builder.Configuration);
 builder.Services.AddDubanSupervision(builder.Configuration);
-builder.Services.AddScoped<DemoData>();
+builder.Services.AddDubanFirstStart();
+builder.Services.AddDubanHealth(builder.Configuration);
 builder.Services.AddDubanAttachments(builder.Configuration);
 builder.Services.AddDubanLedger(builder.Configuration);
 
@@ -77,14 +78,8 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
 
 var app = builder.Build();
 
-await using (var scope = app.Services.CreateAsyncScope())
-{
-    var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-    if (!db.IsPostgres) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-    await db.Database.MigrateAsync();
-    if (app.Configuration.GetValue("Duban:Seed:Enabled", true))
-        await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(WorkflowsDir(app), CancellationToken.None);
-}
+// Migrations and the first-start setup, one instance at a time; a setup a crash cut short is finished here (decision 020).
+await app.Services.RunFirstStartAsync(CancellationToken.None);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -95,7 +90,7 @@ app.UseAuthorization();
 
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.MapScalarApiReference("/api/docs", o => o.WithTitle("督办 Duban API").WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
-app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithTags("系统");
+app.MapDubanHealth();
 app.MapAuthApi();
 app.MapDefinitionsApi();
 app.MapInstancesApi();
@@ -121,15 +116,11 @@ app.Lifetime.ApplicationStarted.Register(() =>
     Console.WriteLine();
     Console.WriteLine($"督办 Duban 已启动：{address}");
     Console.WriteLine($"API 文档：{address}/api/docs");
-    Console.WriteLine($"演示账号（密码均为 {DemoData.Password}）：" + string.Join("，", DemoData.Users.Select(u => $"{u.UserName}（{u.Role}·{u.DisplayName}）")));
+    if (FirstStartSetup.DemoEnabled(app.Configuration))
+        Console.WriteLine($"演示账号（密码均为 {DemoData.Password}）：" + string.Join("，", DemoData.Users.Select(u => $"{u.UserName}（{u.Role}·{u.DisplayName}）")));
     Console.WriteLine();
 });
 
 app.Run();
-
-static string WorkflowsDir(WebApplication app) =>
-    app.Configuration["Duban:WorkflowsDir"] is { Length: > 0 } configured
-        ? Path.GetFullPath(configured)
-        : Path.Combine(AppContext.BaseDirectory, "workflows");
 
 public partial class Program;

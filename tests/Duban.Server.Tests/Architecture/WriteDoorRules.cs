@@ -49,14 +49,18 @@ public sealed class WriteDoorRules
     /// </summary>
     private static readonly HashSet<string> ServerNotYetBehindTheDoor =
     [
-        "Duban.Server.Ledger.LedgerQuery", ".Program", "Duban.Server.Supervision.ChaseEndpoints", "Duban.Server.Seeding.DemoData",
+        "Duban.Server.Ledger.LedgerQuery", "Duban.Server.Supervision.ChaseEndpoints",
         "Duban.Server.Supervision.ScoringEndpoints", "Duban.Server.Organization.OrganizationEndpoints", "Duban.Server.Attachments.AttachmentEndpoints",
     ];
 
-    /// <summary>Namespaces of Duban.Data allowed to save: the door, storage, the jobs' lease bookkeeping, start-up and security keys.</summary>
+    /// <summary>
+    /// Namespaces of Duban.Data allowed to save: the door, storage (provider SQL), the jobs' lease bookkeeping, the
+    /// numbering interceptor, the data-protection key store, the migrations, and the first-start setup, which runs before
+    /// anyone can act, under the start-up lock, each step in a transaction with its own record (decision 020).
+    /// </summary>
     private static readonly string[] DataMaySave =
     [
-        "Duban.Data.Writes", "Duban.Data.Storage", "Duban.Data.Jobs", "Duban.Data.Security", "Duban.Data.Numbering", "Duban.Data.Setup",
+        "Duban.Data.Writes", "Duban.Data.Storage", "Duban.Data.Jobs", "Duban.Data.Security", "Duban.Data.Numbering", "Duban.Data.Startup",
         "Duban.Data.Migrations",
     ];
 

@@ -556,6 +556,20 @@ namespace Duban.Data.Migrations.Postgres
                     b.ToTable("DataProtectionKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Startup.SetupStepRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SetupSteps", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Supervision.BulletinRecord", b =>
                 {
                     b.Property<Guid>("Id")

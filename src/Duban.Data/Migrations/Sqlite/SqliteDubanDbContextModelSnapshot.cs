@@ -539,6 +539,20 @@ namespace Duban.Data.Migrations.Sqlite
                     b.ToTable("DataProtectionKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Startup.SetupStepRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("SetupSteps", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Supervision.BulletinRecord", b =>
                 {
                     b.Property<Guid>("Id")
