@@ -44,7 +44,8 @@ public static class ExtensionStatus
     public const string Closed = "closed";
 }
 
-/// <summary>One decision on a request, as <see cref="ExtensionRecord.DecisionsJson"/> keeps it.</summary>
+// One decision on a request, as ExtensionRecord.DecisionsJson keeps it. (No XML summary: it would add a description to
+// the OpenAPI schema, which had none, and so change the web app's generated types.)
 public sealed record ExtensionDecision(int Stage, string StageName, bool Approved, string ById, string? ByName, DateTimeOffset At, string? Opinion);
 
 internal sealed class ExtensionRecordConfiguration : IEntityTypeConfiguration<ExtensionRecord>
