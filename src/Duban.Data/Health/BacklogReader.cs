@@ -1,5 +1,5 @@
 using Duban.Data.Jobs;
-using Duban.Data.Supervision;
+using Duban.Data.Supervision.Chasing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Health;

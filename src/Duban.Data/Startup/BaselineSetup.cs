@@ -1,6 +1,6 @@
-using Duban.Data.Calendar;
+using Duban.Data.Calendar.Admin;
 using Duban.Data.Definitions;
-using Duban.Data.Supervision;
+using Duban.Data.Writes;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Microsoft.AspNetCore.Identity;
@@ -15,7 +15,7 @@ namespace Duban.Data.Startup;
 /// (imported and published), and the work calendar of each organization. Each step adds only what is missing.
 /// </summary>
 public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> roles, DefinitionStore definitions,
-    TimeProvider clock, IConfiguration configuration, ILogger<BaselineSetup> logger)
+    WriteDoor door, IConfiguration configuration, ILogger<BaselineSetup> logger)
 {
     public const string RolesStep = "baseline/roles";
     public const string TemplatesStep = "baseline/templates";
@@ -63,13 +63,13 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
 
     /// <summary>
     /// Every organization (root unit) without a calendar gets the shipped years. Pending while there is no organization
-    /// yet; an organization made later gets its calendar when first asked (<see cref="CalendarService.EnsureAsync"/>).
+    /// yet; an organization made later gets its calendar when first asked (<see cref="EnsureShippedCalendars"/>).
     /// </summary>
     public async Task<StepResult> CalendarAsync(CancellationToken ct)
     {
         var organizations = await db.Units.Where(u => u.ParentId == null).Select(u => u.Id).ToListAsync(ct);
         if (organizations.Count == 0) return StepResult.Pending;
-        var loaded = await WorkCalendarStore.EnsureShippedAsync(db, organizations, clock.GetUtcNow(), ct);
+        var loaded = await door.RunAsync(new EnsureShippedCalendars(organizations), ct);
         logger.LogInformation("Work calendar: shipped years loaded for {Count} organization(s)", loaded);
         return StepResult.Done;
     }

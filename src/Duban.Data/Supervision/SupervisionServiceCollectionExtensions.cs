@@ -1,3 +1,11 @@
+using Duban.Data.Calendar;
+using Duban.Data.Calendar.Admin;
+using Duban.Data.Runtime;
+using Duban.Data.Runtime.Tasks;
+using Duban.Data.Supervision.Chasing;
+using Duban.Data.Supervision.Extensions;
+using Duban.Data.Supervision.Scoring;
+using Duban.Data.Supervision.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -5,20 +13,24 @@ namespace Duban.Data.Supervision;
 
 public static class SupervisionServiceCollectionExtensions
 {
-    /// <summary>Work calendars, extensions, the chasing ladder (with its background job) and scoring.</summary>
+    /// <summary>
+    /// Work calendars, extensions, the chasing ladder (with its background job) and scoring: their reads, their inbox
+    /// tasks and what an item that ends closes. Their writes are found with every other write (<c>AddWriteHandlers</c>).
+    /// </summary>
     public static IServiceCollection AddDubanSupervision(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<ChaseOptions>(configuration.GetSection("Duban:Chasing"));
         services.AddScoped<SupervisionSettings>();
-        services.AddScoped<CalendarService>();
-        services.AddScoped<ExtensionService>();
-        services.AddScoped<ChaseService>();
+        services.AddScoped<CalendarQueries>();
+        services.AddScoped<ExtensionQueries>();
+        services.AddScoped<ChaseQueries>();
         services.AddScoped<ScoreService>();
         services.AddScoped<DeadlineLights>();
-        services.AddScoped<Runtime.Tasks.IDetachedTaskHandler, ExtensionTaskHandler>();
-        services.AddScoped<Runtime.Tasks.IDetachedTaskHandler, ChaseTaskHandler>();
-        services.AddScoped<Runtime.IItemEndedHandler, ExtensionsEnded>();
-        services.AddHostedService<SupervisionStartup>();
+        services.AddScoped<IDetachedTaskHandler, ExtensionApprovalTask>();
+        services.AddScoped<IDetachedTaskHandler, ChaseRecordTask>();
+        services.AddScoped<IDetachedTaskHandler, ReplyToChaseNotice>();
+        services.AddScoped<IItemEndedHandler, ExtensionsEnded>();
+        services.AddHostedService<ShippedCalendarsOnStart>();
         services.AddSingleton<ChaseWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ChaseWorker>());
         return services;

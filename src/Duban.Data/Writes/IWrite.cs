@@ -15,6 +15,17 @@ public interface IWrite<TResult>
 }
 
 /// <summary>
+/// A write that creates rows under a natural key — a settings row per organization, the rules of a year, a calendar day,
+/// a chase case per item and unit — by loading the row and adding it only when it is missing. When two such writes add
+/// the same row at once, the later insert hits the unique index: that is a lost race, not a mistake, so the door runs
+/// the write again, as after a concurrency conflict, and this time the handler finds the row the other write added and
+/// changes it instead. One write creates the row; neither is lost.
+/// </summary>
+public interface IRetryOnDuplicateKey
+{
+}
+
+/// <summary>
 /// Carries out one kind of write inside the door's unit of work: reads what it needs through
 /// <see cref="WriteContext.Db"/>, checks, and changes tracked rows. It never saves: the door commits once, after it.
 /// It may run more than once for one request (the door retries on a lost race), so it must not act outside the

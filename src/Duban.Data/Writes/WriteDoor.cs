@@ -16,7 +16,8 @@ namespace Duban.Data.Writes;
 /// (a concurrency conflict on a row this one read), the attempt is thrown away and the handler runs again on what that
 /// write left: usually it then refuses (the task is done: 409) or carries on (an unrelated change to the same item).
 /// With an <see cref="IdempotencyKey"/>, the answer is kept in the same transaction, and a repeat gets it back instead of
-/// doing the work twice. See docs/decisions/019-one-write-door.md.
+/// doing the work twice. A write that adds rows under a natural key (<see cref="IRetryOnDuplicateKey"/>) is run again
+/// when its insert loses to another write's on a unique index. See docs/decisions/019-one-write-door.md.
 /// </summary>
 public sealed class WriteDoor(
     IServiceProvider services,
@@ -62,6 +63,11 @@ public sealed class WriteDoor(
             {
                 // A twin request with the same key committed first; the next attempt finds its answer.
                 logger.LogDebug("{Operation} with idempotency key {Key} raced with its twin", write.Operation, key.Key);
+            }
+            catch (DbUpdateException e) when (write is IRetryOnDuplicateKey && attempt < MaxAttempts && DatabaseErrors.IsUniqueViolation(e))
+            {
+                // Another write added the same row first; the next attempt finds it and changes it instead.
+                logger.LogDebug("{Operation} on {Subject} added a row another write had just added; retrying on fresh data", write.Operation, write.Subject);
             }
             finally
             {

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Duban.Data;
 using Duban.Data.Calendar;
+using Duban.Data.Calendar.Admin;
 using Duban.Data.Organization;
-using Duban.Data.Supervision;
+using Duban.Data.Writes;
 using Duban.Engine.Calendar;
 using Duban.Engine.Deadlines;
 using Duban.Engine.Directory;
@@ -30,7 +31,8 @@ public sealed record WorkingDaysAnswer(string From, int WorkingDays, string Date
 
 /// <summary>
 /// 工作日历: China's statutory holidays and 调休 make-up days per organization (shipped for 2024–2026 from the State
-/// Council General Office's notices); administrators load a year and change single days.
+/// Council General Office's notices); administrators load a year and change single days. An organization seen for the
+/// first time gets the shipped years before its calendar is shown (<see cref="EnsureShippedCalendars"/>).
 /// </summary>
 internal static class CalendarEndpoints
 {
@@ -38,54 +40,55 @@ internal static class CalendarEndpoints
     {
         var group = app.MapGroup("/api/calendar").WithTags("工作日历").RequireAuthorization();
 
-        group.MapGet("/", async Task<Ok<CalendarStatus>> (HttpContext http, OrganizationCache orgCache, CalendarService calendars, CancellationToken ct) =>
+        group.MapGet("/", async Task<Ok<CalendarStatus>> (HttpContext http, OrganizationCache orgCache, WriteDoor door, CalendarQueries calendars, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            return TypedResults.Ok(await calendars.StatusAsync(OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId), ct));
+            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            await door.RunAsync(new EnsureShippedCalendars([organizationId]), ct);
+            return TypedResults.Ok(await calendars.StatusAsync(organizationId, ct));
         }).WithSummary("本单位工作日历概况：已导入年份及来源、随系统提供的年份、提醒（11月起缺下一年时提醒）");
 
-        group.MapGet("/{year:int}", async Task<Ok<CalendarYearView>> (int year, HttpContext http, OrganizationCache orgCache, CalendarService calendars,
-            TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/{year:int}", async Task<Ok<CalendarYearView>> (int year, HttpContext http, OrganizationCache orgCache, WriteDoor door,
+            CalendarQueries calendars, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             CheckYear(year);
             var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
-            return TypedResults.Ok(await YearViewAsync(organizationId, year, calendars, orgCache, clock, ct));
+            return TypedResults.Ok(await YearViewAsync(organizationId, year, door, calendars, orgCache, ct));
         }).WithSummary("某年的节假日与调休上班日");
 
         group.MapPost("/{year:int}/load-shipped", async Task<Ok<CalendarYearView>> (int year, HttpContext http, OrganizationCache orgCache,
-            CalendarService calendars, TimeProvider clock, CancellationToken ct) =>
+            WriteDoor door, CalendarQueries calendars, CancellationToken ct) =>
         {
             var user = await AdminAsync(http);
             CheckYear(year);
             var shipped = ShippedCalendars.Find(year)
                 ?? throw new WorkflowInputException("year", $"系统未提供{year}年的节假日安排，可选：{string.Join("、", ShippedCalendars.Years.Keys)}；其他年份请导入或逐日维护");
             var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
-            await calendars.LoadYearAsync(organizationId, shipped, CalendarOrigins.Shipped, user, ct);
-            return TypedResults.Ok(await YearViewAsync(organizationId, year, calendars, orgCache, clock, ct));
+            await door.RunAsync(new LoadCalendarYear(user, shipped, CalendarOrigins.Shipped), ct);
+            return TypedResults.Ok(await YearViewAsync(organizationId, year, door, calendars, orgCache, ct));
         }).WithSummary("重新载入系统提供的某年安排（覆盖本单位对该年的修改）").ProducesProblem(403);
 
         group.MapPut("/{year:int}", async Task<Ok<CalendarYearView>> (int year, CalendarYear body, HttpContext http, OrganizationCache orgCache,
-            CalendarService calendars, TimeProvider clock, CancellationToken ct) =>
+            WriteDoor door, CalendarQueries calendars, CancellationToken ct) =>
         {
             var user = await AdminAsync(http);
             CheckYear(year);
             if (body.Year != 0 && body.Year != year) throw new WorkflowInputException("year", $"文件中的年份（{body.Year}）与地址中的年份（{year}）不一致");
             var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
-            await calendars.LoadYearAsync(organizationId, body with { Year = year }, CalendarOrigins.Imported, user, ct);
-            return TypedResults.Ok(await YearViewAsync(organizationId, year, calendars, orgCache, clock, ct));
+            await door.RunAsync(new LoadCalendarYear(user, body with { Year = year }, CalendarOrigins.Imported), ct);
+            return TypedResults.Ok(await YearViewAsync(organizationId, year, door, calendars, orgCache, ct));
         }).WithSummary("导入某年的节假日安排（与随系统提供的年份文件格式相同），替换该年原有安排").ProducesValidationProblem().ProducesProblem(403);
 
         group.MapPut("/days/{date}", async Task<Ok<CalendarDayView>> (string date, SetCalendarDayRequest request, HttpContext http,
-            OrganizationCache orgCache, CalendarService calendars, CancellationToken ct) =>
+            OrganizationCache orgCache, WriteDoor door, CancellationToken ct) =>
         {
             var user = await AdminAsync(http);
             if (!CalendarYear.TryDate(date, out var day)) throw new WorkflowInputException("date", "日期应为 yyyy-MM-dd 格式");
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
-            await calendars.SetDayAsync(organizationId, day, request.Kind, request.Name, user, ct);
+            await door.RunAsync(new SetCalendarDay(user, day, request.Kind, request.Name), ct);
             var calendar = (await orgCache.GetAsync(ct)).CalendarFor(user.UnitId);
             var entry = calendar.Find(day);
-            return TypedResults.Ok(new CalendarDayView(date, entry is null ? CalendarService.Normal : CalendarDayKinds.Of(entry.Kind), entry?.Name, CalendarYear.Weekday(day)));
+            return TypedResults.Ok(new CalendarDayView(date, entry is null ? SetCalendarDay.Normal : CalendarDayKinds.Of(entry.Kind), entry?.Name, CalendarYear.Weekday(day)));
         }).WithSummary("修改某一天：放假（holiday）、调休上班（workday）或恢复正常（normal）").ProducesValidationProblem().ProducesProblem(403);
 
         group.MapGet("/working-days", async Task<Ok<WorkingDaysAnswer>> (string? from, int? days, HttpContext http, OrganizationCache orgCache,
@@ -105,9 +108,10 @@ internal static class CalendarEndpoints
         return group;
     }
 
-    private static async Task<CalendarYearView> YearViewAsync(string organizationId, int year, CalendarService calendars, OrganizationCache orgCache,
-        TimeProvider clock, CancellationToken ct)
+    private static async Task<CalendarYearView> YearViewAsync(string organizationId, int year, WriteDoor door, CalendarQueries calendars,
+        OrganizationCache orgCache, CancellationToken ct)
     {
+        await door.RunAsync(new EnsureShippedCalendars([organizationId]), ct);
         var status = await calendars.StatusAsync(organizationId, ct);
         var info = status.Years.FirstOrDefault(y => y.Year == year);
         var days = await calendars.DaysAsync(organizationId, year, ct);

@@ -1,16 +1,14 @@
 using System.Text.Json.Nodes;
-using Duban.Data;
 using Duban.Data.Organization;
-using Duban.Data.Supervision;
+using Duban.Data.Supervision.Chasing;
+using Duban.Data.Supervision.Settings;
+using Duban.Data.Writes;
 using Duban.Engine.Chasing;
-using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
-using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Duban.Engine.Scoring;
 using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Supervision;
 
@@ -48,55 +46,51 @@ public sealed record LadderSettings(string OrganizationId, bool IsDefault, IRead
 /// <summary>The new ladder; null (or an empty body) goes back to the shipped default.</summary>
 public sealed record SaveLadderRequest(JsonNode? Rungs);
 
-public sealed record SupervisionSettingsView(string OrganizationId, bool AllowLateExtensionRequests, DateTimeOffset? UpdatedAt, string? UpdatedByName);
-
-public sealed record SaveSupervisionSettingsRequest(bool? AllowLateExtensionRequests);
-
-/// <summary>催办: the ladder's rungs on an item, by hand and as logged; the organization's ladder and settings.</summary>
+/// <summary>催办: the ladder's rungs on an item, by hand and as logged; the organization's ladder.</summary>
 internal static class ChaseEndpoints
 {
     public static void MapChasingApi(this IEndpointRouteBuilder app)
     {
         var item = app.MapGroup("/api/instances/{id:guid}/chases").WithTags("催办").RequireAuthorization();
 
-        item.MapGet("/", async Task<Ok<ItemChases>> (Guid id, HttpContext http, ChaseService chases, OrganizationCache orgCache, CancellationToken ct) =>
+        item.MapGet("/", async Task<Ok<ItemChases>> (Guid id, HttpContext http, ChaseQueries chases, OrganizationCache orgCache, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var rows = (await chases.ListAsync(id, user, ct)).Where(c => MaySee(user, c)).ToList();
+            var rows = (await chases.ListAsync(id, user, ct)).Where(c => ChaseQueries.MaySee(user, c)).ToList();
             var ladder = await chases.LadderForAsync(id, user, ct);
             var org = await orgCache.GetAsync(ct);
             return TypedResults.Ok(new ItemChases(ladder, rows.Select(c => View(c, org)).ToList(),
                 user.IsInRole(Roles.Supervisor) || ladder.Any(r => user.IsInRole(r.Actor) && r.Actor != Roles.Liaison)));
         }).WithSummary("事项的催办记录与可用的催办方式");
 
-        item.MapPost("/", async Task<Created<ChaseView>> (Guid id, RaiseChaseRequest request, HttpContext http, ChaseService chases,
+        item.MapPost("/", async Task<Created<ChaseView>> (Guid id, RaiseChaseRequest request, HttpContext http, WriteDoor door,
             OrganizationCache orgCache, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var raised = await chases.RaiseByHandAsync(id, user, request.UnitId, request.RungKey, request.Record, request.Note, ct);
+            var raised = await door.RunAsync(new RaiseChase(id, user, request.UnitId, request.RungKey, request.Record, request.Note), ct);
             return TypedResults.Created($"/api/chases/{raised.Id}", View(raised, await orgCache.GetAsync(ct)));
         }).WithSummary("手动催办（电话催办须同时登记通话情况）").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409);
 
         var group = app.MapGroup("/api/chases").WithTags("催办").RequireAuthorization();
 
-        group.MapGet("/{chaseId:guid}", async Task<Ok<ChaseView>> (Guid chaseId, HttpContext http, DubanDbContext db, OrganizationCache orgCache, CancellationToken ct) =>
-            TypedResults.Ok(View(await FindAsync(chaseId, await http.GetCurrentUserAsync(), db, ct), await orgCache.GetAsync(ct))))
+        group.MapGet("/{chaseId:guid}", async Task<Ok<ChaseView>> (Guid chaseId, HttpContext http, ChaseQueries chases, OrganizationCache orgCache, CancellationToken ct) =>
+            TypedResults.Ok(View(await chases.FindAsync(chaseId, await http.GetCurrentUserAsync(), ct), await orgCache.GetAsync(ct))))
             .WithSummary("催办记录详情");
 
         group.MapPost("/{chaseId:guid}/record", async Task<Ok<ChaseView>> (Guid chaseId, RecordChaseRequest request, HttpContext http,
-            ChaseService chases, DubanDbContext db, OrganizationCache orgCache, CancellationToken ct) =>
+            WriteDoor door, ChaseQueries chases, OrganizationCache orgCache, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            await chases.RecordAsync(chaseId, user, request.Record, ct);
-            return TypedResults.Ok(View(await FindAsync(chaseId, user, db, ct), await orgCache.GetAsync(ct)));
+            await door.RunAsync(new RecordChase(chaseId, user, request.Record), ct);
+            return TypedResults.Ok(View(await chases.FindAsync(chaseId, user, ct), await orgCache.GetAsync(ct)));
         }).WithSummary("登记自动催办的情况（电话记录、现场督办记录等）").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409);
 
         group.MapPost("/{chaseId:guid}/cancel", async Task<Ok<ChaseView>> (Guid chaseId, CancelChaseRequest request, HttpContext http,
-            ChaseService chases, DubanDbContext db, OrganizationCache orgCache, CancellationToken ct) =>
+            WriteDoor door, ChaseQueries chases, OrganizationCache orgCache, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            await chases.CancelAsync(chaseId, user, request.Reason, ct);
-            return TypedResults.Ok(View(await FindAsync(chaseId, user, db, ct), await orgCache.GetAsync(ct)));
+            await door.RunAsync(new WithdrawChase(chaseId, user, request.Reason), ct);
+            return TypedResults.Ok(View(await chases.FindAsync(chaseId, user, ct), await orgCache.GetAsync(ct)));
         }).WithSummary("撤销误发的催办（不再计入考核）").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409);
 
         var ladder = app.MapGroup("/api/chasing").WithTags("催办").RequireAuthorization();
@@ -109,68 +103,12 @@ internal static class ChaseEndpoints
         }).WithSummary("本单位的催办阶梯（未设置时为系统默认：县级督查督办工作方案）");
 
         ladder.MapPut("/ladder", async Task<Ok<LadderSettings>> (SaveLadderRequest request, HttpContext http, OrganizationCache orgCache,
-            SupervisionSettings settings, DubanDbContext db, TimeProvider clock, CancellationToken ct) =>
+            SupervisionSettings settings, WriteDoor door, CancellationToken ct) =>
         {
             var user = await CalendarEndpoints.AdminAsync(http);
-            string? json = null;
-            if (request.Rungs is { } rungs)
-            {
-                var problems = Ladder.Problems(rungs);
-                if (problems.Count > 0) throw new WorkflowInputException("催办阶梯设置有误", problems.Select(p => new FieldError("rungs", p)).ToList());
-                json = Ladder.ToJson(Ladder.Parse(rungs)).ToJsonString(DefinitionJson.Options);
-            }
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
-            await SaveSettingsAsync(db, organizationId, user, clock, s => s.LadderJson = json, ct);
-            return TypedResults.Ok(await LadderViewAsync(organizationId, settings, ct));
+            var saved = await door.RunAsync(new SaveLadder(user, request.Rungs), ct);
+            return TypedResults.Ok(await LadderViewAsync(saved.OrganizationId, settings, ct));
         }).WithSummary("保存本单位的催办阶梯（rungs 为 null 时恢复默认）").ProducesValidationProblem().ProducesProblem(403);
-
-        var settingsGroup = app.MapGroup("/api/supervision/settings").WithTags("督查设置").RequireAuthorization();
-
-        settingsGroup.MapGet("/", async Task<Ok<SupervisionSettingsView>> (HttpContext http, OrganizationCache orgCache, SupervisionSettings settings, CancellationToken ct) =>
-        {
-            var user = await http.GetCurrentUserAsync();
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
-            var row = await settings.FindAsync(organizationId, ct);
-            return TypedResults.Ok(new SupervisionSettingsView(organizationId, row?.AllowLateExtensionRequests ?? false, row?.UpdatedAt, row?.UpdatedByName));
-        }).WithSummary("督查设置（是否允许逾期后申请延期）");
-
-        settingsGroup.MapPut("/", async Task<Ok<SupervisionSettingsView>> (SaveSupervisionSettingsRequest request, HttpContext http, OrganizationCache orgCache,
-            SupervisionSettings settings, DubanDbContext db, TimeProvider clock, CancellationToken ct) =>
-        {
-            var user = await CalendarEndpoints.AdminAsync(http);
-            if (request.AllowLateExtensionRequests is not { } allowLate) throw new WorkflowInputException("allowLateExtensionRequests", "请选择是否允许逾期后申请延期");
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
-            await SaveSettingsAsync(db, organizationId, user, clock, s => s.AllowLateExtensionRequests = allowLate, ct);
-            var row = await settings.FindAsync(organizationId, ct);
-            return TypedResults.Ok(new SupervisionSettingsView(organizationId, row!.AllowLateExtensionRequests, row.UpdatedAt, row.UpdatedByName));
-        }).WithSummary("修改督查设置（管理员）").ProducesValidationProblem().ProducesProblem(403);
-    }
-
-    private static async Task SaveSettingsAsync(DubanDbContext db, string organizationId, CurrentUser user, TimeProvider clock,
-        Action<SupervisionSettingsRecord> change, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            db.ChangeTracker.Clear();
-            var row = await db.Set<SupervisionSettingsRecord>().FirstOrDefaultAsync(s => s.OrganizationId == organizationId, ct);
-            if (row is null)
-            {
-                row = new SupervisionSettingsRecord { OrganizationId = organizationId };
-                db.Set<SupervisionSettingsRecord>().Add(row);
-            }
-            change(row);
-            row.UpdatedAt = clock.GetUtcNow();
-            row.UpdatedByName = user.DisplayName;
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                // Someone saved the same settings at the same moment (or created the row first): apply ours on top.
-            }
-        }
     }
 
     private static async Task<LadderSettings> LadderViewAsync(string organizationId, SupervisionSettings settings, CancellationToken ct)
@@ -180,19 +118,6 @@ internal static class ChaseEndpoints
             ChaseRecords.All.Append(ChaseRecords.Reply).ToDictionary(k => k, k => ChaseRecords.Form(k)!),
             ScoreEventTypes.All.Select(t => new NamedValue(t, ScoreEventTypes.Label(t))).ToList(), Roles.All);
     }
-
-    private static async Task<ChaseRecord> FindAsync(Guid chaseId, CurrentUser user, DubanDbContext db, CancellationToken ct)
-    {
-        var row = await db.Set<ChaseRecord>().AsNoTracking().FirstOrDefaultAsync(c => c.Id == chaseId, ct);
-        if (row is null || !MaySee(user, row) || !await ItemVisibility.CanSeeAsync(db, user, row.InstanceId, ct)) throw new NotFoundException("催办记录不存在");
-        return row;
-    }
-
-    /// <summary>
-    /// A chase counts against the chased unit's score: the office, leaders and administrators see every unit's; a unit's
-    /// own people see only the chases of their unit, not those of the other units on the same item.
-    /// </summary>
-    private static bool MaySee(CurrentUser user, ChaseRecord chase) => user.SeesAllItems || chase.UnitId == user.UnitId;
 
     internal static ChaseView View(ChaseRecord c, OrganizationSnapshot org) => new(
         c.Id, c.InstanceId, c.UnitId, org.FindUnit(c.UnitId)?.Name ?? c.UnitId, c.RungKey, c.RungName, c.RungIndex, c.Cycle, c.Trigger,

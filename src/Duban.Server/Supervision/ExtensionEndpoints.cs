@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Duban.Data;
 using Duban.Data.Organization;
-using Duban.Data.Supervision;
+using Duban.Data.Supervision.Extensions;
+using Duban.Data.Writes;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
@@ -38,7 +39,7 @@ internal static class ExtensionEndpoints
     {
         var item = app.MapGroup("/api/instances/{id:guid}/extensions").WithTags("延期申请").RequireAuthorization();
 
-        item.MapGet("/", async Task<Ok<ItemExtensions>> (Guid id, HttpContext http, ExtensionService extensions, DubanDbContext db,
+        item.MapGet("/", async Task<Ok<ItemExtensions>> (Guid id, HttpContext http, ExtensionQueries extensions, DubanDbContext db,
             OrganizationCache orgCache, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
@@ -47,11 +48,11 @@ internal static class ExtensionEndpoints
             return TypedResults.Ok(new ItemExtensions(eligibility, await ViewsAsync(requests, user, db, await orgCache.GetAsync(ct), ct)));
         }).WithSummary("事项的延期申请及本人能否申请");
 
-        item.MapPost("/", async Task<Created<ExtensionView>> (Guid id, RequestExtensionRequest request, HttpContext http, ExtensionService extensions,
+        item.MapPost("/", async Task<Created<ExtensionView>> (Guid id, RequestExtensionRequest request, HttpContext http, WriteDoor door,
             DubanDbContext db, OrganizationCache orgCache, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var created = await extensions.RequestAsync(id, user, request.Reason, request.NewDueDate, ct);
+            var created = await door.RunAsync(new RequestExtension(id, user, request.Reason, request.NewDueDate), ct);
             var view = (await ViewsAsync([created], user, db, await orgCache.GetAsync(ct), ct))[0];
             return TypedResults.Created($"/api/extensions/{created.Id}", view);
         }).WithSummary("申请延期（须在办理时限前，除非管理员允许逾期申请）").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409);
@@ -79,11 +80,10 @@ internal static class ExtensionEndpoints
         }).WithSummary("延期申请详情");
 
         group.MapPost("/{extensionId:guid}/decide", async Task<Ok<ExtensionView>> (Guid extensionId, DecideExtensionRequest request, HttpContext http,
-            ExtensionService extensions, DubanDbContext db, OrganizationCache orgCache, CancellationToken ct) =>
+            WriteDoor door, DubanDbContext db, OrganizationCache orgCache, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            if (request.Approve is not { } approve) throw new WorkflowInputException("approve", "请选择同意或不同意");
-            await extensions.DecideAsync(extensionId, user, approve, request.Opinion, ct);
+            await door.RunAsync(new DecideExtension(extensionId, user, request.Approve, request.Opinion), ct);
             var row = await db.Set<ExtensionRecord>().AsNoTracking().FirstAsync(e => e.Id == extensionId, ct);
             return TypedResults.Ok((await ViewsAsync([row], user, db, await orgCache.GetAsync(ct), ct))[0]);
         }).WithSummary("审批延期申请（督查部门；配置了领导审批时再由领导审批）").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409);
@@ -101,10 +101,10 @@ internal static class ExtensionEndpoints
             var item = items.GetValueOrDefault(e.InstanceId);
             return new ExtensionView(e.Id, e.InstanceId, item?.Title, item?.Number, e.UnitId, org.FindUnit(e.UnitId)?.Name ?? e.UnitId,
                 e.RequestedById, e.RequestedByName, e.RequestedAt, e.Reason, e.CurrentDueAt, e.RequestedDueAt, e.Status,
-                stages.Select((s, i) => new ExtensionStageView(i, s, ExtensionService.StageName(s))).ToList(),
-                e.Stage, pending ? ExtensionService.StageName(stages[e.Stage]) : null,
+                stages.Select((s, i) => new ExtensionStageView(i, s, ExtensionApproval.StageName(s))).ToList(),
+                e.Stage, pending ? ExtensionApproval.StageName(stages[e.Stage]) : null,
                 JsonSerializer.Deserialize<List<ExtensionDecision>>(e.DecisionsJson, DefinitionJson.Options) ?? [],
-                e.DecidedAt, e.Late, e.ApprovalTaskId, pending && ExtensionService.MayDecide(user, stages[e.Stage]));
+                e.DecidedAt, e.Late, e.ApprovalTaskId, pending && ExtensionApproval.MayDecide(user, stages[e.Stage]));
         }).ToList();
     }
 }

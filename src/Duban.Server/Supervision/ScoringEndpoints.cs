@@ -1,14 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Organization;
-using Duban.Data.Supervision;
+using Duban.Data.Supervision.Scoring;
+using Duban.Data.Writes;
 using Duban.Engine.Calendar;
-using Duban.Engine.Definitions;
-using Duban.Engine.Directory;
-using Duban.Engine.Execution;
-using Duban.Engine.Forms;
 using Duban.Engine.Scoring;
 using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -96,54 +91,20 @@ internal static class ScoringEndpoints
         }).WithSummary("年度考核规则（未设置时为县级督查督办考核标准：基础分 3 分）");
 
         group.MapPut("/{year:int}/rules", async Task<Ok<ScoringRulesView>> (int year, SaveScoringRulesRequest request, HttpContext http,
-            OrganizationCache orgCache, ScoreService scores, DubanDbContext db, TimeProvider clock, CancellationToken ct) =>
+            ScoreService scores, WriteDoor door, CancellationToken ct) =>
         {
             var user = await CalendarEndpoints.AdminAsync(http);
-            CheckYear(year);
-            var rules = new ScoringRules
-            {
-                StartScore = request.StartScore ?? ScoringRules.CountyDefault.StartScore,
-                Floor = request.Floor ?? 0m,
-                RedoThreshold = request.RedoThreshold ?? ScoringRules.CountyDefault.RedoThreshold,
-                Deductions = request.Deductions ?? new(ScoringRules.CountyDefault.Deductions),
-            };
-            var problems = rules.Problems();
-            if (problems.Count > 0) throw new WorkflowInputException("考核规则设置有误", problems.Select(p => new FieldError(p.Field, p.Message)).ToList());
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
-            for (var attempt = 1; ; attempt++)
-            {
-                db.ChangeTracker.Clear();
-                var row = await db.Set<ScoreRuleRecord>().FirstOrDefaultAsync(r => r.OrganizationId == organizationId && r.Year == year, ct);
-                if (row is null)
-                {
-                    row = new ScoreRuleRecord { OrganizationId = organizationId, Year = year, DeductionsJson = "{}" };
-                    db.Set<ScoreRuleRecord>().Add(row);
-                }
-                row.StartScore = rules.StartScore;
-                row.Floor = rules.Floor;
-                row.RedoThreshold = rules.RedoThreshold;
-                row.DeductionsJson = JsonSerializer.Serialize(rules.Deductions, DefinitionJson.Options);
-                row.UpdatedAt = clock.GetUtcNow();
-                row.UpdatedByName = user.DisplayName;
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                    break;
-                }
-                catch (DbUpdateException) when (attempt < 3)
-                {
-                }
-            }
-            return TypedResults.Ok(await RulesViewAsync(organizationId, year, scores, ct));
+            var saved = await door.RunAsync(new SaveScoreRules(user, year, request.StartScore, request.Floor, request.RedoThreshold, request.Deductions), ct);
+            return TypedResults.Ok(await RulesViewAsync(saved.OrganizationId, year, scores, ct));
         }).WithSummary("设置年度考核规则（管理员）").ProducesValidationProblem().ProducesProblem(403);
 
         group.MapDelete("/{year:int}/rules", async Task<Ok<ScoringRulesView>> (int year, HttpContext http, OrganizationCache orgCache, ScoreService scores,
-            DubanDbContext db, CancellationToken ct) =>
+            WriteDoor door, CancellationToken ct) =>
         {
             var user = await CalendarEndpoints.AdminAsync(http);
             CheckYear(year);
             var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
-            await db.Set<ScoreRuleRecord>().Where(r => r.OrganizationId == organizationId && r.Year == year).ExecuteDeleteAsync(ct);
+            await door.RunAsync(new ResetScoreRules(user, year), ct);
             return TypedResults.Ok(await RulesViewAsync(organizationId, year, scores, ct));
         }).WithSummary("恢复默认考核规则（管理员）").ProducesProblem(403);
 
@@ -162,59 +123,19 @@ internal static class ScoringEndpoints
         }).WithSummary("年度通报批评记录（单位用户只看本单位）");
 
         group.MapPost("/bulletins", async Task<Created<BulletinView>> (IssueBulletinRequest request, HttpContext http, OrganizationCache orgCache,
-            DubanDbContext db, TimeProvider clock, CancellationToken ct) =>
+            WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            if (!user.IsInRole(Roles.Supervisor)) throw new ForbiddenException("只有督查员可以登记通报批评");
-            var org = await orgCache.GetAsync(ct);
-            var errors = new List<FieldError>();
-            var title = request.Title?.Trim();
-            if (string.IsNullOrWhiteSpace(request.UnitId) || org.FindUnit(request.UnitId) is null) errors.Add(new("unitId", "请选择被通报的单位"));
-            if (string.IsNullOrEmpty(title)) errors.Add(new("title", "请填写通报名称"));
-            else if (title.Length > 200) errors.Add(new("title", "通报名称不能超过 200 字"));
-            if (!CalendarYear.TryDate(request.IssuedOn, out var issuedOn)) errors.Add(new("issuedOn", "请填写通报日期（yyyy-MM-dd）"));
-            if (request.Note?.Length > 2000) errors.Add(new("note", "备注不能超过 2000 字"));
-            if (errors.Count > 0) throw new WorkflowInputException("通报信息填写有误", errors);
-            var organizationId = OrganizationScope.Require(org, user.UnitId);
-            if (OrganizationScope.OrganizationOf(org, request.UnitId) != organizationId) throw new WorkflowInputException("unitId", "请选择本单位组织内的单位");
-            if (request.InstanceId is { } instanceId && !await ItemVisibility.CanSeeAsync(db, user, instanceId, ct))
-                throw new WorkflowInputException("instanceId", "事项不存在");
-            var now = clock.GetUtcNow();
-            var bulletin = new BulletinRecord
-            {
-                Id = Guid.CreateVersion7(), OrganizationId = organizationId, UnitId = request.UnitId!, InstanceId = request.InstanceId,
-                Title = title!, IssuedOn = issuedOn, Note = request.Note?.Trim(), CreatedAt = now, CreatedById = user.Id, CreatedByName = user.DisplayName,
-            };
-            db.Set<BulletinRecord>().Add(bulletin);
-            if (request.InstanceId is { } item)
-                db.Journal.Add(new Duban.Data.Instances.JournalEntryRecord
-                {
-                    InstanceId = item, Kind = JournalKind.BulletinIssued, At = now, ActivityId = "bulletin", ActivityName = "通报批评",
-                    ActorId = user.Id, ActorName = user.DisplayName, Comment = title,
-                    DataJson = new JsonObject { ["bulletinId"] = bulletin.Id.ToString(), ["unitId"] = bulletin.UnitId, ["unitName"] = org.FindUnit(bulletin.UnitId)?.Name, ["issuedOn"] = request.IssuedOn }
-                        .ToJsonString(DefinitionJson.Options),
-                });
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Created($"/api/scoring/bulletins/{bulletin.Id}", View(bulletin, org));
+            var bulletin = await door.RunAsync(new IssueBulletin(user, request.UnitId, request.Title, request.IssuedOn, request.InstanceId, request.Note), ct);
+            return TypedResults.Created($"/api/scoring/bulletins/{bulletin.Id}", View(bulletin, await orgCache.GetAsync(ct)));
         }).WithSummary("登记通报批评（计入被通报单位的考核）").ProducesValidationProblem().ProducesProblem(403);
 
         group.MapPost("/bulletins/{id:guid}/revoke", async Task<Ok<BulletinView>> (Guid id, RevokeBulletinRequest request, HttpContext http,
-            OrganizationCache orgCache, DubanDbContext db, CancellationToken ct) =>
+            OrganizationCache orgCache, WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            if (!user.IsInRole(Roles.Supervisor)) throw new ForbiddenException("只有督查员可以撤销通报批评");
-            var reason = request.Reason?.Trim();
-            if (string.IsNullOrEmpty(reason)) throw new WorkflowInputException("reason", "请填写撤销理由");
-            if (reason.Length > 500) throw new WorkflowInputException("reason", "撤销理由不能超过 500 字");
-            var org = await orgCache.GetAsync(ct);
-            var organizationId = OrganizationScope.Require(org, user.UnitId);
-            var row = await db.Set<BulletinRecord>().FirstOrDefaultAsync(b => b.Id == id && b.OrganizationId == organizationId, ct)
-                ?? throw new NotFoundException("通报记录不存在");
-            if (row.Revoked) throw new WorkflowConflictException("该通报已撤销");
-            row.Revoked = true;
-            row.RevokeReason = reason;
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(View(row, org));
+            var row = await door.RunAsync(new RevokeBulletin(id, user, request.Reason), ct);
+            return TypedResults.Ok(View(row, await orgCache.GetAsync(ct)));
         }).WithSummary("撤销通报批评记录（不再计入考核）").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409);
     }
 
@@ -229,21 +150,5 @@ internal static class ScoringEndpoints
     private static BulletinView View(BulletinRecord b, OrganizationSnapshot org) => new(b.Id, b.UnitId, org.FindUnit(b.UnitId)?.Name ?? b.UnitId,
         b.InstanceId, b.Title, b.IssuedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.Note, b.CreatedAt, b.CreatedByName, b.Revoked, b.RevokeReason);
 
-    private static void CheckYear(int year)
-    {
-        if (year is < 2000 or > 2100) throw new WorkflowInputException("year", "年份应在 2000 到 2100 之间");
-    }
-}
-
-/// <summary>Maps every supervision endpoint of this area (calendar, extensions, chasing, scoring).</summary>
-internal static class DeadlineApi
-{
-    public static IEndpointRouteBuilder MapDeadlinesApi(this IEndpointRouteBuilder app)
-    {
-        app.MapCalendarApi();
-        app.MapExtensionsApi();
-        app.MapChasingApi();
-        app.MapScoringApi();
-        return app;
-    }
+    private static void CheckYear(int year) => ScoreYears.Check(year);
 }

@@ -49,8 +49,7 @@ public sealed class WriteDoorRules
     /// </summary>
     private static readonly HashSet<string> ServerNotYetBehindTheDoor =
     [
-        "Duban.Server.Ledger.LedgerQuery", "Duban.Server.Supervision.ChaseEndpoints",
-        "Duban.Server.Supervision.ScoringEndpoints", "Duban.Server.Organization.OrganizationEndpoints", "Duban.Server.Attachments.AttachmentEndpoints",
+        "Duban.Server.Ledger.LedgerQuery", "Duban.Server.Organization.OrganizationEndpoints", "Duban.Server.Attachments.AttachmentEndpoints",
     ];
 
     /// <summary>
@@ -67,8 +66,7 @@ public sealed class WriteDoorRules
     /// <summary>Duban.Data types that still save on their own, each to become a write handler. Only shrinks, like the list above.</summary>
     private static readonly HashSet<string> DataNotYetBehindTheDoor =
     [
-        "Duban.Data.Supervision.CalendarService", "Duban.Data.Supervision.ChaseService", "Duban.Data.Supervision.Supervise",
-        "Duban.Data.Definitions.DefinitionStore", "Duban.Data.Calendar.WorkCalendarStore",
+        "Duban.Data.Definitions.DefinitionStore",
     ];
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Duban.Data;
 using Duban.Data.Instances;
 using Duban.Data.Storage;
-using Duban.Data.Supervision;
+using Duban.Data.Supervision.Chasing;
 using Duban.Data.Tasks;
 using Duban.Data.Timers;
 using Duban.Engine.Execution;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Duban.Data;
-using Duban.Data.Supervision;
+using Duban.Data.Supervision.Chasing;
 using Duban.Data.Timers;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;

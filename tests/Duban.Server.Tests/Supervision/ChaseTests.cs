@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Data.Supervision;
+using Duban.Data.Supervision.Chasing;
+using Duban.Data.Writes;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -192,6 +193,29 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
             var perRung = await db.Set<ChaseRecord>().GroupBy(c => new { c.InstanceId, c.RungKey }).Select(g => g.Count()).ToListAsync();
             Assert.All(perRung, n => Assert.Equal(1, n));
             Assert.Equal(12 * 4, await db.Journal.CountAsync(j => j.Kind == JournalKind.Chased));
+        });
+    }
+
+    [Fact]
+    public async Task Two_syncs_adding_the_same_cases_at_once_leave_one_case_each_and_neither_fails()
+    {
+        for (var i = 0; i < 3; i++) await fixture.StartItemAsync(title: $"同时同步 {i}");
+        var scopes = fixture.Factory.Services.GetRequiredService<IServiceScopeFactory>();
+        async Task<int> SyncAsync()
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<WriteDoor>().RunAsync(new SyncChaseCases());
+        }
+        // Both read "no cases yet" and add them; the second insert loses on the unique index and is run again, finding them.
+        fixture.Gate.HoldUntil(2, "chase-sync");
+        var changed = await Task.WhenAll(Task.Run(SyncAsync), Task.Run(SyncAsync));
+        fixture.Gate.Open();
+        Assert.Equal([0, 3], changed.Order());
+        await fixture.WithDbAsync(async db =>
+        {
+            var cases = await db.Set<ChaseCaseRecord>().ToListAsync();
+            Assert.Equal(3, cases.Count);
+            Assert.All(cases, c => Assert.Equal(Beijing(2026, 3, 9, 23, 59).AddSeconds(59), c.DueAt));
         });
     }
 }

@@ -4,7 +4,12 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Calendar;
-using Duban.Data.Supervision;
+using Duban.Data.Calendar.Admin;
+using Duban.Data.Supervision.Chasing;
+using Duban.Data.Supervision.Extensions;
+using Duban.Data.Supervision.Scoring;
+using Duban.Data.Supervision.Settings;
+using Duban.Data.Writes;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -111,7 +116,7 @@ public abstract class DeadlineFixture(string provider) : IAsyncLifetime
         });
         await WithScopeAsync(async sp =>
         {
-            await sp.GetRequiredService<CalendarService>().EnsureAsync("sft", CancellationToken.None);
+            await sp.GetRequiredService<WriteDoor>().RunAsync(new EnsureShippedCalendars(["sft"]));
             return 0;
         });
         Factory.Services.GetRequiredService<Duban.Data.Organization.OrganizationCache>().Invalidate();

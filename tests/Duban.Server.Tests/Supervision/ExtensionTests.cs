@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Data.Supervision;
+using Duban.Data.Runtime;
+using Duban.Data.Supervision.Extensions;
+using Duban.Data.Supervision.Settings;
 using Duban.Data.Tasks;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
@@ -196,6 +198,50 @@ public abstract class ExtensionTests<TFixture>(TFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task An_approved_extension_moves_the_item_and_the_step_through_the_engine_and_later_events_count_from_it()
+    {
+        var id = await fixture.StartItemAsync();                 // the item and its 承办 step due Monday 3/9
+        var fazhi = await fixture.As("fazhi");
+        var asked = await Json.OkAsync(await AskAsync(fazhi, id, "需要会同财政部门核实数据", "2026-03-20"), HttpStatusCode.Created);
+        var ducha = await fixture.As("ducha");
+        await ApiHelpers.CompleteOkAsync(ducha, asked["approvalTaskId"]!.GetValue<Guid>(), "同意", comment: "同意延期");
+
+        // The engine's state, the item row, the unit's step and the journal agree on the new date.
+        await fixture.WithDbAsync(async db =>
+        {
+            var instance = await db.Instances.SingleAsync(i => i.Id == id);
+            var state = ItemWriter.StateOf(instance);
+            Assert.Equal(EndOf(2026, 3, 20), state.DueAt);
+            Assert.True(state.DueExtended);
+            Assert.Equal(state.DueAt, instance.DueAt);
+            var step = await db.Tasks.SingleAsync(t => t.InstanceId == id && t.ActivityId == "handle" && t.Status == HumanTaskStatus.Open);
+            Assert.Equal(EndOf(2026, 3, 20), step.DueAt);
+            var approved = await db.Journal.SingleAsync(j => j.InstanceId == id && j.Kind == JournalKind.ExtensionApproved);
+            Assert.Equal(EndOf(2026, 3, 20), JsonNode.Parse(approved.DataJson!)!["to"]!.GetValue<DateTimeOffset>());
+        });
+
+        // Later events see it: the report changes the item's data, which would recount a deadline the procedure sets
+        // unless it was extended; the 承办 step run again after 退回 is due on the item's (new) deadline.
+        await ApiHelpers.CompleteOkAsync(fazhi, await ApiHelpers.TaskOfAsync(fazhi, id), "提交", new JsonObject { ["report"] = "已会同财政部门核实" });
+        await ApiHelpers.CompleteOkAsync(ducha, await ApiHelpers.TaskOfAsync(ducha, id, "审核"), "退回", comment: "请补充数据来源");
+        Assert.Equal(EndOf(2026, 3, 20), (await HandleTaskAsync(id))["dueAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(EndOf(2026, 3, 20), (await ApiHelpers.InstanceAsync(ducha, id))["instance"]!["dueAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task Two_administrators_saving_the_first_settings_at_once_both_succeed_on_one_row()
+    {
+        // Both read "no settings yet" and add the row; the second insert loses on the key and is run again on top.
+        fixture.Gate.HoldUntil(2, "supervision-settings");
+        var responses = await Task.WhenAll(
+            (await fixture.As("admin")).PutAsJsonAsync("/api/supervision/settings", new { allowLateExtensionRequests = true }),
+            (await NewSessionAsync("admin")).PutAsJsonAsync("/api/supervision/settings", new { allowLateExtensionRequests = true }));
+        fixture.Gate.Open();
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await fixture.WithDbAsync(async db => Assert.True((await db.Set<SupervisionSettingsRecord>().SingleAsync()).AllowLateExtensionRequests));
+    }
+
+    [Fact]
     public async Task Two_supervisors_deciding_at_once_one_wins_and_the_other_gets_409()
     {
         var id = await fixture.StartItemAsync();
@@ -203,7 +249,7 @@ public abstract class ExtensionTests<TFixture>(TFixture fixture) : IAsyncLifetim
         var ducha = await fixture.As("ducha");
         fixture.Gate.HoldUntil(2, "extension-decide");
         var first = ducha.PostAsJsonAsync($"/api/extensions/{asked["id"]}/decide", new { approve = true, opinion = "同意" });
-        var second = (await NewDuchaAsync()).PostAsJsonAsync($"/api/extensions/{asked["id"]}/decide", new { approve = false, opinion = "不同意" });
+        var second = (await NewSessionAsync("ducha")).PostAsJsonAsync($"/api/extensions/{asked["id"]}/decide", new { approve = false, opinion = "不同意" });
         var responses = await Task.WhenAll(first, second);
         fixture.Gate.Open();
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
@@ -215,11 +261,11 @@ public abstract class ExtensionTests<TFixture>(TFixture fixture) : IAsyncLifetim
         });
     }
 
-    /// <summary>A second signed-in session of the same supervisor, so two requests run side by side.</summary>
-    private async Task<HttpClient> NewDuchaAsync()
+    /// <summary>A second signed-in session of the same user, so two requests run side by side.</summary>
+    private async Task<HttpClient> NewSessionAsync(string userName)
     {
         var client = fixture.Factory.CreateDefaultClient(new CookieJar());
-        (await client.PostAsJsonAsync("/api/auth/login", new { userName = "ducha", password = "Duban@2026" })).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync("/api/auth/login", new { userName, password = "Duban@2026" })).EnsureSuccessStatusCode();
         return client;
     }
 }

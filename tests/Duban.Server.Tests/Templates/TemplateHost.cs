@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Duban.Data.Runtime.Timers;
-using Duban.Data.Supervision;
+using Duban.Data.Supervision.Chasing;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;

@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Duban.Data.Organization;
+using Duban.Data.Supervision.Chasing;
+using Duban.Data.Supervision.Units;
 using Duban.Engine.Calendar;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
 using Duban.Engine.Scoring;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Supervision;
+namespace Duban.Data.Supervision.Scoring;
 
 public sealed record UnitScoreRow(string UnitId, string UnitName, decimal Score, decimal Deducted, int Events, int Rank);
 
@@ -47,7 +49,7 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
                         && (unitId == null || c.UnitId == unitId))
             .Select(c => new { c.Id, c.UnitId, c.InstanceId, c.ScoreEvent, c.RaisedAt, c.RungName, c.Trigger }).ToListAsync(ct);
         events.AddRange(chases.Where(c => Ours(c.UnitId)).Select(c =>
-            new ScoreEvent(c.ScoreEvent!, c.RaisedAt, c.UnitId, c.InstanceId, c.Trigger == ChaseService.Auto ? $"{c.RungName}（自动）" : c.RungName, SourceChase, c.Id.ToString())));
+            new ScoreEvent(c.ScoreEvent!, c.RaisedAt, c.UnitId, c.InstanceId, c.Trigger == Chases.Auto ? $"{c.RungName}（自动）" : c.RungName, SourceChase, c.Id.ToString())));
 
         var bulletins = await db.Set<BulletinRecord>().AsNoTracking()
             .Where(b => b.OrganizationId == organizationId && !b.Revoked && (unitId == null || b.UnitId == unitId))
@@ -71,7 +73,7 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
             .Where(t => t.Kind == TaskKind.Task && t.BookmarkId != null && t.CreatedAt >= from && t.CreatedAt < to && !t.ExecutionId.EndsWith("#1"))
             .Select(t => new { t.InstanceId, t.ActivityId, t.ExecutionId, t.CandidateUnitId, t.AssigneeUserId, t.CreatedAt }).ToListAsync(ct);
         var candidates = rounds
-            .Select(t => (t.InstanceId, t.ActivityId, t.ExecutionId, Unit: Supervise.UnitOf(t.CandidateUnitId, t.AssigneeUserId, org), t.CreatedAt))
+            .Select(t => (t.InstanceId, t.ActivityId, t.ExecutionId, Unit: HandlingUnits.UnitOf(t.CandidateUnitId, t.AssigneeUserId, org), t.CreatedAt))
             .Where(t => t.Unit is not null && ours(t.Unit))
             .ToList();
         if (candidates.Count == 0) return [];
@@ -118,21 +120,21 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
     public async Task<IReadOnlyList<UnitScoreRow>> RankingAsync(string organizationId, int year, CancellationToken ct)
     {
         var org = await organizationCache.GetAsync(ct);
-        var kinds = await Supervise.UnitKindsAsync(db, ct);
+        var kinds = await HandlingUnits.KindsAsync(db, ct);
         var (rules, _, _) = await RulesAsync(organizationId, year, ct);
         var events = await EventsAsync(organizationId, year, null, rules.RedoThreshold, ct);
         var units = org.Units
-            .Where(u => OrganizationScope.OrganizationOf(org, u.Id) == organizationId && Supervise.IsHandlingUnit(org, u.Id, kinds))
+            .Where(u => OrganizationScope.OrganizationOf(org, u.Id) == organizationId && HandlingUnits.IsHandlingUnit(org, u.Id, kinds))
             .Select(u => u.Id).Union(events.Select(g => g.Key)).Distinct();
         var scored = units.Select(u => (Unit: u, Score: ScoreCalculator.Compute(rules, events[u])))
-            .OrderByDescending(x => x.Score.Score).ThenBy(x => x.Score.Events.Count).ThenBy(x => Supervise.UnitName(org, x.Unit), StringComparer.Ordinal)
+            .OrderByDescending(x => x.Score.Score).ThenBy(x => x.Score.Events.Count).ThenBy(x => HandlingUnits.NameOf(org, x.Unit), StringComparer.Ordinal)
             .ToList();
         var rows = new List<UnitScoreRow>();
         for (var i = 0; i < scored.Count; i++)
         {
             // Equal scores share a rank (1, 1, 3 …).
             var rank = i > 0 && scored[i].Score.Score == scored[i - 1].Score.Score ? rows[i - 1].Rank : i + 1;
-            rows.Add(new UnitScoreRow(scored[i].Unit, Supervise.UnitName(org, scored[i].Unit), scored[i].Score.Score, scored[i].Score.Deducted,
+            rows.Add(new UnitScoreRow(scored[i].Unit, HandlingUnits.NameOf(org, scored[i].Unit), scored[i].Score.Score, scored[i].Score.Deducted,
                 scored[i].Score.Events.Count, rank));
         }
         return rows;

@@ -1,0 +1,36 @@
+using System.Text.Json.Nodes;
+using Duban.Data.Organization;
+using Duban.Data.Supervision.Settings;
+using Duban.Data.Writes;
+using Duban.Engine.Chasing;
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+using Duban.Engine.Forms;
+
+namespace Duban.Data.Supervision.Chasing;
+
+/// <summary>The organization's chasing ladder (administrators); no rungs (null) goes back to the shipped default.</summary>
+public sealed record SaveLadder(CurrentUser User, JsonNode? Rungs) : IWrite<SupervisionSettingsRecord>, IRetryOnDuplicateKey
+{
+    public string Operation => "chase-ladder";
+    public string Subject => User.UnitId ?? "";
+}
+
+internal sealed class SaveLadderHandler : IWriteHandler<SaveLadder, SupervisionSettingsRecord>
+{
+    public async Task<SupervisionSettingsRecord> HandleAsync(SaveLadder write, WriteContext context, CancellationToken ct)
+    {
+        SettingsAdmin.Require(write.User);
+        string? json = null;
+        if (write.Rungs is { } rungs)
+        {
+            var problems = Ladder.Problems(rungs);
+            if (problems.Count > 0) throw new WorkflowInputException("催办阶梯设置有误", problems.Select(p => new FieldError("rungs", p)).ToList());
+            json = Ladder.ToJson(Ladder.Parse(rungs)).ToJsonString(DefinitionJson.Options);
+        }
+        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var row = await SettingsAdmin.SettingsRowAsync(context, organizationId, write.User, ct);
+        row.LadderJson = json;
+        return row;
+    }
+}
