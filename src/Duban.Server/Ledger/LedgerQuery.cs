@@ -3,7 +3,6 @@ using Duban.Data.Instances;
 using Duban.Data.Organization;
 using Duban.Data.Tasks;
 using Duban.Engine.Execution;
-using Duban.Server.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Ledger;
@@ -111,7 +110,7 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
 
     /// <summary>
     /// Red is a query condition (the item or an open step past its deadline). Green and yellow depend on each deadline's warning
-    /// window (<see cref="Lights"/>), which is arithmetic on two columns EF cannot express on SQLite — so they are
+    /// window (<see cref="Duban.Engine.Deadlines.Lights"/>), which is arithmetic on two columns EF cannot express on SQLite — so they are
     /// decided here, over the open steps with a deadline of the items already filtered.
     /// </summary>
     private async Task<IQueryable<InstanceRecord>> WithLightAsync(IQueryable<InstanceRecord> query, string light, CancellationToken ct)
