@@ -83,7 +83,7 @@ internal sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, 
         }
         foreach (var file in Directory.GetFiles(workflowsDir, "*.json").Order())
         {
-            var record = await definitions.ImportAsync(await File.ReadAllTextAsync(file, ct), publish: true, userId: null, ct);
+            var record = await door.RunAsync(new Duban.Data.Definitions.Admin.ImportDefinition(await File.ReadAllTextAsync(file, ct), Publish: true, UserId: null), ct);
             logger.LogInformation("Imported and published {DefinitionId} v{Version} from {File}", record.DefinitionId, record.Version, Path.GetFileName(file));
         }
 

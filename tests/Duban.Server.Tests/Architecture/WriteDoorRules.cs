@@ -64,7 +64,7 @@ public sealed class WriteDoorRules
     private static readonly HashSet<string> DataNotYetBehindTheDoor =
     [
         "Duban.Data.Supervision.CalendarService", "Duban.Data.Supervision.ChaseService", "Duban.Data.Supervision.Supervise",
-        "Duban.Data.Definitions.DefinitionStore", "Duban.Data.Calendar.WorkCalendarStore",
+        "Duban.Data.Calendar.WorkCalendarStore",
     ];
 
     [Fact]
