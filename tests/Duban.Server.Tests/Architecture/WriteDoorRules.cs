@@ -50,7 +50,7 @@ public sealed class WriteDoorRules
     private static readonly HashSet<string> ServerNotYetBehindTheDoor =
     [
         "Duban.Server.Ledger.LedgerQuery", ".Program", "Duban.Server.Supervision.ChaseEndpoints", "Duban.Server.Seeding.DemoData",
-        "Duban.Server.Supervision.ScoringEndpoints", "Duban.Server.Attachments.AttachmentEndpoints",
+        "Duban.Server.Supervision.ScoringEndpoints",
     ];
 
     /// <summary>Namespaces of Duban.Data allowed to save: the door, storage, the jobs' lease bookkeeping, start-up and security keys.</summary>
