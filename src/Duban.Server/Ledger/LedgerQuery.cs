@@ -1,6 +1,7 @@
 using Duban.Data;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
+using Duban.Data.Storage;
 using Duban.Data.Tasks;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
@@ -67,7 +68,8 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
         }
         foreach (var (key, value) in filter.FieldFilters)
         {
-            var matching = FieldEquals(key, value);
+            // Form data lives in the item's JSON state; only each database's own JSON functions reach it.
+            var matching = FormDataSql.ItemsWithFieldValue(db, key, value);
             query = query.Where(i => matching.Contains(i.Id));
         }
         return query;
@@ -85,27 +87,6 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             foreach (var child in byParent[id]) pending.Push(child.Id);
         }
         return result;
-    }
-
-    /// <summary>
-    /// Ids of the items whose form data has <paramref name="value"/> at <paramref name="key"/>, or a list containing it.
-    /// The data lives in the instance's JSON state, read with each database's own JSON functions; key and value travel
-    /// as parameters (the key is also checked against <see cref="LedgerFilter.FieldKeyPattern"/>).
-    /// </summary>
-    private IQueryable<Guid> FieldEquals(string key, string value)
-    {
-        if (!LedgerFilter.FieldKeyPattern().IsMatch(key)) throw new ArgumentException("bad field key", nameof(key));
-        if (db.IsPostgres)
-            return db.Database.SqlQuery<Guid>($"""
-                SELECT i."Id" AS "Value" FROM "WorkflowInstances" AS i
-                WHERE (i."StateJson"::jsonb -> 'data' -> {key}) @> to_jsonb({value}::text)
-                   OR (i."StateJson"::jsonb -> 'data' ->> {key}) = {value}
-                """);
-        var path = "$.data." + key;
-        return db.Database.SqlQuery<Guid>($"""
-            SELECT i."Id" AS "Value" FROM "WorkflowInstances" AS i
-            WHERE EXISTS (SELECT 1 FROM json_each(i."StateJson", {path}) AS e WHERE CAST(e."value" AS TEXT) = {value})
-            """);
     }
 
     /// <summary>

@@ -49,7 +49,7 @@ public sealed class WriteDoorRules
     /// </summary>
     private static readonly HashSet<string> ServerNotYetBehindTheDoor =
     [
-        "Duban.Server.Ledger.LedgerQuery", ".Program", "Duban.Server.Supervision.ChaseEndpoints", "Duban.Server.Seeding.DemoData",
+        ".Program", "Duban.Server.Supervision.ChaseEndpoints", "Duban.Server.Seeding.DemoData",
         "Duban.Server.Supervision.ScoringEndpoints",
     ];
 
