@@ -1,6 +1,7 @@
 using Duban.Data;
-using Duban.Data.Definitions;
+using Duban.Data.Definitions.Admin;
 using Duban.Data.Organization;
+using Duban.Data.Writes;
 using Duban.Engine;
 using Duban.Engine.Directory;
 using Microsoft.AspNetCore.Identity;
@@ -126,8 +127,8 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         await db.SaveChangesAsync();
         scope.ServiceProvider.GetRequiredService<OrganizationCache>().Invalidate();
 
-        var store = scope.ServiceProvider.GetRequiredService<DefinitionStore>();
-        await store.ImportAsync(await File.ReadAllTextAsync(FindDefinitionFile()), publish: true, userId: null);
+        var door = scope.ServiceProvider.GetRequiredService<WriteDoor>();
+        await door.RunAsync(new ImportDefinition(await File.ReadAllTextAsync(FindDefinitionFile()), Publish: true, UserId: null));
     }
 
     /// <summary>workflows/demo-supervision.json: copied next to the program by the server project, else found up the tree.</summary>

@@ -1,19 +1,17 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
-using Duban.Engine.Execution;
-using Duban.Engine.Forms;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Definitions;
 
 /// <summary>
-/// Definitions and their versions: save a draft, validate, publish, list versions, import and export.
-/// Published versions never change; a running instance keeps the version it started on.
+/// Reads definitions and their versions, validates and parses them. Saving a draft, publishing and importing are writes
+/// through the door (<see cref="Admin.SaveDefinitionDraft"/>, <see cref="Admin.PublishDefinition"/>,
+/// <see cref="Admin.ImportDefinition"/>). Published versions never change; a running instance keeps the version it started on.
 /// </summary>
-public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator validator, DefinitionCache cache, TimeProvider clock)
+public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator validator, DefinitionCache cache)
 {
     public Task<List<DefinitionRecord>> ListLatestAsync(CancellationToken ct = default) =>
         db.Definitions.AsNoTracking().Where(d => d.IsLatest).OrderBy(d => d.Name).ToListAsync(ct);
@@ -31,120 +29,11 @@ public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator valid
         db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId && d.IsPublished)
             .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
 
-    /// <summary>Saves the draft: updates the latest version if it is unpublished, else adds version N+1 as the new draft.</summary>
-    public async Task<DefinitionRecord> SaveDraftAsync(WorkflowDefinition definition, string? userId, CancellationToken ct = default)
-    {
-        CheckShape(definition);
-        var now = clock.GetUtcNow();
-        var latest = await db.Definitions.FirstOrDefaultAsync(d => d.DefinitionId == definition.DefinitionId && d.IsLatest, ct);
-        if (latest is { IsPublished: false })
-        {
-            latest.Name = definition.Name;
-            latest.Description = definition.Description;
-            latest.Json = DefinitionJson.Serialize(definition with { Version = latest.Version });
-            latest.UpdatedAt = now;
-            latest.UpdatedBy = userId;
-            await db.SaveChangesAsync(ct);
-            return latest;
-        }
-        if (latest is not null) latest.IsLatest = false;
-        var version = (latest?.Version ?? 0) + 1;
-        var record = new DefinitionRecord
-        {
-            Id = Guid.CreateVersion7(),
-            DefinitionId = definition.DefinitionId,
-            Version = version,
-            Name = definition.Name,
-            Description = definition.Description,
-            Json = DefinitionJson.Serialize(definition with { Version = version }),
-            IsLatest = true,
-            CreatedAt = now,
-            UpdatedAt = now,
-            UpdatedBy = userId,
-        };
-        db.Definitions.Add(record);
-        await db.SaveChangesAsync(ct);
-        return record;
-    }
-
     public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) => validator.Validate(definition);
 
-    /// <summary>
-    /// Everything publishing checks: the definition itself (<see cref="DefinitionValidator"/>), and that every
-    /// sub-process it calls is a published procedure — so a missing child is caught now, not when an item gets there.
-    /// </summary>
-    public async Task<IReadOnlyList<ValidationError>> ValidateForPublishAsync(WorkflowDefinition definition, CancellationToken ct = default)
-    {
-        var errors = validator.Validate(definition).ToList();
-        var calls = (definition.Root?.Activities ?? [])
-            .Where(a => a is { Type: ActivityTypes.SubProcess })
-            .Select(a => (Node: a, Child: a.LiteralString("definitionId")))
-            .Where(x => !string.IsNullOrWhiteSpace(x.Child) && x.Child != definition.DefinitionId)
-            .ToList();
-        if (calls.Count == 0) return errors;
-        var wanted = calls.Select(x => x.Child!).Distinct().ToList();
-        var published = (await db.Definitions.AsNoTracking()
-            .Where(d => d.IsPublished && wanted.Contains(d.DefinitionId))
-            .Select(d => d.DefinitionId).Distinct().ToListAsync(ct)).ToHashSet();
-        foreach (var (node, child) in calls)
-            if (!published.Contains(child!))
-                errors.Add(new ValidationError(node.Id, $"「{node.DisplayName}」：子流程「{child}」不存在或尚未发布"));
-        return errors;
-    }
-
-    /// <summary>Publishes the latest draft after validation; errors name the nodes and nothing changes.</summary>
-    public async Task<DefinitionRecord> PublishAsync(string definitionId, string? userId, CancellationToken ct = default)
-    {
-        var latest = await db.Definitions.FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsLatest, ct)
-            ?? throw new NotFoundException($"流程「{definitionId}」不存在");
-        if (latest.IsPublished)
-            throw new WorkflowConflictException($"第 {latest.Version} 版已发布，没有待发布的草稿");
-        var errors = await ValidateForPublishAsync(DefinitionJson.Parse(latest.Json), ct);
-        if (errors.Count > 0)
-            throw new DefinitionInvalidException(errors);
-        latest.IsPublished = true;
-        latest.PublishedAt = clock.GetUtcNow();
-        latest.UpdatedBy = userId;
-        await db.SaveChangesAsync(ct);
-        return latest;
-    }
-
-    /// <summary>
-    /// Imports a definition as the new draft (and publishes it when asked), as an administrator would from a file.
-    /// With <paramref name="publish"/>, it is validated first: a definition that cannot be published leaves no draft behind.
-    /// </summary>
-    public async Task<DefinitionRecord> ImportAsync(string json, bool publish, string? userId, CancellationToken ct = default)
-    {
-        WorkflowDefinition? definition;
-        try { definition = DefinitionJson.Parse(json); }
-        catch (JsonException e) { throw new WorkflowInputException(JsonErrors.FieldOf(e) ?? "json", $"流程定义 JSON 无效：{JsonErrors.Describe(e)}"); }
-        if (definition is null) throw new WorkflowInputException("json", "流程定义 JSON 无效：内容为空");
-        CheckShape(definition);
-        if (publish)
-        {
-            var errors = await ValidateForPublishAsync(definition, ct);
-            if (errors.Count > 0) throw new DefinitionInvalidException(errors);
-        }
-        if (!publish) return await SaveDraftAsync(definition, userId, ct);
-        // Draft and publication together: whatever goes wrong in between leaves no draft behind.
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        var record = await SaveDraftAsync(definition, userId, ct);
-        var published = await PublishAsync(record.DefinitionId, userId, ct);
-        if (transaction is not null) await transaction.CommitAsync(ct);
-        return published;
-    }
-
-    private static void CheckShape(WorkflowDefinition definition)
-    {
-        var errors = new List<FieldError>();
-        if (string.IsNullOrWhiteSpace(definition.DefinitionId) || definition.DefinitionId.Length > 100 ||
-            !definition.DefinitionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-            errors.Add(new("definitionId", "流程标识只能包含字母、数字、- 和 _，且不超过 100 个字符"));
-        if (string.IsNullOrWhiteSpace(definition.Name)) errors.Add(new("name", "流程名称不能为空"));
-        else if (definition.Name.Length > 200) errors.Add(new("name", "流程名称不超过 200 个字符"));
-        if (definition.Root is null) errors.Add(new("root", "缺少流程图（root）"));
-        if (errors.Count > 0) throw new WorkflowInputException("流程定义无效", errors);
-    }
+    /// <inheritdoc cref="DefinitionChecks.ForPublishAsync"/>
+    public Task<IReadOnlyList<ValidationError>> ValidateForPublishAsync(WorkflowDefinition definition, CancellationToken ct = default) =>
+        DefinitionChecks.ForPublishAsync(db, validator, definition, ct);
 
     public WorkflowDefinition Parse(DefinitionRecord record) => cache.Get(record);
 }

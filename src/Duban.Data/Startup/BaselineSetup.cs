@@ -1,5 +1,5 @@
 using Duban.Data.Calendar.Admin;
-using Duban.Data.Definitions;
+using Duban.Data.Definitions.Admin;
 using Duban.Data.Writes;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
@@ -14,7 +14,7 @@ namespace Duban.Data.Startup;
 /// What every installation needs, demo or not: the four roles, the shipped procedure templates from workflows/
 /// (imported and published), and the work calendar of each organization. Each step adds only what is missing.
 /// </summary>
-public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> roles, DefinitionStore definitions,
+public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> roles,
     WriteDoor door, IConfiguration configuration, ILogger<BaselineSetup> logger)
 {
     public const string RolesStep = "baseline/roles";
@@ -55,7 +55,7 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
                 logger.LogInformation("Template {DefinitionId} ({File}) is already there; left as it is", id, Path.GetFileName(file));
                 continue;
             }
-            var record = await definitions.ImportAsync(json, publish: true, userId: null, ct);
+            var record = await door.RunAsync(new ImportDefinition(json, Publish: true, UserId: null), ct);
             logger.LogInformation("Imported and published {DefinitionId} v{Version} from {File}", record.DefinitionId, record.Version, Path.GetFileName(file));
         }
         return StepResult.Done;

@@ -34,6 +34,7 @@ internal static class AttachmentEndpoints
     {
         services.Configure<AttachmentOptions>(configuration.GetSection("Duban:Attachments"));
         services.AddSingleton<AttachmentStorage>();
+        services.AddScoped<AttachmentUploads>();
         return services;
     }
 
@@ -46,17 +47,12 @@ internal static class AttachmentEndpoints
             .WithSummary("上传限制（大小、类型）");
 
         group.MapPost("/", async Task<Created<AttachmentDto>> (Guid? instanceId, HttpContext http, DubanDbContext db,
-            AttachmentStorage storage, IOptions<AttachmentOptions> options, TimeProvider clock, CancellationToken ct) =>
+            AttachmentUploads uploads, IOptions<AttachmentOptions> options, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var limits = options.Value;
-            if (instanceId is { } item)
-            {
-                var status = await ItemVisibility.Visible(db, user).Where(i => i.Id == item).Select(i => (WorkflowStatus?)i.Status).FirstOrDefaultAsync(ct)
-                    ?? throw new NotFoundException("事项不存在");
-                if (status is WorkflowStatus.Completed or WorkflowStatus.Cancelled)
-                    throw new ForbiddenException("事项已结束，不能再上传附件");
-            }
+            // Before a byte is read: an item one may not see or that has ended takes no file (checked again in the write).
+            if (instanceId is { } item) await AttachmentUploads.CheckItemAsync(db, user, item, ct);
 
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
                 bodyLimit.MaxRequestBodySize = limits.MaxBytes + MultipartOverhead;
@@ -79,40 +75,8 @@ internal static class AttachmentEndpoints
                     throw new WorkflowInputException("file",
                         $"不支持的文件类型「{(extension.Length > 0 ? extension : "无扩展名")}」，允许的类型：{string.Join(" ", allowed)}");
 
-                var id = Guid.CreateVersion7();
-                var now = clock.GetUtcNow();
-                var stored = await storage.SaveAsync(id, now, section.Body, limits.MaxBytes, ct)
-                    ?? throw new WorkflowInputException("file", $"文件「{name}」超过大小上限 {FormatSize(limits.MaxBytes)}");
-                if (stored.Size == 0)
-                {
-                    storage.Delete(stored.Key);
-                    throw new WorkflowInputException("file", $"文件「{name}」是空文件");
-                }
-
-                var record = new AttachmentRecord
-                {
-                    Id = id,
-                    InstanceId = instanceId,
-                    FileName = name,
-                    ContentType = ContentTypeOf(name),
-                    Size = stored.Size,
-                    Sha256 = stored.Sha256,
-                    StorageKey = stored.Key,
-                    UploadedById = user.Id,
-                    UploadedByName = user.DisplayName,
-                    UploadedAt = now,
-                };
-                db.Attachments.Add(record);
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                }
-                catch
-                {
-                    storage.Delete(stored.Key);
-                    throw;
-                }
-                return TypedResults.Created($"/api/attachments/{id}", ToDto(record));
+                var record = await uploads.UploadAsync(instanceId, user, name, ContentTypeOf(name), section.Body, limits.MaxBytes, ct);
+                return TypedResults.Created($"/api/attachments/{record.Id}", ToDto(record));
             }
             throw new WorkflowInputException("file", "请选择要上传的文件");
         })
@@ -191,12 +155,4 @@ internal static class AttachmentEndpoints
     /// <summary>From the extension, never from what the browser claims.</summary>
     private static string ContentTypeOf(string name) =>
         ContentTypes.TryGetContentType(name, out var type) ? type : "application/octet-stream";
-
-    internal static string FormatSize(long bytes) => bytes switch
-    {
-        >= 1024 * 1024 when bytes % (1024 * 1024) == 0 => $"{bytes / 1024 / 1024} MB",
-        >= 1024 * 1024 => $"{bytes / 1024.0 / 1024.0:0.#} MB",
-        >= 1024 => $"{bytes / 1024.0:0.#} KB",
-        _ => $"{bytes} B",
-    };
 }

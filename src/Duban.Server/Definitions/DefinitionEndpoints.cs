@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
+using Duban.Data.Definitions.Admin;
+using Duban.Data.Writes;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
@@ -51,12 +53,12 @@ internal static class DefinitionEndpoints
             TypedResults.Ok((await store.VersionsAsync(definitionId, ct)).Select(ToDto).ToList()))
             .WithSummary("版本历史");
 
-        admin.MapPut("/{definitionId}", async Task<Ok<DefinitionVersionDto>> (string definitionId, WorkflowDefinition definition, HttpContext http, DefinitionStore store, CancellationToken ct) =>
+        admin.MapPut("/{definitionId}", async Task<Ok<DefinitionVersionDto>> (string definitionId, WorkflowDefinition definition, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             if (definition.DefinitionId != definitionId)
                 throw new WorkflowInputException("definitionId", "流程标识与地址不一致");
             var user = await http.GetCurrentUserAsync();
-            return TypedResults.Ok(ToDto(await store.SaveDraftAsync(definition, user.Id, ct)));
+            return TypedResults.Ok(ToDto(await door.RunAsync(new SaveDefinitionDraft(definition, user.Id), ct)));
         }).WithSummary("保存草稿");
 
         admin.MapPost("/validate", async Task<Ok<ValidationReport>> (WorkflowDefinition definition, DefinitionStore store, CancellationToken ct) =>
@@ -66,10 +68,10 @@ internal static class DefinitionEndpoints
             return TypedResults.Ok(new ValidationReport(errors.Count == 0, errors));
         }).WithSummary("校验流程定义（不保存）");
 
-        admin.MapPost("/{definitionId}/publish", async Task<Ok<DefinitionVersionDto>> (string definitionId, HttpContext http, DefinitionStore store, CancellationToken ct) =>
+        admin.MapPost("/{definitionId}/publish", async Task<Ok<DefinitionVersionDto>> (string definitionId, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            return TypedResults.Ok(ToDto(await store.PublishAsync(definitionId, user.Id, ct)));
+            return TypedResults.Ok(ToDto(await door.RunAsync(new PublishDefinition(definitionId, user.Id), ct)));
         }).WithSummary("发布最新草稿").ProducesValidationProblem();
 
         group.MapGet("/{definitionId}/export", async (string definitionId, int? version, DefinitionStore store, CancellationToken ct) =>
@@ -80,10 +82,10 @@ internal static class DefinitionEndpoints
             return TypedResults.File(Encoding.UTF8.GetBytes(json), "application/json", $"{record.DefinitionId}.v{record.Version}.json");
         }).WithSummary("导出 JSON");
 
-        admin.MapPost("/import", async Task<Ok<DefinitionVersionDto>> ([FromBody] JsonObject body, bool? publish, HttpContext http, DefinitionStore store, CancellationToken ct) =>
+        admin.MapPost("/import", async Task<Ok<DefinitionVersionDto>> ([FromBody] JsonObject body, bool? publish, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            return TypedResults.Ok(ToDto(await store.ImportAsync(body.ToJsonString(), publish ?? false, user.Id, ct)));
+            return TypedResults.Ok(ToDto(await door.RunAsync(new ImportDefinition(body.ToJsonString(), publish ?? false, user.Id), ct)));
         }).WithSummary("导入 JSON（作为新草稿，可选直接发布）");
 
         app.MapGet("/api/activities", (ActivityRegistry registry) =>

@@ -1,9 +1,9 @@
 using Duban.Data;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
+using Duban.Data.Storage;
 using Duban.Data.Tasks;
 using Duban.Engine.Execution;
-using Duban.Server.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Ledger;
@@ -68,7 +68,8 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
         }
         foreach (var (key, value) in filter.FieldFilters)
         {
-            var matching = FieldEquals(key, value);
+            // Form data lives in the item's JSON state; only each database's own JSON functions reach it.
+            var matching = FormDataSql.ItemsWithFieldValue(db, key, value);
             query = query.Where(i => matching.Contains(i.Id));
         }
         return query;
@@ -89,29 +90,8 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
     }
 
     /// <summary>
-    /// Ids of the items whose form data has <paramref name="value"/> at <paramref name="key"/>, or a list containing it.
-    /// The data lives in the instance's JSON state, read with each database's own JSON functions; key and value travel
-    /// as parameters (the key is also checked against <see cref="LedgerFilter.FieldKeyPattern"/>).
-    /// </summary>
-    private IQueryable<Guid> FieldEquals(string key, string value)
-    {
-        if (!LedgerFilter.FieldKeyPattern().IsMatch(key)) throw new ArgumentException("bad field key", nameof(key));
-        if (db.IsPostgres)
-            return db.Database.SqlQuery<Guid>($"""
-                SELECT i."Id" AS "Value" FROM "WorkflowInstances" AS i
-                WHERE (i."StateJson"::jsonb -> 'data' -> {key}) @> to_jsonb({value}::text)
-                   OR (i."StateJson"::jsonb -> 'data' ->> {key}) = {value}
-                """);
-        var path = "$.data." + key;
-        return db.Database.SqlQuery<Guid>($"""
-            SELECT i."Id" AS "Value" FROM "WorkflowInstances" AS i
-            WHERE EXISTS (SELECT 1 FROM json_each(i."StateJson", {path}) AS e WHERE CAST(e."value" AS TEXT) = {value})
-            """);
-    }
-
-    /// <summary>
     /// Red is a query condition (the item or an open step past its deadline). Green and yellow depend on each deadline's warning
-    /// window (<see cref="Lights"/>), which is arithmetic on two columns EF cannot express on SQLite — so they are
+    /// window (<see cref="Duban.Engine.Deadlines.Lights"/>), which is arithmetic on two columns EF cannot express on SQLite — so they are
     /// decided here, over the open steps with a deadline of the items already filtered.
     /// </summary>
     private async Task<IQueryable<InstanceRecord>> WithLightAsync(IQueryable<InstanceRecord> query, string light, CancellationToken ct)

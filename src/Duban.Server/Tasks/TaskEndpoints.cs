@@ -203,9 +203,6 @@ internal static class TaskEndpoints
             (t.AssigneeUserId == null && ((forUnit && t.CandidateUnitId == unit) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
     }
 
-    internal static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org, DateTimeOffset now) =>
-        Summary(t, title, number, definitionId, definitionName, org, light: t.Status == HumanTaskStatus.Open ? Lights.Of(t.CreatedAt, t.DueAt, now) : null);
-
     /// <summary>A task's line in a list, its light decided by <paramref name="lights"/> (calendar and the procedure's rule).</summary>
     internal static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org,
         LightJudge lights, Guid definitionRecordId) =>
@@ -235,15 +232,4 @@ internal static class TaskEndpoints
         }
         return visible;
     }
-}
-
-/// <summary>
-/// 红黄绿灯 without a procedure's own rule: the engine's <see cref="Duban.Engine.Deadlines.Lights"/> on the shipped
-/// calendar with the default rule. Lists that can should use <see cref="DeadlineLights"/> (the organization's calendar
-/// as edited, and each procedure's <c>options.lights</c>).
-/// </summary>
-public static class Lights
-{
-    public static string? Of(DateTimeOffset start, DateTimeOffset? due, DateTimeOffset now) =>
-        Duban.Engine.Deadlines.Lights.Of(start, due, now, Duban.Engine.Calendar.ShippedCalendars.Default);
 }

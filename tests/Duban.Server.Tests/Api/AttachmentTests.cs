@@ -4,9 +4,13 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Duban.Data;
+using Duban.Data.Writes;
 using Duban.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using static Duban.Server.Tests.Infrastructure.Api;
 using static Duban.Server.Tests.Infrastructure.TestDefinitions;
 
@@ -159,6 +163,68 @@ public abstract class AttachmentTests<TFixture>(TFixture fixture) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.Created, exact.StatusCode);
         var pdf = await FieldErrorsAsync(await client.PostAsync("/api/attachments", File("a.pdf", [1])));
         Assert.StartsWith("不支持的文件类型「.pdf」，允许的类型：.txt", pdf["file"].Single());
+    }
+
+    /// <summary>Makes the upload's write lose its race at commit, its first <paramref name="failures"/> attempts.</summary>
+    private sealed class LosingGate(int failures) : ICommitGate
+    {
+        private int _left = failures;
+        private int _attempts;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public ValueTask BeforeCommitAsync(string operation, string subject, CancellationToken cancellationToken)
+        {
+            if (operation != "attachment-upload") return ValueTask.CompletedTask;
+            Interlocked.Increment(ref _attempts);
+            return Interlocked.Decrement(ref _left) >= 0
+                ? throw new DbUpdateConcurrencyException("another write committed first (test)")
+                : ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>The same database with a host whose commit gate is <paramref name="gate"/>, and 法制处's liaison signed in.</summary>
+    private async Task<(WebApplicationFactory<Program> Host, HttpClient Client)> WithGateAsync(ICommitGate gate)
+    {
+        var host = fixture.Factory.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
+        {
+            s.RemoveAll<ICommitGate>();
+            s.AddSingleton(gate);
+        }));
+        var client = host.CreateClient(new() { HandleCookies = true });
+        (await client.PostAsJsonAsync("/api/auth/login", new { userName = "fazhi", password = "Duban@2026" })).EnsureSuccessStatusCode();
+        return (host, client);
+    }
+
+    [Fact]
+    public async Task An_upload_whose_write_fails_for_good_leaves_no_file_and_no_row()
+    {
+        var gate = new LosingGate(int.MaxValue);
+        var (host, client) = await WithGateAsync(gate);
+        await using var _ = host;
+        var files = FilesOnDisk();
+
+        var response = await client.PostAsync("/api/attachments", File("丢失.pdf", [1, 2, 3]));
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(WriteDoor.MaxAttempts, gate.Attempts);
+        Assert.Equal(0, await StoredCountAsync());
+        Assert.Equal(files, FilesOnDisk());
+    }
+
+    [Fact]
+    public async Task An_upload_whose_write_is_retried_stores_its_file_once()
+    {
+        var gate = new LosingGate(2);
+        var (host, client) = await WithGateAsync(gate);
+        await using var _ = host;
+        var files = FilesOnDisk();
+
+        var bytes = Encoding.UTF8.GetBytes("重试后的附件");
+        var uploaded = await UploadOkAsync(client, "重试.txt", bytes);
+        Assert.Equal(3, gate.Attempts);
+        Assert.Equal(1, await StoredCountAsync());
+        Assert.Equal(files + 1, FilesOnDisk());
+        Assert.Equal(bytes, await client.GetByteArrayAsync($"/api/attachments/{uploaded["id"]}"));
     }
 
     [Fact]

@@ -155,6 +155,38 @@ public abstract class DefinitionCheckTests<TFixture>(TFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task Two_administrators_publishing_one_draft_at_once_publish_it_once()
+    {
+        var admin = await fixture.As("admin");
+        await ImportAsync(admin, Script("race-publish", "同时发布", "vars.done = true"), publish: false);
+
+        // Both find the draft unpublished; the gate holds them until both are about to commit. The loser runs again on
+        // what the winner left, and finds nothing left to publish.
+        fixture.Factory.Gate.HoldUntil(2, "definition-publish");
+        HttpResponseMessage[] answers;
+        try
+        {
+            answers = await Task.WhenAll(
+                admin.PostAsync("/api/definitions/race-publish/publish", null),
+                admin.PostAsync("/api/definitions/race-publish/publish", null));
+        }
+        finally
+        {
+            fixture.Factory.Gate.Open();
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order().ToList());
+        Assert.Contains("第 1 版已发布", await answers.Single(a => a.StatusCode == HttpStatusCode.Conflict).Content.ReadAsStringAsync());
+        await fixture.Factory.WithDbAsync(async db =>
+        {
+            var versions = await db.Definitions.AsNoTracking().Where(d => d.DefinitionId == "race-publish").ToListAsync();
+            var only = Assert.Single(versions);
+            Assert.True(only.IsPublished);
+            Assert.NotNull(only.PublishedAt);
+        });
+    }
+
+    [Fact]
     public async Task An_import_of_the_wrong_JSON_shape_answers_in_Chinese_with_the_path()
     {
         var admin = await fixture.As("admin");

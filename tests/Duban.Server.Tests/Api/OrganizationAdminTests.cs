@@ -115,6 +115,41 @@ public abstract class OrganizationAdminTests<TFixture>(TFixture fixture) : IAsyn
     }
 
     [Fact]
+    public async Task Two_administrators_saving_the_same_unit_at_once_one_wins_and_the_other_gets_a_409()
+    {
+        var admin = await fixture.As("admin");
+        using var other = await TestUsers.SignInAsync(fixture, await TestUsers.CreateAsync(fixture, Roles.Admin, unitId: "bgs", displayName: "另一位管理员"));
+        var id = NewId("race");
+        var unit = await CreateUnitAsync(id, "原名称");
+
+        // Both saves read the same version and pass its check; the gate holds them until both are about to commit.
+        fixture.Factory.Gate.HoldUntil(2, "unit-change");
+        HttpResponseMessage[] saves;
+        try
+        {
+            saves = await Task.WhenAll(
+                admin.PutAsJsonAsync($"/api/units/{id}", Save(unit, name: "甲改的名称")),
+                other.PutAsJsonAsync($"/api/units/{id}", Save(unit, name: "乙改的名称")));
+        }
+        finally
+        {
+            fixture.Factory.Gate.Open();
+        }
+
+        var statuses = saves.Select(r => r.StatusCode).Order().ToList();
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], statuses);
+        var won = saves.Single(r => r.StatusCode == HttpStatusCode.OK);
+        var lost = saves.Single(r => r.StatusCode == HttpStatusCode.Conflict);
+        Assert.Contains("他人修改", await lost.Content.ReadAsStringAsync());
+        // The winner's change is what is stored, under the version its answer gave.
+        var winner = (await won.Content.ReadFromJsonAsync<JsonObject>())!;
+        var stored = await UnitAsync(id);
+        Assert.Equal(winner["name"]!.GetValue<string>(), stored["name"]!.GetValue<string>());
+        Assert.Equal(winner["version"]!.GetValue<long>(), stored["version"]!.GetValue<long>());
+        Assert.NotEqual(unit["version"]!.GetValue<long>(), stored["version"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task A_stale_user_save_is_a_409_and_changes_nothing()
     {
         var admin = await fixture.As("admin");

@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
-using Duban.Data;
 using Microsoft.Extensions.Options;
 
-namespace Duban.Server.Attachments;
+namespace Duban.Data.Attachments;
 
 /// <summary>
 /// Keeps attachment bytes on disk, one file per attachment under <c>{attachments folder}/{yyyy}/{MM}/{id}</c>. The

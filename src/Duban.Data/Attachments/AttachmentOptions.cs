@@ -1,4 +1,4 @@
-namespace Duban.Server.Attachments;
+namespace Duban.Data.Attachments;
 
 /// <summary>Limits on uploaded files, from the <c>Duban:Attachments</c> configuration section.</summary>
 public sealed class AttachmentOptions

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Duban.Data.Writes;
+using Duban.Engine.Definitions;
+using Duban.Engine.Execution;
+
+namespace Duban.Data.Definitions.Admin;
+
+/// <summary>
+/// 导入: a definition from a file becomes the procedure's new draft, and is published at once when
+/// <paramref name="Publish"/> says so. Then it is validated first: a definition that cannot be published leaves no draft
+/// behind (draft and publication are one write).
+/// </summary>
+public sealed record ImportDefinition(string Json, bool Publish, string? UserId) : IWrite<DefinitionRecord>
+{
+    public string Operation => "definition-import";
+    public string Subject => "";
+}
+
+internal sealed class ImportDefinitionHandler(DefinitionValidator validator) : IWriteHandler<ImportDefinition, DefinitionRecord>
+{
+    public async Task<DefinitionRecord> HandleAsync(ImportDefinition write, WriteContext context, CancellationToken ct)
+    {
+        WorkflowDefinition? definition;
+        try { definition = DefinitionJson.Parse(write.Json); }
+        catch (JsonException e) { throw new WorkflowInputException(JsonErrors.FieldOf(e) ?? "json", $"流程定义 JSON 无效：{JsonErrors.Describe(e)}"); }
+        if (definition is null) throw new WorkflowInputException("json", "流程定义 JSON 无效：内容为空");
+        DefinitionChecks.Shape(definition);
+        if (write.Publish)
+        {
+            var errors = await DefinitionChecks.ForPublishAsync(context.Db, validator, definition, ct);
+            if (errors.Count > 0) throw new DefinitionInvalidException(errors);
+        }
+        var record = await DefinitionVersions.SaveDraftAsync(context, definition, write.UserId, ct);
+        if (write.Publish) DefinitionVersions.Publish(context, record, write.UserId);
+        return record;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using Duban.Engine.Forms;
+using Microsoft.EntityFrameworkCore;
+
+namespace Duban.Data.Organization.Admin;
+
+/// <summary>What an administrator fills in for a unit on the 组织 screen; null where nothing was given.</summary>
+/// <param name="IsActive">Null: unchanged (new units are active).</param>
+public sealed record UnitFields(string? Name, string? ParentId, int? SortOrder, string? LeaderUserId, string? Kind, bool? IsActive = null);
+
+/// <summary>The checks a unit passes before it is added or changed, shared by <see cref="AddUnit"/> and <see cref="ChangeUnit"/>.</summary>
+internal static partial class UnitRules
+{
+    /// <summary>Letters, digits, '-' and '_': a unit's code travels in URLs, form data and definitions.</summary>
+    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    public static partial Regex IdPattern();
+
+    public static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>The order after the last of the unit's new siblings.</summary>
+    public static async Task<int> NextSortOrderAsync(DubanDbContext db, string? parentId, CancellationToken ct) =>
+        (await db.Units.Where(u => u.ParentId == parentId).MaxAsync(u => (int?)u.SortOrder, ct) ?? -1) + 1;
+
+    public static async Task CheckAsync(UnitFields request, DubanDbContext db, List<FieldError> errors, UnitRecord? existing, CancellationToken ct)
+    {
+        var selfId = existing?.Id;
+        if (string.IsNullOrWhiteSpace(request.Name)) errors.Add(new("name", "请填写单位名称"));
+        else if (request.Name.Trim().Length > 200) errors.Add(new("name", "单位名称不超过 200 个字符"));
+        if (request.Kind is { Length: > 50 }) errors.Add(new("kind", "单位类别不超过 50 个字符"));
+        if (request.SortOrder is < 0 or > 1_000_000) errors.Add(new("sortOrder", "排序号应在 0 到 1000000 之间"));
+        if (request.ParentId is { } parent)
+        {
+            var parentRecord = parent == selfId ? null : await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == parent, ct);
+            if (parent == selfId) errors.Add(new("parentId", "上级单位不能是自己"));
+            else if (parentRecord is null) errors.Add(new("parentId", "上级单位不存在"));
+            else if (!parentRecord.IsActive && parent != existing?.ParentId) errors.Add(new("parentId", $"上级单位「{parentRecord.Name}」已停用"));
+            else if (selfId is not null)
+            {
+                // Walk up from the new parent: meeting this unit means it would become its own ancestor.
+                var parents = await db.Units.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.ParentId, ct);
+                var seen = new HashSet<string>();
+                for (var at = (string?)parent; at is not null && seen.Add(at); at = parents.GetValueOrDefault(at))
+                    if (at == selfId)
+                    {
+                        errors.Add(new("parentId", "上级单位不能是本单位的下级单位"));
+                        break;
+                    }
+            }
+        }
+        if (request.LeaderUserId is { } leader)
+        {
+            var leaderUser = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == leader, ct);
+            if (leaderUser is null) errors.Add(new("leaderUserId", "单位负责人不存在"));
+            else if (!leaderUser.IsActive && leader != existing?.LeaderUserId) errors.Add(new("leaderUserId", $"「{leaderUser.DisplayName}」已停用，不能设为单位负责人"));
+        }
+        // Disabling: nothing active may still hang on the unit.
+        if (existing is { IsActive: true } && request.IsActive == false)
+        {
+            var children = await db.Units.AsNoTracking().Where(u => u.ParentId == existing.Id && u.IsActive).Select(u => u.Name).ToListAsync(ct);
+            if (children.Count > 0)
+                errors.Add(new("isActive", $"请先停用或移走下级单位：{string.Join("、", children.Take(5))}{(children.Count > 5 ? " 等" : "")}"));
+            var people = await db.Users.AsNoTracking().CountAsync(u => u.UnitId == existing.Id && u.IsActive, ct);
+            if (people > 0)
+                errors.Add(new("isActive", $"该单位还有 {people} 名在用人员，请先调整其所属单位或停用其账号"));
+        }
+    }
+}
