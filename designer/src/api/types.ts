@@ -231,4 +231,3 @@ export interface StartInstanceRequest {
   definitionId: string;
   data: Record<string, unknown>;
 }
-

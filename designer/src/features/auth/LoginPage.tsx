@@ -68,15 +68,7 @@ export default function LoginPage() {
           </div>
         </div>
 
-        {serverError && (
-          <Alert
-            className="login-error"
-            type="error"
-            showIcon
-            message={serverError}
-            role="alert"
-          />
-        )}
+        {serverError && <Alert className="login-error" type="error" showIcon message={serverError} role="alert" />}
 
         <Form<LoginRequest>
           form={form}

@@ -1,16 +1,55 @@
 import { CloudDownloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Descriptions, Form, Input, Modal, Popconfirm, Radio, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Descriptions,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Radio,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import { formatDateTime } from '../../shared/format';
 import { calendarApi, ORIGIN_LABELS, type CalendarStatus, type CalendarYearView, type DayKind } from './calendarApi';
-import { defaultChange, holidayRuns, monthGrid, parseYearFile, WEEKDAYS, workingDaysInMonth, type DayCell } from './calendarGrid';
+import {
+  defaultChange,
+  holidayRuns,
+  monthGrid,
+  parseYearFile,
+  WEEKDAYS,
+  workingDaysInMonth,
+  type DayCell,
+} from './calendarGrid';
 import './calendar.css';
 
-const KIND_LABEL: Record<DayCell['kind'], string> = { holiday: '放假', workday: '调休上班', weekend: '周末', normal: '工作日' };
+const KIND_LABEL: Record<DayCell['kind'], string> = {
+  holiday: '放假',
+  workday: '调休上班',
+  weekend: '周末',
+  normal: '工作日',
+};
 
-function Month({ year, month, view, onPick }: { year: number; month: number; view: CalendarYearView; onPick: (cell: DayCell) => void }) {
+function Month({
+  year,
+  month,
+  view,
+  onPick,
+}: {
+  year: number;
+  month: number;
+  view: CalendarYearView;
+  onPick: (cell: DayCell) => void;
+}) {
   const weeks = useMemo(() => monthGrid(year, month, view.days), [year, month, view.days]);
   return (
     <section className="cal-month" aria-label={`${month}月`}>
@@ -101,10 +140,12 @@ export default function CalendarPage() {
     const years = new Set<number>([thisYear - 1, thisYear, thisYear + 1, year]);
     for (const y of status?.years ?? []) years.add(y.year);
     for (const y of status?.shippedYears ?? []) years.add(y);
-    return [...years].sort((a, b) => a - b).map((y) => {
-      const loaded = status?.years.some((i) => i.year === y);
-      return { value: y, label: loaded ? `${y}年` : `${y}年（未导入）` };
-    });
+    return [...years]
+      .sort((a, b) => a - b)
+      .map((y) => {
+        const loaded = status?.years.some((i) => i.year === y);
+        return { value: y, label: loaded ? `${y}年` : `${y}年（未导入）` };
+      });
   }, [status, thisYear, year]);
 
   const shipped = status?.shippedYears.includes(year) ?? false;
@@ -155,8 +196,12 @@ export default function CalendarPage() {
       setPicked(null);
       await load();
     } catch (e) {
-      if (isApiError(e) && e.errorsFor('name').length > 0) form.setFields([{ name: 'name', errors: e.errorsFor('name') }]);
-      else setDayError(isApiError(e) && e.hasFieldErrors ? Object.values(e.fieldErrors).flat().join('；') : errorMessage(e));
+      if (isApiError(e) && e.errorsFor('name').length > 0)
+        form.setFields([{ name: 'name', errors: e.errorsFor('name') }]);
+      else
+        setDayError(
+          isApiError(e) && e.hasFieldErrors ? Object.values(e.fieldErrors).flat().join('；') : errorMessage(e),
+        );
     } finally {
       setBusy(false);
     }
@@ -165,7 +210,8 @@ export default function CalendarPage() {
   const kind = Form.useWatch('kind', form);
   // Each opening starts from the clicked day (the dialog's form may still be mounted from the last one).
   useEffect(() => {
-    if (picked) form.setFieldsValue({ kind: defaultChange(picked), name: picked.kind === 'holiday' ? (picked.name ?? '') : '' });
+    if (picked)
+      form.setFieldsValue({ kind: defaultChange(picked), name: picked.kind === 'holiday' ? (picked.name ?? '') : '' });
   }, [picked, form]);
 
   return (
@@ -213,7 +259,9 @@ export default function CalendarPage() {
       {(status?.warnings ?? []).map((w) => (
         <Alert key={w} className="cal-alert" type="warning" showIcon message={w} />
       ))}
-      {error ? <Alert className="cal-alert" type="error" showIcon message="加载失败" description={errorMessage(error)} /> : null}
+      {error ? (
+        <Alert className="cal-alert" type="error" showIcon message="加载失败" description={errorMessage(error)} />
+      ) : null}
 
       <Spin spinning={loading}>
         {view && (
@@ -238,7 +286,11 @@ export default function CalendarPage() {
                   {view.days.filter((d) => d.kind === 'holiday').length} 天 / {makeUps.length} 天
                 </Descriptions.Item>
                 <Descriptions.Item label="最近修改">
-                  {info?.editedAt ? `${formatDateTime(info.editedAt)} ${info.editedByName ?? ''}` : info ? `${formatDateTime(info.loadedAt)} 载入` : '—'}
+                  {info?.editedAt
+                    ? `${formatDateTime(info.editedAt)} ${info.editedByName ?? ''}`
+                    : info
+                      ? `${formatDateTime(info.loadedAt)} 载入`
+                      : '—'}
                 </Descriptions.Item>
               </Descriptions>
               {view.source?.note ? (
@@ -302,7 +354,9 @@ export default function CalendarPage() {
 
       <Modal
         open={picked !== null}
-        title={picked ? `${picked.date}（周${WEEKDAYS[(new Date(`${picked.date}T00:00:00Z`).getUTCDay() + 6) % 7]}）` : ''}
+        title={
+          picked ? `${picked.date}（周${WEEKDAYS[(new Date(`${picked.date}T00:00:00Z`).getUTCDay() + 6) % 7]}）` : ''
+        }
         okText="保存"
         cancelText="取消"
         confirmLoading={busy}
@@ -323,19 +377,30 @@ export default function CalendarPage() {
               layout="vertical"
               onFinish={saveDay}
               preserve={false}
-              initialValues={{ kind: defaultChange(picked), name: picked.kind === 'holiday' ? (picked.name ?? '') : '' }}
+              initialValues={{
+                kind: defaultChange(picked),
+                name: picked.kind === 'holiday' ? (picked.name ?? '') : '',
+              }}
             >
               <Form.Item name="kind" label="改为">
                 <Radio.Group
                   options={[
                     { value: 'holiday', label: '放假' },
                     { value: 'workday', label: '调休上班', disabled: picked.kind === 'normal' },
-                    { value: 'normal', label: '恢复正常', disabled: picked.kind === 'normal' || picked.kind === 'weekend' },
+                    {
+                      value: 'normal',
+                      label: '恢复正常',
+                      disabled: picked.kind === 'normal' || picked.kind === 'weekend',
+                    },
                   ]}
                 />
               </Form.Item>
               {kind === 'holiday' && (
-                <Form.Item name="name" label="节假日名称" rules={[{ required: true, whitespace: true, message: '请填写节假日名称（如 春节）' }]}>
+                <Form.Item
+                  name="name"
+                  label="节假日名称"
+                  rules={[{ required: true, whitespace: true, message: '请填写节假日名称（如 春节）' }]}
+                >
                   <Input placeholder="如：春节" maxLength={100} />
                 </Form.Item>
               )}

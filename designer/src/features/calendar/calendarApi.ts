@@ -62,7 +62,8 @@ export const calendarApi = {
   status: (signal?: AbortSignal) => request<CalendarStatus>('GET', '/api/calendar', { signal }),
   year: (year: number, signal?: AbortSignal) => request<CalendarYearView>('GET', `/api/calendar/${year}`, { signal }),
   loadShipped: (year: number) => request<CalendarYearView>('POST', `/api/calendar/${year}/load-shipped`),
-  importYear: (year: number, file: CalendarYearFile) => request<CalendarYearView>('PUT', `/api/calendar/${year}`, { body: file }),
+  importYear: (year: number, file: CalendarYearFile) =>
+    request<CalendarYearView>('PUT', `/api/calendar/${year}`, { body: file }),
   setDay: (date: string, kind: DayKind | 'normal', name: string | null) =>
     request<CalendarDay>('PUT', `/api/calendar/days/${date}`, { body: { kind, name } }),
 };

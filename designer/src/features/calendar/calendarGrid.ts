@@ -104,7 +104,8 @@ export function parseYearFile(text: string, year: number): CalendarYearFile {
   }
   if (!data || typeof data !== 'object') throw new Error('文件内容应为一个对象');
   const file = data as Partial<CalendarYearFile>;
-  if (file.year !== undefined && file.year !== year) throw new Error(`文件中的年份（${String(file.year)}）与所选年份（${year}）不一致`);
+  if (file.year !== undefined && file.year !== year)
+    throw new Error(`文件中的年份（${String(file.year)}）与所选年份（${year}）不一致`);
   if (!Array.isArray(file.holidays)) throw new Error('文件缺少 holidays（节假日）列表');
   if (file.workdays !== undefined && !Array.isArray(file.workdays)) throw new Error('workdays（调休上班日）应为列表');
   return { year, source: file.source ?? null, holidays: file.holidays, workdays: file.workdays ?? [] };

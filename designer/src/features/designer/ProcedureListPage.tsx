@@ -137,7 +137,9 @@ function NewProcedureModal({
     const values = await form.validateFields();
     setBusy(true);
     try {
-      await definitionsApi.saveDraft(newProcedure(values.definitionId.trim(), values.name.trim(), values.description?.trim()));
+      await definitionsApi.saveDraft(
+        newProcedure(values.definitionId.trim(), values.name.trim(), values.description?.trim()),
+      );
       onClose();
       onCreated(values.definitionId.trim());
     } catch (e) {
@@ -154,9 +156,21 @@ function NewProcedureModal({
     }
   };
   return (
-    <Modal title="新建流程" open={open} onCancel={onClose} onOk={() => void submit()} okText="创建" confirmLoading={busy} destroyOnHidden>
+    <Modal
+      title="新建流程"
+      open={open}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText="创建"
+      confirmLoading={busy}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" onFinish={() => void submit()}>
-        <Form.Item name="name" label="流程名称" rules={[{ required: true, whitespace: true, message: '请填写流程名称' }, { max: 200 }]}>
+        <Form.Item
+          name="name"
+          label="流程名称"
+          rules={[{ required: true, whitespace: true, message: '请填写流程名称' }, { max: 200 }]}
+        >
           <Input aria-label="流程名称" placeholder="例如：领导批示件办理" autoFocus />
         </Form.Item>
         <Form.Item
@@ -166,7 +180,10 @@ function NewProcedureModal({
           rules={[
             { required: true, message: '请填写流程标识' },
             { pattern: DEFINITION_ID_PATTERN, message: '只能包含字母、数字、- 和 _，且不超过 100 个字符' },
-            { validator: (_, v: string) => (existing.includes(v?.trim()) ? Promise.reject(new Error('该标识已被使用')) : Promise.resolve()) },
+            {
+              validator: (_, v: string) =>
+                existing.includes(v?.trim()) ? Promise.reject(new Error('该标识已被使用')) : Promise.resolve(),
+            },
           ]}
         >
           <Input aria-label="流程标识" />

@@ -45,7 +45,8 @@ export function VersionsDrawer({
             title: '版本',
             dataIndex: 'version',
             width: 70,
-            render: (v: number) => (v === currentVersion ? <Typography.Text strong>第 {v} 版</Typography.Text> : `第 ${v} 版`),
+            render: (v: number) =>
+              v === currentVersion ? <Typography.Text strong>第 {v} 版</Typography.Text> : `第 ${v} 版`,
           },
           {
             title: '状态',

@@ -74,7 +74,9 @@ export function FeedbackLinkCard({ taskId }: FeedbackLinkCardProps) {
               {copied ? '已复制' : '复制'}
             </Button>
           </Space.Compact>
-          <Typography.Text type="secondary">有效期至 {new Date(link.expiresAt).toLocaleString('zh-CN')}</Typography.Text>
+          <Typography.Text type="secondary">
+            有效期至 {new Date(link.expiresAt).toLocaleString('zh-CN')}
+          </Typography.Text>
         </Space>
       ) : (
         <Button icon={<LinkOutlined />} loading={busy} onClick={create}>

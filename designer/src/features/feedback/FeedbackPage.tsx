@@ -89,11 +89,13 @@ export default function FeedbackPage() {
             <Spin size="large" />
           </div>
         )}
-        {phase.kind === 'invalid' && (
-          <Result status="warning" title="链接无效或已过期" subTitle={phase.message} />
-        )}
+        {phase.kind === 'invalid' && <Result status="warning" title="链接无效或已过期" subTitle={phase.message} />}
         {phase.kind === 'closed' && (
-          <Result status="info" title="征询已结束" subTitle="该征询已完成或已结束，感谢您的关注。如有意见，请与督查室联系。" />
+          <Result
+            status="info"
+            title="征询已结束"
+            subTitle="该征询已完成或已结束，感谢您的关注。如有意见，请与督查室联系。"
+          />
         )}
         {phase.kind === 'done' && (
           <Result status="success" title="提交成功" subTitle="感谢您对办理工作的评价，您的意见已送达督查室。" />
@@ -140,7 +142,12 @@ export default function FeedbackPage() {
               </Form.Item>
               {phase.view.noteLabel && (
                 <Form.Item name="note" label={phase.view.noteLabel} rules={[{ max: 2000, message: '不超过 2000 字' }]}>
-                  <Input.TextArea rows={4} maxLength={2000} showCount placeholder="可填写对办理工作的具体意见和建议（选填）" />
+                  <Input.TextArea
+                    rows={4}
+                    maxLength={2000}
+                    showCount
+                    placeholder="可填写对办理工作的具体意见和建议（选填）"
+                  />
                 </Form.Item>
               )}
               <Button type="primary" htmlType="submit" block size="large" loading={submitting}>

@@ -42,9 +42,15 @@ export interface FeedbackLink {
 /** The anonymous endpoints never mean "session expired": a 401 must not sign anyone out. */
 export const feedbackApi = {
   view: (token: string, signal?: AbortSignal) =>
-    request<FeedbackView>('GET', `/api/public/feedback/${encodeURIComponent(token)}`, { signal, ignoreUnauthorized: true }),
+    request<FeedbackView>('GET', `/api/public/feedback/${encodeURIComponent(token)}`, {
+      signal,
+      ignoreUnauthorized: true,
+    }),
   answer: (token: string, answer: FeedbackAnswer) =>
-    request<void>('POST', `/api/public/feedback/${encodeURIComponent(token)}`, { body: answer, ignoreUnauthorized: true }),
+    request<void>('POST', `/api/public/feedback/${encodeURIComponent(token)}`, {
+      body: answer,
+      ignoreUnauthorized: true,
+    }),
   createLink: (taskId: string) => request<FeedbackLink>('POST', '/api/feedback-links', { body: { taskId } }),
 };
 

@@ -68,7 +68,13 @@ const columns: TableProps<TaskSummary>['columns'] = [
 /** 已办: when it was done and with which result, instead of the deadline and its light. */
 const doneColumns: TableProps<TaskSummary>['columns'] = [
   ...columns.filter((c) => c.key !== 'dueAt' && c.key !== 'light' && c.key !== 'createdAt'),
-  { title: '办理结果', dataIndex: 'outcome', key: 'outcome', width: 110, render: (value: string | null) => orEmpty(value) },
+  {
+    title: '办理结果',
+    dataIndex: 'outcome',
+    key: 'outcome',
+    width: 110,
+    render: (value: string | null) => orEmpty(value),
+  },
   {
     title: '办理时间',
     dataIndex: 'completedAt',
@@ -241,4 +247,3 @@ export default function InboxPage() {
     </section>
   );
 }
-

@@ -97,7 +97,12 @@ export default function ItemPage() {
   return (
     <section className="item-page" aria-labelledby="item-heading">
       <div className="page-back">
-        <Button type="link" icon={<ArrowLeftOutlined aria-hidden />} onClick={() => navigate(-1)} className="page-back-button">
+        <Button
+          type="link"
+          icon={<ArrowLeftOutlined aria-hidden />}
+          onClick={() => navigate(-1)}
+          className="page-back-button"
+        >
           返回
         </Button>
         <Button icon={<ReloadOutlined aria-hidden />} onClick={() => setReloadToken((n) => n + 1)} loading={loading}>
@@ -149,7 +154,9 @@ export default function ItemPage() {
         </dl>
       </header>
 
-      {item.incident && <Alert className="page-alert" type="error" showIcon message="运行异常" description={item.incident} />}
+      {item.incident && (
+        <Alert className="page-alert" type="error" showIcon message="运行异常" description={item.incident} />
+      )}
 
       <Row gutter={[16, 0]}>
         <Col xs={24} xl={15}>
@@ -181,8 +188,17 @@ export default function ItemPage() {
 
           <AssignmentsPanel item={item} onChanged={() => setReloadToken((n) => n + 1)} />
 
-          <ExtensionPanel instanceId={instance.id} reloadToken={reloadToken} onChanged={() => setReloadToken((n) => n + 1)} />
-          <ChasePanel item={item} user={user} reloadToken={reloadToken} onChanged={() => setReloadToken((n) => n + 1)} />
+          <ExtensionPanel
+            instanceId={instance.id}
+            reloadToken={reloadToken}
+            onChanged={() => setReloadToken((n) => n + 1)}
+          />
+          <ChasePanel
+            item={item}
+            user={user}
+            reloadToken={reloadToken}
+            onChanged={() => setReloadToken((n) => n + 1)}
+          />
           <ReadsPanel reads={readsOf(item)} />
 
           <Card className="page-section" size="small" title={item.form?.name ?? '事项信息'}>
@@ -200,7 +216,9 @@ export default function ItemPage() {
             )}
           </Card>
 
-          {item.children.length > 0 && <ItemChildrenPanel instanceId={instance.id} items={item.children} refreshKey={reloadToken} />}
+          {item.children.length > 0 && (
+            <ItemChildrenPanel instanceId={instance.id} items={item.children} refreshKey={reloadToken} />
+          )}
 
           <Card className="page-section" size="small" title="流程图">
             {definition ? (

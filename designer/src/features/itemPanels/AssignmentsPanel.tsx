@@ -1,5 +1,18 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, Empty, Form, Input, Modal, Space, Tag, TreeSelect, Typography } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  Empty,
+  Form,
+  Input,
+  Modal,
+  Space,
+  Tag,
+  TreeSelect,
+  Typography,
+} from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { errorMessage, isAbortError, isApiError } from '../../api/client';
 import type { InstanceDetail } from '../../api/types';
@@ -7,7 +20,16 @@ import { unitTree, useDirectory, type UnitTreeNode } from '../../shared/forms/di
 import { formatDateTime } from '../../shared/format';
 import { useAuth } from '../auth/AuthContext';
 import { showFieldErrors } from '../org/formErrors';
-import { availableUnits, canManageAssignments, isCurrent, orderedUnits, stepTitle, unitActions, unitHistory, unitStatus } from './assignments';
+import {
+  availableUnits,
+  canManageAssignments,
+  isCurrent,
+  orderedUnits,
+  stepTitle,
+  unitActions,
+  unitHistory,
+  unitStatus,
+} from './assignments';
 import { assignmentsApi, type AssignmentStep, type AssignmentUnit } from './itemPanelsApi';
 import './itemPanels.css';
 
@@ -120,7 +142,9 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
       else if (change.kind === 'replace')
         await assignmentsApi.replace(instanceId, step.activityId, change.unit.unitId, values.unitId!, reason);
       else await assignmentsApi.remove(instanceId, step.activityId, change.unit.unitId, reason);
-      message.success(change.kind === 'add' ? '已增加协办单位' : change.kind === 'replace' ? '已替换承办单位' : '已移除协办单位');
+      message.success(
+        change.kind === 'add' ? '已增加协办单位' : change.kind === 'replace' ? '已替换承办单位' : '已移除协办单位',
+      );
       setChange(null);
       onChanged();
     } catch (e) {
@@ -166,7 +190,11 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
                 const actions = unitActions(step, unit, canManage);
                 const history = unitHistory(step, unit);
                 return (
-                  <li key={unit.taskId} className={`assign-unit${isCurrent(unit) ? '' : ' assign-unit-ended'}`} data-unit={unit.unitId}>
+                  <li
+                    key={unit.taskId}
+                    className={`assign-unit${isCurrent(unit) ? '' : ' assign-unit-ended'}`}
+                    data-unit={unit.unitId}
+                  >
                     <div className="assign-unit-main">
                       <Tag color={unit.role === 'lead' ? 'red' : 'blue'} bordered={false}>
                         {unit.roleName}
@@ -186,7 +214,12 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
                             </Button>
                           )}
                           {actions.remove && (
-                            <Button size="small" type="link" danger onClick={() => open({ kind: 'remove', step, unit })}>
+                            <Button
+                              size="small"
+                              type="link"
+                              danger
+                              onClick={() => open({ kind: 'remove', step, unit })}
+                            >
                               移除
                             </Button>
                           )}
@@ -200,7 +233,9 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
                         ))}
                       </ul>
                     )}
-                    {unit.comment && unit.role === 'co' && <div className="assign-unit-comment">意见：{unit.comment}</div>}
+                    {unit.comment && unit.role === 'co' && (
+                      <div className="assign-unit-comment">意见：{unit.comment}</div>
+                    )}
                   </li>
                 );
               })}
@@ -224,16 +259,21 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
             {change.kind === 'add' && `在「${stepTitle(change.step)}」中增加一个协办单位，该单位将收到待办。`}
             {change.kind === 'replace' &&
               `将${change.unit.roleName}单位「${change.unit.unitName}」替换为其他单位：原单位未办理的待办将被取消，新单位收到待办。`}
-            {change.kind === 'remove' && `将协办单位「${change.unit.unitName}」从「${stepTitle(change.step)}」中移除，其未办理的待办将被取消。`}
+            {change.kind === 'remove' &&
+              `将协办单位「${change.unit.unitName}」从「${stepTitle(change.step)}」中移除，其未办理的待办将被取消。`}
           </Typography.Paragraph>
         )}
-        {general.length > 0 && <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+        {general.length > 0 && (
+          <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />
+        )}
         <Form form={form} layout="vertical" requiredMark>
           {change && change.kind !== 'remove' && (
             <Form.Item
               name="unitId"
               label={change.kind === 'add' ? '协办单位' : '替换为'}
-              rules={[{ required: true, message: change.kind === 'add' ? '请选择要增加的协办单位' : '请选择替换后的单位' }]}
+              rules={[
+                { required: true, message: change.kind === 'add' ? '请选择要增加的协办单位' : '请选择替换后的单位' },
+              ]}
             >
               <TreeSelect
                 treeData={treeData}
@@ -254,7 +294,11 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
               { max: 2000, message: '调整理由不能超过 2000 字' },
             ]}
           >
-            <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={2000} placeholder="说明为什么调整承办单位（记入办理过程）" />
+            <Input.TextArea
+              autoSize={{ minRows: 2, maxRows: 6 }}
+              maxLength={2000}
+              placeholder="说明为什么调整承办单位（记入办理过程）"
+            />
           </Form.Item>
         </Form>
       </Modal>

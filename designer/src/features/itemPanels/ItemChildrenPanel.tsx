@@ -68,7 +68,9 @@ export function ItemChildrenPanel({ instanceId, items, refreshKey = 0 }: ItemChi
   if (!progress || progress.total === 0) {
     return (
       <Card className="page-section" size="small" title={`子事项（${items.length}）`} data-testid="item-children">
-        {failed && <Alert className="page-alert" type="warning" showIcon message="办理进度暂时无法加载，仅列出子事项" />}
+        {failed && (
+          <Alert className="page-alert" type="warning" showIcon message="办理进度暂时无法加载，仅列出子事项" />
+        )}
         <List
           size="small"
           dataSource={items}

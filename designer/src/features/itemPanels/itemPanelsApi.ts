@@ -88,7 +88,8 @@ const base = (id: string) => `/api/instances/${encodeURIComponent(id)}`;
 const unitPath = (id: string, activityId: string) => `${base(id)}/assignments/${encodeURIComponent(activityId)}/units`;
 
 export const assignmentsApi = {
-  list: (instanceId: string, signal?: AbortSignal) => request<AssignmentStep[]>('GET', `${base(instanceId)}/assignments`, { signal }),
+  list: (instanceId: string, signal?: AbortSignal) =>
+    request<AssignmentStep[]>('GET', `${base(instanceId)}/assignments`, { signal }),
   add: (instanceId: string, activityId: string, unitId: string, reason: string) =>
     request<AssignmentStep>('POST', unitPath(instanceId, activityId), { body: { unitId, reason } }),
   replace: (instanceId: string, activityId: string, unitId: string, newUnitId: string, reason: string) =>
@@ -96,9 +97,12 @@ export const assignmentsApi = {
       body: { newUnitId, reason },
     }),
   remove: (instanceId: string, activityId: string, unitId: string, reason: string) =>
-    request<AssignmentStep>('POST', `${unitPath(instanceId, activityId)}/${encodeURIComponent(unitId)}/remove`, { body: { reason } }),
+    request<AssignmentStep>('POST', `${unitPath(instanceId, activityId)}/${encodeURIComponent(unitId)}/remove`, {
+      body: { reason },
+    }),
 };
 
 export const breakdownApi = {
-  get: (instanceId: string, signal?: AbortSignal) => request<BreakdownProgress>('GET', `${base(instanceId)}/breakdown`, { signal }),
+  get: (instanceId: string, signal?: AbortSignal) =>
+    request<BreakdownProgress>('GET', `${base(instanceId)}/breakdown`, { signal }),
 };

@@ -315,7 +315,10 @@ export default function LedgerPage() {
     if (meta.data) setChosen(loadColumnChoice(window.localStorage, columnsKey, meta.data));
   }, [meta.data, columnsKey]);
 
-  const definitionNames = useMemo(() => new Map(options.definitions.map((d) => [d.definitionId, d.name])), [options.definitions]);
+  const definitionNames = useMemo(
+    () => new Map(options.definitions.map((d) => [d.definitionId, d.name])),
+    [options.definitions],
+  );
   const catalogue = useMemo(
     () => (meta.data ? allColumns(meta.data, (id) => definitionNames.get(id)) : []),
     [meta.data, definitionNames],
@@ -469,7 +472,10 @@ export default function LedgerPage() {
         />
       </Space.Compact>
       <FieldFilterPicker
-        fields={otherFilterFields.map((f) => ({ ...f, label: catalogue.find((c) => c.field === f.key)?.title ?? f.label }))}
+        fields={otherFilterFields.map((f) => ({
+          ...f,
+          label: catalogue.find((c) => c.field === f.key)?.title ?? f.label,
+        }))}
         onAdd={(key, value) => update({ fieldFilters: { ...filters.fieldFilters, [key]: value } })}
       />
       {Object.entries(filters.fieldFilters)
@@ -547,7 +553,9 @@ export default function LedgerPage() {
     simple: isPhone,
   };
 
-  const empty = <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={filterCount > 0 ? '没有符合条件的事项' : '暂无事项'} />;
+  const empty = (
+    <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={filterCount > 0 ? '没有符合条件的事项' : '暂无事项'} />
+  );
   const error = meta.error ?? rows.error;
 
   return (
@@ -570,14 +578,26 @@ export default function LedgerPage() {
                 trigger="click"
                 placement="bottomRight"
                 title="列设置"
-                content={<ColumnChooser all={catalogue} chosen={chosen} onChange={chooseColumns} onReset={() => resetColumns(meta.data!)} />}
+                content={
+                  <ColumnChooser
+                    all={catalogue}
+                    chosen={chosen}
+                    onChange={chooseColumns}
+                    onReset={() => resetColumns(meta.data!)}
+                  />
+                }
               >
                 <Button icon={<SettingOutlined />}>列设置</Button>
               </Popover>
             )
           )}
           <Tooltip title={maxExport > 0 ? `导出当前筛选的全部事项（上限 ${maxExport} 条）` : undefined}>
-            <Button icon={<FileExcelOutlined />} loading={exporting} disabled={!chosen || !rows.data} onClick={exportExcel}>
+            <Button
+              icon={<FileExcelOutlined />}
+              loading={exporting}
+              disabled={!chosen || !rows.data}
+              onClick={exportExcel}
+            >
               导出 Excel
             </Button>
           </Tooltip>
@@ -668,7 +688,9 @@ export default function LedgerPage() {
             pagination={pagination}
             onChange={onTableChange}
             locale={{ emptyText: empty }}
-            scroll={{ x: shown.reduce((sum, c) => sum + (c.key === 'title' ? TITLE_MIN_WIDTH : (WIDTHS[c.key] ?? 140)), 0) }}
+            scroll={{
+              x: shown.reduce((sum, c) => sum + (c.key === 'title' ? TITLE_MIN_WIDTH : (WIDTHS[c.key] ?? 140)), 0),
+            }}
             size="middle"
             rowClassName="ledger-row"
             onRow={(row) => ({ onClick: () => navigate(`/items/${row.id}`) })}
@@ -677,7 +699,13 @@ export default function LedgerPage() {
       </div>
 
       {isPhone && (
-        <Drawer title="筛选台账" placement="bottom" height="80%" open={filtersOpen} onClose={() => setFiltersOpen(false)}>
+        <Drawer
+          title="筛选台账"
+          placement="bottom"
+          height="80%"
+          open={filtersOpen}
+          onClose={() => setFiltersOpen(false)}
+        >
           <div className="ledger-toolbar ledger-toolbar-phone" role="search" aria-label="筛选台账">
             {filterControls}
           </div>

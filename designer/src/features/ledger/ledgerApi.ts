@@ -74,7 +74,9 @@ export const ledgerApi = {
     try {
       response = await fetch(buildUrl('/api/ledger/export', query), {
         credentials: 'same-origin',
-        headers: { Accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/problem+json' },
+        headers: {
+          Accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/problem+json',
+        },
         signal,
       });
     } catch (error) {

@@ -11,7 +11,10 @@ export interface Loaded<T> {
 }
 
 /** One page of GET /api/ledger; the previous page stays visible while the next loads. */
-export function useLedgerRows(query: Record<string, QueryValue> | null, reloadToken: number): Loaded<PagedResult<LedgerRow>> {
+export function useLedgerRows(
+  query: Record<string, QueryValue> | null,
+  reloadToken: number,
+): Loaded<PagedResult<LedgerRow>> {
   const [state, setState] = useState<Loaded<PagedResult<LedgerRow>>>({ data: null, loading: true, error: null });
   const key = query ? JSON.stringify(query) : null;
 
@@ -58,14 +61,16 @@ export function useLedgerOptions(): { definitions: DefinitionSummary[]; units: U
   });
   useEffect(() => {
     const controller = new AbortController();
-    Promise.allSettled([definitionsApi.list(controller.signal), orgApi.units(controller.signal)]).then(([definitions, units]) => {
-      if (controller.signal.aborted) return;
-      setState({
-        definitions: definitions.status === 'fulfilled' && Array.isArray(definitions.value) ? definitions.value : [],
-        units: units.status === 'fulfilled' && Array.isArray(units.value) ? units.value : [],
-        loading: false,
-      });
-    });
+    Promise.allSettled([definitionsApi.list(controller.signal), orgApi.units(controller.signal)]).then(
+      ([definitions, units]) => {
+        if (controller.signal.aborted) return;
+        setState({
+          definitions: definitions.status === 'fulfilled' && Array.isArray(definitions.value) ? definitions.value : [],
+          units: units.status === 'fulfilled' && Array.isArray(units.value) ? units.value : [],
+          loading: false,
+        });
+      },
+    );
     return () => controller.abort();
   }, []);
   return state;

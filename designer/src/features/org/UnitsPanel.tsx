@@ -57,7 +57,15 @@ function treeData(nodes: UnitNode<Unit>[]): TreeDataNode[] {
   }));
 }
 
-export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: OrgUser[]; onChanged: () => Promise<Unit[]> }) {
+export function UnitsPanel({
+  units,
+  users,
+  onChanged,
+}: {
+  units: Unit[];
+  users: OrgUser[];
+  onChanged: () => Promise<Unit[]>;
+}) {
   const { message } = AntdApp.useApp();
   const [form] = Form.useForm<UnitForm>();
   // The title of a new unit follows the 上级单位 field: picking or clearing a parent changes where it goes.
@@ -130,7 +138,11 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
         message.success(`已新增单位「${created.name}」`);
         setMode({ kind: 'edit', id: created.id });
       } else if (current) {
-        const saved = await orgApi.updateUnit(current.id, { ...body, isActive: values.isActive, version: current.version });
+        const saved = await orgApi.updateUnit(current.id, {
+          ...body,
+          isActive: values.isActive,
+          version: current.version,
+        });
         await onChanged();
         message.success(`已保存「${saved.name}」`);
       }
@@ -222,7 +234,11 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
               disabled={saving}
               onValuesChange={(changed: Partial<UnitForm>) => {
                 // A new parent: unless an order is typed, the unit goes after its new siblings.
-                if ('parentId' in changed && mode.kind === 'edit' && (changed.parentId ?? null) !== (current?.parentId ?? null))
+                if (
+                  'parentId' in changed &&
+                  mode.kind === 'edit' &&
+                  (changed.parentId ?? null) !== (current?.parentId ?? null)
+                )
                   form.setFieldValue('sortOrder', null);
               }}
             >
@@ -267,10 +283,22 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
                   <AutoComplete options={KINDS.map((k) => ({ value: k }))} placeholder="如：承办单位" />
                 </Form.Item>
                 <Form.Item name="leaderUserId" label="单位负责人">
-                  <Select allowClear showSearch optionFilterProp="label" options={leaderOptions} placeholder="选择负责人" />
+                  <Select
+                    allowClear
+                    showSearch
+                    optionFilterProp="label"
+                    options={leaderOptions}
+                    placeholder="选择负责人"
+                  />
                 </Form.Item>
                 <Form.Item name="sortOrder" label="排序号" tooltip="同一上级下按排序号从小到大排列">
-                  <InputNumber min={0} max={1000000} precision={0} style={{ width: '100%' }} placeholder="不填则排在同级最后" />
+                  <InputNumber
+                    min={0}
+                    max={1000000}
+                    precision={0}
+                    style={{ width: '100%' }}
+                    placeholder="不填则排在同级最后"
+                  />
                 </Form.Item>
                 {mode.kind === 'edit' && (
                   <Form.Item

@@ -125,7 +125,14 @@ function UserModal({
         preserve={false}
         initialValues={
           user
-            ? { userName: user.userName, displayName: user.displayName, unitId: user.unitId, roles: user.roles, isActive: user.isActive, password: '' }
+            ? {
+                userName: user.userName,
+                displayName: user.displayName,
+                unitId: user.unitId,
+                roles: user.roles,
+                isActive: user.isActive,
+                password: '',
+              }
             : { userName: '', displayName: '', unitId: null, roles: ['承办单位联络员'], isActive: true, password: '' }
         }
       >
@@ -133,7 +140,14 @@ function UserModal({
           name="userName"
           label="用户名"
           tooltip="登录用，创建后不能修改"
-          rules={creating ? [{ required: true, whitespace: true, message: '请填写用户名' }, { max: 256, message: '用户名不超过 256 个字符' }] : []}
+          rules={
+            creating
+              ? [
+                  { required: true, whitespace: true, message: '请填写用户名' },
+                  { max: 256, message: '用户名不超过 256 个字符' },
+                ]
+              : []
+          }
         >
           <Input disabled={!creating} autoComplete="off" />
         </Form.Item>
@@ -148,7 +162,14 @@ function UserModal({
           <Input />
         </Form.Item>
         <Form.Item name="unitId" label="所属单位">
-          <TreeSelect allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={unitOptions} placeholder="选择单位" />
+          <TreeSelect
+            allowClear
+            showSearch
+            treeNodeFilterProp="title"
+            treeDefaultExpandAll
+            treeData={unitOptions}
+            placeholder="选择单位"
+          />
         </Form.Item>
         <Form.Item name="roles" label="角色">
           <Checkbox.Group options={ROLE_NAMES.map((r) => ({ value: r, label: r }))} />
@@ -209,7 +230,12 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
     >
       {problems.length > 0 && <Alert className="org-form-alert" type="error" showIcon message={problems.join('；')} />}
       <Form form={form} layout="vertical" onFinish={save} preserve={false}>
-        <Form.Item name="password" label="新密码" tooltip="至少 8 位，含数字、大写和小写字母" rules={[{ required: true, message: '请填写新密码' }]}>
+        <Form.Item
+          name="password"
+          label="新密码"
+          tooltip="至少 8 位，含数字、大写和小写字母"
+          rules={[{ required: true, message: '请填写新密码' }]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         <Form.Item
@@ -220,7 +246,9 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
             { required: true, message: '请再次输入新密码' },
             ({ getFieldValue }) => ({
               validator: (_, value) =>
-                !value || value === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error('两次输入的密码不一致')),
+                !value || value === getFieldValue('password')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error('两次输入的密码不一致')),
             }),
           ]}
         >
@@ -231,10 +259,20 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
   );
 }
 
-export function UsersPanel({ users, units, onChanged }: { users: OrgUser[]; units: Unit[]; onChanged: () => Promise<unknown> }) {
+export function UsersPanel({
+  users,
+  units,
+  onChanged,
+}: {
+  users: OrgUser[];
+  units: Unit[];
+  onChanged: () => Promise<unknown>;
+}) {
   const me = useCurrentUser();
   const { message } = AntdApp.useApp();
-  const [filter, setFilter] = useState<{ q: string; unitId?: string; role?: string; state?: 'active' | 'inactive' }>({ q: '' });
+  const [filter, setFilter] = useState<{ q: string; unitId?: string; role?: string; state?: 'active' | 'inactive' }>({
+    q: '',
+  });
   const [editing, setEditing] = useState<OrgUser | null | undefined>(undefined);
   const [resetting, setResetting] = useState<OrgUser | null>(null);
   const [toggling, setToggling] = useState<string | null>(null);
@@ -269,14 +307,27 @@ export function UsersPanel({ users, units, onChanged }: { users: OrgUser[]; unit
       dataIndex: 'roles',
       key: 'roles',
       render: (roles: string[]) =>
-        roles.length === 0 ? '—' : roles.map((r) => <Tag key={r} color={r === '管理员' ? 'red' : 'blue'} bordered={false}>{r}</Tag>),
+        roles.length === 0
+          ? '—'
+          : roles.map((r) => (
+              <Tag key={r} color={r === '管理员' ? 'red' : 'blue'} bordered={false}>
+                {r}
+              </Tag>
+            )),
     },
     {
       title: '状态',
       dataIndex: 'isActive',
       key: 'isActive',
       width: 80,
-      render: (active: boolean) => (active ? <Tag color="success" bordered={false}>在用</Tag> : <Tag bordered={false}>停用</Tag>),
+      render: (active: boolean) =>
+        active ? (
+          <Tag color="success" bordered={false}>
+            在用
+          </Tag>
+        ) : (
+          <Tag bordered={false}>停用</Tag>
+        ),
     },
     {
       title: '操作',
@@ -292,7 +343,13 @@ export function UsersPanel({ users, units, onChanged }: { users: OrgUser[]; unit
           </Button>
           {user.id !== me.id &&
             (user.isActive ? (
-              <Popconfirm title={`停用「${user.displayName}」？`} description="停用后该账号不能登录，其待办需转给他人。" okText="停用" cancelText="取消" onConfirm={() => setActive(user, false)}>
+              <Popconfirm
+                title={`停用「${user.displayName}」？`}
+                description="停用后该账号不能登录，其待办需转给他人。"
+                okText="停用"
+                cancelText="取消"
+                onConfirm={() => setActive(user, false)}
+              >
                 <Button type="link" size="small" danger loading={toggling === user.id}>
                   停用
                 </Button>

@@ -6,7 +6,8 @@ import { isApiError } from '../../api/client';
  * form (to show in a general alert), or the error's own message when it is not a validation problem.
  */
 export function showFieldErrors(form: FormInstance, error: unknown, fieldNames: readonly string[]): string[] {
-  if (!isApiError(error) || !error.hasFieldErrors) return [isApiError(error) || error instanceof Error ? error.message : '发生未知错误'];
+  if (!isApiError(error) || !error.hasFieldErrors)
+    return [isApiError(error) || error instanceof Error ? error.message : '发生未知错误'];
   const placed = new Set<string>();
   form.setFields(
     fieldNames.map((name) => {

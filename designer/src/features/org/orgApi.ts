@@ -49,10 +49,12 @@ export interface SaveUser {
 export const orgApi = {
   units: (signal?: AbortSignal) => request<Unit[]>('GET', '/api/units', { signal }),
   createUnit: (unit: SaveUnit) => request<Unit>('POST', '/api/units', { body: unit }),
-  updateUnit: (id: string, unit: SaveUnit) => request<Unit>('PUT', `/api/units/${encodeURIComponent(id)}`, { body: unit }),
+  updateUnit: (id: string, unit: SaveUnit) =>
+    request<Unit>('PUT', `/api/units/${encodeURIComponent(id)}`, { body: unit }),
   users: (signal?: AbortSignal) => request<OrgUser[]>('GET', '/api/users', { signal }),
   createUser: (user: SaveUser) => request<OrgUser>('POST', '/api/users', { body: user }),
-  updateUser: (id: string, user: SaveUser) => request<OrgUser>('PUT', `/api/users/${encodeURIComponent(id)}`, { body: user }),
+  updateUser: (id: string, user: SaveUser) =>
+    request<OrgUser>('PUT', `/api/users/${encodeURIComponent(id)}`, { body: user }),
   resetPassword: (id: string, password: string) =>
     request<void>('POST', `/api/users/${encodeURIComponent(id)}/reset-password`, { body: { password } }),
 };

@@ -48,7 +48,9 @@ export function ExtensionTab({ editable }: { editable: boolean }) {
   return (
     <div className="extension-tab" data-testid="extension-tab">
       {!editable && <Alert className="page-alert" type="info" showIcon message="延期设置由管理员修改，您可以查看。" />}
-      {error !== null && <Alert className="page-alert" type="error" showIcon role="alert" message={errorMessage(error)} />}
+      {error !== null && (
+        <Alert className="page-alert" type="error" showIcon role="alert" message={errorMessage(error)} />
+      )}
       <Card size="small" title="逾期后申请延期">
         <Space align="start" size={12}>
           <Switch
@@ -71,7 +73,12 @@ export function ExtensionTab({ editable }: { editable: boolean }) {
           </Typography.Paragraph>
         )}
         {editable && (
-          <Button type="primary" onClick={save} loading={busy} disabled={allowLate === settings.allowLateExtensionRequests}>
+          <Button
+            type="primary"
+            onClick={save}
+            loading={busy}
+            disabled={allowLate === settings.allowLateExtensionRequests}
+          >
             保存
           </Button>
         )}

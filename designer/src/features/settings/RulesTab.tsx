@@ -1,4 +1,17 @@
-import { Alert, App as AntdApp, Button, Card, Form, InputNumber, Popconfirm, Select, Space, Spin, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  Form,
+  InputNumber,
+  Popconfirm,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
 import type { FormInstance } from 'antd';
 import { errorMessage, isAbortError, isApiError } from '../../api/client';
@@ -9,10 +22,17 @@ import { rulesFormValues, rulesFromForm, yearOptions, type RulesFormValues } fro
 import { settingsApi } from './settingsApi';
 
 /** Puts the server's field errors (startScore, floor, redoThreshold, deductions.<type>) beside the fields; returns the rest. */
-function placeRuleErrors(form: FormInstance<RulesFormValues>, error: unknown, eventTypes: readonly NamedValue[]): string[] {
+function placeRuleErrors(
+  form: FormInstance<RulesFormValues>,
+  error: unknown,
+  eventTypes: readonly NamedValue[],
+): string[] {
   if (!isApiError(error) || !error.hasFieldErrors) return [errorMessage(error)];
   const known = new Map(
-    ['startScore', 'floor', 'redoThreshold', ...eventTypes.map((t) => `deductions.${t.value}`)].map((n) => [n.toLowerCase(), n]),
+    ['startScore', 'floor', 'redoThreshold', ...eventTypes.map((t) => `deductions.${t.value}`)].map((n) => [
+      n.toLowerCase(),
+      n,
+    ]),
   );
   const rest: string[] = [];
   for (const [key, messages] of Object.entries(error.fieldErrors)) {
@@ -24,7 +44,15 @@ function placeRuleErrors(form: FormInstance<RulesFormValues>, error: unknown, ev
 }
 
 /** 考核规则 per year: starting score, floor, deduction per event type, redo threshold; save, or back to the default. */
-export function RulesTab({ editable, year, onYear }: { editable: boolean; year: number; onYear: (year: number) => void }) {
+export function RulesTab({
+  editable,
+  year,
+  onYear,
+}: {
+  editable: boolean;
+  year: number;
+  onYear: (year: number) => void;
+}) {
   const { message } = AntdApp.useApp();
   const [form] = Form.useForm<RulesFormValues>();
   const [rules, setRules] = useState<ScoringRules | null>(null);
@@ -116,10 +144,21 @@ export function RulesTab({ editable, year, onYear }: { editable: boolean; year: 
         )}
       </div>
       {!editable && <Alert className="page-alert" type="info" showIcon message="考核规则由管理员设置，您可以查看。" />}
-      {error !== null && <Alert className="page-alert" type="error" showIcon message={`考核规则加载失败：${errorMessage(error)}`} />}
-      {general.length > 0 && <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+      {error !== null && (
+        <Alert className="page-alert" type="error" showIcon message={`考核规则加载失败：${errorMessage(error)}`} />
+      )}
+      {general.length > 0 && (
+        <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />
+      )}
       {!rules && error === null && <Spin />}
-      <Form form={form} layout="horizontal" labelCol={{ flex: '220px' }} labelWrap disabled={!editable || busy !== null} hidden={!rules}>
+      <Form
+        form={form}
+        layout="horizontal"
+        labelCol={{ flex: '220px' }}
+        labelWrap
+        disabled={!editable || busy !== null}
+        hidden={!rules}
+      >
         <Card size="small" title="基础分">
           <Form.Item
             name="startScore"

@@ -44,14 +44,17 @@ export interface IssueBulletin {
 
 export const settingsApi = {
   ladder: (signal?: AbortSignal) => request<LadderSettings>('GET', '/api/chasing/ladder', { signal }),
-  saveLadder: (rungs: LadderRung[] | null) => request<LadderSettings>('PUT', '/api/chasing/ladder', { body: { rungs } }),
+  saveLadder: (rungs: LadderRung[] | null) =>
+    request<LadderSettings>('PUT', '/api/chasing/ladder', { body: { rungs } }),
   supervision: (signal?: AbortSignal) => request<SupervisionSettings>('GET', '/api/supervision/settings', { signal }),
   saveSupervision: (allowLateExtensionRequests: boolean) =>
     request<SupervisionSettings>('PUT', '/api/supervision/settings', { body: { allowLateExtensionRequests } }),
   rules: (year: number, signal?: AbortSignal) => request<ScoringRules>('GET', `/api/scoring/${year}/rules`, { signal }),
-  saveRules: (year: number, rules: SaveScoringRules) => request<ScoringRules>('PUT', `/api/scoring/${year}/rules`, { body: rules }),
+  saveRules: (year: number, rules: SaveScoringRules) =>
+    request<ScoringRules>('PUT', `/api/scoring/${year}/rules`, { body: rules }),
   resetRules: (year: number) => request<ScoringRules>('DELETE', `/api/scoring/${year}/rules`),
-  bulletins: (year: number, signal?: AbortSignal) => request<Bulletin[]>('GET', '/api/scoring/bulletins', { query: { year }, signal }),
+  bulletins: (year: number, signal?: AbortSignal) =>
+    request<Bulletin[]>('GET', '/api/scoring/bulletins', { query: { year }, signal }),
   issueBulletin: (bulletin: IssueBulletin) => request<Bulletin>('POST', '/api/scoring/bulletins', { body: bulletin }),
   revokeBulletin: (id: string, reason: string) =>
     request<Bulletin>('POST', `/api/scoring/bulletins/${encodeURIComponent(id)}/revoke`, { body: { reason } }),

@@ -1,5 +1,19 @@
 import { ArrowLeftOutlined, FileAddOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, Col, Empty, Result, Row, Skeleton, Space, Spin, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Result,
+  Row,
+  Skeleton,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { definitionVersionApi, errorMessage, instancesApi, isAbortError, isApiError } from '../../api/client';
@@ -89,7 +103,15 @@ export default function StartPage() {
   );
 }
 
-function StartFormView({ definitionId, summary, onBack }: { definitionId: string; summary: DefinitionSummary | undefined; onBack: () => void }) {
+function StartFormView({
+  definitionId,
+  summary,
+  onBack,
+}: {
+  definitionId: string;
+  summary: DefinitionSummary | undefined;
+  onBack: () => void;
+}) {
   const navigate = useNavigate();
   const user = useCurrentUser();
   const { message } = AntdApp.useApp();
@@ -140,7 +162,9 @@ function StartFormView({ definitionId, summary, onBack }: { definitionId: string
     try {
       const created = await instancesApi.start({
         definitionId,
-        data: start.form ? visibleSubmission(start.form, values, { permissions: start.permissions, currentData: {}, user }) : {},
+        data: start.form
+          ? visibleSubmission(start.form, values, { permissions: start.permissions, currentData: {}, user })
+          : {},
       });
       message.success(`已发起：${created.title}`);
       navigate(`/items/${created.id}`, { replace: true });
@@ -191,10 +215,16 @@ function StartFormView({ definitionId, summary, onBack }: { definitionId: string
           </Typography.Title>
           {definition.version ? <Tag>第 {definition.version} 版</Tag> : null}
         </div>
-        {definition.description && <Typography.Paragraph type="secondary" className="start-description">{definition.description}</Typography.Paragraph>}
+        {definition.description && (
+          <Typography.Paragraph type="secondary" className="start-description">
+            {definition.description}
+          </Typography.Paragraph>
+        )}
       </header>
       <Card className="page-section" size="small" title={start.form?.name ?? '发起'}>
-        {general.length > 0 && <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+        {general.length > 0 && (
+          <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />
+        )}
         {start.form ? (
           <FormRenderer
             form={start.form}

@@ -51,7 +51,15 @@ function useLadderSettings(enabled: boolean) {
 
 // ---------------------------------------------------------------------------
 
-function Lines({ form, values, testId }: { form: FormDefinition | null | undefined; values: Record<string, unknown> | null; testId?: string }) {
+function Lines({
+  form,
+  values,
+  testId,
+}: {
+  form: FormDefinition | null | undefined;
+  values: Record<string, unknown> | null;
+  testId?: string;
+}) {
   const lines = labelledValues(form, values);
   if (lines.length === 0) return null;
   return (
@@ -79,7 +87,11 @@ function ChaseItem({ chase, user, replyForm, onRecord, onCancel }: ChaseItemProp
   const reply = replyStatus(chase);
   const cancelled = chase.status === 'cancelled';
   return (
-    <li className={`chase-item${cancelled ? ' chase-item-cancelled' : ''}`} data-testid="chase-item" data-rung={chase.rungKey}>
+    <li
+      className={`chase-item${cancelled ? ' chase-item-cancelled' : ''}`}
+      data-testid="chase-item"
+      data-rung={chase.rungKey}
+    >
       <div className="chase-item-head">
         <strong className="chase-rung">{chase.rungName}</strong>
         <Tag>{triggerLabel(chase.trigger)}</Tag>
@@ -87,7 +99,8 @@ function ChaseItem({ chase, user, replyForm, onRecord, onCancel }: ChaseItemProp
         {chase.scoreEventLabel && !cancelled && <Tag color="volcano">计入考核：{chase.scoreEventLabel}</Tag>}
       </div>
       <div className="chase-item-meta">
-        <span>{chase.unitName}</span> · <span>{formatDateTime(chase.raisedAt)}</span> · <span>{chase.raisedByName ?? '系统'}</span>
+        <span>{chase.unitName}</span> · <span>{formatDateTime(chase.raisedAt)}</span> ·{' '}
+        <span>{chase.raisedByName ?? '系统'}</span>
         {chase.dueAt && (
           <>
             {' · '}
@@ -124,7 +137,9 @@ function ChaseItem({ chase, user, replyForm, onRecord, onCancel }: ChaseItemProp
                 {reply}
               </Tag>
             )}
-            {chase.replyDueAt && !chase.repliedAt && !cancelled && <span className="chase-block-by">回复期限 {formatDateTime(chase.replyDueAt)}</span>}
+            {chase.replyDueAt && !chase.repliedAt && !cancelled && (
+              <span className="chase-block-by">回复期限 {formatDateTime(chase.replyDueAt)}</span>
+            )}
           </div>
           {chase.noticeText && <p className="chase-notice-text">{chase.noticeText}</p>}
           {chase.reply && (
@@ -162,7 +177,13 @@ function ChaseItem({ chase, user, replyForm, onRecord, onCancel }: ChaseItemProp
 // Dialogs
 
 /** A record form; a field's error goes away once it is edited. */
-function RecordFields({ form, values, onChange, errors, setErrors }: {
+function RecordFields({
+  form,
+  values,
+  onChange,
+  errors,
+  setErrors,
+}: {
   form: FormDefinition;
   values: FormValues;
   onChange: (v: FormValues) => void;
@@ -226,7 +247,14 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
     if (Object.keys(next).length > 0 || !rungKey || !unitId || (rung?.record && !form)) return;
     setBusy(true);
     try {
-      onDone(await supervisionApi.raiseChase(instanceId, { unitId, rungKey, record: form ? record : null, note: note.trim() || null }));
+      onDone(
+        await supervisionApi.raiseChase(instanceId, {
+          unitId,
+          rungKey,
+          record: form ? record : null,
+          note: note.trim() || null,
+        }),
+      );
     } catch (error) {
       const shown = ['rungKey', 'unitId', 'note', ...(form?.fields.map((f) => f.key) ?? [])];
       const split = splitProblem(error, shown, 'record.');
@@ -252,9 +280,17 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
       width={640}
     >
       <div data-testid="chase-raise">
-        {general.length > 0 && <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+        {general.length > 0 && (
+          <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />
+        )}
         <Form layout="vertical">
-          <Form.Item label="催办方式" htmlFor="chase-rung" required validateStatus={help('rungKey') ? 'error' : undefined} help={help('rungKey')}>
+          <Form.Item
+            label="催办方式"
+            htmlFor="chase-rung"
+            required
+            validateStatus={help('rungKey') ? 'error' : undefined}
+            help={help('rungKey')}
+          >
             <Select
               id="chase-rung"
               value={rungKey}
@@ -273,7 +309,13 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
               {rung.scoreEvent ? '；计入单位考核' : ''}
             </p>
           )}
-          <Form.Item label="被催办单位" htmlFor="chase-unit" required validateStatus={help('unitId') ? 'error' : undefined} help={help('unitId')}>
+          <Form.Item
+            label="被催办单位"
+            htmlFor="chase-unit"
+            required
+            validateStatus={help('unitId') ? 'error' : undefined}
+            help={help('unitId')}
+          >
             <Select
               id="chase-unit"
               value={unitId}
@@ -284,10 +326,23 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
             />
           </Form.Item>
         </Form>
-        {form && <RecordFields form={form} values={record} onChange={setRecord} errors={errors} setErrors={setErrors} />}
+        {form && (
+          <RecordFields form={form} values={record} onChange={setRecord} errors={errors} setErrors={setErrors} />
+        )}
         <Form layout="vertical">
-          <Form.Item label="备注（可选）" htmlFor="chase-note" validateStatus={help('note') ? 'error' : undefined} help={help('note')}>
-            <Input.TextArea id="chase-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} autoSize={{ minRows: 1, maxRows: 4 }} />
+          <Form.Item
+            label="备注（可选）"
+            htmlFor="chase-note"
+            validateStatus={help('note') ? 'error' : undefined}
+            help={help('note')}
+          >
+            <Input.TextArea
+              id="chase-note"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              maxLength={2000}
+              autoSize={{ minRows: 1, maxRows: 4 }}
+            />
           </Form.Item>
         </Form>
       </div>
@@ -295,7 +350,15 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
   );
 }
 
-function RecordDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onClose: () => void; onDone: (c: ChaseView) => void }) {
+function RecordDialog({
+  chase,
+  onClose,
+  onDone,
+}: {
+  chase: ChaseView | null;
+  onClose: () => void;
+  onDone: (c: ChaseView) => void;
+}) {
   const [values, setValues] = useState<FormValues>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
@@ -316,7 +379,10 @@ function RecordDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onC
     try {
       onDone(await supervisionApi.recordChase(chase.id, values));
     } catch (error) {
-      const split = splitProblem(error, form.fields.map((f) => f.key));
+      const split = splitProblem(
+        error,
+        form.fields.map((f) => f.key),
+      );
       setErrors(split.fields);
       setGeneral(split.general);
     } finally {
@@ -337,14 +403,26 @@ function RecordDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onC
       width={640}
     >
       <div data-testid="chase-record-dialog">
-        {general.length > 0 && <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />}
-        {form && <RecordFields form={form} values={values} onChange={setValues} errors={errors} setErrors={setErrors} />}
+        {general.length > 0 && (
+          <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />
+        )}
+        {form && (
+          <RecordFields form={form} values={values} onChange={setValues} errors={errors} setErrors={setErrors} />
+        )}
       </div>
     </Modal>
   );
 }
 
-function CancelDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onClose: () => void; onDone: (c: ChaseView) => void }) {
+function CancelDialog({
+  chase,
+  onClose,
+  onDone,
+}: {
+  chase: ChaseView | null;
+  onClose: () => void;
+  onDone: (c: ChaseView) => void;
+}) {
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
   const [general, setGeneral] = useState<string[]>([]);
@@ -385,9 +463,17 @@ function CancelDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onC
       destroyOnHidden
     >
       <p>撤销后，该次催办不再计入单位考核，发给单位的待办一并取消。</p>
-      {general.length > 0 && <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+      {general.length > 0 && (
+        <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />
+      )}
       <Form layout="vertical">
-        <Form.Item label="撤销理由" htmlFor="chase-cancel-reason" required validateStatus={reasonError ? 'error' : undefined} help={reasonError ?? undefined}>
+        <Form.Item
+          label="撤销理由"
+          htmlFor="chase-cancel-reason"
+          required
+          validateStatus={reasonError ? 'error' : undefined}
+          help={reasonError ?? undefined}
+        >
           <Input.TextArea
             id="chase-cancel-reason"
             value={reason}
@@ -477,7 +563,14 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
       ) : (
         <ul className="chase-list" aria-label="催办记录">
           {chases.map((c) => (
-            <ChaseItem key={c.id} chase={c} user={user} replyForm={replyForm} onRecord={setRecording} onCancel={setCancelling} />
+            <ChaseItem
+              key={c.id}
+              chase={c}
+              user={user}
+              replyForm={replyForm}
+              onRecord={setRecording}
+              onCancel={setCancelling}
+            />
           ))}
         </ul>
       )}

@@ -58,7 +58,8 @@ export interface SplitProblem {
 export function splitProblem(error: unknown, shownFields: readonly string[], prefix = ''): SplitProblem {
   const general: string[] = [];
   const fields: Record<string, string[]> = {};
-  if (!isApiError(error)) return { fields, general: [error instanceof Error && error.message ? error.message : '发生未知错误'] };
+  if (!isApiError(error))
+    return { fields, general: [error instanceof Error && error.message ? error.message : '发生未知错误'] };
   const shown = new Map(shownFields.map((f) => [f.toLowerCase(), f]));
   for (const [key, messages] of Object.entries(error.fieldErrors)) {
     let name = key.replace(/^\$\./, '');
@@ -82,7 +83,8 @@ export const isSupervisor = (user: CurrentUser | null | undefined) => !!user?.ro
 export const isLeader = (user: CurrentUser | null | undefined) => !!user?.roles.includes(ROLES.leader);
 export const isAdmin = (user: CurrentUser | null | undefined) => !!user?.roles.includes(ROLES.admin);
 /** The office, leaders and administrators oversee every unit; a unit's liaison sees its own unit's matters. */
-export const overseesAllUnits = (user: CurrentUser | null | undefined) => isSupervisor(user) || isLeader(user) || isAdmin(user);
+export const overseesAllUnits = (user: CurrentUser | null | undefined) =>
+  isSupervisor(user) || isLeader(user) || isAdmin(user);
 
 // ---------------------------------------------------------------------------
 // 延期申请
@@ -138,7 +140,8 @@ export function rungTriggerText(rung: LadderRung): string {
 export function rungEffects(rung: LadderRung, recordFormName?: string): string[] {
   const out: string[] = [];
   if (rung.record) out.push(`登记${recordFormName ?? '催办记录'}`);
-  if (rung.notice) out.push(`向被催办单位发送《${rung.notice.title}》${rung.notice.replyRequired ? '，须书面回复' : ''}`);
+  if (rung.notice)
+    out.push(`向被催办单位发送《${rung.notice.title}》${rung.notice.replyRequired ? '，须书面回复' : ''}`);
   return out;
 }
 
@@ -177,7 +180,10 @@ function display(value: unknown): string {
 }
 
 /** A record (phone log, on-site visit …) or a reply as labelled lines in its form's field order. */
-export function labelledValues(form: FormDefinition | null | undefined, values: Record<string, unknown> | null | undefined): LabelledValue[] {
+export function labelledValues(
+  form: FormDefinition | null | undefined,
+  values: Record<string, unknown> | null | undefined,
+): LabelledValue[] {
   if (!values) return [];
   const fields = form?.fields ?? [];
   const known = new Set(fields.map((f) => f.key));

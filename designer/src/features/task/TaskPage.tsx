@@ -1,5 +1,19 @@
 import { ArrowLeftOutlined, ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, Col, Empty, Input, Result, Row, Space, Spin, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Input,
+  Result,
+  Row,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { errorMessage, instancesApi, isAbortError, isApiError, taskApi } from '../../api/client';
@@ -125,7 +139,11 @@ export default function TaskPage() {
         const shownBeside = steps.length > 0 ? nextMessages : [];
         const rest = other.filter((m) => !commentMessages.includes(m) && !shownBeside.includes(m));
         setGeneralErrors(
-          rest.length > 0 ? rest : Object.keys(fields).length === 0 && commentMessages.length === 0 && shownBeside.length === 0 ? [error.message] : [],
+          rest.length > 0
+            ? rest
+            : Object.keys(fields).length === 0 && commentMessages.length === 0 && shownBeside.length === 0
+              ? [error.message]
+              : [],
         );
         message.error(error.message);
         scrollToFirstError();
@@ -162,7 +180,8 @@ export default function TaskPage() {
       return;
     }
     const chosen = steps.filter((s) => (next[s.activityId]?.length ?? 0) > 0);
-    const nextAssignees = chosen.length > 0 ? Object.fromEntries(chosen.map((s) => [s.activityId, next[s.activityId]])) : null;
+    const nextAssignees =
+      chosen.length > 0 ? Object.fromEntries(chosen.map((s) => [s.activityId, next[s.activityId]])) : null;
     if (form && !isReturn) {
       const found = validateForm(form, values, { permissions: detail.permissions, currentData: detail.data, user });
       setErrors(found);
@@ -180,7 +199,10 @@ export default function TaskPage() {
         outcome,
         comment: comment.trim() || null,
         // A send-back carries only its reason; the server does not keep what was typed into the form.
-        data: form && !isReturn ? visibleSubmission(form, values, { permissions: detail.permissions, currentData: detail.data, user }) : null,
+        data:
+          form && !isReturn
+            ? visibleSubmission(form, values, { permissions: detail.permissions, currentData: detail.data, user })
+            : null,
         ...(nextAssignees ? { nextAssignees } : {}),
       });
       message.success(`已${outcome}：${task.itemTitle}`);
@@ -244,7 +266,8 @@ export default function TaskPage() {
   const shown = useMemo(() => {
     if (!detail) return null;
     if (detail.form) return { form: detail.form, permissions: detail.permissions, data: values };
-    if (loaded?.item?.form) return { form: loaded.item.form, permissions: loaded.item.permissions, data: loaded.item.data };
+    if (loaded?.item?.form)
+      return { form: loaded.item.form, permissions: loaded.item.permissions, data: loaded.item.data };
     return null;
   }, [detail, values, loaded]);
 
@@ -291,7 +314,12 @@ export default function TaskPage() {
   return (
     <section className="task-page" aria-labelledby="task-heading">
       <div className="page-back">
-        <Button type="link" icon={<ArrowLeftOutlined aria-hidden />} onClick={() => navigate(-1)} className="page-back-button">
+        <Button
+          type="link"
+          icon={<ArrowLeftOutlined aria-hidden />}
+          onClick={() => navigate(-1)}
+          className="page-back-button"
+        >
           返回
         </Button>
         <Button icon={<ReloadOutlined aria-hidden />} onClick={reload} loading={loading} aria-label="刷新">
@@ -348,8 +376,12 @@ export default function TaskPage() {
         </dl>
       </header>
 
-      {detail.message && <Alert className="page-alert" type="info" showIcon message="办理要求" description={detail.message} />}
-      {stateNote && <Alert className="page-alert" type={finished ? 'success' : 'warning'} showIcon message={stateNote} />}
+      {detail.message && (
+        <Alert className="page-alert" type="info" showIcon message="办理要求" description={detail.message} />
+      )}
+      {stateNote && (
+        <Alert className="page-alert" type={finished ? 'success' : 'warning'} showIcon message={stateNote} />
+      )}
       {mustClaim && (
         <Alert
           className="page-alert"
@@ -394,7 +426,12 @@ export default function TaskPage() {
           </Card>
 
           {canAct && !mustClaim && (
-            <Card className="page-section task-actions" size="small" title={isNotice ? '阅知' : '办理'} data-testid="task-actions">
+            <Card
+              className="page-section task-actions"
+              size="small"
+              title={isNotice ? '阅知' : '办理'}
+              data-testid="task-actions"
+            >
               <div className={`task-comment${commentError ? ' task-comment-error' : ''}`}>
                 <label htmlFor="task-comment" className="task-comment-label">
                   {isNotice ? '留言（可选）' : '办理说明（退回时必填）'}
@@ -451,7 +488,11 @@ export default function TaskPage() {
                   ))
                 )}
                 {!isNotice && detail.returnTargets.length > 0 && (
-                  <Button icon={<RollbackOutlined aria-hidden />} onClick={() => setReturnOpen(true)} disabled={busy !== null}>
+                  <Button
+                    icon={<RollbackOutlined aria-hidden />}
+                    onClick={() => setReturnOpen(true)}
+                    disabled={busy !== null}
+                  >
                     退回到…
                   </Button>
                 )}

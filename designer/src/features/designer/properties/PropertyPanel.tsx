@@ -1,5 +1,18 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Checkbox, Collapse, Divider, Form, Input, Radio, Select, Space, TreeSelect, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Collapse,
+  Divider,
+  Form,
+  Input,
+  Radio,
+  Select,
+  Space,
+  TreeSelect,
+  Typography,
+} from 'antd';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { unitTree, useDirectory } from '../../../shared/forms/directory';
@@ -60,7 +73,17 @@ const SCRIPT_HINT = '可用：form（本次提交）、item（事项数据）、
 /** Inputs each built-in type's panel edits itself; anything else shows under “其他参数”. */
 const HANDLED: Record<string, string[]> = {
   [ActivityTypes.start]: ['form', 'fieldPermissions', 'title'],
-  [ActivityTypes.userTask]: ['assignee', 'form', 'fieldPermissions', 'outcomes', 'outcomesUntilDue', 'countersign', 'dueIn', 'deadline', 'instructions'],
+  [ActivityTypes.userTask]: [
+    'assignee',
+    'form',
+    'fieldPermissions',
+    'outcomes',
+    'outcomesUntilDue',
+    'countersign',
+    'dueIn',
+    'deadline',
+    'instructions',
+  ],
   [ActivityTypes.notify]: ['assignee', 'message', 'wait'],
   [ActivityTypes.decision]: ['condition'],
   [ActivityTypes.switch]: ['cases'],
@@ -71,8 +94,20 @@ const HANDLED: Record<string, string[]> = {
   [ActivityTypes.subProcess]: ['definitionId', 'items'],
   [ActivityTypes.end]: ['result'],
   'Duban.Assign': [
-    'unitsFrom', 'lead', 'co', 'completion', 'form', 'fieldPermissions', 'coForm', 'coFieldPermissions', 'outcomes',
-    'instructions', 'coInstructions', 'dueIn', 'coDueIn', 'deadline',
+    'unitsFrom',
+    'lead',
+    'co',
+    'completion',
+    'form',
+    'fieldPermissions',
+    'coForm',
+    'coFieldPermissions',
+    'outcomes',
+    'instructions',
+    'coInstructions',
+    'dueIn',
+    'coDueIn',
+    'deadline',
   ],
 };
 
@@ -86,9 +121,16 @@ function expressionValue(activity: ActivityNode, name: string): ExpressionValue 
   return { type: 'Literal', value: (e.value ?? null) as JsonValue };
 }
 
-function withExpression(activity: ActivityNode, name: string, value: ExpressionValue | undefined, typeName = 'String'): ActivityNode {
+function withExpression(
+  activity: ActivityNode,
+  name: string,
+  value: ExpressionValue | undefined,
+  typeName = 'String',
+): ActivityNode {
   if (!value) return removeInput(activity, name);
-  return value.type === 'JavaScript' ? setScript(activity, name, value.value, typeName) : setLiteral(activity, name, value.value, typeName);
+  return value.type === 'JavaScript'
+    ? setScript(activity, name, value.value, typeName)
+    : setLiteral(activity, name, value.value, typeName);
 }
 
 function stringList(value: unknown): string[] | undefined {
@@ -109,7 +151,9 @@ export function PropertyPanel(props: PropertyPanelProps) {
     <Form layout="vertical" size="small" className="property-panel" disabled={readOnly} component="div">
       <div className="property-panel__head">
         <Typography.Text strong>{typeLabel(activity.type, descriptors)}</Typography.Text>
-        {descriptor?.description && <Typography.Paragraph type="secondary">{descriptor.description}</Typography.Paragraph>}
+        {descriptor?.description && (
+          <Typography.Paragraph type="secondary">{descriptor.description}</Typography.Paragraph>
+        )}
       </div>
       {errors && errors.length > 0 && (
         <Alert
@@ -148,7 +192,12 @@ export function PropertyPanel(props: PropertyPanelProps) {
             hint={SCRIPT_HINT}
             placeholder="例如：item.amount > 10000"
             readOnly={readOnly}
-            onChange={(v) => set(v.trim() === '' ? removeInput(activity, 'condition') : setScript(activity, 'condition', v, 'Boolean'), 'condition')}
+            onChange={(v) =>
+              set(
+                v.trim() === '' ? removeInput(activity, 'condition') : setScript(activity, 'condition', v, 'Boolean'),
+                'condition',
+              )
+            }
           />
         </Form.Item>
       )}
@@ -161,9 +210,13 @@ export function PropertyPanel(props: PropertyPanelProps) {
             value={stringList(getLiteral(activity, 'branches')) ?? []}
             disabled={readOnly}
             onChange={(list, renamed) =>
-              set(list.length ? setLiteral(activity, 'branches', list) : removeInput(activity, 'branches'), 'branches', {
-                portRenames: list.length ? renamed : {},
-              })
+              set(
+                list.length ? setLiteral(activity, 'branches', list) : removeInput(activity, 'branches'),
+                'branches',
+                {
+                  portRenames: list.length ? renamed : {},
+                },
+              )
             }
           />
         </Form.Item>
@@ -221,7 +274,15 @@ type SectionProps = PropertyPanelProps & {
   set: (next: ActivityNode, input: string, change?: ActivityChange) => void;
 };
 
-function IdField({ id, onRename, disabled }: { id: string; onRename: (id: string) => string | null; disabled?: boolean }) {
+function IdField({
+  id,
+  onRename,
+  disabled,
+}: {
+  id: string;
+  onRename: (id: string) => string | null;
+  disabled?: boolean;
+}) {
   const [text, setText] = useState(id);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
@@ -233,7 +294,11 @@ function IdField({ id, onRename, disabled }: { id: string; onRename: (id: string
     setProblem(onRename(text.trim()));
   };
   return (
-    <Form.Item label="编号" validateStatus={problem ? 'error' : undefined} help={problem ?? '连线与办理记录用它指代本节点'}>
+    <Form.Item
+      label="编号"
+      validateStatus={problem ? 'error' : undefined}
+      help={problem ?? '连线与办理记录用它指代本节点'}
+    >
       <Input
         aria-label="节点编号"
         value={text}
@@ -258,7 +323,10 @@ function FormAndPermissions({
 }: SectionProps & { formInput?: string; permissionInput?: string; label?: string }) {
   const formId = getLiteral<string>(activity, formInput);
   const form = (forms ?? []).find((f) => f.id === formId);
-  const permissions = (getLiteral<Record<string, FieldPermission>>(activity, permissionInput) ?? {}) as Record<string, FieldPermission>;
+  const permissions = (getLiteral<Record<string, FieldPermission>>(activity, permissionInput) ?? {}) as Record<
+    string,
+    FieldPermission
+  >;
   const formsLink = `/forms?definition=${encodeURIComponent(definition.definitionId)}${formId ? `&form=${encodeURIComponent(formId)}` : ''}`;
   return (
     <>
@@ -284,7 +352,12 @@ function FormAndPermissions({
           value={formId ?? undefined}
           options={(forms ?? []).map((f) => ({ value: f.id, label: f.name }))}
           onChange={(id: string | undefined) =>
-            set(id ? setLiteral(activity, formInput, id, 'String') : removeInput(removeInput(activity, formInput), permissionInput), formInput)
+            set(
+              id
+                ? setLiteral(activity, formInput, id, 'String')
+                : removeInput(removeInput(activity, formInput), permissionInput),
+              formInput,
+            )
           }
         />
       </Form.Item>
@@ -306,7 +379,9 @@ function StartSection(props: SectionProps) {
   const { activity, set, readOnly } = props;
   return (
     <>
-      <Divider plain orientation="left">发起</Divider>
+      <Divider plain orientation="left">
+        发起
+      </Divider>
       <FormAndPermissions {...props} label="发起表单" />
       <Form.Item label="事项标题" help="不设置时取表单中的 title 字段，再不然用流程名称">
         <TextOrScriptInput
@@ -351,7 +426,10 @@ function OutcomesUntilDue({ activity, set, readOnly }: SectionProps) {
   const outcomes = stringList(getLiteral(activity, 'outcomes')) ?? ['提交'];
   const value = (stringList(getLiteral(activity, 'outcomesUntilDue')) ?? []).filter((o) => outcomes.includes(o));
   return (
-    <Form.Item label="限期内才可选的结果" help="过了本环节的办理期限，这些结果不再提供（如异议期过后不能再“退回”）；至少留一个结果不选">
+    <Form.Item
+      label="限期内才可选的结果"
+      help="过了本环节的办理期限，这些结果不再提供（如异议期过后不能再“退回”）；至少留一个结果不选"
+    >
       <Select
         mode="multiple"
         allowClear
@@ -360,9 +438,18 @@ function OutcomesUntilDue({ activity, set, readOnly }: SectionProps) {
         placeholder="不限"
         disabled={readOnly}
         value={value}
-        options={outcomes.map((o) => ({ value: o, label: o, disabled: !value.includes(o) && value.length >= outcomes.length - 1 }))}
+        options={outcomes.map((o) => ({
+          value: o,
+          label: o,
+          disabled: !value.includes(o) && value.length >= outcomes.length - 1,
+        }))}
         onChange={(list: string[]) =>
-          set(list.length === 0 ? removeInput(activity, 'outcomesUntilDue') : setLiteral(activity, 'outcomesUntilDue', list), 'outcomesUntilDue')
+          set(
+            list.length === 0
+              ? removeInput(activity, 'outcomesUntilDue')
+              : setLiteral(activity, 'outcomesUntilDue', list),
+            'outcomesUntilDue',
+          )
         }
       />
     </Form.Item>
@@ -378,19 +465,29 @@ function Deadline({ activity, set, readOnly, forms, definition }: SectionProps) 
         forms={forms ?? []}
         presets={(definition.options?.deadlines ?? null) as never}
         disabled={readOnly || getScript(activity, 'deadline') !== undefined}
-        onChange={(v) => set(v === undefined ? removeInput(activity, 'deadline') : setLiteral(activity, 'deadline', v), 'deadline')}
+        onChange={(v) =>
+          set(v === undefined ? removeInput(activity, 'deadline') : setLiteral(activity, 'deadline', v), 'deadline')
+        }
       />
       {getScript(activity, 'deadline') !== undefined && (
         <Typography.Text type="secondary">办理时限由脚本计算，请在“其他参数”中查看。</Typography.Text>
       )}
       {legacy && (
-        <Form.Item label="时长（旧格式 dueIn）" help={getInput(activity, 'deadline') ? '已设置办理时限，此项不再生效' : '自收到任务起的自然时长'}>
+        <Form.Item
+          label="时长（旧格式 dueIn）"
+          help={getInput(activity, 'deadline') ? '已设置办理时限，此项不再生效' : '自收到任务起的自然时长'}
+        >
           <Space>
             <DurationInput
               ariaLabel="时长"
               value={getLiteral(activity, 'dueIn')}
               disabled={readOnly}
-              onChange={(v) => set(v === undefined ? removeInput(activity, 'dueIn') : setLiteral(activity, 'dueIn', v, 'String'), 'dueIn')}
+              onChange={(v) =>
+                set(
+                  v === undefined ? removeInput(activity, 'dueIn') : setLiteral(activity, 'dueIn', v, 'String'),
+                  'dueIn',
+                )
+              }
             />
             <Button size="small" disabled={readOnly} onClick={() => set(removeInput(activity, 'dueIn'), 'dueIn')}>
               移除
@@ -406,7 +503,9 @@ function UserTaskSection(props: SectionProps) {
   const { activity, set, readOnly, forms } = props;
   return (
     <>
-      <Divider plain orientation="left">办理人</Divider>
+      <Divider plain orientation="left">
+        办理人
+      </Divider>
       <AssigneeRuleEditor
         value={getLiteral<AssigneeRule>(activity, 'assignee') as AssigneeRule | undefined}
         forms={forms ?? []}
@@ -421,10 +520,14 @@ function UserTaskSection(props: SectionProps) {
           onChange={(v: string) => set(setLiteral(activity, 'countersign', v, 'String'), 'countersign')}
         />
       </Form.Item>
-      <Divider plain orientation="left">表单与结果</Divider>
+      <Divider plain orientation="left">
+        表单与结果
+      </Divider>
       <FormAndPermissions {...props} />
       <Outcomes {...props} />
-      <Divider plain orientation="left">时限与说明</Divider>
+      <Divider plain orientation="left">
+        时限与说明
+      </Divider>
       <Deadline {...props} />
       <OutcomesUntilDue {...props} />
       <Form.Item label="办理说明">
@@ -433,7 +536,12 @@ function UserTaskSection(props: SectionProps) {
           rows={2}
           value={getLiteral<string>(activity, 'instructions') ?? ''}
           onChange={(e) =>
-            set(e.target.value === '' ? removeInput(activity, 'instructions') : setLiteral(activity, 'instructions', e.target.value, 'String'), 'instructions')
+            set(
+              e.target.value === ''
+                ? removeInput(activity, 'instructions')
+                : setLiteral(activity, 'instructions', e.target.value, 'String'),
+              'instructions',
+            )
           }
         />
       </Form.Item>
@@ -445,7 +553,9 @@ function NotifySection(props: SectionProps) {
   const { activity, set, readOnly, forms } = props;
   return (
     <>
-      <Divider plain orientation="left">接收人</Divider>
+      <Divider plain orientation="left">
+        接收人
+      </Divider>
       <AssigneeRuleEditor
         noun="接收人"
         value={getLiteral<AssigneeRule>(activity, 'assignee') as AssigneeRule | undefined}
@@ -465,7 +575,9 @@ function NotifySection(props: SectionProps) {
       </Form.Item>
       <Checkbox
         checked={getLiteral<boolean>(activity, 'wait') === true}
-        onChange={(e) => set(e.target.checked ? setLiteral(activity, 'wait', true, 'Boolean') : removeInput(activity, 'wait'), 'wait')}
+        onChange={(e) =>
+          set(e.target.checked ? setLiteral(activity, 'wait', true, 'Boolean') : removeInput(activity, 'wait'), 'wait')
+        }
       >
         等所有人已阅后再继续
       </Checkbox>
@@ -483,7 +595,10 @@ function SwitchSection({ activity, set, readOnly }: SectionProps) {
   const cases: SwitchCase[] = Array.isArray(raw)
     ? raw.map((c) => {
         const o = (c ?? {}) as Partial<SwitchCase>;
-        return { label: typeof o.label === 'string' ? o.label : '', condition: typeof o.condition === 'string' ? o.condition : '' };
+        return {
+          label: typeof o.label === 'string' ? o.label : '',
+          condition: typeof o.condition === 'string' ? o.condition : '',
+        };
       })
     : [];
   const write = (next: SwitchCase[], renamed: Record<string, string> = {}) =>
@@ -497,13 +612,19 @@ function SwitchSection({ activity, set, readOnly }: SectionProps) {
               <Input
                 aria-label={`分支${i + 1}名称`}
                 value={c.label}
-                status={c.label.trim() === '' || cases.some((o, j) => j !== i && o.label === c.label) ? 'error' : undefined}
+                status={
+                  c.label.trim() === '' || cases.some((o, j) => j !== i && o.label === c.label) ? 'error' : undefined
+                }
                 onChange={(e) => {
                   const next = cases.map((x, j) => (j === i ? { ...x, label: e.target.value } : x));
                   write(next, c.label && e.target.value ? { [c.label]: e.target.value } : {});
                 }}
               />
-              <Button aria-label={`删除分支${i + 1}`} icon={<DeleteOutlined />} onClick={() => write(cases.filter((_, j) => j !== i))} />
+              <Button
+                aria-label={`删除分支${i + 1}`}
+                icon={<DeleteOutlined />}
+                onClick={() => write(cases.filter((_, j) => j !== i))}
+              />
             </Space.Compact>
             <ScriptEditor
               id={`case-${i}`}
@@ -558,7 +679,12 @@ function TimerSection({ activity, set, readOnly }: SectionProps) {
             ariaLabel="等待时长"
             value={getLiteral(activity, 'duration')}
             disabled={readOnly}
-            onChange={(v) => set(v === undefined ? removeInput(activity, 'duration') : setLiteral(activity, 'duration', v, 'String'), 'duration')}
+            onChange={(v) =>
+              set(
+                v === undefined ? removeInput(activity, 'duration') : setLiteral(activity, 'duration', v, 'String'),
+                'duration',
+              )
+            }
           />
         </Form.Item>
       ) : (
@@ -586,7 +712,9 @@ function SubProcessSection({ activity, set, readOnly, procedures, definition }: 
           showSearch
           optionFilterProp="label"
           value={getLiteral<string>(activity, 'definitionId') ?? undefined}
-          options={procedures.filter((p) => p.definitionId !== definition.definitionId).map((p) => ({ value: p.definitionId, label: p.name }))}
+          options={procedures
+            .filter((p) => p.definitionId !== definition.definitionId)
+            .map((p) => ({ value: p.definitionId, label: p.name }))}
           onChange={(v: string) => set(setLiteral(activity, 'definitionId', v, 'String'), 'definitionId')}
         />
       </Form.Item>
@@ -597,7 +725,9 @@ function SubProcessSection({ activity, set, readOnly, procedures, definition }: 
           value={getScript(activity, 'items') ?? ''}
           readOnly={readOnly}
           hint={SCRIPT_HINT}
-          onChange={(v) => set(v.trim() === '' ? removeInput(activity, 'items') : setScript(activity, 'items', v, 'Object'), 'items')}
+          onChange={(v) =>
+            set(v.trim() === '' ? removeInput(activity, 'items') : setScript(activity, 'items', v, 'Object'), 'items')
+          }
         />
       </Form.Item>
     </>
@@ -626,10 +756,22 @@ function AssignSection(props: SectionProps) {
             { value: 'units', label: '选择单位' },
             { value: 'script', label: '脚本（取表单）' },
           ]}
-          onChange={(e) => set(e.target.value === 'script' ? setScript(activity, name, '', 'Object') : removeInput(activity, name), name)}
+          onChange={(e) =>
+            set(
+              e.target.value === 'script' ? setScript(activity, name, '', 'Object') : removeInput(activity, name),
+              name,
+            )
+          }
         />
         {script !== undefined ? (
-          <ScriptEditor id={name} aria-label={label} value={script} hint="返回单位编号或列表，如 item.leadUnit" readOnly={readOnly} onChange={(v) => set(setScript(activity, name, v, 'Object'), name)} />
+          <ScriptEditor
+            id={name}
+            aria-label={label}
+            value={script}
+            hint="返回单位编号或列表，如 item.leadUnit"
+            readOnly={readOnly}
+            onChange={(v) => set(setScript(activity, name, v, 'Object'), name)}
+          />
         ) : (
           <TreeSelect
             aria-label={label}
@@ -641,7 +783,10 @@ function AssignSection(props: SectionProps) {
             allowClear
             onChange={(v: string | string[] | undefined) => {
               const list = Array.isArray(v) ? v : v ? [v] : [];
-              set(list.length ? setLiteral(activity, name, multiple ? list : list[0]) : removeInput(activity, name), name);
+              set(
+                list.length ? setLiteral(activity, name, multiple ? list : list[0]) : removeInput(activity, name),
+                name,
+              );
             }}
           />
         )}
@@ -650,7 +795,9 @@ function AssignSection(props: SectionProps) {
   };
   return (
     <>
-      <Divider plain orientation="left">交办单位</Divider>
+      <Divider plain orientation="left">
+        交办单位
+      </Divider>
       <Form.Item label="单位来源">
         <Radio.Group
           value={from}
@@ -673,7 +820,9 @@ function AssignSection(props: SectionProps) {
           ]}
         />
       </Form.Item>
-      <Divider plain orientation="left">主办</Divider>
+      <Divider plain orientation="left">
+        主办
+      </Divider>
       <FormAndPermissions {...props} label="主办表单" />
       <Outcomes {...props} />
       <Form.Item label="主办办理说明">
@@ -681,18 +830,34 @@ function AssignSection(props: SectionProps) {
           aria-label="主办办理说明"
           rows={2}
           value={getLiteral<string>(activity, 'instructions') ?? ''}
-          onChange={(e) => set(e.target.value === '' ? removeInput(activity, 'instructions') : setLiteral(activity, 'instructions', e.target.value, 'String'), 'instructions')}
+          onChange={(e) =>
+            set(
+              e.target.value === ''
+                ? removeInput(activity, 'instructions')
+                : setLiteral(activity, 'instructions', e.target.value, 'String'),
+              'instructions',
+            )
+          }
         />
       </Form.Item>
       <Deadline {...props} />
-      <Divider plain orientation="left">协办</Divider>
+      <Divider plain orientation="left">
+        协办
+      </Divider>
       <FormAndPermissions {...props} label="协办表单" formInput="coForm" permissionInput="coFieldPermissions" />
       <Form.Item label="协办办理说明">
         <Input.TextArea
           aria-label="协办办理说明"
           rows={2}
           value={getLiteral<string>(activity, 'coInstructions') ?? ''}
-          onChange={(e) => set(e.target.value === '' ? removeInput(activity, 'coInstructions') : setLiteral(activity, 'coInstructions', e.target.value, 'String'), 'coInstructions')}
+          onChange={(e) =>
+            set(
+              e.target.value === ''
+                ? removeInput(activity, 'coInstructions')
+                : setLiteral(activity, 'coInstructions', e.target.value, 'String'),
+              'coInstructions',
+            )
+          }
         />
       </Form.Item>
       <Form.Item label="协办时长">
@@ -700,7 +865,12 @@ function AssignSection(props: SectionProps) {
           ariaLabel="协办时长"
           value={getLiteral(activity, 'coDueIn')}
           disabled={readOnly}
-          onChange={(v) => set(v === undefined ? removeInput(activity, 'coDueIn') : setLiteral(activity, 'coDueIn', v, 'String'), 'coDueIn')}
+          onChange={(v) =>
+            set(
+              v === undefined ? removeInput(activity, 'coDueIn') : setLiteral(activity, 'coDueIn', v, 'String'),
+              'coDueIn',
+            )
+          }
         />
       </Form.Item>
     </>
@@ -711,7 +881,9 @@ function AssignSection(props: SectionProps) {
 function GenericSection(props: SectionProps) {
   const { activity, descriptors } = props;
   const ports = descriptors.get(activity.type)?.ports ?? [];
-  const hasOutcomes = getInput(activity, 'outcomes') !== undefined || (ports.length > 0 && !ports.every((p) => ['Done', 'True', 'False', 'Default'].includes(p)));
+  const hasOutcomes =
+    getInput(activity, 'outcomes') !== undefined ||
+    (ports.length > 0 && !ports.every((p) => ['Done', 'True', 'False', 'Default'].includes(p)));
   const human = descriptors.get(activity.type)?.category === '人工' || getInput(activity, 'form') !== undefined;
   return (
     <>
@@ -748,7 +920,9 @@ function OtherInputs({
                 ariaLabel={`参数 ${name}`}
                 value={activity[name]}
                 disabled={readOnly}
-                onChange={(v) => set(v === undefined ? removeInput(activity, name) : { ...activity, [name]: v }, `other:${name}`)}
+                onChange={(v) =>
+                  set(v === undefined ? removeInput(activity, name) : { ...activity, [name]: v }, `other:${name}`)
+                }
               />
             </Form.Item>
           ))}
@@ -774,5 +948,13 @@ function OtherInputs({
       ),
     },
   ];
-  return <Collapse ghost size="small" items={items} className="property-panel__other" defaultActiveKey={names.length && !(activity.type in HANDLED) ? ['other'] : []} />;
+  return (
+    <Collapse
+      ghost
+      size="small"
+      items={items}
+      className="property-panel__other"
+      defaultActiveKey={names.length && !(activity.type in HANDLED) ? ['other'] : []}
+    />
+  );
 }

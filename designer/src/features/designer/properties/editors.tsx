@@ -27,7 +27,8 @@ export function NameListEditor({
   // Local text so a half-typed (empty or duplicate) name is not written into the definition.
   const [drafts, setDrafts] = useState<string[]>(value);
   useEffect(() => setDrafts(value), [value]);
-  const duplicate = (i: number) => drafts[i].trim() !== '' && drafts.findIndex((d) => d.trim() === drafts[i].trim()) !== i;
+  const duplicate = (i: number) =>
+    drafts[i].trim() !== '' && drafts.findIndex((d) => d.trim() === drafts[i].trim()) !== i;
   return (
     <div className="name-list" data-testid={testId}>
       {drafts.map((draft, i) => (
@@ -54,7 +55,12 @@ export function NameListEditor({
             icon={<DeleteOutlined />}
             aria-label={`删除${draft}`}
             disabled={disabled || drafts.length <= minItems}
-            onClick={() => onChange(value.filter((_, j) => j !== i), {})}
+            onClick={() =>
+              onChange(
+                value.filter((_, j) => j !== i),
+                {},
+              )
+            }
           />
         </div>
       ))}
@@ -153,7 +159,12 @@ export function TextOrScriptInput({
   id: string;
 }) {
   const mode = value?.type ?? 'Literal';
-  const text = value === undefined || value.value === null ? '' : typeof value.value === 'string' ? value.value : JSON.stringify(value.value);
+  const text =
+    value === undefined || value.value === null
+      ? ''
+      : typeof value.value === 'string'
+        ? value.value
+        : JSON.stringify(value.value);
   return (
     <div className="text-or-script">
       <Radio.Group
@@ -165,10 +176,25 @@ export function TextOrScriptInput({
           { value: 'Literal', label: '固定值' },
           { value: 'JavaScript', label: '脚本' },
         ]}
-        onChange={(e) => onChange(text === '' ? (e.target.value === 'JavaScript' ? { type: 'JavaScript', value: '' } : undefined) : { type: e.target.value, value: text } as ExpressionValue)}
+        onChange={(e) =>
+          onChange(
+            text === ''
+              ? e.target.value === 'JavaScript'
+                ? { type: 'JavaScript', value: '' }
+                : undefined
+              : ({ type: e.target.value, value: text } as ExpressionValue),
+          )
+        }
       />
       {mode === 'JavaScript' ? (
-        <ScriptEditor id={id} aria-label={ariaLabel} value={text} hint={scriptHint} onChange={(v) => onChange({ type: 'JavaScript', value: v })} readOnly={disabled} />
+        <ScriptEditor
+          id={id}
+          aria-label={ariaLabel}
+          value={text}
+          hint={scriptHint}
+          onChange={(v) => onChange({ type: 'JavaScript', value: v })}
+          readOnly={disabled}
+        />
       ) : (
         <Input
           aria-label={ariaLabel}
@@ -289,7 +315,15 @@ export function FieldPermissionsEditor({
                 value={value[field.key] ?? 'editable'}
                 disabled={disabled}
                 style={{ width: 100 }}
-                options={PERMISSION_OPTIONS.filter((o) => o.value !== 'appendOnly' || field.type === 'opinion' || value[field.key] === 'appendOnly' || field.type === 'attachments' || field.type === 'table' || field.type === 'textarea')}
+                options={PERMISSION_OPTIONS.filter(
+                  (o) =>
+                    o.value !== 'appendOnly' ||
+                    field.type === 'opinion' ||
+                    value[field.key] === 'appendOnly' ||
+                    field.type === 'attachments' ||
+                    field.type === 'table' ||
+                    field.type === 'textarea',
+                )}
                 onChange={(p) => onChange({ ...value, [field.key]: p })}
               />
             ),
