@@ -73,18 +73,20 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
     doc.Info.Title = "督办 Duban API";
     doc.Info.Description = "督查督办低代码表单与流程平台的 REST API。所有接口需登录（Cookie），登录接口除外。";
     return Task.CompletedTask;
-}));
+}).AddOperationTransformer<ErrorResponses>());
+BuildTimeDocument.SkipWorkers(builder.Services);
 
 var app = builder.Build();
 
-await using (var scope = app.Services.CreateAsyncScope())
-{
-    var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
-    if (!db.IsPostgres) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-    await db.Database.MigrateAsync();
-    if (app.Configuration.GetValue("Duban:Seed:Enabled", true))
-        await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(WorkflowsDir(app), CancellationToken.None);
-}
+if (!BuildTimeDocument.IsGenerating)
+    await using (var scope = app.Services.CreateAsyncScope())
+    {
+        var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+        if (!db.IsPostgres) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        await db.Database.MigrateAsync();
+        if (app.Configuration.GetValue("Duban:Seed:Enabled", true))
+            await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync(WorkflowsDir(app), CancellationToken.None);
+    }
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
