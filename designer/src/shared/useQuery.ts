@@ -4,7 +4,7 @@ import { isAbortError } from '../api/client';
 export interface Query<T> {
   /** The last data loaded, kept while a newer request (another key, a reload) is on its way. */
   data: T | undefined;
-  /** The last request's failure; cleared when a request succeeds. */
+  /** The failure of the request for the current key (cleared when the next request starts). */
   error: unknown;
   /** A request for the current key (or reload) has not answered yet. */
   loading: boolean;
@@ -60,5 +60,12 @@ export function useQuery<T>(key: readonly unknown[] | null, load: (signal: Abort
       })),
     [],
   );
-  return { data: settled.data, error: settled.error, loading: id !== null && settled.id !== id, reload, setData };
+  const current = id !== null && settled.id === id;
+  return {
+    data: settled.data,
+    error: current ? settled.error : null,
+    loading: id !== null && !current,
+    reload,
+    setData,
+  };
 }

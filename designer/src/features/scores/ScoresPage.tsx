@@ -16,9 +16,10 @@ import {
   Typography,
 } from 'antd';
 import type { TableProps } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { errorMessage, isAbortError } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useQuery } from '../../shared/useQuery';
 import { ROLES } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { useCurrentUser } from '../auth/AuthContext';
@@ -34,31 +35,6 @@ import {
   type UnitScoreRow,
 } from './scoresApi';
 import './scores.css';
-
-function useLoad<T>(
-  load: ((signal: AbortSignal) => Promise<T>) | null,
-  key: string,
-): { data: T | null; loading: boolean; error: unknown } {
-  const [state, setState] = useState<{ data: T | null; loading: boolean; error: unknown }>({
-    data: null,
-    loading: !!load,
-    error: null,
-  });
-  useEffect(() => {
-    if (!load) return;
-    const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true, error: null }));
-    load(controller.signal)
-      .then((data) => setState({ data, loading: false, error: null }))
-      .catch((error: unknown) => {
-        if (controller.signal.aborted || isAbortError(error)) return;
-        setState({ data: null, loading: false, error });
-      });
-    return () => controller.abort();
-    // `key` stands for the arguments of `load`.
-  }, [key]);
-  return state;
-}
 
 function RulesSummary({ rules }: { rules: ScoringRules }) {
   return (
@@ -90,9 +66,8 @@ function RulesSummary({ rules }: { rules: ScoringRules }) {
 }
 
 function UnitDetail({ year, unitId }: { year: number; unitId: string }) {
-  const { data, loading, error } = useLoad<UnitScore>(
-    (signal) => scoresApi.unit(year, unitId, signal),
-    `${year}/${unitId}`,
+  const { data, loading, error } = useQuery<UnitScore>(['unit-score', year, unitId], (signal) =>
+    scoresApi.unit(year, unitId, signal),
   );
   const eventColumns: TableProps<ScoreEvent>['columns'] = [
     { title: '时间', dataIndex: 'at', key: 'at', width: 140, render: (v: string) => formatDateTime(v) },
@@ -190,11 +165,10 @@ export default function ScoresPage() {
   const year = Number(searchParams.get('year')) || thisYear;
   const unitParam = searchParams.get('unit');
   const seesAll = [ROLES.admin, ROLES.supervisor, ROLES.leader].some((r) => user.roles.includes(r));
-  const ranking = useLoad<ScoreRanking>(
-    seesAll ? (signal) => scoresApi.ranking(year, signal) : null,
-    `ranking/${year}/${seesAll}`,
+  const ranking = useQuery<ScoreRanking>(seesAll ? ['ranking', year] : null, (signal) =>
+    scoresApi.ranking(year, signal),
   );
-  const rules = useLoad<ScoringRules>((signal) => scoresApi.rules(year, signal), `rules/${year}`);
+  const rules = useQuery<ScoringRules>(['rules', year], (signal) => scoresApi.rules(year, signal));
 
   function setParams(next: { year?: number; unit?: string | null }) {
     const params = new URLSearchParams(searchParams);

@@ -16,16 +16,17 @@ import {
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { definitionVersionApi, errorMessage, instancesApi, isAbortError, isApiError } from '../../api/client';
+import { definitionVersionApi, errorMessage, instancesApi, isApiError } from '../../api/client';
 import type { DefinitionSummary } from '../../api/types';
 import type { WorkflowDefinition } from '../../shared/flow/types';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { errorsAfterEdit, splitErrors, validateForm, visibleSubmission } from '../../shared/forms/logic';
 import type { FieldErrors, FormValues } from '../../shared/forms/types';
+import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
 import { useDefinitions } from '../inbox/useInboxData';
 import '../item/item.css';
-import { startFormOf, type StartForm } from './startForm';
+import { startFormOf } from './startForm';
 import './start.css';
 
 /** 发起: choose a published procedure, fill its start form, submit, land on the new item's page. */
@@ -49,7 +50,7 @@ export default function StartPage() {
       );
     }
     const summary = published.find((d) => d.definitionId === chosen);
-    return <StartFormView definitionId={chosen} summary={summary} onBack={() => setParams({})} />;
+    return <StartFormView key={chosen} definitionId={chosen} summary={summary} onBack={() => setParams({})} />;
   }
 
   return (
@@ -115,34 +116,20 @@ function StartFormView({
   const navigate = useNavigate();
   const user = useCurrentUser();
   const { message } = AntdApp.useApp();
-  const [definition, setDefinition] = useState<WorkflowDefinition | null>(null);
-  const [start, setStart] = useState<StartForm | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  // The published version: that is the one an item starts on. (The view is keyed by definitionId: a new choice starts afresh.)
+  const version = summary?.publishedVersion ?? undefined;
+  const query = useQuery(['start-definition', definitionId, version], async (signal) => {
+    const doc = await definitionVersionApi.get<WorkflowDefinition>(definitionId, version, signal);
+    if (!doc.meta.isPublished) throw new Error('该流程尚未发布，不能发起');
+    return doc.definition;
+  });
+  const definition = query.data ?? null;
+  const start = useMemo(() => (definition ? startFormOf(definition) : null), [definition]);
+  const loadError = query.error;
   const [values, setValues] = useState<FormValues>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setDefinition(null);
-    setLoadError(null);
-    // The published version: that is the one an item starts on.
-    const version = summary?.publishedVersion ?? undefined;
-    definitionVersionApi
-      .get<WorkflowDefinition>(definitionId, version, controller.signal)
-      .then((doc) => {
-        if (!doc.meta.isPublished) throw new Error('该流程尚未发布，不能发起');
-        setDefinition(doc.definition);
-        setStart(startFormOf(doc.definition));
-        setValues({});
-        setErrors({});
-      })
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(error)) setLoadError(error);
-      });
-    return () => controller.abort();
-  }, [definitionId, summary?.publishedVersion]);
 
   const submit = async () => {
     if (!start) return;

@@ -1,6 +1,6 @@
 import { BellOutlined } from '@ant-design/icons';
 import { Alert, App as AntdApp, Button, Card, Form, Input, Modal, Select, Space, Spin, Tag, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import type { CurrentUser, InstanceDetail } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
@@ -22,31 +22,20 @@ import {
   visibleChases,
   isSupervisor,
 } from './supervision';
-import { supervisionApi, type ChaseView, type LadderRung, type LadderSettings } from './supervisionApi';
-import { useLoad } from '../../shared/useLoad';
+import { supervisionApi, type ChaseView, type LadderRung } from './supervisionApi';
+import { useQuery } from '../../shared/useQuery';
 import './supervision.css';
 
 const REPLY_FORM = 'reply';
 
 function useItemChases(instanceId: string, reloadToken: number) {
-  return useLoad((signal) => supervisionApi.chases(instanceId, signal), [instanceId, reloadToken]);
+  return useQuery(['chases', instanceId, reloadToken], (signal) => supervisionApi.chases(instanceId, signal));
 }
 
 /** The organization's record forms (phone log …), for the 催办 dialog; loaded when a chaser opens the panel. */
 function useLadderSettings(enabled: boolean) {
-  const [settings, setSettings] = useState<LadderSettings | null>(null);
-  useEffect(() => {
-    if (!enabled) return;
-    const controller = new AbortController();
-    supervisionApi
-      .ladder(controller.signal)
-      .then(setSettings)
-      .catch(() => {
-        // The forms also come with each chase; without them the dialog says it cannot record.
-      });
-    return () => controller.abort();
-  }, [enabled]);
-  return settings;
+  // A failure leaves them out: the forms also come with each chase; without them the dialog says it cannot record.
+  return useQuery(enabled ? ['ladder'] : null, (signal) => supervisionApi.ladder(signal)).data ?? null;
 }
 
 // ---------------------------------------------------------------------------
@@ -216,23 +205,14 @@ interface RaiseDialogProps {
 
 /** 手动催办: a rung, the unit, and what the rung records (a phone call is logged when it has been made). */
 function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }: RaiseDialogProps) {
+  // Each opening starts afresh: the panel mounts this dialog anew (its key) when it opens.
   const [rungKey, setRungKey] = useState<string | undefined>();
-  const [unitId, setUnitId] = useState<string | undefined>();
+  const [unitId, setUnitId] = useState<string | undefined>(units.length === 1 ? units[0].id : undefined);
   const [record, setRecord] = useState<FormValues>({});
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (!open) return;
-    setRungKey(undefined);
-    setUnitId(units.length === 1 ? units[0].id : undefined);
-    setRecord({});
-    setNote('');
-    setErrors({});
-    setGeneral([]);
-  }, [open, units]);
 
   const rung = rungs.find((r) => r.key === rungKey);
   const form = rung?.record ? forms[rung.record] : undefined;
@@ -363,11 +343,6 @@ function RecordDialog({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setValues({});
-    setErrors({});
-    setGeneral([]);
-  }, [chase]);
   const form = chase?.recordForm;
 
   const submit = async () => {
@@ -427,11 +402,6 @@ function CancelDialog({
   const [reasonError, setReasonError] = useState<string | null>(null);
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setReason('');
-    setReasonError(null);
-    setGeneral([]);
-  }, [chase]);
 
   const submit = async () => {
     if (!chase) return;
@@ -577,6 +547,7 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
 
       {mayRaise && (
         <RaiseDialog
+          key={raising ? 'open' : 'closed'}
           open={raising}
           instanceId={instanceId}
           rungs={rungs}
@@ -590,6 +561,7 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
         />
       )}
       <RecordDialog
+        key={recording?.id ?? 'none'}
         chase={recording}
         onClose={() => setRecording(null)}
         onDone={(chase) => {
@@ -598,6 +570,7 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
         }}
       />
       <CancelDialog
+        key={cancelling?.id ?? 'none'}
         chase={cancelling}
         onClose={() => setCancelling(null)}
         onDone={(chase) => {

@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { errorMessage } from '../../api/client';
 import type { CurrentUser, TaskSummary } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
@@ -29,7 +29,7 @@ import {
   toApiDate,
 } from './supervision';
 import { supervisionApi, type ExtensionEligibility, type ExtensionView } from './supervisionApi';
-import { useLoad } from '../../shared/useLoad';
+import { useQuery } from '../../shared/useQuery';
 import './supervision.css';
 
 // ---------------------------------------------------------------------------
@@ -37,7 +37,7 @@ import './supervision.css';
 
 /** The item's extension requests and whether the user may ask; `reload` after a change. */
 export function useItemExtensions(instanceId: string, reloadToken = 0) {
-  return useLoad((signal) => supervisionApi.extensions(instanceId, signal), [instanceId, reloadToken]);
+  return useQuery(['extensions', instanceId, reloadToken], (signal) => supervisionApi.extensions(instanceId, signal));
 }
 
 // ---------------------------------------------------------------------------
@@ -164,12 +164,6 @@ function DecisionDialog({ request, approve, onClose, onDone }: DecisionDialogPro
   const [opinionError, setOpinionError] = useState<string | null>(null);
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    setOpinion('');
-    setOpinionError(null);
-    setGeneral([]);
-  }, [request, approve]);
 
   const confirm = async () => {
     if (!request) return;
@@ -389,6 +383,7 @@ export function ExtensionPanel({ instanceId, reloadToken = 0, onChanged }: Exten
       )}
 
       <DecisionDialog
+        key={`${deciding?.request.id ?? 'none'}:${String(deciding?.approve)}`}
         request={deciding?.request ?? null}
         approve={deciding?.approve ?? true}
         onClose={() => setDeciding(null)}

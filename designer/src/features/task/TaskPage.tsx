@@ -22,6 +22,7 @@ import { formatDateTime, orEmpty } from '../../shared/format';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { errorsAfterEdit, splitErrors, validateForm, visibleSubmission } from '../../shared/forms/logic';
 import type { FieldErrors, FormValues } from '../../shared/forms/types';
+import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../inbox/LightIndicator';
 import { FeedbackLinkCard } from '../feedback/FeedbackLinkCard';
@@ -54,10 +55,17 @@ export default function TaskPage() {
   const user = useCurrentUser();
   const { message } = AntdApp.useApp();
 
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
   const [reloadToken, setReloadToken] = useState(0);
+  const query = useQuery(['task', id, reloadToken], async (signal) => {
+    const detail = await taskApi.get(id, signal);
+    // The timeline comes with the item; someone who may open the task but not the item still gets the task.
+    const item = await instancesApi.get(detail.task.instanceId, signal).catch((error: unknown) => {
+      if (isAbortError(error)) throw error;
+      return null;
+    });
+    return { detail, item };
+  });
+  const { loading, error: loadError } = query;
 
   const [values, setValues] = useState<FormValues>({});
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -69,34 +77,17 @@ export default function TaskPage() {
   const [next, setNext] = useState<Record<string, string[]>>({});
   const [nextErrors, setNextErrors] = useState<Record<string, string>>({});
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    (async () => {
-      try {
-        const detail = await taskApi.get(id, controller.signal);
-        // The timeline comes with the item; someone who may open the task but not the item still gets the task.
-        const item = await instancesApi.get(detail.task.instanceId, controller.signal).catch((error: unknown) => {
-          if (isAbortError(error)) throw error;
-          return null;
-        });
-        setLoaded((previous) => ({ detail, item, generation: (previous?.generation ?? 0) + 1 }));
-        setValues(detail.data);
-        setErrors({});
-        setGeneralErrors([]);
-        setCommentError(null);
-        setNext({});
-        setNextErrors({});
-        setLoadError(null);
-      } catch (error) {
-        if (controller.signal.aborted || isAbortError(error)) return;
-        setLoadError(error);
-      } finally {
-        if (!controller.signal.aborted) setLoading(false);
-      }
-    })();
-    return () => controller.abort();
-  }, [id, reloadToken]);
+  // Every load starts the form again from the server's data (React's "adjust state when data changes": no effect).
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  if (query.data && query.data.detail !== loaded?.detail) {
+    setLoaded({ ...query.data, generation: (loaded?.generation ?? 0) + 1 });
+    setValues(query.data.detail.data);
+    setErrors({});
+    setGeneralErrors([]);
+    setCommentError(null);
+    setNext({});
+    setNextErrors({});
+  }
 
   const reload = useCallback(() => setReloadToken((n) => n + 1), []);
 
