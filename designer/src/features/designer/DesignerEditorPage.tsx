@@ -29,7 +29,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import '../../shared/flow/flow.css';
 import { App as AntdApp, Alert, Badge, Button, Result, Space, Spin, Tag, Tooltip, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import { DescriptorsContext } from '../../shared/flow/DescriptorsContext';
@@ -74,6 +74,7 @@ import { PropertyPanel } from './properties/PropertyPanel';
 import { ProcedureSettings } from './ProcedureSettings';
 import { VersionsDrawer } from './VersionsDrawer';
 import { useDesignerDoc } from './useDesignerDoc';
+import { useQuery } from '../../shared/useQuery';
 import { downloadJson, readJsonFile } from './files';
 import './designer.css';
 
@@ -88,30 +89,16 @@ export default function DesignerEditorPage() {
   const { definitionId = '' } = useParams();
   const [search] = useSearchParams();
   const version = search.get('version') ? Number(search.get('version')) : undefined;
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    setLoaded(null);
-    setError(null);
-    Promise.all([
-      definitionsApi.get(definitionId, version, abort.signal),
-      activitiesApi.list(abort.signal),
-      definitionsApi.list(abort.signal).catch(() => []),
-    ])
-      .then(([document, descriptors, list]) =>
-        setLoaded({
-          document,
-          descriptors,
-          procedures: list.map((p) => ({ definitionId: p.definitionId, name: p.name })),
-        }),
-      )
-      .catch((e: unknown) => {
-        if (!abort.signal.aborted) setError(e);
-      });
-    return () => abort.abort();
-  }, [definitionId, version]);
+  const query = useQuery(['designer', definitionId, version], async (signal): Promise<Loaded> => {
+    const [document, descriptors, list] = await Promise.all([
+      definitionsApi.get(definitionId, version, signal),
+      activitiesApi.list(signal),
+      definitionsApi.list(signal).catch(() => []),
+    ]);
+    return { document, descriptors, procedures: list.map((p) => ({ definitionId: p.definitionId, name: p.name })) };
+  });
+  const loaded = query.loading ? null : (query.data ?? null);
+  const error = query.error;
 
   if (error) {
     return (
@@ -395,7 +382,9 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
       setBusy(null);
     }
   }, [designer, message, mayOverwrite, meta]);
-  save.current = saveDraft;
+  useLayoutEffect(() => {
+    save.current = saveDraft;
+  }, [saveDraft]);
 
   const publish = useCallback(async () => {
     const definition = toDefinition(designer.latest());

@@ -1,10 +1,11 @@
 import { FormOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { App as AntdApp, Button, Card, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import type { DefinitionSummary } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
+import { useQuery } from '../../shared/useQuery';
 import { definitionsApi } from '../../shared/flow/definitionsApi';
 import { readJsonFile } from './files';
 import { DEFINITION_ID_PATTERN, newProcedure, suggestDefinitionId } from './newProcedure';
@@ -16,22 +17,10 @@ type Row = Required<DefinitionSummary>;
 export default function ProcedureListPage() {
   const { message } = AntdApp.useApp();
   const navigate = useNavigate();
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const list = useQuery(['definitions'], (signal) => definitionsApi.list(signal));
+  const rows: Row[] | null = list.data ?? null;
+  const error = list.error ? errorMessage(list.error) : null;
   const [creating, setCreating] = useState(false);
-
-  const load = useCallback((signal?: AbortSignal) => {
-    setError(null);
-    definitionsApi
-      .list(signal)
-      .then(setRows)
-      .catch((e: unknown) => !signal?.aborted && setError(errorMessage(e)));
-  }, []);
-  useEffect(() => {
-    const abort = new AbortController();
-    load(abort.signal);
-    return () => abort.abort();
-  }, [load]);
 
   const importFile = async () => {
     try {
@@ -63,7 +52,7 @@ export default function ProcedureListPage() {
         {error && <Typography.Text type="danger">{error}</Typography.Text>}
         <Table<Row>
           rowKey="definitionId"
-          loading={rows === null && !error}
+          loading={list.loading}
           dataSource={rows ?? []}
           pagination={false}
           scroll={{ x: 800 }}

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import {
   canRedo,
   canUndo,
@@ -16,7 +16,11 @@ import type { DesignDoc } from './model/document';
 export function useDesignerDoc(initial: DesignDoc) {
   const [history, setHistory] = useState<History<DesignDoc>>(() => createHistory(initial));
   const ref = useRef(history);
-  ref.current = history;
+  // Event handlers read the rendered state through `latest()`; `update` also sets it at once for handlers that change
+  // and read in one go.
+  useLayoutEffect(() => {
+    ref.current = history;
+  }, [history]);
 
   const update = useCallback((fn: (h: History<DesignDoc>) => History<DesignDoc>) => {
     setHistory((h) => {

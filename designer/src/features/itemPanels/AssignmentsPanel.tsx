@@ -13,13 +13,14 @@ import {
   TreeSelect,
   Typography,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { errorMessage, isAbortError, isApiError } from '../../api/client';
+import { useMemo, useState } from 'react';
+import { errorMessage, isApiError } from '../../api/client';
 import type { InstanceDetail } from '../../api/types';
 import { unitTree, useDirectory, type UnitTreeNode } from '../../shared/forms/directory';
 import { formatDateTime } from '../../shared/format';
 import { useAuth } from '../auth/AuthContext';
-import { showFieldErrors } from '../org/formErrors';
+import { mapServerErrors } from '../../shared/formErrors';
+import { useQuery } from '../../shared/useQuery';
 import {
   availableUnits,
   canManageAssignments,
@@ -77,31 +78,18 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
   const { user } = useAuth();
   const { message } = AntdApp.useApp();
   const canManage = canManageAssignments(user?.roles ?? []);
-  const [fetched, setFetched] = useState<AssignmentStep[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const steps = fromItem ?? fetched;
+  // The item normally carries its steps; else they are fetched (again whenever the item changes).
+  const fetched = useQuery(fromItem === undefined ? ['assignments', instanceId, item] : null, (signal) =>
+    assignmentsApi.list(instanceId, signal),
+  );
+  const steps = fromItem ?? fetched.data ?? null;
+  const error = fetched.error;
   const [change, setChange] = useState<Change | null>(null);
   const [busy, setBusy] = useState(false);
   const [general, setGeneral] = useState<string[]>([]);
   const [form] = Form.useForm<ChangeValues>();
   const needsUnits = canManage && (steps ?? []).some((s) => s.active);
   const { directory, loading: unitsLoading } = useDirectory(needsUnits);
-
-  const needsFetch = fromItem === undefined;
-  useEffect(() => {
-    if (!needsFetch) return;
-    const controller = new AbortController();
-    assignmentsApi
-      .list(instanceId, controller.signal)
-      .then((list) => {
-        setFetched(list);
-        setError(null);
-      })
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setError(e);
-      });
-    return () => controller.abort();
-  }, [instanceId, needsFetch, item]);
 
   const treeData = useMemo(() => {
     if (!change || change.kind === 'remove') return [];
@@ -154,7 +142,7 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
         onChanged();
       } else {
         // The server names the fields: unitId (add), newUnitId (replace), reason.
-        const rest = showFieldErrors(form, e, ['reason']);
+        const rest = mapServerErrors(form, e, { fields: ['reason'] });
         const unitErrors = isApiError(e) ? [...e.errorsFor('unitId'), ...e.errorsFor('newUnitId')] : [];
         if (unitErrors.length > 0 && change.kind !== 'remove') form.setFields([{ name: 'unitId', errors: unitErrors }]);
         setGeneral(rest.filter((m) => !unitErrors.includes(m) || change.kind === 'remove'));

@@ -16,12 +16,13 @@ import {
 } from 'antd';
 import type { TableProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { errorMessage, isAbortError, isApiError } from '../../api/client';
+import { errorMessage, isApiError } from '../../api/client';
 import { unitTree, useDirectory } from '../../shared/forms/directory';
 import { formatDateTime, orEmpty } from '../../shared/format';
-import { showFieldErrors } from '../org/formErrors';
+import { mapServerErrors } from '../../shared/formErrors';
+import { useQuery } from '../../shared/useQuery';
 import { settingsApi, type Bulletin } from './settingsApi';
 import { yearOptions } from './settingsModel';
 
@@ -47,27 +48,16 @@ export function BulletinsTab({
   onYear: (year: number) => void;
 }) {
   const { message } = AntdApp.useApp();
-  const [rows, setRows] = useState<Bulletin[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [token, setToken] = useState(0);
+  const bulletins = useQuery(['bulletins', year, token], (signal) => settingsApi.bulletins(year, signal));
+  const rows = bulletins.data ?? null;
+  const error = bulletins.error;
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [busy, setBusy] = useState(false);
   const [general, setGeneral] = useState<string[]>([]);
   const [issueForm] = Form.useForm<IssueValues>();
   const [revokeForm] = Form.useForm<{ reason?: string }>();
   const { directory, loading: unitsLoading } = useDirectory(canIssue);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setError(null);
-    settingsApi
-      .bulletins(year, controller.signal)
-      .then(setRows)
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setError(e);
-      });
-    return () => controller.abort();
-  }, [year, token]);
 
   function open(next: Dialog) {
     setGeneral([]);
@@ -107,9 +97,8 @@ export function BulletinsTab({
       if (e.status === 409) {
         setGeneral([e.message]);
         setToken((n) => n + 1);
-      } else if (dialog.kind === 'issue')
-        setGeneral(showFieldErrors(issueForm, e, ['unitId', 'title', 'issuedOn', 'note']));
-      else setGeneral(showFieldErrors(revokeForm, e, ['reason']));
+      } else if (dialog.kind === 'issue') setGeneral(mapServerErrors(issueForm, e));
+      else setGeneral(mapServerErrors(revokeForm, e));
     } finally {
       setBusy(false);
     }
@@ -203,7 +192,7 @@ export function BulletinsTab({
         rowKey="id"
         columns={columns}
         dataSource={rows ?? []}
-        loading={rows === null && error === null}
+        loading={bulletins.loading}
         pagination={false}
         scroll={{ x: 800 }}
         locale={{ emptyText: `${year}年没有通报批评记录` }}

@@ -15,8 +15,9 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
-import { errorMessage, isAbortError, isApiError } from '../../api/client';
+import { useState, type ReactNode } from 'react';
+import { errorMessage, isApiError } from '../../api/client';
+import { useQuery } from '../../shared/useQuery';
 import {
   hasErrors,
   MAX_RUNGS,
@@ -58,7 +59,6 @@ export function LadderTab({ editable }: { editable: boolean }) {
   const [saved, setSaved] = useState<RungDraft[]>([]);
   const [drafts, setDrafts] = useState<RungDraft[]>([]);
   const [errors, setErrors] = useState<LadderErrors>(noErrors);
-  const [loadError, setLoadError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'save' | 'reset' | null>(null);
 
   function show(next: LadderSettings) {
@@ -69,16 +69,14 @@ export function LadderTab({ editable }: { editable: boolean }) {
     setErrors(noErrors);
   }
 
-  useEffect(() => {
-    const controller = new AbortController();
-    settingsApi
-      .ladder(controller.signal)
-      .then(show)
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setLoadError(e);
-      });
-    return () => controller.abort();
-  }, []);
+  const loaded = useQuery(['ladder'], (signal) => settingsApi.ladder(signal));
+  const loadError = loaded.error;
+  // The ladder as loaded becomes the drafts once (React's "adjust state when data changes", not an effect).
+  const [loadedShown, setLoadedShown] = useState<LadderSettings | undefined>();
+  if (loaded.data !== loadedShown) {
+    setLoadedShown(loaded.data);
+    if (loaded.data) show(loaded.data);
+  }
 
   if (loadError && !settings)
     return <Alert type="error" showIcon message={`催办阶梯加载失败：${errorMessage(loadError)}`} />;
