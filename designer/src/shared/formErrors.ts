@@ -33,6 +33,42 @@ export interface MapServerErrorsOptions {
   stripPrefix?: string;
 }
 
+export interface MatchedServerErrors {
+  /** Messages per field, keyed by the name as given (a name path joined with "."). */
+  fields: Record<string, string[]>;
+  /** Messages of fields not given. */
+  rest: string[];
+}
+
+/**
+ * Sorts a validation problem's messages onto the given field names (case-insensitively, nested names and list indexes
+ * included, after dropping `stripPrefix`); what matches no name goes to `rest`. The one matching rule for every form,
+ * antd's (mapServerErrors) and the hand-held ones of the record dialogs.
+ */
+export function matchServerErrors(
+  fieldErrors: Readonly<Record<string, string[]>>,
+  names: readonly (string | NamePath)[],
+  stripPrefix?: string,
+): MatchedServerErrors {
+  const known = new Map(
+    names.map((n) => {
+      const path = typeof n === 'string' ? toNamePath(n) : n;
+      return [pathKey(path), path.join('.')] as const;
+    }),
+  );
+  const fields: Record<string, string[]> = {};
+  const rest: string[] = [];
+  const prefix = stripPrefix?.toLowerCase();
+  for (const [key, messages] of Object.entries(fieldErrors)) {
+    let serverName = key.replace(/^\$\.?/, '');
+    if (prefix && serverName.toLowerCase().startsWith(prefix)) serverName = serverName.slice(prefix.length);
+    const name = known.get(pathKey(toNamePath(serverName)));
+    if (name === undefined) rest.push(...messages);
+    else fields[name] = [...(fields[name] ?? []), ...messages];
+  }
+  return { fields, rest };
+}
+
 /**
  * Puts an error's per-field messages beside the form's fields (names matched case-insensitively, nested names and
  * list indexes included), and clears the earlier messages of the fields it knows. Returns what belongs to no field —
@@ -42,31 +78,13 @@ export function mapServerErrors(form: FormInstance, error: unknown, options: Map
   if (!isApiError(error)) return [error instanceof Error && error.message ? error.message : '发生未知错误'];
   if (!error.hasFieldErrors) return [error.message];
 
-  const known = new Map<string, NamePath>();
-  for (const { name } of form.getFieldsError()) known.set(pathKey(name), name as NamePath);
+  const names = new Map<string, NamePath>();
+  for (const { name } of form.getFieldsError()) names.set(pathKey(name), name as NamePath);
   for (const f of options.fields ?? []) {
     const name = typeof f === 'string' ? toNamePath(f) : f;
-    if (!known.has(pathKey(name))) known.set(pathKey(name), name);
+    if (!names.has(pathKey(name))) names.set(pathKey(name), name);
   }
-
-  const placed = new Map<string, { name: NamePath; errors: string[] }>();
-  const rest: string[] = [];
-  const prefix = options.stripPrefix?.toLowerCase();
-  for (const [key, messages] of Object.entries(error.fieldErrors)) {
-    let serverName = key.replace(/^\$\.?/, '');
-    if (prefix && serverName.toLowerCase().startsWith(prefix)) serverName = serverName.slice(prefix.length);
-    const name = known.get(pathKey(toNamePath(serverName)));
-    if (!name) {
-      rest.push(...messages);
-      continue;
-    }
-    const entry = placed.get(pathKey(name)) ?? { name, errors: [] };
-    entry.errors.push(...messages);
-    placed.set(pathKey(name), entry);
-  }
-  form.setFields([
-    ...[...known.values()].filter((name) => !placed.has(pathKey(name))).map((name) => ({ name, errors: [] })),
-    ...placed.values(),
-  ]);
+  const { fields, rest } = matchServerErrors(error.fieldErrors, [...names.values()], options.stripPrefix);
+  form.setFields([...names.values()].map((name) => ({ name, errors: fields[name.join('.')] ?? [] })));
   return [...new Set(rest)];
 }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import type { LoginRequest } from '../../api/types';
+import { mapServerErrors } from '../../shared/formErrors';
 import { useAuth } from './AuthContext';
 import './login.css';
 
@@ -39,13 +40,8 @@ export default function LoginPage() {
       navigate(redirectTo, { replace: true });
     } catch (error) {
       if (isApiError(error) && error.hasFieldErrors) {
-        const fields = (['userName', 'password'] as const).map((name) => ({
-          name,
-          errors: error.errorsFor(name),
-        }));
-        form.setFields(fields);
-        const shownOnFields = fields.some((f) => f.errors.length > 0);
-        setServerError(error.detail ?? (shownOnFields ? null : error.message));
+        const rest = mapServerErrors(form, error, { fields: ['userName', 'password'] });
+        setServerError(error.detail ?? (rest.length > 0 ? error.message : null));
       } else {
         setServerError(errorMessage(error));
       }

@@ -16,11 +16,13 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import { formatDateTime } from '../../shared/format';
-import { calendarApi, ORIGIN_LABELS, type CalendarStatus, type CalendarYearView, type DayKind } from './calendarApi';
+import { mapServerErrors } from '../../shared/formErrors';
+import { useQuery } from '../../shared/useQuery';
+import { calendarApi, ORIGIN_LABELS, type CalendarYearView, type DayKind } from './calendarApi';
 import {
   defaultChange,
   holidayRuns,
@@ -109,32 +111,15 @@ export default function CalendarPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const thisYear = new Date().getFullYear();
   const year = Number(searchParams.get('year')) || thisYear;
-  const [status, setStatus] = useState<CalendarStatus | null>(null);
-  const [view, setView] = useState<CalendarYearView | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const calendar = useQuery(['calendar', year], (signal) =>
+    Promise.all([calendarApi.status(signal), calendarApi.year(year, signal)]),
+  );
+  const [status, view] = calendar.data ?? [null, null];
+  const { loading, error, reload: load } = calendar;
   const [busy, setBusy] = useState(false);
   const [picked, setPicked] = useState<DayCell | null>(null);
   const [dayError, setDayError] = useState<string | null>(null);
   const [form] = Form.useForm<DayForm>();
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      const [s, v] = await Promise.all([calendarApi.status(), calendarApi.year(year)]);
-      setStatus(s);
-      setView(v);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }, [year]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const yearOptions = useMemo(() => {
     const years = new Set<number>([thisYear - 1, thisYear, thisYear + 1, year]);
@@ -158,7 +143,7 @@ export default function CalendarPage() {
     try {
       await calendarApi.loadShipped(year);
       message.success(`已载入系统提供的${year}年节假日安排`);
-      await load();
+      load();
     } catch (e) {
       message.error(errorMessage(e));
     } finally {
@@ -172,7 +157,7 @@ export default function CalendarPage() {
       const parsed = parseYearFile(await file.text(), year);
       await calendarApi.importYear(year, parsed);
       message.success(`已导入${year}年节假日安排`);
-      await load();
+      load();
     } catch (e) {
       const details = isApiError(e) ? Object.values(e.fieldErrors).flat() : [];
       message.error(details.length > 0 ? `导入失败：${details.join('；')}` : `导入失败：${errorMessage(e)}`);
@@ -194,14 +179,10 @@ export default function CalendarPage() {
       await calendarApi.setDay(picked.date, values.kind, values.kind === 'holiday' ? values.name : null);
       message.success(`已修改 ${picked.date}`);
       setPicked(null);
-      await load();
+      load();
     } catch (e) {
-      if (isApiError(e) && e.errorsFor('name').length > 0)
-        form.setFields([{ name: 'name', errors: e.errorsFor('name') }]);
-      else
-        setDayError(
-          isApiError(e) && e.hasFieldErrors ? Object.values(e.fieldErrors).flat().join('；') : errorMessage(e),
-        );
+      const rest = mapServerErrors(form, e);
+      setDayError(rest.length > 0 ? rest.join('；') : null);
     } finally {
       setBusy(false);
     }

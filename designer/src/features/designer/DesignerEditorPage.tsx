@@ -192,9 +192,10 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   }, []);
   useEffect(() => {
     if (readOnly) return;
-    const timer = window.setTimeout(() => void validate(current), 700);
+    // Keyed by the JSON, not the object: a new object with the same content (a selection) is not checked again.
+    const timer = window.setTimeout(() => void validate(JSON.parse(currentJson) as typeof current), 700);
     return () => window.clearTimeout(timer);
-  }, [currentJson]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [currentJson, readOnly, validate]);
 
   // --- leaving with unsaved changes ---
   const blocker = useBlocker(

@@ -1,6 +1,6 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Divider, Form, Input, InputNumber, Radio, Select, Space, Switch, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FieldOption, FormDefinition, FormField } from '../../shared/forms/types';
 import { ScriptEditor } from '../designer/script/ScriptEditor';
 import {
@@ -52,7 +52,7 @@ export function FieldProperties({ form, field, onChange, onRenameKey, onRemove }
           onChange={(e) => onChange({ label: e.target.value })}
         />
       </Form.Item>
-      <KeyInput form={form} field={field} onRenameKey={onRenameKey} />
+      <KeyInput key={field.key} form={form} field={field} onRenameKey={onRenameKey} />
       <Form.Item label="类型">
         <Select
           aria-label="字段类型"
@@ -182,7 +182,12 @@ export function FieldProperties({ form, field, onChange, onRenameKey, onRemove }
       <Divider plain orientation="left">
         显示条件
       </Divider>
-      <VisibilityEditor form={form} field={field} onChange={(visibleWhen) => onChange({ visibleWhen })} />
+      <VisibilityEditor
+        key={field.key}
+        form={form}
+        field={field}
+        onChange={(visibleWhen) => onChange({ visibleWhen })}
+      />
 
       <Divider />
       <Button danger icon={<DeleteOutlined />} onClick={onRemove} block>
@@ -202,11 +207,8 @@ function KeyInput({
   onRenameKey: (key: string) => string | null;
 }) {
   const [text, setText] = useState(field.key);
+  // Mounted per field (its key): another field starts with its own key and no problem.
   const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    setText(field.key);
-    setProblem(null);
-  }, [field.key]);
   const apply = () => {
     if (text === field.key) return;
     const p = fieldKeyProblem(form, field.key, text.trim());
@@ -462,20 +464,8 @@ function VisibilityEditor({
 }) {
   const script = field.visibleWhen ?? '';
   const parsed = parseVisibleWhen(script);
+  // Mounted per field (its key): the mode starts from that field's condition.
   const [mode, setMode] = useState<VisibilityMode>(script.trim() === '' ? 'always' : parsed ? 'rule' : 'script');
-  useEffect(() => {
-    setMode(
-      script.trim() === ''
-        ? mode === 'always'
-          ? 'always'
-          : mode
-        : parsed
-          ? mode === 'script'
-            ? 'script'
-            : 'rule'
-          : 'script',
-    );
-  }, [field.key]); // eslint-disable-line react-hooks/exhaustive-deps
   const others = form.fields.filter((f) => f.key !== field.key && f.type !== 'table' && f.type !== 'attachments');
   const rule: VisibilityRule = parsed ?? { field: others[0]?.key ?? '', op: 'notEmpty' };
   const target = others.find((f) => f.key === rule.field);

@@ -29,6 +29,7 @@ import type { FieldErrors, FieldPermission, FormDefinition, FormField, FormValue
 import { changedSince, definitionsApi } from '../../shared/flow/definitionsApi';
 import { formatDateTime } from '../../shared/format';
 import type { DefinitionDocument, WorkflowDefinition } from '../../shared/flow';
+import { useQuery } from '../../shared/useQuery';
 import { FieldProperties } from './FieldProperties';
 import {
   addField,
@@ -57,40 +58,29 @@ export default function FormDesignerPage() {
   const [search, setSearch] = useSearchParams();
   const definitionId = search.get('definition') ?? undefined;
   const formParam = search.get('form') ?? undefined;
-  const [procedures, setProcedures] = useState<{ definitionId: string; name: string }[] | null>(null);
+  const list = useQuery(['definitions'], (signal) => definitionsApi.list(signal));
+  const procedures = list.data?.map((p) => ({ definitionId: p.definitionId, name: p.name })) ?? null;
+  const loaded = useQuery(definitionId ? ['definition', definitionId] : null, (signal) =>
+    definitionsApi.get(definitionId!, undefined, signal),
+  );
   const [document, setDocument] = useState<DefinitionDocument | null>(null);
   const [definition, setDefinition] = useState<WorkflowDefinition | null>(null);
   const [saved, setSaved] = useState<string>('');
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const loadError = loaded.error ? errorMessage(loaded.error) : list.error ? errorMessage(list.error) : null;
 
-  useEffect(() => {
-    const abort = new AbortController();
-    definitionsApi
-      .list(abort.signal)
-      .then((list) => setProcedures(list.map((p) => ({ definitionId: p.definitionId, name: p.name }))))
-      .catch((e: unknown) => !abort.signal.aborted && setLoadError(errorMessage(e)));
-    return () => abort.abort();
-  }, []);
-
-  useEffect(() => {
-    setDocument(null);
-    setDefinition(null);
+  // Another procedure (or its first load) starts the editor afresh from what the server has. React's "adjust state when
+  // data changes" pattern: set during render, so no effect renders a stale form first.
+  const current = definitionId && !loaded.loading ? (loaded.data ?? null) : null;
+  const [shown, setShown] = useState<DefinitionDocument | null>(null);
+  if (current !== shown) {
+    setShown(current);
+    setDocument(current);
+    setDefinition(current?.definition ?? null);
+    if (current) setSaved(JSON.stringify(current.definition));
     setSelectedKey(null);
-    if (!definitionId) return;
-    const abort = new AbortController();
-    setLoadError(null);
-    definitionsApi
-      .get(definitionId, undefined, abort.signal)
-      .then((doc) => {
-        setDocument(doc);
-        setDefinition(doc.definition);
-        setSaved(JSON.stringify(doc.definition));
-      })
-      .catch((e: unknown) => !abort.signal.aborted && setLoadError(errorMessage(e)));
-    return () => abort.abort();
-  }, [definitionId]);
+  }
 
   const forms = (definition?.forms ?? []) as FormDefinition[];
   const formId = formParam && forms.some((f) => f.id === formParam) ? formParam : forms[0]?.id;
@@ -126,7 +116,7 @@ export default function FormDesignerPage() {
           ? { ...d, forms: (d.forms ?? []).map((f) => (f.id === formId ? (fn(f as FormDefinition) as typeof f) : f)) }
           : d,
       ),
-    [formId],
+    [formId, setDefinition],
   );
 
   const save = async () => {

@@ -1,7 +1,7 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Grid, Input, Select, Table, Tabs, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import type { Light, TaskBox, TaskSummary } from '../../api/types';
@@ -96,7 +96,12 @@ export default function InboxPage() {
   const navigate = useNavigate();
 
   const [searchText, setSearchText] = useState(query.q);
-  useEffect(() => setSearchText(query.q), [query.q]);
+  // The box follows the address (back, a link): adjusted while rendering, not in an effect.
+  const [shownQ, setShownQ] = useState(query.q);
+  if (query.q !== shownQ) {
+    setShownQ(query.q);
+    setSearchText(query.q);
+  }
 
   const boxInfo = BOXES.find((b) => b.box === query.box) ?? BOXES[0];
 

@@ -31,7 +31,7 @@ import {
 import type { TableProps } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import type { Light } from '../../api/types';
@@ -308,12 +308,19 @@ export default function LedgerPage() {
   const [exporting, setExporting] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [searchText, setSearchText] = useState(filters.q);
-  useEffect(() => setSearchText(filters.q), [filters.q]);
+  // The box follows the address (back, a link): adjusted while rendering, not in an effect.
+  const [shownQ, setShownQ] = useState(filters.q);
+  if (filters.q !== shownQ) {
+    setShownQ(filters.q);
+    setSearchText(filters.q);
+  }
 
   // The remembered columns, once the catalogue (fixed columns and form fields) is known.
-  useEffect(() => {
-    if (meta.data) setChosen(loadColumnChoice(window.localStorage, columnsKey, meta.data));
-  }, [meta.data, columnsKey]);
+  const [choiceFor, setChoiceFor] = useState<{ meta: unknown; key: string } | null>(null);
+  if (meta.data && (choiceFor?.meta !== meta.data || choiceFor.key !== columnsKey)) {
+    setChoiceFor({ meta: meta.data, key: columnsKey });
+    setChosen(loadColumnChoice(window.localStorage, columnsKey, meta.data));
+  }
 
   const definitionNames = useMemo(
     () => new Map(options.definitions.map((d) => [d.definitionId, d.name])),

@@ -1,9 +1,10 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Spin, Tabs, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
-import { orgApi, ROLE_INFO, type OrgUser, type Unit } from './orgApi';
+import { useQuery } from '../../shared/useQuery';
+import { orgApi, ROLE_INFO, type OrgUser } from './orgApi';
 import { UnitsPanel } from './UnitsPanel';
 import { UsersPanel } from './UsersPanel';
 import './org.css';
@@ -53,33 +54,16 @@ export default function OrgPage() {
   const tab: Tab = (TABS as readonly string[]).includes(searchParams.get('tab') ?? '')
     ? (searchParams.get('tab') as Tab)
     : 'units';
-  const [units, setUnits] = useState<Unit[]>([]);
-  const [users, setUsers] = useState<OrgUser[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const org = useQuery(['org'], (signal) => Promise.all([orgApi.units(signal), orgApi.users(signal)]));
+  const [units, users] = org.data ?? [[], []];
+  const { loading, error, reload, setData } = org;
 
+  /** After a change: the new lists, written into what the page holds; resolves to the units (the panels reselect). */
   const load = useCallback(async () => {
     const [u, p] = await Promise.all([orgApi.units(), orgApi.users()]);
-    setUnits(u);
-    setUsers(p);
+    setData([u, p]);
     return u;
-  }, []);
-
-  const reload = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      await load();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }, [load]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  }, [setData]);
 
   return (
     <section className="org-page" aria-labelledby="org-heading">
@@ -87,7 +71,7 @@ export default function OrgPage() {
         <Typography.Title level={4} id="org-heading" className="org-heading">
           组织
         </Typography.Title>
-        <Button icon={<ReloadOutlined />} onClick={() => void reload()} loading={loading && units.length > 0}>
+        <Button icon={<ReloadOutlined />} onClick={reload} loading={loading && units.length > 0}>
           刷新
         </Button>
       </div>

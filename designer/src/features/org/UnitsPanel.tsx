@@ -17,9 +17,9 @@ import {
   Typography,
 } from 'antd';
 import type { TreeDataNode } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../api/client';
-import { showFieldErrors } from './formErrors';
+import { mapServerErrors } from '../../shared/formErrors';
 import { orgApi, type OrgUser, type SaveUnit, type Unit } from './orgApi';
 import { buildUnitTree, subtreeIds, toTreeSelect, unitPath, type UnitNode } from './unitTree';
 
@@ -90,9 +90,20 @@ export function UnitsPanel({
     .filter((u) => u.isActive || u.id === current?.leaderUserId)
     .map((u) => ({ value: u.id, label: u.unitName ? `${u.displayName}（${u.unitName}）` : u.displayName }));
 
-  useEffect(() => {
+  // A new selection (or the unit reloaded with a new version) starts without the last save's problems …
+  const [shownFor, setShownFor] = useState({ mode, version: current?.version });
+  if (shownFor.mode !== mode || shownFor.version !== current?.version) {
+    setShownFor({ mode, version: current?.version });
     setProblems([]);
     setConflict(false);
+  }
+  // … and with the form filled from it. Not when the list reloads with the same version: that would undo typing.
+  const currentRef = useRef(current);
+  useLayoutEffect(() => {
+    currentRef.current = current;
+  });
+  useEffect(() => {
+    const current = currentRef.current;
     if (mode.kind === 'edit' && current) {
       form.resetFields();
       form.setFieldsValue({
@@ -117,8 +128,7 @@ export function UnitsPanel({
         isActive: true,
       });
     }
-    // Only when the selection changes (or the unit was reloaded with a new version).
-  }, [mode, current?.version]);
+  }, [mode, current?.version, form]);
 
   async function save(values: UnitForm) {
     setSaving(true);
@@ -150,7 +160,7 @@ export function UnitsPanel({
       if (isApiError(error) && error.status === 409) {
         setConflict(true);
         setProblems([error.message]);
-      } else setProblems(showFieldErrors(form, error, FIELDS));
+      } else setProblems(mapServerErrors(form, error, { fields: FIELDS }));
     } finally {
       setSaving(false);
     }

@@ -16,10 +16,10 @@ import {
   TreeSelect,
 } from 'antd';
 import type { TableProps } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { useCurrentUser } from '../auth/AuthContext';
-import { showFieldErrors } from './formErrors';
+import { mapServerErrors } from '../../shared/formErrors';
 import { orgApi, ROLE_INFO, type OrgUser, type Unit } from './orgApi';
 import { buildUnitTree, subtreeIds, toTreeSelect } from './unitTree';
 
@@ -69,9 +69,12 @@ function UserModal({
   const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
   const creating = user === null;
-  useEffect(() => {
+  // Each opening starts without the last one's problems (adjusted while rendering, not in an effect).
+  const [wasOpen, setWasOpen] = useState(open);
+  if (open !== wasOpen) {
+    setWasOpen(open);
     if (open) setProblems([]);
-  }, [open]);
+  }
   const unitOptions = useMemo(
     () => toTreeSelect(buildUnitTree(units), (u) => !u.isActive && u.id !== user?.unitId),
     [units, user],
@@ -98,7 +101,7 @@ function UserModal({
           });
       onSaved(saved);
     } catch (error) {
-      setProblems(showFieldErrors(form, error, USER_FIELDS));
+      setProblems(mapServerErrors(form, error, { fields: USER_FIELDS }));
     } finally {
       setSaving(false);
     }
@@ -198,9 +201,11 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
   const [form] = Form.useForm<{ password: string; confirm: string }>();
   const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
-  useEffect(() => {
+  const [shownUser, setShownUser] = useState(user);
+  if (user !== shownUser) {
+    setShownUser(user);
     if (user) setProblems([]);
-  }, [user]);
+  }
 
   async function save(values: { password: string }) {
     if (!user) return;
@@ -211,7 +216,7 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
       message.success(`已重置「${user.displayName}」的密码`);
       onClose();
     } catch (error) {
-      setProblems(showFieldErrors(form, error, ['password']));
+      setProblems(mapServerErrors(form, error, { fields: ['password'] }));
     } finally {
       setSaving(false);
     }

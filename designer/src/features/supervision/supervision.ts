@@ -1,4 +1,5 @@
 import dayjs, { type Dayjs } from 'dayjs';
+import { matchServerErrors } from '../../shared/formErrors';
 import { isApiError } from '../../api/client';
 import { ROLES, type CurrentUser, type InstanceDetail } from '../../api/types';
 import type { FormDefinition } from '../../shared/forms/types';
@@ -60,14 +61,9 @@ export function splitProblem(error: unknown, shownFields: readonly string[], pre
   const fields: Record<string, string[]> = {};
   if (!isApiError(error))
     return { fields, general: [error instanceof Error && error.message ? error.message : '发生未知错误'] };
-  const shown = new Map(shownFields.map((f) => [f.toLowerCase(), f]));
-  for (const [key, messages] of Object.entries(error.fieldErrors)) {
-    let name = key.replace(/^\$\./, '');
-    if (prefix && name.toLowerCase().startsWith(prefix.toLowerCase())) name = name.slice(prefix.length);
-    const field = shown.get(name.toLowerCase());
-    if (field) fields[field] = [...(fields[field] ?? []), ...messages];
-    else general.push(...messages);
-  }
+  const matched = matchServerErrors(error.fieldErrors, shownFields, prefix || undefined);
+  Object.assign(fields, matched.fields);
+  general.push(...matched.rest);
   if (!error.hasFieldErrors || general.length > 0 || Object.keys(fields).length === 0) {
     // The problem's own text ("延期申请填写有误", or the refusal itself) unless it only repeats a field message.
     const all = Object.values(error.fieldErrors).flat();

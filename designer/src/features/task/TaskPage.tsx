@@ -504,6 +504,7 @@ export default function TaskPage() {
       </Row>
 
       <ReturnDialog
+        key={returnOpen ? 'open' : 'closed'}
         open={returnOpen}
         targets={detail.returnTargets}
         busy={busy === 'returnTo'}

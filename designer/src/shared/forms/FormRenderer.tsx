@@ -1,5 +1,5 @@
 import { Form, Input } from 'antd';
-import { useMemo, useRef } from 'react';
+import { useMemo, useState } from 'react';
 import { useDirectory } from './directory';
 import { FieldDisplay, OpinionHistory } from './FieldDisplay';
 import { FieldEditor } from './FieldEditor';
@@ -64,8 +64,9 @@ export function FormRenderer({
   instanceId,
   user,
 }: FormRendererProps) {
-  const firstValues = useRef(values);
-  const stored = original ?? firstValues.current;
+  // What the form held when it opened: visibility rules that look at stored data read this, not the edits.
+  const [firstValues] = useState(values);
+  const stored = original ?? firstValues;
   const { directory, loading: directoryLoading } = useDirectory(needsDirectory(form.fields));
 
   const visible = useMemo(

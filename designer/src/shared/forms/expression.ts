@@ -95,12 +95,12 @@ class Evaluator {
   constructor(private readonly globals: Globals) {}
 
   run(ast: Node): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- acorn's Node type has no `body`; the parser gave a Program
     const body = (ast as any).body as Node[];
     let result: unknown;
     for (const statement of body) {
       if (statement.type !== 'ExpressionStatement') throw new UnsupportedExpression(statement.type);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked above: an ExpressionStatement has `expression`
       result = this.eval((statement as any).expression, undefined, 0);
     }
     return result;
@@ -115,7 +115,7 @@ class Evaluator {
     throw new UnsupportedExpression(`未知名称 ${name}`);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any ESTree node; each case reads the fields of its `type`, and unknown types are refused
   private eval(node: any, scope: Scope | undefined, depth: number): unknown {
     if (depth > MAX_DEPTH) throw new UnsupportedExpression('嵌套过深');
     if (++this.steps > MAX_STEPS) throw new UnsupportedExpression('计算步骤过多');
@@ -216,7 +216,7 @@ class Evaluator {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CallExpression node, as `eval` dispatched it
   private call(node: any, scope: Scope | undefined, depth: number): unknown {
     const callee = node.callee;
     for (const argument of node.arguments)
@@ -313,7 +313,7 @@ function member(object: unknown, key: unknown): unknown {
 
 function binary(operator: string, left: unknown, right: unknown): unknown {
   // Values are JSON data (strings, numbers, booleans, null, plain arrays and objects): coercion cannot run user code.
-  /* eslint-disable @typescript-eslint/no-explicit-any */
+  /* eslint-disable @typescript-eslint/no-explicit-any -- JavaScript's own operators on JSON values, which TypeScript types only for numbers */
   const l = left as any;
   const r = right as any;
   switch (operator) {

@@ -1,6 +1,6 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Input, InputNumber, Radio, Select, Space, Table, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FieldPermission, FormDefinition, JsonValue } from '../../../shared/flow';
 import { ScriptEditor } from '../script/ScriptEditor';
 import { DURATION_UNITS, formatDuration, parseSimpleDuration, type DurationUnit } from './duration';
@@ -26,7 +26,12 @@ export function NameListEditor({
 }) {
   // Local text so a half-typed (empty or duplicate) name is not written into the definition.
   const [drafts, setDrafts] = useState<string[]>(value);
-  useEffect(() => setDrafts(value), [value]);
+  // A new value from outside (undo, another node) replaces the drafts: adjusted while rendering, not in an effect.
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    setShown(value);
+    setDrafts(value);
+  }
   const duplicate = (i: number) =>
     drafts[i].trim() !== '' && drafts.findIndex((d) => d.trim() === drafts[i].trim()) !== i;
   return (
@@ -95,9 +100,12 @@ export function DurationInput({
 }) {
   const simple = parseSimpleDuration(value);
   const [unit, setUnit] = useState<DurationUnit>(simple?.unit ?? 'D');
-  useEffect(() => {
-    if (simple) setUnit(simple.unit);
-  }, [simple?.unit]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The unit follows a value changed from outside (undo); an empty amount keeps the unit the user picked.
+  const [shownUnit, setShownUnit] = useState(simple?.unit);
+  if (simple && simple.unit !== shownUnit) {
+    setShownUnit(simple.unit);
+    setUnit(simple.unit);
+  }
   if (value !== undefined && value !== null && !simple) {
     return (
       <Input
@@ -225,8 +233,10 @@ export function JsonInput({
   const format = (v: unknown) => (v === undefined ? '' : JSON.stringify(v, null, 2));
   const [text, setText] = useState(format(value));
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    // Follow outside changes (undo) unless the text already means the same value.
+  // Follow outside changes (undo) unless the text already means the same value (adjusted while rendering).
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    setShown(value);
     setText((current) => {
       try {
         if (current.trim() !== '' && JSON.stringify(JSON.parse(current)) === JSON.stringify(value)) return current;
@@ -235,7 +245,7 @@ export function JsonInput({
       }
       return format(value);
     });
-  }, [value]);
+  }
   return (
     <>
       <Input.TextArea
