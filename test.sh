@@ -409,7 +409,7 @@ if [[ $RUN_WEB -eq 1 ]]; then
             rc=0
             (cd "$DESIGNER" && node scripts/api-generate.mjs --out "$api_tmp") || rc=$?
             if [[ $rc -eq 0 ]]; then
-                for f in openapi.json schema.d.ts; do
+                for f in openapi.json schema.d.ts activities.json; do
                     if ! cmp -s "$DESIGNER/src/api/$f" "$api_tmp/$f"; then
                         diff -u "$DESIGNER/src/api/$f" "$api_tmp/$f" | head -40
                         echo "!! designer/src/api/$f is stale: run 'npm run api:generate' in designer/ and commit it"

@@ -73,7 +73,7 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
     doc.Info.Title = "督办 Duban API";
     doc.Info.Description = "督查督办低代码表单与流程平台的 REST API。所有接口需登录（Cookie），登录接口除外。";
     return Task.CompletedTask;
-}).AddOperationTransformer<ErrorResponses>());
+}).AddDubanConventions());
 BuildTimeDocument.SkipWorkers(builder.Services);
 
 var app = builder.Build();
