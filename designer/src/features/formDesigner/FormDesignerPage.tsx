@@ -82,7 +82,7 @@ export default function FormDesignerPage() {
     setSelectedKey(null);
   }
 
-  const forms = (definition?.forms ?? []) as FormDefinition[];
+  const forms = definition?.forms ?? [];
   const formId = formParam && forms.some((f) => f.id === formParam) ? formParam : forms[0]?.id;
   const form = forms.find((f) => f.id === formId);
   const dirty = definition !== null && JSON.stringify(definition) !== saved;
@@ -111,11 +111,7 @@ export default function FormDesignerPage() {
 
   const changeForm = useCallback(
     (fn: (f: FormDefinition) => FormDefinition) =>
-      setDefinition((d) =>
-        d
-          ? { ...d, forms: (d.forms ?? []).map((f) => (f.id === formId ? (fn(f as FormDefinition) as typeof f) : f)) }
-          : d,
-      ),
+      setDefinition((d) => (d ? { ...d, forms: (d.forms ?? []).map((f) => (f.id === formId ? fn(f) : f)) } : d)),
     [formId, setDefinition],
   );
 

@@ -8,7 +8,7 @@ import { formatDateTime, orEmpty } from '../../shared/format';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
-import { LightIndicator } from '../inbox/LightIndicator';
+import { LightIndicator } from '../../shared/deadline/LightIndicator';
 import { AssignmentsPanel } from '../itemPanels/AssignmentsPanel';
 import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
 import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '../supervision';

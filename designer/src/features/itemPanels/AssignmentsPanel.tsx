@@ -44,8 +44,6 @@ export interface AssignmentsPanelProps {
   onChanged: () => void;
 }
 
-type WithAssignments = InstanceDetail & { assignments?: AssignmentStep[] | null };
-
 type Change =
   | { kind: 'add'; step: AssignmentStep }
   | { kind: 'replace'; step: AssignmentStep; unit: AssignmentUnit }
@@ -74,7 +72,7 @@ function markTaken(nodes: UnitTreeNode[], free: Set<string>): (UnitTreeNode & { 
  */
 export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
   const instanceId = item.instance.id;
-  const fromItem = (item as WithAssignments).assignments;
+  const fromItem = item.assignments;
   const { user } = useAuth();
   const { message } = AntdApp.useApp();
   const canManage = canManageAssignments(user?.roles ?? []);

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { InstanceSummary } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { useQuery } from '../../shared/useQuery';
-import { LightIndicator } from '../inbox/LightIndicator';
+import { LightIndicator } from '../../shared/deadline/LightIndicator';
 import { statusOf } from '../item/timeline';
 import { progressLine, summaryFigures, taskState, timelinessInfo, unitsLine } from './breakdown';
 import { breakdownApi, type BreakdownTask } from './itemPanelsApi';

@@ -300,7 +300,9 @@ describe('办理页', () => {
         permissions: {},
         data: {},
         outcomes: ['交办', '自办'],
-        nextSteps: [{ outcome: '交办', activityId: 'do', name: '落实', required: true }],
+        nextSteps: [
+          { outcome: '交办', activityId: 'do', name: '落实', required: true, unitsOnly: false, multiple: true },
+        ],
       }),
       {
         'GET /api/units': { body: [{ id: 'fzc', name: '法制处', parentId: null }] },

@@ -24,7 +24,7 @@ import { errorsAfterEdit, splitErrors, validateForm, visibleSubmission } from '.
 import type { FieldErrors, FormValues } from '../../shared/forms/types';
 import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
-import { LightIndicator } from '../inbox/LightIndicator';
+import { LightIndicator } from '../../shared/deadline/LightIndicator';
 import { FeedbackLinkCard } from '../feedback/FeedbackLinkCard';
 import { ItemTimeline } from '../item/ItemTimeline';
 import { TaskExtensionShortcut } from '../supervision';
