@@ -5670,15 +5670,15 @@ export interface components {
             metadata?: null | components["schemas"]["JsonObject"];
         };
         AddAssignmentUnitRequest: {
-            unitId: null | string;
-            reason: null | string;
+            unitId?: null | string;
+            reason?: null | string;
         };
         /** @description Set a counter's last number (only forward). */
         AdjustNumberSequenceRequest: {
-            sequence: null | string;
-            period: null | string;
+            sequence?: null | string;
+            period?: null | string;
             /** Format: int64 */
-            lastNumber: null | number;
+            lastNumber?: null | number;
         };
         AnonymousTypeOfstring: {
             status: null | string;
@@ -5812,8 +5812,11 @@ export interface components {
              *         before / past it); null when the task has no deadline.
              */
             timeliness: null | string;
-            /** @description 红黄绿灯 of an open task (`green`, `yellow`, `red`) under its procedure's rule; null when done. */
-            light: null | string;
+            /**
+             * @description 红黄绿灯 of an open task (`green`, `yellow`, `red`) under its procedure's rule; null when done.
+             * @enum {null|string}
+             */
+            light: "green" | "yellow" | "red" | null;
             /** Format: date-time */
             createdAt: string;
             /**
@@ -5938,10 +5941,10 @@ export interface components {
             warnings: string[];
         };
         CancelChaseRequest: {
-            reason: null | string;
+            reason?: null | string;
         };
         CancelInstanceRequest: {
-            reason: null | string;
+            reason?: null | string;
         };
         /** @description One chase (催办) of one unit on one item. */
         ChaseView: {
@@ -6007,10 +6010,10 @@ export interface components {
             recipients: components["schemas"]["ReadView"][];
         };
         CompleteTaskRequest: {
-            outcome: null | string;
+            outcome?: null | string;
             data: null | components["schemas"]["JsonObject"];
-            comment: null | string;
-            nextAssignees: null | {
+            comment?: null | string;
+            nextAssignees?: null | {
                 [key: string]: string[];
             };
         };
@@ -6020,7 +6023,7 @@ export interface components {
         };
         CreateFeedbackLinkRequest: {
             /** Format: uuid */
-            taskId: null | string;
+            taskId?: null | string;
         };
         CurrentUserDto: {
             id: string;
@@ -6032,8 +6035,8 @@ export interface components {
         };
         /** @description A decision on the waiting stage; an opinion is required to reject. */
         DecideExtensionRequest: {
-            approve: null | boolean;
-            opinion: null | string;
+            approve?: null | boolean;
+            opinion?: null | string;
         };
         /** @description What one kind of event cost a unit in the year. */
         DeductionLine: {
@@ -6195,7 +6198,8 @@ export interface components {
         FormDefinition: {
             id: string;
             name: string;
-            fields?: components["schemas"]["FormField"][];
+            /** @description Always written (an empty list for a form without fields); declared required so clients may rely on it. */
+            fields: components["schemas"]["FormField"][];
         };
         FormField: {
             /** @description Key of the value in the item's data (letters, digits, underscore). */
@@ -6320,16 +6324,17 @@ export interface components {
             finishedAt: null | string;
             /** Format: date-time */
             dueAt?: null | string;
-            light?: null | string;
+            /** @enum {null|string} */
+            light?: "green" | "yellow" | "red" | null;
         };
         /** @description A bulletin that criticised a unit (通报批评); `issuedOn` yyyy-MM-dd. */
         IssueBulletinRequest: {
-            unitId: null | string;
-            title: null | string;
-            issuedOn: null | string;
+            unitId?: null | string;
+            title?: null | string;
+            issuedOn?: null | string;
             /** Format: uuid */
-            instanceId: null | string;
-            note: null | string;
+            instanceId?: null | string;
+            note?: null | string;
         };
         /** @description The item page's 催办 panel: the rungs that may be raised here, and every chase so far. */
         ItemChases: {
@@ -6446,8 +6451,11 @@ export interface components {
              * @description The nearest deadline among the item's open steps; null when none has one or the item is closed.
              */
             dueAt: null | string;
-            /** @description The worst light among the item's open steps (red, yellow, green); null as for DueAt. */
-            light: null | string;
+            /**
+             * @description The worst light among the item's open steps (red, yellow, green); null as for DueAt.
+             * @enum {null|string}
+             */
+            light: "green" | "yellow" | "red" | null;
             /** @description Display text of the form fields asked for with `fields=`, by field key (option labels, unit names…). */
             fields: {
                 [key: string]: string;
@@ -6464,8 +6472,8 @@ export interface components {
             holder: null | string;
         };
         LoginRequest: {
-            userName: null | string;
-            password: null | string;
+            userName?: null | string;
+            password?: null | string;
         };
         /** @description A make-up working day (调休上班), usually a Saturday or Sunday. */
         MakeUpWorkday: {
@@ -6507,7 +6515,7 @@ export interface components {
         NumberingPreviewRequest: {
             numbering: null | components["schemas"]["JsonNode"];
             /** Format: date-time */
-            at: null | string;
+            at?: null | string;
         };
         /** @description A counter: the last number given out in a sequence and period. */
         NumberSequenceView: {
@@ -6582,13 +6590,13 @@ export interface components {
         };
         /** @description Raise a rung by hand against a unit; a rung that records something needs `record` (its form's fields). */
         RaiseChaseRequest: {
-            unitId: null | string;
-            rungKey: null | string;
+            unitId?: null | string;
+            rungKey?: null | string;
             record: null | components["schemas"]["JsonObject"];
-            note: null | string;
+            note?: null | string;
         };
         ReadNoticeRequest: {
-            comment: null | string;
+            comment?: null | string;
         };
         /**
          * @description Who has and has not read an item's circulations (参阅 / 阅知 / 抄送): one line per recipient of every notice the
@@ -6626,30 +6634,30 @@ export interface components {
             record: null | components["schemas"]["JsonObject"];
         };
         RemoveAssignmentUnitRequest: {
-            reason: null | string;
+            reason?: null | string;
         };
         ReplaceAssignmentUnitRequest: {
-            newUnitId: null | string;
-            reason: null | string;
+            newUnitId?: null | string;
+            reason?: null | string;
         };
         /** @description A unit asks: why, and the new date (yyyy-MM-dd). */
         RequestExtensionRequest: {
-            reason: null | string;
-            newDueDate: null | string;
+            reason?: null | string;
+            newDueDate?: null | string;
         };
         ResetPasswordRequest: {
-            password: null | string;
+            password?: null | string;
         };
         ReturnTarget: {
             activityId: string;
             name: string;
         };
         ReturnTaskRequest: {
-            targetActivityId: null | string;
-            comment: null | string;
+            targetActivityId?: null | string;
+            comment?: null | string;
         };
         RevokeBulletinRequest: {
-            reason: null | string;
+            reason?: null | string;
         };
         /**
          * @description What a rung sends to the chased unit's inbox: a notice (e.g. 《督查督办通知单》) for the unit's liaisons, and
@@ -6685,26 +6693,26 @@ export interface components {
         };
         SaveScoringRulesRequest: {
             /** Format: double */
-            startScore: null | number;
+            startScore?: null | number;
             /** Format: double */
-            floor: null | number;
+            floor?: null | number;
             /** Format: int32 */
-            redoThreshold: null | number;
-            deductions: null | {
+            redoThreshold?: null | number;
+            deductions?: null | {
                 [key: string]: number;
             };
         };
         SaveSupervisionSettingsRequest: {
-            allowLateExtensionRequests: null | boolean;
+            allowLateExtensionRequests?: null | boolean;
         };
         SaveUnitRequest: {
-            id: null | string;
-            name: null | string;
-            parentId: null | string;
+            id?: null | string;
+            name?: null | string;
+            parentId?: null | string;
             /** Format: int32 */
-            sortOrder: null | number;
-            leaderUserId: null | string;
-            kind: null | string;
+            sortOrder?: null | number;
+            leaderUserId?: null | string;
+            kind?: null | string;
             /** @description Left out: unchanged (new units are active). */
             isActive?: null | boolean;
             /**
@@ -6714,12 +6722,12 @@ export interface components {
             version?: null | number;
         };
         SaveUserRequest: {
-            userName: null | string;
-            displayName: null | string;
-            unitId: null | string;
-            roles: null | string[];
-            password: null | string;
-            isActive: null | boolean;
+            userName?: null | string;
+            displayName?: null | string;
+            unitId?: null | string;
+            roles?: null | string[];
+            password?: null | string;
+            isActive?: null | boolean;
             /** @description The stamp the change is based on; left out: no check. */
             concurrencyStamp?: null | string;
         };
@@ -6775,11 +6783,11 @@ export interface components {
         };
         /** @description Change one day: `kind` holiday (with a name), workday (a Saturday or Sunday worked) or normal (undo). */
         SetCalendarDayRequest: {
-            kind: null | string;
-            name: null | string;
+            kind?: null | string;
+            name?: null | string;
         };
         StartInstanceRequest: {
-            definitionId: null | string;
+            definitionId?: null | string;
             data: null | components["schemas"]["JsonObject"];
         };
         SupervisionSettingsView: {
@@ -6826,7 +6834,8 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             dueAt: null | string;
-            light: null | string;
+            /** @enum {null|string} */
+            light: "green" | "yellow" | "red" | null;
             /** Format: date-time */
             completedAt: null | string;
             outcome: null | string;
@@ -6850,8 +6859,8 @@ export interface components {
             data: null | components["schemas"]["JsonNode"];
         };
         TransferTaskRequest: {
-            toUserId: null | string;
-            comment: null | string;
+            toUserId?: null | string;
+            comment?: null | string;
         };
         UnitDto: {
             id: string;

@@ -31,7 +31,16 @@ internal static class OpenApiConventions
             schema.Type = declared & ~JsonSchemaType.String;
             schema.Pattern = null;
         }
+        // A deadline's light travels as a string in every list (tasks, items, ledger, breakdown): say which three.
+        if (context.JsonPropertyInfo?.Name == "light" && schema.Type is { } text && (text & JsonSchemaType.String) != 0)
+            schema.Enum = [JsonValue.Create("green"), JsonValue.Create("yellow"), JsonValue.Create("red")];
         var type = context.JsonTypeInfo.Type;
+        // A request body (…Request) binds a left-out nullable property as null: it may be left out.
+        if (type.Name.EndsWith("Request", StringComparison.Ordinal) && schema.Required is { Count: > 0 } required && schema.Properties is { } properties)
+        {
+            foreach (var (name, property) in properties)
+                if (IsNullable(property)) required.Remove(name);
+        }
         if (type == typeof(JsonObject))
         {
             schema.Type = JsonSchemaType.Object;
@@ -46,6 +55,10 @@ internal static class OpenApiConventions
         }
         return Task.CompletedTask;
     }
+
+    private static bool IsNullable(IOpenApiSchema schema) =>
+        (schema.Type is { } t && (t & JsonSchemaType.Null) != 0)
+        || (schema.OneOf ?? []).Concat(schema.AnyOf ?? []).Any(s => s.Type is { } u && (u & JsonSchemaType.Null) != 0);
 
     /// <summary>
     /// The built-in activity descriptors (GET /api/activities), so the web app has them without a request — the item
