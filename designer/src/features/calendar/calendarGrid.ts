@@ -35,7 +35,11 @@ export function daysInMonth(year: number, month: number): number {
 export function classify(year: number, month: number, day: number, special: ReadonlyMap<string, CalendarDay>): DayCell {
   const date = isoDate(year, month, day);
   const listed = special.get(date);
-  if (listed) return { date, day, kind: listed.kind, working: listed.kind === 'workday', name: listed.name };
+  // The server declares the kind as a plain string (CalendarDayView.Kind); it sends holiday or workday.
+  if (listed) {
+    const kind = listed.kind === 'workday' ? 'workday' : 'holiday';
+    return { date, day, kind, working: kind === 'workday', name: listed.name };
+  }
   const weekend = weekdayIndex(year, month, day) >= 5;
   return { date, day, kind: weekend ? 'weekend' : 'normal', working: !weekend, name: null };
 }

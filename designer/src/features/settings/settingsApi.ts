@@ -1,4 +1,7 @@
 import { request } from '../../api/client';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 import type { ScoringRules } from '../scores/scoresApi';
 import type { LadderRung, LadderSettings } from '../supervision/supervisionApi';
 
@@ -6,41 +9,14 @@ import type { LadderRung, LadderSettings } from '../supervision/supervisionApi';
 export type { LadderRung, LadderSettings, RungNotice, RungTrigger } from '../supervision/supervisionApi';
 
 /** GET /api/supervision/settings */
-export interface SupervisionSettings {
-  organizationId: string;
-  allowLateExtensionRequests: boolean;
-  updatedAt: string | null;
-  updatedByName: string | null;
-}
+export type SupervisionSettings = Schemas['SupervisionSettingsView'];
 
-export interface SaveScoringRules {
-  startScore: number;
-  floor: number;
-  redoThreshold: number;
-  deductions: Record<string, number>;
-}
+export type SaveScoringRules = Schemas['SaveScoringRulesRequest'];
 
 /** A 通报批评 against a unit; `issuedOn` yyyy-MM-dd. */
-export interface Bulletin {
-  id: string;
-  unitId: string;
-  unitName: string;
-  instanceId: string | null;
-  title: string;
-  issuedOn: string;
-  note: string | null;
-  createdAt: string;
-  createdByName: string | null;
-  revoked: boolean;
-  revokeReason: string | null;
-}
+export type Bulletin = Schemas['BulletinView'];
 
-export interface IssueBulletin {
-  unitId: string;
-  title: string;
-  issuedOn: string;
-  note?: string | null;
-}
+export type IssueBulletin = Schemas['IssueBulletinRequest'];
 
 export const settingsApi = {
   ladder: (signal?: AbortSignal) => request<LadderSettings>('GET', '/api/chasing/ladder', { signal }),
