@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Run every Duban test, on a fresh Debian 12 machine too:
 #   .NET unit + integration tests (SQLite and a throwaway PostgreSQL),
-#   designer unit tests (vitest) and production build,
+#   designer checks (prettier, eslint, API types up to date), unit tests (vitest) and production build,
 #   browser tests (Playwright + Debian's chromium) against a real server.
 #
 #   ./test.sh                 everything (what CI runs)
 #   ./test.sh --only dotnet   .NET test projects only
-#   ./test.sh --only web      designer unit tests + build only
+#   ./test.sh --only web      designer format, lint, API types check, unit tests + build
 #   ./test.sh --only e2e      browser tests only (builds what they need)
 #   (--only may be repeated or comma-separated: --only dotnet,web)
 #
@@ -299,7 +299,7 @@ if [[ $RUN_E2E -eq 1 ]] && ! pkg_present fonts-noto-cjk; then
 fi
 
 DOTNET_OK=0 NODE_OK=0
-if [[ $RUN_DOTNET -eq 1 || $RUN_E2E -eq 1 ]]; then
+if [[ $RUN_DOTNET -eq 1 || $RUN_WEB -eq 1 || $RUN_E2E -eq 1 ]]; then
     check_dotnet && DOTNET_OK=1
 fi
 if [[ $RUN_WEB -eq 1 || $RUN_E2E -eq 1 ]]; then
@@ -392,7 +392,7 @@ fi
 
 # ---------------------------------------------------------------- (d2) start-up: two servers at once
 # Two published servers started at the same moment on one empty PostgreSQL database must both become ready and
-# set it up once (docs/decisions/019). scripts/start-together.sh starts its own throwaway PostgreSQL.
+# set it up once (docs/decisions/020). scripts/start-together.sh starts its own throwaway PostgreSQL.
 if [[ $RUN_DOTNET -eq 1 ]]; then
     banner "start-up: two servers at once on one empty PostgreSQL"
     if [[ $DOTNET_BUILD_OK -ne 1 ]]; then
@@ -411,8 +411,38 @@ if [[ $RUN_DOTNET -eq 1 ]]; then
     fi
 fi
 
-# ---------------------------------------------------------------- (e) designer unit tests
+# ---------------------------------------------------------------- (e) designer checks + unit tests
 if [[ $RUN_WEB -eq 1 ]]; then
+    banner "designer: format, lint, API types"
+    if [[ $NPM_OK -ne 1 ]]; then
+        record_not_run "designer checks" "npm ci did not succeed"
+    else
+        (cd "$DESIGNER" && npm run --silent format:check)
+        record_step "designer format (prettier)" "$?"
+        (cd "$DESIGNER" && npm run --silent lint)
+        record_step "designer lint (eslint)" "$?"
+        # The committed OpenAPI document and the types generated from it must match the server as it is now.
+        if [[ $DOTNET_OK -ne 1 ]]; then
+            record_not_run "designer API types" ".NET 10 SDK missing (the document comes from a build of the server)"
+        else
+            api_tmp="$(mktemp -d /tmp/duban-api.XXXXXX)"
+            echo "==> regenerating the OpenAPI document and its types into $api_tmp"
+            rc=0
+            (cd "$DESIGNER" && node scripts/api-generate.mjs --out "$api_tmp") || rc=$?
+            if [[ $rc -eq 0 ]]; then
+                for f in openapi.json schema.d.ts activities.json; do
+                    if ! cmp -s "$DESIGNER/src/api/$f" "$api_tmp/$f"; then
+                        diff -u "$DESIGNER/src/api/$f" "$api_tmp/$f" | head -40
+                        echo "!! designer/src/api/$f is stale: run 'npm run api:generate' in designer/ and commit it"
+                        rc=1
+                    fi
+                done
+            fi
+            rm -rf "$api_tmp"
+            record_step "designer API types up to date" "$rc"
+        fi
+    fi
+
     banner "designer unit tests (vitest)"
     if [[ $NPM_OK -ne 1 ]]; then
         record_not_run "designer unit (vitest)" "npm ci did not succeed"

@@ -41,7 +41,9 @@ test.describe('工作日历（管理员）', () => {
     await day.click();
     const dialog = page.getByRole('dialog', { name: /2030-05-06/ });
     await expect(dialog.getByRole('radio', { name: '放假' })).toBeChecked();
-    const refused = page.waitForResponse((r) => r.url().endsWith('/api/calendar/days/2030-05-06') && r.request().method() === 'PUT');
+    const refused = page.waitForResponse(
+      (r) => r.url().endsWith('/api/calendar/days/2030-05-06') && r.request().method() === 'PUT',
+    );
     await dialog.getByRole('button', { name: '保存' }).click();
     // Without a name the form says so beside the field and sends nothing.
     await expect(dialog.getByText('请填写节假日名称')).toBeVisible();
@@ -54,7 +56,9 @@ test.describe('工作日历（管理员）', () => {
     await day.click();
     const again = page.getByRole('dialog', { name: /2030-05-06/ });
     await expect(again.getByRole('radio', { name: '恢复正常' })).toBeChecked();
-    const restored = page.waitForResponse((r) => r.url().endsWith('/api/calendar/days/2030-05-06') && r.request().method() === 'PUT');
+    const restored = page.waitForResponse(
+      (r) => r.url().endsWith('/api/calendar/days/2030-05-06') && r.request().method() === 'PUT',
+    );
     await again.getByRole('button', { name: '保存' }).click();
     expect((await restored).status()).toBe(200);
     await expect(day).toHaveClass(/cal-day-normal/);
@@ -67,7 +71,9 @@ test.describe('考核', () => {
 
     test('排名与某单位的扣分依据', async ({ page }) => {
       // A written notice (书面督办) to 法制处 on one of its items costs it 0.2 points under the default rules.
-      const items = (await (await page.request.get('/api/ledger?unitId=fzc&status=open')).json()) as { items: { id: string; title: string }[] };
+      const items = (await (await page.request.get('/api/ledger?unitId=fzc&status=open')).json()) as {
+        items: { id: string; title: string }[];
+      };
       expect(items.items.length).toBeGreaterThan(0);
       const chase = await page.request.post(`/api/instances/${items.items[0].id}/chases`, {
         data: { unitId: 'fzc', rungKey: 'written', note: '浏览器测试：书面督办' },
@@ -75,7 +81,9 @@ test.describe('考核', () => {
       expect(chase.status(), await chase.text()).toBe(201);
 
       const year = new Date().getFullYear();
-      const scores = (await (await page.request.get(`/api/scoring/${year}`)).json()) as { units: { unitId: string; deducted: number }[] };
+      const scores = (await (await page.request.get(`/api/scoring/${year}`)).json()) as {
+        units: { unitId: string; deducted: number }[];
+      };
       const deducted = scores.units.find((u) => u.unitId === 'fzc')!.deducted;
       expect(deducted).toBeGreaterThanOrEqual(0.2);
 

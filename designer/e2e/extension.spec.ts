@@ -37,7 +37,10 @@ async function open(browser: Browser, user: DemoUser, phone = false) {
   return { page, errors, close: () => context.close() };
 }
 
-async function api(playwright: typeof import('@playwright/test')['request'], user: DemoUser): Promise<APIRequestContext> {
+async function api(
+  playwright: (typeof import('@playwright/test'))['request'],
+  user: DemoUser,
+): Promise<APIRequestContext> {
   return playwright.newContext({ baseURL, storageState: authFile(user) });
 }
 
@@ -78,7 +81,9 @@ test('联络员申请延期，督查员批准，红黄绿灯由黄变绿', async
   expect(started.status(), await started.text()).toBe(201);
   const item = (await started.json()) as { id: string };
   const itemUrl = `/items/${item.id}`;
-  const detail = (await (await ducha.get(`/api/instances/${item.id}`)).json()) as { instance: { light: string; dueAt: string } };
+  const detail = (await (await ducha.get(`/api/instances/${item.id}`)).json()) as {
+    instance: { light: string; dueAt: string };
+  };
   expect(detail.instance.light, '一个今天到期的事项亮黄灯').toBe('yellow');
 
   // 法制处's liaison: yellow in the inbox and on the item page; asks for a month more.
@@ -117,7 +122,9 @@ test('联络员申请延期，督查员批准，红黄绿灯由黄变绿', async
     await page.getByLabel('延期理由').fill('需协调后勤中心清运大件杂物并采购消防标识，预计一个月内完成。');
     await screenshot(page, 'extension-request-desktop');
 
-    const posted = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/instances/${item.id}/extensions` && r.request().method() === 'POST');
+    const posted = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === `/api/instances/${item.id}/extensions` && r.request().method() === 'POST',
+    );
     await form.getByRole('button', { name: '提交申请' }).click();
     expect((await posted).status()).toBe(201);
     const request = panel.getByTestId('extension-item');
@@ -165,7 +172,10 @@ test('联络员申请延期，督查员批准，红黄绿灯由黄变绿', async
     await chases.getByRole('button', { name: '催办' }).click();
     const raise = page.getByTestId('chase-raise');
     await page.getByLabel('催办方式').click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: '电话催办' }).click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .filter({ hasText: '电话催办' })
+      .click();
     // The only unit on the item is chosen already.
     await expect(raise.locator('.ant-select-selection-item[title="法制处"]')).toBeVisible();
     await page.getByRole('dialog').getByRole('button', { name: '催办', exact: true }).click();
@@ -174,7 +184,9 @@ test('联络员申请延期，督查员批准，红黄绿灯由黄变绿', async
     await raise.getByLabel('接听人（姓名、职务）').fill('赵处长（法制处处长）');
     await raise.getByLabel('通话内容（进展、原因、承诺完成时间）').fill('已清理一半，承诺按延期后的时限完成。');
     await screenshot(page, 'chase-raise-desktop', false);
-    const raised = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/instances/${item.id}/chases` && r.request().method() === 'POST');
+    const raised = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === `/api/instances/${item.id}/chases` && r.request().method() === 'POST',
+    );
     await page.getByRole('dialog').getByRole('button', { name: '催办', exact: true }).click();
     expect((await raised).status()).toBe(201);
     const phone = chases.locator('[data-testid="chase-item"][data-rung="phone"]');
@@ -200,11 +212,15 @@ test('联络员申请延期，督查员批准，红黄绿灯由黄变绿', async
       await expect(page.getByTestId('extension-item')).toHaveAttribute('data-status', 'approved');
       const chases = page.getByTestId('chase-panel');
       // The phone chase (the ladder may also have sent its 到期提醒 by itself).
-      await expect(chases.locator('[data-testid="chase-item"][data-rung="phone"]')).toContainText('赵处长（法制处处长）');
+      await expect(chases.locator('[data-testid="chase-item"][data-rung="phone"]')).toContainText(
+        '赵处长（法制处处长）',
+      );
       await expect(chases.getByRole('button')).toHaveCount(0);
       if (phone) {
         await screenshot(page, 'extension-item-top-phone');
-        await page.getByTestId('extension-panel').screenshot({ path: path.join(screenshotDir, 'extension-panel-phone.png') });
+        await page
+          .getByTestId('extension-panel')
+          .screenshot({ path: path.join(screenshotDir, 'extension-panel-phone.png') });
         await chases.screenshot({ path: path.join(screenshotDir, 'chase-panel-phone.png') });
       } else {
         await screenshot(page, 'extension-item-liaison-desktop');

@@ -5,7 +5,11 @@ import { authFile, DEMO_PASSWORD, demoUsers, screenshotDir, viewports } from './
 function isTasksResponse(box: string) {
   return (response: { url(): string; request(): { method(): string } }) => {
     const url = new URL(response.url());
-    return url.pathname === '/api/tasks' && (url.searchParams.get('box') ?? 'todo') === box && response.request().method() === 'GET';
+    return (
+      url.pathname === '/api/tasks' &&
+      (url.searchParams.get('box') ?? 'todo') === box &&
+      response.request().method() === 'GET'
+    );
   };
 }
 
@@ -57,7 +61,9 @@ test.describe('登录', () => {
     await expect(banner).toContainText('督办');
     await expect(banner).toContainText(demoUsers.fazhi.unitName);
     await expect(banner).toContainText(demoUsers.fazhi.role);
-    await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '待办' })).toBeVisible();
+    await expect(
+      page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '待办' }),
+    ).toBeVisible();
     const table = page.getByTestId('inbox-table');
     if (tasks.total > 0) {
       await expect(table.getByText(tasks.items[0].itemTitle).first()).toBeVisible();

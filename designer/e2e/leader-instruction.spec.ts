@@ -35,7 +35,10 @@ async function open(browser: Browser, user: DemoUser, phone = false) {
   return { page, errors, close: () => context.close() };
 }
 
-async function api(playwright: typeof import('@playwright/test')['request'], user: DemoUser): Promise<APIRequestContext> {
+async function api(
+  playwright: (typeof import('@playwright/test'))['request'],
+  user: DemoUser,
+): Promise<APIRequestContext> {
   return playwright.newContext({ baseURL, storageState: authFile(user) });
 }
 
@@ -78,7 +81,11 @@ async function pickDate(page: Page, label: string, date: string) {
 
 async function pickUnit(page: Page, label: string, unit: string) {
   await page.getByLabel(label, { exact: true }).click();
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-tree-title', { hasText: new RegExp(`^${unit}$`) }).click();
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-tree-title', {
+      hasText: new RegExp(`^${unit}$`),
+    })
+    .click();
 }
 
 async function noHorizontalScroll(page: Page) {
@@ -111,22 +118,34 @@ test.describe.serial('领导批示办理：批办性批示（登记 → 拟办 �
     await page.getByRole('radio', { name: '本级领导批示' }).check();
     await page.getByLabel('批示领导', { exact: true }).fill('李厅长');
     await pickDate(page, '批示日期', new Date().toISOString().slice(0, 10));
-    await page.getByLabel('批示内容', { exact: true }).fill('请法制处牵头研究，提出加强行政复议案件办理的具体措施，月底前报我。');
+    await page
+      .getByLabel('批示内容', { exact: true })
+      .fill('请法制处牵头研究，提出加强行政复议案件办理的具体措施，月底前报我。');
     await page.getByLabel('所批文件（报告）', { exact: true }).fill('《关于2025年全省行政复议工作情况的报告》');
-    const uploaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/attachments' && r.request().method() === 'POST');
-    await page.locator('.ant-form-item').filter({ hasText: '批示原件' }).locator('input[type=file]').setInputFiles({
-      name: '批示件.pdf',
-      mimeType: 'application/pdf',
-      buffer: Buffer.from('%PDF-1.4 领导批示件扫描件'),
-    });
+    const uploaded = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/attachments' && r.request().method() === 'POST',
+    );
+    await page
+      .locator('.ant-form-item')
+      .filter({ hasText: '批示原件' })
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: '批示件.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.4 领导批示件扫描件'),
+      });
     expect((await uploaded).status()).toBe(201);
     await expect(page.getByRole('link', { name: '批示件.pdf' })).toBeVisible();
     await page.getByLabel('呈阅领导', { exact: true }).click();
-    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '李厅长' }).click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '李厅长' })
+      .click();
     await expect(fieldItem(page, '批示内容')).not.toContainText('为必填项');
     await screenshot(page, 'leader-instruction-register-desktop');
 
-    const started = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/instances' && r.request().method() === 'POST');
+    const started = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/instances' && r.request().method() === 'POST',
+    );
     await page.getByRole('button', { name: '提交' }).click();
     expect((await started).status()).toBe(201);
     await expect(page).toHaveURL(/\/items\/[0-9a-f-]{36}$/);
@@ -196,7 +215,9 @@ test.describe.serial('领导批示办理：批办性批示（登记 → 拟办 �
     await noHorizontalScroll(page);
     await screenshot(page, 'leader-instruction-unit-phone');
 
-    await page.getByLabel('办理情况报告', { exact: true }).fill('已研究提出繁简分流、集中审理、案例指导三项措施，明确责任处室和完成时间。');
+    await page
+      .getByLabel('办理情况报告', { exact: true })
+      .fill('已研究提出繁简分流、集中审理、案例指导三项措施，明确责任处室和完成时间。');
     const done = page.waitForResponse(isComplete(task.id));
     await page.getByRole('button', { name: '提交', exact: true }).click();
     expect((await done).status()).toBe(204);
@@ -210,11 +231,15 @@ test.describe.serial('领导批示办理：批办性批示（登记 → 拟办 �
     const { page, errors, close } = await open(browser, 'ducha');
     await page.goto(`/tasks/${task.id}`);
     await claim(page, task.id);
-    await expect(page.getByText('已研究提出繁简分流、集中审理、案例指导三项措施，明确责任处室和完成时间。')).toBeVisible();
+    await expect(
+      page.getByText('已研究提出繁简分流、集中审理、案例指导三项措施，明确责任处室和完成时间。'),
+    ).toBeVisible();
     await page.getByRole('button', { name: '通过', exact: true }).click();
     await expect(fieldItem(page, '督查反馈')).toContainText('「督查反馈」为必填项');
     await page.getByLabel('审核意见', { exact: true }).fill('措施具体，同意呈阅。');
-    await page.getByLabel('督查反馈', { exact: true }).fill('法制处提出三项措施，已明确责任处室和完成时间，拟按期推进。');
+    await page
+      .getByLabel('督查反馈', { exact: true })
+      .fill('法制处提出三项措施，已明确责任处室和完成时间，拟按期推进。');
     const done = page.waitForResponse(isComplete(task.id));
     await page.getByRole('button', { name: '通过', exact: true }).click();
     expect((await done).status()).toBe(204);
@@ -237,7 +262,15 @@ test.describe.serial('领导批示办理：批办性批示（登记 → 拟办 �
     await page.goto(`/items/${itemId}`);
     await expect(page.getByTestId('item-status')).toHaveText('已办结：办结');
     const timeline = page.getByTestId('item-timeline');
-    for (const line of ['发起事项', '「拟办」提交审定', '「领导审定」同意', '「交办办理」提交', '「审核」通过', '「领导阅示」阅示办结', '事项办结：办结']) {
+    for (const line of [
+      '发起事项',
+      '「拟办」提交审定',
+      '「领导审定」同意',
+      '「交办办理」提交',
+      '「审核」通过',
+      '「领导阅示」阅示办结',
+      '事项办结：办结',
+    ]) {
       await expect(timeline).toContainText(line);
     }
     await expect(page.getByTestId('flow-view')).toBeVisible();

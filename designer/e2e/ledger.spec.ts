@@ -48,7 +48,9 @@ test.describe('台账（督查员）', () => {
     const table = page.getByTestId('ledger-table');
     await expect(table).toBeVisible();
     await expect(table.locator('.ant-spin-spinning')).toHaveCount(0);
-    await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '台账' })).toBeVisible();
+    await expect(
+      page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '台账' }),
+    ).toBeVisible();
     await expect(table.getByRole('columnheader', { name: '事项名称' })).toBeVisible();
     await screenshot(page, 'ledger-desktop');
 
@@ -120,7 +122,9 @@ test.describe('台账（督查员）', () => {
     await page.goto('/ledger?status=open');
     const table = page.getByTestId('ledger-table');
     await expect(table.locator('.ant-spin-spinning')).toHaveCount(0);
-    const sorted = page.waitForResponse(isLedger((u) => u.searchParams.get('sort') === 'title' && u.searchParams.get('order') === 'asc'));
+    const sorted = page.waitForResponse(
+      isLedger((u) => u.searchParams.get('sort') === 'title' && u.searchParams.get('order') === 'asc'),
+    );
     await table.getByRole('columnheader', { name: '事项名称' }).click();
     const rows = ((await (await sorted).json()) as LedgerPage).items.map((i) => i.title);
     expect(rows).toEqual([...rows].sort());
@@ -135,14 +139,18 @@ test.describe('台账（督查员）', () => {
 test.describe('台账（承办单位联络员）', () => {
   test('济南市司法局的联络员只看到本单位的事项', async ({ browser }) => {
     const context = await browser.newContext({ viewport: viewports.desktop });
-    const login = await context.request.post('/api/auth/login', { data: { userName: 'jinan', password: DEMO_PASSWORD } });
+    const login = await context.request.post('/api/auth/login', {
+      data: { userName: 'jinan', password: DEMO_PASSWORD },
+    });
     expect(login.status()).toBe(200);
     const page = await context.newPage();
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     const listed = page.waitForResponse(isLedger());
     await page.goto('/ledger');
     const mine = (await (await listed).json()) as LedgerPage;
-    const officeView = await (await context.request.get('/api/ledger?pageSize=100&unitId=jinan')).json() as LedgerPage;
+    const officeView = (await (
+      await context.request.get('/api/ledger?pageSize=100&unitId=jinan')
+    ).json()) as LedgerPage;
     expect(mine.total).toBe(officeView.total);
     const table = page.getByTestId('ledger-table');
     await expect(table.locator('.ant-spin-spinning')).toHaveCount(0);

@@ -28,7 +28,8 @@ async function pick(scope: Locator, label: string) {
 }
 
 function isPath(pathname: string, method = 'GET') {
-  return (r: { url(): string; request(): { method(): string } }) => new URL(r.url()).pathname === pathname && r.request().method() === method;
+  return (r: { url(): string; request(): { method(): string } }) =>
+    new URL(r.url()).pathname === pathname && r.request().method() === method;
 }
 
 test.describe('组织（管理员）', () => {
@@ -116,7 +117,10 @@ test.describe('组织（管理员）', () => {
       const answered = page.waitForResponse(isPath('/api/units', 'POST'));
       await submit.click();
       expect((await answered).status()).toBe(400);
-      await expect(form.getByRole('button', { name: '新增', exact: true }), `attempt ${attempt} (${delay} ms)`).toBeVisible({ timeout: 3_000 });
+      await expect(
+        form.getByRole('button', { name: '新增', exact: true }),
+        `attempt ${attempt} (${delay} ms)`,
+      ).toBeVisible({ timeout: 3_000 });
       await expect(submit.locator('.ant-btn-loading-icon:visible')).toHaveCount(0, { timeout: 3_000 });
     }
   });
@@ -166,7 +170,9 @@ test.describe('组织（管理员）', () => {
     expect((await resetDone).status()).toBe(204);
     // The new password works (in a separate session, so this page stays the administrator's).
     const other = await playwright.request.newContext();
-    const login = await other.post(new URL('/api/auth/login', page.url()).href, { data: { userName, password: 'Renewed@2026' } });
+    const login = await other.post(new URL('/api/auth/login', page.url()).href, {
+      data: { userName, password: 'Renewed@2026' },
+    });
     expect(login.status()).toBe(200);
     await other.dispose();
 
@@ -181,8 +187,12 @@ test.describe('组织（非管理员）', () => {
 
   test('督查员没有组织菜单，直接打开显示无权限', async ({ page }) => {
     await page.goto('/ledger');
-    await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '台账' })).toBeVisible();
-    await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '组织' })).toHaveCount(0);
+    await expect(
+      page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '台账' }),
+    ).toBeVisible();
+    await expect(page.getByRole('navigation', { name: '主导航' }).getByRole('menuitem', { name: '组织' })).toHaveCount(
+      0,
+    );
     await page.goto('/org');
     await expect(page.getByText(/无权|没有权限/).first()).toBeVisible();
   });

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { expect as baseExpect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import {
+  expect as baseExpect,
+  test,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { DEMO_PASSWORD, screenshotDir } from './users';
 
@@ -29,12 +36,15 @@ async function canvasSettled(page: Page) {
   const viewport = page.locator('.react-flow__viewport');
   let last: string | null = null;
   await expect
-    .poll(async () => {
-      const now = await viewport.getAttribute('style');
-      const same = now === last;
-      last = now;
-      return same;
-    }, { intervals: [100] })
+    .poll(
+      async () => {
+        const now = await viewport.getAttribute('style');
+        const same = now === last;
+        last = now;
+        return same;
+      },
+      { intervals: [100] },
+    )
     .toBe(true);
 }
 
@@ -53,7 +63,12 @@ function watchErrors(context: BrowserContext, errors: string[]) {
  * state: this test runs for minutes, and each user must have a session of their own for all of it.
  */
 async function signedIn(browser: Browser, user: 'admin' | 'ducha' | 'jinan', errors: string[]): Promise<Page> {
-  const context = await browser.newContext({ baseURL, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1366, height: 768 } });
+  const context = await browser.newContext({
+    baseURL,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1366, height: 768 },
+  });
   watchErrors(context, errors);
   const response = await context.request.post('/api/auth/login', { data: { userName: user, password: DEMO_PASSWORD } });
   expect(response.status(), `POST /api/auth/login as ${user}`).toBe(200);
@@ -62,7 +77,10 @@ async function signedIn(browser: Browser, user: 'admin' | 'ducha' | 'jinan', err
 
 /** Opens an antd Select (by its accessible name) inside `scope` and picks the option titled `option`. */
 async function pick(page: Page, scope: Page | Locator, label: string, option: string) {
-  const select = scope.locator('.ant-select').filter({ has: page.getByRole('combobox', { name: label, exact: true }) }).first();
+  const select = scope
+    .locator('.ant-select')
+    .filter({ has: page.getByRole('combobox', { name: label, exact: true }) })
+    .first();
   const dropdown = page.locator('.ant-select-dropdown:visible, .ant-select-tree-dropdown:visible').last();
   // The panel may still be moving (validation messages appear above it): retry until the list is open.
   await expect(async () => {
@@ -194,7 +212,8 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
 
     // Auto-layout keeps the connections; Ctrl+Z puts the nodes back where they were, Ctrl+Y lays them out again.
     // The node's place on the chart (its transform), not on screen: auto-layout also fits the view.
-    const where = () => admin.locator('.react-flow__node[data-id="end"]').evaluate((el) => (el as HTMLElement).style.transform);
+    const where = () =>
+      admin.locator('.react-flow__node[data-id="end"]').evaluate((el) => (el as HTMLElement).style.transform);
     const before = await where();
     await admin.getByRole('button', { name: '自动布局' }).click();
     await expect.poll(where).not.toBe(before);
@@ -270,14 +289,20 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
     await expect(admin.locator('.flow-node--invalid')).toHaveCount(0);
     await shot(admin, 'workflow-designer');
 
-    await admin.getByRole('toolbar', { name: '流程设计工具栏' }).getByRole('button', { name: /发\s*布/ }).click();
+    await admin
+      .getByRole('toolbar', { name: '流程设计工具栏' })
+      .getByRole('button', { name: /发\s*布/ })
+      .click();
     await expect(admin.getByText(/已发布第 \d+ 版/)).toBeVisible();
     await expect(admin.getByText(/第 \d+ 版 已发布/)).toBeVisible();
 
     // The version history lists the published version.
     await admin.getByRole('button', { name: '版本历史' }).click();
     await expect(admin.getByRole('dialog', { name: '版本历史' })).toContainText('已发布');
-    await admin.getByRole('dialog', { name: '版本历史' }).getByRole('button', { name: /close|关闭/i }).click();
+    await admin
+      .getByRole('dialog', { name: '版本历史' })
+      .getByRole('button', { name: /close|关闭/i })
+      .click();
   });
 
   // ------------------------------------------------------------------------------------------------ 督查员发起
@@ -300,13 +325,19 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
   await test.step('联络员漏填必填项提交，错误显示在字段旁；补填后提交', async () => {
     await openTask(jinan, '承办');
     await shot(jinan, 'task-handle');
-    await jinan.getByTestId('task-actions').getByRole('button', { name: /提\s*交/ }).click();
+    await jinan
+      .getByTestId('task-actions')
+      .getByRole('button', { name: /提\s*交/ })
+      .click();
     const reportItem = jinan.locator('.ant-form-item').filter({ has: jinan.getByLabel('办理情况') });
     await expect(reportItem).toContainText('「办理情况」为必填项');
     await expect(reportItem.getByText('「办理情况」为必填项')).toBeVisible();
     await shot(jinan, 'task-required-error');
     await jinan.getByLabel('办理情况').fill('已召开专题会议部署，制定了工作方案。');
-    await jinan.getByTestId('task-actions').getByRole('button', { name: /提\s*交/ }).click();
+    await jinan
+      .getByTestId('task-actions')
+      .getByRole('button', { name: /提\s*交/ })
+      .click();
     await expect(jinan).not.toHaveURL(/\/tasks\//);
   });
 
@@ -314,21 +345,33 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
     await openTask(ducha, '审核');
     await expect(ducha.getByText('已召开专题会议部署，制定了工作方案。')).toBeVisible();
     await ducha.locator('#task-comment').fill('请补充完成时间和佐证材料。');
-    await ducha.getByTestId('task-actions').getByRole('button', { name: /退\s*回/ }).first().click();
+    await ducha
+      .getByTestId('task-actions')
+      .getByRole('button', { name: /退\s*回/ })
+      .first()
+      .click();
     await expect(ducha).not.toHaveURL(/\/tasks\//);
   });
 
   await test.step('联络员重办后提交', async () => {
     await openTask(jinan, '承办');
     await expect(jinan.getByText('请补充完成时间和佐证材料。').first()).toBeVisible();
-    await jinan.getByLabel('办理情况').fill('已召开专题会议部署，制定了工作方案，将于 6 月底前全部完成，佐证材料已补充。');
-    await jinan.getByTestId('task-actions').getByRole('button', { name: /提\s*交/ }).click();
+    await jinan
+      .getByLabel('办理情况')
+      .fill('已召开专题会议部署，制定了工作方案，将于 6 月底前全部完成，佐证材料已补充。');
+    await jinan
+      .getByTestId('task-actions')
+      .getByRole('button', { name: /提\s*交/ })
+      .click();
     await expect(jinan).not.toHaveURL(/\/tasks\//);
   });
 
   await test.step('督查员审核通过', async () => {
     await openTask(ducha, '审核');
-    await ducha.getByTestId('task-actions').getByRole('button', { name: /通\s*过/ }).click();
+    await ducha
+      .getByTestId('task-actions')
+      .getByRole('button', { name: /通\s*过/ })
+      .click();
     await expect(ducha).not.toHaveURL(/\/tasks\//);
   });
 

@@ -23,11 +23,12 @@ test.afterEach(() => {
   expect(consoleErrors, 'browser console errors').toEqual([]);
 });
 
-
 /** The open task of `item` in the user's inbox. */
 async function taskOf(request: APIRequestContext, item: string): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const page = (await (await request.get('/api/tasks?box=todo&pageSize=100')).json()) as { items: { id: string; instanceId: string }[] };
+    const page = (await (await request.get('/api/tasks?box=todo&pageSize=100')).json()) as {
+      items: { id: string; instanceId: string }[];
+    };
     const found = page.items.find((t) => t.instanceId === item);
     if (found) return found.id;
     await new Promise((r) => setTimeout(r, 250));
@@ -53,8 +54,13 @@ async function assignedInstruction(ducha: APIRequestContext, lingdao: APIRequest
     data: {
       definitionId: 'leader-instruction',
       data: {
-        title: `浏览器测试批示 ${Date.now()}`, origin: 'own', leader: '李厅长', instructionDate: new Date().toISOString().slice(0, 10),
-        instructionText: '请法制处牵头研究。', original: [{ id: file.id, name: file.name }], reportLeader: me.id,
+        title: `浏览器测试批示 ${Date.now()}`,
+        origin: 'own',
+        leader: '李厅长',
+        instructionDate: new Date().toISOString().slice(0, 10),
+        instructionText: '请法制处牵头研究。',
+        original: [{ id: file.id, name: file.name }],
+        reportLeader: me.id,
       },
     },
   });
@@ -62,7 +68,12 @@ async function assignedInstruction(ducha: APIRequestContext, lingdao: APIRequest
   const item = ((await started.json()) as { id: string }).id;
   const due = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
   await complete(ducha, item, '提交审定', {
-    category: 'handle', proposal: '建议法制处牵头，济南市司法局协办。', leadUnit: 'fzc', coUnits: ['jinan'], goal: '形成书面报告。', dueDate: due,
+    category: 'handle',
+    proposal: '建议法制处牵头，济南市司法局协办。',
+    leadUnit: 'fzc',
+    coUnits: ['jinan'],
+    goal: '形成书面报告。',
+    dueDate: due,
   });
   await complete(lingdao, item, '同意', { approvalOpinion: '同意。' });
   return item;
@@ -89,7 +100,9 @@ test.describe('督查设置（管理员）', () => {
       const phone = rules.getByLabel('电话、口头催办扣分');
       await expect(phone).toHaveValue('0.10');
       await phone.fill('0.15');
-      const savedRules = page.waitForResponse((r) => r.url().endsWith(`/api/scoring/${year}/rules`) && r.request().method() === 'PUT');
+      const savedRules = page.waitForResponse(
+        (r) => r.url().endsWith(`/api/scoring/${year}/rules`) && r.request().method() === 'PUT',
+      );
       await rules.getByRole('button', { name: '保存' }).click();
       expect((await savedRules).status()).toBe(200);
       await expect(rules.getByText('本单位自定义')).toBeVisible();
@@ -106,7 +119,9 @@ test.describe('督查设置（管理员）', () => {
       await ladder.getByLabel('名称').last().fill('约谈督办');
       await ladder.getByRole('checkbox', { name: '向承办单位发送通知' }).last().check();
       await ladder.getByLabel('通知标题').last().fill('约谈通知书');
-      const savedLadder = page.waitForResponse((r) => r.url().endsWith('/api/chasing/ladder') && r.request().method() === 'PUT');
+      const savedLadder = page.waitForResponse(
+        (r) => r.url().endsWith('/api/chasing/ladder') && r.request().method() === 'PUT',
+      );
       await ladder.getByRole('button', { name: '保存' }).click();
       expect((await savedLadder).status()).toBe(200);
       await expect(ladder.getByText('本单位自定义')).toBeVisible();
@@ -204,7 +219,14 @@ test.describe('子事项进展', () => {
     const started = await page.request.post('/api/instances', {
       data: {
         definitionId: 'decision-breakdown',
-        data: { title, sourceType: 'partyMeeting', source: '厅党委会议', sourceDate: day(-3), summary: '年内实现平台融合。', leader: me.id },
+        data: {
+          title,
+          sourceType: 'partyMeeting',
+          source: '厅党委会议',
+          sourceDate: day(-3),
+          summary: '年内实现平台融合。',
+          leader: me.id,
+        },
       },
     });
     expect([200, 201], await started.text()).toContain(started.status());
@@ -212,10 +234,19 @@ test.describe('子事项进展', () => {
     await complete(lingdao, item, '同意', { approvalOpinion: '同意立项。' });
     await lingdao.dispose();
     const row = (task: string, leadUnit: string, deadline: string) => ({
-      task, leadUnit, units: null, owner: '分管处长', goal: `${task}，按期报送。`, deadline,
+      task,
+      leadUnit,
+      units: null,
+      owner: '分管处长',
+      goal: `${task}，按期报送。`,
+      deadline,
     });
     await complete(page.request, item, '分解下达', {
-      breakdown: [row('制定实体平台建设方案', 'fzc', day(30)), row('推进村居法律顾问全覆盖', 'qingdao', day(60)), row('中心标准化建设', 'jinan', day(-2))],
+      breakdown: [
+        row('制定实体平台建设方案', 'fzc', day(30)),
+        row('推进村居法律顾问全覆盖', 'qingdao', day(60)),
+        row('中心标准化建设', 'jinan', day(-2)),
+      ],
     });
 
     await page.goto(`/items/${item}`);

@@ -36,7 +36,10 @@ async function open(browser: Browser, user: DemoUser, phone = false) {
   return { page, errors, close: () => context.close() };
 }
 
-async function api(playwright: typeof import('@playwright/test')['request'], user: DemoUser): Promise<APIRequestContext> {
+async function api(
+  playwright: (typeof import('@playwright/test'))['request'],
+  user: DemoUser,
+): Promise<APIRequestContext> {
   return playwright.newContext({ baseURL, storageState: authFile(user) });
 }
 
@@ -94,7 +97,9 @@ test.describe.serial('事项办理（发起 → 承办 → 退回 → 重办 →
     await page.getByLabel('事项名称', { exact: true }).fill(title);
     await page.getByLabel('立项依据', { exact: true }).click();
     await page.locator('.ant-select-item-option', { hasText: '会议议定事项' }).click();
-    await page.getByLabel('内容摘要', { exact: true }).fill('落实厅党组会议定事项：梳理行政复议案件办理情况，按期报送。');
+    await page
+      .getByLabel('内容摘要', { exact: true })
+      .fill('落实厅党组会议定事项：梳理行政复议案件办理情况，按期报送。');
     await page.getByLabel('承办单位', { exact: true }).click();
     await page.locator('.ant-select-tree-title', { hasText: /^法制处$/ }).click();
     await page.getByLabel('完成时限', { exact: true }).fill('2026-12-31');
@@ -104,7 +109,9 @@ test.describe.serial('事项办理（发起 → 承办 → 退回 → 重办 →
     await expect(fieldItem(page, '事项名称')).not.toContainText('为必填项');
     await screenshot(page, 'start-form-desktop');
 
-    const started = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/instances' && r.request().method() === 'POST');
+    const started = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/instances' && r.request().method() === 'POST',
+    );
     await page.getByRole('button', { name: '提交' }).click();
     expect((await started).status()).toBe(201);
     await expect(page).toHaveURL(/\/items\/[0-9a-f-]{36}$/);
@@ -129,7 +136,12 @@ test.describe.serial('事项办理（发起 → 承办 → 退回 → 重办 →
     await page.getByRole('searchbox', { name: '搜索事项' }).press('Enter');
     await search;
     // A row opens the task page.
-    await page.getByTestId('inbox-table').getByRole('row').filter({ hasText: title }).getByText('承办', { exact: true }).click();
+    await page
+      .getByTestId('inbox-table')
+      .getByRole('row')
+      .filter({ hasText: title })
+      .getByText('承办', { exact: true })
+      .click();
     await expect(page).toHaveURL(/\/tasks\/[0-9a-f-]{36}$/);
     const taskId = page.url().split('/').pop()!;
     await expect(page.getByTestId('task-header')).toContainText(title);
@@ -149,7 +161,9 @@ test.describe.serial('事项办理（发起 → 承办 → 退回 → 重办 →
 
     await page.getByLabel('办理情况', { exact: true }).fill('已组织专题会议研究，形成办理方案并报送。');
     await expect(report).not.toContainText('为必填项');
-    const uploaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/attachments' && r.request().method() === 'POST');
+    const uploaded = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/attachments' && r.request().method() === 'POST',
+    );
     await page.locator('input[type=file]').setInputFiles({
       name: '办理方案.pdf',
       mimeType: 'application/pdf',
@@ -175,7 +189,9 @@ test.describe.serial('事项办理（发起 → 承办 → 退回 → 重办 →
     await claim(page, taskId);
     await expect(page.getByRole('link', { name: '办理方案.pdf' })).toBeVisible();
     // The attachment downloads for the reviewer.
-    const file = await page.request.get(await page.getByRole('link', { name: '办理方案.pdf' }).getAttribute('href') as string);
+    const file = await page.request.get(
+      (await page.getByRole('link', { name: '办理方案.pdf' }).getAttribute('href')) as string,
+    );
     expect(file.status()).toBe(200);
 
     await page.getByRole('button', { name: '退回', exact: true }).click();
@@ -225,7 +241,15 @@ test.describe.serial('事项办理（发起 → 承办 → 退回 → 重办 →
     await page.goto(`/items/${itemId}`);
     await expect(page.getByTestId('item-status')).toHaveText('已办结：办结');
     const timeline = page.getByTestId('item-timeline');
-    for (const line of ['发起事项', '「领导审定」同意', '「承办」提交', '「审核」退回', '「承办」（第2轮）提交', '「审核」（第2轮）通过', '事项办结：办结']) {
+    for (const line of [
+      '发起事项',
+      '「领导审定」同意',
+      '「承办」提交',
+      '「审核」退回',
+      '「承办」（第2轮）提交',
+      '「审核」（第2轮）通过',
+      '事项办结：办结',
+    ]) {
       await expect(timeline).toContainText(line);
     }
     await expect(page.getByRole('list', { name: '历史意见' }).last()).toContainText('材料齐全，同意办结。');

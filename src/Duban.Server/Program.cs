@@ -74,12 +74,15 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
     doc.Info.Title = "督办 Duban API";
     doc.Info.Description = "督查督办低代码表单与流程平台的 REST API。所有接口需登录（Cookie），登录接口除外。";
     return Task.CompletedTask;
-}));
+}).AddDubanConventions());
+BuildTimeDocument.SkipWorkers(builder.Services);
 
 var app = builder.Build();
 
 // Migrations and the first-start setup, one instance at a time; a setup a crash cut short is finished here (decision 020).
-await app.Services.RunFirstStartAsync(CancellationToken.None);
+// Not while the build generates the OpenAPI document: that run starts the app only to read its endpoints.
+if (!BuildTimeDocument.IsGenerating)
+    await app.Services.RunFirstStartAsync(CancellationToken.None);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -71,7 +71,10 @@ describe('request', () => {
   });
 
   it('falls back to a Chinese message when the body is not problem details', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>oops</html>', { status: 502, headers: { 'Content-Type': 'text/html' } })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('<html>oops</html>', { status: 502, headers: { 'Content-Type': 'text/html' } })),
+    );
     const error = (await request('GET', '/api/anything').catch((e: unknown) => e)) as ApiError;
     expect(error.status).toBe(502);
     expect(error.problem).toBeUndefined();
@@ -79,7 +82,10 @@ describe('request', () => {
   });
 
   it('reports network failures as status 0', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     const error = (await request('GET', '/api/anything').catch((e: unknown) => e)) as ApiError;
     expect(error.status).toBe(0);
     expect(errorMessage(error)).toBe('无法连接服务器，请检查网络后重试');

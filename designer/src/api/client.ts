@@ -69,9 +69,7 @@ function normaliseErrors(errors: unknown): Record<string, string[]> {
   if (!errors || typeof errors !== 'object') return {};
   const out: Record<string, string[]> = {};
   for (const [key, value] of Object.entries(errors as Record<string, unknown>)) {
-    const messages = (Array.isArray(value) ? value : [value]).filter(
-      (m): m is string => typeof m === 'string',
-    );
+    const messages = (Array.isArray(value) ? value : [value]).filter((m): m is string => typeof m === 'string');
     if (messages.length > 0) out[key] = messages;
   }
   return out;
@@ -208,7 +206,8 @@ export const api = {
 // Task page, start page and item page (web-task)
 
 export const taskApi = {
-  get: (id: string, signal?: AbortSignal) => request<import('./types').TaskDetail>('GET', `/api/tasks/${encodeURIComponent(id)}`, { signal }),
+  get: (id: string, signal?: AbortSignal) =>
+    request<import('./types').TaskDetail>('GET', `/api/tasks/${encodeURIComponent(id)}`, { signal }),
   claim: (id: string) => request<void>('POST', `/api/tasks/${encodeURIComponent(id)}/claim`),
   complete: (id: string, body: import('./types').CompleteTaskRequest) =>
     request<void>('POST', `/api/tasks/${encodeURIComponent(id)}/complete`, { body }),

@@ -1,6 +1,9 @@
+import type { components } from './schema';
+
 /**
- * Types of the Duban HTTP API (JSON, camelCase).
- * Keep in sync with the server's OpenAPI document (/api/openapi/v1.json).
+ * Types of the Duban HTTP API (JSON, camelCase), named for the web app. The shapes are the server's: each is an alias
+ * of the type generated from its OpenAPI document (schema.d.ts, `npm run api:generate`), so a change on the server
+ * shows up here as a type error, not as a surprise at run time.
  *
  * Wire conventions: the server writes every property, absent values as `null`
  * (never omitted), so optional data is typed `T | null`; enums travel as
@@ -15,22 +18,13 @@ export const ROLES = {
   liaison: '承办单位联络员',
 } as const;
 
+type Schemas = components['schemas'];
+
 export type RoleName = (typeof ROLES)[keyof typeof ROLES];
 
-export interface CurrentUser {
-  id: string;
-  userName: string;
-  displayName: string;
-  unitId: string | null;
-  unitName: string | null;
-  /** Chinese role names, e.g. "管理员", "督查员", "领导", "承办单位联络员". */
-  roles: string[];
-}
+export type CurrentUser = Schemas['CurrentUserDto'];
 
-export interface LoginRequest {
-  userName: string;
-  password: string;
-}
+export type LoginRequest = Schemas['LoginRequest'];
 
 /** RFC 7807 problem details (plus ASP.NET Core validation `errors`). */
 export interface ProblemDetails {
@@ -44,33 +38,12 @@ export interface ProblemDetails {
 }
 
 export type TaskBox = 'todo' | 'done' | 'notice';
-/** Server enum TaskKind, camelCase. */
-export type TaskKind = 'task' | 'notice';
-/** Server enum HumanTaskStatus, camelCase. */
-export type TaskStatus = 'open' | 'completed' | 'cancelled';
+export type TaskKind = Schemas['TaskKind'];
+export type TaskStatus = Schemas['HumanTaskStatus'];
 /** Traffic light of a deadline: 正常 / 临期 / 超期. */
-export type Light = 'green' | 'yellow' | 'red';
+export type Light = NonNullable<Schemas['TaskSummary']['light']>;
 
-export interface TaskSummary {
-  id: string;
-  instanceId: string;
-  itemTitle: string;
-  itemNumber: string | null;
-  definitionId: string;
-  definitionName: string;
-  activityId: string;
-  activityName: string;
-  kind: TaskKind;
-  status: TaskStatus;
-  assigneeName: string | null;
-  unitName: string | null;
-  /** ISO 8601 date-time. */
-  createdAt: string;
-  dueAt: string | null;
-  light: Light | null;
-  completedAt: string | null;
-  outcome: string | null;
-}
+export type TaskSummary = Schemas['TaskSummary'];
 
 export interface TaskQuery {
   box: TaskBox;
@@ -88,147 +61,35 @@ export interface PagedResult<T> {
   pageSize: number;
 }
 
-export interface DefinitionSummary {
-  definitionId: string;
-  name: string;
-  publishedVersion: number | null;
-  latestVersion: number;
-  /**
-   * Always sent by the server (`description` as `null` when there is none);
-   * optional here only because the inbox does not use them.
-   */
-  description?: string | null;
-  hasDraft?: boolean;
-  /** ISO 8601 date-time. */
-  updatedAt?: string;
-}
+export type DefinitionSummary = Schemas['DefinitionSummary'];
 
 // ---------------------------------------------------------------------------
 // Task page, start page and item page (web-task)
 
-/** Server enum WorkflowStatus, camelCase. */
-export type WorkflowStatus = 'running' | 'suspended' | 'completed' | 'cancelled' | 'faulted';
+export type WorkflowStatus = Schemas['WorkflowStatus'];
 
-/** Server enum JournalKind, camelCase. */
-export type JournalKind =
-  | 'instanceStarted'
-  | 'activityStarted'
-  | 'activityCompleted'
-  | 'activityFaulted'
-  | 'taskCreated'
-  | 'taskClaimed'
-  | 'taskCompleted'
-  | 'taskReturned'
-  | 'taskTransferred'
-  | 'taskCancelled'
-  | 'noticeRead'
-  | 'timerScheduled'
-  | 'timerFired'
-  | 'childStarted'
-  | 'childCompleted'
-  | 'instanceCompleted'
-  | 'instanceCancelled'
-  | 'incidentRetried'
-  | (string & {});
+export type JournalKind = Schemas['JournalKind'];
 
-export interface ReturnTarget {
-  activityId: string;
-  name: string;
-}
+export type ReturnTarget = Schemas['ReturnTarget'];
 
 /** GET /api/tasks/{id}. `form` and `permissions` are this step's; `data` leaves out fields hidden from it. */
-export interface TaskDetail {
-  task: TaskSummary;
-  form: import('../shared/forms/types').FormDefinition | null;
-  permissions: Record<string, import('../shared/forms/types').FieldPermission>;
-  outcomes: string[];
-  data: Record<string, unknown>;
-  message: string | null;
-  canAct: boolean;
-  needsClaim: boolean;
-  returnTargets: ReturnTarget[];
-  instanceStatus: WorkflowStatus;
-  /** Next steps whose handler this task's handler picks (rule `previous`), per outcome. */
-  nextSteps?: NextStepChoice[] | null;
-}
+export type TaskDetail = Schemas['TaskDetail'];
 
 /** Completing with `outcome` needs `nextAssignees[activityId]` (ids `user:…` / `unit:…`) when `required`. */
-export interface NextStepChoice {
-  outcome: string;
-  activityId: string;
-  name: string;
-  required: boolean;
-  /** Only units may be picked (a 交办 step's 主办 / 协办). */
-  unitsOnly?: boolean;
-  /** Several may be picked (default true). */
-  multiple?: boolean;
-}
+export type NextStepChoice = Schemas['NextStepChoice'];
 
-export interface CompleteTaskRequest {
-  outcome?: string | null;
-  data?: Record<string, unknown> | null;
-  comment?: string | null;
-  nextAssignees?: Record<string, string[]> | null;
-}
+export type CompleteTaskRequest = Schemas['CompleteTaskRequest'];
 
-export interface ReturnTaskRequest {
-  targetActivityId?: string | null;
-  comment?: string | null;
-}
+export type ReturnTaskRequest = Schemas['ReturnTaskRequest'];
 
-export interface InstanceSummary {
-  id: string;
-  title: string;
-  number: string | null;
-  definitionId: string;
-  definitionName: string;
-  definitionVersion: number;
-  status: WorkflowStatus;
-  result: string | null;
-  initiatorName: string | null;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-}
+export type InstanceSummary = Schemas['InstanceSummary'];
 
-export interface TimelineEntry {
-  id: number;
-  kind: JournalKind;
-  at: string;
-  activityId: string | null;
-  activityName: string | null;
-  round: number;
-  actorId: string | null;
-  actorName: string | null;
-  taskId: string | null;
-  outcome: string | null;
-  comment: string | null;
-  data: unknown;
-}
+export type TimelineEntry = Schemas['TimelineEntry'];
 
 /**
  * GET /api/instances/{id}. `data` holds only the fields this user may see; `form` and `permissions` say how to
  * show them (a field absent from `permissions` is shown read-only).
  */
-export interface InstanceDetail {
-  instance: InstanceSummary;
-  data: Record<string, unknown>;
-  incident: string | null;
-  openTasks: TaskSummary[];
-  timeline: TimelineEntry[];
-  parentInstanceId: string | null;
-  children: InstanceSummary[];
-  form: import('../shared/forms/types').FormDefinition | null;
-  /** Per field of `form`: `readOnly`, or `hidden` from this user. */
-  permissions: Record<string, import('../shared/forms/types').FieldPermission>;
-  /** Where the item waits now (tasks, timers, children): highlighted on the flowchart. */
-  activeActivityIds: string[];
-  /** Activities the item has passed through (for the flowchart). */
-  doneActivityIds: string[];
-}
+export type InstanceDetail = Schemas['InstanceDetail'];
 
-export interface StartInstanceRequest {
-  definitionId: string;
-  data: Record<string, unknown>;
-}
-
+export type StartInstanceRequest = Schemas['StartInstanceRequest'];

@@ -31,7 +31,10 @@ describe('role-based route filtering', () => {
   });
 
   it('gives every role 待办 and 台账, and only administrators the design and organization screens', () => {
-    const menu = (role: string) => filterRoutesByRole(appRoutes, [role]).filter((r) => !r.hideInMenu).map((r) => r.label);
+    const menu = (role: string) =>
+      filterRoutesByRole(appRoutes, [role])
+        .filter((r) => !r.hideInMenu)
+        .map((r) => r.label);
     for (const role of Object.values(ROLES)) expect(menu(role)).toEqual(expect.arrayContaining(['待办', '台账']));
     expect(menu(ROLES.admin)).toEqual(expect.arrayContaining(['流程设计', '表单设计', '组织']));
     for (const role of [ROLES.supervisor, ROLES.leader, ROLES.liaison])

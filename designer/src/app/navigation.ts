@@ -22,9 +22,7 @@ export function activeRouteKey<T extends { key: string; path: string }>(
   let best: T | undefined;
   for (const route of routes) {
     const matches =
-      route.path === '/'
-        ? pathname === '/'
-        : pathname === route.path || pathname.startsWith(`${route.path}/`);
+      route.path === '/' ? pathname === '/' : pathname === route.path || pathname.startsWith(`${route.path}/`);
     if (matches && (!best || route.path.length > best.path.length)) best = route;
   }
   return best?.key;

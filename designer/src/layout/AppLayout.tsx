@@ -80,8 +80,12 @@ export function AppLayout() {
     document.title = current ? `${current.label} - 督办` : '督办';
   }, [current]);
 
-  // Close the phone drawer after navigating.
-  useEffect(() => setDrawerOpen(false), [location.pathname]);
+  // Close the phone drawer after navigating (adjusted while rendering, not in an effect).
+  const [drawerPath, setDrawerPath] = useState(location.pathname);
+  if (location.pathname !== drawerPath) {
+    setDrawerPath(location.pathname);
+    setDrawerOpen(false);
+  }
 
   const menuItems: MenuProps['items'] = menuRoutes.map((route) => ({
     key: route.key,

@@ -20,7 +20,10 @@ export function jsonResponse({ status = 200, body, contentType }: MockResponseIn
  */
 export function mockFetch(routes: Record<string, RouteHandler | MockResponseInit>) {
   const fn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://localhost');
+    const url = new URL(
+      typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+      'http://localhost',
+    );
     const method = (init?.method ?? 'GET').toUpperCase();
     const route = routes[`${method} ${url.pathname}`];
     if (!route) return jsonResponse({ status: 404, body: { title: 'Not Found', status: 404 } });
@@ -34,6 +37,9 @@ export function mockFetch(routes: Record<string, RouteHandler | MockResponseInit
 /** URLs fetched so far for `path` (e.g. "/api/tasks"). */
 export function calledUrls(fn: ReturnType<typeof mockFetch>, path: string): URL[] {
   return fn.mock.calls
-    .map(([input]) => new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://localhost'))
+    .map(
+      ([input]) =>
+        new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, 'http://localhost'),
+    )
     .filter((url) => url.pathname === path);
 }

@@ -10,8 +10,24 @@ export const liaisonUser: CurrentUser = {
 };
 
 export const definitions: DefinitionSummary[] = [
-  { definitionId: 'leader-instruction', name: '领导批示件', publishedVersion: 2, latestVersion: 3 },
-  { definitionId: 'key-task', name: '重点工作', publishedVersion: 1, latestVersion: 1 },
+  {
+    definitionId: 'leader-instruction',
+    name: '领导批示件',
+    description: null,
+    publishedVersion: 2,
+    latestVersion: 3,
+    hasDraft: true,
+    updatedAt: '2026-03-01T08:00:00+08:00',
+  },
+  {
+    definitionId: 'key-task',
+    name: '重点工作',
+    description: null,
+    publishedVersion: 1,
+    latestVersion: 1,
+    hasDraft: false,
+    updatedAt: '2026-03-01T08:00:00+08:00',
+  },
 ];
 
 export function task(overrides: Partial<TaskSummary> = {}): TaskSummary {

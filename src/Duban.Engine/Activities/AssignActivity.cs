@@ -49,7 +49,33 @@ public sealed class AssignActivity : IActivityHandler
     private static readonly List<string> CoOutcomes = ["提交"];
 
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Assign, "交办", "督查",
-        DefaultOutcomes, "交办给一个主办单位和若干协办单位：协办单位提交意见，主办单位汇总后提交办理情况");
+        DefaultOutcomes, "交办给一个主办单位和若干协办单位：协办单位提交意见，主办单位汇总后提交办理情况")
+    {
+        Inputs =
+        [
+            Input.Choice("unitsFrom", "单位来源", InputHints.Radio, "inputs", [new("inputs", "在此设置"), new("previous", "上一环节选择")], "交办单位"),
+            Input.Of("lead", "主办单位", InputHints.UnitPicker, "Object", "交办单位") with
+            {
+                Required = true,
+                EditorOptions = new() { Multiple = false, ScriptHint = "返回单位编号或列表，如 item.leadUnit" },
+            },
+            Input.Of("co", "协办单位", InputHints.UnitPicker, "Object", "交办单位") with
+            {
+                EditorOptions = new() { Multiple = true, ScriptHint = "返回单位编号或列表，如 item.leadUnit" },
+            },
+            Input.Choice("completion", "办结方式", InputHints.Radio, "lead", [new("lead", "主办提交即完成"), new("all", "协办全部提交后主办才能提交")], "交办单位"),
+            Input.Form("form", "主办表单", "fieldPermissions", "主办"),
+            Input.Permissions("fieldPermissions", "主办表单字段权限", "form", "主办"),
+            Input.Outcomes("主办"),
+            Input.Text("instructions", "主办办理说明", 2, "主办"),
+            Input.Deadline("主办"),
+            Input.LegacyDueIn("主办"),
+            Input.Form("coForm", "协办表单", "coFieldPermissions", "协办"),
+            Input.Permissions("coFieldPermissions", "协办表单字段权限", "coForm", "协办"),
+            Input.Text("coInstructions", "协办办理说明", 2, "协办"),
+            Input.Of("coDueIn", "协办时长", InputHints.Duration, category: "协办"),
+        ],
+    };
 
     public IReadOnlyList<string> Ports(ActivityNode node) => Outcomes(node);
 

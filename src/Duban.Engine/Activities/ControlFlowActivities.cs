@@ -8,7 +8,18 @@ namespace Duban.Engine.Activities;
 public sealed class DecisionActivity : IActivityHandler
 {
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Decision, "条件判断", "流程控制",
-        [PortNames.True, PortNames.False], "按条件（JavaScript）走“是”或“否”分支");
+        [PortNames.True, PortNames.False], "按条件（JavaScript）走“是”或“否”分支")
+    {
+        Inputs =
+        [
+            Input.Of("condition", "判断条件", InputHints.Script, "Boolean") with
+            {
+                Required = true,
+                Description = "结果为真走“是”，否则走“否”",
+                EditorOptions = new() { Placeholder = "例如：item.amount > 10000", ScriptHint = Input.ScriptNames },
+            },
+        ],
+    };
 
     public ActivityResult Execute(ActivityContext context) =>
         ActivityResult.Outcome(context.EvaluateBoolean("condition") ? PortNames.True : PortNames.False);
@@ -25,7 +36,10 @@ public sealed class SwitchActivity : IActivityHandler
     public sealed record Case(string Label, string Condition);
 
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Switch, "多路分支", "流程控制",
-        [PortNames.Default], "按顺序判断各分支条件，走第一个成立的分支；都不成立走“默认”");
+        [PortNames.Default], "按顺序判断各分支条件，走第一个成立的分支；都不成立走“默认”")
+    {
+        Inputs = [Input.Of("cases", "分支（按顺序判断）", InputHints.SwitchCases, "Object") with { Description = "都不成立时走“默认”出口" }],
+    };
 
     public IReadOnlyList<string> Ports(ActivityNode node) =>
         [.. (node.Literal<List<Case>>("cases") ?? []).Select(c => c.Label), PortNames.Default];
@@ -51,7 +65,17 @@ public sealed class SwitchActivity : IActivityHandler
 public sealed class ForkActivity : IActivityHandler
 {
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Fork, "并行分支", "流程控制",
-        [PortNames.Done], "同时走所有出口连线");
+        [PortNames.Done], "同时走所有出口连线")
+    {
+        Inputs =
+        [
+            Input.Of("branches", "分支", InputHints.NameList, "Object") with
+            {
+                Description = "不设分支时，所有从“完成”出口连出的线同时执行",
+                EditorOptions = new() { AddLabel = "添加分支", Ports = true },
+            },
+        ],
+    };
 
     public IReadOnlyList<string> Ports(ActivityNode node) =>
         node.Literal<List<string>>("branches") is { Count: > 0 } branches ? branches : [PortNames.Done];
@@ -100,7 +124,10 @@ public sealed class JoinActivity : IActivityHandler
     public const string WaitAny = "waitAny";
 
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Join, "汇聚", "流程控制",
-        [PortNames.Done], "等待所有分支（或任一分支）到达后继续");
+        [PortNames.Done], "等待所有分支（或任一分支）到达后继续")
+    {
+        Inputs = [Input.Choice("mode", "汇聚方式", InputHints.Radio, "waitAll", [new("waitAll", "等待全部分支"), new("waitAny", "任一分支到达即继续（其余分支取消）")])],
+    };
 
     /// <summary>Records an arrival; true when the join should run now.</summary>
     internal static bool Arrive(RunScope scope, ActivityNode node, ScheduledWork work)
@@ -145,7 +172,17 @@ public sealed class JoinActivity : IActivityHandler
 public sealed class SetVariablesActivity : IActivityHandler
 {
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.SetVariables, "设置变量", "数据",
-        [PortNames.Done], "运行脚本修改流程变量（vars）");
+        [PortNames.Done], "运行脚本修改流程变量（vars）")
+    {
+        Inputs =
+        [
+            Input.Of("script", "脚本", InputHints.Script) with
+            {
+                Required = true,
+                EditorOptions = new() { Rows = 6, ScriptHint = "修改 vars 中的流程变量，例如 vars.count = (vars.count || 0) + 1" },
+            },
+        ],
+    };
 
     public ActivityResult Execute(ActivityContext context)
     {
@@ -164,7 +201,10 @@ public sealed class SetVariablesActivity : IActivityHandler
 /// <summary>End: the instance is finished with a result such as 办结 or 不予立项; any other open work is cancelled.</summary>
 public sealed class EndActivity : IActivityHandler
 {
-    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.End, "结束", "基础", [], "流程结束，记录办理结果（如办结、不予立项）");
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.End, "结束", "基础", [], "流程结束，记录办理结果（如办结、不予立项）")
+    {
+        Inputs = [Input.TextOrScript("result", "办理结果", description: "记入事项的结论，如 办结、不予立项", placeholder: "办结")],
+    };
 
     public ActivityResult Execute(ActivityContext context)
     {

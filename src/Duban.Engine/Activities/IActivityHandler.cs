@@ -31,13 +31,17 @@ public interface IActivityHandler
     IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition) => [];
 }
 
-/// <summary>What the palette and the validator know about a type.</summary>
+/// <summary>What the palette, the property panel and the validator know about a type.</summary>
 public sealed record ActivityDescriptor(
     string Type,
     string DisplayName,
     string Category,
     IReadOnlyList<string> Ports,
-    string Description);
+    string Description)
+{
+    /// <summary>The inputs the activity reads, in the order the property panel shows them.</summary>
+    public IReadOnlyList<ActivityInputDescriptor> Inputs { get; init; } = [];
+}
 
 /// <summary>How an execution ended for now.</summary>
 public abstract record ActivityResult

@@ -7,7 +7,15 @@ namespace Duban.Engine.Activities;
 /// <summary>Start: the item is registered with its start form; the title comes from the <c>title</c> input or the form.</summary>
 public sealed class StartActivity : IActivityHandler
 {
-    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Start, "开始", "基础", [PortNames.Done], "流程开始，填写发起表单");
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Start, "开始", "基础", [PortNames.Done], "流程开始，填写发起表单")
+    {
+        Inputs =
+        [
+            Input.Form("form", "发起表单", "fieldPermissions", "发起"),
+            Input.Permissions("fieldPermissions", "发起表单字段权限", "form", "发起"),
+            Input.TextOrScript("title", "事项标题", "发起", "不设置时取表单中的 title 字段，再不然用流程名称", "例如 form.title（选“脚本”）"),
+        ],
+    };
 
     internal static void AcceptStartForm(ActivityContext context, StartRequest request)
     {
@@ -46,7 +54,15 @@ public sealed class StartActivity : IActivityHandler
 /// </summary>
 public sealed class NotifyActivity : IActivityHandler
 {
-    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Notify, "抄送阅知", "人工", [PortNames.Done], "发送只读阅知，接收人点“已阅”即可");
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Notify, "抄送阅知", "人工", [PortNames.Done], "发送只读阅知，接收人点“已阅”即可")
+    {
+        Inputs =
+        [
+            Input.Of("assignee", "接收人", InputHints.AssigneeRule, "Object", "接收人") with { Required = true, EditorOptions = new() { Noun = "接收人" } },
+            Input.TextOrScript("message", "阅知内容", "接收人"),
+            Input.Of("wait", "等所有人已阅后再继续", InputHints.Checkbox, "Boolean", "接收人") with { DefaultValue = false },
+        ],
+    };
 
     public ActivityResult Execute(ActivityContext context)
     {

@@ -14,7 +14,15 @@ namespace Duban.Engine.Activities;
 /// </summary>
 public sealed class TimerActivity : IActivityHandler
 {
-    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Timer, "定时等待", "时间", [PortNames.Done], "等到指定时间或等待一段时长后继续");
+    public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Timer, "定时等待", "时间", [PortNames.Done], "等到指定时间或等待一段时长后继续")
+    {
+        // One or the other: the designer's timer panel offers them as a choice.
+        Inputs =
+        [
+            Input.Of("duration", "时长", InputHints.Duration) with { Required = true, EditorOptions = new() { AriaLabel = "等待时长" } },
+            Input.TextOrScript("until", "到期时刻", description: "ISO 日期时间，如 2026-07-15T09:00:00+08:00；脚本可取表单日期"),
+        ],
+    };
 
     public ActivityResult Execute(ActivityContext context)
     {
@@ -87,7 +95,18 @@ public sealed class TimerActivity : IActivityHandler
 public sealed class SubProcessActivity : IActivityHandler
 {
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.SubProcess, "子流程（逐项）", "流程控制", [PortNames.Done],
-        "为列表中的每一项发起一个子事项，全部办结后继续");
+        "为列表中的每一项发起一个子事项，全部办结后继续")
+    {
+        Inputs =
+        [
+            Input.Of("definitionId", "子流程", InputHints.ProcedurePicker) with { Required = true, Description = "须为已发布的流程" },
+            Input.Of("items", "逐项列表（可选）", InputHints.Script, "Object") with
+            {
+                Description = "返回数组的脚本，每项发起一个子事项，如 item.tasks；不设置时发起一个",
+                EditorOptions = new() { ScriptHint = Input.ScriptNames },
+            },
+        ],
+    };
 
     public ActivityResult Execute(ActivityContext context)
     {

@@ -21,7 +21,27 @@ public sealed class UserTaskActivity : IActivityHandler
     private static readonly List<string> DefaultOutcomes = ["提交"];
 
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.UserTask, "人工办理", "人工",
-        DefaultOutcomes, "由指定人员填写表单并选择办理结果；支持会签、或签、依次办理");
+        DefaultOutcomes, "由指定人员填写表单并选择办理结果；支持会签、或签、依次办理")
+    {
+        Inputs =
+        [
+            Input.Of("assignee", "办理人", InputHints.AssigneeRule, "Object", "办理人") with { Required = true, EditorOptions = new() { Noun = "办理人" } },
+            Input.Choice("countersign", "多人时", InputHints.Dropdown, Single,
+                [new(Single, "单人办理"), new(Any, "或签（任一人）"), new(All, "会签（全部）"), new(Sequence, "依次办理")], "办理人")
+                with { EditorOptions = new() { AriaLabel = "会签方式" } },
+            Input.Form("form", "表单", "fieldPermissions", "表单与结果"),
+            Input.Permissions("fieldPermissions", "表单字段权限", "form", "表单与结果"),
+            Input.Outcomes("表单与结果"),
+            Input.Deadline("时限与说明"),
+            Input.LegacyDueIn("时限与说明"),
+            Input.Of("outcomesUntilDue", "限期内才可选的结果", InputHints.OutcomeSubset, "Object", "时限与说明") with
+            {
+                Description = "过了本环节的办理期限，这些结果不再提供（如异议期过后不能再“退回”）；至少留一个结果不选",
+                EditorOptions = new() { OutcomesInput = "outcomes", Placeholder = "不限" },
+            },
+            Input.Text("instructions", "办理说明", 2, "时限与说明"),
+        ],
+    };
 
     public IReadOnlyList<string> Ports(ActivityNode node) => Outcomes(node);
 

@@ -7,6 +7,8 @@ public sealed record FormDefinition
 {
     public required string Id { get; init; }
     public required string Name { get; init; }
+    /// <summary>Always written (an empty list for a form without fields); declared required so clients may rely on it.</summary>
+    [System.ComponentModel.DataAnnotations.Required]
     public List<FormField> Fields { get; init; } = [];
 }
 

@@ -9,11 +9,12 @@ internal static class Idempotency
 {
     public const string Header = "Idempotency-Key";
 
-    /// <summary>The request's key with a fingerprint of what it asks (<paramref name="request"/>), or null when it sent none.</summary>
-    public static IdempotencyKey? KeyOf(HttpContext http, CurrentUser user, params object?[] request)
+    /// <summary>The request's key (the header's value, bound with <c>[FromHeader(Name = Header)]</c> so the API document
+    /// shows it) with a fingerprint of what it asks (<paramref name="request"/>), or null when it sent none.</summary>
+    public static IdempotencyKey? KeyOf(string? header, CurrentUser user, params object?[] request)
     {
-        if (!http.Request.Headers.TryGetValue(Header, out var values)) return null;
-        var key = values.ToString().Trim();
+        if (header is null) return null;
+        var key = header.Trim();
         if (key.Length == 0 || key.Length > IdempotencyKey.MaxLength || key.Any(char.IsControl))
             throw new WorkflowInputException(Header, $"幂等键（{Header}）应为 1 到 {IdempotencyKey.MaxLength} 个可见字符");
         return IdempotencyKey.For(key, user.Id, request);

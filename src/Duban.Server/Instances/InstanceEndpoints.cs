@@ -10,6 +10,7 @@ using Duban.Engine.Forms;
 using Duban.Server.Infrastructure;
 using Duban.Server.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Instances;
@@ -46,13 +47,14 @@ internal static class InstanceEndpoints
     {
         var group = app.MapGroup("/api/instances").WithTags("事项").RequireAuthorization();
 
-        group.MapPost("/", async Task<Created<InstanceSummary>> (StartInstanceRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
+        group.MapPost("/", async Task<Created<InstanceSummary>> (StartInstanceRequest request, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
+            HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.DefinitionId))
                 throw new WorkflowInputException("definitionId", "请选择流程类型");
             var user = await http.GetCurrentUserAsync();
             var instance = await door.RunAsync(new StartItem(request.DefinitionId, user, request.Data),
-                Idempotency.KeyOf(http, user, "start", request), ct);
+                Idempotency.KeyOf(idempotencyKey, user, "start", request), ct);
             return TypedResults.Created($"/api/instances/{instance.Id}", Summary(instance));
         }).WithSummary("发起事项（填写发起表单；可带 Idempotency-Key 头：重复提交得到第一次的结果）").ProducesValidationProblem();
 

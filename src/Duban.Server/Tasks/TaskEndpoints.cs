@@ -15,6 +15,7 @@ using Duban.Engine.Forms;
 using Duban.Server.Infrastructure;
 using Duban.Server.Instances;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Tasks;
@@ -156,11 +157,12 @@ internal static class TaskEndpoints
             return TypedResults.NoContent();
         }).WithSummary("签收").ProducesProblem(409);
 
-        group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskRequest request, [FromHeader(Name = Idempotency.Header)] string? idempotencyKey,
+            HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var submission = new TaskSubmission(request.Outcome, request.Data, request.Comment, request.NextAssignees);
-            await door.RunAsync(new CompleteTask(id, user, submission), Idempotency.KeyOf(http, user, "complete", id, request), ct);
+            await door.RunAsync(new CompleteTask(id, user, submission), Idempotency.KeyOf(idempotencyKey, user, "complete", id, request), ct);
             return TypedResults.NoContent();
         }).WithSummary("办理：选择结果、填写表单和意见后提交（可带 Idempotency-Key 头：重复提交得到第一次的结果）")
             .ProducesValidationProblem().ProducesProblem(409);

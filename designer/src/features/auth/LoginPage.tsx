@@ -3,8 +3,14 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
-import type { LoginRequest } from '../../api/types';
+import { mapServerErrors } from '../../shared/formErrors';
 import { useAuth } from './AuthContext';
+
+/** What the form holds: both are required before it submits. */
+interface Credentials {
+  userName: string;
+  password: string;
+}
 import './login.css';
 
 interface LocationState {
@@ -21,7 +27,7 @@ export default function LoginPage() {
   const { status, login } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
-  const [form] = Form.useForm<LoginRequest>();
+  const [form] = Form.useForm<Credentials>();
   const [submitting, setSubmitting] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
 
@@ -31,7 +37,7 @@ export default function LoginPage() {
     return <Navigate to={redirectTo} replace />;
   }
 
-  async function handleFinish(values: LoginRequest) {
+  async function handleFinish(values: Credentials) {
     setSubmitting(true);
     setServerError(null);
     try {
@@ -39,13 +45,8 @@ export default function LoginPage() {
       navigate(redirectTo, { replace: true });
     } catch (error) {
       if (isApiError(error) && error.hasFieldErrors) {
-        const fields = (['userName', 'password'] as const).map((name) => ({
-          name,
-          errors: error.errorsFor(name),
-        }));
-        form.setFields(fields);
-        const shownOnFields = fields.some((f) => f.errors.length > 0);
-        setServerError(error.detail ?? (shownOnFields ? null : error.message));
+        const rest = mapServerErrors(form, error, { fields: ['userName', 'password'] });
+        setServerError(error.detail ?? (rest.length > 0 ? error.message : null));
       } else {
         setServerError(errorMessage(error));
       }
@@ -68,17 +69,9 @@ export default function LoginPage() {
           </div>
         </div>
 
-        {serverError && (
-          <Alert
-            className="login-error"
-            type="error"
-            showIcon
-            message={serverError}
-            role="alert"
-          />
-        )}
+        {serverError && <Alert className="login-error" type="error" showIcon message={serverError} role="alert" />}
 
-        <Form<LoginRequest>
+        <Form<Credentials>
           form={form}
           name="login"
           layout="vertical"

@@ -1,16 +1,57 @@
 import { CloudDownloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Descriptions, Form, Input, Modal, Popconfirm, Radio, Select, Space, Spin, Tag, Typography, Upload } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Descriptions,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Radio,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
+import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import { formatDateTime } from '../../shared/format';
-import { calendarApi, ORIGIN_LABELS, type CalendarStatus, type CalendarYearView, type DayKind } from './calendarApi';
-import { defaultChange, holidayRuns, monthGrid, parseYearFile, WEEKDAYS, workingDaysInMonth, type DayCell } from './calendarGrid';
+import { mapServerErrors } from '../../shared/formErrors';
+import { useQuery } from '../../shared/useQuery';
+import { calendarApi, ORIGIN_LABELS, type CalendarYearView, type DayKind } from './calendarApi';
+import {
+  defaultChange,
+  holidayRuns,
+  monthGrid,
+  parseYearFile,
+  WEEKDAYS,
+  workingDaysInMonth,
+  type DayCell,
+} from './calendarGrid';
 import './calendar.css';
 
-const KIND_LABEL: Record<DayCell['kind'], string> = { holiday: '放假', workday: '调休上班', weekend: '周末', normal: '工作日' };
+const KIND_LABEL: Record<DayCell['kind'], string> = {
+  holiday: '放假',
+  workday: '调休上班',
+  weekend: '周末',
+  normal: '工作日',
+};
 
-function Month({ year, month, view, onPick }: { year: number; month: number; view: CalendarYearView; onPick: (cell: DayCell) => void }) {
+function Month({
+  year,
+  month,
+  view,
+  onPick,
+}: {
+  year: number;
+  month: number;
+  view: CalendarYearView;
+  onPick: (cell: DayCell) => void;
+}) {
   const weeks = useMemo(() => monthGrid(year, month, view.days), [year, month, view.days]);
   return (
     <section className="cal-month" aria-label={`${month}月`}>
@@ -70,41 +111,26 @@ export default function CalendarPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const thisYear = new Date().getFullYear();
   const year = Number(searchParams.get('year')) || thisYear;
-  const [status, setStatus] = useState<CalendarStatus | null>(null);
-  const [view, setView] = useState<CalendarYearView | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const calendar = useQuery(['calendar', year], (signal) =>
+    Promise.all([calendarApi.status(signal), calendarApi.year(year, signal)]),
+  );
+  const [status, view] = calendar.data ?? [null, null];
+  const { loading, error, reload: load } = calendar;
   const [busy, setBusy] = useState(false);
   const [picked, setPicked] = useState<DayCell | null>(null);
   const [dayError, setDayError] = useState<string | null>(null);
   const [form] = Form.useForm<DayForm>();
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      const [s, v] = await Promise.all([calendarApi.status(), calendarApi.year(year)]);
-      setStatus(s);
-      setView(v);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setLoading(false);
-    }
-  }, [year]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
   const yearOptions = useMemo(() => {
     const years = new Set<number>([thisYear - 1, thisYear, thisYear + 1, year]);
     for (const y of status?.years ?? []) years.add(y.year);
     for (const y of status?.shippedYears ?? []) years.add(y);
-    return [...years].sort((a, b) => a - b).map((y) => {
-      const loaded = status?.years.some((i) => i.year === y);
-      return { value: y, label: loaded ? `${y}年` : `${y}年（未导入）` };
-    });
+    return [...years]
+      .sort((a, b) => a - b)
+      .map((y) => {
+        const loaded = status?.years.some((i) => i.year === y);
+        return { value: y, label: loaded ? `${y}年` : `${y}年（未导入）` };
+      });
   }, [status, thisYear, year]);
 
   const shipped = status?.shippedYears.includes(year) ?? false;
@@ -117,7 +143,7 @@ export default function CalendarPage() {
     try {
       await calendarApi.loadShipped(year);
       message.success(`已载入系统提供的${year}年节假日安排`);
-      await load();
+      load();
     } catch (e) {
       message.error(errorMessage(e));
     } finally {
@@ -131,7 +157,7 @@ export default function CalendarPage() {
       const parsed = parseYearFile(await file.text(), year);
       await calendarApi.importYear(year, parsed);
       message.success(`已导入${year}年节假日安排`);
-      await load();
+      load();
     } catch (e) {
       const details = isApiError(e) ? Object.values(e.fieldErrors).flat() : [];
       message.error(details.length > 0 ? `导入失败：${details.join('；')}` : `导入失败：${errorMessage(e)}`);
@@ -153,10 +179,10 @@ export default function CalendarPage() {
       await calendarApi.setDay(picked.date, values.kind, values.kind === 'holiday' ? values.name : null);
       message.success(`已修改 ${picked.date}`);
       setPicked(null);
-      await load();
+      load();
     } catch (e) {
-      if (isApiError(e) && e.errorsFor('name').length > 0) form.setFields([{ name: 'name', errors: e.errorsFor('name') }]);
-      else setDayError(isApiError(e) && e.hasFieldErrors ? Object.values(e.fieldErrors).flat().join('；') : errorMessage(e));
+      const rest = mapServerErrors(form, e);
+      setDayError(rest.length > 0 ? rest.join('；') : null);
     } finally {
       setBusy(false);
     }
@@ -165,7 +191,8 @@ export default function CalendarPage() {
   const kind = Form.useWatch('kind', form);
   // Each opening starts from the clicked day (the dialog's form may still be mounted from the last one).
   useEffect(() => {
-    if (picked) form.setFieldsValue({ kind: defaultChange(picked), name: picked.kind === 'holiday' ? (picked.name ?? '') : '' });
+    if (picked)
+      form.setFieldsValue({ kind: defaultChange(picked), name: picked.kind === 'holiday' ? (picked.name ?? '') : '' });
   }, [picked, form]);
 
   return (
@@ -213,7 +240,9 @@ export default function CalendarPage() {
       {(status?.warnings ?? []).map((w) => (
         <Alert key={w} className="cal-alert" type="warning" showIcon message={w} />
       ))}
-      {error ? <Alert className="cal-alert" type="error" showIcon message="加载失败" description={errorMessage(error)} /> : null}
+      {error ? (
+        <Alert className="cal-alert" type="error" showIcon message="加载失败" description={errorMessage(error)} />
+      ) : null}
 
       <Spin spinning={loading}>
         {view && (
@@ -238,7 +267,11 @@ export default function CalendarPage() {
                   {view.days.filter((d) => d.kind === 'holiday').length} 天 / {makeUps.length} 天
                 </Descriptions.Item>
                 <Descriptions.Item label="最近修改">
-                  {info?.editedAt ? `${formatDateTime(info.editedAt)} ${info.editedByName ?? ''}` : info ? `${formatDateTime(info.loadedAt)} 载入` : '—'}
+                  {info?.editedAt
+                    ? `${formatDateTime(info.editedAt)} ${info.editedByName ?? ''}`
+                    : info
+                      ? `${formatDateTime(info.loadedAt)} 载入`
+                      : '—'}
                 </Descriptions.Item>
               </Descriptions>
               {view.source?.note ? (
@@ -302,7 +335,9 @@ export default function CalendarPage() {
 
       <Modal
         open={picked !== null}
-        title={picked ? `${picked.date}（周${WEEKDAYS[(new Date(`${picked.date}T00:00:00Z`).getUTCDay() + 6) % 7]}）` : ''}
+        title={
+          picked ? `${picked.date}（周${WEEKDAYS[(new Date(`${picked.date}T00:00:00Z`).getUTCDay() + 6) % 7]}）` : ''
+        }
         okText="保存"
         cancelText="取消"
         confirmLoading={busy}
@@ -323,19 +358,30 @@ export default function CalendarPage() {
               layout="vertical"
               onFinish={saveDay}
               preserve={false}
-              initialValues={{ kind: defaultChange(picked), name: picked.kind === 'holiday' ? (picked.name ?? '') : '' }}
+              initialValues={{
+                kind: defaultChange(picked),
+                name: picked.kind === 'holiday' ? (picked.name ?? '') : '',
+              }}
             >
               <Form.Item name="kind" label="改为">
                 <Radio.Group
                   options={[
                     { value: 'holiday', label: '放假' },
                     { value: 'workday', label: '调休上班', disabled: picked.kind === 'normal' },
-                    { value: 'normal', label: '恢复正常', disabled: picked.kind === 'normal' || picked.kind === 'weekend' },
+                    {
+                      value: 'normal',
+                      label: '恢复正常',
+                      disabled: picked.kind === 'normal' || picked.kind === 'weekend',
+                    },
                   ]}
                 />
               </Form.Item>
               {kind === 'holiday' && (
-                <Form.Item name="name" label="节假日名称" rules={[{ required: true, whitespace: true, message: '请填写节假日名称（如 春节）' }]}>
+                <Form.Item
+                  name="name"
+                  label="节假日名称"
+                  rules={[{ required: true, whitespace: true, message: '请填写节假日名称（如 春节）' }]}
+                >
                   <Input placeholder="如：春节" maxLength={100} />
                 </Form.Item>
               )}

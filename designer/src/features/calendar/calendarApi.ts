@@ -1,54 +1,21 @@
 import { request } from '../../api/client';
+import type { components } from '../../api/schema';
 
-export interface CalendarSource {
-  title: string | null;
-  number: string | null;
-  date: string | null;
-  note: string | null;
-}
+type Schemas = components['schemas'];
 
-export interface CalendarYearInfo {
-  year: number;
-  /** shipped (随系统提供) / imported (导入) / manual (逐日维护). */
-  origin: string;
-  source: CalendarSource;
-  loadedAt: string;
-  loadedByName: string | null;
-  editedAt: string | null;
-  editedByName: string | null;
-  holidays: number;
-  workdays: number;
-}
+export type CalendarSource = Schemas['CalendarSource'];
+
+export type CalendarYearInfo = Schemas['CalendarYearInfo'];
 
 /** GET /api/calendar */
-export interface CalendarStatus {
-  organizationId: string;
-  years: CalendarYearInfo[];
-  shippedYears: number[];
-  warnings: string[];
-}
+export type CalendarStatus = Schemas['CalendarStatus'];
 
 export type DayKind = 'holiday' | 'workday';
 
-export interface CalendarDay {
-  /** yyyy-MM-dd */
-  date: string;
-  kind: DayKind;
-  name: string | null;
-  weekday: string;
-}
+export type CalendarDay = Schemas['CalendarDayView'];
 
 /** GET /api/calendar/{year} */
-export interface CalendarYearView {
-  organizationId: string;
-  year: number;
-  loaded: boolean;
-  origin: string | null;
-  source: CalendarSource | null;
-  days: CalendarDay[];
-  workingDays: number;
-  warnings: string[];
-}
+export type CalendarYearView = Schemas['CalendarYearView'];
 
 /** The file format of a year (as shipped): holidays as ranges, make-up working days. */
 export interface CalendarYearFile {
@@ -62,7 +29,8 @@ export const calendarApi = {
   status: (signal?: AbortSignal) => request<CalendarStatus>('GET', '/api/calendar', { signal }),
   year: (year: number, signal?: AbortSignal) => request<CalendarYearView>('GET', `/api/calendar/${year}`, { signal }),
   loadShipped: (year: number) => request<CalendarYearView>('POST', `/api/calendar/${year}/load-shipped`),
-  importYear: (year: number, file: CalendarYearFile) => request<CalendarYearView>('PUT', `/api/calendar/${year}`, { body: file }),
+  importYear: (year: number, file: CalendarYearFile) =>
+    request<CalendarYearView>('PUT', `/api/calendar/${year}`, { body: file }),
   setDay: (date: string, kind: DayKind | 'normal', name: string | null) =>
     request<CalendarDay>('PUT', `/api/calendar/days/${date}`, { body: { kind, name } }),
 };

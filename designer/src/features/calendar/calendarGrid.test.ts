@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CalendarDay } from './calendarApi';
-import { classify, defaultChange, holidayRuns, monthGrid, parseYearFile, weekdayIndex, workingDaysInMonth } from './calendarGrid';
+import {
+  classify,
+  defaultChange,
+  holidayRuns,
+  monthGrid,
+  parseYearFile,
+  weekdayIndex,
+  workingDaysInMonth,
+} from './calendarGrid';
 import { formatScore, keptPercent } from '../scores/scoresApi';
 
 // 2026: 元旦 1-1..1-3 off, Sunday 1-4 worked (国办发明电〔2025〕7号).
@@ -23,7 +31,11 @@ describe('work calendar grid', () => {
     expect(january.every((week) => week.length === 7)).toBe(true);
     expect(january.flat().filter(Boolean)).toHaveLength(31);
     // February 2026 starts on a Sunday.
-    expect(monthGrid(2026, 2, days)[0].filter(Boolean).map((c) => c!.date)).toEqual(['2026-02-01']);
+    expect(
+      monthGrid(2026, 2, days)[0]
+        .filter(Boolean)
+        .map((c) => c!.date),
+    ).toEqual(['2026-02-01']);
   });
 
   it('tells holidays, make-up working days, weekends and ordinary days apart', () => {
@@ -55,8 +67,16 @@ describe('work calendar grid', () => {
   });
 
   it('reads a year file and says in Chinese what is wrong with a bad one', () => {
-    const file = parseYearFile(JSON.stringify({ year: 2027, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }] }), 2027);
-    expect(file).toEqual({ year: 2027, source: null, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }], workdays: [] });
+    const file = parseYearFile(
+      JSON.stringify({ year: 2027, holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }] }),
+      2027,
+    );
+    expect(file).toEqual({
+      year: 2027,
+      source: null,
+      holidays: [{ name: '元旦', from: '2027-01-01', to: '2027-01-01' }],
+      workdays: [],
+    });
     expect(() => parseYearFile('{', 2027)).toThrow('不是有效的 JSON');
     expect(() => parseYearFile(JSON.stringify({ year: 2026, holidays: [] }), 2027)).toThrow('不一致');
     expect(() => parseYearFile(JSON.stringify({ year: 2027 }), 2027)).toThrow('holidays');

@@ -35,7 +35,11 @@ export function daysInMonth(year: number, month: number): number {
 export function classify(year: number, month: number, day: number, special: ReadonlyMap<string, CalendarDay>): DayCell {
   const date = isoDate(year, month, day);
   const listed = special.get(date);
-  if (listed) return { date, day, kind: listed.kind, working: listed.kind === 'workday', name: listed.name };
+  // The server declares the kind as a plain string (CalendarDayView.Kind); it sends holiday or workday.
+  if (listed) {
+    const kind = listed.kind === 'workday' ? 'workday' : 'holiday';
+    return { date, day, kind, working: kind === 'workday', name: listed.name };
+  }
   const weekend = weekdayIndex(year, month, day) >= 5;
   return { date, day, kind: weekend ? 'weekend' : 'normal', working: !weekend, name: null };
 }
@@ -104,7 +108,8 @@ export function parseYearFile(text: string, year: number): CalendarYearFile {
   }
   if (!data || typeof data !== 'object') throw new Error('文件内容应为一个对象');
   const file = data as Partial<CalendarYearFile>;
-  if (file.year !== undefined && file.year !== year) throw new Error(`文件中的年份（${String(file.year)}）与所选年份（${year}）不一致`);
+  if (file.year !== undefined && file.year !== year)
+    throw new Error(`文件中的年份（${String(file.year)}）与所选年份（${year}）不一致`);
   if (!Array.isArray(file.holidays)) throw new Error('文件缺少 holidays（节假日）列表');
   if (file.workdays !== undefined && !Array.isArray(file.workdays)) throw new Error('workdays（调休上班日）应为列表');
   return { year, source: file.source ?? null, holidays: file.holidays, workdays: file.workdays ?? [] };

@@ -29,12 +29,10 @@ import {
 import '@xyflow/react/dist/style.css';
 import '../../shared/flow/flow.css';
 import { App as AntdApp, Alert, Badge, Button, Result, Space, Spin, Tag, Tooltip, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { Link, useBlocker, useNavigate, useParams, useSearchParams } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
-import {
-  DescriptorsContext,
-} from '../../shared/flow/DescriptorsContext';
+import { DescriptorsContext } from '../../shared/flow/DescriptorsContext';
 import { nodeTypes } from '../../shared/flow/ActivityNodeView';
 import { FitViewOnLoad } from '../../shared/flow/FitViewOnLoad';
 import { edgeTypes } from '../../shared/flow/ConnectionEdge';
@@ -76,6 +74,7 @@ import { PropertyPanel } from './properties/PropertyPanel';
 import { ProcedureSettings } from './ProcedureSettings';
 import { VersionsDrawer } from './VersionsDrawer';
 import { useDesignerDoc } from './useDesignerDoc';
+import { useQuery } from '../../shared/useQuery';
 import { downloadJson, readJsonFile } from './files';
 import './designer.css';
 
@@ -90,26 +89,16 @@ export default function DesignerEditorPage() {
   const { definitionId = '' } = useParams();
   const [search] = useSearchParams();
   const version = search.get('version') ? Number(search.get('version')) : undefined;
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    setLoaded(null);
-    setError(null);
-    Promise.all([
-      definitionsApi.get(definitionId, version, abort.signal),
-      activitiesApi.list(abort.signal),
-      definitionsApi.list(abort.signal).catch(() => []),
-    ])
-      .then(([document, descriptors, list]) =>
-        setLoaded({ document, descriptors, procedures: list.map((p) => ({ definitionId: p.definitionId, name: p.name })) }),
-      )
-      .catch((e: unknown) => {
-        if (!abort.signal.aborted) setError(e);
-      });
-    return () => abort.abort();
-  }, [definitionId, version]);
+  const query = useQuery(['designer', definitionId, version], async (signal): Promise<Loaded> => {
+    const [document, descriptors, list] = await Promise.all([
+      definitionsApi.get(definitionId, version, signal),
+      activitiesApi.list(signal),
+      definitionsApi.list(signal).catch(() => []),
+    ]);
+    return { document, descriptors, procedures: list.map((p) => ({ definitionId: p.definitionId, name: p.name })) };
+  });
+  const loaded = query.loading ? null : (query.data ?? null);
+  const error = query.error;
 
   if (error) {
     return (
@@ -139,7 +128,10 @@ let internalClipboard: Clipboard | null = null;
 
 /** The validator names ports as in the JSON (出口「Done」); show them as the canvas does (出口「完成」). */
 export function readablePorts(message: string): string {
-  return message.replace(/(出口|名为)「(Done|True|False|Default)」/g, (_, prefix: string, port: string) => `${prefix}「${portLabel(port)}」`);
+  return message.replace(
+    /(出口|名为)「(Done|True|False|Default)」/g,
+    (_, prefix: string, port: string) => `${prefix}「${portLabel(port)}」`,
+  );
 }
 
 function hasTextSelection(): boolean {
@@ -149,7 +141,11 @@ function hasTextSelection(): boolean {
 
 function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || !!target.closest('.cm-editor, .ant-select, .ant-modal, .ant-drawer');
+  return (
+    target.isContentEditable ||
+    ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) ||
+    !!target.closest('.cm-editor, .ant-select, .ant-modal, .ant-drawer')
+  );
 }
 
 function DesignerEditor({ loaded }: { loaded: Loaded }) {
@@ -159,7 +155,10 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   const descriptors: DescriptorIndex = useMemo(() => indexDescriptors(loaded.descriptors), [loaded.descriptors]);
   const [meta, setMeta] = useState(loaded.document.meta);
   const readOnly = !meta.isLatest;
-  const initial = useMemo(() => fromDefinition(loaded.document.definition, descriptors), [loaded.document.definition, descriptors]);
+  const initial = useMemo(
+    () => fromDefinition(loaded.document.definition, descriptors),
+    [loaded.document.definition, descriptors],
+  );
   const designer = useDesignerDoc(initial);
   const { doc } = designer;
   const [saved, setSaved] = useState(() => JSON.stringify(toDefinition(initial)));
@@ -193,12 +192,15 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   }, []);
   useEffect(() => {
     if (readOnly) return;
-    const timer = window.setTimeout(() => void validate(current), 700);
+    // Keyed by the JSON, not the object: a new object with the same content (a selection) is not checked again.
+    const timer = window.setTimeout(() => void validate(JSON.parse(currentJson) as typeof current), 700);
     return () => window.clearTimeout(timer);
-  }, [currentJson]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [currentJson, readOnly, validate]);
 
   // --- leaving with unsaved changes ---
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
+  );
   useEffect(() => {
     if (blocker.state !== 'blocked') return;
     modal.confirm({
@@ -221,7 +223,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   const onNodesChange = useCallback(
     (changes: NodeChange<ActivityFlowNode>[]) => {
       const relevant = changes.filter((c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace');
-      if (relevant.length === 0 || readOnly && relevant.some((c) => c.type === 'position')) return;
+      if (relevant.length === 0 || (readOnly && relevant.some((c) => c.type === 'position'))) return;
       const moving = relevant.some((c) => c.type === 'position');
       const apply = (d: DesignDoc) => ({ ...d, nodes: applyNodeChanges(relevant, d.nodes) });
       if (moving) designer.changePending(apply);
@@ -251,7 +253,10 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   );
   const isValidConnection = useCallback(
     (c: FlowConnection | ConnectionFlowEdge) =>
-      !readOnly && !!c.source && !!c.target && connectionProblem(designer.latest(), c.source, c.sourceHandle ?? 'Done', c.target) === null,
+      !readOnly &&
+      !!c.source &&
+      !!c.target &&
+      connectionProblem(designer.latest(), c.source, c.sourceHandle ?? 'Done', c.target) === null,
     [designer, readOnly],
   );
 
@@ -280,7 +285,9 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   const addAtCentre = useCallback(
     (type: string) => {
       const box = wrapper.current?.getBoundingClientRect();
-      const p = box ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
+      const p = box
+        ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 })
+        : { x: 0, y: 0 };
       addAt(type, { x: Math.round(p.x - 88), y: Math.round(p.y - 39) });
     },
     [addAt, flow],
@@ -376,7 +383,9 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
       setBusy(null);
     }
   }, [designer, message, mayOverwrite, meta]);
-  save.current = saveDraft;
+  useLayoutEffect(() => {
+    save.current = saveDraft;
+  }, [saveDraft]);
 
   const publish = useCallback(async () => {
     const definition = toDefinition(designer.latest());
@@ -404,7 +413,11 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
       message.success(`已发布第 ${published.version} 版，新发起的事项将使用此版本`);
     } catch (e) {
       if (isApiError(e) && e.hasFieldErrors) {
-        setErrors(Object.entries(e.fieldErrors).flatMap(([key, msgs]) => msgs.map((m) => ({ activityId: key === 'definition' ? null : key, message: readablePorts(m) }))));
+        setErrors(
+          Object.entries(e.fieldErrors).flatMap(([key, msgs]) =>
+            msgs.map((m) => ({ activityId: key === 'definition' ? null : key, message: readablePorts(m) })),
+          ),
+        );
         setProblemsOpen(true);
       }
       message.error(`发布失败：${errorMessage(e)}`);
@@ -431,7 +444,8 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   const selected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
   const errorsByNode = useMemo(() => {
     const map = new Map<string, string[]>();
-    for (const e of errors ?? []) if (e.activityId) map.set(e.activityId, [...(map.get(e.activityId) ?? []), e.message]);
+    for (const e of errors ?? [])
+      if (e.activityId) map.set(e.activityId, [...(map.get(e.activityId) ?? []), e.message]);
     return map;
   }, [errors]);
   const renderedNodes = useMemo(() => withValidation(doc.nodes, errors ?? []), [doc.nodes, errors]);
@@ -448,21 +462,33 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
 
   const selectNode = useCallback(
     (id: string) => {
-      designer.changeSilently((d) => ({ ...d, nodes: d.nodes.map((n) => ({ ...n, selected: n.id === id })), edges: d.edges.map((e) => ({ ...e, selected: false })) }));
+      designer.changeSilently((d) => ({
+        ...d,
+        nodes: d.nodes.map((n) => ({ ...n, selected: n.id === id })),
+        edges: d.edges.map((e) => ({ ...e, selected: false })),
+      }));
       const node = flow.getNode(id);
-      if (node) void flow.setCenter(node.position.x + 88, node.position.y + 39, { zoom: Math.max(flow.getZoom(), 0.9), duration: 300 });
+      if (node)
+        void flow.setCenter(node.position.x + 88, node.position.y + 39, {
+          zoom: Math.max(flow.getZoom(), 0.9),
+          duration: 300,
+        });
     },
     [designer, flow],
   );
 
   const general = (errors ?? []).filter((e) => !e.activityId || !doc.nodes.some((n) => n.id === e.activityId));
   const status = readOnly ? (
-    <Tag>只读 · 第 {meta.version} 版{meta.isPublished ? '（已发布）' : ''}</Tag>
+    <Tag>
+      只读 · 第 {meta.version} 版{meta.isPublished ? '（已发布）' : ''}
+    </Tag>
   ) : meta.isPublished && !dirty ? (
     <Tag color="green">第 {meta.version} 版 已发布</Tag>
   ) : (
     <Tooltip title={meta.isPublished ? '保存后成为新的草稿版本，发布后新事项才使用它' : undefined}>
-      <Tag color="orange">{meta.isPublished ? `第 ${meta.version} 版已发布 · 修改中` : `第 ${meta.version} 版 草稿`}</Tag>
+      <Tag color="orange">
+        {meta.isPublished ? `第 ${meta.version} 版已发布 · 修改中` : `第 ${meta.version} 版 草稿`}
+      </Tag>
     </Tooltip>
   );
 
@@ -482,10 +508,20 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
           </Space>
           <Space size={6} wrap>
             <Tooltip title="撤销 (Ctrl+Z)">
-              <Button icon={<UndoOutlined />} aria-label="撤销" disabled={readOnly || !designer.canUndo} onClick={designer.undo} />
+              <Button
+                icon={<UndoOutlined />}
+                aria-label="撤销"
+                disabled={readOnly || !designer.canUndo}
+                onClick={designer.undo}
+              />
             </Tooltip>
             <Tooltip title="重做 (Ctrl+Y)">
-              <Button icon={<RedoOutlined />} aria-label="重做" disabled={readOnly || !designer.canRedo} onClick={designer.redo} />
+              <Button
+                icon={<RedoOutlined />}
+                aria-label="重做"
+                disabled={readOnly || !designer.canRedo}
+                onClick={designer.redo}
+              />
             </Tooltip>
             <Tooltip title="自动布局">
               <Button
@@ -505,10 +541,19 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
               <Button icon={<HistoryOutlined />} aria-label="版本历史" onClick={() => setVersionsOpen(true)} />
             </Tooltip>
             <Tooltip title="导入 JSON 到画布">
-              <Button icon={<UploadOutlined />} aria-label="导入" disabled={readOnly} onClick={() => void importFile()} />
+              <Button
+                icon={<UploadOutlined />}
+                aria-label="导入"
+                disabled={readOnly}
+                onClick={() => void importFile()}
+              />
             </Tooltip>
             <Tooltip title="导出 JSON">
-              <Button icon={<DownloadOutlined />} aria-label="导出" onClick={() => downloadJson(`${current.definitionId}.v${meta.version}.json`, current)} />
+              <Button
+                icon={<DownloadOutlined />}
+                aria-label="导出"
+                onClick={() => downloadJson(`${current.definitionId}.v${meta.version}.json`, current)}
+              />
             </Tooltip>
             {readOnly ? (
               <Button type="primary" onClick={() => navigate(`/designer/${encodeURIComponent(current.definitionId)}`)}>
@@ -516,10 +561,21 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
               </Button>
             ) : (
               <>
-                <Button icon={<SaveOutlined />} loading={busy === 'save'} disabled={!dirty || busy !== null} onClick={() => void saveDraft().catch(() => {})}>
+                <Button
+                  icon={<SaveOutlined />}
+                  loading={busy === 'save'}
+                  disabled={!dirty || busy !== null}
+                  onClick={() => void saveDraft().catch(() => {})}
+                >
                   保存草稿
                 </Button>
-                <Button type="primary" icon={<CloudUploadOutlined />} loading={busy === 'publish'} disabled={busy !== null} onClick={() => void publish()}>
+                <Button
+                  type="primary"
+                  icon={<CloudUploadOutlined />}
+                  loading={busy === 'publish'}
+                  disabled={busy !== null}
+                  onClick={() => void publish()}
+                >
                   发布
                 </Button>
               </>
@@ -529,7 +585,16 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
         <div className="designer-body">
           {!readOnly && <Palette descriptors={loaded.descriptors} onAdd={addAtCentre} />}
           <div className="designer-canvas-column">
-            <div className="designer-canvas" ref={wrapper} onDragOver={(e) => { e.preventDefault(); e.dataTransfer.dropEffect = 'move'; }} onDrop={onDrop} data-testid="designer-canvas">
+            <div
+              className="designer-canvas"
+              ref={wrapper}
+              onDragOver={(e) => {
+                e.preventDefault();
+                e.dataTransfer.dropEffect = 'move';
+              }}
+              onDrop={onDrop}
+              data-testid="designer-canvas"
+            >
               <ReactFlow<ActivityFlowNode, ConnectionFlowEdge>
                 nodes={renderedNodes}
                 edges={renderedEdges}
@@ -582,7 +647,10 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
                 readOnly={readOnly}
                 procedures={loaded.procedures}
                 onChange={(activity, change) =>
-                  designer.change((d) => updateActivity(d, selected.id, activity, descriptors, change?.portRenames), change?.mergeKey)
+                  designer.change(
+                    (d) => updateActivity(d, selected.id, activity, descriptors, change?.portRenames),
+                    change?.mergeKey,
+                  )
                 }
                 onRename={(id) => {
                   const problem = activityIdProblem(designer.latest(), selected.id, id);
@@ -596,7 +664,8 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
                 <Typography.Paragraph type="secondary">{current.description || '（无说明）'}</Typography.Paragraph>
                 <Typography.Paragraph type="secondary">
                   {selectedNodes.length > 1 ? `已选择 ${selectedNodes.length} 个节点。` : '点击节点编辑其属性。'}
-                  从左侧拖入节点；从节点底部的出口拖线到下一个节点。Delete 删除，Ctrl+C / Ctrl+V 复制粘贴，Ctrl+Z / Ctrl+Y 撤销重做，Ctrl+S 保存。
+                  从左侧拖入节点；从节点底部的出口拖线到下一个节点。Delete 删除，Ctrl+C / Ctrl+V 复制粘贴，Ctrl+Z /
+                  Ctrl+Y 撤销重做，Ctrl+S 保存。
                 </Typography.Paragraph>
                 <Button icon={<SettingOutlined />} onClick={() => setSettingsOpen(true)}>
                   流程名称、说明与选项
@@ -650,9 +719,13 @@ function ValidationBar({
   if (readOnly) return null;
   const count = errors?.length ?? 0;
   return (
-    <section className={`designer-validation${count ? ' designer-validation--errors' : ''}`} aria-label="校验结果" data-testid="validation">
+    <section
+      className={`designer-validation${count ? ' designer-validation--errors' : ''}`}
+      aria-label="校验结果"
+      data-testid="validation"
+    >
       <button type="button" className="designer-validation__head" onClick={() => setOpen(!open)} aria-expanded={open}>
-        {errors === null || validating && count === 0 ? (
+        {errors === null || (validating && count === 0) ? (
           <span>{validating ? '正在校验…' : '尚未校验'}</span>
         ) : count === 0 ? (
           <span className="designer-validation__ok">

@@ -1,10 +1,11 @@
 import { FormOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { App as AntdApp, Button, Card, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import type { DefinitionSummary } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
+import { useQuery } from '../../shared/useQuery';
 import { definitionsApi } from '../../shared/flow/definitionsApi';
 import { readJsonFile } from './files';
 import { DEFINITION_ID_PATTERN, newProcedure, suggestDefinitionId } from './newProcedure';
@@ -16,22 +17,10 @@ type Row = Required<DefinitionSummary>;
 export default function ProcedureListPage() {
   const { message } = AntdApp.useApp();
   const navigate = useNavigate();
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const list = useQuery(['definitions'], (signal) => definitionsApi.list(signal));
+  const rows: Row[] | null = list.data ?? null;
+  const error = list.error ? errorMessage(list.error) : null;
   const [creating, setCreating] = useState(false);
-
-  const load = useCallback((signal?: AbortSignal) => {
-    setError(null);
-    definitionsApi
-      .list(signal)
-      .then(setRows)
-      .catch((e: unknown) => !signal?.aborted && setError(errorMessage(e)));
-  }, []);
-  useEffect(() => {
-    const abort = new AbortController();
-    load(abort.signal);
-    return () => abort.abort();
-  }, [load]);
 
   const importFile = async () => {
     try {
@@ -63,7 +52,7 @@ export default function ProcedureListPage() {
         {error && <Typography.Text type="danger">{error}</Typography.Text>}
         <Table<Row>
           rowKey="definitionId"
-          loading={rows === null && !error}
+          loading={list.loading}
           dataSource={rows ?? []}
           pagination={false}
           scroll={{ x: 800 }}
@@ -137,7 +126,9 @@ function NewProcedureModal({
     const values = await form.validateFields();
     setBusy(true);
     try {
-      await definitionsApi.saveDraft(newProcedure(values.definitionId.trim(), values.name.trim(), values.description?.trim()));
+      await definitionsApi.saveDraft(
+        newProcedure(values.definitionId.trim(), values.name.trim(), values.description?.trim()),
+      );
       onClose();
       onCreated(values.definitionId.trim());
     } catch (e) {
@@ -154,9 +145,21 @@ function NewProcedureModal({
     }
   };
   return (
-    <Modal title="新建流程" open={open} onCancel={onClose} onOk={() => void submit()} okText="创建" confirmLoading={busy} destroyOnHidden>
+    <Modal
+      title="新建流程"
+      open={open}
+      onCancel={onClose}
+      onOk={() => void submit()}
+      okText="创建"
+      confirmLoading={busy}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" onFinish={() => void submit()}>
-        <Form.Item name="name" label="流程名称" rules={[{ required: true, whitespace: true, message: '请填写流程名称' }, { max: 200 }]}>
+        <Form.Item
+          name="name"
+          label="流程名称"
+          rules={[{ required: true, whitespace: true, message: '请填写流程名称' }, { max: 200 }]}
+        >
           <Input aria-label="流程名称" placeholder="例如：领导批示件办理" autoFocus />
         </Form.Item>
         <Form.Item
@@ -166,7 +169,10 @@ function NewProcedureModal({
           rules={[
             { required: true, message: '请填写流程标识' },
             { pattern: DEFINITION_ID_PATTERN, message: '只能包含字母、数字、- 和 _，且不超过 100 个字符' },
-            { validator: (_, v: string) => (existing.includes(v?.trim()) ? Promise.reject(new Error('该标识已被使用')) : Promise.resolve()) },
+            {
+              validator: (_, v: string) =>
+                existing.includes(v?.trim()) ? Promise.reject(new Error('该标识已被使用')) : Promise.resolve(),
+            },
           ]}
         >
           <Input aria-label="流程标识" />

@@ -24,8 +24,18 @@ export function ProcedureSettings({
             {definition.definitionId}
           </Typography.Text>
         </Form.Item>
-        <Form.Item label="流程名称" required validateStatus={definition.name.trim() === '' ? 'error' : undefined} help={definition.name.trim() === '' ? '请填写流程名称' : undefined}>
-          <Input aria-label="流程名称" value={definition.name} maxLength={200} onChange={(e) => onChange({ name: e.target.value })} />
+        <Form.Item
+          label="流程名称"
+          required
+          validateStatus={definition.name.trim() === '' ? 'error' : undefined}
+          help={definition.name.trim() === '' ? '请填写流程名称' : undefined}
+        >
+          <Input
+            aria-label="流程名称"
+            value={definition.name}
+            maxLength={200}
+            onChange={(e) => onChange({ name: e.target.value })}
+          />
         </Form.Item>
         <Form.Item label="说明">
           <Input.TextArea
@@ -43,7 +53,9 @@ export function ProcedureSettings({
             ariaLabel="流程选项"
             rows={10}
             value={definition.options ?? undefined}
-            onChange={(v) => onChange({ options: v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : null })}
+            onChange={(v) =>
+              onChange({ options: v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : null })
+            }
           />
         </Form.Item>
         <Form.Item label="流程变量（JSON 数组）" help='如 [{ "name": "count", "typeName": "Number", "value": 0 }]'>
@@ -51,7 +63,9 @@ export function ProcedureSettings({
             ariaLabel="流程变量"
             rows={4}
             value={definition.variables ?? []}
-            onChange={(v) => onChange({ variables: Array.isArray(v) ? (v as unknown as WorkflowDefinition['variables']) : [] })}
+            onChange={(v) =>
+              onChange({ variables: Array.isArray(v) ? (v as unknown as WorkflowDefinition['variables']) : [] })
+            }
           />
         </Form.Item>
       </Form>

@@ -1,8 +1,8 @@
 import { Drawer, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../api/client';
 import { formatDateTime } from '../../shared/format';
+import { useQuery } from '../../shared/useQuery';
 import { definitionsApi } from '../../shared/flow/definitionsApi';
 import type { DefinitionVersion } from '../../shared/flow';
 
@@ -18,18 +18,11 @@ export function VersionsDrawer({
   currentVersion: number;
   onClose: () => void;
 }) {
-  const [versions, setVersions] = useState<DefinitionVersion[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!open) return;
-    const abort = new AbortController();
-    setError(null);
-    definitionsApi
-      .versions(definitionId, abort.signal)
-      .then(setVersions)
-      .catch((e: unknown) => !abort.signal.aborted && setError(errorMessage(e)));
-    return () => abort.abort();
-  }, [open, definitionId, currentVersion]);
+  const loaded = useQuery(open ? ['versions', definitionId, currentVersion] : null, (signal) =>
+    definitionsApi.versions(definitionId, signal),
+  );
+  const versions = loaded.data ?? null;
+  const error = loaded.error ? errorMessage(loaded.error) : null;
   const base = `/designer/${encodeURIComponent(definitionId)}`;
   return (
     <Drawer title="版本历史" open={open} onClose={onClose} width={520} destroyOnHidden>
@@ -37,7 +30,7 @@ export function VersionsDrawer({
       <Table<DefinitionVersion>
         size="small"
         rowKey="id"
-        loading={versions === null && !error}
+        loading={loaded.loading}
         dataSource={versions ?? []}
         pagination={false}
         columns={[
@@ -45,7 +38,8 @@ export function VersionsDrawer({
             title: '版本',
             dataIndex: 'version',
             width: 70,
-            render: (v: number) => (v === currentVersion ? <Typography.Text strong>第 {v} 版</Typography.Text> : `第 ${v} 版`),
+            render: (v: number) =>
+              v === currentVersion ? <Typography.Text strong>第 {v} 版</Typography.Text> : `第 ${v} 版`,
           },
           {
             title: '状态',

@@ -5,7 +5,9 @@ export const DEFINITION_ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 /** A suggestion for a new procedure's id: proc-<date>-<random>. */
 export function suggestDefinitionId(now = new Date(), random = Math.random()): string {
   const d = `${now.getFullYear()}${String(now.getMonth() + 1).padStart(2, '0')}${String(now.getDate()).padStart(2, '0')}`;
-  return `proc-${d}-${Math.floor(random * 36 ** 4).toString(36).padStart(4, '0')}`;
+  return `proc-${d}-${Math.floor(random * 36 ** 4)
+    .toString(36)
+    .padStart(4, '0')}`;
 }
 
 /** A new procedure: a 开始 and an 结束 node, ready for steps between them. */

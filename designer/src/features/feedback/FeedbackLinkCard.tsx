@@ -1,7 +1,9 @@
 import { CopyOutlined, LinkOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Input, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
-import { errorMessage, isAbortError } from '../../api/client';
+import { useState } from 'react';
+import { errorMessage } from '../../api/client';
+import { useMutation } from '../../shared/useMutation';
+import { useQuery } from '../../shared/useQuery';
 import { feedbackApi, feedbackLinksApi, type FeedbackLink } from './feedbackApi';
 
 export interface FeedbackLinkCardProps {
@@ -15,40 +17,27 @@ export interface FeedbackLinkCardProps {
  * it on every task.
  */
 export function FeedbackLinkCard({ taskId }: FeedbackLinkCardProps) {
-  const [available, setAvailable] = useState(false);
-  const [link, setLink] = useState<FeedbackLink | null>(null);
-  const [busy, setBusy] = useState(false);
+  const available = !!useQuery(['feedback-link-availability', taskId], (signal) =>
+    feedbackLinksApi.availability(taskId, signal),
+  ).data?.available;
+  const [made, setMade] = useState<{ taskId: string; link: FeedbackLink } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setAvailable(false);
-    setLink(null);
-    feedbackLinksApi
-      .availability(taskId, controller.signal)
-      .then((answer) => setAvailable(answer.available))
-      .catch((e: unknown) => {
-        if (!isAbortError(e)) setAvailable(false);
-      });
-    return () => controller.abort();
-  }, [taskId]);
+  const link = made?.taskId === taskId ? made.link : null;
+  const creating = useMutation(() => feedbackApi.createLink(taskId), {
+    onSuccess: (created) => setMade({ taskId, link: created }),
+    onError: (e) => setError(errorMessage(e)),
+  });
+  const busy = creating.pending;
 
   if (!available) return null;
 
   const url = link ? `${window.location.origin}${link.path}` : '';
 
-  async function create() {
-    setBusy(true);
+  function create() {
     setError(null);
     setCopied(false);
-    try {
-      setLink(await feedbackApi.createLink(taskId));
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    void creating.run();
   }
 
   async function copy() {
@@ -74,7 +63,9 @@ export function FeedbackLinkCard({ taskId }: FeedbackLinkCardProps) {
               {copied ? '已复制' : '复制'}
             </Button>
           </Space.Compact>
-          <Typography.Text type="secondary">有效期至 {new Date(link.expiresAt).toLocaleString('zh-CN')}</Typography.Text>
+          <Typography.Text type="secondary">
+            有效期至 {new Date(link.expiresAt).toLocaleString('zh-CN')}
+          </Typography.Text>
         </Space>
       ) : (
         <Button icon={<LinkOutlined />} loading={busy} onClick={create}>

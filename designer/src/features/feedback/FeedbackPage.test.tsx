@@ -62,7 +62,10 @@ describe('在线征询页', () => {
   it('says when the link no longer works', async () => {
     mockFetch({
       'GET /api/auth/me': unauthorized,
-      [`GET ${path}`]: { status: 404, body: { title: '未找到', status: 404, detail: '征询链接无效或已过期，请与督查室联系' } },
+      [`GET ${path}`]: {
+        status: 404,
+        body: { title: '未找到', status: 404, detail: '征询链接无效或已过期，请与督查室联系' },
+      },
     });
     renderApp(`/feedback/${token}`);
     expect(await screen.findByText('链接无效或已过期')).toBeInTheDocument();
@@ -73,7 +76,10 @@ describe('在线征询页', () => {
     mockFetch({
       'GET /api/auth/me': unauthorized,
       [`GET ${path}`]: { body: view },
-      [`POST ${path}`]: { status: 410, body: { title: '征询已结束', status: 410, detail: '该征询已完成或已结束，感谢您的关注' } },
+      [`POST ${path}`]: {
+        status: 410,
+        body: { title: '征询已结束', status: 410, detail: '该征询已完成或已结束，感谢您的关注' },
+      },
     });
     const user = userEvent.setup({ delay: null });
     renderApp(`/feedback/${token}`);
@@ -88,7 +94,12 @@ describe('在线征询页', () => {
       [`GET ${path}`]: { body: view },
       [`POST ${path}`]: {
         status: 400,
-        body: { title: '提交的数据有误', status: 400, detail: '表单填写有误', errors: { choice: ['「提出人满意度」的选项「x」不存在'] } },
+        body: {
+          title: '提交的数据有误',
+          status: 400,
+          detail: '表单填写有误',
+          errors: { choice: ['「提出人满意度」的选项「x」不存在'] },
+        },
       },
     });
     const user = userEvent.setup({ delay: null });

@@ -1,7 +1,10 @@
 import { Alert, Button, Card, Descriptions, Form, Grid, Input, Radio, Result, Spin, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
-import { errorMessage, isAbortError, isApiError } from '../../api/client';
+import { errorMessage, isApiError } from '../../api/client';
+import { mapServerErrors } from '../../shared/formErrors';
+import { useMutation } from '../../shared/useMutation';
+import { useQuery } from '../../shared/useQuery';
 import { feedbackApi, type FeedbackView } from './feedbackApi';
 import './feedback.css';
 
@@ -31,49 +34,42 @@ function phaseOf(error: unknown): Phase | null {
  */
 export default function FeedbackPage() {
   const { token = '' } = useParams();
-  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
-  const [submitting, setSubmitting] = useState(false);
+  const view = useQuery(['feedback', token], (signal) => feedbackApi.view(token, signal));
+  // After an answer (or a refusal that closes the link) the page shows that instead of the question.
+  const [settled, setSettled] = useState<Phase | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<AnswerForm>();
   // On a phone the labels go above their values, so long labels keep the width they need.
   const narrow = Grid.useBreakpoint().sm === false;
+  const phase: Phase =
+    settled ??
+    (view.error
+      ? (phaseOf(view.error) ?? { kind: 'invalid', message: errorMessage(view.error) })
+      : view.data && !view.loading
+        ? { kind: 'ready', view: view.data }
+        : { kind: 'loading' });
 
   useEffect(() => {
     document.title = '办理情况征询 - 督办';
-    const controller = new AbortController();
-    feedbackApi
-      .view(token, controller.signal)
-      .then((view) => setPhase({ kind: 'ready', view }))
-      .catch((e: unknown) => {
-        if (isAbortError(e)) return;
-        setPhase(phaseOf(e) ?? { kind: 'invalid', message: errorMessage(e) });
-      });
-    return () => controller.abort();
-  }, [token]);
+  }, []);
 
-  async function submit(values: AnswerForm) {
-    setSubmitting(true);
+  const answer = useMutation(
+    (values: AnswerForm) =>
+      feedbackApi.answer(token, { choice: values.choice ?? '', note: values.note?.trim() || undefined }),
+    {
+      onSuccess: () => setSettled({ kind: 'done' }),
+      onError: (e) => {
+        const next = phaseOf(e);
+        if (next) setSettled(next);
+        else setError(mapServerErrors(form, e, { fields: ['choice', 'note'] }).join('；') || null);
+      },
+    },
+  );
+  const submitting = answer.pending;
+  const submit = (values: AnswerForm) => {
     setError(null);
-    try {
-      await feedbackApi.answer(token, { choice: values.choice ?? '', note: values.note?.trim() || undefined });
-      setPhase({ kind: 'done' });
-    } catch (e) {
-      const next = phaseOf(e);
-      if (next) {
-        setPhase(next);
-      } else if (isApiError(e) && e.hasFieldErrors) {
-        form.setFields([
-          { name: 'choice', errors: e.errorsFor('choice') },
-          { name: 'note', errors: e.errorsFor('note') },
-        ]);
-        setError(e.errorsFor('choice').length || e.errorsFor('note').length ? null : e.message);
-      } else {
-        setError(errorMessage(e));
-      }
-    } finally {
-      setSubmitting(false);
-    }
-  }
+    void answer.run(values);
+  };
 
   return (
     <main className="feedback-page">
@@ -89,11 +85,13 @@ export default function FeedbackPage() {
             <Spin size="large" />
           </div>
         )}
-        {phase.kind === 'invalid' && (
-          <Result status="warning" title="链接无效或已过期" subTitle={phase.message} />
-        )}
+        {phase.kind === 'invalid' && <Result status="warning" title="链接无效或已过期" subTitle={phase.message} />}
         {phase.kind === 'closed' && (
-          <Result status="info" title="征询已结束" subTitle="该征询已完成或已结束，感谢您的关注。如有意见，请与督查室联系。" />
+          <Result
+            status="info"
+            title="征询已结束"
+            subTitle="该征询已完成或已结束，感谢您的关注。如有意见，请与督查室联系。"
+          />
         )}
         {phase.kind === 'done' && (
           <Result status="success" title="提交成功" subTitle="感谢您对办理工作的评价，您的意见已送达督查室。" />
@@ -140,7 +138,12 @@ export default function FeedbackPage() {
               </Form.Item>
               {phase.view.noteLabel && (
                 <Form.Item name="note" label={phase.view.noteLabel} rules={[{ max: 2000, message: '不超过 2000 字' }]}>
-                  <Input.TextArea rows={4} maxLength={2000} showCount placeholder="可填写对办理工作的具体意见和建议（选填）" />
+                  <Input.TextArea
+                    rows={4}
+                    maxLength={2000}
+                    showCount
+                    placeholder="可填写对办理工作的具体意见和建议（选填）"
+                  />
                 </Form.Item>
               )}
               <Button type="primary" htmlType="submit" block size="large" loading={submitting}>

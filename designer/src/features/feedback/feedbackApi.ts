@@ -1,50 +1,37 @@
 import { request } from '../../api/client';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 
 /** One choice of the question (GET /api/public/feedback/{token}). */
-export interface FeedbackChoice {
-  value: string;
-  label: string;
-}
+export type FeedbackChoice = Schemas['PublicFeedbackChoice'];
 
 /** A line about the item the respondent is shown (label and display text). */
-export interface FeedbackDetail {
-  label: string;
-  value: string | null;
-}
+export type FeedbackDetail = Schemas['PublicFeedbackDetail'];
 
 /** What the person answering through a link sees: the item in a few lines, and the question. */
-export interface FeedbackView {
-  itemTitle: string;
-  itemNumber: string | null;
-  respondentName: string | null;
-  question: string;
-  choices: FeedbackChoice[];
-  /** Label of the free-text note; null when the step takes none. */
-  noteLabel: string | null;
-  details: FeedbackDetail[];
-  expiresAt: string;
-}
+export type FeedbackView = Schemas['PublicFeedbackView'];
 
 export interface FeedbackAnswer {
   choice: string;
   note?: string;
 }
 
-/** A link the office made for a task (POST /api/feedback-links). */
-export interface FeedbackLink {
-  taskId: string;
-  token: string;
-  /** The page of the link, e.g. /feedback/CfDJ8…; prefix it with the site's address. */
-  path: string;
-  expiresAt: string;
-}
+/** A link the office made for a task (POST /api/feedback-links); `path` is the page, e.g. /feedback/CfDJ8…. */
+export type FeedbackLink = Schemas['FeedbackLinkDto'];
 
 /** The anonymous endpoints never mean "session expired": a 401 must not sign anyone out. */
 export const feedbackApi = {
   view: (token: string, signal?: AbortSignal) =>
-    request<FeedbackView>('GET', `/api/public/feedback/${encodeURIComponent(token)}`, { signal, ignoreUnauthorized: true }),
+    request<FeedbackView>('GET', `/api/public/feedback/${encodeURIComponent(token)}`, {
+      signal,
+      ignoreUnauthorized: true,
+    }),
   answer: (token: string, answer: FeedbackAnswer) =>
-    request<void>('POST', `/api/public/feedback/${encodeURIComponent(token)}`, { body: answer, ignoreUnauthorized: true }),
+    request<void>('POST', `/api/public/feedback/${encodeURIComponent(token)}`, {
+      body: answer,
+      ignoreUnauthorized: true,
+    }),
   createLink: (taskId: string) => request<FeedbackLink>('POST', '/api/feedback-links', { body: { taskId } }),
 };
 

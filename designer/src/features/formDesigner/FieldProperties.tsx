@@ -1,6 +1,6 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Divider, Form, Input, InputNumber, Radio, Select, Space, Switch, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FieldOption, FormDefinition, FormField } from '../../shared/forms/types';
 import { ScriptEditor } from '../designer/script/ScriptEditor';
 import {
@@ -24,7 +24,11 @@ const PATTERN_PRESETS = [
   { label: '手机号码', pattern: '^1[3-9]\\d{9}$', message: '请输入 11 位手机号码' },
   { label: '固定电话', pattern: '^0\\d{2,3}-?\\d{7,8}$', message: '请输入正确的固定电话，如 0531-12345678' },
   { label: '电子邮箱', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', message: '请输入正确的电子邮箱' },
-  { label: '统一社会信用代码', pattern: '^[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}$', message: '请输入 18 位统一社会信用代码' },
+  {
+    label: '统一社会信用代码',
+    pattern: '^[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}$',
+    message: '请输入 18 位统一社会信用代码',
+  },
 ];
 
 export interface FieldPropertiesProps {
@@ -41,9 +45,14 @@ export function FieldProperties({ form, field, onChange, onRenameKey, onRemove }
   return (
     <Form layout="vertical" size="small" component="div" className="field-properties">
       <Form.Item label="字段名称" required validateStatus={field.label.trim() === '' ? 'error' : undefined}>
-        <Input aria-label="字段名称" value={field.label} maxLength={100} onChange={(e) => onChange({ label: e.target.value })} />
+        <Input
+          aria-label="字段名称"
+          value={field.label}
+          maxLength={100}
+          onChange={(e) => onChange({ label: e.target.value })}
+        />
       </Form.Item>
-      <KeyInput form={form} field={field} onRenameKey={onRenameKey} />
+      <KeyInput key={field.key} form={form} field={field} onRenameKey={onRenameKey} />
       <Form.Item label="类型">
         <Select
           aria-label="字段类型"
@@ -59,12 +68,20 @@ export function FieldProperties({ form, field, onChange, onRenameKey, onRemove }
       )}
       {MULTIPLE_TYPES.has(field.type) && (
         <Form.Item label="可多选">
-          <Switch aria-label="可多选" checked={field.multiple === true} onChange={(multiple) => onChange({ multiple })} />
+          <Switch
+            aria-label="可多选"
+            checked={field.multiple === true}
+            onChange={(multiple) => onChange({ multiple })}
+          />
         </Form.Item>
       )}
       {!['attachments', 'table', 'computed', 'opinion', 'checkbox', 'radio'].includes(field.type) && (
         <Form.Item label="占位提示">
-          <Input aria-label="占位提示" value={field.placeholder ?? ''} onChange={(e) => onChange({ placeholder: e.target.value })} />
+          <Input
+            aria-label="占位提示"
+            value={field.placeholder ?? ''}
+            onChange={(e) => onChange({ placeholder: e.target.value })}
+          />
         </Form.Item>
       )}
       <Form.Item label="填写说明">
@@ -73,35 +90,71 @@ export function FieldProperties({ form, field, onChange, onRenameKey, onRemove }
 
       {OPTION_TYPES.has(field.type) && (
         <>
-          <Divider plain orientation="left">选项</Divider>
+          <Divider plain orientation="left">
+            选项
+          </Divider>
           {field.type === 'checkbox' && (
             <Typography.Paragraph type="secondary">不设选项时为单个“是/否”勾选框。</Typography.Paragraph>
           )}
-          <OptionsEditor options={field.options ?? []} onChange={(options) => onChange({ options: options.length ? options : null })} />
+          <OptionsEditor
+            options={field.options ?? []}
+            onChange={(options) => onChange({ options: options.length ? options : null })}
+          />
         </>
       )}
 
-      {(LENGTH_TYPES.has(field.type) || RANGE_TYPES.has(field.type)) && <Divider plain orientation="left">校验规则</Divider>}
+      {(LENGTH_TYPES.has(field.type) || RANGE_TYPES.has(field.type)) && (
+        <Divider plain orientation="left">
+          校验规则
+        </Divider>
+      )}
       {RANGE_TYPES.has(field.type) && (
         <Space>
           <Form.Item label="最小值">
-            <InputNumber aria-label="最小值" value={field.min ?? null} onChange={(v) => onChange({ min: v === null ? null : Number(v) })} />
+            <InputNumber
+              aria-label="最小值"
+              value={field.min ?? null}
+              onChange={(v) => onChange({ min: v === null ? null : Number(v) })}
+            />
           </Form.Item>
-          <Form.Item label="最大值" validateStatus={field.min != null && field.max != null && field.min > field.max ? 'error' : undefined}>
-            <InputNumber aria-label="最大值" value={field.max ?? null} onChange={(v) => onChange({ max: v === null ? null : Number(v) })} />
+          <Form.Item
+            label="最大值"
+            validateStatus={field.min != null && field.max != null && field.min > field.max ? 'error' : undefined}
+          >
+            <InputNumber
+              aria-label="最大值"
+              value={field.max ?? null}
+              onChange={(v) => onChange({ max: v === null ? null : Number(v) })}
+            />
           </Form.Item>
         </Space>
       )}
       {LENGTH_TYPES.has(field.type) && (
         <Space>
           <Form.Item label="最少字数">
-            <InputNumber aria-label="最少字数" min={0} precision={0} value={field.minLength ?? null} onChange={(v) => onChange({ minLength: v === null ? null : Number(v) })} />
+            <InputNumber
+              aria-label="最少字数"
+              min={0}
+              precision={0}
+              value={field.minLength ?? null}
+              onChange={(v) => onChange({ minLength: v === null ? null : Number(v) })}
+            />
           </Form.Item>
           <Form.Item
             label="最多字数"
-            validateStatus={field.minLength != null && field.maxLength != null && field.minLength > field.maxLength ? 'error' : undefined}
+            validateStatus={
+              field.minLength != null && field.maxLength != null && field.minLength > field.maxLength
+                ? 'error'
+                : undefined
+            }
           >
-            <InputNumber aria-label="最多字数" min={0} precision={0} value={field.maxLength ?? null} onChange={(v) => onChange({ maxLength: v === null ? null : Number(v) })} />
+            <InputNumber
+              aria-label="最多字数"
+              min={0}
+              precision={0}
+              value={field.maxLength ?? null}
+              onChange={(v) => onChange({ maxLength: v === null ? null : Number(v) })}
+            />
           </Form.Item>
         </Space>
       )}
@@ -109,18 +162,32 @@ export function FieldProperties({ form, field, onChange, onRenameKey, onRemove }
 
       {field.type === 'table' && (
         <>
-          <Divider plain orientation="left">表格列</Divider>
+          <Divider plain orientation="left">
+            表格列
+          </Divider>
           <ColumnsEditor columns={field.columns ?? []} onChange={(columns) => onChange({ columns })} />
         </>
       )}
       {field.type === 'computed' && (
         <Form.Item label="计算表达式" required help="由服务器在保存时计算，如 (item.amount || 0) * 2">
-          <ScriptEditor id="compute" aria-label="计算表达式" value={field.compute ?? ''} onChange={(compute) => onChange({ compute })} />
+          <ScriptEditor
+            id="compute"
+            aria-label="计算表达式"
+            value={field.compute ?? ''}
+            onChange={(compute) => onChange({ compute })}
+          />
         </Form.Item>
       )}
 
-      <Divider plain orientation="left">显示条件</Divider>
-      <VisibilityEditor form={form} field={field} onChange={(visibleWhen) => onChange({ visibleWhen })} />
+      <Divider plain orientation="left">
+        显示条件
+      </Divider>
+      <VisibilityEditor
+        key={field.key}
+        form={form}
+        field={field}
+        onChange={(visibleWhen) => onChange({ visibleWhen })}
+      />
 
       <Divider />
       <Button danger icon={<DeleteOutlined />} onClick={onRemove} block>
@@ -130,13 +197,18 @@ export function FieldProperties({ form, field, onChange, onRenameKey, onRemove }
   );
 }
 
-function KeyInput({ form, field, onRenameKey }: { form: FormDefinition; field: FormField; onRenameKey: (key: string) => string | null }) {
+function KeyInput({
+  form,
+  field,
+  onRenameKey,
+}: {
+  form: FormDefinition;
+  field: FormField;
+  onRenameKey: (key: string) => string | null;
+}) {
   const [text, setText] = useState(field.key);
+  // Mounted per field (its key): another field starts with its own key and no problem.
   const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    setText(field.key);
-    setProblem(null);
-  }, [field.key]);
   const apply = () => {
     if (text === field.key) return;
     const p = fieldKeyProblem(form, field.key, text.trim());
@@ -148,7 +220,13 @@ function KeyInput({ form, field, onRenameKey }: { form: FormDefinition; field: F
       validateStatus={problem || !FIELD_KEY_PATTERN.test(text) ? 'error' : undefined}
       help={problem ?? '数据中保存该字段的键；改名时各环节的字段权限与条件随之更新'}
     >
-      <Input aria-label="字段标识" value={text} onChange={(e) => setText(e.target.value)} onBlur={apply} onPressEnter={apply} />
+      <Input
+        aria-label="字段标识"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onPressEnter={apply}
+      />
     </Form.Item>
   );
 }
@@ -169,16 +247,41 @@ function OptionsEditor({ options, onChange }: { options: FieldOption[]; onChange
       </div>
       {options.map((o, i) => (
         <div key={i} className="options-editor__row">
-          <Input aria-label={`选项${i + 1}名称`} value={o.label} status={o.label.trim() === '' ? 'error' : undefined} onChange={(e) => onChange(options.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))} />
+          <Input
+            aria-label={`选项${i + 1}名称`}
+            value={o.label}
+            status={o.label.trim() === '' ? 'error' : undefined}
+            onChange={(e) => onChange(options.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))}
+          />
           <Input
             aria-label={`选项${i + 1}值`}
             value={o.value}
             status={o.value === '' || dupValue(i) ? 'error' : undefined}
             onChange={(e) => onChange(options.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
           />
-          <Button type="text" size="small" icon={<ArrowUpOutlined />} aria-label="上移" disabled={i === 0} onClick={() => move(i, -1)} />
-          <Button type="text" size="small" icon={<ArrowDownOutlined />} aria-label="下移" disabled={i === options.length - 1} onClick={() => move(i, 1)} />
-          <Button type="text" size="small" icon={<DeleteOutlined />} aria-label={`删除选项${i + 1}`} onClick={() => onChange(options.filter((_, j) => j !== i))} />
+          <Button
+            type="text"
+            size="small"
+            icon={<ArrowUpOutlined />}
+            aria-label="上移"
+            disabled={i === 0}
+            onClick={() => move(i, -1)}
+          />
+          <Button
+            type="text"
+            size="small"
+            icon={<ArrowDownOutlined />}
+            aria-label="下移"
+            disabled={i === options.length - 1}
+            onClick={() => move(i, 1)}
+          />
+          <Button
+            type="text"
+            size="small"
+            icon={<DeleteOutlined />}
+            aria-label={`删除选项${i + 1}`}
+            onClick={() => onChange(options.filter((_, j) => j !== i))}
+          />
         </div>
       ))}
       {options.some((_, i) => dupValue(i)) && <Typography.Text type="danger">选项的值不能重复</Typography.Text>}
@@ -208,9 +311,18 @@ function PatternEditor({ field, onChange }: { field: FormField; onChange: (patch
   }
   return (
     <>
-      <Form.Item label="格式（正则表达式）" validateStatus={invalid ? 'error' : undefined} help={invalid ? `不是有效的正则表达式：${invalid}` : undefined}>
+      <Form.Item
+        label="格式（正则表达式）"
+        validateStatus={invalid ? 'error' : undefined}
+        help={invalid ? `不是有效的正则表达式：${invalid}` : undefined}
+      >
         <Space.Compact block>
-          <Input aria-label="格式" value={field.pattern ?? ''} placeholder="例如 ^1[3-9]\d{9}$" onChange={(e) => onChange({ pattern: e.target.value })} />
+          <Input
+            aria-label="格式"
+            value={field.pattern ?? ''}
+            placeholder="例如 ^1[3-9]\d{9}$"
+            onChange={(e) => onChange({ pattern: e.target.value })}
+          />
           <Select
             aria-label="常用格式"
             placeholder="常用"
@@ -227,7 +339,11 @@ function PatternEditor({ field, onChange }: { field: FormField; onChange: (patch
       </Form.Item>
       {field.pattern && (
         <Form.Item label="格式不符时的提示">
-          <Input aria-label="格式提示" value={field.patternMessage ?? ''} onChange={(e) => onChange({ patternMessage: e.target.value })} />
+          <Input
+            aria-label="格式提示"
+            value={field.patternMessage ?? ''}
+            onChange={(e) => onChange({ patternMessage: e.target.value })}
+          />
         </Form.Item>
       )}
     </>
@@ -241,12 +357,19 @@ function ColumnsEditor({ columns, onChange }: { columns: FormField[]; onChange: 
     <div className="columns-editor" data-testid="columns-editor">
       {columns.map((c, i) => (
         <div key={i} className="columns-editor__row">
-          <Input aria-label={`列${i + 1}名称`} value={c.label} placeholder="列名" onChange={(e) => onChange(columns.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))} />
+          <Input
+            aria-label={`列${i + 1}名称`}
+            value={c.label}
+            placeholder="列名"
+            onChange={(e) => onChange(columns.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))}
+          />
           <Input
             aria-label={`列${i + 1}标识`}
             value={c.key}
             placeholder="标识"
-            status={!FIELD_KEY_PATTERN.test(c.key) || columns.some((x, j) => j !== i && x.key === c.key) ? 'error' : undefined}
+            status={
+              !FIELD_KEY_PATTERN.test(c.key) || columns.some((x, j) => j !== i && x.key === c.key) ? 'error' : undefined
+            }
             onChange={(e) => onChange(columns.map((x, j) => (j === i ? { ...x, key: e.target.value.trim() } : x)))}
           />
           <Select
@@ -259,15 +382,32 @@ function ColumnsEditor({ columns, onChange }: { columns: FormField[]; onChange: 
                 columns.map((x, j) => {
                   if (j !== i) return x;
                   const next: FormField = { ...x, type };
-                  if (OPTION_TYPES.has(type) && type !== 'checkbox' && !next.options?.length) next.options = [{ value: 'option1', label: '选项1' }];
+                  if (OPTION_TYPES.has(type) && type !== 'checkbox' && !next.options?.length)
+                    next.options = [{ value: 'option1', label: '选项1' }];
                   if (!OPTION_TYPES.has(type)) delete next.options;
                   return next;
                 }),
               )
             }
           />
-          <Switch size="small" aria-label={`列${i + 1}必填`} checked={c.required === true} checkedChildren="必填" unCheckedChildren="选填" onChange={(required) => onChange(columns.map((x, j) => (j === i ? { ...x, required: required || undefined } : x)))} />
-          <Button type="text" size="small" icon={<DeleteOutlined />} aria-label={`删除列${i + 1}`} disabled={columns.length <= 1} onClick={() => onChange(columns.filter((_, j) => j !== i))} />
+          <Switch
+            size="small"
+            aria-label={`列${i + 1}必填`}
+            checked={c.required === true}
+            checkedChildren="必填"
+            unCheckedChildren="选填"
+            onChange={(required) =>
+              onChange(columns.map((x, j) => (j === i ? { ...x, required: required || undefined } : x)))
+            }
+          />
+          <Button
+            type="text"
+            size="small"
+            icon={<DeleteOutlined />}
+            aria-label={`删除列${i + 1}`}
+            disabled={columns.length <= 1}
+            onClick={() => onChange(columns.filter((_, j) => j !== i))}
+          />
           {OPTION_TYPES.has(c.type) && (
             <div className="columns-editor__options">
               <Input
@@ -279,7 +419,14 @@ function ColumnsEditor({ columns, onChange }: { columns: FormField[]; onChange: 
                   onChange(
                     columns.map((x, j) =>
                       j === i
-                        ? { ...x, options: e.target.value.split(/[,，]/).map((s) => s.trim()).filter(Boolean).map((label) => ({ value: label, label })) }
+                        ? {
+                            ...x,
+                            options: e.target.value
+                              .split(/[,，]/)
+                              .map((s) => s.trim())
+                              .filter(Boolean)
+                              .map((label) => ({ value: label, label })),
+                          }
                         : x,
                     ),
                   )
@@ -306,13 +453,19 @@ function ColumnsEditor({ columns, onChange }: { columns: FormField[]; onChange: 
 
 type VisibilityMode = 'always' | 'rule' | 'script';
 
-function VisibilityEditor({ form, field, onChange }: { form: FormDefinition; field: FormField; onChange: (visibleWhen: string | null) => void }) {
+function VisibilityEditor({
+  form,
+  field,
+  onChange,
+}: {
+  form: FormDefinition;
+  field: FormField;
+  onChange: (visibleWhen: string | null) => void;
+}) {
   const script = field.visibleWhen ?? '';
   const parsed = parseVisibleWhen(script);
+  // Mounted per field (its key): the mode starts from that field's condition.
   const [mode, setMode] = useState<VisibilityMode>(script.trim() === '' ? 'always' : parsed ? 'rule' : 'script');
-  useEffect(() => {
-    setMode(script.trim() === '' ? (mode === 'always' ? 'always' : mode) : parsed ? (mode === 'script' ? 'script' : 'rule') : 'script');
-  }, [field.key]); // eslint-disable-line react-hooks/exhaustive-deps
   const others = form.fields.filter((f) => f.key !== field.key && f.type !== 'table' && f.type !== 'attachments');
   const rule: VisibilityRule = parsed ?? { field: others[0]?.key ?? '', op: 'notEmpty' };
   const target = others.find((f) => f.key === rule.field);
@@ -355,7 +508,22 @@ function VisibilityEditor({ form, field, onChange }: { form: FormDefinition; fie
             aria-label="条件"
             value={rule.op}
             options={ops.map((o) => ({ value: o, label: VISIBILITY_OPERATORS.find((x) => x.value === o)!.label }))}
-            onChange={(o) => write({ ...rule, op: o, value: o === 'in' ? (rule.value === undefined ? [] : Array.isArray(rule.value) ? rule.value : [rule.value]) : Array.isArray(rule.value) ? rule.value[0] : rule.value })}
+            onChange={(o) =>
+              write({
+                ...rule,
+                op: o,
+                value:
+                  o === 'in'
+                    ? rule.value === undefined
+                      ? []
+                      : Array.isArray(rule.value)
+                        ? rule.value
+                        : [rule.value]
+                    : Array.isArray(rule.value)
+                      ? rule.value[0]
+                      : rule.value,
+              })
+            }
           />
           {op.needsValue !== 'none' &&
             (target?.options?.length ? (
@@ -367,9 +535,17 @@ function VisibilityEditor({ form, field, onChange }: { form: FormDefinition; fie
                 onChange={(value: string | string[]) => write({ ...rule, value })}
               />
             ) : target?.type === 'number' ? (
-              <InputNumber aria-label="条件值" value={typeof rule.value === 'number' ? rule.value : null} onChange={(v) => write({ ...rule, value: v === null ? 0 : Number(v) })} />
+              <InputNumber
+                aria-label="条件值"
+                value={typeof rule.value === 'number' ? rule.value : null}
+                onChange={(v) => write({ ...rule, value: v === null ? 0 : Number(v) })}
+              />
             ) : (
-              <Input aria-label="条件值" value={typeof rule.value === 'string' ? rule.value : rule.value === undefined ? '' : String(rule.value)} onChange={(e) => write({ ...rule, value: e.target.value })} />
+              <Input
+                aria-label="条件值"
+                value={typeof rule.value === 'string' ? rule.value : rule.value === undefined ? '' : String(rule.value)}
+                onChange={(e) => write({ ...rule, value: e.target.value })}
+              />
             ))}
         </div>
       )}

@@ -12,7 +12,12 @@ import {
   type DragEndEvent,
   type DragStartEvent,
 } from '@dnd-kit/core';
-import { SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { App as AntdApp, Badge, Button, Empty, Input, Result, Select, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -24,6 +29,7 @@ import type { FieldErrors, FieldPermission, FormDefinition, FormField, FormValue
 import { changedSince, definitionsApi } from '../../shared/flow/definitionsApi';
 import { formatDateTime } from '../../shared/format';
 import type { DefinitionDocument, WorkflowDefinition } from '../../shared/flow';
+import { useQuery } from '../../shared/useQuery';
 import { FieldProperties } from './FieldProperties';
 import {
   addField,
@@ -52,47 +58,38 @@ export default function FormDesignerPage() {
   const [search, setSearch] = useSearchParams();
   const definitionId = search.get('definition') ?? undefined;
   const formParam = search.get('form') ?? undefined;
-  const [procedures, setProcedures] = useState<{ definitionId: string; name: string }[] | null>(null);
+  const list = useQuery(['definitions'], (signal) => definitionsApi.list(signal));
+  const procedures = list.data?.map((p) => ({ definitionId: p.definitionId, name: p.name })) ?? null;
+  const loaded = useQuery(definitionId ? ['definition', definitionId] : null, (signal) =>
+    definitionsApi.get(definitionId!, undefined, signal),
+  );
   const [document, setDocument] = useState<DefinitionDocument | null>(null);
   const [definition, setDefinition] = useState<WorkflowDefinition | null>(null);
   const [saved, setSaved] = useState<string>('');
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const loadError = loaded.error ? errorMessage(loaded.error) : list.error ? errorMessage(list.error) : null;
 
-  useEffect(() => {
-    const abort = new AbortController();
-    definitionsApi
-      .list(abort.signal)
-      .then((list) => setProcedures(list.map((p) => ({ definitionId: p.definitionId, name: p.name }))))
-      .catch((e: unknown) => !abort.signal.aborted && setLoadError(errorMessage(e)));
-    return () => abort.abort();
-  }, []);
-
-  useEffect(() => {
-    setDocument(null);
-    setDefinition(null);
+  // Another procedure (or its first load) starts the editor afresh from what the server has. React's "adjust state when
+  // data changes" pattern: set during render, so no effect renders a stale form first.
+  const current = definitionId && !loaded.loading ? (loaded.data ?? null) : null;
+  const [shown, setShown] = useState<DefinitionDocument | null>(null);
+  if (current !== shown) {
+    setShown(current);
+    setDocument(current);
+    setDefinition(current?.definition ?? null);
+    if (current) setSaved(JSON.stringify(current.definition));
     setSelectedKey(null);
-    if (!definitionId) return;
-    const abort = new AbortController();
-    setLoadError(null);
-    definitionsApi
-      .get(definitionId, undefined, abort.signal)
-      .then((doc) => {
-        setDocument(doc);
-        setDefinition(doc.definition);
-        setSaved(JSON.stringify(doc.definition));
-      })
-      .catch((e: unknown) => !abort.signal.aborted && setLoadError(errorMessage(e)));
-    return () => abort.abort();
-  }, [definitionId]);
+  }
 
-  const forms = (definition?.forms ?? []) as FormDefinition[];
+  const forms = definition?.forms ?? [];
   const formId = formParam && forms.some((f) => f.id === formParam) ? formParam : forms[0]?.id;
   const form = forms.find((f) => f.id === formId);
   const dirty = definition !== null && JSON.stringify(definition) !== saved;
 
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
+  );
   useEffect(() => {
     if (blocker.state !== 'blocked') return;
     modal.confirm({
@@ -114,8 +111,8 @@ export default function FormDesignerPage() {
 
   const changeForm = useCallback(
     (fn: (f: FormDefinition) => FormDefinition) =>
-      setDefinition((d) => (d ? { ...d, forms: (d.forms ?? []).map((f) => (f.id === formId ? (fn(f as FormDefinition) as typeof f) : f)) } : d)),
-    [formId],
+      setDefinition((d) => (d ? { ...d, forms: (d.forms ?? []).map((f) => (f.id === formId ? fn(f) : f)) } : d)),
+    [formId, setDefinition],
   );
 
   const save = async () => {
@@ -159,7 +156,10 @@ export default function FormDesignerPage() {
     if (!definition || !form) return;
     const users = formUsedBy(definition, form.id);
     if (users.length > 0) {
-      modal.warning({ title: '不能删除', content: `以下环节使用此表单：${users.join('、')}。请先在流程设计中改用其他表单。` });
+      modal.warning({
+        title: '不能删除',
+        content: `以下环节使用此表单：${users.join('、')}。请先在流程设计中改用其他表单。`,
+      });
       return;
     }
     modal.confirm({
@@ -207,7 +207,9 @@ export default function FormDesignerPage() {
           )}
           {document && (
             <Tag color={document.meta.isPublished ? 'green' : 'orange'}>
-              {document.meta.isPublished ? `第 ${document.meta.version} 版已发布（保存后生成新草稿）` : `第 ${document.meta.version} 版草稿`}
+              {document.meta.isPublished
+                ? `第 ${document.meta.version} 版已发布（保存后生成新草稿）`
+                : `第 ${document.meta.version} 版草稿`}
             </Tag>
           )}
           {dirty && <Badge status="processing" text="未保存" />}
@@ -220,7 +222,9 @@ export default function FormDesignerPage() {
         </Space>
       </div>
       {loadError && <Result status="error" title="加载失败" subTitle={loadError} />}
-      {!definitionId && !loadError && <Empty className="form-designer__empty" description="请选择一个流程；表单随流程一起保存和发布" />}
+      {!definitionId && !loadError && (
+        <Empty className="form-designer__empty" description="请选择一个流程；表单随流程一起保存和发布" />
+      )}
       {definitionId && !definition && !loadError && (
         <div className="page-center">
           <Spin size="large" />
@@ -299,7 +303,13 @@ function FormEditor({
   };
 
   return (
-    <DndContext sensors={sensors} collisionDetection={closestCenter} onDragStart={onDragStart} onDragEnd={onDragEnd} onDragCancel={() => setDragging(null)}>
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setDragging(null)}
+    >
       <div className="form-designer__body">
         <aside className="form-designer__palette" aria-label="字段类型">
           <Typography.Text type="secondary" className="form-designer__hint">
@@ -385,9 +395,13 @@ function FormEditor({
       </div>
       <DragOverlay dropAnimation={null}>
         {dragging?.startsWith(PALETTE_PREFIX) ? (
-          <div className="form-designer__palette-item form-designer__palette-item--overlay">{fieldTypeLabel(dragging.slice(PALETTE_PREFIX.length))}</div>
+          <div className="form-designer__palette-item form-designer__palette-item--overlay">
+            {fieldTypeLabel(dragging.slice(PALETTE_PREFIX.length))}
+          </div>
         ) : dragging ? (
-          <div className="form-field-card form-field-card--overlay">{form.fields.find((f) => f.key === dragging)?.label}</div>
+          <div className="form-field-card form-field-card--overlay">
+            {form.fields.find((f) => f.key === dragging)?.label}
+          </div>
         ) : null}
       </DragOverlay>
     </DndContext>
@@ -446,18 +460,40 @@ function FieldList({
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: CANVAS_ID });
   return (
-    <div ref={setNodeRef} className={`form-designer__canvas${isOver ? ' form-designer__canvas--over' : ''}`} data-testid="form-canvas">
+    <div
+      ref={setNodeRef}
+      className={`form-designer__canvas${isOver ? ' form-designer__canvas--over' : ''}`}
+      data-testid="form-canvas"
+    >
       <SortableContext items={form.fields.map((f) => f.key)} strategy={verticalListSortingStrategy}>
         {form.fields.map((field) => (
-          <FieldCard key={field.key} field={field} selected={field.key === selectedKey} onSelect={() => onSelect(field.key)} onRemove={() => onRemove(field.key)} />
+          <FieldCard
+            key={field.key}
+            field={field}
+            selected={field.key === selectedKey}
+            onSelect={() => onSelect(field.key)}
+            onRemove={() => onRemove(field.key)}
+          />
         ))}
       </SortableContext>
-      <div className="form-designer__drop-hint">{form.fields.length === 0 ? '把左侧的字段类型拖到这里' : '拖到此处添加到末尾'}</div>
+      <div className="form-designer__drop-hint">
+        {form.fields.length === 0 ? '把左侧的字段类型拖到这里' : '拖到此处添加到末尾'}
+      </div>
     </div>
   );
 }
 
-function FieldCard({ field, selected, onSelect, onRemove }: { field: FormField; selected: boolean; onSelect: () => void; onRemove: () => void }) {
+function FieldCard({
+  field,
+  selected,
+  onSelect,
+  onRemove,
+}: {
+  field: FormField;
+  selected: boolean;
+  onSelect: () => void;
+  onRemove: () => void;
+}) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: field.key });
   const style = { transform: CSS.Transform.toString(transform), transition, opacity: isDragging ? 0.4 : 1 };
   return (
@@ -481,8 +517,16 @@ function FieldCard({ field, selected, onSelect, onRemove }: { field: FormField; 
         <div className="form-field-card__meta">
           <Tag bordered={false}>{fieldTypeLabel(field.type)}</Tag>
           <Typography.Text type="secondary">{field.key}</Typography.Text>
-          {field.visibleWhen && <Tag color="purple" bordered={false}>条件显示</Tag>}
-          {(field.pattern || field.min != null || field.max != null || field.minLength != null || field.maxLength != null) && (
+          {field.visibleWhen && (
+            <Tag color="purple" bordered={false}>
+              条件显示
+            </Tag>
+          )}
+          {(field.pattern ||
+            field.min != null ||
+            field.max != null ||
+            field.minLength != null ||
+            field.maxLength != null) && (
             <Tag color="blue" bordered={false}>
               有校验规则
             </Tag>

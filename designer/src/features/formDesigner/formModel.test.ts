@@ -46,9 +46,21 @@ describe('form model edits', () => {
 
   it('sets rules and removes empty ones; changing the type drops what no longer applies', () => {
     let form = addField(empty, 'text').form;
-    form = updateField(form, 'text1', { label: '办理情况', required: true, maxLength: 500, pattern: '^\\S', patternMessage: '不能以空格开头' });
+    form = updateField(form, 'text1', {
+      label: '办理情况',
+      required: true,
+      maxLength: 500,
+      pattern: '^\\S',
+      patternMessage: '不能以空格开头',
+    });
     expect(form.fields[0]).toEqual({
-      key: 'text1', label: '办理情况', type: 'text', required: true, maxLength: 500, pattern: '^\\S', patternMessage: '不能以空格开头',
+      key: 'text1',
+      label: '办理情况',
+      type: 'text',
+      required: true,
+      maxLength: 500,
+      pattern: '^\\S',
+      patternMessage: '不能以空格开头',
     });
     form = updateField(form, 'text1', { required: false, patternMessage: '' });
     expect(form.fields[0]).not.toHaveProperty('required');
@@ -84,7 +96,12 @@ describe('form model edits', () => {
       ],
       root: {
         activities: [
-          { id: 's', type: 'Duban.Start', form: literal('f'), fieldPermissions: literal({ unit: 'editable', note: 'hidden' }) },
+          {
+            id: 's',
+            type: 'Duban.Start',
+            form: literal('f'),
+            fieldPermissions: literal({ unit: 'editable', note: 'hidden' }),
+          },
           { id: 't', type: 'Duban.UserTask', form: literal('f'), assignee: literal({ type: 'field', field: 'unit' }) },
           { id: 'u', type: 'Duban.UserTask', form: literal('g'), fieldPermissions: literal({ unit: 'readOnly' }) },
         ],
@@ -99,8 +116,13 @@ describe('form model edits', () => {
       handlingUnit: 'editable',
       note: 'hidden',
     });
-    expect((next.root.activities[1].assignee as { expression: { value: unknown } }).expression.value).toEqual({ type: 'field', field: 'handlingUnit' });
-    expect((next.root.activities[2].fieldPermissions as { expression: { value: unknown } }).expression.value).toEqual({ unit: 'readOnly' });
+    expect((next.root.activities[1].assignee as { expression: { value: unknown } }).expression.value).toEqual({
+      type: 'field',
+      field: 'handlingUnit',
+    });
+    expect((next.root.activities[2].fieldPermissions as { expression: { value: unknown } }).expression.value).toEqual({
+      unit: 'readOnly',
+    });
     expect(stepsUsingForm(next, 'f').map((s) => s.id)).toEqual(['s', 't']);
     expect(formUsedBy(next, 'g')).toEqual(['u']);
     expect(newFormId(next)).toBe('form1');
@@ -136,8 +158,21 @@ describe('visibility rules', () => {
       id: 'f',
       name: '表',
       fields: [
-        { key: 'source', label: '来源', type: 'select', options: [{ value: 'meeting', label: '会议' }, { value: 'other', label: '其他' }] },
-        { key: 'otherSource', label: '其他来源说明', type: 'text', visibleWhen: buildVisibleWhen({ field: 'source', op: 'eq', value: 'other' }) },
+        {
+          key: 'source',
+          label: '来源',
+          type: 'select',
+          options: [
+            { value: 'meeting', label: '会议' },
+            { value: 'other', label: '其他' },
+          ],
+        },
+        {
+          key: 'otherSource',
+          label: '其他来源说明',
+          type: 'text',
+          visibleWhen: buildVisibleWhen({ field: 'source', op: 'eq', value: 'other' }),
+        },
       ],
     };
     expect([...visibleFieldKeys(form, { source: 'meeting' })]).toEqual(['source']);

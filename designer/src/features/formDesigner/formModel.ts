@@ -55,8 +55,15 @@ export function newField(type: string, taken: Iterable<string>): FormField {
   return field;
 }
 
-export function addField(form: FormDefinition, type: string, index = form.fields.length): { form: FormDefinition; key: string } {
-  const field = newField(type, form.fields.map((f) => f.key));
+export function addField(
+  form: FormDefinition,
+  type: string,
+  index = form.fields.length,
+): { form: FormDefinition; key: string } {
+  const field = newField(
+    type,
+    form.fields.map((f) => f.key),
+  );
   const fields = [...form.fields];
   fields.splice(Math.max(0, Math.min(index, fields.length)), 0, field);
   return { form: { ...form, fields }, key: field.key };
@@ -85,7 +92,13 @@ export function updateField(form: FormDefinition, key: string, patch: Partial<Fo
       if (f.key !== key) return f;
       let next: FormField = { ...f, ...patch };
       for (const [k, v] of Object.entries(patch)) {
-        if (v === undefined || v === null || v === '' || (k === 'required' && v === false) || (k === 'multiple' && v === false))
+        if (
+          v === undefined ||
+          v === null ||
+          v === '' ||
+          (k === 'required' && v === false) ||
+          (k === 'multiple' && v === false)
+        )
           delete (next as unknown as Record<string, unknown>)[k];
       }
       if (patch.type && patch.type !== f.type) next = fitToType(next);
@@ -99,7 +112,8 @@ export function fitToType(field: FormField): FormField {
   const next: FormField = { ...field };
   const drop = (k: keyof FormField) => delete (next as unknown as Record<string, unknown>)[k as string];
   if (!OPTION_TYPES.has(next.type)) drop('options');
-  else if (next.type !== 'checkbox' && !(next.options && next.options.length)) next.options = [{ value: 'option1', label: '选项1' }];
+  else if (next.type !== 'checkbox' && !(next.options && next.options.length))
+    next.options = [{ value: 'option1', label: '选项1' }];
   if (!LENGTH_TYPES.has(next.type)) {
     drop('minLength');
     drop('maxLength');
@@ -139,7 +153,12 @@ export function renameInScript(script: string, from: string, to: string): string
  * Renames a field's key in the whole procedure: the form, other fields' conditions and computations, the
  * field permissions of every step using the form, and assignee rules that take people from the field.
  */
-export function renameFieldKey(definition: WorkflowDefinition, formId: string, from: string, to: string): WorkflowDefinition {
+export function renameFieldKey(
+  definition: WorkflowDefinition,
+  formId: string,
+  from: string,
+  to: string,
+): WorkflowDefinition {
   if (from === to) return definition;
   const forms = (definition.forms ?? []).map((form) => {
     if (form.id !== formId) return form;
@@ -159,7 +178,10 @@ export function renameFieldKey(definition: WorkflowDefinition, formId: string, f
 
 function renameInActivity(activity: ActivityNode, formId: string, from: string, to: string): ActivityNode {
   let next = activity;
-  for (const [formInput, permissionInput] of [['form', 'fieldPermissions'], ['coForm', 'coFieldPermissions']]) {
+  for (const [formInput, permissionInput] of [
+    ['form', 'fieldPermissions'],
+    ['coForm', 'coFieldPermissions'],
+  ]) {
     if (getLiteral(next, formInput) !== formId) continue;
     const permissions = getLiteral<Record<string, string>>(next, permissionInput);
     if (permissions && typeof permissions === 'object' && from in permissions) {
@@ -175,7 +197,10 @@ function renameInActivity(activity: ActivityNode, formId: string, from: string, 
 }
 
 /** Steps that show this form (for the preview's “as seen at step …” choice). */
-export function stepsUsingForm(definition: WorkflowDefinition, formId: string): { id: string; name: string; permissions: Record<string, string> }[] {
+export function stepsUsingForm(
+  definition: WorkflowDefinition,
+  formId: string,
+): { id: string; name: string; permissions: Record<string, string> }[] {
   const out: { id: string; name: string; permissions: Record<string, string> }[] = [];
   for (const a of definition.root.activities) {
     for (const [formInput, permissionInput, suffix] of [
@@ -211,7 +236,8 @@ export function formUsedBy(definition: WorkflowDefinition, formId: string): stri
 // Conditional visibility: simple rules an administrator picks from lists, written as the JavaScript condition
 // the engine evaluates (`visibleWhen`), and read back when a condition has that shape.
 
-export type VisibilityOperator = 'eq' | 'ne' | 'in' | 'includes' | 'notEmpty' | 'empty' | 'gt' | 'lt' | 'true' | 'false';
+export type VisibilityOperator =
+  'eq' | 'ne' | 'in' | 'includes' | 'notEmpty' | 'empty' | 'gt' | 'lt' | 'true' | 'false';
 
 export interface VisibilityRule {
   field: string;
@@ -220,18 +246,19 @@ export interface VisibilityRule {
   value?: string | number | (string | number)[];
 }
 
-export const VISIBILITY_OPERATORS: { value: VisibilityOperator; label: string; needsValue: 'one' | 'many' | 'none' }[] = [
-  { value: 'eq', label: '等于', needsValue: 'one' },
-  { value: 'ne', label: '不等于', needsValue: 'one' },
-  { value: 'in', label: '是其中之一', needsValue: 'many' },
-  { value: 'includes', label: '包含选项', needsValue: 'one' },
-  { value: 'gt', label: '大于', needsValue: 'one' },
-  { value: 'lt', label: '小于', needsValue: 'one' },
-  { value: 'notEmpty', label: '已填写', needsValue: 'none' },
-  { value: 'empty', label: '未填写', needsValue: 'none' },
-  { value: 'true', label: '已勾选', needsValue: 'none' },
-  { value: 'false', label: '未勾选', needsValue: 'none' },
-];
+export const VISIBILITY_OPERATORS: { value: VisibilityOperator; label: string; needsValue: 'one' | 'many' | 'none' }[] =
+  [
+    { value: 'eq', label: '等于', needsValue: 'one' },
+    { value: 'ne', label: '不等于', needsValue: 'one' },
+    { value: 'in', label: '是其中之一', needsValue: 'many' },
+    { value: 'includes', label: '包含选项', needsValue: 'one' },
+    { value: 'gt', label: '大于', needsValue: 'one' },
+    { value: 'lt', label: '小于', needsValue: 'one' },
+    { value: 'notEmpty', label: '已填写', needsValue: 'none' },
+    { value: 'empty', label: '未填写', needsValue: 'none' },
+    { value: 'true', label: '已勾选', needsValue: 'none' },
+    { value: 'false', label: '未勾选', needsValue: 'none' },
+  ];
 
 function literal(value: string | number): string {
   return typeof value === 'number' ? String(value) : JSON.stringify(value);

@@ -190,7 +190,9 @@ describe('布局', () => {
     expect(within(banner).getByRole('button', { name: '退出登录' })).toBeInTheDocument();
 
     const nav = screen.getByRole('navigation', { name: '主导航' });
-    const entries = within(nav).getAllByRole('menuitem').map((item) => item.textContent);
+    const entries = within(nav)
+      .getAllByRole('menuitem')
+      .map((item) => item.textContent);
     expect(entries.slice(0, 2)).toEqual(['待办', '发起']);
     // Administrators' screens are not offered to staff.
     for (const adminOnly of ['流程设计', '表单设计', '组织']) expect(entries).not.toContain(adminOnly);
@@ -200,7 +202,9 @@ describe('布局', () => {
     setup(page([]), { ...liaisonUser, roles: ['管理员'] });
     renderApp('/');
     const nav = await screen.findByRole('navigation', { name: '主导航' });
-    const entries = within(nav).getAllByRole('menuitem').map((item) => item.textContent);
+    const entries = within(nav)
+      .getAllByRole('menuitem')
+      .map((item) => item.textContent);
     expect(entries).toEqual(expect.arrayContaining(['待办', '发起', '流程设计', '表单设计']));
   });
 

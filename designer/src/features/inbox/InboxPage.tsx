@@ -1,14 +1,14 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Grid, Input, Select, Table, Tabs, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import type { Light, TaskBox, TaskSummary } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { BOXES, PAGE_SIZES, parseInboxQuery, toSearchParams, toTaskQuery, type InboxQuery } from './inboxQuery';
-import { LIGHT_ORDER, LIGHTS } from './light';
-import { LightDot, LightIndicator } from './LightIndicator';
+import { LIGHT_ORDER, LIGHTS } from '../../shared/deadline/light';
+import { LightDot, LightIndicator } from '../../shared/deadline/LightIndicator';
 import { TaskCardList } from './TaskCardList';
 import { useDefinitions, useTasks } from './useInboxData';
 import './inbox.css';
@@ -68,7 +68,13 @@ const columns: TableProps<TaskSummary>['columns'] = [
 /** 已办: when it was done and with which result, instead of the deadline and its light. */
 const doneColumns: TableProps<TaskSummary>['columns'] = [
   ...columns.filter((c) => c.key !== 'dueAt' && c.key !== 'light' && c.key !== 'createdAt'),
-  { title: '办理结果', dataIndex: 'outcome', key: 'outcome', width: 110, render: (value: string | null) => orEmpty(value) },
+  {
+    title: '办理结果',
+    dataIndex: 'outcome',
+    key: 'outcome',
+    width: 110,
+    render: (value: string | null) => orEmpty(value),
+  },
   {
     title: '办理时间',
     dataIndex: 'completedAt',
@@ -90,7 +96,12 @@ export default function InboxPage() {
   const navigate = useNavigate();
 
   const [searchText, setSearchText] = useState(query.q);
-  useEffect(() => setSearchText(query.q), [query.q]);
+  // The box follows the address (back, a link): adjusted while rendering, not in an effect.
+  const [shownQ, setShownQ] = useState(query.q);
+  if (query.q !== shownQ) {
+    setShownQ(query.q);
+    setSearchText(query.q);
+  }
 
   const boxInfo = BOXES.find((b) => b.box === query.box) ?? BOXES[0];
 
@@ -241,4 +252,3 @@ export default function InboxPage() {
     </section>
   );
 }
-

@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { TaskSummary } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
-import { LightIndicator } from './LightIndicator';
+import { LightIndicator } from '../../shared/deadline/LightIndicator';
 
 interface Props {
   tasks: TaskSummary[];

@@ -22,7 +22,14 @@ describe('inbox URL state', () => {
     const params = new URLSearchParams('box=notice&page=3&pageSize=50&q=批示&definitionId=d1&light=yellow');
     const query = parseInboxQuery(params);
     expect(parseInboxQuery(toSearchParams(query))).toEqual(query);
-    expect(toTaskQuery(query)).toEqual({ box: 'notice', page: 3, pageSize: 50, q: '批示', definitionId: 'd1', light: 'yellow' });
+    expect(toTaskQuery(query)).toEqual({
+      box: 'notice',
+      page: 3,
+      pageSize: 50,
+      q: '批示',
+      definitionId: 'd1',
+      light: 'yellow',
+    });
     expect(toTaskQuery(parseInboxQuery(new URLSearchParams()))).toEqual({
       box: 'todo',
       page: 1,

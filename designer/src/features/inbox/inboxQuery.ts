@@ -1,5 +1,5 @@
 import type { Light, TaskBox, TaskQuery } from '../../api/types';
-import { isLight } from './light';
+import { isLight } from '../../shared/deadline/light';
 
 export const BOXES: readonly { box: TaskBox; label: string; empty: string }[] = [
   { box: 'todo', label: '待办', empty: '暂无待办' },

@@ -12,19 +12,43 @@ beforeAll(async () => {
 
 const detail = {
   instance: {
-    id: 'i1', title: '决策部署分解', number: '督决〔2026〕3号', definitionId: 'split', definitionName: '决策部署分解',
-    definitionVersion: 2, status: 'suspended', result: null, initiatorName: '王督查',
-    createdAt: '2026-03-01T01:00:00Z', updatedAt: '2026-03-01T01:00:00Z', finishedAt: null,
+    id: 'i1',
+    title: '决策部署分解',
+    number: '督决〔2026〕3号',
+    definitionId: 'split',
+    definitionName: '决策部署分解',
+    definitionVersion: 2,
+    status: 'suspended',
+    result: null,
+    initiatorName: '王督查',
+    createdAt: '2026-03-01T01:00:00Z',
+    updatedAt: '2026-03-01T01:00:00Z',
+    finishedAt: null,
   },
   data: { title: '决策部署分解' },
   incident: null,
   openTasks: [task({ id: 't9', activityName: '落实', unitName: '济南市司法局', assigneeName: '待签收' })],
   parentInstanceId: 'p1',
   children: [
-    { id: 'c1', title: '济南的任务', number: null, definitionId: 'child', definitionName: '任务', definitionVersion: 1, status: 'completed', result: '办结', initiatorName: null, createdAt: '', updatedAt: '', finishedAt: null },
+    {
+      id: 'c1',
+      title: '济南的任务',
+      number: null,
+      definitionId: 'child',
+      definitionName: '任务',
+      definitionVersion: 1,
+      status: 'completed',
+      result: '办结',
+      initiatorName: null,
+      createdAt: '',
+      updatedAt: '',
+      finishedAt: null,
+    },
   ],
   form: {
-    id: 'f', name: '决策登记', fields: [
+    id: 'f',
+    name: '决策登记',
+    fields: [
       { key: 'title', label: '决策事项', type: 'text' },
       { key: 'secret', label: '内部意见', type: 'textarea' },
     ],
@@ -33,7 +57,20 @@ const detail = {
   activeActivityIds: ['split'],
   doneActivityIds: ['start'],
   timeline: [
-    { id: 1, kind: 'instanceStarted', at: '2026-03-01T01:00:00Z', activityId: null, activityName: null, round: 1, actorId: 'u', actorName: '王督查', taskId: null, outcome: null, comment: null, data: null },
+    {
+      id: 1,
+      kind: 'instanceStarted',
+      at: '2026-03-01T01:00:00Z',
+      activityId: null,
+      activityName: null,
+      round: 1,
+      actorId: 'u',
+      actorName: '王督查',
+      taskId: null,
+      outcome: null,
+      comment: null,
+      data: null,
+    },
   ],
 } as unknown as InstanceDetail;
 

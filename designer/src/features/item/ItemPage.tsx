@@ -2,13 +2,13 @@ import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Empty, Grid, Result, Row, Spin, Tag, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { definitionVersionApi, errorMessage, instancesApi, isAbortError, isApiError } from '../../api/client';
-import type { InstanceDetail } from '../../api/types';
+import { definitionVersionApi, errorMessage, instancesApi, isApiError } from '../../api/client';
 import type { WorkflowDefinition } from '../../shared/flow/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
+import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
-import { LightIndicator } from '../inbox/LightIndicator';
+import { LightIndicator } from '../../shared/deadline/LightIndicator';
 import { AssignmentsPanel } from '../itemPanels/AssignmentsPanel';
 import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
 import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '../supervision';
@@ -29,39 +29,21 @@ export default function ItemPage() {
   const screens = Grid.useBreakpoint();
   const isPhone = screens.md === false;
 
-  const [item, setItem] = useState<InstanceDetail | null>(null);
-  const [definition, setDefinition] = useState<WorkflowDefinition | null>(null);
-  const [flowError, setFlowError] = useState<unknown>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
   const [reloadToken, setReloadToken] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    instancesApi
-      .get(id, controller.signal)
-      .then((detail) => {
-        setItem(detail);
-        setError(null);
-        return definitionVersionApi
-          .get<WorkflowDefinition>(detail.instance.definitionId, detail.instance.definitionVersion, controller.signal)
-          .then((doc) => {
-            setDefinition(doc.definition);
-            setFlowError(null);
-          })
-          .catch((e: unknown) => {
-            if (!isAbortError(e)) setFlowError(e);
-          });
-      })
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setError(e);
-      })
-      .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
-      });
-    return () => controller.abort();
-  }, [id, reloadToken]);
+  const itemQuery = useQuery(['instance', id, reloadToken], (signal) => instancesApi.get(id, signal));
+  const item = itemQuery.data ?? null;
+  const { error, loading } = itemQuery;
+  const flow = useQuery(
+    item ? ['definition', item.instance.definitionId, item.instance.definitionVersion] : null,
+    (signal) =>
+      definitionVersionApi.get<WorkflowDefinition>(
+        item!.instance.definitionId,
+        item!.instance.definitionVersion,
+        signal,
+      ),
+  );
+  const definition = flow.data?.definition ?? null;
+  const flowError = flow.error;
 
   useEffect(() => {
     document.title = item ? `${item.instance.title} - 督办` : '事项详情 - 督办';
@@ -97,7 +79,12 @@ export default function ItemPage() {
   return (
     <section className="item-page" aria-labelledby="item-heading">
       <div className="page-back">
-        <Button type="link" icon={<ArrowLeftOutlined aria-hidden />} onClick={() => navigate(-1)} className="page-back-button">
+        <Button
+          type="link"
+          icon={<ArrowLeftOutlined aria-hidden />}
+          onClick={() => navigate(-1)}
+          className="page-back-button"
+        >
           返回
         </Button>
         <Button icon={<ReloadOutlined aria-hidden />} onClick={() => setReloadToken((n) => n + 1)} loading={loading}>
@@ -149,7 +136,9 @@ export default function ItemPage() {
         </dl>
       </header>
 
-      {item.incident && <Alert className="page-alert" type="error" showIcon message="运行异常" description={item.incident} />}
+      {item.incident && (
+        <Alert className="page-alert" type="error" showIcon message="运行异常" description={item.incident} />
+      )}
 
       <Row gutter={[16, 0]}>
         <Col xs={24} xl={15}>
@@ -181,8 +170,17 @@ export default function ItemPage() {
 
           <AssignmentsPanel item={item} onChanged={() => setReloadToken((n) => n + 1)} />
 
-          <ExtensionPanel instanceId={instance.id} reloadToken={reloadToken} onChanged={() => setReloadToken((n) => n + 1)} />
-          <ChasePanel item={item} user={user} reloadToken={reloadToken} onChanged={() => setReloadToken((n) => n + 1)} />
+          <ExtensionPanel
+            instanceId={instance.id}
+            reloadToken={reloadToken}
+            onChanged={() => setReloadToken((n) => n + 1)}
+          />
+          <ChasePanel
+            item={item}
+            user={user}
+            reloadToken={reloadToken}
+            onChanged={() => setReloadToken((n) => n + 1)}
+          />
           <ReadsPanel reads={readsOf(item)} />
 
           <Card className="page-section" size="small" title={item.form?.name ?? '事项信息'}>
@@ -200,7 +198,9 @@ export default function ItemPage() {
             )}
           </Card>
 
-          {item.children.length > 0 && <ItemChildrenPanel instanceId={instance.id} items={item.children} refreshKey={reloadToken} />}
+          {item.children.length > 0 && (
+            <ItemChildrenPanel instanceId={instance.id} items={item.children} refreshKey={reloadToken} />
+          )}
 
           <Card className="page-section" size="small" title="流程图">
             {definition ? (

@@ -36,7 +36,10 @@ export function ItemTimeline({ entries, reverse = false }: { entries: readonly T
                 </div>
                 <div className="timeline-at">{formatDateTime(line.at)}</div>
                 {line.detail && (
-                  <Typography.Paragraph className="timeline-detail" ellipsis={{ rows: 4, expandable: true, symbol: '展开' }}>
+                  <Typography.Paragraph
+                    className="timeline-detail"
+                    ellipsis={{ rows: 4, expandable: true, symbol: '展开' }}
+                  >
                     {line.detail}
                   </Typography.Paragraph>
                 )}

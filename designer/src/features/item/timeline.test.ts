@@ -4,27 +4,56 @@ import { describe as describeEntry, statusOf, timelineLines } from './timeline';
 
 function entry(overrides: Partial<TimelineEntry>): TimelineEntry {
   return {
-    id: 1, kind: 'taskCompleted', at: '2026-03-01T01:00:00Z', activityId: 'review', activityName: '审核', round: 1,
-    actorId: 'u', actorName: '王督查', taskId: 't', outcome: null, comment: null, data: null, ...overrides,
+    id: 1,
+    kind: 'taskCompleted',
+    at: '2026-03-01T01:00:00Z',
+    activityId: 'review',
+    activityName: '审核',
+    round: 1,
+    actorId: 'u',
+    actorName: '王督查',
+    taskId: 't',
+    outcome: null,
+    comment: null,
+    data: null,
+    ...overrides,
   };
 }
 
 describe('办理过程', () => {
   it('reads each kind of journal line as a person would', () => {
     expect(describeEntry(entry({ kind: 'instanceStarted' })).title).toBe('发起事项');
-    expect(describeEntry(entry({ outcome: '通过', round: 2 }))).toMatchObject({ title: '「审核」（第2轮）通过', color: 'green', actor: '王督查' });
-    expect(describeEntry(entry({ outcome: '退回', comment: '材料不全' }))).toMatchObject({ title: '「审核」退回', color: 'red', detail: '材料不全' });
-    expect(describeEntry(entry({ kind: 'taskReturned', data: { to: 'handle', toName: '承办' } })).title).toBe('「审核」退回到「承办」');
-    expect(describeEntry(entry({ kind: 'taskCreated', activityName: '承办', data: { assigneeName: '法制处' } }))).toMatchObject({
+    expect(describeEntry(entry({ outcome: '通过', round: 2 }))).toMatchObject({
+      title: '「审核」（第2轮）通过',
+      color: 'green',
+      actor: '王督查',
+    });
+    expect(describeEntry(entry({ outcome: '退回', comment: '材料不全' }))).toMatchObject({
+      title: '「审核」退回',
+      color: 'red',
+      detail: '材料不全',
+    });
+    expect(describeEntry(entry({ kind: 'taskReturned', data: { to: 'handle', toName: '承办' } })).title).toBe(
+      '「审核」退回到「承办」',
+    );
+    expect(
+      describeEntry(entry({ kind: 'taskCreated', activityName: '承办', data: { assigneeName: '法制处' } })),
+    ).toMatchObject({
       title: '「承办」送达 法制处',
       actor: null,
     });
-    expect(describeEntry(entry({ kind: 'childStarted', data: { title: '济南的任务' } })).title).toBe('分解子事项「济南的任务」');
+    expect(describeEntry(entry({ kind: 'childStarted', data: { title: '济南的任务' } })).title).toBe(
+      '分解子事项「济南的任务」',
+    );
     expect(describeEntry(entry({ kind: 'instanceCompleted', outcome: '办结' })).title).toBe('事项办结：办结');
   });
 
   it('hides bookkeeping lines unless asked for', () => {
-    const entries = [entry({ kind: 'activityStarted' }), entry({ id: 2, outcome: '通过' }), entry({ id: 3, kind: 'activityCompleted', outcome: 'Done' })];
+    const entries = [
+      entry({ kind: 'activityStarted' }),
+      entry({ id: 2, outcome: '通过' }),
+      entry({ id: 3, kind: 'activityCompleted', outcome: 'Done' }),
+    ];
     expect(timelineLines(entries).map((l) => l.id)).toEqual([2]);
     expect(timelineLines(entries, true).map((l) => l.title)).toEqual(['「审核」开始', '「审核」通过', '「审核」完成']);
   });
@@ -38,15 +67,32 @@ describe('办理过程', () => {
 
 describe('延期申请与催办', () => {
   it('reads extension lines with the unit and the new date, and keeps chases with the system lines', () => {
-    const data = { unitName: '法制处', from: '2026-03-03T15:59:59+00:00', to: '2026-04-03T15:59:59+00:00', stage: '督查部门审核' };
-    expect(describeEntry(entry({ kind: 'extensionRequested', activityName: '延期申请', data, comment: '需协调' }))).toMatchObject({
-      title: '法制处申请延期至 2026年4月3日', detail: '需协调', system: false,
+    const data = {
+      unitName: '法制处',
+      from: '2026-03-03T15:59:59+00:00',
+      to: '2026-04-03T15:59:59+00:00',
+      stage: '督查部门审核',
+    };
+    expect(
+      describeEntry(entry({ kind: 'extensionRequested', activityName: '延期申请', data, comment: '需协调' })),
+    ).toMatchObject({
+      title: '法制处申请延期至 2026年4月3日',
+      detail: '需协调',
+      system: false,
     });
     expect(describeEntry(entry({ kind: 'extensionApproved', data })).title).toBe('批准法制处延期至 2026年4月3日');
-    expect(describeEntry(entry({ kind: 'extensionStageApproved', data })).title).toBe('同意法制处延期（督查部门审核），待下一级审批');
-    expect(describeEntry(entry({ kind: 'extensionRejected', data }))).toMatchObject({ title: '驳回法制处的延期申请', color: 'red' });
-    expect(describeEntry(entry({ kind: 'chased', activityName: '电话催办', outcome: '手动', data: { unitName: '法制处' } }))).toMatchObject({
-      title: '法制处电话催办（手动）', system: true,
+    expect(describeEntry(entry({ kind: 'extensionStageApproved', data })).title).toBe(
+      '同意法制处延期（督查部门审核），待下一级审批',
+    );
+    expect(describeEntry(entry({ kind: 'extensionRejected', data }))).toMatchObject({
+      title: '驳回法制处的延期申请',
+      color: 'red',
+    });
+    expect(
+      describeEntry(entry({ kind: 'chased', activityName: '电话催办', outcome: '手动', data: { unitName: '法制处' } })),
+    ).toMatchObject({
+      title: '法制处电话催办（手动）',
+      system: true,
     });
   });
 });

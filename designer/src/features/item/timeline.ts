@@ -59,7 +59,13 @@ export function describe(entry: TimelineEntry): TimelineLine {
       return { ...base, title: `${step(entry)}已阅`, color: 'green' };
     case 'timerScheduled': {
       const due = str(entry.data, 'dueAt');
-      return { ...base, title: `${step(entry)}开始计时`, detail: due ? `到期：${due.slice(0, 16).replace('T', ' ')}` : base.detail, color: 'gray', system: true };
+      return {
+        ...base,
+        title: `${step(entry)}开始计时`,
+        detail: due ? `到期：${due.slice(0, 16).replace('T', ' ')}` : base.detail,
+        color: 'gray',
+        system: true,
+      };
     }
     case 'timerFired':
       return { ...base, title: `${step(entry)}时间到`, color: 'orange' };
@@ -93,11 +99,20 @@ export function describe(entry: TimelineEntry): TimelineLine {
         extensionApproved: `批准${unit}延期${date}`,
         extensionRejected: `驳回${unit}的延期申请`,
       };
-      return { ...base, title: titles[entry.kind], color: entry.kind === 'extensionRejected' ? 'red' : entry.kind === 'extensionApproved' ? 'green' : 'orange' };
+      return {
+        ...base,
+        title: titles[entry.kind],
+        color: entry.kind === 'extensionRejected' ? 'red' : entry.kind === 'extensionApproved' ? 'green' : 'orange',
+      };
     }
     // A chase counts against one unit: kept with the system lines, so other units on the item do not see it by default.
     case 'chased':
-      return { ...base, title: `${str(entry.data, 'unitName') ?? ''}${entry.activityName ?? '催办'}（${entry.outcome ?? ''}）`, color: 'orange', system: true };
+      return {
+        ...base,
+        title: `${str(entry.data, 'unitName') ?? ''}${entry.activityName ?? '催办'}（${entry.outcome ?? ''}）`,
+        color: 'orange',
+        system: true,
+      };
     case 'chaseRecorded':
       return { ...base, title: `登记${entry.activityName ?? '催办'}情况`, color: 'gray', system: true };
     case 'chaseReplied':
@@ -107,7 +122,12 @@ export function describe(entry: TimelineEntry): TimelineLine {
     case 'activityStarted':
       return { ...base, title: `${step(entry)}开始`, color: 'gray', system: true };
     case 'activityCompleted':
-      return { ...base, title: `${step(entry)}完成${entry.outcome && entry.outcome !== 'Done' ? `（${entry.outcome}）` : ''}`, color: 'gray', system: true };
+      return {
+        ...base,
+        title: `${step(entry)}完成${entry.outcome && entry.outcome !== 'Done' ? `（${entry.outcome}）` : ''}`,
+        color: 'gray',
+        system: true,
+      };
     default:
       return { ...base, title: `${step(entry)}${entry.kind}`, color: 'gray', system: true };
   }

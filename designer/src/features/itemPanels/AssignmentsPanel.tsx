@@ -1,13 +1,36 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, Empty, Form, Input, Modal, Space, Tag, TreeSelect, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
-import { errorMessage, isAbortError, isApiError } from '../../api/client';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  Empty,
+  Form,
+  Input,
+  Modal,
+  Space,
+  Tag,
+  TreeSelect,
+  Typography,
+} from 'antd';
+import { useMemo, useState } from 'react';
+import { errorMessage, isApiError } from '../../api/client';
 import type { InstanceDetail } from '../../api/types';
 import { unitTree, useDirectory, type UnitTreeNode } from '../../shared/forms/directory';
 import { formatDateTime } from '../../shared/format';
 import { useAuth } from '../auth/AuthContext';
-import { showFieldErrors } from '../org/formErrors';
-import { availableUnits, canManageAssignments, isCurrent, orderedUnits, stepTitle, unitActions, unitHistory, unitStatus } from './assignments';
+import { mapServerErrors } from '../../shared/formErrors';
+import { useQuery } from '../../shared/useQuery';
+import {
+  availableUnits,
+  canManageAssignments,
+  isCurrent,
+  orderedUnits,
+  stepTitle,
+  unitActions,
+  unitHistory,
+  unitStatus,
+} from './assignments';
 import { assignmentsApi, type AssignmentStep, type AssignmentUnit } from './itemPanelsApi';
 import './itemPanels.css';
 
@@ -20,8 +43,6 @@ export interface AssignmentsPanelProps {
    */
   onChanged: () => void;
 }
-
-type WithAssignments = InstanceDetail & { assignments?: AssignmentStep[] | null };
 
 type Change =
   | { kind: 'add'; step: AssignmentStep }
@@ -51,35 +72,22 @@ function markTaken(nodes: UnitTreeNode[], free: Set<string>): (UnitTreeNode & { 
  */
 export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
   const instanceId = item.instance.id;
-  const fromItem = (item as WithAssignments).assignments;
+  const fromItem = item.assignments;
   const { user } = useAuth();
   const { message } = AntdApp.useApp();
   const canManage = canManageAssignments(user?.roles ?? []);
-  const [fetched, setFetched] = useState<AssignmentStep[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const steps = fromItem ?? fetched;
+  // The item normally carries its steps; else they are fetched (again whenever the item changes).
+  const fetched = useQuery(fromItem === undefined ? ['assignments', instanceId, item] : null, (signal) =>
+    assignmentsApi.list(instanceId, signal),
+  );
+  const steps = fromItem ?? fetched.data ?? null;
+  const error = fetched.error;
   const [change, setChange] = useState<Change | null>(null);
   const [busy, setBusy] = useState(false);
   const [general, setGeneral] = useState<string[]>([]);
   const [form] = Form.useForm<ChangeValues>();
   const needsUnits = canManage && (steps ?? []).some((s) => s.active);
   const { directory, loading: unitsLoading } = useDirectory(needsUnits);
-
-  const needsFetch = fromItem === undefined;
-  useEffect(() => {
-    if (!needsFetch) return;
-    const controller = new AbortController();
-    assignmentsApi
-      .list(instanceId, controller.signal)
-      .then((list) => {
-        setFetched(list);
-        setError(null);
-      })
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setError(e);
-      });
-    return () => controller.abort();
-  }, [instanceId, needsFetch, item]);
 
   const treeData = useMemo(() => {
     if (!change || change.kind === 'remove') return [];
@@ -120,7 +128,9 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
       else if (change.kind === 'replace')
         await assignmentsApi.replace(instanceId, step.activityId, change.unit.unitId, values.unitId!, reason);
       else await assignmentsApi.remove(instanceId, step.activityId, change.unit.unitId, reason);
-      message.success(change.kind === 'add' ? '已增加协办单位' : change.kind === 'replace' ? '已替换承办单位' : '已移除协办单位');
+      message.success(
+        change.kind === 'add' ? '已增加协办单位' : change.kind === 'replace' ? '已替换承办单位' : '已移除协办单位',
+      );
       setChange(null);
       onChanged();
     } catch (e) {
@@ -130,7 +140,7 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
         onChanged();
       } else {
         // The server names the fields: unitId (add), newUnitId (replace), reason.
-        const rest = showFieldErrors(form, e, ['reason']);
+        const rest = mapServerErrors(form, e, { fields: ['reason'] });
         const unitErrors = isApiError(e) ? [...e.errorsFor('unitId'), ...e.errorsFor('newUnitId')] : [];
         if (unitErrors.length > 0 && change.kind !== 'remove') form.setFields([{ name: 'unitId', errors: unitErrors }]);
         setGeneral(rest.filter((m) => !unitErrors.includes(m) || change.kind === 'remove'));
@@ -166,7 +176,11 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
                 const actions = unitActions(step, unit, canManage);
                 const history = unitHistory(step, unit);
                 return (
-                  <li key={unit.taskId} className={`assign-unit${isCurrent(unit) ? '' : ' assign-unit-ended'}`} data-unit={unit.unitId}>
+                  <li
+                    key={unit.taskId}
+                    className={`assign-unit${isCurrent(unit) ? '' : ' assign-unit-ended'}`}
+                    data-unit={unit.unitId}
+                  >
                     <div className="assign-unit-main">
                       <Tag color={unit.role === 'lead' ? 'red' : 'blue'} bordered={false}>
                         {unit.roleName}
@@ -186,7 +200,12 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
                             </Button>
                           )}
                           {actions.remove && (
-                            <Button size="small" type="link" danger onClick={() => open({ kind: 'remove', step, unit })}>
+                            <Button
+                              size="small"
+                              type="link"
+                              danger
+                              onClick={() => open({ kind: 'remove', step, unit })}
+                            >
                               移除
                             </Button>
                           )}
@@ -200,7 +219,9 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
                         ))}
                       </ul>
                     )}
-                    {unit.comment && unit.role === 'co' && <div className="assign-unit-comment">意见：{unit.comment}</div>}
+                    {unit.comment && unit.role === 'co' && (
+                      <div className="assign-unit-comment">意见：{unit.comment}</div>
+                    )}
                   </li>
                 );
               })}
@@ -224,16 +245,21 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
             {change.kind === 'add' && `在「${stepTitle(change.step)}」中增加一个协办单位，该单位将收到待办。`}
             {change.kind === 'replace' &&
               `将${change.unit.roleName}单位「${change.unit.unitName}」替换为其他单位：原单位未办理的待办将被取消，新单位收到待办。`}
-            {change.kind === 'remove' && `将协办单位「${change.unit.unitName}」从「${stepTitle(change.step)}」中移除，其未办理的待办将被取消。`}
+            {change.kind === 'remove' &&
+              `将协办单位「${change.unit.unitName}」从「${stepTitle(change.step)}」中移除，其未办理的待办将被取消。`}
           </Typography.Paragraph>
         )}
-        {general.length > 0 && <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+        {general.length > 0 && (
+          <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />
+        )}
         <Form form={form} layout="vertical" requiredMark>
           {change && change.kind !== 'remove' && (
             <Form.Item
               name="unitId"
               label={change.kind === 'add' ? '协办单位' : '替换为'}
-              rules={[{ required: true, message: change.kind === 'add' ? '请选择要增加的协办单位' : '请选择替换后的单位' }]}
+              rules={[
+                { required: true, message: change.kind === 'add' ? '请选择要增加的协办单位' : '请选择替换后的单位' },
+              ]}
             >
               <TreeSelect
                 treeData={treeData}
@@ -254,7 +280,11 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
               { max: 2000, message: '调整理由不能超过 2000 字' },
             ]}
           >
-            <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={2000} placeholder="说明为什么调整承办单位（记入办理过程）" />
+            <Input.TextArea
+              autoSize={{ minRows: 2, maxRows: 6 }}
+              maxLength={2000}
+              placeholder="说明为什么调整承办单位（记入办理过程）"
+            />
           </Form.Item>
         </Form>
       </Modal>

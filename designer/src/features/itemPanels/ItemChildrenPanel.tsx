@@ -1,14 +1,13 @@
 import { Alert, Card, Grid, List, Progress, Space, Table, Tag, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { isAbortError } from '../../api/client';
 import type { InstanceSummary } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
-import { LightIndicator } from '../inbox/LightIndicator';
+import { useQuery } from '../../shared/useQuery';
+import { LightIndicator } from '../../shared/deadline/LightIndicator';
 import { statusOf } from '../item/timeline';
 import { progressLine, summaryFigures, taskState, timelinessInfo, unitsLine } from './breakdown';
-import { breakdownApi, type BreakdownProgress, type BreakdownTask } from './itemPanelsApi';
+import { breakdownApi, type BreakdownTask } from './itemPanelsApi';
 import './itemPanels.css';
 
 export interface ItemChildrenPanelProps {
@@ -46,29 +45,18 @@ function Status({ task }: { task: BreakdownTask }) {
 export function ItemChildrenPanel({ instanceId, items, refreshKey = 0 }: ItemChildrenPanelProps) {
   const screens = Grid.useBreakpoint();
   const isPhone = screens.md === false;
-  const [progress, setProgress] = useState<BreakdownProgress | null>(null);
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    breakdownApi
-      .get(instanceId, controller.signal)
-      .then((p) => {
-        setProgress(p);
-        setFailed(false);
-      })
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setFailed(true);
-      });
-    return () => controller.abort();
-  }, [instanceId, refreshKey]);
+  const loaded = useQuery(['breakdown', instanceId, refreshKey], (signal) => breakdownApi.get(instanceId, signal));
+  const progress = loaded.data ?? null;
+  const failed = loaded.error !== null;
 
   if (items.length === 0 && (!progress || progress.total === 0)) return null;
 
   if (!progress || progress.total === 0) {
     return (
       <Card className="page-section" size="small" title={`子事项（${items.length}）`} data-testid="item-children">
-        {failed && <Alert className="page-alert" type="warning" showIcon message="办理进度暂时无法加载，仅列出子事项" />}
+        {failed && (
+          <Alert className="page-alert" type="warning" showIcon message="办理进度暂时无法加载，仅列出子事项" />
+        )}
         <List
           size="small"
           dataSource={items}

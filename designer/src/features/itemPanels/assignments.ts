@@ -37,7 +37,11 @@ export function isCurrent(unit: AssignmentUnit): boolean {
  * What the office may do to a unit now: replace a unit that has not submitted yet (主办 or 协办), remove a 协办 that
  * has not submitted yet. Nothing once the step no longer waits.
  */
-export function unitActions(step: AssignmentStep, unit: AssignmentUnit, canManage: boolean): { replace: boolean; remove: boolean } {
+export function unitActions(
+  step: AssignmentStep,
+  unit: AssignmentUnit,
+  canManage: boolean,
+): { replace: boolean; remove: boolean } {
   const open = canManage && step.active && unit.status === 'open';
   return { replace: open, remove: open && unit.role === 'co' };
 }
@@ -60,7 +64,11 @@ export function unitHistory(step: AssignmentStep, unit: AssignmentUnit): string[
     if (old) lines.push(`接替「${old.unitName}」`);
   }
   if (unit.submittedAt)
-    lines.push(`${formatDateTime(unit.submittedAt)} ${unit.submittedByName ?? ''} ${unit.status === 'returned' ? '退回' : '提交'}`.replace(/\s+/g, ' ').trim());
+    lines.push(
+      `${formatDateTime(unit.submittedAt)} ${unit.submittedByName ?? ''} ${unit.status === 'returned' ? '退回' : '提交'}`
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
   if (unit.status === 'replaced' || unit.status === 'removed') {
     const successor = unit.replacedByTaskId ? byTask.get(unit.replacedByTaskId) : undefined;
     const what = unit.status === 'replaced' ? `替换为「${successor?.unitName ?? '其他单位'}」` : '移除';

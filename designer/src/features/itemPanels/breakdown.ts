@@ -20,7 +20,9 @@ export function timelinessInfo(timeliness: string | null): { label: string; colo
 }
 
 /** The headline figures, in the order the card shows them. */
-export function summaryFigures(p: BreakdownProgress): { key: string; label: string; value: number; tone?: 'good' | 'warn' | 'bad' }[] {
+export function summaryFigures(
+  p: BreakdownProgress,
+): { key: string; label: string; value: number; tone?: 'good' | 'warn' | 'bad' }[] {
   const live = p.total - p.cancelled;
   return [
     { key: 'total', label: '任务总数', value: live },

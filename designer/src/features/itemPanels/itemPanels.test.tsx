@@ -16,23 +16,75 @@ import { progressLine, summaryFigures, unitsLine } from './breakdown';
 import { ItemChildrenPanel } from './ItemChildrenPanel';
 import type { AssignmentStep, AssignmentUnit, BreakdownProgress, BreakdownTask } from './itemPanelsApi';
 
-const supervisor: CurrentUser = { id: 'u-ducha', userName: 'ducha', displayName: '王督查', unitId: 'bgs', unitName: '督查室', roles: ['督查员'] };
+const supervisor: CurrentUser = {
+  id: 'u-ducha',
+  userName: 'ducha',
+  displayName: '王督查',
+  unitId: 'bgs',
+  unitName: '督查室',
+  roles: ['督查员'],
+};
 
 function unit(overrides: Partial<AssignmentUnit>): AssignmentUnit {
   return {
-    taskId: 't-lead', unitId: 'fzc', unitName: '法制处', role: 'lead', roleName: '主办', status: 'open',
-    assignedAt: '2026-03-01T01:00:00Z', dueAt: '2026-03-10T09:00:00Z', submittedAt: null, submittedByName: null, outcome: null,
-    comment: null, input: null, inputHidden: false, replacesTaskId: null, replacedByTaskId: null, endedAt: null, endedByName: null,
-    endComment: null, ...overrides,
+    taskId: 't-lead',
+    unitId: 'fzc',
+    unitName: '法制处',
+    role: 'lead',
+    roleName: '主办',
+    status: 'open',
+    assignedAt: '2026-03-01T01:00:00Z',
+    dueAt: '2026-03-10T09:00:00Z',
+    submittedAt: null,
+    submittedByName: null,
+    outcome: null,
+    comment: null,
+    input: null,
+    inputHidden: false,
+    replacesTaskId: null,
+    replacedByTaskId: null,
+    endedAt: null,
+    endedByName: null,
+    endComment: null,
+    ...overrides,
   };
 }
 
 const step: AssignmentStep = {
-  activityId: 'assign', activityName: '交办', executionId: 'e#1', round: 1, active: true, completion: 'lead', myRole: null, coForm: null,
+  activityId: 'assign',
+  activityName: '交办',
+  executionId: 'e#1',
+  round: 1,
+  active: true,
+  completion: 'lead',
+  myRole: null,
+  coForm: null,
   units: [
     unit({}),
-    unit({ taskId: 't-jinan', unitId: 'jinan', unitName: '济南市司法局', role: 'co', roleName: '协办', status: 'replaced', replacedByTaskId: 't-qd', endedAt: '2026-03-02T02:00:00Z', endedByName: '王督查', endComment: '职责调整' }),
-    unit({ taskId: 't-qd', unitId: 'qingdao', unitName: '青岛市司法局', role: 'co', roleName: '协办', status: 'submitted', replacesTaskId: 't-jinan', submittedAt: '2026-03-03T03:00:00Z', submittedByName: '陈联络', comment: '同意' }),
+    unit({
+      taskId: 't-jinan',
+      unitId: 'jinan',
+      unitName: '济南市司法局',
+      role: 'co',
+      roleName: '协办',
+      status: 'replaced',
+      replacedByTaskId: 't-qd',
+      endedAt: '2026-03-02T02:00:00Z',
+      endedByName: '王督查',
+      endComment: '职责调整',
+    }),
+    unit({
+      taskId: 't-qd',
+      unitId: 'qingdao',
+      unitName: '青岛市司法局',
+      role: 'co',
+      roleName: '协办',
+      status: 'submitted',
+      replacesTaskId: 't-jinan',
+      submittedAt: '2026-03-03T03:00:00Z',
+      submittedByName: '陈联络',
+      comment: '同意',
+    }),
     unit({ taskId: 't-yt', unitId: 'yantai', unitName: '烟台市司法局', role: 'co', roleName: '协办' }),
   ],
 };
@@ -67,7 +119,9 @@ describe('承办单位 (pure)', () => {
 
   it('tells who replaced whom, when and why; lists current units first', () => {
     const [, replaced, successor] = step.units;
-    expect(unitHistory(step, replaced)).toEqual([expect.stringMatching(/王督查 替换为「青岛市司法局」，理由：职责调整$/)]);
+    expect(unitHistory(step, replaced)).toEqual([
+      expect.stringMatching(/王督查 替换为「青岛市司法局」，理由：职责调整$/),
+    ]);
     expect(unitHistory(step, successor)[0]).toBe('接替「济南市司法局」');
     expect(unitHistory(step, successor)[1]).toMatch(/陈联络 提交$/);
     expect(orderedUnits(step).map((u) => u.unitId)).toEqual(['fzc', 'qingdao', 'yantai', 'jinan']);
@@ -98,7 +152,9 @@ describe('承办单位 panel', () => {
     expect(within(panel.querySelector('[data-unit="qingdao"]') as HTMLElement).getByText('已提交')).toBeInTheDocument();
     expect(within(panel.querySelector('[data-unit="jinan"]') as HTMLElement).getByText('已替换')).toBeInTheDocument();
     // The lead can be replaced but not removed.
-    expect(within(panel.querySelector('[data-unit="fzc"]') as HTMLElement).queryByRole('button', { name: '移除' })).toBeNull();
+    expect(
+      within(panel.querySelector('[data-unit="fzc"]') as HTMLElement).queryByRole('button', { name: '移除' }),
+    ).toBeNull();
 
     await user.click(await within(yantai).findByRole('button', { name: '移除' }));
     const dialog = await screen.findByRole('dialog');
@@ -140,26 +196,80 @@ describe('承办单位 panel', () => {
 
 function task(overrides: Partial<BreakdownTask>): BreakdownTask {
   return {
-    instanceId: 'c1', index: 0, number: null, title: '任务一', state: 'open', result: null, timeliness: 'overdue', light: 'red',
-    createdAt: '2026-03-01T01:00:00Z', dueAt: '2026-03-20T09:00:00Z', finishedAt: null, leadUnitId: 'fzc', leadUnitName: '法制处',
-    coUnitNames: ['济南市司法局'], currentSteps: ['落实反馈'], percent: 40, currentPhase: null, progressReports: 2, lastReportAt: null,
-    lastReport: null, returns: 0, extensionsApproved: 0, chases: 1, ...overrides,
+    instanceId: 'c1',
+    index: 0,
+    number: null,
+    title: '任务一',
+    state: 'open',
+    result: null,
+    timeliness: 'overdue',
+    light: 'red',
+    createdAt: '2026-03-01T01:00:00Z',
+    dueAt: '2026-03-20T09:00:00Z',
+    finishedAt: null,
+    leadUnitId: 'fzc',
+    leadUnitName: '法制处',
+    coUnitNames: ['济南市司法局'],
+    currentSteps: ['落实反馈'],
+    percent: 40,
+    currentPhase: null,
+    progressReports: 2,
+    lastReportAt: null,
+    lastReport: null,
+    returns: 0,
+    extensionsApproved: 0,
+    chases: 1,
+    ...overrides,
   };
 }
 
 const progress: BreakdownProgress = {
-  instanceId: 'p1', total: 3, done: 1, doneOnTime: 1, doneLate: 0, open: 2, overdue: 1, dueSoon: 0, cancelled: 0, percentDone: 33,
+  instanceId: 'p1',
+  total: 3,
+  done: 1,
+  doneOnTime: 1,
+  doneLate: 0,
+  open: 2,
+  overdue: 1,
+  dueSoon: 0,
+  cancelled: 0,
+  percentDone: 33,
   tasks: [
     task({}),
-    task({ instanceId: 'c2', index: 1, title: '任务二', state: 'done', result: '办结', timeliness: 'onTime', light: null, currentSteps: [], percent: 100 }),
-    task({ instanceId: 'c3', index: 2, title: '任务三', timeliness: 'onSchedule', light: 'green', chases: 0, progressReports: 0, percent: null }),
+    task({
+      instanceId: 'c2',
+      index: 1,
+      title: '任务二',
+      state: 'done',
+      result: '办结',
+      timeliness: 'onTime',
+      light: null,
+      currentSteps: [],
+      percent: 100,
+    }),
+    task({
+      instanceId: 'c3',
+      index: 2,
+      title: '任务三',
+      timeliness: 'onSchedule',
+      light: 'green',
+      chases: 0,
+      progressReports: 0,
+      percent: null,
+    }),
   ],
 };
 
 describe('子事项进展', () => {
   it('sums up and describes tasks (pure)', () => {
     expect(summaryFigures(progress).map((f) => `${f.label}${f.value}`)).toEqual([
-      '任务总数3', '已办结1', '按期办结1', '逾期办结0', '办理中2', '即将到期0', '逾期未办结1',
+      '任务总数3',
+      '已办结1',
+      '按期办结1',
+      '逾期办结0',
+      '办理中2',
+      '即将到期0',
+      '逾期未办结1',
     ]);
     expect(unitsLine(progress.tasks[0])).toBe('法制处（协办：济南市司法局）');
     expect(progressLine(progress.tasks[0])).toBe('当前：落实反馈；完成 40%；进展报告 2 次；催办 1 次');

@@ -31,7 +31,7 @@ import {
 import type { TableProps } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import type { Light } from '../../api/types';
@@ -308,14 +308,24 @@ export default function LedgerPage() {
   const [exporting, setExporting] = useState(false);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [searchText, setSearchText] = useState(filters.q);
-  useEffect(() => setSearchText(filters.q), [filters.q]);
+  // The box follows the address (back, a link): adjusted while rendering, not in an effect.
+  const [shownQ, setShownQ] = useState(filters.q);
+  if (filters.q !== shownQ) {
+    setShownQ(filters.q);
+    setSearchText(filters.q);
+  }
 
   // The remembered columns, once the catalogue (fixed columns and form fields) is known.
-  useEffect(() => {
-    if (meta.data) setChosen(loadColumnChoice(window.localStorage, columnsKey, meta.data));
-  }, [meta.data, columnsKey]);
+  const [choiceFor, setChoiceFor] = useState<{ meta: unknown; key: string } | null>(null);
+  if (meta.data && (choiceFor?.meta !== meta.data || choiceFor.key !== columnsKey)) {
+    setChoiceFor({ meta: meta.data, key: columnsKey });
+    setChosen(loadColumnChoice(window.localStorage, columnsKey, meta.data));
+  }
 
-  const definitionNames = useMemo(() => new Map(options.definitions.map((d) => [d.definitionId, d.name])), [options.definitions]);
+  const definitionNames = useMemo(
+    () => new Map(options.definitions.map((d) => [d.definitionId, d.name])),
+    [options.definitions],
+  );
   const catalogue = useMemo(
     () => (meta.data ? allColumns(meta.data, (id) => definitionNames.get(id)) : []),
     [meta.data, definitionNames],
@@ -469,7 +479,10 @@ export default function LedgerPage() {
         />
       </Space.Compact>
       <FieldFilterPicker
-        fields={otherFilterFields.map((f) => ({ ...f, label: catalogue.find((c) => c.field === f.key)?.title ?? f.label }))}
+        fields={otherFilterFields.map((f) => ({
+          ...f,
+          label: catalogue.find((c) => c.field === f.key)?.title ?? f.label,
+        }))}
         onAdd={(key, value) => update({ fieldFilters: { ...filters.fieldFilters, [key]: value } })}
       />
       {Object.entries(filters.fieldFilters)
@@ -547,7 +560,9 @@ export default function LedgerPage() {
     simple: isPhone,
   };
 
-  const empty = <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={filterCount > 0 ? '没有符合条件的事项' : '暂无事项'} />;
+  const empty = (
+    <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={filterCount > 0 ? '没有符合条件的事项' : '暂无事项'} />
+  );
   const error = meta.error ?? rows.error;
 
   return (
@@ -570,14 +585,26 @@ export default function LedgerPage() {
                 trigger="click"
                 placement="bottomRight"
                 title="列设置"
-                content={<ColumnChooser all={catalogue} chosen={chosen} onChange={chooseColumns} onReset={() => resetColumns(meta.data!)} />}
+                content={
+                  <ColumnChooser
+                    all={catalogue}
+                    chosen={chosen}
+                    onChange={chooseColumns}
+                    onReset={() => resetColumns(meta.data!)}
+                  />
+                }
               >
                 <Button icon={<SettingOutlined />}>列设置</Button>
               </Popover>
             )
           )}
           <Tooltip title={maxExport > 0 ? `导出当前筛选的全部事项（上限 ${maxExport} 条）` : undefined}>
-            <Button icon={<FileExcelOutlined />} loading={exporting} disabled={!chosen || !rows.data} onClick={exportExcel}>
+            <Button
+              icon={<FileExcelOutlined />}
+              loading={exporting}
+              disabled={!chosen || !rows.data}
+              onClick={exportExcel}
+            >
               导出 Excel
             </Button>
           </Tooltip>
@@ -668,7 +695,9 @@ export default function LedgerPage() {
             pagination={pagination}
             onChange={onTableChange}
             locale={{ emptyText: empty }}
-            scroll={{ x: shown.reduce((sum, c) => sum + (c.key === 'title' ? TITLE_MIN_WIDTH : (WIDTHS[c.key] ?? 140)), 0) }}
+            scroll={{
+              x: shown.reduce((sum, c) => sum + (c.key === 'title' ? TITLE_MIN_WIDTH : (WIDTHS[c.key] ?? 140)), 0),
+            }}
             size="middle"
             rowClassName="ledger-row"
             onRow={(row) => ({ onClick: () => navigate(`/items/${row.id}`) })}
@@ -677,7 +706,13 @@ export default function LedgerPage() {
       </div>
 
       {isPhone && (
-        <Drawer title="筛选台账" placement="bottom" height="80%" open={filtersOpen} onClose={() => setFiltersOpen(false)}>
+        <Drawer
+          title="筛选台账"
+          placement="bottom"
+          height="80%"
+          open={filtersOpen}
+          onClose={() => setFiltersOpen(false)}
+        >
           <div className="ledger-toolbar ledger-toolbar-phone" role="search" aria-label="筛选台账">
             {filterControls}
           </div>

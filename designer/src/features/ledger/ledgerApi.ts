@@ -1,68 +1,25 @@
 import { ApiError, buildUrl, request, type QueryValue } from '../../api/client';
-import type { Light, PagedResult, ProblemDetails } from '../../api/types';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
+import type { PagedResult, ProblemDetails } from '../../api/types';
 
 /** Server enum LedgerStatus: 办理中 / 已办结 / 已取消 / 异常. */
 export type LedgerStatus = 'open' | 'completed' | 'cancelled' | 'faulted';
 
-export interface LedgerStep {
-  name: string;
-  /** A person, or the unit / role that still has to claim the step. */
-  holder: string | null;
-}
+export type LedgerStep = Schemas['LedgerStep'];
 
 /** One row of GET /api/ledger. */
-export interface LedgerRow {
-  id: string;
-  number: string | null;
-  title: string;
-  definitionId: string;
-  definitionName: string;
-  status: LedgerStatus;
-  result: string | null;
-  incident: string | null;
-  initiatorName: string | null;
-  initiatorUnitName: string | null;
-  /** Handling units by name, 交办's 主办 first. */
-  units: string[];
-  /** For 交办 units: unit name → lead (主办) / co (协办). */
-  unitRoles: Record<string, 'lead' | 'co'>;
-  currentSteps: LedgerStep[];
-  createdAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-  dueAt: string | null;
-  light: Light | null;
-  /** Display text of the requested form fields, by key. */
-  fields: Record<string, string | null>;
-}
+export type LedgerRow = Schemas['LedgerRow'];
 
-export interface LedgerColumnInfo {
-  key: string;
-  title: string;
-  sortable: boolean;
-}
+export type LedgerColumnInfo = Schemas['LedgerColumn'];
 
-export interface LedgerFieldOption {
-  value: string;
-  label: string;
-}
+export type LedgerFieldOption = Schemas['LedgerFieldOption'];
 
 /** A form field usable as a column (`f.{key}`) and, when it has options, as a filter. */
-export interface LedgerField {
-  key: string;
-  label: string;
-  type: string;
-  options: LedgerFieldOption[];
-  filterable: boolean;
-  definitionIds: string[];
-}
+export type LedgerField = Schemas['LedgerField'];
 
-export interface LedgerMeta {
-  columns: LedgerColumnInfo[];
-  defaultColumns: string[];
-  fields: LedgerField[];
-  maxExportRows: number;
-}
+export type LedgerMeta = Schemas['LedgerMeta'];
 
 export const ledgerApi = {
   meta: (signal?: AbortSignal) => request<LedgerMeta>('GET', '/api/ledger/meta', { signal }),
@@ -74,7 +31,9 @@ export const ledgerApi = {
     try {
       response = await fetch(buildUrl('/api/ledger/export', query), {
         credentials: 'same-origin',
-        headers: { Accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/problem+json' },
+        headers: {
+          Accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/problem+json',
+        },
         signal,
       });
     } catch (error) {

@@ -45,7 +45,14 @@ const meta: LedgerMeta = {
       filterable: true,
       definitionIds: ['demo-supervision'],
     },
-    { key: 'handlingUnit', label: '承办单位', type: 'unit', options: [], filterable: false, definitionIds: ['demo-supervision'] },
+    {
+      key: 'handlingUnit',
+      label: '承办单位',
+      type: 'unit',
+      options: [],
+      filterable: false,
+      definitionIds: ['demo-supervision'],
+    },
     {
       key: 'category',
       label: '类别',
@@ -94,7 +101,9 @@ describe('ledger URL state', () => {
 
   it('drops malformed values instead of sending them', () => {
     const filters = parseLedgerQuery(
-      new URLSearchParams('status=running&light=blue&from=2026-1-1&to=tomorrow&order=up&page=-2&pageSize=1000&f.bad-key=x&f.source=%20&dateField=x'),
+      new URLSearchParams(
+        'status=running&light=blue&from=2026-1-1&to=tomorrow&order=up&page=-2&pageSize=1000&f.bad-key=x&f.source=%20&dateField=x',
+      ),
     );
     expect(filters.status).toBeUndefined();
     expect(filters.light).toBeUndefined();
@@ -109,7 +118,13 @@ describe('ledger URL state', () => {
 
   it('counts active filters for the phone badge', () => {
     expect(activeFilterCount(parseLedgerQuery(new URLSearchParams()))).toBe(0);
-    expect(activeFilterCount(parseLedgerQuery(new URLSearchParams('q=x&status=open&from=2026-01-01&to=2026-01-31&f.source=meeting&sort=title')))).toBe(4);
+    expect(
+      activeFilterCount(
+        parseLedgerQuery(
+          new URLSearchParams('q=x&status=open&from=2026-01-01&to=2026-01-31&f.source=meeting&sort=title'),
+        ),
+      ),
+    ).toBe(4);
   });
 });
 
@@ -138,7 +153,12 @@ describe('requests', () => {
   it('exports exactly the filtered selection: no page, the shown columns in order', () => {
     const filters = parseLedgerQuery(new URLSearchParams('light=yellow&from=2026-02-01&page=4&pageSize=10'));
     const query = toExportQuery(filters, ['title', 'f.source', 'dueAt']);
-    expect(query).toMatchObject({ light: 'yellow', from: '2026-02-01', dateField: 'createdAt', columns: 'title,f.source,dueAt' });
+    expect(query).toMatchObject({
+      light: 'yellow',
+      from: '2026-02-01',
+      dateField: 'createdAt',
+      columns: 'title,f.source,dueAt',
+    });
     expect(query).not.toHaveProperty('page');
     expect(query).not.toHaveProperty('pageSize');
   });
@@ -153,9 +173,11 @@ describe('requests', () => {
   });
 
   it('reads the file name the server gives the export', () => {
-    expect(fileNameOf("attachment; filename=\"x.xlsx\"; filename*=UTF-8''%E7%9D%A3%E6%9F%A5%E5%8F%B0%E8%B4%A6-20261123.xlsx")).toBe(
-      '督查台账-20261123.xlsx',
-    );
+    expect(
+      fileNameOf(
+        'attachment; filename="x.xlsx"; filename*=UTF-8\'\'%E7%9D%A3%E6%9F%A5%E5%8F%B0%E8%B4%A6-20261123.xlsx',
+      ),
+    ).toBe('督查台账-20261123.xlsx');
     expect(fileNameOf('attachment; filename=ledger.xlsx')).toBe('ledger.xlsx');
     expect(fileNameOf(null)).toBe('督查台账.xlsx');
   });
@@ -164,9 +186,18 @@ describe('requests', () => {
 describe('columns', () => {
   it('offers the fixed columns and one per form field, telling apart a field labelled like a fixed column', () => {
     const all = allColumns(meta);
-    expect(all.map((c) => c.key)).toEqual([...meta.columns.map((c) => c.key), 'f.source', 'f.handlingUnit', 'f.category']);
+    expect(all.map((c) => c.key)).toEqual([
+      ...meta.columns.map((c) => c.key),
+      'f.source',
+      'f.handlingUnit',
+      'f.category',
+    ]);
     expect(all.find((c) => c.key === 'f.handlingUnit')?.title).toBe('承办单位（表单）');
-    expect(all.find((c) => c.key === 'f.source')).toMatchObject({ title: '立项依据', sortable: false, field: 'source' });
+    expect(all.find((c) => c.key === 'f.source')).toMatchObject({
+      title: '立项依据',
+      sortable: false,
+      field: 'source',
+    });
     expect(fieldKeysOf(['title', 'f.source', 'units', 'f.category'])).toEqual(['source', 'category']);
   });
 
@@ -180,11 +211,11 @@ describe('columns', () => {
       ],
     };
     const names: Record<string, string> = { 'decision-breakdown': '决策部署分解' };
-    expect(allColumns(twice, (id) => names[id]).slice(-3).map((c) => c.title)).toEqual([
-      '立项依据',
-      '立项依据（决策部署分解）',
-      '立项依据（basis）',
-    ]);
+    expect(
+      allColumns(twice, (id) => names[id])
+        .slice(-3)
+        .map((c) => c.title),
+    ).toEqual(['立项依据', '立项依据（决策部署分解）', '立项依据（basis）']);
   });
 
   it('remembers the choice per user and drops columns that no longer exist', () => {
@@ -228,9 +259,12 @@ describe('columns', () => {
 
 describe('units', () => {
   it('marks 主办 and 协办', () => {
-    expect(unitsText({ units: ['济南市司法局', '法制处', '青岛市司法局'], unitRoles: { 济南市司法局: 'lead', 法制处: 'co' } })).toBe(
-      '济南市司法局（主办）、法制处（协办）、青岛市司法局',
-    );
+    expect(
+      unitsText({
+        units: ['济南市司法局', '法制处', '青岛市司法局'],
+        unitRoles: { 济南市司法局: 'lead', 法制处: 'co' },
+      }),
+    ).toBe('济南市司法局（主办）、法制处（协办）、青岛市司法局');
     expect(unitsText({ units: [], unitRoles: {} })).toBe('');
   });
 });

@@ -107,8 +107,9 @@ export function toSearchParams(filters: LedgerFilters): URLSearchParams {
 /** How many filters narrow the ledger (for a badge on the phone's filter button). */
 export function activeFilterCount(filters: LedgerFilters): number {
   return (
-    [filters.q, filters.definitionId, filters.unitId, filters.status, filters.light, filters.from || filters.to].filter(Boolean)
-      .length + Object.values(filters.fieldFilters).filter(Boolean).length
+    [filters.q, filters.definitionId, filters.unitId, filters.status, filters.light, filters.from || filters.to].filter(
+      Boolean,
+    ).length + Object.values(filters.fieldFilters).filter(Boolean).length
   );
 }
 
@@ -165,7 +166,10 @@ export const FIELD_PREFIX = 'f.';
  * label (立项依据 in two procedure types) are told apart by the procedure type's name; a field labelled like a
  * fixed column (承办单位) by 表单.
  */
-export function allColumns(meta: LedgerMeta, definitionName?: (definitionId: string) => string | undefined): ColumnDef[] {
+export function allColumns(
+  meta: LedgerMeta,
+  definitionName?: (definitionId: string) => string | undefined,
+): ColumnDef[] {
   const fixed = meta.columns.map((c) => ({ key: c.key, title: c.title, sortable: c.sortable }));
   const fixedTitles = new Set(fixed.map((c) => c.title));
   const taken = new Set(fixedTitles);
@@ -197,7 +201,11 @@ export function storageKey(userId: string | undefined): string {
  * The remembered column choice, kept only where it still makes sense: unknown keys (a field whose form changed)
  * are dropped, duplicates removed; nothing usable left → the server's default columns. 事项名称 is always shown.
  */
-export function loadColumnChoice(storage: Pick<Storage, 'getItem'> | undefined, key: string, meta: LedgerMeta): string[] {
+export function loadColumnChoice(
+  storage: Pick<Storage, 'getItem'> | undefined,
+  key: string,
+  meta: LedgerMeta,
+): string[] {
   const known = new Set(allColumns(meta).map((c) => c.key));
   let saved: unknown;
   try {
@@ -212,7 +220,11 @@ export function loadColumnChoice(storage: Pick<Storage, 'getItem'> | undefined, 
   return columns.includes('title') ? columns : ['title', ...columns];
 }
 
-export function saveColumnChoice(storage: Pick<Storage, 'setItem'> | undefined, key: string, columns: readonly string[]) {
+export function saveColumnChoice(
+  storage: Pick<Storage, 'setItem'> | undefined,
+  key: string,
+  columns: readonly string[],
+) {
   try {
     storage?.setItem(key, JSON.stringify(columns));
   } catch {
@@ -255,7 +267,10 @@ export function sourceField(fields: readonly LedgerField[]): LedgerField | undef
 }
 
 /** antd Table sorter → the server's sort and order; a cleared sort goes back to the default. */
-export function sortFromTable(columnKey: string | undefined, order: 'ascend' | 'descend' | null | undefined): { sort: string; order: SortOrder | undefined } {
+export function sortFromTable(
+  columnKey: string | undefined,
+  order: 'ascend' | 'descend' | null | undefined,
+): { sort: string; order: SortOrder | undefined } {
   if (!columnKey || !order) return { sort: DEFAULT_SORT, order: undefined };
   return { sort: columnKey, order: order === 'ascend' ? 'asc' : 'desc' };
 }
@@ -267,7 +282,10 @@ export function effectiveOrder(filters: Pick<LedgerFilters, 'sort' | 'order'>): 
 }
 
 /** 承办单位 as read in the ledger: 法制处（主办）、济南市司法局（协办）; "" when none. */
-export function unitsText(row: { units: readonly string[]; unitRoles?: Readonly<Record<string, string>> | null }): string {
+export function unitsText(row: {
+  units: readonly string[];
+  unitRoles?: Readonly<Record<string, string>> | null;
+}): string {
   return row.units
     .map((u) => {
       const role = row.unitRoles?.[u];

@@ -17,9 +17,9 @@ import {
   Typography,
 } from 'antd';
 import type { TreeDataNode } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../api/client';
-import { showFieldErrors } from './formErrors';
+import { mapServerErrors } from '../../shared/formErrors';
 import { orgApi, type OrgUser, type SaveUnit, type Unit } from './orgApi';
 import { buildUnitTree, subtreeIds, toTreeSelect, unitPath, type UnitNode } from './unitTree';
 
@@ -57,7 +57,15 @@ function treeData(nodes: UnitNode<Unit>[]): TreeDataNode[] {
   }));
 }
 
-export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: OrgUser[]; onChanged: () => Promise<Unit[]> }) {
+export function UnitsPanel({
+  units,
+  users,
+  onChanged,
+}: {
+  units: Unit[];
+  users: OrgUser[];
+  onChanged: () => Promise<Unit[]>;
+}) {
   const { message } = AntdApp.useApp();
   const [form] = Form.useForm<UnitForm>();
   // The title of a new unit follows the 上级单位 field: picking or clearing a parent changes where it goes.
@@ -82,9 +90,20 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
     .filter((u) => u.isActive || u.id === current?.leaderUserId)
     .map((u) => ({ value: u.id, label: u.unitName ? `${u.displayName}（${u.unitName}）` : u.displayName }));
 
-  useEffect(() => {
+  // A new selection (or the unit reloaded with a new version) starts without the last save's problems …
+  const [shownFor, setShownFor] = useState({ mode, version: current?.version });
+  if (shownFor.mode !== mode || shownFor.version !== current?.version) {
+    setShownFor({ mode, version: current?.version });
     setProblems([]);
     setConflict(false);
+  }
+  // … and with the form filled from it. Not when the list reloads with the same version: that would undo typing.
+  const currentRef = useRef(current);
+  useLayoutEffect(() => {
+    currentRef.current = current;
+  });
+  useEffect(() => {
+    const current = currentRef.current;
     if (mode.kind === 'edit' && current) {
       form.resetFields();
       form.setFieldsValue({
@@ -109,8 +128,7 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
         isActive: true,
       });
     }
-    // Only when the selection changes (or the unit was reloaded with a new version).
-  }, [mode, current?.version]);
+  }, [mode, current?.version, form]);
 
   async function save(values: UnitForm) {
     setSaving(true);
@@ -130,7 +148,11 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
         message.success(`已新增单位「${created.name}」`);
         setMode({ kind: 'edit', id: created.id });
       } else if (current) {
-        const saved = await orgApi.updateUnit(current.id, { ...body, isActive: values.isActive, version: current.version });
+        const saved = await orgApi.updateUnit(current.id, {
+          ...body,
+          isActive: values.isActive,
+          version: current.version,
+        });
         await onChanged();
         message.success(`已保存「${saved.name}」`);
       }
@@ -138,7 +160,7 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
       if (isApiError(error) && error.status === 409) {
         setConflict(true);
         setProblems([error.message]);
-      } else setProblems(showFieldErrors(form, error, FIELDS));
+      } else setProblems(mapServerErrors(form, error, { fields: FIELDS }));
     } finally {
       setSaving(false);
     }
@@ -222,7 +244,11 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
               disabled={saving}
               onValuesChange={(changed: Partial<UnitForm>) => {
                 // A new parent: unless an order is typed, the unit goes after its new siblings.
-                if ('parentId' in changed && mode.kind === 'edit' && (changed.parentId ?? null) !== (current?.parentId ?? null))
+                if (
+                  'parentId' in changed &&
+                  mode.kind === 'edit' &&
+                  (changed.parentId ?? null) !== (current?.parentId ?? null)
+                )
                   form.setFieldValue('sortOrder', null);
               }}
             >
@@ -267,10 +293,22 @@ export function UnitsPanel({ units, users, onChanged }: { units: Unit[]; users: 
                   <AutoComplete options={KINDS.map((k) => ({ value: k }))} placeholder="如：承办单位" />
                 </Form.Item>
                 <Form.Item name="leaderUserId" label="单位负责人">
-                  <Select allowClear showSearch optionFilterProp="label" options={leaderOptions} placeholder="选择负责人" />
+                  <Select
+                    allowClear
+                    showSearch
+                    optionFilterProp="label"
+                    options={leaderOptions}
+                    placeholder="选择负责人"
+                  />
                 </Form.Item>
                 <Form.Item name="sortOrder" label="排序号" tooltip="同一上级下按排序号从小到大排列">
-                  <InputNumber min={0} max={1000000} precision={0} style={{ width: '100%' }} placeholder="不填则排在同级最后" />
+                  <InputNumber
+                    min={0}
+                    max={1000000}
+                    precision={0}
+                    style={{ width: '100%' }}
+                    placeholder="不填则排在同级最后"
+                  />
                 </Form.Item>
                 {mode.kind === 'edit' && (
                   <Form.Item

@@ -16,10 +16,10 @@ import {
   TreeSelect,
 } from 'antd';
 import type { TableProps } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { useCurrentUser } from '../auth/AuthContext';
-import { showFieldErrors } from './formErrors';
+import { mapServerErrors } from '../../shared/formErrors';
 import { orgApi, ROLE_INFO, type OrgUser, type Unit } from './orgApi';
 import { buildUnitTree, subtreeIds, toTreeSelect } from './unitTree';
 
@@ -69,9 +69,12 @@ function UserModal({
   const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
   const creating = user === null;
-  useEffect(() => {
+  // Each opening starts without the last one's problems (adjusted while rendering, not in an effect).
+  const [wasOpen, setWasOpen] = useState(open);
+  if (open !== wasOpen) {
+    setWasOpen(open);
     if (open) setProblems([]);
-  }, [open]);
+  }
   const unitOptions = useMemo(
     () => toTreeSelect(buildUnitTree(units), (u) => !u.isActive && u.id !== user?.unitId),
     [units, user],
@@ -98,7 +101,7 @@ function UserModal({
           });
       onSaved(saved);
     } catch (error) {
-      setProblems(showFieldErrors(form, error, USER_FIELDS));
+      setProblems(mapServerErrors(form, error, { fields: USER_FIELDS }));
     } finally {
       setSaving(false);
     }
@@ -125,7 +128,14 @@ function UserModal({
         preserve={false}
         initialValues={
           user
-            ? { userName: user.userName, displayName: user.displayName, unitId: user.unitId, roles: user.roles, isActive: user.isActive, password: '' }
+            ? {
+                userName: user.userName,
+                displayName: user.displayName,
+                unitId: user.unitId,
+                roles: user.roles,
+                isActive: user.isActive,
+                password: '',
+              }
             : { userName: '', displayName: '', unitId: null, roles: ['承办单位联络员'], isActive: true, password: '' }
         }
       >
@@ -133,7 +143,14 @@ function UserModal({
           name="userName"
           label="用户名"
           tooltip="登录用，创建后不能修改"
-          rules={creating ? [{ required: true, whitespace: true, message: '请填写用户名' }, { max: 256, message: '用户名不超过 256 个字符' }] : []}
+          rules={
+            creating
+              ? [
+                  { required: true, whitespace: true, message: '请填写用户名' },
+                  { max: 256, message: '用户名不超过 256 个字符' },
+                ]
+              : []
+          }
         >
           <Input disabled={!creating} autoComplete="off" />
         </Form.Item>
@@ -148,7 +165,14 @@ function UserModal({
           <Input />
         </Form.Item>
         <Form.Item name="unitId" label="所属单位">
-          <TreeSelect allowClear showSearch treeNodeFilterProp="title" treeDefaultExpandAll treeData={unitOptions} placeholder="选择单位" />
+          <TreeSelect
+            allowClear
+            showSearch
+            treeNodeFilterProp="title"
+            treeDefaultExpandAll
+            treeData={unitOptions}
+            placeholder="选择单位"
+          />
         </Form.Item>
         <Form.Item name="roles" label="角色">
           <Checkbox.Group options={ROLE_NAMES.map((r) => ({ value: r, label: r }))} />
@@ -177,9 +201,11 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
   const [form] = Form.useForm<{ password: string; confirm: string }>();
   const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
-  useEffect(() => {
+  const [shownUser, setShownUser] = useState(user);
+  if (user !== shownUser) {
+    setShownUser(user);
     if (user) setProblems([]);
-  }, [user]);
+  }
 
   async function save(values: { password: string }) {
     if (!user) return;
@@ -190,7 +216,7 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
       message.success(`已重置「${user.displayName}」的密码`);
       onClose();
     } catch (error) {
-      setProblems(showFieldErrors(form, error, ['password']));
+      setProblems(mapServerErrors(form, error, { fields: ['password'] }));
     } finally {
       setSaving(false);
     }
@@ -209,7 +235,12 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
     >
       {problems.length > 0 && <Alert className="org-form-alert" type="error" showIcon message={problems.join('；')} />}
       <Form form={form} layout="vertical" onFinish={save} preserve={false}>
-        <Form.Item name="password" label="新密码" tooltip="至少 8 位，含数字、大写和小写字母" rules={[{ required: true, message: '请填写新密码' }]}>
+        <Form.Item
+          name="password"
+          label="新密码"
+          tooltip="至少 8 位，含数字、大写和小写字母"
+          rules={[{ required: true, message: '请填写新密码' }]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         <Form.Item
@@ -220,7 +251,9 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
             { required: true, message: '请再次输入新密码' },
             ({ getFieldValue }) => ({
               validator: (_, value) =>
-                !value || value === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error('两次输入的密码不一致')),
+                !value || value === getFieldValue('password')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error('两次输入的密码不一致')),
             }),
           ]}
         >
@@ -231,10 +264,20 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
   );
 }
 
-export function UsersPanel({ users, units, onChanged }: { users: OrgUser[]; units: Unit[]; onChanged: () => Promise<unknown> }) {
+export function UsersPanel({
+  users,
+  units,
+  onChanged,
+}: {
+  users: OrgUser[];
+  units: Unit[];
+  onChanged: () => Promise<unknown>;
+}) {
   const me = useCurrentUser();
   const { message } = AntdApp.useApp();
-  const [filter, setFilter] = useState<{ q: string; unitId?: string; role?: string; state?: 'active' | 'inactive' }>({ q: '' });
+  const [filter, setFilter] = useState<{ q: string; unitId?: string; role?: string; state?: 'active' | 'inactive' }>({
+    q: '',
+  });
   const [editing, setEditing] = useState<OrgUser | null | undefined>(undefined);
   const [resetting, setResetting] = useState<OrgUser | null>(null);
   const [toggling, setToggling] = useState<string | null>(null);
@@ -269,14 +312,27 @@ export function UsersPanel({ users, units, onChanged }: { users: OrgUser[]; unit
       dataIndex: 'roles',
       key: 'roles',
       render: (roles: string[]) =>
-        roles.length === 0 ? '—' : roles.map((r) => <Tag key={r} color={r === '管理员' ? 'red' : 'blue'} bordered={false}>{r}</Tag>),
+        roles.length === 0
+          ? '—'
+          : roles.map((r) => (
+              <Tag key={r} color={r === '管理员' ? 'red' : 'blue'} bordered={false}>
+                {r}
+              </Tag>
+            )),
     },
     {
       title: '状态',
       dataIndex: 'isActive',
       key: 'isActive',
       width: 80,
-      render: (active: boolean) => (active ? <Tag color="success" bordered={false}>在用</Tag> : <Tag bordered={false}>停用</Tag>),
+      render: (active: boolean) =>
+        active ? (
+          <Tag color="success" bordered={false}>
+            在用
+          </Tag>
+        ) : (
+          <Tag bordered={false}>停用</Tag>
+        ),
     },
     {
       title: '操作',
@@ -292,7 +348,13 @@ export function UsersPanel({ users, units, onChanged }: { users: OrgUser[]; unit
           </Button>
           {user.id !== me.id &&
             (user.isActive ? (
-              <Popconfirm title={`停用「${user.displayName}」？`} description="停用后该账号不能登录，其待办需转给他人。" okText="停用" cancelText="取消" onConfirm={() => setActive(user, false)}>
+              <Popconfirm
+                title={`停用「${user.displayName}」？`}
+                description="停用后该账号不能登录，其待办需转给他人。"
+                okText="停用"
+                cancelText="取消"
+                onConfirm={() => setActive(user, false)}
+              >
                 <Button type="link" size="small" danger loading={toggling === user.id}>
                   停用
                 </Button>

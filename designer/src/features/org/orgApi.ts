@@ -1,58 +1,27 @@
 import { request } from '../../api/client';
+import type { components } from '../../api/schema';
 
-/** GET /api/units row. */
-export interface Unit {
-  id: string;
-  name: string;
-  parentId: string | null;
-  sortOrder: number;
-  leaderUserId: string | null;
-  kind: string | null;
-  isActive: boolean;
-  /** Sent back on save; a save based on an older version is refused with 409. */
-  version: number;
-}
+type Schemas = components['schemas'];
 
-export interface SaveUnit {
-  id?: string;
-  name: string;
-  parentId: string | null;
-  sortOrder?: number | null;
-  leaderUserId: string | null;
-  kind: string | null;
-  isActive?: boolean;
-  version?: number;
-}
+/** GET /api/units row; `version` is sent back on save (a save based on an older version is refused with 409). */
+export type Unit = Schemas['UnitDto'];
+
+export type SaveUnit = Schemas['SaveUnitRequest'];
 
 /** GET /api/users row. */
-export interface OrgUser {
-  id: string;
-  userName: string;
-  displayName: string;
-  unitId: string | null;
-  unitName: string | null;
-  roles: string[];
-  isActive: boolean;
-  concurrencyStamp: string | null;
-}
+export type OrgUser = Schemas['UserDto'];
 
-export interface SaveUser {
-  userName?: string;
-  displayName: string;
-  unitId: string | null;
-  roles: string[];
-  password?: string;
-  isActive?: boolean;
-  concurrencyStamp?: string | null;
-}
+export type SaveUser = Schemas['SaveUserRequest'];
 
 export const orgApi = {
   units: (signal?: AbortSignal) => request<Unit[]>('GET', '/api/units', { signal }),
   createUnit: (unit: SaveUnit) => request<Unit>('POST', '/api/units', { body: unit }),
-  updateUnit: (id: string, unit: SaveUnit) => request<Unit>('PUT', `/api/units/${encodeURIComponent(id)}`, { body: unit }),
+  updateUnit: (id: string, unit: SaveUnit) =>
+    request<Unit>('PUT', `/api/units/${encodeURIComponent(id)}`, { body: unit }),
   users: (signal?: AbortSignal) => request<OrgUser[]>('GET', '/api/users', { signal }),
   createUser: (user: SaveUser) => request<OrgUser>('POST', '/api/users', { body: user }),
-  updateUser: (id: string, user: SaveUser) => request<OrgUser>('PUT', `/api/users/${encodeURIComponent(id)}`, { body: user }),
+  updateUser: (id: string, user: SaveUser) =>
+    request<OrgUser>('PUT', `/api/users/${encodeURIComponent(id)}`, { body: user }),
   resetPassword: (id: string, password: string) =>
     request<void>('POST', `/api/users/${encodeURIComponent(id)}/reset-password`, { body: { password } }),
 };

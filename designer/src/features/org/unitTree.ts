@@ -35,10 +35,11 @@ export function buildUnitTree<T extends TreeUnit>(units: readonly T[]): UnitNode
   const roots = nodes(null);
   // Units caught in a cycle never hang under a root: list them at the top level so they can be fixed.
   const orphans = units.filter((u) => !seen.has(u.id)).sort(compare);
-  for (const unit of orphans) if (!seen.has(unit.id)) {
-    seen.add(unit.id);
-    roots.push({ unit, children: nodes(unit.id) });
-  }
+  for (const unit of orphans)
+    if (!seen.has(unit.id)) {
+      seen.add(unit.id);
+      roots.push({ unit, children: nodes(unit.id) });
+    }
   return roots;
 }
 
@@ -80,7 +81,10 @@ export interface TreeSelectNode {
  * Options for an antd TreeSelect. `disable` marks units that cannot be chosen (e.g. the unit itself and its
  * subtree when choosing a new parent, or disabled units); disabled units are labelled （已停用）.
  */
-export function toTreeSelect<T extends TreeUnit>(nodes: readonly UnitNode<T>[], disable?: (unit: T) => boolean): TreeSelectNode[] {
+export function toTreeSelect<T extends TreeUnit>(
+  nodes: readonly UnitNode<T>[],
+  disable?: (unit: T) => boolean,
+): TreeSelectNode[] {
   return nodes.map(({ unit, children }) => {
     const node: TreeSelectNode = {
       value: unit.id,

@@ -1,8 +1,25 @@
-import { Alert, Button, Card, Descriptions, Drawer, Empty, Grid, Progress, Select, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Drawer,
+  Empty,
+  Grid,
+  Progress,
+  Select,
+  Space,
+  Spin,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { TableProps } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { errorMessage, isAbortError } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useQuery } from '../../shared/useQuery';
 import { ROLES } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { useCurrentUser } from '../auth/AuthContext';
@@ -19,29 +36,18 @@ import {
 } from './scoresApi';
 import './scores.css';
 
-function useLoad<T>(load: ((signal: AbortSignal) => Promise<T>) | null, key: string): { data: T | null; loading: boolean; error: unknown } {
-  const [state, setState] = useState<{ data: T | null; loading: boolean; error: unknown }>({ data: null, loading: !!load, error: null });
-  useEffect(() => {
-    if (!load) return;
-    const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true, error: null }));
-    load(controller.signal)
-      .then((data) => setState({ data, loading: false, error: null }))
-      .catch((error: unknown) => {
-        if (controller.signal.aborted || isAbortError(error)) return;
-        setState({ data: null, loading: false, error });
-      });
-    return () => controller.abort();
-    // `key` stands for the arguments of `load`.
-  }, [key]);
-  return state;
-}
-
 function RulesSummary({ rules }: { rules: ScoringRules }) {
   return (
-    <Card size="small" className="scores-rules" title={`${rules.year}年考核规则`} extra={rules.isDefault ? <Tag bordered={false}>默认：县级督查督办考核标准</Tag> : null}>
+    <Card
+      size="small"
+      className="scores-rules"
+      title={`${rules.year}年考核规则`}
+      extra={rules.isDefault ? <Tag bordered={false}>默认：县级督查督办考核标准</Tag> : null}
+    >
       <Descriptions size="small" column={1}>
-        <Descriptions.Item label="基础分">{formatScore(rules.startScore)} 分（最低 {formatScore(rules.floor)} 分）</Descriptions.Item>
+        <Descriptions.Item label="基础分">
+          {formatScore(rules.startScore)} 分（最低 {formatScore(rules.floor)} 分）
+        </Descriptions.Item>
         {rules.eventTypes.map((t) => (
           <Descriptions.Item key={t.value} label={t.label}>
             {t.value === 'redo'
@@ -60,7 +66,9 @@ function RulesSummary({ rules }: { rules: ScoringRules }) {
 }
 
 function UnitDetail({ year, unitId }: { year: number; unitId: string }) {
-  const { data, loading, error } = useLoad<UnitScore>((signal) => scoresApi.unit(year, unitId, signal), `${year}/${unitId}`);
+  const { data, loading, error } = useQuery<UnitScore>(['unit-score', year, unitId], (signal) =>
+    scoresApi.unit(year, unitId, signal),
+  );
   const eventColumns: TableProps<ScoreEvent>['columns'] = [
     { title: '时间', dataIndex: 'at', key: 'at', width: 140, render: (v: string) => formatDateTime(v) },
     { title: '扣分事项', dataIndex: 'label', key: 'label', width: 170 },
@@ -97,7 +105,11 @@ function UnitDetail({ year, unitId }: { year: number; unitId: string }) {
   return (
     <div className="scores-unit" data-testid="unit-score">
       <div className="scores-unit-stats">
-        <Statistic title={`${data.year}年得分`} value={formatScore(data.score)} suffix={`/ ${formatScore(data.startScore)}`} />
+        <Statistic
+          title={`${data.year}年得分`}
+          value={formatScore(data.score)}
+          suffix={`/ ${formatScore(data.startScore)}`}
+        />
         <Statistic title="累计扣分" value={formatScore(data.deducted)} />
         <Statistic title="扣分事件" value={data.events.length} suffix="次" />
       </div>
@@ -114,7 +126,13 @@ function UnitDetail({ year, unitId }: { year: number; unitId: string }) {
           columns={[
             { title: '扣分事项', dataIndex: 'label', key: 'label' },
             { title: '次数', dataIndex: 'count', key: 'count', width: 80 },
-            { title: '每次扣分', dataIndex: 'perEvent', key: 'perEvent', width: 100, render: (v: number) => formatScore(v) },
+            {
+              title: '每次扣分',
+              dataIndex: 'perEvent',
+              key: 'perEvent',
+              width: 100,
+              render: (v: number) => formatScore(v),
+            },
             { title: '合计扣分', dataIndex: 'total', key: 'total', width: 100, render: (v: number) => formatScore(v) },
           ]}
         />
@@ -147,8 +165,10 @@ export default function ScoresPage() {
   const year = Number(searchParams.get('year')) || thisYear;
   const unitParam = searchParams.get('unit');
   const seesAll = [ROLES.admin, ROLES.supervisor, ROLES.leader].some((r) => user.roles.includes(r));
-  const ranking = useLoad<ScoreRanking>(seesAll ? (signal) => scoresApi.ranking(year, signal) : null, `ranking/${year}/${seesAll}`);
-  const rules = useLoad<ScoringRules>((signal) => scoresApi.rules(year, signal), `rules/${year}`);
+  const ranking = useQuery<ScoreRanking>(seesAll ? ['ranking', year] : null, (signal) =>
+    scoresApi.ranking(year, signal),
+  );
+  const rules = useQuery<ScoringRules>(['rules', year], (signal) => scoresApi.rules(year, signal));
 
   function setParams(next: { year?: number; unit?: string | null }) {
     const params = new URLSearchParams(searchParams);
@@ -163,12 +183,21 @@ export default function ScoresPage() {
     setSearchParams(params);
   }
 
-  const years = useMemo(() => [thisYear - 2, thisYear - 1, thisYear].map((y) => ({ value: y, label: `${y}年` })), [thisYear]);
+  const years = useMemo(
+    () => [thisYear - 2, thisYear - 1, thisYear].map((y) => ({ value: y, label: `${y}年` })),
+    [thisYear],
+  );
   const openUnit = seesAll ? unitParam : null;
   const openUnitName = ranking.data?.units.find((u) => u.unitId === openUnit)?.unitName;
 
   const columns: TableProps<UnitScoreRow>['columns'] = [
-    { title: '排名', dataIndex: 'rank', key: 'rank', width: 70, render: (rank: number) => <span className={`scores-rank scores-rank-${rank}`}>{rank}</span> },
+    {
+      title: '排名',
+      dataIndex: 'rank',
+      key: 'rank',
+      width: 70,
+      render: (rank: number) => <span className={`scores-rank scores-rank-${rank}`}>{rank}</span>,
+    },
     { title: '单位', dataIndex: 'unitName', key: 'unitName' },
     {
       title: '得分',
@@ -187,7 +216,13 @@ export default function ScoresPage() {
         </div>
       ),
     },
-    { title: '扣分', dataIndex: 'deducted', key: 'deducted', width: 90, render: (v: number) => (v > 0 ? `−${formatScore(v)}` : '0.00') },
+    {
+      title: '扣分',
+      dataIndex: 'deducted',
+      key: 'deducted',
+      width: 90,
+      render: (v: number) => (v > 0 ? `−${formatScore(v)}` : '0.00'),
+    },
     { title: '扣分事件', dataIndex: 'events', key: 'events', width: 100, render: (v: number) => `${v} 次` },
     {
       title: '',
@@ -208,7 +243,13 @@ export default function ScoresPage() {
           考核
         </Typography.Title>
         <Space>
-          <Select aria-label="年度" className="scores-year" value={year} options={years} onChange={(y: number) => setParams({ year: y })} />
+          <Select
+            aria-label="年度"
+            className="scores-year"
+            value={year}
+            options={years}
+            onChange={(y: number) => setParams({ year: y })}
+          />
         </Space>
       </div>
       <div className="scores-body">
@@ -218,7 +259,9 @@ export default function ScoresPage() {
               <Typography.Title level={5} className="scores-panel-title">
                 {year}年各单位得分排名
               </Typography.Title>
-              {ranking.error ? <Alert type="error" showIcon message="加载失败" description={errorMessage(ranking.error)} /> : null}
+              {ranking.error ? (
+                <Alert type="error" showIcon message="加载失败" description={errorMessage(ranking.error)} />
+              ) : null}
               <Table<UnitScoreRow>
                 data-testid="scores-ranking"
                 aria-label="各单位得分排名"

@@ -1,80 +1,24 @@
 import { request } from '../../api/client';
+import type { components } from '../../api/schema';
 
-export interface UnitScoreRow {
-  unitId: string;
-  unitName: string;
-  score: number;
-  deducted: number;
-  events: number;
-  rank: number;
-}
+type Schemas = components['schemas'];
+
+export type UnitScoreRow = Schemas['UnitScoreRow'];
 
 /** GET /api/scoring/{year} (督查员, 领导, 管理员). */
-export interface ScoreRanking {
-  organizationId: string;
-  year: number;
-  rulesAreDefault: boolean;
-  startScore: number;
-  units: UnitScoreRow[];
-}
+export type ScoreRanking = Schemas['ScoreRanking'];
 
-export interface DeductionLine {
-  type: string;
-  label: string;
-  count: number;
-  perEvent: number;
-  total: number;
-}
+export type DeductionLine = Schemas['DeductionLine'];
 
-export interface ScoreEvent {
-  type: string;
-  label: string;
-  at: string;
-  deduction: number;
-  /** What was actually taken (the floor may cut it short). */
-  applied: number;
-  scoreAfter: number;
-  instanceId: string | null;
-  itemTitle: string | null;
-  itemNumber: string | null;
-  note: string | null;
-  /** chase, redo, bulletin */
-  source: string;
-  sourceId: string | null;
-}
+export type ScoreEvent = Schemas['ScoreEventView'];
 
 /** GET /api/scoring/{year}/units/{unitId} */
-export interface UnitScore {
-  organizationId: string;
-  year: number;
-  unitId: string;
-  unitName: string;
-  rulesAreDefault: boolean;
-  startScore: number;
-  score: number;
-  deducted: number;
-  deductions: DeductionLine[];
-  events: ScoreEvent[];
-}
+export type UnitScore = Schemas['UnitScoreView'];
 
-export interface NamedValue {
-  value: string;
-  label: string;
-}
+export type NamedValue = Schemas['NamedValue'];
 
 /** GET /api/scoring/{year}/rules */
-export interface ScoringRules {
-  organizationId: string;
-  year: number;
-  isDefault: boolean;
-  startScore: number;
-  floor: number;
-  redoThreshold: number;
-  deductions: Record<string, number>;
-  eventTypes: NamedValue[];
-  updatedAt: string | null;
-  updatedByName: string | null;
-}
+export type ScoringRules = Schemas['ScoringRulesView'];
 
 export const scoresApi = {
   ranking: (year: number, signal?: AbortSignal) => request<ScoreRanking>('GET', `/api/scoring/${year}`, { signal }),

@@ -1,13 +1,28 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, DatePicker, Form, Input, Modal, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  DatePicker,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tag,
+  TreeSelect,
+  Typography,
+} from 'antd';
 import type { TableProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { errorMessage, isAbortError, isApiError } from '../../api/client';
+import { errorMessage, isApiError } from '../../api/client';
 import { unitTree, useDirectory } from '../../shared/forms/directory';
 import { formatDateTime, orEmpty } from '../../shared/format';
-import { showFieldErrors } from '../org/formErrors';
+import { mapServerErrors } from '../../shared/formErrors';
+import { useQuery } from '../../shared/useQuery';
 import { settingsApi, type Bulletin } from './settingsApi';
 import { yearOptions } from './settingsModel';
 
@@ -23,29 +38,26 @@ type Dialog = { kind: 'issue' } | { kind: 'revoke'; bulletin: Bulletin };
 /**
  * 通报批评 of a year: each counts against the unit's score (考核). 督查员 issue and revoke them; others see the list.
  */
-export function BulletinsTab({ canIssue, year, onYear }: { canIssue: boolean; year: number; onYear: (year: number) => void }) {
+export function BulletinsTab({
+  canIssue,
+  year,
+  onYear,
+}: {
+  canIssue: boolean;
+  year: number;
+  onYear: (year: number) => void;
+}) {
   const { message } = AntdApp.useApp();
-  const [rows, setRows] = useState<Bulletin[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [token, setToken] = useState(0);
+  const bulletins = useQuery(['bulletins', year, token], (signal) => settingsApi.bulletins(year, signal));
+  const rows = bulletins.data ?? null;
+  const error = bulletins.error;
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [busy, setBusy] = useState(false);
   const [general, setGeneral] = useState<string[]>([]);
   const [issueForm] = Form.useForm<IssueValues>();
   const [revokeForm] = Form.useForm<{ reason?: string }>();
   const { directory, loading: unitsLoading } = useDirectory(canIssue);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setError(null);
-    settingsApi
-      .bulletins(year, controller.signal)
-      .then(setRows)
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setError(e);
-      });
-    return () => controller.abort();
-  }, [year, token]);
 
   function open(next: Dialog) {
     setGeneral([]);
@@ -85,8 +97,8 @@ export function BulletinsTab({ canIssue, year, onYear }: { canIssue: boolean; ye
       if (e.status === 409) {
         setGeneral([e.message]);
         setToken((n) => n + 1);
-      } else if (dialog.kind === 'issue') setGeneral(showFieldErrors(issueForm, e, ['unitId', 'title', 'issuedOn', 'note']));
-      else setGeneral(showFieldErrors(revokeForm, e, ['reason']));
+      } else if (dialog.kind === 'issue') setGeneral(mapServerErrors(issueForm, e));
+      else setGeneral(mapServerErrors(revokeForm, e));
     } finally {
       setBusy(false);
     }
@@ -154,7 +166,13 @@ export function BulletinsTab({ canIssue, year, onYear }: { canIssue: boolean; ye
       <div className="settings-toolbar">
         <Space wrap>
           <label htmlFor="bulletins-year">年度</label>
-          <Select id="bulletins-year" value={year} options={yearOptions(year)} onChange={onYear} style={{ width: 110 }} />
+          <Select
+            id="bulletins-year"
+            value={year}
+            options={yearOptions(year)}
+            onChange={onYear}
+            style={{ width: 110 }}
+          />
           <Typography.Text type="secondary">每次通报批评按考核规则扣分；撤销后不再计入。</Typography.Text>
         </Space>
         {canIssue && (
@@ -163,14 +181,18 @@ export function BulletinsTab({ canIssue, year, onYear }: { canIssue: boolean; ye
           </Button>
         )}
       </div>
-      {!canIssue && <Alert className="page-alert" type="info" showIcon message="通报批评由督查员登记和撤销，您可以查看。" />}
-      {error !== null && <Alert className="page-alert" type="error" showIcon message={`通报记录加载失败：${errorMessage(error)}`} />}
+      {!canIssue && (
+        <Alert className="page-alert" type="info" showIcon message="通报批评由督查员登记和撤销，您可以查看。" />
+      )}
+      {error !== null && (
+        <Alert className="page-alert" type="error" showIcon message={`通报记录加载失败：${errorMessage(error)}`} />
+      )}
       <Table<Bulletin>
         size="small"
         rowKey="id"
         columns={columns}
         dataSource={rows ?? []}
-        loading={rows === null && error === null}
+        loading={bulletins.loading}
         pagination={false}
         scroll={{ x: 800 }}
         locale={{ emptyText: `${year}年没有通报批评记录` }}
@@ -186,7 +208,9 @@ export function BulletinsTab({ canIssue, year, onYear }: { canIssue: boolean; ye
         onCancel={() => !busy && setDialog(null)}
         forceRender
       >
-        {general.length > 0 && <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+        {general.length > 0 && (
+          <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />
+        )}
         <div hidden={dialog?.kind !== 'revoke'}>
           {dialog?.kind === 'revoke' && (
             <Typography.Paragraph>

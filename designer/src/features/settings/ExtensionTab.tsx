@@ -1,54 +1,43 @@
 import { Alert, App as AntdApp, Button, Card, Space, Spin, Switch, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { errorMessage, isAbortError } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { useMutation } from '../../shared/useMutation';
+import { useQuery } from '../../shared/useQuery';
 import { formatDateTime } from '../../shared/format';
 import { settingsApi, type SupervisionSettings } from './settingsApi';
 
 /** 延期设置: whether units may still ask for an extension after their deadline has passed (organization-wide). */
 export function ExtensionTab({ editable }: { editable: boolean }) {
   const { message } = AntdApp.useApp();
-  const [settings, setSettings] = useState<SupervisionSettings | null>(null);
-  const [allowLate, setAllowLate] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const loaded = useQuery(['supervision-settings'], (signal) => settingsApi.supervision(signal));
+  const [saved, setSaved] = useState<SupervisionSettings | null>(null);
+  const settings = saved ?? loaded.data ?? null;
+  // The switch as the user set it, until saved; else as the server has it.
+  const [choice, setAllowLate] = useState<boolean | null>(null);
+  const allowLate = choice ?? settings?.allowLateExtensionRequests ?? false;
+  const saving = useMutation((value: boolean) => settingsApi.saveSupervision(value), {
+    onSuccess: (s) => {
+      setSaved(s);
+      setAllowLate(null);
+      message.success('延期设置已保存');
+    },
+  });
+  const busy = saving.pending;
+  const error = saving.error ?? loaded.error ?? null;
 
-  useEffect(() => {
-    const controller = new AbortController();
-    settingsApi
-      .supervision(controller.signal)
-      .then((s) => {
-        setSettings(s);
-        setAllowLate(s.allowLateExtensionRequests);
-      })
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setError(e);
-      });
-    return () => controller.abort();
-  }, []);
-
-  if (error && !settings) return <Alert type="error" showIcon message={`延期设置加载失败：${errorMessage(error)}`} />;
+  if (loaded.error && !settings)
+    return <Alert type="error" showIcon message={`延期设置加载失败：${errorMessage(loaded.error)}`} />;
   if (!settings) return <Spin />;
 
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
-      const s = await settingsApi.saveSupervision(allowLate);
-      setSettings(s);
-      setAllowLate(s.allowLateExtensionRequests);
-      message.success('延期设置已保存');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = () => void saving.run(allowLate);
 
   return (
     <div className="extension-tab" data-testid="extension-tab">
       {!editable && <Alert className="page-alert" type="info" showIcon message="延期设置由管理员修改，您可以查看。" />}
-      {error !== null && <Alert className="page-alert" type="error" showIcon role="alert" message={errorMessage(error)} />}
+      {error !== null && (
+        <Alert className="page-alert" type="error" showIcon role="alert" message={errorMessage(error)} />
+      )}
       <Card size="small" title="逾期后申请延期">
         <Space align="start" size={12}>
           <Switch
@@ -71,7 +60,12 @@ export function ExtensionTab({ editable }: { editable: boolean }) {
           </Typography.Paragraph>
         )}
         {editable && (
-          <Button type="primary" onClick={save} loading={busy} disabled={allowLate === settings.allowLateExtensionRequests}>
+          <Button
+            type="primary"
+            onClick={save}
+            loading={busy}
+            disabled={allowLate === settings.allowLateExtensionRequests}
+          >
             保存
           </Button>
         )}

@@ -1,7 +1,23 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Space, Spin, Tag, Typography } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
-import { errorMessage, isAbortError, isApiError } from '../../api/client';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  Checkbox,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
+import { useState, type ReactNode } from 'react';
+import { errorMessage, isApiError } from '../../api/client';
+import { useQuery } from '../../shared/useQuery';
 import {
   hasErrors,
   MAX_RUNGS,
@@ -24,7 +40,13 @@ const noErrors: LadderErrors = { rungs: {}, general: [] };
 
 function Field({ label, error, children, id }: { label: string; error?: string; children: ReactNode; id: string }) {
   return (
-    <Form.Item label={label} htmlFor={id} validateStatus={error ? 'error' : undefined} help={error} className="ladder-field">
+    <Form.Item
+      label={label}
+      htmlFor={id}
+      validateStatus={error ? 'error' : undefined}
+      help={error}
+      className="ladder-field"
+    >
       {children}
     </Form.Item>
   );
@@ -37,7 +59,6 @@ export function LadderTab({ editable }: { editable: boolean }) {
   const [saved, setSaved] = useState<RungDraft[]>([]);
   const [drafts, setDrafts] = useState<RungDraft[]>([]);
   const [errors, setErrors] = useState<LadderErrors>(noErrors);
-  const [loadError, setLoadError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'save' | 'reset' | null>(null);
 
   function show(next: LadderSettings) {
@@ -48,18 +69,17 @@ export function LadderTab({ editable }: { editable: boolean }) {
     setErrors(noErrors);
   }
 
-  useEffect(() => {
-    const controller = new AbortController();
-    settingsApi
-      .ladder(controller.signal)
-      .then(show)
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setLoadError(e);
-      });
-    return () => controller.abort();
-  }, []);
+  const loaded = useQuery(['ladder'], (signal) => settingsApi.ladder(signal));
+  const loadError = loaded.error;
+  // The ladder as loaded becomes the drafts once (React's "adjust state when data changes", not an effect).
+  const [loadedShown, setLoadedShown] = useState<LadderSettings | undefined>();
+  if (loaded.data !== loadedShown) {
+    setLoadedShown(loaded.data);
+    if (loaded.data) show(loaded.data);
+  }
 
-  if (loadError && !settings) return <Alert type="error" showIcon message={`催办阶梯加载失败：${errorMessage(loadError)}`} />;
+  if (loadError && !settings)
+    return <Alert type="error" showIcon message={`催办阶梯加载失败：${errorMessage(loadError)}`} />;
   if (!settings) return <Spin />;
 
   const actors = settings.actors;
@@ -89,7 +109,8 @@ export function LadderTab({ editable }: { editable: boolean }) {
       show(await settingsApi.saveLadder(toRungs(drafts)));
       message.success('催办阶梯已保存');
     } catch (e) {
-      if (isApiError(e) && e.hasFieldErrors) setErrors(placeServerProblems(drafts, Object.values(e.fieldErrors).flat()));
+      if (isApiError(e) && e.hasFieldErrors)
+        setErrors(placeServerProblems(drafts, Object.values(e.fieldErrors).flat()));
       else setErrors({ rungs: {}, general: [errorMessage(e)] });
     } finally {
       setBusy(null);
@@ -222,7 +243,11 @@ export function LadderTab({ editable }: { editable: boolean }) {
                       />
                     </Field>
                     {d.triggerKind !== 'manual' && (
-                      <Field label={d.triggerKind === 'overdue' ? '逾期天数' : '提前天数'} error={e.days} id={id('days')}>
+                      <Field
+                        label={d.triggerKind === 'overdue' ? '逾期天数' : '提前天数'}
+                        error={e.days}
+                        id={id('days')}
+                      >
                         <Space.Compact block>
                           <InputNumber
                             id={id('days')}
@@ -255,7 +280,12 @@ export function LadderTab({ editable }: { editable: boolean }) {
                       />
                     </Field>
                     <Field label="登记内容" id={id('record')}>
-                      <Select id={id('record')} value={d.record} options={recordOptions} onChange={(v: string) => update(d.uid, { record: v })} />
+                      <Select
+                        id={id('record')}
+                        value={d.record}
+                        options={recordOptions}
+                        onChange={(v: string) => update(d.uid, { record: v })}
+                      />
                     </Field>
                     <Field label="计入考核" id={id('score')}>
                       <Select
@@ -266,7 +296,10 @@ export function LadderTab({ editable }: { editable: boolean }) {
                       />
                     </Field>
                   </div>
-                  <Checkbox checked={d.hasNotice} onChange={(ev) => update(d.uid, { hasNotice: ev.target.checked }, 'noticeTitle')}>
+                  <Checkbox
+                    checked={d.hasNotice}
+                    onChange={(ev) => update(d.uid, { hasNotice: ev.target.checked }, 'noticeTitle')}
+                  >
                     向承办单位发送通知
                   </Checkbox>
                   {d.hasNotice && (
@@ -292,7 +325,16 @@ export function LadderTab({ editable }: { editable: boolean }) {
                       <Space wrap align="start">
                         <Checkbox
                           checked={d.replyRequired}
-                          onChange={(ev) => update(d.uid, { replyRequired: ev.target.checked, replyDays: ev.target.checked ? (d.replyDays ?? 3) : d.replyDays }, 'replyDays')}
+                          onChange={(ev) =>
+                            update(
+                              d.uid,
+                              {
+                                replyRequired: ev.target.checked,
+                                replyDays: ev.target.checked ? (d.replyDays ?? 3) : d.replyDays,
+                              },
+                              'replyDays',
+                            )
+                          }
                         >
                           须书面回复（说明原因和措施）
                         </Checkbox>

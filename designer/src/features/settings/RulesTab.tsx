@@ -1,57 +1,55 @@
-import { Alert, App as AntdApp, Button, Card, Form, InputNumber, Popconfirm, Select, Space, Spin, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  Form,
+  InputNumber,
+  Popconfirm,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
-import type { FormInstance } from 'antd';
-import { errorMessage, isAbortError, isApiError } from '../../api/client';
-import type { NamedValue } from '../scores/scoresApi';
+import { errorMessage } from '../../api/client';
+import { mapServerErrors } from '../../shared/formErrors';
+import { useQuery } from '../../shared/useQuery';
 import { formatDateTime } from '../../shared/format';
 import type { ScoringRules } from '../scores/scoresApi';
 import { rulesFormValues, rulesFromForm, yearOptions, type RulesFormValues } from './settingsModel';
 import { settingsApi } from './settingsApi';
 
-/** Puts the server's field errors (startScore, floor, redoThreshold, deductions.<type>) beside the fields; returns the rest. */
-function placeRuleErrors(form: FormInstance<RulesFormValues>, error: unknown, eventTypes: readonly NamedValue[]): string[] {
-  if (!isApiError(error) || !error.hasFieldErrors) return [errorMessage(error)];
-  const known = new Map(
-    ['startScore', 'floor', 'redoThreshold', ...eventTypes.map((t) => `deductions.${t.value}`)].map((n) => [n.toLowerCase(), n]),
-  );
-  const rest: string[] = [];
-  for (const [key, messages] of Object.entries(error.fieldErrors)) {
-    const name = known.get(key.replace(/^\$\./, '').toLowerCase());
-    if (name) form.setFields([{ name: name.split('.') as never, errors: messages }]);
-    else rest.push(...messages);
-  }
-  return rest;
-}
-
 /** 考核规则 per year: starting score, floor, deduction per event type, redo threshold; save, or back to the default. */
-export function RulesTab({ editable, year, onYear }: { editable: boolean; year: number; onYear: (year: number) => void }) {
+export function RulesTab({
+  editable,
+  year,
+  onYear,
+}: {
+  editable: boolean;
+  year: number;
+  onYear: (year: number) => void;
+}) {
   const { message } = AntdApp.useApp();
   const [form] = Form.useForm<RulesFormValues>();
-  const [rules, setRules] = useState<ScoringRules | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const loaded = useQuery(['scoring-rules', year], (signal) => settingsApi.rules(year, signal));
+  // What a save or a reset answered, until the year changes.
+  const [saved, setSaved] = useState<{ year: number; rules: ScoringRules } | null>(null);
+  const rules = saved?.year === year ? saved.rules : loaded.loading ? null : (loaded.data ?? null);
+  const error = loaded.error;
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState<'save' | 'reset' | null>(null);
 
+  // The form shows the rules held (a form's values are not React state: setting them here renders nothing twice).
   useEffect(() => {
-    const controller = new AbortController();
-    setRules(null);
-    setError(null);
-    settingsApi
-      .rules(year, controller.signal)
-      .then((r) => {
-        setRules(r);
-        form.setFieldsValue(rulesFormValues(r));
-      })
-      .catch((e: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(e)) setError(e);
-      });
-    return () => controller.abort();
-  }, [year, form]);
+    if (!rules) return;
+    form.resetFields();
+    form.setFieldsValue(rulesFormValues(rules));
+  }, [rules, form]);
 
   function show(r: ScoringRules) {
-    setRules(r);
-    form.resetFields();
-    form.setFieldsValue(rulesFormValues(r));
+    setSaved({ year, rules: r });
     setGeneral([]);
   }
 
@@ -69,7 +67,7 @@ export function RulesTab({ editable, year, onYear }: { editable: boolean; year: 
       show(await settingsApi.saveRules(year, rulesFromForm(values, rules.eventTypes)));
       message.success(`${year}年考核规则已保存`);
     } catch (e) {
-      setGeneral(placeRuleErrors(form, e, rules.eventTypes));
+      setGeneral(mapServerErrors(form, e));
     } finally {
       setBusy(null);
     }
@@ -116,10 +114,21 @@ export function RulesTab({ editable, year, onYear }: { editable: boolean; year: 
         )}
       </div>
       {!editable && <Alert className="page-alert" type="info" showIcon message="考核规则由管理员设置，您可以查看。" />}
-      {error !== null && <Alert className="page-alert" type="error" showIcon message={`考核规则加载失败：${errorMessage(error)}`} />}
-      {general.length > 0 && <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+      {error !== null && (
+        <Alert className="page-alert" type="error" showIcon message={`考核规则加载失败：${errorMessage(error)}`} />
+      )}
+      {general.length > 0 && (
+        <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />
+      )}
       {!rules && error === null && <Spin />}
-      <Form form={form} layout="horizontal" labelCol={{ flex: '220px' }} labelWrap disabled={!editable || busy !== null} hidden={!rules}>
+      <Form
+        form={form}
+        layout="horizontal"
+        labelCol={{ flex: '220px' }}
+        labelWrap
+        disabled={!editable || busy !== null}
+        hidden={!rules}
+      >
         <Card size="small" title="基础分">
           <Form.Item
             name="startScore"

@@ -46,7 +46,11 @@ export default function SettingsPage() {
         items={[
           { key: 'ladder', label: '催办阶梯', children: <LadderTab editable={isAdmin} /> },
           { key: 'extensions', label: '延期设置', children: <ExtensionTab editable={isAdmin} /> },
-          { key: 'rules', label: '考核规则', children: <RulesTab editable={isAdmin} year={year} onYear={(y) => go({ year: y })} /> },
+          {
+            key: 'rules',
+            label: '考核规则',
+            children: <RulesTab editable={isAdmin} year={year} onYear={(y) => go({ year: y })} />,
+          },
           {
             key: 'bulletins',
             label: '通报批评',

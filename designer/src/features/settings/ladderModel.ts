@@ -59,7 +59,11 @@ export function toRungs(drafts: readonly RungDraft[]): LadderRung[] {
   return drafts.map((d) => ({
     key: d.key,
     name: d.name.trim(),
-    trigger: { kind: d.triggerKind, days: d.triggerKind === 'manual' ? 0 : (d.days ?? 0), calendarDays: d.calendarDays },
+    trigger: {
+      kind: d.triggerKind,
+      days: d.triggerKind === 'manual' ? 0 : (d.days ?? 0),
+      calendarDays: d.calendarDays,
+    },
     actor: d.actor,
     record: d.record || null,
     notice: d.hasNotice
@@ -133,7 +137,10 @@ export function validateLadder(drafts: readonly RungDraft[], actors: readonly st
     if (!actors.includes(d.actor)) e.actor = '请选择办理角色';
     if (d.hasNotice) {
       if (!d.noticeTitle.trim()) e.noticeTitle = '请填写通知标题';
-      if (d.replyRequired && (d.replyDays === null || !Number.isInteger(d.replyDays) || d.replyDays < 1 || d.replyDays > 60))
+      if (
+        d.replyRequired &&
+        (d.replyDays === null || !Number.isInteger(d.replyDays) || d.replyDays < 1 || d.replyDays > 60)
+      )
         e.replyDays = '回复期限应为 1 到 60 个工作日';
     }
     if (!d.record && !d.hasNotice && !d.scoreEvent) e.effect = '请至少选择一项：登记内容、通知承办单位或计入考核';

@@ -14,24 +14,53 @@ beforeAll(async () => {
 }, 60000);
 beforeEach(() => resetDirectory());
 
-const admin: CurrentUser = { id: 'u-admin', userName: 'admin', displayName: '系统管理员', unitId: 'bgs', unitName: '督查室', roles: ['管理员'] };
-const supervisor: CurrentUser = { ...admin, id: 'u-ducha', userName: 'ducha', displayName: '王督查', roles: ['督查员'] };
+const admin: CurrentUser = {
+  id: 'u-admin',
+  userName: 'admin',
+  displayName: '系统管理员',
+  unitId: 'bgs',
+  unitName: '督查室',
+  roles: ['管理员'],
+};
+const supervisor: CurrentUser = {
+  ...admin,
+  id: 'u-ducha',
+  userName: 'ducha',
+  displayName: '王督查',
+  roles: ['督查员'],
+};
 const actors = ['管理员', '督查员', '领导', '承办单位联络员'];
 
 const rungs: LadderRung[] = [
   {
-    key: 'phone', name: '电话催办', trigger: { kind: 'overdue', days: 1, calendarDays: false }, actor: '督查员', record: 'phoneLog',
-    notice: null, scoreEvent: 'phone',
+    key: 'phone',
+    name: '电话催办',
+    trigger: { kind: 'overdue', days: 1, calendarDays: false },
+    actor: '督查员',
+    record: 'phoneLog',
+    notice: null,
+    scoreEvent: 'phone',
   },
   {
-    key: 'written', name: '书面督办', trigger: { kind: 'overdue', days: 3, calendarDays: false }, actor: '督查员', record: null,
-    notice: { title: '督查督办通知单', text: '请说明原因', replyRequired: true, replyDays: 3 }, scoreEvent: 'writtenNotice',
+    key: 'written',
+    name: '书面督办',
+    trigger: { kind: 'overdue', days: 3, calendarDays: false },
+    actor: '督查员',
+    record: null,
+    notice: { title: '督查督办通知单', text: '请说明原因', replyRequired: true, replyDays: 3 },
+    scoreEvent: 'writtenNotice',
   },
 ];
 
 const ladder: LadderSettings = {
-  organizationId: 'sft', isDefault: true, rungs, actors,
-  recordForms: { phoneLog: { id: 'chase.phoneLog', name: '电话催办记录', fields: [] }, reply: { id: 'chase.reply', name: '书面回复', fields: [] } } as never,
+  organizationId: 'sft',
+  isDefault: true,
+  rungs,
+  actors,
+  recordForms: {
+    phoneLog: { id: 'chase.phoneLog', name: '电话催办记录', fields: [] },
+    reply: { id: 'chase.reply', name: '书面回复', fields: [] },
+  } as never,
   scoreEvents: [
     { value: 'phone', label: '电话、口头催办' },
     { value: 'writtenNotice', label: '下发《督查督办通知单》' },
@@ -58,14 +87,21 @@ describe('ladder model', () => {
     drafts[0] = { ...drafts[0], days: 400 };
     const errors = validateLadder(drafts, actors);
     expect(errors.rungs[drafts[0].uid]).toEqual({ days: '天数应为 0 到 365 之间的整数', name: '名称与其他级重复' });
-    expect(errors.rungs[drafts[1].uid]).toEqual({ noticeTitle: '请填写通知标题', replyDays: '回复期限应为 1 到 60 个工作日' });
+    expect(errors.rungs[drafts[1].uid]).toEqual({
+      noticeTitle: '请填写通知标题',
+      replyDays: '回复期限应为 1 到 60 个工作日',
+    });
     expect(errors.rungs[drafts[2].uid].effect).toMatch(/至少选择一项/);
     expect(validateLadder([], actors).general).toEqual(['催办阶梯至少需要一级']);
   });
 
   it('puts server problems beside the rung they name', () => {
     const drafts = toDrafts(rungs);
-    const placed = placeServerProblems(drafts, ['「书面督办」的回复期限应在 1 到 60 个工作日之间', '第 1 级为空', '催办阶梯最多 20 级']);
+    const placed = placeServerProblems(drafts, [
+      '「书面督办」的回复期限应在 1 到 60 个工作日之间',
+      '第 1 级为空',
+      '催办阶梯最多 20 级',
+    ]);
     expect(placed.rungs[drafts[1].uid].effect).toMatch(/回复期限/);
     expect(placed.rungs[drafts[0].uid].effect).toBe('第 1 级为空');
     expect(placed.general).toEqual(['催办阶梯最多 20 级']);
@@ -118,17 +154,31 @@ describe('督查设置', () => {
     await waitFor(() => expect(saved).not.toBeNull());
     const sent = (saved as { rungs: LadderRung[] }).rungs;
     expect(sent.map((r) => r.name)).toEqual(['电话催办', '约谈督办', '书面督办']);
-    expect(sent[1]).toMatchObject({ key: 'rung3', trigger: { kind: 'manual', days: 0 }, notice: { title: '约谈通知' }, scoreEvent: null });
+    expect(sent[1]).toMatchObject({
+      key: 'rung3',
+      trigger: { kind: 'manual', days: 0 },
+      notice: { title: '约谈通知' },
+      scoreEvent: null,
+    });
     expect(await within(tab).findByText('本单位自定义')).toBeInTheDocument();
   });
 
   it('an administrator changes a deduction for a year and restores the default', async () => {
     const year = new Date().getFullYear();
     const rules = {
-      organizationId: 'sft', year, isDefault: true, startScore: 3, floor: 0, redoThreshold: 2,
+      organizationId: 'sft',
+      year,
+      isDefault: true,
+      startScore: 3,
+      floor: 0,
+      redoThreshold: 2,
       deductions: { phone: 0.1, bulletin: 0.5 },
-      eventTypes: [{ value: 'phone', label: '电话、口头催办' }, { value: 'bulletin', label: '通报批评' }],
-      updatedAt: null, updatedByName: null,
+      eventTypes: [
+        { value: 'phone', label: '电话、口头催办' },
+        { value: 'bulletin', label: '通报批评' },
+      ],
+      updatedAt: null,
+      updatedByName: null,
     };
     let put: unknown = null;
     let deleted = false;
@@ -137,8 +187,20 @@ describe('督查设置', () => {
       [`GET /api/scoring/${year}/rules`]: { body: rules },
       [`PUT /api/scoring/${year}/rules`]: (_url, init) => {
         put = JSON.parse(String(init?.body));
-        if ((put as { floor: number }).floor > 3) return { status: 400, body: { title: '考核规则设置有误', errors: { floor: ['最低分应不小于 0 且不大于基础分'] } } };
-        return { body: { ...rules, ...(put as object), isDefault: false, updatedAt: '2026-03-01T01:00:00Z', updatedByName: '系统管理员' } };
+        if ((put as { floor: number }).floor > 3)
+          return {
+            status: 400,
+            body: { title: '考核规则设置有误', errors: { floor: ['最低分应不小于 0 且不大于基础分'] } },
+          };
+        return {
+          body: {
+            ...rules,
+            ...(put as object),
+            isDefault: false,
+            updatedAt: '2026-03-01T01:00:00Z',
+            updatedByName: '系统管理员',
+          },
+        };
       },
       [`DELETE /api/scoring/${year}/rules`]: () => {
         deleted = true;
@@ -153,7 +215,9 @@ describe('督查设置', () => {
     await user.clear(phone);
     await user.type(phone, '0.15');
     await user.click(within(tab).getByRole('button', { name: '保存' }));
-    await waitFor(() => expect(put).toEqual({ startScore: 3, floor: 0, redoThreshold: 2, deductions: { phone: 0.15, bulletin: 0.5 } }));
+    await waitFor(() =>
+      expect(put).toEqual({ startScore: 3, floor: 0, redoThreshold: 2, deductions: { phone: 0.15, bulletin: 0.5 } }),
+    );
     expect(await within(tab).findByText('本单位自定义')).toBeInTheDocument();
     expect(within(tab).getByText(/系统管理员 修改/)).toBeInTheDocument();
 
@@ -168,8 +232,17 @@ describe('督查设置', () => {
     const year = new Date().getFullYear();
     let revoked: unknown = null;
     const bulletin = {
-      id: 'b1', unitId: 'fzc', unitName: '法制处', instanceId: null, title: '第一季度通报', issuedOn: `${year}-03-01`, note: null,
-      createdAt: `${year}-03-01T01:00:00Z`, createdByName: '王督查', revoked: false, revokeReason: null,
+      id: 'b1',
+      unitId: 'fzc',
+      unitName: '法制处',
+      instanceId: null,
+      title: '第一季度通报',
+      issuedOn: `${year}-03-01`,
+      note: null,
+      createdAt: `${year}-03-01T01:00:00Z`,
+      createdByName: '王督查',
+      revoked: false,
+      revokeReason: null,
     };
     mockFetch({
       'GET /api/auth/me': { body: supervisor },

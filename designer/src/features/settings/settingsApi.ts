@@ -1,4 +1,7 @@
 import { request } from '../../api/client';
+import type { components } from '../../api/schema';
+
+type Schemas = components['schemas'];
 import type { ScoringRules } from '../scores/scoresApi';
 import type { LadderRung, LadderSettings } from '../supervision/supervisionApi';
 
@@ -6,52 +9,28 @@ import type { LadderRung, LadderSettings } from '../supervision/supervisionApi';
 export type { LadderRung, LadderSettings, RungNotice, RungTrigger } from '../supervision/supervisionApi';
 
 /** GET /api/supervision/settings */
-export interface SupervisionSettings {
-  organizationId: string;
-  allowLateExtensionRequests: boolean;
-  updatedAt: string | null;
-  updatedByName: string | null;
-}
+export type SupervisionSettings = Schemas['SupervisionSettingsView'];
 
-export interface SaveScoringRules {
-  startScore: number;
-  floor: number;
-  redoThreshold: number;
-  deductions: Record<string, number>;
-}
+export type SaveScoringRules = Schemas['SaveScoringRulesRequest'];
 
 /** A 通报批评 against a unit; `issuedOn` yyyy-MM-dd. */
-export interface Bulletin {
-  id: string;
-  unitId: string;
-  unitName: string;
-  instanceId: string | null;
-  title: string;
-  issuedOn: string;
-  note: string | null;
-  createdAt: string;
-  createdByName: string | null;
-  revoked: boolean;
-  revokeReason: string | null;
-}
+export type Bulletin = Schemas['BulletinView'];
 
-export interface IssueBulletin {
-  unitId: string;
-  title: string;
-  issuedOn: string;
-  note?: string | null;
-}
+export type IssueBulletin = Schemas['IssueBulletinRequest'];
 
 export const settingsApi = {
   ladder: (signal?: AbortSignal) => request<LadderSettings>('GET', '/api/chasing/ladder', { signal }),
-  saveLadder: (rungs: LadderRung[] | null) => request<LadderSettings>('PUT', '/api/chasing/ladder', { body: { rungs } }),
+  saveLadder: (rungs: LadderRung[] | null) =>
+    request<LadderSettings>('PUT', '/api/chasing/ladder', { body: { rungs } }),
   supervision: (signal?: AbortSignal) => request<SupervisionSettings>('GET', '/api/supervision/settings', { signal }),
   saveSupervision: (allowLateExtensionRequests: boolean) =>
     request<SupervisionSettings>('PUT', '/api/supervision/settings', { body: { allowLateExtensionRequests } }),
   rules: (year: number, signal?: AbortSignal) => request<ScoringRules>('GET', `/api/scoring/${year}/rules`, { signal }),
-  saveRules: (year: number, rules: SaveScoringRules) => request<ScoringRules>('PUT', `/api/scoring/${year}/rules`, { body: rules }),
+  saveRules: (year: number, rules: SaveScoringRules) =>
+    request<ScoringRules>('PUT', `/api/scoring/${year}/rules`, { body: rules }),
   resetRules: (year: number) => request<ScoringRules>('DELETE', `/api/scoring/${year}/rules`),
-  bulletins: (year: number, signal?: AbortSignal) => request<Bulletin[]>('GET', '/api/scoring/bulletins', { query: { year }, signal }),
+  bulletins: (year: number, signal?: AbortSignal) =>
+    request<Bulletin[]>('GET', '/api/scoring/bulletins', { query: { year }, signal }),
   issueBulletin: (bulletin: IssueBulletin) => request<Bulletin>('POST', '/api/scoring/bulletins', { body: bulletin }),
   revokeBulletin: (id: string, reason: string) =>
     request<Bulletin>('POST', `/api/scoring/bulletins/${encodeURIComponent(id)}/revoke`, { body: { reason } }),

@@ -48,12 +48,35 @@ function setup(extra: Record<string, RouteHandler | MockResponseInit> = {}) {
     'GET /api/auth/me': { body: { ...liaisonUser, roles: ['督查员'] } },
     'GET /api/definitions': {
       body: [
-        { definitionId: 'demo', name: '督查事项办理', description: '登记 → 审定 → 承办', publishedVersion: 2, latestVersion: 3, hasDraft: true },
-        { definitionId: 'draft-only', name: '草稿流程', description: null, publishedVersion: null, latestVersion: 1, hasDraft: true },
+        {
+          definitionId: 'demo',
+          name: '督查事项办理',
+          description: '登记 → 审定 → 承办',
+          publishedVersion: 2,
+          latestVersion: 3,
+          hasDraft: true,
+        },
+        {
+          definitionId: 'draft-only',
+          name: '草稿流程',
+          description: null,
+          publishedVersion: null,
+          latestVersion: 1,
+          hasDraft: true,
+        },
       ],
     },
     'GET /api/definitions/demo': (url) => ({
-      body: { meta: { id: 'r2', definitionId: 'demo', version: Number(url.searchParams.get('version')), name: '督查事项办理', isPublished: true }, definition },
+      body: {
+        meta: {
+          id: 'r2',
+          definitionId: 'demo',
+          version: Number(url.searchParams.get('version')),
+          name: '督查事项办理',
+          isPublished: true,
+        },
+        definition,
+      },
     }),
     ...extra,
   });
@@ -64,7 +87,10 @@ describe('发起', () => {
     const start = startFormOf(definition as never);
     expect(start.form?.id).toBe('f');
     expect(start.permissions).toEqual({ report: 'hidden' });
-    expect(startFormOf({ ...definition, root: { ...definition.root, activities: [] } } as never)).toEqual({ form: null, permissions: {} });
+    expect(startFormOf({ ...definition, root: { ...definition.root, activities: [] } } as never)).toEqual({
+      form: null,
+      permissions: {},
+    });
   });
 
   it('offers only published procedures, fills the start form and opens the new item', async () => {
@@ -95,7 +121,11 @@ describe('发起', () => {
     setup({
       'POST /api/instances': {
         status: 400,
-        body: { status: 400, detail: '表单填写有误，请检查标出的字段', errors: { title: ['「事项名称」不能超过2个字'] } },
+        body: {
+          status: 400,
+          detail: '表单填写有误，请检查标出的字段',
+          errors: { title: ['「事项名称」不能超过2个字'] },
+        },
       },
     });
     const user = userEvent.setup({ delay: null });

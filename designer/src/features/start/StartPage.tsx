@@ -1,17 +1,32 @@
 import { ArrowLeftOutlined, FileAddOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, Col, Empty, Result, Row, Skeleton, Space, Spin, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Result,
+  Row,
+  Skeleton,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { definitionVersionApi, errorMessage, instancesApi, isAbortError, isApiError } from '../../api/client';
+import { definitionVersionApi, errorMessage, instancesApi, isApiError } from '../../api/client';
 import type { DefinitionSummary } from '../../api/types';
 import type { WorkflowDefinition } from '../../shared/flow/types';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { errorsAfterEdit, splitErrors, validateForm, visibleSubmission } from '../../shared/forms/logic';
 import type { FieldErrors, FormValues } from '../../shared/forms/types';
+import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
 import { useDefinitions } from '../inbox/useInboxData';
 import '../item/item.css';
-import { startFormOf, type StartForm } from './startForm';
+import { startFormOf } from './startForm';
 import './start.css';
 
 /** 发起: choose a published procedure, fill its start form, submit, land on the new item's page. */
@@ -35,7 +50,7 @@ export default function StartPage() {
       );
     }
     const summary = published.find((d) => d.definitionId === chosen);
-    return <StartFormView definitionId={chosen} summary={summary} onBack={() => setParams({})} />;
+    return <StartFormView key={chosen} definitionId={chosen} summary={summary} onBack={() => setParams({})} />;
   }
 
   return (
@@ -89,38 +104,32 @@ export default function StartPage() {
   );
 }
 
-function StartFormView({ definitionId, summary, onBack }: { definitionId: string; summary: DefinitionSummary | undefined; onBack: () => void }) {
+function StartFormView({
+  definitionId,
+  summary,
+  onBack,
+}: {
+  definitionId: string;
+  summary: DefinitionSummary | undefined;
+  onBack: () => void;
+}) {
   const navigate = useNavigate();
   const user = useCurrentUser();
   const { message } = AntdApp.useApp();
-  const [definition, setDefinition] = useState<WorkflowDefinition | null>(null);
-  const [start, setStart] = useState<StartForm | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  // The published version: that is the one an item starts on. (The view is keyed by definitionId: a new choice starts afresh.)
+  const version = summary?.publishedVersion ?? undefined;
+  const query = useQuery(['start-definition', definitionId, version], async (signal) => {
+    const doc = await definitionVersionApi.get<WorkflowDefinition>(definitionId, version, signal);
+    if (!doc.meta.isPublished) throw new Error('该流程尚未发布，不能发起');
+    return doc.definition;
+  });
+  const definition = query.data ?? null;
+  const start = useMemo(() => (definition ? startFormOf(definition) : null), [definition]);
+  const loadError = query.error;
   const [values, setValues] = useState<FormValues>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setDefinition(null);
-    setLoadError(null);
-    // The published version: that is the one an item starts on.
-    const version = summary?.publishedVersion ?? undefined;
-    definitionVersionApi
-      .get<WorkflowDefinition>(definitionId, version, controller.signal)
-      .then((doc) => {
-        if (!doc.meta.isPublished) throw new Error('该流程尚未发布，不能发起');
-        setDefinition(doc.definition);
-        setStart(startFormOf(doc.definition));
-        setValues({});
-        setErrors({});
-      })
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted && !isAbortError(error)) setLoadError(error);
-      });
-    return () => controller.abort();
-  }, [definitionId, summary?.publishedVersion]);
 
   const submit = async () => {
     if (!start) return;
@@ -140,7 +149,9 @@ function StartFormView({ definitionId, summary, onBack }: { definitionId: string
     try {
       const created = await instancesApi.start({
         definitionId,
-        data: start.form ? visibleSubmission(start.form, values, { permissions: start.permissions, currentData: {}, user }) : {},
+        data: start.form
+          ? visibleSubmission(start.form, values, { permissions: start.permissions, currentData: {}, user })
+          : {},
       });
       message.success(`已发起：${created.title}`);
       navigate(`/items/${created.id}`, { replace: true });
@@ -191,10 +202,16 @@ function StartFormView({ definitionId, summary, onBack }: { definitionId: string
           </Typography.Title>
           {definition.version ? <Tag>第 {definition.version} 版</Tag> : null}
         </div>
-        {definition.description && <Typography.Paragraph type="secondary" className="start-description">{definition.description}</Typography.Paragraph>}
+        {definition.description && (
+          <Typography.Paragraph type="secondary" className="start-description">
+            {definition.description}
+          </Typography.Paragraph>
+        )}
       </header>
       <Card className="page-section" size="small" title={start.form?.name ?? '发起'}>
-        {general.length > 0 && <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+        {general.length > 0 && (
+          <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />
+        )}
         {start.form ? (
           <FormRenderer
             form={start.form}

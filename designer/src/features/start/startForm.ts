@@ -15,7 +15,7 @@ export function startFormOf(definition: WorkflowDefinition): StartForm {
   const start = definition.root.activities.find((a) => a.type === START_TYPE);
   if (!start) return { form: null, permissions: {} };
   const formId = getLiteralString(start, 'form');
-  const form = formId ? (definition.forms ?? []).find((f) => f.id === formId) ?? null : null;
+  const form = formId ? ((definition.forms ?? []).find((f) => f.id === formId) ?? null) : null;
   const permissions = getLiteral<FieldPermissions>(start, 'fieldPermissions') ?? {};
   return { form, permissions: permissions && typeof permissions === 'object' ? permissions : {} };
 }

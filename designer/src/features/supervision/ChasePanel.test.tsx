@@ -10,43 +10,119 @@ import { ChasePanel } from './ChasePanel';
 import type { ChaseView, ItemChases, LadderRung } from './supervisionApi';
 import { renderWithApp } from './testUtils';
 
-const liaison: CurrentUser = { id: 'u1', userName: 'fazhi', displayName: '张联络', unitId: 'fzc', unitName: '法制处', roles: ['承办单位联络员'] };
-const supervisor: CurrentUser = { id: 'u2', userName: 'ducha', displayName: '王督查', unitId: 'bgs', unitName: '督查室', roles: ['督查员'] };
+const liaison: CurrentUser = {
+  id: 'u1',
+  userName: 'fazhi',
+  displayName: '张联络',
+  unitId: 'fzc',
+  unitName: '法制处',
+  roles: ['承办单位联络员'],
+};
+const supervisor: CurrentUser = {
+  id: 'u2',
+  userName: 'ducha',
+  displayName: '王督查',
+  unitId: 'bgs',
+  unitName: '督查室',
+  roles: ['督查员'],
+};
 
 const phoneForm: FormDefinition = {
-  id: 'chase.phoneLog', name: '电话催办记录', fields: [
+  id: 'chase.phoneLog',
+  name: '电话催办记录',
+  fields: [
     { key: 'calledAt', label: '通话时间', type: 'text', required: true },
     { key: 'personReached', label: '接听人（姓名、职务）', type: 'text', required: true },
     { key: 'summary', label: '通话内容', type: 'textarea', required: true },
   ],
 };
 const replyForm: FormDefinition = {
-  id: 'chase.reply', name: '书面回复', fields: [
+  id: 'chase.reply',
+  name: '书面回复',
+  fields: [
     { key: 'reasons', label: '未按期办结的原因', type: 'textarea', required: true },
     { key: 'measures', label: '下一步措施及完成时间', type: 'textarea', required: true },
   ],
 };
 
 const ladder: LadderRung[] = [
-  { key: 'phone', name: '电话催办', trigger: { kind: 'overdue', days: 1, calendarDays: false }, actor: '督查员', record: 'phoneLog', notice: null, scoreEvent: 'phone' },
-  { key: 'written', name: '书面督办', trigger: { kind: 'overdue', days: 3, calendarDays: false }, actor: '督查员', record: null, notice: { title: '督查督办通知单', text: null, replyRequired: true, replyDays: 3 }, scoreEvent: 'writtenNotice' },
+  {
+    key: 'phone',
+    name: '电话催办',
+    trigger: { kind: 'overdue', days: 1, calendarDays: false },
+    actor: '督查员',
+    record: 'phoneLog',
+    notice: null,
+    scoreEvent: 'phone',
+  },
+  {
+    key: 'written',
+    name: '书面督办',
+    trigger: { kind: 'overdue', days: 3, calendarDays: false },
+    actor: '督查员',
+    record: null,
+    notice: { title: '督查督办通知单', text: null, replyRequired: true, replyDays: 3 },
+    scoreEvent: 'writtenNotice',
+  },
 ];
 
 function chase(overrides: Partial<ChaseView> = {}): ChaseView {
   return {
-    id: 'c1', instanceId: 'i1', unitId: 'fzc', unitName: '法制处', rungKey: 'phone', rungName: '电话催办', rungIndex: 0, cycle: 1,
-    trigger: 'auto', scoreEvent: 'phone', scoreEventLabel: '电话、口头催办', raisedAt: '2026-03-05T01:00:00Z', raisedByName: null,
-    dueAt: '2026-03-03T15:59:59Z', status: 'done', actor: '督查员', recordKind: 'phoneLog', recordForm: phoneForm,
-    record: { calledAt: '2026-03-05 10:30', personReached: '赵处长', summary: '承诺本周完成' }, recordedAt: '2026-03-05T02:40:00Z',
-    recordedByName: '王督查', actionTaskId: 't1', noticeTitle: null, noticeText: null, replyRequired: false, replyDueAt: null,
-    noticeTaskId: null, reply: null, repliedAt: null, repliedByName: null, note: null, cancelReason: null, ...overrides,
+    id: 'c1',
+    instanceId: 'i1',
+    unitId: 'fzc',
+    unitName: '法制处',
+    rungKey: 'phone',
+    rungName: '电话催办',
+    rungIndex: 0,
+    cycle: 1,
+    trigger: 'auto',
+    scoreEvent: 'phone',
+    scoreEventLabel: '电话、口头催办',
+    raisedAt: '2026-03-05T01:00:00Z',
+    raisedByName: null,
+    dueAt: '2026-03-03T15:59:59Z',
+    status: 'done',
+    actor: '督查员',
+    recordKind: 'phoneLog',
+    recordForm: phoneForm,
+    record: { calledAt: '2026-03-05 10:30', personReached: '赵处长', summary: '承诺本周完成' },
+    recordedAt: '2026-03-05T02:40:00Z',
+    recordedByName: '王督查',
+    actionTaskId: 't1',
+    noticeTitle: null,
+    noticeText: null,
+    replyRequired: false,
+    replyDueAt: null,
+    noticeTaskId: null,
+    reply: null,
+    repliedAt: null,
+    repliedByName: null,
+    note: null,
+    cancelReason: null,
+    ...overrides,
   };
 }
 
 const written = chase({
-  id: 'c2', rungKey: 'written', rungName: '书面督办', rungIndex: 1, trigger: 'manual', raisedByName: '王督查', status: 'open',
-  recordKind: null, recordForm: null, record: null, recordedAt: null, recordedByName: null, actionTaskId: null, scoreEventLabel: '书面督办',
-  noticeTitle: '督查督办通知单', noticeText: '法制处：你单位承办的督办事项已超过办理时限。', replyRequired: true, replyDueAt: '2026-03-10T15:59:59Z',
+  id: 'c2',
+  rungKey: 'written',
+  rungName: '书面督办',
+  rungIndex: 1,
+  trigger: 'manual',
+  raisedByName: '王督查',
+  status: 'open',
+  recordKind: null,
+  recordForm: null,
+  record: null,
+  recordedAt: null,
+  recordedByName: null,
+  actionTaskId: null,
+  scoreEventLabel: '书面督办',
+  noticeTitle: '督查督办通知单',
+  noticeText: '法制处：你单位承办的督办事项已超过办理时限。',
+  replyRequired: true,
+  replyDueAt: '2026-03-10T15:59:59Z',
 });
 const other = chase({ id: 'c3', unitId: 'jinan', unitName: '济南市司法局' });
 
@@ -58,8 +134,22 @@ const item = {
 function routes(data: ItemChases, extra: Record<string, unknown> = {}) {
   return mockFetch({
     'GET /api/instances/i1/chases': { body: data },
-    'GET /api/chasing/ladder': { body: { organizationId: 'sft', isDefault: true, rungs: ladder, recordForms: { phoneLog: phoneForm, reply: replyForm }, scoreEvents: [], actors: [] } },
-    'GET /api/units': { body: [{ id: 'fzc', name: '法制处', parentId: 'sft' }, { id: 'jinan', name: '济南市司法局', parentId: 'sft' }] },
+    'GET /api/chasing/ladder': {
+      body: {
+        organizationId: 'sft',
+        isDefault: true,
+        rungs: ladder,
+        recordForms: { phoneLog: phoneForm, reply: replyForm },
+        scoreEvents: [],
+        actors: [],
+      },
+    },
+    'GET /api/units': {
+      body: [
+        { id: 'fzc', name: '法制处', parentId: 'sft' },
+        { id: 'jinan', name: '济南市司法局', parentId: 'sft' },
+      ],
+    },
     'GET /api/users': { body: [] },
     ...(extra as Record<string, never>),
   });
@@ -95,12 +185,22 @@ describe('催办', () => {
 
   it('督查员 raises a phone chase by hand with its log; missing fields are named, server errors land on the fields', async () => {
     let posts = 0;
-    const fetchFn = routes({ ladder, chases: [], canRaise: true }, {
-      'POST /api/instances/i1/chases': () =>
-        ++posts === 1
-          ? { status: 400, body: { title: '电话催办记录填写有误，请检查标出的字段', status: 400, errors: { 'record.calledAt': ['「通话时间」格式不对'] } } }
-          : { status: 201, body: chase({ trigger: 'manual' }) },
-    });
+    const fetchFn = routes(
+      { ladder, chases: [], canRaise: true },
+      {
+        'POST /api/instances/i1/chases': () =>
+          ++posts === 1
+            ? {
+                status: 400,
+                body: {
+                  title: '电话催办记录填写有误，请检查标出的字段',
+                  status: 400,
+                  errors: { 'record.calledAt': ['「通话时间」格式不对'] },
+                },
+              }
+            : { status: 201, body: chase({ trigger: 'manual' }) },
+      },
+    );
     const onChanged = vi.fn();
     const user = userEvent.setup({ delay: null });
     renderWithApp(<ChasePanel item={item} user={supervisor} onChanged={onChanged} />);
@@ -132,17 +232,22 @@ describe('催办', () => {
     await vi.waitFor(() => expect(onChanged).toHaveBeenCalled());
     const post = fetchFn.mock.calls.filter(([, init]) => init?.method === 'POST').at(-1)!;
     expect(JSON.parse(String(post[1]?.body))).toEqual({
-      unitId: 'fzc', rungKey: 'phone', note: null,
+      unitId: 'fzc',
+      rungKey: 'phone',
+      note: null,
       record: { calledAt: '2026-03-05 10:30', personReached: '赵处长', summary: '承诺本周完成' },
     });
   });
 
   it('督查员 records a pending chase and withdraws one with a reason', async () => {
     const pending = chase({ status: 'open', record: null, recordedAt: null, recordedByName: null });
-    const fetchFn = routes({ ladder, chases: [pending, written], canRaise: true }, {
-      'POST /api/chases/c1/record': { body: chase() },
-      'POST /api/chases/c2/cancel': { body: { ...written, status: 'cancelled', cancelReason: '误发' } },
-    });
+    const fetchFn = routes(
+      { ladder, chases: [pending, written], canRaise: true },
+      {
+        'POST /api/chases/c1/record': { body: chase() },
+        'POST /api/chases/c2/cancel': { body: { ...written, status: 'cancelled', cancelReason: '误发' } },
+      },
+    );
     const onChanged = vi.fn();
     const user = userEvent.setup({ delay: null });
     renderWithApp(<ChasePanel item={item} user={supervisor} onChanged={onChanged} />);
@@ -165,9 +270,14 @@ describe('催办', () => {
     await user.type(within(cancel).getByLabelText('撤销理由'), '误发');
     await user.click(within(cancel).getByRole('button', { name: '撤销催办' }));
     await vi.waitFor(() => expect(onChanged).toHaveBeenCalledTimes(2));
-    const bodies = fetchFn.mock.calls.filter(([, init]) => init?.method === 'POST').map(([input, init]) => [String(input), JSON.parse(String(init?.body))]);
+    const bodies = fetchFn.mock.calls
+      .filter(([, init]) => init?.method === 'POST')
+      .map(([input, init]) => [String(input), JSON.parse(String(init?.body))]);
     expect(bodies).toEqual([
-      ['/api/chases/c1/record', { record: { calledAt: '2026-03-05 10:30', personReached: '赵处长', summary: '承诺本周完成' } }],
+      [
+        '/api/chases/c1/record',
+        { record: { calledAt: '2026-03-05 10:30', personReached: '赵处长', summary: '承诺本周完成' } },
+      ],
       ['/api/chases/c2/cancel', { reason: '误发' }],
     ]);
   });

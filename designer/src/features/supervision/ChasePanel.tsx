@@ -1,6 +1,6 @@
 import { BellOutlined } from '@ant-design/icons';
 import { Alert, App as AntdApp, Button, Card, Form, Input, Modal, Select, Space, Spin, Tag, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import type { CurrentUser, InstanceDetail } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
@@ -22,36 +22,33 @@ import {
   visibleChases,
   isSupervisor,
 } from './supervision';
-import { supervisionApi, type ChaseView, type LadderRung, type LadderSettings } from './supervisionApi';
-import { useLoad } from '../../shared/useLoad';
+import { supervisionApi, type ChaseView, type LadderRung } from './supervisionApi';
+import { useQuery } from '../../shared/useQuery';
 import './supervision.css';
 
 const REPLY_FORM = 'reply';
 
 function useItemChases(instanceId: string, reloadToken: number) {
-  return useLoad((signal) => supervisionApi.chases(instanceId, signal), [instanceId, reloadToken]);
+  return useQuery(['chases', instanceId, reloadToken], (signal) => supervisionApi.chases(instanceId, signal));
 }
 
 /** The organization's record forms (phone log …), for the 催办 dialog; loaded when a chaser opens the panel. */
 function useLadderSettings(enabled: boolean) {
-  const [settings, setSettings] = useState<LadderSettings | null>(null);
-  useEffect(() => {
-    if (!enabled) return;
-    const controller = new AbortController();
-    supervisionApi
-      .ladder(controller.signal)
-      .then(setSettings)
-      .catch(() => {
-        // The forms also come with each chase; without them the dialog says it cannot record.
-      });
-    return () => controller.abort();
-  }, [enabled]);
-  return settings;
+  // A failure leaves them out: the forms also come with each chase; without them the dialog says it cannot record.
+  return useQuery(enabled ? ['ladder'] : null, (signal) => supervisionApi.ladder(signal)).data ?? null;
 }
 
 // ---------------------------------------------------------------------------
 
-function Lines({ form, values, testId }: { form: FormDefinition | null | undefined; values: Record<string, unknown> | null; testId?: string }) {
+function Lines({
+  form,
+  values,
+  testId,
+}: {
+  form: FormDefinition | null | undefined;
+  values: Record<string, unknown> | null;
+  testId?: string;
+}) {
   const lines = labelledValues(form, values);
   if (lines.length === 0) return null;
   return (
@@ -79,7 +76,11 @@ function ChaseItem({ chase, user, replyForm, onRecord, onCancel }: ChaseItemProp
   const reply = replyStatus(chase);
   const cancelled = chase.status === 'cancelled';
   return (
-    <li className={`chase-item${cancelled ? ' chase-item-cancelled' : ''}`} data-testid="chase-item" data-rung={chase.rungKey}>
+    <li
+      className={`chase-item${cancelled ? ' chase-item-cancelled' : ''}`}
+      data-testid="chase-item"
+      data-rung={chase.rungKey}
+    >
       <div className="chase-item-head">
         <strong className="chase-rung">{chase.rungName}</strong>
         <Tag>{triggerLabel(chase.trigger)}</Tag>
@@ -87,7 +88,8 @@ function ChaseItem({ chase, user, replyForm, onRecord, onCancel }: ChaseItemProp
         {chase.scoreEventLabel && !cancelled && <Tag color="volcano">计入考核：{chase.scoreEventLabel}</Tag>}
       </div>
       <div className="chase-item-meta">
-        <span>{chase.unitName}</span> · <span>{formatDateTime(chase.raisedAt)}</span> · <span>{chase.raisedByName ?? '系统'}</span>
+        <span>{chase.unitName}</span> · <span>{formatDateTime(chase.raisedAt)}</span> ·{' '}
+        <span>{chase.raisedByName ?? '系统'}</span>
         {chase.dueAt && (
           <>
             {' · '}
@@ -124,7 +126,9 @@ function ChaseItem({ chase, user, replyForm, onRecord, onCancel }: ChaseItemProp
                 {reply}
               </Tag>
             )}
-            {chase.replyDueAt && !chase.repliedAt && !cancelled && <span className="chase-block-by">回复期限 {formatDateTime(chase.replyDueAt)}</span>}
+            {chase.replyDueAt && !chase.repliedAt && !cancelled && (
+              <span className="chase-block-by">回复期限 {formatDateTime(chase.replyDueAt)}</span>
+            )}
           </div>
           {chase.noticeText && <p className="chase-notice-text">{chase.noticeText}</p>}
           {chase.reply && (
@@ -162,7 +166,13 @@ function ChaseItem({ chase, user, replyForm, onRecord, onCancel }: ChaseItemProp
 // Dialogs
 
 /** A record form; a field's error goes away once it is edited. */
-function RecordFields({ form, values, onChange, errors, setErrors }: {
+function RecordFields({
+  form,
+  values,
+  onChange,
+  errors,
+  setErrors,
+}: {
   form: FormDefinition;
   values: FormValues;
   onChange: (v: FormValues) => void;
@@ -195,23 +205,14 @@ interface RaiseDialogProps {
 
 /** 手动催办: a rung, the unit, and what the rung records (a phone call is logged when it has been made). */
 function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }: RaiseDialogProps) {
+  // Each opening starts afresh: the panel mounts this dialog anew (its key) when it opens.
   const [rungKey, setRungKey] = useState<string | undefined>();
-  const [unitId, setUnitId] = useState<string | undefined>();
+  const [unitId, setUnitId] = useState<string | undefined>(units.length === 1 ? units[0].id : undefined);
   const [record, setRecord] = useState<FormValues>({});
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (!open) return;
-    setRungKey(undefined);
-    setUnitId(units.length === 1 ? units[0].id : undefined);
-    setRecord({});
-    setNote('');
-    setErrors({});
-    setGeneral([]);
-  }, [open, units]);
 
   const rung = rungs.find((r) => r.key === rungKey);
   const form = rung?.record ? forms[rung.record] : undefined;
@@ -226,7 +227,14 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
     if (Object.keys(next).length > 0 || !rungKey || !unitId || (rung?.record && !form)) return;
     setBusy(true);
     try {
-      onDone(await supervisionApi.raiseChase(instanceId, { unitId, rungKey, record: form ? record : null, note: note.trim() || null }));
+      onDone(
+        await supervisionApi.raiseChase(instanceId, {
+          unitId,
+          rungKey,
+          record: form ? record : null,
+          note: note.trim() || null,
+        }),
+      );
     } catch (error) {
       const shown = ['rungKey', 'unitId', 'note', ...(form?.fields.map((f) => f.key) ?? [])];
       const split = splitProblem(error, shown, 'record.');
@@ -252,9 +260,17 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
       width={640}
     >
       <div data-testid="chase-raise">
-        {general.length > 0 && <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+        {general.length > 0 && (
+          <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />
+        )}
         <Form layout="vertical">
-          <Form.Item label="催办方式" htmlFor="chase-rung" required validateStatus={help('rungKey') ? 'error' : undefined} help={help('rungKey')}>
+          <Form.Item
+            label="催办方式"
+            htmlFor="chase-rung"
+            required
+            validateStatus={help('rungKey') ? 'error' : undefined}
+            help={help('rungKey')}
+          >
             <Select
               id="chase-rung"
               value={rungKey}
@@ -273,7 +289,13 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
               {rung.scoreEvent ? '；计入单位考核' : ''}
             </p>
           )}
-          <Form.Item label="被催办单位" htmlFor="chase-unit" required validateStatus={help('unitId') ? 'error' : undefined} help={help('unitId')}>
+          <Form.Item
+            label="被催办单位"
+            htmlFor="chase-unit"
+            required
+            validateStatus={help('unitId') ? 'error' : undefined}
+            help={help('unitId')}
+          >
             <Select
               id="chase-unit"
               value={unitId}
@@ -284,10 +306,23 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
             />
           </Form.Item>
         </Form>
-        {form && <RecordFields form={form} values={record} onChange={setRecord} errors={errors} setErrors={setErrors} />}
+        {form && (
+          <RecordFields form={form} values={record} onChange={setRecord} errors={errors} setErrors={setErrors} />
+        )}
         <Form layout="vertical">
-          <Form.Item label="备注（可选）" htmlFor="chase-note" validateStatus={help('note') ? 'error' : undefined} help={help('note')}>
-            <Input.TextArea id="chase-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} autoSize={{ minRows: 1, maxRows: 4 }} />
+          <Form.Item
+            label="备注（可选）"
+            htmlFor="chase-note"
+            validateStatus={help('note') ? 'error' : undefined}
+            help={help('note')}
+          >
+            <Input.TextArea
+              id="chase-note"
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              maxLength={2000}
+              autoSize={{ minRows: 1, maxRows: 4 }}
+            />
           </Form.Item>
         </Form>
       </div>
@@ -295,16 +330,19 @@ function RaiseDialog({ open, instanceId, rungs, units, forms, onClose, onDone }:
   );
 }
 
-function RecordDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onClose: () => void; onDone: (c: ChaseView) => void }) {
+function RecordDialog({
+  chase,
+  onClose,
+  onDone,
+}: {
+  chase: ChaseView | null;
+  onClose: () => void;
+  onDone: (c: ChaseView) => void;
+}) {
   const [values, setValues] = useState<FormValues>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setValues({});
-    setErrors({});
-    setGeneral([]);
-  }, [chase]);
   const form = chase?.recordForm;
 
   const submit = async () => {
@@ -316,7 +354,10 @@ function RecordDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onC
     try {
       onDone(await supervisionApi.recordChase(chase.id, values));
     } catch (error) {
-      const split = splitProblem(error, form.fields.map((f) => f.key));
+      const split = splitProblem(
+        error,
+        form.fields.map((f) => f.key),
+      );
       setErrors(split.fields);
       setGeneral(split.general);
     } finally {
@@ -337,23 +378,30 @@ function RecordDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onC
       width={640}
     >
       <div data-testid="chase-record-dialog">
-        {general.length > 0 && <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />}
-        {form && <RecordFields form={form} values={values} onChange={setValues} errors={errors} setErrors={setErrors} />}
+        {general.length > 0 && (
+          <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />
+        )}
+        {form && (
+          <RecordFields form={form} values={values} onChange={setValues} errors={errors} setErrors={setErrors} />
+        )}
       </div>
     </Modal>
   );
 }
 
-function CancelDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onClose: () => void; onDone: (c: ChaseView) => void }) {
+function CancelDialog({
+  chase,
+  onClose,
+  onDone,
+}: {
+  chase: ChaseView | null;
+  onClose: () => void;
+  onDone: (c: ChaseView) => void;
+}) {
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setReason('');
-    setReasonError(null);
-    setGeneral([]);
-  }, [chase]);
 
   const submit = async () => {
     if (!chase) return;
@@ -385,9 +433,17 @@ function CancelDialog({ chase, onClose, onDone }: { chase: ChaseView | null; onC
       destroyOnHidden
     >
       <p>撤销后，该次催办不再计入单位考核，发给单位的待办一并取消。</p>
-      {general.length > 0 && <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+      {general.length > 0 && (
+        <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />
+      )}
       <Form layout="vertical">
-        <Form.Item label="撤销理由" htmlFor="chase-cancel-reason" required validateStatus={reasonError ? 'error' : undefined} help={reasonError ?? undefined}>
+        <Form.Item
+          label="撤销理由"
+          htmlFor="chase-cancel-reason"
+          required
+          validateStatus={reasonError ? 'error' : undefined}
+          help={reasonError ?? undefined}
+        >
           <Input.TextArea
             id="chase-cancel-reason"
             value={reason}
@@ -477,13 +533,21 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
       ) : (
         <ul className="chase-list" aria-label="催办记录">
           {chases.map((c) => (
-            <ChaseItem key={c.id} chase={c} user={user} replyForm={replyForm} onRecord={setRecording} onCancel={setCancelling} />
+            <ChaseItem
+              key={c.id}
+              chase={c}
+              user={user}
+              replyForm={replyForm}
+              onRecord={setRecording}
+              onCancel={setCancelling}
+            />
           ))}
         </ul>
       )}
 
       {mayRaise && (
         <RaiseDialog
+          key={raising ? 'open' : 'closed'}
           open={raising}
           instanceId={instanceId}
           rungs={rungs}
@@ -497,6 +561,7 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
         />
       )}
       <RecordDialog
+        key={recording?.id ?? 'none'}
         chase={recording}
         onClose={() => setRecording(null)}
         onDone={(chase) => {
@@ -505,6 +570,7 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
         }}
       />
       <CancelDialog
+        key={cancelling?.id ?? 'none'}
         chase={cancelling}
         onClose={() => setCancelling(null)}
         onDone={(chase) => {

@@ -10,15 +10,41 @@ const due = '2026-03-03T15:59:59Z';
 
 function request(overrides: Partial<ExtensionView> = {}): ExtensionView {
   return {
-    id: 'e1', instanceId: 'i1', itemTitle: '整改', itemNumber: null, unitId: 'fzc', unitName: '法制处', requestedById: 'u1',
-    requestedByName: '张联络', requestedAt: '2026-03-01T01:00:00Z', reason: '需协调后勤清运', currentDueAt: due,
-    requestedDueAt: '2026-04-03T15:59:59Z', status: 'pending', stages: [{ index: 0, stage: 'office', name: '督查部门审核' }], stage: 0,
-    stageName: '督查部门审核', decisions: [], decidedAt: null, late: false, approvalTaskId: 't9', canDecide: false, ...overrides,
+    id: 'e1',
+    instanceId: 'i1',
+    itemTitle: '整改',
+    itemNumber: null,
+    unitId: 'fzc',
+    unitName: '法制处',
+    requestedById: 'u1',
+    requestedByName: '张联络',
+    requestedAt: '2026-03-01T01:00:00Z',
+    reason: '需协调后勤清运',
+    currentDueAt: due,
+    requestedDueAt: '2026-04-03T15:59:59Z',
+    status: 'pending',
+    stages: [{ index: 0, stage: 'office', name: '督查部门审核' }],
+    stage: 0,
+    stageName: '督查部门审核',
+    decisions: [],
+    decidedAt: null,
+    late: false,
+    approvalTaskId: 't9',
+    canDecide: false,
+    ...overrides,
   };
 }
 
 const mayAsk: ItemExtensions = {
-  eligibility: { unitId: 'fzc', unitName: '法制处', deadline: due, canRequest: true, reason: null, late: false, pending: false },
+  eligibility: {
+    unitId: 'fzc',
+    unitName: '法制处',
+    deadline: due,
+    canRequest: true,
+    reason: null,
+    late: false,
+    pending: false,
+  },
   requests: [],
 };
 
@@ -65,7 +91,10 @@ describe('延期申请', () => {
       'GET /api/instances/i1/extensions': { body: mayAsk },
       'POST /api/instances/i1/extensions': () =>
         ++answer === 1
-          ? { status: 400, body: { title: '延期申请填写有误', status: 400, errors: { newDueDate: ['一次延期不能超过 366 天'] } } }
+          ? {
+              status: 400,
+              body: { title: '延期申请填写有误', status: 400, errors: { newDueDate: ['一次延期不能超过 366 天'] } },
+            }
           : { status: 409, body: { status: 409, detail: '你单位已有待审批的延期申请' } },
     });
     renderPanel();
@@ -83,7 +112,12 @@ describe('延期申请', () => {
     mockFetch({
       'GET /api/instances/i1/extensions': {
         body: {
-          eligibility: { ...mayAsk.eligibility, canRequest: false, late: true, reason: '已超过办理时限（2026年3月3日），不能再申请延期；确需延期请联系督查部门' },
+          eligibility: {
+            ...mayAsk.eligibility,
+            canRequest: false,
+            late: true,
+            reason: '已超过办理时限（2026年3月3日），不能再申请延期；确需延期请联系督查部门',
+          },
           requests: [],
         },
       },
@@ -95,12 +129,33 @@ describe('延期申请', () => {
 
   it('the office approves or rejects (an opinion is required to reject); the history keeps every decision', async () => {
     const decided = request({
-      status: 'approved', canDecide: false, decidedAt: '2026-03-02T02:00:00Z',
-      decisions: [{ stage: 0, stageName: '督查部门审核', approved: true, byId: 'u2', byName: '王督查', at: '2026-03-02T02:00:00Z', opinion: '同意' }],
+      status: 'approved',
+      canDecide: false,
+      decidedAt: '2026-03-02T02:00:00Z',
+      decisions: [
+        {
+          stage: 0,
+          stageName: '督查部门审核',
+          approved: true,
+          byId: 'u2',
+          byName: '王督查',
+          at: '2026-03-02T02:00:00Z',
+          opinion: '同意',
+        },
+      ],
     });
     const fetchFn = mockFetch({
       'GET /api/instances/i1/extensions': {
-        body: { eligibility: { ...mayAsk.eligibility, unitId: 'bgs', canRequest: false, deadline: null, reason: '只有承办单位可以申请延期' }, requests: [request({ canDecide: true })] },
+        body: {
+          eligibility: {
+            ...mayAsk.eligibility,
+            unitId: 'bgs',
+            canRequest: false,
+            deadline: null,
+            reason: '只有承办单位可以申请延期',
+          },
+          requests: [request({ canDecide: true })],
+        },
       },
       'POST /api/extensions/e1/decide': { body: decided },
     });
@@ -136,10 +191,23 @@ describe('延期申请', () => {
       'GET /api/instances/i1/extensions': {
         body: {
           eligibility: { ...mayAsk.eligibility, canRequest: true },
-          requests: [request({
-            status: 'rejected', stageName: null,
-            decisions: [{ stage: 0, stageName: '督查部门审核', approved: false, byId: 'u2', byName: '王督查', at: '2026-03-02T02:00:00Z', opinion: '理由不充分' }],
-          })],
+          requests: [
+            request({
+              status: 'rejected',
+              stageName: null,
+              decisions: [
+                {
+                  stage: 0,
+                  stageName: '督查部门审核',
+                  approved: false,
+                  byId: 'u2',
+                  byName: '王督查',
+                  at: '2026-03-02T02:00:00Z',
+                  opinion: '理由不充分',
+                },
+              ],
+            }),
+          ],
         },
       },
     });
@@ -154,7 +222,17 @@ describe('延期申请', () => {
 
   it('shows nothing to someone with nothing to ask or decide', async () => {
     const fetchFn = mockFetch({
-      'GET /api/instances/i1/extensions': { body: { eligibility: { ...mayAsk.eligibility, canRequest: false, deadline: null, reason: '你单位在该事项中没有在办的环节，无需申请延期' }, requests: [] } },
+      'GET /api/instances/i1/extensions': {
+        body: {
+          eligibility: {
+            ...mayAsk.eligibility,
+            canRequest: false,
+            deadline: null,
+            reason: '你单位在该事项中没有在办的环节，无需申请延期',
+          },
+          requests: [],
+        },
+      },
     });
     const { container } = renderWithApp(<ExtensionPanel instanceId="i1" />);
     await vi.waitFor(() => expect(fetchFn).toHaveBeenCalled());
@@ -165,7 +243,14 @@ describe('延期申请', () => {
 });
 
 describe('待办页的申请延期', () => {
-  const liaison = { id: 'u1', userName: 'fazhi', displayName: '张联络', unitId: 'fzc', unitName: '法制处', roles: ['承办单位联络员'] };
+  const liaison = {
+    id: 'u1',
+    userName: 'fazhi',
+    displayName: '张联络',
+    unitId: 'fzc',
+    unitName: '法制处',
+    roles: ['承办单位联络员'],
+  };
   const openTask = { instanceId: 'i1', kind: 'task' as const, status: 'open' as const, dueAt: due };
 
   it('offers the request in a dialog on a step with a deadline', async () => {
@@ -181,16 +266,30 @@ describe('待办页的申请延期', () => {
   it('says a request is waiting', async () => {
     mockFetch({
       'GET /api/instances/i1/extensions': {
-        body: { eligibility: { ...mayAsk.eligibility, canRequest: false, pending: true, reason: '你单位已有待审批的延期申请' }, requests: [request()] },
+        body: {
+          eligibility: {
+            ...mayAsk.eligibility,
+            canRequest: false,
+            pending: true,
+            reason: '你单位已有待审批的延期申请',
+          },
+          requests: [request()],
+        },
       },
     });
     renderWithApp(<TaskExtensionShortcut task={openTask} user={liaison} />);
-    expect(await screen.findByTestId('task-extension')).toHaveTextContent('延期申请待审批：申请延至2026年4月3日（督查部门审核）');
+    expect(await screen.findByTestId('task-extension')).toHaveTextContent(
+      '延期申请待审批：申请延至2026年4月3日（督查部门审核）',
+    );
   });
 
   it('asks nothing on a notice, a finished step or a step without a deadline', () => {
     const fetchFn = mockFetch({});
-    for (const t of [{ ...openTask, kind: 'notice' as const }, { ...openTask, status: 'completed' as const }, { ...openTask, dueAt: null }]) {
+    for (const t of [
+      { ...openTask, kind: 'notice' as const },
+      { ...openTask, status: 'completed' as const },
+      { ...openTask, dueAt: null },
+    ]) {
       const { container, unmount } = render(<TaskExtensionShortcut task={t} user={liaison} />);
       expect(container).toBeEmptyDOMElement();
       unmount();

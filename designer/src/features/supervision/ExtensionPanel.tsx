@@ -1,7 +1,20 @@
 import { ClockCircleOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, DatePicker, Form, Input, Modal, Space, Spin, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  Modal,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { errorMessage } from '../../api/client';
 import type { CurrentUser, TaskSummary } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
@@ -16,7 +29,7 @@ import {
   toApiDate,
 } from './supervision';
 import { supervisionApi, type ExtensionEligibility, type ExtensionView } from './supervisionApi';
-import { useLoad } from '../../shared/useLoad';
+import { useQuery } from '../../shared/useQuery';
 import './supervision.css';
 
 // ---------------------------------------------------------------------------
@@ -24,7 +37,7 @@ import './supervision.css';
 
 /** The item's extension requests and whether the user may ask; `reload` after a change. */
 export function useItemExtensions(instanceId: string, reloadToken = 0) {
-  return useLoad((signal) => supervisionApi.extensions(instanceId, signal), [instanceId, reloadToken]);
+  return useQuery(['extensions', instanceId, reloadToken], (signal) => supervisionApi.extensions(instanceId, signal));
 }
 
 // ---------------------------------------------------------------------------
@@ -77,7 +90,9 @@ export function ExtensionRequestForm({ instanceId, eligibility, onDone, onCancel
       {eligibility.late && (
         <Alert className="extension-alert" type="warning" showIcon message="已超过办理时限，本次为逾期后申请。" />
       )}
-      {general.length > 0 && <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+      {general.length > 0 && (
+        <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />
+      )}
       <Form.Item
         label="新的完成时限"
         htmlFor="extension-new-date"
@@ -150,12 +165,6 @@ function DecisionDialog({ request, approve, onClose, onDone }: DecisionDialogPro
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
-    setOpinion('');
-    setOpinionError(null);
-    setGeneral([]);
-  }, [request, approve]);
-
   const confirm = async () => {
     if (!request) return;
     if (!approve && !opinion.trim()) {
@@ -193,7 +202,9 @@ function DecisionDialog({ request, approve, onClose, onDone }: DecisionDialogPro
           </p>
           <p className="extension-reason-text">延期理由：{request.reason}</p>
           {request.stageName && <p>当前审批：{request.stageName}</p>}
-          {general.length > 0 && <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />}
+          {general.length > 0 && (
+            <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />
+          )}
           <Form layout="vertical">
             <Form.Item
               label={approve ? '审批意见（可选）' : '驳回理由'}
@@ -223,7 +234,13 @@ function DecisionDialog({ request, approve, onClose, onDone }: DecisionDialogPro
 // ---------------------------------------------------------------------------
 // History
 
-function ExtensionHistoryItem({ request, onDecide }: { request: ExtensionView; onDecide: (r: ExtensionView, approve: boolean) => void }) {
+function ExtensionHistoryItem({
+  request,
+  onDecide,
+}: {
+  request: ExtensionView;
+  onDecide: (r: ExtensionView, approve: boolean) => void;
+}) {
   const status = extensionStatus(request.status);
   return (
     <li className="extension-item" data-testid="extension-item" data-status={request.status}>
@@ -236,7 +253,8 @@ function ExtensionHistoryItem({ request, onDecide }: { request: ExtensionView; o
         </span>
       </div>
       <div className="extension-item-meta">
-        {request.unitName} · {request.requestedByName ?? request.requestedById} · {formatDateTime(request.requestedAt)} 申请
+        {request.unitName} · {request.requestedByName ?? request.requestedById} · {formatDateTime(request.requestedAt)}{' '}
+        申请
       </div>
       <div className="extension-reason-text">理由：{request.reason}</div>
       {request.decisions.length > 0 && (
@@ -351,7 +369,11 @@ export function ExtensionPanel({ instanceId, reloadToken = 0, onChanged }: Exten
       {requests.length > 0 ? (
         <ul className="extension-list" aria-label="延期申请记录">
           {requests.map((r) => (
-            <ExtensionHistoryItem key={r.id} request={r} onDecide={(request, approve) => setDeciding({ request, approve })} />
+            <ExtensionHistoryItem
+              key={r.id}
+              request={r}
+              onDecide={(request, approve) => setDeciding({ request, approve })}
+            />
           ))}
         </ul>
       ) : (
@@ -361,6 +383,7 @@ export function ExtensionPanel({ instanceId, reloadToken = 0, onChanged }: Exten
       )}
 
       <DecisionDialog
+        key={`${deciding?.request.id ?? 'none'}:${String(deciding?.approve)}`}
         request={deciding?.request ?? null}
         approve={deciding?.approve ?? true}
         onClose={() => setDeciding(null)}

@@ -5,15 +5,61 @@ import type { ReadsView } from './supervisionApi';
 import { renderWithApp } from './testUtils';
 
 const reads: ReadsView = {
-  total: 3, read: 1, unread: 2,
-  circulations: [{
-    activityId: 'circulate', activityName: '传阅', round: 1, sentAt: '2026-03-02T01:00:00Z', message: '请各单位阅知。', total: 3, read: 1,
-    recipients: [
-      { taskId: 'a', unitId: 'jinan', unitName: '济南市司法局', userId: null, userName: null, role: null, status: 'read', readAt: '2026-03-02T03:00:00Z', readById: 'u9', readByName: '刘联络', comment: '已组织学习' },
-      { taskId: 'b', unitId: 'qingdao', unitName: '青岛市司法局', userId: null, userName: null, role: null, status: 'unread', readAt: null, readById: null, readByName: null, comment: null },
-      { taskId: 'c', unitId: 'sft', unitName: '司法厅', userId: 'lingdao', userName: '李厅长', role: null, status: 'unread', readAt: null, readById: null, readByName: null, comment: null },
-    ],
-  }],
+  total: 3,
+  read: 1,
+  unread: 2,
+  circulations: [
+    {
+      activityId: 'circulate',
+      activityName: '传阅',
+      round: 1,
+      sentAt: '2026-03-02T01:00:00Z',
+      message: '请各单位阅知。',
+      total: 3,
+      read: 1,
+      recipients: [
+        {
+          taskId: 'a',
+          unitId: 'jinan',
+          unitName: '济南市司法局',
+          userId: null,
+          userName: null,
+          role: null,
+          status: 'read',
+          readAt: '2026-03-02T03:00:00Z',
+          readById: 'u9',
+          readByName: '刘联络',
+          comment: '已组织学习',
+        },
+        {
+          taskId: 'b',
+          unitId: 'qingdao',
+          unitName: '青岛市司法局',
+          userId: null,
+          userName: null,
+          role: null,
+          status: 'unread',
+          readAt: null,
+          readById: null,
+          readByName: null,
+          comment: null,
+        },
+        {
+          taskId: 'c',
+          unitId: 'sft',
+          unitName: '司法厅',
+          userId: 'lingdao',
+          userName: '李厅长',
+          role: null,
+          status: 'unread',
+          readAt: null,
+          readById: null,
+          readByName: null,
+          comment: null,
+        },
+      ],
+    },
+  ],
 };
 
 describe('阅知情况', () => {

@@ -25,13 +25,21 @@ export function ReadsPanel({ reads }: { reads: ReadsView | null | undefined }) {
       extra={
         <span className="reads-summary" data-testid="reads-summary">
           已阅 {reads.read} / {reads.total}
-          {reads.unread > 0 && <Tag color="orange" className="reads-unread-tag">{reads.unread} 未阅</Tag>}
+          {reads.unread > 0 && (
+            <Tag color="orange" className="reads-unread-tag">
+              {reads.unread} 未阅
+            </Tag>
+          )}
         </span>
       }
       data-testid="reads-panel"
     >
       {reads.circulations.map((c) => (
-        <section key={`${c.activityId}-${c.round}-${c.sentAt}`} className="reads-circulation" aria-label={c.activityName}>
+        <section
+          key={`${c.activityId}-${c.round}-${c.sentAt}`}
+          className="reads-circulation"
+          aria-label={c.activityName}
+        >
           <div className="reads-circulation-head">
             <strong>{c.activityName}</strong>
             {c.round > 1 && <Tag>第 {c.round} 次</Tag>}
@@ -43,7 +51,15 @@ export function ReadsPanel({ reads }: { reads: ReadsView | null | undefined }) {
               format={() => `${c.read}/${c.total}`}
             />
           </div>
-          {c.message && <Typography.Paragraph className="reads-message" type="secondary" ellipsis={{ rows: 2, expandable: true, symbol: '展开' }}>{c.message}</Typography.Paragraph>}
+          {c.message && (
+            <Typography.Paragraph
+              className="reads-message"
+              type="secondary"
+              ellipsis={{ rows: 2, expandable: true, symbol: '展开' }}
+            >
+              {c.message}
+            </Typography.Paragraph>
+          )}
           <ul className="reads-list">
             {c.recipients.map((r) => {
               const status = readStatusLabel(r.status);

@@ -1,4 +1,5 @@
 import dayjs, { type Dayjs } from 'dayjs';
+import { matchServerErrors } from '../../shared/formErrors';
 import { isApiError } from '../../api/client';
 import { ROLES, type CurrentUser, type InstanceDetail } from '../../api/types';
 import type { FormDefinition } from '../../shared/forms/types';
@@ -58,15 +59,11 @@ export interface SplitProblem {
 export function splitProblem(error: unknown, shownFields: readonly string[], prefix = ''): SplitProblem {
   const general: string[] = [];
   const fields: Record<string, string[]> = {};
-  if (!isApiError(error)) return { fields, general: [error instanceof Error && error.message ? error.message : '发生未知错误'] };
-  const shown = new Map(shownFields.map((f) => [f.toLowerCase(), f]));
-  for (const [key, messages] of Object.entries(error.fieldErrors)) {
-    let name = key.replace(/^\$\./, '');
-    if (prefix && name.toLowerCase().startsWith(prefix.toLowerCase())) name = name.slice(prefix.length);
-    const field = shown.get(name.toLowerCase());
-    if (field) fields[field] = [...(fields[field] ?? []), ...messages];
-    else general.push(...messages);
-  }
+  if (!isApiError(error))
+    return { fields, general: [error instanceof Error && error.message ? error.message : '发生未知错误'] };
+  const matched = matchServerErrors(error.fieldErrors, shownFields, prefix || undefined);
+  Object.assign(fields, matched.fields);
+  general.push(...matched.rest);
   if (!error.hasFieldErrors || general.length > 0 || Object.keys(fields).length === 0) {
     // The problem's own text ("延期申请填写有误", or the refusal itself) unless it only repeats a field message.
     const all = Object.values(error.fieldErrors).flat();
@@ -82,7 +79,8 @@ export const isSupervisor = (user: CurrentUser | null | undefined) => !!user?.ro
 export const isLeader = (user: CurrentUser | null | undefined) => !!user?.roles.includes(ROLES.leader);
 export const isAdmin = (user: CurrentUser | null | undefined) => !!user?.roles.includes(ROLES.admin);
 /** The office, leaders and administrators oversee every unit; a unit's liaison sees its own unit's matters. */
-export const overseesAllUnits = (user: CurrentUser | null | undefined) => isSupervisor(user) || isLeader(user) || isAdmin(user);
+export const overseesAllUnits = (user: CurrentUser | null | undefined) =>
+  isSupervisor(user) || isLeader(user) || isAdmin(user);
 
 // ---------------------------------------------------------------------------
 // 延期申请
@@ -138,7 +136,8 @@ export function rungTriggerText(rung: LadderRung): string {
 export function rungEffects(rung: LadderRung, recordFormName?: string): string[] {
   const out: string[] = [];
   if (rung.record) out.push(`登记${recordFormName ?? '催办记录'}`);
-  if (rung.notice) out.push(`向被催办单位发送《${rung.notice.title}》${rung.notice.replyRequired ? '，须书面回复' : ''}`);
+  if (rung.notice)
+    out.push(`向被催办单位发送《${rung.notice.title}》${rung.notice.replyRequired ? '，须书面回复' : ''}`);
   return out;
 }
 
@@ -177,7 +176,10 @@ function display(value: unknown): string {
 }
 
 /** A record (phone log, on-site visit …) or a reply as labelled lines in its form's field order. */
-export function labelledValues(form: FormDefinition | null | undefined, values: Record<string, unknown> | null | undefined): LabelledValue[] {
+export function labelledValues(
+  form: FormDefinition | null | undefined,
+  values: Record<string, unknown> | null | undefined,
+): LabelledValue[] {
   if (!values) return [];
   const fields = form?.fields ?? [];
   const known = new Set(fields.map((f) => f.key));

@@ -227,13 +227,16 @@ export const supervisionApi = {
   decideExtension: (extensionId: string, body: DecideExtension) =>
     request<ExtensionView>('POST', `/api/extensions/${encodeURIComponent(extensionId)}/decide`, { body }),
 
-  chases: (instanceId: string, signal?: AbortSignal) => request<ItemChases>('GET', `${item(instanceId)}/chases`, { signal }),
+  chases: (instanceId: string, signal?: AbortSignal) =>
+    request<ItemChases>('GET', `${item(instanceId)}/chases`, { signal }),
   ladder: (signal?: AbortSignal) => request<LadderSettings>('GET', '/api/chasing/ladder', { signal }),
-  raiseChase: (instanceId: string, body: RaiseChase) => request<ChaseView>('POST', `${item(instanceId)}/chases`, { body }),
+  raiseChase: (instanceId: string, body: RaiseChase) =>
+    request<ChaseView>('POST', `${item(instanceId)}/chases`, { body }),
   recordChase: (chaseId: string, record: Record<string, unknown>) =>
     request<ChaseView>('POST', `/api/chases/${encodeURIComponent(chaseId)}/record`, { body: { record } }),
   cancelChase: (chaseId: string, reason: string) =>
     request<ChaseView>('POST', `/api/chases/${encodeURIComponent(chaseId)}/cancel`, { body: { reason } }),
 
-  reads: (instanceId: string, signal?: AbortSignal) => request<ReadsView>('GET', `${item(instanceId)}/reads`, { signal }),
+  reads: (instanceId: string, signal?: AbortSignal) =>
+    request<ReadsView>('GET', `${item(instanceId)}/reads`, { signal }),
 };

@@ -61,7 +61,9 @@ export function NextAssignees({ steps, outcomes, value, onChange, errors, disabl
               <Select
                 id={id}
                 value={value[step.activityId]?.[0]}
-                onChange={(picked: string | undefined) => onChange({ ...value, [step.activityId]: picked ? [picked] : [] })}
+                onChange={(picked: string | undefined) =>
+                  onChange({ ...value, [step.activityId]: picked ? [picked] : [] })
+                }
                 options={(step.unitsOnly ? units : options) as SelectProps['options']}
                 loading={loading}
                 disabled={disabled}

@@ -1,5 +1,5 @@
 import { Form, Input, Modal, Select } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { isApiError } from '../../api/client';
 import type { ReturnTarget } from '../../api/types';
 
@@ -15,16 +15,10 @@ interface Props {
 
 /** 退回到指定环节: pick an earlier step that was done, and say why. */
 export function ReturnDialog({ open, targets, busy, initialReason, onCancel, onConfirm }: Props) {
-  const [target, setTarget] = useState<string | undefined>();
-  const [reason, setReason] = useState('');
+  // The task page mounts this dialog anew (its key) each time it opens, so each opening starts here.
+  const [target, setTarget] = useState<string | undefined>(targets.length === 1 ? targets[0].activityId : undefined);
+  const [reason, setReason] = useState(initialReason);
   const [errors, setErrors] = useState<{ target?: string; reason?: string }>({});
-
-  useEffect(() => {
-    if (!open) return;
-    setTarget(targets.length === 1 ? targets[0].activityId : undefined);
-    setReason(initialReason);
-    setErrors({});
-  }, [open, targets, initialReason]);
 
   const submit = async () => {
     const found: typeof errors = {};

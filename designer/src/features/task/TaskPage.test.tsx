@@ -41,19 +41,64 @@ function detail(overrides: Partial<TaskDetail> = {}): TaskDetail {
 
 const item = {
   instance: {
-    id: 'i1', title: '营商环境专项督查', number: '督〔2026〕1号', definitionId: 'demo', definitionName: '督查事项办理',
-    definitionVersion: 1, status: 'suspended', result: null, initiatorName: '王督查',
-    createdAt: '2026-03-01T01:00:00Z', updatedAt: '2026-03-01T01:00:00Z', finishedAt: null,
+    id: 'i1',
+    title: '营商环境专项督查',
+    number: '督〔2026〕1号',
+    definitionId: 'demo',
+    definitionName: '督查事项办理',
+    definitionVersion: 1,
+    status: 'suspended',
+    result: null,
+    initiatorName: '王督查',
+    createdAt: '2026-03-01T01:00:00Z',
+    updatedAt: '2026-03-01T01:00:00Z',
+    finishedAt: null,
   },
-  data: {}, incident: null, openTasks: [], parentInstanceId: null, children: [], form, permissions: {},
-  activeActivityIds: ['handle'], doneActivityIds: ['register'],
+  data: {},
+  incident: null,
+  openTasks: [],
+  parentInstanceId: null,
+  children: [],
+  form,
+  permissions: {},
+  activeActivityIds: ['handle'],
+  doneActivityIds: ['register'],
   timeline: [
-    { id: 1, kind: 'instanceStarted', at: '2026-03-01T01:00:00Z', activityId: null, activityName: null, round: 1, actorId: 'u', actorName: '王督查', taskId: null, outcome: null, comment: null, data: null },
-    { id: 2, kind: 'taskCompleted', at: '2026-03-02T01:00:00Z', activityId: 'review', activityName: '审核', round: 1, actorId: 'u', actorName: '王督查', taskId: 'x', outcome: '退回', comment: '缺少佐证材料', data: null },
+    {
+      id: 1,
+      kind: 'instanceStarted',
+      at: '2026-03-01T01:00:00Z',
+      activityId: null,
+      activityName: null,
+      round: 1,
+      actorId: 'u',
+      actorName: '王督查',
+      taskId: null,
+      outcome: null,
+      comment: null,
+      data: null,
+    },
+    {
+      id: 2,
+      kind: 'taskCompleted',
+      at: '2026-03-02T01:00:00Z',
+      activityId: 'review',
+      activityName: '审核',
+      round: 1,
+      actorId: 'u',
+      actorName: '王督查',
+      taskId: 'x',
+      outcome: '退回',
+      comment: '缺少佐证材料',
+      data: null,
+    },
   ],
 } as unknown as InstanceDetail;
 
-function setup(taskDetail: TaskDetail | (() => TaskDetail), extra: Record<string, RouteHandler | MockResponseInit> = {}) {
+function setup(
+  taskDetail: TaskDetail | (() => TaskDetail),
+  extra: Record<string, RouteHandler | MockResponseInit> = {},
+) {
   resetDirectory();
   return mockFetch({
     'GET /api/auth/me': { body: liaisonUser },
@@ -70,7 +115,10 @@ function setup(taskDetail: TaskDetail | (() => TaskDetail), extra: Record<string
 
 function posts(fetchFn: ReturnType<typeof mockFetch>, path: string): unknown[] {
   return fetchFn.mock.calls
-    .filter(([input, init]) => (init?.method ?? 'GET') === 'POST' && new URL(String(input), 'http://localhost').pathname === path)
+    .filter(
+      ([input, init]) =>
+        (init?.method ?? 'GET') === 'POST' && new URL(String(input), 'http://localhost').pathname === path,
+    )
     .map(([, init]) => JSON.parse(String(init?.body ?? 'null')));
 }
 
@@ -117,7 +165,12 @@ describe('办理页', () => {
     const fetchFn = setup(detail(), {
       'POST /api/tasks/t1/complete': {
         status: 400,
-        body: { title: '提交的数据有误', status: 400, detail: '表单填写有误，请检查标出的字段', errors: { report: ['「办理情况」不能超过5个字'], nextAssignees: ['请为下一环节「审核」选择办理人'] } },
+        body: {
+          title: '提交的数据有误',
+          status: 400,
+          detail: '表单填写有误，请检查标出的字段',
+          errors: { report: ['「办理情况」不能超过5个字'], nextAssignees: ['请为下一环节「审核」选择办理人'] },
+        },
       },
     });
     const user = userEvent.setup({ delay: null });
@@ -125,8 +178,12 @@ describe('办理页', () => {
     await user.type(await screen.findByRole('textbox', { name: '办理情况' }), '已形成初稿并报送');
     await user.click(screen.getByRole('button', { name: '提交' }));
     expect(await within(fieldItem('办理情况')).findByText('「办理情况」不能超过5个字')).toBeInTheDocument();
-    expect(screen.getAllByRole('alert').some((a) => a.textContent?.includes('请为下一环节「审核」选择办理人'))).toBe(true);
-    expect(posts(fetchFn, '/api/tasks/t1/complete')).toEqual([{ outcome: '提交', comment: null, data: { report: '已形成初稿并报送' } }]);
+    expect(screen.getAllByRole('alert').some((a) => a.textContent?.includes('请为下一环节「审核」选择办理人'))).toBe(
+      true,
+    );
+    expect(posts(fetchFn, '/api/tasks/t1/complete')).toEqual([
+      { outcome: '提交', comment: null, data: { report: '已形成初稿并报送' } },
+    ]);
   });
 
   it('asks for a reason before 退回 and sends no form data with it', async () => {
@@ -144,9 +201,17 @@ describe('办理页', () => {
   });
 
   it('returns to a chosen earlier step with a reason', async () => {
-    const fetchFn = setup(detail({ returnTargets: [{ activityId: 'register', name: '登记' }, { activityId: 'approve', name: '领导审定' }] }), {
-      'POST /api/tasks/t1/return': { status: 204 },
-    });
+    const fetchFn = setup(
+      detail({
+        returnTargets: [
+          { activityId: 'register', name: '登记' },
+          { activityId: 'approve', name: '领导审定' },
+        ],
+      }),
+      {
+        'POST /api/tasks/t1/return': { status: 204 },
+      },
+    );
     const user = userEvent.setup({ delay: null });
     const { router } = renderApp('/tasks/t1');
     await user.click(await screen.findByRole('button', { name: '退回到…' }));
@@ -160,7 +225,9 @@ describe('办理页', () => {
     await user.type(within(dialog).getByRole('textbox', { name: '退回理由' }), '请领导重新审定');
     await user.click(within(dialog).getByRole('button', { name: '确认退回' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/'));
-    expect(posts(fetchFn, '/api/tasks/t1/return')).toEqual([{ targetActivityId: 'approve', comment: '请领导重新审定' }]);
+    expect(posts(fetchFn, '/api/tasks/t1/return')).toEqual([
+      { targetActivityId: 'approve', comment: '请领导重新审定' },
+    ]);
   });
 
   it('on 409 says so and loads the task again', async () => {
@@ -168,9 +235,16 @@ describe('办理页', () => {
     const fetchFn = setup(
       () => {
         loads += 1;
-        return loads === 1 ? detail() : detail({ canAct: false, task: { ...detail().task, status: 'completed', outcome: '提交' } });
+        return loads === 1
+          ? detail()
+          : detail({ canAct: false, task: { ...detail().task, status: 'completed', outcome: '提交' } });
       },
-      { 'POST /api/tasks/t1/complete': { status: 409, body: { title: '数据冲突', status: 409, detail: '该待办已被处理，请刷新后查看' } } },
+      {
+        'POST /api/tasks/t1/complete': {
+          status: 409,
+          body: { title: '数据冲突', status: 409, detail: '该待办已被处理，请刷新后查看' },
+        },
+      },
     );
     const user = userEvent.setup({ delay: null });
     renderApp('/tasks/t1');
@@ -203,7 +277,12 @@ describe('办理页', () => {
 
   it('confirms a notice with 已阅 and shows the item’s fields read-only', async () => {
     const fetchFn = setup(
-      detail({ task: { ...detail().task, kind: 'notice', activityName: '抄送' }, form: null, permissions: {}, outcomes: ['已阅'] }),
+      detail({
+        task: { ...detail().task, kind: 'notice', activityName: '抄送' },
+        form: null,
+        permissions: {},
+        outcomes: ['已阅'],
+      }),
       { 'POST /api/tasks/t1/read': { status: 204 } },
     );
     const user = userEvent.setup({ delay: null });
@@ -221,7 +300,9 @@ describe('办理页', () => {
         permissions: {},
         data: {},
         outcomes: ['交办', '自办'],
-        nextSteps: [{ outcome: '交办', activityId: 'do', name: '落实', required: true }],
+        nextSteps: [
+          { outcome: '交办', activityId: 'do', name: '落实', required: true, unitsOnly: false, multiple: true },
+        ],
       }),
       {
         'GET /api/units': { body: [{ id: 'fzc', name: '法制处', parentId: null }] },

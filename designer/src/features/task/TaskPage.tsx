@@ -1,5 +1,19 @@
 import { ArrowLeftOutlined, ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, Col, Empty, Input, Result, Row, Space, Spin, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App as AntdApp,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Input,
+  Result,
+  Row,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { errorMessage, instancesApi, isAbortError, isApiError, taskApi } from '../../api/client';
@@ -8,8 +22,9 @@ import { formatDateTime, orEmpty } from '../../shared/format';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { errorsAfterEdit, splitErrors, validateForm, visibleSubmission } from '../../shared/forms/logic';
 import type { FieldErrors, FormValues } from '../../shared/forms/types';
+import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
-import { LightIndicator } from '../inbox/LightIndicator';
+import { LightIndicator } from '../../shared/deadline/LightIndicator';
 import { FeedbackLinkCard } from '../feedback/FeedbackLinkCard';
 import { ItemTimeline } from '../item/ItemTimeline';
 import { TaskExtensionShortcut } from '../supervision';
@@ -40,10 +55,17 @@ export default function TaskPage() {
   const user = useCurrentUser();
   const { message } = AntdApp.useApp();
 
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
   const [reloadToken, setReloadToken] = useState(0);
+  const query = useQuery(['task', id, reloadToken], async (signal) => {
+    const detail = await taskApi.get(id, signal);
+    // The timeline comes with the item; someone who may open the task but not the item still gets the task.
+    const item = await instancesApi.get(detail.task.instanceId, signal).catch((error: unknown) => {
+      if (isAbortError(error)) throw error;
+      return null;
+    });
+    return { detail, item };
+  });
+  const { loading, error: loadError } = query;
 
   const [values, setValues] = useState<FormValues>({});
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -55,34 +77,17 @@ export default function TaskPage() {
   const [next, setNext] = useState<Record<string, string[]>>({});
   const [nextErrors, setNextErrors] = useState<Record<string, string>>({});
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    (async () => {
-      try {
-        const detail = await taskApi.get(id, controller.signal);
-        // The timeline comes with the item; someone who may open the task but not the item still gets the task.
-        const item = await instancesApi.get(detail.task.instanceId, controller.signal).catch((error: unknown) => {
-          if (isAbortError(error)) throw error;
-          return null;
-        });
-        setLoaded((previous) => ({ detail, item, generation: (previous?.generation ?? 0) + 1 }));
-        setValues(detail.data);
-        setErrors({});
-        setGeneralErrors([]);
-        setCommentError(null);
-        setNext({});
-        setNextErrors({});
-        setLoadError(null);
-      } catch (error) {
-        if (controller.signal.aborted || isAbortError(error)) return;
-        setLoadError(error);
-      } finally {
-        if (!controller.signal.aborted) setLoading(false);
-      }
-    })();
-    return () => controller.abort();
-  }, [id, reloadToken]);
+  // Every load starts the form again from the server's data (React's "adjust state when data changes": no effect).
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  if (query.data && query.data.detail !== loaded?.detail) {
+    setLoaded({ ...query.data, generation: (loaded?.generation ?? 0) + 1 });
+    setValues(query.data.detail.data);
+    setErrors({});
+    setGeneralErrors([]);
+    setCommentError(null);
+    setNext({});
+    setNextErrors({});
+  }
 
   const reload = useCallback(() => setReloadToken((n) => n + 1), []);
 
@@ -125,7 +130,11 @@ export default function TaskPage() {
         const shownBeside = steps.length > 0 ? nextMessages : [];
         const rest = other.filter((m) => !commentMessages.includes(m) && !shownBeside.includes(m));
         setGeneralErrors(
-          rest.length > 0 ? rest : Object.keys(fields).length === 0 && commentMessages.length === 0 && shownBeside.length === 0 ? [error.message] : [],
+          rest.length > 0
+            ? rest
+            : Object.keys(fields).length === 0 && commentMessages.length === 0 && shownBeside.length === 0
+              ? [error.message]
+              : [],
         );
         message.error(error.message);
         scrollToFirstError();
@@ -162,7 +171,8 @@ export default function TaskPage() {
       return;
     }
     const chosen = steps.filter((s) => (next[s.activityId]?.length ?? 0) > 0);
-    const nextAssignees = chosen.length > 0 ? Object.fromEntries(chosen.map((s) => [s.activityId, next[s.activityId]])) : null;
+    const nextAssignees =
+      chosen.length > 0 ? Object.fromEntries(chosen.map((s) => [s.activityId, next[s.activityId]])) : null;
     if (form && !isReturn) {
       const found = validateForm(form, values, { permissions: detail.permissions, currentData: detail.data, user });
       setErrors(found);
@@ -180,7 +190,10 @@ export default function TaskPage() {
         outcome,
         comment: comment.trim() || null,
         // A send-back carries only its reason; the server does not keep what was typed into the form.
-        data: form && !isReturn ? visibleSubmission(form, values, { permissions: detail.permissions, currentData: detail.data, user }) : null,
+        data:
+          form && !isReturn
+            ? visibleSubmission(form, values, { permissions: detail.permissions, currentData: detail.data, user })
+            : null,
         ...(nextAssignees ? { nextAssignees } : {}),
       });
       message.success(`已${outcome}：${task.itemTitle}`);
@@ -244,7 +257,8 @@ export default function TaskPage() {
   const shown = useMemo(() => {
     if (!detail) return null;
     if (detail.form) return { form: detail.form, permissions: detail.permissions, data: values };
-    if (loaded?.item?.form) return { form: loaded.item.form, permissions: loaded.item.permissions, data: loaded.item.data };
+    if (loaded?.item?.form)
+      return { form: loaded.item.form, permissions: loaded.item.permissions, data: loaded.item.data };
     return null;
   }, [detail, values, loaded]);
 
@@ -291,7 +305,12 @@ export default function TaskPage() {
   return (
     <section className="task-page" aria-labelledby="task-heading">
       <div className="page-back">
-        <Button type="link" icon={<ArrowLeftOutlined aria-hidden />} onClick={() => navigate(-1)} className="page-back-button">
+        <Button
+          type="link"
+          icon={<ArrowLeftOutlined aria-hidden />}
+          onClick={() => navigate(-1)}
+          className="page-back-button"
+        >
           返回
         </Button>
         <Button icon={<ReloadOutlined aria-hidden />} onClick={reload} loading={loading} aria-label="刷新">
@@ -348,8 +367,12 @@ export default function TaskPage() {
         </dl>
       </header>
 
-      {detail.message && <Alert className="page-alert" type="info" showIcon message="办理要求" description={detail.message} />}
-      {stateNote && <Alert className="page-alert" type={finished ? 'success' : 'warning'} showIcon message={stateNote} />}
+      {detail.message && (
+        <Alert className="page-alert" type="info" showIcon message="办理要求" description={detail.message} />
+      )}
+      {stateNote && (
+        <Alert className="page-alert" type={finished ? 'success' : 'warning'} showIcon message={stateNote} />
+      )}
       {mustClaim && (
         <Alert
           className="page-alert"
@@ -394,7 +417,12 @@ export default function TaskPage() {
           </Card>
 
           {canAct && !mustClaim && (
-            <Card className="page-section task-actions" size="small" title={isNotice ? '阅知' : '办理'} data-testid="task-actions">
+            <Card
+              className="page-section task-actions"
+              size="small"
+              title={isNotice ? '阅知' : '办理'}
+              data-testid="task-actions"
+            >
               <div className={`task-comment${commentError ? ' task-comment-error' : ''}`}>
                 <label htmlFor="task-comment" className="task-comment-label">
                   {isNotice ? '留言（可选）' : '办理说明（退回时必填）'}
@@ -451,7 +479,11 @@ export default function TaskPage() {
                   ))
                 )}
                 {!isNotice && detail.returnTargets.length > 0 && (
-                  <Button icon={<RollbackOutlined aria-hidden />} onClick={() => setReturnOpen(true)} disabled={busy !== null}>
+                  <Button
+                    icon={<RollbackOutlined aria-hidden />}
+                    onClick={() => setReturnOpen(true)}
+                    disabled={busy !== null}
+                  >
                     退回到…
                   </Button>
                 )}
@@ -472,6 +504,7 @@ export default function TaskPage() {
       </Row>
 
       <ReturnDialog
+        key={returnOpen ? 'open' : 'closed'}
         open={returnOpen}
         targets={detail.returnTargets}
         busy={busy === 'returnTo'}

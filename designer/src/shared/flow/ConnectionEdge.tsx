@@ -23,15 +23,28 @@ function rounded(points: { x: number; y: number }[]): string {
  * around the right of both nodes, so it does not cross them.
  */
 function ConnectionEdgeImpl(props: EdgeProps) {
-  const { source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, style, interactionWidth } = props;
+  const {
+    source,
+    target,
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+    markerEnd,
+    style,
+    interactionWidth,
+  } = props;
   const from = useInternalNode(source);
   const to = useInternalNode(target);
   let path: string;
   if (targetY < sourceY + GAP && from && to) {
-    const right = Math.max(
-      from.internals.positionAbsolute.x + (from.measured.width ?? from.width ?? 0),
-      to.internals.positionAbsolute.x + (to.measured.width ?? to.width ?? 0),
-    ) + GAP;
+    const right =
+      Math.max(
+        from.internals.positionAbsolute.x + (from.measured.width ?? from.width ?? 0),
+        to.internals.positionAbsolute.x + (to.measured.width ?? to.width ?? 0),
+      ) + GAP;
     path = rounded([
       { x: sourceX, y: sourceY },
       { x: sourceX, y: sourceY + GAP / 2 },
@@ -41,7 +54,16 @@ function ConnectionEdgeImpl(props: EdgeProps) {
       { x: targetX, y: targetY },
     ]);
   } else {
-    [path] = getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: RADIUS, offset: GAP / 2 });
+    [path] = getSmoothStepPath({
+      sourceX,
+      sourceY,
+      targetX,
+      targetY,
+      sourcePosition,
+      targetPosition,
+      borderRadius: RADIUS,
+      offset: GAP / 2,
+    });
   }
   return <BaseEdge path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />;
 }

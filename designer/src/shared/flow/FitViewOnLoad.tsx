@@ -7,7 +7,15 @@ import { useEffect, useRef } from 'react';
  * anything; React Flow's `fitView` prop could run before the nodes were measured and centre on the first node.
  * Render inside <ReactFlow>.
  */
-export function FitViewOnLoad({ padding = 0.2, maxZoom = 1, minZoom = 0.2 }: { padding?: number; maxZoom?: number; minZoom?: number }) {
+export function FitViewOnLoad({
+  padding = 0.2,
+  maxZoom = 1,
+  minZoom = 0.2,
+}: {
+  padding?: number;
+  maxZoom?: number;
+  minZoom?: number;
+}) {
   const width = useStore((s) => s.width);
   const height = useStore((s) => s.height);
   const nodes = useStore((s) => s.nodes);

@@ -1,3 +1,4 @@
+import builtIn from '../../api/activities.json';
 import { getLiteral } from './inputs';
 import type { ActivityDescriptor, ActivityNode } from './types';
 
@@ -18,30 +19,11 @@ export const ActivityTypes = {
 } as const;
 
 /**
- * What the engine's registry says about its built-in types. The designer reads the real list from
- * GET /api/activities (new types appear there without code changes); this copy lets read-only views
- * (the item page's flowchart) render without that request.
+ * The engine's built-in types with their inputs, generated from its declarations (npm run api:generate writes
+ * src/api/activities.json). The designer reads the live list from GET /api/activities (types added later appear there);
+ * this copy lets read-only views (the item page's flowchart) render without that request.
  */
-export const BUILT_IN_DESCRIPTORS: readonly ActivityDescriptor[] = [
-  { type: ActivityTypes.start, displayName: '开始', category: '基础', ports: ['Done'], description: '流程开始，填写发起表单' },
-  { type: ActivityTypes.end, displayName: '结束', category: '基础', ports: [], description: '流程结束，记录办理结果' },
-  { type: ActivityTypes.userTask, displayName: '人工办理', category: '人工', ports: ['提交'], description: '由指定人员填写表单并选择办理结果' },
-  {
-    type: ActivityTypes.assign,
-    displayName: '交办',
-    category: '督查',
-    ports: ['提交'],
-    description: '交办给一个主办单位和若干协办单位：协办单位提交意见，主办单位汇总后提交办理情况',
-  },
-  { type: ActivityTypes.notify, displayName: '抄送阅知', category: '人工', ports: ['Done'], description: '发送只读阅知，接收人点“已阅”即可' },
-  { type: ActivityTypes.decision, displayName: '条件判断', category: '流程控制', ports: ['True', 'False'], description: '按条件走“是”或“否”分支' },
-  { type: ActivityTypes.switch, displayName: '多路分支', category: '流程控制', ports: ['Default'], description: '走第一个条件成立的分支' },
-  { type: ActivityTypes.fork, displayName: '并行分支', category: '流程控制', ports: ['Done'], description: '同时走所有出口连线' },
-  { type: ActivityTypes.join, displayName: '汇聚', category: '流程控制', ports: ['Done'], description: '等待所有分支（或任一分支）到达后继续' },
-  { type: ActivityTypes.subProcess, displayName: '子流程（逐项）', category: '流程控制', ports: ['Done'], description: '为列表中的每一项发起一个子事项' },
-  { type: ActivityTypes.timer, displayName: '定时等待', category: '时间', ports: ['Done'], description: '等到指定时间或等待一段时长后继续' },
-  { type: ActivityTypes.setVariables, displayName: '设置变量', category: '数据', ports: ['Done'], description: '运行脚本修改流程变量' },
-];
+export const BUILT_IN_DESCRIPTORS: readonly ActivityDescriptor[] = builtIn;
 
 export type DescriptorIndex = ReadonlyMap<string, ActivityDescriptor>;
 
@@ -80,7 +62,9 @@ export function portsOf(node: ActivityNode, descriptors: DescriptorIndex): strin
       const cases = getLiteral(node, 'cases');
       const labels = Array.isArray(cases)
         ? cases
-            .map((c) => (c && typeof c === 'object' && !Array.isArray(c) ? (c as { label?: unknown }).label : undefined))
+            .map((c) =>
+              c && typeof c === 'object' && !Array.isArray(c) ? (c as { label?: unknown }).label : undefined,
+            )
             .filter((l): l is string => typeof l === 'string' && l !== '')
         : [];
       return [...labels, 'Default'];

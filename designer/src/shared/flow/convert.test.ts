@@ -9,7 +9,9 @@ import type { ActivityNode, WorkflowDefinition } from './types';
 
 function loadDemo(): WorkflowDefinition {
   // Vitest runs in designer/.
-  return JSON.parse(readFileSync(resolve(process.cwd(), '../workflows/demo-supervision.json'), 'utf8')) as WorkflowDefinition;
+  return JSON.parse(
+    readFileSync(resolve(process.cwd(), '../workflows/demo-supervision.json'), 'utf8'),
+  ) as WorkflowDefinition;
 }
 
 const literal = (value: unknown, typeName = 'Object') => ({ typeName, expression: { type: 'Literal', value } });
@@ -98,7 +100,11 @@ describe('definition ↔ flow', () => {
     check.futureInput = literal({ deep: [1, 2, { x: null }] });
     check.version = 1; // Elsa's bookkeeping, not an input
     check.metadata = { designer: { position: { x: 0, y: 120 }, size: { w: 3 } }, note: '保留' };
-    def.root.connections[0] = { ...def.root.connections[0], vertices: [{ x: 1, y: 2 }], target: { activity: 'check', port: 'In' } };
+    def.root.connections[0] = {
+      ...def.root.connections[0],
+      vertices: [{ x: 1, y: 2 }],
+      target: { activity: 'check', port: 'In' },
+    };
     def.options = { numbering: '督〔{year}〕{seq}号' };
     def.somethingElse = { kept: true };
 
@@ -179,10 +185,21 @@ describe('ports', () => {
 
   it('follow each built-in type’s configuration', () => {
     expect(portsOf(node('Duban.UserTask'), index)).toEqual(['提交']);
-    expect(portsOf(node('Duban.UserTask', { outcomes: literal(['同意', '不同意']) }), index)).toEqual(['同意', '不同意']);
+    expect(portsOf(node('Duban.UserTask', { outcomes: literal(['同意', '不同意']) }), index)).toEqual([
+      '同意',
+      '不同意',
+    ]);
     expect(portsOf(node('Duban.Decision'), index)).toEqual(['True', 'False']);
     expect(
-      portsOf(node('Duban.Switch', { cases: literal([{ label: '省级', condition: 'true' }, { label: '市级', condition: 'x' }]) }), index),
+      portsOf(
+        node('Duban.Switch', {
+          cases: literal([
+            { label: '省级', condition: 'true' },
+            { label: '市级', condition: 'x' },
+          ]),
+        }),
+        index,
+      ),
     ).toEqual(['省级', '市级', 'Default']);
     expect(portsOf(node('Duban.Fork', { branches: literal(['甲', '乙']) }), index)).toEqual(['甲', '乙']);
     expect(portsOf(node('Duban.Fork'), index)).toEqual(['Done']);
@@ -190,7 +207,9 @@ describe('ports', () => {
   });
 
   it('come from the server’s descriptor for types the designer does not know', () => {
-    const server = indexDescriptors([{ type: 'Acme.Review', displayName: '外部评审', category: '其他', ports: ['同意', '驳回'], description: '' }]);
+    const server = indexDescriptors([
+      { type: 'Acme.Review', displayName: '外部评审', category: '其他', ports: ['同意', '驳回'], description: '' },
+    ]);
     expect(portsOf(node('Acme.Review'), server)).toEqual(['同意', '驳回']);
     expect(portsOf(node('Some.Unknown'), index)).toEqual(['Done']);
   });
@@ -199,7 +218,10 @@ describe('ports', () => {
     const builtIn = indexDescriptors();
     expect(typeLabel('Duban.Assign', builtIn)).toBe('交办');
     expect(portsOf(node('Duban.Assign'), builtIn)).toEqual(['提交']);
-    expect(portsOf(node('Duban.Assign', { outcomes: literal(['办结', '需延期']) }), builtIn)).toEqual(['办结', '需延期']);
+    expect(portsOf(node('Duban.Assign', { outcomes: literal(['办结', '需延期']) }), builtIn)).toEqual([
+      '办结',
+      '需延期',
+    ]);
   });
 });
 

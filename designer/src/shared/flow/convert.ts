@@ -64,7 +64,8 @@ export function definitionToFlow(
   definition: WorkflowDefinition,
   descriptors?: readonly ActivityDescriptor[] | DescriptorIndex | null,
 ): FlowGraph {
-  const index = descriptors instanceof Map ? descriptors : indexDescriptors(descriptors as ActivityDescriptor[] | undefined);
+  const index =
+    descriptors instanceof Map ? descriptors : indexDescriptors(descriptors as ActivityDescriptor[] | undefined);
   const activities = definition.root?.activities ?? [];
   const connections = definition.root?.connections ?? [];
 
@@ -125,7 +126,13 @@ export function definitionToFlow(
   return { nodes, edges };
 }
 
-export function makeEdge(id: string, source: string, port: string, target: string, connection?: Connection): ConnectionFlowEdge {
+export function makeEdge(
+  id: string,
+  source: string,
+  port: string,
+  target: string,
+  connection?: Connection,
+): ConnectionFlowEdge {
   return {
     id,
     source,
@@ -168,7 +175,8 @@ export function flowToDefinition(
       return {
         ...original,
         source: sourceUnchanged ? original.source : { ...original.source, activity: edge.source, port },
-        target: original.target.activity === edge.target ? original.target : { ...original.target, activity: edge.target },
+        target:
+          original.target.activity === edge.target ? original.target : { ...original.target, activity: edge.target },
       };
     }
     return { source: { activity: edge.source, port }, target: { activity: edge.target } };

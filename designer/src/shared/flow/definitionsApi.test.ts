@@ -18,7 +18,14 @@ const meta = (over: Partial<DefinitionVersion> = {}): DefinitionVersion => ({
 });
 
 function serverHas(latest: DefinitionVersion) {
-  mockFetch({ 'GET /api/definitions/p': { body: { meta: latest, definition: { definitionId: 'p', name: '流程', root: { activities: [], connections: [] } } } } });
+  mockFetch({
+    'GET /api/definitions/p': {
+      body: {
+        meta: latest,
+        definition: { definitionId: 'p', name: '流程', root: { activities: [], connections: [] } },
+      },
+    },
+  });
 }
 
 describe('changedSince', () => {

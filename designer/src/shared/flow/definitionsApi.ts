@@ -22,7 +22,8 @@ export const definitionsApi = {
   /** Updates the draft, or starts version N+1 as a draft when the latest is published. */
   saveDraft: (definition: WorkflowDefinition) =>
     request<DefinitionVersion>('PUT', `${base}/${enc(definition.definitionId)}`, { body: definition }),
-  validate: (definition: WorkflowDefinition) => request<ValidationReport>('POST', `${base}/validate`, { body: definition }),
+  validate: (definition: WorkflowDefinition) =>
+    request<ValidationReport>('POST', `${base}/validate`, { body: definition }),
   publish: (definitionId: string) => request<DefinitionVersion>('POST', `${base}/${enc(definitionId)}/publish`),
   exportUrl: (definitionId: string, version?: number) =>
     `${base}/${enc(definitionId)}/export${version ? `?version=${version}` : ''}`,
@@ -42,8 +43,12 @@ export const rolesApi = {
  * The latest version's record when someone saved or published the procedure after `seen` was loaded, else null.
  * PUT has no version token, so the designers ask before saving over another administrator's work.
  */
-export async function changedSince(seen: Pick<DefinitionVersion, 'id' | 'updatedAt' | 'definitionId'>): Promise<DefinitionVersion | null> {
+export async function changedSince(
+  seen: Pick<DefinitionVersion, 'id' | 'updatedAt' | 'definitionId'>,
+): Promise<DefinitionVersion | null> {
   const latest = await definitionsApi.get(seen.definitionId);
   // Milliseconds: PostgreSQL keeps microseconds, the answer to a save had the server's ticks.
-  return latest.meta.id !== seen.id || Date.parse(latest.meta.updatedAt) !== Date.parse(seen.updatedAt) ? latest.meta : null;
+  return latest.meta.id !== seen.id || Date.parse(latest.meta.updatedAt) !== Date.parse(seen.updatedAt)
+    ? latest.meta
+    : null;
 }

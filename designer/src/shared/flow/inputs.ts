@@ -51,7 +51,12 @@ export function typeNameOf(value: JsonValue): string {
  * Returns a copy of the node with the input set to a literal (undefined removes it). An existing input keeps its
  * other properties and its typeName.
  */
-export function setLiteral(node: ActivityNode, name: string, value: JsonValue | undefined, typeName?: string): ActivityNode {
+export function setLiteral(
+  node: ActivityNode,
+  name: string,
+  value: JsonValue | undefined,
+  typeName?: string,
+): ActivityNode {
   if (value === undefined) return removeInput(node, name);
   const existing = getInput(node, name);
   const input: ActivityInput = {
@@ -63,7 +68,12 @@ export function setLiteral(node: ActivityNode, name: string, value: JsonValue | 
 }
 
 /** Returns a copy with the input set to a script (undefined removes it). */
-export function setScript(node: ActivityNode, name: string, script: string | undefined, typeName = 'Object'): ActivityNode {
+export function setScript(
+  node: ActivityNode,
+  name: string,
+  script: string | undefined,
+  typeName = 'Object',
+): ActivityNode {
   if (script === undefined) return removeInput(node, name);
   const existing = getInput(node, name);
   const input: ActivityInput = {

@@ -24,13 +24,17 @@ export interface LayoutEdge {
  * Top-to-bottom layered layout (dagre). Returns the top-left corner of each node, rounded to whole pixels.
  * Edges that point back up (a 退回 loop) are left to dagre's cycle breaking, so the main path reads downwards.
  */
-export function layoutGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Map<string, { x: number; y: number }> {
+export function layoutGraph(
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
+): Map<string, { x: number; y: number }> {
   const graph = new dagre.graphlib.Graph({ multigraph: true });
   graph.setGraph({ rankdir: 'TB', nodesep: 48, ranksep: 64, marginx: 16, marginy: 16 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of nodes) graph.setNode(node.id, { width: node.width, height: node.height });
   edges.forEach((edge, index) => {
-    if (graph.hasNode(edge.source) && graph.hasNode(edge.target)) graph.setEdge(edge.source, edge.target, {}, `e${index}`);
+    if (graph.hasNode(edge.source) && graph.hasNode(edge.target))
+      graph.setEdge(edge.source, edge.target, {}, `e${index}`);
   });
   dagre.layout(graph);
   const out = new Map<string, { x: number; y: number }>();

@@ -1,3 +1,4 @@
+import type { components } from '../../api/schema';
 import type { FormDefinition } from '../forms/types';
 
 /**
@@ -84,14 +85,10 @@ export interface WorkflowDefinition {
   [extra: string]: unknown;
 }
 
-/** What GET /api/activities says about an activity type (ActivityDescriptor). */
-export interface ActivityDescriptor {
-  type: string;
-  displayName: string;
-  category: string;
-  ports: string[];
-  description: string;
-}
+/** What GET /api/activities says about an activity type, its inputs included (the engine's ActivityDescriptor). */
+export type ActivityDescriptor = components['schemas']['ActivityDescriptor'];
+/** One input an activity declares: the property panel edits it with the editor its `uiHint` names. */
+export type ActivityInputDescriptor = components['schemas']['ActivityInputDescriptor'];
 
 /** DefinitionVersionDto. */
 export interface DefinitionVersion {

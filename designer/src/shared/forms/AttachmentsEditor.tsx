@@ -1,15 +1,9 @@
 import { DeleteOutlined, UploadOutlined } from '@ant-design/icons';
 import { App as AntdApp, Button, Progress, Upload } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
+import { useQuery } from '../useQuery';
 import { errorMessage } from '../../api/client';
-import {
-  checkFile,
-  formatSize,
-  loadAttachmentLimits,
-  toRef,
-  uploadAttachment,
-  type AttachmentLimits,
-} from './attachments';
+import { checkFile, formatSize, loadAttachmentLimits, toRef, uploadAttachment } from './attachments';
 import { AttachmentLinks } from './FieldDisplay';
 import type { AttachmentRef } from './types';
 
@@ -33,23 +27,15 @@ interface Uploading {
 /** Upload, list, download and remove the files of an attachments field. */
 export function AttachmentsEditor({ id, label, value, locked, onChange, disabled, instanceId }: Props) {
   const { message } = AntdApp.useApp();
-  const [limits, setLimits] = useState<AttachmentLimits | null>(null);
   const [uploading, setUploading] = useState<Uploading[]>([]);
   // Uploads finish one by one; each adds to the latest list, not to the one the upload started with.
   const latest = useRef(value);
-  latest.current = value;
+  useLayoutEffect(() => {
+    latest.current = value;
+  }, [value]);
 
-  useEffect(() => {
-    let live = true;
-    loadAttachmentLimits()
-      .then((l) => live && setLimits(l))
-      .catch(() => {
-        /* the server checks anyway */
-      });
-    return () => {
-      live = false;
-    };
-  }, []);
+  // Without them (a failure) the server still checks.
+  const limits = useQuery(['attachment-limits'], () => loadAttachmentLimits()).data ?? null;
 
   const lockedIds = new Set(locked.map((a) => a.id));
 

@@ -25,20 +25,35 @@ export function displayText(field: FormField, value: unknown, directory: Directo
     case 'radio':
       return optionLabel(field, value);
     case 'multiSelect':
-      return asList(value).map((v) => optionLabel(field, v)).join('、');
+      return asList(value)
+        .map((v) => optionLabel(field, v))
+        .join('、');
     case 'checkbox':
-      if (field.options && field.options.length > 0) return asList(value).map((v) => optionLabel(field, v)).join('、');
+      if (field.options && field.options.length > 0)
+        return asList(value)
+          .map((v) => optionLabel(field, v))
+          .join('、');
       return value === true ? '是' : value === false ? '否' : String(value);
     case 'unit':
-      return asList(value).map((v) => directory.unitName(String(v)) ?? String(v)).join('、');
+      return asList(value)
+        .map((v) => directory.unitName(String(v)) ?? String(v))
+        .join('、');
     case 'person':
-      return asList(value).map((v) => directory.userName(String(v)) ?? String(v)).join('、');
+      return asList(value)
+        .map((v) => directory.userName(String(v)) ?? String(v))
+        .join('、');
     case 'dateRange':
       return Array.isArray(value) ? `${String(value[0] ?? '')} 至 ${String(value[1] ?? '')}` : String(value);
     case 'attachments':
-      return attachmentList(value).map((a) => a.name).join('、') || EMPTY;
+      return (
+        attachmentList(value)
+          .map((a) => a.name)
+          .join('、') || EMPTY
+      );
     case 'opinion':
-      return opinionHistory(value).map((o) => o.text).join('；');
+      return opinionHistory(value)
+        .map((o) => o.text)
+        .join('；');
     case 'table':
       return `${asList(value).length} 行`;
     default:
@@ -109,7 +124,10 @@ export function FieldDisplay({ field, value, directory }: { field: FormField; va
           bordered
           pagination={false}
           rowKey={(_, i) => String(i)}
-          columns={[{ title: '序号', key: '#', width: 56, render: (_: unknown, __: unknown, i: number) => i + 1 }, ...columns]}
+          columns={[
+            { title: '序号', key: '#', width: 56, render: (_: unknown, __: unknown, i: number) => i + 1 },
+            ...columns,
+          ]}
           dataSource={rows}
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: '无' }}

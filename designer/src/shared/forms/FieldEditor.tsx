@@ -116,7 +116,9 @@ export function FieldEditor(props: EditorProps) {
           id={id}
           className="form-input-date-range"
           value={[toDay(range[0]), toDay(range[1])]}
-          onChange={(days) => onChange(days && days[0] && days[1] ? [days[0].format(DATE), days[1].format(DATE)] : null)}
+          onChange={(days) =>
+            onChange(days && days[0] && days[1] ? [days[0].format(DATE), days[1].format(DATE)] : null)
+          }
           disabled={disabled}
           status={status}
           format={DATE}
@@ -169,12 +171,12 @@ export function FieldEditor(props: EditorProps) {
       if (options.length > 0) {
         return (
           <div id={id} role="group" aria-label={field.label}>
-          <Checkbox.Group
-            value={asStrings(value)}
-            onChange={(v) => onChange(withLocked(v as string[], locked))}
-            disabled={disabled}
-            options={options.map((o) => ({ ...o, disabled: asStrings(locked).includes(o.value) }))}
-          />
+            <Checkbox.Group
+              value={asStrings(value)}
+              onChange={(v) => onChange(withLocked(v as string[], locked))}
+              disabled={disabled}
+              options={options.map((o) => ({ ...o, disabled: asStrings(locked).includes(o.value) }))}
+            />
           </div>
         );
       }

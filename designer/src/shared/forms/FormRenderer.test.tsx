@@ -51,7 +51,9 @@ function Harness(props: Partial<FormRendererProps> & { initial: FormValues; spy?
 function renderForm(props: Partial<FormRendererProps> & { initial: FormValues; spy?: (v: FormValues) => void }) {
   resetDirectory();
   mockFetch({
-    'GET /api/units': { body: [{ id: 'fazhi', name: '法制处', parentId: null, sortOrder: 1, leaderUserId: null, kind: null }] },
+    'GET /api/units': {
+      body: [{ id: 'fazhi', name: '法制处', parentId: null, sortOrder: 1, leaderUserId: null, kind: null }],
+    },
     'GET /api/users': { body: [] },
     'GET /api/attachments/limits': { body: { maxBytes: 1024, allowedExtensions: ['.pdf'] } },
   });
@@ -73,7 +75,13 @@ describe('FormRenderer', () => {
         handlingUnit: 'fazhi',
         reviewOpinion: [{ text: '请补充材料', userName: '王督查', step: '审核', at: '2026-03-01T02:00:00Z' }],
       },
-      permissions: { title: 'readOnly', source: 'readOnly', handlingUnit: 'readOnly', secret: 'hidden', reviewOpinion: 'readOnly' },
+      permissions: {
+        title: 'readOnly',
+        source: 'readOnly',
+        handlingUnit: 'readOnly',
+        secret: 'hidden',
+        reviewOpinion: 'readOnly',
+      },
     });
     expect(screen.queryByText('内部意见')).not.toBeInTheDocument();
     expect(screen.getByText('营商环境')).toBeInTheDocument();

@@ -1,9 +1,18 @@
 import { Form, Input } from 'antd';
-import { useMemo, useRef } from 'react';
+import { useMemo, useState } from 'react';
 import { useDirectory } from './directory';
 import { FieldDisplay, OpinionHistory } from './FieldDisplay';
 import { FieldEditor } from './FieldEditor';
-import { errorsAt, errorsUnder, isEmpty, OPINION_MAX_LENGTH, opinionDraftKey, permissionOf, visibleFieldKeys, WIDE_TYPES } from './logic';
+import {
+  errorsAt,
+  errorsUnder,
+  isEmpty,
+  OPINION_MAX_LENGTH,
+  opinionDraftKey,
+  permissionOf,
+  visibleFieldKeys,
+  WIDE_TYPES,
+} from './logic';
 import type { FieldErrors, FieldPermission, FormDefinition, FormField, FormValues } from './types';
 import './forms.css';
 
@@ -34,7 +43,9 @@ export interface FormRendererProps {
 }
 
 function needsDirectory(fields: FormField[]): boolean {
-  return fields.some((f) => f.type === 'unit' || f.type === 'person' || (f.type === 'table' && needsDirectory(f.columns ?? [])));
+  return fields.some(
+    (f) => f.type === 'unit' || f.type === 'person' || (f.type === 'table' && needsDirectory(f.columns ?? [])),
+  );
 }
 
 /**
@@ -42,9 +53,20 @@ function needsDirectory(fields: FormField[]): boolean {
  * fields keep what is there and take additions, opinions show their signed history with a box for a new one.
  * Conditional fields appear and disappear as the user types. Errors appear beside the fields they concern.
  */
-export function FormRenderer({ form, values, onChange, permissions, errors, disabled, original, instanceId, user }: FormRendererProps) {
-  const firstValues = useRef(values);
-  const stored = original ?? firstValues.current;
+export function FormRenderer({
+  form,
+  values,
+  onChange,
+  permissions,
+  errors,
+  disabled,
+  original,
+  instanceId,
+  user,
+}: FormRendererProps) {
+  // What the form held when it opened: visibility rules that look at stored data read this, not the edits.
+  const [firstValues] = useState(values);
+  const stored = original ?? firstValues;
   const { directory, loading: directoryLoading } = useDirectory(needsDirectory(form.fields));
 
   const visible = useMemo(
@@ -111,7 +133,18 @@ interface FieldRowProps {
   onSet: (key: string, value: unknown) => void;
 }
 
-function FieldRow({ field, permission, values, stored, errors, disabled, directory, directoryLoading, instanceId, onSet }: FieldRowProps) {
+function FieldRow({
+  field,
+  permission,
+  values,
+  stored,
+  errors,
+  disabled,
+  directory,
+  directoryLoading,
+  instanceId,
+  onSet,
+}: FieldRowProps) {
   const id = `field-${field.key}`;
   const fieldErrors = field.type === 'table' ? errorsAt(errors, field.key) : errorsUnder(errors, field.key);
   const invalid = fieldErrors.length > 0;
@@ -121,14 +154,20 @@ function FieldRow({ field, permission, values, stored, errors, disabled, directo
 
   let writable = field.type !== 'computed' && (permission === 'editable' || permission === 'appendOnly');
   // Append-only on a single value: it may be filled once, then it stays.
-  const listLike = ['attachments', 'table', 'multiSelect', 'opinion'].includes(field.type) ||
+  const listLike =
+    ['attachments', 'table', 'multiSelect', 'opinion'].includes(field.type) ||
     (field.type === 'checkbox' && (field.options?.length ?? 0) > 0) ||
     ((field.type === 'unit' || field.type === 'person') && !!field.multiple);
   if (writable && permission === 'appendOnly' && !listLike && !isEmpty(storedValue)) writable = false;
 
   const help = invalid ? fieldErrors.join('；') : undefined;
   // Help is for whoever fills the field; a value shown read-only needs none.
-  const extra = field.type === 'computed' ? (field.help ?? '自动计算') : writable && !disabled ? (field.help ?? undefined) : undefined;
+  const extra =
+    field.type === 'computed'
+      ? (field.help ?? '自动计算')
+      : writable && !disabled
+        ? (field.help ?? undefined)
+        : undefined;
 
   let control;
   if (field.type === 'opinion') {

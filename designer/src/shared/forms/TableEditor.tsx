@@ -8,7 +8,19 @@ import { errorsAt, errorsUnder } from './logic';
 type Row = Record<string, unknown>;
 
 /** A sub-table (rows of columns) as a list of row cards: readable at phone width, each cell with its own errors. */
-export function TableEditor({ field, id, value, onChange, disabled, directory, directoryLoading, locked, instanceId, errors, path }: EditorProps) {
+export function TableEditor({
+  field,
+  id,
+  value,
+  onChange,
+  disabled,
+  directory,
+  directoryLoading,
+  locked,
+  instanceId,
+  errors,
+  path,
+}: EditorProps) {
   const rows: Row[] = Array.isArray(value) ? (value as Row[]) : [];
   const lockedCount = Array.isArray(locked) ? locked.length : 0;
   const columns = field.columns ?? [];

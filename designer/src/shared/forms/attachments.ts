@@ -53,7 +53,10 @@ export function checkFile(file: { name: string; size: number }, limits: Attachme
 let limitsPending: Promise<AttachmentLimits> | undefined;
 
 export function loadAttachmentLimits(): Promise<AttachmentLimits> {
-  limitsPending ??= fetch('/api/attachments/limits', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+  limitsPending ??= fetch('/api/attachments/limits', {
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  })
     .then(async (response) => {
       if (!response.ok) throw new ApiError(response.status);
       return (await response.json()) as AttachmentLimits;
@@ -76,7 +79,9 @@ export interface UploadOptions {
 export function uploadAttachment(file: File, options: UploadOptions = {}): Promise<AttachmentInfo> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const url = options.instanceId ? `/api/attachments?instanceId=${encodeURIComponent(options.instanceId)}` : '/api/attachments';
+    const url = options.instanceId
+      ? `/api/attachments?instanceId=${encodeURIComponent(options.instanceId)}`
+      : '/api/attachments';
     xhr.open('POST', url);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');

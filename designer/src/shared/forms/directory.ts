@@ -31,10 +31,7 @@ export const emptyDirectory: Directory = build([], []);
 
 /** Loads the directory once; a failure is forgotten so the next caller tries again. */
 export function loadDirectory(): Promise<Directory> {
-  pending ??= Promise.all([
-    request<DirectoryUnit[]>('GET', '/api/units'),
-    request<UserRow[]>('GET', '/api/users'),
-  ])
+  pending ??= Promise.all([request<DirectoryUnit[]>('GET', '/api/units'), request<UserRow[]>('GET', '/api/users')])
     .then(([units, users]) =>
       build(
         Array.isArray(units) ? units : [],

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, truthy, UnsupportedExpression } from './expression';
 
-const item = { source: 'instruction', amount: 12, units: ['u1', 'u2'], name: ' 张三 ', rows: [{ ok: true }, { ok: false }] };
+const item = {
+  source: 'instruction',
+  amount: 12,
+  units: ['u1', 'u2'],
+  name: ' 张三 ',
+  rows: [{ ok: true }, { ok: false }],
+};
 
 describe('表达式求值', () => {
   it.each([
@@ -19,7 +25,7 @@ describe('表达式求值', () => {
     ['item.rows.some(r => r.ok)', true],
     ['item.rows.every(r => r.ok)', false],
     ['item.rows.filter((r, i) => i > 0).length', 1],
-    ["`${item.source}-${item.amount}`", 'instruction-12'],
+    ['`${item.source}-${item.amount}`', 'instruction-12'],
     ["item.amount > 5 ? 'big' : 'small'", 'big'],
     ['Math.max(item.amount, 20)', 20],
     ["Number('3') + 1", 4],

@@ -19,11 +19,36 @@ export class UnsupportedExpression extends Error {
 
 export type Globals = Record<string, unknown>;
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+const FORBIDDEN_KEYS = new Set([
+  '__proto__',
+  'prototype',
+  'constructor',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
 
 const STRING_METHODS = new Set([
-  'includes', 'startsWith', 'endsWith', 'indexOf', 'lastIndexOf', 'trim', 'trimStart', 'trimEnd', 'toLowerCase',
-  'toUpperCase', 'slice', 'substring', 'charAt', 'padStart', 'padEnd', 'split', 'concat', 'at', 'toString',
+  'includes',
+  'startsWith',
+  'endsWith',
+  'indexOf',
+  'lastIndexOf',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'toLowerCase',
+  'toUpperCase',
+  'slice',
+  'substring',
+  'charAt',
+  'padStart',
+  'padEnd',
+  'split',
+  'concat',
+  'at',
+  'toString',
 ]);
 const ARRAY_METHODS = new Set(['includes', 'indexOf', 'lastIndexOf', 'join', 'slice', 'concat', 'at']);
 const ARRAY_CALLBACK_METHODS = new Set(['some', 'every', 'filter', 'map', 'find', 'findIndex']);
@@ -70,12 +95,12 @@ class Evaluator {
   constructor(private readonly globals: Globals) {}
 
   run(ast: Node): unknown {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- acorn's Node type has no `body`; the parser gave a Program
     const body = (ast as any).body as Node[];
     let result: unknown;
     for (const statement of body) {
       if (statement.type !== 'ExpressionStatement') throw new UnsupportedExpression(statement.type);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checked above: an ExpressionStatement has `expression`
       result = this.eval((statement as any).expression, undefined, 0);
     }
     return result;
@@ -90,7 +115,7 @@ class Evaluator {
     throw new UnsupportedExpression(`未知名称 ${name}`);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any ESTree node; each case reads the fields of its `type`, and unknown types are refused
   private eval(node: any, scope: Scope | undefined, depth: number): unknown {
     if (depth > MAX_DEPTH) throw new UnsupportedExpression('嵌套过深');
     if (++this.steps > MAX_STEPS) throw new UnsupportedExpression('计算步骤过多');
@@ -111,13 +136,15 @@ class Evaluator {
       }
       case 'ArrayExpression':
         return node.elements.map((element: unknown) => {
-          if (!element || (element as { type: string }).type === 'SpreadElement') throw new UnsupportedExpression('数组展开');
+          if (!element || (element as { type: string }).type === 'SpreadElement')
+            throw new UnsupportedExpression('数组展开');
           return this.eval(element, scope, next);
         });
       case 'ObjectExpression': {
         const out: Record<string, unknown> = {};
         for (const property of node.properties) {
-          if (property.type !== 'Property' || property.kind !== 'init' || property.computed) throw new UnsupportedExpression('对象字面量');
+          if (property.type !== 'Property' || property.kind !== 'init' || property.computed)
+            throw new UnsupportedExpression('对象字面量');
           const key = property.key.type === 'Identifier' ? property.key.name : String(property.key.value);
           if (FORBIDDEN_KEYS.has(key)) throw new UnsupportedExpression(key);
           out[key] = this.eval(property.value, scope, next);
@@ -164,7 +191,9 @@ class Evaluator {
       case 'BinaryExpression':
         return binary(node.operator, this.eval(node.left, scope, next), this.eval(node.right, scope, next));
       case 'ConditionalExpression':
-        return this.eval(node.test, scope, next) ? this.eval(node.consequent, scope, next) : this.eval(node.alternate, scope, next);
+        return this.eval(node.test, scope, next)
+          ? this.eval(node.consequent, scope, next)
+          : this.eval(node.alternate, scope, next);
       case 'ChainExpression':
         try {
           return this.eval(node.expression, scope, next);
@@ -187,12 +216,17 @@ class Evaluator {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CallExpression node, as `eval` dispatched it
   private call(node: any, scope: Scope | undefined, depth: number): unknown {
     const callee = node.callee;
-    for (const argument of node.arguments) if (argument.type === 'SpreadElement') throw new UnsupportedExpression('参数展开');
+    for (const argument of node.arguments)
+      if (argument.type === 'SpreadElement') throw new UnsupportedExpression('参数展开');
 
-    if (callee.type === 'Identifier' && Object.hasOwn(GLOBAL_FUNCTIONS, callee.name) && !this.isShadowed(callee.name, scope)) {
+    if (
+      callee.type === 'Identifier' &&
+      Object.hasOwn(GLOBAL_FUNCTIONS, callee.name) &&
+      !this.isShadowed(callee.name, scope)
+    ) {
       return GLOBAL_FUNCTIONS[callee.name](...node.arguments.map((a: unknown) => this.eval(a, scope, depth)));
     }
     if (callee.type !== 'MemberExpression' || callee.computed) throw new UnsupportedExpression('函数调用');
@@ -279,7 +313,7 @@ function member(object: unknown, key: unknown): unknown {
 
 function binary(operator: string, left: unknown, right: unknown): unknown {
   // Values are JSON data (strings, numbers, booleans, null, plain arrays and objects): coercion cannot run user code.
-  /* eslint-disable @typescript-eslint/no-explicit-any */
+  /* eslint-disable @typescript-eslint/no-explicit-any -- JavaScript's own operators on JSON values, which TypeScript types only for numbers */
   const l = left as any;
   const r = right as any;
   switch (operator) {

@@ -17,7 +17,12 @@ function form(...fields: FormField[]): FormDefinition {
   return { id: 'f', name: '表单', fields };
 }
 
-const text = (key: string, extra: Partial<FormField> = {}): FormField => ({ key, label: key.toUpperCase(), type: 'text', ...extra });
+const text = (key: string, extra: Partial<FormField> = {}): FormField => ({
+  key,
+  label: key.toUpperCase(),
+  type: 'text',
+  ...extra,
+});
 
 describe('isEmpty', () => {
   it('treats null, blank text and empty lists as empty', () => {
@@ -34,7 +39,12 @@ describe('必填与规则校验（与服务端一致）', () => {
   });
 
   it('skips read-only and hidden fields, and computed ones', () => {
-    const f = form(text('a', { required: true }), text('b', { required: true }), { key: 'c', label: 'C', type: 'computed', compute: '1' });
+    const f = form(text('a', { required: true }), text('b', { required: true }), {
+      key: 'c',
+      label: 'C',
+      type: 'computed',
+      compute: '1',
+    });
     expect(validateForm(f, {}, { permissions: { a: 'readOnly', b: 'hidden' } })).toEqual({});
   });
 
@@ -70,7 +80,10 @@ describe('必填与规则校验（与服务端一致）', () => {
   });
 
   it('checks options of selects, multi-selects and checkbox groups', () => {
-    const options = [{ value: 'a', label: '甲' }, { value: 'b', label: '乙' }];
+    const options = [
+      { value: 'a', label: '甲' },
+      { value: 'b', label: '乙' },
+    ];
     const f = form(
       { key: 's', label: '单选', type: 'select', options },
       { key: 'm', label: '多选', type: 'multiSelect', options },
@@ -86,7 +99,10 @@ describe('必填与规则校验（与服务端一致）', () => {
   });
 
   it('checks unit and person references when a lookup is given', () => {
-    const f = form({ key: 'u', label: '单位', type: 'unit' }, { key: 'p', label: '人员', type: 'person', multiple: true });
+    const f = form(
+      { key: 'u', label: '单位', type: 'unit' },
+      { key: 'p', label: '人员', type: 'person', multiple: true },
+    );
     expect(validateForm(f, { u: ['x'], p: 'y' })).toEqual({ u: ['「单位」应为单个单位'], p: ['「人员」应为人员列表'] });
     expect(validateForm(f, { u: 'nope', p: ['u1'] }, { unitExists: () => false, userExists: () => true })).toEqual({
       u: ['单位「nope」不存在'],
@@ -100,7 +116,14 @@ describe('必填与规则校验（与服务端一致）', () => {
       type: 'table',
       columns: [text('task', { label: '任务', required: true }), { key: 'n', label: '数量', type: 'number', max: 3 }],
     });
-    expect(validateForm(f, { rows: [{ task: '一', n: 1 }, { task: '', n: 9 }] })).toEqual({
+    expect(
+      validateForm(f, {
+        rows: [
+          { task: '一', n: 1 },
+          { task: '', n: 9 },
+        ],
+      }),
+    ).toEqual({
       'rows[1].task': ['「任务」为必填项'],
       'rows[1].n': ['「数量」不能大于3'],
     });
@@ -116,7 +139,9 @@ describe('必填与规则校验（与服务端一致）', () => {
   it('requires an opinion only when the field is required, and limits its length', () => {
     const f = form({ key: 'op', label: '审核意见', type: 'opinion', required: true, maxLength: 5 });
     expect(validateForm(f, { op: [{ text: '旧意见' }] })).toEqual({ op: ['「审核意见」为必填项'] });
-    expect(validateForm(f, { op: [], [opinionDraftKey('op')]: '太长的一段意见' })).toEqual({ op: ['「审核意见」不能超过5个字'] });
+    expect(validateForm(f, { op: [], [opinionDraftKey('op')]: '太长的一段意见' })).toEqual({
+      op: ['「审核意见」不能超过5个字'],
+    });
     expect(validateForm(f, { [opinionDraftKey('op')]: '同意' })).toEqual({});
   });
 
@@ -124,8 +149,22 @@ describe('必填与规则校验（与服务端一致）', () => {
     const f = form({ key: 'files', label: '附件', type: 'attachments' }, text('note', { label: '备注' }));
     const current = { files: [{ id: 'a', name: 'a.pdf' }], note: '原有' };
     const permissions = { files: 'appendOnly' as const, note: 'appendOnly' as const };
-    expect(validateForm(f, { files: [{ id: 'a', name: 'a.pdf' }, { id: 'b', name: 'b.pdf' }], note: '原有' }, { permissions, currentData: current })).toEqual({});
-    expect(validateForm(f, { files: [{ id: 'b', name: 'b.pdf' }], note: '改了' }, { permissions, currentData: current })).toEqual({
+    expect(
+      validateForm(
+        f,
+        {
+          files: [
+            { id: 'a', name: 'a.pdf' },
+            { id: 'b', name: 'b.pdf' },
+          ],
+          note: '原有',
+        },
+        { permissions, currentData: current },
+      ),
+    ).toEqual({});
+    expect(
+      validateForm(f, { files: [{ id: 'b', name: 'b.pdf' }], note: '改了' }, { permissions, currentData: current }),
+    ).toEqual({
       files: ['「附件」只能追加，不能修改或删除已有内容'],
       note: ['「备注」只能追加，不能修改或删除已有内容'],
     });
@@ -143,7 +182,15 @@ describe('必填与规则校验（与服务端一致）', () => {
 
 describe('显示条件', () => {
   const f = form(
-    { key: 'kind', label: '类型', type: 'select', options: [{ value: 'x', label: 'X' }, { value: 'y', label: 'Y' }] },
+    {
+      key: 'kind',
+      label: '类型',
+      type: 'select',
+      options: [
+        { value: 'x', label: 'X' },
+        { value: 'y', label: 'Y' },
+      ],
+    },
     text('reason', { label: '理由', required: true, visibleWhen: "item.kind == 'y'" }),
     text('secret', { label: '密', visibleWhen: 'user.roles.includes("领导")' }),
   );
@@ -196,7 +243,10 @@ describe('错误路径', () => {
 
   it('splits errors into field errors and the rest', () => {
     const f = form(text('a'));
-    expect(splitErrors(f, { a: ['1'], outcome: ['2'], 'a[0]': ['3'] })).toEqual({ fields: { a: ['1'], 'a[0]': ['3'] }, other: ['2'] });
+    expect(splitErrors(f, { a: ['1'], outcome: ['2'], 'a[0]': ['3'] })).toEqual({
+      fields: { a: ['1'], 'a[0]': ['3'] },
+      other: ['2'],
+    });
   });
 
   it('keepsExisting compares lists as multisets', () => {
@@ -210,7 +260,10 @@ describe('错误路径', () => {
 describe('errorsAfterEdit', () => {
   it('drops the errors of the fields the user changed, and keeps the rest', () => {
     const errors = { title: ['a'], 'rows[0].task': ['b'], report: ['c'], outcome: ['d'] };
-    expect(errorsAfterEdit(errors, { title: '', rows: [] }, { title: '甲', rows: [{ task: 'x' }] })).toEqual({ report: ['c'], outcome: ['d'] });
+    expect(errorsAfterEdit(errors, { title: '', rows: [] }, { title: '甲', rows: [{ task: 'x' }] })).toEqual({
+      report: ['c'],
+      outcome: ['d'],
+    });
     expect(errorsAfterEdit(errors, { report: '' }, { report: '', [opinionDraftKey('report')]: '意见' })).toEqual({
       title: ['a'],
       'rows[0].task': ['b'],

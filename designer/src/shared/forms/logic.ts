@@ -63,7 +63,11 @@ export function opinionHistory(value: unknown): OpinionEntry[] {
 export function attachmentList(value: unknown): AttachmentRef[] {
   if (!Array.isArray(value)) return [];
   return value.filter(
-    (a): a is AttachmentRef => !!a && typeof a === 'object' && typeof (a as AttachmentRef).id === 'string' && typeof (a as AttachmentRef).name === 'string',
+    (a): a is AttachmentRef =>
+      !!a &&
+      typeof a === 'object' &&
+      typeof (a as AttachmentRef).id === 'string' &&
+      typeof (a as AttachmentRef).name === 'string',
   );
 }
 
@@ -99,11 +103,18 @@ export function visibilityData(form: FormDefinition, values: FormValues, options
  * Is the field shown? A field without a condition always is. A condition outside what the browser can evaluate
  * (see expression.ts) or one that fails counts as true: the field stays on screen and the server decides.
  */
-export function isFieldVisible(field: FormField, item: FormValues, submission: FormValues, options: VisibilityOptions = {}): boolean {
+export function isFieldVisible(
+  field: FormField,
+  item: FormValues,
+  submission: FormValues,
+  options: VisibilityOptions = {},
+): boolean {
   const condition = field.visibleWhen?.trim();
   if (!condition) return true;
   try {
-    return truthy(evaluate(condition, { item, form: submission, vars: options.vars ?? {}, user: options.user ?? null }));
+    return truthy(
+      evaluate(condition, { item, form: submission, vars: options.vars ?? {}, user: options.user ?? null }),
+    );
   } catch (error) {
     if (error instanceof UnsupportedExpression || error instanceof Error) return true;
     throw error;
@@ -111,7 +122,11 @@ export function isFieldVisible(field: FormField, item: FormValues, submission: F
 }
 
 /** Keys of the fields shown at this step: not hidden by permission, and their condition (if any) holds. */
-export function visibleFieldKeys(form: FormDefinition, values: FormValues, options: VisibilityOptions = {}): Set<string> {
+export function visibleFieldKeys(
+  form: FormDefinition,
+  values: FormValues,
+  options: VisibilityOptions = {},
+): Set<string> {
   const submitted = submission(form, values, options.permissions);
   const item = visibilityData(form, values, options);
   const keys = new Set<string>();
@@ -157,7 +172,11 @@ function normalise(value: unknown): unknown {
  * What the step sends, without the fields hidden by their condition: the server ignores (and does not store) a
  * hidden field's value, so there is no point in sending it.
  */
-export function visibleSubmission(form: FormDefinition, values: FormValues, options: VisibilityOptions = {}): FormValues {
+export function visibleSubmission(
+  form: FormDefinition,
+  values: FormValues,
+  options: VisibilityOptions = {},
+): FormValues {
   const visible = visibleFieldKeys(form, values, options);
   const all = submission(form, values, options.permissions);
   return Object.fromEntries(Object.entries(all).filter(([key]) => visible.has(key)));
@@ -201,7 +220,13 @@ export function validateForm(form: FormDefinition, values: FormValues, options: 
       if (!has) {
         if (field.required) add(field.key, requiredMessage(field));
       } else {
-        checkLength(field, String(value), field.key, add, Math.min(field.maxLength ?? OPINION_MAX_LENGTH, OPINION_MAX_LENGTH));
+        checkLength(
+          field,
+          String(value),
+          field.key,
+          add,
+          Math.min(field.maxLength ?? OPINION_MAX_LENGTH, OPINION_MAX_LENGTH),
+        );
       }
       continue;
     }
@@ -221,7 +246,8 @@ export function validateForm(form: FormDefinition, values: FormValues, options: 
     validateValue(field, value, field.key, add, options);
     if (countMessages(errors) > before) continue;
 
-    if (permission === 'appendOnly' && !keepsExisting(current[field.key], value)) add(field.key, appendOnlyMessage(field));
+    if (permission === 'appendOnly' && !keepsExisting(current[field.key], value))
+      add(field.key, appendOnlyMessage(field));
   }
   return errors;
 }
@@ -258,8 +284,10 @@ function validateValue(field: FormField, value: unknown, path: string, add: Add,
         add(path, `「${label}」应为数字`);
         return;
       }
-      if (field.min !== null && field.min !== undefined && value < field.min) add(path, `「${label}」不能小于${field.min}`);
-      if (field.max !== null && field.max !== undefined && value > field.max) add(path, `「${label}」不能大于${field.max}`);
+      if (field.min !== null && field.min !== undefined && value < field.min)
+        add(path, `「${label}」不能小于${field.min}`);
+      if (field.max !== null && field.max !== undefined && value > field.max)
+        add(path, `「${label}」不能大于${field.max}`);
       return;
     }
     case 'date':
@@ -321,7 +349,8 @@ function checkLength(field: FormField, text: string, path: string, add: Add, max
   if (field.minLength !== null && field.minLength !== undefined && length < field.minLength) {
     add(path, `「${field.label}」不能少于${field.minLength}个字`);
   }
-  if (maxLength !== undefined && maxLength !== null && length > maxLength) add(path, `「${field.label}」不能超过${maxLength}个字`);
+  if (maxLength !== undefined && maxLength !== null && length > maxLength)
+    add(path, `「${field.label}」不能超过${maxLength}个字`);
 }
 
 /** .NET and JavaScript regular expressions agree on the common subset; a pattern JavaScript cannot read is left to the server. */
@@ -449,7 +478,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b as object);
   return (
     ka.length === kb.length &&
-    ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    ka.every(
+      (k) =>
+        Object.hasOwn(b as object, k) &&
+        deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
   );
 }
 
@@ -483,12 +516,16 @@ export function errorsAt(errors: FieldErrors | undefined, path: string): string[
   if (!errors) return [];
   const wanted = path.toLowerCase();
   const out: string[] = [];
-  for (const [p, messages] of Object.entries(errors)) if (p.toLowerCase().replace(/^\$\./, '') === wanted) out.push(...messages);
+  for (const [p, messages] of Object.entries(errors))
+    if (p.toLowerCase().replace(/^\$\./, '') === wanted) out.push(...messages);
   return out;
 }
 
 /** Errors whose path names a form field, and the rest (shown above the form). */
-export function splitErrors(form: FormDefinition | null | undefined, errors: FieldErrors): { fields: FieldErrors; other: string[] } {
+export function splitErrors(
+  form: FormDefinition | null | undefined,
+  errors: FieldErrors,
+): { fields: FieldErrors; other: string[] } {
   const fields: FieldErrors = {};
   const other: string[] = [];
   const keys = (form?.fields ?? []).map((f) => f.key.toLowerCase());

@@ -70,9 +70,15 @@ describe('designer document', () => {
   it('moves connections when an outcome is renamed and drops them when it is removed', () => {
     let doc = threeSteps();
     const task = () => doc.nodes.find((n) => n.id === 'task1')!;
-    doc = updateActivity(doc, 'task1', setLiteral(task().data.activity, 'outcomes', ['同意', '退回']), descriptors, { 通过: '同意' });
+    doc = updateActivity(doc, 'task1', setLiteral(task().data.activity, 'outcomes', ['同意', '退回']), descriptors, {
+      通过: '同意',
+    });
     expect(task().data.ports).toEqual(['同意', '退回']);
-    expect(doc.edges.map((e) => `${e.source}:${e.sourceHandle}->${e.target}`)).toEqual(['start1:Done->task1', 'task1:同意->end1', 'task1:退回->end1']);
+    expect(doc.edges.map((e) => `${e.source}:${e.sourceHandle}->${e.target}`)).toEqual([
+      'start1:Done->task1',
+      'task1:同意->end1',
+      'task1:退回->end1',
+    ]);
 
     doc = updateActivity(doc, 'task1', setLiteral(task().data.activity, 'outcomes', ['同意']), descriptors);
     expect(doc.edges.map((e) => e.sourceHandle)).toEqual(['Done', '同意']);

@@ -86,7 +86,11 @@ export function defaultActivity(type: string, id: string, name: string): Activit
   return node;
 }
 
-export function buildNode(activity: ActivityNode, position: { x: number; y: number }, descriptors: DescriptorIndex): ActivityFlowNode {
+export function buildNode(
+  activity: ActivityNode,
+  position: { x: number; y: number },
+  descriptors: DescriptorIndex,
+): ActivityFlowNode {
   const ports = nodePorts(activity, descriptors);
   return {
     id: activity.id,
@@ -112,7 +116,11 @@ export function addActivity(
   const name = descriptors.get(type)?.displayName ?? type;
   const node = { ...buildNode(defaultActivity(type, id, name), position, descriptors), selected: true };
   return {
-    doc: { ...doc, nodes: [...doc.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges: deselect(doc.edges) },
+    doc: {
+      ...doc,
+      nodes: [...doc.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node],
+      edges: deselect(doc.edges),
+    },
     id,
   };
 }
@@ -164,9 +172,19 @@ export function updateActivity(
   const offered = nodePorts(activity, descriptors).ports;
   const removed = new Set(before.filter((p) => !offered.includes(p) && !Object.values(portRenames).includes(p)));
   edges = edges.filter((e) => !(e.source === nodeId && !e.hidden && removed.has(e.sourceHandle ?? 'Done')));
-  const ports = nodePorts(activity, descriptors, used.filter((p) => !removed.has(p)));
+  const ports = nodePorts(
+    activity,
+    descriptors,
+    used.filter((p) => !removed.has(p)),
+  );
   const nodes = doc.nodes.map((n) =>
-    n.id === nodeId ? { ...n, width: nodeWidth(ports.ports.length), data: { ...n.data, activity, ports: ports.ports, strayPorts: ports.strayPorts } } : n,
+    n.id === nodeId
+      ? {
+          ...n,
+          width: nodeWidth(ports.ports.length),
+          data: { ...n.data, activity, ports: ports.ports, strayPorts: ports.strayPorts },
+        }
+      : n,
   );
   return { ...doc, nodes, edges: dedupeEdgeIds(edges) };
 }
@@ -197,7 +215,9 @@ export function activityIdProblem(doc: DesignDoc, current: string, next: string)
 /** Renames a node; its connections follow. */
 export function renameActivity(doc: DesignDoc, current: string, next: string): DesignDoc {
   if (current === next || activityIdProblem(doc, current, next)) return doc;
-  const nodes = doc.nodes.map((n) => (n.id === current ? { ...n, id: next, data: { ...n.data, activity: { ...n.data.activity, id: next } } } : n));
+  const nodes = doc.nodes.map((n) =>
+    n.id === current ? { ...n, id: next, data: { ...n.data, activity: { ...n.data.activity, id: next } } } : n,
+  );
   const edges = doc.edges.map((e) => {
     if (e.source !== current && e.target !== current) return e;
     const source = e.source === current ? next : e.source;
@@ -245,7 +265,11 @@ export function copySelection(doc: DesignDoc): Clipboard | null {
   if (selected.length === 0) return null;
   const chosen = new Set(selected.map((n) => n.id));
   const inner = doc.edges.filter((e) => !e.hidden && chosen.has(e.source) && chosen.has(e.target));
-  const part = flowToDefinition({ definitionId: '', name: '', root: { activities: [], connections: [] } }, selected, inner);
+  const part = flowToDefinition(
+    { definitionId: '', name: '', root: { activities: [], connections: [] } },
+    selected,
+    inner,
+  );
   return {
     kind: 'duban-flow-clipboard',
     nodes: selected.map((n, i) => ({ activity: part.root.activities[i], position: { ...n.position } })),
@@ -256,7 +280,8 @@ export function copySelection(doc: DesignDoc): Clipboard | null {
 export function parseClipboard(text: string): Clipboard | null {
   try {
     const value = JSON.parse(text) as Partial<Clipboard>;
-    if (value?.kind === 'duban-flow-clipboard' && Array.isArray(value.nodes) && Array.isArray(value.connections)) return value as Clipboard;
+    if (value?.kind === 'duban-flow-clipboard' && Array.isArray(value.nodes) && Array.isArray(value.connections))
+      return value as Clipboard;
   } catch {
     // not ours
   }
@@ -267,7 +292,12 @@ export function parseClipboard(text: string): Clipboard | null {
  * Adds copies of the clipboard's nodes, moved by `offset`, with fresh ids and the connections among them.
  * A second 开始 is not pasted (a procedure has exactly one). The copies become the selection.
  */
-export function paste(doc: DesignDoc, clip: Clipboard, descriptors: DescriptorIndex, offset = { x: 40, y: 40 }): DesignDoc {
+export function paste(
+  doc: DesignDoc,
+  clip: Clipboard,
+  descriptors: DescriptorIndex,
+  offset = { x: 40, y: 40 },
+): DesignDoc {
   const taken = ids(doc);
   const hasStart = doc.nodes.some((n) => n.data.activity.type === ActivityTypes.start);
   const renamed = new Map<string, string>();
@@ -279,7 +309,10 @@ export function paste(doc: DesignDoc, clip: Clipboard, descriptors: DescriptorIn
     renamed.set(activity.id, id);
     const copy: ActivityNode = structuredClone({ ...activity, id });
     delete copy.metadata;
-    added.push({ ...buildNode(copy, { x: position.x + offset.x, y: position.y + offset.y }, descriptors), selected: true });
+    added.push({
+      ...buildNode(copy, { x: position.x + offset.x, y: position.y + offset.y }, descriptors),
+      selected: true,
+    });
   }
   let next: DesignDoc = { ...doc, nodes: [...deselect(doc.nodes), ...added], edges: deselect(doc.edges) };
   for (const c of clip.connections) {
@@ -293,14 +326,21 @@ export function paste(doc: DesignDoc, clip: Clipboard, descriptors: DescriptorIn
 /** Lays the whole chart out top to bottom. */
 export function autoLayout(doc: DesignDoc): DesignDoc {
   const placed = layoutGraph(
-    doc.nodes.map((n) => ({ id: n.id, width: n.width ?? nodeWidth(n.data.ports.length), height: n.height ?? NODE_HEIGHT })),
+    doc.nodes.map((n) => ({
+      id: n.id,
+      width: n.width ?? nodeWidth(n.data.ports.length),
+      height: n.height ?? NODE_HEIGHT,
+    })),
     doc.edges.filter((e) => !e.hidden),
   );
   return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: placed.get(n.id) ?? n.position })) };
 }
 
 /** Puts the validator's messages on their nodes (outlined in red on the canvas). */
-export function withValidation(nodes: ActivityFlowNode[], errors: readonly DefinitionValidationError[]): ActivityFlowNode[] {
+export function withValidation(
+  nodes: ActivityFlowNode[],
+  errors: readonly DefinitionValidationError[],
+): ActivityFlowNode[] {
   const byNode = new Map<string, string[]>();
   for (const e of errors) {
     if (!e.activityId) continue;

@@ -37,10 +37,18 @@ export function setSilently<T>(history: History<T>, present: T): History<T> {
  * Records `next` (default: the present) as a new undoable state. `mergeKey`: commits with the same key within
  * MERGE_WINDOW_MS of each other are merged into one undo step.
  */
-export function commit<T>(history: History<T>, next: T = history.present, mergeKey?: string, now = Date.now()): History<T> {
+export function commit<T>(
+  history: History<T>,
+  next: T = history.present,
+  mergeKey?: string,
+  now = Date.now(),
+): History<T> {
   if (next === history.committed) return { ...history, present: next };
   const merge =
-    mergeKey !== undefined && mergeKey === history.lastKey && history.lastAt !== undefined && now - history.lastAt < MERGE_WINDOW_MS;
+    mergeKey !== undefined &&
+    mergeKey === history.lastKey &&
+    history.lastAt !== undefined &&
+    now - history.lastAt < MERGE_WINDOW_MS;
   const past = merge ? history.past : [...history.past, history.committed].slice(-HISTORY_LIMIT);
   return { past, committed: next, present: next, future: [], lastKey: mergeKey, lastAt: now };
 }
@@ -71,5 +79,10 @@ export function undo<T>(history: History<T>): History<T> {
 export function redo<T>(history: History<T>): History<T> {
   if (history.future.length === 0) return history;
   const [next, ...rest] = history.future;
-  return { past: [...history.past, history.committed].slice(-HISTORY_LIMIT), committed: next, present: next, future: rest };
+  return {
+    past: [...history.past, history.committed].slice(-HISTORY_LIMIT),
+    committed: next,
+    present: next,
+    future: rest,
+  };
 }

@@ -44,7 +44,8 @@ export function AssigneeRuleEditor({ value, onChange, forms, disabled, noun = '�
       for (const f of form.fields) {
         if (seen.has(f.key)) continue;
         seen.add(f.key);
-        if (f.type === 'unit' || f.type === 'person') options.push({ value: f.key, label: `${f.label}（${form.name}）` });
+        if (f.type === 'unit' || f.type === 'person')
+          options.push({ value: f.key, label: `${f.label}（${form.name}）` });
       }
     return options;
   }, [forms]);
@@ -75,7 +76,10 @@ export function AssigneeRuleEditor({ value, onChange, forms, disabled, noun = '�
             value={value?.userIds ?? []}
             optionFilterProp="label"
             placeholder="选择人员"
-            options={directory.users.map((u) => ({ value: u.id, label: u.unitName ? `${u.displayName}（${u.unitName}）` : u.displayName }))}
+            options={directory.users.map((u) => ({
+              value: u.id,
+              label: u.unitName ? `${u.displayName}（${u.unitName}）` : u.displayName,
+            }))}
             onChange={(userIds: string[]) => onChange({ ...value!, userIds })}
           />
         </Form.Item>

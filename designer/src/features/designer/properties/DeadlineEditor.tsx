@@ -1,7 +1,14 @@
 import { Checkbox, DatePicker, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { FormDefinition, JsonObject, JsonValue } from '../../../shared/flow';
-import { changeMode, DEADLINE_MODES, modeOf, normalizeDeadline, type DeadlineMode, type DeadlineSpec } from './deadline';
+import {
+  changeMode,
+  DEADLINE_MODES,
+  modeOf,
+  normalizeDeadline,
+  type DeadlineMode,
+  type DeadlineSpec,
+} from './deadline';
 
 export interface DeadlineEditorProps {
   /** The literal value of the `deadline` input (undefined: no limit). */
@@ -18,7 +25,9 @@ export function DeadlineEditor({ value, onChange, forms, presets, disabled }: De
   const spec = normalizeDeadline(value);
   const mode = modeOf(spec);
   const set = (next: DeadlineSpec | undefined) => onChange(next as JsonValue | undefined);
-  const dateFields = forms.flatMap((f) => f.fields.filter((x) => x.type === 'date').map((x) => ({ value: x.key, label: `${x.label}（${x.key}）` })));
+  const dateFields = forms.flatMap((f) =>
+    f.fields.filter((x) => x.type === 'date').map((x) => ({ value: x.key, label: `${x.label}（${x.key}）` })),
+  );
   const presetNames = Object.keys(presets ?? {}).filter((k) => k !== 'item');
   const counted = mode === 'workingDays' || mode === 'calendarDays' || mode === 'months';
 
@@ -81,7 +90,10 @@ export function DeadlineEditor({ value, onChange, forms, presets, disabled }: De
         </Form.Item>
       )}
       {mode === 'preset' && (
-        <Form.Item label="默认时限名称" help={presetNames.length ? undefined : '在“流程设置”的 options.deadlines 中定义'}>
+        <Form.Item
+          label="默认时限名称"
+          help={presetNames.length ? undefined : '在“流程设置”的 options.deadlines 中定义'}
+        >
           {presetNames.length > 0 ? (
             <Select
               aria-label="默认时限名称"
@@ -91,7 +103,12 @@ export function DeadlineEditor({ value, onChange, forms, presets, disabled }: De
               onChange={(preset: string) => set({ ...spec, preset })}
             />
           ) : (
-            <Input aria-label="默认时限名称" value={spec?.preset ?? ''} disabled={disabled} onChange={(e) => set({ ...spec, preset: e.target.value })} />
+            <Input
+              aria-label="默认时限名称"
+              value={spec?.preset ?? ''}
+              disabled={disabled}
+              onChange={(e) => set({ ...spec, preset: e.target.value })}
+            />
           )}
         </Form.Item>
       )}
@@ -115,7 +132,9 @@ export function DeadlineEditor({ value, onChange, forms, presets, disabled }: De
           />
         </Form.Item>
       )}
-      {mode === 'itemDue' && <Typography.Text type="secondary">本环节的期限跟随事项的完成时限（批准延期后随之顺延）。</Typography.Text>}
+      {mode === 'itemDue' && (
+        <Typography.Text type="secondary">本环节的期限跟随事项的完成时限（批准延期后随之顺延）。</Typography.Text>
+      )}
       {spec && mode !== 'preset' && mode !== 'itemDue' && (
         <Space>
           <Checkbox

@@ -23,7 +23,13 @@ function renderPanel(activity: ActivityNode, onChange = vi.fn<(a: ActivityNode, 
         activity={activity}
         definition={definition}
         descriptors={indexDescriptors([
-          { type: 'Duban.Future', displayName: '未来节点', category: '人工', ports: ['完成'], description: '以后才有的节点' },
+          {
+            type: 'Duban.Future',
+            displayName: '未来节点',
+            category: '人工',
+            ports: ['完成'],
+            description: '以后才有的节点',
+          },
         ])}
         procedures={[]}
         onChange={onChange}
@@ -36,7 +42,8 @@ function renderPanel(activity: ActivityNode, onChange = vi.fn<(a: ActivityNode, 
 
 beforeEach(() => {
   // CodeMirror measures text; jsdom has no layout.
-  Range.prototype.getClientRects ??= () => ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
+  Range.prototype.getClientRects ??= () =>
+    ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
   Range.prototype.getBoundingClientRect ??= () => new DOMRect();
   resetDirectory();
   mockFetch({
@@ -76,7 +83,12 @@ describe('NameListEditor (outcomes, branches)', () => {
 
 describe('PropertyPanel', () => {
   it('shows a syntax error in a condition as it is typed', async () => {
-    const onChange = renderPanel({ id: 'd', type: 'Duban.Decision', name: '判断', condition: { typeName: 'Boolean', expression: { type: 'JavaScript', value: 'item.amount >' } } });
+    const onChange = renderPanel({
+      id: 'd',
+      type: 'Duban.Decision',
+      name: '判断',
+      condition: { typeName: 'Boolean', expression: { type: 'JavaScript', value: 'item.amount >' } },
+    });
     expect(await screen.findByRole('alert')).toHaveTextContent('语法错误');
     expect(onChange).not.toHaveBeenCalled();
   });
@@ -88,7 +100,12 @@ describe('PropertyPanel', () => {
   });
 
   it('offers the outcomes that close with the step’s deadline, always leaving one open', async () => {
-    const onChange = renderPanel({ id: 't', type: 'Duban.UserTask', outcomes: literal(['签收', '退回']), outcomesUntilDue: literal(['退回']) });
+    const onChange = renderPanel({
+      id: 't',
+      type: 'Duban.UserTask',
+      outcomes: literal(['签收', '退回']),
+      outcomesUntilDue: literal(['退回']),
+    });
     const select = screen.getByTestId('outcomes-until-due');
     expect(within(select).getByText('退回')).toBeInTheDocument();
     // Edited here, not as a raw parameter under 其他参数.
@@ -105,7 +122,9 @@ describe('PropertyPanel', () => {
     const onChange = renderPanel({ id: 'x', type: 'Duban.Future', name: '新节点', target: literal({ level: 2 }) });
     expect(screen.getByText('未来节点')).toBeInTheDocument();
     const json = screen.getByLabelText('参数 target');
-    fireEvent.change(json, { target: { value: '{"typeName":"Object","expression":{"type":"Literal","value":{"level":3}}}' } });
+    fireEvent.change(json, {
+      target: { value: '{"typeName":"Object","expression":{"type":"Literal","value":{"level":3}}}' },
+    });
     expect(onChange.mock.calls.at(-1)![0].target).toEqual(literal({ level: 3 }));
   });
 });

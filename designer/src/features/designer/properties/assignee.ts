@@ -44,7 +44,11 @@ export function changeRuleType(rule: AssigneeRule | undefined, type: AssigneeRul
 /** One-line Chinese description of a rule for summaries. */
 export function describeRule(
   rule: AssigneeRule | undefined,
-  names: { unit(id: string): string | undefined; user(id: string): string | undefined; field(key: string): string | undefined },
+  names: {
+    unit(id: string): string | undefined;
+    user(id: string): string | undefined;
+    field(key: string): string | undefined;
+  },
 ): string {
   if (!rule) return '未设置办理人';
   const units = (ids?: string[] | null) => (ids ?? []).map((id) => names.unit(id) ?? id).join('、');

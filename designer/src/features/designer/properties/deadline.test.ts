@@ -14,7 +14,12 @@ describe('deadline specs', () => {
   it('changes kind keeping what still applies', () => {
     const spec = { kind: 'workingDays', amount: 5, from: 'item', nextWorkingDay: false };
     expect(changeMode(spec, 'months')).toEqual({ kind: 'months', amount: 5, from: 'item', nextWorkingDay: false });
-    expect(changeMode(spec, 'fixedDates')).toEqual({ kind: 'fixedDates', dates: [], from: 'item', nextWorkingDay: false });
+    expect(changeMode(spec, 'fixedDates')).toEqual({
+      kind: 'fixedDates',
+      dates: [],
+      from: 'item',
+      nextWorkingDay: false,
+    });
     expect(changeMode(spec, 'preset')).toEqual({ preset: 'feedback' });
     expect(modeOf({ preset: 'done' })).toBe('preset');
   });

@@ -19,7 +19,8 @@ export interface DeadlineSpec {
   [extra: string]: unknown;
 }
 
-export type DeadlineMode = 'workingDays' | 'calendarDays' | 'months' | 'fixedDates' | 'date' | 'field' | 'itemDue' | 'preset';
+export type DeadlineMode =
+  'workingDays' | 'calendarDays' | 'months' | 'fixedDates' | 'date' | 'field' | 'itemDue' | 'preset';
 
 export const DEADLINE_MODES: { value: DeadlineMode; label: string }[] = [
   { value: 'workingDays', label: '工作日' },
@@ -75,7 +76,8 @@ export function changeMode(spec: DeadlineSpec | undefined, mode: DeadlineMode): 
 
 export function describeDeadline(spec: DeadlineSpec | undefined): string {
   if (!spec) return '不限';
-  const from = spec.from === 'item' ? '自立项起' : spec.from?.startsWith('field:') ? `自「${spec.from.slice(6)}」起` : '';
+  const from =
+    spec.from === 'item' ? '自立项起' : spec.from?.startsWith('field:') ? `自「${spec.from.slice(6)}」起` : '';
   switch (modeOf(spec)) {
     case 'workingDays':
       return `${from}${spec.amount ?? '?'} 个工作日`;

@@ -1,6 +1,6 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Input, InputNumber, Radio, Select, Space, Table, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { FieldPermission, FormDefinition, JsonValue } from '../../../shared/flow';
 import { ScriptEditor } from '../script/ScriptEditor';
 import { DURATION_UNITS, formatDuration, parseSimpleDuration, type DurationUnit } from './duration';
@@ -26,8 +26,14 @@ export function NameListEditor({
 }) {
   // Local text so a half-typed (empty or duplicate) name is not written into the definition.
   const [drafts, setDrafts] = useState<string[]>(value);
-  useEffect(() => setDrafts(value), [value]);
-  const duplicate = (i: number) => drafts[i].trim() !== '' && drafts.findIndex((d) => d.trim() === drafts[i].trim()) !== i;
+  // A new value from outside (undo, another node) replaces the drafts: adjusted while rendering, not in an effect.
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    setShown(value);
+    setDrafts(value);
+  }
+  const duplicate = (i: number) =>
+    drafts[i].trim() !== '' && drafts.findIndex((d) => d.trim() === drafts[i].trim()) !== i;
   return (
     <div className="name-list" data-testid={testId}>
       {drafts.map((draft, i) => (
@@ -54,7 +60,12 @@ export function NameListEditor({
             icon={<DeleteOutlined />}
             aria-label={`删除${draft}`}
             disabled={disabled || drafts.length <= minItems}
-            onClick={() => onChange(value.filter((_, j) => j !== i), {})}
+            onClick={() =>
+              onChange(
+                value.filter((_, j) => j !== i),
+                {},
+              )
+            }
           />
         </div>
       ))}
@@ -89,9 +100,12 @@ export function DurationInput({
 }) {
   const simple = parseSimpleDuration(value);
   const [unit, setUnit] = useState<DurationUnit>(simple?.unit ?? 'D');
-  useEffect(() => {
-    if (simple) setUnit(simple.unit);
-  }, [simple?.unit]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The unit follows a value changed from outside (undo); an empty amount keeps the unit the user picked.
+  const [shownUnit, setShownUnit] = useState(simple?.unit);
+  if (simple && simple.unit !== shownUnit) {
+    setShownUnit(simple.unit);
+    setUnit(simple.unit);
+  }
   if (value !== undefined && value !== null && !simple) {
     return (
       <Input
@@ -153,7 +167,12 @@ export function TextOrScriptInput({
   id: string;
 }) {
   const mode = value?.type ?? 'Literal';
-  const text = value === undefined || value.value === null ? '' : typeof value.value === 'string' ? value.value : JSON.stringify(value.value);
+  const text =
+    value === undefined || value.value === null
+      ? ''
+      : typeof value.value === 'string'
+        ? value.value
+        : JSON.stringify(value.value);
   return (
     <div className="text-or-script">
       <Radio.Group
@@ -165,10 +184,25 @@ export function TextOrScriptInput({
           { value: 'Literal', label: '固定值' },
           { value: 'JavaScript', label: '脚本' },
         ]}
-        onChange={(e) => onChange(text === '' ? (e.target.value === 'JavaScript' ? { type: 'JavaScript', value: '' } : undefined) : { type: e.target.value, value: text } as ExpressionValue)}
+        onChange={(e) =>
+          onChange(
+            text === ''
+              ? e.target.value === 'JavaScript'
+                ? { type: 'JavaScript', value: '' }
+                : undefined
+              : ({ type: e.target.value, value: text } as ExpressionValue),
+          )
+        }
       />
       {mode === 'JavaScript' ? (
-        <ScriptEditor id={id} aria-label={ariaLabel} value={text} hint={scriptHint} onChange={(v) => onChange({ type: 'JavaScript', value: v })} readOnly={disabled} />
+        <ScriptEditor
+          id={id}
+          aria-label={ariaLabel}
+          value={text}
+          hint={scriptHint}
+          onChange={(v) => onChange({ type: 'JavaScript', value: v })}
+          readOnly={disabled}
+        />
       ) : (
         <Input
           aria-label={ariaLabel}
@@ -199,8 +233,10 @@ export function JsonInput({
   const format = (v: unknown) => (v === undefined ? '' : JSON.stringify(v, null, 2));
   const [text, setText] = useState(format(value));
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    // Follow outside changes (undo) unless the text already means the same value.
+  // Follow outside changes (undo) unless the text already means the same value (adjusted while rendering).
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    setShown(value);
     setText((current) => {
       try {
         if (current.trim() !== '' && JSON.stringify(JSON.parse(current)) === JSON.stringify(value)) return current;
@@ -209,7 +245,7 @@ export function JsonInput({
       }
       return format(value);
     });
-  }, [value]);
+  }
   return (
     <>
       <Input.TextArea
@@ -289,7 +325,15 @@ export function FieldPermissionsEditor({
                 value={value[field.key] ?? 'editable'}
                 disabled={disabled}
                 style={{ width: 100 }}
-                options={PERMISSION_OPTIONS.filter((o) => o.value !== 'appendOnly' || field.type === 'opinion' || value[field.key] === 'appendOnly' || field.type === 'attachments' || field.type === 'table' || field.type === 'textarea')}
+                options={PERMISSION_OPTIONS.filter(
+                  (o) =>
+                    o.value !== 'appendOnly' ||
+                    field.type === 'opinion' ||
+                    value[field.key] === 'appendOnly' ||
+                    field.type === 'attachments' ||
+                    field.type === 'table' ||
+                    field.type === 'textarea',
+                )}
                 onChange={(p) => onChange({ ...value, [field.key]: p })}
               />
             ),

@@ -33,11 +33,23 @@ const scriptLinter = linter(
  * A JavaScript editor for conditions and scripts: syntax highlighting, and a syntax check as you type
  * (the same strict-mode parse the server does before publishing), with the problem written under the editor.
  */
-export function ScriptEditor({ value, onChange, hint, placeholder, minHeight = 64, readOnly, id, ...rest }: ScriptEditorProps) {
+export function ScriptEditor({
+  value,
+  onChange,
+  hint,
+  placeholder,
+  minHeight = 64,
+  readOnly,
+  id,
+  ...rest
+}: ScriptEditorProps) {
   const extensions = useMemo(() => [javascript(), scriptLinter, lintGutter(), EditorView.lineWrapping], []);
   const problem = value.trim() === '' ? null : checkScriptSyntax(value);
   return (
-    <div className={`script-editor${problem ? ' script-editor--invalid' : ''}`} data-testid={id ? `script-${id}` : undefined}>
+    <div
+      className={`script-editor${problem ? ' script-editor--invalid' : ''}`}
+      data-testid={id ? `script-${id}` : undefined}
+    >
       <CodeMirror
         value={value}
         onChange={onChange}

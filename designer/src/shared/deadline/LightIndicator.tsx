@@ -1,4 +1,4 @@
-import { EMPTY } from '../../shared/format';
+import { EMPTY } from '../format';
 import { lightInfo } from './light';
 import './light.css';
 

@@ -1,11 +1,10 @@
 import type { InstanceSummary, Light } from '../../api/types';
-import { formatDateTime } from '../../shared/format';
-import { LightIndicator } from '../inbox/LightIndicator';
+import { formatDateTime } from '../format';
+import { LightIndicator } from './LightIndicator';
 
-/** The item's own deadline and light (sent with the item; not yet in api/types). */
+/** The item's own deadline and light (sent with the item). */
 export function itemDeadline(instance: InstanceSummary): { dueAt: string | null; light: Light | null } {
-  const extra = instance as InstanceSummary & { dueAt?: string | null; light?: Light | null };
-  return { dueAt: extra.dueAt ?? null, light: extra.light ?? null };
+  return { dueAt: instance.dueAt ?? null, light: instance.light ?? null };
 }
 
 /** 办理时限 in the item page's header: the date and its light (none once the item has ended); nothing without a deadline. */

@@ -1,0 +1,31 @@
+import { Form } from 'antd';
+import { getLiteral, removeInput, setLiteral } from '../../../../shared/flow';
+import { NameListEditor } from '../editors';
+import { stringList, type InputEditorProps } from './types';
+
+/**
+ * `nameList` and `outcomes`: distinct names; when they are ports (a fork's branches, a step's outcomes) a renamed
+ * entry takes its connections along. An empty list removes the input (the engine's default applies).
+ * (The no-code designer's outcomes editor adds a "sends back" flag per outcome under the same hint.)
+ */
+export function NameListInput({ activity, input, context, set }: InputEditorProps) {
+  const { name, displayName, editorOptions } = input;
+  const fallback = stringList(input.defaultValue) ?? [];
+  const ports = editorOptions?.ports === true;
+  return (
+    <Form.Item label={displayName} help={input.description ?? undefined}>
+      <NameListEditor
+        testId={name}
+        addLabel={editorOptions?.addLabel ?? '添加'}
+        minItems={editorOptions?.minItems ?? 0}
+        value={stringList(getLiteral(activity, name)) ?? fallback}
+        disabled={context.readOnly}
+        onChange={(list, renamed) =>
+          set(list.length ? setLiteral(activity, name, list) : removeInput(activity, name), name, {
+            portRenames: ports && list.length ? renamed : {},
+          })
+        }
+      />
+    </Form.Item>
+  );
+}
