@@ -52,6 +52,8 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<OrganizationCache>();
         services.Configure<IdempotencyOptions>(configuration.GetSection("Duban:Idempotency"));
         services.AddWriteHandlers(typeof(DubanDbContext).Assembly);
+        services.AddSingleton<IdempotencyCleanup>();
+        services.AddHostedService(sp => sp.GetRequiredService<IdempotencyCleanup>());
         services.AddScoped<DefinitionStore>();
         services.AddScoped<ItemWriter>();
         services.AddScoped<LeaseClaimer>();

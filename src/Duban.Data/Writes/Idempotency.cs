@@ -3,6 +3,10 @@ using System.Text.Json;
 using Duban.Engine.Definitions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Duban.Data.Writes;
 
@@ -53,4 +57,41 @@ public sealed class IdempotencyOptions
 {
     /// <summary>How long an answer is kept for a repeat (a client retrying after a lost answer does so within minutes).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often answers past their retention are deleted.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>
+/// Forgets answers older than <see cref="IdempotencyOptions.Retention"/>, every <see cref="IdempotencyOptions.CleanupInterval"/>:
+/// the door's own bookkeeping, one delete on the key table's time index.
+/// </summary>
+public sealed class IdempotencyCleanup(IServiceScopeFactory scopes, IOptions<IdempotencyOptions> options, TimeProvider clock, ILogger<IdempotencyCleanup> logger)
+    : BackgroundService
+{
+    /// <summary>Deletes the answers past their retention; returns how many.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var before = clock.GetUtcNow() - options.Value.Retention;
+        return await scope.ServiceProvider.GetRequiredService<DubanDbContext>().Set<IdempotencyRecord>()
+            .Where(r => r.CreatedAt < before).ExecuteDeleteAsync(ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Forgetting old idempotency answers failed; tried again later");
+            }
+            try { await Task.Delay(options.Value.CleanupInterval, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
 }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Duban.Data.Writes;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Duban.Server.Tests.Infrastructure.Api;
 
 namespace Duban.Server.Tests.Api;
@@ -84,6 +86,25 @@ public abstract class IdempotencyTests<TFixture>(TFixture fixture) : IAsyncLifet
         var mine = await IdOf(await ducha.SendAsync(Start("shared", DemoStartData())));
         var theirs = await IdOf(await admin.SendAsync(Start("shared", DemoStartData())));
         Assert.NotEqual(mine, theirs);
+    }
+
+    [Fact]
+    public async Task Answers_are_forgotten_after_their_retention_and_a_late_repeat_is_a_new_request()
+    {
+        var ducha = await fixture.As("ducha");
+        var first = await IdOf(await ducha.SendAsync(Start("old", DemoStartData())));
+        await IdOf(await ducha.SendAsync(Start("recent", DemoStartData())));
+        await fixture.Factory.WithDbAsync(async db =>
+            await db.Set<IdempotencyRecord>().Where(r => r.Key == "old").ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, DateTimeOffset.UtcNow.AddDays(-2))));
+
+        Assert.True(await fixture.Factory.Services.GetRequiredService<IdempotencyCleanup>().RunOnceAsync(CancellationToken.None) >= 1);
+        await fixture.Factory.WithDbAsync(async db =>
+        {
+            var kept = await db.Set<IdempotencyRecord>().Select(r => r.Key).ToListAsync();
+            Assert.DoesNotContain("old", kept);
+            Assert.Contains("recent", kept);
+        });
+        Assert.NotEqual(first, await IdOf(await ducha.SendAsync(Start("old", DemoStartData()))));
     }
 
     [Fact]
