@@ -48,6 +48,14 @@ public static class DataServiceCollectionExtensions
         services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceScopeFactory>((o, scopes) => o.XmlRepository = new DatabaseXmlRepository(scopes));
 
+        // The clock: the system's, or (training, acceptance, demos) a virtual one every time-dependent part reads.
+        var clockOptions = configuration.GetSection("Duban:Clock").Get<Clock.ClockOptions>() ?? new Clock.ClockOptions();
+        services.Configure<Clock.ClockOptions>(configuration.GetSection("Duban:Clock"));
+        services.AddSingleton(new Clock.VirtualClock(clockOptions.IsVirtual, TimeProvider.System));
+        if (clockOptions.IsVirtual) services.Replace(ServiceDescriptor.Singleton<TimeProvider>(sp => sp.GetRequiredService<Clock.VirtualClock>()));
+        services.AddSingleton<Clock.VirtualClockRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Clock.VirtualClockRefresher>());
+
         services.TryAddSingleton<DefinitionCache>();
         services.TryAddSingleton<OrganizationCache>();
         services.Configure<IdempotencyOptions>(configuration.GetSection("Duban:Idempotency"));

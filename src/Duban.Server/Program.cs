@@ -8,6 +8,7 @@ using Duban.Data.Supervision;
 using Duban.Engine;
 using Duban.Server.Attachments;
 using Duban.Server.Auth;
+using Duban.Server.Clock;
 using Duban.Server.Definitions;
 using Duban.Server.Health;
 using Duban.Server.Infrastructure;
@@ -45,6 +46,9 @@ builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdent
     cookies.ApplicationCookie?.Configure(o =>
     {
         o.Cookie.Name = "duban.auth";
+        // Sessions last in real time, whatever the installation's clock says: a virtual clock (training, demos) moved a
+        // week ahead must not sign everyone out, nor one set in the past hand browsers an already expired cookie.
+        o.TimeProvider = TimeProvider.System;
         o.Cookie.HttpOnly = true;
         o.Cookie.SameSite = SameSiteMode.Lax;
         o.ExpireTimeSpan = TimeSpan.FromHours(12);
@@ -94,6 +98,7 @@ app.UseAuthorization();
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.MapScalarApiReference("/api/docs", o => o.WithTitle("督办 Duban API").WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
 app.MapDubanHealth();
+app.MapClockApi();
 app.MapAuthApi();
 app.MapDefinitionsApi();
 app.MapInstancesApi();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Duban.Data.Startup;
@@ -65,6 +66,7 @@ public static class SetupPoints
 /// crashed half-way is completed by the next one (docs/decisions/020).
 /// </summary>
 public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock startupLock, IFirstStartHook hook, OrganizationCache organization,
+    Clock.VirtualClock virtualClock, Microsoft.Extensions.Options.IOptions<Clock.ClockOptions> clockOptions, IHostEnvironment environment,
     TimeProvider clock, IConfiguration configuration, ILogger<FirstStartSetup> logger)
 {
     /// <summary>The steps in the order they run. The calendar follows the organization it is for and precedes the demo
@@ -94,6 +96,7 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
             await hook.AtAsync(SetupPoints.Locked, ct);
             if (!db.IsPostgres) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
             await db.Database.MigrateAsync(ct);
+            await ClockStart.RunAsync(db, virtualClock, clockOptions.Value, environment, ct);
             await hook.AtAsync(SetupPoints.Migrated, ct);
 
             var finished = await db.Set<SetupStepRecord>().AsNoTracking().Select(s => s.Name).ToListAsync(ct);
