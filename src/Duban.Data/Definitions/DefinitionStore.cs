@@ -58,6 +58,13 @@ public sealed class DefinitionCache
     /// <summary>The parsed definition of a published version seen before, without reading its row again.</summary>
     public bool TryGetPublished(Guid recordId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WorkflowDefinition? definition) =>
         _published.TryGetValue(recordId, out definition);
+
+    /// <summary>Forgets every parsed definition: for tests that put the database back under a running host.</summary>
+    public void Clear()
+    {
+        _parsed.Clear();
+        _published.Clear();
+    }
 }
 
 /// <summary>
