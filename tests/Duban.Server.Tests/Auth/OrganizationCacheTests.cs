@@ -3,6 +3,7 @@ using Duban.Engine.Directory;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Duban.Server.Tests.Auth;
 
@@ -34,7 +35,7 @@ public abstract class OrganizationCacheTests<TFixture>(TFixture fixture) where T
     public async Task A_snapshot_expires_so_instances_sharing_a_database_converge()
     {
         var loads = NewLoads();
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
         var cache = new OrganizationCache(loads, Options.Create(new OrganizationCacheOptions { Expiry = TimeSpan.FromSeconds(30) }), clock);
         await cache.GetAsync();
         clock.Advance(TimeSpan.FromSeconds(29));
@@ -77,13 +78,6 @@ public abstract class OrganizationCacheTests<TFixture>(TFixture fixture) where T
             _release.Wait(TimeSpan.FromSeconds(20));
             return inner.CreateScope();
         }
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => _now;
-        public void Advance(TimeSpan by) => _now += by;
     }
 }
 

@@ -38,7 +38,7 @@ public abstract class VirtualClockTests(string provider)
     public async Task The_clock_starts_at_its_date_moves_forward_only_by_an_administrator_and_timers_follow_it()
     {
         await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database, timersEnabled: false);
+        await using var plain = new DubanFactory(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
         var clock = (await admin.GetFromJsonAsync<JsonObject>("/api/clock"))!;
@@ -72,7 +72,7 @@ public abstract class VirtualClockTests(string provider)
     public async Task A_system_clock_cannot_be_moved()
     {
         await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var host = new DubanFactory(database, timersEnabled: false);
+        await using var host = new DubanFactory(database);
         var admin = host.NewClient();
         (await admin.PostAsJsonAsync("/api/auth/login", new { userName = "admin", password = "Duban@2026" })).EnsureSuccessStatusCode();
         Assert.Equal("system", (await admin.GetFromJsonAsync<JsonObject>("/api/clock"))!["mode"]!.GetValue<string>());
@@ -83,7 +83,7 @@ public abstract class VirtualClockTests(string provider)
     public async Task Production_refuses_to_start_on_a_virtual_clock()
     {
         await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database, timersEnabled: false);
+        await using var plain = new DubanFactory(database);
         await using var host = Virtual(plain, environment: "Production");
         var failure = Assert.ThrowsAny<Exception>(() => host.Server);
         Assert.Contains("虚拟时钟", failure.ToString());

@@ -9,9 +9,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Duban.Server.Tests.Infrastructure;
 
-/// <summary>The real host (Program) on a real database: SQLite in a temp folder, or a fresh PostgreSQL database.</summary>
+/// <summary>
+/// The real host (Program) on a real database (see <see cref="DatabaseTarget"/>), with its background timer and chase
+/// workers off: a test runs a round of either when it wants one (<c>TimerWorker.RunOnceAsync</c>,
+/// <c>ChaseWorker.RunOnceAsync</c>), so nothing changes the data behind its back.
+/// </summary>
+/// <param name="clock">The host's clock; the system clock when null.</param>
 /// <param name="environment">The host environment; "Production" to see what a deployed server answers.</param>
-public sealed class DubanFactory(DatabaseTarget database, bool timersEnabled = false, string environment = "Testing") : WebApplicationFactory<Program>
+/// <param name="settings">More configuration, e.g. <c>Duban:Seed:DemoItems</c>.</param>
+public sealed class DubanFactory(DatabaseTarget database, TimeProvider? clock = null, string environment = "Testing",
+    IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public DatabaseTarget Database { get; } = database;
     public TestGate Gate { get; } = new();
@@ -22,13 +29,19 @@ public sealed class DubanFactory(DatabaseTarget database, bool timersEnabled = f
         builder.UseSetting("Duban:DataDir", Database.DataDir);
         builder.UseSetting("Duban:Database:Provider", Database.Provider);
         builder.UseSetting("ConnectionStrings:Duban", Database.ConnectionString ?? "");
-        builder.UseSetting("Duban:Timers:Enabled", timersEnabled ? "true" : "false");
-        builder.UseSetting("Duban:Timers:PollInterval", "00:00:00.200");
+        builder.UseSetting("Duban:Timers:Enabled", "false");
+        builder.UseSetting("Duban:Chasing:Enabled", "false");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
         {
             services.RemoveAll<ICommitGate>();
             services.AddSingleton<ICommitGate>(Gate);
+            if (clock is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(clock);
+            }
         });
     }
 

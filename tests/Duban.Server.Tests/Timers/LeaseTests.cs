@@ -26,7 +26,7 @@ public abstract class LeaseTests(string provider)
     public async Task A_backlog_that_outlasts_its_lease_is_claimed_again_without_coming_nearer_to_giving_up()
     {
         await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var host = new DubanFactory(database, timersEnabled: false);
+        await using var host = new DubanFactory(database);
         _ = host.Server;
         await host.WithScopeAsync(async sp =>
         {
@@ -49,7 +49,7 @@ public abstract class LeaseTests(string provider)
     public async Task A_failure_is_counted_and_the_row_rests_before_it_is_claimed_again()
     {
         await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var host = new DubanFactory(database, timersEnabled: false);
+        await using var host = new DubanFactory(database);
         _ = host.Server;
         await host.WithScopeAsync(async sp =>
         {
@@ -72,7 +72,7 @@ public abstract class LeaseTests(string provider)
     public async Task A_held_timer_is_not_claimed()
     {
         await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var host = new DubanFactory(database, timersEnabled: false);
+        await using var host = new DubanFactory(database);
         _ = host.Server;
         await host.WithScopeAsync(async sp =>
         {
@@ -103,7 +103,7 @@ public sealed class PostgresLeaseTests() : LeaseTests("Postgres")
     public async Task A_claim_on_a_plan_made_on_an_empty_table_honours_its_limit()
     {
         await using var database = await DatabaseTarget.PostgresAsync();
-        await using (var host = new DubanFactory(database, timersEnabled: false))
+        await using (var host = new DubanFactory(database))
             _ = host.Server; // migrated and seeded; the Timers table is empty
 
         // One session, plans cached as generic from the first use, statistics taken on the empty table.

@@ -21,7 +21,7 @@ public abstract class TimerIncidentTests(string provider)
     public async Task A_timer_that_keeps_failing_raises_an_incident_is_held_and_fires_after_the_retry()
     {
         await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var host = new DubanFactory(database, timersEnabled: false);
+        await using var host = new DubanFactory(database);
         var admin = host.NewClient();
         await LoginAsync(admin, "admin");
         await ImportAsync(admin, TestDefinitions.Timer("due-now", new JsonObject { ["until"] = TestDefinitions.Literal("2020-01-01T00:00:00Z") }));
