@@ -19,11 +19,7 @@ namespace Duban.Server.Tests.Api;
 /// <summary>附件: limits from configuration, who may download, files tied to their item; and the item's hidden fields.</summary>
 public abstract class AttachmentTests<TFixture>(TFixture fixture) : IAsyncLifetime where TFixture : DubanFixture
 {
-    public async Task InitializeAsync()
-    {
-        await fixture.ResetAsync();
-        await fixture.Factory.WithDbAsync(db => db.Attachments.ExecuteDeleteAsync());
-    }
+    public Task InitializeAsync() => fixture.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -38,7 +38,7 @@ public abstract class ProductionProblemTests(string provider)
     [Fact]
     public async Task Malformed_JSON_and_a_missing_session_get_Chinese_problem_details_in_Production()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.SeededAsync(provider, DubanFixture.Variant);
         await using var factory = new DubanFactory(database, environment: "Production");
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
 

@@ -11,7 +11,7 @@ public abstract class SessionTests(string provider)
     [Fact]
     public async Task A_sign_in_made_on_one_instance_is_accepted_by_another_on_the_same_database()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.SeededAsync(provider, DubanFixture.Variant);
         string cookie;
         await using (var first = new DubanFactory(database))
         {

@@ -11,63 +11,30 @@ using Duban.Data.Supervision.Scoring;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Writes;
 using Duban.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using static Duban.Server.Tests.Infrastructure.TestDefinitions;
 
 namespace Duban.Server.Tests.Supervision;
 
-/// <summary>A clock the tests move by hand; the whole host reads it.</summary>
-public sealed class TestClock(DateTimeOffset start) : TimeProvider
-{
-    private long _ticks = start.UtcTicks;
-
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-    public void Set(DateTimeOffset at) => Interlocked.Exchange(ref _ticks, at.UtcTicks);
-
-    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-}
-
 /// <summary>
-/// The real host on a real database with a controllable clock (starting Monday 2026-03-02 09:00 Beijing time) and the
-/// chase worker stopped, so a test runs it when it has moved the clock. Sign-in cookies follow the clock, so clients
-/// sign in again after it moves.
+/// The real host on a real database with a controllable clock (starting Monday 2026-03-02 09:00 Beijing time, when the
+/// database was seeded, without demo items: their deadlines would be chased too) and the chase worker stopped, so a test runs it when it has moved the clock.
+/// The fixture imports a procedure of its own (<see cref="FlowId"/>) before the state a reset returns to is captured.
+/// Sign-in cookies follow the clock, so clients sign in again after it moves.
 /// </summary>
-public abstract class DeadlineFixture(string provider) : IAsyncLifetime
+public abstract class DeadlineFixture(string provider) : HostFixture(provider, Variant)
 {
     public static readonly DateTimeOffset Start = Beijing(2026, 3, 2, 9);
+    public static readonly SeedVariant Variant = new(DemoItems: false, Clock: Start);
 
     private readonly ConcurrentDictionary<string, (HttpClient Client, DateTimeOffset At)> _clients = new();
-    private DubanFactory _base = null!;
 
     public TestClock Clock { get; } = new(Start);
-    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
-    public DatabaseTarget Database { get; private set; } = null!;
-    public TestGate Gate => _base.Gate;
+    protected override TimeProvider HostClock => Clock;
 
-    public static DateTimeOffset Beijing(int year, int month, int day, int hour = 9, int minute = 0) =>
-        new(year, month, day, hour, minute, 0, TimeSpan.FromHours(8));
+    public static DateTimeOffset Beijing(int year, int month, int day, int hour = 9, int minute = 0) => TestClock.Beijing(year, month, day, hour, minute);
 
-    public async Task InitializeAsync()
-    {
-        Database = await DatabaseTarget.CreateAsync(provider);
-        _base = new DubanFactory(Database);
-        Factory = _base.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Duban:Chasing:Enabled", "false");
-            b.ConfigureTestServices(s =>
-            {
-                s.RemoveAll<TimeProvider>();
-                s.AddSingleton<TimeProvider>(Clock);
-            });
-        });
-        _ = Factory.Server;
-        await ImportFlowAsync();
-    }
+    protected override Task PrepareAsync() => ImportFlowAsync();
 
     /// <summary>A client signed in as a demo user, signed in again when the clock has moved since.</summary>
     public async Task<HttpClient> As(string userName)
@@ -81,45 +48,18 @@ public abstract class DeadlineFixture(string provider) : IAsyncLifetime
         return client;
     }
 
-    public async Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work)
-    {
-        await using var scope = Factory.Services.CreateAsyncScope();
-        return await work(scope.ServiceProvider);
-    }
+    public Task<T> WithScopeAsync<T>(Func<IServiceProvider, Task<T>> work) => Factory.WithScopeAsync(work);
 
-    public Task WithDbAsync(Func<DubanDbContext, Task> work) =>
-        WithScopeAsync(async sp => { await work(sp.GetRequiredService<DubanDbContext>()); return 0; });
+    public Task WithDbAsync(Func<DubanDbContext, Task> work) => Factory.WithDbAsync(work);
 
     /// <summary>One round of the chase worker at the current time; returns the rungs raised.</summary>
     public Task<int> RunChasesAsync() => Factory.Services.GetRequiredService<ChaseWorker>().RunOnceAsync(CancellationToken.None);
 
-    public async Task ResetAsync()
+    /// <summary>The data as the fixture left it after importing its procedure, and the start time again.</summary>
+    public override Task ResetAsync()
     {
-        Gate.Open();
         Clock.Set(Start);
-        await WithDbAsync(async db =>
-        {
-            await db.Set<ChaseRecord>().ExecuteDeleteAsync();
-            await db.Set<ChaseCaseRecord>().ExecuteDeleteAsync();
-            await db.Set<ExtensionRecord>().ExecuteDeleteAsync();
-            await db.Set<BulletinRecord>().ExecuteDeleteAsync();
-            await db.Set<ScoreRuleRecord>().ExecuteDeleteAsync();
-            await db.Set<SupervisionSettingsRecord>().ExecuteDeleteAsync();
-            await db.Timers.ExecuteDeleteAsync();
-            await db.Journal.ExecuteDeleteAsync();
-            await db.Tasks.ExecuteDeleteAsync();
-            await db.InstanceUnits.ExecuteDeleteAsync();
-            await db.Instances.Where(i => i.ParentInstanceId != null).ExecuteDeleteAsync();
-            await db.Instances.ExecuteDeleteAsync();
-            await db.Set<CalendarDayRecord>().ExecuteDeleteAsync();
-            await db.Set<CalendarYearRecord>().ExecuteDeleteAsync();
-        });
-        await WithScopeAsync(async sp =>
-        {
-            await sp.GetRequiredService<WriteDoor>().RunAsync(new EnsureShippedCalendars(["sft"]));
-            return 0;
-        });
-        Factory.Services.GetRequiredService<Duban.Data.Organization.OrganizationCache>().Invalidate();
+        return base.ResetAsync();
     }
 
     public const string FlowId = "sv-deadline-flow";
@@ -179,12 +119,10 @@ public abstract class DeadlineFixture(string provider) : IAsyncLifetime
         return await Infrastructure.Api.StartAsync(await As("ducha"), FlowId, data);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         foreach (var (client, _) in _clients.Values) client.Dispose();
-        await Factory.DisposeAsync();
-        await _base.DisposeAsync();
-        await Database.DisposeAsync();
+        await base.DisposeAsync();
     }
 }
 

@@ -171,30 +171,23 @@ public abstract class ExtensionTests<TFixture>(TFixture fixture) : IAsyncLifetim
     public async Task A_procedure_can_require_the_leader_after_the_office()
     {
         await fixture.ImportFlowAsync(new JsonObject { ["extensions"] = new JsonObject { ["approval"] = new JsonArray("office", "leader") } });
-        try
-        {
-            var id = await fixture.StartItemAsync();
-            var asked = await Json.OkAsync(await AskAsync(await fixture.As("fazhi"), id, "涉及多部门", "2026-03-27"), HttpStatusCode.Created);
-            Assert.Equal(2, asked["stages"]!.AsArray().Count);
-            var lingdao = await fixture.As("lingdao");
-            Assert.Equal(HttpStatusCode.Forbidden, (await lingdao.PostAsJsonAsync($"/api/extensions/{asked["id"]}/decide", new { approve = true })).StatusCode);
+        var id = await fixture.StartItemAsync();
+        var asked = await Json.OkAsync(await AskAsync(await fixture.As("fazhi"), id, "涉及多部门", "2026-03-27"), HttpStatusCode.Created);
+        Assert.Equal(2, asked["stages"]!.AsArray().Count);
+        var lingdao = await fixture.As("lingdao");
+        Assert.Equal(HttpStatusCode.Forbidden, (await lingdao.PostAsJsonAsync($"/api/extensions/{asked["id"]}/decide", new { approve = true })).StatusCode);
 
-            var office = await Json.OkAsync(await (await fixture.As("ducha")).PostAsJsonAsync($"/api/extensions/{asked["id"]}/decide", new { approve = true, opinion = "拟同意" }));
-            Assert.Equal("pending", office["status"]!.GetValue<string>());
-            Assert.Equal("领导审批", office["stageName"]!.GetValue<string>());
-            Assert.Equal(EndOf(2026, 3, 9), (await HandleTaskAsync(id))["dueAt"]!.GetValue<DateTimeOffset>());
+        var office = await Json.OkAsync(await (await fixture.As("ducha")).PostAsJsonAsync($"/api/extensions/{asked["id"]}/decide", new { approve = true, opinion = "拟同意" }));
+        Assert.Equal("pending", office["status"]!.GetValue<string>());
+        Assert.Equal("领导审批", office["stageName"]!.GetValue<string>());
+        Assert.Equal(EndOf(2026, 3, 9), (await HandleTaskAsync(id))["dueAt"]!.GetValue<DateTimeOffset>());
 
-            var leaderTask = (await ApiHelpers.InboxAsync(lingdao)).Single(t => t!["activityName"]!.GetValue<string>() == "延期审批（领导）")!;
-            await ApiHelpers.CompleteOkAsync(lingdao, leaderTask["id"]!.GetValue<Guid>(), "同意", comment: "同意");
-            Assert.Equal(EndOf(2026, 3, 27), (await HandleTaskAsync(id))["dueAt"]!.GetValue<DateTimeOffset>());
-            var kinds = (await ApiHelpers.InstanceAsync(lingdao, id))["timeline"]!.AsArray().Select(e => e!["kind"]!.GetValue<string>()).ToList();
-            Assert.Equal(1, kinds.Count(k => k == "extensionStageApproved"));
-            Assert.Equal(1, kinds.Count(k => k == "extensionApproved"));
-        }
-        finally
-        {
-            await fixture.ImportFlowAsync();
-        }
+        var leaderTask = (await ApiHelpers.InboxAsync(lingdao)).Single(t => t!["activityName"]!.GetValue<string>() == "延期审批（领导）")!;
+        await ApiHelpers.CompleteOkAsync(lingdao, leaderTask["id"]!.GetValue<Guid>(), "同意", comment: "同意");
+        Assert.Equal(EndOf(2026, 3, 27), (await HandleTaskAsync(id))["dueAt"]!.GetValue<DateTimeOffset>());
+        var kinds = (await ApiHelpers.InstanceAsync(lingdao, id))["timeline"]!.AsArray().Select(e => e!["kind"]!.GetValue<string>()).ToList();
+        Assert.Equal(1, kinds.Count(k => k == "extensionStageApproved"));
+        Assert.Equal(1, kinds.Count(k => k == "extensionApproved"));
     }
 
     [Fact]

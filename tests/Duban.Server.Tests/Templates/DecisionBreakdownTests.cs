@@ -16,11 +16,7 @@ public abstract class DecisionBreakdownTests<TFixture>(TFixture fixture) : IAsyn
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 
-    public Task InitializeAsync()
-    {
-        fixture.SetTime(2026, 3, 2, 9);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => fixture.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -23,7 +23,7 @@ public abstract class EnterpriseInspectionTests<TFixture>(TFixture fixture) : IA
     private const string Serious = "enterprise-inspection-serious";
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync() => fixture.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -19,11 +19,7 @@ public abstract class LeaderInstructionTests<TFixture>(TFixture fixture) : IAsyn
 {
     private const string Definition = "leader-instruction";
 
-    public Task InitializeAsync()
-    {
-        fixture.SetTime(2026, 3, 2, 9);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => fixture.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -21,7 +21,7 @@ public abstract class ProposalTests<TFixture>(TFixture fixture) : IAsyncLifetime
     private const string Definition = "proposal";
     private static readonly TimeSpan China = TimeSpan.FromHours(8);
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync() => fixture.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

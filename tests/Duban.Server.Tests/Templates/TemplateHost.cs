@@ -5,59 +5,26 @@ using System.Text.Json.Nodes;
 using Duban.Data.Runtime.Timers;
 using Duban.Data.Supervision.Chasing;
 using Duban.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Duban.Server.Tests.Templates;
 
-/// <summary>A clock the test moves by hand: every deadline, light, chase and journal row of the host reads it.</summary>
-public sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start.ToUniversalTime();
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    /// <summary>Sets the clock to a China time (UTC+8), as the people in the tests live it.</summary>
-    public void Set(int year, int month, int day, int hour = 9, int minute = 0) =>
-        _now = new DateTimeOffset(year, month, day, hour, minute, 0, TimeSpan.FromHours(8)).ToUniversalTime();
-}
-
 /// <summary>
-/// The real host with the shipped templates (imported from workflows/ on first start) on a database of its own, its
-/// clock under the test's control, and the background chase and timer workers off: the test runs a round of either
-/// when it wants one. One per test class.
+/// The real host with the shipped templates (imported from workflows/ when the database was seeded, without demo items:
+/// their deadlines would be chased too and move the units' scores), its clock under the test's control (starting Monday
+/// 2026-03-02 09:00 Beijing time), and the background chase and timer workers off: the test runs a round of either when
+/// it wants one. One per test class; <see cref="ResetAsync"/> puts the data and the clock back between tests.
 /// </summary>
-public abstract class TemplateFixture(string provider) : IAsyncLifetime
+public abstract class TemplateFixture(string provider) : HostFixture(provider, Variant)
 {
+    public static readonly DateTimeOffset Start = TestClock.Beijing(2026, 3, 2, 9);
+    public static readonly SeedVariant Variant = new(DemoItems: false, Clock: Start);
+
     private readonly ConcurrentDictionary<string, HttpClient> _clients = new();
     private readonly ConcurrentDictionary<string, string> _userIds = new();
-    private DubanFactory _base = null!;
 
-    public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
-    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
-    public DatabaseTarget Database { get; private set; } = null!;
-    /// <summary>Holds commits so two requests race on the same state (see <see cref="TestGate"/>).</summary>
-    public TestGate Gate => _base.Gate;
-
-    public async Task InitializeAsync()
-    {
-        Database = await DatabaseTarget.CreateAsync(provider);
-        _base = new DubanFactory(Database);
-        Factory = _base.WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("Duban:Chasing:Enabled", "false");
-            // No demo items: their deadlines would be chased too and move the units' scores.
-            builder.UseSetting("Duban:Seed:DemoItems", "false");
-            builder.ConfigureTestServices(services =>
-            {
-                services.RemoveAll<TimeProvider>();
-                services.AddSingleton<TimeProvider>(Clock);
-            });
-        });
-        _ = Factory.Server; // start: migrate, seed the demo organization, import and publish the templates
-    }
+    public TestClock Clock { get; } = new(Start);
+    protected override TimeProvider HostClock => Clock;
 
     /// <summary>A client signed in as a demo user (password Duban@2026). Signed in again after the clock has moved.</summary>
     public async Task<HttpClient> As(string userName)
@@ -72,7 +39,12 @@ public abstract class TemplateFixture(string provider) : IAsyncLifetime
     /// <summary>Moves the clock to a China time. Sign-ins are dropped: a cookie issued weeks "ago" has expired.</summary>
     public void SetTime(int year, int month, int day, int hour = 9, int minute = 0)
     {
-        Clock.Set(year, month, day, hour, minute);
+        Clock.Set(TestClock.Beijing(year, month, day, hour, minute));
+        DropSignIns();
+    }
+
+    private void DropSignIns()
+    {
         foreach (var client in _clients.Values) client.Dispose();
         _clients.Clear();
     }
@@ -93,12 +65,18 @@ public abstract class TemplateFixture(string provider) : IAsyncLifetime
     /// <summary>Fires the timers due at the current time.</summary>
     public Task<int> FireTimersAsync() => Factory.Services.GetRequiredService<TimerWorker>().RunOnceAsync(CancellationToken.None);
 
-    public async Task DisposeAsync()
+    /// <summary>The seeded data and the start time again.</summary>
+    public override async Task ResetAsync()
     {
-        foreach (var client in _clients.Values) client.Dispose();
-        await Factory.DisposeAsync();
-        await _base.DisposeAsync();
-        await Database.DisposeAsync();
+        Clock.Set(Start);
+        DropSignIns();
+        await base.ResetAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        DropSignIns();
+        await base.DisposeAsync();
     }
 }
 

@@ -23,7 +23,7 @@ public abstract class TimerTests(string provider)
         // cookies it dates are fresh to the client too, on a whole second, as PostgreSQL keeps no ticks.
         var now = DateTimeOffset.UtcNow;
         var clock = new FakeTimeProvider(now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond)));
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.SeededAsync(provider, DubanFixture.Variant);
         Guid id;
         await using (var first = new DubanFactory(database, clock))
         {
@@ -58,7 +58,7 @@ public abstract class TimerTests(string provider)
     [Fact]
     public async Task A_timer_given_in_china_time_is_stored_as_the_same_instant()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.SeededAsync(provider, DubanFixture.Variant);
         await using var host = new DubanFactory(database);
         var admin = host.NewClient();
         await LoginAsync(admin, "admin");
@@ -77,7 +77,7 @@ public abstract class TimerTests(string provider)
     [Fact]
     public async Task A_timer_due_while_its_item_is_faulted_waits_for_the_repair()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.SeededAsync(provider, DubanFixture.Variant);
         await using var host = new DubanFactory(database);
         var admin = host.NewClient();
         await LoginAsync(admin, "admin");
@@ -132,7 +132,7 @@ public sealed class PostgresTimerTests() : TimerTests("Postgres")
     [Fact]
     public async Task Two_workers_on_one_database_fire_200_timers_none_twice()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.SeededAsync("Postgres", DubanFixture.Variant);
         await using var a = new DubanFactory(database);
         var admin = a.NewClient();
         var login = await admin.PostAsync("/api/auth/login",
