@@ -323,6 +323,8 @@ public abstract class ApiTests<TFixture>(TFixture fixture) : IAsyncLifetime wher
     }
 }
 
-public sealed class SqliteApiTests(SqliteFixture fixture) : ApiTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteApiTests(SqliteFixture fixture) : ApiTests<SqliteFixture>(fixture);
 
-public sealed class PostgresApiTests(PostgresFixture fixture) : ApiTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresApiTests(PostgresFixture fixture) : ApiTests<PostgresFixture>(fixture);

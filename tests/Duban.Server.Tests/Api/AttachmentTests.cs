@@ -409,6 +409,8 @@ public abstract class AttachmentTests<TFixture>(TFixture fixture) : IAsyncLifeti
     }
 }
 
-public sealed class SqliteAttachmentTests(SqliteFixture fixture) : AttachmentTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteAttachmentTests(SqliteFixture fixture) : AttachmentTests<SqliteFixture>(fixture);
 
-public sealed class PostgresAttachmentTests(PostgresFixture fixture) : AttachmentTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresAttachmentTests(PostgresFixture fixture) : AttachmentTests<PostgresFixture>(fixture);

@@ -205,6 +205,8 @@ public abstract class DefinitionCheckTests<TFixture>(TFixture fixture) : IAsyncL
     }
 }
 
-public sealed class SqliteDefinitionCheckTests(SqliteFixture fixture) : DefinitionCheckTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteDefinitionCheckTests(SqliteFixture fixture) : DefinitionCheckTests<SqliteFixture>(fixture);
 
-public sealed class PostgresDefinitionCheckTests(PostgresFixture fixture) : DefinitionCheckTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresDefinitionCheckTests(PostgresFixture fixture) : DefinitionCheckTests<PostgresFixture>(fixture);

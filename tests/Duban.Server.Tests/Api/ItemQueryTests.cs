@@ -176,6 +176,8 @@ internal static class JsonObjectExtensions
     }
 }
 
-public sealed class SqliteItemQueryTests(SqliteFixture fixture) : ItemQueryTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteItemQueryTests(SqliteFixture fixture) : ItemQueryTests<SqliteFixture>(fixture);
 
-public sealed class PostgresItemQueryTests(PostgresFixture fixture) : ItemQueryTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresItemQueryTests(PostgresFixture fixture) : ItemQueryTests<PostgresFixture>(fixture);

@@ -410,6 +410,8 @@ public abstract class LedgerTests<TFixture>(TFixture fixture) : IAsyncLifetime w
     }
 }
 
-public sealed class SqliteLedgerTests(SqliteFixture fixture) : LedgerTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteLedgerTests(SqliteFixture fixture) : LedgerTests<SqliteFixture>(fixture);
 
-public sealed class PostgresLedgerTests(PostgresFixture fixture) : LedgerTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresLedgerTests(PostgresFixture fixture) : LedgerTests<PostgresFixture>(fixture);

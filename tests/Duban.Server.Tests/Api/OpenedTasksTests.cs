@@ -58,6 +58,8 @@ public abstract class OpenedTasksTests<TFixture>(TFixture fixture) : IAsyncLifet
             Assert.Equal([taskId], await db.Tasks.Where(t => t.InstanceId == instanceId && t.Status == HumanTaskStatus.Open).Select(t => t.Id).ToListAsync()));
 }
 
-public sealed class SqliteOpenedTasksTests(SqliteFixture fixture) : OpenedTasksTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteOpenedTasksTests(SqliteFixture fixture) : OpenedTasksTests<SqliteFixture>(fixture);
 
-public sealed class PostgresOpenedTasksTests(PostgresFixture fixture) : OpenedTasksTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresOpenedTasksTests(PostgresFixture fixture) : OpenedTasksTests<PostgresFixture>(fixture);

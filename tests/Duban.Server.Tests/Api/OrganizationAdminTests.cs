@@ -250,6 +250,8 @@ public abstract class OrganizationAdminTests<TFixture>(TFixture fixture) : IAsyn
     }
 }
 
-public sealed class SqliteOrganizationAdminTests(SqliteFixture fixture) : OrganizationAdminTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteOrganizationAdminTests(SqliteFixture fixture) : OrganizationAdminTests<SqliteFixture>(fixture);
 
-public sealed class PostgresOrganizationAdminTests(PostgresFixture fixture) : OrganizationAdminTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresOrganizationAdminTests(PostgresFixture fixture) : OrganizationAdminTests<PostgresFixture>(fixture);

@@ -140,6 +140,8 @@ public abstract class OrganizationApiTests<TFixture>(TFixture fixture) : IAsyncL
     }
 }
 
-public sealed class SqliteOrganizationApiTests(SqliteFixture fixture) : OrganizationApiTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteOrganizationApiTests(SqliteFixture fixture) : OrganizationApiTests<SqliteFixture>(fixture);
 
-public sealed class PostgresOrganizationApiTests(PostgresFixture fixture) : OrganizationApiTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresOrganizationApiTests(PostgresFixture fixture) : OrganizationApiTests<PostgresFixture>(fixture);

@@ -129,9 +129,11 @@ public abstract class ProblemDetailsTests<TFixture>(TFixture fixture) : IAsyncLi
     }
 }
 
-public sealed class SqliteProblemDetailsTests(SqliteFixture fixture) : ProblemDetailsTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteProblemDetailsTests(SqliteFixture fixture) : ProblemDetailsTests<SqliteFixture>(fixture);
 
-public sealed class PostgresProblemDetailsTests(PostgresFixture fixture) : ProblemDetailsTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresProblemDetailsTests(PostgresFixture fixture) : ProblemDetailsTests<PostgresFixture>(fixture);
 
 /// <summary>Database races: a lost update or a duplicate key is a 409 the user can act on, not a 500.</summary>
 public sealed class ProblemMappingTests

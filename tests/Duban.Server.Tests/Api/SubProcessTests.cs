@@ -204,6 +204,8 @@ public abstract class SubProcessTests<TFixture>(TFixture fixture) : IAsyncLifeti
     }
 }
 
-public sealed class SqliteSubProcessTests(SqliteFixture fixture) : SubProcessTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteSubProcessTests(SqliteFixture fixture) : SubProcessTests<SqliteFixture>(fixture);
 
-public sealed class PostgresSubProcessTests(PostgresFixture fixture) : SubProcessTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresSubProcessTests(PostgresFixture fixture) : SubProcessTests<PostgresFixture>(fixture);

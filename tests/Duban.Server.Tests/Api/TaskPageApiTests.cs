@@ -71,6 +71,8 @@ public abstract class TaskPageApiTests<TFixture>(TFixture fixture) : IAsyncLifet
     }
 }
 
-public sealed class SqliteTaskPageApiTests(SqliteFixture fixture) : TaskPageApiTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteTaskPageApiTests(SqliteFixture fixture) : TaskPageApiTests<SqliteFixture>(fixture);
 
-public sealed class PostgresTaskPageApiTests(PostgresFixture fixture) : TaskPageApiTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresTaskPageApiTests(PostgresFixture fixture) : TaskPageApiTests<PostgresFixture>(fixture);

@@ -92,6 +92,8 @@ public abstract class AuthorizationTests<TFixture>(TFixture fixture) : IAsyncLif
             .Where(u => u.Id == id).Select(u => u.SecurityStamp).SingleAsync());
 }
 
-public sealed class SqliteAuthorizationTests(SqliteFixture fixture) : AuthorizationTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteAuthorizationTests(SqliteFixture fixture) : AuthorizationTests<SqliteFixture>(fixture);
 
-public sealed class PostgresAuthorizationTests(PostgresFixture fixture) : AuthorizationTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresAuthorizationTests(PostgresFixture fixture) : AuthorizationTests<PostgresFixture>(fixture);

@@ -81,6 +81,8 @@ public abstract class OrganizationCacheTests<TFixture>(TFixture fixture) where T
     }
 }
 
-public sealed class SqliteOrganizationCacheTests(SqliteFixture fixture) : OrganizationCacheTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteOrganizationCacheTests(SqliteFixture fixture) : OrganizationCacheTests<SqliteFixture>(fixture);
 
-public sealed class PostgresOrganizationCacheTests(PostgresFixture fixture) : OrganizationCacheTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresOrganizationCacheTests(PostgresFixture fixture) : OrganizationCacheTests<PostgresFixture>(fixture);

@@ -118,6 +118,8 @@ public abstract class EventSaveTests<TFixture>(TFixture fixture) : IAsyncLifetim
     }
 }
 
-public sealed class SqliteEventSaveTests(SqliteFixture fixture) : EventSaveTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteEventSaveTests(SqliteFixture fixture) : EventSaveTests<SqliteFixture>(fixture);
 
-public sealed class PostgresEventSaveTests(PostgresFixture fixture) : EventSaveTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresEventSaveTests(PostgresFixture fixture) : EventSaveTests<PostgresFixture>(fixture);

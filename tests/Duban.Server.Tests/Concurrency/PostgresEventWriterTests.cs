@@ -19,7 +19,8 @@ namespace Duban.Server.Tests.Concurrency;
 /// exactly what EF Core would have written, what the database generates must come back into the tracked entities, and a
 /// save it cannot take must be left to EF Core untouched.
 /// </summary>
-public sealed class PostgresEventWriterTests(PostgresFixture fixture) : IAsyncLifetime, IClassFixture<PostgresFixture>
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresEventWriterTests(PostgresFixture fixture) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetAsync();
     public Task DisposeAsync() => Task.CompletedTask;

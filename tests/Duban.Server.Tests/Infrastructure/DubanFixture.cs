@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 namespace Duban.Server.Tests.Infrastructure;
 
 /// <summary>
-/// One host and database per test class on the system clock: the demo organization and the shipped templates, no items.
-/// <see cref="HostFixture.ResetAsync"/> puts it back between tests.
+/// A host and database on the system clock: the demo organization and the shipped templates, no items. Shared by the test
+/// classes of its collection; <see cref="HostFixture.ResetAsync"/> puts it back before each test.
 /// </summary>
 public abstract class DubanFixture(string provider) : HostFixture(provider, Variant)
 {
@@ -33,6 +33,20 @@ public abstract class DubanFixture(string provider) : HostFixture(provider, Vari
     }
 }
 
-public sealed class SqliteFixture() : DubanFixture("Sqlite");
+public sealed class SqliteFixture() : DubanFixture("Sqlite")
+{
+    /// <summary>The test classes that share this fixture's host, one after another.</summary>
+    public const string Collection = "the SQLite host";
+}
 
-public sealed class PostgresFixture() : DubanFixture("Postgres");
+[CollectionDefinition(SqliteFixture.Collection)]
+public sealed class SqliteFixtureCollection : ICollectionFixture<SqliteFixture>;
+
+public sealed class PostgresFixture() : DubanFixture("Postgres")
+{
+    /// <summary>The test classes that share this fixture's host, one after another.</summary>
+    public const string Collection = "the PostgreSQL host";
+}
+
+[CollectionDefinition(PostgresFixture.Collection)]
+public sealed class PostgresFixtureCollection : ICollectionFixture<PostgresFixture>;

@@ -304,6 +304,8 @@ public abstract class AssignmentApiTests<TFixture>(TFixture fixture) : IAsyncLif
     }
 }
 
-public sealed class SqliteAssignmentApiTests(SqliteFixture fixture) : AssignmentApiTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteAssignmentApiTests(SqliteFixture fixture) : AssignmentApiTests<SqliteFixture>(fixture);
 
-public sealed class PostgresAssignmentApiTests(PostgresFixture fixture) : AssignmentApiTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresAssignmentApiTests(PostgresFixture fixture) : AssignmentApiTests<PostgresFixture>(fixture);

@@ -160,6 +160,8 @@ public abstract class CalendarAndScoringTests<TFixture>(TFixture fixture) : IAsy
     }
 }
 
-public sealed class SqliteCalendarAndScoringTests(SqliteDeadlineFixture fixture) : CalendarAndScoringTests<SqliteDeadlineFixture>(fixture), IClassFixture<SqliteDeadlineFixture>;
+[Collection(SqliteDeadlineFixture.Collection)]
+public sealed class SqliteCalendarAndScoringTests(SqliteDeadlineFixture fixture) : CalendarAndScoringTests<SqliteDeadlineFixture>(fixture);
 
-public sealed class PostgresCalendarAndScoringTests(PostgresDeadlineFixture fixture) : CalendarAndScoringTests<PostgresDeadlineFixture>(fixture), IClassFixture<PostgresDeadlineFixture>;
+[Collection(PostgresDeadlineFixture.Collection)]
+public sealed class PostgresCalendarAndScoringTests(PostgresDeadlineFixture fixture) : CalendarAndScoringTests<PostgresDeadlineFixture>(fixture);

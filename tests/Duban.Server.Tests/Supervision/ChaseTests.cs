@@ -220,6 +220,8 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
     }
 }
 
-public sealed class SqliteChaseTests(SqliteDeadlineFixture fixture) : ChaseTests<SqliteDeadlineFixture>(fixture), IClassFixture<SqliteDeadlineFixture>;
+[Collection(SqliteDeadlineFixture.Collection)]
+public sealed class SqliteChaseTests(SqliteDeadlineFixture fixture) : ChaseTests<SqliteDeadlineFixture>(fixture);
 
-public sealed class PostgresChaseTests(PostgresDeadlineFixture fixture) : ChaseTests<PostgresDeadlineFixture>(fixture), IClassFixture<PostgresDeadlineFixture>;
+[Collection(PostgresDeadlineFixture.Collection)]
+public sealed class PostgresChaseTests(PostgresDeadlineFixture fixture) : ChaseTests<PostgresDeadlineFixture>(fixture);

@@ -58,6 +58,8 @@ public abstract class ChaseVisibilityTests<TFixture>(TFixture fixture) : IAsyncL
     }
 }
 
-public sealed class SqliteChaseVisibilityTests(SqliteFixture fixture) : ChaseVisibilityTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteChaseVisibilityTests(SqliteFixture fixture) : ChaseVisibilityTests<SqliteFixture>(fixture);
 
-public sealed class PostgresChaseVisibilityTests(PostgresFixture fixture) : ChaseVisibilityTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresChaseVisibilityTests(PostgresFixture fixture) : ChaseVisibilityTests<PostgresFixture>(fixture);

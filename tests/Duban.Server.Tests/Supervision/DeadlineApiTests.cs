@@ -107,6 +107,8 @@ public abstract class DeadlineApiTests<TFixture>(TFixture fixture) : IAsyncLifet
     }
 }
 
-public sealed class SqliteDeadlineApiTests(SqliteDeadlineFixture fixture) : DeadlineApiTests<SqliteDeadlineFixture>(fixture), IClassFixture<SqliteDeadlineFixture>;
+[Collection(SqliteDeadlineFixture.Collection)]
+public sealed class SqliteDeadlineApiTests(SqliteDeadlineFixture fixture) : DeadlineApiTests<SqliteDeadlineFixture>(fixture);
 
-public sealed class PostgresDeadlineApiTests(PostgresDeadlineFixture fixture) : DeadlineApiTests<PostgresDeadlineFixture>(fixture), IClassFixture<PostgresDeadlineFixture>;
+[Collection(PostgresDeadlineFixture.Collection)]
+public sealed class PostgresDeadlineApiTests(PostgresDeadlineFixture fixture) : DeadlineApiTests<PostgresDeadlineFixture>(fixture);

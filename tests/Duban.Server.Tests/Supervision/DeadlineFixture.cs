@@ -152,9 +152,23 @@ internal sealed class CookieJar : DelegatingHandler
     }
 }
 
-public sealed class SqliteDeadlineFixture() : DeadlineFixture("Sqlite");
+public sealed class SqliteDeadlineFixture() : DeadlineFixture("Sqlite")
+{
+    /// <summary>The test classes that share this fixture's host, one after another.</summary>
+    public const string Collection = "the SQLite deadline host";
+}
 
-public sealed class PostgresDeadlineFixture() : DeadlineFixture("Postgres");
+[CollectionDefinition(SqliteDeadlineFixture.Collection)]
+public sealed class SqliteDeadlineFixtureCollection : ICollectionFixture<SqliteDeadlineFixture>;
+
+public sealed class PostgresDeadlineFixture() : DeadlineFixture("Postgres")
+{
+    /// <summary>The test classes that share this fixture's host, one after another.</summary>
+    public const string Collection = "the PostgreSQL deadline host";
+}
+
+[CollectionDefinition(PostgresDeadlineFixture.Collection)]
+public sealed class PostgresDeadlineFixtureCollection : ICollectionFixture<PostgresDeadlineFixture>;
 
 internal static class Json
 {

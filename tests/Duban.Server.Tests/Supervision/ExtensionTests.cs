@@ -263,6 +263,8 @@ public abstract class ExtensionTests<TFixture>(TFixture fixture) : IAsyncLifetim
     }
 }
 
-public sealed class SqliteExtensionTests(SqliteDeadlineFixture fixture) : ExtensionTests<SqliteDeadlineFixture>(fixture), IClassFixture<SqliteDeadlineFixture>;
+[Collection(SqliteDeadlineFixture.Collection)]
+public sealed class SqliteExtensionTests(SqliteDeadlineFixture fixture) : ExtensionTests<SqliteDeadlineFixture>(fixture);
 
-public sealed class PostgresExtensionTests(PostgresDeadlineFixture fixture) : ExtensionTests<PostgresDeadlineFixture>(fixture), IClassFixture<PostgresDeadlineFixture>;
+[Collection(PostgresDeadlineFixture.Collection)]
+public sealed class PostgresExtensionTests(PostgresDeadlineFixture fixture) : ExtensionTests<PostgresDeadlineFixture>(fixture);

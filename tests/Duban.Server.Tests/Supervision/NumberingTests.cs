@@ -157,6 +157,8 @@ public abstract partial class NumberingTests<TFixture>(TFixture fixture) : IAsyn
     }
 }
 
-public sealed class SqliteNumberingTests(SqliteFixture fixture) : NumberingTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteNumberingTests(SqliteFixture fixture) : NumberingTests<SqliteFixture>(fixture);
 
-public sealed class PostgresNumberingTests(PostgresFixture fixture) : NumberingTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresNumberingTests(PostgresFixture fixture) : NumberingTests<PostgresFixture>(fixture);

@@ -115,6 +115,8 @@ public abstract class ReadConfirmationTests<TFixture>(TFixture fixture) : IAsync
     }
 }
 
-public sealed class SqliteReadConfirmationTests(SqliteFixture fixture) : ReadConfirmationTests<SqliteFixture>(fixture), IClassFixture<SqliteFixture>;
+[Collection(SqliteFixture.Collection)]
+public sealed class SqliteReadConfirmationTests(SqliteFixture fixture) : ReadConfirmationTests<SqliteFixture>(fixture);
 
-public sealed class PostgresReadConfirmationTests(PostgresFixture fixture) : ReadConfirmationTests<PostgresFixture>(fixture), IClassFixture<PostgresFixture>;
+[Collection(PostgresFixture.Collection)]
+public sealed class PostgresReadConfirmationTests(PostgresFixture fixture) : ReadConfirmationTests<PostgresFixture>(fixture);

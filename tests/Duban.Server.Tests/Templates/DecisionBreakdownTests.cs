@@ -269,8 +269,10 @@ public abstract class DecisionBreakdownTests<TFixture>(TFixture fixture) : IAsyn
     }
 }
 
+[Collection(SqliteTemplateFixture.Collection)]
 public sealed class SqliteDecisionBreakdownTests(SqliteTemplateFixture fixture)
-    : DecisionBreakdownTests<SqliteTemplateFixture>(fixture), IClassFixture<SqliteTemplateFixture>;
+    : DecisionBreakdownTests<SqliteTemplateFixture>(fixture);
 
+[Collection(PostgresTemplateFixture.Collection)]
 public sealed class PostgresDecisionBreakdownTests(PostgresTemplateFixture fixture)
-    : DecisionBreakdownTests<PostgresTemplateFixture>(fixture), IClassFixture<PostgresTemplateFixture>;
+    : DecisionBreakdownTests<PostgresTemplateFixture>(fixture);

@@ -344,8 +344,10 @@ public abstract class EnterpriseInspectionTests<TFixture>(TFixture fixture) : IA
     }
 }
 
+[Collection(SqliteTemplateFixture.Collection)]
 public sealed class SqliteEnterpriseInspectionTests(SqliteTemplateFixture fixture)
-    : EnterpriseInspectionTests<SqliteTemplateFixture>(fixture), IClassFixture<SqliteTemplateFixture>;
+    : EnterpriseInspectionTests<SqliteTemplateFixture>(fixture);
 
+[Collection(PostgresTemplateFixture.Collection)]
 public sealed class PostgresEnterpriseInspectionTests(PostgresTemplateFixture fixture)
-    : EnterpriseInspectionTests<PostgresTemplateFixture>(fixture), IClassFixture<PostgresTemplateFixture>;
+    : EnterpriseInspectionTests<PostgresTemplateFixture>(fixture);

@@ -366,8 +366,10 @@ public abstract class LeaderInstructionTests<TFixture>(TFixture fixture) : IAsyn
         new DateTimeOffset(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, value.Offset).ToOffset(TimeSpan.FromHours(8));
 }
 
+[Collection(SqliteTemplateFixture.Collection)]
 public sealed class SqliteLeaderInstructionTests(SqliteTemplateFixture fixture)
-    : LeaderInstructionTests<SqliteTemplateFixture>(fixture), IClassFixture<SqliteTemplateFixture>;
+    : LeaderInstructionTests<SqliteTemplateFixture>(fixture);
 
+[Collection(PostgresTemplateFixture.Collection)]
 public sealed class PostgresLeaderInstructionTests(PostgresTemplateFixture fixture)
-    : LeaderInstructionTests<PostgresTemplateFixture>(fixture), IClassFixture<PostgresTemplateFixture>;
+    : LeaderInstructionTests<PostgresTemplateFixture>(fixture);

@@ -432,8 +432,10 @@ public abstract class ProposalTests<TFixture>(TFixture fixture) : IAsyncLifetime
     }
 }
 
+[Collection(SqliteTemplateFixture.Collection)]
 public sealed class SqliteProposalTests(SqliteTemplateFixture fixture)
-    : ProposalTests<SqliteTemplateFixture>(fixture), IClassFixture<SqliteTemplateFixture>;
+    : ProposalTests<SqliteTemplateFixture>(fixture);
 
+[Collection(PostgresTemplateFixture.Collection)]
 public sealed class PostgresProposalTests(PostgresTemplateFixture fixture)
-    : ProposalTests<PostgresTemplateFixture>(fixture), IClassFixture<PostgresTemplateFixture>;
+    : ProposalTests<PostgresTemplateFixture>(fixture);

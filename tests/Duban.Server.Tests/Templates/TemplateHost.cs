@@ -13,7 +13,8 @@ namespace Duban.Server.Tests.Templates;
 /// The real host with the shipped templates (imported from workflows/ when the database was seeded, without demo items:
 /// their deadlines would be chased too and move the units' scores), its clock under the test's control (starting Monday
 /// 2026-03-02 09:00 Beijing time), and the background chase and timer workers off: the test runs a round of either when
-/// it wants one. One per test class; <see cref="ResetAsync"/> puts the data and the clock back between tests.
+/// it wants one. Shared by the test classes of its collection; <see cref="ResetAsync"/> puts the data and the clock back
+/// before each test.
 /// </summary>
 public abstract class TemplateFixture(string provider) : HostFixture(provider, Variant)
 {
@@ -80,9 +81,23 @@ public abstract class TemplateFixture(string provider) : HostFixture(provider, V
     }
 }
 
-public sealed class SqliteTemplateFixture() : TemplateFixture("Sqlite");
+public sealed class SqliteTemplateFixture() : TemplateFixture("Sqlite")
+{
+    /// <summary>The test classes that share this fixture's host, one after another.</summary>
+    public const string Collection = "the SQLite template host";
+}
 
-public sealed class PostgresTemplateFixture() : TemplateFixture("Postgres");
+[CollectionDefinition(SqliteTemplateFixture.Collection)]
+public sealed class SqliteTemplateFixtureCollection : ICollectionFixture<SqliteTemplateFixture>;
+
+public sealed class PostgresTemplateFixture() : TemplateFixture("Postgres")
+{
+    /// <summary>The test classes that share this fixture's host, one after another.</summary>
+    public const string Collection = "the PostgreSQL template host";
+}
+
+[CollectionDefinition(PostgresTemplateFixture.Collection)]
+public sealed class PostgresTemplateFixtureCollection : ICollectionFixture<PostgresTemplateFixture>;
 
 /// <summary>
 /// Keeps the sign-in cookie whatever its expiry says. The host's clock is the test's (March 2026), so the cookie it
