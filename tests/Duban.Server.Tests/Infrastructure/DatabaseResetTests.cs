@@ -42,6 +42,17 @@ public abstract class DatabaseResetTests(string provider)
     }
 
     [Fact]
+    public async Task The_seeded_users_passwords_are_hashed_with_the_test_hosts_cheaper_rounds()
+    {
+        await using var database = await DatabaseTarget.SeededAsync(provider, DubanFixture.Variant);
+        var users = (await TableDump.ReadAsync(database, "SELECT \"PasswordHash\" FROM \"AspNetUsers\"")).ToList();
+        Assert.Equal(7, users.Count);
+        // ASP.NET Core Identity's v3 format: 0x01, the PRF (4 bytes), the rounds (4 bytes, big-endian), …
+        Assert.All(users, hash => Assert.Equal(DubanFactory.TestPasswordRounds,
+            (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Convert.FromBase64String(hash).AsSpan(5, 4))));
+    }
+
+    [Fact]
     public async Task A_reset_puts_back_every_table_of_the_database_whatever_was_written_to_it()
     {
         await using var database = await DatabaseTarget.SeededAsync(provider, DubanFixture.Variant);
@@ -228,6 +239,14 @@ internal static class TableDump
         else
             dump["(sequences)"] = await RowsAsync(connection, "SELECT name, seq FROM sqlite_sequence");
         return dump;
+    }
+
+    /// <summary>The rows a query returns, as text.</summary>
+    public static async Task<List<string>> ReadAsync(DatabaseTarget database, string sql)
+    {
+        await using var connection = database.NewConnection();
+        await connection.OpenAsync();
+        return await RowsAsync(connection, sql);
     }
 
     private static async Task<List<string>> RowsAsync(DbConnection connection, string sql)
