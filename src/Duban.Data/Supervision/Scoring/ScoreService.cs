@@ -93,8 +93,11 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
                 .Where(t => chunk.Contains(t.InstanceId) && activityIds.Contains(t.ActivityId) && t.BookmarkId != null)
                 .Select(t => new { t.InstanceId, t.ActivityId, t.ExecutionId, t.CreatedAt }).ToListAsync(ct))
                 .Select(t => (t.InstanceId, t.ActivityId, t.ExecutionId, t.CreatedAt)));
+        // Ordered by time, then by round (activity#N): two rounds begun at one instant must not be taken in whatever
+        // order the database returned the rows.
         var executions = starts.GroupBy(s => (s.InstanceId, s.ActivityId))
-            .ToDictionary(g => g.Key, g => g.GroupBy(s => s.ExecutionId).Select(e => (Execution: e.Key, At: e.Min(x => x.At))).OrderBy(e => e.At).ToList());
+            .ToDictionary(g => g.Key, g => g.GroupBy(s => s.ExecutionId).Select(e => (Execution: e.Key, At: e.Min(x => x.At)))
+                .OrderBy(e => e.At).ThenBy(e => RoundOf(e.Execution)).ToList());
 
         var events = new List<ScoreEvent>();
         foreach (var group in candidates.GroupBy(c => (c.InstanceId, Unit: c.Unit!)))
@@ -115,6 +118,9 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
         }
         return events;
     }
+
+    private static int RoundOf(string executionId) =>
+        int.TryParse(executionId.AsSpan(executionId.LastIndexOf('#') + 1), out var round) ? round : 1;
 
     /// <summary>The units ranked: a unit's page and the league table are computed the same way.</summary>
     public async Task<IReadOnlyList<UnitScoreRow>> RankingAsync(string organizationId, int year, CancellationToken ct)
