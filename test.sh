@@ -67,11 +67,15 @@ SUMMARY=()
 
 banner() { printf '\n==================== %s ====================\n' "$*"; }
 
+# Each step's wall time is shown in the summary: start_step before it, record after.
+STEP_T0=$SECONDS
+start_step() { STEP_T0=$SECONDS; }
+
 # record NAME STATUS PASSED FAILED NOTE
 record() {
     TOTAL_PASSED=$(( TOTAL_PASSED + $3 ))
     TOTAL_FAILED=$(( TOTAL_FAILED + $4 ))
-    SUMMARY+=("$(printf '%-28s %-12s %6s passed %6s failed  %s' "$1" "$2" "$3" "$4" "$5")")
+    SUMMARY+=("$(printf '%-28s %-12s %6s passed %6s failed %5ss  %s' "$1" "$2" "$3" "$4" "$(( SECONDS - STEP_T0 ))" "$5")")
 }
 # A step or suite that could not run, or a build that failed: one failure.
 record_not_run() { echo "!! $1 did not run: $2"; record "$1" "NOT RUN" 0 1 "$2"; }
@@ -171,6 +175,7 @@ print_summary() {
         done
     fi
     echo
+    echo "wall time: $(( SECONDS / 60 ))m $(( SECONDS % 60 ))s (load average now: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown))"
     if [[ $TOTAL_FAILED -eq 0 && ${#SUMMARY[@]} -gt 0 ]]; then
         echo "All suites ran and passed."
         SUMMARY_STATUS=0
@@ -283,6 +288,7 @@ ensure_packages() {
 }
 
 banner "prerequisites"
+start_step
 PKGS=(python3)
 [[ $RUN_DOTNET -eq 1 ]] && PKGS+=(postgresql)
 [[ $RUN_E2E -eq 1 ]] && PKGS+=(chromium fonts-noto-cjk curl)
@@ -315,11 +321,13 @@ if [[ $RUN_WEB -eq 1 || $RUN_E2E -eq 1 ]]; then
     if [[ $NODE_OK -ne 1 ]]; then
         record_not_run "designer npm ci" "node/npm missing or too old"
     else
+        start_step
         npm_ci_if_needed
         rc=$?
         record_step "designer npm ci" "$rc"
         if [[ $rc -eq 0 ]]; then
             NPM_OK=1
+            start_step
             web_build
             rc=$?
             record_step "designer build" "$rc"
@@ -335,12 +343,14 @@ if [[ $RUN_DOTNET -eq 1 || $RUN_E2E -eq 1 ]]; then
     if [[ $DOTNET_OK -ne 1 ]]; then
         record_not_run "dotnet build" ".NET 10 SDK missing"
     else
+        start_step
         dotnet build "$REPO/Duban.slnx" -c Release
         rc=$?
         record_step "dotnet build" "$rc"
         [[ $rc -eq 0 ]] && DOTNET_BUILD_OK=1
         # Layout per .editorconfig; style and analyzer rules already fail the build above.
         echo "==> dotnet format whitespace --verify-no-changes"
+        start_step
         dotnet format whitespace "$REPO/Duban.slnx" --verify-no-changes
         record_step "dotnet format" "$?"
     fi
@@ -381,6 +391,7 @@ if [[ $RUN_DOTNET -eq 1 ]]; then
             fi
         fi
         banner "dotnet test $name"
+        start_step
         rm -f "$RESULTS/$name.trx"
         run_bounded dotnet test "$proj" --no-build -c Release \
             --logger "trx;LogFileName=$name.trx" --results-directory "$RESULTS"
@@ -444,6 +455,7 @@ if [[ $RUN_WEB -eq 1 ]]; then
     fi
 
     banner "designer unit tests (vitest)"
+    start_step
     if [[ $NPM_OK -ne 1 ]]; then
         record_not_run "designer unit (vitest)" "npm ci did not succeed"
     else
@@ -459,6 +471,7 @@ fi
 # ---------------------------------------------------------------- (f) browser tests
 if [[ $RUN_E2E -eq 1 ]]; then
     banner "browser tests (Playwright)"
+    start_step
     rm -rf "$ARTIFACTS/screenshots" "$ARTIFACTS/e2e-server.log" "$RESULTS/e2e.json"
     why=""
     [[ $NPM_OK -ne 1 ]] && why="npm ci did not succeed"
