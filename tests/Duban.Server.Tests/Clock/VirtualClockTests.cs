@@ -37,7 +37,7 @@ public abstract class VirtualClockTests(string provider)
     [Fact]
     public async Task The_clock_starts_at_its_date_moves_forward_only_by_an_administrator_and_timers_follow_it()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.EmptyAsync(provider);
         await using var plain = new DubanFactory(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
@@ -71,7 +71,7 @@ public abstract class VirtualClockTests(string provider)
     [Fact]
     public async Task A_system_clock_cannot_be_moved()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.EmptyAsync(provider);
         await using var host = new DubanFactory(database);
         var admin = host.NewClient();
         (await admin.PostAsJsonAsync("/api/auth/login", new { userName = "admin", password = "Duban@2026" })).EnsureSuccessStatusCode();
@@ -82,7 +82,7 @@ public abstract class VirtualClockTests(string provider)
     [Fact]
     public async Task Production_refuses_to_start_on_a_virtual_clock()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.EmptyAsync(provider);
         await using var plain = new DubanFactory(database);
         await using var host = Virtual(plain, environment: "Production");
         var failure = Assert.ThrowsAny<Exception>(() => host.Server);

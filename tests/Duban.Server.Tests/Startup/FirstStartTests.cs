@@ -20,7 +20,7 @@ public sealed class FirstStartTests
     [InlineData("Sqlite")]
     public async Task Two_hosts_started_together_on_an_empty_database_take_turns_and_set_it_up_once(string provider)
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.EmptyAsync(provider);
         var timeline = new StartupTimeline();
         // Both ask for the lock at the same moment; the first one in then waits inside for the other to join it, which
         // only a missing lock would allow.
@@ -56,7 +56,7 @@ public sealed class FirstStartTests
     [Fact]
     public async Task Without_the_lock_the_same_interleaving_crashes_a_host()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
         var timeline = new StartupTimeline();
         var atTheDoor = new PointBarrier(2, BarrierTimeout);
         // A host that crashed in a migration never comes here; the other one waits for it only so long.
@@ -103,7 +103,7 @@ public sealed class FirstStartTests
     [MemberData(nameof(CrashPoints))]
     public async Task A_first_start_that_crashes_is_completed_by_the_next_start(string provider, string crashAt)
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.EmptyAsync(provider);
         var timeline = new StartupTimeline();
 
         await using (var crashing = StartupHosts.Create(database, new ScriptedHook("crashing", timeline) { FailAt = crashAt }))
@@ -135,7 +135,7 @@ public sealed class FirstStartTests
     [Fact]
     public async Task A_database_half_seeded_before_steps_were_recorded_is_completed()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
         var timeline = new StartupTimeline();
         await using (var old = StartupHosts.Create(database, new ScriptedHook("old", timeline) { FailAt = SetupPoints.Before(BaselineSetup.CalendarStep) }))
             Assert.NotNull(await StartupHosts.StartAsync(old));
@@ -157,7 +157,7 @@ public sealed class FirstStartTests
     [Fact]
     public async Task A_finished_step_is_not_run_again()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
         var timeline = new StartupTimeline();
         await using (var first = StartupHosts.Create(database, new ScriptedHook("first", timeline)))
         {
@@ -184,7 +184,7 @@ public sealed class FirstStartTests
     [Fact]
     public async Task A_demo_item_off_its_script_is_left_alone_when_the_items_are_redone()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
         var timeline = new StartupTimeline();
         await using (var first = StartupHosts.Create(database, new ScriptedHook("first", timeline)))
             Assert.Null(await StartupHosts.StartAsync(first));
@@ -209,7 +209,7 @@ public sealed class FirstStartTests
     [Fact]
     public async Task Without_demo_data_only_the_baseline_is_set_up()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
         await using var host = StartupHosts.Create(database, new ScriptedHook("host", new StartupTimeline()),
             settings: new Dictionary<string, string> { ["Duban:Seed:Enabled"] = "false" });
         Assert.Null(await StartupHosts.StartAsync(host));

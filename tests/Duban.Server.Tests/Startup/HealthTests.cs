@@ -39,7 +39,7 @@ public sealed class HealthTests
     [InlineData("Sqlite")]
     public async Task Readiness_reports_the_database_and_the_background_backlog(string provider)
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.EmptyAsync(provider);
         await using var host = Host(database);
         var client = host.CreateClient();
 
@@ -89,7 +89,7 @@ public sealed class HealthTests
     [Fact]
     public async Task Readiness_is_503_while_PostgreSQL_is_down_and_200_again_when_it_is_back()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
         var target = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
         await using var proxy = new TcpForwarder(target.Host!, target.Port);
         proxy.Start();

@@ -1,6 +1,6 @@
 using Duban.Data;
-using Duban.Data.Startup;
 using Duban.Data.Calendar;
+using Duban.Data.Startup;
 using Duban.Data.Tasks;
 using Duban.Engine.Calendar;
 using Duban.Engine.Definitions;

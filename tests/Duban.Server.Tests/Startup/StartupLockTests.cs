@@ -48,7 +48,7 @@ public sealed class StartupLockTests
     [Fact]
     public async Task On_PostgreSQL_a_second_holder_waits_in_pg_locks_until_the_first_lets_go()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
         await using var db1 = Context(database);
         await using var db2 = Context(database);
         await using var observer = new NpgsqlConnection(database.ConnectionString);
@@ -68,7 +68,7 @@ public sealed class StartupLockTests
     [Fact]
     public async Task On_PostgreSQL_the_lock_of_an_instance_that_died_is_released()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
         await using var db1 = Context(database);
         await using var db2 = Context(database);
         await using var observer = new NpgsqlConnection(database.ConnectionString);
@@ -90,7 +90,7 @@ public sealed class StartupLockTests
     [Fact]
     public async Task On_SQLite_the_lock_file_next_to_the_database_lets_one_holder_in_at_a_time()
     {
-        await using var database = DatabaseTarget.Sqlite();
+        await using var database = await DatabaseTarget.EmptyAsync("Sqlite");
         await using var db1 = Context(database);
         await using var db2 = Context(database);
         Assert.Equal(Path.Combine(database.DataDir, "duban.db.setup-lock"), StartupLock.LockFileOf(db1.Database.GetConnectionString()!));

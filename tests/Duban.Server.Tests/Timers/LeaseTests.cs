@@ -25,7 +25,7 @@ public abstract class LeaseTests(string provider)
     [Fact]
     public async Task A_backlog_that_outlasts_its_lease_is_claimed_again_without_coming_nearer_to_giving_up()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.SeededAsync(provider);
         await using var host = new DubanFactory(database);
         _ = host.Server;
         await host.WithScopeAsync(async sp =>
@@ -48,7 +48,7 @@ public abstract class LeaseTests(string provider)
     [Fact]
     public async Task A_failure_is_counted_and_the_row_rests_before_it_is_claimed_again()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.SeededAsync(provider);
         await using var host = new DubanFactory(database);
         _ = host.Server;
         await host.WithScopeAsync(async sp =>
@@ -71,7 +71,7 @@ public abstract class LeaseTests(string provider)
     [Fact]
     public async Task A_held_timer_is_not_claimed()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.SeededAsync(provider);
         await using var host = new DubanFactory(database);
         _ = host.Server;
         await host.WithScopeAsync(async sp =>
@@ -102,7 +102,7 @@ public sealed class PostgresLeaseTests() : LeaseTests("Postgres")
     [Fact]
     public async Task A_claim_on_a_plan_made_on_an_empty_table_honours_its_limit()
     {
-        await using var database = await DatabaseTarget.PostgresAsync();
+        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
         await using (var host = new DubanFactory(database))
             _ = host.Server; // migrated and seeded; the Timers table is empty
 

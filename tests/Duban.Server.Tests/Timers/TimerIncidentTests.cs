@@ -20,7 +20,7 @@ public abstract class TimerIncidentTests(string provider)
     [Fact]
     public async Task A_timer_that_keeps_failing_raises_an_incident_is_held_and_fires_after_the_retry()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
+        await using var database = await DatabaseTarget.SeededAsync(provider);
         await using var host = new DubanFactory(database);
         var admin = host.NewClient();
         await LoginAsync(admin, "admin");
