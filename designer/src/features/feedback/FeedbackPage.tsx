@@ -55,7 +55,7 @@ export default function FeedbackPage() {
 
   const answer = useMutation(
     (values: AnswerForm) =>
-      feedbackApi.answer(token, { choice: values.choice ?? '', note: values.note?.trim() || undefined }),
+      feedbackApi.answer(token, { choice: values.choice ?? '', note: values.note?.trim() || null }),
     {
       onSuccess: () => setSettled({ kind: 'done' }),
       onError: (e) => {

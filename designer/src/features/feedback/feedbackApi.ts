@@ -12,10 +12,8 @@ export type FeedbackDetail = Schemas['PublicFeedbackDetail'];
 /** What the person answering through a link sees: the item in a few lines, and the question. */
 export type FeedbackView = Schemas['PublicFeedbackView'];
 
-export interface FeedbackAnswer {
-  choice: string;
-  note?: string;
-}
+/** The answer (POST /api/public/feedback/{token}): the choice's value and an optional note. */
+export type FeedbackAnswer = Schemas['PublicFeedbackAnswer'];
 
 /** A link the office made for a task (POST /api/feedback-links); `path` is the page, e.g. /feedback/CfDJ8…. */
 export type FeedbackLink = Schemas['FeedbackLinkDto'];
@@ -36,11 +34,7 @@ export const feedbackApi = {
 };
 
 /** GET /api/feedback-links?taskId=: may the signed-in user make a link for this task, and if not, why. */
-export interface FeedbackLinkAvailability {
-  taskId: string;
-  available: boolean;
-  reason: string | null;
-}
+export type FeedbackLinkAvailability = Schemas['FeedbackLinkAvailability'];
 
 export const feedbackLinksApi = {
   availability: (taskId: string, signal?: AbortSignal) =>

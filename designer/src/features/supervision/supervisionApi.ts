@@ -1,219 +1,80 @@
 import { request } from '../../api/client';
+import type { components } from '../../api/schema';
 import type { FormDefinition } from '../../shared/forms/types';
+
+type Schemas = components['schemas'];
+
+/**
+ * The server's types (generated from its OpenAPI document), with the properties it declares as plain strings or any
+ * JSON narrowed to what it sends: a status's values, a record form in the web app's form model, a record or a reply as
+ * an object of field values.
+ */
+type Narrow<T, N> = Omit<T, keyof N> & N;
 
 // ---------------------------------------------------------------------------
 // 延期申请 (src/Duban.Server/Supervision/ExtensionEndpoints.cs)
 
 export type ExtensionStatus = 'pending' | 'approved' | 'rejected' | 'closed';
 
-export interface ExtensionStage {
-  index: number;
-  /** `office` or `leader`. */
-  stage: string;
-  /** 督查部门审核 / 领导审批 */
-  name: string;
-}
+export type ExtensionStage = Schemas['ExtensionStageView'];
 
-export interface ExtensionDecision {
-  stage: number;
-  stageName: string;
-  approved: boolean;
-  byId: string;
-  byName: string | null;
-  at: string;
-  opinion: string | null;
-}
+export type ExtensionDecision = Schemas['ExtensionDecision'];
 
 /** One extension request with its whole history. */
-export interface ExtensionView {
-  id: string;
-  instanceId: string;
-  itemTitle: string | null;
-  itemNumber: string | null;
-  unitId: string;
-  unitName: string;
-  requestedById: string;
-  requestedByName: string | null;
-  requestedAt: string;
-  reason: string;
-  currentDueAt: string;
-  requestedDueAt: string;
-  status: ExtensionStatus;
-  stages: ExtensionStage[];
-  /** Index into `stages` of the stage waiting for a decision (pending only). */
-  stage: number;
-  stageName: string | null;
-  decisions: ExtensionDecision[];
-  decidedAt: string | null;
-  late: boolean;
-  approvalTaskId: string | null;
-  /** The signed-in user may decide the waiting stage. */
-  canDecide: boolean;
-}
+export type ExtensionView = Narrow<Schemas['ExtensionView'], { status: ExtensionStatus }>;
 
 /** May this user ask now (and why not): for the 申请延期 button. */
-export interface ExtensionEligibility {
-  unitId: string | null;
-  unitName: string | null;
-  /** The deadline an extension would move. */
-  deadline: string | null;
-  canRequest: boolean;
-  reason: string | null;
-  late: boolean;
-  pending: boolean;
-}
+export type ExtensionEligibility = Schemas['ExtensionEligibility'];
 
-export interface ItemExtensions {
-  eligibility: ExtensionEligibility;
-  requests: ExtensionView[];
-}
+export type ItemExtensions = Narrow<Schemas['ItemExtensions'], { requests: ExtensionView[] }>;
 
-export interface RequestExtension {
-  reason: string;
-  /** yyyy-MM-dd */
-  newDueDate: string;
-}
+export type RequestExtension = Schemas['RequestExtensionRequest'];
 
-export interface DecideExtension {
-  approve: boolean;
-  opinion?: string | null;
-}
+export type DecideExtension = Schemas['DecideExtensionRequest'];
 
 // ---------------------------------------------------------------------------
 // 催办 (src/Duban.Server/Supervision/ChaseEndpoints.cs, src/Duban.Engine/Chasing/Ladder.cs)
 
 /** A rung's trigger: `overdue` N days after the deadline, `beforeDue` N days before it, or `manual` (by hand). */
-export interface RungTrigger {
-  kind: string;
-  days: number;
-  /** Count calendar days instead of working days. */
-  calendarDays: boolean;
-}
+export type RungTrigger = Schemas['RungTrigger'];
 
 /** What a rung sends to the chased unit's inbox. */
-export interface RungNotice {
-  title: string;
-  text: string | null;
-  replyRequired: boolean;
-  replyDays: number | null;
-}
+export type RungNotice = Schemas['RungNotice'];
 
-/** One rung of the chasing ladder (催办阶梯) as the server keeps it. */
-export interface LadderRung {
-  key: string;
-  name: string;
-  trigger: RungTrigger;
-  /** The role that acts. */
-  actor: string;
-  /** What the actor records: phoneLog, onSiteLog, meetingLog, accountabilityLog; null when nothing. */
-  record: string | null;
-  notice: RungNotice | null;
-  /** What the unit is scored for, null for a mere reminder. */
-  scoreEvent: string | null;
-}
+/** One rung of the chasing ladder (催办阶梯) as the server keeps it (and sends it: with the acting role always set). */
+export type LadderRung = Narrow<Schemas['LadderRung'], { actor: string }>;
 
 export type ChaseStatus = 'open' | 'done' | 'cancelled';
 
-export interface ChaseView {
-  id: string;
-  instanceId: string;
-  unitId: string;
-  unitName: string;
-  rungKey: string;
-  rungName: string;
-  rungIndex: number;
-  cycle: number;
-  /** `auto` or `manual`. */
-  trigger: string;
-  scoreEvent: string | null;
-  scoreEventLabel: string | null;
-  raisedAt: string;
-  raisedByName: string | null;
-  dueAt: string | null;
-  status: ChaseStatus;
-  actor: string | null;
-  recordKind: string | null;
-  recordForm: FormDefinition | null;
-  record: Record<string, unknown> | null;
-  recordedAt: string | null;
-  recordedByName: string | null;
-  actionTaskId: string | null;
-  noticeTitle: string | null;
-  noticeText: string | null;
-  replyRequired: boolean;
-  replyDueAt: string | null;
-  noticeTaskId: string | null;
-  reply: Record<string, unknown> | null;
-  repliedAt: string | null;
-  repliedByName: string | null;
-  note: string | null;
-  cancelReason: string | null;
-}
+type FieldValues = Record<string, unknown>;
 
-export interface ItemChases {
-  ladder: LadderRung[];
-  chases: ChaseView[];
-  canRaise: boolean;
-}
+export type ChaseView = Narrow<
+  Schemas['ChaseView'],
+  { status: ChaseStatus; recordForm: FormDefinition | null; record: FieldValues | null; reply: FieldValues | null }
+>;
 
-export interface NamedValue {
-  value: string;
-  label: string;
-}
+export type ItemChases = Narrow<Schemas['ItemChases'], { ladder: LadderRung[]; chases: ChaseView[] }>;
+
+export type NamedValue = Schemas['NamedValue'];
 
 /** GET /api/chasing/ladder: the organization's ladder with the record forms it can use. */
-export interface LadderSettings {
-  organizationId: string;
-  isDefault: boolean;
-  rungs: LadderRung[];
-  recordForms: Record<string, FormDefinition>;
-  scoreEvents: NamedValue[];
-  actors: string[];
-}
+export type LadderSettings = Narrow<
+  Schemas['LadderSettings'],
+  { rungs: LadderRung[]; recordForms: Record<string, FormDefinition> }
+>;
 
-export interface RaiseChase {
-  unitId: string;
-  rungKey: string;
-  record?: Record<string, unknown> | null;
-  note?: string | null;
-}
+export type RaiseChase = Narrow<Schemas['RaiseChaseRequest'], { record?: FieldValues | null }>;
 
 // ---------------------------------------------------------------------------
 // 阅知情况 (src/Duban.Server/Supervision/ReadConfirmations.cs) — sent inside GET /api/instances/{id} as `reads`
 
 export type ReadStatus = 'read' | 'unread' | 'cancelled';
 
-export interface ReadView {
-  taskId: string;
-  unitId: string | null;
-  unitName: string | null;
-  userId: string | null;
-  userName: string | null;
-  role: string | null;
-  status: ReadStatus;
-  readAt: string | null;
-  readById: string | null;
-  readByName: string | null;
-  comment: string | null;
-}
+export type ReadView = Narrow<Schemas['ReadView'], { status: ReadStatus }>;
 
-export interface CirculationView {
-  activityId: string;
-  activityName: string;
-  round: number;
-  sentAt: string;
-  message: string | null;
-  total: number;
-  read: number;
-  recipients: ReadView[];
-}
+export type CirculationView = Narrow<Schemas['CirculationView'], { recipients: ReadView[] }>;
 
-export interface ReadsView {
-  total: number;
-  read: number;
-  unread: number;
-  circulations: CirculationView[];
-}
+export type ReadsView = Narrow<Schemas['ReadsView'], { circulations: CirculationView[] }>;
 
 // ---------------------------------------------------------------------------
 
