@@ -8,6 +8,7 @@ import type { CurrentUser } from '../api/types';
 import { activeRouteKey, filterRoutesByRole } from '../app/navigation';
 import { appRoutes } from '../app/routes';
 import { useAuth, useCurrentUser } from '../features/auth/AuthContext';
+import { useMutation } from '../shared/useMutation';
 import './layout.css';
 
 const { Header, Sider, Content } = Layout;
@@ -28,22 +29,23 @@ function LogoutButton({ block }: { block?: boolean }) {
   const { logout } = useAuth();
   const navigate = useNavigate();
   const { message } = AntdApp.useApp();
-  const [busy, setBusy] = useState(false);
-
-  async function handleLogout() {
-    setBusy(true);
-    try {
-      await logout();
-    } catch (error) {
+  // Signed out or not, the user leaves for the login page; a failure is only mentioned.
+  const leave = () => navigate('/login', { replace: true });
+  const signOut = useMutation(logout, {
+    onSuccess: leave,
+    onError: (error) => {
       message.warning(`退出时出错：${errorMessage(error)}`);
-    } finally {
-      setBusy(false);
-      navigate('/login', { replace: true });
-    }
-  }
+      leave();
+    },
+  });
 
   return (
-    <Button icon={<LogoutOutlined aria-hidden />} onClick={handleLogout} loading={busy} block={block}>
+    <Button
+      icon={<LogoutOutlined aria-hidden />}
+      onClick={() => void signOut.run()}
+      loading={signOut.pending}
+      block={block}
+    >
       退出登录
     </Button>
   );

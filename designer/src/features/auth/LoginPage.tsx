@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import { mapServerErrors } from '../../shared/formErrors';
+import { useMutation } from '../../shared/useMutation';
 import { useAuth } from './AuthContext';
 
 /** What the form holds: both are required before it submits. */
@@ -28,30 +29,36 @@ export default function LoginPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const [form] = Form.useForm<Credentials>();
-  const [submitting, setSubmitting] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
-
   const redirectTo = safeRedirect((location.state as LocationState | null)?.from);
+  // After a successful login the form stays busy until the page is left (and the redirect below stays off).
+  const [signedIn, setSignedIn] = useState(false);
+  const signIn = useMutation(
+    (values: Credentials) => login({ userName: values.userName.trim(), password: values.password }),
+    {
+      onSuccess: () => {
+        setSignedIn(true);
+        navigate(redirectTo, { replace: true });
+      },
+      onError: (error) => {
+        if (isApiError(error) && error.hasFieldErrors) {
+          const rest = mapServerErrors(form, error, { fields: ['userName', 'password'] });
+          setServerError(error.detail ?? (rest.length > 0 ? error.message : null));
+        } else {
+          setServerError(errorMessage(error));
+        }
+      },
+    },
+  );
+  const submitting = signIn.pending || signedIn;
 
   if (status === 'authenticated' && !submitting) {
     return <Navigate to={redirectTo} replace />;
   }
 
-  async function handleFinish(values: Credentials) {
-    setSubmitting(true);
+  function handleFinish(values: Credentials) {
     setServerError(null);
-    try {
-      await login({ userName: values.userName.trim(), password: values.password });
-      navigate(redirectTo, { replace: true });
-    } catch (error) {
-      if (isApiError(error) && error.hasFieldErrors) {
-        const rest = mapServerErrors(form, error, { fields: ['userName', 'password'] });
-        setServerError(error.detail ?? (rest.length > 0 ? error.message : null));
-      } else {
-        setServerError(errorMessage(error));
-      }
-      setSubmitting(false);
-    }
+    void signIn.run(values);
   }
 
   return (

@@ -5,6 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { errorMessage, isApiError } from '../../api/client';
 import type { DefinitionSummary } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
+import { useMutation } from '../../shared/useMutation';
 import { useQuery } from '../../shared/useQuery';
 import { definitionsApi } from '../../shared/flow/definitionsApi';
 import { readJsonFile } from './files';
@@ -118,31 +119,34 @@ function NewProcedureModal({
   onCreated: (definitionId: string) => void;
 }) {
   const [form] = Form.useForm<{ name: string; definitionId: string; description?: string }>();
-  const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (open) form.setFieldsValue({ name: '', definitionId: suggestDefinitionId(), description: '' });
   }, [open, form]);
+  const create = useMutation(
+    async (definitionId: string, name: string, description?: string) => {
+      await definitionsApi.saveDraft(newProcedure(definitionId, name, description));
+      return definitionId;
+    },
+    {
+      onSuccess: (definitionId) => {
+        onClose();
+        onCreated(definitionId);
+      },
+      onError: (e) => {
+        if (isApiError(e)) {
+          form.setFields(
+            Object.keys(e.fieldErrors)
+              .filter((k) => ['name', 'definitionId'].includes(k))
+              .map((k) => ({ name: k as 'name' | 'definitionId', errors: e.errorsFor(k) })),
+          );
+        }
+        if (!isApiError(e) || !e.hasFieldErrors) Modal.error({ title: '新建失败', content: errorMessage(e) });
+      },
+    },
+  );
   const submit = async () => {
     const values = await form.validateFields();
-    setBusy(true);
-    try {
-      await definitionsApi.saveDraft(
-        newProcedure(values.definitionId.trim(), values.name.trim(), values.description?.trim()),
-      );
-      onClose();
-      onCreated(values.definitionId.trim());
-    } catch (e) {
-      if (isApiError(e)) {
-        form.setFields(
-          Object.keys(e.fieldErrors)
-            .filter((k) => ['name', 'definitionId'].includes(k))
-            .map((k) => ({ name: k as 'name' | 'definitionId', errors: e.errorsFor(k) })),
-        );
-      }
-      if (!isApiError(e) || !e.hasFieldErrors) Modal.error({ title: '新建失败', content: errorMessage(e) });
-    } finally {
-      setBusy(false);
-    }
+    await create.run(values.definitionId.trim(), values.name.trim(), values.description?.trim());
   };
   return (
     <Modal
@@ -151,7 +155,7 @@ function NewProcedureModal({
       onCancel={onClose}
       onOk={() => void submit()}
       okText="创建"
-      confirmLoading={busy}
+      confirmLoading={create.pending}
       destroyOnHidden
     >
       <Form form={form} layout="vertical" onFinish={() => void submit()}>

@@ -20,6 +20,7 @@ import type { TreeDataNode } from 'antd';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage, isApiError } from '../../api/client';
 import { mapServerErrors } from '../../shared/formErrors';
+import { useMutation } from '../../shared/useMutation';
 import { orgApi, type OrgUser, type SaveUnit, type Unit } from './orgApi';
 import { buildUnitTree, subtreeIds, toTreeSelect, unitPath, type UnitNode } from './unitTree';
 
@@ -72,7 +73,6 @@ export function UnitsPanel({
   const chosenParent = Form.useWatch('parentId', form);
   const [mode, setMode] = useState<Mode>({ kind: 'none' });
   const [showDisabled, setShowDisabled] = useState(true);
-  const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
   const [conflict, setConflict] = useState(false);
 
@@ -130,40 +130,53 @@ export function UnitsPanel({
     }
   }, [mode, current?.version, form]);
 
-  async function save(values: UnitForm) {
-    setSaving(true);
-    setProblems([]);
-    setConflict(false);
-    const body: SaveUnit = {
-      name: values.name,
-      parentId: values.parentId ?? null,
-      kind: values.kind?.trim() || null,
-      leaderUserId: values.leaderUserId ?? null,
-      sortOrder: values.sortOrder ?? null,
-    };
-    try {
+  // A save answers after the lists are reloaded: the form stays pending until the tree shows the change.
+  const saving = useMutation(
+    async (values: UnitForm): Promise<{ created: boolean; unit: Unit } | null> => {
+      const body: SaveUnit = {
+        name: values.name,
+        parentId: values.parentId ?? null,
+        kind: values.kind?.trim() || null,
+        leaderUserId: values.leaderUserId ?? null,
+        sortOrder: values.sortOrder ?? null,
+      };
       if (mode.kind === 'create') {
         const created = await orgApi.createUnit({ ...body, id: values.id.trim() });
         await onChanged();
-        message.success(`已新增单位「${created.name}」`);
-        setMode({ kind: 'edit', id: created.id });
-      } else if (current) {
+        return { created: true, unit: created };
+      }
+      if (current) {
         const saved = await orgApi.updateUnit(current.id, {
           ...body,
           isActive: values.isActive,
           version: current.version,
         });
         await onChanged();
-        message.success(`已保存「${saved.name}」`);
+        return { created: false, unit: saved };
       }
-    } catch (error) {
-      if (isApiError(error) && error.status === 409) {
-        setConflict(true);
-        setProblems([error.message]);
-      } else setProblems(mapServerErrors(form, error, { fields: FIELDS }));
-    } finally {
-      setSaving(false);
-    }
+      return null;
+    },
+    {
+      onSuccess: (result) => {
+        if (!result) return;
+        if (result.created) {
+          message.success(`已新增单位「${result.unit.name}」`);
+          setMode({ kind: 'edit', id: result.unit.id });
+        } else message.success(`已保存「${result.unit.name}」`);
+      },
+      onError: (error) => {
+        if (isApiError(error) && error.status === 409) {
+          setConflict(true);
+          setProblems([error.message]);
+        } else setProblems(mapServerErrors(form, error, { fields: FIELDS }));
+      },
+    },
+  );
+
+  function save(values: UnitForm) {
+    setProblems([]);
+    setConflict(false);
+    void saving.run(values);
   }
 
   async function reload() {
@@ -241,7 +254,7 @@ export function UnitsPanel({
               form={form}
               layout="vertical"
               onFinish={save}
-              disabled={saving}
+              disabled={saving.pending}
               onValuesChange={(changed: Partial<UnitForm>) => {
                 // A new parent: unless an order is typed, the unit goes after its new siblings.
                 if (
@@ -322,7 +335,7 @@ export function UnitsPanel({
                 )}
               </div>
               <Space wrap>
-                <Button type="primary" htmlType="submit" loading={saving}>
+                <Button type="primary" htmlType="submit" loading={saving.pending}>
                   {mode.kind === 'create' ? '新增' : '保存'}
                 </Button>
                 {mode.kind === 'edit' && current?.isActive && (

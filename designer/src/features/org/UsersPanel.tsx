@@ -20,6 +20,7 @@ import { useMemo, useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { useCurrentUser } from '../auth/AuthContext';
 import { mapServerErrors } from '../../shared/formErrors';
+import { useMutation } from '../../shared/useMutation';
 import { orgApi, ROLE_INFO, type OrgUser, type Unit } from './orgApi';
 import { buildUnitTree, subtreeIds, toTreeSelect } from './unitTree';
 
@@ -66,7 +67,6 @@ function UserModal({
   onSaved: (saved: OrgUser) => void;
 }) {
   const [form] = Form.useForm<UserForm>();
-  const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
   const creating = user === null;
   // Each opening starts without the last one's problems (adjusted while rendering, not in an effect).
@@ -80,31 +80,32 @@ function UserModal({
     [units, user],
   );
 
-  async function save(values: UserForm) {
-    setSaving(true);
-    setProblems([]);
-    try {
-      const saved = creating
-        ? await orgApi.createUser({
+  const saving = useMutation(
+    (values: UserForm) =>
+      user === null
+        ? orgApi.createUser({
             userName: values.userName.trim(),
             displayName: values.displayName,
             unitId: values.unitId ?? null,
             roles: values.roles ?? [],
             password: values.password,
           })
-        : await orgApi.updateUser(user.id, {
+        : orgApi.updateUser(user.id, {
             displayName: values.displayName,
             unitId: values.unitId ?? null,
             roles: values.roles ?? [],
             isActive: values.isActive,
             concurrencyStamp: user.concurrencyStamp,
-          });
-      onSaved(saved);
-    } catch (error) {
-      setProblems(mapServerErrors(form, error, { fields: USER_FIELDS }));
-    } finally {
-      setSaving(false);
-    }
+          }),
+    {
+      onSuccess: (saved) => onSaved(saved),
+      onError: (error) => setProblems(mapServerErrors(form, error, { fields: USER_FIELDS })),
+    },
+  );
+
+  function save(values: UserForm) {
+    setProblems([]);
+    void saving.run(values);
   }
 
   return (
@@ -115,7 +116,7 @@ function UserModal({
       cancelText="取消"
       onCancel={onClose}
       onOk={() => form.submit()}
-      confirmLoading={saving}
+      confirmLoading={saving.pending}
       destroyOnHidden
     >
       {problems.length > 0 && <Alert className="org-form-alert" type="error" showIcon message={problems.join('；')} />}
@@ -199,7 +200,6 @@ function UserModal({
 function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: () => void }) {
   const { message } = AntdApp.useApp();
   const [form] = Form.useForm<{ password: string; confirm: string }>();
-  const [saving, setSaving] = useState(false);
   const [problems, setProblems] = useState<string[]>([]);
   const [shownUser, setShownUser] = useState(user);
   if (user !== shownUser) {
@@ -207,19 +207,24 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
     if (user) setProblems([]);
   }
 
-  async function save(values: { password: string }) {
+  const resetting = useMutation(
+    async (target: OrgUser, password: string) => {
+      await orgApi.resetPassword(target.id, password);
+      return target;
+    },
+    {
+      onSuccess: (target) => {
+        message.success(`已重置「${target.displayName}」的密码`);
+        onClose();
+      },
+      onError: (error) => setProblems(mapServerErrors(form, error, { fields: ['password'] })),
+    },
+  );
+
+  function save(values: { password: string }) {
     if (!user) return;
-    setSaving(true);
     setProblems([]);
-    try {
-      await orgApi.resetPassword(user.id, values.password);
-      message.success(`已重置「${user.displayName}」的密码`);
-      onClose();
-    } catch (error) {
-      setProblems(mapServerErrors(form, error, { fields: ['password'] }));
-    } finally {
-      setSaving(false);
-    }
+    void resetting.run(user, values.password);
   }
 
   return (
@@ -230,7 +235,7 @@ function ResetPasswordModal({ user, onClose }: { user: OrgUser | null; onClose: 
       cancelText="取消"
       onCancel={onClose}
       onOk={() => form.submit()}
-      confirmLoading={saving}
+      confirmLoading={resetting.pending}
       destroyOnHidden
     >
       {problems.length > 0 && <Alert className="org-form-alert" type="error" showIcon message={problems.join('；')} />}
@@ -280,13 +285,14 @@ export function UsersPanel({
   });
   const [editing, setEditing] = useState<OrgUser | null | undefined>(undefined);
   const [resetting, setResetting] = useState<OrgUser | null>(null);
-  const [toggling, setToggling] = useState<string | null>(null);
+  // The user whose 停用 / 启用 runs (or ran last): its button shows the pending state.
+  const [toggled, setToggled] = useState<string | null>(null);
   const rows = useMemo(() => filterUsers(users, units, filter), [users, units, filter]);
   const unitFilter = useMemo(() => toTreeSelect(buildUnitTree(units)), [units]);
 
-  async function setActive(user: OrgUser, isActive: boolean) {
-    setToggling(user.id);
-    try {
+  const toggling = useMutation(
+    async (user: OrgUser, isActive: boolean) => {
+      setToggled(user.id);
       await orgApi.updateUser(user.id, {
         displayName: user.displayName,
         unitId: user.unitId,
@@ -295,13 +301,17 @@ export function UsersPanel({
         concurrencyStamp: user.concurrencyStamp,
       });
       await onChanged();
-      message.success(isActive ? `已启用「${user.displayName}」` : `已停用「${user.displayName}」`);
-    } catch (error) {
-      message.error(errorMessage(error));
-    } finally {
-      setToggling(null);
-    }
-  }
+      return { user, isActive };
+    },
+    {
+      onSuccess: ({ user, isActive }) =>
+        message.success(isActive ? `已启用「${user.displayName}」` : `已停用「${user.displayName}」`),
+      onError: (error) => message.error(errorMessage(error)),
+    },
+  );
+  // Returns the run: the 停用 confirmation stays open, its button pending, until it answers.
+  const setActive = (user: OrgUser, isActive: boolean) => toggling.run(user, isActive);
+  const isToggling = (user: OrgUser) => toggling.pending && toggled === user.id;
 
   const columns: TableProps<OrgUser>['columns'] = [
     { title: '用户名', dataIndex: 'userName', key: 'userName', width: 130 },
@@ -355,12 +365,12 @@ export function UsersPanel({
                 cancelText="取消"
                 onConfirm={() => setActive(user, false)}
               >
-                <Button type="link" size="small" danger loading={toggling === user.id}>
+                <Button type="link" size="small" danger loading={isToggling(user)}>
                   停用
                 </Button>
               </Popconfirm>
             ) : (
-              <Button type="link" size="small" loading={toggling === user.id} onClick={() => setActive(user, true)}>
+              <Button type="link" size="small" loading={isToggling(user)} onClick={() => setActive(user, true)}>
                 启用
               </Button>
             ))}

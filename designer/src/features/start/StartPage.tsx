@@ -22,11 +22,12 @@ import type { WorkflowDefinition } from '../../shared/flow/types';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { errorsAfterEdit, splitErrors, validateForm, visibleSubmission } from '../../shared/forms/logic';
 import type { FieldErrors, FormValues } from '../../shared/forms/types';
+import { useMutation } from '../../shared/useMutation';
 import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
 import { useDefinitions } from '../inbox/useInboxData';
 import '../item/item.css';
-import { startFormOf } from './startForm';
+import { startFormOf, type StartForm } from './startForm';
 import './start.css';
 
 /** 发起: choose a published procedure, fill its start form, submit, land on the new item's page. */
@@ -129,9 +130,34 @@ function StartFormView({
   const [values, setValues] = useState<FormValues>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const starting = useMutation(
+    (chosen: StartForm, filled: FormValues) =>
+      instancesApi.start({
+        definitionId,
+        data: chosen.form
+          ? visibleSubmission(chosen.form, filled, { permissions: chosen.permissions, currentData: {}, user })
+          : {},
+      }),
+    {
+      onSuccess: (created) => {
+        message.success(`已发起：${created.title}`);
+        navigate(`/items/${created.id}`, { replace: true });
+      },
+      onError: (error) => {
+        if (isApiError(error) && error.status === 400) {
+          const { fields, other } = splitErrors(start?.form, error.fieldErrors);
+          setErrors(fields);
+          setGeneral(other.length > 0 ? other : Object.keys(fields).length === 0 ? [error.message] : []);
+          message.error(error.message);
+        } else {
+          message.error(errorMessage(error));
+        }
+      },
+    },
+  );
+  const busy = starting.pending;
 
-  const submit = async () => {
+  const submit = () => {
     if (!start) return;
     setGeneral([]);
     if (start.form) {
@@ -145,28 +171,7 @@ function StartFormView({
         return;
       }
     }
-    setBusy(true);
-    try {
-      const created = await instancesApi.start({
-        definitionId,
-        data: start.form
-          ? visibleSubmission(start.form, values, { permissions: start.permissions, currentData: {}, user })
-          : {},
-      });
-      message.success(`已发起：${created.title}`);
-      navigate(`/items/${created.id}`, { replace: true });
-    } catch (error) {
-      if (isApiError(error) && error.status === 400) {
-        const { fields, other } = splitErrors(start.form, error.fieldErrors);
-        setErrors(fields);
-        setGeneral(other.length > 0 ? other : Object.keys(fields).length === 0 ? [error.message] : []);
-        message.error(error.message);
-      } else {
-        message.error(errorMessage(error));
-      }
-    } finally {
-      setBusy(false);
-    }
+    void starting.run(start, values);
   };
 
   if (loadError) {
