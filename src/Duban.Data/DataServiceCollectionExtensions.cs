@@ -26,6 +26,7 @@ public static class DataServiceCollectionExtensions
         var options = configuration.GetSection("Duban").Get<DataOptions>() ?? new DataOptions();
         services.Configure<DataOptions>(configuration.GetSection("Duban"));
         services.Configure<TimerOptions>(configuration.GetSection("Duban:Timers"));
+        services.Configure<Schedules.ScheduleOptions>(configuration.GetSection("Duban:Schedules"));
 
         if (string.Equals(options.Database.Provider, "Postgres", StringComparison.OrdinalIgnoreCase))
         {
@@ -67,6 +68,8 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<LeaseClaimer>();
         services.AddSingleton<TimerWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerWorker>());
+        services.AddSingleton<Schedules.ScheduleWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleWorker>());
         return services;
     }
 

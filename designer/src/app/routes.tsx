@@ -4,6 +4,7 @@ import {
   FormOutlined,
   InboxOutlined,
   PlusCircleOutlined,
+  ScheduleOutlined,
   SettingOutlined,
   TableOutlined,
   TeamOutlined,
@@ -69,6 +70,14 @@ export const appRoutes: readonly AppRoute[] = [
     icon: <SettingOutlined />,
     roles: [ROLES.admin, ROLES.supervisor],
     component: lazy(() => import('../features/settings/SettingsPage')),
+  },
+  {
+    key: 'schedules',
+    path: '/schedules',
+    label: '定期任务',
+    icon: <ScheduleOutlined />,
+    roles: [ROLES.admin],
+    component: lazy(() => import('../features/schedules/SchedulesPage')),
   },
   {
     key: 'designer',
