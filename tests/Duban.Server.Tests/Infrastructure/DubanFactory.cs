@@ -11,9 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace Duban.Server.Tests.Infrastructure;
 
 /// <summary>
-/// The real host (Program) on a real database (see <see cref="DatabaseTarget"/>), with its background timer and chase
-/// workers off: a test runs a round of either when it wants one (<c>TimerWorker.RunOnceAsync</c>,
-/// <c>ChaseWorker.RunOnceAsync</c>), so nothing changes the data behind its back.
+/// The real host (Program) on a real database (see <see cref="DatabaseTarget"/>), with its background timer, chase and
+/// schedule workers off: a test runs a round when it wants one (<c>TimerWorker.RunOnceAsync</c>,
+/// <c>ChaseWorker.RunOnceAsync</c>, <c>ScheduleWorker.RunOnceAsync</c>), so nothing changes the data behind its back.
 /// </summary>
 /// <param name="clock">The host's clock; the system clock when null.</param>
 /// <param name="environment">The host environment; "Production" to see what a deployed server answers.</param>
@@ -35,6 +35,7 @@ public sealed class DubanFactory(DatabaseTarget database, TimeProvider? clock = 
         builder.UseSetting("ConnectionStrings:Duban", Database.ConnectionString ?? "");
         builder.UseSetting("Duban:Timers:Enabled", "false");
         builder.UseSetting("Duban:Chasing:Enabled", "false");
+        builder.UseSetting("Duban:Schedules:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>

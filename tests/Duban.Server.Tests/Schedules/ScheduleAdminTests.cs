@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Server.Tests.Infrastructure;
 using static Duban.Server.Tests.Infrastructure.Api;
 using static Duban.Server.Tests.Schedules.ScheduleHosts;
 
@@ -16,8 +15,8 @@ public abstract class ScheduleAdminTests(string provider)
     [Fact]
     public async Task An_administrator_sets_a_schedule_and_the_list_shows_its_rule_in_words_and_its_next_dates()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database);
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain = ScheduleHosts.Plain(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
         await ImportAsync(admin, Recurring("monthly-account", "月度重点工作交账"));
@@ -80,8 +79,8 @@ public abstract class ScheduleAdminTests(string provider)
     [Fact]
     public async Task Bad_input_is_refused_with_the_field_named_in_Chinese_and_only_administrators_may_set_schedules()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database);
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain = ScheduleHosts.Plain(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
         await ImportAsync(admin, Recurring("weekly-check", "周督查"));

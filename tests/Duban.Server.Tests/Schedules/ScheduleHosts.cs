@@ -18,6 +18,15 @@ internal static class ScheduleHosts
     /// <summary>Monday 14 September 2026, 09:00 China time: the week before the county's Q3 window opens (17 Sep).</summary>
     public static readonly DateTimeOffset Start = new(2026, 9, 14, 9, 0, 0, TimeSpan.FromHours(8));
 
+    /// <summary>The database as first set up at <see cref="Start"/>, without demo items (they would be chased and counted).</summary>
+    public static readonly SeedVariant Seed = new(DemoItems: false, Clock: Start);
+
+    /// <summary>A copy of the database seeded at <see cref="Start"/>.</summary>
+    public static Task<DatabaseTarget> DatabaseAsync(string provider) => DatabaseTarget.SeededAsync(provider, Seed);
+
+    /// <summary>The host on that copy, before the virtual clock is set (<see cref="Virtual"/>).</summary>
+    public static DubanFactory Plain(DatabaseTarget database) => new(database, settings: Seed.Settings);
+
     /// <summary>The host on the virtual clock; its own schedule poller is off, the test polls (unless <paramref name="poll"/>).</summary>
     public static WebApplicationFactory<Program> Virtual(DubanFactory host, bool poll = false) => host.WithWebHostBuilder(b =>
     {

@@ -4,7 +4,6 @@ using Duban.Data;
 using Duban.Data.Jobs;
 using Duban.Data.Schedules;
 using Duban.Data.Writes;
-using Duban.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Duban.Server.Tests.Infrastructure.Api;
@@ -21,8 +20,8 @@ public abstract class ScheduleRunTests(string provider)
     [Fact]
     public async Task An_occurrence_starts_its_item_as_the_schedules_user_with_a_journal_note_and_the_list_shows_the_run()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database);
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain = ScheduleHosts.Plain(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
         await ImportAsync(admin, Recurring("weekly-check", "重大议定事项周督查"));
@@ -55,8 +54,8 @@ public abstract class ScheduleRunTests(string provider)
     [Fact]
     public async Task Occurrences_missed_while_the_app_was_down_start_the_latest_once_and_record_the_rest_as_skipped()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database);
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain = ScheduleHosts.Plain(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
         await ImportAsync(admin, Recurring("weekly-check", "重大议定事项周督查"));
@@ -82,8 +81,8 @@ public abstract class ScheduleRunTests(string provider)
     [Fact]
     public async Task A_start_the_procedure_refuses_is_recorded_as_failed_with_the_reason_and_the_schedule_goes_on()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database);
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain = ScheduleHosts.Plain(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
         await ImportAsync(admin, Recurring("weekly-check", "重大议定事项周督查"));
@@ -106,8 +105,8 @@ public abstract class ScheduleRunTests(string provider)
     [Fact]
     public async Task Two_workers_racing_on_one_occurrence_start_one_item()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database);
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain = ScheduleHosts.Plain(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
         await ImportAsync(admin, Recurring("weekly-check", "重大议定事项周督查"));
@@ -139,8 +138,8 @@ public abstract class ScheduleRunTests(string provider)
     [Fact]
     public async Task The_run_key_refuses_a_second_run_of_one_occurrence()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database);
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain = ScheduleHosts.Plain(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
         await ImportAsync(admin, Recurring("weekly-check", "重大议定事项周督查"));

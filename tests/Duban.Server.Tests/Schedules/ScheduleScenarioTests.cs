@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Server.Tests.Infrastructure;
 using static Duban.Server.Tests.Infrastructure.Api;
 using static Duban.Server.Tests.Schedules.ScheduleHosts;
 
@@ -15,8 +14,8 @@ public abstract class ScheduleScenarioTests(string provider)
     [Fact]
     public async Task Daan_and_the_county_recurring_work_starts_on_the_days_their_regulations_give()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain = new DubanFactory(database);
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain = ScheduleHosts.Plain(database);
         await using var host = Virtual(plain);
         var admin = await SignedIn(host, "admin");
         await ImportAsync(admin, Recurring("daan-weekly", "重大议定事项周督查"));
@@ -65,15 +64,15 @@ public abstract class ScheduleScenarioTests(string provider)
     [Fact]
     public async Task A_second_host_on_the_same_database_polling_at_the_same_time_starts_nothing_twice()
     {
-        await using var database = await DatabaseTarget.CreateAsync(provider);
-        await using var plain1 = new DubanFactory(database);
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain1 = ScheduleHosts.Plain(database);
         await using var host1 = Virtual(plain1);
         var admin = await SignedIn(host1, "admin");
         await ImportAsync(admin, Recurring("daan-weekly", "重大议定事项周督查"));
         await ImportAsync(admin, Recurring("daan-monthly", "月度重点工作交账"));
         await CreateAsync(admin, "周督查", "daan-weekly", new JsonObject { ["kind"] = "weekly", ["weekdays"] = new JsonArray(1) }, "周督查");
         await CreateAsync(admin, "月度交账", "daan-monthly", new JsonObject { ["kind"] = "nthWorkingDay", ["n"] = 5 }, "月度交账");
-        await using var plain2 = new DubanFactory(database);
+        await using var plain2 = ScheduleHosts.Plain(database);
         await using var host2 = Virtual(plain2);
         var other = await SignedIn(host2, "admin");
 
