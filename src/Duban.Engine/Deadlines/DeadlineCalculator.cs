@@ -22,11 +22,21 @@ public sealed record DeadlineContext(
     JsonObject? Data = null,
     JsonNode? Input = null,
     JsonObject? Presets = null,
-    DateTimeOffset? ItemDueAt = null);
+    DateTimeOffset? ItemDueAt = null)
+{
+    /// <summary>
+    /// The date a fixed-date series last gave at this place (a step in a loop): the next one comes after it, so a
+    /// quarterly report sent before 01-15 is next asked for 04-15, not again for 01-15.
+    /// </summary>
+    public DateOnly? SeriesAfter { get; init; }
+}
 
 /// <summary>A worked-out deadline: the date (China) and the instant it falls due (the end of that day).</summary>
 public sealed record Deadline(DateOnly Date, DateTimeOffset DueAt)
 {
+    /// <summary>For a fixed-date series: the date of the series itself, before a move to the next working day.</summary>
+    public DateOnly? SeriesDate { get; init; }
+
     public static Deadline On(DateOnly date) => new(date, ChinaTime.EndOf(date));
 }
 
@@ -61,9 +71,11 @@ public static class DeadlineCalculator
                 moveDefault = true;
                 break;
             case DeadlineKinds.FixedDates:
-                date = NextFixedDate(StartDate(spec, context, defaultFrom), spec.Dates);
-                moveDefault = true;
-                break;
+                var seriesFrom = StartDate(spec, context, defaultFrom);
+                if (context.SeriesAfter is { } previous && previous >= seriesFrom) seriesFrom = previous.AddDays(1);
+                var seriesDate = NextFixedDate(seriesFrom, spec.Dates);
+                var moved = spec.NextWorkingDay ?? true ? calendar.NextWorkingDay(seriesDate) : seriesDate;
+                return Deadline.On(moved) with { SeriesDate = seriesDate };
             case DeadlineKinds.Date:
                 date = CalendarYear.TryDate(spec.Date, out var fixedDate) ? fixedDate : throw new DeadlineException($"时限日期「{spec.Date}」应为 yyyy-MM-dd 格式");
                 moveDefault = false;

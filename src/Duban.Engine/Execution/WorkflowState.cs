@@ -41,6 +41,11 @@ public sealed class WorkflowState
     public Dictionary<string, List<string>> JoinArrivals { get; set; } = new();
     /// <summary>How many times each activity has started; a 退回 loop makes round 2, 3 …</summary>
     public Dictionary<string, int> Rounds { get; set; } = new();
+    /// <summary>
+    /// Fixed-date series (quarterly reports due 07-15, 10-15, 01-15) per step and input
+    /// (<c>activityId/input</c>): the date last given, so the step's next round is due on the next date of the series.
+    /// </summary>
+    public Dictionary<string, SeriesMark> Series { get; set; } = new();
     /// <summary>Assignees chosen by a previous step for the next one, per target activity id.</summary>
     public Dictionary<string, List<string>> ChosenAssignees { get; set; } = new();
     /// <summary>Work not yet run: kept when an incident stops the instance, so a retry carries on.</summary>
@@ -71,6 +76,12 @@ public static class BookmarkKinds
     public const string Children = "children";
     public const string Notice = "notice";
 }
+
+/// <summary>
+/// The date a fixed-date series gave in one execution of a step, and the one it gave before that (so every task the
+/// execution creates, and a redo after a send-back, gets the same date).
+/// </summary>
+public sealed record SeriesMark(string ExecutionId, DateOnly Date, DateOnly? Previous);
 
 public sealed record ScheduledWork(string ActivityId, string? ConnectionKey);
 
