@@ -6364,6 +6364,12 @@ export interface components {
             columns?: null | components["schemas"]["FormField"][];
             placeholder?: null | string;
             help?: null | string;
+            /** @description A date field: today (China) when a form with it is submitted and it is still empty. */
+            defaultToday?: boolean;
+            /** @description A date field: the id of the step that writes the date it reaches (a 交办日期 stamped by the 交办 step). */
+            stampedBy?: null | string;
+            /** @description When string? FormField.StampedBy writes: `start` (the step begins, the default) or `done` (it is finished). */
+            stampWhen?: null | string;
         };
         /** @description A holiday as a notice states it: a name and a run of days off (放假调休), weekends inside it included. */
         HolidayRange: {

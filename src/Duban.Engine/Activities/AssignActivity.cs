@@ -90,6 +90,12 @@ public sealed class AssignActivity : IActivityHandler
     public ActivityResult Execute(ActivityContext context)
     {
         var node = context.Node;
+        if (context.State.AssignedAt is null)
+        {
+            // The first 交办: deadlines "from the 交办" count from now, the item's included (its units' steps may follow it).
+            context.State.AssignedAt = context.Now;
+            Deadlines.ItemDeadline.Refresh(context.Scope);
+        }
         var (lead, co) = ChooseUnits(context);
         var step = context.CreateBookmark(StepBookmark, new JsonObject
         {

@@ -33,6 +33,7 @@ internal static class StepForms
         var actor = context.Actor;
         var merged = FormDataMerger.Merge(form, context.State.Data, result.Values,
             new OpinionStamp(actor.Id, actor.Name, actor.UnitName, context.Node.DisplayName, context.Now));
+        DateStamps.FillDefaults(form, merged, context.Now);
         context.State.Data = FormComputer.ApplyComputed(form, merged, (script, current) => context.RunFormScript(script, current, data).Value);
         return result.Values;
     }

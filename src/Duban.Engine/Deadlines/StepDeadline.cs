@@ -81,7 +81,8 @@ public static class StepDeadline
         context.State.Data,
         context.State.Input,
         presets ?? ProcedureOptions.Deadlines(context.Definition.Options),
-        context.State.DueAt);
+        context.State.DueAt)
+    { AssignStart = context.State.AssignedAt };
 
     /// <summary>Problems with a step's literal <c>deadline</c>, for the checks before publishing.</summary>
     public static IEnumerable<string> Problems(ActivityNode node, WorkflowDefinition definition, string input = Input)

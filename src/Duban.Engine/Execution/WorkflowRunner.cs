@@ -256,6 +256,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
             }
 
             context.Journal(JournalKind.ActivityStarted);
+            Forms.DateStamps.Stamp(scope.Definition, state.Data, node.Id, Forms.StampTimes.Start, scope.Now);
             try
             {
                 var handler = Registry.Get(node.Type);
@@ -289,6 +290,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         {
             case ActivityResult.Done done:
                 context.Journal(JournalKind.ActivityCompleted, outcome: string.Join(",", done.Ports));
+                Forms.DateStamps.Stamp(scope.Definition, scope.State.Data, context.Node.Id, Forms.StampTimes.Done, scope.Now);
                 var fireAll = context.Node.Type == ActivityTypes.Fork;
                 foreach (var connection in scope.Graph.Outbound(context.Node.Id))
                     if (fireAll || done.Ports.Contains(FlowGraph.PortOf(connection)))

@@ -22,6 +22,8 @@ export function DeadlineInput({ activity, input, context, set }: InputEditorProp
         forms={forms}
         presets={presets && typeof presets === 'object' && !Array.isArray(presets) ? presets : null}
         disabled={readOnly || script}
+        label={input.displayName}
+        noneHelp={input.description ?? undefined}
         onChange={(v) => set(v === undefined ? removeInput(activity, name) : setLiteral(activity, name, v), name)}
       />
       {script && <Typography.Text type="secondary">办理时限由脚本计算，请在“其他参数”中查看。</Typography.Text>}
