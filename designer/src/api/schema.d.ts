@@ -6047,7 +6047,10 @@ export interface components {
             organizationId: string;
             /** Format: int32 */
             year: number;
-            /** @description False when the year has no arrangement: working days are then Monday to Friday. */
+            /**
+             * @description False when the year has no arrangement: it is counted on the statutory days off alone (`Days` lists them), and
+             *     deadlines in it are provisional until its notice is loaded.
+             */
             loaded: boolean;
             origin: null | string;
             source: null | components["schemas"]["CalendarSource"];
@@ -6467,6 +6470,8 @@ export interface components {
             dueAt?: null | string;
             /** @enum {null|string} */
             light?: "green" | "yellow" | "red" | null;
+            /** @description The item's deadline falls in a year whose holiday notice is not loaded yet: it may still move (暂定). */
+            provisional?: boolean;
         };
         /** @description A bulletin that criticised a unit (通报批评); `issuedOn` yyyy-MM-dd. */
         IssueBulletinRequest: {
@@ -6489,7 +6494,7 @@ export interface components {
             requests: components["schemas"]["ExtensionView"][];
         };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */
@@ -6601,6 +6606,8 @@ export interface components {
             fields: {
                 [key: string]: string;
             };
+            /** @description DateTimeOffset? LedgerRow.DueAt falls in a year whose holiday notice is not loaded yet: it may still move (暂定). */
+            provisional?: boolean;
         };
         /**
          * @description An item's state as the ledger names it: 办理中 / 已办结 / 已取消 / 异常.
@@ -6980,6 +6987,8 @@ export interface components {
             /** Format: date-time */
             completedAt: null | string;
             outcome: null | string;
+            /** @description The deadline falls in a year whose holiday notice is not loaded yet: it may still move (暂定). */
+            provisional?: boolean;
         };
         TimelineEntry: {
             /** Format: int64 */

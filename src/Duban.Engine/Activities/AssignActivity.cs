@@ -226,6 +226,15 @@ public sealed class AssignActivity : IActivityHandler
             ? new ActivityContext(context.Scope, co, context.ExecutionId, context.Round, context.InboundConnection)
             : context);
 
+    /// <summary>The node whose deadline inputs a unit's task of this step was given (the 协办's own when it has them).</summary>
+    internal static ActivityNode DeadlineNodeOf(ActivityNode node, WorkflowState state, Guid taskId)
+    {
+        var role = state.Bookmarks.Where(b => b.ActivityId == node.Id && b.Kind == StepBookmark)
+            .SelectMany(b => Units(b).OfType<JsonObject>())
+            .FirstOrDefault(e => e["taskId"]?.GetValue<string>() == taskId.ToString())?["role"]?.GetValue<string>();
+        return role == Co && CoDeadlineNode(node) is { } co ? co : node;
+    }
+
     /// <summary>The node with the 协办 deadline inputs in the places <see cref="StepDeadline"/> reads; null when it has none.</summary>
     private static ActivityNode? CoDeadlineNode(ActivityNode node)
     {
