@@ -63,6 +63,7 @@ export function ProcedureSettings({
         <div data-testid="item-deadline">
           <DeadlineEditor
             label="事项完成时限"
+            forItem
             noneHelp="事项本身不设完成时限（各环节仍按各自的办理时限）；流程中的“设定完成时限”节点可按分支另行设定"
             value={(definition.options?.deadlines as JsonObject | undefined)?.item}
             forms={definition.forms ?? []}

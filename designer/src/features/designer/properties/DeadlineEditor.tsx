@@ -24,6 +24,8 @@ export interface DeadlineEditorProps {
   label?: string;
   /** What 不限 means here. */
   noneHelp?: string;
+  /** The item's own deadline: counted from the registration unless told; no "same as the item" choice. */
+  forItem?: boolean;
 }
 
 /** 办理时限: N working days / calendar days / months, fixed dates each year, a date, a date field, or a preset. */
@@ -35,7 +37,9 @@ export function DeadlineEditor({
   disabled,
   label = '办理时限',
   noneHelp = '不限时',
+  forItem = false,
 }: DeadlineEditorProps) {
+  const defaultFrom = forItem ? 'item' : 'step';
   const spec = normalizeDeadline(value);
   const mode = modeOf(spec);
   const set = (next: DeadlineSpec | undefined) => onChange(next as JsonValue | undefined);
@@ -52,7 +56,10 @@ export function DeadlineEditor({
           aria-label="时限类型"
           value={mode ?? 'none'}
           disabled={disabled}
-          options={[{ value: 'none', label: '不限' }, ...DEADLINE_MODES]}
+          options={[
+            { value: 'none', label: '不限' },
+            ...DEADLINE_MODES.filter((m) => !forItem || m.value !== 'itemDue'),
+          ]}
           onChange={(m) => set(m === 'none' ? undefined : changeMode(spec, m))}
         />
       </Form.Item>
@@ -126,17 +133,17 @@ export function DeadlineEditor({
         <Form.Item label="起算">
           <Select
             aria-label="起算时间"
-            value={spec?.from ?? 'step'}
+            value={spec?.from ?? defaultFrom}
             disabled={disabled}
             options={[
-              { value: 'step', label: '本环节收到任务时' },
+              ...(forItem ? [] : [{ value: 'step', label: '本环节收到任务时' }]),
               { value: 'assign', label: '交办时（首次交办）' },
               { value: 'item', label: '事项登记时' },
               ...dateFields.map((f) => ({ value: `field:${f.value}`, label: `表单日期：${f.label}` })),
             ]}
             onChange={(from: string) => {
               const next: DeadlineSpec = { ...spec };
-              if (from === 'step') delete next.from;
+              if (from === defaultFrom) delete next.from;
               else next.from = from;
               set(next);
             }}
@@ -187,8 +194,13 @@ function MonthDayList({
     );
   const next = () => {
     const last = rows.at(-1);
-    const month = last ? (last.month % 12) + 1 : 1;
-    return monthDay(month, Math.min(last?.day ?? 15, DAYS_IN[month - 1]!));
+    const taken = new Set(rows.map((r) => r.text));
+    for (let step = 1; step <= 12; step++) {
+      const month = (((last?.month ?? 12) - 1 + step) % 12) + 1;
+      const text = monthDay(month, Math.min(last?.day ?? 15, DAYS_IN[month - 1]!));
+      if (!taken.has(text)) return text;
+    }
+    return null;
   };
   return (
     <Space direction="vertical" data-testid="month-day-list">
@@ -219,7 +231,14 @@ function MonthDayList({
           </Button>
         </Space>
       ))}
-      <Button size="small" disabled={disabled} onClick={() => onChange(sortMonthDays([...value, next()]))}>
+      <Button
+        size="small"
+        disabled={disabled}
+        onClick={() => {
+          const text = next();
+          if (text) onChange(sortMonthDays([...rows.map((r) => r.text), text]));
+        }}
+      >
         添加日期
       </Button>
     </Space>
