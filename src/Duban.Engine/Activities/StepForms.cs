@@ -20,6 +20,7 @@ internal static class StepForms
         var form = context.Definition.FindForm(formId)
             ?? throw new ActivityFaultException($"「{context.Node.DisplayName}」引用的表单「{formId}」不存在");
 
+        data = DateStamps.WithDefaults(form, data, context.State.Data, permissions, context.Now);
         var result = FormValidator.Validate(form, data, new FormContext
         {
             Permissions = permissions,

@@ -14,6 +14,26 @@ public static class DateStamps
 {
     public static string Today(DateTimeOffset now) => ChinaTime.DateOf(now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The submission with today in each default-today date field the step may write that is empty in both the
+    /// submission and the item (so a required one left empty passes), or the submission itself when there is none.
+    /// </summary>
+    public static JsonObject? WithDefaults(FormDefinition form, JsonObject? submission, JsonObject current,
+        IReadOnlyDictionary<string, FieldPermission> permissions, DateTimeOffset now)
+    {
+        JsonObject? result = submission;
+        foreach (var field in form.Fields)
+        {
+            if (!field.DefaultToday || field.Type != FieldTypes.Date) continue;
+            if (permissions.TryGetValue(field.Key, out var permission) && permission != FieldPermission.Editable) continue;
+            if (!IsEmpty(submission?[field.Key]) || !IsEmpty(current[field.Key])) continue;
+            result ??= [];
+            if (ReferenceEquals(result, submission)) result = (JsonObject)submission!.DeepClone();
+            result[field.Key] = Today(now);
+        }
+        return result;
+    }
+
     /// <summary>Fills the form's empty default-today date fields in <paramref name="data"/>.</summary>
     public static void FillDefaults(FormDefinition form, JsonObject data, DateTimeOffset now)
     {

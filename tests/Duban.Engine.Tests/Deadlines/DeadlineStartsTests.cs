@@ -26,7 +26,7 @@ public sealed class DeadlineStartsTests
             .Form("f", "督办单",
                 Field.Text("title", "事项名称"),
                 Field.Select("category", "类别", "交办性", "参阅性"),
-                new FormField { Key = "receivedOn", Label = "收文日期", Type = FieldTypes.Date, DefaultToday = true },
+                new FormField { Key = "receivedOn", Label = "收文日期", Type = FieldTypes.Date, DefaultToday = true, Required = true },
                 new FormField { Key = "assignedOn", Label = "交办日期", Type = FieldTypes.Date, StampedBy = "assign" })
             .Start(form: "f")
             .UserTask("sd", "领导审定", Assign.Users(Liu))
@@ -55,7 +55,7 @@ public sealed class DeadlineStartsTests
     {
         var driver = Driver(Flow(JsonNode.Parse("""{ "kind": "calendarDays", "amount": 30, "from": "assign" }""")!.AsObject()));
         driver.Start(Wang, Item("交办性"));
-        // Registered Monday 3/2: 收文日期 defaults to that day; not assigned yet, so no deadline yet.
+        // Registered Monday 3/2: 收文日期 (required, left empty) defaults to that day; not assigned yet, so no deadline yet.
         Assert.Equal("2026-03-02", driver.State.Data["receivedOn"]!.GetValue<string>());
         Assert.Null(driver.State.DueAt);
         Assert.Null(driver.State.Data["assignedOn"]);
