@@ -6488,7 +6488,10 @@ export interface components {
             organizationId: string;
             /** Format: int32 */
             year: number;
-            /** @description False when the year has no arrangement: working days are then Monday to Friday. */
+            /**
+             * @description False when the year has no arrangement: it is counted on the statutory days off alone (`Days` lists them), and
+             *     deadlines in it are provisional until its notice is loaded.
+             */
             loaded: boolean;
             origin: null | string;
             source: null | components["schemas"]["CalendarSource"];
@@ -6805,6 +6808,12 @@ export interface components {
             columns?: null | components["schemas"]["FormField"][];
             placeholder?: null | string;
             help?: null | string;
+            /** @description A date field: today (China) when a form with it is submitted and it is still empty. */
+            defaultToday?: boolean;
+            /** @description A date field: the id of the step that writes the date it reaches (a 交办日期 stamped by the 交办 step). */
+            stampedBy?: null | string;
+            /** @description When string? FormField.StampedBy writes: `start` (the step begins, the default) or `done` (it is finished). */
+            stampWhen?: null | string;
         };
         /** @description A holiday as a notice states it: a name and a run of days off (放假调休), weekends inside it included. */
         HolidayRange: {
@@ -6902,6 +6911,8 @@ export interface components {
             dueAt?: null | string;
             /** @enum {null|string} */
             light?: "green" | "yellow" | "red" | null;
+            /** @description The item's deadline falls in a year whose holiday notice is not loaded yet: it may still move (暂定). */
+            provisional?: boolean;
         };
         /** @description A bulletin that criticised a unit (通报批评); `issuedOn` yyyy-MM-dd. */
         IssueBulletinRequest: {
@@ -6924,7 +6935,7 @@ export interface components {
             requests: components["schemas"]["ExtensionView"][];
         };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */
@@ -7036,6 +7047,8 @@ export interface components {
             fields: {
                 [key: string]: string;
             };
+            /** @description DateTimeOffset? LedgerRow.DueAt falls in a year whose holiday notice is not loaded yet: it may still move (暂定). */
+            provisional?: boolean;
         };
         /**
          * @description An item's state as the ledger names it: 办理中 / 已办结 / 已取消 / 异常.
@@ -7484,6 +7497,8 @@ export interface components {
             /** Format: date-time */
             completedAt: null | string;
             outcome: null | string;
+            /** @description The deadline falls in a year whose holiday notice is not loaded yet: it may still move (暂定). */
+            provisional?: boolean;
         };
         TimelineEntry: {
             /** Format: int64 */

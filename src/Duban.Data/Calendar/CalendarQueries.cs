@@ -35,7 +35,7 @@ public sealed class CalendarQueries(DubanDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// What an administrator should be told: the current year missing (working days are weekdays only), and from
+    /// What an administrator should be told: the current year missing (counted on the statutory days alone), and from
     /// November on, next year missing (the State Council usually publishes it in October or November).
     /// </summary>
     public static IReadOnlyList<string> Warnings(IReadOnlyCollection<int> years, DateTimeOffset now)
@@ -43,9 +43,9 @@ public sealed class CalendarQueries(DubanDbContext db, TimeProvider clock)
         var today = ChinaTime.DateOf(now);
         var warnings = new List<string>();
         if (!years.Contains(today.Year))
-            warnings.Add($"尚未导入{today.Year}年节假日安排，目前工作日只按周一至周五计算，请尽快导入或逐日维护。");
+            warnings.Add($"尚未导入{today.Year}年节假日安排，目前只按法定节假日（不含调休）计算工作日，相关办理时限为暂定，请尽快导入或逐日维护。");
         if (today.Month >= 11 && !years.Contains(today.Year + 1))
-            warnings.Add($"尚未导入{today.Year + 1}年节假日安排。国务院办公厅通常在每年10月至11月发布下一年度的放假安排，发布后请及时导入，否则{today.Year + 1}年的办理时限只按周末计算。");
+            warnings.Add($"尚未导入{today.Year + 1}年节假日安排。国务院办公厅通常在每年10月至11月发布下一年度的放假安排，发布后请及时导入，否则{today.Year + 1}年的办理时限只按法定节假日（不含调休）暂定，导入后自动重新计算。");
         return warnings;
     }
 

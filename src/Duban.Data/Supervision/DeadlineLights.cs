@@ -19,6 +19,12 @@ public sealed class LightJudge(OrganizationSnapshot org, IReadOnlyDictionary<Gui
         Lights.Of(start, due, Now, org.CalendarFor(unitId), rules.GetValueOrDefault(definitionRecordId) ?? LightRule.Default);
 
     public WorkCalendar Calendar(string? unitId = null) => org.CalendarFor(unitId);
+
+    /// <summary>
+    /// A deadline in a year whose State Council notice is not loaded in the organization's calendar: worked out on the
+    /// statutory days alone, it may move when the notice is loaded (decision 024).
+    /// </summary>
+    public bool IsProvisional(DateTimeOffset? due, string? unitId = null) => org.CalendarFor(unitId).IsProvisional(due);
 }
 
 /// <summary>Makes <see cref="LightJudge"/>s: reads the light rules of the procedures involved (cached definitions).</summary>

@@ -17,6 +17,7 @@ public static class ActivityTypes
     public const string SubProcess = "Duban.SubProcess";
     public const string End = "Duban.End";
     public const string Assign = "Duban.Assign";
+    public const string SetItemDeadline = "Duban.SetItemDeadline";
 }
 
 /// <summary>Activity types by name. The built-in ones are registered; later features add their own.</summary>
@@ -36,6 +37,7 @@ public sealed class ActivityRegistry
         new StartActivity(), new UserTaskActivity(), new DecisionActivity(), new SwitchActivity(),
         new ForkActivity(), new JoinActivity(), new TimerActivity(), new SetVariablesActivity(),
         new NotifyActivity(), new SubProcessActivity(), new EndActivity(), new AssignActivity(),
+        new SetItemDeadlineActivity(),
     ];
 
     public IReadOnlyCollection<IActivityHandler> All => _handlers.Values;

@@ -90,6 +90,12 @@ public sealed class AssignActivity : IActivityHandler
     public ActivityResult Execute(ActivityContext context)
     {
         var node = context.Node;
+        if (context.State.AssignedAt is null)
+        {
+            // The first 交办: deadlines "from the 交办" count from now, the item's included (its units' steps may follow it).
+            context.State.AssignedAt = context.Now;
+            Deadlines.ItemDeadline.Refresh(context.Scope);
+        }
         var (lead, co) = ChooseUnits(context);
         var step = context.CreateBookmark(StepBookmark, new JsonObject
         {
@@ -219,6 +225,15 @@ public sealed class AssignActivity : IActivityHandler
         StepDeadline.DueAt(role == Co && CoDeadlineNode(context.Node) is { } co
             ? new ActivityContext(context.Scope, co, context.ExecutionId, context.Round, context.InboundConnection)
             : context);
+
+    /// <summary>The node whose deadline inputs a unit's task of this step was given (the 协办's own when it has them).</summary>
+    internal static ActivityNode DeadlineNodeOf(ActivityNode node, WorkflowState state, Guid taskId)
+    {
+        var role = state.Bookmarks.Where(b => b.ActivityId == node.Id && b.Kind == StepBookmark)
+            .SelectMany(b => Units(b).OfType<JsonObject>())
+            .FirstOrDefault(e => e["taskId"]?.GetValue<string>() == taskId.ToString())?["role"]?.GetValue<string>();
+        return role == Co && CoDeadlineNode(node) is { } co ? co : node;
+    }
 
     /// <summary>The node with the 协办 deadline inputs in the places <see cref="StepDeadline"/> reads; null when it has none.</summary>
     private static ActivityNode? CoDeadlineNode(ActivityNode node)

@@ -20,6 +20,7 @@ internal static class StepForms
         var form = context.Definition.FindForm(formId)
             ?? throw new ActivityFaultException($"「{context.Node.DisplayName}」引用的表单「{formId}」不存在");
 
+        data = DateStamps.WithDefaults(form, data, context.State.Data, permissions, context.Now);
         var result = FormValidator.Validate(form, data, new FormContext
         {
             Permissions = permissions,
@@ -33,6 +34,7 @@ internal static class StepForms
         var actor = context.Actor;
         var merged = FormDataMerger.Merge(form, context.State.Data, result.Values,
             new OpinionStamp(actor.Id, actor.Name, actor.UnitName, context.Node.DisplayName, context.Now));
+        DateStamps.FillDefaults(form, merged, context.Now);
         context.State.Data = FormComputer.ApplyComputed(form, merged, (script, current) => context.RunFormScript(script, current, data).Value);
         return result.Values;
     }

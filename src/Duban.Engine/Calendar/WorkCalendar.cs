@@ -22,32 +22,59 @@ public sealed class WorkCalendar
     /// <summary>Arithmetic never walks further than this many days (about 30 years).</summary>
     public const int MaxSpanDays = 11_000;
 
-    /// <summary>No holidays loaded: weekends only.</summary>
-    public static readonly WorkCalendar WeekendsOnly = new([], []);
+    /// <summary>No holidays at all, not even the statutory ones: weekends only.</summary>
+    public static readonly WorkCalendar WeekendsOnly = new([], [], statutoryWhereNotLoaded: false);
 
     private readonly Dictionary<DateOnly, CalendarDay> _days;
+    private readonly HashSet<int> _years;
+    private readonly bool _statutory;
 
-    public WorkCalendar(IEnumerable<CalendarDay> days, IEnumerable<int> years)
+    /// <param name="days">The loaded years' days off and make-up working days (and single days an administrator set).</param>
+    /// <param name="years">The years whose notice is loaded.</param>
+    /// <param name="statutoryWhereNotLoaded">
+    /// In a year not loaded, take the days off the law fixes (<see cref="StatutoryHolidays"/>) instead of Monday to Friday;
+    /// deadlines in such a year are provisional.
+    /// </param>
+    public WorkCalendar(IEnumerable<CalendarDay> days, IEnumerable<int> years, bool statutoryWhereNotLoaded = true)
     {
         _days = new Dictionary<DateOnly, CalendarDay>();
         foreach (var day in days) _days[day.Date] = day;
         Years = years.Distinct().Order().ToList();
+        _years = [.. Years];
+        _statutory = statutoryWhereNotLoaded;
     }
 
     /// <summary>The years whose holiday arrangements are loaded.</summary>
     public IReadOnlyList<int> Years { get; }
 
-    public bool Covers(int year) => Years.Contains(year);
+    public bool Covers(int year) => _years.Contains(year);
+
+    /// <summary>
+    /// A date in a year whose notice is not loaded: what the calendar says of it (the statutory days off, no 调休) may
+    /// change when the notice comes, and so may a deadline on it.
+    /// </summary>
+    public bool IsProvisional(DateOnly date) => !_years.Contains(date.Year);
+
+    /// <summary>A deadline (an instant) that falls in a year whose notice is not loaded.</summary>
+    public bool IsProvisional(DateTimeOffset? due) => due is { } instant && IsProvisional(ChinaTime.DateOf(instant));
 
     public IReadOnlyCollection<CalendarDay> Days => _days.Values;
 
-    /// <summary>The calendar's own entry for a day, if it has one.</summary>
-    public CalendarDay? Find(DateOnly date) => _days.GetValueOrDefault(date);
+    /// <summary>The calendar's own entry for a day, if it has one; in a year not loaded, the statutory holiday on it.</summary>
+    public CalendarDay? Find(DateOnly date) =>
+        _days.GetValueOrDefault(date) ?? (_statutory && !_years.Contains(date.Year) ? Statutory(date) : null);
 
     public bool IsWorkingDay(DateOnly date) =>
-        _days.TryGetValue(date, out var day)
+        Find(date) is { } day
             ? day.Kind == DayKind.Workday
             : date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+
+    private static CalendarDay? Statutory(DateOnly date)
+    {
+        foreach (var day in StatutoryHolidays.For(date.Year))
+            if (day.Date == date) return day;
+        return null;
+    }
 
     /// <summary><paramref name="date"/> itself when it is a working day, else the first working day after it.</summary>
     public DateOnly NextWorkingDay(DateOnly date)

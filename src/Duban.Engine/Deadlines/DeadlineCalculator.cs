@@ -22,11 +22,24 @@ public sealed record DeadlineContext(
     JsonObject? Data = null,
     JsonNode? Input = null,
     JsonObject? Presets = null,
-    DateTimeOffset? ItemDueAt = null);
+    DateTimeOffset? ItemDueAt = null)
+{
+    /// <summary>When the item was first assigned (交办), for <c>from: assign</c>; null before.</summary>
+    public DateTimeOffset? AssignStart { get; init; }
+
+    /// <summary>
+    /// The date a fixed-date series last gave at this place (a step in a loop): the next one comes after it, so a
+    /// quarterly report sent before 01-15 is next asked for 04-15, not again for 01-15.
+    /// </summary>
+    public DateOnly? SeriesAfter { get; init; }
+}
 
 /// <summary>A worked-out deadline: the date (China) and the instant it falls due (the end of that day).</summary>
 public sealed record Deadline(DateOnly Date, DateTimeOffset DueAt)
 {
+    /// <summary>For a fixed-date series: the date of the series itself, before a move to the next working day.</summary>
+    public DateOnly? SeriesDate { get; init; }
+
     public static Deadline On(DateOnly date) => new(date, ChinaTime.EndOf(date));
 }
 
@@ -61,9 +74,11 @@ public static class DeadlineCalculator
                 moveDefault = true;
                 break;
             case DeadlineKinds.FixedDates:
-                date = NextFixedDate(StartDate(spec, context, defaultFrom), spec.Dates);
-                moveDefault = true;
-                break;
+                var seriesFrom = StartDate(spec, context, defaultFrom);
+                if (context.SeriesAfter is { } previous && previous >= seriesFrom) seriesFrom = previous.AddDays(1);
+                var seriesDate = NextFixedDate(seriesFrom, spec.Dates);
+                var moved = spec.NextWorkingDay ?? true ? calendar.NextWorkingDay(seriesDate) : seriesDate;
+                return Deadline.On(moved) with { SeriesDate = seriesDate };
             case DeadlineKinds.Date:
                 date = CalendarYear.TryDate(spec.Date, out var fixedDate) ? fixedDate : throw new DeadlineException($"时限日期「{spec.Date}」应为 yyyy-MM-dd 格式");
                 moveDefault = false;
@@ -172,9 +187,9 @@ public static class DeadlineCalculator
                 problems.Add($"时限类型「{spec.Kind}」无效，可选：{string.Join("、", DeadlineKinds.All)}");
                 break;
         }
-        if (spec.From is { } from && from is not (DeadlineStarts.Step or DeadlineStarts.Item)
+        if (spec.From is { } from && from is not (DeadlineStarts.Step or DeadlineStarts.Item or DeadlineStarts.Assign)
             && !(from.StartsWith(DeadlineStarts.FieldPrefix, StringComparison.Ordinal) && from.Length > DeadlineStarts.FieldPrefix.Length))
-            problems.Add($"时限起算点「{from}」无效，可选：step（交办时）、item（立项时）或 field:字段名");
+            problems.Add($"时限起算点「{from}」无效，可选：step（本环节开始时）、assign（交办时）、item（立项时）或 field:字段名");
     }
 
     private static int Amount(DeadlineSpec spec) =>
@@ -187,12 +202,14 @@ public static class DeadlineCalculator
         var from = spec.From ?? defaultFrom;
         if (from == DeadlineStarts.Step) return ChinaTime.DateOf(context.StepStart);
         if (from == DeadlineStarts.Item) return ChinaTime.DateOf(context.ItemStart);
+        if (from == DeadlineStarts.Assign)
+            return context.AssignStart is { } assigned ? ChinaTime.DateOf(assigned) : throw new DeadlineException("时限自交办起算，但事项尚未交办");
         if (from.StartsWith(DeadlineStarts.FieldPrefix, StringComparison.Ordinal))
         {
             var field = from[DeadlineStarts.FieldPrefix.Length..];
             return ReadDate(context, field) ?? throw new DeadlineException($"时限从字段「{field}」起算，但该字段没有日期");
         }
-        throw new DeadlineException($"时限起算点「{from}」无效，可选：step（交办时）、item（立项时）或 field:字段名");
+        throw new DeadlineException($"时限起算点「{from}」无效，可选：step（本环节开始时）、assign（交办时）、item（立项时）或 field:字段名");
     }
 
     /// <summary>The first of the month-days on or after <paramref name="start"/>: quarterly reports due 07-15, 10-15, 01-15.</summary>

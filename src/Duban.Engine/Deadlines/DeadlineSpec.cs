@@ -15,7 +15,8 @@ namespace Duban.Engine.Deadlines;
 /// { "kind": "itemDue" }                                          the item's own deadline (after extensions)
 /// { "preset": "feedback" }                                       a default from options.deadlines
 /// </code>
-/// Counted from <c>from</c>: <c>step</c> (when the step's task is created; the default on steps), <c>item</c>
+/// Counted from <c>from</c>: <c>step</c> (when the step's task is created; the default on steps), <c>assign</c> (when
+/// the item was first assigned — the 交办 step began), <c>item</c>
 /// (registration; the default for the item), or <c>field:&lt;key&gt;</c> (a date in the item's data).
 /// <c>nextWorkingDay</c> moves a deadline that lands on a day off to the next working day (default: yes for
 /// calendar days, months and fixed dates; no for a date someone typed).
@@ -80,6 +81,8 @@ public static class DeadlineStarts
     public const string Step = "step";
     /// <summary>When the item was registered (立项).</summary>
     public const string Item = "item";
+    /// <summary>When the item was first assigned (the 交办 step began); no deadline before that.</summary>
+    public const string Assign = "assign";
     /// <summary>Prefix: a date in the item's data, e.g. <c>field:assignedOn</c>.</summary>
     public const string FieldPrefix = "field:";
 }

@@ -5,7 +5,8 @@ namespace Duban.Engine.Deadlines;
 /// <summary>
 /// The item's own deadline (完成时限), from <c>options.deadlines.item</c>: worked out when the item is registered and
 /// again whenever its data changes (a 完成时限 field filled in later), until an approved extension fixes it. Kept in
-/// the state (<see cref="WorkflowState.DueAt"/>); the host copies it to the item row for lists.
+/// the state (<see cref="WorkflowState.DueAt"/>); the host copies it to the item row for lists. A 设定完成时限 step on a
+/// branch replaces the procedure's rule for the item (<see cref="WorkflowState.ItemDeadlineRule"/>).
 /// </summary>
 internal static class ItemDeadline
 {
@@ -14,21 +15,30 @@ internal static class ItemDeadline
         var state = scope.State;
         if (state.DueExtended) return;
         DeadlineSpec? spec;
-        try
+        if (state.ItemDeadlineRule is { } branch)
         {
-            spec = ProcedureOptions.ItemDeadlineSpec(scope.Definition.Options);
+            spec = branch.Spec;
+            if (spec is null) { state.DueAt = null; return; } // this branch's items have no deadline (参阅性)
         }
-        catch (DeadlineException)
+        else
         {
-            return; // checked before publishing; an older version with a broken spec simply has no item deadline
+            try
+            {
+                spec = ProcedureOptions.ItemDeadlineSpec(scope.Definition.Options);
+            }
+            catch (DeadlineException)
+            {
+                return; // checked before publishing; an older version with a broken spec simply has no item deadline
+            }
+            if (spec is null) return;
         }
-        if (spec is null) return;
         var started = state.StartedAt ?? scope.Now;
         try
         {
             state.DueAt = DeadlineCalculator.Compute(spec, new DeadlineContext(started, started,
                 scope.Organization.CalendarFor(state.InitiatorUnitId), state.Data, state.Input,
-                ProcedureOptions.Deadlines(scope.Definition.Options)), DeadlineStarts.Item)?.DueAt;
+                ProcedureOptions.Deadlines(scope.Definition.Options))
+            { AssignStart = state.AssignedAt }, DeadlineStarts.Item)?.DueAt;
         }
         catch (DeadlineException)
         {

@@ -39,7 +39,12 @@ public static class StepDeadline
             {
                 var presets = ProcedureOptions.Deadlines(context.Definition.Options);
                 var spec = DeadlineCalculator.Parse(value, "办理时限", presets);
-                return DeadlineCalculator.Compute(spec, Context(context, presets))?.DueAt;
+                var key = $"{node.Id}/{input}";
+                var previous = SeriesPrevious(context, key);
+                var deadline = DeadlineCalculator.Compute(spec, Context(context, presets) with { SeriesAfter = previous });
+                if (deadline?.SeriesDate is { } seriesDate)
+                    context.State.Series[key] = new SeriesMark(context.ExecutionId, seriesDate, previous);
+                return deadline?.DueAt;
             }
             catch (DeadlineException e)
             {
@@ -51,6 +56,23 @@ public static class StepDeadline
         return null;
     }
 
+    /// <summary>
+    /// The date a fixed-date series continues after at this step: the one it gave last time. Within the same execution
+    /// (several tasks of one 交办) and on a redo after a send-back (退回), the series does not move on: it gives the date it
+    /// gave before.
+    /// </summary>
+    private static DateOnly? SeriesPrevious(ActivityContext context, string key)
+    {
+        if (!context.State.Series.TryGetValue(key, out var mark)) return null;
+        if (mark.ExecutionId == context.ExecutionId || IsSendBack(context)) return mark.Previous;
+        return mark.Date;
+    }
+
+    private static bool IsSendBack(ActivityContext context) =>
+        context.InboundConnection is { } key
+        && context.Graph.Inbound(context.Node.Id).FirstOrDefault(c => c.Key == key) is { } connection
+        && FlowGraph.PortOf(connection) == PortNames.Return;
+
     /// <summary>What a deadline is counted against inside a running instance.</summary>
     public static DeadlineContext Context(ActivityContext context, JsonObject? presets = null) => new(
         context.Now,
@@ -59,7 +81,8 @@ public static class StepDeadline
         context.State.Data,
         context.State.Input,
         presets ?? ProcedureOptions.Deadlines(context.Definition.Options),
-        context.State.DueAt);
+        context.State.DueAt)
+    { AssignStart = context.State.AssignedAt };
 
     /// <summary>Problems with a step's literal <c>deadline</c>, for the checks before publishing.</summary>
     public static IEnumerable<string> Problems(ActivityNode node, WorkflowDefinition definition, string input = Input)

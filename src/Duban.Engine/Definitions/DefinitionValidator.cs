@@ -179,6 +179,10 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
         }
         foreach (var duplicate in forms.GroupBy(f => f.Id).Where(g => g.Count() > 1))
             add(null, $"表单编号「{duplicate.Key}」重复");
+        foreach (var form in forms)
+            foreach (var field in form.Fields.Where(f => f.StampedBy is not null))
+                if (definition.Root.Find(field.StampedBy!) is null)
+                    add(null, $"表单「{form.Name}」：字段「{field.Label}」由环节「{field.StampedBy}」记录日期，但流程中没有该环节");
         return forms;
     }
 

@@ -120,6 +120,11 @@ public enum JournalKind
     ChaseCancelled,
     /// <summary>A bulletin criticised a unit about this item (通报批评).</summary>
     BulletinIssued,
+    /// <summary>
+    /// A year's holiday notice was loaded or changed: deadlines worked out on the old calendar were worked out again
+    /// (data: the year, and each deadline from → to).
+    /// </summary>
+    DeadlinesRecalculated,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

@@ -30,6 +30,16 @@ public sealed record ResumeRequest(Actor Actor)
 /// </summary>
 public sealed record ExtendRequest(Actor Actor, DateTimeOffset To, IReadOnlyList<StepDue> Steps, bool MoveItemDeadline = true);
 
+/// <summary>
+/// Work out the item's and its open steps' deadlines again on the organization's calendar as it now is (a year's notice
+/// loaded): <paramref name="Year"/> names it in the journal. Approved extensions are kept: the item's deadline once
+/// extended, and the steps the host leaves out.
+/// </summary>
+public sealed record RecalculateRequest(Actor Actor, int Year, IReadOnlyList<OpenStep> Steps);
+
+/// <summary>An open step's task as the host keeps it: where and when it was created, and its deadline.</summary>
+public sealed record OpenStep(Guid TaskId, string ActivityId, string? ExecutionId, string Name, DateTimeOffset CreatedAt, DateTimeOffset? DueAt);
+
 /// <summary>An open step's task and its current deadline (null: none).</summary>
 public sealed record StepDue(Guid TaskId, DateTimeOffset? DueAt);
 

@@ -158,6 +158,14 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         return new RunResult(scope.State, scope.Effects);
     }
 
+    /// <summary>The item's and its open steps' deadlines again, on the calendar as it now is (see <see cref="RecalculateRequest"/>).</summary>
+    public RunResult Recalculate(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, RecalculateRequest request, IOrganization organization)
+    {
+        var scope = NewScope(definition, instanceId, stored.Clone(), request.Actor, organization);
+        Deadlines.DeadlineRecalculation.Run(scope, request);
+        return new RunResult(scope.State, scope.Effects);
+    }
+
     /// <summary>
     /// Stops the instance on an incident the host found (a timer that kept failing to fire): the administrator sees it
     /// among the faulted items and retries it. The waiting points stay; nothing is queued to run again. It needs no
@@ -256,6 +264,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
             }
 
             context.Journal(JournalKind.ActivityStarted);
+            Forms.DateStamps.Stamp(scope.Definition, state.Data, node.Id, Forms.StampTimes.Start, scope.Now);
             try
             {
                 var handler = Registry.Get(node.Type);
@@ -289,6 +298,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         {
             case ActivityResult.Done done:
                 context.Journal(JournalKind.ActivityCompleted, outcome: string.Join(",", done.Ports));
+                Forms.DateStamps.Stamp(scope.Definition, scope.State.Data, context.Node.Id, Forms.StampTimes.Done, scope.Now);
                 var fireAll = context.Node.Type == ActivityTypes.Fork;
                 foreach (var connection in scope.Graph.Outbound(context.Node.Id))
                     if (fireAll || done.Ports.Contains(FlowGraph.PortOf(connection)))

@@ -27,8 +27,15 @@ public sealed class WorkflowState
     public string? InitiatorUnitId { get; set; }
     /// <summary>When the item was registered (立项): deadlines "from registration" count from it.</summary>
     public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>When the item was first assigned (交办 began): deadlines "from the 交办" count from it.</summary>
+    public DateTimeOffset? AssignedAt { get; set; }
     /// <summary>The item's own deadline (完成时限), see <see cref="Deadlines.ItemDeadline"/>.</summary>
     public DateTimeOffset? DueAt { get; set; }
+    /// <summary>
+    /// Set by a 设定完成时限 step (<see cref="Activities.SetItemDeadlineActivity"/>): the item's deadline follows this rule
+    /// (none when its spec is null) instead of the procedure's <c>options.deadlines.item</c>.
+    /// </summary>
+    public ItemDeadlineRule? ItemDeadlineRule { get; set; }
     /// <summary>An approved extension set <see cref="DueAt"/>: it is no longer worked out from the procedure's options.</summary>
     public bool DueExtended { get; set; }
     public JsonObject Variables { get; set; } = new();
@@ -41,6 +48,11 @@ public sealed class WorkflowState
     public Dictionary<string, List<string>> JoinArrivals { get; set; } = new();
     /// <summary>How many times each activity has started; a 退回 loop makes round 2, 3 …</summary>
     public Dictionary<string, int> Rounds { get; set; } = new();
+    /// <summary>
+    /// Fixed-date series (quarterly reports due 07-15, 10-15, 01-15) per step and input
+    /// (<c>activityId/input</c>): the date last given, so the step's next round is due on the next date of the series.
+    /// </summary>
+    public Dictionary<string, SeriesMark> Series { get; set; } = new();
     /// <summary>Assignees chosen by a previous step for the next one, per target activity id.</summary>
     public Dictionary<string, List<string>> ChosenAssignees { get; set; } = new();
     /// <summary>Work not yet run: kept when an incident stops the instance, so a retry carries on.</summary>
@@ -71,6 +83,15 @@ public static class BookmarkKinds
     public const string Children = "children";
     public const string Notice = "notice";
 }
+
+/// <summary>The item deadline rule a branch chose: the step that set it and the spec (null: no deadline).</summary>
+public sealed record ItemDeadlineRule(string ActivityId, Deadlines.DeadlineSpec? Spec);
+
+/// <summary>
+/// The date a fixed-date series gave in one execution of a step, and the one it gave before that (so every task the
+/// execution creates, and a redo after a send-back, gets the same date).
+/// </summary>
+public sealed record SeriesMark(string ExecutionId, DateOnly Date, DateOnly? Previous);
 
 public sealed record ScheduledWork(string ActivityId, string? ConnectionKey);
 

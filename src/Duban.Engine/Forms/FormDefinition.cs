@@ -63,6 +63,19 @@ public sealed record FormField
     public List<FormField>? Columns { get; init; }
     public string? Placeholder { get; init; }
     public string? Help { get; init; }
+    /// <summary>A date field: today (China) when a form with it is submitted and it is still empty.</summary>
+    public bool DefaultToday { get; init; }
+    /// <summary>A date field: the id of the step that writes the date it reaches (a 交办日期 stamped by the 交办 step).</summary>
+    public string? StampedBy { get; init; }
+    /// <summary>When <see cref="StampedBy"/> writes: <c>start</c> (the step begins, the default) or <c>done</c> (it is finished).</summary>
+    public string? StampWhen { get; init; }
+}
+
+/// <summary>When a step stamps a date field (<see cref="FormField.StampWhen"/>).</summary>
+public static class StampTimes
+{
+    public const string Start = "start";
+    public const string Done = "done";
 }
 
 public sealed record FieldOption(string Value, string Label);

@@ -38,6 +38,11 @@ public static partial class FormDefinitionChecker
             if (string.IsNullOrWhiteSpace(field.Label))
                 problems.Add($"{name}缺少名称");
 
+            if ((field.DefaultToday || field.StampedBy is not null) && (field.Type != FieldTypes.Date || table is not null))
+                problems.Add($"{name}：只有表单中的日期字段才能默认今天或由环节记录日期");
+            if (field.StampWhen is not (null or StampTimes.Start or StampTimes.Done))
+                problems.Add($"{name}的记录时机「{field.StampWhen}」无效，可选：start（环节开始时）、done（环节完成时）");
+
             if (!FieldTypes.All.Contains(field.Type))
                 problems.Add($"{name}的类型「{field.Type}」不存在");
             else if (table is not null && field.Type is FieldTypes.Opinion or FieldTypes.Computed)

@@ -20,7 +20,11 @@ public sealed record StartInstanceRequest(string? DefinitionId, JsonObject? Data
 public sealed record InstanceSummary(
     Guid Id, string Title, string? Number, string DefinitionId, string DefinitionName, int DefinitionVersion,
     WorkflowStatus Status, string? Result, string? InitiatorName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-    DateTimeOffset? DueAt = null, string? Light = null);
+    DateTimeOffset? DueAt = null, string? Light = null)
+{
+    /// <summary>The item's deadline falls in a year whose holiday notice is not loaded yet: it may still move (暂定).</summary>
+    public bool Provisional { get; init; }
+}
 
 public sealed record TimelineEntry(
     long Id, JournalKind Kind, DateTimeOffset At, string? ActivityId, string? ActivityName, int Round, string? ActorId, string? ActorName,
@@ -147,5 +151,6 @@ internal static class InstanceEndpoints
         Summary(i) with
         {
             Light = i.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled ? null : lights.Of(i.DefinitionRecordId, i.CreatedAt, i.DueAt, i.InitiatorUnitId),
+            Provisional = i.Status is not (WorkflowStatus.Completed or WorkflowStatus.Cancelled) && lights.IsProvisional(i.DueAt, i.InitiatorUnitId),
         };
 }

@@ -32,7 +32,11 @@ public sealed record LedgerRow(
     string? Incident, string? InitiatorName, string? InitiatorUnitName, IReadOnlyList<string> Units, IReadOnlyDictionary<string, string> UnitRoles,
     IReadOnlyList<LedgerStep> CurrentSteps,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt, DateTimeOffset? DueAt, string? Light,
-    IReadOnlyDictionary<string, string?> Fields);
+    IReadOnlyDictionary<string, string?> Fields)
+{
+    /// <summary><see cref="DueAt"/> falls in a year whose holiday notice is not loaded yet: it may still move (暂定).</summary>
+    public bool Provisional { get; init; }
+}
 
 /// <summary>A form field the ledger can show as a column, and filter on when it has options.</summary>
 /// <param name="Key">The key in the item's data; the filter parameter is <c>f.{key}</c>, the export column <c>f.{key}</c>.</param>

@@ -97,7 +97,8 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
             }
             return new LedgerRow(item.Id, item.Number, item.Title, item.DefinitionId, item.DefinitionName, StatusOf(item.Status, item.Incident),
                 item.Result, item.Incident, item.InitiatorName, item.InitiatorUnitId is { } iu ? org.FindUnit(iu)?.Name : null,
-                unitNames, unitRoles, current, item.CreatedAt, item.UpdatedAt, item.FinishedAt, dueAt, light, values);
+                unitNames, unitRoles, current, item.CreatedAt, item.UpdatedAt, item.FinishedAt, dueAt, light, values)
+            { Provisional = lights.IsProvisional(dueAt, item.InitiatorUnitId) };
         }).ToList();
     }
 

@@ -17,7 +17,10 @@ namespace Duban.Server.Supervision;
 public sealed record CalendarDayView(string Date, string Kind, string? Name, string Weekday);
 
 /// <summary>One year of the organization's calendar.</summary>
-/// <param name="Loaded">False when the year has no arrangement: working days are then Monday to Friday.</param>
+/// <param name="Loaded">
+/// False when the year has no arrangement: it is counted on the statutory days off alone (<c>Days</c> lists them), and
+/// deadlines in it are provisional until its notice is loaded.
+/// </param>
 /// <param name="WorkingDays">How many working days the year has under this calendar.</param>
 public sealed record CalendarYearView(string OrganizationId, int Year, bool Loaded, string? Origin, CalendarSource? Source,
     IReadOnlyList<CalendarDayView> Days, int WorkingDays, IReadOnlyList<string> Warnings);
@@ -120,8 +123,11 @@ internal static class CalendarEndpoints
         var workingDays = 0;
         for (var d = new DateOnly(year, 1, 1); d.Year == year; d = d.AddDays(1))
             if (calendar.IsWorkingDay(d)) workingDays++;
-        return new CalendarYearView(organizationId, year, info is not null, info?.Origin, info?.Source,
-            days.Select(d => new CalendarDayView(Text(d.Date), d.Kind, d.Name, CalendarYear.Weekday(d.Date))).ToList(),
+        // A year not loaded shows the statutory days off it is counted on for now (provisional, without the 调休).
+        var shown = info is not null
+            ? days.Select(d => new CalendarDayView(Text(d.Date), d.Kind, d.Name, CalendarYear.Weekday(d.Date)))
+            : StatutoryHolidays.For(year).Select(d => new CalendarDayView(Text(d.Date), CalendarDayKinds.Holiday, d.Name, CalendarYear.Weekday(d.Date)));
+        return new CalendarYearView(organizationId, year, info is not null, info?.Origin, info?.Source, shown.ToList(),
             workingDays, status.Warnings);
     }
 

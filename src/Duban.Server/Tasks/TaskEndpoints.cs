@@ -23,7 +23,11 @@ namespace Duban.Server.Tasks;
 public sealed record TaskSummary(
     Guid Id, Guid InstanceId, string ItemTitle, string? ItemNumber, string DefinitionId, string DefinitionName,
     string ActivityId, string ActivityName, TaskKind Kind, HumanTaskStatus Status, string? AssigneeName, string? UnitName,
-    DateTimeOffset CreatedAt, DateTimeOffset? DueAt, string? Light, DateTimeOffset? CompletedAt, string? Outcome);
+    DateTimeOffset CreatedAt, DateTimeOffset? DueAt, string? Light, DateTimeOffset? CompletedAt, string? Outcome)
+{
+    /// <summary>The deadline falls in a year whose holiday notice is not loaded yet: it may still move (暂定).</summary>
+    public bool Provisional { get; init; }
+}
 
 public sealed record ReturnTarget(string ActivityId, string Name);
 
@@ -209,7 +213,9 @@ internal static class TaskEndpoints
     internal static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org,
         LightJudge lights, Guid definitionRecordId) =>
         Summary(t, title, number, definitionId, definitionName, org,
-            light: t.Status == HumanTaskStatus.Open ? lights.Of(definitionRecordId, t.CreatedAt, t.DueAt) : null);
+            light: t.Status == HumanTaskStatus.Open ? lights.Of(definitionRecordId, t.CreatedAt, t.DueAt) : null)
+        with
+        { Provisional = t.Status == HumanTaskStatus.Open && lights.IsProvisional(t.DueAt) };
 
     private static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org, string? light)
     {

@@ -132,4 +132,44 @@ public sealed class StepDeadlineTests
         var errors = validator.Validate(Flow(In.Literal("feedback")) with { Options = options });
         Assert.Contains(errors, e => e.ActivityId is null && e.Message.Contains("流程选项") && e.Message.Contains("「item」"));
     }
+
+    /// <summary>报送 (quarterly, 07-15 / 10-15 / 01-15) → 审核: 下一季度 loops back, 退回 asks for the same report again.</summary>
+    private static WorkflowDefinition QuarterlyLoop() =>
+        FlowBuilder.Define("quarterly").Start()
+            .Node("bs", ActivityTypes.UserTask, "报送办理情况", ("assignee", In.Literal(Assign.Units(TestOrganization.Legal))),
+                ("deadline", In.Literal(JsonNode.Parse("""{ "kind": "fixedDates", "dates": ["07-15", "10-15", "01-15"] }"""))))
+            .Node("sh", ActivityTypes.UserTask, "审核", ("assignee", In.Literal(Assign.Role(Roles.Supervisor))),
+                ("outcomes", In.Literal(new JsonArray("下一季度", "退回", "办结"))))
+            .End()
+            .Chain("start", "bs").Connect("bs", "sh", "提交").Connect("sh", "bs", "下一季度").Connect("sh", "bs", "退回").Connect("sh", "end", "办结")
+            .Build();
+
+    [Fact]
+    public void A_fixed_date_series_in_a_loop_gives_the_next_date_after_the_previous_one()
+    {
+        var driver = Driver(QuarterlyLoop(), new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.FromHours(8)));
+        driver.Start(TestOrganization.Wang);
+        // 6/1: the next of 07-15, 10-15, 01-15 is 2026-07-15 (Wednesday, a working day).
+        Assert.Equal(new DateOnly(2026, 7, 15), ChinaTime.DateOf(driver.TaskOf("bs", TestOrganization.LegalLiaison).DueAt!.Value));
+
+        // Sent early, on 7/10; the review sends it back the same day: the redo is still the 7-15 report.
+        driver.Clock.Advance(TimeSpan.FromDays(39));
+        driver.Complete("bs", TestOrganization.LegalLiaison);
+        driver.Complete("sh", TestOrganization.Wang, "退回", comment: "数据不全");
+        Assert.Equal(new DateOnly(2026, 7, 15), ChinaTime.DateOf(driver.TaskOf("bs", TestOrganization.LegalLiaison).DueAt!.Value));
+
+        // Accepted on 7/10, the loop asks for the next quarter: 10-15 (Thursday), not 7-15 again.
+        driver.Complete("bs", TestOrganization.LegalLiaison);
+        driver.Complete("sh", TestOrganization.Wang, "下一季度");
+        Assert.Equal(new DateOnly(2026, 10, 15), ChinaTime.DateOf(driver.TaskOf("bs", TestOrganization.LegalLiaison).DueAt!.Value));
+
+        // The Q3 report sent on 2027-01-08, before 1-15: the next one is due 2027-07-15 (Thursday; no 04-15 in this series), not 1-15 again.
+        driver.Complete("bs", TestOrganization.LegalLiaison);
+        driver.Complete("sh", TestOrganization.Wang, "下一季度");
+        Assert.Equal(new DateOnly(2027, 1, 15), ChinaTime.DateOf(driver.TaskOf("bs", TestOrganization.LegalLiaison).DueAt!.Value));
+        driver.Clock.Advance(TimeSpan.FromDays(182));   // 2027-01-08
+        driver.Complete("bs", TestOrganization.LegalLiaison);
+        driver.Complete("sh", TestOrganization.Wang, "下一季度");
+        Assert.Equal(new DateOnly(2027, 7, 15), ChinaTime.DateOf(driver.TaskOf("bs", TestOrganization.LegalLiaison).DueAt!.Value));
+    }
 }

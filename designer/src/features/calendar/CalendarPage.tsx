@@ -259,7 +259,9 @@ export default function CalendarPage() {
                       {view.source?.number ? `（${view.source.number}）` : ''}
                     </Space>
                   ) : (
-                    <Typography.Text type="warning">未导入：工作日按周一至周五计算</Typography.Text>
+                    <Typography.Text type="warning">
+                      未导入：暂按法定节假日计算（不含调休），期限标为“暂定”
+                    </Typography.Text>
                   )}
                 </Descriptions.Item>
                 <Descriptions.Item label="全年工作日">{view.workingDays} 天</Descriptions.Item>

@@ -1,6 +1,21 @@
 import { Drawer, Form, Input, Typography } from 'antd';
-import type { JsonObject, WorkflowDefinition } from '../../shared/flow';
+import type { JsonObject, JsonValue, WorkflowDefinition } from '../../shared/flow';
+import { DeadlineEditor } from './properties/DeadlineEditor';
 import { JsonInput } from './properties/editors';
+
+/** options with its deadlines.item replaced (undefined: removed), the rest of options kept. */
+export function withItemDeadline(
+  options: JsonObject | null | undefined,
+  item: JsonValue | undefined,
+): JsonObject | null {
+  const deadlines = { ...((options?.deadlines as JsonObject | undefined) ?? {}) };
+  if (item === undefined) delete deadlines.item;
+  else deadlines.item = item;
+  const next: JsonObject = { ...(options ?? {}) };
+  if (Object.keys(deadlines).length) next.deadlines = deadlines;
+  else delete next.deadlines;
+  return Object.keys(next).length ? next : null;
+}
 
 /** 流程设置: name, description, variables and the procedure options (deadlines, lights, numbering …) as JSON. */
 export function ProcedureSettings({
@@ -45,6 +60,18 @@ export function ProcedureSettings({
             onChange={(e) => onChange({ description: e.target.value === '' ? null : e.target.value })}
           />
         </Form.Item>
+        <div data-testid="item-deadline">
+          <DeadlineEditor
+            label="事项完成时限"
+            forItem
+            noneHelp="事项本身不设完成时限（各环节仍按各自的办理时限）；流程中的“设定完成时限”节点可按分支另行设定"
+            value={(definition.options?.deadlines as JsonObject | undefined)?.item}
+            forms={definition.forms ?? []}
+            presets={(definition.options?.deadlines as JsonObject | undefined) ?? null}
+            disabled={readOnly}
+            onChange={(item) => onChange({ options: withItemDeadline(definition.options, item) })}
+          />
+        </div>
         <Form.Item
           label="流程选项（JSON）"
           help="督办设置，如 deadlines（默认时限：item、feedback …）、lights（红黄绿灯）、extensions（延期）、ladder（催办阶梯）、numbering（编号规则）"

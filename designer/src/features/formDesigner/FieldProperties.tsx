@@ -38,10 +38,12 @@ export interface FieldPropertiesProps {
   /** Renames the key across the procedure; returns a problem or null. */
   onRenameKey: (key: string) => string | null;
   onRemove: () => void;
+  /** The procedure's steps (id and name), for a date field a step stamps. */
+  steps?: readonly { id: string; name: string }[];
 }
 
 /** The selected field's properties: name, key, type, required, options, rules, visibility. */
-export function FieldProperties({ form, field, onChange, onRenameKey, onRemove }: FieldPropertiesProps) {
+export function FieldProperties({ form, field, onChange, onRenameKey, onRemove, steps = [] }: FieldPropertiesProps) {
   return (
     <Form layout="vertical" size="small" component="div" className="field-properties">
       <Form.Item label="字段名称" required validateStatus={field.label.trim() === '' ? 'error' : undefined}>
@@ -159,6 +161,7 @@ export function FieldProperties({ form, field, onChange, onRenameKey, onRemove }
         </Space>
       )}
       {PATTERN_TYPES.has(field.type) && <PatternEditor field={field} onChange={onChange} />}
+      {field.type === 'date' && <DateFieldOptions field={field} steps={steps} onChange={onChange} />}
 
       {field.type === 'table' && (
         <>
@@ -565,5 +568,56 @@ function VisibilityEditor({
         </Typography.Text>
       )}
     </div>
+  );
+}
+
+/** A date field's automatic values: today by default, or the day a step of the procedure reaches it (时限可自此起算). */
+function DateFieldOptions({
+  field,
+  steps,
+  onChange,
+}: {
+  field: FormField;
+  steps: readonly { id: string; name: string }[];
+  onChange: (patch: Partial<FormField>) => void;
+}) {
+  return (
+    <>
+      <Divider plain orientation="left">
+        自动填写
+      </Divider>
+      <Form.Item label="默认今天" help="提交时仍为空则填入当天日期">
+        <Switch
+          aria-label="默认今天"
+          checked={field.defaultToday === true}
+          onChange={(on) => onChange({ defaultToday: on ? true : undefined })}
+        />
+      </Form.Item>
+      <Form.Item label="由环节记录日期" help="流程到达该环节时记下当天日期（只记第一次），时限可自此字段起算">
+        <Select
+          aria-label="由环节记录日期"
+          allowClear
+          placeholder="不记录"
+          value={field.stampedBy ?? undefined}
+          options={steps.map((s) => ({ value: s.id, label: s.name }))}
+          onChange={(stampedBy: string | undefined) =>
+            onChange(stampedBy ? { stampedBy } : { stampedBy: undefined, stampWhen: undefined })
+          }
+        />
+      </Form.Item>
+      {field.stampedBy && (
+        <Form.Item label="记录时机">
+          <Radio.Group
+            aria-label="记录时机"
+            value={field.stampWhen ?? 'start'}
+            options={[
+              { value: 'start', label: '环节开始时' },
+              { value: 'done', label: '环节完成时' },
+            ]}
+            onChange={(e) => onChange({ stampWhen: e.target.value === 'start' ? undefined : e.target.value })}
+          />
+        </Form.Item>
+      )}
+    </>
   );
 }

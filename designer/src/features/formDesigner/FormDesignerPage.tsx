@@ -376,6 +376,9 @@ function FormEditor({
               form={form}
               field={selected}
               onChange={(patch) => onChangeForm((f) => updateField(f, selected.key, patch))}
+              steps={definition.root.activities
+                .filter((a) => a.type !== 'Duban.Start')
+                .map((a) => ({ id: a.id, name: a.name ?? a.id }))}
               onRenameKey={(key) => {
                 onChangeDefinition(renameFieldKey(definition, form.id, selected.key, key));
                 onSelect(key);

@@ -9,6 +9,7 @@ import { formatDateTime, orEmpty } from '../../shared/format';
 import { BOXES, PAGE_SIZES, parseInboxQuery, toSearchParams, toTaskQuery, type InboxQuery } from './inboxQuery';
 import { LIGHT_ORDER, LIGHTS } from '../../shared/deadline/light';
 import { LightDot, LightIndicator } from '../../shared/deadline/LightIndicator';
+import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 import { TaskCardList } from './TaskCardList';
 import { useDefinitions, useTasks } from './useInboxData';
 import './inbox.css';
@@ -46,8 +47,12 @@ const columns: TableProps<TaskSummary>['columns'] = [
     title: '期限',
     dataIndex: 'dueAt',
     key: 'dueAt',
-    width: 145,
-    render: (value: string | null) => formatDateTime(value),
+    width: 160,
+    render: (value: string | null, task: TaskSummary) => (
+      <>
+        {formatDateTime(value)} <ProvisionalMark provisional={task.provisional} />
+      </>
+    ),
   },
   {
     title: '状态灯',

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import type { TaskSummary } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { LightIndicator } from '../../shared/deadline/LightIndicator';
+import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 
 interface Props {
   tasks: TaskSummary[];
@@ -49,7 +50,9 @@ export function TaskCardList({ tasks, loading, empty, pagination }: Props) {
                 {task.status === 'open' ? (
                   <div>
                     <dt>期限</dt>
-                    <dd>{formatDateTime(task.dueAt)}</dd>
+                    <dd>
+                      {formatDateTime(task.dueAt)} <ProvisionalMark provisional={task.provisional} />
+                    </dd>
                   </div>
                 ) : (
                   <div>

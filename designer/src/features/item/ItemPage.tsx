@@ -9,6 +9,7 @@ import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../../shared/deadline/LightIndicator';
+import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 import { AssignmentsPanel } from '../itemPanels/AssignmentsPanel';
 import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
 import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '../supervision';
@@ -159,7 +160,11 @@ export default function ItemPage() {
                     <span className="current-step-who">
                       {[t.unitName, t.assigneeName].filter(Boolean).join(' · ') || '—'}
                     </span>
-                    {t.dueAt && <span className="current-step-due">期限 {formatDateTime(t.dueAt)}</span>}
+                    {t.dueAt && (
+                      <span className="current-step-due">
+                        期限 {formatDateTime(t.dueAt)} <ProvisionalMark provisional={t.provisional} />
+                      </span>
+                    )}
                     <LightIndicator light={t.light} />
                     <Link to={`/tasks/${t.id}`}>打开</Link>
                   </li>

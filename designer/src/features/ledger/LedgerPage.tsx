@@ -38,6 +38,7 @@ import type { Light } from '../../api/types';
 import { useCurrentUser } from '../auth/AuthContext';
 import { formatDateTime, orEmpty, EMPTY } from '../../shared/format';
 import { buildUnitTree, toTreeSelect } from '../org/unitTree';
+import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 import { ledgerApi, saveBlob, type LedgerField, type LedgerMeta, type LedgerRow } from './ledgerApi';
 import {
   activeFilterCount,
@@ -122,7 +123,11 @@ function cell(row: LedgerRow, column: ColumnDef): ReactNode {
     case 'createdAt':
       return formatDateTime(row.createdAt);
     case 'dueAt':
-      return formatDateTime(row.dueAt);
+      return (
+        <>
+          {formatDateTime(row.dueAt)} <ProvisionalMark provisional={row.provisional} />
+        </>
+      );
     case 'light':
       return <LedgerLight light={row.light} />;
     case 'finishedAt':
@@ -675,7 +680,8 @@ export default function LedgerPage() {
                       <div>
                         <dt>期限</dt>
                         <dd>
-                          {formatDateTime(row.dueAt)} <LedgerLight light={row.light} />
+                          {formatDateTime(row.dueAt)} <ProvisionalMark provisional={row.provisional} />{' '}
+                          <LedgerLight light={row.light} />
                         </dd>
                       </div>
                     </dl>

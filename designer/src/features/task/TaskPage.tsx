@@ -25,6 +25,7 @@ import type { FieldErrors, FormValues } from '../../shared/forms/types';
 import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../../shared/deadline/LightIndicator';
+import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 import { FeedbackLinkCard } from '../feedback/FeedbackLinkCard';
 import { ItemTimeline } from '../item/ItemTimeline';
 import { TaskExtensionShortcut } from '../supervision';
@@ -356,7 +357,9 @@ export default function TaskPage() {
           </div>
           <div>
             <dt>期限</dt>
-            <dd>{formatDateTime(task.dueAt)}</dd>
+            <dd>
+              {formatDateTime(task.dueAt)} <ProvisionalMark provisional={task.provisional} />
+            </dd>
           </div>
           <div>
             <dt>事项</dt>

@@ -1,6 +1,7 @@
 import type { InstanceSummary, Light } from '../../api/types';
 import { formatDateTime } from '../format';
 import { LightIndicator } from './LightIndicator';
+import { ProvisionalMark } from './ProvisionalMark';
 
 /** The item's own deadline and light (sent with the item). */
 export function itemDeadline(instance: InstanceSummary): { dueAt: string | null; light: Light | null } {
@@ -16,6 +17,7 @@ export function ItemDeadline({ instance }: { instance: InstanceSummary }) {
       <dt>办理时限</dt>
       <dd className="item-deadline">
         <span data-testid="item-due">{formatDateTime(dueAt)}</span>
+        <ProvisionalMark provisional={instance.provisional} />
         {light && <LightIndicator light={light} />}
       </dd>
     </div>

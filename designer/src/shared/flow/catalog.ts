@@ -16,6 +16,7 @@ export const ActivityTypes = {
   subProcess: 'Duban.SubProcess',
   end: 'Duban.End',
   assign: 'Duban.Assign',
+  setItemDeadline: 'Duban.SetItemDeadline',
 } as const;
 
 /**

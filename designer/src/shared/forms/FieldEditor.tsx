@@ -105,7 +105,7 @@ export function FieldEditor(props: EditorProps) {
           onChange={(d) => onChange(d ? d.format(DATE) : null)}
           disabled={disabled}
           status={status}
-          placeholder={placeholder ?? '选择日期'}
+          placeholder={placeholder ?? (field.defaultToday ? '不填即为当天' : '选择日期')}
           format={DATE}
         />
       );

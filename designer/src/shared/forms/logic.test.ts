@@ -178,6 +178,13 @@ describe('必填与规则校验（与服务端一致）', () => {
     expect(validateForm(f, {}, { currentData: { a: '已有' } })).toEqual({});
     expect(validateForm(f, {}, { currentData: {} })).toEqual({ a: ['「A」为必填项'] });
   });
+
+  it('lets a required date that defaults to today be left empty: the server fills it in', () => {
+    const f = form({ key: 'on', label: '收文日期', type: 'date', required: true, defaultToday: true });
+    expect(validateForm(f, { on: null }, { currentData: {} })).toEqual({});
+    const plain = form({ key: 'on', label: '收文日期', type: 'date', required: true });
+    expect(validateForm(plain, { on: null }, { currentData: {} })).toEqual({ on: ['「收文日期」为必填项'] });
+  });
 });
 
 describe('显示条件', () => {

@@ -231,13 +231,15 @@ export function validateForm(form: FormDefinition, values: FormValues, options: 
       continue;
     }
 
+    // A date field that defaults to today is filled in by the server when it is left empty.
+    const required = field.required && !(field.type === 'date' && field.defaultToday);
     if (!has) {
-      if (field.required && isEmpty(current[field.key])) add(field.key, requiredMessage(field));
+      if (required && isEmpty(current[field.key])) add(field.key, requiredMessage(field));
       continue;
     }
 
     if (isEmpty(value)) {
-      if (field.required) add(field.key, requiredMessage(field));
+      if (required) add(field.key, requiredMessage(field));
       else if (permission === 'appendOnly' && !isEmpty(current[field.key])) add(field.key, appendOnlyMessage(field));
       continue;
     }

@@ -55,6 +55,12 @@ export interface FormField {
   columns?: FormField[] | null;
   placeholder?: string | null;
   help?: string | null;
+  /** A date field: today when a form with it is submitted and it is still empty. */
+  defaultToday?: boolean;
+  /** A date field: the id of the step that writes the date it reaches (交办日期 by the 交办 step). */
+  stampedBy?: string | null;
+  /** When the step writes it: 'start' (the default) or 'done'. */
+  stampWhen?: string | null;
 }
 
 export interface FormDefinition {

@@ -1,4 +1,5 @@
 using Duban.Data.Organization;
+using Duban.Data.Runtime;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Writes;
 using Duban.Engine.Calendar;
@@ -9,7 +10,8 @@ namespace Duban.Data.Calendar.Admin;
 
 /// <summary>
 /// An administrator loads a year — the shipped one, or a file in the same format — in place of what the organization
-/// had for it (its single-day edits go too).
+/// had for it (its single-day edits go too). The organization's open deadlines that may have been set on the old
+/// calendar — on the statutory days alone while the year was not loaded — are worked out again (decision 024).
 /// </summary>
 public sealed record LoadCalendarYear(CurrentUser User, CalendarYear Year, string Origin) : IWrite<bool>, IRetryOnDuplicateKey
 {
@@ -17,7 +19,7 @@ public sealed record LoadCalendarYear(CurrentUser User, CalendarYear Year, strin
     public string Subject => $"{User.UnitId}:{Year.Year}";
 }
 
-internal sealed class LoadCalendarYearHandler(OrganizationCache organizationCache) : IWriteHandler<LoadCalendarYear, bool>
+internal sealed class LoadCalendarYearHandler(OrganizationCache organizationCache, ItemWriter items) : IWriteHandler<LoadCalendarYear, bool>
 {
     public async Task<bool> HandleAsync(LoadCalendarYear write, WriteContext context, CancellationToken ct)
     {
@@ -31,6 +33,8 @@ internal sealed class LoadCalendarYearHandler(OrganizationCache organizationCach
             CalendarRows.Put(db, organizationId, write.Year, write.Origin, write.User.DisplayName, context.Now);
         else
             await CalendarRows.ReplaceAsync(db, organizationId, write.Year, write.Origin, write.User.DisplayName, context.Now, ct);
+        var calendar = DeadlineRecalculator.Replacing(context.Organization.CalendarFor(organizationId), write.Year.Year, write.Year.Days());
+        await DeadlineRecalculator.RunAsync(context, items, organizationId, calendar, write.Year.Year, write.User.ToActor(), ct);
         context.AfterCommit(organizationCache.Invalidate);
         return true;
     }

@@ -1,4 +1,5 @@
 using Duban.Data.Organization;
+using Duban.Data.Runtime;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Writes;
 using Duban.Engine.Calendar;
@@ -8,7 +9,8 @@ namespace Duban.Data.Calendar.Admin;
 
 /// <summary>
 /// An administrator makes one day a holiday (with its name), a make-up working day (a Saturday or Sunday worked), or
-/// ordinary again (<see cref="Normal"/>). A year the organization has no arrangement for starts as an edited one.
+/// ordinary again (<see cref="Normal"/>). A year the organization has no arrangement for starts as an edited one, from
+/// the statutory days off (<see cref="StatutoryHolidays"/>). Open deadlines from that year on are worked out again.
 /// </summary>
 public sealed record SetCalendarDay(CurrentUser User, DateOnly Date, string? Kind, string? Name) : IWrite<bool>, IRetryOnDuplicateKey
 {
@@ -19,7 +21,7 @@ public sealed record SetCalendarDay(CurrentUser User, DateOnly Date, string? Kin
     public string Subject => $"{User.UnitId}:{Date:yyyy-MM-dd}";
 }
 
-internal sealed class SetCalendarDayHandler(OrganizationCache organizationCache) : IWriteHandler<SetCalendarDay, bool>
+internal sealed class SetCalendarDayHandler(OrganizationCache organizationCache, ItemWriter items) : IWriteHandler<SetCalendarDay, bool>
 {
     public async Task<bool> HandleAsync(SetCalendarDay write, WriteContext context, CancellationToken ct)
     {
@@ -48,8 +50,15 @@ internal sealed class SetCalendarDayHandler(OrganizationCache organizationCache)
         // Find looks among the rows just added for a new organization before it asks the database.
         var years = db.Set<CalendarYearRecord>();
         var year = await years.FindAsync([organizationId, date.Year], ct);
+        var days = db.Set<CalendarDayRecord>();
+        var before = context.Organization.CalendarFor(organizationId);
+        var yearDays = before.Days.Where(d => d.Date.Year == date.Year).ToList();
         if (year is null)
         {
+            // A year not loaded had the statutory days off: they stay when the administrator starts keeping it by hand.
+            yearDays = StatutoryHolidays.For(date.Year).ToList();
+            foreach (var statutory in yearDays.Where(d => d.Date != date))
+                days.Add(new CalendarDayRecord { OrganizationId = organizationId, Date = statutory.Date, Kind = CalendarDayKinds.Holiday, Name = statutory.Name ?? "节假日" });
             year = new CalendarYearRecord
             {
                 OrganizationId = organizationId, Year = date.Year, Origin = CalendarOrigins.Manual, LoadedAt = now, LoadedByName = write.User.DisplayName,
@@ -59,7 +68,6 @@ internal sealed class SetCalendarDayHandler(OrganizationCache organizationCache)
         }
         year.EditedAt = now;
         year.EditedByName = write.User.DisplayName;
-        var days = db.Set<CalendarDayRecord>();
         var day = await days.FindAsync([organizationId, date], ct);
         if (kind == SetCalendarDay.Normal)
         {
@@ -72,6 +80,10 @@ internal sealed class SetCalendarDayHandler(OrganizationCache organizationCache)
             day.Kind = kind!;
             day.Name = name ?? "调休上班";
         }
+        yearDays.RemoveAll(d => d.Date == date);
+        if (kind != SetCalendarDay.Normal) yearDays.Add(new CalendarDay(date, CalendarDayKinds.Parse(kind!), name ?? "调休上班"));
+        var calendar = DeadlineRecalculator.Replacing(before, date.Year, yearDays);
+        await DeadlineRecalculator.RunAsync(context, items, organizationId, calendar, date.Year, write.User.ToActor(), ct);
         context.AfterCommit(organizationCache.Invalidate);
         return true;
     }

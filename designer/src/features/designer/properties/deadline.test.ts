@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changeMode, describeDeadline, modeOf, normalizeDeadline } from './deadline';
+import { changeMode, describeDeadline, modeOf, normalizeDeadline, normalizeMonthDay, sortMonthDays } from './deadline';
 import { describeDuration, formatDuration, parseSimpleDuration } from './duration';
 
 describe('deadline specs', () => {
@@ -27,7 +27,10 @@ describe('deadline specs', () => {
   it('describes a deadline in Chinese', () => {
     expect(describeDeadline({ kind: 'workingDays', amount: 5 })).toBe('5 个工作日');
     expect(describeDeadline({ kind: 'calendarDays', amount: 30, from: 'item' })).toBe('自立项起30 天');
-    expect(describeDeadline({ kind: 'fixedDates', dates: ['07-15', '10-15'] })).toBe('每年 07-15、10-15 前');
+    expect(describeDeadline({ kind: 'fixedDates', dates: ['07-15', '10-15'] })).toBe(
+      '每年 07-15、10-15 前（依次取下一个）',
+    );
+    expect(describeDeadline({ kind: 'calendarDays', amount: 30, from: 'assign' })).toBe('自交办起30 天');
     expect(describeDeadline(undefined)).toBe('不限');
   });
 });
@@ -42,5 +45,15 @@ describe('durations (dueIn, timers)', () => {
     expect(formatDuration(3, 'D')).toBe('P3D');
     expect(formatDuration(30, 'M')).toBe('PT30M');
     expect(describeDuration('P2D')).toBe('2 天');
+  });
+
+  it('reads month-days the way people type them and keeps a series in calendar order', () => {
+    expect(normalizeMonthDay('7-15')).toBe('07-15');
+    expect(normalizeMonthDay('1月15日')).toBe('01-15');
+    expect(normalizeMonthDay('02-29')).toBe('02-29');
+    expect(normalizeMonthDay('02-30')).toBeNull();
+    expect(normalizeMonthDay('13-01')).toBeNull();
+    expect(normalizeMonthDay('下旬')).toBeNull();
+    expect(sortMonthDays(['10-15', '07-15', '01-15', '07-15'])).toEqual(['01-15', '07-15', '10-15']);
   });
 });

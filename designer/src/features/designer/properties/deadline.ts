@@ -3,7 +3,7 @@
  * `{ kind: workingDays|calendarDays|months, amount }`, `{ kind: fixedDates, dates: ["07-15"] }`,
  * `{ kind: date, date: "2026-12-31" }`, `{ kind: field, field }`, `{ kind: itemDue }` (the item's own deadline), or
  * `{ preset: "feedback" }` (a default from
- * `options.deadlines`); counted `from` step | item | field:<key>; `nextWorkingDay` moves it off a day off.
+ * `options.deadlines`); counted `from` step | assign | item | field:<key>; `nextWorkingDay` moves it off a day off.
  * The engine also accepts a bare number (working days) or text (a preset name or a date).
  */
 export interface DeadlineSpec {
@@ -74,10 +74,33 @@ export function changeMode(spec: DeadlineSpec | undefined, mode: DeadlineMode): 
   }
 }
 
+/** A month-day as the engine reads it (MM-dd), from what someone typed (7-15, 7月15日, 07-15); null when it is no date. */
+export function normalizeMonthDay(text: string): string | null {
+  const match = /^\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$/.exec(text);
+  if (!match) return null;
+  const month = Number(match[1]);
+  const day = Number(match[2]);
+  const daysIn = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  if (month < 1 || month > 12 || day < 1 || day > daysIn[month - 1]!) return null;
+  return `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The month-days of a fixed-date series in the order they come in a year, each once. */
+export function sortMonthDays(dates: readonly string[]): string[] {
+  return [...new Set(dates)].sort();
+}
+
+/** Where a deadline counts from, in words. */
+export function describeFrom(from: string | null | undefined): string {
+  if (from === 'item') return '自立项起';
+  if (from === 'assign') return '自交办起';
+  if (from?.startsWith('field:')) return `自「${from.slice(6)}」起`;
+  return '';
+}
+
 export function describeDeadline(spec: DeadlineSpec | undefined): string {
   if (!spec) return '不限';
-  const from =
-    spec.from === 'item' ? '自立项起' : spec.from?.startsWith('field:') ? `自「${spec.from.slice(6)}」起` : '';
+  const from = describeFrom(spec.from);
   switch (modeOf(spec)) {
     case 'workingDays':
       return `${from}${spec.amount ?? '?'} 个工作日`;
@@ -86,7 +109,7 @@ export function describeDeadline(spec: DeadlineSpec | undefined): string {
     case 'months':
       return `${from}${spec.amount ?? '?'} 个月`;
     case 'fixedDates':
-      return `每年 ${(spec.dates ?? []).join('、')} 前`;
+      return `每年 ${(spec.dates ?? []).join('、')} 前（依次取下一个）`;
     case 'date':
       return spec.date ?? '未填日期';
     case 'field':

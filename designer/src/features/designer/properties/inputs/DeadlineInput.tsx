@@ -1,5 +1,6 @@
 import { Button, Form, Space, Typography } from 'antd';
 import { getInput, getLiteral, getScript, removeInput, setLiteral } from '../../../../shared/flow';
+import { ActivityTypes } from '../../../../shared/flow/catalog';
 import { DeadlineEditor } from '../DeadlineEditor';
 import { DurationInput } from '../editors';
 import type { InputEditorProps } from './types';
@@ -22,6 +23,9 @@ export function DeadlineInput({ activity, input, context, set }: InputEditorProp
         forms={forms}
         presets={presets && typeof presets === 'object' && !Array.isArray(presets) ? presets : null}
         disabled={readOnly || script}
+        label={input.displayName}
+        noneHelp={input.description ?? undefined}
+        forItem={activity.type === ActivityTypes.setItemDeadline}
         onChange={(v) => set(v === undefined ? removeInput(activity, name) : setLiteral(activity, name, v), name)}
       />
       {script && <Typography.Text type="secondary">办理时限由脚本计算，请在“其他参数”中查看。</Typography.Text>}
