@@ -71,6 +71,20 @@ internal static class Scheduling
         schedule.NextRunAt = next is { } date ? ChinaTime.StartOf(date) : null;
     }
 
+    /// <summary>
+    /// After an organization's calendar changed (a year's notice loaded, a day edited): when its schedules next run was
+    /// planned on the old one — the N-th working day, a date moved off a rest day — so each is planned again on
+    /// <paramref name="calendar"/>, the calendar the write leaves. One a worker holds is left to it: it plans the next
+    /// occurrence itself when it has run this one.
+    /// </summary>
+    public static async Task ReplanAsync(DubanDbContext db, string organizationId, WorkCalendar calendar, DateTimeOffset now, CancellationToken ct)
+    {
+        var schedules = await db.Set<ScheduleRecord>()
+            .Where(s => s.OrganizationId == organizationId && !s.Paused && (s.LeaseUntil == null || s.LeaseUntil < now))
+            .ToListAsync(ct);
+        foreach (var schedule in schedules) PlanNext(schedule, calendar);
+    }
+
     /// <summary>Lets go of a worker's lease and clears its failures.</summary>
     public static void Release(ScheduleRecord schedule)
     {

@@ -156,6 +156,39 @@ public abstract class ScheduleRunTests(string provider)
             await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
         }
     }
+
+    [Fact]
+    public async Task Loading_a_years_notice_plans_the_next_run_on_the_new_calendar()
+    {
+        await using var database = await ScheduleHosts.DatabaseAsync(provider);
+        await using var plain = ScheduleHosts.Plain(database);
+        await using var host = Virtual(plain);
+        var admin = await SignedIn(host, "admin");
+        await ImportAsync(admin, Recurring("monthly-first", "月初工作部署"));
+        // The 1st working day of each month. Today is Mon 14 Sep 2026: next Thu 8 Oct (1–7 国庆), Mon 2 Nov, Tue 1 Dec.
+        await CreateAsync(admin, "月初部署", "monthly-first", new JsonObject { ["kind"] = "nthWorkingDay", ["n"] = 1 }, "月初工作部署");
+        await AdvanceAsync(admin, 97); // Sun 20 Dec 2026
+        Assert.Equal(1, await PollAsync(host)); // 1 Dec starts (8 Oct and 2 Nov skipped as missed)
+        // 2027's notice is not loaded: on the statutory days alone 1 Jan (Fri) is 元旦 and 2–3 Jan a weekend → Mon 4 Jan.
+        var before = (await admin.GetFromJsonAsync<JsonArray>("/api/schedules"))![0]!;
+        Assert.Equal("2027-01-04", before["nextOccurrences"]![0]!.GetValue<string>());
+
+        // The notice comes: 元旦 1 Jan, and Sat 2 Jan a make-up working day (调休上班) → the 1st working day is Sat 2 Jan.
+        var loaded = await admin.PutAsJsonAsync("/api/calendar/2027", new
+        {
+            year = 2027,
+            holidays = new[] { new { name = "元旦", from = "2027-01-01", to = "2027-01-01" } },
+            workdays = new[] { new { date = "2027-01-02", name = "元旦调休上班" } },
+        });
+        Assert.True(loaded.IsSuccessStatusCode, await loaded.Content.ReadAsStringAsync());
+        var after = (await admin.GetFromJsonAsync<JsonArray>("/api/schedules"))![0]!;
+        Assert.Equal("2027-01-02", after["nextOccurrences"]![0]!.GetValue<string>());
+
+        // The worker looks on Sat 2 Jan, not on the 4th it had planned on the old calendar.
+        await AdvanceAsync(admin, 13); // Sat 2 Jan 2027 09:00
+        Assert.Equal(1, await PollAsync(host));
+        Assert.Equal(["2026-12-20", "2027-01-02"], await StartedOnAsync(host, "monthly-first"));
+    }
 }
 
 public sealed class SqliteScheduleRunTests() : ScheduleRunTests("Sqlite");

@@ -1,5 +1,6 @@
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
+using Duban.Data.Schedules;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Writes;
 using Duban.Engine.Calendar;
@@ -35,6 +36,7 @@ internal sealed class LoadCalendarYearHandler(OrganizationCache organizationCach
             await CalendarRows.ReplaceAsync(db, organizationId, write.Year, write.Origin, write.User.DisplayName, context.Now, ct);
         var calendar = DeadlineRecalculator.Replacing(context.Organization.CalendarFor(organizationId), write.Year.Year, write.Year.Days());
         await DeadlineRecalculator.RunAsync(context, items, organizationId, calendar, write.Year.Year, write.User.ToActor(), ct);
+        await Scheduling.ReplanAsync(context.Db, organizationId, calendar, context.Now, ct);
         context.AfterCommit(organizationCache.Invalidate);
         return true;
     }

@@ -1,5 +1,6 @@
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
+using Duban.Data.Schedules;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Writes;
 using Duban.Engine.Calendar;
@@ -84,6 +85,7 @@ internal sealed class SetCalendarDayHandler(OrganizationCache organizationCache,
         if (kind != SetCalendarDay.Normal) yearDays.Add(new CalendarDay(date, CalendarDayKinds.Parse(kind!), name ?? "调休上班"));
         var calendar = DeadlineRecalculator.Replacing(before, date.Year, yearDays);
         await DeadlineRecalculator.RunAsync(context, items, organizationId, calendar, date.Year, write.User.ToActor(), ct);
+        await Scheduling.ReplanAsync(context.Db, organizationId, calendar, context.Now, ct);
         context.AfterCommit(organizationCache.Invalidate);
         return true;
     }
