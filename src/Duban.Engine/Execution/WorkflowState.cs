@@ -43,6 +43,11 @@ public sealed class WorkflowState
     public Dictionary<string, int> Rounds { get; set; } = new();
     /// <summary>Assignees chosen by a previous step for the next one, per target activity id.</summary>
     public Dictionary<string, List<string>> ChosenAssignees { get; set; } = new();
+    /// <summary>
+    /// The units of the latest 交办 step as they stand after the office's changes: a later 交办 that takes its units from
+    /// the step before starts from them unless that step's handler picked others (decision 023).
+    /// </summary>
+    public AssignedUnits? AssignedUnits { get; set; }
     /// <summary>Work not yet run: kept when an incident stops the instance, so a retry carries on.</summary>
     public List<ScheduledWork> Scheduled { get; set; } = [];
     public Incident? Incident { get; set; }
@@ -71,6 +76,9 @@ public static class BookmarkKinds
     public const string Children = "children";
     public const string Notice = "notice";
 }
+
+/// <summary>A 交办's units: one 主办 (lead) and its 协办 (co), unit ids.</summary>
+public sealed record AssignedUnits(string Lead, List<string> Co);
 
 public sealed record ScheduledWork(string ActivityId, string? ConnectionKey);
 

@@ -282,6 +282,71 @@ public abstract class AssignmentApiTests<TFixture>(TFixture fixture) : IAsyncLif
         Assert.Empty((await DetailAsync(await fixture.As("qingdao"), coTask))["nextSteps"]!.AsArray());
     }
 
+    /// <summary>交办 (units from the form) → 督办落实 (a second 交办 whose units come from the step before) → 办结.</summary>
+    private static JsonObject TwoAssignments()
+    {
+        var definition = Definition();
+        definition["definitionId"] = "assign-twice";
+        definition["name"] = "两次交办";
+        var activities = definition["root"]!["activities"]!.AsArray();
+        activities.Add(new JsonObject
+        {
+            ["id"] = "assign2", ["type"] = "Duban.Assign", ["name"] = "督办落实", ["unitsFrom"] = Literal("previous"),
+            ["form"] = Literal("item"), ["coForm"] = Literal("co"),
+        });
+        definition["root"]!["connections"] = new JsonArray(Connection("start", "Done", "assign"), Connection("assign", "提交", "assign2"),
+            Connection("assign2", "提交", "end"));
+        activities.Remove(activities.Single(a => a!["id"]!.GetValue<string>() == "review"));
+        return definition;
+    }
+
+    [Fact]
+    public async Task A_co_unit_the_office_adds_at_one_assignment_is_carried_to_the_next()
+    {
+        await ImportAsync(await fixture.As("admin"), TwoAssignments());
+        var ducha = await fixture.As("ducha");
+        var id = await Infrastructure.Api.StartAsync(ducha, "assign-twice", new JsonObject
+        {
+            ["title"] = "推进行政复议体制改革", ["leadUnit"] = "fzc", ["coUnits"] = new JsonArray("jinan"),
+        });
+        var added = await PostAsync(ducha, $"/api/instances/{id}/assignments/assign/units", new { unitId = "qingdao", reason = "涉及青岛试点" });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+
+        // The 主办 of the first 交办 is not asked to staff the second: the units as they stand carry over.
+        var fazhi = await fixture.As("fazhi");
+        var lead = await TaskOfAsync(fazhi, id, "交办（主办）");
+        var choices = (await DetailAsync(fazhi, lead))["nextSteps"]!.AsArray();
+        Assert.All(choices, c => Assert.False(c!["required"]!.GetValue<bool>()));
+        await CompleteOkAsync(fazhi, lead, "提交", new JsonObject { ["report"] = "已拟定方案" });
+
+        var item = await InstanceAsync(ducha, id);
+        var second = item["assignments"]!.AsArray().Single(a => a!["activityId"]!.GetValue<string>() == "assign2")!;
+        var units = second["units"]!.AsArray().Select(u => (u!["unitId"]!.GetValue<string>(), u["role"]!.GetValue<string>()));
+        Assert.Equal([("fzc", "lead"), ("jinan", "co"), ("qingdao", "co")], units.OrderBy(u => u.Item2 == "co").ThenBy(u => u.Item1));
+        await TaskOfAsync(await fixture.As("qingdao"), id, "督办落实（协办）");
+    }
+
+    [Fact]
+    public async Task An_explicit_pick_for_the_next_assignment_still_wins()
+    {
+        await ImportAsync(await fixture.As("admin"), TwoAssignments());
+        var ducha = await fixture.As("ducha");
+        var id = await Infrastructure.Api.StartAsync(ducha, "assign-twice", new JsonObject
+        {
+            ["title"] = "推进行政复议体制改革", ["leadUnit"] = "fzc", ["coUnits"] = new JsonArray("jinan"),
+        });
+        var fazhi = await fixture.As("fazhi");
+        var ok = await fazhi.PostAsJsonAsync($"/api/tasks/{await TaskOfAsync(fazhi, id, "交办（主办）")}/complete", new
+        {
+            outcome = "提交", data = new JsonObject { ["report"] = "已拟定方案" },
+            nextAssignees = new Dictionary<string, string[]> { ["assign2"] = ["unit:fzc"], ["assign2:co"] = ["unit:yjs"] },
+        });
+        Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+        var item = await InstanceAsync(ducha, id);
+        var second = item["assignments"]!.AsArray().Single(a => a!["activityId"]!.GetValue<string>() == "assign2")!;
+        Assert.Equal(["fzc", "yjs"], second["units"]!.AsArray().Select(u => u!["unitId"]!.GetValue<string>()).Order());
+    }
+
     [Fact]
     public async Task With_completion_all_the_lead_waits_for_every_co_unit()
     {
