@@ -120,21 +120,32 @@ public static class ProcedureOptions
 
 /// <summary>
 /// Who approves an extension request (延期申请), in order: <c>office</c> (督查员) and optionally <c>leader</c> (领导);
-/// <c>allowLate</c> lets a unit ask after the deadline for this procedure type (an organization-wide setting exists too).
+/// <c>allowLate</c> lets a unit ask after the deadline for this procedure type (an organization-wide setting exists too);
+/// <c>units</c> is whose open steps an approved extension moves: <c>lead</c> (the asking unit's only), <c>leadAndCo</c>
+/// (the default: the asking unit's, and where it is the 主办 of a 交办, that step's 协办 too) or <c>all</c> (every handling
+/// unit's open steps on the item). Decision 023.
 /// </summary>
-public sealed record ExtensionPolicy(List<string>? Approval = null, bool AllowLate = false)
+public sealed record ExtensionPolicy(List<string>? Approval = null, bool AllowLate = false, string? Units = null)
 {
     public const string Office = "office";
     public const string Leader = "leader";
+    public const string UnitsLead = "lead";
+    public const string UnitsLeadAndCo = "leadAndCo";
+    public const string UnitsAll = "all";
 
     public static readonly ExtensionPolicy Default = new([Office]);
 
     public IReadOnlyList<string> Stages => Approval is { Count: > 0 } stages ? stages : [Office];
+
+    /// <summary>Whose steps move: <see cref="Units"/>, by default <see cref="UnitsLeadAndCo"/>.</summary>
+    public string UnitScope => Units ?? UnitsLeadAndCo;
 
     public IEnumerable<string> Problems()
     {
         foreach (var stage in Approval ?? [])
             if (stage is not (Office or Leader)) yield return $"延期审批环节「{stage}」无效，可选：office（督查部门）、leader（领导）";
         if (Approval is { } list && list.Distinct().Count() != list.Count) yield return "延期审批环节有重复";
+        if (Units is not (null or UnitsLead or UnitsLeadAndCo or UnitsAll))
+            yield return $"延期适用范围「{Units}」无效，可选：lead（仅申请单位）、leadAndCo（主办单位及其协办单位）、all（事项的全部承办单位）";
     }
 }

@@ -120,6 +120,8 @@ public enum JournalKind
     ChaseCancelled,
     /// <summary>A bulletin criticised a unit about this item (通报批评).</summary>
     BulletinIssued,
+    /// <summary>An approved extension moved one unit's open step (data: from, to, unitId, unitName, extensionId).</summary>
+    DeadlineExtended,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

@@ -1,5 +1,6 @@
 import { Drawer, Form, Input, Typography } from 'antd';
 import type { JsonObject, WorkflowDefinition } from '../../shared/flow';
+import { ProcedureRules } from './ProcedureRules';
 import { JsonInput } from './properties/editors';
 
 /** 流程设置: name, description, variables and the procedure options (deadlines, lights, numbering …) as JSON. */
@@ -45,6 +46,7 @@ export function ProcedureSettings({
             onChange={(e) => onChange({ description: e.target.value === '' ? null : e.target.value })}
           />
         </Form.Item>
+        <ProcedureRules options={definition.options} onChange={(options) => onChange({ options })} />
         <Form.Item
           label="流程选项（JSON）"
           help="督办设置，如 deadlines（默认时限：item、feedback …）、lights（红黄绿灯）、extensions（延期）、ladder（催办阶梯）、numbering（编号规则）"
