@@ -142,6 +142,53 @@ public abstract class ExtensionPolicyTests<TFixture>(TFixture fixture) : IAsyncL
     }
 
     [Fact]
+    public async Task By_default_a_new_date_on_a_rest_day_is_kept_as_typed_and_the_approver_is_warned()
+    {
+        await ImportAsync(null);
+        var id = await StartAsync();
+        // Saturday 3/21 is a rest day; the next working day is Monday 3/23.
+        var asked = await AskAsync("fazhi", id, "2026-03-21");
+        Assert.Equal(EndOf(2026, 3, 21), asked["requestedDueAt"]!.GetValue<DateTimeOffset>());
+        const string warning = "新的完成时限2026年3月21日（周六）是休息日，下一个工作日是2026年3月23日（周一）";
+        Assert.Equal(warning, asked["warning"]!.GetValue<string>());
+        var ducha = await fixture.As("ducha");
+        var approval = (await ApiHelpers.InboxAsync(ducha)).Single(t => t!["id"]!.GetValue<Guid>() == asked["approvalTaskId"]!.GetValue<Guid>())!;
+        var message = (await Json.GetAsync(ducha, $"/api/tasks/{approval["id"]}"))["message"]!.GetValue<string>();
+        Assert.Contains(warning, message);
+        Assert.Equal(warning, (await Json.GetAsync(ducha, $"/api/instances/{id}/extensions"))["requests"]![0]!["warning"]!.GetValue<string>());
+        await ApproveAsync(asked);
+        Assert.Equal(EndOf(2026, 3, 21), (await DueByUnitAsync(id))["fzc"]);
+    }
+
+    [Fact]
+    public async Task With_rest_day_move_a_holiday_becomes_the_next_working_day()
+    {
+        await ImportAsync(new JsonObject { ["restDay"] = "move" });
+        var id = await StartAsync();
+        // 清明节 2026-04-04 … 04-06 (国办发明电〔2025〕7号): Saturday 4/4 moves to Tuesday 4/7.
+        var asked = await AskAsync("fazhi", id, "2026-04-04");
+        Assert.Equal(EndOf(2026, 4, 7), asked["requestedDueAt"]!.GetValue<DateTimeOffset>());
+        Assert.Null(asked["warning"]);
+        var requested = (await ApiHelpers.InstanceAsync(await fixture.As("ducha"), id))["timeline"]!.AsArray()
+            .Single(e => e!["kind"]!.GetValue<string>() == "extensionRequested")!;
+        Assert.Equal("2026-04-04", requested["data"]!["typedDate"]!.GetValue<string>());
+        await ApproveAsync(asked);
+        Assert.Equal(EndOf(2026, 4, 7), (await DueByUnitAsync(id))["fzc"]);
+    }
+
+    [Fact]
+    public async Task With_rest_day_refuse_the_unit_is_told_the_next_working_day()
+    {
+        await ImportAsync(new JsonObject { ["restDay"] = "refuse" });
+        var id = await StartAsync();
+        var errors = await ApiHelpers.FieldErrorsAsync(await (await fixture.As("fazhi")).PostAsJsonAsync($"/api/instances/{id}/extensions",
+            new { reason = "需要会同财政部门核实数据", newDueDate = "2026-04-05" }));
+        Assert.Equal("新的完成时限2026年4月5日（周日）是休息日，请选择工作日，如2026年4月7日（周二）", errors["newDueDate"].Single());
+        // A working day is accepted as typed.
+        Assert.Equal(EndOf(2026, 4, 7), (await AskAsync("fazhi", id, "2026-04-07"))["requestedDueAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
     public async Task An_unknown_units_policy_cannot_be_published()
     {
         var admin = await fixture.As("admin");
@@ -150,6 +197,10 @@ public abstract class ExtensionPolicyTests<TFixture>(TFixture fixture) : IAsyncL
         var response = await admin.PostAsJsonAsync("/api/definitions/import?publish=true", flow);
         Assert.False(response.IsSuccessStatusCode);
         Assert.Contains("延期适用范围", await response.Content.ReadAsStringAsync());
+        flow["options"] = new JsonObject { ["extensions"] = new JsonObject { ["restDay"] = "ignore" } };
+        response = await admin.PostAsJsonAsync("/api/definitions/import?publish=true", flow);
+        Assert.False(response.IsSuccessStatusCode);
+        Assert.Contains("延期至休息日", await response.Content.ReadAsStringAsync());
     }
 }
 

@@ -26,6 +26,17 @@ const rules: Rule[] = [
     ],
     fallback: 'leadAndCo',
   },
+  {
+    path: ['extensions', 'restDay'],
+    label: '延期至休息日',
+    help: '申请的新时限落在周末或法定节假日（按本单位工作日历）时如何处理',
+    choices: [
+      { value: 'warn', label: '照填，并提醒审批人（默认）' },
+      { value: 'move', label: '自动顺延至下一个工作日' },
+      { value: 'refuse', label: '不予受理，提示下一个工作日' },
+    ],
+    fallback: 'warn',
+  },
 ];
 
 function read(options: JsonObject | null | undefined, [outer, inner]: [string, string]): string | undefined {

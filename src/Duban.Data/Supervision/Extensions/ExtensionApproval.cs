@@ -9,6 +9,7 @@ using Duban.Data.Supervision.Units;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
 using Duban.Engine.Activities;
+using Duban.Engine.Calendar;
 using Duban.Engine.Deadlines;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
@@ -40,11 +41,24 @@ public static class ExtensionApproval
     {
         var unitName = HandlingUnits.NameOf(context.Organization, extension.UnitId);
         var message = $"{unitName}申请将「{instance.Title}」的完成时限由{StepDeadline.Describe(extension.CurrentDueAt)}延至{StepDeadline.Describe(extension.RequestedDueAt)}。"
-            + $"{(extension.Late ? "（逾期后申请）" : "")}延期理由：{extension.Reason}";
+            + $"{(extension.Late ? "（逾期后申请）" : "")}延期理由：{extension.Reason}"
+            + (RestDayWarning(context.Organization, extension) is { } warning ? $"。注意：{warning}" : "");
         return context.OpenDetachedTask(instance.Id, ActivityId, $"{ActivityId}:{extension.Id:N}:{extension.Stage}",
             stage == ExtensionPolicy.Leader ? "延期审批（领导）" : "延期审批", TaskKind.Task,
             TaskAssignee.ForRole(stage == ExtensionPolicy.Leader ? Roles.Leader : Roles.Supervisor), formId: null,
             [Approve, Reject], message, dueAt: null);
+    }
+
+    /// <summary>
+    /// The warning an approver sees when the date asked for is a rest day in the organization's calendar (the procedure
+    /// keeps such dates as typed, <c>extensions.restDay: warn</c>); null on a working day.
+    /// </summary>
+    public static string? RestDayWarning(IOrganization org, ExtensionRecord extension)
+    {
+        var calendar = org.CalendarFor(extension.UnitId);
+        var date = ChinaTime.DateOf(extension.RequestedDueAt);
+        if (calendar.IsWorkingDay(date)) return null;
+        return $"新的完成时限{StepDeadline.Describe(extension.RequestedDueAt)}是休息日，下一个工作日是{StepDeadline.Describe(ChinaTime.EndOf(calendar.NextWorkingDay(date)))}";
     }
 
     /// <summary>
