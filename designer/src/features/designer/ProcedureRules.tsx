@@ -1,5 +1,5 @@
 import { Form, Select } from 'antd';
-import type { JsonObject, JsonValue } from '../../shared/flow';
+import type { JsonObject, JsonValue, WorkflowDefinition } from '../../shared/flow';
 
 /** One choice of a procedure rule kept in the definition's options; undefined means the product's default. */
 type Rule = {
@@ -37,6 +37,18 @@ const rules: Rule[] = [
     ],
     fallback: 'warn',
   },
+  {
+    path: ['numbering', 'assignAt'],
+    label: '编号时机',
+    help: '何时给事项编号；未通过审定的事项不占用编号',
+    choices: [
+      { value: 'registration', label: '登记时（默认）' },
+      { value: 'approval', label: '审定同意时' },
+      { value: 'firstAssign', label: '首次交办时' },
+    ],
+    fallback: 'registration',
+    needsParent: true,
+  },
 ];
 
 function read(options: JsonObject | null | undefined, [outer, inner]: [string, string]): string | undefined {
@@ -56,12 +68,16 @@ function write(options: JsonObject | null | undefined, [outer, inner]: [string, 
 
 /** 督办规则: the procedure's rules an administrator picks from lists instead of typing JSON (docs/decisions/023). */
 export function ProcedureRules({
-  options,
+  definition,
   onChange,
 }: {
-  options: JsonObject | null | undefined;
+  definition: WorkflowDefinition;
   onChange: (options: JsonObject) => void;
 }) {
+  const options = definition.options;
+  const humanSteps = definition.root.activities
+    .filter((a) => a.type === 'Duban.UserTask')
+    .map((a) => ({ value: a.id, label: a.name ?? a.id }));
   return (
     <>
       {rules
@@ -80,6 +96,18 @@ export function ProcedureRules({
             </Form.Item>
           );
         })}
+      {read(options, ['numbering', 'assignAt']) === 'approval' && (
+        <Form.Item label="审定环节" help="该环节以第一个办理结果（如“同意”）完成时编号" htmlFor="rule-numbering-step">
+          <Select
+            id="rule-numbering-step"
+            aria-label="审定环节"
+            value={read(options, ['numbering', 'step'])}
+            options={humanSteps}
+            placeholder="选择审定环节"
+            onChange={(value: string) => onChange(write(options, ['numbering', 'step'], value))}
+          />
+        </Form.Item>
+      )}
     </>
   );
 }

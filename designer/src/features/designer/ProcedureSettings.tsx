@@ -46,7 +46,7 @@ export function ProcedureSettings({
             onChange={(e) => onChange({ description: e.target.value === '' ? null : e.target.value })}
           />
         </Form.Item>
-        <ProcedureRules options={definition.options} onChange={(options) => onChange({ options })} />
+        <ProcedureRules definition={definition} onChange={(options) => onChange({ options })} />
         <Form.Item
           label="流程选项（JSON）"
           help="督办设置，如 deadlines（默认时限：item、feedback …）、lights（红黄绿灯）、extensions（延期）、ladder（催办阶梯）、numbering（编号规则）"
