@@ -348,6 +348,55 @@ public abstract class AssignmentApiTests<TFixture>(TFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task The_head_of_the_lead_unit_and_the_head_of_a_unit_in_a_field_sign()
+    {
+        // 001 第二十条 (and the issue): reports 「由主办单位主要负责人签字」. fzc's head is 赵处长 (fzcz); bgs's is 王督查.
+        var definition = Definition();
+        definition["definitionId"] = "assign-sign";
+        var activities = definition["root"]!["activities"]!.AsArray();
+        activities.Remove(activities.Single(a => a!["id"]!.GetValue<string>() == "review"));
+        activities.Add(new JsonObject
+        {
+            ["id"] = "sign", ["type"] = "Duban.UserTask", ["name"] = "主要负责人签字",
+            ["assignee"] = Literal(new JsonObject { ["type"] = "assignLeadLeader" }),
+        });
+        activities.Add(new JsonObject
+        {
+            ["id"] = "issue", ["type"] = "Duban.UserTask", ["name"] = "签发",
+            ["assignee"] = Literal(new JsonObject { ["type"] = "fieldUnitLeader", ["field"] = "signUnit" }),
+        });
+        definition["root"]!["connections"] = new JsonArray(Connection("start", "Done", "assign"), Connection("assign", "提交", "sign"),
+            Connection("sign", "提交", "issue"), Connection("issue", "提交", "end"));
+        definition["forms"]![0]!["fields"]!.AsArray().Add(Field("signUnit", "签发单位", "unit"));
+        await ImportAsync(await fixture.As("admin"), definition);
+        var ducha = await fixture.As("ducha");
+        var id = await Infrastructure.Api.StartAsync(ducha, "assign-sign", new JsonObject
+        {
+            ["title"] = "推进行政复议体制改革", ["leadUnit"] = "fzc", ["coUnits"] = new JsonArray("jinan"), ["signUnit"] = "bgs",
+        });
+        var fazhi = await fixture.As("fazhi");
+        await CompleteOkAsync(fazhi, await TaskOfAsync(fazhi, id, "交办（主办）"), "提交", new JsonObject { ["report"] = "办理报告" });
+
+        // The liaison who wrote the report does not sign it; the head of the 主办 unit does.
+        Assert.DoesNotContain(await InboxAsync(fazhi), t => t!["instanceId"]!.GetValue<Guid>() == id);
+        var fzcz = await fixture.As("fzcz");
+        await CompleteOkAsync(fzcz, await TaskOfAsync(fzcz, id, "主要负责人签字"), "提交");
+        await CompleteOkAsync(ducha, await TaskOfAsync(ducha, id, "签发"), "提交");
+    }
+
+    [Fact]
+    public async Task A_head_of_unit_rule_without_its_field_cannot_be_published()
+    {
+        var definition = Definition();
+        definition["definitionId"] = "assign-sign-bad";
+        definition["root"]!["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "review")!["assignee"] =
+            Literal(new JsonObject { ["type"] = "fieldUnitLeader" });
+        var response = await (await fixture.As("admin")).PostAsJsonAsync("/api/definitions/import?publish=true", definition);
+        Assert.False(response.IsSuccessStatusCode);
+        Assert.Contains("未选择字段", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task With_completion_all_the_lead_waits_for_every_co_unit()
     {
         await ImportAsync(await fixture.As("admin"), Definition("all"));
