@@ -6296,6 +6296,7 @@ export interface components {
             approvalTaskId: null | string;
             /** @description Whether the signed-in user may decide the waiting stage. */
             canDecide: boolean;
+            warning?: null | string;
         };
         /** @description Whether the office can make a link for a task; Reason says why not. */
         FeedbackLinkAvailability: {

@@ -49,6 +49,8 @@ export interface ExtensionView {
   approvalTaskId: string | null;
   /** The signed-in user may decide the waiting stage. */
   canDecide: boolean;
+  /** Set when the new date falls on a rest day in the organization's calendar (shown to the approver). */
+  warning?: string | null;
 }
 
 /** May this user ask now (and why not): for the 申请延期 button. */
