@@ -6439,6 +6439,7 @@ export interface components {
             doneActivityIds: string[];
             assignments?: null | components["schemas"]["AssignmentStepView"][];
             reads?: null | components["schemas"]["ReadsView"];
+            rounds?: null | components["schemas"]["SubmissionView"][];
         };
         InstanceSummary: {
             /** Format: uuid */
@@ -6925,6 +6926,20 @@ export interface components {
         StartInstanceRequest: {
             definitionId?: null | string;
             data: null | components["schemas"]["JsonObject"];
+        };
+        /**
+         * @description One round of a step's form as it was submitted (only the fields this user may see): the item page shows
+         *         steps done more than once as 第1轮、第2轮 ….
+         */
+        SubmissionView: {
+            activityId: string;
+            activityName: null | string;
+            /** Format: int32 */
+            round: number;
+            /** Format: date-time */
+            at: string;
+            actorName: null | string;
+            values: components["schemas"]["JsonObject"];
         };
         SupervisionSettingsView: {
             organizationId: string;

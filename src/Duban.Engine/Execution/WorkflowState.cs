@@ -48,6 +48,11 @@ public sealed class WorkflowState
     /// the step before starts from them unless that step's handler picked others (decision 023).
     /// </summary>
     public AssignedUnits? AssignedUnits { get; set; }
+    /// <summary>
+    /// Every step form submission, round by round: a redo after 退回 merges its values into <see cref="Data"/>, but the
+    /// earlier round's report (and its attachments) stay here (decision 023).
+    /// </summary>
+    public List<StepSubmission> Submissions { get; set; } = [];
     /// <summary>Work not yet run: kept when an incident stops the instance, so a retry carries on.</summary>
     public List<ScheduledWork> Scheduled { get; set; } = [];
     public Incident? Incident { get; set; }
@@ -76,6 +81,9 @@ public static class BookmarkKinds
     public const string Children = "children";
     public const string Notice = "notice";
 }
+
+/// <summary>One submission of a step's form: which step, which round, when, by whom, and the values as submitted.</summary>
+public sealed record StepSubmission(string ActivityId, string? ActivityName, int Round, DateTimeOffset At, string? ActorName, JsonObject Values);
 
 /// <summary>A 交办's units: one 主办 (lead) and its 协办 (co), unit ids.</summary>
 public sealed record AssignedUnits(string Lead, List<string> Co);
