@@ -6740,6 +6740,7 @@ export interface components {
             approvalTaskId: null | string;
             /** @description Whether the signed-in user may decide the waiting stage. */
             canDecide: boolean;
+            warning?: null | string;
         };
         /** @description Whether the office can make a link for a task; Reason says why not. */
         FeedbackLinkAvailability: {
@@ -6888,6 +6889,7 @@ export interface components {
             doneActivityIds: string[];
             assignments?: null | components["schemas"]["AssignmentStepView"][];
             reads?: null | components["schemas"]["ReadsView"];
+            rounds?: null | components["schemas"]["SubmissionView"][];
         };
         InstanceSummary: {
             /** Format: uuid */
@@ -6935,7 +6937,7 @@ export interface components {
             requests: components["schemas"]["ExtensionView"][];
         };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */
@@ -7447,6 +7449,20 @@ export interface components {
         StartInstanceRequest: {
             definitionId?: null | string;
             data: null | components["schemas"]["JsonObject"];
+        };
+        /**
+         * @description One round of a step's form as it was submitted (only the fields this user may see): the item page shows
+         *         steps done more than once as 第1轮、第2轮 ….
+         */
+        SubmissionView: {
+            activityId: string;
+            activityName: null | string;
+            /** Format: int32 */
+            round: number;
+            /** Format: date-time */
+            at: string;
+            actorName: null | string;
+            values: components["schemas"]["JsonObject"];
         };
         SupervisionSettingsView: {
             organizationId: string;

@@ -52,6 +52,7 @@ public static class PostgresEventWriter
     public static async Task<bool> TrySaveAsync(DubanDbContext db, int maxRows, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null) return false;
+        if (await Numbering.NumberingInterceptor.NumbersDueAsync(db, ct)) return false;
 
         var updates = new List<(Table Table, IUpdateEntry Entry, ulong Columns)>();
         var inserts = new List<(Table Table, List<IUpdateEntry> Rows)>();

@@ -104,12 +104,14 @@ public sealed class AssignActivity : IActivityHandler
         });
         AddUnit(context, step, lead, Lead, replaces: null);
         foreach (var unit in co) AddUnit(context, step, unit, Co, replaces: null);
+        context.State.AssignedUnits = new AssignedUnits(lead, co);
         return ActivityResult.Wait;
     }
 
     /// <summary>
     /// The units of this run: the last choice recorded for the step (a previous step's pick, or the office's change in
-    /// an earlier round, which stands), else the inputs.
+    /// an earlier round, which stands); with <c>unitsFrom: previous</c> and no pick, the units of the latest 交办 as they
+    /// stand (a 协办 the office added there is carried on); else the inputs.
     /// </summary>
     private static (string Lead, List<string> Co) ChooseUnits(ActivityContext context)
     {
@@ -121,6 +123,11 @@ public sealed class AssignActivity : IActivityHandler
         {
             lead = chosenLead.Select(UnitIdOf).FirstOrDefault();
             co = context.State.ChosenAssignees.GetValueOrDefault(node.Id + CoChoiceSuffix, []).Select(UnitIdOf).OfType<string>().ToList();
+        }
+        else if (ChoosesByPrevious(node) && context.State.AssignedUnits is { } standing)
+        {
+            lead = standing.Lead;
+            co = [.. standing.Co];
         }
         else if (ChoosesByPrevious(node))
         {
@@ -529,7 +536,17 @@ public sealed class AssignActivity : IActivityHandler
         var id = context.Node.Id;
         context.State.ChosenAssignees[id] = active.Where(e => Text(e, "role") == Lead).Select(e => "unit:" + Text(e, "unitId")).ToList();
         context.State.ChosenAssignees[id + CoChoiceSuffix] = active.Where(e => Text(e, "role") == Co).Select(e => "unit:" + Text(e, "unitId")).ToList();
+        if (active.FirstOrDefault(e => Text(e, "role") == Lead) is { } lead)
+            context.State.AssignedUnits = new AssignedUnits(Text(lead, "unitId"),
+                active.Where(e => Text(e, "role") == Co).Select(e => Text(e, "unitId")).ToList());
     }
+
+    /// <summary>
+    /// Whether <paramref name="next"/> must be staffed by the step before it: it takes its units from the previous step,
+    /// nothing was picked for it yet, and no earlier 交办 of the item has units to carry on.
+    /// </summary>
+    public static bool NeedsChoice(ActivityNode next, WorkflowState state) =>
+        ChoosesByPrevious(next) && !state.ChosenAssignees.ContainsKey(next.Id) && state.AssignedUnits is null;
 
     private static string? Str(JsonObject data, string key) =>
         data[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
@@ -569,7 +586,7 @@ public sealed class AssignActivity : IActivityHandler
         foreach (var (nodeId, (lead, co)) in byNode)
         {
             var state = context.State.ChosenAssignees;
-            var leadUnit = lead?[0] ?? state.GetValueOrDefault(nodeId)?.Select(UnitIdOf).FirstOrDefault();
+            var leadUnit = lead?[0] ?? state.GetValueOrDefault(nodeId)?.Select(UnitIdOf).FirstOrDefault() ?? context.State.AssignedUnits?.Lead;
             if (leadUnit is null)
                 throw new WorkflowInputException("nextAssignees", $"请为「{context.Definition.Root.Find(nodeId)!.DisplayName}」选择一个主办单位");
             state[nodeId] = ["unit:" + leadUnit];

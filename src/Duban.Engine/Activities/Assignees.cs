@@ -20,7 +20,7 @@ public sealed record AssigneeRule
     public List<string>? UnitIds { get; init; }
     public string? Field { get; init; }
 
-    public static readonly IReadOnlySet<string> Types = new HashSet<string> { "users", "role", "unit", "unitLeader", "initiator", "field", "previous" };
+    public static readonly IReadOnlySet<string> Types = new HashSet<string> { "users", "role", "unit", "unitLeader", "initiator", "field", "previous", "fieldUnitLeader", "assignLeadLeader" };
 
     public string? Problem(WorkflowDefinition definition, IReadOnlyCollection<string> formFieldKeys) => Type switch
     {
@@ -30,6 +30,8 @@ public sealed record AssigneeRule
         "unit" when UnitIds is not { Count: > 0 } => "办理人规则“按单位”未选择单位",
         "field" when string.IsNullOrWhiteSpace(Field) => "办理人规则“取表单字段”未选择字段",
         "field" when !formFieldKeys.Contains(Field!) => $"办理人规则引用的表单字段「{Field}」不存在",
+        "fieldUnitLeader" when string.IsNullOrWhiteSpace(Field) => "办理人规则“表单字段所选单位的负责人”未选择字段",
+        "fieldUnitLeader" when !formFieldKeys.Contains(Field!) => $"办理人规则引用的表单字段「{Field}」不存在",
         _ => null,
     };
 }
@@ -56,6 +58,9 @@ internal static class Assignees
             "initiator" => state.InitiatorId is { } initiator ? [TaskAssignee.User(initiator)] : [],
             "field" => FromField(context, rule.Field!),
             "previous" => state.ChosenAssignees.GetValueOrDefault(context.Node.Id, []).Select(TaskAssignee.Parse).OfType<TaskAssignee>(),
+            "fieldUnitLeader" => FromField(context, rule.Field!).Select(a => a.UnitId).OfType<string>()
+                .Select(u => org.FindUnit(u)?.LeaderUserId).OfType<string>().Select(TaskAssignee.User),
+            "assignLeadLeader" => state.AssignedUnits?.Lead is { } lead && org.FindUnit(lead)?.LeaderUserId is { } head ? [TaskAssignee.User(head)] : [],
             _ => [],
         };
         return result.Distinct().ToList();

@@ -32,6 +32,8 @@ internal static class StepForms
             throw new WorkflowInputException("表单填写有误，请检查标出的字段", result.Errors);
 
         var actor = context.Actor;
+        context.State.Submissions.Add(new StepSubmission(context.Node.Id, context.Node.DisplayName, context.Round, context.Now, actor.Name,
+            (JsonObject)result.Values.DeepClone()));
         var merged = FormDataMerger.Merge(form, context.State.Data, result.Values,
             new OpinionStamp(actor.Id, actor.Name, actor.UnitName, context.Node.DisplayName, context.Now));
         DateStamps.FillDefaults(form, merged, context.Now);

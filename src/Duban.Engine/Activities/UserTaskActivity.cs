@@ -195,8 +195,9 @@ public sealed class UserTaskActivity : IActivityHandler
         foreach (var connection in context.Graph.Outbound(context.Node.Id).Where(c => FlowGraph.PortOf(c) == outcome))
         {
             var next = context.Definition.Root.Find(connection.Target.Activity);
-            if ((next?.Literal<AssigneeRule>("assignee") is { Type: "previous" } || (next is not null && AssignActivity.ChoosesByPrevious(next)))
-                && !context.State.ChosenAssignees.ContainsKey(next!.Id))
+            if (next is null) continue;
+            if ((next.Literal<AssigneeRule>("assignee") is { Type: "previous" } && !context.State.ChosenAssignees.ContainsKey(next.Id))
+                || AssignActivity.NeedsChoice(next, context.State))
                 throw new WorkflowInputException("nextAssignees", $"请为下一环节「{next.DisplayName}」选择办理人");
         }
     }

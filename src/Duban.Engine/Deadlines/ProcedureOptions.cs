@@ -120,21 +120,43 @@ public static class ProcedureOptions
 
 /// <summary>
 /// Who approves an extension request (延期申请), in order: <c>office</c> (督查员) and optionally <c>leader</c> (领导);
-/// <c>allowLate</c> lets a unit ask after the deadline for this procedure type (an organization-wide setting exists too).
+/// <c>allowLate</c> lets a unit ask after the deadline for this procedure type (an organization-wide setting exists too);
+/// <c>units</c> is whose open steps an approved extension moves: <c>lead</c> (the asking unit's only), <c>leadAndCo</c>
+/// (the default: the asking unit's, and where it is the 主办 of a 交办, that step's 协办 too) or <c>all</c> (every handling
+/// unit's open steps on the item); <c>restDay</c> is what a new date on a rest day (weekend or holiday in the
+/// organization's calendar) gets: <c>warn</c> (the default: kept as typed, the approver is warned), <c>move</c> (to the
+/// next working day) or <c>refuse</c> (the unit is told the next working day). Decision 023.
 /// </summary>
-public sealed record ExtensionPolicy(List<string>? Approval = null, bool AllowLate = false)
+public sealed record ExtensionPolicy(List<string>? Approval = null, bool AllowLate = false, string? Units = null, string? RestDay = null)
 {
+    public const string RestDayWarn = "warn";
+    public const string RestDayMove = "move";
+    public const string RestDayRefuse = "refuse";
+
     public const string Office = "office";
     public const string Leader = "leader";
+    public const string UnitsLead = "lead";
+    public const string UnitsLeadAndCo = "leadAndCo";
+    public const string UnitsAll = "all";
 
     public static readonly ExtensionPolicy Default = new([Office]);
 
     public IReadOnlyList<string> Stages => Approval is { Count: > 0 } stages ? stages : [Office];
+
+    /// <summary>Whose steps move: <see cref="Units"/>, by default <see cref="UnitsLeadAndCo"/>.</summary>
+    public string UnitScope => Units ?? UnitsLeadAndCo;
+
+    /// <summary>What a new date on a rest day gets: <see cref="RestDay"/>, by default <see cref="RestDayWarn"/>.</summary>
+    public string RestDayRule => RestDay ?? RestDayWarn;
 
     public IEnumerable<string> Problems()
     {
         foreach (var stage in Approval ?? [])
             if (stage is not (Office or Leader)) yield return $"延期审批环节「{stage}」无效，可选：office（督查部门）、leader（领导）";
         if (Approval is { } list && list.Distinct().Count() != list.Count) yield return "延期审批环节有重复";
+        if (Units is not (null or UnitsLead or UnitsLeadAndCo or UnitsAll))
+            yield return $"延期适用范围「{Units}」无效，可选：lead（仅申请单位）、leadAndCo（主办单位及其协办单位）、all（事项的全部承办单位）";
+        if (RestDay is not (null or RestDayWarn or RestDayMove or RestDayRefuse))
+            yield return $"延期至休息日的处理「{RestDay}」无效，可选：warn（照填并提醒审批人）、move（顺延至下一工作日）、refuse（不予受理）";
     }
 }

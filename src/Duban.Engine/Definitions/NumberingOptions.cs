@@ -15,14 +15,20 @@ namespace Duban.Engine.Definitions;
 /// counter is the pattern itself, so two procedures that print the same pattern never print the same number.</item>
 /// <item><c>reset</c>: when the count starts again at 1 — <c>year</c> (the default when the pattern has
 /// <c>{year}</c>), <c>month</c> (needs <c>{year}</c> and <c>{month}</c>) or <c>never</c>.</item>
+/// <item><c>assignAt</c>: when the item gets its number — <c>registration</c> (the default), <c>approval</c> (when the
+/// step named by <c>step</c> completes with its first outcome, e.g. 领导审定 → 同意, or with <c>outcome</c>) or
+/// <c>firstAssign</c> (when the item's first 交办 starts). An item that never gets there consumes no number (decision 023).</item>
 /// </list>
-/// The date is the registration date in China (UTC+8).
+/// The date is the date the number is given, in China (UTC+8).
 /// </summary>
 public sealed partial record NumberingOptions
 {
     public const string ResetYear = "year";
     public const string ResetMonth = "month";
     public const string ResetNever = "never";
+    public const string AtRegistration = "registration";
+    public const string AtApproval = "approval";
+    public const string AtFirstAssign = "firstAssign";
     public const int MaxSequenceLength = 100;
     public const int MaxPatternLength = 80;
     public const int MaxPadding = 10;
@@ -33,6 +39,14 @@ public sealed partial record NumberingOptions
     public required string Pattern { get; init; }
     public string? Sequence { get; init; }
     public string? Reset { get; init; }
+    public string? AssignAt { get; init; }
+    /// <summary>With <c>assignAt: approval</c>: the step (activity id) whose approval gives the number.</summary>
+    public string? Step { get; init; }
+    /// <summary>With <c>assignAt: approval</c>: the outcome that approves; by default the step's first outcome.</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>When the number is given: <see cref="AssignAt"/>, by default at registration.</summary>
+    public string EffectiveAssignAt => AssignAt ?? AtRegistration;
 
     /// <summary>The counter's name: <see cref="Sequence"/>, or the pattern.</summary>
     public string SequenceKey => string.IsNullOrWhiteSpace(Sequence) ? Pattern : Sequence.Trim();
@@ -103,8 +117,15 @@ public sealed partial record NumberingOptions
         var pattern = Text("pattern");
         var sequence = Text("sequence");
         var reset = Text("reset");
-        foreach (var key in obj.Select(p => p.Key).Where(k => k is not ("pattern" or "sequence" or "reset")))
-            problems.Add($"编号规则不认识「{key}」（可用 pattern、sequence、reset）");
+        var assignAt = Text("assignAt");
+        var step = Text("step");
+        var outcome = Text("outcome");
+        foreach (var key in obj.Select(p => p.Key).Where(k => k is not ("pattern" or "sequence" or "reset" or "assignAt" or "step" or "outcome")))
+            problems.Add($"编号规则不认识「{key}」（可用 pattern、sequence、reset、assignAt、step、outcome）");
+        if (assignAt is not (null or AtRegistration or AtApproval or AtFirstAssign))
+            problems.Add($"编号时机「{assignAt}」无效，可选：registration（登记时）、approval（审定同意时）、firstAssign（首次交办时）");
+        if (assignAt == AtApproval && string.IsNullOrWhiteSpace(step))
+            problems.Add("审定后编号时，请选择审定环节（step）");
 
         if (string.IsNullOrWhiteSpace(pattern))
         {
@@ -127,7 +148,7 @@ public sealed partial record NumberingOptions
         }
         var seqCount = tokens.Count(t => t.Groups["name"].Value == "seq");
         if (seqCount != 1) problems.Add(seqCount == 0 ? "编号格式必须包含序号 {seq}" : "编号格式只能包含一个序号 {seq}");
-        var options = new NumberingOptions { Pattern = pattern, Sequence = sequence, Reset = reset };
+        var options = new NumberingOptions { Pattern = pattern, Sequence = sequence, Reset = reset, AssignAt = assignAt, Step = step, Outcome = outcome };
         if (sequence is not null && (string.IsNullOrWhiteSpace(sequence) || sequence.Trim().Length > MaxSequenceLength))
             problems.Add($"编号序列名称（sequence）不能为空，且不超过 {MaxSequenceLength} 个字符");
         switch (reset)

@@ -125,6 +125,8 @@ public enum JournalKind
     /// (data: the year, and each deadline from → to).
     /// </summary>
     DeadlinesRecalculated,
+    /// <summary>An approved extension moved one unit's open step (data: from, to, unitId, unitName, extensionId).</summary>
+    DeadlineExtended,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

@@ -28,7 +28,8 @@ public sealed record ResumeRequest(Actor Actor)
 /// An approved extension (延期): the item's deadline moves to <paramref name="To"/> when it is earlier, and so do the given
 /// steps' deadlines (<paramref name="Steps"/>: each open task and its deadline as the host keeps it).
 /// </summary>
-public sealed record ExtendRequest(Actor Actor, DateTimeOffset To, IReadOnlyList<StepDue> Steps, bool MoveItemDeadline = true);
+/// <param name="Note">Added to each step's journal line (e.g. the extension's id).</param>
+public sealed record ExtendRequest(Actor Actor, DateTimeOffset To, IReadOnlyList<StepDue> Steps, bool MoveItemDeadline = true, JsonObject? Note = null);
 
 /// <summary>
 /// Work out the item's and its open steps' deadlines again on the organization's calendar as it now is (a year's notice
@@ -39,9 +40,8 @@ public sealed record RecalculateRequest(Actor Actor, int Year, IReadOnlyList<Ope
 
 /// <summary>An open step's task as the host keeps it: where and when it was created, and its deadline.</summary>
 public sealed record OpenStep(Guid TaskId, string ActivityId, string? ExecutionId, string Name, DateTimeOffset CreatedAt, DateTimeOffset? DueAt);
-
-/// <summary>An open step's task and its current deadline (null: none).</summary>
-public sealed record StepDue(Guid TaskId, DateTimeOffset? DueAt);
+/// <summary>An open step's task and its current deadline (null: none); its step and unit name the journal line of the move.</summary>
+public sealed record StepDue(Guid TaskId, DateTimeOffset? DueAt, string? ActivityId = null, string? UnitId = null);
 
 /// <summary>The result of one event: the new state and what the host must write with it.</summary>
 public sealed record RunResult(WorkflowState State, ExecutionEffects Effects);

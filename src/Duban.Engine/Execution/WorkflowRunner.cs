@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
@@ -153,8 +154,23 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
             scope.State.DueExtended = true;
         }
         foreach (var step in request.Steps)
-            if (step.DueAt is { } due && due < request.To)
-                scope.Effects.Deadlines.Add(new DeadlineChange(step.TaskId, request.To));
+        {
+            if (step.DueAt is not { } due || due >= request.To) continue;
+            scope.Effects.Deadlines.Add(new DeadlineChange(step.TaskId, request.To));
+            var data = new JsonObject { ["from"] = due, ["to"] = request.To };
+            if (step.UnitId is { } unitId)
+            {
+                data["unitId"] = unitId;
+                data["unitName"] = organization.FindUnit(unitId)?.Name ?? unitId;
+            }
+            if (request.Note is { } note) foreach (var (key, value) in note) data[key] = value?.DeepClone();
+            scope.Effects.Journal.Add(new JournalRecord
+            {
+                Kind = JournalKind.DeadlineExtended, At = scope.Now, TaskId = step.TaskId, ActivityId = step.ActivityId,
+                ActivityName = step.ActivityId is { } a ? definition.Root.Find(a)?.DisplayName : null,
+                ActorId = request.Actor.Id, ActorName = request.Actor.Name, Data = data,
+            });
+        }
         return new RunResult(scope.State, scope.Effects);
     }
 

@@ -55,6 +55,16 @@ public sealed class WorkflowState
     public Dictionary<string, SeriesMark> Series { get; set; } = new();
     /// <summary>Assignees chosen by a previous step for the next one, per target activity id.</summary>
     public Dictionary<string, List<string>> ChosenAssignees { get; set; } = new();
+    /// <summary>
+    /// The units of the latest 交办 step as they stand after the office's changes: a later 交办 that takes its units from
+    /// the step before starts from them unless that step's handler picked others (decision 023).
+    /// </summary>
+    public AssignedUnits? AssignedUnits { get; set; }
+    /// <summary>
+    /// Every step form submission, round by round: a redo after 退回 merges its values into <see cref="Data"/>, but the
+    /// earlier round's report (and its attachments) stay here (decision 023).
+    /// </summary>
+    public List<StepSubmission> Submissions { get; set; } = [];
     /// <summary>Work not yet run: kept when an incident stops the instance, so a retry carries on.</summary>
     public List<ScheduledWork> Scheduled { get; set; } = [];
     public Incident? Incident { get; set; }
@@ -92,6 +102,11 @@ public sealed record ItemDeadlineRule(string ActivityId, Deadlines.DeadlineSpec?
 /// execution creates, and a redo after a send-back, gets the same date).
 /// </summary>
 public sealed record SeriesMark(string ExecutionId, DateOnly Date, DateOnly? Previous);
+/// <summary>One submission of a step's form: which step, which round, when, by whom, and the values as submitted.</summary>
+public sealed record StepSubmission(string ActivityId, string? ActivityName, int Round, DateTimeOffset At, string? ActorName, JsonObject Values);
+
+/// <summary>A 交办's units: one 主办 (lead) and its 协办 (co), unit ids.</summary>
+public sealed record AssignedUnits(string Lead, List<string> Co);
 
 public sealed record ScheduledWork(string ActivityId, string? ConnectionKey);
 

@@ -40,7 +40,12 @@ public sealed record InstanceDetail(
     IReadOnlyList<TimelineEntry> Timeline, Guid? ParentInstanceId, IReadOnlyList<InstanceSummary> Children,
     FormDefinition? Form, Dictionary<string, FieldPermission> Permissions,
     IReadOnlyList<string> ActiveActivityIds, IReadOnlyList<string> DoneActivityIds,
-    IReadOnlyList<Supervision.AssignmentStepView>? Assignments = null, Supervision.ReadsView? Reads = null);
+    IReadOnlyList<Supervision.AssignmentStepView>? Assignments = null, Supervision.ReadsView? Reads = null,
+    IReadOnlyList<SubmissionView>? Rounds = null);
+
+/// <summary>One round of a step's form as it was submitted (only the fields this user may see): the item page shows
+/// steps done more than once as 第1轮、第2轮 ….</summary>
+public sealed record SubmissionView(string ActivityId, string? ActivityName, int Round, DateTimeOffset At, string? ActorName, JsonObject Values);
 
 public sealed record CancelInstanceRequest(string? Reason);
 
@@ -114,7 +119,8 @@ internal static class InstanceEndpoints
                 state.Bookmarks.Select(b => b.ActivityId).Distinct().ToList(),
                 journal.Where(j => j.Kind == JournalKind.ActivityCompleted && j.ActivityId is not null).Select(j => j.ActivityId!).Distinct().ToList(),
                 assignments,
-                reads));
+                reads,
+                state.Submissions.Select(r => new SubmissionView(r.ActivityId, r.ActivityName, r.Round, r.At, r.ActorName, fields.Filter(r.Values))).ToList()));
         }).WithSummary("事项详情与办理过程（只含本人可见的字段）");
 
         group.MapPost("/{id:guid}/cancel", async (Guid id, CancelInstanceRequest? request, HttpContext http, WriteDoor door, CancellationToken ct) =>

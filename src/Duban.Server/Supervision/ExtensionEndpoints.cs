@@ -21,7 +21,7 @@ public sealed record ExtensionView(
     Guid Id, Guid InstanceId, string? ItemTitle, string? ItemNumber, string UnitId, string UnitName, string RequestedById, string? RequestedByName,
     DateTimeOffset RequestedAt, string Reason, DateTimeOffset CurrentDueAt, DateTimeOffset RequestedDueAt, string Status,
     IReadOnlyList<ExtensionStageView> Stages, int Stage, string? StageName, IReadOnlyList<ExtensionDecision> Decisions,
-    DateTimeOffset? DecidedAt, bool Late, Guid? ApprovalTaskId, bool CanDecide);
+    DateTimeOffset? DecidedAt, bool Late, Guid? ApprovalTaskId, bool CanDecide, string? Warning = null);
 
 /// <summary>The item page's 延期 panel: may this user ask now (and why not), and every request so far.</summary>
 public sealed record ItemExtensions(ExtensionEligibility Eligibility, IReadOnlyList<ExtensionView> Requests);
@@ -104,7 +104,8 @@ internal static class ExtensionEndpoints
                 stages.Select((s, i) => new ExtensionStageView(i, s, ExtensionApproval.StageName(s))).ToList(),
                 e.Stage, pending ? ExtensionApproval.StageName(stages[e.Stage]) : null,
                 JsonSerializer.Deserialize<List<ExtensionDecision>>(e.DecisionsJson, DefinitionJson.Options) ?? [],
-                e.DecidedAt, e.Late, e.ApprovalTaskId, pending && ExtensionApproval.MayDecide(user, stages[e.Stage]));
+                e.DecidedAt, e.Late, e.ApprovalTaskId, pending && ExtensionApproval.MayDecide(user, stages[e.Stage]),
+                ExtensionApproval.RestDayWarning(org, e));
         }).ToList();
     }
 }

@@ -27,7 +27,7 @@ internal static class NextStepChoices
             var next = definition.Root.Find(connection.Target.Activity);
             if (next is not null && AssignActivity.ChoosesByPrevious(next))
             {
-                var required = !state.ChosenAssignees.ContainsKey(next.Id);
+                var required = AssignActivity.NeedsChoice(next, state);
                 choices.Add(new NextStepChoice(outcome, next.Id, $"{next.DisplayName}（主办单位）", required, UnitsOnly: true, Multiple: false));
                 choices.Add(new NextStepChoice(outcome, next.Id + AssignActivity.CoChoiceSuffix, $"{next.DisplayName}（协办单位）", false, UnitsOnly: true));
                 continue;

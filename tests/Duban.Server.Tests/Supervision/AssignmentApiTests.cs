@@ -282,6 +282,120 @@ public abstract class AssignmentApiTests<TFixture>(TFixture fixture) : IAsyncLif
         Assert.Empty((await DetailAsync(await fixture.As("qingdao"), coTask))["nextSteps"]!.AsArray());
     }
 
+    /// <summary>交办 (units from the form) → 督办落实 (a second 交办 whose units come from the step before) → 办结.</summary>
+    private static JsonObject TwoAssignments()
+    {
+        var definition = Definition();
+        definition["definitionId"] = "assign-twice";
+        definition["name"] = "两次交办";
+        var activities = definition["root"]!["activities"]!.AsArray();
+        activities.Add(new JsonObject
+        {
+            ["id"] = "assign2", ["type"] = "Duban.Assign", ["name"] = "督办落实", ["unitsFrom"] = Literal("previous"),
+            ["form"] = Literal("item"), ["coForm"] = Literal("co"),
+        });
+        definition["root"]!["connections"] = new JsonArray(Connection("start", "Done", "assign"), Connection("assign", "提交", "assign2"),
+            Connection("assign2", "提交", "end"));
+        activities.Remove(activities.Single(a => a!["id"]!.GetValue<string>() == "review"));
+        return definition;
+    }
+
+    [Fact]
+    public async Task A_co_unit_the_office_adds_at_one_assignment_is_carried_to_the_next()
+    {
+        await ImportAsync(await fixture.As("admin"), TwoAssignments());
+        var ducha = await fixture.As("ducha");
+        var id = await Infrastructure.Api.StartAsync(ducha, "assign-twice", new JsonObject
+        {
+            ["title"] = "推进行政复议体制改革", ["leadUnit"] = "fzc", ["coUnits"] = new JsonArray("jinan"),
+        });
+        var added = await PostAsync(ducha, $"/api/instances/{id}/assignments/assign/units", new { unitId = "qingdao", reason = "涉及青岛试点" });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+
+        // The 主办 of the first 交办 is not asked to staff the second: the units as they stand carry over.
+        var fazhi = await fixture.As("fazhi");
+        var lead = await TaskOfAsync(fazhi, id, "交办（主办）");
+        var choices = (await DetailAsync(fazhi, lead))["nextSteps"]!.AsArray();
+        Assert.All(choices, c => Assert.False(c!["required"]!.GetValue<bool>()));
+        await CompleteOkAsync(fazhi, lead, "提交", new JsonObject { ["report"] = "已拟定方案" });
+
+        var item = await InstanceAsync(ducha, id);
+        var second = item["assignments"]!.AsArray().Single(a => a!["activityId"]!.GetValue<string>() == "assign2")!;
+        var units = second["units"]!.AsArray().Select(u => (u!["unitId"]!.GetValue<string>(), u["role"]!.GetValue<string>()));
+        Assert.Equal([("fzc", "lead"), ("jinan", "co"), ("qingdao", "co")], units.OrderBy(u => u.Item2 == "co").ThenBy(u => u.Item1));
+        await TaskOfAsync(await fixture.As("qingdao"), id, "督办落实（协办）");
+    }
+
+    [Fact]
+    public async Task An_explicit_pick_for_the_next_assignment_still_wins()
+    {
+        await ImportAsync(await fixture.As("admin"), TwoAssignments());
+        var ducha = await fixture.As("ducha");
+        var id = await Infrastructure.Api.StartAsync(ducha, "assign-twice", new JsonObject
+        {
+            ["title"] = "推进行政复议体制改革", ["leadUnit"] = "fzc", ["coUnits"] = new JsonArray("jinan"),
+        });
+        var fazhi = await fixture.As("fazhi");
+        var ok = await fazhi.PostAsJsonAsync($"/api/tasks/{await TaskOfAsync(fazhi, id, "交办（主办）")}/complete", new
+        {
+            outcome = "提交", data = new JsonObject { ["report"] = "已拟定方案" },
+            nextAssignees = new Dictionary<string, string[]> { ["assign2"] = ["unit:fzc"], ["assign2:co"] = ["unit:yjs"] },
+        });
+        Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+        var item = await InstanceAsync(ducha, id);
+        var second = item["assignments"]!.AsArray().Single(a => a!["activityId"]!.GetValue<string>() == "assign2")!;
+        Assert.Equal(["fzc", "yjs"], second["units"]!.AsArray().Select(u => u!["unitId"]!.GetValue<string>()).Order());
+    }
+
+    [Fact]
+    public async Task The_head_of_the_lead_unit_and_the_head_of_a_unit_in_a_field_sign()
+    {
+        // 001 第二十条 (and the issue): reports 「由主办单位主要负责人签字」. fzc's head is 赵处长 (fzcz); bgs's is 王督查.
+        var definition = Definition();
+        definition["definitionId"] = "assign-sign";
+        var activities = definition["root"]!["activities"]!.AsArray();
+        activities.Remove(activities.Single(a => a!["id"]!.GetValue<string>() == "review"));
+        activities.Add(new JsonObject
+        {
+            ["id"] = "sign", ["type"] = "Duban.UserTask", ["name"] = "主要负责人签字",
+            ["assignee"] = Literal(new JsonObject { ["type"] = "assignLeadLeader" }),
+        });
+        activities.Add(new JsonObject
+        {
+            ["id"] = "issue", ["type"] = "Duban.UserTask", ["name"] = "签发",
+            ["assignee"] = Literal(new JsonObject { ["type"] = "fieldUnitLeader", ["field"] = "signUnit" }),
+        });
+        definition["root"]!["connections"] = new JsonArray(Connection("start", "Done", "assign"), Connection("assign", "提交", "sign"),
+            Connection("sign", "提交", "issue"), Connection("issue", "提交", "end"));
+        definition["forms"]![0]!["fields"]!.AsArray().Add(Field("signUnit", "签发单位", "unit"));
+        await ImportAsync(await fixture.As("admin"), definition);
+        var ducha = await fixture.As("ducha");
+        var id = await Infrastructure.Api.StartAsync(ducha, "assign-sign", new JsonObject
+        {
+            ["title"] = "推进行政复议体制改革", ["leadUnit"] = "fzc", ["coUnits"] = new JsonArray("jinan"), ["signUnit"] = "bgs",
+        });
+        var fazhi = await fixture.As("fazhi");
+        await CompleteOkAsync(fazhi, await TaskOfAsync(fazhi, id, "交办（主办）"), "提交", new JsonObject { ["report"] = "办理报告" });
+
+        // The liaison who wrote the report does not sign it; the head of the 主办 unit does.
+        Assert.DoesNotContain(await InboxAsync(fazhi), t => t!["instanceId"]!.GetValue<Guid>() == id);
+        var fzcz = await fixture.As("fzcz");
+        await CompleteOkAsync(fzcz, await TaskOfAsync(fzcz, id, "主要负责人签字"), "提交");
+        await CompleteOkAsync(ducha, await TaskOfAsync(ducha, id, "签发"), "提交");
+    }
+
+    [Fact]
+    public async Task A_head_of_unit_rule_without_its_field_cannot_be_published()
+    {
+        var definition = Definition();
+        definition["definitionId"] = "assign-sign-bad";
+        definition["root"]!["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "review")!["assignee"] =
+            Literal(new JsonObject { ["type"] = "fieldUnitLeader" });
+        var response = await (await fixture.As("admin")).PostAsJsonAsync("/api/definitions/import?publish=true", definition);
+        Assert.False(response.IsSuccessStatusCode);
+        Assert.Contains("未选择字段", await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task With_completion_all_the_lead_waits_for_every_co_unit()
     {

@@ -96,6 +96,83 @@ public abstract partial class NumberingTests<TFixture>(TFixture fixture) : IAsyn
         Assert.Equal(first + 1, Seq(await RegisterAsync(ducha)));
     }
 
+    /// <summary>
+    /// 登记 → 领导审定 (同意 / 不同意) → 交办 (fzc) → 办结; 不同意 ends the item. Numbered as <paramref name="numbering"/> says.
+    /// </summary>
+    private static JsonObject ApprovedFirst(string id, JsonObject numbering) =>
+        new JsonObject
+        {
+            ["definitionId"] = id, ["name"] = "审定后编号",
+            ["options"] = new JsonObject { ["numbering"] = numbering },
+            ["root"] = new JsonObject
+            {
+                ["type"] = "Duban.Flowchart", ["id"] = "flowchart",
+                ["activities"] = new JsonArray(
+                    new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记" },
+                    new JsonObject
+                    {
+                        ["id"] = "approve", ["type"] = "Duban.UserTask", ["name"] = "领导审定",
+                        ["assignee"] = TestDefinitions.Literal(new JsonObject { ["type"] = "role", ["role"] = "督查员" }),
+                        ["outcomes"] = TestDefinitions.Literal(new JsonArray("同意", "不同意")),
+                    },
+                    new JsonObject { ["id"] = "assign", ["type"] = "Duban.Assign", ["name"] = "交办", ["lead"] = TestDefinitions.Literal("fzc") },
+                    new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
+                    new JsonObject { ["id"] = "rejected", ["type"] = "Duban.End", ["name"] = "不予立项" }),
+                ["connections"] = new JsonArray(
+                    TestDefinitions.Connection("start", "Done", "approve"), TestDefinitions.Connection("approve", "同意", "assign"),
+                    TestDefinitions.Connection("approve", "不同意", "rejected"), TestDefinitions.Connection("assign", "提交", "end")),
+            },
+        };
+
+    private static async Task<string?> NumberOfAsync(HttpClient client, Guid id) =>
+        (await InstanceAsync(client, id))["instance"]!["number"]?.GetValue<string>();
+
+    [Fact]
+    public async Task Numbered_on_approval_a_rejected_item_consumes_no_number()
+    {
+        // 000 第十三条（一）「报领导审定后及时进行登记」: the number is given when 领导审定 says 同意.
+        await ImportAsync(await fixture.As("admin"), ApprovedFirst("number-on-approval",
+            new JsonObject { ["pattern"] = "鲁司督〔{year}〕{seq}号", ["assignAt"] = "approval", ["step"] = "approve" }));
+        var ducha = await fixture.As("ducha");
+        var first = await Infrastructure.Api.StartAsync(ducha, "number-on-approval", null);
+        var second = await Infrastructure.Api.StartAsync(ducha, "number-on-approval", null);
+        Assert.Null(await NumberOfAsync(ducha, first));
+        Assert.Null(await NumberOfAsync(ducha, second));
+
+        await CompleteOkAsync(ducha, await TaskOfAsync(ducha, first, "领导审定"), "不同意", comment: "不予立项");
+        await CompleteOkAsync(ducha, await TaskOfAsync(ducha, second, "领导审定"), "同意");
+        Assert.Null(await NumberOfAsync(ducha, first));
+        Assert.Equal($"鲁司督〔{Year}〕1号", await NumberOfAsync(ducha, second));
+        var third = await Infrastructure.Api.StartAsync(ducha, "number-on-approval", null);
+        await CompleteOkAsync(ducha, await TaskOfAsync(ducha, third, "领导审定"), "同意");
+        Assert.Equal($"鲁司督〔{Year}〕2号", await NumberOfAsync(ducha, third));
+    }
+
+    [Fact]
+    public async Task Numbered_at_the_first_assignment()
+    {
+        await ImportAsync(await fixture.As("admin"), ApprovedFirst("number-on-assign",
+            new JsonObject { ["pattern"] = "交〔{year}〕{seq}号", ["assignAt"] = "firstAssign" }));
+        var ducha = await fixture.As("ducha");
+        var id = await Infrastructure.Api.StartAsync(ducha, "number-on-assign", null);
+        Assert.Null(await NumberOfAsync(ducha, id));
+        await CompleteOkAsync(ducha, await TaskOfAsync(ducha, id, "领导审定"), "同意");
+        Assert.Equal($"交〔{Year}〕1号", await NumberOfAsync(ducha, id));
+    }
+
+    [Fact]
+    public async Task A_rule_numbering_on_approval_needs_a_step_of_the_procedure()
+    {
+        var admin = await fixture.As("admin");
+        var noStep = await admin.PostAsJsonAsync("/api/definitions/import?publish=true",
+            ApprovedFirst("number-bad", new JsonObject { ["pattern"] = "督{seq}", ["assignAt"] = "approval" }));
+        Assert.Contains("审定环节", await noStep.Content.ReadAsStringAsync());
+        var unknown = await admin.PostAsJsonAsync("/api/definitions/import?publish=true",
+            ApprovedFirst("number-bad", new JsonObject { ["pattern"] = "督{seq}", ["assignAt"] = "approval", ["step"] = "nowhere" }));
+        Assert.Contains("nowhere", await unknown.Content.ReadAsStringAsync());
+        Assert.False(unknown.IsSuccessStatusCode);
+    }
+
     [Fact]
     public async Task The_number_shows_in_the_inbox_and_the_item_and_can_be_searched()
     {

@@ -1,6 +1,7 @@
 import { Drawer, Form, Input, Typography } from 'antd';
 import type { JsonObject, JsonValue, WorkflowDefinition } from '../../shared/flow';
 import { DeadlineEditor } from './properties/DeadlineEditor';
+import { ProcedureRules } from './ProcedureRules';
 import { JsonInput } from './properties/editors';
 
 /** options with its deadlines.item replaced (undefined: removed), the rest of options kept. */
@@ -72,6 +73,7 @@ export function ProcedureSettings({
             onChange={(item) => onChange({ options: withItemDeadline(definition.options, item) })}
           />
         </div>
+        <ProcedureRules definition={definition} onChange={(options) => onChange({ options })} />
         <Form.Item
           label="流程选项（JSON）"
           help="督办设置，如 deadlines（默认时限：item、feedback …）、lights（红黄绿灯）、extensions（延期）、ladder（催办阶梯）、numbering（编号规则）"

@@ -13,6 +13,7 @@ import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 import { AssignmentsPanel } from '../itemPanels/AssignmentsPanel';
 import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
 import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '../supervision';
+import { ItemRounds } from './ItemRounds';
 import { ItemTimeline } from './ItemTimeline';
 import { statusOf } from './timeline';
 import './item.css';
@@ -202,6 +203,8 @@ export default function ItemPage() {
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="该流程没有表单" />
             )}
           </Card>
+
+          <ItemRounds rounds={item.rounds} form={item.form} user={user} />
 
           {item.children.length > 0 && (
             <ItemChildrenPanel instanceId={instance.id} items={item.children} refreshKey={reloadToken} />

@@ -89,6 +89,11 @@ describe('延期申请与催办', () => {
       color: 'red',
     });
     expect(
+      describeEntry(
+        entry({ kind: 'deadlineExtended', activityName: '交办', data: { ...data, unitName: '济南市司法局' } }),
+      ).title,
+    ).toBe('济南市司法局「交办」期限由 2026年3月3日 延至 2026年4月3日');
+    expect(
       describeEntry(entry({ kind: 'chased', activityName: '电话催办', outcome: '手动', data: { unitName: '法制处' } })),
     ).toMatchObject({
       title: '法制处电话催办（手动）',

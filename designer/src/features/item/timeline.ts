@@ -105,6 +105,16 @@ export function describe(entry: TimelineEntry): TimelineLine {
         color: entry.kind === 'extensionRejected' ? 'red' : entry.kind === 'extensionApproved' ? 'green' : 'orange',
       };
     }
+    // One line per unit step an approved extension moved (docs/decisions/023).
+    case 'deadlineExtended': {
+      const from = str(entry.data, 'from');
+      const to = str(entry.data, 'to');
+      return {
+        ...base,
+        title: `${str(entry.data, 'unitName') ?? ''}「${entry.activityName ?? '办理'}」期限${from ? `由 ${formatChinaDate(from)} ` : ''}延至 ${to ? formatChinaDate(to) : ''}`,
+        color: 'green',
+      };
+    }
     // A chase counts against one unit: kept with the system lines, so other units on the item do not see it by default.
     case 'chased':
       return {

@@ -220,6 +220,18 @@ describe('延期申请', () => {
     expect(within(item).queryByRole('button')).not.toBeInTheDocument();
   });
 
+  it('flags a new date on a rest day to the approver', async () => {
+    const warning = '新的完成时限2026年3月21日（周六）是休息日，下一个工作日是2026年3月23日（周一）';
+    mockFetch({
+      'GET /api/instances/i1/extensions': {
+        body: { eligibility: mayAsk.eligibility, requests: [request({ canDecide: true, warning })] },
+      },
+    });
+    renderPanel();
+    const item = await screen.findByTestId('extension-item');
+    expect(within(item).getByText('延至休息日')).toHaveAttribute('title', warning);
+  });
+
   it('shows nothing to someone with nothing to ask or decide', async () => {
     const fetchFn = mockFetch({
       'GET /api/instances/i1/extensions': {

@@ -201,6 +201,7 @@ function DecisionDialog({ request, approve, onClose, onDone }: DecisionDialogPro
             <strong>{formatChinaDate(request.requestedDueAt)}</strong>。
           </p>
           <p className="extension-reason-text">延期理由：{request.reason}</p>
+          {request.warning && <Alert className="extension-alert" type="warning" showIcon message={request.warning} />}
           {request.stageName && <p>当前审批：{request.stageName}</p>}
           {general.length > 0 && (
             <Alert className="extension-alert" type="error" showIcon role="alert" message={general.join('；')} />
@@ -248,6 +249,11 @@ function ExtensionHistoryItem({
         <Tag color={status.color}>{status.label}</Tag>
         {request.status === 'pending' && request.stageName && <Tag>{request.stageName}</Tag>}
         {request.late && <Tag color="red">逾期后申请</Tag>}
+        {request.warning && (
+          <Tag color="orange" title={request.warning}>
+            延至休息日
+          </Tag>
+        )}
         <span className="extension-item-dates">
           {formatChinaDate(request.currentDueAt)} → <strong>{formatChinaDate(request.requestedDueAt)}</strong>
         </span>

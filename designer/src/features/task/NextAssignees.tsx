@@ -55,7 +55,14 @@ export function NextAssignees({ steps, outcomes, value, onChange, errors, disabl
             htmlFor={id}
             required={step.required}
             validateStatus={errors[step.activityId] ? 'error' : undefined}
-            help={errors[step.activityId] ?? (step.required ? undefined : '已在前一轮选定，可不再选择')}
+            help={
+              errors[step.activityId] ??
+              (step.required
+                ? undefined
+                : step.unitsOnly
+                  ? '可不选择：沿用已选定的或前一次交办（含督查部门调整后）的单位'
+                  : '已在前一轮选定，可不再选择')
+            }
           >
             {step.multiple === false ? (
               <Select

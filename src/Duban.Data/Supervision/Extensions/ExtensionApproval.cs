@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Duban.Data.Assignments;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
@@ -7,6 +8,8 @@ using Duban.Data.Supervision.Chasing;
 using Duban.Data.Supervision.Units;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
+using Duban.Engine.Activities;
+using Duban.Engine.Calendar;
 using Duban.Engine.Deadlines;
 using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
@@ -38,11 +41,24 @@ public static class ExtensionApproval
     {
         var unitName = HandlingUnits.NameOf(context.Organization, extension.UnitId);
         var message = $"{unitName}申请将「{instance.Title}」的完成时限由{StepDeadline.Describe(extension.CurrentDueAt)}延至{StepDeadline.Describe(extension.RequestedDueAt)}。"
-            + $"{(extension.Late ? "（逾期后申请）" : "")}延期理由：{extension.Reason}";
+            + $"{(extension.Late ? "（逾期后申请）" : "")}延期理由：{extension.Reason}"
+            + (RestDayWarning(context.Organization, extension) is { } warning ? $"。注意：{warning}" : "");
         return context.OpenDetachedTask(instance.Id, ActivityId, $"{ActivityId}:{extension.Id:N}:{extension.Stage}",
             stage == ExtensionPolicy.Leader ? "延期审批（领导）" : "延期审批", TaskKind.Task,
             TaskAssignee.ForRole(stage == ExtensionPolicy.Leader ? Roles.Leader : Roles.Supervisor), formId: null,
             [Approve, Reject], message, dueAt: null);
+    }
+
+    /// <summary>
+    /// The warning an approver sees when the date asked for is a rest day in the organization's calendar (the procedure
+    /// keeps such dates as typed, <c>extensions.restDay: warn</c>); null on a working day.
+    /// </summary>
+    public static string? RestDayWarning(IOrganization org, ExtensionRecord extension)
+    {
+        var calendar = org.CalendarFor(extension.UnitId);
+        var date = ChinaTime.DateOf(extension.RequestedDueAt);
+        if (calendar.IsWorkingDay(date)) return null;
+        return $"新的完成时限{StepDeadline.Describe(extension.RequestedDueAt)}是休息日，下一个工作日是{StepDeadline.Describe(ChinaTime.EndOf(calendar.NextWorkingDay(date)))}";
     }
 
     /// <summary>
@@ -105,9 +121,9 @@ public static class ExtensionApproval
 
     /// <summary>
     /// The approved extension goes through the engine, the only thing that changes an item's state: it moves the item's
-    /// deadline (kept in the state, so later steps counted from it follow) and reports the steps whose deadlines move,
-    /// which <see cref="ItemWriter.ApplyAsync"/> writes to their tasks. The chase cases of the units whose steps moved
-    /// start a new cycle against the new date.
+    /// deadline (kept in the state, so later steps counted from it follow) and the steps <see cref="StepsToMove"/> names,
+    /// each journaled, which <see cref="ItemWriter.ApplyAsync"/> writes to their tasks. The chase cases of the units whose
+    /// steps moved start a new cycle against the new date.
     /// </summary>
     private static async Task MoveDeadlinesAsync(WriteContext context, ItemWriter items, ExtensionRecord extension, InstanceRecord instance, Actor actor,
         CancellationToken ct)
@@ -118,10 +134,17 @@ public static class ExtensionApproval
         var open = await db.Tasks
             .Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task && t.BookmarkId != null)
             .ToListAsync(ct);
-        var steps = StepsToMove(extension, open, org);
+        var openIds = open.Select(t => t.Id).ToList();
+        var roles = await db.Set<AssignmentRecord>().Where(a => a.InstanceId == instance.Id && openIds.Contains(a.TaskId))
+            .ToDictionaryAsync(a => a.TaskId, a => a.Role, ct);
+        var definition = await items.DefinitionOfAsync(db, instance, ct);
+        var policy = ProcedureOptions.Extensions(definition.Options);
+        var kinds = await HandlingUnits.KindsAsync(db, ct);
+        var steps = StepsToMove(extension, open, roles, policy, org, unitId => HandlingUnits.IsHandlingUnit(org, unitId, kinds));
         var before = ItemWriter.StateOf(instance);
-        var result = items.Runner.Extend(await items.DefinitionOfAsync(db, instance, ct), instance.Id, before,
-            new ExtendRequest(actor, to, steps.Select(t => new StepDue(t.Id, t.DueAt)).ToList()), org);
+        var result = items.Runner.Extend(definition, instance.Id, before,
+            new ExtendRequest(actor, to, steps.Select(t => new StepDue(t.Id, t.DueAt, t.ActivityId, HandlingUnits.UnitOf(t, org))).ToList(),
+                Note: new JsonObject { ["extensionId"] = extension.Id.ToString() }), org);
         await items.ApplyAsync(context, instance, result, actor, ct, before);
 
         var units = steps.Select(t => HandlingUnits.UnitOf(t, org)).OfType<string>().Append(extension.UnitId).Distinct().ToList();
@@ -130,9 +153,24 @@ public static class ExtensionApproval
     }
 
     /// <summary>
-    /// The open steps an approved extension moves: today, those of the unit that asked. Issue 14 widens this to every
-    /// unit the procedure's extension policy names; the engine call and the chase cases above follow what this returns.
+    /// The open steps an approved extension moves — the one place that decides it; the engine call and the chase cases
+    /// above follow what this returns. Always the asking unit's; with <c>units: leadAndCo</c> (the default) also the
+    /// 协办's of each 交办 step the asking unit leads (000 第十一条: the 协办 work for the 主办's task, so its date cannot stay
+    /// behind); with <c>all</c> every handling unit's open step on the item. The office's own steps never move.
     /// </summary>
-    private static List<TaskRecord> StepsToMove(ExtensionRecord extension, IEnumerable<TaskRecord> open, IOrganization org) =>
-        open.Where(t => HandlingUnits.UnitOf(t, org) == extension.UnitId).ToList();
+    /// <param name="roles">The 交办 role (<c>lead</c>/<c>co</c>) of each open task that belongs to a 交办 step.</param>
+    internal static List<TaskRecord> StepsToMove(ExtensionRecord extension, IReadOnlyList<TaskRecord> open, IReadOnlyDictionary<Guid, string> roles,
+        ExtensionPolicy policy, IOrganization org, Func<string, bool> isHandlingUnit)
+    {
+        var asking = open.Where(t => HandlingUnits.UnitOf(t, org) == extension.UnitId).ToList();
+        var moved = policy.UnitScope switch
+        {
+            ExtensionPolicy.UnitsAll => open.Where(t => HandlingUnits.UnitOf(t, org) is { } unit && isHandlingUnit(unit)),
+            ExtensionPolicy.UnitsLeadAndCo => asking.Concat(open.Where(t =>
+                roles.GetValueOrDefault(t.Id) == AssignActivity.Co
+                && asking.Any(a => roles.GetValueOrDefault(a.Id) == AssignActivity.Lead && a.ActivityId == t.ActivityId && a.ExecutionId == t.ExecutionId))),
+            _ => asking,
+        };
+        return moved.DistinctBy(t => t.Id).ToList();
+    }
 }

@@ -63,7 +63,24 @@ internal sealed class RequestExtensionHandler(ItemWriter items, SupervisionSetti
             throw new WorkflowInputException("newDueDate", $"一次延期不能超过 {MaxExtensionDays} 天");
         var unitId = eligibility.UnitId!;
 
-        var stages = ProcedureOptions.Extensions(definition.Options).Stages.ToList();
+        // A rest day per the organization's calendar: kept and flagged to the approver, moved, or refused (decision 023).
+        var policy = ProcedureOptions.Extensions(definition.Options);
+        var calendar = org.CalendarFor(unitId);
+        var typedDate = requestedDate;
+        if (!calendar.IsWorkingDay(requestedDate))
+        {
+            var next = calendar.NextWorkingDay(requestedDate);
+            if (policy.RestDayRule == ExtensionPolicy.RestDayRefuse)
+                throw new WorkflowInputException("newDueDate",
+                    $"新的完成时限{StepDeadline.Describe(requested)}是休息日，请选择工作日，如{StepDeadline.Describe(ChinaTime.EndOf(next))}");
+            if (policy.RestDayRule == ExtensionPolicy.RestDayMove)
+            {
+                requestedDate = next;
+                requested = ChinaTime.EndOf(next);
+            }
+        }
+
+        var stages = policy.Stages.ToList();
         var extension = new ExtensionRecord
         {
             Id = Guid.CreateVersion7(),
@@ -83,16 +100,18 @@ internal sealed class RequestExtensionHandler(ItemWriter items, SupervisionSetti
         db.Set<ExtensionRecord>().Add(extension);
         extension.ApprovalTaskId = ExtensionApproval.OpenTask(context, extension, instance, stages[0]).Id;
         instance.UpdatedAt = now;
+        var data = new JsonObject
+        {
+            ["extensionId"] = extension.Id.ToString(),
+            ["unitId"] = unitId,
+            ["unitName"] = HandlingUnits.NameOf(org, unitId),
+            ["from"] = current,
+            ["to"] = requested,
+            ["late"] = eligibility.Late,
+        };
+        if (typedDate != requestedDate) data["typedDate"] = typedDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         context.Journal(instance.Id, JournalKind.ExtensionRequested, user.ToActor(), ExtensionApproval.ActivityId, ExtensionApproval.ActivityName,
-            comment: reason, data: new JsonObject
-            {
-                ["extensionId"] = extension.Id.ToString(),
-                ["unitId"] = unitId,
-                ["unitName"] = HandlingUnits.NameOf(org, unitId),
-                ["from"] = current,
-                ["to"] = requested,
-                ["late"] = eligibility.Late,
-            });
+            comment: reason, data: data);
         return extension;
     }
 }

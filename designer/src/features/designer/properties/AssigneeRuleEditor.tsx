@@ -49,6 +49,12 @@ export function AssigneeRuleEditor({ value, onChange, forms, disabled, noun = '�
       }
     return options;
   }, [forms]);
+  // The head of a unit: only “单位” fields name one.
+  const unitFieldOptions = useMemo(
+    () =>
+      fieldOptions.filter((o) => forms.some((form) => form.fields.some((f) => f.key === o.value && f.type === 'unit'))),
+    [fieldOptions, forms],
+  );
   const type = value?.type as AssigneeRuleType | undefined;
   const help = ASSIGNEE_RULE_TYPES.find((t) => t.value === type)?.help;
 
@@ -123,9 +129,9 @@ export function AssigneeRuleEditor({ value, onChange, forms, disabled, noun = '�
           />
         </Form.Item>
       )}
-      {type === 'field' && (
+      {(type === 'field' || type === 'fieldUnitLeader') && (
         <Form.Item label="表单字段" required>
-          {fieldOptions.length === 0 ? (
+          {(type === 'fieldUnitLeader' ? unitFieldOptions : fieldOptions).length === 0 ? (
             <Typography.Text type="warning">表单中还没有“单位”或“人员”字段，请先在表单设计中添加。</Typography.Text>
           ) : (
             <Select
@@ -133,7 +139,7 @@ export function AssigneeRuleEditor({ value, onChange, forms, disabled, noun = '�
               disabled={disabled}
               value={value?.field ?? undefined}
               placeholder="选择字段"
-              options={fieldOptions}
+              options={type === 'fieldUnitLeader' ? unitFieldOptions : fieldOptions}
               onChange={(field: string) => onChange({ ...value!, field })}
             />
           )}

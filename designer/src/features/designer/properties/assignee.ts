@@ -8,7 +8,16 @@ export interface AssigneeRule {
   [extra: string]: unknown;
 }
 
-export type AssigneeRuleType = 'users' | 'role' | 'unit' | 'unitLeader' | 'initiator' | 'field' | 'previous';
+export type AssigneeRuleType =
+  | 'users'
+  | 'role'
+  | 'unit'
+  | 'unitLeader'
+  | 'initiator'
+  | 'field'
+  | 'previous'
+  | 'fieldUnitLeader'
+  | 'assignLeadLeader';
 
 export const ASSIGNEE_RULE_TYPES: { value: AssigneeRuleType; label: string; help: string }[] = [
   { value: 'users', label: '指定人员', help: '由选定的人员办理' },
@@ -18,6 +27,12 @@ export const ASSIGNEE_RULE_TYPES: { value: AssigneeRuleType; label: string; help
   { value: 'initiator', label: '发起人', help: '由发起该事项的人办理' },
   { value: 'field', label: '取表单字段', help: '由表单中“单位”或“人员”字段所选的单位或人员办理' },
   { value: 'previous', label: '上一步指定', help: '由上一环节的办理人在提交时选择' },
+  { value: 'fieldUnitLeader', label: '表单所选单位的负责人', help: '由表单“单位”字段所选单位的主要负责人办理' },
+  {
+    value: 'assignLeadLeader',
+    label: '交办主办单位负责人',
+    help: '由最近一次交办的主办单位（含督查部门调整后）的主要负责人办理，如签字',
+  },
 ];
 
 /** Keeps only what a rule of `type` uses, so switching type leaves no stale ids behind. */
@@ -35,6 +50,7 @@ export function changeRuleType(rule: AssigneeRule | undefined, type: AssigneeRul
     case 'unitLeader':
       return { ...extras, type, ...(rule?.unitIds?.length ? { unitIds: rule.unitIds } : {}) };
     case 'field':
+    case 'fieldUnitLeader':
       return { ...extras, type, field: rule?.field ?? null };
     default:
       return { ...extras, type };
@@ -67,6 +83,10 @@ export function describeRule(
       return `表单字段：${rule.field ? (names.field(rule.field) ?? rule.field) : '未选择'}`;
     case 'previous':
       return '上一步办理人指定';
+    case 'fieldUnitLeader':
+      return `表单字段所选单位负责人：${rule.field ? (names.field(rule.field) ?? rule.field) : '未选择'}`;
+    case 'assignLeadLeader':
+      return '交办主办单位负责人';
     default:
       return `规则：${rule.type}`;
   }
