@@ -2,6 +2,7 @@ using System.Text.Json;
 using Duban.Data.Organization;
 using Duban.Data.Supervision.Chasing;
 using Duban.Data.Supervision.Units;
+using Duban.Engine.Activities;
 using Duban.Engine.Calendar;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
@@ -81,8 +82,10 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
         var returns = new List<(Guid InstanceId, DateTimeOffset At)>();
         foreach (var chunk in instanceIds.Chunk(500))
             returns.AddRange((await db.Journal.AsNoTracking()
-                .Where(j => chunk.Contains(j.InstanceId) && (j.Kind == JournalKind.TaskReturned || (j.Kind == JournalKind.TaskCompleted && j.Outcome == Duban.Engine.Activities.PortNames.Return)))
-                .Select(j => new { j.InstanceId, j.At }).ToListAsync(ct)).Select(j => (j.InstanceId, j.At)));
+                .Where(j => chunk.Contains(j.InstanceId) && (j.Kind == JournalKind.TaskReturned || j.Kind == JournalKind.TaskCompleted))
+                .Select(j => new { j.InstanceId, j.At, j.Kind, j.Outcome, j.DataJson }).ToListAsync(ct))
+                .Where(j => j.Kind == JournalKind.TaskReturned || SentBack(j.Outcome, j.DataJson))
+                .Select(j => (j.InstanceId, j.At)));
         var returnsByInstance = returns.ToLookup(r => r.InstanceId, r => r.At);
 
         // When each execution of those steps began, to tell a redo (a 退回 since the previous round) from a loop.
@@ -114,6 +117,18 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
                     $"第 {threshold + 1} 次复办", SourceRedo, $"{group.Key.InstanceId:N}:{group.Key.Unit}"));
         }
         return events;
+    }
+
+    /// <summary>
+    /// Whether a completed step sent the work back: its outcome was marked so by the designer (the engine notes it on the
+    /// journal line), or is literally 退回 (definitions and journal lines made before the property).
+    /// </summary>
+    internal static bool SentBack(string? outcome, string? dataJson)
+    {
+        if (outcome == Duban.Engine.Activities.PortNames.Return) return true;
+        if (dataJson is null || !dataJson.Contains(UserTaskSendBack.JournalFlag, StringComparison.Ordinal)) return false;
+        return System.Text.Json.Nodes.JsonNode.Parse(dataJson) is System.Text.Json.Nodes.JsonObject data
+            && data[UserTaskSendBack.JournalFlag] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue<bool>(out var sent) && sent;
     }
 
     /// <summary>The units ranked: a unit's page and the league table are computed the same way.</summary>
