@@ -66,6 +66,7 @@ internal static class ScoringEndpoints
             if (!user.SeesAllItems && user.UnitId != unitId) throw new ForbiddenException("只能查看本单位的考核得分");
             var organizationId = OrganizationScope.Require(org, unitId);
             if (OrganizationScope.OrganizationOf(org, user.UnitId) != organizationId) throw new NotFoundException("单位不存在");
+            if (!await scores.IsScoredAsync(unitId, ct)) throw new NotFoundException("该单位不参加考核：只有承办单位计分，督查部门和组织本级不计分");
             var (rules, isDefault, score) = await scores.UnitAsync(organizationId, year, unitId, ct);
             var ids = score.Events.Select(e => e.Event.InstanceId).OfType<Guid>().Distinct().ToList();
             var items = await db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.Title, i.Number }).ToDictionaryAsync(i => i.Id, ct);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using static Duban.Server.Tests.Infrastructure.TestDefinitions;
@@ -15,12 +16,12 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>The deadline flow with the review step's outcomes as given; <paramref name="sendsBack"/> ticked as sending back.</summary>
-    private async Task<string> ImportReviewFlowAsync(string id, JsonArray outcomes, JsonArray? sendsBack, string backTo)
+    private async Task<string> ImportReviewFlowAsync(string id, JsonArray outcomes, JsonArray? sendsBack, string backTo, JsonObject? reviewer = null)
     {
         var review = new JsonObject
         {
             ["id"] = "review", ["type"] = "Duban.UserTask", ["name"] = "审核", ["form"] = Literal("f"),
-            ["assignee"] = Literal(new JsonObject { ["type"] = "role", ["role"] = "督查员" }),
+            ["assignee"] = Literal(reviewer ?? new JsonObject { ["type"] = "role", ["role"] = "督查员" }),
             ["outcomes"] = Literal(outcomes), ["deadline"] = Literal(1),
         };
         if (sendsBack is not null) review["sendsBack"] = Literal(sendsBack);
@@ -108,6 +109,27 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
             fixture.Clock.Advance(TimeSpan.FromHours(1));
         }
         Assert.Empty((await UnitAsync("jinan"))["events"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Only_handling_units_are_scored_and_ranked_not_the_office_whose_review_ran_again()
+    {
+        await Json.OkAsync(await (await fixture.As("admin")).PutAsJsonAsync("/api/scoring/2026/rules", new { startScore = 3 }));
+        // 4 reports, 3 退回: the office's own 审核 (offered to the office as a unit) ran 4 times as well — it is not a
+        // handling unit, so it is not scored.
+        var flow = await ImportReviewFlowAsync("sv-redo-office", ["通过", "退回"], null, "退回",
+            new JsonObject { ["type"] = "unit", ["unitIds"] = new JsonArray("bgs") });
+        await RedoAsync(flow, "退回", rounds: 4);
+        var ranking = await Json.GetAsync(await fixture.As("lingdao"), "/api/scoring/2026");
+        var units = ranking["units"]!.AsArray().Select(u => u!["unitId"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain("bgs", units);                 // 厅办公室（督查室）: the supervision office
+        Assert.DoesNotContain("sft", units);                 // the organization's root
+        Assert.Contains("fzc", units);
+        Assert.Equal(2.9m, ranking["units"]!.AsArray().Single(u => u!["unitId"]!.GetValue<string>() == "fzc")!["score"]!.GetValue<decimal>());
+        var ducha = await fixture.As("ducha");
+        Assert.Equal(HttpStatusCode.NotFound, (await ducha.GetAsync("/api/scoring/2026/units/bgs")).StatusCode);
+        var bulletin = await ApiHelpers.FieldErrorsAsync(await ducha.PostAsJsonAsync("/api/scoring/bulletins", new { unitId = "bgs", title = "通报", issuedOn = "2026-03-31" }));
+        Assert.StartsWith("只有承办单位参加考核", bulletin["unitId"].Single());
     }
 
     [Fact]

@@ -40,9 +40,13 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
     public async Task<ILookup<string, ScoreEvent>> EventsAsync(string organizationId, int year, string? unitId, int redoThreshold, CancellationToken ct)
     {
         var org = await organizationCache.GetAsync(ct);
+        var kinds = await HandlingUnits.KindsAsync(db, ct);
         var from = ChinaTime.StartOf(new DateOnly(year, 1, 1));
         var to = ChinaTime.StartOf(new DateOnly(year + 1, 1, 1));
-        bool Ours(string unit) => (unitId is null || unit == unitId) && OrganizationScope.OrganizationOf(org, unit) == organizationId;
+        // Only handling units are scored: not the supervision office (its own review step runs again on every send-back),
+        // not the organization's root.
+        bool Ours(string unit) => (unitId is null || unit == unitId) && OrganizationScope.OrganizationOf(org, unit) == organizationId
+            && HandlingUnits.IsHandlingUnit(org, unit, kinds);
         var events = new List<ScoreEvent>();
 
         var chases = await db.Set<ChaseRecord>().AsNoTracking()
@@ -140,7 +144,7 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
         var events = await EventsAsync(organizationId, year, null, rules.RedoThreshold, ct);
         var units = org.Units
             .Where(u => OrganizationScope.OrganizationOf(org, u.Id) == organizationId && HandlingUnits.IsHandlingUnit(org, u.Id, kinds))
-            .Select(u => u.Id).Union(events.Select(g => g.Key)).Distinct();
+            .Select(u => u.Id);
         var scored = units.Select(u => (Unit: u, Score: ScoreCalculator.Compute(rules, events[u])))
             .OrderByDescending(x => x.Score.Score).ThenBy(x => x.Score.Events.Count).ThenBy(x => HandlingUnits.NameOf(org, x.Unit), StringComparer.Ordinal)
             .ToList();
@@ -154,6 +158,10 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
         }
         return rows;
     }
+
+    /// <summary>Whether the unit is scored at all (a handling unit).</summary>
+    public async Task<bool> IsScoredAsync(string unitId, CancellationToken ct) =>
+        HandlingUnits.IsHandlingUnit(await organizationCache.GetAsync(ct), unitId, await HandlingUnits.KindsAsync(db, ct));
 
     public async Task<(ScoringRules Rules, bool IsDefault, UnitScore Score)> UnitAsync(string organizationId, int year, string unitId, CancellationToken ct)
     {
