@@ -16,7 +16,13 @@ namespace Duban.Server.Tests.Supervision;
 /// <summary>催办: an overdue item climbs the ladder as the clock moves; every rung is logged and costs the unit points.</summary>
 public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime where TFixture : DeadlineFixture
 {
-    public Task InitializeAsync() => fixture.ResetAsync();
+    public async Task InitializeAsync()
+    {
+        await fixture.ResetAsync();
+        // The organization chooses the county table (003 §六) — without rules or a choice it is not scored.
+        await Json.OkAsync(await (await fixture.As("admin")).PutAsJsonAsync("/api/scoring/table", new { table = "county" }));
+    }
+
     public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<JsonObject> ChasesAsync(Guid item) => await Json.GetAsync(await fixture.As("ducha"), $"/api/instances/{item}/chases");

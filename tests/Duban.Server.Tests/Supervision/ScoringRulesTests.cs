@@ -133,6 +133,48 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
     }
 
     [Fact]
+    public async Task No_rules_no_scores_until_the_organization_chooses_the_county_table_or_its_own()
+    {
+        // Nothing chosen, no rules for 2026: a written notice is raised and logged, but nobody is scored.
+        var id = await fixture.StartItemAsync();
+        var ducha = await fixture.As("ducha");
+        await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/instances/{id}/chases", new { unitId = "fzc", rungKey = "written" }), HttpStatusCode.Created);
+        var unit = await UnitAsync("fzc");
+        Assert.False(unit["scored"]!.GetValue<bool>());
+        Assert.Null(unit["score"]);
+        Assert.Empty(unit["events"]!.AsArray());
+        var ranking = await Json.GetAsync(await fixture.As("lingdao"), "/api/scoring/2026");
+        Assert.False(ranking["scored"]!.GetValue<bool>());
+        Assert.Empty(ranking["units"]!.AsArray());
+        var admin = await fixture.As("admin");
+        var rules = await Json.GetAsync(admin, "/api/scoring/2026/rules");
+        Assert.False(rules["scored"]!.GetValue<bool>());
+        Assert.Null(rules["table"]);
+        Assert.Equal("county", rules["tables"]![0]!["value"]!.GetValue<string>());
+
+        var bad = await ApiHelpers.FieldErrorsAsync(await admin.PutAsJsonAsync("/api/scoring/table", new { table = "province" }));
+        Assert.StartsWith("考核标准「province」不存在", bad["table"].Single());
+        Assert.Equal(HttpStatusCode.Forbidden, (await ducha.PutAsJsonAsync("/api/scoring/table", new { table = "county" })).StatusCode);
+
+        // The explicit choice: the county table (003 §六). The notice already logged now costs 0.2: 3 − 0.2 = 2.8.
+        var chosen = await Json.OkAsync(await admin.PutAsJsonAsync("/api/scoring/table?year=2026", new { table = "county" }));
+        Assert.True(chosen["scored"]!.GetValue<bool>());
+        Assert.Equal("county", chosen["table"]!.GetValue<string>());
+        Assert.True(chosen["isDefault"]!.GetValue<bool>());
+        Assert.Equal(2.8m, (await UnitAsync("fzc"))["score"]!.GetValue<decimal>());
+
+        // Own rules for 2026 take precedence (start 5, notice 0.5: 5 − 0.5 = 4.5); 2025 stays on the table.
+        await Json.OkAsync(await admin.PutAsJsonAsync("/api/scoring/2026/rules", new { startScore = 5, deductions = new Dictionary<string, decimal> { ["writtenNotice"] = 0.5m } }));
+        Assert.Equal(4.5m, (await UnitAsync("fzc"))["score"]!.GetValue<decimal>());
+        Assert.True((await Json.GetAsync(admin, "/api/scoring/2025/rules"))["scored"]!.GetValue<bool>());
+
+        // Choosing none again: 2025 is not scored; 2026 keeps its own rules.
+        await Json.OkAsync(await admin.PutAsJsonAsync("/api/scoring/table", new { table = (string?)null }));
+        Assert.False((await Json.GetAsync(admin, "/api/scoring/2025/rules"))["scored"]!.GetValue<bool>());
+        Assert.Equal(4.5m, (await UnitAsync("fzc"))["score"]!.GetValue<decimal>());
+    }
+
+    [Fact]
     public async Task A_definition_cannot_mark_an_unknown_outcome_or_every_outcome_as_sending_back()
     {
         var admin = await fixture.As("admin");

@@ -1067,6 +1067,10 @@ namespace Duban.Data.Migrations.Postgres
                     b.Property<string>("LadderJson")
                         .HasColumnType("text");
 
+                    b.Property<string>("ScoringTable")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 

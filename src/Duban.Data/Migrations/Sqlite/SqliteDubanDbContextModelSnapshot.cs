@@ -1036,6 +1036,10 @@ namespace Duban.Data.Migrations.Sqlite
                     b.Property<string>("LadderJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScoringTable")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 

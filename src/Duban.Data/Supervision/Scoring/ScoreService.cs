@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Duban.Data.Organization;
 using Duban.Data.Supervision.Chasing;
+using Duban.Data.Supervision.Settings;
 using Duban.Data.Supervision.Units;
 using Duban.Engine.Activities;
 using Duban.Engine.Calendar;
@@ -15,7 +16,7 @@ public sealed record UnitScoreRow(string UnitId, string UnitName, decimal Score,
 
 /// <summary>
 /// 考核: scores computed from what was logged — chases (not withdrawn), items redone more often than the rules
-/// tolerate, bulletins — under the organization's rules for the year (the county table when none are set). Never stored.
+/// tolerate, bulletins — under the organization's rules for the year (or the shipped table it chose; none: not scored). Never stored.
 /// </summary>
 public sealed class ScoreService(DubanDbContext db, OrganizationCache organizationCache)
 {
@@ -23,10 +24,18 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
     public const string SourceRedo = "redo";
     public const string SourceBulletin = "bulletin";
 
-    public async Task<(ScoringRules Rules, bool IsDefault, ScoreRuleRecord? Record)> RulesAsync(string organizationId, int year, CancellationToken ct)
+    /// <summary>The organization's shipped-table choice for years without rules of their own (null: not scored).</summary>
+    public async Task<string?> TableAsync(string organizationId, CancellationToken ct) =>
+        await db.Set<SupervisionSettingsRecord>().AsNoTracking().Where(s => s.OrganizationId == organizationId).Select(s => s.ScoringTable).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// The rules for the year: the organization's own for it, else the shipped table it chose (<c>IsDefault</c>), else
+    /// none — the year is not scored (<c>Rules</c> null). No rules, no scores.
+    /// </summary>
+    public async Task<(ScoringRules? Rules, bool IsDefault, ScoreRuleRecord? Record)> RulesAsync(string organizationId, int year, CancellationToken ct)
     {
         var record = await db.Set<ScoreRuleRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.OrganizationId == organizationId && r.Year == year, ct);
-        if (record is null) return (ScoringRules.CountyDefault, true, null);
+        if (record is null) return (ScoringTables.Rules(await TableAsync(organizationId, ct)), true, null);
         return (new ScoringRules
         {
             StartScore = record.StartScore,
@@ -141,6 +150,7 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
         var org = await organizationCache.GetAsync(ct);
         var kinds = await HandlingUnits.KindsAsync(db, ct);
         var (rules, _, _) = await RulesAsync(organizationId, year, ct);
+        if (rules is null) return [];
         var events = await EventsAsync(organizationId, year, null, rules.RedoThreshold, ct);
         var units = org.Units
             .Where(u => OrganizationScope.OrganizationOf(org, u.Id) == organizationId && HandlingUnits.IsHandlingUnit(org, u.Id, kinds))
@@ -163,9 +173,11 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
     public async Task<bool> IsScoredAsync(string unitId, CancellationToken ct) =>
         HandlingUnits.IsHandlingUnit(await organizationCache.GetAsync(ct), unitId, await HandlingUnits.KindsAsync(db, ct));
 
-    public async Task<(ScoringRules Rules, bool IsDefault, UnitScore Score)> UnitAsync(string organizationId, int year, string unitId, CancellationToken ct)
+    /// <summary>The unit's score; <c>Score</c> null when the year is not scored.</summary>
+    public async Task<(ScoringRules? Rules, bool IsDefault, UnitScore? Score)> UnitAsync(string organizationId, int year, string unitId, CancellationToken ct)
     {
         var (rules, isDefault, _) = await RulesAsync(organizationId, year, ct);
+        if (rules is null) return (null, isDefault, null);
         var events = await EventsAsync(organizationId, year, unitId, rules.RedoThreshold, ct);
         return (rules, isDefault, ScoreCalculator.Compute(rules, events[unitId]));
     }
