@@ -123,7 +123,7 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
         }));
         await fixture.StartItemAsync();
         fixture.Clock.Set(Beijing(2026, 3, 20, 9));
-        Assert.Equal(4, await fixture.RunChasesAsync());       // reminder, phone, written, on site — all due by now, in order
+        Assert.Equal(3, await fixture.RunChasesAsync());       // phone, written, on site — all due by now, in order; no reminder once overdue
         var view = await Json.GetAsync(await fixture.As("ducha"), "/api/scoring/2026/units/fzc");
         Assert.Equal(0m, view["score"]!.GetValue<decimal>());
         Assert.Equal([0.3m, 0.2m, 0m], view["events"]!.AsArray().Select(e => e!["applied"]!.GetValue<decimal>()));
@@ -192,13 +192,13 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
         // A case one worker failed to save (it lost the race) is picked up again when its lease runs out.
         fixture.Clock.Advance(TimeSpan.FromMinutes(2));
         var more = await fixture.RunChasesAsync();
-        Assert.Equal(12 * 4, raised.Sum() + more);
+        Assert.Equal(12 * 3, raised.Sum() + more);            // phone, written, on site each (no reminder once overdue)
         await fixture.WithDbAsync(async db =>
         {
-            Assert.Equal(12 * 4, await db.Set<ChaseRecord>().CountAsync());
+            Assert.Equal(12 * 3, await db.Set<ChaseRecord>().CountAsync());
             var perRung = await db.Set<ChaseRecord>().GroupBy(c => new { c.InstanceId, c.RungKey }).Select(g => g.Count()).ToListAsync();
             Assert.All(perRung, n => Assert.Equal(1, n));
-            Assert.Equal(12 * 4, await db.Journal.CountAsync(j => j.Kind == JournalKind.Chased));
+            Assert.Equal(12 * 3, await db.Journal.CountAsync(j => j.Kind == JournalKind.Chased));
         });
     }
 

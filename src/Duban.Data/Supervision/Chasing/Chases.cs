@@ -139,9 +139,8 @@ public static class Chases
         if (rung.Notice is { } notice)
         {
             var replyDue = notice.ReplyRequired ? calendar.AddWorkingDays(today, notice.ReplyDays ?? 3) : (DateOnly?)null;
-            var text = Ladder.Fill(notice.Text ?? $"请抓紧办理「{{item}}」。", due is { } x ? ChinaTime.DateOf(x) : null, replyDue, instance.Title, unitName);
+            var full = Ladder.Address(notice.Text ?? "请抓紧办理「{item}」。", due is { } x ? ChinaTime.DateOf(x) : null, replyDue, instance.Title, unitName);
             raised.NoticeTitle = notice.Title;
-            var full = $"{unitName}：{text}";
             raised.NoticeText = full.Length <= 4000 ? full : full[..4000];
             raised.ReplyRequired = notice.ReplyRequired;
             var task = context.OpenDetachedTask(instance.Id,

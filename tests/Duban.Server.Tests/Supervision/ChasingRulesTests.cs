@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using static Duban.Server.Tests.Supervision.DeadlineFixture;
+using ApiHelpers = Duban.Server.Tests.Infrastructure.Api;
+
+namespace Duban.Server.Tests.Supervision;
+
+/// <summary>
+/// The ladder follows the organization's regulation (issue 14, docs/decisions/022). The test item is due Monday
+/// 2026-03-09 (5 working days from Monday 3/2); working days after it: 3/10 (1), 3/11 (2), 3/12 (3), 3/13 (4), 3/16 (5).
+/// </summary>
+public abstract class ChasingRulesTests<TFixture>(TFixture fixture) : IAsyncLifetime where TFixture : DeadlineFixture
+{
+    public async Task InitializeAsync()
+    {
+        await fixture.ResetAsync();
+        await Json.OkAsync(await (await fixture.As("admin")).PutAsJsonAsync("/api/scoring/table", new { table = "county" }));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task SaveLadderAsync(JsonArray rungs) =>
+        await Json.OkAsync(await (await fixture.As("admin")).PutAsJsonAsync("/api/chasing/ladder", new JsonObject { ["rungs"] = rungs }));
+
+    private async Task<JsonArray> ChasesAsync(Guid item) => (await Json.GetAsync(await fixture.As("ducha"), $"/api/instances/{item}/chases"))["chases"]!.AsArray();
+
+    private static List<string> Keys(JsonArray chases) => chases.Select(c => c!["rungKey"]!.GetValue<string>()).ToList();
+
+    [Fact]
+    public async Task A_notice_text_that_names_the_unit_prints_it_once()
+    {
+        await SaveLadderAsync(JsonNode.Parse("""
+            [{ "key": "written", "name": "书面催办", "trigger": { "kind": "overdue", "days": 1 },
+               "notice": { "title": "催办通知", "text": "{unit}：你单位承办的「{item}」已超过办理时限（{due}），请抓紧办理。", "replyRequired": false } }]
+            """)!.AsArray());
+        var id = await fixture.StartItemAsync();
+        fixture.Clock.Set(Beijing(2026, 3, 11, 9));            // 1 working day overdue (3/10 ended)
+        Assert.Equal(1, await fixture.RunChasesAsync());
+        var chase = Assert.Single(await ChasesAsync(id));
+        Assert.Equal("法制处：你单位承办的「推进行政复议体制改革」已超过办理时限（2026年3月9日），请抓紧办理。", chase!["noticeText"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_reminder_before_the_deadline_is_not_sent_for_an_item_already_overdue()
+    {
+        var soon = await fixture.StartItemAsync();                                   // due Monday 3/9; 到期提醒 due 3/5 (2 working days before)
+        var late = await fixture.StartItemAsync(dueDate: "2026-03-05", title: "已逾期事项"); // due Thursday 3/5; 到期提醒 due 3/3
+
+        // The job first runs on Friday 3/6: the reminder for the item due 3/9 is still useful and is sent (late); the
+        // item due 3/5 is already overdue — its reminder is passed, and its phone rung (end of 3/6) is not due yet.
+        fixture.Clock.Set(Beijing(2026, 3, 6, 9));
+        Assert.Equal(1, await fixture.RunChasesAsync());
+        Assert.Equal(["remind"], Keys(await ChasesAsync(soon)));
+        Assert.Empty(await ChasesAsync(late));
+
+        // A year later (a gap): the overdue rungs of both are raised; no reminder for either.
+        fixture.Clock.Set(Beijing(2027, 3, 1, 9));
+        Assert.Equal(6, await fixture.RunChasesAsync());
+        Assert.Equal(["remind", "phone", "written", "onsite"], Keys(await ChasesAsync(soon)));
+        Assert.Equal(["phone", "written", "onsite"], Keys(await ChasesAsync(late)));
+        Assert.DoesNotContain(await ApiHelpers.InboxAsync(await fixture.As("fazhi"), "notice"),
+            n => n!["activityName"]!.GetValue<string>() == "督办事项即将到期提醒" && n["instanceId"]!.GetValue<Guid>() == late);
+    }
+
+    [Fact]
+    public async Task A_manual_first_rung_does_not_block_the_automatic_rungs_after_it()
+    {
+        // 004 (a company): routine phone calls are made by hand; the written 催办通知 for overdue items is automatic.
+        await SaveLadderAsync(JsonNode.Parse("""
+            [{ "key": "phone", "name": "电话催办", "trigger": { "kind": "manual" }, "record": "phoneLog", "scoreEvent": "phone" },
+             { "key": "written", "name": "书面催办", "trigger": { "kind": "overdue", "days": 2 },
+               "notice": { "title": "催办通知", "text": "请抓紧办理。", "replyRequired": false }, "scoreEvent": "writtenNotice" }]
+            """)!.AsArray());
+        var id = await fixture.StartItemAsync();
+        fixture.Clock.Set(Beijing(2026, 3, 11, 9));            // 1 working day overdue: not yet
+        Assert.Equal(0, await fixture.RunChasesAsync());
+        fixture.Clock.Set(Beijing(2026, 3, 12, 9));            // 2 working days overdue (3/10, 3/11 ended): the written notice
+        Assert.Equal(1, await fixture.RunChasesAsync());
+        Assert.Equal(["written"], Keys(await ChasesAsync(id)));
+        // No phone call was made, so none is deducted: 3 − 0.2 (notice) = 2.8.
+        Assert.Equal(2.8m, (await Json.GetAsync(await fixture.As("ducha"), "/api/scoring/2026/units/fzc"))["score"]!.GetValue<decimal>());
+    }
+}
+
+public sealed class SqliteChasingRulesTests(SqliteDeadlineFixture fixture) : ChasingRulesTests<SqliteDeadlineFixture>(fixture), IClassFixture<SqliteDeadlineFixture>;
+
+public sealed class PostgresChasingRulesTests(PostgresDeadlineFixture fixture) : ChasingRulesTests<PostgresDeadlineFixture>(fixture), IClassFixture<PostgresDeadlineFixture>;
