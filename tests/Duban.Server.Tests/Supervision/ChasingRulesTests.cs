@@ -80,6 +80,37 @@ public abstract class ChasingRulesTests<TFixture>(TFixture fixture) : IAsyncLife
         // No phone call was made, so none is deducted: 3 − 0.2 (notice) = 2.8.
         Assert.Equal(2.8m, (await Json.GetAsync(await fixture.As("ducha"), "/api/scoring/2026/units/fzc"))["score"]!.GetValue<decimal>());
     }
+
+    [Fact]
+    public async Task A_rung_that_needs_an_action_deducts_when_it_is_recorded_and_a_notice_when_it_is_issued()
+    {
+        var id = await fixture.StartItemAsync();
+        fixture.Clock.Set(Beijing(2026, 3, 11, 9));            // 1 working day overdue: 电话催办 raised — nobody has phoned yet
+        Assert.Equal(1, await fixture.RunChasesAsync());        // (its 到期提醒 of 3/5 is passed: the item is overdue)
+        Assert.Equal(3m, await ScoreAsync());                   // 3: the call is not made, nothing is deducted
+
+        fixture.Clock.Set(Beijing(2026, 3, 11, 15));
+        var ducha = await fixture.As("ducha");
+        var call = (await ApiHelpers.InboxAsync(ducha)).Single(t => t!["activityName"]!.GetValue<string>() == "电话催办：法制处")!;
+        await ApiHelpers.CompleteOkAsync(ducha, call["id"]!.GetValue<Guid>(), "登记", new JsonObject
+        {
+            ["calledAt"] = "2026-03-11 15:00", ["personReached"] = "赵处长", ["summary"] = "承诺周五前报送",
+        });
+        var unit = await Json.GetAsync(await fixture.As("ducha"), "/api/scoring/2026/units/fzc");
+        Assert.Equal(2.9m, unit["score"]!.GetValue<decimal>());  // 3 − 0.1: deducted when the call was recorded,
+        Assert.Equal(Beijing(2026, 3, 11, 15), unit["events"]![0]!["at"]!.GetValue<DateTimeOffset>());   // dated then
+
+        fixture.Clock.Set(Beijing(2026, 3, 13, 9));            // 3 working days overdue: the 督查督办通知单 is issued
+        Assert.Equal(1, await fixture.RunChasesAsync());
+        Assert.Equal(2.7m, await ScoreAsync());                 // 2.9 − 0.2 at issue, before any reply
+
+        fixture.Clock.Set(Beijing(2026, 3, 17, 9));            // 5 working days overdue: 现场督办 raised, the visit not yet paid
+        Assert.Equal(1, await fixture.RunChasesAsync());
+        Assert.Equal(2.7m, await ScoreAsync());
+    }
+
+    private async Task<decimal> ScoreAsync() =>
+        (await Json.GetAsync(await fixture.As("ducha"), "/api/scoring/2026/units/fzc"))["score"]!.GetValue<decimal>();
 }
 
 public sealed class SqliteChasingRulesTests(SqliteDeadlineFixture fixture) : ChasingRulesTests<SqliteDeadlineFixture>(fixture), IClassFixture<SqliteDeadlineFixture>;

@@ -58,12 +58,18 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
             && HandlingUnits.IsHandlingUnit(org, unit, kinds);
         var events = new List<ScoreEvent>();
 
+        // A rung that needs an action (a call, a visit, a meeting) counts when the action is recorded, dated then; a rung
+        // that only sends a notice counts when the notice is issued. An action raised by the ladder but never recorded
+        // (nobody phoned) costs nothing (docs/decisions/022).
         var chases = await db.Set<ChaseRecord>().AsNoTracking()
-            .Where(c => c.RaisedAt >= from && c.RaisedAt < to && c.Status != ChaseStatus.Cancelled && c.ScoreEvent != null
-                        && (unitId == null || c.UnitId == unitId))
-            .Select(c => new { c.Id, c.UnitId, c.InstanceId, c.ScoreEvent, c.RaisedAt, c.RungName, c.Trigger }).ToListAsync(ct);
-        events.AddRange(chases.Where(c => Ours(c.UnitId)).Select(c =>
-            new ScoreEvent(c.ScoreEvent!, c.RaisedAt, c.UnitId, c.InstanceId, c.Trigger == Chases.Auto ? $"{c.RungName}（自动）" : c.RungName, SourceChase, c.Id.ToString())));
+            .Where(c => ((c.RaisedAt >= from && c.RaisedAt < to) || (c.RecordedAt >= from && c.RecordedAt < to))
+                        && c.Status != ChaseStatus.Cancelled && c.ScoreEvent != null && (unitId == null || c.UnitId == unitId))
+            .Select(c => new { c.Id, c.UnitId, c.InstanceId, c.ScoreEvent, c.RaisedAt, c.RecordKind, c.RecordedAt, c.RungName, c.Trigger }).ToListAsync(ct);
+        events.AddRange(chases
+            .Select(c => (Chase: c, At: c.RecordKind is null ? c.RaisedAt : c.RecordedAt))
+            .Where(c => c.At is { } at && at >= from && at < to && Ours(c.Chase.UnitId))
+            .Select(c => new ScoreEvent(c.Chase.ScoreEvent!, c.At!.Value, c.Chase.UnitId, c.Chase.InstanceId,
+                c.Chase.Trigger == Chases.Auto ? $"{c.Chase.RungName}（自动）" : c.Chase.RungName, SourceChase, c.Chase.Id.ToString())));
 
         var bulletins = await db.Set<BulletinRecord>().AsNoTracking()
             .Where(b => b.OrganizationId == organizationId && !b.Revoked && (unitId == null || b.UnitId == unitId))
