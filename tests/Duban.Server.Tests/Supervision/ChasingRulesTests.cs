@@ -109,6 +109,37 @@ public abstract class ChasingRulesTests<TFixture>(TFixture fixture) : IAsyncLife
         Assert.Equal(2.7m, await ScoreAsync());
     }
 
+    [Fact]
+    public async Task A_send_back_with_the_same_deadline_carries_on_the_ladder_however_the_polls_fell()
+    {
+        // Two units, the same history: due 3/9; at 3/11 09:00 the phone rung (1 working day overdue); each submits at
+        // 10:00 and is sent back (退回) at 11:00; the call is recorded for neither. The job polls between submission and
+        // 退回 for 法制处 only. Neither gets the phone rung again; each gets the 通知单 at 3/13 (3 working days overdue):
+        // 3 − 0.2 = 2.8 each — the same score whenever the job looked.
+        var fzc = await fixture.StartItemAsync(unit: "fzc");
+        var jinan = await fixture.StartItemAsync(unit: "jinan", title: "同样的事项");
+        fixture.Clock.Set(Beijing(2026, 3, 11, 9));
+        Assert.Equal(2, await fixture.RunChasesAsync());
+        foreach (var (item, user) in new[] { (fzc, "fazhi"), (jinan, "jinan") })
+        {
+            fixture.Clock.Set(Beijing(2026, 3, 11, 10));
+            var unit = await fixture.As(user);
+            await ApiHelpers.CompleteOkAsync(unit, await ApiHelpers.TaskOfAsync(unit, item), "提交", new JsonObject { ["report"] = "已办理" });
+            if (user == "fazhi") Assert.Equal(0, await fixture.RunChasesAsync());   // the case sees nothing open
+            fixture.Clock.Set(Beijing(2026, 3, 11, 11));
+            var ducha = await fixture.As("ducha");
+            await ApiHelpers.CompleteOkAsync(ducha, await ApiHelpers.TaskOfAsync(ducha, item, "审核"), "退回", comment: "材料不全");
+        }
+        Assert.Equal(0, await fixture.RunChasesAsync());        // before: the 法制处 case began a new cycle and raised the phone rung again
+        fixture.Clock.Set(Beijing(2026, 3, 13, 9));
+        Assert.Equal(2, await fixture.RunChasesAsync());
+        Assert.Equal(["phone", "written"], Keys(await ChasesAsync(fzc)));
+        Assert.Equal(["phone", "written"], Keys(await ChasesAsync(jinan)));
+        var ducha2 = await fixture.As("ducha");
+        foreach (var unit in new[] { "fzc", "jinan" })
+            Assert.Equal(2.8m, (await Json.GetAsync(ducha2, $"/api/scoring/2026/units/{unit}"))["score"]!.GetValue<decimal>());
+    }
+
     private async Task<decimal> ScoreAsync() =>
         (await Json.GetAsync(await fixture.As("ducha"), "/api/scoring/2026/units/fzc"))["score"]!.GetValue<decimal>();
 }

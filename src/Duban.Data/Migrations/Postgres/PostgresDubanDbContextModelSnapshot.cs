@@ -692,6 +692,9 @@ namespace Duban.Data.Migrations.Postgres
                     b.Property<int>("Cycle")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("CycleDueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 

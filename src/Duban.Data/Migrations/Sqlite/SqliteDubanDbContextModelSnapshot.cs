@@ -669,6 +669,9 @@ namespace Duban.Data.Migrations.Sqlite
                     b.Property<int>("Cycle")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CycleDueAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 

@@ -36,24 +36,29 @@ public static class Chases
     public const string NoticeActivity = "chase-notice";
 
     /// <summary>
-    /// Points a case at a new deadline. A later deadline (an extension, a new round of work after 退回) starts a new
-    /// cycle from the first rung; none closes the case. Returns whether anything changed.
+    /// Points a case at a new deadline. A deadline later than the one the cycle climbs against (an extension) starts a
+    /// new cycle from the first rung; the same deadline again (a 退回 and a new round of work with the deadline
+    /// unchanged, an item reopened) carries on the cycle where it was — the rungs are a function of the deadline and
+    /// the time, never of when the job happened to look; none closes the case. Returns whether anything changed.
     /// </summary>
     public static bool Retarget(ChaseCaseRecord chase, DateTimeOffset? due, DateTimeOffset now)
     {
         if (chase.DueAt == due) return false;
         if (due is null)
         {
+            chase.CycleDueAt ??= chase.DueAt;
             chase.DueAt = null;
             chase.NextCheckAt = null;
         }
         else
         {
-            if (chase.DueAt is null || due > chase.DueAt)
+            var cycleDue = chase.CycleDueAt ?? chase.DueAt;
+            if (cycleDue is null || due > cycleDue)
             {
                 chase.Cycle++;
                 chase.NextRung = 0;
             }
+            chase.CycleDueAt = due > cycleDue || cycleDue is null ? due : cycleDue;
             chase.DueAt = due;
             chase.NextCheckAt = now;
         }
@@ -64,7 +69,7 @@ public static class Chases
     /// <summary>A new case for a unit the ladder starts to climb against <paramref name="due"/>.</summary>
     internal static ChaseCaseRecord NewCase(Guid instanceId, string unitId, DateTimeOffset due, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(), InstanceId = instanceId, UnitId = unitId, DueAt = due, Cycle = 1, NextRung = 0, NextCheckAt = now, UpdatedAt = now,
+        Id = Guid.CreateVersion7(), InstanceId = instanceId, UnitId = unitId, DueAt = due, CycleDueAt = due, Cycle = 1, NextRung = 0, NextCheckAt = now, UpdatedAt = now,
     };
 
     /// <summary>The nearest deadline among the unit's open steps on the item (a step without one has the item's); null when none.</summary>

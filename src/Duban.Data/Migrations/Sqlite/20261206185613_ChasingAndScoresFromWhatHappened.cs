@@ -16,6 +16,12 @@ namespace Duban.Data.Migrations.Sqlite
                 type: "TEXT",
                 maxLength: 40,
                 nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "CycleDueAt",
+                table: "ChaseCases",
+                type: "INTEGER",
+                nullable: true);
         }
 
         /// <inheritdoc />
@@ -24,6 +30,10 @@ namespace Duban.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "ScoringTable",
                 table: "SupervisionSettings");
+
+            migrationBuilder.DropColumn(
+                name: "CycleDueAt",
+                table: "ChaseCases");
         }
     }
 }

@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -16,6 +17,12 @@ namespace Duban.Data.Migrations.Postgres
                 type: "character varying(40)",
                 maxLength: 40,
                 nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "CycleDueAt",
+                table: "ChaseCases",
+                type: "timestamp with time zone",
+                nullable: true);
         }
 
         /// <inheritdoc />
@@ -24,6 +31,10 @@ namespace Duban.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "ScoringTable",
                 table: "SupervisionSettings");
+
+            migrationBuilder.DropColumn(
+                name: "CycleDueAt",
+                table: "ChaseCases");
         }
     }
 }
