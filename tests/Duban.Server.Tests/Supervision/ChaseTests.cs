@@ -157,6 +157,7 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
     public async Task A_withdrawn_chase_no_longer_counts_and_its_tasks_go()
     {
         var id = await fixture.StartItemAsync();
+        fixture.Clock.Set(Beijing(2026, 3, 10, 9));            // overdue since the end of 3/9
         var ducha = await fixture.As("ducha");
         var raised = await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/instances/{id}/chases", new { unitId = "fzc", rungKey = "written", note = "提前书面督办" }), HttpStatusCode.Created);
         Assert.Equal(2.8m, await ScoreAsync());
@@ -172,7 +173,7 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
         // The withdrawn rung is open again; a rung raised by hand passes the automatic ones below it (no reminder now).
         await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/instances/{id}/chases", new
         {
-            unitId = "fzc", rungKey = "phone", record = new { calledAt = "2026-03-02 10:00", personReached = "张联络", summary = "提醒按期办理" },
+            unitId = "fzc", rungKey = "phone", record = new { calledAt = "2026-03-10 10:00", personReached = "张联络", summary = "催报办理情况" },
         }), HttpStatusCode.Created);
         fixture.Clock.Set(Beijing(2026, 3, 13, 9));
         Assert.Equal(1, await fixture.RunChasesAsync());

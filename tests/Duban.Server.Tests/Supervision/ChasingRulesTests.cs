@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using static Duban.Server.Tests.Supervision.DeadlineFixture;
@@ -138,6 +139,31 @@ public abstract class ChasingRulesTests<TFixture>(TFixture fixture) : IAsyncLife
         var ducha2 = await fixture.As("ducha");
         foreach (var unit in new[] { "fzc", "jinan" })
             Assert.Equal(2.8m, (await Json.GetAsync(ducha2, $"/api/scoring/2026/units/{unit}"))["score"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task A_written_notice_raised_by_hand_before_the_deadline_says_what_is_true_and_costs_nothing()
+    {
+        var id = await fixture.StartItemAsync();                // due 3/9
+        fixture.Clock.Set(Beijing(2026, 3, 4, 9));
+        var ducha = await fixture.As("ducha");
+        await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/instances/{id}/chases", new
+        {
+            unitId = "fzc", rungKey = "phone", record = new { calledAt = "2026-03-04 09:00", personReached = "张联络", summary = "提醒按期办理" },
+        }), HttpStatusCode.Created);
+        var written = await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/instances/{id}/chases", new { unitId = "fzc", rungKey = "written" }), HttpStatusCode.Created);
+        var text = written["noticeText"]!.GetValue<string>();
+        // Not 「已超过办理时限…经电话督办仍未办结」: the deadline has not passed; a call was made before.
+        Assert.Equal("法制处：你单位承办的「推进行政复议体制改革」办理时限为2026年3月9日，尚未到期。此前已进行电话催办。"
+            + "为确保按期办结，现进行书面督办，请抓紧办理，并于2026年3月9日前书面报告办理进展和下一步措施。", text);
+        // Before the deadline these are reminders, not 督办 of a late unit: 3, nothing deducted.
+        Assert.Equal(3m, await ScoreAsync());
+
+        // After the deadline the rung's own text (the regulation's wording) is sent, and it costs 0.2: 3 − 0.2 = 2.8.
+        fixture.Clock.Set(Beijing(2026, 3, 10, 9));
+        var late = await Json.OkAsync(await (await fixture.As("ducha")).PostAsJsonAsync($"/api/instances/{id}/chases", new { unitId = "fzc", rungKey = "written" }), HttpStatusCode.Created);
+        Assert.Contains("已超过办理时限", late["noticeText"]!.GetValue<string>());
+        Assert.Equal(2.8m, await ScoreAsync());
     }
 
     private async Task<decimal> ScoreAsync() =>
