@@ -5261,7 +5261,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 年度考核规则（未设置时为县级督查督办考核标准：基础分 3 分） */
+        /** 年度考核规则（未单独设置时采用所选的系统考核标准；都没有时本年度不计分） */
         get: {
             parameters: {
                 query?: never;
@@ -5384,7 +5384,7 @@ export interface paths {
             };
         };
         post?: never;
-        /** 恢复默认考核规则（管理员） */
+        /** 删除本年度单独设置的考核规则（管理员；之后采用所选的系统考核标准，未选则不计分） */
         delete: {
             parameters: {
                 query?: never;
@@ -5452,6 +5452,93 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scoring/table": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 选择未单独设置规则的年度采用的系统考核标准（管理员；不选则这些年度不计分） */
+        put: {
+            parameters: {
+                query?: {
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChooseScoringTableRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScoringRulesView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -6557,6 +6644,10 @@ export interface components {
             note: null | string;
             cancelReason: null | string;
         };
+        /** @description The shipped scoring table for years without rules of their own; null or empty: such years are not scored. */
+        ChooseScoringTableRequest: {
+            table?: null | string;
+        };
         /** @description One circulation: one run of a 阅知 step. */
         CirculationView: {
             activityId: string;
@@ -6851,6 +6942,8 @@ export interface components {
             relatedInput?: null | string;
             /** @description For string InputHints.OutcomeSubset: the input listing the outcomes to pick from. */
             outcomesInput?: null | string;
+            /** @description For string InputHints.Outcomes: the input listing the outcomes that send the work back (a checkbox per outcome). */
+            sendsBackInput?: null | string;
             /** @description For a list of names: the button's text and the fewest entries. */
             addLabel?: null | string;
             /** Format: int32 */
@@ -7411,22 +7504,31 @@ export interface components {
             source: string;
             sourceId: null | string;
         };
-        /** @description The yearly ranking (league table) of an organization's units. */
+        /** @description The yearly ranking (league table) of an organization's units; empty when the year is not scored. */
         ScoreRanking: {
             organizationId: string;
             /** Format: int32 */
             year: number;
+            scored: boolean;
             rulesAreDefault: boolean;
             /** Format: double */
-            startScore: number;
+            startScore: null | number;
             units: components["schemas"]["UnitScoreRow"][];
         };
-        /** @description An organization's scoring rules for a year. IsDefault: none saved, the county table applies. */
+        /**
+         * @description An organization's scoring rules for a year. Scored: whether the year is scored at all (it has rules
+         *     of its own, or the organization chose a shipped table). IsDefault: no rules of its own for the year —
+         *     the values shown are then the chosen table's, or, when none is chosen, the county table's as a starting point only.
+         *     Table: the shipped table the organization chose (Tables), null for none.
+         */
         ScoringRulesView: {
             organizationId: string;
             /** Format: int32 */
             year: number;
+            scored: boolean;
             isDefault: boolean;
+            table: null | string;
+            tables: components["schemas"]["NamedValue"][];
             /** Format: double */
             startScore: number;
             /** Format: double */
@@ -7565,19 +7667,21 @@ export interface components {
             /** Format: int32 */
             rank: number;
         };
+        /** @description A unit's score for the year; Scored false (and no score) when the organization does not score the year. */
         UnitScoreView: {
             organizationId: string;
             /** Format: int32 */
             year: number;
             unitId: string;
             unitName: string;
+            scored: boolean;
             rulesAreDefault: boolean;
             /** Format: double */
-            startScore: number;
+            startScore: null | number;
             /** Format: double */
-            score: number;
+            score: null | number;
             /** Format: double */
-            deducted: number;
+            deducted: null | number;
             deductions: components["schemas"]["DeductionLine"][];
             events: components["schemas"]["ScoreEventView"][];
         };

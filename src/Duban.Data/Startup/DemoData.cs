@@ -3,9 +3,11 @@ using Duban.Data.Definitions;
 using Duban.Data.Organization;
 using Duban.Data.Runtime.Items;
 using Duban.Data.Runtime.Tasks;
+using Duban.Data.Supervision.Settings;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
 using Duban.Engine.Directory;
+using Duban.Engine.Scoring;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -80,6 +82,10 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
             var record = await db.Units.FirstAsync(u => u.Id == unit, ct);
             record.LeaderUserId ??= (await users.FindByNameAsync(userName))!.Id;
         }
+        // The demo organization is scored on the county table (seed 003 §六): the explicit choice an administrator makes in
+        // 考核规则 — without it an organization is not scored (docs/decisions/022).
+        if (!await db.Set<SupervisionSettingsRecord>().AnyAsync(s => s.OrganizationId == Units[0].Id, ct))
+            db.Set<SupervisionSettingsRecord>().Add(new SupervisionSettingsRecord { OrganizationId = Units[0].Id, ScoringTable = ScoringTables.County, UpdatedByName = "演示数据" });
         await db.SaveChangesAsync(ct);
         return StepResult.Done;
     }

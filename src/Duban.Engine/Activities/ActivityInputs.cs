@@ -59,6 +59,9 @@ public sealed record InputEditorOptions
     /// <summary>For <see cref="InputHints.OutcomeSubset"/>: the input listing the outcomes to pick from.</summary>
     public string? OutcomesInput { get; init; }
 
+    /// <summary>For <see cref="InputHints.Outcomes"/>: the input listing the outcomes that send the work back (a checkbox per outcome).</summary>
+    public string? SendsBackInput { get; init; }
+
     /// <summary>For a list of names: the button's text and the fewest entries.</summary>
     public string? AddLabel { get; init; }
 
@@ -158,12 +161,22 @@ public static class Input
     public static ActivityInputDescriptor Text(string name, string displayName, int rows, string? category = null) =>
         Of(name, displayName, InputHints.MultiLine, category: category) with { EditorOptions = new() { Rows = rows } };
 
-    public static ActivityInputDescriptor Outcomes(string category) =>
+    public static ActivityInputDescriptor Outcomes(string category, string? sendsBackInput = null) =>
         Of("outcomes", "办理结果（出口）", InputHints.Outcomes, "Object", category) with
         {
-            Description = "每个结果是一个出口；名为“退回”的结果要求填写退回理由",
+            Description = sendsBackInput is null
+                ? "每个结果是一个出口；名为“退回”的结果要求填写退回理由"
+                : "每个结果是一个出口；勾选“退回重办”的结果（如 退回、复办、不满意重办）要求填写理由，并计入复办考核",
             DefaultValue = new JsonArray("提交"),
-            EditorOptions = new() { AddLabel = "添加结果", MinItems = 1, Ports = true },
+            EditorOptions = new() { AddLabel = "添加结果", MinItems = 1, Ports = true, SendsBackInput = sendsBackInput },
+        };
+
+    /// <summary>The outcomes that send the work back (edited by the outcomes editor's checkboxes, not on its own).</summary>
+    public static ActivityInputDescriptor SendsBack(string category) =>
+        Of(UserTaskSendBack.Input, "退回重办的结果", InputHints.OutcomeSubset, "Object", category) with
+        {
+            Browsable = false,
+            EditorOptions = new() { OutcomesInput = "outcomes" },
         };
 
     public static ActivityInputDescriptor Deadline(string category) =>

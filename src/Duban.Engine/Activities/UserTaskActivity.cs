@@ -31,7 +31,8 @@ public sealed class UserTaskActivity : IActivityHandler
                 with { EditorOptions = new() { AriaLabel = "会签方式" } },
             Input.Form("form", "表单", "fieldPermissions", "表单与结果"),
             Input.Permissions("fieldPermissions", "表单字段权限", "form", "表单与结果"),
-            Input.Outcomes("表单与结果"),
+            Input.Outcomes("表单与结果", UserTaskSendBack.Input),
+            Input.SendsBack("表单与结果"),
             Input.Deadline("时限与说明"),
             Input.LegacyDueIn("时限与说明"),
             Input.Of("outcomesUntilDue", "限期内才可选的结果", InputHints.OutcomeSubset, "Object", "时限与说明") with
@@ -134,8 +135,9 @@ public sealed class UserTaskActivity : IActivityHandler
             throw new WorkflowInputException("outcome",
                 $"「{outcome}」须在办理期限（{request.TaskDueAt!.Value.ToOffset(Calendar.ChinaTime.Offset):yyyy-MM-dd HH:mm}）前提出，现已超过期限");
 
-        // A send-back carries its reason in the comment; what was typed into the form is not kept.
-        var isReturn = outcome == PortNames.Return;
+        // A send-back (退回, or any outcome the designer marked as sending back: 复办, 不满意重办 …) carries its reason
+        // in the comment; what was typed into the form is not kept.
+        var isReturn = UserTaskSendBack.SendsBack(node, outcome);
         if (isReturn && string.IsNullOrWhiteSpace(request.Comment))
             throw new WorkflowInputException("comment", "退回时请填写退回理由");
         var formId = node.LiteralString("form");
@@ -144,7 +146,8 @@ public sealed class UserTaskActivity : IActivityHandler
 
         AcceptChosenAssignees(context, outcome, request.NextAssignees);
 
-        context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment);
+        context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment,
+            isReturn ? new JsonObject { [UserTaskSendBack.JournalFlag] = true } : null);
         pending.Remove(entry);
         bookmark.Payload["results"]!.AsArray().Add(new JsonObject
         {
@@ -238,6 +241,10 @@ public sealed class UserTaskActivity : IActivityHandler
         if (outcomes.Distinct().Count() != outcomes.Count) yield return "办理结果有重复";
         foreach (var closing in OutcomesUntilDue(node).Where(o => !outcomes.Contains(o)))
             yield return $"限期办理结果「{closing}」不在本环节的办理结果中";
+        foreach (var back in UserTaskSendBack.Declared(node).Where(o => !outcomes.Contains(o)))
+            yield return $"退回重办的结果「{back}」不在本环节的办理结果中";
+        if (outcomes.Count > 0 && outcomes.All(o => UserTaskSendBack.SendsBack(node, o)))
+            yield return "至少要有一个办理结果不是退回重办";
         if (OutcomesUntilDue(node).Count > 0 && outcomes.All(OutcomesUntilDue(node).Contains))
             yield return "至少要有一个办理结果在期限过后仍可选择";
         if (form is not null)

@@ -166,19 +166,35 @@ public static class Ladder
 
     /// <summary>
     /// The rungs to raise now, climbing from <paramref name="next"/>: each automatic rung whose time has come, in
-    /// order, stopping at a manual rung (someone must raise it first) or at one not yet due — whose time is
-    /// returned as <c>NextCheck</c> (null: nothing more will fall due by itself).
+    /// order, stopping at one not yet due — whose time is returned as <c>NextCheck</c> (null: nothing more will fall
+    /// due by itself). A manual rung is stepped over: it is raised by hand whenever someone decides to, and does not
+    /// hold back the automatic rungs after it (a company's routine calls are manual, its written notice automatic). A
+    /// before-due rung whose deadline has already passed is <c>Passed</c>, not raised: a 即将到期提醒 for an overdue
+    /// item says something false (docs/decisions/022).
     /// </summary>
     public static LadderPlan Plan(IReadOnlyList<LadderRung> rungs, int next, DateOnly deadline, DateTimeOffset now, WorkCalendar calendar)
     {
         var due = new List<int>();
+        var passed = new List<int>();
+        var overdue = now > ChinaTime.EndOf(deadline);
         for (var i = Math.Max(0, next); i < rungs.Count; i++)
         {
-            if (DueAt(rungs[i], deadline, calendar) is not { } at) return new LadderPlan(due, null);
-            if (at > now) return new LadderPlan(due, at);
-            due.Add(i);
+            if (DueAt(rungs[i], deadline, calendar) is not { } at) continue;
+            if (at > now) return new LadderPlan(due, at, passed);
+            if (overdue && rungs[i].Trigger.Kind == RungTrigger.BeforeDue) passed.Add(i);
+            else due.Add(i);
         }
-        return new LadderPlan(due, null);
+        return new LadderPlan(due, null, passed);
+    }
+
+    /// <summary>
+    /// The notice as the unit reads it: the text with its placeholders filled, addressed to the unit — unless the text
+    /// names the unit itself (<c>{unit}</c>), which then is not printed twice.
+    /// </summary>
+    public static string Address(string text, DateOnly? due, DateOnly? replyDue, string? item, string unit)
+    {
+        var filled = Fill(text, due, replyDue, item, unit);
+        return text.Contains("{unit}", StringComparison.Ordinal) ? filled : $"{unit}：{filled}";
     }
 
     /// <summary>Fills {due}, {replyDue}, {item}, {unit} into a notice text.</summary>
@@ -189,4 +205,9 @@ public static class Ladder
         .Replace("{unit}", unit ?? "", StringComparison.Ordinal);
 }
 
-public sealed record LadderPlan(IReadOnlyList<int> Due, DateTimeOffset? NextCheck);
+/// <summary>What to raise now (<see cref="Due"/>), what is passed without raising (<see cref="Passed"/>), and when to look again.</summary>
+public sealed record LadderPlan(IReadOnlyList<int> Due, DateTimeOffset? NextCheck, IReadOnlyList<int>? Passed = null)
+{
+    /// <summary>The rung the ladder goes on from after this plan.</summary>
+    public int NextRung(int next) => Due.Concat(Passed ?? []).DefaultIfEmpty(next - 1).Max() + 1;
+}

@@ -75,6 +75,29 @@ public sealed record ScoringRules
     }
 }
 
+/// <summary>
+/// Scoring tables shipped with the product that an organization may choose explicitly for the years it has no rules
+/// of its own. Without rules and without such a choice an organization is not scored (docs/decisions/022).
+/// </summary>
+public static class ScoringTables
+{
+    public const string County = "county";
+
+    public static readonly IReadOnlyList<string> All = [County];
+
+    public static string Label(string table) => table switch
+    {
+        County => "县级督查督办考核标准（基础分 3 分：电话催办扣 0.1、通知单扣 0.2、现场督办扣 0.3、复办超过两次扣 0.1、专项会议扣 0.5、通报批评扣 0.5）",
+        _ => table,
+    };
+
+    public static ScoringRules? Rules(string? table) => table switch
+    {
+        County => ScoringRules.CountyDefault,
+        _ => null,
+    };
+}
+
 /// <summary>One thing that happened to a unit and counts in its score, with where it was logged.</summary>
 public sealed record ScoreEvent(string Type, DateTimeOffset At, string UnitId, Guid? InstanceId, string? Note, string Source, string? SourceId);
 

@@ -11,14 +11,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Supervision;
 
-/// <summary>An organization's scoring rules for a year. <paramref name="IsDefault"/>: none saved, the county table applies.</summary>
-public sealed record ScoringRulesView(string OrganizationId, int Year, bool IsDefault, decimal StartScore, decimal Floor, int RedoThreshold,
+/// <summary>
+/// An organization's scoring rules for a year. <paramref name="Scored"/>: whether the year is scored at all (it has rules
+/// of its own, or the organization chose a shipped table). <paramref name="IsDefault"/>: no rules of its own for the year —
+/// the values shown are then the chosen table's, or, when none is chosen, the county table's as a starting point only.
+/// <paramref name="Table"/>: the shipped table the organization chose (<paramref name="Tables"/>), null for none.
+/// </summary>
+public sealed record ScoringRulesView(string OrganizationId, int Year, bool Scored, bool IsDefault, string? Table, IReadOnlyList<NamedValue> Tables,
+    decimal StartScore, decimal Floor, int RedoThreshold,
     IReadOnlyDictionary<string, decimal> Deductions, IReadOnlyList<NamedValue> EventTypes, DateTimeOffset? UpdatedAt, string? UpdatedByName);
 
 public sealed record SaveScoringRulesRequest(decimal? StartScore, decimal? Floor, int? RedoThreshold, Dictionary<string, decimal>? Deductions);
 
-/// <summary>The yearly ranking (league table) of an organization's units.</summary>
-public sealed record ScoreRanking(string OrganizationId, int Year, bool RulesAreDefault, decimal StartScore, IReadOnlyList<UnitScoreRow> Units);
+/// <summary>The shipped scoring table for years without rules of their own; null or empty: such years are not scored.</summary>
+public sealed record ChooseScoringTableRequest(string? Table);
+
+/// <summary>The yearly ranking (league table) of an organization's units; empty when the year is not scored.</summary>
+public sealed record ScoreRanking(string OrganizationId, int Year, bool Scored, bool RulesAreDefault, decimal? StartScore, IReadOnlyList<UnitScoreRow> Units);
 
 /// <summary>What one kind of event cost a unit in the year.</summary>
 /// <param name="Total">Points actually taken (the floor may cut the last deductions short).</param>
@@ -28,8 +37,9 @@ public sealed record DeductionLine(string Type, string Label, int Count, decimal
 public sealed record ScoreEventView(string Type, string Label, DateTimeOffset At, decimal Deduction, decimal Applied, decimal ScoreAfter,
     Guid? InstanceId, string? ItemTitle, string? ItemNumber, string? Note, string Source, string? SourceId);
 
-public sealed record UnitScoreView(string OrganizationId, int Year, string UnitId, string UnitName, bool RulesAreDefault, decimal StartScore,
-    decimal Score, decimal Deducted, IReadOnlyList<DeductionLine> Deductions, IReadOnlyList<ScoreEventView> Events);
+/// <summary>A unit's score for the year; <paramref name="Scored"/> false (and no score) when the organization does not score the year.</summary>
+public sealed record UnitScoreView(string OrganizationId, int Year, string UnitId, string UnitName, bool Scored, bool RulesAreDefault, decimal? StartScore,
+    decimal? Score, decimal? Deducted, IReadOnlyList<DeductionLine> Deductions, IReadOnlyList<ScoreEventView> Events);
 
 /// <summary>A bulletin that criticised a unit (通报批评); <c>issuedOn</c> yyyy-MM-dd.</summary>
 public sealed record IssueBulletinRequest(string? UnitId, string? Title, string? IssuedOn, Guid? InstanceId, string? Note);
@@ -53,7 +63,7 @@ internal static class ScoringEndpoints
             if (!user.SeesAllItems) throw new ForbiddenException("只有督查部门、领导和管理员可以查看各单位排名；可在本单位页面查看本单位得分");
             var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
             var (rules, isDefault, _) = await scores.RulesAsync(organizationId, year, ct);
-            return TypedResults.Ok(new ScoreRanking(organizationId, year, isDefault, rules.StartScore, await scores.RankingAsync(organizationId, year, ct)));
+            return TypedResults.Ok(new ScoreRanking(organizationId, year, rules is not null, isDefault, rules?.StartScore, await scores.RankingAsync(organizationId, year, ct)));
         }).WithSummary("年度各单位考核得分排名").ProducesProblem(403);
 
         group.MapGet("/{year:int}/units/{unitId}", async Task<Ok<UnitScoreView>> (int year, string unitId, HttpContext http, OrganizationCache orgCache,
@@ -66,7 +76,10 @@ internal static class ScoringEndpoints
             if (!user.SeesAllItems && user.UnitId != unitId) throw new ForbiddenException("只能查看本单位的考核得分");
             var organizationId = OrganizationScope.Require(org, unitId);
             if (OrganizationScope.OrganizationOf(org, user.UnitId) != organizationId) throw new NotFoundException("单位不存在");
+            if (!await scores.IsScoredAsync(unitId, ct)) throw new NotFoundException("该单位不参加考核：只有承办单位计分，督查部门和组织本级不计分");
             var (rules, isDefault, score) = await scores.UnitAsync(organizationId, year, unitId, ct);
+            if (rules is null || score is null)
+                return TypedResults.Ok(new UnitScoreView(organizationId, year, unitId, org.FindUnit(unitId)!.Name, false, isDefault, null, null, null, [], []));
             var ids = score.Events.Select(e => e.Event.InstanceId).OfType<Guid>().Distinct().ToList();
             var items = await db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.Title, i.Number }).ToDictionaryAsync(i => i.Id, ct);
             var lines = score.Events.GroupBy(e => e.Event.Type)
@@ -78,7 +91,7 @@ internal static class ScoringEndpoints
                 return new ScoreEventView(e.Event.Type, ScoreEventTypes.Label(e.Event.Type), e.Event.At, e.Deduction, e.Applied, e.ScoreAfter,
                     e.Event.InstanceId, item?.Title, item?.Number, e.Event.Note, e.Event.Source, e.Event.SourceId);
             }).ToList();
-            return TypedResults.Ok(new UnitScoreView(organizationId, year, unitId, org.FindUnit(unitId)!.Name, isDefault, score.StartScore,
+            return TypedResults.Ok(new UnitScoreView(organizationId, year, unitId, org.FindUnit(unitId)!.Name, true, isDefault, score.StartScore,
                 score.Score, score.Deducted, lines, events));
         }).WithSummary("某单位年度考核得分及每项扣分依据").ProducesProblem(403);
 
@@ -88,7 +101,7 @@ internal static class ScoringEndpoints
             CheckYear(year);
             var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
             return TypedResults.Ok(await RulesViewAsync(organizationId, year, scores, ct));
-        }).WithSummary("年度考核规则（未设置时为县级督查督办考核标准：基础分 3 分）");
+        }).WithSummary("年度考核规则（未单独设置时采用所选的系统考核标准；都没有时本年度不计分）");
 
         group.MapPut("/{year:int}/rules", async Task<Ok<ScoringRulesView>> (int year, SaveScoringRulesRequest request, HttpContext http,
             ScoreService scores, WriteDoor door, CancellationToken ct) =>
@@ -106,7 +119,17 @@ internal static class ScoringEndpoints
             var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
             await door.RunAsync(new ResetScoreRules(user, year), ct);
             return TypedResults.Ok(await RulesViewAsync(organizationId, year, scores, ct));
-        }).WithSummary("恢复默认考核规则（管理员）").ProducesProblem(403);
+        }).WithSummary("删除本年度单独设置的考核规则（管理员；之后采用所选的系统考核标准，未选则不计分）").ProducesProblem(403);
+
+        group.MapPut("/table", async Task<Ok<ScoringRulesView>> (ChooseScoringTableRequest request, int? year, HttpContext http, ScoreService scores,
+            WriteDoor door, TimeProvider clock, CancellationToken ct) =>
+        {
+            var user = await CalendarEndpoints.AdminAsync(http);
+            var y = year ?? ChinaTime.DateOf(clock.GetUtcNow()).Year;
+            CheckYear(y);
+            var saved = await door.RunAsync(new ChooseScoringTable(user, request.Table), ct);
+            return TypedResults.Ok(await RulesViewAsync(saved.OrganizationId, y, scores, ct));
+        }).WithSummary("选择未单独设置规则的年度采用的系统考核标准（管理员；不选则这些年度不计分）").ProducesValidationProblem().ProducesProblem(403);
 
         group.MapGet("/bulletins", async Task<Ok<List<BulletinView>>> (int? year, HttpContext http, OrganizationCache orgCache, DubanDbContext db, TimeProvider clock, CancellationToken ct) =>
         {
@@ -141,9 +164,12 @@ internal static class ScoringEndpoints
 
     private static async Task<ScoringRulesView> RulesViewAsync(string organizationId, int year, ScoreService scores, CancellationToken ct)
     {
-        var (rules, isDefault, record) = await scores.RulesAsync(organizationId, year, ct);
+        var (applied, isDefault, record) = await scores.RulesAsync(organizationId, year, ct);
+        var table = await scores.TableAsync(organizationId, ct);
+        var rules = applied ?? ScoringRules.CountyDefault;
         var deductions = ScoreEventTypes.All.ToDictionary(t => t, rules.DeductionFor);
-        return new ScoringRulesView(organizationId, year, isDefault, rules.StartScore, rules.Floor, rules.RedoThreshold, deductions,
+        return new ScoringRulesView(organizationId, year, applied is not null, isDefault, table,
+            ScoringTables.All.Select(t => new NamedValue(t, ScoringTables.Label(t))).ToList(), rules.StartScore, rules.Floor, rules.RedoThreshold, deductions,
             ScoreEventTypes.All.Select(t => new NamedValue(t, ScoreEventTypes.Label(t))).ToList(), record?.UpdatedAt, record?.UpdatedByName);
     }
 

@@ -31,7 +31,7 @@ public sealed class LadderTests
     }
 
     [Fact]
-    public void An_overdue_item_climbs_one_rung_at_a_time_and_stops_at_a_manual_rung()
+    public void An_overdue_item_climbs_one_rung_at_a_time_and_leaves_the_manual_rungs_to_people()
     {
         var rungs = Ladder.Default;
         var next = 0;
@@ -40,7 +40,7 @@ public sealed class LadderTests
         {
             var plan = Ladder.Plan(rungs, next, Deadline, now, China);
             foreach (var i in plan.Due) raised.Add(rungs[i].Key);
-            if (plan.Due.Count > 0) next = plan.Due[^1] + 1;
+            next = plan.NextRung(next);
         }
 
         At(Beijing(3, 11, 12));
@@ -61,10 +61,12 @@ public sealed class LadderTests
     }
 
     [Fact]
-    public void A_late_start_raises_every_rung_already_due_in_order()
+    public void A_late_start_raises_every_overdue_rung_already_due_in_order_and_passes_the_reminder()
     {
         var plan = Ladder.Plan(Ladder.Default, 0, Deadline, Beijing(3, 21, 9), China);
-        Assert.Equal([0, 1, 2], plan.Due);
+        Assert.Equal([1, 2], plan.Due);
+        Assert.Equal([0], plan.Passed);                // 到期提醒 after the deadline would say something false
+        Assert.Equal(3, plan.NextRung(0));
         Assert.Equal(ChinaTime.EndOf(new DateOnly(2026, 3, 23)), plan.NextCheck);
     }
 

@@ -10,7 +10,13 @@ namespace Duban.Server.Tests.Supervision;
 /// <summary>The work calendar administrators keep, and scores: rules, bulletins, redos, who sees what.</summary>
 public abstract class CalendarAndScoringTests<TFixture>(TFixture fixture) : IAsyncLifetime where TFixture : DeadlineFixture
 {
-    public Task InitializeAsync() => fixture.ResetAsync();
+    public async Task InitializeAsync()
+    {
+        await fixture.ResetAsync();
+        // The organization chooses the county table (003 §六) — without rules or a choice it is not scored.
+        await Json.OkAsync(await (await fixture.As("admin")).PutAsJsonAsync("/api/scoring/table", new { table = "county" }));
+    }
+
     public Task DisposeAsync() => Task.CompletedTask;
 
     private static DateTimeOffset EndOf(int y, int m, int d) => Beijing(y, m, d, 23, 59).AddSeconds(59);

@@ -16,7 +16,13 @@ namespace Duban.Server.Tests.Supervision;
 /// <summary>催办: an overdue item climbs the ladder as the clock moves; every rung is logged and costs the unit points.</summary>
 public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime where TFixture : DeadlineFixture
 {
-    public Task InitializeAsync() => fixture.ResetAsync();
+    public async Task InitializeAsync()
+    {
+        await fixture.ResetAsync();
+        // The organization chooses the county table (003 §六) — without rules or a choice it is not scored.
+        await Json.OkAsync(await (await fixture.As("admin")).PutAsJsonAsync("/api/scoring/table", new { table = "county" }));
+    }
+
     public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<JsonObject> ChasesAsync(Guid item) => await Json.GetAsync(await fixture.As("ducha"), $"/api/instances/{item}/chases");
@@ -47,7 +53,7 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
 
         fixture.Clock.Set(Beijing(2026, 3, 11, 9));            // one working day overdue: 电话催办, a task for the office to log the call
         Assert.Equal(1, await fixture.RunChasesAsync());
-        Assert.Equal(2.9m, await ScoreAsync());
+        Assert.Equal(3m, await ScoreAsync());                   // deducted when the call is recorded, not when it is raised
         var ducha = await fixture.As("ducha");
         var call = (await ApiHelpers.InboxAsync(ducha)).Single(t => t!["activityName"]!.GetValue<string>() == "电话催办：法制处")!;
         var detail = await Json.GetAsync(ducha, $"/api/tasks/{call["id"]}");
@@ -60,6 +66,7 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
         {
             ["calledAt"] = "2026-03-11 09:30", ["personReached"] = "赵处长", ["summary"] = "承诺本周五前报送办理情况",
         });
+        Assert.Equal(2.9m, await ScoreAsync());
 
         fixture.Clock.Set(Beijing(2026, 3, 13, 9));            // three working days overdue: 书面督办, a 督查督办通知单 needing a reply
         Assert.Equal(1, await fixture.RunChasesAsync());
@@ -72,9 +79,9 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
             ["reasons"] = "涉及多个部门，数据核对耗时", ["progress"] = "已完成初稿", ["measures"] = "3月20日前报送",
         });
 
-        fixture.Clock.Set(Beijing(2026, 3, 17, 9));            // five working days overdue: 现场督办
+        fixture.Clock.Set(Beijing(2026, 3, 17, 9));            // five working days overdue: 现场督办 — counted once the visit is recorded
         Assert.Equal(1, await fixture.RunChasesAsync());
-        Assert.Equal(2.4m, await ScoreAsync());
+        Assert.Equal(2.7m, await ScoreAsync());
 
         fixture.Clock.Set(Beijing(2026, 6, 30, 9));            // the next rung is raised by hand only
         Assert.Equal(0, await fixture.RunChasesAsync());
@@ -99,8 +106,14 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
             record = new { meetingAt = "2026-06-30", chairedBy = "李厅长", attendees = "法制处、厅办公室", decisions = "7月15日前办结" },
         });
         await Json.OkAsync(meeting, HttpStatusCode.Created);
-        Assert.Equal(1.9m, await ScoreAsync());
+        Assert.Equal(2.2m, await ScoreAsync());                 // 2.7 − 0.5; the visit is still unrecorded
+        await Json.OkAsync(await (await fixture.As("ducha")).PostAsJsonAsync($"/api/chases/{rows[3]!["id"]}/record", new
+        {
+            record = new { visitedAt = "2026-06-30", inspectors = "王督查", metWith = "赵处长", findings = "进度滞后", requirements = "7月15日前办结" },
+        }));
+        Assert.Equal(1.9m, await ScoreAsync());                 // 2.2 − 0.3 when the visit is recorded
         var unitView = await Json.GetAsync(ducha, "/api/scoring/2026/units/fzc");
+        // The visit recorded and the meeting raised at the same moment: in the order they were raised.
         Assert.Equal(["phone", "writtenNotice", "onSite", "specialMeeting"], unitView["events"]!.AsArray().Select(e => e!["type"]!.GetValue<string>()));
         Assert.All(unitView["events"]!.AsArray(), e => Assert.Equal(id, e!["instanceId"]!.GetValue<Guid>()));
         Assert.Equal(0.5m, unitView["deductions"]!.AsArray().Single(d => d!["type"]!.GetValue<string>() == "specialMeeting")!["total"]!.GetValue<decimal>());
@@ -115,9 +128,21 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
             startScore = 0.5m, floor = 0m, redoThreshold = 2,
             deductions = new Dictionary<string, decimal> { ["phone"] = 0.3m, ["writtenNotice"] = 0.3m, ["onSite"] = 0.3m },
         }));
-        await fixture.StartItemAsync();
+        var id = await fixture.StartItemAsync();
         fixture.Clock.Set(Beijing(2026, 3, 20, 9));
-        Assert.Equal(4, await fixture.RunChasesAsync());       // reminder, phone, written, on site — all due by now, in order
+        Assert.Equal(3, await fixture.RunChasesAsync());       // phone, written, on site — all due by now, in order; no reminder once overdue
+        // The call and the visit are recorded (they deduct when recorded), in ladder order.
+        var ducha = await fixture.As("ducha");
+        var rows = (await ChasesAsync(id))["chases"]!.AsArray();
+        await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/chases/{rows[0]!["id"]}/record", new
+        {
+            record = new { calledAt = "2026-03-20 09:10", personReached = "赵处长", summary = "催报" },
+        }));
+        fixture.Clock.Advance(TimeSpan.FromMinutes(30));
+        await Json.OkAsync(await (await fixture.As("ducha")).PostAsJsonAsync($"/api/chases/{rows[2]!["id"]}/record", new
+        {
+            record = new { visitedAt = "2026-03-20", inspectors = "王督查", metWith = "赵处长", findings = "未办结", requirements = "尽快办结" },
+        }));
         var view = await Json.GetAsync(await fixture.As("ducha"), "/api/scoring/2026/units/fzc");
         Assert.Equal(0m, view["score"]!.GetValue<decimal>());
         Assert.Equal([0.3m, 0.2m, 0m], view["events"]!.AsArray().Select(e => e!["applied"]!.GetValue<decimal>()));
@@ -132,6 +157,7 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
     public async Task A_withdrawn_chase_no_longer_counts_and_its_tasks_go()
     {
         var id = await fixture.StartItemAsync();
+        fixture.Clock.Set(Beijing(2026, 3, 10, 9));            // overdue since the end of 3/9
         var ducha = await fixture.As("ducha");
         var raised = await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/instances/{id}/chases", new { unitId = "fzc", rungKey = "written", note = "提前书面督办" }), HttpStatusCode.Created);
         Assert.Equal(2.8m, await ScoreAsync());
@@ -147,7 +173,7 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
         // The withdrawn rung is open again; a rung raised by hand passes the automatic ones below it (no reminder now).
         await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/instances/{id}/chases", new
         {
-            unitId = "fzc", rungKey = "phone", record = new { calledAt = "2026-03-02 10:00", personReached = "张联络", summary = "提醒按期办理" },
+            unitId = "fzc", rungKey = "phone", record = new { calledAt = "2026-03-10 10:00", personReached = "张联络", summary = "催报办理情况" },
         }), HttpStatusCode.Created);
         fixture.Clock.Set(Beijing(2026, 3, 13, 9));
         Assert.Equal(1, await fixture.RunChasesAsync());
@@ -186,13 +212,13 @@ public abstract class ChaseTests<TFixture>(TFixture fixture) : IAsyncLifetime wh
         // A case one worker failed to save (it lost the race) is picked up again when its lease runs out.
         fixture.Clock.Advance(TimeSpan.FromMinutes(2));
         var more = await fixture.RunChasesAsync();
-        Assert.Equal(12 * 4, raised.Sum() + more);
+        Assert.Equal(12 * 3, raised.Sum() + more);            // phone, written, on site each (no reminder once overdue)
         await fixture.WithDbAsync(async db =>
         {
-            Assert.Equal(12 * 4, await db.Set<ChaseRecord>().CountAsync());
+            Assert.Equal(12 * 3, await db.Set<ChaseRecord>().CountAsync());
             var perRung = await db.Set<ChaseRecord>().GroupBy(c => new { c.InstanceId, c.RungKey }).Select(g => g.Count()).ToListAsync();
             Assert.All(perRung, n => Assert.Equal(1, n));
-            Assert.Equal(12 * 4, await db.Journal.CountAsync(j => j.Kind == JournalKind.Chased));
+            Assert.Equal(12 * 3, await db.Journal.CountAsync(j => j.Kind == JournalKind.Chased));
         });
     }
 

@@ -177,6 +177,12 @@ public abstract class DecisionBreakdownTests<TFixture>(TFixture fixture) : IAsyn
         chases = (await GetJsonAsync(await fixture.As("ducha"), $"/api/instances/{c}/chases"))["chases"]!.AsArray();
         Assert.Equal(["remind", "phone"], chases.OrderBy(x => x!["rungIndex"]!.GetValue<int>()).Select(x => x!["rungKey"]!.GetValue<string>()));
         Assert.All(chases, x => Assert.Equal("jinan", x!["unitId"]!.GetValue<string>()));
+        // The office makes the call and records it: the phone rung deducts when recorded (decision 022).
+        var phone = chases.Single(x => x!["rungKey"]!.GetValue<string>() == "phone")!;
+        await OkJsonAsync(await (await fixture.As("ducha")).PostAsJsonAsync($"/api/chases/{phone["id"]}/record", new
+        {
+            record = new { calledAt = "2026-03-17 10:30", personReached = "刘联络", summary = "承诺尽快报送" },
+        }));
         progress = await ProgressAsync(decision);
         Assert.Equal("overdue", Line(progress, TaskC)["timeliness"]!.GetValue<string>());
         Assert.Equal("red", Line(progress, TaskC)["light"]!.GetValue<string>());

@@ -220,10 +220,10 @@ public abstract class EnterpriseInspectionTests<TFixture>(TFixture fixture) : IA
 
         // The deadline passes without a new report: the ladder phones, then sends a written 催办通知 needing a reply.
         fixture.SetTime(2026, 3, 19, 9);
-        Assert.Equal(3, await fixture.RunChasesAsync());
+        Assert.Equal(2, await fixture.RunChasesAsync());       // no 到期提醒 once overdue (decision 022)
         duchaNow = await fixture.As("ducha");
         var chases = (await GetJsonAsync(duchaNow, $"/api/instances/{notice}/chases"))["chases"]!.AsArray();
-        Assert.Equal(["phone", "remind", "written"], chases.Select(c => c!["rungKey"]!.GetValue<string>()).Order());
+        Assert.Equal(["phone", "written"], chases.Select(c => c!["rungKey"]!.GetValue<string>()).Order());
         Assert.All(chases, c => Assert.Equal("qingdao", c!["unitId"]!.GetValue<string>()));
         var phone = chases.Single(c => c!["rungKey"]!.GetValue<string>() == "phone")!;
         await OkJsonAsync(await duchaNow.PostAsJsonAsync($"/api/chases/{phone["id"]}/record", new
@@ -251,7 +251,7 @@ public abstract class EnterpriseInspectionTests<TFixture>(TFixture fixture) : IA
         Assert.Contains("巡查制度未建立", failed["comment"]!.GetValue<string>());
         Assert.Single(Completions(closedNotice, "verify", "整改到位"));
         Assert.Equal(2, Timeline(closedNotice).Count(e => e["kind"]!.GetValue<string>() == "taskCreated" && e["activityId"]?.GetValue<string>() == "fix"));
-        Assert.Equal(3, Timeline(closedNotice).Count(e => e["kind"]!.GetValue<string>() == "chased"));
+        Assert.Equal(2, Timeline(closedNotice).Count(e => e["kind"]!.GetValue<string>() == "chased"));   // phone, written (no reminder once overdue)
         Assert.Contains(Timeline(closedNotice), e => e["kind"]!.GetValue<string>() == "chaseReplied");
 
         // Serious problem 1: 督查报告 → the leader sends it back once, then decides → 济南 acts → followed up.

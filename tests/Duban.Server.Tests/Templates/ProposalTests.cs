@@ -141,15 +141,16 @@ public abstract class ProposalTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.All(OpenTasks(adjusted), t => Assert.Equal(EndOfDay(2026, 3, 10), Due(t)));
         await ActAsync("qingdao", item, "签收", "签收", new JsonObject { ["signOpinion"] = "同意协办。" });
 
-        // 法制处 lets the window pass: red, and the ladder chases it (到期提醒, then 电话催办 one working day overdue).
+        // 法制处 lets the window pass: red, and the ladder chases it (电话催办 one working day overdue; the job first looks
+        // after the deadline, so the 到期提醒 is passed, not sent late — decision 022).
         fixture.SetTime(2026, 3, 12, 9);
         fazhi = await fixture.As("fazhi");
         var lateSignoff = (await InboxAsync(fazhi)).Single(t => t!["instanceId"]!.GetValue<Guid>() == item)!;
         Assert.Equal("red", lateSignoff["light"]!.GetValue<string>());
-        Assert.Equal(2, await fixture.RunChasesAsync());
+        Assert.Equal(1, await fixture.RunChasesAsync());
         ducha = await fixture.As("ducha");
         var chases = (await GetJsonAsync(ducha, $"/api/instances/{item}/chases"))["chases"]!.AsArray();
-        Assert.Equal(["phone", "remind"], chases.Select(c => c!["rungKey"]!.GetValue<string>()).Order());
+        Assert.Equal(["phone"], chases.Select(c => c!["rungKey"]!.GetValue<string>()));
         Assert.All(chases, c => Assert.Equal("fzc", c!["unitId"]!.GetValue<string>()));
         var phone = chases.Single(c => c!["rungKey"]!.GetValue<string>() == "phone")!;
         await OkJsonAsync(await ducha.PostAsJsonAsync($"/api/chases/{phone["id"]}/record", new
@@ -264,7 +265,7 @@ public abstract class ProposalTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Single(Completions(done, "review", "退回"));
         Assert.Single(Completions(done, "review", "通过"));
         Assert.Equal("王代表（在线征询）", Assert.Single(Completions(done, "feedback"))["actorName"]!.GetValue<string>());
-        Assert.Equal(2, Timeline(done).Count(e => e["kind"]!.GetValue<string>() == "chased"));
+        Assert.Single(Timeline(done), e => e["kind"]!.GetValue<string>() == "chased");   // the phone rung (no reminder once overdue)
         Assert.Contains(Timeline(done), e => e["kind"]!.GetValue<string>() == "chaseRecorded");
 
         // The ledger: completed, number, units, reply class and satisfaction as people read them.

@@ -42,8 +42,17 @@ function RulesSummary({ rules }: { rules: ScoringRules }) {
       size="small"
       className="scores-rules"
       title={`${rules.year}年考核规则`}
-      extra={rules.isDefault ? <Tag bordered={false}>默认：县级督查督办考核标准</Tag> : null}
+      extra={
+        !rules.scored ? (
+          <Tag color="orange">本年度不计分</Tag>
+        ) : rules.isDefault ? (
+          <Tag bordered={false}>采用系统考核标准</Tag>
+        ) : null
+      }
     >
+      {!rules.scored && (
+        <Alert type="info" showIcon message="本组织未设置本年度考核规则，也未采用系统考核标准，各单位不计分。" />
+      )}
       <Descriptions size="small" column={1}>
         <Descriptions.Item label="基础分">
           {formatScore(rules.startScore)} 分（最低 {formatScore(rules.floor)} 分）
@@ -102,15 +111,17 @@ function UnitDetail({ year, unitId }: { year: number; unitId: string }) {
 
   if (error) return <Alert type="error" showIcon message="加载失败" description={errorMessage(error)} />;
   if (!data) return <Spin spinning={loading} />;
+  if (!data.scored || data.score == null)
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={`${data.year}年不计分（未设置考核规则）`} />;
   return (
     <div className="scores-unit" data-testid="unit-score">
       <div className="scores-unit-stats">
         <Statistic
           title={`${data.year}年得分`}
           value={formatScore(data.score)}
-          suffix={`/ ${formatScore(data.startScore)}`}
+          suffix={`/ ${formatScore(data.startScore ?? 0)}`}
         />
-        <Statistic title="累计扣分" value={formatScore(data.deducted)} />
+        <Statistic title="累计扣分" value={formatScore(data.deducted ?? 0)} />
         <Statistic title="扣分事件" value={data.events.length} suffix="次" />
       </div>
       <Typography.Title level={5}>扣分明细</Typography.Title>

@@ -21,7 +21,10 @@ import type { ScoringRules } from '../scores/scoresApi';
 import { rulesFormValues, rulesFromForm, yearOptions, type RulesFormValues } from './settingsModel';
 import { settingsApi } from './settingsApi';
 
-/** 考核规则 per year: starting score, floor, deduction per event type, redo threshold; save, or back to the default. */
+/**
+ * 考核规则: which shipped table (if any) the organization is scored on in years without rules of their own — without
+ * either, nobody is scored — and per year its own starting score, floor, deduction per event type, redo threshold.
+ */
 export function RulesTab({
   editable,
   year,
@@ -39,7 +42,7 @@ export function RulesTab({
   const rules = saved?.year === year ? saved.rules : loaded.loading ? null : (loaded.data ?? null);
   const error = loaded.error;
   const [general, setGeneral] = useState<string[]>([]);
-  const [busy, setBusy] = useState<'save' | 'reset' | null>(null);
+  const [busy, setBusy] = useState<'save' | 'reset' | 'table' | null>(null);
 
   // The form shows the rules held (a form's values are not React state: setting them here renders nothing twice).
   useEffect(() => {
@@ -73,11 +76,23 @@ export function RulesTab({
     }
   }
 
+  async function chooseTable(table: string | null) {
+    setBusy('table');
+    try {
+      show(await settingsApi.chooseTable(year, table));
+      message.success(table ? '已采用系统考核标准' : '已取消系统考核标准：未单独设置规则的年度不计分');
+    } catch (e) {
+      setGeneral([errorMessage(e)]);
+    } finally {
+      setBusy(null);
+    }
+  }
+
   async function reset() {
     setBusy('reset');
     try {
       show(await settingsApi.resetRules(year));
-      message.success(`已恢复${year}年默认考核规则`);
+      message.success(`已删除${year}年单独设置的考核规则`);
     } catch (e) {
       setGeneral([errorMessage(e)]);
     } finally {
@@ -91,20 +106,27 @@ export function RulesTab({
         <Space wrap>
           <label htmlFor="rules-year">年度</label>
           <Select id="rules-year" value={year} options={yearOptions(year)} onChange={onYear} style={{ width: 110 }} />
-          {rules && (rules.isDefault ? <Tag>默认：县级督查督办考核标准</Tag> : <Tag color="blue">本单位自定义</Tag>)}
+          {rules &&
+            (!rules.scored ? (
+              <Tag color="orange">本年度不计分</Tag>
+            ) : rules.isDefault ? (
+              <Tag>采用系统考核标准</Tag>
+            ) : (
+              <Tag color="blue">本单位自定义</Tag>
+            ))}
         </Space>
         {editable && rules && (
           <Space wrap>
             <Popconfirm
-              title={`恢复${year}年默认考核规则？`}
-              description="得分按默认规则重新计算（由已登记的事件算出，不影响记录本身）。"
-              okText="恢复默认"
+              title={`删除${year}年单独设置的考核规则？`}
+              description="之后本年度采用所选的系统考核标准；未选择时本年度不计分。得分由已登记的事件重新算出，不影响记录本身。"
+              okText="删除"
               cancelText="取消"
               onConfirm={reset}
               disabled={rules.isDefault}
             >
               <Button disabled={rules.isDefault || busy !== null} loading={busy === 'reset'}>
-                恢复默认
+                删除本年度规则
               </Button>
             </Popconfirm>
             <Button type="primary" onClick={save} loading={busy === 'save'} disabled={busy !== null}>
@@ -114,6 +136,34 @@ export function RulesTab({
         )}
       </div>
       {!editable && <Alert className="page-alert" type="info" showIcon message="考核规则由管理员设置，您可以查看。" />}
+      {rules && (
+        <Card size="small" className="page-alert" title="未单独设置规则的年度">
+          <Space direction="vertical" style={{ width: '100%' }}>
+            <Typography.Text type="secondary">
+              没有考核规则就不计分。可以选择采用系统提供的考核标准，或为某一年度单独设置规则（单独设置的优先）。
+            </Typography.Text>
+            <Select
+              aria-label="系统考核标准"
+              data-testid="scoring-table"
+              style={{ width: '100%' }}
+              value={rules.table ?? ''}
+              disabled={!editable || busy !== null}
+              onChange={(v: string) => void chooseTable(v === '' ? null : v)}
+              options={[
+                { value: '', label: '不采用（未单独设置规则的年度不计分）' },
+                ...rules.tables.map((t) => ({ value: t.value, label: t.label })),
+              ]}
+            />
+            {!rules.scored && (
+              <Alert
+                type="warning"
+                showIcon
+                message={`${year}年没有考核规则，各单位不计分。下方数值为县级督查督办考核标准，仅供参考；保存后即按此计分。`}
+              />
+            )}
+          </Space>
+        </Card>
+      )}
       {error !== null && (
         <Alert className="page-alert" type="error" showIcon message={`考核规则加载失败：${errorMessage(error)}`} />
       )}

@@ -163,12 +163,15 @@ describe('督查设置', () => {
     expect(await within(tab).findByText('本单位自定义')).toBeInTheDocument();
   });
 
-  it('an administrator changes a deduction for a year and restores the default', async () => {
+  it("an administrator changes a deduction for a year and deletes the year's own rules", async () => {
     const year = new Date().getFullYear();
     const rules = {
       organizationId: 'sft',
       year,
+      scored: true,
       isDefault: true,
+      table: 'county',
+      tables: [{ value: 'county', label: '县级督查督办考核标准' }],
       startScore: 3,
       floor: 0,
       redoThreshold: 2,
@@ -221,11 +224,47 @@ describe('督查设置', () => {
     expect(await within(tab).findByText('本单位自定义')).toBeInTheDocument();
     expect(within(tab).getByText(/系统管理员 修改/)).toBeInTheDocument();
 
-    await user.click(within(tab).getByRole('button', { name: '恢复默认' }));
+    await user.click(within(tab).getByRole('button', { name: '删除本年度规则' }));
     const confirm = await screen.findByRole('tooltip');
-    await user.click(within(confirm).getByRole('button', { name: '恢复默认' }));
+    await user.click(within(confirm).getByRole('button', { name: '删除' }));
     await waitFor(() => expect(deleted).toBe(true));
     await waitFor(() => expect(within(tab).getByLabelText('电话、口头催办扣分')).toHaveValue('0.10'));
+  });
+
+  it('without rules nobody is scored until an administrator chooses the county table', async () => {
+    const year = new Date().getFullYear();
+    const rules = {
+      organizationId: 'sft',
+      year,
+      scored: false,
+      isDefault: true,
+      table: null,
+      tables: [{ value: 'county', label: '县级督查督办考核标准' }],
+      startScore: 3,
+      floor: 0,
+      redoThreshold: 2,
+      deductions: { phone: 0.1 },
+      eventTypes: [{ value: 'phone', label: '电话、口头催办' }],
+      updatedAt: null,
+      updatedByName: null,
+    };
+    let chosen: unknown = null;
+    mockFetch({
+      'GET /api/auth/me': { body: admin },
+      [`GET /api/scoring/${year}/rules`]: { body: rules },
+      'PUT /api/scoring/table': (_url, init) => {
+        chosen = JSON.parse(String(init?.body));
+        return { body: { ...rules, scored: true, table: 'county' } };
+      },
+    });
+    const user = userEvent.setup({ delay: null });
+    renderApp('/settings?tab=rules');
+    const tab = await screen.findByTestId('rules-tab');
+    expect(await within(tab).findByText('本年度不计分')).toBeInTheDocument();
+    await user.click(within(tab).getByRole('combobox', { name: '系统考核标准' }));
+    await user.click(await screen.findByTitle('县级督查督办考核标准'));
+    await waitFor(() => expect(chosen).toEqual({ table: 'county' }));
+    expect(await within(tab).findByText('采用系统考核标准')).toBeInTheDocument();
   });
 
   it('a supervisor reads the ladder and revokes a bulletin with a reason', async () => {

@@ -29,6 +29,9 @@ export const settingsApi = {
   saveRules: (year: number, rules: SaveScoringRules) =>
     request<ScoringRules>('PUT', `/api/scoring/${year}/rules`, { body: rules }),
   resetRules: (year: number) => request<ScoringRules>('DELETE', `/api/scoring/${year}/rules`),
+  /** The shipped table for years without rules of their own; null: such years are not scored. */
+  chooseTable: (year: number, table: string | null) =>
+    request<ScoringRules>('PUT', '/api/scoring/table', { query: { year }, body: { table } }),
   bulletins: (year: number, signal?: AbortSignal) =>
     request<Bulletin[]>('GET', '/api/scoring/bulletins', { query: { year }, signal }),
   issueBulletin: (bulletin: IssueBulletin) => request<Bulletin>('POST', '/api/scoring/bulletins', { body: bulletin }),

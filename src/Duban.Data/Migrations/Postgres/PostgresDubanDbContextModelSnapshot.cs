@@ -816,6 +816,9 @@ namespace Duban.Data.Migrations.Postgres
                     b.Property<int>("Cycle")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset?>("CycleDueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1190,6 +1193,10 @@ namespace Duban.Data.Migrations.Postgres
 
                     b.Property<string>("LadderJson")
                         .HasColumnType("text");
+
+                    b.Property<string>("ScoringTable")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

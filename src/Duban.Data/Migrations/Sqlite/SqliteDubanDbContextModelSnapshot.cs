@@ -791,6 +791,9 @@ namespace Duban.Data.Migrations.Sqlite
                     b.Property<int>("Cycle")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CycleDueAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 
@@ -1156,6 +1159,10 @@ namespace Duban.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LadderJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScoringTable")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")

@@ -14,8 +14,13 @@ public sealed class ChaseCaseRecord : Jobs.ILeasedRow
     public required string UnitId { get; set; }
     /// <summary>The deadline the ladder counts from; null when the unit has no open step with a deadline.</summary>
     public DateTimeOffset? DueAt { get; set; }
-    /// <summary>A new deadline (extension, new round of work) starts a new cycle from the first rung.</summary>
+    /// <summary>A later deadline (an extension) starts a new cycle from the first rung.</summary>
     public int Cycle { get; set; }
+    /// <summary>
+    /// The deadline the current cycle climbs against. Kept while the unit has nothing open (it submitted), so a 退回 and
+    /// resubmission with the same deadline carries on the cycle rather than starting one that raises every rung again.
+    /// </summary>
+    public DateTimeOffset? CycleDueAt { get; set; }
     /// <summary>Index of the next rung to raise.</summary>
     public int NextRung { get; set; }
     /// <summary>When the next automatic rung falls due; null when none will by itself.</summary>

@@ -36,24 +36,29 @@ public static class Chases
     public const string NoticeActivity = "chase-notice";
 
     /// <summary>
-    /// Points a case at a new deadline. A later deadline (an extension, a new round of work after 退回) starts a new
-    /// cycle from the first rung; none closes the case. Returns whether anything changed.
+    /// Points a case at a new deadline. A deadline later than the one the cycle climbs against (an extension) starts a
+    /// new cycle from the first rung; the same deadline again (a 退回 and a new round of work with the deadline
+    /// unchanged, an item reopened) carries on the cycle where it was — the rungs are a function of the deadline and
+    /// the time, never of when the job happened to look; none closes the case. Returns whether anything changed.
     /// </summary>
     public static bool Retarget(ChaseCaseRecord chase, DateTimeOffset? due, DateTimeOffset now)
     {
         if (chase.DueAt == due) return false;
         if (due is null)
         {
+            chase.CycleDueAt ??= chase.DueAt;
             chase.DueAt = null;
             chase.NextCheckAt = null;
         }
         else
         {
-            if (chase.DueAt is null || due > chase.DueAt)
+            var cycleDue = chase.CycleDueAt ?? chase.DueAt;
+            if (cycleDue is null || due > cycleDue)
             {
                 chase.Cycle++;
                 chase.NextRung = 0;
             }
+            chase.CycleDueAt = due > cycleDue || cycleDue is null ? due : cycleDue;
             chase.DueAt = due;
             chase.NextCheckAt = now;
         }
@@ -64,7 +69,7 @@ public static class Chases
     /// <summary>A new case for a unit the ladder starts to climb against <paramref name="due"/>.</summary>
     internal static ChaseCaseRecord NewCase(Guid instanceId, string unitId, DateTimeOffset due, DateTimeOffset now) => new()
     {
-        Id = Guid.CreateVersion7(), InstanceId = instanceId, UnitId = unitId, DueAt = due, Cycle = 1, NextRung = 0, NextCheckAt = now, UpdatedAt = now,
+        Id = Guid.CreateVersion7(), InstanceId = instanceId, UnitId = unitId, DueAt = due, CycleDueAt = due, Cycle = 1, NextRung = 0, NextCheckAt = now, UpdatedAt = now,
     };
 
     /// <summary>The nearest deadline among the unit's open steps on the item (a step without one has the item's); null when none.</summary>
@@ -82,13 +87,20 @@ public static class Chases
     /// Raises a rung against a unit: the chase row, the journal line, the actor's task to record it (when it has to be
     /// recorded and no record came with it), and the notice to the unit (with a reply task when a reply is required).
     /// </summary>
+    /// <remarks>
+    /// A rung the ladder raises when the unit is overdue, raised by hand before the deadline (<see cref="Early"/>), is a
+    /// reminder, not a 督办 of a late unit: its notice says what is true — the deadline has not passed, and which rungs
+    /// came before (<paramref name="earlier"/>) — instead of the rung's text written for an overdue unit, and it costs
+    /// no points (docs/decisions/022).
+    /// </remarks>
     internal static ChaseRecord Raise(WriteContext context, InstanceRecord instance, string unitId, LadderRung rung, int rungIndex, ChaseCaseRecord? chase,
-        Actor actor, string trigger, JsonObject? record, string? note, WorkCalendar calendar, string? autoKey = null)
+        Actor actor, string trigger, JsonObject? record, string? note, WorkCalendar calendar, string? autoKey = null, IReadOnlyList<string>? earlier = null)
     {
         var now = context.Now;
         var unitName = HandlingUnits.NameOf(context.Organization, unitId);
         var due = chase?.DueAt;
         var today = ChinaTime.DateOf(now);
+        var early = Early(rung, trigger, due ?? instance.DueAt, now);
         var raised = new ChaseRecord
         {
             Id = Guid.CreateVersion7(),
@@ -101,7 +113,7 @@ public static class Chases
             RungName = rung.Name,
             AutoKey = autoKey,
             Trigger = trigger,
-            ScoreEvent = rung.ScoreEvent,
+            ScoreEvent = early ? null : rung.ScoreEvent,
             RaisedAt = now,
             RaisedById = actor.Id,
             RaisedByName = actor.Name,
@@ -139,9 +151,9 @@ public static class Chases
         if (rung.Notice is { } notice)
         {
             var replyDue = notice.ReplyRequired ? calendar.AddWorkingDays(today, notice.ReplyDays ?? 3) : (DateOnly?)null;
-            var text = Ladder.Fill(notice.Text ?? $"请抓紧办理「{{item}}」。", due is { } x ? ChinaTime.DateOf(x) : null, replyDue, instance.Title, unitName);
+            var text = early ? EarlyNotice(rung, notice, earlier ?? []) : notice.Text ?? "请抓紧办理「{item}」。";
+            var full = Ladder.Address(text, due is { } x ? ChinaTime.DateOf(x) : null, replyDue, instance.Title, unitName);
             raised.NoticeTitle = notice.Title;
-            var full = $"{unitName}：{text}";
             raised.NoticeText = full.Length <= 4000 ? full : full[..4000];
             raised.ReplyRequired = notice.ReplyRequired;
             var task = context.OpenDetachedTask(instance.Id,
@@ -168,7 +180,8 @@ public static class Chases
                 ["unitId"] = unitId,
                 ["unitName"] = unitName,
                 ["trigger"] = trigger,
-                ["scoreEvent"] = rung.ScoreEvent,
+                ["scoreEvent"] = raised.ScoreEvent,
+                ["early"] = early,
                 ["deadline"] = due,
                 ["overdueWorkingDays"] = overdue,
                 ["noticeTitle"] = raised.NoticeTitle,
@@ -176,6 +189,17 @@ public static class Chases
             });
         return raised;
     }
+
+    /// <summary>A rung meant for an overdue unit, raised by hand while the deadline has not passed (or there is none).</summary>
+    internal static bool Early(LadderRung rung, string trigger, DateTimeOffset? due, DateTimeOffset now) =>
+        trigger == Manual && rung.Trigger.Kind == RungTrigger.Overdue && (due is null || now <= due);
+
+    /// <summary>The notice of an early rung, built from the situation.</summary>
+    private static string EarlyNotice(LadderRung rung, RungNotice notice, IReadOnlyList<string> earlier) =>
+        "你单位承办的「{item}」办理时限为{due}，尚未到期。"
+        + (earlier.Count > 0 ? $"此前已进行{string.Join("、", earlier.Distinct())}。" : "")
+        + $"为确保按期办结，现进行{rung.Name}，请抓紧办理"
+        + (notice.ReplyRequired ? "，并于{replyDue}前书面报告办理进展和下一步措施。" : "。");
 
     /// <summary>A chase the user may see, tracked; one they may not see does not exist for them.</summary>
     internal static async Task<ChaseRecord> FindVisibleAsync(DubanDbContext db, Guid chaseId, CurrentUser user, CancellationToken ct)

@@ -49,7 +49,7 @@ internal sealed class ProcessChaseCaseHandler(ItemWriter items, SupervisionSetti
         foreach (var index in plan.Due)
             Chases.Raise(context, instance, chase.UnitId, ladder[index], index, chase, Actor.System, Chases.Auto, record: null, note: null, calendar,
                 autoKey: $"{chase.Id:N}:{chase.Cycle}:{index}");
-        if (plan.Due.Count > 0) chase.NextRung = plan.Due[^1] + 1;
+        chase.NextRung = plan.NextRung(chase.NextRung);
         chase.NextCheckAt = plan.NextCheck;
         return plan.Due.Count;
     }

@@ -71,7 +71,11 @@ internal sealed class RaiseChaseHandler(ItemWriter items, SupervisionSettings se
             chase = Chases.NewCase(instance.Id, unitId!, due, now);
             db.Set<ChaseCaseRecord>().Add(chase);
         }
-        var raised = Chases.Raise(context, instance, unitId!, rung, index, chase, user.ToActor(), Chases.Manual, values, note?.Trim(), org.CalendarFor(unitId));
+        var earlier = await db.Set<ChaseRecord>().AsNoTracking()
+            .Where(c => c.InstanceId == instance.Id && c.UnitId == unitId && c.Status != ChaseStatus.Cancelled)
+            .OrderBy(c => c.RaisedAt).Select(c => c.RungName).ToListAsync(ct);
+        var raised = Chases.Raise(context, instance, unitId!, rung, index, chase, user.ToActor(), Chases.Manual, values, note?.Trim(), org.CalendarFor(unitId),
+            earlier: earlier);
         if (chase is not null && chase.DueAt is not null && index >= chase.NextRung)
         {
             // The ladder carries on above this rung; the lower automatic rungs are passed.

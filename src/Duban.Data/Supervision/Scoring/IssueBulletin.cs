@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Duban.Data.Organization;
+using Duban.Data.Supervision.Units;
 using Duban.Data.Writes;
 using Duban.Engine.Calendar;
 using Duban.Engine.Directory;
@@ -38,6 +39,8 @@ internal sealed class IssueBulletinHandler : IWriteHandler<IssueBulletin, Bullet
         if (errors.Count > 0) throw new WorkflowInputException("通报信息填写有误", errors);
         var organizationId = OrganizationScope.Require(org, user.UnitId);
         if (OrganizationScope.OrganizationOf(org, write.UnitId) != organizationId) throw new WorkflowInputException("unitId", "请选择本单位组织内的单位");
+        if (!HandlingUnits.IsHandlingUnit(org, write.UnitId, await HandlingUnits.KindsAsync(context.Db, ct)))
+            throw new WorkflowInputException("unitId", "只有承办单位参加考核，督查部门和组织本级不能被通报计分");
         if (write.InstanceId is { } instanceId && !await ItemVisibility.CanSeeAsync(context.Db, user, instanceId, ct))
             throw new WorkflowInputException("instanceId", "事项不存在");
         var bulletin = new BulletinRecord

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Duban.Data.Organization;
 using Duban.Data.Supervision.Chasing;
+using Duban.Data.Supervision.Settings;
 using Duban.Data.Supervision.Units;
+using Duban.Engine.Activities;
 using Duban.Engine.Calendar;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
@@ -14,7 +16,7 @@ public sealed record UnitScoreRow(string UnitId, string UnitName, decimal Score,
 
 /// <summary>
 /// 考核: scores computed from what was logged — chases (not withdrawn), items redone more often than the rules
-/// tolerate, bulletins — under the organization's rules for the year (the county table when none are set). Never stored.
+/// tolerate, bulletins — under the organization's rules for the year (or the shipped table it chose; none: not scored). Never stored.
 /// </summary>
 public sealed class ScoreService(DubanDbContext db, OrganizationCache organizationCache)
 {
@@ -22,10 +24,18 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
     public const string SourceRedo = "redo";
     public const string SourceBulletin = "bulletin";
 
-    public async Task<(ScoringRules Rules, bool IsDefault, ScoreRuleRecord? Record)> RulesAsync(string organizationId, int year, CancellationToken ct)
+    /// <summary>The organization's shipped-table choice for years without rules of their own (null: not scored).</summary>
+    public async Task<string?> TableAsync(string organizationId, CancellationToken ct) =>
+        await db.Set<SupervisionSettingsRecord>().AsNoTracking().Where(s => s.OrganizationId == organizationId).Select(s => s.ScoringTable).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// The rules for the year: the organization's own for it, else the shipped table it chose (<c>IsDefault</c>), else
+    /// none — the year is not scored (<c>Rules</c> null). No rules, no scores.
+    /// </summary>
+    public async Task<(ScoringRules? Rules, bool IsDefault, ScoreRuleRecord? Record)> RulesAsync(string organizationId, int year, CancellationToken ct)
     {
         var record = await db.Set<ScoreRuleRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.OrganizationId == organizationId && r.Year == year, ct);
-        if (record is null) return (ScoringRules.CountyDefault, true, null);
+        if (record is null) return (ScoringTables.Rules(await TableAsync(organizationId, ct)), true, null);
         return (new ScoringRules
         {
             StartScore = record.StartScore,
@@ -39,17 +49,27 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
     public async Task<ILookup<string, ScoreEvent>> EventsAsync(string organizationId, int year, string? unitId, int redoThreshold, CancellationToken ct)
     {
         var org = await organizationCache.GetAsync(ct);
+        var kinds = await HandlingUnits.KindsAsync(db, ct);
         var from = ChinaTime.StartOf(new DateOnly(year, 1, 1));
         var to = ChinaTime.StartOf(new DateOnly(year + 1, 1, 1));
-        bool Ours(string unit) => (unitId is null || unit == unitId) && OrganizationScope.OrganizationOf(org, unit) == organizationId;
+        // Only handling units are scored: not the supervision office (its own review step runs again on every send-back),
+        // not the organization's root.
+        bool Ours(string unit) => (unitId is null || unit == unitId) && OrganizationScope.OrganizationOf(org, unit) == organizationId
+            && HandlingUnits.IsHandlingUnit(org, unit, kinds);
         var events = new List<ScoreEvent>();
 
+        // A rung that needs an action (a call, a visit, a meeting) counts when the action is recorded, dated then; a rung
+        // that only sends a notice counts when the notice is issued. An action raised by the ladder but never recorded
+        // (nobody phoned) costs nothing (docs/decisions/022).
         var chases = await db.Set<ChaseRecord>().AsNoTracking()
-            .Where(c => c.RaisedAt >= from && c.RaisedAt < to && c.Status != ChaseStatus.Cancelled && c.ScoreEvent != null
-                        && (unitId == null || c.UnitId == unitId))
-            .Select(c => new { c.Id, c.UnitId, c.InstanceId, c.ScoreEvent, c.RaisedAt, c.RungName, c.Trigger }).ToListAsync(ct);
-        events.AddRange(chases.Where(c => Ours(c.UnitId)).Select(c =>
-            new ScoreEvent(c.ScoreEvent!, c.RaisedAt, c.UnitId, c.InstanceId, c.Trigger == Chases.Auto ? $"{c.RungName}（自动）" : c.RungName, SourceChase, c.Id.ToString())));
+            .Where(c => ((c.RaisedAt >= from && c.RaisedAt < to) || (c.RecordedAt >= from && c.RecordedAt < to))
+                        && c.Status != ChaseStatus.Cancelled && c.ScoreEvent != null && (unitId == null || c.UnitId == unitId))
+            .Select(c => new { c.Id, c.UnitId, c.InstanceId, c.ScoreEvent, c.RaisedAt, c.RecordKind, c.RecordedAt, c.RungName, c.Trigger }).ToListAsync(ct);
+        events.AddRange(chases
+            .Select(c => (Chase: c, At: c.RecordKind is null ? c.RaisedAt : c.RecordedAt))
+            .Where(c => c.At is { } at && at >= from && at < to && Ours(c.Chase.UnitId))
+            .Select(c => new ScoreEvent(c.Chase.ScoreEvent!, c.At!.Value, c.Chase.UnitId, c.Chase.InstanceId,
+                c.Chase.Trigger == Chases.Auto ? $"{c.Chase.RungName}（自动）" : c.Chase.RungName, SourceChase, c.Chase.Id.ToString())));
 
         var bulletins = await db.Set<BulletinRecord>().AsNoTracking()
             .Where(b => b.OrganizationId == organizationId && !b.Revoked && (unitId == null || b.UnitId == unitId))
@@ -81,8 +101,10 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
         var returns = new List<(Guid InstanceId, DateTimeOffset At)>();
         foreach (var chunk in instanceIds.Chunk(500))
             returns.AddRange((await db.Journal.AsNoTracking()
-                .Where(j => chunk.Contains(j.InstanceId) && (j.Kind == JournalKind.TaskReturned || (j.Kind == JournalKind.TaskCompleted && j.Outcome == Duban.Engine.Activities.PortNames.Return)))
-                .Select(j => new { j.InstanceId, j.At }).ToListAsync(ct)).Select(j => (j.InstanceId, j.At)));
+                .Where(j => chunk.Contains(j.InstanceId) && (j.Kind == JournalKind.TaskReturned || j.Kind == JournalKind.TaskCompleted))
+                .Select(j => new { j.InstanceId, j.At, j.Kind, j.Outcome, j.DataJson }).ToListAsync(ct))
+                .Where(j => j.Kind == JournalKind.TaskReturned || SentBack(j.Outcome, j.DataJson))
+                .Select(j => (j.InstanceId, j.At)));
         var returnsByInstance = returns.ToLookup(r => r.InstanceId, r => r.At);
 
         // When each execution of those steps began, to tell a redo (a 退回 since the previous round) from a loop.
@@ -122,16 +144,29 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
     private static int RoundOf(string executionId) =>
         int.TryParse(executionId.AsSpan(executionId.LastIndexOf('#') + 1), out var round) ? round : 1;
 
+    /// <summary>
+    /// Whether a completed step sent the work back: its outcome was marked so by the designer (the engine notes it on the
+    /// journal line), or is literally 退回 (definitions and journal lines made before the property).
+    /// </summary>
+    internal static bool SentBack(string? outcome, string? dataJson)
+    {
+        if (outcome == Duban.Engine.Activities.PortNames.Return) return true;
+        if (dataJson is null || !dataJson.Contains(UserTaskSendBack.JournalFlag, StringComparison.Ordinal)) return false;
+        return System.Text.Json.Nodes.JsonNode.Parse(dataJson) is System.Text.Json.Nodes.JsonObject data
+            && data[UserTaskSendBack.JournalFlag] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue<bool>(out var sent) && sent;
+    }
+
     /// <summary>The units ranked: a unit's page and the league table are computed the same way.</summary>
     public async Task<IReadOnlyList<UnitScoreRow>> RankingAsync(string organizationId, int year, CancellationToken ct)
     {
         var org = await organizationCache.GetAsync(ct);
         var kinds = await HandlingUnits.KindsAsync(db, ct);
         var (rules, _, _) = await RulesAsync(organizationId, year, ct);
+        if (rules is null) return [];
         var events = await EventsAsync(organizationId, year, null, rules.RedoThreshold, ct);
         var units = org.Units
             .Where(u => OrganizationScope.OrganizationOf(org, u.Id) == organizationId && HandlingUnits.IsHandlingUnit(org, u.Id, kinds))
-            .Select(u => u.Id).Union(events.Select(g => g.Key)).Distinct();
+            .Select(u => u.Id);
         var scored = units.Select(u => (Unit: u, Score: ScoreCalculator.Compute(rules, events[u])))
             .OrderByDescending(x => x.Score.Score).ThenBy(x => x.Score.Events.Count).ThenBy(x => HandlingUnits.NameOf(org, x.Unit), StringComparer.Ordinal)
             .ToList();
@@ -146,9 +181,15 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
         return rows;
     }
 
-    public async Task<(ScoringRules Rules, bool IsDefault, UnitScore Score)> UnitAsync(string organizationId, int year, string unitId, CancellationToken ct)
+    /// <summary>Whether the unit is scored at all (a handling unit).</summary>
+    public async Task<bool> IsScoredAsync(string unitId, CancellationToken ct) =>
+        HandlingUnits.IsHandlingUnit(await organizationCache.GetAsync(ct), unitId, await HandlingUnits.KindsAsync(db, ct));
+
+    /// <summary>The unit's score; <c>Score</c> null when the year is not scored.</summary>
+    public async Task<(ScoringRules? Rules, bool IsDefault, UnitScore? Score)> UnitAsync(string organizationId, int year, string unitId, CancellationToken ct)
     {
         var (rules, isDefault, _) = await RulesAsync(organizationId, year, ct);
+        if (rules is null) return (null, isDefault, null);
         var events = await EventsAsync(organizationId, year, unitId, rules.RedoThreshold, ct);
         return (rules, isDefault, ScoreCalculator.Compute(rules, events[unitId]));
     }

@@ -11,6 +11,11 @@ public sealed class SupervisionSettingsRecord
     public bool AllowLateExtensionRequests { get; set; }
     /// <summary>The ladder (JSON array of rungs); null: the shipped default.</summary>
     public string? LadderJson { get; set; }
+    /// <summary>
+    /// The shipped scoring table (<see cref="Engine.Scoring.ScoringTables"/>) the organization chose for years without rules
+    /// of its own; null: such years are not scored.
+    /// </summary>
+    public string? ScoringTable { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string? UpdatedByName { get; set; }
     public uint ConcurrencyToken { get; set; }
@@ -24,5 +29,6 @@ internal sealed class SupervisionSettingsRecordConfiguration : IEntityTypeConfig
         b.HasKey(x => x.OrganizationId);
         b.Property(x => x.OrganizationId).HasMaxLength(64);
         b.Property(x => x.UpdatedByName).HasMaxLength(100);
+        b.Property(x => x.ScoringTable).HasMaxLength(40);
     }
 }

@@ -118,6 +118,20 @@ describe('PropertyPanel', () => {
     expect(onChange.mock.calls.at(-1)![0].outcomesUntilDue).toBeUndefined();
   });
 
+  it('marks an outcome as sending back with a checkbox, whatever it is called; 退回 always does', () => {
+    const onChange = renderPanel({ id: 't', type: 'Duban.UserTask', outcomes: literal(['通过', '复办', '退回']) });
+    const box = screen.getByTestId('sends-back');
+    expect(within(box).getByLabelText('「退回」退回重办')).toBeChecked();
+    expect(within(box).getByLabelText('「退回」退回重办')).toBeDisabled();
+    expect(within(box).getByLabelText('「复办」退回重办')).not.toBeChecked();
+    // Edited here, not as a raw parameter under 其他参数.
+    expect(screen.queryByLabelText('参数 sendsBack')).toBeNull();
+    fireEvent.click(within(box).getByLabelText('「复办」退回重办'));
+    const next = onChange.mock.calls.at(-1)![0];
+    expect(getLiteral(next, 'sendsBack')).toEqual(['复办']);
+    expect(getLiteral(next, 'outcomes')).toEqual(['通过', '复办', '退回']);
+  });
+
   it('offers every input of an activity type it has no page for', () => {
     const onChange = renderPanel({ id: 'x', type: 'Duban.Future', name: '新节点', target: literal({ level: 2 }) });
     expect(screen.getByText('未来节点')).toBeInTheDocument();

@@ -4,9 +4,9 @@ import { NameListEditor } from '../editors';
 import { stringList, type InputEditorProps } from './types';
 
 /**
- * `nameList` and `outcomes`: distinct names; when they are ports (a fork's branches, a step's outcomes) a renamed
- * entry takes its connections along. An empty list removes the input (the engine's default applies).
- * (The no-code designer's outcomes editor adds a "sends back" flag per outcome under the same hint.)
+ * `nameList`: distinct names; when they are ports (a fork's branches) a renamed entry takes its connections along. An
+ * empty list removes the input (the engine's default applies). A step's `outcomes` have their own editor
+ * (OutcomesInput: the same list, and a "sends back" checkbox per outcome).
  */
 export function NameListInput({ activity, input, context, set }: InputEditorProps) {
   const { name, displayName, editorOptions } = input;

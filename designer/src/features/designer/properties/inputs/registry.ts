@@ -9,6 +9,7 @@ import { FormPickerInput } from './FormPickerInput';
 import { JsonField } from './JsonField';
 import { NameListInput } from './NameListInput';
 import { OutcomeSubsetInput } from './OutcomeSubsetInput';
+import { OutcomesInput } from './OutcomesInput';
 import { ProcedurePickerInput } from './ProcedurePickerInput';
 import { ScriptInput } from './ScriptInput';
 import { SwitchCasesInput } from './SwitchCasesInput';
@@ -32,7 +33,7 @@ const EDITORS: Record<string, ComponentType<InputEditorProps>> = {
   textOrScript: TextOrScriptField,
   duration: DurationField,
   nameList: NameListInput,
-  outcomes: NameListInput,
+  outcomes: OutcomesInput,
   outcomeSubset: OutcomeSubsetInput,
   assigneeRule: AssigneeInput,
   formPicker: FormPickerInput,

@@ -1,0 +1,23 @@
+using Duban.Engine.Definitions;
+
+namespace Duban.Engine.Activities;
+
+/// <summary>
+/// Whether a human step's outcome sends the work back (退回, 复办, 不满意重办 …): a property of the outcome the designer
+/// sets (<c>sendsBack</c>: the outcomes ticked in the outcomes editor), not of its label. An outcome literally named
+/// <see cref="PortNames.Return"/> always sends back, so definitions made before the property keep working unchanged
+/// (docs/decisions/022). A send-back needs a reason, and its journal line says so (<see cref="JournalFlag"/>), which is
+/// what scoring counts redos by.
+/// </summary>
+public static class UserTaskSendBack
+{
+    /// <summary>The node's input listing the outcomes that send back.</summary>
+    public const string Input = "sendsBack";
+
+    /// <summary>Set (true) in the data of the <c>TaskCompleted</c> journal line of an outcome that sent the work back.</summary>
+    public const string JournalFlag = "sendsBack";
+
+    public static IReadOnlyList<string> Declared(ActivityNode node) => node.Literal<List<string>>(Input) ?? [];
+
+    public static bool SendsBack(ActivityNode node, string outcome) => outcome == PortNames.Return || Declared(node).Contains(outcome);
+}

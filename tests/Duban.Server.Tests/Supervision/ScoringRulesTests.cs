@@ -1,0 +1,200 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using static Duban.Server.Tests.Infrastructure.TestDefinitions;
+using ApiHelpers = Duban.Server.Tests.Infrastructure.Api;
+
+namespace Duban.Server.Tests.Supervision;
+
+/// <summary>
+/// Scores follow the organization's regulation (issue 14, docs/decisions/022): a send-back is a property of the outcome,
+/// only handling units are scored, no rules means no scores, and score events are the organization's own.
+/// </summary>
+public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLifetime where TFixture : DeadlineFixture
+{
+    public Task InitializeAsync() => fixture.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The deadline flow with the review step's outcomes as given; <paramref name="sendsBack"/> ticked as sending back.</summary>
+    private async Task<string> ImportReviewFlowAsync(string id, JsonArray outcomes, JsonArray? sendsBack, string backTo, JsonObject? reviewer = null)
+    {
+        var review = new JsonObject
+        {
+            ["id"] = "review", ["type"] = "Duban.UserTask", ["name"] = "审核", ["form"] = Literal("f"),
+            ["assignee"] = Literal(reviewer ?? new JsonObject { ["type"] = "role", ["role"] = "督查员" }),
+            ["outcomes"] = Literal(outcomes), ["deadline"] = Literal(1),
+        };
+        if (sendsBack is not null) review["sendsBack"] = Literal(sendsBack);
+        var flow = Flow(id, "复办测试流程", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记", ["form"] = Literal("f") },
+            new JsonObject
+            {
+                ["id"] = "handle", ["type"] = "Duban.UserTask", ["name"] = "承办", ["form"] = Literal("f"),
+                ["assignee"] = Literal(new JsonObject { ["type"] = "field", ["field"] = "unit" }),
+                ["outcomes"] = Literal(new JsonArray("提交")), ["deadline"] = Literal("itemDue"),
+            },
+            review,
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
+        ], [Connection("start", "Done", "handle"), Connection("handle", "提交", "review"), Connection("review", "通过", "end"), Connection("review", backTo, "handle")]);
+        flow["forms"] = JsonNode.Parse("""
+            [{ "id": "f", "name": "督办单", "fields": [
+                { "key": "title", "label": "事项名称", "type": "text", "required": true },
+                { "key": "unit", "label": "承办单位", "type": "unit", "required": true },
+                { "key": "dueDate", "label": "完成时限", "type": "date" },
+                { "key": "report", "label": "办理情况", "type": "textarea" } ] }]
+            """);
+        var response = await (await fixture.As("admin")).PostAsJsonAsync("/api/definitions/import?publish=true", flow);
+        Assert.True(response.IsSuccessStatusCode, $"import failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return id;
+    }
+
+    /// <summary>法制处 reports <paramref name="rounds"/> times; the office sends back with <paramref name="back"/> each time but the last.</summary>
+    private async Task<Guid> RedoAsync(string flowId, string back, int rounds)
+    {
+        var id = await ApiHelpers.StartAsync(await fixture.As("ducha"), flowId, new JsonObject { ["title"] = "整改情况报告", ["unit"] = "fzc", ["dueDate"] = "2026-12-31" });
+        for (var round = 1; round <= rounds; round++)
+        {
+            var fazhi = await fixture.As("fazhi");
+            await ApiHelpers.CompleteOkAsync(fazhi, await ApiHelpers.TaskOfAsync(fazhi, id), "提交", new JsonObject { ["report"] = $"第 {round} 次报送" });
+            var ducha = await fixture.As("ducha");
+            var review = await ApiHelpers.TaskOfAsync(ducha, id, "审核");
+            if (round < rounds) await ApiHelpers.CompleteOkAsync(ducha, review, back, comment: "整改不到位");
+            fixture.Clock.Advance(TimeSpan.FromHours(1));
+        }
+        return id;
+    }
+
+    private async Task<JsonObject> UnitAsync(string unit) => await Json.GetAsync(await fixture.As("ducha"), $"/api/scoring/2026/units/{unit}");
+
+    [Fact]
+    public async Task An_outcome_the_designer_marks_as_sending_back_counts_as_a_redo_whatever_it_is_called()
+    {
+        await Json.OkAsync(await (await fixture.As("admin")).PutAsJsonAsync("/api/scoring/2026/rules", new { startScore = 3 }));
+        var flow = await ImportReviewFlowAsync("sv-redo-fuban", ["通过", "复办"], ["复办"], "复办");
+
+        // A send-back needs its reason, whatever it is called.
+        var item = await ApiHelpers.StartAsync(await fixture.As("ducha"), flow, new JsonObject { ["title"] = "理由", ["unit"] = "fzc", ["dueDate"] = "2026-12-31" });
+        var fazhi = await fixture.As("fazhi");
+        await ApiHelpers.CompleteOkAsync(fazhi, await ApiHelpers.TaskOfAsync(fazhi, item), "提交", new JsonObject { ["report"] = "初稿" });
+        var ducha = await fixture.As("ducha");
+        var noReason = await ApiHelpers.FieldErrorsAsync(await ApiHelpers.CompleteAsync(ducha, await ApiHelpers.TaskOfAsync(ducha, item, "审核"), "复办"));
+        Assert.Contains("comment", noReason.Keys);
+
+        // Four reports, three 复办: the county table (redoThreshold 2) costs 0.1 at the third — 3 − 0.1 = 2.9.
+        await RedoAsync(flow, "复办", rounds: 4);
+        var view = await UnitAsync("fzc");
+        var redo = Assert.Single(view["events"]!.AsArray());
+        Assert.Equal("redo", redo!["type"]!.GetValue<string>());
+        Assert.Equal("第 3 次复办", redo["note"]!.GetValue<string>());
+        Assert.Equal(2.9m, view["score"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task An_old_definition_whose_outcome_is_literally_tuihui_still_counts_and_an_unmarked_loop_does_not()
+    {
+        await Json.OkAsync(await (await fixture.As("admin")).PutAsJsonAsync("/api/scoring/2026/rules", new { startScore = 3 }));
+        // 退回 without the property (made before it existed): still a send-back. 3 − 0.1 = 2.9.
+        await RedoAsync(await ImportReviewFlowAsync("sv-redo-legacy", ["通过", "退回"], null, "退回"), "退回", rounds: 4);
+        Assert.Equal(2.9m, (await UnitAsync("fzc"))["score"]!.GetValue<decimal>());
+
+        // 补充材料 loops back but the designer did not mark it as a send-back: no redo (jinan unscored: 3).
+        var loop = await ImportReviewFlowAsync("sv-redo-loop", ["通过", "补充材料"], null, "补充材料");
+        var id = await ApiHelpers.StartAsync(await fixture.As("ducha"), loop, new JsonObject { ["title"] = "补充", ["unit"] = "jinan", ["dueDate"] = "2026-12-31" });
+        for (var round = 1; round <= 4; round++)
+        {
+            var jinan = await fixture.As("jinan");
+            await ApiHelpers.CompleteOkAsync(jinan, await ApiHelpers.TaskOfAsync(jinan, id), "提交", new JsonObject { ["report"] = $"第 {round} 次" });
+            var ducha = await fixture.As("ducha");
+            if (round < 4) await ApiHelpers.CompleteOkAsync(ducha, await ApiHelpers.TaskOfAsync(ducha, id, "审核"), "补充材料");
+            fixture.Clock.Advance(TimeSpan.FromHours(1));
+        }
+        Assert.Empty((await UnitAsync("jinan"))["events"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Only_handling_units_are_scored_and_ranked_not_the_office_whose_review_ran_again()
+    {
+        await Json.OkAsync(await (await fixture.As("admin")).PutAsJsonAsync("/api/scoring/2026/rules", new { startScore = 3 }));
+        // 4 reports, 3 退回: the office's own 审核 (offered to the office as a unit) ran 4 times as well — it is not a
+        // handling unit, so it is not scored.
+        var flow = await ImportReviewFlowAsync("sv-redo-office", ["通过", "退回"], null, "退回",
+            new JsonObject { ["type"] = "unit", ["unitIds"] = new JsonArray("bgs") });
+        await RedoAsync(flow, "退回", rounds: 4);
+        var ranking = await Json.GetAsync(await fixture.As("lingdao"), "/api/scoring/2026");
+        var units = ranking["units"]!.AsArray().Select(u => u!["unitId"]!.GetValue<string>()).ToList();
+        Assert.DoesNotContain("bgs", units);                 // 厅办公室（督查室）: the supervision office
+        Assert.DoesNotContain("sft", units);                 // the organization's root
+        Assert.Contains("fzc", units);
+        Assert.Equal(2.9m, ranking["units"]!.AsArray().Single(u => u!["unitId"]!.GetValue<string>() == "fzc")!["score"]!.GetValue<decimal>());
+        var ducha = await fixture.As("ducha");
+        Assert.Equal(HttpStatusCode.NotFound, (await ducha.GetAsync("/api/scoring/2026/units/bgs")).StatusCode);
+        var bulletin = await ApiHelpers.FieldErrorsAsync(await ducha.PostAsJsonAsync("/api/scoring/bulletins", new { unitId = "bgs", title = "通报", issuedOn = "2026-03-31" }));
+        Assert.StartsWith("只有承办单位参加考核", bulletin["unitId"].Single());
+    }
+
+    [Fact]
+    public async Task No_rules_no_scores_until_the_organization_chooses_the_county_table_or_its_own()
+    {
+        // Nothing chosen, no rules for 2026: a written notice is raised and logged, but nobody is scored.
+        var id = await fixture.StartItemAsync();
+        var ducha = await fixture.As("ducha");
+        await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/instances/{id}/chases", new { unitId = "fzc", rungKey = "written" }), HttpStatusCode.Created);
+        var unit = await UnitAsync("fzc");
+        Assert.False(unit["scored"]!.GetValue<bool>());
+        Assert.Null(unit["score"]);
+        Assert.Empty(unit["events"]!.AsArray());
+        var ranking = await Json.GetAsync(await fixture.As("lingdao"), "/api/scoring/2026");
+        Assert.False(ranking["scored"]!.GetValue<bool>());
+        Assert.Empty(ranking["units"]!.AsArray());
+        var admin = await fixture.As("admin");
+        var rules = await Json.GetAsync(admin, "/api/scoring/2026/rules");
+        Assert.False(rules["scored"]!.GetValue<bool>());
+        Assert.Null(rules["table"]);
+        Assert.Equal("county", rules["tables"]![0]!["value"]!.GetValue<string>());
+
+        var bad = await ApiHelpers.FieldErrorsAsync(await admin.PutAsJsonAsync("/api/scoring/table", new { table = "province" }));
+        Assert.StartsWith("考核标准「province」不存在", bad["table"].Single());
+        Assert.Equal(HttpStatusCode.Forbidden, (await ducha.PutAsJsonAsync("/api/scoring/table", new { table = "county" })).StatusCode);
+
+        // The explicit choice: the county table (003 §六). The notice already logged now costs 0.2: 3 − 0.2 = 2.8.
+        var chosen = await Json.OkAsync(await admin.PutAsJsonAsync("/api/scoring/table?year=2026", new { table = "county" }));
+        Assert.True(chosen["scored"]!.GetValue<bool>());
+        Assert.Equal("county", chosen["table"]!.GetValue<string>());
+        Assert.True(chosen["isDefault"]!.GetValue<bool>());
+        Assert.Equal(2.8m, (await UnitAsync("fzc"))["score"]!.GetValue<decimal>());
+
+        // Own rules for 2026 take precedence (start 5, notice 0.5: 5 − 0.5 = 4.5); 2025 stays on the table.
+        await Json.OkAsync(await admin.PutAsJsonAsync("/api/scoring/2026/rules", new { startScore = 5, deductions = new Dictionary<string, decimal> { ["writtenNotice"] = 0.5m } }));
+        Assert.Equal(4.5m, (await UnitAsync("fzc"))["score"]!.GetValue<decimal>());
+        Assert.True((await Json.GetAsync(admin, "/api/scoring/2025/rules"))["scored"]!.GetValue<bool>());
+
+        // Choosing none again: 2025 is not scored; 2026 keeps its own rules.
+        await Json.OkAsync(await admin.PutAsJsonAsync("/api/scoring/table", new { table = (string?)null }));
+        Assert.False((await Json.GetAsync(admin, "/api/scoring/2025/rules"))["scored"]!.GetValue<bool>());
+        Assert.Equal(4.5m, (await UnitAsync("fzc"))["score"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task A_definition_cannot_mark_an_unknown_outcome_or_every_outcome_as_sending_back()
+    {
+        var admin = await fixture.As("admin");
+        var flow = Flow("sv-redo-bad", "坏流程", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记" },
+            new JsonObject
+            {
+                ["id"] = "review", ["type"] = "Duban.UserTask", ["name"] = "审核",
+                ["assignee"] = Literal(new JsonObject { ["type"] = "role", ["role"] = "督查员" }),
+                ["outcomes"] = Literal(new JsonArray("复办")), ["sendsBack"] = Literal(new JsonArray("复办", "重办")),
+            },
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
+        ], [Connection("start", "Done", "review"), Connection("review", "复办", "end")]);
+        var check = await Json.OkAsync(await admin.PostAsJsonAsync("/api/definitions/validate", flow));
+        var messages = check["errors"]!.AsArray().Select(e => e!["message"]!.GetValue<string>()).ToList();
+        Assert.Contains(messages, m => m.Contains("退回重办的结果「重办」不在本环节的办理结果中"));
+        Assert.Contains(messages, m => m.Contains("至少要有一个办理结果不是退回重办"));
+    }
+}
+
+public sealed class SqliteScoringRulesTests(SqliteDeadlineFixture fixture) : ScoringRulesTests<SqliteDeadlineFixture>(fixture), IClassFixture<SqliteDeadlineFixture>;
+
+public sealed class PostgresScoringRulesTests(PostgresDeadlineFixture fixture) : ScoringRulesTests<PostgresDeadlineFixture>(fixture), IClassFixture<PostgresDeadlineFixture>;
