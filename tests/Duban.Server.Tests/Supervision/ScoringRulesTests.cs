@@ -135,8 +135,14 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
     [Fact]
     public async Task No_rules_no_scores_until_the_organization_chooses_the_county_table_or_its_own()
     {
+        // The demo organization chose the county table when it was set up; its administrator takes the choice back.
         // Nothing chosen, no rules for 2026: a written notice is raised and logged, but nobody is scored.
+        var unchosen = await (await fixture.As("admin")).PutAsJsonAsync("/api/scoring/table?year=2026", new { table = (string?)null });
+        Assert.True(unchosen.IsSuccessStatusCode, await unchosen.Content.ReadAsStringAsync());
         var id = await fixture.StartItemAsync();
+        // The item is due 5 working days from Mon 2 Mar, on Mon 9 Mar; the written notice is raised when it is overdue
+        // (one raised before the deadline is a reminder and costs nothing, decision 022).
+        fixture.Clock.Set(DeadlineFixture.Beijing(2026, 3, 11));
         var ducha = await fixture.As("ducha");
         await Json.OkAsync(await ducha.PostAsJsonAsync($"/api/instances/{id}/chases", new { unitId = "fzc", rungKey = "written" }), HttpStatusCode.Created);
         var unit = await UnitAsync("fzc");
