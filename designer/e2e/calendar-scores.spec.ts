@@ -70,34 +70,37 @@ test.describe('考核', () => {
     test.use({ storageState: authFile('ducha') });
 
     test('排名与某单位的扣分依据', async ({ page }) => {
-      // A written notice (书面督办) to 法制处 on one of its items costs it 0.2 points under the default rules.
+      // A 通报批评 of 法制处 about one of its items costs it 0.5 points on the county table, which the demo organization
+      // chose (no rules, no scores otherwise). A written notice would not do here: raised by hand before the item's
+      // deadline it is a reminder and costs nothing (decision 022), and the demo items are not overdue.
       const items = (await (await page.request.get('/api/ledger?unitId=fzc&status=open')).json()) as {
         items: { id: string; title: string }[];
       };
       expect(items.items.length).toBeGreaterThan(0);
-      const chase = await page.request.post(`/api/instances/${items.items[0].id}/chases`, {
-        data: { unitId: 'fzc', rungKey: 'written', note: '浏览器测试：书面督办' },
+      const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+      const bulletin = await page.request.post('/api/scoring/bulletins', {
+        data: { unitId: 'fzc', title: '浏览器测试：通报批评', issuedOn: today, instanceId: items.items[0].id },
       });
-      expect(chase.status(), await chase.text()).toBe(201);
+      expect(bulletin.status(), await bulletin.text()).toBe(201);
 
       const year = new Date().getFullYear();
       const scores = (await (await page.request.get(`/api/scoring/${year}`)).json()) as {
         units: { unitId: string; deducted: number }[];
       };
       const deducted = scores.units.find((u) => u.unitId === 'fzc')!.deducted;
-      expect(deducted).toBeGreaterThanOrEqual(0.2);
+      expect(deducted).toBeGreaterThanOrEqual(0.5);
 
       await page.goto('/scores');
       const ranking = page.getByTestId('scores-ranking');
       const row = ranking.getByRole('row').filter({ hasText: '法制处' });
       await expect(row).toContainText(`−${deducted.toFixed(2)}`);
-      await expect(page.getByText('默认：县级督查督办考核标准')).toBeVisible();
+      await expect(page.getByText('采用系统考核标准')).toBeVisible();
       await screenshot(page, 'scores-ranking');
 
       await row.getByRole('button', { name: '扣分依据' }).click();
       const drawer = page.getByRole('dialog', { name: /法制处/ });
       const detail = drawer.getByTestId('unit-score');
-      await expect(detail.getByText('下发《督查督办通知单》').first()).toBeVisible();
+      await expect(detail.getByText('通报批评').first()).toBeVisible();
       await expect(detail.getByRole('link', { name: new RegExp(items.items[0].title) }).first()).toBeVisible();
       await screenshot(page, 'scores-unit');
     });

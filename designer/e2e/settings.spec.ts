@@ -96,7 +96,8 @@ test.describe('督查设置（管理员）', () => {
       // 考核规则: 电话催办 from 0.10 to 0.15 points for this year.
       await page.goto(`/settings?tab=rules&year=${year}`);
       const rules = page.getByTestId('rules-tab');
-      await expect(rules.getByText('默认：县级督查督办考核标准')).toBeVisible();
+      // The demo organization chose the county table (no rules, no scores otherwise; decision 022).
+      await expect(rules.getByText('采用系统考核标准')).toBeVisible();
       const phone = rules.getByLabel('电话、口头催办扣分');
       await expect(phone).toHaveValue('0.10');
       await phone.fill('0.15');
@@ -135,10 +136,10 @@ test.describe('督查设置（管理员）', () => {
       await page.getByRole('tab', { name: '考核规则' }).click();
       await expect(page.getByTestId('rules-tab').getByLabel('电话、口头催办扣分')).toHaveValue('0.15');
 
-      // Restore the defaults through the screen.
-      await page.getByTestId('rules-tab').getByRole('button', { name: '恢复默认' }).click();
-      await page.getByRole('tooltip').getByRole('button', { name: '恢复默认' }).click();
-      await expect(page.getByTestId('rules-tab').getByText('默认：县级督查督办考核标准')).toBeVisible();
+      // Restore the defaults through the screen: the year's own rules go, the chosen county table applies again.
+      await page.getByTestId('rules-tab').getByRole('button', { name: '删除本年度规则' }).click();
+      await page.getByRole('tooltip').getByRole('button', { name: '删除' }).click();
+      await expect(page.getByTestId('rules-tab').getByText('采用系统考核标准')).toBeVisible();
       await expect(page.getByTestId('rules-tab').getByLabel('电话、口头催办扣分')).toHaveValue('0.10');
       await page.getByRole('tab', { name: '催办阶梯' }).click();
       await ladder.getByRole('button', { name: '恢复默认' }).click();
