@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Duban.Engine.Definitions;
 
 namespace Duban.Engine.Activities;
@@ -20,4 +21,18 @@ public static class UserTaskSendBack
     public static IReadOnlyList<string> Declared(ActivityNode node) => node.Literal<List<string>>(Input) ?? [];
 
     public static bool SendsBack(ActivityNode node, string outcome) => outcome == PortNames.Return || Declared(node).Contains(outcome);
+
+    /// <summary>
+    /// Whether a completed step, as its journal line has it, sent the work back: the line carries <see cref="JournalFlag"/>
+    /// (the designer marked the outcome), or the outcome is literally 退回 (lines written before the property).
+    /// </summary>
+    /// <param name="outcome">The line's outcome.</param>
+    /// <param name="journalData">The line's data as stored (JSON), or null.</param>
+    public static bool SentBack(string? outcome, string? journalData)
+    {
+        if (outcome == PortNames.Return) return true;
+        if (journalData is null || !journalData.Contains(JournalFlag, StringComparison.Ordinal)) return false;
+        return JsonNode.Parse(journalData) is JsonObject data
+            && data[JournalFlag] is JsonValue flag && flag.TryGetValue<bool>(out var sent) && sent;
+    }
 }

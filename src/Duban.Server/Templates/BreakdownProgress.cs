@@ -37,7 +37,7 @@ public sealed record BreakdownProgressView(
 /// <param name="CurrentSteps">The steps open now, by name.</param>
 /// <param name="Percent">The task's <c>percent</c> field (完成进度) as last reported, when its form has one.</param>
 /// <param name="ProgressReports">How many periodic progress reports (<c>progressReports</c> opinions) were sent.</param>
-/// <param name="Returns">How often a submission was sent back (退回).</param>
+/// <param name="Returns">How often a submission was sent back (退回, or any outcome the designer marked as sending back).</param>
 public sealed record BreakdownTaskView(
     Guid InstanceId, int Index, string? Number, string Title, string State, string? Result, string? Timeliness, string? Light,
     DateTimeOffset CreatedAt, DateTimeOffset? DueAt, DateTimeOffset? FinishedAt,
@@ -82,7 +82,7 @@ internal static class BreakdownProgress
         var counted = new[] { JournalKind.TaskCompleted, JournalKind.TaskReturned, JournalKind.ExtensionApproved, JournalKind.Chased, JournalKind.ChaseCancelled };
         var events = await db.Journal.AsNoTracking()
             .Where(j => ids.Contains(j.InstanceId) && counted.Contains(j.Kind))
-            .Select(j => new { j.InstanceId, j.Kind, j.Outcome })
+            .Select(j => new { j.InstanceId, j.Kind, j.Outcome, j.DataJson })
             .ToListAsync(ct);
         var byChild = events.ToLookup(e => e.InstanceId);
         var assignments = (await db.Set<AssignmentRecord>().AsNoTracking().Where(a => ids.Contains(a.InstanceId)).ToListAsync(ct))
@@ -130,7 +130,8 @@ internal static class BreakdownProgress
                 reports?.Count ?? 0,
                 last?["at"] is JsonValue at && DateTimeOffset.TryParse(at.GetValue<string>(), out var reportedAt) ? reportedAt : null,
                 Text(last?["text"]),
-                childEvents.Count(e => e.Outcome == Engine.Activities.PortNames.Return && e.Kind is JournalKind.TaskCompleted or JournalKind.TaskReturned),
+                childEvents.Count(e => e.Kind == JournalKind.TaskReturned
+                    || (e.Kind == JournalKind.TaskCompleted && Engine.Activities.UserTaskSendBack.SentBack(e.Outcome, e.DataJson))),
                 childEvents.Count(e => e.Kind == JournalKind.ExtensionApproved),
                 childEvents.Count(e => e.Kind == JournalKind.Chased) - childEvents.Count(e => e.Kind == JournalKind.ChaseCancelled)));
         }

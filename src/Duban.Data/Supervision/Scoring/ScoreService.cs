@@ -103,7 +103,7 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
             returns.AddRange((await db.Journal.AsNoTracking()
                 .Where(j => chunk.Contains(j.InstanceId) && (j.Kind == JournalKind.TaskReturned || j.Kind == JournalKind.TaskCompleted))
                 .Select(j => new { j.InstanceId, j.At, j.Kind, j.Outcome, j.DataJson }).ToListAsync(ct))
-                .Where(j => j.Kind == JournalKind.TaskReturned || SentBack(j.Outcome, j.DataJson))
+                .Where(j => j.Kind == JournalKind.TaskReturned || UserTaskSendBack.SentBack(j.Outcome, j.DataJson))
                 .Select(j => (j.InstanceId, j.At)));
         var returnsByInstance = returns.ToLookup(r => r.InstanceId, r => r.At);
 
@@ -143,18 +143,6 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
 
     private static int RoundOf(string executionId) =>
         int.TryParse(executionId.AsSpan(executionId.LastIndexOf('#') + 1), out var round) ? round : 1;
-
-    /// <summary>
-    /// Whether a completed step sent the work back: its outcome was marked so by the designer (the engine notes it on the
-    /// journal line), or is literally 退回 (definitions and journal lines made before the property).
-    /// </summary>
-    internal static bool SentBack(string? outcome, string? dataJson)
-    {
-        if (outcome == Duban.Engine.Activities.PortNames.Return) return true;
-        if (dataJson is null || !dataJson.Contains(UserTaskSendBack.JournalFlag, StringComparison.Ordinal)) return false;
-        return System.Text.Json.Nodes.JsonNode.Parse(dataJson) is System.Text.Json.Nodes.JsonObject data
-            && data[UserTaskSendBack.JournalFlag] is System.Text.Json.Nodes.JsonValue flag && flag.TryGetValue<bool>(out var sent) && sent;
-    }
 
     /// <summary>The units ranked: a unit's page and the league table are computed the same way.</summary>
     public async Task<IReadOnlyList<UnitScoreRow>> RankingAsync(string organizationId, int year, CancellationToken ct)
