@@ -19,6 +19,9 @@ execFileSync(
   [
     'build',
     path.join(designer, '../src/Duban.Server'),
+    // The document is written by a target that runs only when the server is compiled: an up-to-date build would leave
+    // the old document in place and the types would be generated from it.
+    '--no-incremental',
     '-c',
     'Release',
     '-nologo',

@@ -6495,7 +6495,7 @@ export interface components {
             lastReport: null | string;
             /**
              * Format: int32
-             * @description How often a submission was sent back (退回).
+             * @description How often a submission was sent back (退回, or any outcome the designer marked as sending back).
              */
             returns: number;
             /** Format: int32 */
