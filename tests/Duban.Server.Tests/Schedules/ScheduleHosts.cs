@@ -18,20 +18,15 @@ internal static class ScheduleHosts
     /// <summary>Monday 14 September 2026, 09:00 China time: the week before the county's Q3 window opens (17 Sep).</summary>
     public static readonly DateTimeOffset Start = new(2026, 9, 14, 9, 0, 0, TimeSpan.FromHours(8));
 
-    /// <summary>The database as first set up at <see cref="Start"/>, without demo items (they would be chased and counted).</summary>
-    public static readonly SeedVariant Seed = new(DemoItems: false, Clock: Start);
-
-    /// <summary>A copy of the database seeded at <see cref="Start"/>.</summary>
-    public static Task<DatabaseTarget> DatabaseAsync(string provider) => DatabaseTarget.SeededAsync(provider, Seed);
+    /// <summary>A copy of the database first set up at <see cref="Start"/>.</summary>
+    public static Task<DatabaseTarget> DatabaseAsync(string provider) => VirtualClockHosts.DatabaseAsync(provider, Start);
 
     /// <summary>The host on that copy, before the virtual clock is set (<see cref="Virtual"/>).</summary>
-    public static DubanFactory Plain(DatabaseTarget database) => new(database, settings: Seed.Settings);
+    public static DubanFactory Plain(DatabaseTarget database) => VirtualClockHosts.Plain(database, Start);
 
     /// <summary>The host on the virtual clock; its own schedule poller is off, the test polls (unless <paramref name="poll"/>).</summary>
-    public static WebApplicationFactory<Program> Virtual(DubanFactory host, bool poll = false) => host.WithWebHostBuilder(b =>
+    public static WebApplicationFactory<Program> Virtual(DubanFactory host, bool poll = false) => VirtualClockHosts.Virtual(host, Start, b =>
     {
-        b.UseSetting("Duban:Clock:Mode", "Virtual");
-        b.UseSetting("Duban:Clock:Start", Start.ToString("O"));
         b.UseSetting("Duban:Clock:RefreshInterval", "00:00:00.100");
         b.UseSetting("Duban:Schedules:Enabled", poll ? "true" : "false");
     });

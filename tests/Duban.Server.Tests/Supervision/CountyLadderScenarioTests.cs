@@ -25,14 +25,9 @@ public abstract class CountyLadderScenarioTests(string provider)
     [Fact]
     public async Task The_county_ladder_climbs_with_the_clock_and_each_rung_costs_what_003_says_when_it_should()
     {
-        var seed = new SeedVariant(DemoItems: false, Clock: Start); // the installation as first set up that day
-        await using var database = await DatabaseTarget.SeededAsync(provider, seed);
-        await using var plain = new DubanFactory(database, settings: seed.Settings);
-        await using var host = plain.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Duban:Clock:Mode", "Virtual");
-            b.UseSetting("Duban:Clock:Start", Start.ToString("O"));
-        });
+        await using var database = await VirtualClockHosts.DatabaseAsync(provider, Start);
+        await using var plain = VirtualClockHosts.Plain(database, Start);
+        await using var host = VirtualClockHosts.Virtual(plain, Start);
         async Task<HttpClient> SignedIn(string user)
         {
             var client = host.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });

@@ -141,14 +141,9 @@ public abstract class JiangsuScenarioTests(string provider)
 
     private async Task<Scenario> StartAsync(DateTimeOffset start)
     {
-        var seed = new SeedVariant(DemoItems: false, Clock: start); // the installation as first set up that day
-        var database = await DatabaseTarget.SeededAsync(provider, seed);
-        var plain = new DubanFactory(database, settings: seed.Settings);
-        var host = plain.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Duban:Clock:Mode", "Virtual");
-            b.UseSetting("Duban:Clock:Start", start.ToString("O"));
-        });
+        var database = await VirtualClockHosts.DatabaseAsync(provider, start);
+        var plain = VirtualClockHosts.Plain(database, start);
+        var host = VirtualClockHosts.Virtual(plain, start);
         var scenario = new Scenario(database, plain, host);
         await ApiHelpers.ImportAsync(await scenario.As("admin"), Procedure());
         return scenario;

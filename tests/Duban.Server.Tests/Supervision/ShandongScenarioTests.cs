@@ -98,14 +98,9 @@ public abstract class ShandongScenarioTests(string provider)
     [Fact]
     public async Task An_item_of_the_Shandong_justice_department_from_registration_to_an_extension_across_a_holiday()
     {
-        var seed = new SeedVariant(DemoItems: false, Clock: Start); // the installation as first set up that day
-        await using var database = await DatabaseTarget.SeededAsync(provider, seed);
-        await using var plain = new DubanFactory(database, settings: seed.Settings);
-        await using var host = plain.WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Duban:Clock:Mode", "Virtual");
-            b.UseSetting("Duban:Clock:Start", Start.ToString("O"));
-        });
+        await using var database = await VirtualClockHosts.DatabaseAsync(provider, Start);
+        await using var plain = VirtualClockHosts.Plain(database, Start);
+        await using var host = VirtualClockHosts.Virtual(plain, Start);
         var admin = await SignedIn(host, "admin");
         await ImportAsync(admin, Procedure());
         var ducha = await SignedIn(host, "ducha");
