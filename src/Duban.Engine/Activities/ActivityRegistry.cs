@@ -18,6 +18,9 @@ public static class ActivityTypes
     public const string End = "Duban.End";
     public const string Assign = "Duban.Assign";
     public const string SetItemDeadline = "Duban.SetItemDeadline";
+    public const string WriteLine = "Duban.WriteLine";
+    public const string Fault = "Duban.Fault";
+    public const string SetVariable = "Duban.SetVariable";
 }
 
 /// <summary>Activity types by name. The built-in ones are registered; later features add their own.</summary>
@@ -37,7 +40,7 @@ public sealed class ActivityRegistry
         new StartActivity(), new UserTaskActivity(), new DecisionActivity(), new SwitchActivity(),
         new ForkActivity(), new JoinActivity(), new TimerActivity(), new SetVariablesActivity(),
         new NotifyActivity(), new SubProcessActivity(), new EndActivity(), new AssignActivity(),
-        new SetItemDeadlineActivity(),
+        new SetItemDeadlineActivity(), new WriteLineActivity(), new FaultActivity(), new SetVariableActivity(),
     ];
 
     public IReadOnlyCollection<IActivityHandler> All => _handlers.Values;

@@ -103,7 +103,7 @@ public sealed class ForkActivity : IActivityHandler
                 var target = connection.Target.Activity;
                 if (graph.Flowchart.Find(target)?.Type == ActivityTypes.Join)
                 {
-                    if (context.State.JoinArrivals.TryGetValue(target, out var arrived)) arrived.Remove(connection.Key);
+                    if (context.State.JoinArrivals.TryGetValue(target, out var arrived)) DeadPaths.Forget(arrived, connection.Key);
                 }
                 else if (region.Add(target))
                 {
@@ -122,11 +122,16 @@ public sealed class JoinActivity : IActivityHandler
 {
     public const string WaitAll = "waitAll";
     public const string WaitAny = "waitAny";
+    /// <summary>
+    /// Elsa's implicit join (WaitAllActive): waits until every inbound branch has arrived or been ruled out (a decision
+    /// took the other way); goes on when at least one arrived. Loops back into the join are not waited for (<see cref="DeadPaths"/>).
+    /// </summary>
+    public const string WaitAllActive = "waitAllActive";
 
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Join, "汇聚", "流程控制",
         [PortNames.Done], "等待所有分支（或任一分支）到达后继续")
     {
-        Inputs = [Input.Choice("mode", "汇聚方式", InputHints.Radio, "waitAll", [new("waitAll", "等待全部分支"), new("waitAny", "任一分支到达即继续（其余分支取消）")])],
+        Inputs = [Input.Choice("mode", "汇聚方式", InputHints.Radio, "waitAll", [new("waitAll", "等待全部分支"), new("waitAny", "任一分支到达即继续（其余分支取消）"), new(WaitAllActive, "等待所有走到的分支（未走的分支不等）")])],
     };
 
     /// <summary>Records an arrival; true when the join should run now.</summary>
@@ -134,6 +139,7 @@ public sealed class JoinActivity : IActivityHandler
     {
         var mode = node.LiteralString("mode") ?? WaitAll;
         if (mode == WaitAny || work.ConnectionKey is null) return true;
+        if (mode == WaitAllActive) return DeadPaths.Arrive(scope, node, work.ConnectionKey, live: true);
         var inbound = scope.Graph.Inbound(node.Id).Select(c => c.Key).ToHashSet();
         if (!scope.State.JoinArrivals.TryGetValue(node.Id, out var arrived))
             scope.State.JoinArrivals[node.Id] = arrived = [];
@@ -164,7 +170,7 @@ public sealed class JoinActivity : IActivityHandler
     public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
     {
         var mode = node.LiteralString("mode") ?? WaitAll;
-        if (mode is not (WaitAll or WaitAny)) yield return $"汇聚方式「{mode}」无效（应为 waitAll 或 waitAny）";
+        if (mode is not (WaitAll or WaitAny or WaitAllActive)) yield return $"汇聚方式「{mode}」无效（应为 waitAll、waitAny 或 waitAllActive）";
     }
 }
 
@@ -203,11 +209,23 @@ public sealed class EndActivity : IActivityHandler
 {
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.End, "结束", "基础", [], "流程结束，记录办理结果（如办结、不予立项）")
     {
-        Inputs = [Input.TextOrScript("result", "办理结果", description: "记入事项的结论，如 办结、不予立项", placeholder: "办结")],
+        Inputs =
+        [
+            Input.TextOrScript("result", "办理结果", description: "记入事项的结论，如 办结、不予立项", placeholder: "办结"),
+            Input.Choice("scope", "结束范围", InputHints.Radio, Instance,
+                [new(Instance, "结束整个事项（取消其他分支）"), new(Branch, "仅结束本分支（其他分支都结束后事项办结）")]),
+        ],
     };
+
+    public const string Instance = "instance";
+    /// <summary>Ends this branch only: what an Elsa flowchart does at an outcome with no connection.</summary>
+    public const string Branch = "branch";
+
+    public static bool EndsBranchOnly(ActivityNode node) => node.Type == ActivityTypes.End && node.LiteralString("scope") == Branch;
 
     public ActivityResult Execute(ActivityContext context)
     {
+        if (EndsBranchOnly(context.Node)) return new ActivityResult.Done([]);
         var result = context.Evaluate("result") switch
         {
             JsonValue v when v.TryGetValue<string>(out var s) => s,

@@ -127,6 +127,8 @@ public enum JournalKind
     DeadlinesRecalculated,
     /// <summary>An approved extension moved one unit's open step (data: from, to, unitId, unitName, extensionId).</summary>
     DeadlineExtended,
+    /// <summary>A 记录日志 step wrote a line (Elsa's WriteLine); the text is the comment.</summary>
+    LineWritten,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

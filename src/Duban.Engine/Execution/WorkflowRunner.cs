@@ -319,6 +319,8 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
                 foreach (var connection in scope.Graph.Outbound(context.Node.Id))
                     if (fireAll || done.Ports.Contains(FlowGraph.PortOf(connection)))
                         scope.Queue.AddLast(new ScheduledWork(connection.Target.Activity, connection.Key));
+                    else if (scope.Graph.HasWaitAllActiveJoins)
+                        DeadPaths.RuleOut(scope, connection);
                 if (scope.State.Status == WorkflowStatus.Suspended) scope.State.Status = WorkflowStatus.Running;
                 break;
             case ActivityResult.Ended:
