@@ -53,7 +53,7 @@ public sealed class FaultActivity : IActivityHandler
 
 /// <summary>
 /// 设置变量（单个）: one process variable gets a value — fixed, or computed by a script (Elsa's SetVariable). The script
-/// sees <c>vars</c> as it is before the assignment.
+/// sees <c>vars</c> as it is before the assignment; other variables it changes are kept.
 /// </summary>
 public sealed class SetVariableActivity : IActivityHandler
 {
@@ -71,7 +71,11 @@ public sealed class SetVariableActivity : IActivityHandler
     {
         var name = context.Node.LiteralString("variable");
         if (string.IsNullOrWhiteSpace(name)) throw new ActivityFaultException($"「{context.Node.DisplayName}」未设置变量名");
-        context.State.Variables[name] = context.Evaluate("value");
+        // A script may set other variables on the way (Elsa's setX accessors); those changes are kept too.
+        var value = context.Node.Input("value")?.Expression is { Type: ExpressionTypes.JavaScript, Value: { } script }
+            ? context.RunScript(script.GetValue<string>(), keepVariables: true).Value
+            : context.Evaluate("value");
+        context.State.Variables[name] = value;
         return ActivityResult.Outcome(PortNames.Done);
     }
 

@@ -60,6 +60,28 @@ internal static class ElsaGraph
     }
 
     /// <summary>
+    /// An Elsa FlowJoin with a single way in waits for nothing; Duban does not accept a join like that (it asks for two
+    /// ways in), so the join goes and its way in leads straight to where it led.
+    /// </summary>
+    public static Flowchart DropSingleEntryJoins(Flowchart flowchart)
+    {
+        var activities = flowchart.Activities.ToList();
+        var connections = flowchart.Connections.ToList();
+        foreach (var join in flowchart.Activities.Where(a => a.Type == ActivityTypes.Join))
+        {
+            var inbound = connections.Where(c => c.Target.Activity == join.Id).ToList();
+            if (inbound.Count > 1) continue;
+            var outbound = connections.Where(c => c.Source.Activity == join.Id).ToList();
+            connections.RemoveAll(c => c.Source.Activity == join.Id || c.Target.Activity == join.Id);
+            foreach (var i in inbound)
+                foreach (var o in outbound)
+                    connections.Add(i with { Target = o.Target });
+            activities.Remove(join);
+        }
+        return flowchart with { Activities = activities, Connections = connections };
+    }
+
+    /// <summary>
     /// In Elsa an outcome with no connection ends its branch; the workflow finishes when no branch is left. Each such
     /// port leads to an End that ends only its branch: the ones a Duban export recorded (<paramref name="recorded"/>), in
     /// their places, and one 分支结束 for the rest.

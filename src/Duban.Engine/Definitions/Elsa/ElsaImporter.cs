@@ -68,7 +68,7 @@ public sealed class ElsaImporter(ActivityRegistry registry)
             }
 
             var flowchart = BuildFlowchart(root);
-            if (!_fromDuban) flowchart = ElsaGraph.AddImplicitJoins(flowchart, _mergeModes);
+            if (!_fromDuban) flowchart = ElsaGraph.AddImplicitJoins(ElsaGraph.DropSingleEntryJoins(flowchart), _mergeModes);
             flowchart = ElsaGraph.EndOpenPorts(flowchart, registry, _duban?["branchEnds"] as JsonArray);
 
             var definitionId = ElsaFormat.Text(document["definitionId"]) is { Length: > 0 } d ? d : "elsa-" + Guid.NewGuid().ToString("N")[..8];
