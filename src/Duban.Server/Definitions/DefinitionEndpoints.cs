@@ -6,6 +6,7 @@ using Duban.Data.Definitions.Admin;
 using Duban.Data.Writes;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
+using Duban.Engine.Definitions.Elsa;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
@@ -74,19 +75,25 @@ internal static class DefinitionEndpoints
             return TypedResults.Ok(ToDto(await door.RunAsync(new PublishDefinition(definitionId, user.Id), ct)));
         }).WithSummary("发布最新草稿").ProducesValidationProblem();
 
-        group.MapGet("/{definitionId}/export", async (string definitionId, int? version, DefinitionStore store, CancellationToken ct) =>
+        group.MapGet("/{definitionId}/export", async (string definitionId, int? version, string? format, DefinitionStore store, CancellationToken ct) =>
         {
             var record = (version is { } v ? await store.VersionAsync(definitionId, v, ct) : await store.LatestAsync(definitionId, ct))
                 ?? throw new NotFoundException($"流程「{definitionId}」不存在");
-            var json = DefinitionJson.Serialize(store.Parse(record), indented: true);
-            return TypedResults.File(Encoding.UTF8.GetBytes(json), "application/json", $"{record.DefinitionId}.v{record.Version}.json");
-        }).WithSummary("导出 JSON");
+            var definition = store.Parse(record);
+            var (json, suffix) = format switch
+            {
+                null or "" or "duban" => (DefinitionJson.Serialize(definition, indented: true), ""),
+                "elsa" => (ElsaExporter.Export(definition).ToJsonString(DefinitionJson.Indented), ".elsa"),
+                _ => throw new WorkflowInputException("format", "导出格式只能是 duban 或 elsa"),
+            };
+            return TypedResults.File(Encoding.UTF8.GetBytes(json), "application/json", $"{record.DefinitionId}.v{record.Version}{suffix}.json");
+        }).WithSummary("导出 JSON（format=elsa：Elsa 3 工作流 JSON）");
 
         admin.MapPost("/import", async Task<Ok<DefinitionVersionDto>> ([FromBody] JsonObject body, bool? publish, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             return TypedResults.Ok(ToDto(await door.RunAsync(new ImportDefinition(body.ToJsonString(), publish ?? false, user.Id), ct)));
-        }).WithSummary("导入 JSON（作为新草稿，可选直接发布）");
+        }).WithSummary("导入 JSON（督办或 Elsa 3 工作流 JSON，作为新草稿，可选直接发布；Elsa 中督办无法运行的节点逐个列出）");
 
         app.MapGet("/api/activities", (ActivityRegistry registry) =>
             TypedResults.Ok(registry.All.Select(h => h.Descriptor).OrderBy(d => d.Category).ToList()))

@@ -1,6 +1,10 @@
 using System.Text.Json;
 using Duban.Data.Writes;
+using System.Text.Json.Nodes;
+using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
+using Duban.Engine.Definitions.Elsa;
+using Duban.Engine.Forms;
 using Duban.Engine.Execution;
 
 namespace Duban.Data.Definitions.Admin;
@@ -16,12 +20,12 @@ public sealed record ImportDefinition(string Json, bool Publish, string? UserId)
     public string Subject => "";
 }
 
-internal sealed class ImportDefinitionHandler(DefinitionValidator validator) : IWriteHandler<ImportDefinition, DefinitionRecord>
+internal sealed class ImportDefinitionHandler(DefinitionValidator validator, ActivityRegistry registry) : IWriteHandler<ImportDefinition, DefinitionRecord>
 {
     public async Task<DefinitionRecord> HandleAsync(ImportDefinition write, WriteContext context, CancellationToken ct)
     {
         WorkflowDefinition? definition;
-        try { definition = DefinitionJson.Parse(write.Json); }
+        try { definition = FromElsa(write.Json) ?? DefinitionJson.Parse(write.Json); }
         catch (JsonException e) { throw new WorkflowInputException(JsonErrors.FieldOf(e) ?? "json", $"流程定义 JSON 无效：{JsonErrors.Describe(e)}"); }
         if (definition is null) throw new WorkflowInputException("json", "流程定义 JSON 无效：内容为空");
         DefinitionChecks.Shape(definition);
@@ -33,5 +37,18 @@ internal sealed class ImportDefinitionHandler(DefinitionValidator validator) : I
         var record = await DefinitionVersions.SaveDraftAsync(context, definition, write.UserId, ct);
         if (write.Publish) DefinitionVersions.Publish(context, record, write.UserId);
         return record;
+    }
+
+    /// <summary>
+    /// An Elsa 3 workflow (docs/decisions/030) is mapped to Duban's activities; what cannot be mapped is refused node by
+    /// node (the field is the node's id), and nothing is saved.
+    /// </summary>
+    private WorkflowDefinition? FromElsa(string json)
+    {
+        if (JsonNode.Parse(json) is not JsonObject document || !ElsaFormat.IsElsa(document)) return null;
+        var result = new ElsaImporter(registry).Import(document);
+        if (result.Definition is { } definition) return definition;
+        var errors = result.Problems.Select(p => new FieldError(p.ActivityId ?? "definition", p.Message)).ToList();
+        throw new WorkflowInputException($"Elsa 流程中有 {errors.Count} 处督办无法运行", errors);
     }
 }
