@@ -1403,7 +1403,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 导入 JSON（作为新草稿，可选直接发布） */
+        /** 导入 JSON（督办或 Elsa 3 工作流 JSON，作为新草稿，可选直接发布；Elsa 中督办无法运行的节点逐个列出） */
         post: {
             parameters: {
                 query?: {
@@ -1607,11 +1607,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 导出 JSON */
+        /** 导出 JSON（format=elsa：Elsa 3 工作流 JSON） */
         get: {
             parameters: {
                 query?: {
                     version?: number;
+                    format?: string;
                 };
                 header?: never;
                 path: {
@@ -7030,7 +7031,7 @@ export interface components {
             requests: components["schemas"]["ExtensionView"][];
         };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */

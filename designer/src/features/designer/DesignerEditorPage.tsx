@@ -555,6 +555,14 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
                 onClick={() => downloadJson(`${current.definitionId}.v${meta.version}.json`, current)}
               />
             </Tooltip>
+            <Tooltip title="导出为 Elsa 3 工作流 JSON">
+              <Button
+                aria-label="导出 Elsa"
+                href={`${definitionsApi.exportUrl(current.definitionId, meta.version)}&format=elsa`}
+              >
+                Elsa
+              </Button>
+            </Tooltip>
             {readOnly ? (
               <Button type="primary" onClick={() => navigate(`/designer/${encodeURIComponent(current.definitionId)}`)}>
                 打开最新版本

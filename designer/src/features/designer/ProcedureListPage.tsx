@@ -16,7 +16,7 @@ type Row = Required<DefinitionSummary>;
 
 /** 流程设计: the procedure types with their versions; create, import, open. */
 export default function ProcedureListPage() {
-  const { message } = AntdApp.useApp();
+  const { message, modal } = AntdApp.useApp();
   const navigate = useNavigate();
   const list = useQuery(['definitions'], (signal) => definitionsApi.list(signal));
   const rows: Row[] | null = list.data ?? null;
@@ -31,6 +31,23 @@ export default function ProcedureListPage() {
       message.success(`已导入「${m.name}」为第 ${m.version} 版草稿`);
       navigate(`/designer/${encodeURIComponent(m.definitionId)}`);
     } catch (e) {
+      // An Elsa file with nodes Duban cannot run: the server names each node (docs/decisions/030).
+      if (isApiError(e) && e.hasFieldErrors) {
+        modal.error({
+          title: '导入失败：以下节点督办无法运行',
+          width: 640,
+          content: (
+            <ul className="import-problems" data-testid="import-problems">
+              {Object.values(e.fieldErrors)
+                .flat()
+                .map((m) => (
+                  <li key={m}>{m}</li>
+                ))}
+            </ul>
+          ),
+        });
+        return;
+      }
       message.error(`导入失败：${errorMessage(e)}`);
     }
   };
@@ -42,7 +59,7 @@ export default function ProcedureListPage() {
         extra={
           <Space>
             <Button icon={<UploadOutlined />} onClick={() => void importFile()}>
-              导入 JSON
+              导入 JSON（督办 / Elsa 3）
             </Button>
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
               新建流程

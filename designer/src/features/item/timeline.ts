@@ -129,6 +129,9 @@ export function describe(entry: TimelineEntry): TimelineLine {
       return { ...base, title: `书面回复《${entry.activityName ?? '催办通知'}》`, color: 'gray', system: true };
     case 'chaseCancelled':
       return { ...base, title: `撤销${entry.activityName ?? '催办'}`, color: 'gray', system: true };
+    // A 记录日志 step (an Elsa WriteLine, docs/decisions/030): the line it wrote.
+    case 'lineWritten':
+      return { ...base, title: entry.comment ?? '', detail: null, color: 'blue' };
     case 'activityStarted':
       return { ...base, title: `${step(entry)}开始`, color: 'gray', system: true };
     case 'activityCompleted':
