@@ -10,8 +10,11 @@
 #   ./test.sh --only e2e      browser tests only (builds what they need)
 #   (--only may be repeated or comma-separated: --only dotnet,web)
 #
+# The browser tests run in the background from the end of the build, beside the .NET tests and the web checks; their
+# output is printed when they are counted, near the end.
+#
 # Results: artifacts/test-results/*.trx, designer/test-results/{vitest,e2e}.json,
-# artifacts/screenshots/, artifacts/e2e-server.log, artifacts/start-together/.
+# artifacts/screenshots/, artifacts/e2e-server.log, artifacts/start-together/, artifacts/packages.log.
 # The last line printed is always "N passed, N failed". Exit status is 0 only
 # when nothing failed and every suite ran. A suite that could not run counts
 # as one failure (the summary says why).
@@ -26,7 +29,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$REPO/scripts/common.sh"
 cd "$REPO" || exit 1
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 
 RUN_DOTNET=0 RUN_WEB=0 RUN_E2E=0 ONLY=""
 while [[ $# -gt 0 ]]; do
@@ -201,6 +204,9 @@ s.close()'
 PG_DIR=""
 SERVER_PID=""
 SERVER_TMP=""
+PUBLISH_TMP=""
+API_DOC_DIR=""
+E2E_PID=""
 
 stop_server() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -230,12 +236,19 @@ stop_postgres() {
 
 # shellcheck disable=SC2317  # called from traps
 cleanup() {
+    if [[ -n "$E2E_PID" ]]; then
+        kill -TERM "$E2E_PID" 2>/dev/null
+        wait "$E2E_PID" 2>/dev/null
+        E2E_PID=""
+    fi
     if [[ -n "$CHILD_PID" ]]; then
         kill -TERM -- "-$CHILD_PID" 2>/dev/null
         CHILD_PID=""
     fi
     stop_server
     stop_postgres
+    [[ -n "$PUBLISH_TMP" ]] && rm -rf "$PUBLISH_TMP"
+    [[ -n "$API_DOC_DIR" ]] && rm -rf "$API_DOC_DIR"
 }
 # shellcheck disable=SC2317  # called from traps
 on_signal() {
@@ -289,19 +302,33 @@ ensure_packages() {
 
 banner "prerequisites"
 start_step
-PKGS=(python3)
+if ! ensure_packages python3; then
+    echo "!! could not install python3"
+fi
+# The rest install in the background while the web app and the server build (apt waits on the network and the disk,
+# the builds on the processor); wait_for_packages is called before the first step that needs them.
+PKGS=()
 [[ $RUN_DOTNET -eq 1 ]] && PKGS+=(postgresql)
 [[ $RUN_E2E -eq 1 ]] && PKGS+=(chromium fonts-noto-cjk curl)
-if ! ensure_packages "${PKGS[@]}"; then
-    echo "!! could not install all of: ${PKGS[*]} (suites that need them will fail)"
+PKG_PID="" PKG_LOG="$ARTIFACTS/packages.log"
+if [[ ${#PKGS[@]} -gt 0 ]]; then
+    ensure_packages "${PKGS[@]}" >"$PKG_LOG" 2>&1 &
+    PKG_PID=$!
 fi
+wait_for_packages() {
+    [[ -z "$PKG_PID" ]] && return 0
+    echo "==> waiting for the system packages (${PKGS[*]})"
+    wait "$PKG_PID"
+    local rc=$?
+    PKG_PID=""
+    cat "$PKG_LOG"
+    [[ $rc -ne 0 ]] && echo "!! could not install all of: ${PKGS[*]} (suites that need them will fail)"
+    return 0
+}
 if ! command -v python3 >/dev/null 2>&1; then
     echo "!! python3 is required to read test results"
     echo "0 passed, 1 failed"
     exit 1
-fi
-if [[ $RUN_E2E -eq 1 ]] && ! pkg_present fonts-noto-cjk; then
-    echo "!! warning: fonts-noto-cjk is not installed; Chinese text in screenshots will not render"
 fi
 
 DOTNET_OK=0 NODE_OK=0
@@ -344,7 +371,14 @@ if [[ $RUN_DOTNET -eq 1 || $RUN_E2E -eq 1 ]]; then
         record_not_run "dotnet build" ".NET 10 SDK missing"
     else
         start_step
-        dotnet build "$REPO/Duban.slnx" -c Release
+        build_args=()
+        if [[ $RUN_WEB -eq 1 ]]; then
+            # The server's OpenAPI document comes out of this build (it is written when the server compiles), so the
+            # web checks below compare the committed API types with it without compiling the server a second time.
+            API_DOC_DIR="$(mktemp -d /tmp/duban-api-doc.XXXXXX)"
+            build_args+=(-p:OpenApiGenerateDocuments=true "-p:OpenApiDocumentsDirectory=$API_DOC_DIR")
+        fi
+        dotnet build "$REPO/Duban.slnx" -c Release "${build_args[@]}"
         rc=$?
         record_step "dotnet build" "$rc"
         [[ $rc -eq 0 ]] && DOTNET_BUILD_OK=1
@@ -355,6 +389,105 @@ if [[ $RUN_DOTNET -eq 1 || $RUN_E2E -eq 1 ]]; then
         record_step "dotnet format" "$?"
     fi
 fi
+
+# ---------------------------------------------------------------- (f) browser tests: the lane
+# The browser tests run in the background from the end of the build, beside the .NET tests and the web checks: they
+# wait mostly on the browser and the server, the others mostly on the processor. The lane writes its output to
+# E2E_DIR/log, and E2E_DIR/why (could not run) or E2E_DIR/rc (Playwright's exit status); section (f) reads them.
+E2E_PID="" E2E_DIR="" E2E_T0=0
+# shellcheck disable=SC2317  # run in the background by start_e2e_lane
+e2e_lane() {
+    # This lane's cleanup stops its own server only: the published app, the database and the rest are the main run's.
+    PG_DIR="" E2E_PID="" PUBLISH_TMP="" API_DOC_DIR="" CHILD_PID=""
+    trap cleanup EXIT
+    trap 'exit 143' TERM
+    trap 'exit 130' INT
+    local why="" port base_url healthy last_reply reply deadline rc
+    rm -rf "$ARTIFACTS/screenshots" "$ARTIFACTS/e2e-server.log" "$RESULTS/e2e.json"
+    [[ $NPM_OK -ne 1 ]] && why="npm ci did not succeed"
+    [[ -z "$why" && $WEB_BUILD_OK -ne 1 ]] && why="the designer build failed"
+    [[ -z "$why" && $DOTNET_BUILD_OK -ne 1 ]] && why="dotnet build did not succeed"
+    [[ -z "$why" && -z "$PUBLISHED" ]] && why="dotnet publish of src/Duban.Server failed"
+    [[ -z "$why" && ! -x "$CHROMIUM_PATH" ]] && why="chromium not found at $CHROMIUM_PATH (apt-get install -y chromium)"
+    [[ -z "$why" ]] && ! command -v curl >/dev/null 2>&1 && why="curl is not installed"
+
+    if [[ -z "$why" ]]; then
+        # Run the server the way it is deployed: published, Production
+        # environment, fresh SQLite database in a temporary data directory.
+        SERVER_TMP="$(mktemp -d /tmp/duban-e2e.XXXXXX)"
+        SERVER_LOG="$ARTIFACTS/e2e-server.log"
+        port="$(free_port)"
+        base_url="http://127.0.0.1:$port"
+        mkdir -p "$SERVER_TMP/data"
+        echo "==> starting Duban at $base_url (data: $SERVER_TMP/data, log: artifacts/e2e-server.log)"
+        setsid env -C "$PUBLISHED" -u ASPNETCORE_URLS \
+            ASPNETCORE_ENVIRONMENT=Production \
+            Duban__DataDir="$SERVER_TMP/data" \
+            Duban__Database__Provider=Sqlite \
+            dotnet Duban.Server.dll --urls "$base_url" >"$SERVER_LOG" 2>&1 &
+        SERVER_PID=$!
+
+        healthy=0 last_reply=""
+        deadline=$(( SECONDS + SERVER_START_TIMEOUT ))
+        while [[ $SECONDS -lt $deadline ]]; do
+            if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+                why="the server exited during start-up"
+                break
+            fi
+            # 200 from the health endpoint itself: an HTML page means the SPA
+            # fallback answered (no /api/health endpoint), which is not health.
+            reply="$(curl -s -o /dev/null -m 5 -w '%{http_code} %{content_type}' "$base_url/api/health" || true)"
+            if [[ "$reply" == "200 "* && "$reply" != *text/html* ]]; then healthy=1; break; fi
+            last_reply="$reply"
+            sleep 1
+        done
+        if [[ $healthy -ne 1 ]]; then
+            [[ -z "$why" ]] && why="GET $base_url/api/health did not return 200 (non-HTML) within ${SERVER_START_TIMEOUT}s; last reply: '${last_reply:-none}'"
+            echo "!! $why. Server log:"
+            cat "$SERVER_LOG"
+            stop_server
+        fi
+    fi
+
+    if [[ -n "$why" ]]; then
+        printf '%s' "$why" >"$E2E_DIR/why"
+        return
+    fi
+    echo "==> server is up; running npm run test:e2e"
+    rm -rf "$DESIGNER/test-results/e2e.json" "$DESIGNER/test-results/screenshots"
+    run_bounded env -C "$DESIGNER" DUBAN_BASE_URL="$base_url" npm run test:e2e
+    rc=$?
+    stop_server
+    cp "$DESIGNER/test-results/e2e.json" "$RESULTS/e2e.json" 2>/dev/null
+    if [[ -d "$DESIGNER/test-results/screenshots" ]]; then
+        cp -R "$DESIGNER/test-results/screenshots" "$ARTIFACTS/screenshots" &&
+            echo "==> screenshots copied to artifacts/screenshots"
+    fi
+    echo "$rc" >"$E2E_DIR/rc"
+}
+
+start_e2e_lane() {
+    E2E_DIR="$(mktemp -d /tmp/duban-e2e-lane.XXXXXX)"
+    E2E_T0=$SECONDS
+    echo "==> browser tests start in the background (their output follows at the end)"
+    e2e_lane >"$E2E_DIR/log" 2>&1 &
+    E2E_PID=$!
+}
+
+# ---------------------------------------------------------------- publish once, start the lane
+# One published server serves the browser tests and the two-servers start-up check.
+PUBLISHED=""
+if [[ $DOTNET_BUILD_OK -eq 1 && ( $RUN_E2E -eq 1 || $RUN_DOTNET -eq 1 ) ]]; then
+    PUBLISH_TMP="$(mktemp -d /tmp/duban-published.XXXXXX)"
+    echo "==> dotnet publish src/Duban.Server (no build) -> $PUBLISH_TMP/app"
+    if dotnet publish "$REPO/src/Duban.Server" -c Release --no-build -o "$PUBLISH_TMP/app" >"$PUBLISH_TMP/publish.log" 2>&1; then
+        PUBLISHED="$PUBLISH_TMP/app"
+    else
+        cat "$PUBLISH_TMP/publish.log"
+    fi
+fi
+wait_for_packages
+[[ $RUN_E2E -eq 1 ]] && start_e2e_lane
 
 # ---------------------------------------------------------------- (b)+(d) .NET tests
 if [[ $RUN_DOTNET -eq 1 ]]; then
@@ -409,16 +542,14 @@ if [[ $RUN_DOTNET -eq 1 ]]; then
     if [[ $DOTNET_BUILD_OK -ne 1 ]]; then
         record_not_run "start-up: 2 servers, 1 db" "dotnet build did not succeed"
     else
-        together="$(mktemp -d /tmp/duban-together-app.XXXXXX)"
-        if dotnet publish "$REPO/src/Duban.Server" -c Release --no-build -o "$together/app" >"$together/publish.log" 2>&1; then
+        if [[ -n "$PUBLISHED" ]]; then
+            start_step
             rm -rf "$ARTIFACTS/start-together"
-            run_bounded "$REPO/scripts/start-together.sh" "$together/app" "$ARTIFACTS/start-together"
+            run_bounded "$REPO/scripts/start-together.sh" "$PUBLISHED" "$ARTIFACTS/start-together"
             record_step "start-up: 2 servers, 1 db" "$?"
         else
-            cat "$together/publish.log"
             record_not_run "start-up: 2 servers, 1 db" "dotnet publish of src/Duban.Server failed"
         fi
-        rm -rf "$together"
     fi
 fi
 
@@ -428,18 +559,23 @@ if [[ $RUN_WEB -eq 1 ]]; then
     if [[ $NPM_OK -ne 1 ]]; then
         record_not_run "designer checks" "npm ci did not succeed"
     else
+        start_step
         (cd "$DESIGNER" && npm run --silent format:check)
         record_step "designer format (prettier)" "$?"
+        start_step
         (cd "$DESIGNER" && npm run --silent lint)
         record_step "designer lint (eslint)" "$?"
         # The committed OpenAPI document and the types generated from it must match the server as it is now.
         if [[ $DOTNET_OK -ne 1 ]]; then
             record_not_run "designer API types" ".NET 10 SDK missing (the document comes from a build of the server)"
         else
+            start_step
             api_tmp="$(mktemp -d /tmp/duban-api.XXXXXX)"
             echo "==> regenerating the OpenAPI document and its types into $api_tmp"
             rc=0
-            (cd "$DESIGNER" && node scripts/api-generate.mjs --out "$api_tmp") || rc=$?
+            doc_args=()
+            [[ -n "$API_DOC_DIR" && -s "$API_DOC_DIR/openapi.json" ]] && doc_args=(--document "$API_DOC_DIR/openapi.json")
+            (cd "$DESIGNER" && node scripts/api-generate.mjs --out "$api_tmp" "${doc_args[@]}") || rc=$?
             if [[ $rc -eq 0 ]]; then
                 for f in openapi.json schema.d.ts activities.json; do
                     if ! cmp -s "$DESIGNER/src/api/$f" "$api_tmp/$f"; then
@@ -468,79 +604,25 @@ if [[ $RUN_WEB -eq 1 ]]; then
     fi
 fi
 
-# ---------------------------------------------------------------- (f) browser tests
+# ---------------------------------------------------------------- (f) browser tests: the results
+# The browser tests ran in the background since the build (see e2e_lane); wait for them and count.
 if [[ $RUN_E2E -eq 1 ]]; then
+    if [[ -n "$E2E_PID" ]]; then
+        echo "==> waiting for the browser tests (running since the build)"
+        wait "$E2E_PID"
+        E2E_PID=""
+    fi
     banner "browser tests (Playwright)"
-    start_step
-    rm -rf "$ARTIFACTS/screenshots" "$ARTIFACTS/e2e-server.log" "$RESULTS/e2e.json"
-    why=""
-    [[ $NPM_OK -ne 1 ]] && why="npm ci did not succeed"
-    [[ -z "$why" && $WEB_BUILD_OK -ne 1 ]] && why="the designer build failed"
-    [[ -z "$why" && $DOTNET_BUILD_OK -ne 1 ]] && why="dotnet build did not succeed"
-    [[ -z "$why" && ! -x "$CHROMIUM_PATH" ]] && why="chromium not found at $CHROMIUM_PATH (apt-get install -y chromium)"
-    [[ -z "$why" ]] && ! command -v curl >/dev/null 2>&1 && why="curl is not installed"
-
+    STEP_T0=$E2E_T0
+    cat "$E2E_DIR/log" 2>/dev/null
+    why="$(cat "$E2E_DIR/why" 2>/dev/null)"
+    [[ -z "$why" && ! -s "$E2E_DIR/rc" ]] && why="the browser test run ended without a result (see the log above)"
     if [[ -z "$why" ]]; then
-        # Run the server the way it is deployed: published, Production
-        # environment, fresh SQLite database in a temporary data directory.
-        SERVER_TMP="$(mktemp -d /tmp/duban-e2e.XXXXXX)"
-        SERVER_LOG="$ARTIFACTS/e2e-server.log"
-        echo "==> dotnet publish src/Duban.Server (no build) -> $SERVER_TMP/app"
-        if ! dotnet publish "$REPO/src/Duban.Server" -c Release --no-build -o "$SERVER_TMP/app" >"$SERVER_TMP/publish.log" 2>&1; then
-            cat "$SERVER_TMP/publish.log"
-            why="dotnet publish of src/Duban.Server failed"
-        fi
-    fi
-
-    if [[ -z "$why" ]]; then
-        port="$(free_port)"
-        base_url="http://127.0.0.1:$port"
-        mkdir -p "$SERVER_TMP/data"
-        echo "==> starting Duban at $base_url (data: $SERVER_TMP/data, log: artifacts/e2e-server.log)"
-        setsid env -C "$SERVER_TMP/app" -u ASPNETCORE_URLS \
-            ASPNETCORE_ENVIRONMENT=Production \
-            Duban__DataDir="$SERVER_TMP/data" \
-            Duban__Database__Provider=Sqlite \
-            dotnet Duban.Server.dll --urls "$base_url" >"$SERVER_LOG" 2>&1 &
-        SERVER_PID=$!
-
-        healthy=0 last_reply=""
-        deadline=$(( SECONDS + SERVER_START_TIMEOUT ))
-        while [[ $SECONDS -lt $deadline ]]; do
-            if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-                why="the server exited during start-up"
-                break
-            fi
-            # 200 from the health endpoint itself: an HTML page means the SPA
-            # fallback answered (no /api/health endpoint), which is not health.
-            reply="$(curl -s -o /dev/null -m 5 -w '%{http_code} %{content_type}' "$base_url/api/health" || true)"
-            if [[ "$reply" == "200 "* && "$reply" != *text/html* ]]; then healthy=1; break; fi
-            last_reply="$reply"
-            sleep 1
-        done
-        if [[ $healthy -ne 1 ]]; then
-            [[ -z "$why" ]] && why="GET $base_url/api/health did not return 200 (non-HTML) within ${SERVER_START_TIMEOUT}s; last reply: '${last_reply:-none}'"
-            echo "!! $why. Server log:"
-            cat "$SERVER_LOG"
-            stop_server
-        fi
-    fi
-
-    if [[ -z "$why" ]]; then
-        echo "==> server is up; running npm run test:e2e"
-        rm -rf "$DESIGNER/test-results/e2e.json" "$DESIGNER/test-results/screenshots"
-        run_bounded env -C "$DESIGNER" DUBAN_BASE_URL="$base_url" npm run test:e2e
-        rc=$?
-        stop_server
-        finish_suite "browser (playwright)" "$rc" playwright "$DESIGNER/test-results/e2e.json"
-        cp "$DESIGNER/test-results/e2e.json" "$RESULTS/e2e.json" 2>/dev/null
-        if [[ -d "$DESIGNER/test-results/screenshots" ]]; then
-            cp -R "$DESIGNER/test-results/screenshots" "$ARTIFACTS/screenshots" &&
-                echo "==> screenshots copied to artifacts/screenshots"
-        fi
+        finish_suite "browser (playwright)" "$(cat "$E2E_DIR/rc")" playwright "$RESULTS/e2e.json"
     else
         record_not_run "browser (playwright)" "$why"
     fi
+    rm -rf "$E2E_DIR"
 fi
 
 # ---------------------------------------------------------------- (g) summary

@@ -1,6 +1,8 @@
 // Writes the server's OpenAPI document, the TypeScript types generated from it, and the built-in activity types:
 //   node scripts/api-generate.mjs              -> src/api/openapi.json, schema.d.ts, activities.json (commit all three)
 //   node scripts/api-generate.mjs --out DIR    -> the same in DIR (test.sh diffs them against src/api)
+//   ... --document FILE                        -> from that document (written by a build of the server with
+//                                                 -p:OpenApiGenerateDocuments=true) instead of building it here
 // The document comes from a build of src/Duban.Server with Microsoft.Extensions.ApiDescription.Server turned on: it runs
 // the app's entry point without a server or a database (src/Duban.Server/Infrastructure/BuildTimeDocument.cs).
 import { execFileSync } from 'node:child_process';
@@ -13,24 +15,34 @@ const designer = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const outFlag = process.argv.indexOf('--out');
 const out = path.resolve(outFlag >= 0 ? process.argv[outFlag + 1] : path.join(designer, 'src/api'));
 fs.mkdirSync(out, { recursive: true });
+const documentFlag = process.argv.indexOf('--document');
+const givenDocument = documentFlag >= 0 ? path.resolve(process.argv[documentFlag + 1]) : null;
 
-execFileSync(
-  'dotnet',
-  [
-    'build',
-    path.join(designer, '../src/Duban.Server'),
-    // The document is written by a target that runs only when the server is compiled: an up-to-date build would leave
-    // the old document in place and the types would be generated from it.
-    '--no-incremental',
-    '-c',
-    'Release',
-    '-nologo',
-    '-v:q',
-    '-p:OpenApiGenerateDocuments=true',
-    `-p:OpenApiDocumentsDirectory=${out}`,
-  ],
-  { stdio: ['ignore', 'inherit', 'inherit'] },
-);
+if (givenDocument) {
+  fs.copyFileSync(givenDocument, path.join(out, 'openapi.json'));
+} else {
+  buildDocument();
+}
+
+function buildDocument() {
+  execFileSync(
+    'dotnet',
+    [
+      'build',
+      path.join(designer, '../src/Duban.Server'),
+      // The document is written by a target that runs only when the server is compiled: an up-to-date build would leave
+      // the old document in place and the types would be generated from it.
+      '--no-incremental',
+      '-c',
+      'Release',
+      '-nologo',
+      '-v:q',
+      '-p:OpenApiGenerateDocuments=true',
+      `-p:OpenApiDocumentsDirectory=${out}`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+}
 
 const documentPath = path.join(out, 'openapi.json');
 const document = JSON.parse(fs.readFileSync(documentPath, 'utf8'));

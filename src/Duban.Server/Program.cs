@@ -120,7 +120,13 @@ app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonB
     : TypedResults.Problem(title: "未找到", detail: "接口不存在", statusCode: StatusCodes.Status404NotFound));
 app.MapFallbackToFile("index.html");
 
-app.Lifetime.ApplicationStarted.Register(() =>
+// Not when the build runs Program only to write the OpenAPI document: no server listens, so there is no address.
+if (!BuildTimeDocument.IsGenerating)
+    app.Lifetime.ApplicationStarted.Register(PrintWelcome);
+
+app.Run();
+
+void PrintWelcome()
 {
     var address = app.Urls.FirstOrDefault() ?? "http://localhost:5000";
     Console.WriteLine();
@@ -129,8 +135,6 @@ app.Lifetime.ApplicationStarted.Register(() =>
     if (FirstStartSetup.DemoEnabled(app.Configuration))
         Console.WriteLine($"演示账号（密码均为 {DemoData.Password}）：" + string.Join("，", DemoData.Users.Select(u => $"{u.UserName}（{u.Role}·{u.DisplayName}）")));
     Console.WriteLine();
-});
-
-app.Run();
+}
 
 public partial class Program;
