@@ -12,8 +12,6 @@ namespace Duban.Engine.Definitions;
 /// </summary>
 public static partial class ProcedureSettingsRules
 {
-    public static readonly IReadOnlyList<string> VariableTypes = ["String", "Number", "Boolean", "Object"];
-
     public static IEnumerable<string> Problems(WorkflowDefinition definition)
     {
         foreach (var problem in StarterOptions.Problems(definition.Options)) yield return problem;
@@ -36,9 +34,8 @@ public static partial class ProcedureSettingsRules
                 yield return $"流程变量名「{variable.Name}」无效：只能用字母、数字和下划线，且不以数字开头";
             else if (!names.Add(variable.Name))
                 yield return $"流程变量「{variable.Name}」重复";
-            if (!VariableTypes.Contains(variable.TypeName))
-                yield return $"流程变量「{variable.Name}」的类型「{variable.TypeName}」无效，可选：文本、数字、是/否、其他";
-            else if (variable.Value is JsonValue value && !Fits(variable.TypeName, value))
+            // Elsa's own type names (Int32, …) are kept as they are; the four the designer offers are checked.
+            if (variable.Value is JsonValue value && !Fits(variable.TypeName, value))
                 yield return $"流程变量「{variable.Name}」的默认值与类型不符";
         }
 
