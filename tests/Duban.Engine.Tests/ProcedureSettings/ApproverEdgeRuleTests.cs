@@ -21,7 +21,8 @@ public class ApproverEdgeRuleTests
             .End()
             .Chain("start", "register").Connect("register", "review", "提交")
             .Connect("review", "register", "退回").Connect("review", "after", "同意").Connect("after", "end", "提交")
-            .Build() with { Options = options };
+            .Build() with
+        { Options = options };
 
     private static (string Key, ActivityInput? Input) Edge(string key, JsonNode value) => (key, In.Literal(value));
 
