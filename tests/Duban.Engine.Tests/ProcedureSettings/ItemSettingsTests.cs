@@ -133,4 +133,14 @@ public class ItemSettingsTests
         node.Inputs["co"] = System.Text.Json.JsonSerializer.SerializeToElement(In.Literal(new JsonObject { ["field"] = "title" }), DefinitionJson.Options);
         Assert.Contains(Validator.Validate(wrongField), e => e.Message == "「交办」：协办单位取自表单字段「事项名称」，该字段不是单位选择");
     }
+
+    [Fact]
+    public void A_single_line_text_without_a_limit_of_its_own_takes_at_most_200_characters()
+    {
+        var driver = new WorkflowDriver(WithStartForm(null, Field.Text("text1", "事项名称")));
+
+        var e = Assert.Throws<WorkflowInputException>(() => driver.Start(Wang, new JsonObject { ["text1"] = new string('办', 201) }));
+        Assert.Equal(("text1", "「事项名称」不能超过200个字"), (e.Errors.Single().Field, e.Errors.Single().Message));
+        Assert.Equal(new string('办', 200), driver.Start(Wang, new JsonObject { ["text1"] = new string('办', 200) }).State.Title);
+    }
 }

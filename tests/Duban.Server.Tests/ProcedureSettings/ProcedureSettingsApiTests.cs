@@ -94,6 +94,19 @@ public abstract class ProcedureSettingsApiTests<TFixture>(TFixture fixture) : IA
     }
 
     [Fact]
+    public async Task A_single_line_text_longer_than_its_default_limit_is_a_400_naming_the_field_and_nothing_is_kept()
+    {
+        await ImportAsync(await fixture.As("admin"), Procedure("long-text", null));
+        var ducha = await fixture.As("ducha");
+
+        var errors = await FieldErrorsAsync(await ducha.PostAsJsonAsync("/api/instances",
+            new { definitionId = "long-text", data = new JsonObject { ["text2"] = new string('办', 201) } }));
+
+        Assert.Equal(["「事项名称」不能超过200个字"], errors["text2"]);
+        Assert.Equal(0, (await ducha.GetFromJsonAsync<JsonObject>("/api/instances?definitionId=long-text"))!["total"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_deadline_preview_counts_working_days_on_the_organizations_calendar()
     {
         var admin = await fixture.As("admin");

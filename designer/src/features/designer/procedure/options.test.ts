@@ -3,7 +3,12 @@ import { parsePattern, patternOf, samplePattern, variableProblem, withField, wit
 
 describe('procedure options', () => {
   it('reads the usual number patterns into the simple form and writes them back unchanged', () => {
-    for (const pattern of ['督〔{year}〕{seq}号', '督查〔{year}〕第{seq}期', '专督〔{year}{month}〕{seq:3}号', 'DB-{seq:4}']) {
+    for (const pattern of [
+      '督〔{year}〕{seq}号',
+      '督查〔{year}〕第{seq}期',
+      '专督〔{year}{month}〕{seq:3}号',
+      'DB-{seq:4}',
+    ]) {
       const draft = parsePattern(pattern);
       expect(draft).not.toBeNull();
       expect(patternOf(draft!)).toBe(pattern);

@@ -23,7 +23,11 @@ export function withPart(
 }
 
 /** A part's object with `field` set (undefined removes it); undefined when the part is left empty. */
-export function withField(part: JsonObject | undefined, field: string, value: JsonValue | undefined): JsonObject | undefined {
+export function withField(
+  part: JsonObject | undefined,
+  field: string,
+  value: JsonValue | undefined,
+): JsonObject | undefined {
   const next: JsonObject = { ...(part ?? {}) };
   if (value === undefined) delete next[field];
   else next[field] = value;
