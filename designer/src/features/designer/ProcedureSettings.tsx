@@ -202,7 +202,7 @@ export function ProcedureSettings({
     },
     {
       key: 'extensions',
-      label: '延期',
+      label: '延期申请',
       children: <ExtensionEditor definition={definition} onChange={setOptions} disabled={readOnly} />,
     },
     {
