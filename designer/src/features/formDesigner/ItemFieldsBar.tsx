@@ -15,8 +15,8 @@ export function ItemFieldsBar({ form, onChange }: { form: FormDefinition; onChan
   const title = form.itemFields?.title ?? undefined;
   const deadline = form.itemFields?.deadline ?? undefined;
   return (
-    <div className="form-designer__item-fields" data-testid="item-fields">
-      <Space wrap size="middle" align="start">
+    <Form layout="vertical" component="div" className="form-designer__item-fields" data-testid="item-fields">
+      <Space wrap size="large" align="start">
         <Form.Item
           label="事项标题取自"
           htmlFor="item-title-field"
@@ -61,6 +61,6 @@ export function ItemFieldsBar({ form, onChange }: { form: FormDefinition; onChan
         </Form.Item>
       </Space>
       <Typography.Text type="secondary">事项标题和完成时限显示在待办、事项列表和台账中。</Typography.Text>
-    </div>
+    </Form>
   );
 }
