@@ -60,7 +60,7 @@ export function ItemFieldsBar({ form, onChange }: { form: FormDefinition; onChan
           />
         </Form.Item>
       </Space>
-      <Typography.Text type="secondary">事项标题和完成时限显示在待办、事项列表和台账中。</Typography.Text>
+      <Typography.Paragraph type="secondary">事项标题和完成时限显示在待办、事项列表和台账中。</Typography.Paragraph>
     </Form>
   );
 }
