@@ -1226,6 +1226,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/definitions/deadline-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 试算时限：按本单位工作日历算出到期日（设计器用） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DeadlinePreviewRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadlinePreview"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/definitions/validate": {
         parameters: {
             query?: never;
@@ -1488,7 +1573,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 流程列表 */
+        /** 流程列表（canStart：当前用户可否发起） */
         get: {
             parameters: {
                 query?: never;
@@ -6704,6 +6789,28 @@ export interface components {
             unitName: null | string;
             roles: string[];
         };
+        DeadlinePreview: {
+            /**
+             * Format: date
+             * @description The due date, or null when it depends on what the item will hold (a date field, the item's deadline).
+             */
+            date: null | string;
+            /** @description What the designer shows: 「从今天起算：2026-12-18（周五）」 or why no date can be given yet. */
+            text: string;
+            /** @description The date lies in a year whose holiday notice is not loaded yet (调休 unknown). */
+            provisional: boolean;
+        };
+        /**
+         * @description Try a deadline as the designer edits it: `deadline` as in a step's `deadline` input or
+         *     `options.deadlines.item`; `presets` the procedure's `options.deadlines` (for named defaults);
+         *     `from` the day counting starts (default: today, China).
+         */
+        DeadlinePreviewRequest: {
+            deadline: null | components["schemas"]["JsonNode"];
+            presets: null | components["schemas"]["JsonObject"];
+            /** Format: date */
+            from?: null | string;
+        };
         /** @description A decision on the waiting stage; an opinion is required to reject. */
         DecideExtensionRequest: {
             approve?: null | boolean;
@@ -6738,6 +6845,8 @@ export interface components {
             hasDraft: boolean;
             /** Format: date-time */
             updatedAt: string;
+            /** @description The signed-in user may start items of the published version (its 可发起人员, decision 029). */
+            canStart: boolean;
         };
         DefinitionVersionDto: {
             /** Format: uuid */
@@ -6872,6 +6981,7 @@ export interface components {
             name: string;
             /** @description Always written (an empty list for a form without fields); declared required so clients may rely on it. */
             fields: components["schemas"]["FormField"][];
+            itemFields?: null | components["schemas"]["FormItemFields"];
         };
         FormField: {
             /** @description Key of the value in the item's data (letters, digits, underscore). */
@@ -6907,6 +7017,11 @@ export interface components {
             stampedBy?: null | string;
             /** @description When string? FormField.StampedBy writes: `start` (the step begins, the default) or `done` (it is finished). */
             stampWhen?: null | string;
+        };
+        /** @description The fields of a start form that name the item (string? FormItemFields.Title) and give its 完成时限 (string? FormItemFields.Deadline), by key. */
+        FormItemFields: {
+            title?: null | string;
+            deadline?: null | string;
         };
         /** @description A holiday as a notice states it: a name and a run of days off (放假调休), weekends inside it included. */
         HolidayRange: {
@@ -7031,7 +7146,7 @@ export interface components {
             requests: components["schemas"]["ExtensionView"][];
         };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */

@@ -18,6 +18,7 @@ export const definitions: DefinitionSummary[] = [
     latestVersion: 3,
     hasDraft: true,
     updatedAt: '2026-03-01T08:00:00+08:00',
+    canStart: true,
   },
   {
     definitionId: 'key-task',
@@ -27,6 +28,7 @@ export const definitions: DefinitionSummary[] = [
     latestVersion: 1,
     hasDraft: false,
     updatedAt: '2026-03-01T08:00:00+08:00',
+    canStart: true,
   },
 ];
 

@@ -127,8 +127,11 @@ public static class InputHints
     /// <summary>A switch's cases: a name (a port) and a condition each.</summary>
     public const string SwitchCases = "switchCases";
 
-    /// <summary>Units from the organization, or a script that names them.</summary>
+    /// <summary>Units from the organization, the units picked in a form field (<c>{ "field": key }</c>), or a script that names them.</summary>
     public const string UnitPicker = "unitPicker";
+
+    /// <summary>One person of the organization (a user id).</summary>
+    public const string UserPicker = "userPicker";
 
     /// <summary>Another published procedure.</summary>
     public const string ProcedurePicker = "procedurePicker";

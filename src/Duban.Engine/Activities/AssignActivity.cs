@@ -57,10 +57,12 @@ public sealed class AssignActivity : IActivityHandler
             Input.Of("lead", "主办单位", InputHints.UnitPicker, "Object", "交办单位") with
             {
                 Required = true,
+                Description = "固定单位，或取登记表单中选择的单位字段",
                 EditorOptions = new() { Multiple = false, ScriptHint = "返回单位编号或列表，如 item.leadUnit" },
             },
             Input.Of("co", "协办单位", InputHints.UnitPicker, "Object", "交办单位") with
             {
+                Description = "固定单位，或取登记表单中选择的单位字段",
                 EditorOptions = new() { Multiple = true, ScriptHint = "返回单位编号或列表，如 item.leadUnit" },
             },
             Input.Choice("completion", "办结方式", InputHints.Radio, "lead", [new("lead", "主办提交即完成"), new("all", "协办全部提交后主办才能提交")], "交办单位"),
@@ -73,7 +75,12 @@ public sealed class AssignActivity : IActivityHandler
             Input.Form("coForm", "协办表单", "coFieldPermissions", "协办"),
             Input.Permissions("coFieldPermissions", "协办表单字段权限", "coForm", "协办"),
             Input.Text("coInstructions", "协办办理说明", 2, "协办"),
-            Input.Of("coDueIn", "协办时长", InputHints.Duration, category: "协办"),
+            Input.Of("coDeadline", "协办办理时限", InputHints.Deadline, "Object", "协办") with
+            {
+                Description = "不设置时与主办相同",
+                EditorOptions = new() { LegacyInput = "coDueIn" },
+            },
+            Input.Of("coDueIn", "协办时长（旧格式 coDueIn）", InputHints.Duration, category: "协办") with { Browsable = false },
         ],
     };
 
@@ -155,7 +162,8 @@ public sealed class AssignActivity : IActivityHandler
     private static List<string> UnitIds(ActivityContext context, string input)
     {
         if (context.Node.Input(input) is null) return [];
-        var value = context.Evaluate(input);
+        // { "field": "leadUnit" }: the units picked in that form field (decision 029), no script needed.
+        var value = FieldOf(context.Node, input) is { } field ? context.State.Data[field] : context.Evaluate(input);
         var ids = new List<string>();
         foreach (var text in context.ReadStrings(value))
         {
@@ -615,6 +623,15 @@ public sealed class AssignActivity : IActivityHandler
                 yield return $"{(input == "lead" ? "主办单位" : "协办单位")}应为单位编号或单位编号列表";
         if (node.Input("lead")?.Expression is { Type: ExpressionTypes.Literal, Value: JsonArray { Count: > 1 } })
             yield return "主办单位只能有一个";
+        foreach (var input in new[] { "lead", "co" })
+        {
+            if (FieldOf(node, input) is not { } key) continue;
+            var label = input == "lead" ? "主办单位" : "协办单位";
+            var field = definition.Forms.SelectMany(f => f.Fields).FirstOrDefault(f => f.Key == key);
+            if (field is null) yield return $"{label}取自表单字段「{key}」，但没有表单有这个字段";
+            else if (field.Type != FieldTypes.Unit) yield return $"{label}取自表单字段「{field.Label}」，该字段不是单位选择";
+            else if (input == "lead" && field.Multiple) yield return $"主办单位只能有一个，字段「{field.Label}」允许多选，请改为单选";
+        }
 
         var completion = node.LiteralString("completion") ?? CompletionLead;
         if (completion is not (CompletionLead or CompletionAll))
@@ -647,8 +664,14 @@ public sealed class AssignActivity : IActivityHandler
         }
     }
 
+    /// <summary>The form field a unit input takes its units from (<c>{ "field": key }</c>); null for fixed units or a script.</summary>
+    public static string? FieldOf(ActivityNode node, string input) =>
+        node.Input(input)?.Expression is { Type: ExpressionTypes.Literal, Value: JsonObject obj }
+        && obj["field"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
     private static bool IsUnitLiteral(JsonNode value) => value switch
     {
+        JsonObject o => o.Count == 1 && o["field"] is JsonValue f && f.GetValueKind() == JsonValueKind.String,
         JsonValue v => v.GetValueKind() == JsonValueKind.String && UnitIdOf(v.GetValue<string>()) is not null,
         JsonArray a => a.All(x => x is JsonValue v && v.GetValueKind() == JsonValueKind.String && UnitIdOf(v.GetValue<string>()) is not null),
         _ => false,

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
+using Duban.Engine.Forms;
 
 namespace Duban.Engine.Activities;
 
@@ -13,7 +14,7 @@ public sealed class StartActivity : IActivityHandler
         [
             Input.Form("form", "发起表单", "fieldPermissions", "发起"),
             Input.Permissions("fieldPermissions", "发起表单字段权限", "form", "发起"),
-            Input.TextOrScript("title", "事项标题", "发起", "不设置时取表单中的 title 字段，再不然用流程名称", "例如 form.title（选“脚本”）"),
+            Input.TextOrScript("title", "事项标题", "发起", "一般不用设置：事项标题取发起表单中标为“事项标题”的字段（在表单设计中设置）", "例如 form.title（选“脚本”）"),
         ],
     };
 
@@ -32,8 +33,22 @@ public sealed class StartActivity : IActivityHandler
 
         context.State.Title = request.Title
             ?? (context.Node.Input("title") is not null ? AsText(context.Evaluate("title", context.State.Data)) : null)
+            ?? (TitleField(context.Definition.FindForm(formId)) is { } titleKey ? AsText(context.State.Data[titleKey]) : null)
             ?? AsText(context.State.Data["title"])
             ?? context.Definition.Name;
+    }
+
+    /// <summary>
+    /// The start form's field that names the item: the one marked in the form designer, else a field keyed
+    /// <c>title</c>, else the first single-line text field (decision 029: a new procedure's items were all named after
+    /// the procedure, since a new text field's key is <c>text1</c>).
+    /// </summary>
+    public static string? TitleField(FormDefinition? form)
+    {
+        if (form is null) return null;
+        if (form.ItemFields?.Title is { } marked && form.Fields.Any(f => f.Key == marked)) return marked;
+        return form.Fields.FirstOrDefault(f => f.Key == "title")?.Key
+            ?? form.Fields.FirstOrDefault(f => f.Type == FieldTypes.Text)?.Key;
     }
 
     private static string? AsText(JsonNode? node) =>

@@ -29,6 +29,22 @@ public sealed class UserTaskActivity : IActivityHandler
             Input.Choice("countersign", "多人时", InputHints.Dropdown, Single,
                 [new(Single, "单人办理"), new(Any, "或签（任一人）"), new(All, "会签（全部）"), new(Sequence, "依次办理")], "办理人")
                 with { EditorOptions = new() { AriaLabel = "会签方式" } },
+            Input.Choice(ApproverEdgeRules.NoAssigneeInput, "找不到办理人时", InputHints.Dropdown, ApproverEdgeRules.Fault,
+                [new(ApproverEdgeRules.Fault, "停止并提示管理员处理（运行异常）"), new(ApproverEdgeRules.AutoPass, "自动通过（记入事项日志）"),
+                 new(ApproverEdgeRules.ToAdmin, "转交流程管理员"), new(ApproverEdgeRules.ToUser, "转交指定人员")], "办理人"),
+            Input.Of(ApproverEdgeRules.NoAssigneeUserInput, "转交给", InputHints.UserPicker, category: "办理人") with
+            {
+                Description = "找不到办理人时由此人办理",
+                EditorOptions = new() { RelatedInput = ApproverEdgeRules.NoAssigneeInput },
+            },
+            Input.Choice(ApproverEdgeRules.InitiatorInput, "办理人是发起人时", InputHints.Dropdown, ApproverEdgeRules.Keep,
+                [new(ApproverEdgeRules.Keep, "仍由发起人办理"), new(ApproverEdgeRules.Skip, "自动跳过（记入事项日志）"),
+                 new(ApproverEdgeRules.UnitHead, "改由发起人所在单位负责人办理")], "办理人"),
+            Input.Of(ApproverEdgeRules.DedupeInput, "同一人已在前面环节审批同意的，自动通过", InputHints.Checkbox, "Boolean", "办理人") with
+            {
+                DefaultValue = false,
+                Description = "只比较具体人员；按角色或单位签收的待办不去重",
+            },
             Input.Form("form", "表单", "fieldPermissions", "表单与结果"),
             Input.Permissions("fieldPermissions", "表单字段权限", "form", "表单与结果"),
             Input.Outcomes("表单与结果", UserTaskSendBack.Input),
@@ -71,9 +87,14 @@ public sealed class UserTaskActivity : IActivityHandler
         var rule = node.Literal<AssigneeRule>("assignee")
             ?? throw new ActivityFaultException($"「{node.DisplayName}」未设置办理人规则");
         var mode = node.LiteralString("countersign") ?? Single;
-        var assignees = Assignees.Resolve(context, rule, individually: mode is All or Sequence);
-        if (assignees.Count == 0)
-            throw new ActivityFaultException($"「{node.DisplayName}」找不到办理人，请检查办理人规则");
+        var (assignees, passReason, passKind) = ApproverEdgeRules.Apply(context, Assignees.Resolve(context, rule, individually: mode is All or Sequence));
+        if (passReason is not null)
+        {
+            // Passed by itself: no task; the journal says why, with the outcome it passed with (decision 029).
+            var outcome = ApproverEdgeRules.PassOutcome(node, Outcomes(node));
+            context.Journal(JournalKind.StepAutoPassed, outcome: outcome, comment: passReason, data: new JsonObject { ["reason"] = passKind });
+            return ActivityResult.Outcome(outcome);
+        }
         if (mode == Single && assignees.Count > 1) mode = Any;
 
         var bookmark = context.CreateBookmark(BookmarkKinds.Task, new JsonObject
@@ -148,6 +169,7 @@ public sealed class UserTaskActivity : IActivityHandler
 
         context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment,
             isReturn ? new JsonObject { [UserTaskSendBack.JournalFlag] = true } : null);
+        if (!isReturn && !context.State.Approvers.Contains(request.Actor.Id)) context.State.Approvers.Add(request.Actor.Id);
         pending.Remove(entry);
         bookmark.Payload["results"]!.AsArray().Add(new JsonObject
         {
@@ -251,6 +273,7 @@ public sealed class UserTaskActivity : IActivityHandler
             foreach (var key in Permissions(node).Keys.Where(k => form.Fields.All(f => f.Key != k)))
                 yield return $"字段权限引用的字段「{key}」不在表单「{form.Name}」中";
         foreach (var problem in StepDeadline.Problems(node, definition)) yield return problem;
+        foreach (var problem in ApproverEdgeRules.Problems(node)) yield return problem;
     }
 
     internal static IReadOnlyCollection<string> AllFieldKeys(WorkflowDefinition definition) =>

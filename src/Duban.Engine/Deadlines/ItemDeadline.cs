@@ -10,6 +10,14 @@ namespace Duban.Engine.Deadlines;
 /// </summary>
 internal static class ItemDeadline
 {
+    /// <summary>The start form's field marked as the item's 完成时限 (decision 029), when it is a date field.</summary>
+    public static string? DeadlineField(Definitions.WorkflowDefinition definition)
+    {
+        var start = definition.Root.Activities.FirstOrDefault(a => a.Type == Activities.ActivityTypes.Start);
+        var form = definition.FindForm(start?.LiteralString("form"));
+        return form?.ItemFields?.Deadline is { } key && form.Fields.Any(f => f.Key == key && f.Type == Forms.FieldTypes.Date) ? key : null;
+    }
+
     public static void Refresh(RunScope scope)
     {
         var state = scope.State;
@@ -30,6 +38,9 @@ internal static class ItemDeadline
             {
                 return; // checked before publishing; an older version with a broken spec simply has no item deadline
             }
+            // A date field the start form marks as the item's deadline wins when filled; the rule (if any) is its fallback.
+            if (DeadlineField(scope.Definition) is { } marked && !(spec is { Kind: DeadlineKinds.Field } && spec.Field == marked))
+                spec = new DeadlineSpec { Kind = DeadlineKinds.Field, Field = marked, Fallback = spec };
             if (spec is null) return;
         }
         var started = state.StartedAt ?? scope.Now;

@@ -50,6 +50,7 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
         var forms = CheckForms(definition, Add);
         foreach (var problem in Deadlines.ProcedureOptions.Problems(definition.Options)) Add(null, $"流程选项：{problem}");
         foreach (var problem in NumberingOptions.Problems(definition.Options)) Add(null, problem);
+        foreach (var problem in ProcedureSettingsRules.Problems(definition)) Add(null, problem);
         if (NumberingOptions.Read(definition.Options?["numbering"]).Options is { Step: { } numberedAt } && definition.Root?.Find(numberedAt) is not { Type: ActivityTypes.UserTask })
             Add(null, $"编号规则的审定环节「{numberedAt}」不是本流程的人工环节");
 

@@ -88,6 +88,11 @@ public enum JournalKind
     ActivityCompleted,
     ActivityFaulted,
     TaskCreated,
+    /// <summary>
+    /// A human step passed by itself under its edge rules (nobody found, the initiator skipped, an approver already
+    /// seen): the comment says why, the outcome is the one it passed with (decision 029).
+    /// </summary>
+    StepAutoPassed,
     TaskClaimed,
     TaskCompleted,
     TaskReturned,

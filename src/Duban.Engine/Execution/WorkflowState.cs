@@ -65,6 +65,11 @@ public sealed class WorkflowState
     /// earlier round's report (and its attachments) stay here (decision 023).
     /// </summary>
     public List<StepSubmission> Submissions { get; set; } = [];
+    /// <summary>
+    /// The people who approved a human step of the item (completed it with an outcome that does not send back): a step
+    /// set to de-duplicate leaves them out (decision 029).
+    /// </summary>
+    public List<string> Approvers { get; set; } = [];
     /// <summary>Work not yet run: kept when an incident stops the instance, so a retry carries on.</summary>
     public List<ScheduledWork> Scheduled { get; set; } = [];
     public Incident? Incident { get; set; }

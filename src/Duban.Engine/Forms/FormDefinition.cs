@@ -10,7 +10,15 @@ public sealed record FormDefinition
     /// <summary>Always written (an empty list for a form without fields); declared required so clients may rely on it.</summary>
     [System.ComponentModel.DataAnnotations.Required]
     public List<FormField> Fields { get; init; } = [];
+    /// <summary>
+    /// On a start form: which fields say what the item is — its title and its deadline (decision 029). Absent parts
+    /// fall back: the title to a field keyed <c>title</c>, then the form's first single-line text field.
+    /// </summary>
+    public FormItemFields? ItemFields { get; init; }
 }
+
+/// <summary>The fields of a start form that name the item (<see cref="Title"/>) and give its 完成时限 (<see cref="Deadline"/>), by key.</summary>
+public sealed record FormItemFields(string? Title = null, string? Deadline = null);
 
 /// <summary>Field types a form designer offers.</summary>
 public static class FieldTypes

@@ -21,6 +21,8 @@ public sealed record FormValidationResult(IReadOnlyList<FieldError> Errors, Json
 public static class FormValidator
 {
     public const int OpinionMaxLength = 2000;
+    /// <summary>A single-line text field without a limit of its own takes at most this many characters (decision 029).</summary>
+    public const int TextMaxLength = 200;
     public static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(100);
 
     public static FormValidationResult Validate(FormDefinition form, JsonObject? submitted, FormContext context)
@@ -172,7 +174,12 @@ public static class FormValidator
                     break;
                 }
                 CheckLength(field, text, path, errors,
-                    field.Type == FieldTypes.Opinion ? Math.Min(field.MaxLength ?? OpinionMaxLength, OpinionMaxLength) : field.MaxLength);
+                    field.Type switch
+                    {
+                        FieldTypes.Opinion => Math.Min(field.MaxLength ?? OpinionMaxLength, OpinionMaxLength),
+                        FieldTypes.Text => field.MaxLength ?? TextMaxLength,
+                        _ => field.MaxLength,
+                    });
                 if (!string.IsNullOrEmpty(field.Pattern))
                     CheckPattern(field, text, path, errors);
                 break;

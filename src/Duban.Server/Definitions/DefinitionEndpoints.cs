@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Definitions;
 using Duban.Data.Definitions.Admin;
+using Duban.Data.Organization;
+using Duban.Data.Runtime.Items;
 using Duban.Data.Writes;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
@@ -15,7 +17,8 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Duban.Server.Definitions;
 
-public sealed record DefinitionSummary(string DefinitionId, string Name, string? Description, int? PublishedVersion, int LatestVersion, bool HasDraft, DateTimeOffset UpdatedAt);
+/// <param name="CanStart">The signed-in user may start items of the published version (its 可发起人员, decision 029).</param>
+public sealed record DefinitionSummary(string DefinitionId, string Name, string? Description, int? PublishedVersion, int LatestVersion, bool HasDraft, DateTimeOffset UpdatedAt, bool CanStart);
 
 public sealed record DefinitionVersionDto(Guid Id, string DefinitionId, int Version, string Name, bool IsPublished, bool IsLatest, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? PublishedAt, string? UpdatedBy);
 
@@ -31,17 +34,20 @@ internal static class DefinitionEndpoints
         var group = app.MapGroup("/api/definitions").WithTags("流程定义").RequireAuthorization();
         var admin = group.MapGroup("").RequireRole(Roles.Admin);
 
-        group.MapGet("/", async (DefinitionStore store, CancellationToken ct) =>
+        group.MapGet("/", async (HttpContext http, DefinitionStore store, OrganizationCache orgCache, CancellationToken ct) =>
         {
+            var user = await http.GetCurrentUserAsync();
+            var org = await orgCache.GetAsync(ct);
             var latest = await store.ListLatestAsync(ct);
             var list = new List<DefinitionSummary>();
             foreach (var d in latest)
             {
                 var published = d.IsPublished ? d : await store.PublishedAsync(d.DefinitionId, ct);
-                list.Add(new(d.DefinitionId, d.Name, d.Description, published?.Version, d.Version, !d.IsPublished, d.UpdatedAt));
+                var canStart = published is not null && StartPermission.Allows(store.Parse(published), user, org);
+                list.Add(new(d.DefinitionId, d.Name, d.Description, published?.Version, d.Version, !d.IsPublished, d.UpdatedAt, canStart));
             }
             return TypedResults.Ok(list);
-        }).WithSummary("流程列表");
+        }).WithSummary("流程列表（canStart：当前用户可否发起）");
 
         group.MapGet("/{definitionId}", async Task<Ok<DefinitionDocument>> (string definitionId, int? version, DefinitionStore store, CancellationToken ct) =>
         {
@@ -61,6 +67,8 @@ internal static class DefinitionEndpoints
             var user = await http.GetCurrentUserAsync();
             return TypedResults.Ok(ToDto(await door.RunAsync(new SaveDefinitionDraft(definition, user.Id), ct)));
         }).WithSummary("保存草稿");
+
+        admin.MapDeadlinePreview();
 
         admin.MapPost("/validate", async Task<Ok<ValidationReport>> (WorkflowDefinition definition, DefinitionStore store, CancellationToken ct) =>
         {

@@ -70,9 +70,12 @@ function write(options: JsonObject | null | undefined, [outer, inner]: [string, 
 export function ProcedureRules({
   definition,
   onChange,
+  only,
 }: {
   definition: WorkflowDefinition;
   onChange: (options: JsonObject) => void;
+  /** Only the rules of one part of the options (流程设置 shows each part under its own tab). */
+  only?: 'extensions' | 'numbering';
 }) {
   const options = definition.options;
   const humanSteps = definition.root.activities
@@ -81,6 +84,7 @@ export function ProcedureRules({
   return (
     <>
       {rules
+        .filter((rule) => !only || rule.path[0] === only)
         .filter((rule) => !rule.needsParent || options?.[rule.path[0]])
         .map((rule) => {
           const id = `rule-${rule.path.join('-')}`;
@@ -96,7 +100,7 @@ export function ProcedureRules({
             </Form.Item>
           );
         })}
-      {read(options, ['numbering', 'assignAt']) === 'approval' && (
+      {(!only || only === 'numbering') && read(options, ['numbering', 'assignAt']) === 'approval' && (
         <Form.Item label="审定环节" help="该环节以第一个办理结果（如“同意”）完成时编号" htmlFor="rule-numbering-step">
           <Select
             id="rule-numbering-step"

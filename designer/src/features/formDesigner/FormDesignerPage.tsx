@@ -30,7 +30,10 @@ import { changedSince, definitionsApi } from '../../shared/flow/definitionsApi';
 import { formatDateTime } from '../../shared/format';
 import type { DefinitionDocument, WorkflowDefinition } from '../../shared/flow';
 import { useQuery } from '../../shared/useQuery';
+import { getLiteral } from '../../shared/flow/inputs';
 import { FieldProperties } from './FieldProperties';
+import { ItemFieldsBar } from './ItemFieldsBar';
+import { titleField } from './itemFields';
 import {
   addField,
   FIELD_TYPE_INFO,
@@ -277,6 +280,9 @@ function FormEditor({
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
   const selected = form.fields.find((f) => f.key === selectedKey);
+  const isStartForm = definition.root.activities.some(
+    (a) => a.type === 'Duban.Start' && getLiteral(a, 'form') === form.id,
+  );
 
   const onDragStart = (e: DragStartEvent) => setDragging(String(e.active.id));
   const onDragEnd = (e: DragEndEvent) => {
@@ -286,7 +292,13 @@ function FormEditor({
     if (!over) return;
     if (active.startsWith(PALETTE_PREFIX)) {
       const type = active.slice(PALETTE_PREFIX.length);
-      const index = over === CANVAS_ID ? form.fields.length : form.fields.findIndex((f) => f.key === over);
+      // Over a field: above it when dropped on its upper half, below it on its lower half (a drop under the last
+      // field used to land above it).
+      const dropped = e.active.rect.current.translated;
+      const below =
+        !!dropped && !!e.over && dropped.top + dropped.height / 2 > e.over.rect.top + e.over.rect.height / 2;
+      const overIndex = form.fields.findIndex((f) => f.key === over);
+      const index = over === CANVAS_ID || overIndex < 0 ? form.fields.length : overIndex + (below ? 1 : 0);
       let added = '';
       onChangeForm((f) => {
         const r = addField(f, type, index < 0 ? f.fields.length : index);
@@ -354,15 +366,19 @@ function FormEditor({
                 key: 'design',
                 label: `设计（${form.fields.length} 个字段）`,
                 children: (
-                  <FieldList
-                    form={form}
-                    selectedKey={selectedKey}
-                    onSelect={onSelect}
-                    onRemove={(key) => {
-                      onChangeForm((f) => removeField(f, key));
-                      if (key === selectedKey) onSelect(null);
-                    }}
-                  />
+                  <>
+                    {isStartForm && <ItemFieldsBar form={form} onChange={(next) => onChangeForm(() => next)} />}
+                    <FieldList
+                      form={form}
+                      startForm={isStartForm}
+                      selectedKey={selectedKey}
+                      onSelect={onSelect}
+                      onRemove={(key) => {
+                        onChangeForm((f) => removeField(f, key));
+                        if (key === selectedKey) onSelect(null);
+                      }}
+                    />
+                  </>
                 ),
               },
               { key: 'preview', label: '预览', children: <Preview definition={definition} form={form} /> },
@@ -452,11 +468,14 @@ function PaletteItem({ type, label, onAdd }: { type: string; label: string; onAd
 
 function FieldList({
   form,
+  startForm,
   selectedKey,
   onSelect,
   onRemove,
 }: {
   form: FormDefinition;
+  /** The procedure's start form: its fields name the item. */
+  startForm: boolean;
   selectedKey: string | null;
   onSelect: (key: string) => void;
   onRemove: (key: string) => void;
@@ -474,6 +493,7 @@ function FieldList({
             key={field.key}
             field={field}
             selected={field.key === selectedKey}
+            role={startForm ? itemRoleOf(form, field.key) : null}
             onSelect={() => onSelect(field.key)}
             onRemove={() => onRemove(field.key)}
           />
@@ -486,14 +506,23 @@ function FieldList({
   );
 }
 
+/** What a field of the start form says about the item: its title or its deadline (decision 029). */
+function itemRoleOf(form: FormDefinition, key: string): string | null {
+  if (titleField(form)?.key === key) return '事项标题';
+  if (form.itemFields?.deadline === key) return '事项完成时限';
+  return null;
+}
+
 function FieldCard({
   field,
   selected,
+  role,
   onSelect,
   onRemove,
 }: {
   field: FormField;
   selected: boolean;
+  role: string | null;
   onSelect: () => void;
   onRemove: () => void;
 }) {
@@ -519,7 +548,11 @@ function FieldCard({
         </div>
         <div className="form-field-card__meta">
           <Tag bordered={false}>{fieldTypeLabel(field.type)}</Tag>
-          <Typography.Text type="secondary">{field.key}</Typography.Text>
+          {role && (
+            <Tag color="gold" bordered={false}>
+              {role}
+            </Tag>
+          )}
           {field.visibleWhen && (
             <Tag color="purple" bordered={false}>
               条件显示

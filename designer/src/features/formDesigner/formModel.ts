@@ -1,4 +1,5 @@
 import type { FieldOption, FormDefinition, FormField } from '../../shared/forms/types';
+import { itemFieldsAfterKeys } from './itemFields';
 import type { ActivityNode, WorkflowDefinition } from '../../shared/flow';
 import { getLiteral, setLiteral } from '../../shared/flow/inputs';
 
@@ -34,6 +35,9 @@ export const MULTIPLE_TYPES = new Set(['unit', 'person']);
 export const FIELD_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A key unique among `taken`: the type name then a number (text1, select2 …). */
+/** The default limit of a single-line text field (FormValidator.TextMaxLength on the server). */
+export const TEXT_MAX_LENGTH = 200;
+
 export function newFieldKey(type: string, taken: Iterable<string>): string {
   const used = new Set(taken);
   const stem = type.replace(/[^A-Za-z0-9_]/g, '') || 'field';
@@ -50,6 +54,8 @@ export function newField(type: string, taken: Iterable<string>): FormField {
       { value: 'option2', label: '选项2' },
     ];
   }
+  // Single-line text has a limit like any input box; the server applies the same 200 when none is set (decision 029).
+  if (type === 'text') field.maxLength = TEXT_MAX_LENGTH;
   if (type === 'table') field.columns = [{ key: 'text1', label: '内容', type: 'text' }];
   if (type === 'computed') field.compute = '';
   return field;
@@ -78,7 +84,7 @@ export function moveField(form: FormDefinition, from: number, to: number): FormD
 }
 
 export function removeField(form: FormDefinition, key: string): FormDefinition {
-  return { ...form, fields: form.fields.filter((f) => f.key !== key) };
+  return itemFieldsAfterKeys({ ...form, fields: form.fields.filter((f) => f.key !== key) });
 }
 
 /**
@@ -162,15 +168,18 @@ export function renameFieldKey(
   if (from === to) return definition;
   const forms = (definition.forms ?? []).map((form) => {
     if (form.id !== formId) return form;
-    return {
-      ...form,
-      fields: form.fields.map((f) => {
-        const next: FormField = f.key === from ? { ...f, key: to } : { ...f };
-        if (next.visibleWhen) next.visibleWhen = renameInScript(next.visibleWhen, from, to);
-        if (next.compute) next.compute = renameInScript(next.compute, from, to);
-        return next;
-      }),
-    };
+    return itemFieldsAfterKeys(
+      {
+        ...form,
+        fields: form.fields.map((f) => {
+          const next: FormField = f.key === from ? { ...f, key: to } : { ...f };
+          if (next.visibleWhen) next.visibleWhen = renameInScript(next.visibleWhen, from, to);
+          if (next.compute) next.compute = renameInScript(next.compute, from, to);
+          return next;
+        }),
+      },
+      { from, to },
+    );
   });
   const activities = definition.root.activities.map((a) => renameInActivity(a, formId, from, to));
   return { ...definition, forms, root: { ...definition.root, activities } };
@@ -190,8 +199,19 @@ function renameInActivity(activity: ActivityNode, formId: string, from: string, 
     }
   }
   const rule = getLiteral<{ type?: string; field?: string }>(next, 'assignee');
-  if (rule && typeof rule === 'object' && rule.type === 'field' && rule.field === from) {
+  if (
+    rule &&
+    typeof rule === 'object' &&
+    (rule.type === 'field' || rule.type === 'fieldUnitLeader') &&
+    rule.field === from
+  ) {
     next = setLiteral(next, 'assignee', { ...rule, field: to });
+  }
+  // 交办 units taken from a field ({ field: key }, decision 029).
+  for (const input of ['lead', 'co']) {
+    const units = getLiteral<{ field?: string }>(next, input);
+    if (units && typeof units === 'object' && !Array.isArray(units) && units.field === from)
+      next = setLiteral(next, input, { field: to });
   }
   return next;
 }

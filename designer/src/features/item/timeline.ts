@@ -55,6 +55,9 @@ export function describe(entry: TimelineEntry): TimelineLine {
     }
     case 'taskCancelled':
       return { ...base, title: `${step(entry)}待办取消`, color: 'gray', system: true };
+    case 'stepAutoPassed':
+      // Passed by itself under the step's edge rules (decision 029); the comment says why.
+      return { ...base, actor: null, title: `${step(entry)}自动${entry.outcome ?? '通过'}`, color: 'green' };
     case 'noticeRead':
       return { ...base, title: `${step(entry)}已阅`, color: 'green' };
     case 'timerScheduled': {

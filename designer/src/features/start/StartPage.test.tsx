@@ -55,6 +55,16 @@ function setup(extra: Record<string, RouteHandler | MockResponseInit> = {}) {
           publishedVersion: 2,
           latestVersion: 3,
           hasDraft: true,
+          canStart: true,
+        },
+        {
+          definitionId: 'office-only',
+          name: '仅限督查室发起',
+          description: null,
+          publishedVersion: 1,
+          latestVersion: 1,
+          hasDraft: false,
+          canStart: false,
         },
         {
           definitionId: 'draft-only',
@@ -63,6 +73,7 @@ function setup(extra: Record<string, RouteHandler | MockResponseInit> = {}) {
           publishedVersion: null,
           latestVersion: 1,
           hasDraft: true,
+          canStart: false,
         },
       ],
     },
@@ -100,6 +111,8 @@ describe('发起', () => {
     const list = await screen.findByRole('list', { name: '流程类型' });
     expect(within(list).getByText('督查事项办理')).toBeInTheDocument();
     expect(within(list).queryByText('草稿流程')).not.toBeInTheDocument();
+    // A procedure this user may not start (its 发起权限) is not offered.
+    expect(within(list).queryByText('仅限督查室发起')).not.toBeInTheDocument();
 
     await user.click(within(list).getByRole('button', { name: '发起「督查事项办理」' }));
     expect(await screen.findByRole('heading', { name: '发起：督查事项办理' })).toBeInTheDocument();

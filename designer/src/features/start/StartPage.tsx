@@ -35,7 +35,8 @@ export default function StartPage() {
   const [params, setParams] = useSearchParams();
   const chosen = params.get('definitionId');
   const { definitions, loading } = useDefinitions();
-  const published = useMemo(() => definitions.filter((d) => d.publishedVersion !== null), [definitions]);
+  // Only what this user may start (the procedure's 发起权限, decision 029).
+  const published = useMemo(() => definitions.filter((d) => d.publishedVersion !== null && d.canStart), [definitions]);
 
   useEffect(() => {
     document.title = '发起 - 督办';
@@ -51,6 +52,16 @@ export default function StartPage() {
       );
     }
     const summary = published.find((d) => d.definitionId === chosen);
+    if (definitions.some((d) => d.definitionId === chosen && d.publishedVersion !== null && !d.canStart)) {
+      return (
+        <Result
+          status="403"
+          title="您不能发起该流程"
+          subTitle="该流程限定了可发起的角色或单位，您不在其中。如需发起，请联系管理员。"
+          extra={<Button onClick={() => setParams({})}>返回流程列表</Button>}
+        />
+      );
+    }
     return <StartFormView key={chosen} definitionId={chosen} summary={summary} onBack={() => setParams({})} />;
   }
 
@@ -63,7 +74,7 @@ export default function StartPage() {
       {loading ? (
         <Skeleton active />
       ) : published.length === 0 ? (
-        <Empty description="暂无已发布的流程" />
+        <Empty description="暂无您可以发起的流程" />
       ) : (
         <Row gutter={[16, 16]} role="list" aria-label="流程类型">
           {published.map((d) => (

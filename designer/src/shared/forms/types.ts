@@ -67,6 +67,8 @@ export interface FormDefinition {
   id: string;
   name: string;
   fields: FormField[];
+  /** On a start form: the fields that name the item and give its 完成时限 (FormItemFields; decision 029). */
+  itemFields?: { title?: string | null; deadline?: string | null } | null;
 }
 
 /** What a step may do with a field (FieldPermission, camelCase). */

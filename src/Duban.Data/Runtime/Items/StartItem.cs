@@ -4,6 +4,8 @@ using Duban.Data.Instances;
 using Duban.Data.Organization;
 using Duban.Data.Writes;
 using Duban.Engine.Activities;
+using Duban.Engine.Definitions;
+using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 
 namespace Duban.Data.Runtime.Items;
@@ -22,6 +24,8 @@ internal sealed class StartItemHandler(ItemWriter items) : IWriteHandler<StartIt
         var record = await ItemWriter.PublishedAsync(context.Db, write.DefinitionId, ct)
             ?? throw new NotFoundException($"流程「{write.DefinitionId}」不存在或尚未发布");
         var definition = items.Parse(record);
+        if (StartPermission.Refusal(definition, write.User, context.Organization) is { } refusal)
+            throw new ForbiddenException(refusal);
         var id = Guid.CreateVersion7();
         var data = (JsonObject?)write.Data?.DeepClone();
         var startForm = definition.FindForm(definition.Root.Activities.FirstOrDefault(a => a.Type == ActivityTypes.Start)?.LiteralString("form"));
@@ -32,5 +36,20 @@ internal sealed class StartItemHandler(ItemWriter items) : IWriteHandler<StartIt
         context.Db.Instances.Add(instance);
         await items.ApplyAsync(context, instance, result, actor, ct);
         return instance;
+    }
+}
+
+/// <summary>Who may start a procedure (<c>options.starters</c>, decision 029), for the start, the 发起 list and schedules.</summary>
+public static class StartPermission
+{
+    public static bool Allows(WorkflowDefinition definition, CurrentUser user, IOrganization organization) =>
+        StarterOptions.From(definition.Options).Allows(user.UnitId, user.Roles, organization);
+
+    /// <summary>Why <paramref name="user"/> may not start an item of <paramref name="definition"/>; null when they may.</summary>
+    public static string? Refusal(WorkflowDefinition definition, CurrentUser user, IOrganization organization)
+    {
+        var starters = StarterOptions.From(definition.Options);
+        return starters.Allows(user.UnitId, user.Roles, organization) ? null
+            : $"您不能发起「{definition.Name}」：该流程仅限 {starters.Describe(organization)} 发起";
     }
 }

@@ -44,7 +44,7 @@ export function DeadlineEditor({
   const mode = modeOf(spec);
   const set = (next: DeadlineSpec | undefined) => onChange(next as JsonValue | undefined);
   const dateFields = forms.flatMap((f) =>
-    f.fields.filter((x) => x.type === 'date').map((x) => ({ value: x.key, label: `${x.label}（${x.key}）` })),
+    f.fields.filter((x) => x.type === 'date').map((x) => ({ value: x.key, label: x.label || '（未命名）' })),
   );
   const presetNames = Object.keys(presets ?? {}).filter((k) => k !== 'item');
   const counted = mode === 'workingDays' || mode === 'calendarDays' || mode === 'months';
@@ -109,7 +109,7 @@ export function DeadlineEditor({
       {mode === 'preset' && (
         <Form.Item
           label="默认时限名称"
-          help={presetNames.length ? undefined : '在“流程设置”的 options.deadlines 中定义'}
+          help={presetNames.length ? undefined : '在“流程设置 → 时限与红黄灯 → 默认时限”中添加'}
         >
           {presetNames.length > 0 ? (
             <Select

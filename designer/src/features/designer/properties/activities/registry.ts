@@ -8,12 +8,14 @@ import {
 import { getInput } from '../../../../shared/flow';
 import { AssignPanel } from './AssignPanel';
 import { TimerPanel } from './TimerPanel';
+import { UserTaskPanel } from './UserTaskPanel';
 import type { ActivityPanelProps } from './types';
 
 /** Activity types composed by hand; every other type shows its declared inputs in order. */
 export const ACTIVITY_PANELS: Partial<Record<string, ComponentType<ActivityPanelProps>>> = {
   [ActivityTypes.timer]: TimerPanel,
   [ActivityTypes.assign]: AssignPanel,
+  [ActivityTypes.userTask]: UserTaskPanel,
 };
 
 const PORT_NAMES = ['Done', 'True', 'False', 'Default'];

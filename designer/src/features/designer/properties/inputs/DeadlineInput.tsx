@@ -2,6 +2,7 @@ import { Button, Form, Space, Typography } from 'antd';
 import { getInput, getLiteral, getScript, removeInput, setLiteral } from '../../../../shared/flow';
 import { ActivityTypes } from '../../../../shared/flow/catalog';
 import { DeadlineEditor } from '../DeadlineEditor';
+import { DeadlinePreview } from '../../procedure/DeadlinePreview';
 import { DurationInput } from '../editors';
 import type { InputEditorProps } from './types';
 
@@ -28,6 +29,12 @@ export function DeadlineInput({ activity, input, context, set }: InputEditorProp
         forItem={activity.type === ActivityTypes.setItemDeadline}
         onChange={(v) => set(v === undefined ? removeInput(activity, name) : setLiteral(activity, name, v), name)}
       />
+      {!script && (
+        <DeadlinePreview
+          deadline={getLiteral(activity, name)}
+          presets={presets && typeof presets === 'object' && !Array.isArray(presets) ? presets : null}
+        />
+      )}
       {script && <Typography.Text type="secondary">办理时限由脚本计算，请在“其他参数”中查看。</Typography.Text>}
       {legacy && legacyName && (
         <Form.Item

@@ -17,6 +17,7 @@ import { TextInput } from './TextInput';
 import { TextOrScriptField } from './TextOrScriptField';
 import type { InputEditorProps } from './types';
 import { UnitPickerInput } from './UnitPickerInput';
+import { UserPickerInput } from './UserPickerInput';
 
 /**
  * The editor for each UI hint the engine declares (src/Duban.Engine/Activities/ActivityInputs.cs, InputHints). A new
@@ -41,6 +42,7 @@ const EDITORS: Record<string, ComponentType<InputEditorProps>> = {
   deadline: DeadlineInput,
   switchCases: SwitchCasesInput,
   unitPicker: UnitPickerInput,
+  userPicker: UserPickerInput,
   procedurePicker: ProcedurePickerInput,
   json: JsonField,
 };

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { FormDefinition } from '../../shared/flow';
+import { removeField, renameFieldKey } from './formModel';
+import { defaultTitleField, itemFieldsWith, titleField } from './itemFields';
+
+const form: FormDefinition = {
+  id: 'f',
+  name: '登记',
+  fields: [
+    { key: 'amount', label: '金额', type: 'number' },
+    { key: 'text1', label: '来文单位', type: 'text' },
+    { key: 'text2', label: '事项名称', type: 'text' },
+    { key: 'date1', label: '完成时限', type: 'date' },
+  ],
+};
+
+describe('the start form says what the item is', () => {
+  it('names the item by the first single-line text unless a field is marked', () => {
+    expect(defaultTitleField(form)?.label).toBe('来文单位');
+    expect(titleField(itemFieldsWith(form, { title: 'text2' }))?.label).toBe('事项名称');
+  });
+
+  it('follows a renamed key and forgets a removed field', () => {
+    const marked = itemFieldsWith(form, { title: 'text2', deadline: 'date1' });
+    const definition = {
+      definitionId: 'p',
+      name: 'p',
+      forms: [marked],
+      root: { type: 'Duban.Flowchart', id: 'flowchart', activities: [], connections: [] },
+    };
+    expect(renameFieldKey(definition as never, 'f', 'text2', 'subject').forms![0].itemFields).toEqual({
+      title: 'subject',
+      deadline: 'date1',
+    });
+    expect(removeField(marked, 'date1').itemFields).toEqual({ title: 'text2' });
+    expect(removeField(removeField(marked, 'date1'), 'text2').itemFields).toBeUndefined();
+  });
+});
