@@ -310,7 +310,9 @@ public sealed class ElsaImporter(ActivityRegistry registry)
             var connections = Connections(flowchart);
             var start = StartOf(flowchart, inner, connections);
             _activities.Add(PassThrough(elsa, label));
+            var first = _activities.Count;
             var ids = MapInner(inner.OfType<JsonObject>(), connections);
+            PlaceBelow(elsa, _activities.Skip(first).ToList());
             var rewired = connections.Select(Rewired).ToList();
             _connections.AddRange(rewired);
             if (start is null) { _exitOf[id] = (id, PortNames.Done); return; }
@@ -359,6 +361,26 @@ public sealed class ElsaImporter(ActivityRegistry registry)
             var exits = ids.SelectMany(Exits).ToList();
             if (ids.Any(b => _innerEnds.Contains(b))) problem("并行分支中的「结束」会结束整个并行，督办无法照此运行");
             else _exitOf[id] = exits.Count == 0 ? (id, PortNames.Done) : WayOut(id, label, exits, mode);
+        }
+
+        /// <summary>
+        /// A nested flowchart has a canvas of its own in Elsa Studio; laid out in place, its nodes keep their arrangement
+        /// and go below the container's node, so they do not fall on the outer nodes.
+        /// </summary>
+        private static void PlaceBelow(JsonObject container, List<JsonObject> nodes)
+        {
+            static (double X, double Y)? At(JsonNode? node) =>
+                node?["metadata"]?["designer"]?["position"] is JsonObject p && p["x"] is JsonValue x && p["y"] is JsonValue y
+                    ? (x.GetValue<double>(), y.GetValue<double>()) : null;
+            var placed = nodes.Where(n => At(n) is not null).ToList();
+            if (At(container) is not { } origin || placed.Count == 0) return;
+            var minX = placed.Min(n => At(n)!.Value.X);
+            var minY = placed.Min(n => At(n)!.Value.Y);
+            foreach (var node in placed)
+            {
+                var (x, y) = At(node)!.Value;
+                node["metadata"]!["designer"]!["position"] = new JsonObject { ["x"] = origin.X + x - minX, ["y"] = origin.Y + 120 + y - minY };
+            }
         }
 
         /// <summary>Maps a container's activities (one level in); the ids of the ones mapped.</summary>
