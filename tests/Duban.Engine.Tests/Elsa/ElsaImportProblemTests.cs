@@ -11,8 +11,8 @@ public class ElsaImportProblemTests
     [InlineData("import-and-publish--cron-every-hour.json", "13658e4b3bfafaaf", "定期任务")]
     [InlineData("join-behaviors--parallel-join.json", "70fc1183cd5800f2", "循环节点")]
     [InlineData("flowchart-completion--workflow6.json", "By4rVs_-2kSDENFO-bniRg", "循环节点")]
-    [InlineData("flowchart-completion--workflow5.json", "HG4wfBhvlEW_149HwNyzHw", "嵌套的流程图")]
-    [InlineData("explicit-joins--join-all-2.json", "eHAEEQ-Iu0GwM3mRxZin0Q", "嵌套的流程图")]
+    // workflow5.json: the nested flowchart is laid out in place; the Event inside it is what Duban cannot run.
+    [InlineData("flowchart-completion--workflow5.json", "8KVHRw-WpUizyxOq0C6Nvg", "事件节点")]
     public void Activities_Duban_cannot_run_are_listed_by_node(string file, string activityId, string says)
     {
         var result = ElsaFiles.Import(ElsaFiles.Fixture(file));

@@ -33,6 +33,7 @@ public class ElsaScenarioTests
     [Theory]
     [InlineData("explicit-joins--join-any-1.json", new[] { "Start", "End" })]
     [InlineData("explicit-joins--join-all-1.json", new[] { "Start", "Line 1", "Line 2", "End" })]
+    [InlineData("explicit-joins--join-all-2.json", new[] { "Start", "Line 1", "Line 2", "End" })] // "Line 2" in a nested flowchart
     public void Explicit_joins_write_what_Elsa_writes_and_complete(string file, string[] expected)
     {
         var run = ImportAndRun(file);
@@ -156,5 +157,17 @@ public class ElsaScenarioTests
         Assert.Equal("PT5S", imported.Root.Find("Delay1")!.LiteralString("duration"));
         Assert.Equal("PT10S", imported.Root.Find("Delay2")!.LiteralString("duration"));
         Assert.Equal(ActivityTypes.Timer, imported.Root.Find("Delay1")!.Type);
+    }
+
+    [Fact]
+    public void A_nested_flowchart_completes_before_its_outgoing_connection_is_taken()
+    {
+        // join-all-2.json: FlowNode1's body is a flowchart writing "Line 2"; the WaitAll join after it waits for it.
+        var run = ImportAndRun("explicit-joins--join-all-2.json");
+        var completed = run.Driver.Journal.Where(j => j.Kind == JournalKind.ActivityCompleted).Select(j => j.ActivityId).ToList();
+
+        Assert.True(completed.IndexOf("g3jVTdvU3EK7V5JqRqfqjQ") > completed.IndexOf("eHAEEQ-Iu0GwM3mRxZin0Q")); // inner after the container's start
+        Assert.True(completed.IndexOf("dVUuwMm5XUiYpiYoGo5JKA") > completed.IndexOf("g3jVTdvU3EK7V5JqRqfqjQ")); // the join after the inner line
+        Assert.Single(completed, id => id == "dVUuwMm5XUiYpiYoGo5JKA");
     }
 }

@@ -48,4 +48,54 @@ describe('流程设计', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/designer/lingdao-pishi'));
     expect(await screen.findByText('设计器')).toBeInTheDocument();
   });
+
+  it('lists each node of an Elsa file that Duban cannot run, in Chinese, and stays on the list', async () => {
+    const refused = {
+      b036c71bbd31983d: [
+        '「HttpEndpoint1」（Elsa.HttpEndpoint）：HTTP 节点督办不支持：督办的事项由人在系统中发起和办理',
+      ],
+      '13658e4b3bfafaaf': ['「Cron1」（Elsa.Cron）：定时触发督办不支持：按日程发起流程请在督办的「定期任务」中设置'],
+    };
+    const fetchFn = mockFetch({
+      'GET /api/definitions': { body: [] },
+      'POST /api/definitions/import': {
+        status: 400,
+        body: { title: '导入的 Elsa 流程中有督办无法运行的节点', status: 400, errors: refused },
+      },
+    });
+    const router = createMemoryRouter(
+      [
+        { path: '/designer', element: <ProcedureListPage /> },
+        { path: '/designer/:definitionId', element: <p>设计器</p> },
+      ],
+      { initialEntries: ['/designer'] },
+    );
+    const user = userEvent.setup({ delay: null });
+    render(
+      <StyleProvider mock="server">
+        <AppProviders motion={false}>
+          <RouterProvider router={router} />
+        </AppProviders>
+      </StyleProvider>,
+    );
+
+    await user.click(await screen.findByRole('button', { name: /导入 JSON/ }));
+    const input = document.querySelector<HTMLInputElement>('[data-testid="json-file-input"]')!;
+    const elsa = { definitionId: 'http', root: { type: 'Elsa.Flowchart', activities: [] } };
+    const file = new File([JSON.stringify(elsa)], 'http-workflow.json', { type: 'application/json' });
+    // jsdom's File has no text(); the browser's does.
+    Object.defineProperty(file, 'text', { value: () => Promise.resolve(JSON.stringify(elsa)) });
+    await user.upload(input, file);
+
+    const list = await screen.findByTestId('import-problems');
+    expect(list.closest('.ant-modal')).toHaveTextContent('导入失败：以下节点督办无法运行');
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([refused['b036c71bbd31983d'][0], refused['13658e4b3bfafaaf'][0]]);
+    const [, init] = fetchFn.mock.calls.find(([, i]) => i?.method === 'POST')!;
+    expect(JSON.parse(String(init?.body))).toEqual(elsa);
+    expect(router.state.location.pathname).toBe('/designer');
+  });
 });

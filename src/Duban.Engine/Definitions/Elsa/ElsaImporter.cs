@@ -16,7 +16,7 @@ public sealed record ElsaImportResult(WorkflowDefinition? Definition, IReadOnlyL
 /// <summary>
 /// Elsa 3 workflow JSON → a Duban definition (docs/decisions/030). Elsa's flowchart activities become Duban's: Start,
 /// End/Finish, FlowDecision, FlowSwitch, FlowFork, FlowJoin, Delay and Timer, SetVariable, WriteLine, Fault; a nested
-/// flowchart (FlowNode, Flowchart) is laid out in place. Where Elsa's semantics differ they are made explicit: an activity
+/// flowchart (FlowNode, Flowchart), a Sequence and a Fork with activity branches are laid out in place. Where Elsa's semantics differ they are made explicit: an activity
 /// several branches lead to gets a waitAllActive join in front of it (Elsa's implicit join, or the join its merge mode
 /// names), an outcome with no connection leads to an End that ends only its branch, and a flowchart without a Start
 /// gets one before the activity Elsa would start at. Elsa's JavaScript is rewritten to Duban's (<see cref="ElsaScripts"/>).
@@ -42,6 +42,11 @@ public sealed class ElsaImporter(ActivityRegistry registry)
         private readonly JsonObject? _duban = document["customProperties"]?[ElsaFormat.Key] as JsonObject;
         private readonly Dictionary<string, string> _mergeModes = new();
         private List<string> _variableNames = [];
+        // Inside a nested flowchart, sequence or fork: an Elsa Start or End there begins or ends only that container.
+        private int _depth;
+        // A container (nested flowchart, sequence, fork) laid out in place, by its id: the one way out its outgoing
+        // connections now leave from (its last activity, or the join where its branches meet).
+        private readonly Dictionary<string, (string Id, string Port)> _exitOf = new();
 
         public ElsaImportResult Run()
         {
@@ -54,7 +59,7 @@ public sealed class ElsaImporter(ActivityRegistry registry)
             var startId = StartOf(root, rootActivities, rootConnections);
 
             foreach (var node in rootActivities.OfType<JsonObject>()) MapActivity(node, rootConnections);
-            _connections.InsertRange(0, rootConnections);
+            _connections.InsertRange(0, rootConnections.Select(Rewired));
 
             if (_problems.Count > 0) return new(null, _problems);
 
@@ -197,6 +202,11 @@ public sealed class ElsaImporter(ActivityRegistry registry)
             var inputs = new JsonObject();
             switch (type)
             {
+                case "Elsa.Start" or "Elsa.End" when _depth > 0:
+                    // The start or end of a nested flowchart: the container's entry or way out, a step that only passes on.
+                    _activities.Add(PassThrough(elsa, label));
+                    if (type == "Elsa.End") _innerEnds.Add(id);
+                    return;
                 case "Elsa.Start":
                     Add(ActivityTypes.Start, inputs, elsa, []);
                     return;
@@ -250,8 +260,19 @@ public sealed class ElsaImporter(ActivityRegistry registry)
                     if (ElsaFormat.Text(Literal(elsa["code"])) is { } code) inputs["code"] = Literal(code, "String");
                     Add(ActivityTypes.Fault, inputs, elsa, ["message", "code", "category", "faultType"]);
                     return;
-                case "Elsa.FlowNode" or "Elsa.Flowchart":
-                    Problem("嵌套的流程图督办不能直接运行，请在 Elsa 中将其展开到主流程图，或改用督办的「子流程」");
+                case "Elsa.FlowNode":
+                    if (elsa["body"] is not JsonObject body) { _activities.Add(PassThrough(elsa, label)); _exitOf[id] = (id, PortNames.Done); return; }
+                    if (Type(body) == "Elsa.Flowchart") InlineFlowchart(elsa, label, body, Problem);
+                    else InlineSequence(elsa, label, [body], Problem);
+                    return;
+                case "Elsa.Flowchart":
+                    InlineFlowchart(elsa, label, elsa, Problem);
+                    return;
+                case "Elsa.Sequence":
+                    InlineSequence(elsa, label, (elsa["activities"] as JsonArray ?? []).OfType<JsonObject>().ToList(), Problem);
+                    return;
+                case "Elsa.Fork":
+                    InlineFork(elsa, label, Problem);
                     return;
                 case "Elsa.HttpEndpoint" or "Elsa.SendHttpRequest" or "Elsa.WriteHttpResponse" or "Elsa.FlowSendHttpRequest":
                     Problem("HTTP 节点督办不支持：督办的事项由人在系统中发起和办理，不通过 HTTP 地址触发或调用外部接口");
@@ -269,6 +290,145 @@ public sealed class ElsaImporter(ActivityRegistry registry)
                     Problem("自定义节点督办没有对应的节点类型，无法运行");
                     return;
             }
+        }
+
+        // ───── containers: nested flowcharts, sequences and forks, laid out in place ─────
+
+        private readonly HashSet<string> _innerEnds = [];
+
+        /// <summary>
+        /// A flowchart inside the flowchart (Elsa.Flowchart, or Elsa.FlowNode with one as its body) runs in Elsa as one
+        /// activity: it starts at its own start, and its outgoing connection is taken when it completes — when none of its
+        /// branches is left, or at its End. Laid out in place: the container becomes a step that passes on to the inner
+        /// start (its id stays, so the connections into it stay), and its outgoing connections leave from the inner
+        /// flowchart's way out — the join (等待所有走到的分支) where its open outcomes meet, or the one open outcome.
+        /// </summary>
+        private void InlineFlowchart(JsonObject elsa, string label, JsonObject flowchart, Action<string> problem)
+        {
+            var id = Id(elsa);
+            var inner = flowchart["activities"] as JsonArray ?? [];
+            var connections = Connections(flowchart);
+            var start = StartOf(flowchart, inner, connections);
+            _activities.Add(PassThrough(elsa, label));
+            var first = _activities.Count;
+            var ids = MapInner(inner.OfType<JsonObject>(), connections);
+            PlaceBelow(elsa, _activities.Skip(first).ToList());
+            var rewired = connections.Select(Rewired).ToList();
+            _connections.AddRange(rewired);
+            if (start is null) { _exitOf[id] = (id, PortNames.Done); return; }
+            _connections.Add((id, PortNames.Done, start));
+
+            var exits = ids.SelectMany(Exits).Where(e => !rewired.Any(c => c.From == e.Id && c.Port == e.Port)).Distinct().ToList();
+            var ends = exits.Where(e => _innerEnds.Contains(e.Id)).ToList();
+            if (ends.Count > 0 && exits.Count > ends.Count)
+                problem("嵌套流程图中的「结束」会立即结束该流程图并取消其中其他分支，督办无法照此运行；请让该流程图的每条分支都连到同一个「结束」，或去掉「结束」");
+            else if (exits.Count == 0)
+                problem("嵌套流程图没有出口（每条分支都连回前面），它永远不会完成");
+            else
+                _exitOf[id] = WayOut(id, label, exits, JoinActivity.WaitAllActive);
+        }
+
+        /// <summary>Elsa.Sequence: its activities one after the other; the sequence completes after the last (or at an End).</summary>
+        private void InlineSequence(JsonObject elsa, string label, IReadOnlyList<JsonObject> children, Action<string> problem)
+        {
+            var id = Id(elsa);
+            _activities.Add(PassThrough(elsa, label));
+            var ids = MapInner(children, []);
+            IReadOnlyList<(string Id, string Port)> previous = [(id, PortNames.Done)];
+            foreach (var child in ids)
+            {
+                if (previous.Any(p => _innerEnds.Contains(p.Id))) { problem("顺序执行中「结束」之后还有节点，它们永远不会运行"); return; }
+                _connections.AddRange(previous.Select(p => (p.Id, p.Port, child)));
+                previous = Exits(child);
+            }
+            if (previous.Count == 0) { problem("顺序执行的最后一个节点没有出口"); return; }
+            _exitOf[id] = WayOut(id, label, previous.ToList(), JoinActivity.WaitAllActive);
+        }
+
+        /// <summary>
+        /// Elsa.Fork (branches as activities): all branches start at once; the fork completes when all have completed
+        /// (WaitAll) or at the first (WaitAny, the others cancelled) — a 并行分支 to the branches and a 汇聚 behind them.
+        /// </summary>
+        private void InlineFork(JsonObject elsa, string label, Action<string> problem)
+        {
+            var id = Id(elsa);
+            var joinMode = ElsaFormat.Text(elsa["joinMode"]?["expression"]?["value"]) ?? ElsaFormat.Text(elsa["joinMode"]) ?? "WaitAll";
+            var mode = joinMode switch { "WaitAll" => JoinActivity.WaitAllActive, "WaitAny" => JoinActivity.WaitAny, _ => null };
+            if (mode is null) { problem($"并行方式「{joinMode}」督办没有"); return; }
+            _activities.Add(PassThrough(elsa, label));
+            var ids = MapInner((elsa["branches"] as JsonArray ?? []).OfType<JsonObject>(), []);
+            _connections.AddRange(ids.Select(b => (id, PortNames.Done, b)));
+            var exits = ids.SelectMany(Exits).ToList();
+            if (ids.Any(b => _innerEnds.Contains(b))) problem("并行分支中的「结束」会结束整个并行，督办无法照此运行");
+            else _exitOf[id] = exits.Count == 0 ? (id, PortNames.Done) : WayOut(id, label, exits, mode);
+        }
+
+        /// <summary>
+        /// A nested flowchart has a canvas of its own in Elsa Studio; laid out in place, its nodes keep their arrangement
+        /// and go below the container's node, so they do not fall on the outer nodes.
+        /// </summary>
+        private static void PlaceBelow(JsonObject container, List<JsonObject> nodes)
+        {
+            static (double X, double Y)? At(JsonNode? node) =>
+                node?["metadata"]?["designer"]?["position"] is JsonObject p && p["x"] is JsonValue x && p["y"] is JsonValue y
+                    ? (x.GetValue<double>(), y.GetValue<double>()) : null;
+            var placed = nodes.Where(n => At(n) is not null).ToList();
+            if (At(container) is not { } origin || placed.Count == 0) return;
+            var minX = placed.Min(n => At(n)!.Value.X);
+            var minY = placed.Min(n => At(n)!.Value.Y);
+            foreach (var node in placed)
+            {
+                var (x, y) = At(node)!.Value;
+                node["metadata"]!["designer"]!["position"] = new JsonObject { ["x"] = origin.X + x - minX, ["y"] = origin.Y + 120 + y - minY };
+            }
+        }
+
+        /// <summary>Maps a container's activities (one level in); the ids of the ones mapped.</summary>
+        private List<string> MapInner(IEnumerable<JsonObject> activities, List<(string From, string Port, string To)> connections)
+        {
+            var ids = new List<string>();
+            _depth++;
+            foreach (var node in activities)
+            {
+                if (_activities.Any(a => Id(a) == Id(node))) { _problems.Add(new(Id(node), $"节点 id「{Id(node)}」在流程中重复")); continue; }
+                MapActivity(node, connections);
+                ids.Add(Id(node));
+            }
+            _depth--;
+            return ids;
+        }
+
+        /// <summary>Where an activity is left from: a container's way out, or each port of the activity.</summary>
+        private IReadOnlyList<(string Id, string Port)> Exits(string id)
+        {
+            if (_exitOf.TryGetValue(id, out var exit)) return [exit];
+            if (_activities.FirstOrDefault(a => Id(a) == id) is not { } json) return [];
+            var node = json.Deserialize<ActivityNode>(DefinitionJson.Options)!;
+            if (!registry.Contains(node.Type)) return [(id, PortNames.Done)];
+            try { return registry.Get(node.Type).Ports(node).Select(p => (id, p)).ToList(); }
+            catch (Exception e) when (e is JsonException or InvalidOperationException) { return [(id, PortNames.Done)]; }
+        }
+
+        /// <summary>One way out of several: a join in the given mode (or the one exit itself).</summary>
+        private (string Id, string Port) WayOut(string containerId, string label, List<(string Id, string Port)> exits, string mode)
+        {
+            if (exits.Count == 1) return exits[0];
+            var joinId = Unique($"{containerId}-done");
+            _activities.Add(Node(joinId, ActivityTypes.Join, $"汇聚：{label}", new() { ["mode"] = Literal(mode, "String") }));
+            _connections.AddRange(exits.Select(e => (e.Id, e.Port, joinId)));
+            return (joinId, PortNames.Done);
+        }
+
+        /// <summary>A connection out of a container leaves from the container's way out.</summary>
+        private (string From, string Port, string To) Rewired((string From, string Port, string To) c) =>
+            _exitOf.TryGetValue(c.From, out var exit) ? (exit.Id, exit.Port, c.To) : c;
+
+        /// <summary>A step that only passes on (a 并行分支 with no branches of its own), where Elsa has a container's start.</summary>
+        private static JsonObject PassThrough(JsonObject elsa, string label)
+        {
+            var node = Node(Id(elsa), ActivityTypes.Fork, label, new());
+            if (Metadata(elsa) is { } metadata) node["metadata"] = metadata;
+            return node;
         }
 
         private string? VariableById(string? id) =>
