@@ -279,6 +279,21 @@ export function LadderTab({ editable }: { editable: boolean }) {
                         onChange={(v: string) => update(d.uid, { actor: v }, 'actor')}
                       />
                     </Field>
+                    <Field label="由谁办理" id={id('who')}>
+                      <Select
+                        id={id('who')}
+                        value={d.who}
+                        options={[
+                          { value: '', label: `办理角色（${d.actor}）` },
+                          { value: 'owner', label: '事项专人（未指定专人时按办理角色）' },
+                          ...(settings.people ?? []).map((p) => ({
+                            value: `person:${p.id}`,
+                            label: `指定人员：${p.displayName}${p.unitName ? `（${p.unitName}）` : ''}`,
+                          })),
+                        ]}
+                        onChange={(v: string) => update(d.uid, { who: v })}
+                      />
+                    </Field>
                     <Field label="登记内容" id={id('record')}>
                       <Select
                         id={id('record')}
