@@ -120,7 +120,8 @@ public static class Ladder
     /// <param name="rungs">The ladder.</param>
     /// <param name="events">
     /// The organization's score events, which a rung's event must be one of; null where the organization is not known (a
-    /// procedure's own ladder): any event key is taken, and one the organization does not have counts nothing.
+    /// procedure's own ladder): a shipped event or an organization's own (<see cref="ScoreEventCatalog.OwnPrefix"/>…), and
+    /// an own event the organization does not have counts nothing.
     /// </param>
     public static IReadOnlyList<string> Problems(IReadOnlyList<LadderRung> rungs, ScoreEventCatalog? events = null)
     {
@@ -154,8 +155,9 @@ public static class Ladder
                 if (notice.ReplyDays is < 1 or > 60) problems.Add($"{name}的回复期限应在 1 到 60 个工作日之间");
             }
             if (rung.ScoreEvent is { Length: 0 or > 40 }) problems.Add($"{name}的考核事件无效");
-            else if (rung.ScoreEvent is not null && events is not null && !events.Contains(rung.ScoreEvent))
-                problems.Add($"{name}的考核事件「{rung.ScoreEvent}」无效，可选：{string.Join("、", events.Events.Select(e => e.Name))}");
+            else if (rung.ScoreEvent is not null && !(events ?? ScoreEventCatalog.Shipped).Contains(rung.ScoreEvent)
+                     && (events is not null || !rung.ScoreEvent.StartsWith(ScoreEventCatalog.OwnPrefix, StringComparison.Ordinal)))
+                problems.Add($"{name}的考核事件「{rung.ScoreEvent}」无效，可选：{string.Join("、", (events ?? ScoreEventCatalog.Shipped).Events.Select(e => e.Name))}");
             if (rung.Person is { Length: > 64 }) problems.Add($"{name}的办理人标识过长");
             if (rung.Record is null && rung.Notice is null && rung.ScoreEvent is null)
                 problems.Add($"{name}既不登记、不发通知也不计入考核，没有作用");

@@ -41,6 +41,8 @@ public sealed record ScoreEventDefinition(string Key, string Name, bool Adds = f
 public sealed class ScoreEventCatalog
 {
     public const int MaxOwn = 40;
+    /// <summary>How the keys of an organization's own events begin (<c>own-…</c>, generated when the event is added).</summary>
+    public const string OwnPrefix = "own-";
     public const int MaxNameLength = 40;
 
     public ScoreEventCatalog(IEnumerable<ScoreEventDefinition>? stored = null)

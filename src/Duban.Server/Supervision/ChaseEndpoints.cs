@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Data.Supervision.Chasing;
-using Duban.Data.Supervision.Owners;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Writes;
 using Duban.Engine.Chasing;

@@ -1090,7 +1090,7 @@ namespace Duban.Data.Migrations.Postgres
                     b.ToTable("Extensions", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Supervision.Owners.ItemOwnerRecord", b =>
+            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
                 {
                     b.Property<Guid>("InstanceId")
                         .ValueGeneratedOnAdd()

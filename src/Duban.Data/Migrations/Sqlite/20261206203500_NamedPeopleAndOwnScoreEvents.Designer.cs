@@ -1061,7 +1061,7 @@ namespace Duban.Data.Migrations.Sqlite
                     b.ToTable("Extensions", (string)null);
                 });
 
-            modelBuilder.Entity("Duban.Data.Supervision.Owners.ItemOwnerRecord", b =>
+            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
                 {
                     b.Property<Guid>("InstanceId")
                         .ValueGeneratedOnAdd()

@@ -17,8 +17,8 @@ public sealed class ChaseQueries(DubanDbContext db, DefinitionCache definitions,
     }
 
     /// <summary>The item's 专人, when one is named.</summary>
-    public async Task<Owners.ItemOwnerRecord?> OwnerAsync(Guid instanceId, CancellationToken ct) =>
-        await db.Set<Owners.ItemOwnerRecord>().AsNoTracking().FirstOrDefaultAsync(o => o.InstanceId == instanceId, ct);
+    public async Task<ItemOwnerRecord?> OwnerAsync(Guid instanceId, CancellationToken ct) =>
+        await db.Set<ItemOwnerRecord>().AsNoTracking().FirstOrDefaultAsync(o => o.InstanceId == instanceId, ct);
 
     /// <summary>The ladder that applies to an item (for the item page's 催办 menu).</summary>
     public async Task<IReadOnlyList<LadderRung>> LadderForAsync(Guid instanceId, CurrentUser user, CancellationToken ct)

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
-using Duban.Data.Supervision.Owners;
 using Duban.Data.Supervision.Units;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Duban.Data.Organization;
-using Duban.Data.Supervision.Owners;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Writes;
 using Duban.Engine.Chasing;

@@ -72,7 +72,7 @@ internal sealed class SaveScoreEventsHandler : IWriteHandler<SaveScoreEvents, Sc
     {
         while (true)
         {
-            var key = "own-" + Guid.NewGuid().ToString("N")[..10];
+            var key = ScoreEventCatalog.OwnPrefix + Guid.NewGuid().ToString("N")[..10];
             if (!before.Contains(key) && saved.All(e => e.Key != key)) return key;
         }
     }

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Duban.Data.Supervision.Owners;
+namespace Duban.Data.Supervision.Chasing;
 
 /// <summary>
 /// The item's 专人: the person the office named to follow it up (「对紧急批示交办事项，实行专人跟踪催办」, 000 第十三条（四）;

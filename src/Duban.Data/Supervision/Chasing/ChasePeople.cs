@@ -2,7 +2,7 @@ using Duban.Data.Organization;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 
-namespace Duban.Data.Supervision.Owners;
+namespace Duban.Data.Supervision.Chasing;
 
 /// <summary>
 /// Who may act on a chase as a named person (a rung's person, an item's 专人): someone of the organization who sees every

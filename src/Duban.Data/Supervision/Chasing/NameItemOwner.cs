@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Data.Runtime;
-using Duban.Data.Supervision.Chasing;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
@@ -10,7 +9,7 @@ using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Supervision.Owners;
+namespace Duban.Data.Supervision.Chasing;
 
 /// <summary>
 /// 指定专人 (督查员): names the person who follows the item up, or (no user) takes the naming back. Rungs meant for the
