@@ -109,6 +109,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instances/{id}/owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 指定或撤销事项的专人（督查员；userId 为空时撤销）：阶梯中“由事项专人办理”的催办交给专人 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NameItemOwnerRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ItemChases"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/feedback-links": {
         parameters: {
             query?: never;
@@ -4595,7 +4682,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 事项的催办记录与可用的催办方式 */
+        /** 事项的催办记录、可用的催办方式与专人 */
         get: {
             parameters: {
                 query?: never;
@@ -5851,6 +5938,352 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/scoring/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本组织的考核事件（系统事件按本组织的名称，以及自定义事件） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScoreEventDefinition"][];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        /** 保存本组织的考核事件：系统事件可改名，可新增自定义事件（扣分或加分）（管理员） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveScoreEventsRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScoreEventDefinition"][];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/scoring/entries/{entryId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销考核记录（保留记录，不再计入考核） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    entryId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RevokeScoreEntryRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScoreEntryView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instances/{id}/score-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 事项的手动考核记录（含已撤销的） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ItemScoreEntries"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 为承办单位登记一条考核记录（计入该单位考核，可撤销） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RecordScoreEntryRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScoreEntryView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/attachments/limits": {
         parameters: {
             query?: never;
@@ -6682,6 +7115,12 @@ export interface components {
         CancelInstanceRequest: {
             reason?: null | string;
         };
+        /** @description A person who may be named a rung's actor or an item's 专人: 督查员, leaders and administrators of the organization. */
+        ChasePersonView: {
+            id: string;
+            displayName: string;
+            unitName: null | string;
+        };
         /** @description One chase (催办) of one unit on one item. */
         ChaseView: {
             /** Format: uuid */
@@ -6708,6 +7147,10 @@ export interface components {
             /** @description `open` (to be recorded, or waiting for the unit's reply), `done`, `cancelled`. */
             status: string;
             actor: null | string;
+            actorUserId: null | string;
+            actorName: null | string;
+            /** Format: date-time */
+            fellDueAt: null | string;
             recordKind: null | string;
             recordForm: null | components["schemas"]["FormDefinition"];
             record: null | components["schemas"]["JsonNode"];
@@ -6829,6 +7272,11 @@ export interface components {
              * @description Points actually taken (the floor may cut the last deductions short).
              */
             total: number;
+            /**
+             * @description The event adds points (Total is then negative: points given back).
+             * @default false
+             */
+            adds: boolean;
         };
         DefinitionDocument: {
             meta: components["schemas"]["DefinitionVersionDto"];
@@ -7134,19 +7582,40 @@ export interface components {
             instanceId?: null | string;
             note?: null | string;
         };
-        /** @description The item page's 催办 panel: the rungs that may be raised here, and every chase so far. */
+        /**
+         * @description The item page's 催办 panel: the rungs that may be raised here, every chase so far, the item's 专人 (null: none named),
+         *     and whether the user may name one (CanNameOwner, with the people to choose from).
+         */
         ItemChases: {
             ladder: components["schemas"]["LadderRung"][];
             chases: components["schemas"]["ChaseView"][];
             canRaise: boolean;
+            owner?: null | components["schemas"]["ItemOwnerView"];
+            /** @default false */
+            canNameOwner: boolean;
+            people?: null | components["schemas"]["ChasePersonView"][];
         };
         /** @description The item page's 延期 panel: may this user ask now (and why not), and every request so far. */
         ItemExtensions: {
             eligibility: components["schemas"]["ExtensionEligibility"];
             requests: components["schemas"]["ExtensionView"][];
         };
+        /** @description The item's 专人 (`userId`, name, who named them and when). */
+        ItemOwnerView: {
+            userId: string;
+            userName: string;
+            /** Format: date-time */
+            namedAt: string;
+            namedByName: null | string;
+        };
+        /** @description The item's score entries, and the events that may be recorded. */
+        ItemScoreEntries: {
+            entries: components["schemas"]["ScoreEntryView"][];
+            events: components["schemas"]["ScoreEventDefinition"][];
+            canRecord: boolean;
+        };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten" | "itemOwnerNamed" | "scoreEntryRecorded" | "scoreEntryRevoked";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */
@@ -7155,7 +7624,9 @@ export interface components {
         };
         /**
          * @description One rung of the chasing ladder (催办阶梯). string LadderRung.Actor: the role that acts (raises it by hand, and gets
-         *     the task to record it when the system raises it). string? LadderRung.Record: what that person records — see
+         *     the task to record it when the system raises it). string? LadderRung.Person: a named person (a user id) who acts instead of
+         *     the role. bool LadderRung.ItemOwner: the rung goes to the item's 专人 when the office has named one (「对紧急批示交办事项，
+         *     实行专人跟踪催办」, 000 第十三条（四）), else to string? LadderRung.Person, else to the role (docs/decisions/027). string? LadderRung.Record: what that person records — see
          *     ChaseRecords. RungNotice? LadderRung.Notice: what goes to the unit. string? LadderRung.ScoreEvent: what the unit is
          *     scored for (see ScoreEventTypes); null for a mere reminder.
          */
@@ -7164,6 +7635,8 @@ export interface components {
             name: string;
             trigger: components["schemas"]["RungTrigger"];
             actor?: string;
+            person?: null | string;
+            itemOwner?: boolean;
             record?: null | string;
             notice?: null | components["schemas"]["RungNotice"];
             scoreEvent?: null | string;
@@ -7181,6 +7654,8 @@ export interface components {
             };
             scoreEvents: components["schemas"]["NamedValue"][];
             actors: string[];
+            /** @description Who may be a rung's named person. */
+            people?: null | components["schemas"]["ChasePersonView"][];
         };
         /** @description A fixed ledger column: its key (for `columns=` and `sort=`) and its Chinese header. */
         LedgerColumn: {
@@ -7283,6 +7758,10 @@ export interface components {
         NamedValue: {
             value: string;
             label: string;
+        };
+        /** @description The 专人 to name; null or empty takes the naming back. */
+        NameItemOwnerRequest: {
+            userId?: null | string;
         };
         /**
          * @description A next step whose handler this task's handler picks (assignee rule `previous`): completing with
@@ -7433,6 +7912,12 @@ export interface components {
         RecordChaseRequest: {
             record: null | components["schemas"]["JsonObject"];
         };
+        /** @description A score entry for a handling unit of the item: one of the organization's events, with a note saying why. */
+        RecordScoreEntryRequest: {
+            unitId?: null | string;
+            eventKey?: null | string;
+            note?: null | string;
+        };
         RemoveAssignmentUnitRequest: {
             reason?: null | string;
         };
@@ -7457,6 +7942,9 @@ export interface components {
             comment?: null | string;
         };
         RevokeBulletinRequest: {
+            reason?: null | string;
+        };
+        RevokeScoreEntryRequest: {
             reason?: null | string;
         };
         /**
@@ -7500,6 +7988,10 @@ export interface components {
             defaults: null | components["schemas"]["JsonObject"];
             /** @description Who the item is started as: a 督查员, 领导 or 管理员 of the organization. */
             startAsUserId?: null | string;
+        };
+        /** @description The organization's score events: each shipped one (by key) under the name it uses, and its own (no key: new). */
+        SaveScoreEventsRequest: {
+            events?: null | components["schemas"]["ScoreEventDefinition"][];
         };
         SaveScoringRulesRequest: {
             /** Format: double */
@@ -7600,6 +8092,40 @@ export interface components {
             updatedAt: string;
             updatedByName: null | string;
         };
+        /** @description A score entry recorded by hand; Adds: the event adds points. Revoked entries are kept and listed. */
+        ScoreEntryView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            instanceId: string;
+            unitId: string;
+            unitName: string;
+            eventKey: string;
+            eventName: string;
+            adds: boolean;
+            note: null | string;
+            /** Format: date-time */
+            at: string;
+            createdByName: null | string;
+            revoked: boolean;
+            revokeReason: null | string;
+            /** Format: date-time */
+            revokedAt: null | string;
+            revokedByName: null | string;
+        };
+        /**
+         * @description One kind of event an organization scores (考核事件): a shipped one (ScoreEventTypes, which the
+         *     organization may name its own way) or one of its own (逾期未报告, 提前办结 …). bool ScoreEventDefinition.Adds: the event adds its
+         *     points (a 加分 item, e.g. 通报表扬) instead of deducting them. bool ScoreEventDefinition.BuiltIn: shipped, cannot be removed.
+         */
+        ScoreEventDefinition: {
+            key: string;
+            name: string;
+            /** @default false */
+            adds: boolean;
+            /** @default false */
+            builtIn: boolean;
+        };
         /** @description One event behind a deduction, with where it was logged (`source`: chase, redo, bulletin). */
         ScoreEventView: {
             type: string;
@@ -7651,10 +8177,13 @@ export interface components {
             floor: number;
             /** Format: int32 */
             redoThreshold: number;
+            /** @description Points per event key (deducted, or added for an event that `adds`). */
             deductions: {
                 [key: string]: number;
             };
             eventTypes: components["schemas"]["NamedValue"][];
+            /** @description The organization's score events: the shipped seven under its names, then its own (docs/decisions/027). */
+            events: components["schemas"]["ScoreEventDefinition"][];
             /** Format: date-time */
             updatedAt: null | string;
             updatedByName: null | string;

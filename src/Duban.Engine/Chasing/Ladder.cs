@@ -29,7 +29,9 @@ public sealed record RungNotice(string Title, string? Text = null, bool ReplyReq
 
 /// <summary>
 /// One rung of the chasing ladder (催办阶梯). <see cref="Actor"/>: the role that acts (raises it by hand, and gets
-/// the task to record it when the system raises it). <see cref="Record"/>: what that person records — see
+/// the task to record it when the system raises it). <see cref="Person"/>: a named person (a user id) who acts instead of
+/// the role. <see cref="ItemOwner"/>: the rung goes to the item's 专人 when the office has named one (「对紧急批示交办事项，
+/// 实行专人跟踪催办」, 000 第十三条（四）), else to <see cref="Person"/>, else to the role (docs/decisions/027). <see cref="Record"/>: what that person records — see
 /// <see cref="ChaseRecords"/>. <see cref="Notice"/>: what goes to the unit. <see cref="ScoreEvent"/>: what the unit is
 /// scored for (see <see cref="ScoreEventTypes"/>); null for a mere reminder.
 /// </summary>
@@ -39,6 +41,8 @@ public sealed record LadderRung
     public required string Name { get; init; }
     public required RungTrigger Trigger { get; init; }
     public string Actor { get; init; } = Roles.Supervisor;
+    public string? Person { get; init; }
+    public bool ItemOwner { get; init; }
     public string? Record { get; init; }
     public RungNotice? Notice { get; init; }
     public string? ScoreEvent { get; init; }
@@ -99,7 +103,7 @@ public static class Ladder
         (JsonArray)JsonSerializer.SerializeToNode(rungs, DefinitionJson.Options)!;
 
     /// <summary>Problems in a ladder, each naming its rung; empty when usable.</summary>
-    public static IReadOnlyList<string> Problems(JsonNode? node)
+    public static IReadOnlyList<string> Problems(JsonNode? node, ScoreEventCatalog? events = null)
     {
         IReadOnlyList<LadderRung> rungs;
         try
@@ -110,10 +114,16 @@ public static class Ladder
         {
             return ["催办阶梯的格式无效：应为数组，每级含 key、name、trigger（kind、days）"];
         }
-        return Problems(rungs);
+        return Problems(rungs, events);
     }
 
-    public static IReadOnlyList<string> Problems(IReadOnlyList<LadderRung> rungs)
+    /// <param name="rungs">The ladder.</param>
+    /// <param name="events">
+    /// The organization's score events, which a rung's event must be one of; null where the organization is not known (a
+    /// procedure's own ladder): a shipped event or an organization's own (<see cref="ScoreEventCatalog.OwnPrefix"/>…), and
+    /// an own event the organization does not have counts nothing.
+    /// </param>
+    public static IReadOnlyList<string> Problems(IReadOnlyList<LadderRung> rungs, ScoreEventCatalog? events = null)
     {
         var problems = new List<string>();
         if (rungs.Count == 0) problems.Add("催办阶梯至少需要一级");
@@ -144,8 +154,11 @@ public static class Ladder
                 if (string.IsNullOrWhiteSpace(notice.Title)) problems.Add($"{name}的通知缺少标题");
                 if (notice.ReplyDays is < 1 or > 60) problems.Add($"{name}的回复期限应在 1 到 60 个工作日之间");
             }
-            if (rung.ScoreEvent is not null && !ScoreEventTypes.All.Contains(rung.ScoreEvent))
-                problems.Add($"{name}的考核事件「{rung.ScoreEvent}」无效，可选：{string.Join("、", ScoreEventTypes.All)}");
+            if (rung.ScoreEvent is { Length: 0 or > 40 }) problems.Add($"{name}的考核事件无效");
+            else if (rung.ScoreEvent is not null && !(events ?? ScoreEventCatalog.Shipped).Contains(rung.ScoreEvent)
+                     && (events is not null || !rung.ScoreEvent.StartsWith(ScoreEventCatalog.OwnPrefix, StringComparison.Ordinal)))
+                problems.Add($"{name}的考核事件「{rung.ScoreEvent}」无效，可选：{string.Join("、", (events ?? ScoreEventCatalog.Shipped).Events.Select(e => e.Name))}");
+            if (rung.Person is { Length: > 64 }) problems.Add($"{name}的办理人标识过长");
             if (rung.Record is null && rung.Notice is null && rung.ScoreEvent is null)
                 problems.Add($"{name}既不登记、不发通知也不计入考核，没有作用");
         }

@@ -134,6 +134,12 @@ public enum JournalKind
     DeadlineExtended,
     /// <summary>A 记录日志 step wrote a line (Elsa's WriteLine); the text is the comment.</summary>
     LineWritten,
+    /// <summary>The office named (or took back) the item's 专人, who gets the rungs meant for the item's 专人 (data: userId, userName, previous).</summary>
+    ItemOwnerNamed,
+    /// <summary>The office recorded a score entry by hand for a unit on this item (data: entryId, unitId, event, points).</summary>
+    ScoreEntryRecorded,
+    /// <summary>A score entry was revoked: it stays on record and no longer counts (data: entryId, reason).</summary>
+    ScoreEntryRevoked,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

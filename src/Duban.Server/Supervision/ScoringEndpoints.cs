@@ -17,9 +17,27 @@ namespace Duban.Server.Supervision;
 /// the values shown are then the chosen table's, or, when none is chosen, the county table's as a starting point only.
 /// <paramref name="Table"/>: the shipped table the organization chose (<paramref name="Tables"/>), null for none.
 /// </summary>
+/// <param name="Deductions">Points per event key (deducted, or added for an event that <c>adds</c>).</param>
+/// <param name="Events">The organization's score events: the shipped seven under its names, then its own (docs/decisions/027).</param>
 public sealed record ScoringRulesView(string OrganizationId, int Year, bool Scored, bool IsDefault, string? Table, IReadOnlyList<NamedValue> Tables,
     decimal StartScore, decimal Floor, int RedoThreshold,
-    IReadOnlyDictionary<string, decimal> Deductions, IReadOnlyList<NamedValue> EventTypes, DateTimeOffset? UpdatedAt, string? UpdatedByName);
+    IReadOnlyDictionary<string, decimal> Deductions, IReadOnlyList<NamedValue> EventTypes, IReadOnlyList<ScoreEventDefinition> Events,
+    DateTimeOffset? UpdatedAt, string? UpdatedByName);
+
+/// <summary>The organization's score events: each shipped one (by key) under the name it uses, and its own (no key: new).</summary>
+public sealed record SaveScoreEventsRequest(List<ScoreEventDefinition?>? Events);
+
+/// <summary>A score entry for a handling unit of the item: one of the organization's events, with a note saying why.</summary>
+public sealed record RecordScoreEntryRequest(string? UnitId, string? EventKey, string? Note);
+
+public sealed record RevokeScoreEntryRequest(string? Reason);
+
+/// <summary>A score entry recorded by hand; <paramref name="Adds"/>: the event adds points. Revoked entries are kept and listed.</summary>
+public sealed record ScoreEntryView(Guid Id, Guid InstanceId, string UnitId, string UnitName, string EventKey, string EventName, bool Adds, string? Note,
+    DateTimeOffset At, string? CreatedByName, bool Revoked, string? RevokeReason, DateTimeOffset? RevokedAt, string? RevokedByName);
+
+/// <summary>The item's score entries, and the events that may be recorded.</summary>
+public sealed record ItemScoreEntries(IReadOnlyList<ScoreEntryView> Entries, IReadOnlyList<ScoreEventDefinition> Events, bool CanRecord);
 
 public sealed record SaveScoringRulesRequest(decimal? StartScore, decimal? Floor, int? RedoThreshold, Dictionary<string, decimal>? Deductions);
 
@@ -31,7 +49,8 @@ public sealed record ScoreRanking(string OrganizationId, int Year, bool Scored, 
 
 /// <summary>What one kind of event cost a unit in the year.</summary>
 /// <param name="Total">Points actually taken (the floor may cut the last deductions short).</param>
-public sealed record DeductionLine(string Type, string Label, int Count, decimal PerEvent, decimal Total);
+/// <param name="Adds">The event adds points (<paramref name="Total"/> is then negative: points given back).</param>
+public sealed record DeductionLine(string Type, string Label, int Count, decimal PerEvent, decimal Total, bool Adds = false);
 
 /// <summary>One event behind a deduction, with where it was logged (<c>source</c>: chase, redo, bulletin).</summary>
 public sealed record ScoreEventView(string Type, string Label, DateTimeOffset At, decimal Deduction, decimal Applied, decimal ScoreAfter,
@@ -78,17 +97,18 @@ internal static class ScoringEndpoints
             if (OrganizationScope.OrganizationOf(org, user.UnitId) != organizationId) throw new NotFoundException("单位不存在");
             if (!await scores.IsScoredAsync(unitId, ct)) throw new NotFoundException("该单位不参加考核：只有承办单位计分，督查部门和组织本级不计分");
             var (rules, isDefault, score) = await scores.UnitAsync(organizationId, year, unitId, ct);
+            var catalog = await scores.CatalogAsync(organizationId, ct);
             if (rules is null || score is null)
                 return TypedResults.Ok(new UnitScoreView(organizationId, year, unitId, org.FindUnit(unitId)!.Name, false, isDefault, null, null, null, [], []));
             var ids = score.Events.Select(e => e.Event.InstanceId).OfType<Guid>().Distinct().ToList();
             var items = await db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.Title, i.Number }).ToDictionaryAsync(i => i.Id, ct);
             var lines = score.Events.GroupBy(e => e.Event.Type)
-                .Select(g => new DeductionLine(g.Key, ScoreEventTypes.Label(g.Key), g.Count(), rules.DeductionFor(g.Key), g.Sum(e => e.Applied)))
-                .OrderBy(l => ScoreEventTypes.All.ToList().IndexOf(l.Type)).ToList();
+                .Select(g => new DeductionLine(g.Key, catalog.Label(g.Key), g.Count(), rules.DeductionFor(g.Key), g.Sum(e => e.Applied), catalog.Adds(g.Key)))
+                .OrderBy(l => catalog.Events.ToList().FindIndex(e => e.Key == l.Type)).ToList();
             var events = score.Events.Select(e =>
             {
                 var item = e.Event.InstanceId is { } id ? items.GetValueOrDefault(id) : null;
-                return new ScoreEventView(e.Event.Type, ScoreEventTypes.Label(e.Event.Type), e.Event.At, e.Deduction, e.Applied, e.ScoreAfter,
+                return new ScoreEventView(e.Event.Type, catalog.Label(e.Event.Type), e.Event.At, e.Deduction, e.Applied, e.ScoreAfter,
                     e.Event.InstanceId, item?.Title, item?.Number, e.Event.Note, e.Event.Source, e.Event.SourceId);
             }).ToList();
             return TypedResults.Ok(new UnitScoreView(organizationId, year, unitId, org.FindUnit(unitId)!.Name, true, isDefault, score.StartScore,
@@ -160,6 +180,53 @@ internal static class ScoringEndpoints
             var row = await door.RunAsync(new RevokeBulletin(id, user, request.Reason), ct);
             return TypedResults.Ok(View(row, await orgCache.GetAsync(ct)));
         }).WithSummary("撤销通报批评记录（不再计入考核）").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409);
+
+        group.MapGet("/events", async Task<Ok<List<ScoreEventDefinition>>> (HttpContext http, OrganizationCache orgCache, ScoreService scores, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            return TypedResults.Ok((await scores.CatalogAsync(organizationId, ct)).Events.ToList());
+        }).WithSummary("本组织的考核事件（系统事件按本组织的名称，以及自定义事件）");
+
+        group.MapPut("/events", async Task<Ok<List<ScoreEventDefinition>>> (SaveScoreEventsRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
+        {
+            var user = await CalendarEndpoints.AdminAsync(http);
+            return TypedResults.Ok((await door.RunAsync(new SaveScoreEvents(user, request.Events), ct)).Events.ToList());
+        }).WithSummary("保存本组织的考核事件：系统事件可改名，可新增自定义事件（扣分或加分）（管理员）").ProducesValidationProblem().ProducesProblem(403);
+
+        var item = app.MapGroup("/api/instances/{id:guid}/score-entries").WithTags("考核").RequireAuthorization();
+
+        item.MapGet("/", async Task<Ok<ItemScoreEntries>> (Guid id, HttpContext http, OrganizationCache orgCache, ScoreService scores, DubanDbContext db,
+            CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            if (!await ItemVisibility.CanSeeAsync(db, user, id, ct)) throw new NotFoundException("事项不存在");
+            var org = await orgCache.GetAsync(ct);
+            var catalog = await scores.CatalogAsync(OrganizationScope.Require(org, user.UnitId), ct);
+            var query = db.Set<ScoreEntryRecord>().AsNoTracking().Where(e => e.InstanceId == id);
+            // A unit's people see only their own unit's entries, as with chases.
+            if (!user.SeesAllItems) query = query.Where(e => e.UnitId == user.UnitId);
+            var rows = await query.OrderBy(e => e.At).ToListAsync(ct);
+            return TypedResults.Ok(new ItemScoreEntries(rows.Select(e => View(e, org, catalog)).ToList(), catalog.Events,
+                user.IsInRole(Duban.Engine.Directory.Roles.Supervisor)));
+        }).WithSummary("事项的手动考核记录（含已撤销的）");
+
+        item.MapPost("/", async Task<Created<ScoreEntryView>> (Guid id, RecordScoreEntryRequest request, HttpContext http, OrganizationCache orgCache,
+            ScoreService scores, WriteDoor door, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            var entry = await door.RunAsync(new RecordScoreEntry(id, user, request.UnitId, request.EventKey, request.Note), ct);
+            return TypedResults.Created($"/api/scoring/entries/{entry.Id}",
+                View(entry, await orgCache.GetAsync(ct), await scores.CatalogAsync(entry.OrganizationId, ct)));
+        }).WithSummary("为承办单位登记一条考核记录（计入该单位考核，可撤销）").ProducesValidationProblem().ProducesProblem(403);
+
+        group.MapPost("/entries/{entryId:guid}/revoke", async Task<Ok<ScoreEntryView>> (Guid entryId, RevokeScoreEntryRequest request, HttpContext http,
+            OrganizationCache orgCache, ScoreService scores, WriteDoor door, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            var entry = await door.RunAsync(new RevokeScoreEntry(entryId, user, request.Reason), ct);
+            return TypedResults.Ok(View(entry, await orgCache.GetAsync(ct), await scores.CatalogAsync(entry.OrganizationId, ct)));
+        }).WithSummary("撤销考核记录（保留记录，不再计入考核）").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409);
     }
 
     private static async Task<ScoringRulesView> RulesViewAsync(string organizationId, int year, ScoreService scores, CancellationToken ct)
@@ -167,11 +234,16 @@ internal static class ScoringEndpoints
         var (applied, isDefault, record) = await scores.RulesAsync(organizationId, year, ct);
         var table = await scores.TableAsync(organizationId, ct);
         var rules = applied ?? ScoringRules.CountyDefault;
-        var deductions = ScoreEventTypes.All.ToDictionary(t => t, rules.DeductionFor);
+        var catalog = await scores.CatalogAsync(organizationId, ct);
+        var deductions = catalog.Events.ToDictionary(e => e.Key, e => rules.DeductionFor(e.Key));
         return new ScoringRulesView(organizationId, year, applied is not null, isDefault, table,
             ScoringTables.All.Select(t => new NamedValue(t, ScoringTables.Label(t))).ToList(), rules.StartScore, rules.Floor, rules.RedoThreshold, deductions,
-            ScoreEventTypes.All.Select(t => new NamedValue(t, ScoreEventTypes.Label(t))).ToList(), record?.UpdatedAt, record?.UpdatedByName);
+            catalog.Events.Select(e => new NamedValue(e.Key, e.Name)).ToList(), catalog.Events, record?.UpdatedAt, record?.UpdatedByName);
     }
+
+    internal static ScoreEntryView View(ScoreEntryRecord e, OrganizationSnapshot org, ScoreEventCatalog catalog) => new(e.Id, e.InstanceId, e.UnitId,
+        org.FindUnit(e.UnitId)?.Name ?? e.UnitId, e.EventKey, catalog.Find(e.EventKey)?.Name ?? e.EventName, catalog.Adds(e.EventKey), e.Note, e.At,
+        e.CreatedByName, e.Revoked, e.RevokeReason, e.RevokedAt, e.RevokedByName);
 
     private static BulletinView View(BulletinRecord b, OrganizationSnapshot org) => new(b.Id, b.UnitId, org.FindUnit(b.UnitId)?.Name ?? b.UnitId,
         b.InstanceId, b.Title, b.IssuedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.Note, b.CreatedAt, b.CreatedByName, b.Revoked, b.RevokeReason);

@@ -32,6 +32,8 @@ export interface LadderRungsEditorProps {
   errors: LadderErrors;
   update: (uid: string, patch: Partial<RungDraft>, field?: RungField) => void;
   actors: readonly string[];
+  /** People a rung may name instead of its role (督查设置's ladder); without them the choice is not offered. */
+  people?: readonly { id: string; displayName: string; unitName?: string | null }[];
   recordOptions: { value: string; label: string }[];
   scoreOptions: { value: string; label: string }[];
   editable: boolean;
@@ -48,6 +50,7 @@ export function LadderRungsEditor({
   errors,
   update,
   actors,
+  people,
   recordOptions,
   scoreOptions,
   editable,
@@ -160,6 +163,23 @@ export function LadderRungsEditor({
                         onChange={(v: string) => update(d.uid, { actor: v }, 'actor')}
                       />
                     </Field>
+                    {people && (
+                      <Field label="由谁办理" id={id('who')}>
+                        <Select
+                          id={id('who')}
+                          value={d.who}
+                          options={[
+                            { value: '', label: `办理角色（${d.actor}）` },
+                            { value: 'owner', label: '事项专人（未指定专人时按办理角色）' },
+                            ...people.map((p) => ({
+                              value: `person:${p.id}`,
+                              label: `指定人员：${p.displayName}${p.unitName ? `（${p.unitName}）` : ''}`,
+                            })),
+                          ]}
+                          onChange={(v: string) => update(d.uid, { who: v })}
+                        />
+                      </Field>
+                    )}
                     <Field label="登记内容" id={id('record')}>
                       <Select
                         id={id('record')}

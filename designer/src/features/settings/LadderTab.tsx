@@ -146,6 +146,7 @@ export function LadderTab({ editable }: { editable: boolean }) {
         errors={errors}
         update={update}
         actors={actors}
+        people={settings.people ?? []}
         recordOptions={recordOptions}
         scoreOptions={scoreOptions}
         editable={editable}

@@ -20,6 +20,7 @@ import { formatDateTime } from '../../shared/format';
 import type { ScoringRules } from '../scores/scoresApi';
 import { rulesFormValues, rulesFromForm, yearOptions, type RulesFormValues } from './settingsModel';
 import { settingsApi } from './settingsApi';
+import { ScoreEventsCard } from './ScoreEventsCard';
 
 /**
  * 考核规则: which shipped table (if any) the organization is scored on in years without rules of their own — without
@@ -206,17 +207,28 @@ export function RulesTab({
             <InputNumber min={0} max={1000} step={0.5} precision={2} addonAfter="分" />
           </Form.Item>
         </Card>
-        <Card size="small" title="扣分标准（每次）" className="settings-card">
-          {(rules?.eventTypes ?? []).map((t) => (
-            <Form.Item
-              key={t.value}
-              name={['deductions', t.value]}
-              label={t.label}
-              rules={[{ required: true, message: `请填写「${t.label}」的扣分` }]}
-            >
-              <InputNumber min={0} max={1000} step={0.1} precision={2} addonAfter="分" aria-label={`${t.label}扣分`} />
-            </Form.Item>
-          ))}
+        <Card size="small" title="扣分、加分标准（每次）" className="settings-card">
+          {(rules?.eventTypes ?? []).map((t) => {
+            const adds = !!(rules?.events as ScoringRules['events'] | undefined)?.find((e) => e.key === t.value)?.adds;
+            const what = adds ? '加分' : '扣分';
+            return (
+              <Form.Item
+                key={t.value}
+                name={['deductions', t.value]}
+                label={`${t.label}（${what}）`}
+                rules={[{ required: true, message: `请填写「${t.label}」的${what}` }]}
+              >
+                <InputNumber
+                  min={0}
+                  max={1000}
+                  step={0.1}
+                  precision={2}
+                  addonAfter="分"
+                  aria-label={`${t.label}${what}`}
+                />
+              </Form.Item>
+            );
+          })}
           <Form.Item
             name="redoThreshold"
             label="复办容许次数"
@@ -227,6 +239,13 @@ export function RulesTab({
           </Form.Item>
         </Card>
       </Form>
+      {rules && (rules.events as ScoringRules['events'] | undefined) && (
+        <ScoreEventsCard
+          key={rules.events.map((e) => `${e.key}:${e.name}:${e.adds}`).join('|')}
+          events={rules.events}
+          onSaved={() => void settingsApi.rules(year).then(show)}
+        />
+      )}
       {rules?.updatedAt && (
         <Typography.Paragraph type="secondary" className="settings-updated">
           {formatDateTime(rules.updatedAt)} {rules.updatedByName} 修改

@@ -9,6 +9,8 @@ export interface RungDraft {
   days: number | null;
   calendarDays: boolean;
   actor: string;
+  /** Who acts instead of the role: '' the role; 'owner' the item's 专人 (else the role); 'person:<id>' a named person. */
+  who: string;
   /** '' = records nothing */
   record: string;
   hasNotice: boolean;
@@ -45,6 +47,7 @@ export function toDrafts(rungs: readonly LadderRung[]): RungDraft[] {
     days: r.trigger?.days ?? 0,
     calendarDays: r.trigger?.calendarDays ?? false,
     actor: r.actor,
+    who: r.itemOwner ? 'owner' : r.person ? `person:${r.person}` : '',
     record: r.record ?? '',
     hasNotice: !!r.notice,
     noticeTitle: r.notice?.title ?? '',
@@ -65,6 +68,8 @@ export function toRungs(drafts: readonly RungDraft[]): LadderRung[] {
       calendarDays: d.calendarDays,
     },
     actor: d.actor,
+    ...(d.who.startsWith('person:') ? { person: d.who.slice('person:'.length) } : {}),
+    ...(d.who === 'owner' ? { itemOwner: true } : {}),
     record: d.record || null,
     notice: d.hasNotice
       ? {
@@ -91,6 +96,7 @@ export function newRung(drafts: readonly RungDraft[], actor = '督查员'): Rung
     days: 0,
     calendarDays: false,
     actor,
+    who: '',
     record: '',
     hasNotice: false,
     noticeTitle: '',

@@ -69,6 +69,17 @@ const ladder: LadderSettings = {
 };
 
 describe('ladder model', () => {
+  it("keeps who acts: the item's 专人 or a named person instead of the role", () => {
+    const own = [
+      { ...rungs[0], itemOwner: true },
+      { ...rungs[1], person: 'u-42' },
+    ];
+    const drafts = toDrafts(own);
+    expect(drafts.map((d) => d.who)).toEqual(['owner', 'person:u-42']);
+    expect(toRungs(drafts)).toEqual(own);
+    expect(toRungs([{ ...drafts[0], who: '' }])[0]).not.toHaveProperty('itemOwner');
+  });
+
   it('round-trips the server rungs and numbers a new rung with an unused key', () => {
     const drafts = toDrafts(rungs);
     expect(toRungs(drafts)).toEqual(rungs);

@@ -84,6 +84,9 @@ function chase(overrides: Partial<ChaseView> = {}): ChaseView {
     dueAt: '2026-03-03T15:59:59Z',
     status: 'done',
     actor: '督查员',
+    actorUserId: null,
+    actorName: null,
+    fellDueAt: null,
     recordKind: 'phoneLog',
     recordForm: phoneForm,
     record: { calledAt: '2026-03-05 10:30', personReached: '赵处长', summary: '承诺本周完成' },
@@ -159,7 +162,7 @@ beforeEach(() => resetDirectory());
 
 describe('催办', () => {
   it('a liaison sees its own unit’s chases read-only: the phone log, the notice and the reply status', async () => {
-    routes({ ladder, chases: [chase(), written, other], canRaise: false });
+    routes({ ladder, chases: [chase(), written, other], canRaise: false, canNameOwner: false });
     renderWithApp(<ChasePanel item={item} user={liaison} />);
     const panel = await screen.findByTestId('chase-panel');
     const items = within(panel).getAllByTestId('chase-item');
@@ -176,7 +179,7 @@ describe('催办', () => {
   });
 
   it('shows nothing to a liaison whose unit was never chased', async () => {
-    const fetchFn = routes({ ladder, chases: [other], canRaise: false });
+    const fetchFn = routes({ ladder, chases: [other], canRaise: false, canNameOwner: false });
     renderWithApp(<ChasePanel item={item} user={liaison} />);
     await vi.waitFor(() => expect(fetchFn).toHaveBeenCalled());
     await new Promise((r) => setTimeout(r, 0));
@@ -186,7 +189,7 @@ describe('催办', () => {
   it('督查员 raises a phone chase by hand with its log; missing fields are named, server errors land on the fields', async () => {
     let posts = 0;
     const fetchFn = routes(
-      { ladder, chases: [], canRaise: true },
+      { ladder, chases: [], canRaise: true, canNameOwner: false },
       {
         'POST /api/instances/i1/chases': () =>
           ++posts === 1
@@ -242,7 +245,7 @@ describe('催办', () => {
   it('督查员 records a pending chase and withdraws one with a reason', async () => {
     const pending = chase({ status: 'open', record: null, recordedAt: null, recordedByName: null });
     const fetchFn = routes(
-      { ladder, chases: [pending, written], canRaise: true },
+      { ladder, chases: [pending, written], canRaise: true, canNameOwner: false },
       {
         'POST /api/chases/c1/record': { body: chase() },
         'POST /api/chases/c2/cancel': { body: { ...written, status: 'cancelled', cancelReason: '误发' } },
@@ -283,7 +286,12 @@ describe('催办', () => {
   });
 
   it('shows a withdrawn chase struck through with its reason and no actions', async () => {
-    routes({ ladder, chases: [{ ...written, status: 'cancelled', cancelReason: '误发' }], canRaise: true });
+    routes({
+      ladder,
+      chases: [{ ...written, status: 'cancelled', cancelReason: '误发' }],
+      canRaise: true,
+      canNameOwner: false,
+    });
     renderWithApp(<ChasePanel item={item} user={supervisor} />);
     const entry = await screen.findByTestId('chase-item');
     expect(entry).toHaveTextContent('已撤销');

@@ -24,6 +24,7 @@ import {
 } from './supervision';
 import { supervisionApi, type ChaseView, type LadderRung } from './supervisionApi';
 import { useQuery } from '../../shared/useQuery';
+import { ItemOwnerLine, ScoreEntriesSection } from './OwnerAndScoreEntries';
 import './supervision.css';
 
 const REPLY_FORM = 'reply';
@@ -528,6 +529,7 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
       }
       data-testid="chase-panel"
     >
+      <ItemOwnerLine instanceId={instanceId} chases={data} onChanged={() => (onChanged ? onChanged() : reload())} />
       {chases.length === 0 ? (
         <Typography.Text type="secondary">尚未催办。</Typography.Text>
       ) : (
@@ -545,6 +547,9 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
         </ul>
       )}
 
+      {chaser && (
+        <ScoreEntriesSection instanceId={instanceId} units={units.map((u) => ({ value: u.id, label: u.name }))} />
+      )}
       {mayRaise && (
         <RaiseDialog
           key={raising ? 'open' : 'closed'}

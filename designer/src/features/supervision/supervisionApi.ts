@@ -80,6 +80,11 @@ export type ReadsView = Narrow<Schemas['ReadsView'], { circulations: Circulation
 
 const item = (id: string) => `/api/instances/${encodeURIComponent(id)}`;
 
+export type ChasePerson = Schemas['ChasePersonView'];
+export type ScoreEventDefinition = Schemas['ScoreEventDefinition'];
+export type ScoreEntryView = Schemas['ScoreEntryView'];
+export type ItemScoreEntries = Schemas['ItemScoreEntries'];
+
 export const supervisionApi = {
   extensions: (instanceId: string, signal?: AbortSignal) =>
     request<ItemExtensions>('GET', `${item(instanceId)}/extensions`, { signal }),
@@ -97,6 +102,16 @@ export const supervisionApi = {
     request<ChaseView>('POST', `/api/chases/${encodeURIComponent(chaseId)}/record`, { body: { record } }),
   cancelChase: (chaseId: string, reason: string) =>
     request<ChaseView>('POST', `/api/chases/${encodeURIComponent(chaseId)}/cancel`, { body: { reason } }),
+
+  /** Names the item's 专人; null takes the naming back. */
+  nameOwner: (instanceId: string, userId: string | null) =>
+    request<ItemChases>('PUT', `${item(instanceId)}/owner`, { body: { userId } }),
+  scoreEntries: (instanceId: string, signal?: AbortSignal) =>
+    request<ItemScoreEntries>('GET', `${item(instanceId)}/score-entries`, { signal }),
+  recordScoreEntry: (instanceId: string, body: { unitId: string; eventKey: string; note: string }) =>
+    request<ScoreEntryView>('POST', `${item(instanceId)}/score-entries`, { body }),
+  revokeScoreEntry: (entryId: string, reason: string) =>
+    request<ScoreEntryView>('POST', `/api/scoring/entries/${encodeURIComponent(entryId)}/revoke`, { body: { reason } }),
 
   reads: (instanceId: string, signal?: AbortSignal) =>
     request<ReadsView>('GET', `${item(instanceId)}/reads`, { signal }),

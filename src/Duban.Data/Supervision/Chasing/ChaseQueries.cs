@@ -16,6 +16,10 @@ public sealed class ChaseQueries(DubanDbContext db, DefinitionCache definitions,
         return await db.Set<ChaseRecord>().AsNoTracking().Where(c => c.InstanceId == instanceId).OrderBy(c => c.RaisedAt).ThenBy(c => c.RungIndex).ToListAsync(ct);
     }
 
+    /// <summary>The item's 专人, when one is named.</summary>
+    public async Task<ItemOwnerRecord?> OwnerAsync(Guid instanceId, CancellationToken ct) =>
+        await db.Set<ItemOwnerRecord>().AsNoTracking().FirstOrDefaultAsync(o => o.InstanceId == instanceId, ct);
+
     /// <summary>The ladder that applies to an item (for the item page's 催办 menu).</summary>
     public async Task<IReadOnlyList<LadderRung>> LadderForAsync(Guid instanceId, CurrentUser user, CancellationToken ct)
     {

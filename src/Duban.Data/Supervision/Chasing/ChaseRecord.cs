@@ -23,6 +23,11 @@ public sealed class ChaseRecord
     public required string Trigger { get; set; }
     public string? ScoreEvent { get; set; }
     public DateTimeOffset RaisedAt { get; set; }
+    /// <summary>
+    /// For a rung the ladder raised: when it fell due. A rung raised late (the job was not running) is dated then — its
+    /// notice counts in the unit's score from that moment, as if the job had run on time (docs/decisions/027).
+    /// </summary>
+    public DateTimeOffset? FellDueAt { get; set; }
     public string? RaisedById { get; set; }
     public string? RaisedByName { get; set; }
     /// <summary>The deadline at the time.</summary>
@@ -30,6 +35,10 @@ public sealed class ChaseRecord
     public required string Status { get; set; }
     /// <summary>Role that acts (records it).</summary>
     public string? Actor { get; set; }
+    /// <summary>The person the task to record it went to instead of the role: the item's 专人, or the rung's named person.</summary>
+    public string? ActorUserId { get; set; }
+    /// <summary>The rung goes to the item's 专人: naming another 专人 hands its open task over.</summary>
+    public bool ForItemOwner { get; set; }
     /// <summary>What the actor records (a <see cref="Engine.Chasing.ChaseRecords"/> kind) and what was recorded.</summary>
     public string? RecordKind { get; set; }
     public string? RecordJson { get; set; }
@@ -74,6 +83,7 @@ internal sealed class ChaseRecordConfiguration : IEntityTypeConfiguration<ChaseR
         b.Property(x => x.RaisedByName).HasMaxLength(100);
         b.Property(x => x.Status).HasMaxLength(20);
         b.Property(x => x.Actor).HasMaxLength(50);
+        b.Property(x => x.ActorUserId).HasMaxLength(64);
         b.Property(x => x.RecordKind).HasMaxLength(40);
         b.Property(x => x.RecordedByName).HasMaxLength(100);
         b.Property(x => x.NoticeTitle).HasMaxLength(200);

@@ -93,10 +93,17 @@ public static class Chases
     /// came before (<paramref name="earlier"/>) — instead of the rung's text written for an overdue unit, and it costs
     /// no points (docs/decisions/022).
     /// </remarks>
+    /// <remarks>
+    /// The task to record the action goes to the item's 专人 when the rung is meant for them and one is named
+    /// (<paramref name="itemOwner"/>), else to the rung's named person, else to the rung's role (docs/decisions/027). A rung
+    /// the ladder raised late is dated when it fell due (<paramref name="fellDueAt"/>).
+    /// </remarks>
     internal static ChaseRecord Raise(WriteContext context, InstanceRecord instance, string unitId, LadderRung rung, int rungIndex, ChaseCaseRecord? chase,
-        Actor actor, string trigger, JsonObject? record, string? note, WorkCalendar calendar, string? autoKey = null, IReadOnlyList<string>? earlier = null)
+        Actor actor, string trigger, JsonObject? record, string? note, WorkCalendar calendar, string? itemOwner, string? autoKey = null,
+        IReadOnlyList<string>? earlier = null, DateTimeOffset? fellDueAt = null)
     {
         var now = context.Now;
+        var assignee = AssigneeFor(rung, itemOwner, context.Organization);
         var unitName = HandlingUnits.NameOf(context.Organization, unitId);
         var due = chase?.DueAt;
         var today = ChinaTime.DateOf(now);
@@ -115,11 +122,14 @@ public static class Chases
             Trigger = trigger,
             ScoreEvent = early ? null : rung.ScoreEvent,
             RaisedAt = now,
+            FellDueAt = fellDueAt,
             RaisedById = actor.Id,
             RaisedByName = actor.Name,
             DueAt = due,
             Status = ChaseStatus.Done,
             Actor = rung.Actor,
+            ActorUserId = rung.Record is null ? null : assignee.UserId,
+            ForItemOwner = rung.ItemOwner,
             RecordKind = rung.Record,
             Note = note,
         };
@@ -141,7 +151,7 @@ public static class Chases
             else
             {
                 var task = context.OpenDetachedTask(instance.Id, ActionActivity, $"{ActionActivity}:{raised.Id:N}",
-                    $"{rung.Name}：{unitName}", TaskKind.Task, TaskAssignee.ForRole(rung.Actor), ChaseRecords.FormPrefix + recordKind,
+                    $"{rung.Name}：{unitName}", TaskKind.Task, assignee, ChaseRecords.FormPrefix + recordKind,
                     [RecordOutcome], $"请对{unitName}进行{rung.Name}并登记{ChaseRecords.Label(recordKind)}。{situation}".TrimEnd(), dueAt: null);
                 raised.ActionTaskId = task.Id;
                 raised.Status = ChaseStatus.Open;
@@ -183,12 +193,31 @@ public static class Chases
                 ["scoreEvent"] = raised.ScoreEvent,
                 ["early"] = early,
                 ["deadline"] = due,
+                ["fellDueAt"] = fellDueAt,
+                ["actorUserId"] = raised.ActorUserId,
+                ["actorName"] = raised.ActorUserId is { } who ? context.Organization.FindUser(who)?.DisplayName : null,
                 ["overdueWorkingDays"] = overdue,
                 ["noticeTitle"] = raised.NoticeTitle,
                 ["record"] = record?.DeepClone(),
             });
         return raised;
     }
+
+    /// <summary>Who records a rung: the item's 专人 (when the rung is meant for them and one is named), the rung's person, or its role.</summary>
+    internal static TaskAssignee AssigneeFor(LadderRung rung, string? itemOwner, OrganizationSnapshot org)
+    {
+        if (rung.ItemOwner && itemOwner is not null && org.FindUser(itemOwner) is not null) return TaskAssignee.User(itemOwner);
+        if (rung.Person is { } person && org.FindUser(person) is not null) return TaskAssignee.User(person);
+        return TaskAssignee.ForRole(rung.Actor);
+    }
+
+    /// <summary>The item's 专人 (a user id), when the office has named one.</summary>
+    internal static Task<string?> ItemOwnerAsync(DubanDbContext db, Guid instanceId, CancellationToken ct) =>
+        db.Set<ItemOwnerRecord>().AsNoTracking().Where(o => o.InstanceId == instanceId).Select(o => o.UserId).FirstOrDefaultAsync(ct);
+
+    /// <summary>Whether <paramref name="user"/> may raise or record the rung: the office, its role, or the person it went to.</summary>
+    internal static bool MayAct(CurrentUser user, string? role, string? person) =>
+        user.IsInRole(Roles.Supervisor) || (role is not null && user.IsInRole(role)) || (person is not null && person == user.Id);
 
     /// <summary>A rung meant for an overdue unit, raised by hand while the deadline has not passed (or there is none).</summary>
     internal static bool Early(LadderRung rung, string trigger, DateTimeOffset? due, DateTimeOffset now) =>

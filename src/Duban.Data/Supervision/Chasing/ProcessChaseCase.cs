@@ -46,9 +46,11 @@ internal sealed class ProcessChaseCaseHandler(ItemWriter items, SupervisionSetti
         var ladder = await settings.LadderAsync(organizationId, definition, ct);
         var calendar = org.CalendarFor(chase.UnitId);
         var plan = Ladder.Plan(ladder, chase.NextRung, ChinaTime.DateOf(due), now, calendar);
+        var owner = plan.Due.Count > 0 ? await Chases.ItemOwnerAsync(db, instance.Id, ct) : null;
         foreach (var index in plan.Due)
+            // Dated when the rung fell due, not when this poll came round: a notice raised after a gap counts as of then.
             Chases.Raise(context, instance, chase.UnitId, ladder[index], index, chase, Actor.System, Chases.Auto, record: null, note: null, calendar,
-                autoKey: $"{chase.Id:N}:{chase.Cycle}:{index}");
+                owner, autoKey: $"{chase.Id:N}:{chase.Cycle}:{index}", fellDueAt: Ladder.DueAt(ladder[index], ChinaTime.DateOf(due), calendar));
         chase.NextRung = plan.NextRung(chase.NextRung);
         chase.NextCheckAt = plan.NextCheck;
         return plan.Due.Count;

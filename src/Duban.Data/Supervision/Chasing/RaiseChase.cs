@@ -4,7 +4,6 @@ using Duban.Data.Runtime;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Supervision.Units;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Microsoft.EntityFrameworkCore;
@@ -50,8 +49,10 @@ internal sealed class RaiseChaseHandler(ItemWriter items, SupervisionSettings se
         if (index < 0)
             throw new WorkflowInputException("rungKey", $"催办方式「{rungKey}」不存在，可选：{string.Join("、", ladder.Select(r => $"{r.Key}（{r.Name}）"))}");
         var rung = ladder[index];
-        if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(rung.Actor))
-            throw new ForbiddenException($"只有督查员或{rung.Actor}可以进行{rung.Name}");
+        var owner = await Chases.ItemOwnerAsync(db, instance.Id, ct);
+        var person = Chases.AssigneeFor(rung, owner, org).UserId;
+        if (!Chases.MayAct(user, rung.Actor, person))
+            throw new ForbiddenException($"只有督查员、{rung.Actor}{(person is null ? "" : "或指定的办理人")}可以进行{rung.Name}");
         var kinds = await HandlingUnits.KindsAsync(db, ct);
         if (!HandlingUnits.IsHandlingUnit(org, unitId, kinds)
             || !await db.InstanceUnits.AnyAsync(u => u.InstanceId == instance.Id && u.UnitId == unitId, ct))
@@ -75,7 +76,7 @@ internal sealed class RaiseChaseHandler(ItemWriter items, SupervisionSettings se
             .Where(c => c.InstanceId == instance.Id && c.UnitId == unitId && c.Status != ChaseStatus.Cancelled)
             .OrderBy(c => c.RaisedAt).Select(c => c.RungName).ToListAsync(ct);
         var raised = Chases.Raise(context, instance, unitId!, rung, index, chase, user.ToActor(), Chases.Manual, values, note?.Trim(), org.CalendarFor(unitId),
-            earlier: earlier);
+            owner, earlier: earlier);
         if (chase is not null && chase.DueAt is not null && index >= chase.NextRung)
         {
             // The ladder carries on above this rung; the lower automatic rungs are passed.

@@ -6,7 +6,6 @@ using Duban.Data.Supervision.Units;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
 using Duban.Engine.Definitions;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -53,8 +52,8 @@ internal static class ChaseRecording
     public static void Record(WriteContext context, ChaseRecord chase, TaskRecord task, InstanceRecord instance, CurrentUser user, JsonObject? data)
     {
         if (task.Status != HumanTaskStatus.Open) throw new WorkflowConflictException("该催办已登记");
-        if (!user.IsInRole(Roles.Supervisor) && (chase.Actor is null || !user.IsInRole(chase.Actor)))
-            throw new ForbiddenException($"只有督查员或{chase.Actor}可以登记{chase.RungName}");
+        if (!Chases.MayAct(user, chase.Actor, chase.ActorUserId))
+            throw new ForbiddenException($"只有督查员、{chase.Actor}{(chase.ActorUserId is null ? "" : "或指定的办理人")}可以登记{chase.RungName}");
         var values = Chases.ValidateRecord(chase.RecordKind!, data ?? new JsonObject(), prefix: "");
         var now = context.Now;
         context.Close(task, user, HumanTaskStatus.Completed, Chases.RecordOutcome, null);

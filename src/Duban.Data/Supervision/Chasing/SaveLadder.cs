@@ -22,14 +22,19 @@ internal sealed class SaveLadderHandler : IWriteHandler<SaveLadder, SupervisionS
     {
         SettingsAdmin.Require(write.User);
         string? json = null;
-        if (write.Rungs is { } rungs)
-        {
-            var problems = Ladder.Problems(rungs);
-            if (problems.Count > 0) throw new WorkflowInputException("催办阶梯设置有误", problems.Select(p => new FieldError("rungs", p)).ToList());
-            json = Ladder.ToJson(Ladder.Parse(rungs)).ToJsonString(DefinitionJson.Options);
-        }
         var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
         var row = await SettingsAdmin.SettingsRowAsync(context, organizationId, write.User, ct);
+        if (write.Rungs is { } rungs)
+        {
+            var problems = Ladder.Problems(rungs, SupervisionSettings.Catalog(row.ScoreEventsJson));
+            if (problems.Count > 0) throw new WorkflowInputException("催办阶梯设置有误", problems.Select(p => new FieldError("rungs", p)).ToList());
+            var parsed = Ladder.Parse(rungs);
+            // A rung's named person is someone of this organization who sees every item (docs/decisions/027).
+            for (var i = 0; i < parsed.Count; i++)
+                if (parsed[i].Person is { } person)
+                    ChasePeople.Require(context.Organization, organizationId, person, $"rungs[{i}].person", $"「{parsed[i].Name}」的办理人");
+            json = Ladder.ToJson(parsed).ToJsonString(DefinitionJson.Options);
+        }
         row.LadderJson = json;
         return row;
     }

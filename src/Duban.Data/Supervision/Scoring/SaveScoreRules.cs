@@ -21,7 +21,7 @@ public sealed record SaveScoreRules(CurrentUser User, int Year, decimal? StartSc
     public string Subject => $"{User.UnitId}:{Year}";
 }
 
-internal sealed class SaveScoreRulesHandler : IWriteHandler<SaveScoreRules, ScoreRuleRecord>
+internal sealed class SaveScoreRulesHandler(SupervisionSettings settings) : IWriteHandler<SaveScoreRules, ScoreRuleRecord>
 {
     public async Task<ScoreRuleRecord> HandleAsync(SaveScoreRules write, WriteContext context, CancellationToken ct)
     {
@@ -34,9 +34,10 @@ internal sealed class SaveScoreRulesHandler : IWriteHandler<SaveScoreRules, Scor
             RedoThreshold = write.RedoThreshold ?? ScoringRules.CountyDefault.RedoThreshold,
             Deductions = write.Deductions ?? new(ScoringRules.CountyDefault.Deductions),
         };
-        var problems = rules.Problems();
-        if (problems.Count > 0) throw new WorkflowInputException("考核规则设置有误", problems.Select(p => new FieldError(p.Field, p.Message)).ToList());
         var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        // The points may be given for any of the organization's events, its own included (docs/decisions/027).
+        var problems = rules.Problems(await settings.ScoreEventsAsync(organizationId, ct));
+        if (problems.Count > 0) throw new WorkflowInputException("考核规则设置有误", problems.Select(p => new FieldError(p.Field, p.Message)).ToList());
         var rows = context.Db.Set<ScoreRuleRecord>();
         var row = await rows.FirstOrDefaultAsync(r => r.OrganizationId == organizationId && r.Year == write.Year, ct);
         if (row is null)

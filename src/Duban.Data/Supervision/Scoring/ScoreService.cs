@@ -18,11 +18,15 @@ public sealed record UnitScoreRow(string UnitId, string UnitName, decimal Score,
 /// 考核: scores computed from what was logged — chases (not withdrawn), items redone more often than the rules
 /// tolerate, bulletins — under the organization's rules for the year (or the shipped table it chose; none: not scored). Never stored.
 /// </summary>
-public sealed class ScoreService(DubanDbContext db, OrganizationCache organizationCache)
+public sealed class ScoreService(DubanDbContext db, OrganizationCache organizationCache, SupervisionSettings settings)
 {
     public const string SourceChase = "chase";
     public const string SourceRedo = "redo";
     public const string SourceBulletin = "bulletin";
+    public const string SourceEntry = "entry";
+
+    /// <summary>The organization's score events (names, and which add points).</summary>
+    public Task<ScoreEventCatalog> CatalogAsync(string organizationId, CancellationToken ct) => settings.ScoreEventsAsync(organizationId, ct);
 
     /// <summary>The organization's shipped-table choice for years without rules of their own (null: not scored).</summary>
     public async Task<string?> TableAsync(string organizationId, CancellationToken ct) =>
@@ -35,9 +39,11 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
     public async Task<(ScoringRules? Rules, bool IsDefault, ScoreRuleRecord? Record)> RulesAsync(string organizationId, int year, CancellationToken ct)
     {
         var record = await db.Set<ScoreRuleRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.OrganizationId == organizationId && r.Year == year, ct);
-        if (record is null) return (ScoringTables.Rules(await TableAsync(organizationId, ct)), true, null);
+        var adding = (await CatalogAsync(organizationId, ct)).Events.Where(e => e.Adds).Select(e => e.Key).ToHashSet();
+        if (record is null) return (ScoringTables.Rules(await TableAsync(organizationId, ct)) is { } table ? table with { Adding = adding } : null, true, null);
         return (new ScoringRules
         {
+            Adding = adding,
             StartScore = record.StartScore,
             Floor = record.Floor,
             RedoThreshold = record.RedoThreshold,
@@ -62,11 +68,12 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
         // that only sends a notice counts when the notice is issued. An action raised by the ladder but never recorded
         // (nobody phoned) costs nothing (docs/decisions/022).
         var chases = await db.Set<ChaseRecord>().AsNoTracking()
-            .Where(c => ((c.RaisedAt >= from && c.RaisedAt < to) || (c.RecordedAt >= from && c.RecordedAt < to))
+            .Where(c => ((c.RaisedAt >= from && c.RaisedAt < to) || (c.RecordedAt >= from && c.RecordedAt < to) || (c.FellDueAt >= from && c.FellDueAt < to))
                         && c.Status != ChaseStatus.Cancelled && c.ScoreEvent != null && (unitId == null || c.UnitId == unitId))
-            .Select(c => new { c.Id, c.UnitId, c.InstanceId, c.ScoreEvent, c.RaisedAt, c.RecordKind, c.RecordedAt, c.RungName, c.Trigger }).ToListAsync(ct);
+            .Select(c => new { c.Id, c.UnitId, c.InstanceId, c.ScoreEvent, c.RaisedAt, c.FellDueAt, c.RecordKind, c.RecordedAt, c.RungName, c.Trigger }).ToListAsync(ct);
+        // A notice the ladder raised late (the job was not running) counts from when it fell due (docs/decisions/027).
         events.AddRange(chases
-            .Select(c => (Chase: c, At: c.RecordKind is null ? c.RaisedAt : c.RecordedAt))
+            .Select(c => (Chase: c, At: c.RecordKind is null ? c.FellDueAt ?? c.RaisedAt : c.RecordedAt))
             .Where(c => c.At is { } at && at >= from && at < to && Ours(c.Chase.UnitId))
             .Select(c => new ScoreEvent(c.Chase.ScoreEvent!, c.At!.Value, c.Chase.UnitId, c.Chase.InstanceId,
                 c.Chase.Trigger == Chases.Auto ? $"{c.Chase.RungName}（自动）" : c.Chase.RungName, SourceChase, c.Chase.Id.ToString())));
@@ -76,6 +83,13 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
             .ToListAsync(ct);
         events.AddRange(bulletins.Where(b => ChinaTime.StartOf(b.IssuedOn) >= from && ChinaTime.StartOf(b.IssuedOn) < to && Ours(b.UnitId))
             .Select(b => new ScoreEvent(ScoreEventTypes.Bulletin, ChinaTime.StartOf(b.IssuedOn).AddHours(12), b.UnitId, b.InstanceId, b.Title, SourceBulletin, b.Id.ToString())));
+
+        // Score entries the office recorded by hand, until revoked.
+        var entries = await db.Set<ScoreEntryRecord>().AsNoTracking()
+            .Where(e => e.OrganizationId == organizationId && !e.Revoked && e.At >= from && e.At < to && (unitId == null || e.UnitId == unitId))
+            .ToListAsync(ct);
+        events.AddRange(entries.Where(e => Ours(e.UnitId))
+            .Select(e => new ScoreEvent(e.EventKey, e.At, e.UnitId, e.InstanceId, e.Note, SourceEntry, e.Id.ToString())));
 
         events.AddRange(await RedoEventsAsync(org, from, to, unitId, redoThreshold, Ours, ct));
         return events.ToLookup(e => e.UnitId);

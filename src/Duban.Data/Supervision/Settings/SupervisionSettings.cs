@@ -1,7 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Engine.Chasing;
 using Duban.Engine.Deadlines;
 using Duban.Engine.Definitions;
+using Duban.Engine.Scoring;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Supervision.Settings;
@@ -22,6 +24,13 @@ public sealed class SupervisionSettings(DubanDbContext db)
         if (definition.Options?["ladder"] is { } own && Ladder.Problems(own).Count == 0) return Ladder.Parse(own);
         return await LadderAsync(organizationId, ct);
     }
+
+    /// <summary>The organization's score events: the shipped seven under its names, then its own.</summary>
+    public async Task<ScoreEventCatalog> ScoreEventsAsync(string organizationId, CancellationToken ct) =>
+        Catalog((await FindAsync(organizationId, ct))?.ScoreEventsJson);
+
+    public static ScoreEventCatalog Catalog(string? json) =>
+        json is null ? ScoreEventCatalog.Shipped : new ScoreEventCatalog(JsonSerializer.Deserialize<List<ScoreEventDefinition>>(json, DefinitionJson.Options));
 
     public async Task<bool> AllowLateAsync(string organizationId, WorkflowDefinition definition, CancellationToken ct) =>
         ProcedureOptions.Extensions(definition.Options).AllowLate || (await FindAsync(organizationId, ct))?.AllowLateExtensionRequests == true;

@@ -16,6 +16,11 @@ public sealed class SupervisionSettingsRecord
     /// of its own; null: such years are not scored.
     /// </summary>
     public string? ScoringTable { get; set; }
+    /// <summary>
+    /// The organization's score events (JSON array of <see cref="Engine.Scoring.ScoreEventDefinition"/>): the shipped ones
+    /// it renamed and its own; null: the shipped seven as shipped.
+    /// </summary>
+    public string? ScoreEventsJson { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public string? UpdatedByName { get; set; }
     public uint ConcurrencyToken { get; set; }
@@ -30,5 +35,6 @@ internal sealed class SupervisionSettingsRecordConfiguration : IEntityTypeConfig
         b.Property(x => x.OrganizationId).HasMaxLength(64);
         b.Property(x => x.UpdatedByName).HasMaxLength(100);
         b.Property(x => x.ScoringTable).HasMaxLength(40);
+        b.Property(x => x.ScoreEventsJson).HasMaxLength(8000);
     }
 }

@@ -81,6 +81,7 @@ export function ProcedureLadder({
               write(drafts.map((d) => (d.uid === uid ? { ...d, ...patch } : d)))
             }
             actors={settings.actors}
+            people={settings.people ?? []}
             recordOptions={[
               { value: '', label: '不登记' },
               ...Object.entries(settings.recordForms)
