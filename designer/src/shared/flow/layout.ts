@@ -18,6 +18,8 @@ export interface LayoutNode {
 export interface LayoutEdge {
   source: string;
   target: string;
+  /** The outcome port the edge leaves from; a node's ports are laid out left to right in their order (是 before 否). */
+  sourceHandle?: string | null;
 }
 
 /**
@@ -27,16 +29,31 @@ export interface LayoutEdge {
 export function layoutGraph(
   nodes: readonly LayoutNode[],
   edges: readonly LayoutEdge[],
+  /** A node's ports in order (its port chips left to right): branches are placed in the same order. */
+  portsOf?: (id: string) => readonly string[] | undefined,
 ): Map<string, { x: number; y: number }> {
   const graph = new dagre.graphlib.Graph({ multigraph: true });
   graph.setGraph({ rankdir: 'TB', nodesep: 48, ranksep: 64, marginx: 16, marginy: 16 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of nodes) graph.setNode(node.id, { width: node.width, height: node.height });
-  edges.forEach((edge, index) => {
+  // dagre orders a rank by the order it meets edges: give it each node's branches in port order, so the 是 branch lies
+  // under the 是 port (left) and the 否 branch under 否 (right).
+  const rank = (e: LayoutEdge) => {
+    const ports = portsOf?.(e.source);
+    const i = ports && e.sourceHandle ? ports.indexOf(e.sourceHandle) : -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const ordered = edges
+    .map((edge, index) => ({ edge, index }))
+    .sort((a, b) =>
+      a.edge.source === b.edge.source ? rank(a.edge) - rank(b.edge) || a.index - b.index : a.index - b.index,
+    );
+  ordered.forEach(({ edge, index }) => {
     if (graph.hasNode(edge.source) && graph.hasNode(edge.target))
       graph.setEdge(edge.source, edge.target, {}, `e${index}`);
   });
   dagre.layout(graph);
+  keepBranchOrder(graph, nodes, edges, portsOf);
   const out = new Map<string, { x: number; y: number }>();
   for (const node of nodes) {
     const placed = graph.node(node.id) as { x: number; y: number } | undefined;
@@ -44,4 +61,56 @@ export function layoutGraph(
     out.set(node.id, { x: Math.round(placed.x - node.width / 2), y: Math.round(placed.y - node.height / 2) });
   }
   return out;
+}
+
+/**
+ * Where dagre still put a node's branches out of port order (crossing less elsewhere), swaps them back when that costs
+ * nothing: each branch's target is entered only from this node and the targets share a rank, so their columns (with
+ * everything only they lead to) trade places.
+ */
+function keepBranchOrder(
+  graph: InstanceType<typeof dagre.graphlib.Graph>,
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
+  portsOf?: (id: string) => readonly string[] | undefined,
+) {
+  if (!portsOf) return;
+  const inbound = new Map<string, number>();
+  for (const e of edges) if (e.source !== e.target) inbound.set(e.target, (inbound.get(e.target) ?? 0) + 1);
+  const successors = new Map<string, string[]>();
+  for (const e of edges) successors.set(e.source, [...(successors.get(e.source) ?? []), e.target]);
+  const at = (id: string) => graph.node(id) as { x: number; y: number } | undefined;
+  for (const node of nodes) {
+    const ports = portsOf(node.id);
+    if (!ports || ports.length < 2) continue;
+    const targets = ports
+      .map((p) => edges.find((e) => e.source === node.id && e.sourceHandle === p)?.target)
+      .filter((t): t is string => !!t && t !== node.id);
+    if (targets.length < 2 || new Set(targets).size !== targets.length) continue;
+    if (targets.some((t) => inbound.get(t) !== 1 || !at(t) || at(t)!.y !== at(targets[0])!.y)) continue;
+    const xs = targets.map((t) => at(t)!.x);
+    const sorted = [...xs].sort((a, b) => a - b);
+    if (xs.every((x, i) => x === sorted[i])) continue;
+    // Each target's own column: what it leads to that no other branch reaches.
+    const reach = (from: string) => {
+      const seen = new Set([from]);
+      const stack = [from];
+      while (stack.length)
+        for (const n of successors.get(stack.pop()!) ?? [])
+          if (n !== node.id && !seen.has(n)) {
+            seen.add(n);
+            stack.push(n);
+          }
+      return seen;
+    };
+    const reached = targets.map(reach);
+    const own = reached.map((set, i) => [...set].filter((n) => reached.every((other, j) => j === i || !other.has(n))));
+    targets.forEach((_, i) => {
+      const dx = sorted[i] - xs[i];
+      for (const n of own[i]) {
+        const p = at(n);
+        if (p) p.x += dx;
+      }
+    });
+  }
 }
