@@ -194,6 +194,23 @@ describe('branches on the canvas', () => {
     expect(x('leader')).toBeLessThan(x('office'));
   });
 
+  it('moves the 是 branch clear to the left when 否 goes straight to a node the 是 branch also reaches', () => {
+    const definition = branchDefinition();
+    definition.root.activities = definition.root.activities.filter((a) => a.id !== 'office');
+    definition.root.connections = [
+      { source: { activity: 'start', port: 'Done' }, target: { activity: 'check' } },
+      { source: { activity: 'check', port: 'False' }, target: { activity: 'end' } },
+      { source: { activity: 'check', port: 'True' }, target: { activity: 'leader' } },
+      { source: { activity: 'leader', port: '提交' }, target: { activity: 'end' } },
+    ];
+    const { nodes } = definitionToFlow(definition);
+    const node = (id: string) => nodes.find((n) => n.id === id)!;
+    const centre = (id: string) => node(id).position.x + node(id).width! / 2;
+    // The 否 line runs down from the right half of 条件判断 to 办结: 领导审批 lies wholly left of it.
+    expect(node('leader').position.x + node('leader').width!).toBeLessThan(centre('end'));
+    expect(centre('leader')).toBeLessThan(centre('check'));
+  });
+
   it('keeps port order when dagre alone would cross the branches', () => {
     const nodes = ['d', 'a', 'b'].map((id) => ({ id, width: 100, height: 50 }));
     // Edges given 否 first, as an import might.

@@ -64,9 +64,11 @@ export function layoutGraph(
 }
 
 /**
- * Where dagre still put a node's branches out of port order (crossing less elsewhere), swaps them back when that costs
- * nothing: each branch's target is entered only from this node and the targets share a rank, so their columns (with
- * everything only they lead to) trade places.
+ * Where dagre still put a node's branches out of port order (crossing less elsewhere), moves them back. A branch whose
+ * target is entered only from this node is the branch's own column (with everything only it leads to): when every
+ * branch is one and they share a rank, the columns trade places; when another branch leads to a node others reach too
+ * (是 → 领导审批 → 办结, 否 → 办结), that node stays and the own column moves to the side of its port, clear of the
+ * other branch's line.
  */
 function keepBranchOrder(
   graph: InstanceType<typeof dagre.graphlib.Graph>,
@@ -75,23 +77,23 @@ function keepBranchOrder(
   portsOf?: (id: string) => readonly string[] | undefined,
 ) {
   if (!portsOf) return;
+  const GAP = 24;
   const inbound = new Map<string, number>();
   for (const e of edges) if (e.source !== e.target) inbound.set(e.target, (inbound.get(e.target) ?? 0) + 1);
   const successors = new Map<string, string[]>();
   for (const e of edges) successors.set(e.source, [...(successors.get(e.source) ?? []), e.target]);
+  const widths = new Map(nodes.map((n) => [n.id, n.width]));
   const at = (id: string) => graph.node(id) as { x: number; y: number } | undefined;
   for (const node of nodes) {
     const ports = portsOf(node.id);
-    if (!ports || ports.length < 2) continue;
-    const targets = ports
-      .map((p) => edges.find((e) => e.source === node.id && e.sourceHandle === p)?.target)
-      .filter((t): t is string => !!t && t !== node.id);
-    if (targets.length < 2 || new Set(targets).size !== targets.length) continue;
-    if (targets.some((t) => inbound.get(t) !== 1 || !at(t) || at(t)!.y !== at(targets[0])!.y)) continue;
-    const xs = targets.map((t) => at(t)!.x);
-    const sorted = [...xs].sort((a, b) => a - b);
-    if (xs.every((x, i) => x === sorted[i])) continue;
-    // Each target's own column: what it leads to that no other branch reaches.
+    const source = at(node.id);
+    if (!ports || ports.length < 2 || !source) continue;
+    const branches = ports
+      .map((port, k) => ({ k, target: edges.find((e) => e.source === node.id && e.sourceHandle === port)?.target }))
+      .filter((b): b is { k: number; target: string } => !!b.target && b.target !== node.id && !!at(b.target));
+    if (branches.length < 2 || new Set(branches.map((b) => b.target)).size !== branches.length) continue;
+    const own = (target: string) => inbound.get(target) === 1;
+    // Each branch's own column: what it leads to that no other branch reaches.
     const reach = (from: string) => {
       const seen = new Set([from]);
       const stack = [from];
@@ -103,13 +105,35 @@ function keepBranchOrder(
           }
       return seen;
     };
-    const reached = targets.map(reach);
-    const own = reached.map((set, i) => [...set].filter((n) => reached.every((other, j) => j === i || !other.has(n))));
-    targets.forEach((_, i) => {
-      const dx = sorted[i] - xs[i];
-      for (const n of own[i]) {
+    const reached = branches.map((b) => reach(b.target));
+    const column = (i: number) => [...reached[i]].filter((n) => reached.every((other, j) => j === i || !other.has(n)));
+    const shift = (i: number, dx: number) => {
+      for (const n of column(i)) {
         const p = at(n);
         if (p) p.x += dx;
+      }
+    };
+    const xs = branches.map((b) => at(b.target)!.x);
+    if (branches.every((b) => own(b.target) && at(b.target)!.y === at(branches[0].target)!.y)) {
+      const sorted = [...xs].sort((a, b) => a - b);
+      if (!xs.every((x, i) => x === sorted[i])) branches.forEach((_, i) => shift(i, sorted[i] - xs[i]));
+      continue;
+    }
+    const width = widths.get(node.id) ?? 0;
+    const portX = (k: number) => source.x - width / 2 + (width * (k + 0.5)) / ports.length;
+    branches.forEach((branch, i) => {
+      if (!own(branch.target)) return;
+      const half = (widths.get(branch.target) ?? 0) / 2;
+      const fixed = branches.filter((o) => !own(o.target));
+      const right = fixed.filter((o) => o.k > branch.k);
+      const left = fixed.filter((o) => o.k < branch.k);
+      const x = at(branch.target)!.x;
+      if (right.length) {
+        const limit = Math.min(...right.map((o) => Math.min(at(o.target)!.x, portX(o.k)))) - GAP - half;
+        if (x > limit) shift(i, limit - x);
+      } else if (left.length) {
+        const limit = Math.max(...left.map((o) => Math.max(at(o.target)!.x, portX(o.k)))) + GAP + half;
+        if (x < limit) shift(i, limit - x);
       }
     });
   }
