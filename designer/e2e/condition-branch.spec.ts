@@ -109,7 +109,13 @@ async function register(page: Page, title: string, needLeader: '是' | '否') {
   await page.getByRole('button', { name: `发起「${procedureName}」` }).click();
   await expect(page.getByRole('heading', { name: `发起：${procedureName}` })).toBeVisible();
   await page.getByLabel('事项名称').fill(title);
-  await pick(page, page, '是否需领导审批', needLeader);
+  const choice = page.locator('.ant-form-item').filter({ hasText: '是否需领导审批' }).locator('.ant-select');
+  const dropdown = page.locator('.ant-select-dropdown:visible').last();
+  await expect(async () => {
+    if (!(await dropdown.getByTitle(needLeader, { exact: true }).isVisible())) await choice.click();
+    await expect(dropdown.getByTitle(needLeader, { exact: true })).toBeVisible({ timeout: 1500 });
+  }).toPass({ timeout: 15_000 });
+  await dropdown.getByTitle(needLeader, { exact: true }).click();
   await page.getByRole('button', { name: /提\s*交/ }).click();
   await expect(page).toHaveURL(/\/items\//);
 }
@@ -186,7 +192,6 @@ test('管理员点选设置条件分支并发布；事项按所选值分别走�
     await pick(admin, admin, '判断条件第1条的值', '是');
     await expect(admin.getByTestId('condition-condition-words')).toHaveText('条件：是否需领导审批 等于 是');
     await admin.keyboard.press('Escape');
-    await shot(admin, 'condition-editor', admin.locator('.property-panel'));
 
     await connect(admin, 'start', 'Done', decision);
     await connect(admin, decision, 'True', task);
@@ -207,6 +212,10 @@ test('管理员点选设置条件分支并发布；事项按所选值分别走�
 
     await expect(admin.getByTestId('validation')).toContainText('校验通过', { timeout: 15_000 });
     await shot(admin, 'condition-canvas', admin.getByTestId('designer-canvas'));
+    await selectNode(admin, decision);
+    await admin.getByTestId('condition-condition').scrollIntoViewIfNeeded();
+    await shot(admin, 'condition-editor', admin.locator('.property-panel'));
+    await shot(admin, 'condition-designer');
 
     await admin
       .getByRole('toolbar', { name: '流程设计工具栏' })

@@ -6,6 +6,7 @@ import {
   conditionToScript,
   describeCondition,
   opsFor,
+  scriptToCondition,
   type ConditionGroup,
 } from './conditions';
 import { definitionToFlow } from './convert';
@@ -184,8 +185,31 @@ describe('branches on the canvas', () => {
       },
     };
     expect(branchLabel(node, '大额', fields)).toBe('大额：涉及金额 不小于 10000');
-    expect(branchLabel(node, '旧', fields)).toBe("旧：item.level === '省级'");
+    expect(branchLabel(node, '旧', fields)).toBe('旧：level 等于 省级');
     expect(branchLabel(node, 'Default', fields)).toBe('其他情况');
+  });
+
+  it('reads a plain comparison script as the condition it means, and leaves anything else a script', () => {
+    expect(scriptToCondition("item.needLeader === 'y'")).toEqual({
+      match: 'all',
+      rules: [{ field: 'needLeader', op: 'eq', value: 'y' }],
+    });
+    expect(scriptToCondition("item.a !== 'x' || item.amount == 3")).toEqual({
+      match: 'any',
+      rules: [
+        { field: 'a', op: 'ne', value: 'x' },
+        { field: 'amount', op: 'eq', value: 3 },
+      ],
+    });
+    expect(describeCondition(scriptToCondition("item.needLeader === 'y'"), fields)).toBe('是否需领导审批 等于 是');
+    for (const script of [
+      "item.satisfaction === 'dissatisfied' && !vars.redone",
+      'item.amount > 10000',
+      "(item.a === 'x')",
+      "item.a === 'x' && item.b === 'y' || item.c === 'z'",
+      'vars.count === 1',
+    ])
+      expect(scriptToCondition(script), script).toBeUndefined();
   });
 
   it('lays the 是 branch out on the left and the 否 branch on the right, whatever order the connections have', () => {

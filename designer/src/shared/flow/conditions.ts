@@ -226,7 +226,11 @@ export function branchLabel(
   if (!source) return undefined;
   const words = (type: unknown, value: unknown): string => {
     if (type === CONDITION_EXPRESSION) return describeCondition(readCondition(value), fields, nameOf);
-    if (type === 'JavaScript' && typeof value === 'string') return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    if (type === 'JavaScript' && typeof value === 'string') {
+      const simple = scriptToCondition(value);
+      if (simple) return describeCondition(simple, fields, nameOf);
+      return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    }
     return '';
   };
   if (source.type === 'Duban.Decision') {
@@ -252,4 +256,26 @@ export function branchLabel(
     return said ? `${port}：${said}` : port;
   }
   return undefined;
+}
+
+/**
+ * A script that is only comparisons of form fields with text or numbers (`item.category === 'handle'`, joined by all
+ * `&&` or all `||`), read as the condition it means — so the shipped templates' simple scripts show as clicks and words,
+ * not code. Anything else (variables, functions, brackets) stays a script: undefined.
+ */
+export function scriptToCondition(script: string): ConditionGroup | undefined {
+  const text = script.trim();
+  if (text === '' || /[()[\]{};`]/.test(text.replace(/(['"])(?:(?!\1).)*\1/g, '""'))) return undefined;
+  const and = text.split(/\s*&&\s*/);
+  const or = text.split(/\s*\|\|\s*/);
+  if (and.length > 1 && or.length > 1) return undefined;
+  const parts = and.length > 1 ? and : or;
+  const rules: ConditionRule[] = [];
+  for (const part of parts) {
+    const m = /^item\.([A-Za-z_$][\w$]*)\s*(===|!==|==|!=)\s*(?:(['"])(.*)\3|(-?\d+(?:\.\d+)?))$/.exec(part.trim());
+    if (!m) return undefined;
+    const value: JsonValue = m[5] !== undefined ? Number(m[5]) : m[4];
+    rules.push({ field: m[1], op: m[2].startsWith('!') ? 'ne' : 'eq', value });
+  }
+  return { match: or.length > 1 ? 'any' : 'all', rules };
 }

@@ -144,10 +144,10 @@ function GroupEditor({
           aria-label={`${path}的组合方式`}
           value={group.match}
           disabled={readOnly}
-          style={{ width: 196 }}
+          style={{ width: 176 }}
           options={[
-            { value: 'all', label: '满足以下全部条件（并且）' },
-            { value: 'any', label: '满足以下任一条件（或者）' },
+            { value: 'all', label: '全部满足（并且）' },
+            { value: 'any', label: '任一满足（或者）' },
           ]}
           onChange={(match) => onChange({ ...group, match })}
         />
@@ -249,7 +249,7 @@ function RuleEditor({
         value={rule.field || undefined}
         disabled={readOnly}
         status={rule.field && !field ? 'error' : undefined}
-        style={{ width: 132 }}
+        style={{ width: '100%' }}
         options={fields.map((f) => ({ value: f.key, label: f.label }))}
         onChange={(key: string) => {
           const next = fields.find((f) => f.key === key);

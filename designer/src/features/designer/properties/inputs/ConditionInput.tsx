@@ -6,6 +6,7 @@ import {
   getExpression,
   readCondition,
   removeInput,
+  scriptToCondition,
   setScript,
   type ActivityInput,
   type JsonValue,
@@ -19,7 +20,12 @@ export function readConditionValue(type: unknown, value: unknown): ConditionValu
     const group = readCondition(value);
     return group ? { kind: 'builder', group } : undefined;
   }
-  if (type === 'JavaScript') return { kind: 'script', script: typeof value === 'string' ? value : '' };
+  if (type === 'JavaScript') {
+    const script = typeof value === 'string' ? value : '';
+    // A plain comparison of fields is shown as clicks; it is written as a built condition only when it is changed.
+    const simple = scriptToCondition(script);
+    return simple ? { kind: 'builder', group: simple } : { kind: 'script', script };
+  }
   return undefined;
 }
 

@@ -22,7 +22,7 @@ interface SwitchCase {
 
 /** A case's condition: `{ type, value }` as Elsa writes it, or (older definitions) the script's text. */
 function readCaseCondition(condition: unknown): ConditionValue | undefined {
-  if (typeof condition === 'string') return { kind: 'script', script: condition };
+  if (typeof condition === 'string') return readConditionValue('JavaScript', condition);
   if (condition && typeof condition === 'object' && !Array.isArray(condition)) {
     const o = condition as { type?: unknown; value?: unknown };
     return readConditionValue(o.type, o.value);
