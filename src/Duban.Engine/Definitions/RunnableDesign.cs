@@ -150,8 +150,8 @@ internal static partial class RunnableDesign
             yield return $"「{field.Label}」的条件没有选择运算（等于、不等于、大于……）";
             yield break;
         }
-        var value = ConditionOps.Unary(rule.Op) ? "" : ValueText(field, rule.Value);
-        var said = $"「{field.Label} {opName}{(value.Length == 0 ? "" : " " + value)}」";
+        var shown = ConditionOps.Unary(rule.Op) ? "" : ValueText(field, rule.Value);
+        var said = $"「{field.Label} {opName}{(shown.Length == 0 ? "" : " " + shown)}」";
         if (!filled.Contains(field.Key))
             yield return $"条件{said}用到的字段「{field.Label}」在此之前没有环节填写（不在发起表单中，之前的环节也不能编辑它），"
                 + "条件总按空值判断：请把它加入发起表单或之前某个环节的表单，并设为可编辑";
