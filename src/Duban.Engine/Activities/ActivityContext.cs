@@ -45,11 +45,41 @@ public sealed class ActivityContext
         {
             ExpressionTypes.Literal => expression.Value?.DeepClone(),
             ExpressionTypes.JavaScript => RunScript(expression.Value?.GetValue<string>() ?? "", form).Value,
+            ExpressionTypes.Condition => JsonValue.Create(EvaluateCondition(expression)),
             _ => throw new ActivityFaultException($"「{Node.DisplayName}」的输入「{inputName}」使用了不支持的表达式类型「{expression.Type}」"),
         };
     }
 
     public bool EvaluateBoolean(string inputName, JsonObject? form = null) => Truthy(Evaluate(inputName, form));
+
+    /// <summary>
+    /// A condition expression: one built by clicking (<see cref="ExpressionTypes.Condition"/>) is evaluated on the item's
+    /// data without Jint; a script (<see cref="ExpressionTypes.JavaScript"/>, the 「高级」 choice) runs in the sandbox.
+    /// </summary>
+    public bool EvaluateCondition(Expression expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        switch (expression.Type)
+        {
+            case ExpressionTypes.Condition:
+                var condition = Condition.Read(expression.Value)
+                    ?? throw new ActivityFaultException($"「{Node.DisplayName}」的条件格式有误");
+                try
+                {
+                    return ConditionEvaluator.Evaluate(condition, State.Data);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new ActivityFaultException($"「{Node.DisplayName}」的条件有误：{e.Message}", e);
+                }
+            case ExpressionTypes.JavaScript:
+                return Truthy(RunScript(expression.Value?.GetValue<string>() ?? "").Value);
+            case ExpressionTypes.Literal:
+                return Truthy(expression.Value);
+            default:
+                throw new ActivityFaultException($"「{Node.DisplayName}」的条件使用了不支持的表达式类型「{expression.Type}」");
+        }
+    }
 
     /// <summary>Runs a script with the instance's data in view. Variable changes are kept only when <paramref name="keepVariables"/>.</summary>
     public ScriptResult RunScript(string script, JsonObject? form = null, bool keepVariables = false, IReadOnlyDictionary<string, JsonNode?>? extra = null) =>

@@ -83,8 +83,7 @@ public sealed record InputEditorOptions
 /// <summary>
 /// Editor names for <see cref="ActivityInputDescriptor.UIHint"/>. The web app has one editor per hint (a hint it does not
 /// know is edited as JSON). Hints planned for the no-code designer plug in the same way, each a new name and a new
-/// editor, without changing the declaration's shape: <c>conditionBuilder</c> (field → operator → value, written as the
-/// script the engine runs), <c>assigneeRule</c> grows its rule kinds, <c>deadline</c> its calendar preview,
+/// editor, without changing the declaration's shape: <c>assigneeRule</c> grows its rule kinds, <c>deadline</c> its calendar preview,
 /// <c>outcomes</c> a "sends back" flag per outcome, and <c>ladder</c> / <c>numberingPattern</c> for the procedure options.
 /// </summary>
 public static class InputHints
@@ -97,6 +96,9 @@ public static class InputHints
 
     /// <summary>JavaScript, syntax-checked as it is typed.</summary>
     public const string Script = "script";
+
+    /// <summary>A condition built by clicking (field → operator → value, AND/OR groups), or a script as 「高级」.</summary>
+    public const string ConditionBuilder = "conditionBuilder";
 
     /// <summary>Fixed text, or a script that computes it.</summary>
     public const string TextOrScript = "textOrScript";

@@ -611,13 +611,7 @@ public sealed class AssignActivity : IActivityHandler
             yield return $"单位来源「{unitsFrom}」无效（应为 inputs 或 previous）";
         else if (unitsFrom == FromInputs && node.Input("lead")?.Expression is null)
             yield return "未设置主办单位";
-        else if (unitsFrom == FromPrevious)
-        {
-            var graph = new FlowGraph(definition.Root);
-            var chooses = graph.Inbound(node.Id).Select(c => definition.Root.Find(c.Source.Activity))
-                .Any(n => n?.Type is ActivityTypes.UserTask or ActivityTypes.Assign);
-            if (!chooses) yield return "由上一环节选择单位时，前一环节必须是人工办理或交办环节";
-        }
+        // Whether every way into a step chosen by the previous one passes someone who chooses: Definitions/RunnableDesign.
         foreach (var input in new[] { "lead", "co" })
             if (node.Input(input)?.Expression is { Type: ExpressionTypes.Literal, Value: { } value } && !IsUnitLiteral(value))
                 yield return $"{(input == "lead" ? "主办单位" : "协办单位")}应为单位编号或单位编号列表";

@@ -4,25 +4,29 @@ using Duban.Engine.Execution;
 
 namespace Duban.Engine.Activities;
 
-/// <summary>Decision: a JavaScript condition chooses the True or the False port.</summary>
+/// <summary>
+/// Decision (Elsa's FlowDecision): a condition chooses the True or the False port. The condition is built by clicking
+/// (<see cref="ExpressionTypes.Condition"/>: field, operator, value, AND/OR groups) or, as the 「高级」 choice, a script.
+/// </summary>
 public sealed class DecisionActivity : IActivityHandler
 {
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Decision, "条件判断", "流程控制",
-        [PortNames.True, PortNames.False], "按条件（JavaScript）走“是”或“否”分支")
+        [PortNames.True, PortNames.False], "按条件走“是”或“否”分支")
     {
         Inputs =
         [
-            Input.Of("condition", "判断条件", InputHints.Script, "Boolean") with
+            Input.Of("condition", "判断条件", InputHints.ConditionBuilder, "Boolean") with
             {
                 Required = true,
-                Description = "结果为真走“是”，否则走“否”",
+                Description = "条件成立走“是”，否则走“否”",
                 EditorOptions = new() { Placeholder = "例如：item.amount > 10000", ScriptHint = Input.ScriptNames },
             },
         ],
     };
 
     public ActivityResult Execute(ActivityContext context) =>
-        ActivityResult.Outcome(context.EvaluateBoolean("condition") ? PortNames.True : PortNames.False);
+        ActivityResult.Outcome(context.Node.Input("condition")?.Expression is { } condition && context.EvaluateCondition(condition)
+            ? PortNames.True : PortNames.False);
 
     public IEnumerable<string> Validate(ActivityNode node, WorkflowDefinition definition)
     {
@@ -30,10 +34,29 @@ public sealed class DecisionActivity : IActivityHandler
     }
 }
 
-/// <summary>Switch: cases in order, each a label (the port) and a condition; Default when none matches.</summary>
+/// <summary>
+/// Switch (Elsa's FlowSwitch): cases in order, each a label (the port) and a condition; Default when none matches. A
+/// case's condition is an expression as Elsa writes it — <c>{ "type": "Condition" | "JavaScript", "value": … }</c> — or,
+/// as older definitions have it, the script's text.
+/// </summary>
 public sealed class SwitchActivity : IActivityHandler
 {
-    public sealed record Case(string Label, string Condition);
+    public sealed record Case(string Label, JsonNode? Condition)
+    {
+        /// <summary>The case's condition as an expression; null when it has none.</summary>
+        public Expression? Expression => ExpressionOf(Condition);
+    }
+
+    public static Expression? ExpressionOf(JsonNode? condition) => condition switch
+    {
+        JsonValue v when v.TryGetValue<string>(out var script) =>
+            string.IsNullOrWhiteSpace(script) ? null : new Expression(ExpressionTypes.JavaScript, JsonValue.Create(script)),
+        JsonObject o when o["type"] is JsonValue t && t.TryGetValue<string>(out var type) =>
+            o["value"] is null || (o["value"] is JsonValue s && s.TryGetValue<string>(out var text) && string.IsNullOrWhiteSpace(text))
+                ? null
+                : new Expression(type, o["value"]!.DeepClone()),
+        _ => null,
+    };
 
     public ActivityDescriptor Descriptor { get; } = new(ActivityTypes.Switch, "多路分支", "流程控制",
         [PortNames.Default], "按顺序判断各分支条件，走第一个成立的分支；都不成立走“默认”")
@@ -47,7 +70,7 @@ public sealed class SwitchActivity : IActivityHandler
     public ActivityResult Execute(ActivityContext context)
     {
         foreach (var @case in context.Literal<List<Case>>("cases") ?? [])
-            if (ActivityContext.Truthy(context.RunScript(@case.Condition).Value))
+            if (@case.Expression is { } condition && context.EvaluateCondition(condition))
                 return ActivityResult.Outcome(@case.Label);
         return ActivityResult.Outcome(PortNames.Default);
     }

@@ -4,6 +4,7 @@ using Duban.Engine.Activities;
 using Duban.Engine.Execution;
 using Duban.Engine.Expressions;
 using Duban.Engine.Forms;
+using Condition = Duban.Engine.Expressions.Condition;
 
 namespace Duban.Engine.Definitions;
 
@@ -155,6 +156,9 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
             foreach (var (name, script) in Scripts(node))
                 if (scripts.CheckSyntax(script) is { } syntax) Add(node, $"「{name}」{syntax}");
         }
+        if (starts.Count == 1)
+            foreach (var (activityId, problem) in RunnableDesign.Problems(wellFormed, starts[0], unreadable, registry))
+                Add(activityId is null ? null : flowchart.Find(activityId), problem);
         return errors;
     }
 
@@ -215,6 +219,9 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
                     if (expression.Value is not null && !(expression.Value is JsonValue v && v.TryGetValue<string>(out _)))
                         yield return $"配置格式有误（{name}）：脚本应为文本";
                     break;
+                case ExpressionTypes.Condition:
+                    if (Condition.Read(expression.Value) is null) yield return $"配置格式有误（{name}）：条件应为字段、运算和值";
+                    break;
                 case ExpressionTypes.Literal:
                     var shape = typed.FirstOrDefault(t => t.Input == name).Shape;
                     if (shape is not null && expression.Value is not null && !Reads(expression.Value, shape))
@@ -228,6 +235,23 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
         if (node.Type == ActivityTypes.Switch && Safe(() => node.Literal<List<SwitchActivity.Case>>("cases")) is { } cases
             && cases.Any(c => c is null))
             yield return "配置格式有误（cases）：分支不能为空";
+        else if (node.Type == ActivityTypes.Switch && Safe(() => node.Literal<List<SwitchActivity.Case>>("cases")) is { } readable)
+            foreach (var @case in readable)
+                switch (@case.Expression)
+                {
+                    case null when @case.Condition is not null and not JsonValue:
+                        yield return $"配置格式有误（cases）：分支「{@case.Label}」的条件无法读取";
+                        break;
+                    case { Type: ExpressionTypes.Condition } e when Condition.Read(e.Value) is null:
+                        yield return $"配置格式有误（cases）：分支「{@case.Label}」的条件应为字段、运算和值";
+                        break;
+                    case { Type: ExpressionTypes.JavaScript } e when !(e.Value is JsonValue v && v.TryGetValue<string>(out _)):
+                        yield return $"配置格式有误（cases）：分支「{@case.Label}」的脚本应为文本";
+                        break;
+                    case { Type: not (ExpressionTypes.Condition or ExpressionTypes.JavaScript) } e:
+                        yield return $"配置格式有误（cases）：分支「{@case.Label}」使用了不支持的表达式类型「{e.Type}」";
+                        break;
+                }
     }
 
     /// <summary>Readable, but incomplete: a Switch case without a label or condition, an empty outcome or branch name.</summary>
@@ -237,7 +261,7 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
             for (var i = 0; i < cases.Count; i++)
             {
                 if (string.IsNullOrWhiteSpace(cases[i].Label)) yield return $"配置格式有误（cases）：第 {i + 1} 个分支缺少名称";
-                if (string.IsNullOrWhiteSpace(cases[i].Condition)) yield return $"分支「{cases[i].Label}」未设置条件";
+                if (cases[i].Expression is null) yield return $"分支「{cases[i].Label}」未设置条件";
             }
         var typed = TypedLiterals.GetValueOrDefault(node.Type) ?? [];
         foreach (var list in new[] { "outcomes", "branches" })
@@ -278,7 +302,7 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
             if (node.Input(name)?.Expression is { Type: ExpressionTypes.JavaScript, Value: JsonValue value } && value.TryGetValue<string>(out var script))
                 yield return (name, script);
         foreach (var @case in node.Literal<List<SwitchActivity.Case>>("cases") ?? [])
-            if (@case is { Condition: { Length: > 0 } condition })
+            if (@case?.Expression is { Type: ExpressionTypes.JavaScript, Value: JsonValue value } && value.TryGetValue<string>(out var condition))
                 yield return ($"分支「{@case.Label}」的条件", condition);
     }
 }

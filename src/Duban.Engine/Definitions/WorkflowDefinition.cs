@@ -106,6 +106,9 @@ public static class ExpressionTypes
 {
     public const string Literal = "Literal";
     public const string JavaScript = "JavaScript";
+
+    /// <summary>A condition built by clicking (<see cref="Expressions.Condition"/>), evaluated without Jint.</summary>
+    public const string Condition = "Condition";
 }
 
 public sealed record Connection(Endpoint Source, Endpoint Target)

@@ -171,7 +171,7 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
         }
         catch (Exception ex)
         {
-            throw new ScriptException(ScriptFailure.Syntax, "脚本语法错误：" + (ex.InnerException ?? ex).Message, ex);
+            throw new ScriptException(ScriptFailure.Syntax, "脚本语法错误：" + ParserMessages.Chinese((ex.InnerException ?? ex).Message), ex);
         }
     }
 
@@ -236,7 +236,7 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
     internal static ScriptException SyntaxError(ParseErrorException ex) => new(
         ScriptFailure.Syntax,
         // LineNumber is 1-based, Column 0-based; people count columns from 1.
-        string.Create(CultureInfo.InvariantCulture, $"脚本语法错误（第 {ex.LineNumber} 行第 {ex.Column + 1} 列）：{ex.Description}"),
+        string.Create(CultureInfo.InvariantCulture, $"脚本语法错误（第 {ex.LineNumber} 行第 {ex.Column + 1} 列）：{ParserMessages.Chinese(ex.Description)}"),
         ex);
 
     private string TimeoutMessage() => string.Create(

@@ -365,7 +365,7 @@ public class AssignActivityTests
     public void A_well_formed_assign_step_validates()
     {
         Assert.Empty(Validator.Validate(Flow(outcomes: ["提交", "退回"]).UserTask("fix", "修改", Assign.Users(Wang))
-            .Connect("assign", "fix", "退回").Connect("fix", "end", "提交").Build()));
+            .Connect("assign", "fix", "退回").Connect("fix", "assign", "提交").Build()));
     }
 
     [Fact]
@@ -401,7 +401,7 @@ public class AssignActivityTests
         var previous = FlowBuilder.Define("bad2", "开始后直接由上一环节选择")
             .Start().Node("assign", ActivityTypes.Assign, "交办", ("unitsFrom", In.Literal("previous"))).End()
             .Chain("start", "assign").Connect("assign", "end", "提交").Build();
-        Assert.Contains(Validator.Validate(previous), e => e.ActivityId == "assign" && e.Message.Contains("前一环节必须是人工办理或交办环节"));
+        Assert.Contains(Validator.Validate(previous), e => e.ActivityId == "assign" && e.Message.Contains("主办单位设为「上一环节选择」，但它前面的「开始」（开始）没有人可以选择主办单位"));
 
         var wrongShape = FlowBuilder.Define("bad3", "格式")
             .Start().Node("assign", ActivityTypes.Assign, "交办", ("lead", In.Literal(Legal)), ("outcomes", In.Literal("提交"))).End()

@@ -299,6 +299,27 @@ public sealed class JintScriptEvaluatorTests : IClassFixture<JintWarmup>
         Assert.StartsWith("脚本语法错误（第 2 行第 9 列）：", ex.Message);
     }
 
+    [Theory]
+    [InlineData("item.needLeader === '是", "缺少结束引号")]
+    [InlineData("item.amount > 1000 && (item.level === '省级'", "缺少右括号")]
+    [InlineData("item.level = '省级'", null)]
+    [InlineData("item.level === ‘省级’", "中文标点")]
+    [InlineData("item.level === '省级' item.amount", "缺少运算符")]
+    [InlineData("let a = 1; let a = 2; a", "变量「a」重复声明")]
+    [InlineData("with (vars) { count = 2; }", "严格模式下不能使用 with")]
+    public void Parser_messages_are_in_chinese(string script, string? fragment)
+    {
+        var message = _evaluator.CheckSyntax(script);
+        if (fragment is null)
+        {
+            Assert.Null(message); // an assignment parses; it is not a syntax error
+            return;
+        }
+        Assert.NotNull(message);
+        Assert.Contains(fragment, message);
+        Assert.DoesNotMatch("[A-Za-z]{4,}", message.Replace("with", "", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Strict_mode_rules_are_syntax_errors()
     {

@@ -86,7 +86,7 @@ public abstract class TimerTests(string provider)
             new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "开始" },
             new JsonObject { ["id"] = "fork", ["type"] = "Duban.Fork", ["name"] = "并行" },
             new JsonObject { ["id"] = "wait", ["type"] = "Duban.Timer", ["name"] = "等待", ["until"] = TestDefinitions.Literal("2020-01-01T00:00:00Z") },
-            new JsonObject { ["id"] = "check", ["type"] = "Duban.Decision", ["name"] = "判断", ["condition"] = TestDefinitions.Script("vars.missing.value > 1") },
+            new JsonObject { ["id"] = "check", ["type"] = "Duban.Decision", ["name"] = "判断", ["condition"] = TestDefinitions.Script("item.missing.value > 1") },
             new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "结束" },
         ], [
             TestDefinitions.Connection("start", "Done", "fork"), TestDefinitions.Connection("fork", "Done", "wait"),

@@ -38,9 +38,13 @@ import { FitViewOnLoad } from '../../shared/flow/FitViewOnLoad';
 import { edgeTypes } from '../../shared/flow/ConnectionEdge';
 import { activitiesApi, changedSince, definitionsApi } from '../../shared/flow/definitionsApi';
 import { formatDateTime } from '../../shared/format';
+import { useDirectory } from '../../shared/forms/directory';
+import { directoryNames } from './properties/ConditionEditor';
 import {
+  conditionFields,
   FLOW_ARIA_LABELS,
   indexDescriptors,
+  labelBranches,
   portLabel,
   type ActivityDescriptor,
   type ActivityFlowNode,
@@ -449,15 +453,16 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
     return map;
   }, [errors]);
   const renderedNodes = useMemo(() => withValidation(doc.nodes, errors ?? []), [doc.nodes, errors]);
+  const { directory } = useDirectory(true);
   const renderedEdges = useMemo(
     () =>
-      doc.edges.map((e) => ({
+      labelBranches(doc.nodes, doc.edges, conditionFields(doc.definition), directoryNames(directory)).map((e) => ({
         ...e,
         type: 'connection',
         markerEnd: { type: MarkerType.ArrowClosed },
         interactionWidth: 16,
       })),
-    [doc.edges],
+    [doc.nodes, doc.edges, doc.definition, directory],
   );
 
   const selectNode = useCallback(

@@ -254,7 +254,19 @@ function OptionsEditor({ options, onChange }: { options: FieldOption[]; onChange
             aria-label={`选项${i + 1}名称`}
             value={o.label}
             status={o.label.trim() === '' ? 'error' : undefined}
-            onChange={(e) => onChange(options.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))}
+            onChange={(e) =>
+              onChange(
+                options.map((x, j) =>
+                  j === i
+                    ? {
+                        ...x,
+                        label: e.target.value,
+                        value: x.value === x.label || /^option\d+$/.test(x.value) ? e.target.value : x.value,
+                      }
+                    : x,
+                ),
+              )
+            }
           />
           <Input
             aria-label={`选项${i + 1}值`}

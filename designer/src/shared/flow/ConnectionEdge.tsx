@@ -1,4 +1,4 @@
-import { BaseEdge, getSmoothStepPath, useInternalNode, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, useInternalNode, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 
 const GAP = 24;
@@ -35,10 +35,14 @@ function ConnectionEdgeImpl(props: EdgeProps) {
     markerEnd,
     style,
     interactionWidth,
+    data,
+    id,
   } = props;
+  const label = typeof data?.label === 'string' ? data.label : undefined;
   const from = useInternalNode(source);
   const to = useInternalNode(target);
   let path: string;
+  let labelAt = { x: (sourceX + targetX) / 2, y: (sourceY + targetY) / 2 };
   if (targetY < sourceY + GAP && from && to) {
     const right =
       Math.max(
@@ -54,7 +58,9 @@ function ConnectionEdgeImpl(props: EdgeProps) {
       { x: targetX, y: targetY },
     ]);
   } else {
-    [path] = getSmoothStepPath({
+    let labelX: number;
+    let labelY: number;
+    [path, labelX, labelY] = getSmoothStepPath({
       sourceX,
       sourceY,
       targetX,
@@ -64,8 +70,29 @@ function ConnectionEdgeImpl(props: EdgeProps) {
       borderRadius: RADIUS,
       offset: GAP / 2,
     });
+    // On the edge's last vertical run, just above its target: a branch's words sit on the line that takes that branch.
+    labelAt =
+      Math.abs(targetX - sourceX) < 2
+        ? { x: labelX, y: labelY }
+        : { x: targetX, y: Math.max(labelY, targetY - GAP - 6) };
   }
-  return <BaseEdge path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />;
+  return (
+    <>
+      <BaseEdge path={path} markerEnd={markerEnd} style={style} interactionWidth={interactionWidth} />
+      {label && (
+        <EdgeLabelRenderer>
+          <div
+            className={`flow-edge-label${label === '否' || label === '其他情况' ? ' flow-edge-label--else' : ''}`}
+            data-testid={`edge-label-${id}`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelAt.x}px, ${labelAt.y}px)` }}
+            title={label}
+          >
+            {label}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
 }
 
 export const ConnectionEdge = memo(ConnectionEdgeImpl);

@@ -1,7 +1,8 @@
 import type { Edge, Node } from '@xyflow/react';
 import { connectionPort, indexDescriptors, portsOf, type DescriptorIndex } from './catalog';
+import { branchLabel, conditionFields, type NameOf } from './conditions';
 import { layoutGraph, nodeWidth, NODE_HEIGHT } from './layout';
-import type { ActivityDescriptor, ActivityNode, Connection, WorkflowDefinition } from './types';
+import type { ActivityDescriptor, ActivityNode, Connection, FormField, WorkflowDefinition } from './types';
 
 /** Where the item's execution stands at a node (item page highlighting). */
 export type NodeRunState = 'active' | 'done';
@@ -21,6 +22,8 @@ export interface ActivityNodeData extends Record<string, unknown> {
 export interface ConnectionEdgeData extends Record<string, unknown> {
   /** The connection as it was in the definition (extra properties kept); absent for edges drawn on the canvas. */
   connection?: Connection;
+  /** Words on the line: a condition branch's condition (branchLabel). */
+  label?: string;
 }
 
 export type ActivityFlowNode = Node<ActivityNodeData, 'activity'>;
@@ -118,12 +121,32 @@ export function definitionToFlow(
     const placed = layoutGraph(
       nodes.map((n) => ({ id: n.id, width: n.width ?? 176, height: n.height ?? NODE_HEIGHT })),
       edges.filter((e) => !e.hidden),
+      (id) => nodes.find((n) => n.id === id)?.data.ports,
     );
     for (const node of nodes) {
       if (!designerPosition(node.data.activity)) node.position = placed.get(node.id) ?? node.position;
     }
   }
-  return { nodes, edges };
+  return { nodes, edges: labelBranches(nodes, edges, conditionFields(definition)) };
+}
+
+/**
+ * The edges with the words of their branch (`data.label`): each connection out of a 条件判断 or 多路分支 says the
+ * condition that takes it (branchLabel). Edges whose words did not change are returned as they were.
+ */
+export function labelBranches(
+  nodes: readonly Pick<ActivityFlowNode, 'id' | 'data'>[],
+  edges: ConnectionFlowEdge[],
+  fields: readonly FormField[],
+  nameOf?: NameOf,
+): ConnectionFlowEdge[] {
+  const byId = new Map(nodes.map((n) => [n.id, n.data.activity]));
+  return edges.map((e) => {
+    if (e.hidden) return e;
+    const label = branchLabel(byId.get(e.source), e.sourceHandle ?? 'Done', fields, nameOf);
+    if (label === e.data?.label) return e;
+    return { ...e, data: { ...e.data, label } };
+  });
 }
 
 export function makeEdge(

@@ -8,3 +8,4 @@ export * from './catalog';
 export * from './convert';
 export * from './layout';
 export * from './a11y';
+export * from './conditions';

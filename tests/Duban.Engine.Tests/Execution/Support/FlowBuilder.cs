@@ -80,6 +80,22 @@ public sealed class FlowBuilder
     public FlowBuilder Decision(string id, string name, string condition) =>
         Node(id, ActivityTypes.Decision, name, ("condition", In.Js(condition)));
 
+    /// <summary>A decision on a condition built by clicking (<c>{ "type": "Condition", "value": … }</c>).</summary>
+    public FlowBuilder DecisionWhen(string id, string name, JsonNode condition) =>
+        Node(id, ActivityTypes.Decision, name, ("condition", Cond(condition)));
+
+    /// <summary>A switch whose cases are conditions built by clicking.</summary>
+    public FlowBuilder SwitchWhen(string id, string name, params (string Label, JsonNode Condition)[] cases) =>
+        Node(id, ActivityTypes.Switch, name,
+            ("cases", In.Literal(new JsonArray([.. cases.Select(c => (JsonNode)new JsonObject
+            {
+                ["label"] = c.Label,
+                ["condition"] = new JsonObject { ["type"] = ExpressionTypes.Condition, ["value"] = c.Condition.DeepClone() },
+            })]))));
+
+    public static ActivityInput Cond(JsonNode condition) =>
+        new() { TypeName = "Boolean", Expression = new Expression(ExpressionTypes.Condition, condition.DeepClone()) };
+
     public FlowBuilder Switch(string id, string name, params (string Label, string Condition)[] cases) =>
         Node(id, ActivityTypes.Switch, name,
             ("cases", In.Literal(cases.Select(c => new SwitchActivity.Case(c.Label, c.Condition)).ToList())));
@@ -144,6 +160,11 @@ public static class Field
         new() { Key = key, Label = label, Type = FieldTypes.Number, Required = required, Min = min, Max = max };
     public static FormField Select(string key, string label, params string[] options) =>
         new() { Key = key, Label = label, Type = FieldTypes.Select, Options = [.. options.Select(o => new FieldOption(o, o))] };
+    /// <summary>A select whose option values differ from their labels (value, label).</summary>
+    public static FormField SelectOf(string key, string label, params (string Value, string Label)[] options) =>
+        new() { Key = key, Label = label, Type = FieldTypes.Select, Options = [.. options.Select(o => new FieldOption(o.Value, o.Label))] };
+    public static FormField Date(string key, string label) =>
+        new() { Key = key, Label = label, Type = FieldTypes.Date };
     public static FormField Units(string key, string label, bool required = false) =>
         new() { Key = key, Label = label, Type = FieldTypes.Unit, Multiple = true, Required = required };
     public static FormField Opinion(string key, string label) =>

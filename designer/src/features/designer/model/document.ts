@@ -332,6 +332,7 @@ export function autoLayout(doc: DesignDoc): DesignDoc {
       height: n.height ?? NODE_HEIGHT,
     })),
     doc.edges.filter((e) => !e.hidden),
+    (id) => doc.nodes.find((n) => n.id === id)?.data.ports,
   );
   return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: placed.get(n.id) ?? n.position })) };
 }

@@ -6,13 +6,31 @@ import { mockFetch } from '../../../test/fetchMock';
 import { PropertyPanel, type ActivityChange } from './PropertyPanel';
 import { NameListEditor } from './editors';
 import { MemoryRouter } from 'react-router';
+import { useState } from 'react';
 
 const literal = (value: unknown) => ({ typeName: 'Object', expression: { type: 'Literal', value } });
 
 const definition: WorkflowDefinition = {
   definitionId: 'p',
   name: '流程',
-  forms: [{ id: 'f', name: '督办表', fields: [{ key: 'report', label: '办理情况', type: 'textarea' }] }],
+  forms: [
+    { id: 'f', name: '督办表', fields: [{ key: 'report', label: '办理情况', type: 'textarea' }] },
+    {
+      id: 'reg',
+      name: '登记',
+      fields: [
+        {
+          key: 'needLeader',
+          label: '是否需领导审批',
+          type: 'select',
+          options: [
+            { value: 'yes', label: '是' },
+            { value: 'no', label: '否' },
+          ],
+        },
+      ],
+    },
+  ],
   root: { activities: [], connections: [] },
 };
 
@@ -78,6 +96,82 @@ describe('NameListEditor (outcomes, branches)', () => {
     expect(onChange).toHaveBeenLastCalledWith(['结果2', '结果3'], {});
     fireEvent.click(screen.getByRole('button', { name: '删除结果2' }));
     expect(onChange).toHaveBeenLastCalledWith([], {});
+  });
+});
+
+/** The panel with its node kept in state, so one click builds on the last. */
+function StatefulPanel({ initial, onChange }: { initial: ActivityNode; onChange: (a: ActivityNode) => void }) {
+  const [activity, setActivity] = useState(initial);
+  return (
+    <MemoryRouter>
+      <PropertyPanel
+        activity={activity}
+        definition={definition}
+        descriptors={indexDescriptors([])}
+        procedures={[]}
+        onChange={(next) => {
+          setActivity(next);
+          onChange(next);
+        }}
+        onRename={() => null}
+      />
+    </MemoryRouter>
+  );
+}
+
+async function pick(label: string, option: string) {
+  fireEvent.mouseDown(within(screen.getAllByLabelText(label)[0].closest('.ant-select')!).getByRole('combobox'));
+  await screen.findAllByText(option);
+  const choices = [
+    ...document.querySelectorAll('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option'),
+  ];
+  fireEvent.click(choices.find((c) => c.getAttribute('title') === option)!);
+}
+
+describe('Condition builder', () => {
+  it(
+    'builds a condition on a choice field by clicking: field, operator, the option by its label',
+    { timeout: 90_000 },
+    async () => {
+      const onChange = vi.fn<(a: ActivityNode) => void>();
+      render(<StatefulPanel initial={{ id: 'd', type: 'Duban.Decision', name: '需领导审批？' }} onChange={onChange} />);
+      await pick('判断条件第1条的字段', '是否需领导审批');
+      await pick('判断条件第1条的值', '是');
+      const last = onChange.mock.calls.at(-1)![0];
+      expect(last.condition).toEqual({
+        typeName: 'Boolean',
+        expression: {
+          type: 'Condition',
+          value: { match: 'all', rules: [{ field: 'needLeader', op: 'eq', value: 'yes' }] },
+        },
+      });
+      expect(screen.getByTestId('condition-condition-words')).toHaveTextContent('条件：是否需领导审批 等于 是');
+    },
+  );
+
+  it('switches to 高级 with the same condition as a script', { timeout: 90_000 }, () => {
+    const onChange = vi.fn<(a: ActivityNode) => void>();
+    render(
+      <StatefulPanel
+        initial={{
+          id: 'd',
+          type: 'Duban.Decision',
+          condition: {
+            typeName: 'Boolean',
+            expression: {
+              type: 'Condition',
+              value: { match: 'all', rules: [{ field: 'needLeader', op: 'eq', value: 'yes' }] },
+            },
+          },
+        }}
+        onChange={onChange}
+      />,
+    );
+    fireEvent.click(screen.getByRole('radio', { name: '高级（脚本）' }));
+    expect(onChange.mock.calls.at(-1)![0].condition).toEqual({
+      typeName: 'Boolean',
+      expression: { type: 'JavaScript', value: 'item.needLeader === "yes"' },
+    });
   });
 });
 

@@ -18,6 +18,27 @@ describe('script syntax check', () => {
     expect(second.line).toBe(2);
   });
 
+  it('never shows the parser’s English', () => {
+    for (const script of [
+      "item.needLeader === '是",
+      "item.amount > 1000 && (item.level === '省级'",
+      'item.level === ‘省级’',
+      "item.level === '省级' item.amount",
+      'let a = 1; let a = 2; a',
+      'with (vars) { count = 2; }',
+      'return 1',
+      'a ? : b',
+      '0x',
+      '/(/',
+    ]) {
+      const problem = checkScriptSyntax(script);
+      expect(problem, script).not.toBeNull();
+      expect(problem!.message.replace(/\bwith\b|\breturn\b/g, ''), script).not.toMatch(/[A-Za-z]{4,}/);
+    }
+    expect(checkScriptSyntax('item.level === ‘省级’')!.message).toContain('中文标点');
+    expect(checkScriptSyntax('let a = 1; let a = 2; a')!.message).toContain('变量「a」重复声明');
+  });
+
   it('parses in strict mode, as the server does', () => {
     expect(checkScriptSyntax('with (form) { x }')).not.toBeNull();
   });

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { AssigneeInput } from './AssigneeInput';
 import { CheckboxInput } from './CheckboxInput';
+import { ConditionInput } from './ConditionInput';
 import { ChoiceInput } from './ChoiceInput';
 import { DeadlineInput } from './DeadlineInput';
 import { DurationField } from './DurationField';
@@ -31,6 +32,7 @@ const EDITORS: Record<string, ComponentType<InputEditorProps>> = {
   radio: ChoiceInput,
   dropdown: ChoiceInput,
   script: ScriptInput,
+  conditionBuilder: ConditionInput,
   textOrScript: TextOrScriptField,
   duration: DurationField,
   nameList: NameListInput,
