@@ -136,7 +136,14 @@ public static class ElsaExporter
             case ActivityTypes.End:
                 return Base("Elsa.End", [.. InputsOf()]);
             case ActivityTypes.Decision:
-                return Base("Elsa.FlowDecision", [.. InputsOf()]);
+                var decision = Base("Elsa.FlowDecision", [.. InputsOf()]);
+                if (node.Input("condition")?.Expression is { Type: ExpressionTypes.Condition } built)
+                    decision["condition"] = new JsonObject
+                    {
+                        ["typeName"] = "Boolean",
+                        ["expression"] = new JsonObject { ["type"] = ExpressionTypes.JavaScript, ["value"] = Script(built.Value) },
+                    };
+                return decision;
             case ActivityTypes.Fork:
                 return Base("Elsa.FlowFork", [.. InputsOf()]);
             case ActivityTypes.WriteLine:
@@ -160,7 +167,11 @@ public static class ElsaExporter
                     cases.Add(new JsonObject
                     {
                         ["label"] = c.Label,
-                        ["condition"] = new JsonObject { ["type"] = ExpressionTypes.JavaScript, ["value"] = c.Condition },
+                        ["condition"] = new JsonObject
+                        {
+                            ["type"] = ExpressionTypes.JavaScript,
+                            ["value"] = c.Expression is { Type: ExpressionTypes.Condition } caseCondition ? Script(caseCondition.Value) : c.Expression?.Value?.DeepClone(),
+                        },
                     });
                 sw["cases"] = cases;
                 sw["mode"] = Literal("MatchFirst", "Elsa.Workflows.Activities.Flowchart.Models.SwitchMode, Elsa.Workflows.Core");
@@ -181,6 +192,10 @@ public static class ElsaExporter
                 return null;
         }
     }
+
+    /// <summary>A condition built by clicking, as the JavaScript Elsa's FlowDecision and FlowSwitch evaluate.</summary>
+    private static string Script(JsonNode? built) =>
+        Expressions.Condition.Read(built) is { } condition ? Expressions.ConditionScript.ToJavaScript(condition) : "false";
 
     private static JsonObject Literal(JsonNode? value, string typeName) =>
         new() { ["typeName"] = typeName, ["expression"] = new JsonObject { ["type"] = ExpressionTypes.Literal, ["value"] = value } };
