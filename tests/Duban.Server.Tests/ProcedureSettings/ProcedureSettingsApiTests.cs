@@ -26,7 +26,7 @@ public abstract class ProcedureSettingsApiTests<TFixture>(TFixture fixture) : IA
         {
             ["id"] = "review", ["type"] = "Duban.UserTask", ["name"] = "审核",
             ["assignee"] = Literal(new JsonObject { ["type"] = "unitLeader", ["unitIds"] = new JsonArray("yjs") }),
-            ["outcomes"] = Literal(new JsonArray("同意", "退回")),
+            ["outcomes"] = Literal(new JsonArray("同意", "不同意")),
         };
         if (noAssignee is not null) review["noAssignee"] = Literal(noAssignee);
         var flow = Flow(id, "专项督查", [
@@ -34,7 +34,7 @@ public abstract class ProcedureSettingsApiTests<TFixture>(TFixture fixture) : IA
             review,
             new JsonObject { ["id"] = "archive", ["type"] = "Duban.UserTask", ["name"] = "归档", ["assignee"] = Literal(new JsonObject { ["type"] = "initiator" }) },
             new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
-        ], [Connection("start", "Done", "review"), Connection("review", "同意", "archive"), Connection("review", "退回", "end"), Connection("archive", "提交", "end")]);
+        ], [Connection("start", "Done", "review"), Connection("review", "同意", "archive"), Connection("review", "不同意", "end"), Connection("archive", "提交", "end")]);
         flow["forms"] = new JsonArray(new JsonObject
         {
             ["id"] = "f", ["name"] = "登记表",
