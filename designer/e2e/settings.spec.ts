@@ -104,7 +104,7 @@ test.describe('督查设置（管理员）', () => {
       const savedRules = page.waitForResponse(
         (r) => r.url().endsWith(`/api/scoring/${year}/rules`) && r.request().method() === 'PUT',
       );
-      await rules.getByRole('button', { name: '保存' }).click();
+      await rules.getByRole('button', { name: '保存', exact: true }).click();
       expect((await savedRules).status()).toBe(200);
       await expect(rules.getByText('本单位自定义')).toBeVisible();
       await screenshot(page, 'settings-rules-desktop');
@@ -114,7 +114,7 @@ test.describe('督查设置（管理员）', () => {
       const ladder = page.getByTestId('ladder-tab');
       await expect(ladder.getByText('第 6 级')).toBeVisible();
       await ladder.getByRole('button', { name: /增加一级/ }).click();
-      await ladder.getByRole('button', { name: '保存' }).click();
+      await ladder.getByRole('button', { name: '保存', exact: true }).click();
       // Nothing is sent while the new rung has no name; the message stands beside the field.
       await expect(ladder.getByText('请填写名称')).toBeVisible();
       await ladder.getByLabel('名称').last().fill('约谈督办');
@@ -123,7 +123,7 @@ test.describe('督查设置（管理员）', () => {
       const savedLadder = page.waitForResponse(
         (r) => r.url().endsWith('/api/chasing/ladder') && r.request().method() === 'PUT',
       );
-      await ladder.getByRole('button', { name: '保存' }).click();
+      await ladder.getByRole('button', { name: '保存', exact: true }).click();
       expect((await savedLadder).status()).toBe(200);
       await expect(ladder.getByText('本单位自定义')).toBeVisible();
       await screenshot(page, 'settings-ladder-desktop');
