@@ -59,10 +59,12 @@ async function pick(page: Page, scope: Page | Locator, label: string, option: st
     .filter({ has: page.getByRole('combobox', { name: label, exact: true }) })
     .first();
   const dropdown = page.locator('.ant-select-dropdown:visible, .ant-select-tree-dropdown:visible').last();
+  // Click only a closed select: on a loaded machine the list can take longer to show than one try waits, and a second
+  // click would close it again.
   await expect(async () => {
-    if (!(await dropdown.getByTitle(option, { exact: true }).first().isVisible())) await select.click();
-    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: 1500 });
-  }).toPass({ timeout: 15_000 });
+    if (!(await select.evaluate((el) => el.classList.contains('ant-select-open')))) await select.click();
+    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
   await dropdown.getByTitle(option, { exact: true }).first().click();
 }
 
@@ -112,9 +114,9 @@ async function register(page: Page, title: string, needLeader: '是' | '否') {
   const choice = page.locator('.ant-form-item').filter({ hasText: '是否需领导审批' }).locator('.ant-select');
   const dropdown = page.locator('.ant-select-dropdown:visible').last();
   await expect(async () => {
-    if (!(await dropdown.getByTitle(needLeader, { exact: true }).isVisible())) await choice.click();
-    await expect(dropdown.getByTitle(needLeader, { exact: true })).toBeVisible({ timeout: 1500 });
-  }).toPass({ timeout: 15_000 });
+    if (!(await choice.evaluate((el) => el.classList.contains('ant-select-open')))) await choice.click();
+    await expect(dropdown.getByTitle(needLeader, { exact: true })).toBeVisible({ timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
   await dropdown.getByTitle(needLeader, { exact: true }).click();
   await page.getByRole('button', { name: /提\s*交/ }).click();
   await expect(page).toHaveURL(/\/items\//);
