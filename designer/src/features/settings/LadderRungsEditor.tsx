@@ -168,6 +168,7 @@ export function LadderRungsEditor({
                         <Select
                           id={id('who')}
                           value={d.who}
+                          popupMatchSelectWidth={false}
                           options={[
                             { value: '', label: `办理角色（${d.actor}）` },
                             { value: 'owner', label: '事项专人（未指定专人时按办理角色）' },
@@ -265,11 +266,6 @@ export function LadderRungsEditor({
                     <div className="ladder-rung-error" role="alert">
                       {e.effect}
                     </div>
-                  )}
-                  {d.key && (
-                    <Typography.Text type="secondary" className="ladder-rung-key">
-                      标识：{d.key}
-                    </Typography.Text>
                   )}
                 </Card>
               </li>
