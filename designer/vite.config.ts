@@ -59,7 +59,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test/setup.ts'],
     css: false,
-    testTimeout: 30000,
+    // A guard against hangs, not a speed check: test.sh runs the browser tests beside these on the same cores.
+    testTimeout: 60000,
     restoreMocks: true,
     env: { TZ: 'Asia/Shanghai' },
   },

@@ -172,7 +172,7 @@ describe('督查设置', () => {
       scoreEvent: null,
     });
     expect(await within(tab).findByText('本单位自定义')).toBeInTheDocument();
-  });
+  }, 90_000); // many antd selects in jsdom: ~30 s when the browser tests run beside it on two cores
 
   it("an administrator changes a deduction for a year and deletes the year's own rules", async () => {
     const year = new Date().getFullYear();
