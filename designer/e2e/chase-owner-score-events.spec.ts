@@ -53,7 +53,8 @@ async function choose(page: Page, text: string) {
   for (let i = 0; i < 20 && (await option.count()) === 0; i++) {
     await list.locator('.rc-virtual-list-holder').hover();
     await page.mouse.wheel(0, 160);
-    await page.waitForTimeout(100);
+    // Wait for the option to be rendered, not for a fixed time; not there yet means scroll on.
+    await option.waitFor({ state: 'attached', timeout: 250 }).catch(() => undefined);
   }
   await option.click();
 }
