@@ -220,6 +220,10 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
             .Where(j => j!["kind"]!.GetValue<string>() == "taskCompleted" && j["activityId"]?.GetValue<string>() == "review")
             .Select(j => j!["at"]!.GetValue<DateTimeOffset>()).ToList();
         Assert.Equal(3, chosenAt.Count);
+        var counted = (await ApiHelpers.InstanceAsync(ducha, item))["timeline"]!.AsArray()
+            .Where(j => j!["data"]?["scoreEvent"] is not null).ToList();
+        Assert.Equal(["报送材料质量差", "报送材料质量差", "报告质量优秀"], counted.Select(j => j!["data"]!["scoreEventName"]!.GetValue<string>()));
+        Assert.All(counted, j => Assert.Equal("法制处", j!["data"]!["judgedUnitName"]!.GetValue<string>()));
         Assert.Equal(chosenAt.Order(), lines.Select(e => e!["at"]!.GetValue<DateTimeOffset>()).Order());
     }
 
