@@ -7508,6 +7508,11 @@ export interface components {
             outcomesInput?: null | string;
             /** @description For string InputHints.Outcomes: the input listing the outcomes that send the work back (a checkbox per outcome). */
             sendsBackInput?: null | string;
+            /**
+             * @description For string InputHints.Outcomes: the input mapping outcomes to the organization's score events (a drop-down
+             *     per outcome: 计入考核).
+             */
+            scoresInput?: null | string;
             /** @description For a list of names: the button's text and the fewest entries. */
             addLabel?: null | string;
             /** Format: int32 */

@@ -377,7 +377,7 @@ public sealed class AssignActivity : IActivityHandler
                 if (waiting.Count > 0)
                     throw new WorkflowConflictException($"协办单位尚未全部提交（{string.Join("、", waiting)}），请待其提交后再汇总上报");
             }
-            values = StepForms.Accept(context, node.LiteralString("form"), Permissions(node, Lead), request.Data);
+            values = StepForms.Accept(context, node.LiteralString("form"), Permissions(node, Lead), request.Data, Text(entry, "unitId"));
             UserTaskActivity.AcceptChosenAssignees(context, outcome, request.NextAssignees);
         }
 

@@ -9,7 +9,9 @@ namespace Duban.Engine.Activities;
 internal static class StepForms
 {
     /// <summary>Returns the validated values that were merged (null when the step has no form).</summary>
-    public static JsonObject? Accept(ActivityContext context, string? formId, IReadOnlyDictionary<string, FieldPermission> permissions, JsonObject? data)
+    /// <param name="unitId">The unit the submission is made for; the handler's own unit when not given.</param>
+    public static JsonObject? Accept(ActivityContext context, string? formId, IReadOnlyDictionary<string, FieldPermission> permissions, JsonObject? data,
+        string? unitId = null)
     {
         if (formId is null)
         {
@@ -33,7 +35,7 @@ internal static class StepForms
 
         var actor = context.Actor;
         context.State.Submissions.Add(new StepSubmission(context.Node.Id, context.Node.DisplayName, context.Round, context.Now, actor.Name,
-            (JsonObject)result.Values.DeepClone()));
+            (JsonObject)result.Values.DeepClone(), unitId ?? actor.UnitId));
         var merged = FormDataMerger.Merge(form, context.State.Data, result.Values,
             new OpinionStamp(actor.Id, actor.Name, actor.UnitName, context.Node.DisplayName, context.Now));
         DateStamps.FillDefaults(form, merged, context.Now);

@@ -47,8 +47,9 @@ public sealed class UserTaskActivity : IActivityHandler
             },
             Input.Form("form", "表单", "fieldPermissions", "表单与结果"),
             Input.Permissions("fieldPermissions", "表单字段权限", "form", "表单与结果"),
-            Input.Outcomes("表单与结果", UserTaskSendBack.Input),
+            Input.Outcomes("表单与结果", UserTaskSendBack.Input, UserTaskOutcomeScores.Input),
             Input.SendsBack("表单与结果"),
+            Input.OutcomeScores("表单与结果"),
             Input.Deadline("时限与说明"),
             Input.LegacyDueIn("时限与说明"),
             Input.Of("outcomesUntilDue", "限期内才可选的结果", InputHints.OutcomeSubset, "Object", "时限与说明") with
@@ -169,6 +170,7 @@ public sealed class UserTaskActivity : IActivityHandler
 
         context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment,
             isReturn ? new JsonObject { [UserTaskSendBack.JournalFlag] = true } : null);
+        var completedLine = context.Effects.Journal.Count - 1;
         if (!isReturn && !context.State.Approvers.Contains(request.Actor.Id)) context.State.Approvers.Add(request.Actor.Id);
         pending.Remove(entry);
         bookmark.Payload["results"]!.AsArray().Add(new JsonObject
@@ -184,6 +186,9 @@ public sealed class UserTaskActivity : IActivityHandler
             _ => true,
         };
         if (!decided) return ActivityResult.Wait;
+        // The completion that decides the step is the one that counts in 考核 (one event per decision, not per signer).
+        var line = context.Effects.Journal[completedLine];
+        context.Effects.Journal[completedLine] = line with { Data = UserTaskOutcomeScores.Mark(context, outcome, line.Data) };
         context.RemoveBookmark(bookmark);
         return ActivityResult.Outcome(outcome);
     }
@@ -267,6 +272,7 @@ public sealed class UserTaskActivity : IActivityHandler
             yield return $"退回重办的结果「{back}」不在本环节的办理结果中";
         if (outcomes.Count > 0 && outcomes.All(o => UserTaskSendBack.SendsBack(node, o)))
             yield return "至少要有一个办理结果不是退回重办";
+        foreach (var problem in UserTaskOutcomeScores.Problems(node, outcomes)) yield return problem;
         if (OutcomesUntilDue(node).Count > 0 && outcomes.All(OutcomesUntilDue(node).Contains))
             yield return "至少要有一个办理结果在期限过后仍可选择";
         if (form is not null)

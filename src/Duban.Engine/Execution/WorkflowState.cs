@@ -108,7 +108,9 @@ public sealed record ItemDeadlineRule(string ActivityId, Deadlines.DeadlineSpec?
 /// </summary>
 public sealed record SeriesMark(string ExecutionId, DateOnly Date, DateOnly? Previous);
 /// <summary>One submission of a step's form: which step, which round, when, by whom, and the values as submitted.</summary>
-public sealed record StepSubmission(string ActivityId, string? ActivityName, int Round, DateTimeOffset At, string? ActorName, JsonObject Values);
+/// <param name="UnitId">The unit the submission was made for (the handler's unit; a 交办 step's 主办), null in states written before it was kept.</param>
+public sealed record StepSubmission(string ActivityId, string? ActivityName, int Round, DateTimeOffset At, string? ActorName, JsonObject Values,
+    string? UnitId = null);
 
 /// <summary>A 交办's units: one 主办 (lead) and its 协办 (co), unit ids.</summary>
 public sealed record AssignedUnits(string Lead, List<string> Co);

@@ -87,7 +87,8 @@ internal static class InstanceEndpoints
         }).WithSummary("我可见的事项");
 
         group.MapGet("/{id:guid}", async Task<Ok<InstanceDetail>> (Guid id, HttpContext http, DubanDbContext db,
-            OrganizationCache orgCache, DefinitionCache definitions, Duban.Data.Supervision.DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>
+            OrganizationCache orgCache, DefinitionCache definitions, Duban.Data.Supervision.DeadlineLights deadlineLights,
+            Duban.Data.Supervision.Settings.SupervisionSettings supervisionSettings, TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var instance = await ItemVisibility.Visible(db, user).AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct)
@@ -105,13 +106,15 @@ internal static class InstanceEndpoints
             var assignments = await Supervision.AssignmentViews.ForInstanceAsync(db, instance, definition, org, user, ct);
             var reads = await Supervision.ReadConfirmations.ForInstanceAsync(db, id, org, ct);
             var lights = await deadlineLights.JudgeAsync(children.Select(c => c.DefinitionRecordId).Append(instance.DefinitionRecordId), ct);
+            var timeline = journal.Select(j => new TimelineEntry(j.Id, j.Kind, j.At, j.ActivityId, j.ActivityName, j.Round, j.ActorId, j.ActorName,
+                j.TaskId, j.Outcome, j.Comment, j.DataJson is null ? null : JsonNode.Parse(j.DataJson))).ToList();
+            await Supervision.OutcomeScoreNames.AddAsync(timeline.Select(t => t.Data), org, supervisionSettings, ct);
             return TypedResults.Ok(new InstanceDetail(
                 Summary(instance, lights),
                 fields.Filter(state.Data),
                 instance.IncidentMessage,
                 open.Select(t => TaskEndpoints.Summary(t, instance.Title, instance.Number, instance.DefinitionId, instance.DefinitionName, org, lights, instance.DefinitionRecordId)).ToList(),
-                journal.Select(j => new TimelineEntry(j.Id, j.Kind, j.At, j.ActivityId, j.ActivityName, j.Round, j.ActorId, j.ActorName,
-                    j.TaskId, j.Outcome, j.Comment, j.DataJson is null ? null : JsonNode.Parse(j.DataJson))).ToList(),
+                timeline,
                 instance.ParentInstanceId,
                 children.Select(c => Summary(c, lights)).ToList(),
                 fields.Form,

@@ -16,7 +16,8 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>The deadline flow with the review step's outcomes as given; <paramref name="sendsBack"/> ticked as sending back.</summary>
-    private async Task<string> ImportReviewFlowAsync(string id, JsonArray outcomes, JsonArray? sendsBack, string backTo, JsonObject? reviewer = null)
+    private async Task<string> ImportReviewFlowAsync(string id, JsonArray outcomes, JsonArray? sendsBack, string backTo, JsonObject? reviewer = null,
+        JsonObject? outcomeScores = null)
     {
         var review = new JsonObject
         {
@@ -25,6 +26,7 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
             ["outcomes"] = Literal(outcomes), ["deadline"] = Literal(1),
         };
         if (sendsBack is not null) review["sendsBack"] = Literal(sendsBack);
+        if (outcomeScores is not null) review["outcomeScores"] = Literal(outcomeScores);
         var flow = Flow(id, "复办测试流程", [
             new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记", ["form"] = Literal("f") },
             new JsonObject
@@ -35,7 +37,8 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
             },
             review,
             new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
-        ], [Connection("start", "Done", "handle"), Connection("handle", "提交", "review"), Connection("review", "通过", "end"), Connection("review", backTo, "handle")]);
+        ], [Connection("start", "Done", "handle"), Connection("handle", "提交", "review"), Connection("review", "通过", "end"), Connection("review", backTo, "handle"),
+            .. outcomes.Select(o => o!.GetValue<string>()).Where(o => o != "通过" && o != backTo).Select(o => Connection("review", o, "end"))]);
         flow["forms"] = JsonNode.Parse("""
             [{ "id": "f", "name": "督办单", "fields": [
                 { "key": "title", "label": "事项名称", "type": "text", "required": true },
@@ -178,6 +181,78 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
         await Json.OkAsync(await admin.PutAsJsonAsync("/api/scoring/table", new { table = (string?)null }));
         Assert.False((await Json.GetAsync(admin, "/api/scoring/2025/rules"))["scored"]!.GetValue<bool>());
         Assert.Equal(4.5m, (await UnitAsync("fzc"))["score"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task An_outcome_the_designer_counts_scores_the_unit_whose_report_was_judged_when_it_was_chosen()
+    {
+        var admin = await fixture.As("admin");
+        var saved = await admin.PutAsJsonAsync("/api/scoring/events", new
+        {
+            events = new object[] { new { name = "报送材料质量差" }, new { name = "报告质量优秀", adds = true } },
+        });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var events = (await admin.GetFromJsonAsync<JsonArray>("/api/scoring/events"))!;
+        string Key(string name) => events.Single(e => e!["name"]!.GetValue<string>() == name)!["key"]!.GetValue<string>();
+        var (poor, fine) = (Key("报送材料质量差"), Key("报告质量优秀"));
+        await Json.OkAsync(await admin.PutAsJsonAsync("/api/scoring/2026/rules", new
+        {
+            startScore = 100m, floor = 0m, redoThreshold = 5,
+            deductions = new Dictionary<string, decimal> { [poor] = 2m, [fine] = 1m },
+        }));
+
+        // 审核: 退回 counts as 报送材料质量差, 优秀 as 报告质量优秀, 通过 as nothing.
+        var flow = await ImportReviewFlowAsync("sv-outcome-scores", ["通过", "优秀", "退回"], null, "退回",
+            outcomeScores: new JsonObject { ["退回"] = poor, ["优秀"] = fine });
+        var item = await RedoAsync(flow, "退回", rounds: 3);               // two 退回 of 法制处's report, then its third report waits
+        var ducha = await fixture.As("ducha");
+        await ApiHelpers.CompleteOkAsync(ducha, await ApiHelpers.TaskOfAsync(ducha, item, "审核"), "优秀");
+
+        var view = await UnitAsync("fzc");
+        var lines = view["events"]!.AsArray();
+        Assert.Equal([poor, poor, fine], lines.Select(e => e!["type"]!.GetValue<string>()).OrderBy(t => t == fine));
+        Assert.All(lines, e => Assert.Equal("outcome", e!["source"]!.GetValue<string>()));
+        Assert.Contains(lines, e => e!["note"]!.GetValue<string>() == "审核：退回");
+        Assert.Equal(97m, view["score"]!.GetValue<decimal>());                          // 100 − 2 − 2 + 1
+
+        // Dated when the outcome was chosen (the clock stands in March 2026, one hour per round).
+        var chosenAt = (await ApiHelpers.InstanceAsync(ducha, item))["timeline"]!.AsArray()
+            .Where(j => j!["kind"]!.GetValue<string>() == "taskCompleted" && j["activityId"]?.GetValue<string>() == "review")
+            .Select(j => j!["at"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.Equal(3, chosenAt.Count);
+        var counted = (await ApiHelpers.InstanceAsync(ducha, item))["timeline"]!.AsArray()
+            .Where(j => j!["data"]?["scoreEvent"] is not null).ToList();
+        Assert.Equal(["报送材料质量差", "报送材料质量差", "报告质量优秀"], counted.Select(j => j!["data"]!["scoreEventName"]!.GetValue<string>()));
+        Assert.All(counted, j => Assert.Equal("法制处", j!["data"]!["judgedUnitName"]!.GetValue<string>()));
+        Assert.Equal(chosenAt.Order(), lines.Select(e => e!["at"]!.GetValue<DateTimeOffset>()).Order());
+    }
+
+    [Fact]
+    public async Task An_outcome_cannot_count_as_an_event_nobody_has_or_on_an_outcome_the_step_lacks()
+    {
+        var admin = await fixture.As("admin");
+        var flow = Flow("sv-outcome-bad", "坏流程", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记" },
+            new JsonObject
+            {
+                ["id"] = "review", ["type"] = "Duban.UserTask", ["name"] = "审核",
+                ["assignee"] = Literal(new JsonObject { ["type"] = "role", ["role"] = "督查员" }),
+                ["outcomes"] = Literal(new JsonArray("通过", "退回")),
+                ["outcomeScores"] = Literal(new JsonObject { ["退回"] = "own-nobody", ["驳回"] = "phone" }),
+            },
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
+        ], [Connection("start", "Done", "review"), Connection("review", "通过", "end"), Connection("review", "退回", "end")]);
+        var check = await Json.OkAsync(await admin.PostAsJsonAsync("/api/definitions/validate", flow));
+        var messages = check["errors"]!.AsArray().Select(e => e!["message"]!.GetValue<string>()).ToList();
+        Assert.Contains(messages, m => m.Contains("计入考核的结果「驳回」不在本环节的办理结果中"));
+
+        // Publishing also checks the event exists.
+        var response = await admin.PostAsJsonAsync("/api/definitions/import?publish=true", flow);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        flow["root"]!["activities"]![1]!["outcomeScores"] = Literal(new JsonObject { ["退回"] = "own-nobody" });
+        response = await admin.PostAsJsonAsync("/api/definitions/import?publish=true", flow);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("计入的考核事件不存在", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -33,6 +33,22 @@ describe('办理过程', () => {
       color: 'red',
       detail: '材料不全',
     });
+    // An outcome the designer marked as sending back, counted in 考核 against the judged unit.
+    expect(
+      describeEntry(
+        entry({
+          outcome: '复办',
+          comment: '数据不实',
+          data: {
+            sendsBack: true,
+            scoreEvent: 'own-1',
+            judgedUnit: 'fzc',
+            judgedUnitName: '法制处',
+            scoreEventName: '报送质量差',
+          },
+        }),
+      ),
+    ).toMatchObject({ title: '「审核」复办', color: 'red', detail: '数据不实；计入考核：法制处「报送质量差」' });
     expect(describeEntry(entry({ kind: 'taskReturned', data: { to: 'handle', toName: '承办' } })).title).toBe(
       '「审核」退回到「承办」',
     );

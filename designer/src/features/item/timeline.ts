@@ -42,8 +42,17 @@ export function describe(entry: TimelineEntry): TimelineLine {
     case 'taskClaimed':
       return { ...base, title: `${step(entry)}签收`, color: 'blue' };
     case 'taskCompleted': {
-      const returned = entry.outcome === '退回';
-      return { ...base, title: `${step(entry)}${entry.outcome ?? '办理完成'}`, color: returned ? 'red' : 'green' };
+      const returned = entry.outcome === '退回' || (entry.data as Record<string, unknown> | null)?.sendsBack === true;
+      // The outcome counted in 考核 against the unit whose report the step judged (decision 027).
+      const scored = str(entry.data, 'scoreEvent')
+        ? `计入考核：${str(entry.data, 'judgedUnitName') ?? ''}「${str(entry.data, 'scoreEventName') ?? '考核事件'}」`
+        : null;
+      return {
+        ...base,
+        title: `${step(entry)}${entry.outcome ?? '办理完成'}`,
+        detail: [base.detail, scored].filter(Boolean).join('；') || null,
+        color: returned ? 'red' : 'green',
+      };
     }
     case 'taskReturned': {
       const to = str(entry.data, 'toName');

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Duban.Data.Organization;
 using Duban.Data.Supervision.Chasing;
@@ -16,7 +17,7 @@ public sealed record UnitScoreRow(string UnitId, string UnitName, decimal Score,
 
 /// <summary>
 /// 考核: scores computed from what was logged — chases (not withdrawn), items redone more often than the rules
-/// tolerate, bulletins — under the organization's rules for the year (or the shipped table it chose; none: not scored). Never stored.
+/// tolerate, bulletins, entries recorded by hand, outcomes a step's designer counts — under the organization's rules for the year (or the shipped table it chose; none: not scored). Never stored.
 /// </summary>
 public sealed class ScoreService(DubanDbContext db, OrganizationCache organizationCache, SupervisionSettings settings)
 {
@@ -24,6 +25,7 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
     public const string SourceRedo = "redo";
     public const string SourceBulletin = "bulletin";
     public const string SourceEntry = "entry";
+    public const string SourceOutcome = "outcome";
 
     /// <summary>The organization's score events (names, and which add points).</summary>
     public Task<ScoreEventCatalog> CatalogAsync(string organizationId, CancellationToken ct) => settings.ScoreEventsAsync(organizationId, ct);
@@ -90,6 +92,17 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
             .ToListAsync(ct);
         events.AddRange(entries.Where(e => Ours(e.UnitId))
             .Select(e => new ScoreEvent(e.EventKey, e.At, e.UnitId, e.InstanceId, e.Note, SourceEntry, e.Id.ToString())));
+
+        // Outcomes the designer counts in 考核 (an 审核 step's 退回 costs the judged unit 报送质量差), dated when chosen.
+        var judged = await db.Journal.AsNoTracking()
+            .Where(j => j.Kind == JournalKind.TaskCompleted && j.At >= from && j.At < to && j.DataJson != null
+                        && j.DataJson.Contains(UserTaskOutcomeScores.EventFlag))
+            .Select(j => new { j.Id, j.InstanceId, j.At, j.ActivityName, j.Outcome, j.DataJson }).ToListAsync(ct);
+        events.AddRange(judged
+            .Select(j => (Line: j, Score: UserTaskOutcomeScores.Read(j.DataJson)))
+            .Where(x => x.Score is { } score && Ours(score.Unit))
+            .Select(x => new ScoreEvent(x.Score!.Value.Event, x.Line.At, x.Score.Value.Unit, x.Line.InstanceId,
+                $"{x.Line.ActivityName}：{x.Line.Outcome}", SourceOutcome, x.Line.Id.ToString(CultureInfo.InvariantCulture))));
 
         events.AddRange(await RedoEventsAsync(org, from, to, unitId, redoThreshold, Ours, ct));
         return events.ToLookup(e => e.UnitId);

@@ -226,6 +226,43 @@ describe('PropertyPanel', () => {
     expect(getLiteral(next, 'outcomes')).toEqual(['通过', '复办', '退回']);
   });
 
+  it('counts an outcome as one of the organization’s score events, picked by name', async () => {
+    mockFetch({
+      'GET /api/units': { body: [] },
+      'GET /api/users': { body: [] },
+      'GET /api/roles': { body: ['督查员'] },
+      'GET /api/scoring/events': {
+        body: [
+          { key: 'phone', name: '电话催办', adds: false, builtIn: true },
+          { key: 'own-poor', name: '报送材料质量差', adds: false, builtIn: false },
+          { key: 'own-fine', name: '报告质量优秀', adds: true, builtIn: false },
+        ],
+      },
+    });
+    const onChange = renderPanel({ id: 't', type: 'Duban.UserTask', outcomes: literal(['通过', '退回']) });
+    const box = screen.getByTestId('outcome-scores');
+    // Edited here, not as a raw parameter under 其他参数.
+    expect(screen.queryByLabelText('参数 outcomeScores')).toBeNull();
+    const select = within(box).getByRole('combobox', { name: '「退回」计入考核' });
+    await vi.waitFor(() => expect(select).not.toBeDisabled());
+    fireEvent.mouseDown(select);
+    fireEvent.click(await screen.findByTitle('报送材料质量差'));
+    const next = onChange.mock.calls.at(-1)![0];
+    expect(getLiteral(next, 'outcomeScores')).toEqual({ 退回: 'own-poor' });
+    expect(screen.getByTitle('报告质量优秀（加分）')).toBeInTheDocument();
+  });
+
+  it('keeps an outcome’s score event through a rename', () => {
+    const onChange = renderPanel({
+      id: 't',
+      type: 'Duban.UserTask',
+      outcomes: literal(['通过', '退回']),
+      outcomeScores: literal({ 退回: 'own-poor' }),
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: '结果2' }), { target: { value: '退回重报' } });
+    expect(getLiteral(onChange.mock.calls.at(-1)![0], 'outcomeScores')).toEqual({ 退回重报: 'own-poor' });
+  });
+
   it('offers every input of an activity type it has no page for', () => {
     const onChange = renderPanel({ id: 'x', type: 'Duban.Future', name: '新节点', target: literal({ level: 2 }) });
     expect(screen.getByText('未来节点')).toBeInTheDocument();
