@@ -194,37 +194,41 @@ describe('批量已阅', () => {
     expect(failed).toEqual(['「一号通知」：该待办已由他人办理']);
   });
 
-  it('marks the selected notices read in one request and lists the one a colleague read first', async () => {
-    const notices = [
-      task({ id: 'n1', itemTitle: '一号通知', kind: 'notice' }),
-      task({ id: 'n2', itemTitle: '二号通知', kind: 'notice' }),
-    ];
-    let body: unknown = null;
-    mockFetch({
-      'GET /api/auth/me': { body: liaisonUser },
-      'GET /api/tasks': () => ({ body: page(notices) }),
-      'GET /api/definitions': { body: [] },
-      'POST /api/tasks/read-batch': (_url, init) => {
-        body = JSON.parse(String(init?.body));
-        return {
-          body: {
-            read: 1,
-            results: [
-              { taskId: 'n1', status: 'conflict', message: '该待办已由他人办理' },
-              { taskId: 'n2', status: 'read', message: null },
-            ],
-          },
-        };
-      },
-    });
-    renderApp('/?box=notice');
-    const table = await screen.findByTestId('inbox-table');
-    const button = await screen.findByRole('button', { name: /批量已阅/ });
-    expect(button).toBeDisabled();
-    await userEvent.click(within(table).getByRole('checkbox', { name: '选择「一号通知」' }));
-    await userEvent.click(within(table).getByRole('checkbox', { name: '选择「二号通知」' }));
-    await userEvent.click(screen.getByRole('button', { name: /批量已阅（2）/ }));
-    await waitFor(() => expect(body).toEqual({ taskIds: ['n1', 'n2'], comment: null }));
-    expect(await screen.findByText('「一号通知」：该待办已由他人办理')).toBeInTheDocument();
-  });
+  it(
+    'marks the selected notices read in one request and lists the one a colleague read first',
+    { timeout: 60000 },
+    async () => {
+      const notices = [
+        task({ id: 'n1', itemTitle: '一号通知', kind: 'notice' }),
+        task({ id: 'n2', itemTitle: '二号通知', kind: 'notice' }),
+      ];
+      let body: unknown = null;
+      mockFetch({
+        'GET /api/auth/me': { body: liaisonUser },
+        'GET /api/tasks': () => ({ body: page(notices) }),
+        'GET /api/definitions': { body: [] },
+        'POST /api/tasks/read-batch': (_url, init) => {
+          body = JSON.parse(String(init?.body));
+          return {
+            body: {
+              read: 1,
+              results: [
+                { taskId: 'n1', status: 'conflict', message: '该待办已由他人办理' },
+                { taskId: 'n2', status: 'read', message: null },
+              ],
+            },
+          };
+        },
+      });
+      renderApp('/?box=notice');
+      const table = await screen.findByTestId('inbox-table', {}, { timeout: 20000 });
+      const button = await screen.findByRole('button', { name: /批量已阅/ }, { timeout: 20000 });
+      expect(button).toBeDisabled();
+      await userEvent.click(within(table).getByRole('checkbox', { name: '选择「一号通知」' }));
+      await userEvent.click(within(table).getByRole('checkbox', { name: '选择「二号通知」' }));
+      await userEvent.click(screen.getByRole('button', { name: /批量已阅（2）/ }));
+      await waitFor(() => expect(body).toEqual({ taskIds: ['n1', 'n2'], comment: null }));
+      expect(await screen.findByText('「一号通知」：该待办已由他人办理', {}, { timeout: 20000 })).toBeInTheDocument();
+    },
+  );
 });
