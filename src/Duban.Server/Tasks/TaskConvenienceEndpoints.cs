@@ -126,16 +126,21 @@ internal static class TaskConvenienceEndpoints
 
     /// <summary>
     /// The send-back this task redoes: the latest line that sent work back (a 退回 outcome, or 退回到 a chosen step) written
-    /// since this step last finished and no later than the task was created. None for a first round.
+    /// since this step last finished and before the task was opened. None for a first round.
     /// </summary>
     private static async Task<SentBackNote?> SentBackAsync(DubanDbContext db, TaskRecord task, CancellationToken ct)
     {
         if (task.BookmarkId is null || !task.ExecutionId.Contains('#') || task.ExecutionId.EndsWith("#1", StringComparison.Ordinal)) return null;
+        // By journal order, not by time: the engine's lines and the task row may carry instants a tick apart.
+        var created = await db.Journal.AsNoTracking()
+            .Where(j => j.InstanceId == task.InstanceId && j.Kind == JournalKind.TaskCreated && j.TaskId == task.Id)
+            .Select(j => (long?)j.Id).FirstOrDefaultAsync(ct);
+        if (created is null) return null;
         var lastDone = await db.Journal.AsNoTracking()
-            .Where(j => j.InstanceId == task.InstanceId && j.ActivityId == task.ActivityId && j.Kind == JournalKind.ActivityCompleted && j.At <= task.CreatedAt)
+            .Where(j => j.InstanceId == task.InstanceId && j.ActivityId == task.ActivityId && j.Kind == JournalKind.ActivityCompleted && j.Id < created)
             .OrderByDescending(j => j.Id).Select(j => (long?)j.Id).FirstOrDefaultAsync(ct) ?? 0;
         var lines = await db.Journal.AsNoTracking()
-            .Where(j => j.InstanceId == task.InstanceId && j.Id > lastDone && j.At <= task.CreatedAt
+            .Where(j => j.InstanceId == task.InstanceId && j.Id > lastDone && j.Id < created
                         && (j.Kind == JournalKind.TaskReturned || j.Kind == JournalKind.TaskCompleted))
             .OrderByDescending(j => j.Id).Take(50).ToListAsync(ct);
         var line = lines.FirstOrDefault(j => j.Kind == JournalKind.TaskReturned || UserTaskSendBack.SentBack(j.Outcome, j.DataJson));

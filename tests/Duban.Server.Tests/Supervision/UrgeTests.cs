@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using static Duban.Server.Tests.Supervision.DeadlineFixture;
 using ApiHelpers = Duban.Server.Tests.Infrastructure.Api;

@@ -95,7 +95,7 @@ public abstract class TaskConvenienceTests<TFixture>(TFixture fixture) : IAsyncL
         Assert.Equal(HttpStatusCode.NoContent, (await fazhi.PostAsync($"/api/tasks/{fix}/claim", null)).StatusCode);
 
         var photo = await UploadAsync(fazhi, "整改前.jpg");
-        var saved = await JsonOf(await SaveDraftAsync(fazhi, fix, new JsonObject { ["report"] = "已完成一半", ["photos"] = new JsonArray(photo) }, "周五前补齐"));
+        var saved = await JsonOf(await SaveDraftAsync(fazhi, fix, new JsonObject { ["report"] = "已完成一半", ["photos"] = new JsonArray(photo.DeepClone()) }, "周五前补齐"));
         Assert.NotNull(saved["savedAt"]);
         var draft = await JsonOf(await fazhi.GetAsync($"/api/tasks/{fix}/draft"));
         Assert.True(draft["exists"]!.GetValue<bool>());
@@ -115,8 +115,8 @@ public abstract class TaskConvenienceTests<TFixture>(TFixture fixture) : IAsyncL
         Assert.Equal("已完成一半", (await JsonOf(await fazhi.GetAsync($"/api/tasks/{fix}/draft")))["data"]!["report"]!.GetValue<string>());
 
         // A later save replaces it; the submission takes the files and the draft is gone with the task.
-        await JsonOf(await SaveDraftAsync(fazhi, fix, new JsonObject { ["report"] = "已全部整改", ["photos"] = new JsonArray(photo) }));
-        await CompleteOkAsync(fazhi, fix, "提交", new JsonObject { ["report"] = "已全部整改", ["photos"] = new JsonArray(photo) });
+        await JsonOf(await SaveDraftAsync(fazhi, fix, new JsonObject { ["report"] = "已全部整改", ["photos"] = new JsonArray(photo.DeepClone()) }));
+        await CompleteOkAsync(fazhi, fix, "提交", new JsonObject { ["report"] = "已全部整改", ["photos"] = new JsonArray(photo.DeepClone()) });
         Assert.False((await JsonOf(await fazhi.GetAsync($"/api/tasks/{fix}/draft")))["exists"]!.GetValue<bool>());
         Assert.Equal(HttpStatusCode.Conflict, (await SaveDraftAsync(fazhi, fix, new JsonObject { ["report"] = "迟到的暂存" })).StatusCode);
         await fixture.Factory.WithDbAsync(async db =>
@@ -203,7 +203,7 @@ public abstract class TaskConvenienceTests<TFixture>(TFixture fixture) : IAsyncL
 
     /// <summary>登记 → 告知法制处 (阅知, not waited for) → 督查员 办理 → 办结.</summary>
     private static JsonObject Notices() => Flow("conv-notice", "阅知批量", [
-        new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记" },
+        new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记", ["form"] = Literal("f") },
         new JsonObject
         {
             ["id"] = "tell", ["type"] = "Duban.Notify", ["name"] = "告知法制处",
@@ -215,7 +215,8 @@ public abstract class TaskConvenienceTests<TFixture>(TFixture fixture) : IAsyncL
             ["assignee"] = Literal(new JsonObject { ["type"] = "role", ["role"] = "督查员" }),
         },
         new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "办结" },
-    ], [Connection("start", "Done", "tell"), Connection("tell", "Done", "do"), Connection("do", "提交", "end")]);
+    ], [Connection("start", "Done", "tell"), Connection("tell", "Done", "do"), Connection("do", "提交", "end")]).Also(f => f["forms"] = new JsonArray(
+        new JsonObject { ["id"] = "f", ["name"] = "登记表", ["fields"] = new JsonArray(new JsonObject { ["key"] = "title", ["label"] = "事项", ["type"] = "text", ["required"] = true }) }));
 
     private static async Task<List<Guid>> NoticeIdsAsync(HttpClient client) =>
         (await InboxAsync(client, "notice")).Select(n => n!["id"]!.GetValue<Guid>()).ToList();
@@ -243,7 +244,8 @@ public abstract class TaskConvenienceTests<TFixture>(TFixture fixture) : IAsyncL
         Assert.Equal("forbidden", results[notANotice]);
         Assert.Single(results.Values, v => v == "notFound");
         Assert.Empty(await NoticeIdsAsync(fazhi));
-        var item = await InstanceAsync(ducha, second);
+        var readItem = (await JsonOf(await fazhi.GetAsync($"/api/tasks/{notices[1]}")))["task"]!["instanceId"]!.GetValue<Guid>();
+        var item = await InstanceAsync(ducha, readItem);
         var read = Assert.Single(item["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "noticeRead")!;
         Assert.Equal("张联络", read["actorName"]!.GetValue<string>());
 
@@ -325,10 +327,12 @@ public abstract class TaskConvenienceTests<TFixture>(TFixture fixture) : IAsyncL
         var admin = await fixture.As("admin");
         await ImportAsync(admin, Stuck());
         var id = await StartAsync(await fixture.As("ducha"), "conv-stuck", new JsonObject { ["title"] = "转办处理" });
+        var users = (await admin.GetFromJsonAsync<JsonArray>("/api/users"))!;
+        string IdOf(string userName) => users.Single(u => u!["userName"]!.GetValue<string>() == userName)!["id"]!.GetValue<string>();
 
         fixture.Gate.HoldUntil(2, "retry");
-        var first = admin.PostAsJsonAsync($"/api/incidents/{id}/assign", new { toUserId = "fazhi" });
-        var second = admin.PostAsJsonAsync($"/api/incidents/{id}/assign", new { toUserId = "jinan" });
+        var first = admin.PostAsJsonAsync($"/api/incidents/{id}/assign", new { toUserId = IdOf("fazhi") });
+        var second = admin.PostAsJsonAsync($"/api/incidents/{id}/assign", new { toUserId = IdOf("jinan") });
         await Task.WhenAll(first, second);
         fixture.Gate.Open();
 
