@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Grid, Input, Select, Table, Tabs, Typography } from 'antd';
-import type { TableProps } from 'antd';
+import type { CheckboxProps, TableProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
@@ -257,7 +257,9 @@ export default function InboxPage() {
                 ? {
                     selectedRowKeys: picked.map((t) => t.id),
                     onChange: (_keys, rows) => setPicked(rows),
-                    getCheckboxProps: (task) => ({ 'aria-label': `选择「${task.itemTitle}」` }),
+                    // antd passes these on to the checkbox's input; its types list no aria attributes.
+                    getCheckboxProps: (task) =>
+                      ({ 'aria-label': `选择「${task.itemTitle}」` }) as unknown as Partial<CheckboxProps>,
                   }
                 : undefined
             }
