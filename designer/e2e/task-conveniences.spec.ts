@@ -221,7 +221,7 @@ test.describe.serial('待办便利功能：暂存、退回意见、批量已阅�
     const returned = reviewer.page.waitForResponse(
       (r) => new URL(r.url()).pathname === `/api/tasks/${reviewTask}/complete`,
     );
-    await reviewer.page.getByRole('button', { name: '退回' }).click();
+    await reviewer.page.getByRole('button', { name: '退回', exact: true }).click();
     expect((await returned).status()).toBe(204);
     expect(reviewer.errors).toEqual([]);
     await reviewer.close();
@@ -277,8 +277,8 @@ test.describe.serial('待办便利功能：暂存、退回意见、批量已阅�
     await screenshot(page, 'conveniences-incidents');
 
     await card.getByRole('button', { name: '转办', exact: true }).click();
-    await page.getByLabel('转办给').click();
-    await page.getByLabel('转办给').fill('张联络');
+    await page.getByRole('combobox', { name: '转办给' }).click();
+    await page.getByRole('combobox', { name: '转办给' }).fill('张联络');
     await page.locator('.ant-select-item-option', { hasText: '张联络' }).first().click();
     const assigned = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/incidents/${stuck}/assign`);
     await page.getByRole('button', { name: '确认转办' }).click();
