@@ -105,6 +105,8 @@ app.MapAuthApi();
 app.MapDefinitionsApi();
 app.MapInstancesApi();
 app.MapTasksApi();
+app.MapTaskConveniencesApi();
+app.MapIncidentsApi();
 app.MapOrganizationApi();
 app.MapAssignmentsApi();
 app.MapReadsApi();

@@ -2776,6 +2776,597 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tasks/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 读取暂存（仅本待办的办理人） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskDraftView"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        /** 暂存：保存已填写的表单（含已上传附件）和办理说明，办理或取消后自动删除 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveTaskDraftRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TaskDraftSaved"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/read-batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量已阅：逐条确认，已被阅或无权的逐条说明，不影响其余 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BatchReadRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BatchReadResponse"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/urge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 一键催办：事项发起人或督查室对超期环节发起本单位催办阶梯的第一级 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UrgeResult"];
+                    };
+                };
+                /** @description 请求有误：errors 按字段列出原因 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/sent-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本环节被退回重办时：退回人、退回理由和退回前填写的意见 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SentBackView"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 运行异常的事项（管理员）：原因与处理办法 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IncidentView"][];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/incidents/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 转办：指定异常环节的办理人后继续（管理员） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssignIncidentRequest"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/incidents/{id}/migrate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 迁移到最新版本并从异常处继续（管理员） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MigrateResult"];
+                    };
+                };
+                /** @description 请求有误：errors 按字段列出原因 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/units": {
         parameters: {
             query?: never;
@@ -6849,6 +7440,9 @@ export interface components {
              */
             to?: null | string;
         };
+        AssignIncidentRequest: {
+            toUserId?: null | string;
+        };
         /** @description One 交办 step (one round of it) and its units. */
         AssignmentStepView: {
             activityId: string;
@@ -6916,6 +7510,28 @@ export interface components {
             /** Format: int64 */
             maxBytes: number;
             allowedExtensions: string[];
+        };
+        BatchReadRequest: {
+            taskIds?: null | string[];
+            comment?: null | string;
+        };
+        BatchReadResponse: {
+            /**
+             * Format: int32
+             * @description How many were marked read by this request.
+             */
+            read: number;
+            results: components["schemas"]["BatchReadResult"][];
+        };
+        BatchReadResult: {
+            /** Format: uuid */
+            taskId: string;
+            /**
+             * @description `read`, or why not: `conflict` (already read or taken — the 409 a single 已阅 would get),
+             *         `invalid` (not a notice), `forbidden`, `notFound`.
+             */
+            status: string;
+            message: null | string;
         };
         /**
          * @description The breakdown's progress (挂图作战) on the page of an item whose step started one child item per row — the
@@ -7490,6 +8106,40 @@ export interface components {
         };
         /** @enum {unknown} */
         HumanTaskStatus: "open" | "completed" | "cancelled";
+        /** @description An open task of a stuck item, which an administrator may hand to someone else (转办). */
+        IncidentTask: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            assigneeName: null | string;
+        };
+        /** @description One item stopped on an incident (运行异常), with its cause in Chinese and the ways out this item has. */
+        IncidentView: {
+            /** Format: uuid */
+            instanceId: string;
+            title: string;
+            number: null | string;
+            definitionId: string;
+            definitionName: string;
+            /** Format: int32 */
+            version: number;
+            /**
+             * Format: int32
+             * @description The procedure's latest published version, when newer than the item's (迁移到最新版本).
+             */
+            latestVersion: null | number;
+            activityId: null | string;
+            activityName: null | string;
+            /** @description What stopped it, as the engine said it. */
+            cause: string;
+            /** @description What to do about it, in a sentence. */
+            advice: string;
+            /** Format: date-time */
+            at: null | string;
+            /** @description The stuck step is a human step: it can be handed to a named person (转办) and run again. */
+            canAssign: boolean;
+            openTasks: components["schemas"]["IncidentTask"][];
+        };
         /** @description Settings of an input's editor; each hint reads the ones it knows. */
         InputEditorOptions: {
             placeholder?: null | string;
@@ -7620,7 +8270,7 @@ export interface components {
             canRecord: boolean;
         };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten" | "itemOwnerNamed" | "scoreEntryRecorded" | "scoreEntryRevoked";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten" | "itemOwnerNamed" | "scoreEntryRecorded" | "scoreEntryRevoked" | "instanceMigrated";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */
@@ -7759,6 +8409,10 @@ export interface components {
         MakeUpWorkday: {
             date: string;
             name?: null | string;
+        };
+        MigrateResult: {
+            /** Format: int32 */
+            version: number;
         };
         NamedValue: {
             value: string;
@@ -7945,6 +8599,7 @@ export interface components {
         ReturnTaskRequest: {
             targetActivityId?: null | string;
             comment?: null | string;
+            data?: null | components["schemas"]["JsonObject"];
         };
         RevokeBulletinRequest: {
             reason?: null | string;
@@ -8011,6 +8666,10 @@ export interface components {
         };
         SaveSupervisionSettingsRequest: {
             allowLateExtensionRequests?: null | boolean;
+        };
+        SaveTaskDraftRequest: {
+            data: null | components["schemas"]["JsonObject"];
+            comment?: null | string;
         };
         SaveUnitRequest: {
             id?: null | string;
@@ -8193,6 +8852,26 @@ export interface components {
             updatedAt: null | string;
             updatedByName: null | string;
         };
+        SentBackNote: {
+            /** @description The step that sent the work back. */
+            fromStep: string;
+            byName: null | string;
+            /** Format: date-time */
+            at: string;
+            reason: null | string;
+            opinions: components["schemas"]["SentBackOpinion"][];
+            /** @description That step is set to 直达退回环节: after the redo the item goes straight back to it. */
+            direct: boolean;
+        };
+        /** @description The opinion that sent a step back, for the one who redoes it. */
+        SentBackOpinion: {
+            key: string;
+            label: string;
+            text: string;
+        };
+        SentBackView: {
+            note: null | components["schemas"]["SentBackNote"];
+        };
         /** @description Change one day: `kind` holiday (with a name), workday (a Saturday or Sunday worked) or normal (undo). */
         SetCalendarDayRequest: {
             kind?: null | string;
@@ -8238,6 +8917,18 @@ export interface components {
             instanceStatus: components["schemas"]["WorkflowStatus"];
             assignment?: null | components["schemas"]["AssignmentStepView"];
             nextSteps?: null | components["schemas"]["NextStepChoice"][];
+        };
+        TaskDraftSaved: {
+            /** Format: date-time */
+            savedAt: string;
+        };
+        TaskDraftView: {
+            /** @description Whether a draft is kept for this task and this user. */
+            exists: boolean;
+            data: null | components["schemas"]["JsonObject"];
+            comment: null | string;
+            /** Format: date-time */
+            savedAt: null | string;
         };
         /** @enum {unknown} */
         TaskKind: "task" | "notice";
@@ -8334,6 +9025,14 @@ export interface components {
             deducted: null | number;
             deductions: components["schemas"]["DeductionLine"][];
             events: components["schemas"]["ScoreEventView"][];
+        };
+        UrgeResult: {
+            /** Format: uuid */
+            chaseId: string;
+            rungName: string;
+            unitName: string;
+            /** Format: date-time */
+            raisedAt: string;
         };
         UserDto: {
             id: string;

@@ -9,6 +9,7 @@ import {
   TableOutlined,
   TeamOutlined,
   TrophyOutlined,
+  WarningOutlined,
 } from '@ant-design/icons';
 import { ROLES } from '../api/types';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
@@ -118,6 +119,14 @@ export const appRoutes: readonly AppRoute[] = [
     icon: <TeamOutlined />,
     roles: [ROLES.admin],
     component: lazy(() => import('../features/org/OrgPage')),
+  },
+  {
+    key: 'incidents',
+    path: '/incidents',
+    label: '运行异常',
+    icon: <WarningOutlined />,
+    roles: [ROLES.admin],
+    component: lazy(() => import('../features/incidents/IncidentsPage')),
   },
   {
     key: 'task',

@@ -60,7 +60,18 @@ public static class AttachmentClaims
     /// files not yet tied to an item to <paramref name="instanceId"/> (tracked: the write's commit saves it; a file
     /// another item claimed meanwhile makes the write lose its race and find the file taken).
     /// </summary>
-    public static async Task ClaimAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, CancellationToken ct)
+    public static Task ClaimAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, CancellationToken ct) =>
+        ResolveAsync(db, user, form, data, instanceId, claim: true, ct);
+
+    /// <summary>
+    /// The same checks and rewriting, without tying anything to the item: for a 暂存 draft, whose files stay the user's
+    /// own until the task is submitted.
+    /// </summary>
+    public static Task CheckAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, CancellationToken ct) =>
+        ResolveAsync(db, user, form, data, instanceId, claim: false, ct);
+
+    private static async Task ResolveAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, bool claim,
+        CancellationToken ct)
     {
         if (!MayHaveAttachments(data)) return;
         var references = Find(form, data);
@@ -82,7 +93,7 @@ public static class AttachmentClaims
                 errors.Add(new(reference.Path, $"附件「{record.FileName}」不属于本事项，请重新上传"));
                 continue;
             }
-            record.InstanceId = instanceId;
+            if (claim) record.InstanceId = instanceId;
             reference.Node.Clear();
             reference.Node["id"] = record.Id.ToString();
             reference.Node["name"] = record.FileName;

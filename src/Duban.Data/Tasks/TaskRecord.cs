@@ -41,6 +41,8 @@ public sealed class TaskRecord
     public string? CompletedByName { get; set; }
     public string? Outcome { get; set; }
     public string? Comment { get; set; }
+    /// <summary>A 暂存 draft exists for this task (<see cref="TaskDraftRecord"/>): closing the task drops it.</summary>
+    public bool HasDraft { get; set; }
     public uint ConcurrencyToken { get; set; }
 }
 

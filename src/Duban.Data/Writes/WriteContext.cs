@@ -135,6 +135,7 @@ public sealed class WriteContext
         task.CompletedAt = Now;
         task.Outcome = outcome;
         task.Comment = comment;
+        DropDraft(task);
     }
 
     /// <summary>An open task nobody is to act on any more: cancelled, with its journal line.</summary>
@@ -144,6 +145,20 @@ public sealed class WriteContext
         task.CompletedAt = Now;
         task.Comment ??= comment;
         Journal(task, JournalKind.TaskCancelled, actor, comment: comment);
+        DropDraft(task);
+    }
+
+    /// <summary>
+    /// A task that closes takes its 暂存 draft with it. The flag says the row exists (the write that added it set it), so
+    /// it is deleted by key, without reading it first; a draft save racing this close loses on the task or the draft row.
+    /// </summary>
+    private void DropDraft(TaskRecord task)
+    {
+        if (!task.HasDraft) return;
+        task.HasDraft = false;
+        var draft = Db.Set<TaskDraftRecord>().Local.FirstOrDefault(d => d.TaskId == task.Id)
+            ?? Db.Set<TaskDraftRecord>().Attach(new TaskDraftRecord { TaskId = task.Id, UserId = "" }).Entity;
+        Db.Set<TaskDraftRecord>().Remove(draft);
     }
 
     /// <summary>A new task in someone's inbox that no flow step waits for (an extension to decide, a chase to record).</summary>

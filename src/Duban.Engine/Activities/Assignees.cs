@@ -46,6 +46,9 @@ internal static class Assignees
     {
         var org = context.Organization;
         var state = context.State;
+        // An administrator handed this stuck step to someone (转办 from the incident view): that person, once.
+        if (state.AssigneeOverrides.Remove(context.Node.Id, out var handedTo) && org.FindUser(handedTo) is not null)
+            return [TaskAssignee.User(handedTo)];
         IEnumerable<TaskAssignee> result = rule.Type switch
         {
             "users" => (rule.UserIds ?? []).Where(id => org.FindUser(id) is not null).Select(TaskAssignee.User),

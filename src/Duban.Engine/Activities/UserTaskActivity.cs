@@ -50,6 +50,12 @@ public sealed class UserTaskActivity : IActivityHandler
             Input.Outcomes("表单与结果", UserTaskSendBack.Input, UserTaskOutcomeScores.Input),
             Input.SendsBack("表单与结果"),
             Input.OutcomeScores("表单与结果"),
+            Input.Choice(RedoRouting.Input, "退回后重新提交", InputHints.Dropdown, RedoRouting.Walk,
+                [new(RedoRouting.Walk, "逐级流转"), new(RedoRouting.Direct, "直达退回环节")], "表单与结果") with
+            {
+                Description = "本环节退回后，被退回的环节重新提交时：逐级流转——按流程重新经过中间各环节；直达退回环节——直接回到本环节",
+                EditorOptions = new() { AriaLabel = "退回后重新提交" },
+            },
             Input.Deadline("时限与说明"),
             Input.LegacyDueIn("时限与说明"),
             Input.Of("outcomesUntilDue", "限期内才可选的结果", InputHints.OutcomeSubset, "Object", "时限与说明") with
@@ -163,13 +169,22 @@ public sealed class UserTaskActivity : IActivityHandler
         if (isReturn && string.IsNullOrWhiteSpace(request.Comment))
             throw new WorkflowInputException("comment", "退回时请填写退回理由");
         var formId = node.LiteralString("form");
+        JsonObject? sentBack = null;
         if (!isReturn)
             StepForms.Accept(context, formId, Permissions(node), request.Data);
+        else
+        {
+            // The rest of the form is not taken, but the opinions typed before sending back go with the send-back, for
+            // the one who redoes the step to read (docs/decisions/032).
+            sentBack = new JsonObject { [UserTaskSendBack.JournalFlag] = true };
+            if (RedoRouting.Opinions(context.Definition, formId, Permissions(node), request.Data) is { } opinions)
+                sentBack[RedoRouting.OpinionsKey] = opinions;
+            if (RedoRouting.IsDirect(node)) sentBack[RedoRouting.DirectKey] = true;
+        }
 
         AcceptChosenAssignees(context, outcome, request.NextAssignees);
 
-        context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment,
-            isReturn ? new JsonObject { [UserTaskSendBack.JournalFlag] = true } : null);
+        context.Journal(JournalKind.TaskCompleted, taskId, outcome, request.Comment, sentBack);
         var completedLine = context.Effects.Journal.Count - 1;
         if (!isReturn && !context.State.Approvers.Contains(request.Actor.Id)) context.State.Approvers.Add(request.Actor.Id);
         pending.Remove(entry);
@@ -190,6 +205,7 @@ public sealed class UserTaskActivity : IActivityHandler
         var line = context.Effects.Journal[completedLine];
         context.Effects.Journal[completedLine] = line with { Data = UserTaskOutcomeScores.Mark(context, outcome, line.Data) };
         context.RemoveBookmark(bookmark);
+        if (isReturn && RedoRouting.IsDirect(node)) RedoRouting.ExpectRedo(context.State, node.Id);
         return ActivityResult.Outcome(outcome);
     }
 

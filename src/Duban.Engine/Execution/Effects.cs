@@ -140,6 +140,8 @@ public enum JournalKind
     ScoreEntryRecorded,
     /// <summary>A score entry was revoked: it stays on record and no longer counts (data: entryId, reason).</summary>
     ScoreEntryRevoked,
+    /// <summary>An administrator moved a stuck item to the procedure's latest published version (data: from, to — versions).</summary>
+    InstanceMigrated,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

@@ -78,7 +78,8 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
     /// 退回: sends the step that holds <paramref name="bookmarkId"/> back. Without a target it takes the step's
     /// own 退回 port; with one, it cancels this step and schedules the earlier step <paramref name="targetActivityId"/> again.
     /// </summary>
-    public RunResult Return(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, string bookmarkId, Guid taskId, string? targetActivityId, string? comment, Actor actor, IOrganization organization)
+    /// <param name="formData">What was typed into the step's form: its opinions go with the send-back (see <see cref="RedoRouting.Opinions"/>).</param>
+    public RunResult Return(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, string bookmarkId, Guid taskId, string? targetActivityId, string? comment, Actor actor, IOrganization organization, JsonObject? formData = null)
     {
         var scope = NewScope(definition, instanceId, ActiveCopy(stored), actor, organization);
         var bookmark = scope.State.FindBookmark(bookmarkId)
@@ -91,13 +92,22 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
             if (!handler.Ports(node).Contains(PortNames.Return))
                 throw new WorkflowInputException("targetActivityId", $"「{node.DisplayName}」没有退回出口，请选择要退回到的环节");
             return Resume(definition, instanceId, stored, bookmarkId,
-                new ResumeRequest(actor) { TaskId = taskId, Outcome = PortNames.Return, Comment = comment }, organization);
+                new ResumeRequest(actor) { TaskId = taskId, Outcome = PortNames.Return, Comment = comment, Data = formData }, organization);
         }
 
         var target = ReturnTargets(definition, scope.State, node.Id).FirstOrDefault(t => t.Id == targetActivityId)
             ?? throw new WorkflowInputException("targetActivityId", "只能退回到本环节之前已经办理过的人工环节");
 
-        handler.Withdraw(context, bookmark, taskId, comment, new() { ["to"] = target.Id, ["toName"] = target.DisplayName });
+        var data = new JsonObject { ["to"] = target.Id, ["toName"] = target.DisplayName };
+        if (node.Type == ActivityTypes.UserTask
+            && RedoRouting.Opinions(definition, node.LiteralString("form"), UserTaskActivity.Permissions(node), formData) is { } opinions)
+            data[RedoRouting.OpinionsKey] = opinions;
+        if (RedoRouting.IsDirect(node))
+        {
+            RedoRouting.Remember(scope.State, target.Id, node.Id);
+            data[RedoRouting.DirectKey] = true;
+        }
+        handler.Withdraw(context, bookmark, taskId, comment, data);
         context.Journal(JournalKind.ActivityCompleted, outcome: PortNames.Return);
         scope.Queue.AddLast(new ScheduledWork(target.Id, null));
         scope.State.Status = WorkflowStatus.Running; // the copy is Suspended; Drain runs only while Running
@@ -119,12 +129,22 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
     }
 
     /// <summary>Carries on after an incident: the faulted activity and everything queued behind it run again.</summary>
-    public RunResult Retry(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, IOrganization organization)
+    /// <param name="assignTo">转办: the person who is to do the faulted human step when it runs again (a stuck step whose
+    /// assignees cannot be found).</param>
+    public RunResult Retry(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, IOrganization organization, string? assignTo = null)
     {
         if (stored.Status != WorkflowStatus.Faulted || stored.Incident is null)
             throw new WorkflowConflictException("该事项没有待处理的异常");
         var state = stored.Clone();
         var incident = state.Incident!;
+        if (assignTo is not null)
+        {
+            var step = definition.Root.Find(incident.ActivityId);
+            if (step?.Type is not (ActivityTypes.UserTask or ActivityTypes.Notify))
+                throw new WorkflowInputException("toUserId", "该异常不在人工环节，不能转办；请重试或迁移到最新版本");
+            if (organization.FindUser(assignTo) is null) throw new WorkflowInputException("toUserId", "转办对象不存在");
+            state.AssigneeOverrides[incident.ActivityId] = assignTo;
+        }
         state.Incident = null;
         state.Status = WorkflowStatus.Running;
         var scope = NewScope(definition, instanceId, state, actor, organization);
@@ -132,6 +152,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         {
             Kind = JournalKind.IncidentRetried, At = scope.Now, ActivityId = incident.ActivityId,
             ActorId = actor.Id, ActorName = actor.Name, Comment = incident.Message,
+            Data = assignTo is null ? null : new JsonObject { ["assignTo"] = assignTo, ["assignToName"] = organization.FindUser(assignTo)!.DisplayName },
         });
         foreach (var work in state.Scheduled) scope.Queue.AddLast(work);
         state.Scheduled.Clear();
@@ -279,6 +300,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
                 return;
             }
 
+            RedoRouting.OnStepStarting(state, node);
             context.Journal(JournalKind.ActivityStarted);
             Forms.DateStamps.Stamp(scope.Definition, state.Data, node.Id, Forms.StampTimes.Start, scope.Now);
             try
@@ -294,6 +316,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         }
 
         Deadlines.ItemDeadline.Refresh(scope);
+        state.PendingDirectReturn = null; // a send-back that reached no human step in this event has nothing to redo
         if (state.Status == WorkflowStatus.Running)
             state.Status = state.Bookmarks.Count > 0 ? WorkflowStatus.Suspended : CompleteWithoutEnd(scope);
     }
@@ -313,6 +336,16 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         switch (result)
         {
             case ActivityResult.Done done:
+                if (RedoRouting.StraightBack(scope.Definition, scope.State, context.Node, done.Ports) is { } back)
+                {
+                    // 直达退回环节: the redo goes straight back to the step that sent it back, past the steps in between.
+                    context.Journal(JournalKind.ActivityCompleted, outcome: string.Join(",", done.Ports),
+                        data: new JsonObject { [RedoRouting.DirectKey] = true, ["to"] = back.Id, ["toName"] = back.DisplayName });
+                    Forms.DateStamps.Stamp(scope.Definition, scope.State.Data, context.Node.Id, Forms.StampTimes.Done, scope.Now);
+                    scope.Queue.AddLast(new ScheduledWork(back.Id, null));
+                    if (scope.State.Status == WorkflowStatus.Suspended) scope.State.Status = WorkflowStatus.Running;
+                    break;
+                }
                 context.Journal(JournalKind.ActivityCompleted, outcome: string.Join(",", done.Ports));
                 Forms.DateStamps.Stamp(scope.Definition, scope.State.Data, context.Node.Id, Forms.StampTimes.Done, scope.Now);
                 var fireAll = context.Node.Type == ActivityTypes.Fork;

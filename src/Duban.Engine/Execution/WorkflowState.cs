@@ -70,6 +70,18 @@ public sealed class WorkflowState
     /// set to de-duplicate leaves them out (decision 029).
     /// </summary>
     public List<string> Approvers { get; set; } = [];
+    /// <summary>
+    /// Steps sent back by a step set to 直达退回环节 (<see cref="Activities.RedoRouting"/>): the redone step's id and the
+    /// step its redo goes straight back to.
+    /// </summary>
+    public Dictionary<string, string> DirectReturns { get; set; } = new();
+    /// <summary>A direct send-back along a port, until the flow reaches the step to redo (within the same event).</summary>
+    public string? PendingDirectReturn { get; set; }
+    /// <summary>
+    /// 转办 of a stuck step: an administrator named who does the faulted human step when it runs again (one use, per
+    /// activity id).
+    /// </summary>
+    public Dictionary<string, string> AssigneeOverrides { get; set; } = new();
     /// <summary>Work not yet run: kept when an incident stops the instance, so a retry carries on.</summary>
     public List<ScheduledWork> Scheduled { get; set; } = [];
     public Incident? Incident { get; set; }

@@ -37,7 +37,8 @@ public sealed record TaskDetail(
     Supervision.AssignmentStepView? Assignment = null, IReadOnlyList<NextStepChoice>? NextSteps = null);
 
 public sealed record CompleteTaskRequest(string? Outcome, JsonObject? Data, string? Comment, Dictionary<string, List<string>>? NextAssignees);
-public sealed record ReturnTaskRequest(string? TargetActivityId, string? Comment);
+/// <param name="Data">What was typed into the step's form before sending back: its opinions go with the send-back.</param>
+public sealed record ReturnTaskRequest(string? TargetActivityId, string? Comment, JsonObject? Data = null);
 public sealed record TransferTaskRequest(string? ToUserId, string? Comment);
 public sealed record ReadNoticeRequest(string? Comment);
 
@@ -173,7 +174,7 @@ internal static class TaskEndpoints
 
         group.MapPost("/{id:guid}/return", async (Guid id, ReturnTaskRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
-            await door.RunAsync(new ReturnTask(id, await http.GetCurrentUserAsync(), request.TargetActivityId, request.Comment), ct);
+            await door.RunAsync(new ReturnTask(id, await http.GetCurrentUserAsync(), request.TargetActivityId, request.Comment, request.Data), ct);
             return TypedResults.NoContent();
         }).WithSummary("退回（沿退回出口，或退回到指定的已办环节）").ProducesValidationProblem().ProducesProblem(409);
 

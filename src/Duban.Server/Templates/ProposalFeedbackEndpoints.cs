@@ -214,7 +214,7 @@ internal static class ProposalFeedbackEndpoints
             var respondent = Respondent(task, Name(config, Duban.Data.Runtime.ItemWriter.StateOf(instance).Data), await orgCache.GetAsync(ct));
             try
             {
-                await door.RunAsync(new CompleteTask(task.Id, respondent, new TaskSubmission(config.Outcome, data, null)), ct);
+                await door.RunAsync(new CompleteTask(task.Id, respondent, new TaskSubmission(config.Outcome, data, null), ThroughLink: true), ct);
             }
             catch (WorkflowInputException e)
             {
@@ -249,18 +249,18 @@ internal static class ProposalFeedbackEndpoints
 
     /// <summary>
     /// The respondent as the runtime sees them: nobody of the organization, acting on this one task in the place it
-    /// was offered to (the role or unit that would otherwise record the answer). A task already taken by a person is
-    /// theirs to finish.
+    /// was offered to (the role or unit that would otherwise record the answer). The link answers the task while it is
+    /// open, whoever of the office has claimed it (签收): claiming is how the office starts to follow it up, not a lock
+    /// on the proposer's answer (issue 16; docs/decisions/032 amends 009).
     /// </summary>
     private static CurrentUser Respondent(TaskRecord task, string? name, IOrganization org)
     {
-        if (task.AssigneeUserId is not null)
-            throw new WorkflowConflictException("督查室已在登记您的意见，请直接与督查室联系");
         var display = $"{name ?? "提出人"}（在线征询）";
         var id = ExternalActorPrefix + task.Id.ToString("N");
         if (task.CandidateRole is { } role) return new CurrentUser(id, id, display, null, null, [role]);
         if (task.CandidateUnitId is { } unit) return new CurrentUser(id, id, display, unit, org.FindUnit(unit)?.Name, [Roles.Liaison]);
-        throw new WorkflowConflictException("该环节已指定办理人，不能在线填写");
+        var holder = task.AssigneeUserId is { } a ? org.FindUser(a) : null;
+        return new CurrentUser(id, id, display, holder?.UnitId, holder?.UnitId is { } u ? org.FindUnit(u)?.Name : null, []);
     }
 
     /// <summary>A value as a person reads it: option labels, unit and person names; lists joined.</summary>

@@ -367,6 +367,42 @@ public abstract class ProposalTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Equal("B类：所提问题正在解决或已列入计划逐步解决", row["fields"]!["replyClass"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// Issue 16: the office has claimed (签收) the 征询满意度 task to follow it up; the proposer's link still answers it
+    /// while it is open, and the office's own completion after that is the lost race (409).
+    /// </summary>
+    [Fact]
+    public async Task The_proposer_answers_through_the_link_after_the_office_has_claimed_the_task()
+    {
+        fixture.SetTime(2026, 4, 30, 9);
+        var item = await RegisterAsync("关于加强社区矫正工作的建议", "fzc");
+        await ActAsync("fazhi", item, "签收", "签收");
+        fixture.SetTime(2026, 5, 6, 9);
+        await ActAsync("fazhi", item, "办理答复（主办）", "提交审核", await ReplyAsync("A", "已采纳，年内在全省推开。"));
+        await ActAsync("ducha", item, "审核答复", "通过", new JsonObject { ["reviewOpinion"] = "同意。", ["replySentOn"] = "2026-05-06" });
+
+        var ducha = await fixture.As("ducha");
+        var feedback = await TaskOfAsync(ducha, item, "征询满意度");
+        Assert.Equal(HttpStatusCode.NoContent, (await ducha.PostAsync($"/api/tasks/{feedback}/claim", null)).StatusCode);
+        var token = (await OkJsonAsync(await ducha.PostAsJsonAsync("/api/feedback-links", new { taskId = feedback })))["token"]!.GetValue<string>();
+
+        var outsider = fixture.Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await outsider.GetAsync($"/api/public/feedback/{token}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await outsider.PostAsJsonAsync($"/api/public/feedback/{token}",
+            new { choice = "satisfied", note = "答复及时，措施具体。" })).StatusCode);
+
+        // The office, a moment late, finds the answer recorded; a second answer through the link is gone.
+        Assert.Equal(HttpStatusCode.Conflict, (await CompleteAsync(ducha, feedback, "提交", new JsonObject
+        {
+            ["satisfaction"] = "dissatisfied", ["feedbackChannel"] = "form",
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, (await outsider.PostAsJsonAsync($"/api/public/feedback/{token}", new { choice = "dissatisfied" })).StatusCode);
+        var done = await ItemAsync(item);
+        var answer = Assert.Single(Completions(done, "feedback"));
+        Assert.Equal("王代表（在线征询）", answer["actorName"]!.GetValue<string>());
+        Assert.Equal("satisfied", done["data"]!["satisfaction"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task The_year_s_handling_is_reported_to_the_assigning_office_within_20_days_with_the_leader_s_sign_off()
     {

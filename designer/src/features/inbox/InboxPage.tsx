@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Grid, Input, Select, Table, Tabs, Typography } from 'antd';
-import type { TableProps } from 'antd';
+import type { CheckboxProps, TableProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
@@ -11,6 +11,7 @@ import { LIGHT_ORDER, LIGHTS } from '../../shared/deadline/light';
 import { LightDot, LightIndicator } from '../../shared/deadline/LightIndicator';
 import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 import { TaskCardList } from './TaskCardList';
+import { BatchReadButton } from '../taskConveniences/BatchReadButton';
 import { useDefinitions, useTasks } from './useInboxData';
 import './inbox.css';
 
@@ -109,6 +110,9 @@ export default function InboxPage() {
   }
 
   const boxInfo = BOXES.find((b) => b.box === query.box) ?? BOXES[0];
+  // 批量已阅: notices picked in the 阅知 box (kept by id; a reload drops the ones that are gone).
+  const [picked, setPicked] = useState<TaskSummary[]>([]);
+  const selectable = query.box === 'notice' && !isPhone;
 
   function update(patch: Partial<InboxQuery>, resetPage = true) {
     const next: InboxQuery = { ...query, ...(resetPage ? { page: 1 } : {}), ...patch };
@@ -224,6 +228,16 @@ export default function InboxPage() {
           />
         ) : null}
 
+        {selectable && (
+          <BatchReadButton
+            selected={picked}
+            onDone={() => {
+              setPicked([]);
+              setReloadToken((n) => n + 1);
+            }}
+          />
+        )}
+
         {isPhone ? (
           <TaskCardList
             tasks={items}
@@ -238,10 +252,25 @@ export default function InboxPage() {
             rowKey="id"
             columns={query.box === 'done' ? doneColumns : columns}
             rowClassName="inbox-row"
+            rowSelection={
+              selectable
+                ? {
+                    selectedRowKeys: picked.map((t) => t.id),
+                    onChange: (_keys, rows) => setPicked(rows),
+                    // antd passes these on to the checkbox's input; its types list no aria attributes.
+                    getCheckboxProps: (task) =>
+                      ({ 'aria-label': `选择「${task.itemTitle}」` }) as unknown as Partial<CheckboxProps>,
+                  }
+                : undefined
+            }
             onRow={(task) => ({
               onClick: (event) => {
-                // Let a click on the title link (or a selection of text) do what it does.
-                if ((event.target as HTMLElement).closest('a') || window.getSelection()?.toString()) return;
+                // Let a click on the title link, a selection box (or a selection of text) do what it does.
+                if (
+                  (event.target as HTMLElement).closest('a, .ant-table-selection-column') ||
+                  window.getSelection()?.toString()
+                )
+                  return;
                 navigate(`/tasks/${task.id}`);
               },
             })}

@@ -11,6 +11,8 @@ import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../../shared/deadline/LightIndicator';
 import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 import { AssignmentsPanel } from '../itemPanels/AssignmentsPanel';
+import { CoInputsCard } from '../taskConveniences/CoInputsCard';
+import { mayUrge, UrgeButton } from '../taskConveniences/UrgeButton';
 import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
 import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '../supervision';
 import { ItemRounds } from './ItemRounds';
@@ -167,6 +169,9 @@ export default function ItemPage() {
                       </span>
                     )}
                     <LightIndicator light={t.light} />
+                    {mayUrge(t, user, instance.initiatorName) && (
+                      <UrgeButton taskId={t.id} onDone={() => setReloadToken((n) => n + 1)} />
+                    )}
                     <Link to={`/tasks/${t.id}`}>打开</Link>
                   </li>
                 ))}
@@ -175,6 +180,7 @@ export default function ItemPage() {
           </Card>
 
           <AssignmentsPanel item={item} onChanged={() => setReloadToken((n) => n + 1)} />
+          <CoInputsCard steps={item.assignments} />
 
           <ExtensionPanel
             instanceId={instance.id}

@@ -23,6 +23,14 @@ function str(data: unknown, key: string): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** A send-back's reason followed by the opinions typed before it (docs/decisions/032). */
+function withOpinions(entry: TimelineEntry): string | null {
+  const data = entry.data as { opinions?: { label?: string; text?: string }[] } | null;
+  const opinions = Array.isArray(data?.opinions) ? data.opinions.filter((o) => o && typeof o.text === 'string') : [];
+  const parts = [entry.comment, ...opinions.map((o) => `${o.label ?? '意见'}：${o.text}`)].filter(Boolean);
+  return parts.length > 0 ? parts.join('；') : null;
+}
+
 function step(entry: TimelineEntry): string {
   const name = entry.activityName ?? entry.activityId ?? '';
   const round = entry.round > 1 ? `（第${entry.round}轮）` : '';
@@ -50,13 +58,18 @@ export function describe(entry: TimelineEntry): TimelineLine {
       return {
         ...base,
         title: `${step(entry)}${entry.outcome ?? '办理完成'}`,
-        detail: [base.detail, scored].filter(Boolean).join('；') || null,
+        detail: [withOpinions(entry), scored].filter(Boolean).join('；') || null,
         color: returned ? 'red' : 'green',
       };
     }
     case 'taskReturned': {
       const to = str(entry.data, 'toName');
-      return { ...base, title: `${step(entry)}退回${to ? `到「${to}」` : ''}`, color: 'red' };
+      return {
+        ...base,
+        detail: withOpinions(entry),
+        title: `${step(entry)}退回${to ? `到「${to}」` : ''}`,
+        color: 'red',
+      };
     }
     case 'taskTransferred': {
       const to = str(entry.data, 'toName') ?? str(entry.data, 'assigneeName');
@@ -93,8 +106,12 @@ export function describe(entry: TimelineEntry): TimelineLine {
       return { ...base, title: '事项撤销', color: 'red' };
     case 'activityFaulted':
       return { ...base, title: `${step(entry)}运行异常`, color: 'red' };
-    case 'incidentRetried':
-      return { ...base, title: '异常处理后重试', color: 'orange' };
+    case 'incidentRetried': {
+      const to = str(entry.data, 'assignToName');
+      return { ...base, title: to ? `异常处理：转办给 ${to} 后继续` : '异常处理后重试', color: 'orange' };
+    }
+    case 'instanceMigrated':
+      return { ...base, title: '迁移到流程新版本', color: 'orange' };
     case 'assignmentChanged':
       return { ...base, title: `${step(entry)}调整承办单位`, color: 'orange' };
     // 延期申请 and 催办 (docs/decisions/014); their full history is in the item page's panels.

@@ -226,7 +226,8 @@ describe('办理页', () => {
     await user.click(within(dialog).getByRole('button', { name: '确认退回' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/'));
     expect(posts(fetchFn, '/api/tasks/t1/return')).toEqual([
-      { targetActivityId: 'approve', comment: '请领导重新审定' },
+      // No opinion was typed into the form: nothing goes with the send-back but its reason.
+      { targetActivityId: 'approve', comment: '请领导重新审定', data: null },
     ]);
   });
 

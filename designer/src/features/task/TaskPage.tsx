@@ -32,6 +32,10 @@ import { TaskExtensionShortcut } from '../supervision';
 import '../item/item.css';
 import { NextAssignees } from './NextAssignees';
 import { ReturnDialog } from './ReturnDialog';
+import { CoInputsCard } from '../taskConveniences/CoInputsCard';
+import { SentBackNotice } from '../taskConveniences/SentBackNotice';
+import { opinionValues } from '../taskConveniences/opinions';
+import { useTaskDraft } from '../taskConveniences/useTaskDraft';
 import { isReturnOutcome, outcomeButtonProps } from './outcomes';
 import './task.css';
 
@@ -104,6 +108,16 @@ export default function TaskPage() {
   const canAct = !!detail?.canAct && open;
   const mustClaim = !!detail?.needsClaim && canAct;
   const formDisabled = !canAct || mustClaim;
+
+  // 暂存: the holder's draft on the server, restored once loaded and saved again (debounced) as they type.
+  const draft = useTaskDraft({
+    taskId: id,
+    enabled: canAct && !mustClaim && !isNotice && !!detail?.form,
+    onRestore: (data, savedComment) => {
+      setValues((current) => ({ ...current, ...(data as FormValues) }));
+      if (savedComment) setComment(savedComment);
+    },
+  });
 
   /** Handles a failed action: 400 beside the fields, 409 reload, others as a message. */
   const handleFailure = useCallback(
@@ -187,14 +201,15 @@ export default function TaskPage() {
     }
     setBusy(outcome);
     try {
+      draft.cancelScheduled();
       await taskApi.complete(task.id, {
         outcome,
         comment: comment.trim() || null,
-        // A send-back carries only its reason; the server does not keep what was typed into the form.
+        // A send-back carries its reason and the opinions typed into the form (kept for the redo); the rest is not taken.
         data:
           form && !isReturn
             ? visibleSubmission(form, values, { permissions: detail.permissions, currentData: detail.data, user })
-            : null,
+            : opinionValues(form, values, detail.permissions),
         ...(nextAssignees ? { nextAssignees } : {}),
       });
       message.success(`已${outcome}：${task.itemTitle}`);
@@ -238,7 +253,12 @@ export default function TaskPage() {
     if (!task) return;
     setBusy('returnTo');
     try {
-      await taskApi.return(task.id, { targetActivityId, comment: reason });
+      draft.cancelScheduled();
+      await taskApi.return(task.id, {
+        targetActivityId,
+        comment: reason,
+        data: opinionValues(detail?.form ?? null, values, detail?.permissions ?? {}),
+      });
       setReturnOpen(false);
       message.success('已退回');
       navigate('/', { replace: true });
@@ -373,6 +393,7 @@ export default function TaskPage() {
       {detail.message && (
         <Alert className="page-alert" type="info" showIcon message="办理要求" description={detail.message} />
       )}
+      {open && <SentBackNotice taskId={task.id} />}
       {stateNote && (
         <Alert className="page-alert" type={finished ? 'success' : 'warning'} showIcon message={stateNote} />
       )}
@@ -406,6 +427,7 @@ export default function TaskPage() {
                 onChange={(next) => {
                   setErrors((current) => errorsAfterEdit(current, values, next));
                   setValues(next);
+                  draft.schedule(next, comment);
                 }}
                 permissions={shown.permissions}
                 errors={errors}
@@ -418,6 +440,8 @@ export default function TaskPage() {
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="该环节没有表单" />
             )}
           </Card>
+
+          <CoInputsCard steps={detail.assignment ? [detail.assignment] : []} />
 
           {canAct && !mustClaim && (
             <Card
@@ -436,6 +460,7 @@ export default function TaskPage() {
                   onChange={(e) => {
                     setComment(e.target.value);
                     if (commentError && e.target.value.trim()) setCommentError(null);
+                    if (detail.form) draft.schedule(values, e.target.value);
                   }}
                   status={commentError ? 'error' : undefined}
                   autoSize={{ minRows: 2, maxRows: 6 }}
@@ -480,6 +505,27 @@ export default function TaskPage() {
                       {outcome}
                     </Button>
                   ))
+                )}
+                {!isNotice && detail.form && (
+                  <Button
+                    onClick={async () => {
+                      if (await draft.saveNow(values, comment)) message.success('已暂存');
+                      else message.error('暂存失败，请稍后再试');
+                    }}
+                    loading={draft.state.saving}
+                    disabled={busy !== null}
+                  >
+                    暂存
+                  </Button>
+                )}
+                {!isNotice && detail.form && (
+                  <span className="task-draft-status" data-testid="draft-status" aria-live="polite">
+                    {draft.state.error
+                      ? `暂存失败：${draft.state.error}`
+                      : draft.state.savedAt
+                        ? `已暂存 ${formatDateTime(draft.state.savedAt)}`
+                        : ''}
+                  </span>
                 )}
                 {!isNotice && detail.returnTargets.length > 0 && (
                   <Button

@@ -1009,6 +1009,44 @@ namespace Duban.Data.Migrations.Postgres
                     b.ToTable("Chases", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<uint>("ConcurrencyToken")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset>("NamedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NamedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("NamedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("ItemOwners", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Supervision.Extensions.ExtensionRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1085,44 +1123,6 @@ namespace Duban.Data.Migrations.Postgres
                     b.HasIndex("Status", "RequestedAt");
 
                     b.ToTable("Extensions", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
-                {
-                    b.Property<Guid>("InstanceId")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<uint>("ConcurrencyToken")
-                        .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
-
-                    b.Property<DateTimeOffset>("NamedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("NamedById")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("NamedByName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("UserName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.HasKey("InstanceId");
-
-                    b.ToTable("ItemOwners", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Supervision.Scoring.BulletinRecord", b =>
@@ -1335,6 +1335,33 @@ namespace Duban.Data.Migrations.Postgres
                     b.ToTable("SupervisionSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Tasks.TaskDraftRecord", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("TaskId");
+
+                    b.ToTable("TaskDrafts", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Tasks.TaskRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1399,6 +1426,9 @@ namespace Duban.Data.Migrations.Postgres
                     b.Property<string>("FormId")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("HasDraft")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("uuid");

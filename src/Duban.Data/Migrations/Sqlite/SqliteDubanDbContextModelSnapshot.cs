@@ -982,6 +982,42 @@ namespace Duban.Data.Migrations.Sqlite
                     b.ToTable("Chases", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<uint>("ConcurrencyToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NamedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NamedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NamedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("ItemOwners", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Supervision.Extensions.ExtensionRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1056,42 +1092,6 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasIndex("Status", "RequestedAt");
 
                     b.ToTable("Extensions", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
-                {
-                    b.Property<Guid>("InstanceId")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<uint>("ConcurrencyToken")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("NamedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("NamedById")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NamedByName")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("InstanceId");
-
-                    b.ToTable("ItemOwners", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Supervision.Scoring.BulletinRecord", b =>
@@ -1298,6 +1298,33 @@ namespace Duban.Data.Migrations.Sqlite
                     b.ToTable("SupervisionSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Tasks.TaskDraftRecord", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId");
+
+                    b.ToTable("TaskDrafts", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Tasks.TaskRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1360,6 +1387,9 @@ namespace Duban.Data.Migrations.Sqlite
                     b.Property<string>("FormId")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("HasDraft")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("InstanceId")
                         .HasColumnType("TEXT");

@@ -9,7 +9,8 @@ namespace Duban.Data.Runtime.Items;
 /// An administrator carries an item on after an incident: the faulted step and what was queued behind it run again,
 /// and the item's timers, held while it was stopped, are released.
 /// </summary>
-public sealed record RetryIncident(Guid InstanceId, CurrentUser User) : IWrite<bool>
+/// <param name="AssignTo">转办: the person to do the faulted human step when it runs again (its assignees could not be found).</param>
+public sealed record RetryIncident(Guid InstanceId, CurrentUser User, string? AssignTo = null) : IWrite<bool>
 {
     public string Operation => "retry";
     public string Subject => InstanceId.ToString();
@@ -24,7 +25,7 @@ internal sealed class RetryIncidentHandler(ItemWriter items) : IWriteHandler<Ret
             ?? throw new NotFoundException("事项不存在");
         var actor = write.User.ToActor();
         var result = items.Runner.Retry(await items.DefinitionOfAsync(context.Db, instance, ct), instance.Id, ItemWriter.StateOf(instance),
-            actor, context.Organization);
+            actor, context.Organization, string.IsNullOrWhiteSpace(write.AssignTo) ? null : write.AssignTo);
         await items.ApplyAsync(context, instance, result, actor, ct);
         return true;
     }

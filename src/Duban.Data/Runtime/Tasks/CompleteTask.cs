@@ -10,7 +10,9 @@ namespace Duban.Data.Runtime.Tasks;
 /// 办理: a person completes a task with an outcome, form data and a comment (and, for the next step, the assignees they
 /// chose). Answers the flow tasks the completion opened.
 /// </summary>
-public sealed record CompleteTask(Guid TaskId, CurrentUser User, TaskSubmission Submission) : IWrite<IReadOnlyList<OpenedTask>>
+/// <param name="ThroughLink">The answer came through a 在线征询 link the server has checked (decision 009): the respondent
+/// may complete the task whoever claimed it, while it is open.</param>
+public sealed record CompleteTask(Guid TaskId, CurrentUser User, TaskSubmission Submission, bool ThroughLink = false) : IWrite<IReadOnlyList<OpenedTask>>
 {
     public string Operation => "complete";
     public string Subject => TaskId.ToString();
@@ -20,7 +22,7 @@ internal sealed class CompleteTaskHandler(ItemWriter items, IEnumerable<IDetache
 {
     public async Task<IReadOnlyList<OpenedTask>> HandleAsync(CompleteTask write, WriteContext context, CancellationToken ct)
     {
-        var (task, instance) = await OpenTasks.LoadAsync(context, write.TaskId, write.User, ct);
+        var (task, instance) = await OpenTasks.LoadAsync(context, write.TaskId, write.User, ct, throughLink: write.ThroughLink);
         var submission = write.Submission;
         if (task.Kind == TaskKind.Notice)
             throw new WorkflowInputException("taskId", "阅知事项只需确认已阅");

@@ -29,14 +29,16 @@ internal static class OpenTasks
     /// visible: 404; visible but not theirs: 403; a fellow candidate got there first, or it is no longer open: 409.
     /// </summary>
     /// <param name="allowOffice">The supervision office (and administrators) may act on anyone's task (转办).</param>
+    /// <param name="throughLink">An answer through a checked 在线征询 link: the task is the respondent's to answer while open.</param>
     public static async Task<(TaskRecord Task, InstanceRecord Instance)> LoadAsync(WriteContext context, Guid taskId, CurrentUser user,
-        CancellationToken ct, bool allowOffice = false)
+        CancellationToken ct, bool allowOffice = false, bool throughLink = false)
     {
         var db = context.Db;
         var org = context.Organization;
         var row = await Query(db)(db, taskId, ct) ?? throw new NotFoundException("待办不存在");
         var task = row.Task;
-        var mayAct = user.CanAct(task, org) || (allowOffice && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)));
+        var mayAct = user.CanAct(task, org) || (allowOffice && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)))
+            || throughLink;
         if (!mayAct)
         {
             // Someone else of the same unit or role got there first: that is a lost race, not a trespass.

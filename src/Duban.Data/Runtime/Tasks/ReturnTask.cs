@@ -6,7 +6,8 @@ using Duban.Engine.Execution;
 namespace Duban.Data.Runtime.Tasks;
 
 /// <summary>退回: along the step's 退回 port, or (with <paramref name="TargetActivityId"/>) to a chosen earlier step.</summary>
-public sealed record ReturnTask(Guid TaskId, CurrentUser User, string? TargetActivityId, string? Comment) : IWrite<bool>
+/// <param name="Data">What was typed into the step's form: the opinions in it go with the send-back (docs/decisions/032).</param>
+public sealed record ReturnTask(Guid TaskId, CurrentUser User, string? TargetActivityId, string? Comment, System.Text.Json.Nodes.JsonObject? Data = null) : IWrite<bool>
 {
     public string Operation => "return";
     public string Subject => TaskId.ToString();
@@ -24,7 +25,7 @@ internal sealed class ReturnTaskHandler(ItemWriter items) : IWriteHandler<Return
         var actor = write.User.ToActor();
         var before = ItemWriter.StateOf(instance);
         var result = items.Runner.Return(await items.DefinitionOfAsync(context.Db, instance, ct), instance.Id, before, task.BookmarkId,
-            task.Id, write.TargetActivityId, write.Comment, actor, context.Organization);
+            task.Id, write.TargetActivityId, write.Comment, actor, context.Organization, write.Data);
         context.Close(task, write.User, HumanTaskStatus.Completed, "退回", write.Comment);
         await items.ApplyAsync(context, instance, result, actor, ct, before, task.Id);
         return true;

@@ -110,17 +110,17 @@ public sealed class WorkflowDriver
     }
 
     /// <summary>退回 from the open task of <paramref name="activityId"/>, to its 退回 port or to <paramref name="targetActivityId"/>.</summary>
-    public RunResult Return(string activityId, string userId, string? targetActivityId, string? comment)
+    public RunResult Return(string activityId, string userId, string? targetActivityId, string? comment, JsonObject? data = null)
     {
         var task = TaskOf(activityId, userId);
         var result = Apply(Runner.Return(Definition, InstanceId, State, task.BookmarkId!, task.Id, targetActivityId, comment,
-            Organization.ActorOf(userId), Organization));
+            Organization.ActorOf(userId), Organization, data));
         _openTasks.Remove(task);
         return result;
     }
 
-    public RunResult Retry(string userId = TestOrganization.Admin) =>
-        Apply(Runner.Retry(Definition, InstanceId, State, Organization.ActorOf(userId), Organization));
+    public RunResult Retry(string userId = TestOrganization.Admin, string? assignTo = null) =>
+        Apply(Runner.Retry(Definition, InstanceId, State, Organization.ActorOf(userId), Organization, assignTo));
 
     public RunResult Cancel(string userId, string? reason = null) =>
         Apply(Runner.Cancel(Definition, InstanceId, State, Organization.ActorOf(userId), reason, Organization));
