@@ -32,8 +32,8 @@ export interface FieldOption {
 
 /** A condition group as stored (shared/flow ConditionGroup; kept structural here so forms need not import the flow). */
 export interface VisibleCondition {
-  match?: 'all' | 'any' | null;
-  rules?: unknown[] | null;
+  match?: string | null;
+  rules?: VisibleCondition[] | null;
   field?: string | null;
   op?: string | null;
   value?: unknown;
