@@ -64,7 +64,7 @@ async function pick(page: Page, scope: Page | Locator, label: string, option: st
   await expect(async () => {
     if (!(await select.evaluate((el) => el.classList.contains('ant-select-open')))) await select.click();
     await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: 3000 });
-  }).toPass({ timeout: 30_000 });
+  }).toPass({ timeout: 60_000 });
   await dropdown.getByTitle(option, { exact: true }).first().click();
 }
 
@@ -122,11 +122,12 @@ async function register(page: Page, title: string, needLeader: '是' | '否') {
   await expect(page).toHaveURL(/\/items\//);
 }
 
-// Passes on its own (and passed in a full run), but timed out in two full runs after the procedure-settings and
-// chasing branches were merged (a select in the step panel would not open in time). Fix before relying on it; see the
-// session note on issue 15.
-test.fixme('管理员点选设置条件分支并发布；事项按所选值分别走“是”“否”两个分支', async ({ browser }) => {
-  test.setTimeout(600_000);
+// It timed out in two full runs (test.sh runs the browser tests beside the .NET suites on two cores): a select in the
+// step panel did not show its option within the 30 s pick window, in a test given 10 minutes in all. The failure was not
+// reproduced: run beside the acceptance spec at a load average of 15–30 it passed in 6 minutes. The windows are widened
+// for a machine that busy (60 s a pick, 15 minutes in all); see decision 033.
+test('管理员点选设置条件分支并发布；事项按所选值分别走“是”“否”两个分支', async ({ browser }) => {
+  test.setTimeout(900_000);
   const errors: string[] = [];
   const admin = await signedIn(browser, 'admin', errors);
 

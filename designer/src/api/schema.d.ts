@@ -7832,6 +7832,25 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        /**
+         * @description A condition an administrator builds by clicking (docs/decisions/028): a group of rules joined by AND
+         *     (`match: all`) or OR (`match: any`), each rule a form field, an operator and a value, or a nested group.
+         *     It is stored in Elsa's expression shape — `{ "type": "Condition", "value": { "match": "all", "rules": [...] } }` —
+         *     and evaluated here, without Jint.
+         *     ```{ "match": "all", "rules": [ { "field": "needLeader", "op": "eq", "value": "是" },
+         *       { "match": "any", "rules": [ { "field": "amount", "op": "gt", "value": 10000 }, { "field": "level", "op": "in", "value": ["省级", "市级"] } ] } ] }```
+         */
+        Condition: {
+            /** @description A group's join: string ConditionOps.All (并且) or string ConditionOps.Any (或者). Null on a rule. */
+            match?: null | string;
+            /** @description A group's rules (rules or groups); null on a rule. */
+            rules?: null | components["schemas"]["Condition"][];
+            /** @description A rule's form field key (the item's data). */
+            field?: null | string;
+            /** @description A rule's operator (ConditionOps). */
+            op?: null | string;
+            value?: null | components["schemas"]["JsonNode"];
+        };
         Connection: {
             source: components["schemas"]["Endpoint"];
             target: components["schemas"]["Endpoint"];
@@ -8067,7 +8086,8 @@ export interface components {
             minLength?: null | number;
             /** Format: int32 */
             maxLength?: null | number;
-            /** @description JavaScript condition; the field is shown (and validated) only when it is true. */
+            visibleIf?: null | components["schemas"]["Condition"];
+            /** @description 显示条件 as JavaScript (「高级」); the field is shown (and validated) only when it is true. */
             visibleWhen?: null | string;
             /** @description JavaScript expression for a read-only computed field. */
             compute?: null | string;
@@ -8082,10 +8102,14 @@ export interface components {
             /** @description When string? FormField.StampedBy writes: `start` (the step begins, the default) or `done` (it is finished). */
             stampWhen?: null | string;
         };
-        /** @description The fields of a start form that name the item (string? FormItemFields.Title) and give its 完成时限 (string? FormItemFields.Deadline), by key. */
+        /**
+         * @description The fields of a start form that name the item (string? FormItemFields.Title), give its 完成时限 (string? FormItemFields.Deadline) and
+         *     say where it came from (string? FormItemFields.Source, the ledger's 来源), by key.
+         */
         FormItemFields: {
             title?: null | string;
             deadline?: null | string;
+            source?: null | string;
         };
         /** @description A holiday as a notice states it: a name and a run of days off (放假调休), weekends inside it included. */
         HolidayRange: {
@@ -8344,6 +8368,11 @@ export interface components {
              * @description The most rows one export writes.
              */
             maxExportRows: number;
+            /**
+             * @description The values the 来源 filter (`source=`) offers: the options of every published procedure's
+             *         source field, merged by value; empty when no procedure's source is a choice.
+             */
+            sourceOptions: components["schemas"]["LedgerFieldOption"][];
         };
         /** @description One row of the 台账. */
         LedgerRow: {
@@ -8390,6 +8419,8 @@ export interface components {
             };
             /** @description DateTimeOffset? LedgerRow.DueAt falls in a year whose holiday notice is not loaded yet: it may still move (暂定). */
             provisional?: boolean;
+            /** @description 来源: the display text of the start form's source field (marked in the form designer, or by default; decision 033). */
+            source?: null | string;
         };
         /**
          * @description An item's state as the ledger names it: 办理中 / 已办结 / 已取消 / 异常.

@@ -186,6 +186,13 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
         }
         foreach (var duplicate in forms.GroupBy(f => f.Id).Where(g => g.Count() > 1))
             add(null, $"表单编号「{duplicate.Key}」重复");
+        var allFields = new Dictionary<string, FormField>();
+        foreach (var field in forms.SelectMany(f => f.Fields))
+            allFields.TryAdd(field.Key, field);
+        foreach (var form in forms)
+            foreach (var field in form.Fields.Where(f => f.VisibleIf is not null))
+                foreach (var problem in RunnableDesign.VisibilityProblems(field, field.VisibleIf!, allFields))
+                    add(null, $"表单「{form.Name}」：字段「{field.Label}」的{problem}");
         foreach (var form in forms)
             foreach (var field in form.Fields.Where(f => f.StampedBy is not null))
                 if (definition.Root.Find(field.StampedBy!) is null)

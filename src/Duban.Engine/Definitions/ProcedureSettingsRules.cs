@@ -8,7 +8,7 @@ namespace Duban.Engine.Definitions;
 
 /// <summary>
 /// Checks before publishing for the procedure settings 流程设置 edits as forms (decision 029): who may start, the
-/// procedure's administrators, its variables, and the start form's item fields (title, deadline).
+/// procedure's administrators, its variables, and the start form's item fields (title, deadline, source).
 /// </summary>
 public static partial class ProcedureSettingsRules
 {
@@ -53,6 +53,11 @@ public static partial class ProcedureSettingsRules
             {
                 if (d is null) yield return $"发起表单「{form.Name}」标为完成时限的字段「{deadline}」不存在";
                 else if (d.Type != FieldTypes.Date) yield return $"完成时限应取日期字段，「{d.Label}」不是日期";
+            }
+            if (item.Source is { } source && form.Fields.FirstOrDefault(f => f.Key == source) is var o)
+            {
+                if (o is null) yield return $"发起表单「{form.Name}」标为事项来源的字段「{source}」不存在";
+                else if (!ItemSource.Types.Contains(o.Type)) yield return $"事项来源应取选择或文本字段，「{o.Label}」不是";
             }
         }
     }

@@ -137,6 +137,22 @@ internal static partial class RunnableDesign
         }
     }
 
+    /// <summary>
+    /// A field's 显示条件 built by clicking (decision 033): each rule's field must be in one of the procedure's forms (not the
+    /// field itself), with an operator and a value that fit it — the same checks as a branch's condition, except "filled
+    /// before": the condition reads the form as it is being filled.
+    /// </summary>
+    public static IEnumerable<string> VisibilityProblems(FormField field, Condition condition, Dictionary<string, FormField> fields)
+    {
+        if (condition.IsGroup && condition.Rules!.Count == 0) yield return "显示条件还没有添加任何条件";
+        var all = fields.Keys.ToHashSet();
+        foreach (var rule in condition.Leaves())
+        {
+            if (rule.Field == field.Key) { yield return "显示条件不能用字段自己"; continue; }
+            foreach (var problem in RuleProblems(rule, fields, all)) yield return $"显示条件：{problem}";
+        }
+    }
+
     private static IEnumerable<string> RuleProblems(Condition rule, Dictionary<string, FormField> fields, HashSet<string> filled)
     {
         if (string.IsNullOrWhiteSpace(rule.Field)) { yield return "有一条条件没有选择字段"; yield break; }

@@ -29,6 +29,7 @@ public sealed record Condition
     /// <summary>What the field is compared with: a value, or a list for <see cref="ConditionOps.In"/>; none for 为空/不为空.</summary>
     public JsonNode? Value { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsGroup => Rules is not null;
 
     /// <summary>Reads a structured condition; null when <paramref name="value"/> is not one.</summary>

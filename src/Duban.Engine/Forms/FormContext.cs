@@ -14,8 +14,9 @@ public sealed record FormContext
     public JsonObject CurrentData { get; init; } = new();
 
     /// <summary>
-    /// Evaluates a field's <see cref="FormField.VisibleWhen"/> against the current data overlaid with the submission.
-    /// Called only for fields that have a condition; null means every field is visible.
+    /// Evaluates a field's script <see cref="FormField.VisibleWhen"/> against the current data overlaid with the
+    /// submission. Called only for fields with a script and no built condition (<see cref="FormField.VisibleIf"/>, which
+    /// the validator evaluates itself); null means fields with a script condition are visible.
     /// </summary>
     public Func<FormField, JsonObject, bool>? IsVisible { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Duban.Engine.Expressions;
 
 namespace Duban.Engine.Forms;
 
@@ -11,14 +12,19 @@ public sealed record FormDefinition
     [System.ComponentModel.DataAnnotations.Required]
     public List<FormField> Fields { get; init; } = [];
     /// <summary>
-    /// On a start form: which fields say what the item is — its title and its deadline (decision 029). Absent parts
-    /// fall back: the title to a field keyed <c>title</c>, then the form's first single-line text field.
+    /// On a start form: which fields say what the item is — its title, its deadline (decision 029) and its source, the
+    /// ledger's 来源 (decision 033). Absent parts fall back: the title to a field keyed <c>title</c>, then the form's
+    /// first single-line text field; the source to a field keyed <c>source</c>, then the first choice field named 来源 or
+    /// 依据 (<see cref="ItemSource"/>).
     /// </summary>
     public FormItemFields? ItemFields { get; init; }
 }
 
-/// <summary>The fields of a start form that name the item (<see cref="Title"/>) and give its 完成时限 (<see cref="Deadline"/>), by key.</summary>
-public sealed record FormItemFields(string? Title = null, string? Deadline = null);
+/// <summary>
+/// The fields of a start form that name the item (<see cref="Title"/>), give its 完成时限 (<see cref="Deadline"/>) and
+/// say where it came from (<see cref="Source"/>, the ledger's 来源), by key.
+/// </summary>
+public sealed record FormItemFields(string? Title = null, string? Deadline = null, string? Source = null);
 
 /// <summary>Field types a form designer offers.</summary>
 public static class FieldTypes
@@ -63,7 +69,13 @@ public sealed record FormField
     public decimal? Max { get; init; }
     public int? MinLength { get; init; }
     public int? MaxLength { get; init; }
-    /// <summary>JavaScript condition; the field is shown (and validated) only when it is true.</summary>
+    /// <summary>
+    /// 显示条件 built by clicking (decision 028's condition: <c>{ match, rules }</c>): the field is shown (and validated)
+    /// only when it holds, evaluated on the data the user sees while filling the form — by <see cref="ConditionEvaluator"/>
+    /// here and by the same rules in the browser (decision 033). Wins over <see cref="VisibleWhen"/> when both are set.
+    /// </summary>
+    public Condition? VisibleIf { get; init; }
+    /// <summary>显示条件 as JavaScript (「高级」); the field is shown (and validated) only when it is true.</summary>
     public string? VisibleWhen { get; init; }
     /// <summary>JavaScript expression for a read-only computed field.</summary>
     public string? Compute { get; init; }
@@ -100,3 +112,22 @@ public enum FieldPermission
 
 /// <summary>A field-level validation error. <see cref="Field"/> is the key path (e.g. <c>rows[1].unit</c>).</summary>
 public sealed record FieldError(string Field, string Message);
+
+/// <summary>A field's 显示条件: built (<see cref="FormField.VisibleIf"/>) or a script (<see cref="FormField.VisibleWhen"/>).</summary>
+public static class FieldVisibility
+{
+    /// <summary>Whether the field is shown only under a condition.</summary>
+    public static bool IsConditional(FormField field) =>
+        field.VisibleIf is not null || !string.IsNullOrWhiteSpace(field.VisibleWhen);
+
+    /// <summary>
+    /// Whether the field is shown on <paramref name="data"/>: a built condition is evaluated here; a script by
+    /// <paramref name="script"/> (null: scripts are not run and the field counts as shown).
+    /// </summary>
+    public static bool IsVisible(FormField field, System.Text.Json.Nodes.JsonObject data, Func<FormField, System.Text.Json.Nodes.JsonObject, bool>? script)
+    {
+        if (field.VisibleIf is { } condition) return ConditionEvaluator.Evaluate(condition, data);
+        if (!string.IsNullOrWhiteSpace(field.VisibleWhen) && script is not null) return script(field, data);
+        return true;
+    }
+}

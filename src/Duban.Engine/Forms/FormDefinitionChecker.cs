@@ -66,6 +66,8 @@ public static partial class FormDefinitionChecker
                     problems.Add($"{name}的计算表达式有误：{message}");
             }
 
+            if (field.VisibleIf is not null && table is not null)
+                problems.Add($"{name}：表格列不支持显示条件");
             if (!string.IsNullOrWhiteSpace(field.VisibleWhen))
             {
                 if (table is not null)

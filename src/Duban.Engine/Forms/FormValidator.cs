@@ -38,7 +38,7 @@ public static class FormValidator
                 errors.Add(new(key, $"未知字段「{key}」"));
         }
 
-        var visibilityData = context.IsVisible is null ? null : VisibilityData(form, submitted, context);
+        var visibilityData = form.Fields.Any(FieldVisibility.IsConditional) ? VisibilityData(form, submitted, context) : null;
         var done = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var field in form.Fields)
@@ -64,8 +64,8 @@ public static class FormValidator
                 continue;
             }
 
-            if (visibilityData is not null && !string.IsNullOrWhiteSpace(field.VisibleWhen)
-                && !context.IsVisible!(field, visibilityData))
+            if (visibilityData is not null && FieldVisibility.IsConditional(field)
+                && !FieldVisibility.IsVisible(field, visibilityData, context.IsVisible))
                 continue;
 
             if (field.Type == FieldTypes.Opinion)

@@ -67,8 +67,11 @@ internal static class DeadlinePreviewEndpoints
                 throw new WorkflowInputException("deadline", e.Message);
             }
             if (due is null) return TypedResults.Ok(new DeadlinePreview(null, "不设时限", false));
+            // Counted from a date field there is no date yet: say so, and give the date an example day would lead to
+            // (today unless the designer sends another; decision 033).
             var label = spec.From is { } field && field.StartsWith(DeadlineStarts.FieldPrefix, StringComparison.Ordinal)
-                ? $"若所填日期为{(from == today ? "今天" : Day(from))}" : from == today ? "从今天起算" : $"从 {Day(from)} 起算";
+                ? $"从该字段的日期起算，例如该日期为{(from == today ? $"今天（{Day(from)}）" : Day(from))}时"
+                : from == today ? "从今天起算" : $"从 {Day(from)} 起算";
             return TypedResults.Ok(new DeadlinePreview(due.Date, $"{label}：{Day(due.Date)}", calendar.IsProvisional(due.Date)));
         }).WithSummary("试算时限：按本单位工作日历算出到期日（设计器用）").ProducesValidationProblem();
     }

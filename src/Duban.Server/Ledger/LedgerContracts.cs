@@ -36,6 +36,9 @@ public sealed record LedgerRow(
 {
     /// <summary><see cref="DueAt"/> falls in a year whose holiday notice is not loaded yet: it may still move (暂定).</summary>
     public bool Provisional { get; init; }
+
+    /// <summary>来源: the display text of the start form's source field (marked in the form designer, or by default; decision 033).</summary>
+    public string? Source { get; init; }
 }
 
 /// <summary>A form field the ledger can show as a column, and filter on when it has options.</summary>
@@ -51,4 +54,7 @@ public sealed record LedgerColumn(string Key, string Title, bool Sortable);
 /// <summary>What the ledger screen needs to build its columns and filters.</summary>
 /// <param name="Fields">Form fields from the published procedure types, usable as columns (<c>f.{key}</c>) and, with options, as filters.</param>
 /// <param name="MaxExportRows">The most rows one export writes.</param>
-public sealed record LedgerMeta(IReadOnlyList<LedgerColumn> Columns, IReadOnlyList<string> DefaultColumns, IReadOnlyList<LedgerField> Fields, int MaxExportRows);
+/// <param name="SourceOptions">The values the 来源 filter (<c>source=</c>) offers: the options of every published procedure's
+/// source field, merged by value; empty when no procedure's source is a choice.</param>
+public sealed record LedgerMeta(IReadOnlyList<LedgerColumn> Columns, IReadOnlyList<string> DefaultColumns, IReadOnlyList<LedgerField> Fields, int MaxExportRows,
+    IReadOnlyList<LedgerFieldOption> SourceOptions);

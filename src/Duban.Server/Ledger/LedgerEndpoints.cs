@@ -10,7 +10,7 @@ namespace Duban.Server.Ledger;
 /// The 台账: every item the user may see, filtered, sorted and paged — and the same selection as an Excel file.
 /// Query parameters (list and export): q, definitionId, unitId (with its sub-units), status (open / completed /
 /// cancelled / faulted), light (red / yellow / green), dateField (createdAt / finishedAt / dueAt) with from / to
-/// (yyyy-MM-dd, China time, both included), f.{fieldKey}={value} (form data equals or contains the value),
+/// (yyyy-MM-dd, China time, both included), source (来源: the value of each procedure's source field), f.{fieldKey}={value} (form data equals or contains the value),
 /// sort / order, page / pageSize, fields (form field keys whose values the rows carry). The export also takes
 /// columns (comma-separated column keys, f.{fieldKey} for form fields), in the order wanted.
 /// </summary>
@@ -34,7 +34,8 @@ internal static class LedgerEndpoints
         }).WithSummary("台账：我可见的事项（筛选、排序、分页）").ProducesValidationProblem();
 
         group.MapGet("/meta", async Task<Ok<LedgerMeta>> (DefinitionStore store, DefinitionCache definitions, LedgerExport export, CancellationToken ct) =>
-            TypedResults.Ok(new LedgerMeta(LedgerExport.Columns, LedgerExport.DefaultColumns, await FieldsAsync(store, definitions, ct), export.MaxRows)))
+            TypedResults.Ok(new LedgerMeta(LedgerExport.Columns, LedgerExport.DefaultColumns, await FieldsAsync(store, definitions, ct), export.MaxRows,
+                await SourceOptionsAsync(store, definitions, ct))))
             .WithSummary("台账的列（固定列与可选的表单字段）、默认列和导出上限");
 
         group.MapGet("/export", async (HttpContext http, LedgerQuery ledger, LedgerExport export, DefinitionStore store, DefinitionCache definitions, CancellationToken ct) =>
@@ -52,6 +53,20 @@ internal static class LedgerEndpoints
             .Produces(StatusCodes.Status200OK, contentType: LedgerExport.ContentType).ProducesValidationProblem();
 
         return group;
+    }
+
+    /// <summary>The options of every published procedure's source field (decision 033), merged by value, in order met.</summary>
+    internal static async Task<List<LedgerFieldOption>> SourceOptionsAsync(DefinitionStore store, DefinitionCache definitions, CancellationToken ct)
+    {
+        var options = new List<LedgerFieldOption>();
+        foreach (var latest in await store.ListLatestAsync(ct))
+        {
+            var published = latest.IsPublished ? latest : await store.PublishedAsync(latest.DefinitionId, ct);
+            if (published is null) continue;
+            foreach (var option in Duban.Engine.Forms.ItemSource.Field(definitions.Get(published))?.Options ?? [])
+                if (options.All(o => o.Value != option.Value)) options.Add(new(option.Value, option.Label));
+        }
+        return options;
     }
 
     /// <summary>Form fields across the published versions of every procedure type, merged by key.</summary>

@@ -30,6 +30,8 @@ public sealed partial record LedgerFilter
     public DateOnly? From { get; init; }
     /// <summary>Last day included (China time).</summary>
     public DateOnly? To { get; init; }
+    /// <summary>来源: the item's source field (each procedure's own, decision 033) equals (or, for a list, contains) the value.</summary>
+    public string? Source { get; init; }
     /// <summary>Form field filters: the item's data at the key equals (or, for a list, contains) the value.</summary>
     public IReadOnlyList<(string Key, string Value)> FieldFilters { get; init; } = [];
     public string Sort { get; init; } = "createdAt";
@@ -141,6 +143,7 @@ public sealed partial record LedgerFilter
         var page = Number("page", "页码");
         var pageSize = Number("pageSize", "每页条数");
         var q = Text("q", 200);
+        var source = Text("source", 200);
         var definitionId = Text("definitionId", 100);
         var unitId = Text("unitId", 64);
         if (errors.Count > 0) throw new WorkflowInputException("台账筛选条件有误", errors);
@@ -157,6 +160,7 @@ public sealed partial record LedgerFilter
             From = from,
             To = to,
             FieldFilters = fieldFilters,
+            Source = source,
             Sort = sort,
             // Dates newest first by default; names and numbers A→Z.
             Descending = order is null ? sort is "createdAt" or "updatedAt" or "finishedAt" : order == "desc",

@@ -4,6 +4,7 @@ using Duban.Data.Organization;
 using Duban.Data.Storage;
 using Duban.Data.Tasks;
 using Duban.Engine.Execution;
+using Duban.Engine.Forms;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Ledger;
@@ -13,7 +14,7 @@ namespace Duban.Server.Ledger;
 /// and sorted. Everything but the green/yellow light is decided by the database.
 /// </summary>
 public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organization, TimeProvider clock, LedgerTime time,
-    Duban.Data.Supervision.DeadlineLights deadlineLights)
+    Duban.Data.Supervision.DeadlineLights deadlineLights, Duban.Data.Definitions.DefinitionCache definitions)
 {
     /// <summary>Most open steps with a deadline read to decide green and yellow lights (three small columns each).</summary>
     public const int MaxLightCandidates = 50_000;
@@ -24,6 +25,7 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
     public async Task<IQueryable<InstanceRecord>> BuildAsync(CurrentUser user, LedgerFilter filter, CancellationToken ct)
     {
         var query = Filtered(ItemVisibility.Visible(db, user), filter, await organization.GetAsync(ct));
+        if (filter.Source is { } source) query = await WithSourceAsync(query, source, ct);
         if (filter.Light is { } light) query = await WithLightAsync(query, light, ct);
         return Sorted(query, filter);
     }
@@ -73,6 +75,26 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             query = query.Where(i => matching.Contains(i.Id));
         }
         return query;
+    }
+
+    /// <summary>
+    /// 来源 = value: each procedure version has its own source field (marked on its start form, or by default; decision
+    /// 033), so the items of the versions whose source field is keyed alike are matched together, and the groups joined.
+    /// </summary>
+    private async Task<IQueryable<InstanceRecord>> WithSourceAsync(IQueryable<InstanceRecord> query, string value, CancellationToken ct)
+    {
+        var byKey = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);
+        foreach (var record in await db.Definitions.AsNoTracking().ToListAsync(ct))
+            if (ItemSource.Field(definitions.Get(record)) is { } field)
+                (byKey.TryGetValue(field.Key, out var ids) ? ids : byKey[field.Key] = []).Add(record.Id);
+        IQueryable<Guid>? matching = null;
+        foreach (var (key, versions) in byKey)
+        {
+            var withValue = FormDataSql.ItemsWithFieldValue(db, key, value);
+            var these = db.Instances.Where(i => versions.Contains(i.DefinitionRecordId) && withValue.Contains(i.Id)).Select(i => i.Id);
+            matching = matching is null ? these : matching.Union(these);
+        }
+        return matching is null ? query.Where(i => false) : query.Where(i => matching.Contains(i.Id));
     }
 
     private static List<string> Subtree(OrganizationSnapshot org, string unitId)

@@ -64,8 +64,9 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
         var roles = (await db.Set<AssignmentRecord>().AsNoTracking().Where(a => ids.Contains(a.InstanceId) && a.EndReason == null)
                 .Select(a => new { a.InstanceId, a.UnitId, a.Role }).ToListAsync(ct))
             .ToLookup(a => a.InstanceId);
-        var data = fields.Count == 0 ? [] : await DataAsync(ids, ct);
-        var forms = fields.Count == 0 ? [] : await FieldsByDefinitionAsync(items.Select(i => i.DefinitionRecordId).Distinct().ToList(), ct);
+        // Every row says its 来源 (the start form's source field), so the data and forms are always read.
+        var data = await DataAsync(ids, ct);
+        var forms = await FieldsByDefinitionAsync(items.Select(i => i.DefinitionRecordId).Distinct().ToList(), ct);
 
         return items.Select(item =>
         {
@@ -88,17 +89,15 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
             var unitNames = ordered.Select(NameOf).Distinct().ToList();
             var unitRoles = roleOf.GroupBy(r => NameOf(r.Key)).ToDictionary(g => g.Key, g => g.Any(r => r.Value == "lead") ? "lead" : "co");
             var values = new Dictionary<string, string?>();
-            if (fields.Count > 0)
-            {
-                var itemData = data.GetValueOrDefault(item.Id);
-                var itemFields = forms.GetValueOrDefault(item.DefinitionRecordId);
-                foreach (var key in fields)
-                    values[key] = Display(itemData?[key], itemFields?.GetValueOrDefault(key), org);
-            }
+            var itemData = data.GetValueOrDefault(item.Id);
+            var form = forms.GetValueOrDefault(item.DefinitionRecordId);
+            foreach (var key in fields)
+                values[key] = Display(itemData?[key], form?.Fields.GetValueOrDefault(key), org);
+            var source = form?.Source is { } sourceField ? Display(itemData?[sourceField.Key], sourceField, org) : null;
             return new LedgerRow(item.Id, item.Number, item.Title, item.DefinitionId, item.DefinitionName, StatusOf(item.Status, item.Incident),
                 item.Result, item.Incident, item.InitiatorName, item.InitiatorUnitId is { } iu ? org.FindUnit(iu)?.Name : null,
                 unitNames, unitRoles, current, item.CreatedAt, item.UpdatedAt, item.FinishedAt, dueAt, light, values)
-            { Provisional = lights.IsProvisional(dueAt, item.InitiatorUnitId) };
+            { Provisional = lights.IsProvisional(dueAt, item.InitiatorUnitId), Source = source };
         }).ToList();
     }
 
@@ -136,13 +135,18 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
         return result;
     }
 
-    /// <summary>The form fields of each definition version, by key (the first form that has the key wins).</summary>
-    private async Task<Dictionary<Guid, Dictionary<string, FormField>>> FieldsByDefinitionAsync(List<Guid> recordIds, CancellationToken ct)
+    private sealed record VersionFields(Dictionary<string, FormField> Fields, FormField? Source);
+
+    /// <summary>The form fields of each definition version, by key (the first form that has the key wins), and its source field.</summary>
+    private async Task<Dictionary<Guid, VersionFields>> FieldsByDefinitionAsync(List<Guid> recordIds, CancellationToken ct)
     {
         // A handful of versions per page; parsing is cached by DefinitionCache.
-        var result = new Dictionary<Guid, Dictionary<string, FormField>>();
+        var result = new Dictionary<Guid, VersionFields>();
         foreach (var record in await db.Definitions.AsNoTracking().Where(d => recordIds.Contains(d.Id)).ToListAsync(ct))
-            result[record.Id] = FieldsOf(definitions.Get(record));
+        {
+            var definition = definitions.Get(record);
+            result[record.Id] = new(FieldsOf(definition), ItemSource.Field(definition));
+        }
         return result;
     }
 

@@ -187,6 +187,50 @@ public class FormValidatorTests
     }
 
     [Fact]
+    public void A_built_visibility_condition_is_evaluated_without_a_script_and_hides_a_required_field()
+    {
+        // 显示条件 built by clicking (decision 033): 延期原因 only when 是否延期 等于 是. No script runner is given, and none is needed.
+        var form = Form(
+            Field("delayed", "是否延期", FieldTypes.Select) with { Options = [new("是", "是"), new("否", "否")] },
+            Field("reason", "延期原因", FieldTypes.Textarea, required: true) with
+            {
+                VisibleIf = new Duban.Engine.Expressions.Condition
+                {
+                    Match = "all",
+                    Rules = [new() { Field = "delayed", Op = "eq", Value = JsonValue.Create("是") }],
+                },
+            });
+
+        var hidden = Validate(form, """{ "delayed": "否", "reason": "不需要" }""", new FormContext());
+        Assert.True(hidden.IsValid);
+        Assert.False(hidden.Values.ContainsKey("reason"));
+
+        var shown = Validate(form, """{ "delayed": "是" }""", new FormContext());
+        Assert.Equal(new FieldError("reason", "「延期原因」为必填项"), Single(shown));
+
+        // The item's data counts too: a step form whose field depends on what the start form chose.
+        var fromItem = Validate(form, "{}", new FormContext { CurrentData = Json("""{ "delayed": "是" }""") });
+        Assert.Equal(new FieldError("reason", "「延期原因」为必填项"), Single(fromItem));
+    }
+
+    [Fact]
+    public void A_built_condition_wins_over_a_script_on_the_same_field()
+    {
+        var form = Form(
+            Field("kind", "类别", FieldTypes.Text),
+            Field("detail", "说明", FieldTypes.Text, required: true) with
+            {
+                VisibleWhen = "true",
+                VisibleIf = new Duban.Engine.Expressions.Condition { Field = "kind", Op = "eq", Value = JsonValue.Create("A") },
+            });
+        var scripts = 0;
+        var context = new FormContext { IsVisible = (_, _) => { scripts++; return true; } };
+
+        Assert.True(Validate(form, """{ "kind": "B" }""", context).IsValid);
+        Assert.Equal(0, scripts);
+    }
+
+    [Fact]
     public void Field_shown_by_its_condition_is_required()
     {
         var form = Form(

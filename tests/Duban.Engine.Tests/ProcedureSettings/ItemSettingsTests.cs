@@ -73,6 +73,52 @@ public class ItemSettingsTests
         Assert.Contains("完成时限应取日期字段，「事项名称」不是日期", messages);
     }
 
+    private static FormField Choice(string key, string label, params string[] options) =>
+        new() { Key = key, Label = label, Type = FieldTypes.Select, Options = [.. options.Select(o => new FieldOption(o, o))] };
+
+    [Fact]
+    public void The_items_source_is_the_marked_field_else_a_field_keyed_source_else_a_choice_named_来源_or_依据()
+    {
+        // Decision 033: the ledger's 来源 follows the start form, not a key the administrator never sees.
+        var basis = Choice("select1", "立项依据", "会议议定", "领导批示");
+        var keyed = Choice("source", "来源", "会议");
+        var note = Field.Text("text2", "来文单位");
+
+        Assert.Null(ItemSource.Field(WithStartForm(null, Field.Text("text1", "事项名称"), note)));
+        Assert.Equal("select1", ItemSource.Field(WithStartForm(null, Field.Text("text1", "事项名称"), basis))?.Key);
+        Assert.Equal("source", ItemSource.Field(WithStartForm(null, basis, keyed))?.Key);
+        Assert.Equal("text2", ItemSource.Field(WithStartForm(new FormItemFields(Source: "text2"), basis, keyed, note))?.Key);
+    }
+
+    [Fact]
+    public void A_marked_source_that_is_missing_or_not_a_choice_or_text_is_refused_before_publishing()
+    {
+        var messages = Validator.Validate(WithStartForm(new FormItemFields(Source: "gone"), Field.Text("text1", "事项名称"))).Select(e => e.Message).ToList();
+        Assert.Contains("发起表单「登记」标为事项来源的字段「gone」不存在", messages);
+
+        messages = Validator.Validate(WithStartForm(new FormItemFields(Source: "due"), Field.Text("text1", "事项名称"), Date("due", "完成时限"))).Select(e => e.Message).ToList();
+        Assert.Contains("事项来源应取选择或文本字段，「完成时限」不是", messages);
+    }
+
+    [Fact]
+    public void A_built_visibility_condition_is_checked_like_a_branch_condition_before_publishing()
+    {
+        var kind = Choice("kind", "类别", "批办性", "参阅性");
+        Condition Rule(string field, string op, JsonNode? value) => new() { Match = "all", Rules = [new() { Field = field, Op = op, Value = value }] };
+        var definition = WithStartForm(null, Field.Text("text1", "事项名称"), kind,
+            Field.Text("a", "办理要求") with { VisibleIf = Rule("kind", "eq", "批办") },
+            Field.Text("b", "说明") with { VisibleIf = Rule("gone", "notEmpty", null) },
+            Field.Text("c", "备注") with { VisibleIf = Rule("c", "notEmpty", null) },
+            Field.Text("d", "阅知说明") with { VisibleIf = Rule("kind", "eq", "参阅性") });
+
+        var messages = Validator.Validate(definition).Select(e => e.Message).ToList();
+
+        Assert.Contains(messages, m => m.StartsWith("表单「登记」：字段「办理要求」的显示条件：", StringComparison.Ordinal) && m.Contains("不是字段「类别」的选项", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith("表单「登记」：字段「说明」的显示条件：", StringComparison.Ordinal) && m.Contains("「gone」不在本流程的任何表单中", StringComparison.Ordinal));
+        Assert.Contains("表单「登记」：字段「备注」的显示条件不能用字段自己", messages);
+        Assert.DoesNotContain(messages, m => m.Contains("阅知说明", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Everyone_may_start_when_no_one_is_named_and_otherwise_holders_of_a_role_or_members_of_a_unit_or_a_unit_under_it()
     {

@@ -389,6 +389,55 @@ public abstract class LedgerTests<TFixture>(TFixture fixture) : IAsyncLifetime w
     }
 
     [Fact]
+    public async Task The_source_column_and_filter_follow_each_procedures_marked_source_field()
+    {
+        // Decision 033: a procedure whose start form marks 立项来源 (keyed select1, as the form designer names a new choice)
+        // shows it as 来源 beside the demo procedure, whose field is keyed source; one 来源 filter finds both kinds.
+        var s = await SeedAsync();
+        var admin = await fixture.As("admin");
+        var form = new JsonObject
+        {
+            ["id"] = "reg", ["name"] = "登记",
+            ["itemFields"] = new JsonObject { ["source"] = "select1" },
+            ["fields"] = new JsonArray(
+                new JsonObject { ["key"] = "text1", ["label"] = "事项名称", ["type"] = "text" },
+                new JsonObject { ["key"] = "note", ["label"] = "备注来源", ["type"] = "text" },
+                new JsonObject
+                {
+                    ["key"] = "select1", ["label"] = "立项来源", ["type"] = "select",
+                    ["options"] = new JsonArray(new JsonObject { ["value"] = "meeting", ["label"] = "会议议定事项" }, new JsonObject { ["value"] = "leader", ["label"] = "领导交办" }),
+                }),
+        };
+        var flow = Flow("ledger-marked-source", "标注来源", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "开始", ["form"] = Literal("reg") },
+            new JsonObject { ["id"] = "do", ["type"] = "Duban.UserTask", ["name"] = "办理", ["assignee"] = Literal(new JsonObject { ["type"] = "role", ["role"] = "督查员" }) },
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "结束" },
+        ], [Connection("start", "Done", "do"), Connection("do", "提交", "end")]);
+        flow["forms"] = new JsonArray(form);
+        await ImportAsync(admin, flow);
+        var ducha = await fixture.As("ducha");
+        var marked = await StartAsync(ducha, "ledger-marked-source", new JsonObject { ["text1"] = "H 标注来源的事项", ["select1"] = "meeting", ["note"] = "不是来源" });
+        var other = await StartAsync(ducha, "ledger-marked-source", new JsonObject { ["text1"] = "I 领导交办的事项", ["select1"] = "leader" });
+
+        var rows = (await LedgerAsync(ducha, "pageSize=50"))["items"]!.AsArray();
+        string? SourceOf(Guid id) => rows.Single(r => r!["id"]!.GetValue<Guid>() == id)!["source"]?.GetValue<string>();
+        Assert.Equal("会议议定事项", SourceOf(marked));
+        Assert.Equal("领导交办", SourceOf(other));
+        Assert.Equal("会议议定事项", SourceOf(s.FzcMeeting)); // the demo's field keyed source, by default
+
+        var meeting = Ids(await LedgerAsync(ducha, "source=meeting&pageSize=50"));
+        Assert.Equal(new[] { s.FzcMeeting, s.JinanMeeting, s.Declined, marked }.OrderBy(x => x), meeting.OrderBy(x => x));
+        Assert.Equal([other], Ids(await LedgerAsync(ducha, "source=leader")));
+
+        var meta = await ducha.GetFromJsonAsync<JsonObject>("/api/ledger/meta");
+        Assert.Contains(meta!["columns"]!.AsArray(), c => c!["key"]!.GetValue<string>() == "source" && c["title"]!.GetValue<string>() == "来源");
+        Assert.Contains(meta["sourceOptions"]!.AsArray(), o => o!["value"]!.GetValue<string>() == "leader" && o["label"]!.GetValue<string>() == "领导交办");
+
+        var sheet = await ExportAsync(ducha, "definitionId=ledger-marked-source&columns=title,source");
+        Assert.Equal("领导交办", sheet.Single(r => (string)r["事项名称"]! == "I 领导交办的事项")["来源"]);
+    }
+
+    [Fact]
     public async Task A_yellow_step_from_a_short_deadline_procedure_shows_on_its_item()
     {
         var admin = await fixture.As("admin");

@@ -118,6 +118,13 @@ public abstract class ProcedureSettingsApiTests<TFixture>(TFixture fixture) : IA
         Assert.Equal("2026-10-13", preview["date"]!.GetValue<string>());
         Assert.Equal("从 2026-09-30（周三） 起算：2026-10-13（周二）", preview["text"]!.GetValue<string>());
 
+        // Counted from a date field: no date of its own, so the example day is said as such (decision 033).
+        var fromField = (await (await admin.PostAsJsonAsync("/api/definitions/deadline-preview",
+            new { deadline = new JsonObject { ["kind"] = "workingDays", ["amount"] = 5, ["from"] = "field:received" }, from = "2026-09-30" }))
+            .Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("2026-10-13", fromField["date"]!.GetValue<string>());
+        Assert.Equal("从该字段的日期起算，例如该日期为2026-09-30（周三）时：2026-10-13（周二）", fromField["text"]!.GetValue<string>());
+
         var bad = await FieldErrorsAsync(await admin.PostAsJsonAsync("/api/definitions/deadline-preview",
             new { deadline = new JsonObject { ["kind"] = "workingDays", ["amount"] = -2 } }));
         Assert.Contains(bad["deadline"], m => m.Contains("工作日", StringComparison.Ordinal) || m.Contains("数量", StringComparison.Ordinal));

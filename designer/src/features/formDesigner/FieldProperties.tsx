@@ -1,23 +1,20 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Divider, Form, Input, InputNumber, Radio, Select, Space, Switch, Typography } from 'antd';
 import { useState } from 'react';
-import type { FieldOption, FormDefinition, FormField } from '../../shared/forms/types';
+import { emptyCondition } from '../../shared/flow';
+import type { FieldOption, FormDefinition, FormField, VisibleCondition } from '../../shared/forms/types';
+import { ConditionEditor, type ConditionValue } from '../designer/properties/ConditionEditor';
 import { ScriptEditor } from '../designer/script/ScriptEditor';
 import {
-  buildVisibleWhen,
   fieldKeyProblem,
   FIELD_KEY_PATTERN,
   FIELD_TYPE_INFO,
   LENGTH_TYPES,
   MULTIPLE_TYPES,
   OPTION_TYPES,
-  operatorsFor,
-  parseVisibleWhen,
   PATTERN_TYPES,
   RANGE_TYPES,
-  VISIBILITY_OPERATORS,
-  type VisibilityOperator,
-  type VisibilityRule,
+  visibilityValue,
 } from './formModel';
 
 const PATTERN_PRESETS = [
@@ -40,10 +37,20 @@ export interface FieldPropertiesProps {
   onRemove: () => void;
   /** The procedure's steps (id and name), for a date field a step stamps. */
   steps?: readonly { id: string; name: string }[];
+  /** The fields a 显示条件 may test (every form of the procedure); this form's when not given. */
+  conditionFieldsFor?: readonly FormField[];
 }
 
 /** The selected field's properties: name, key, type, required, options, rules, visibility. */
-export function FieldProperties({ form, field, onChange, onRenameKey, onRemove, steps = [] }: FieldPropertiesProps) {
+export function FieldProperties({
+  form,
+  field,
+  onChange,
+  onRenameKey,
+  onRemove,
+  steps = [],
+  conditionFieldsFor,
+}: FieldPropertiesProps) {
   return (
     <Form layout="vertical" size="small" component="div" className="field-properties">
       <Form.Item label="字段名称" required validateStatus={field.label.trim() === '' ? 'error' : undefined}>
@@ -187,9 +194,9 @@ export function FieldProperties({ form, field, onChange, onRenameKey, onRemove, 
       </Divider>
       <VisibilityEditor
         key={field.key}
-        form={form}
         field={field}
-        onChange={(visibleWhen) => onChange({ visibleWhen })}
+        fields={conditionFieldsFor ?? form.fields}
+        onChange={(patch) => onChange(patch)}
       />
 
       <Divider />
@@ -466,118 +473,57 @@ function ColumnsEditor({ columns, onChange }: { columns: FormField[]; onChange: 
   );
 }
 
-type VisibilityMode = 'always' | 'rule' | 'script';
-
+/**
+ * 显示条件: always shown, or shown when a condition holds — built with the same editor as a branch's condition (field by
+ * label, operator, value from the field's options, units and people by name), or a script as 「高级」. A built condition
+ * is stored as `visibleIf` (evaluated by the same rules in the browser and on the server); a script stays `visibleWhen`.
+ * An older script of a simple shape is shown as clicks and written as a built condition once changed.
+ */
 function VisibilityEditor({
-  form,
   field,
+  fields,
   onChange,
 }: {
-  form: FormDefinition;
   field: FormField;
-  onChange: (visibleWhen: string | null) => void;
+  /** The fields a condition may test: the procedure's, this one left out. */
+  fields: readonly FormField[];
+  onChange: (patch: Pick<FormField, 'visibleIf' | 'visibleWhen'>) => void;
 }) {
-  const script = field.visibleWhen ?? '';
-  const parsed = parseVisibleWhen(script);
-  // Mounted per field (its key): the mode starts from that field's condition.
-  const [mode, setMode] = useState<VisibilityMode>(script.trim() === '' ? 'always' : parsed ? 'rule' : 'script');
-  const others = form.fields.filter((f) => f.key !== field.key && f.type !== 'table' && f.type !== 'attachments');
-  const rule: VisibilityRule = parsed ?? { field: others[0]?.key ?? '', op: 'notEmpty' };
-  const target = others.find((f) => f.key === rule.field);
-  const ops = operatorsFor(target);
-  const op = VISIBILITY_OPERATORS.find((o) => o.value === rule.op)!;
-  const write = (next: VisibilityRule) => onChange(next.field ? buildVisibleWhen(next) : null);
-
+  const value = visibilityValue(field);
+  const [conditional, setConditional] = useState(value !== undefined);
+  const others = fields.filter((f) => f.key !== field.key);
+  const write = (next: ConditionValue | undefined) => {
+    if (!next) return onChange({ visibleIf: undefined, visibleWhen: undefined });
+    if (next.kind === 'script')
+      return onChange({ visibleIf: undefined, visibleWhen: next.script.trim() === '' ? undefined : next.script });
+    onChange({ visibleIf: next.group as unknown as VisibleCondition, visibleWhen: undefined });
+  };
   return (
     <div className="visibility-editor" data-testid="visibility-editor">
       <Radio.Group
         size="small"
         optionType="button"
-        value={mode}
+        aria-label="显示方式"
+        value={conditional ? 'rule' : 'always'}
         options={[
           { value: 'always', label: '始终显示' },
-          { value: 'rule', label: '满足条件时', disabled: others.length === 0 },
-          { value: 'script', label: '脚本' },
+          { value: 'rule', label: '满足条件时显示', disabled: others.length === 0 },
         ]}
         onChange={(e) => {
-          const m = e.target.value as VisibilityMode;
-          setMode(m);
-          if (m === 'always') onChange(null);
-          if (m === 'rule') write(rule);
+          const on = e.target.value === 'rule';
+          setConditional(on);
+          if (!on) write(undefined);
         }}
       />
-      {mode === 'rule' && (
-        <div className="visibility-editor__rule">
-          <Select
-            aria-label="条件字段"
-            value={rule.field || undefined}
-            placeholder="字段"
-            options={others.map((f) => ({ value: f.key, label: f.label }))}
-            onChange={(key: string) => {
-              const t = others.find((f) => f.key === key);
-              const allowed = operatorsFor(t);
-              write({ field: key, op: allowed.includes(rule.op) ? rule.op : allowed[0], value: undefined });
-            }}
-          />
-          <Select<VisibilityOperator>
-            aria-label="条件"
-            value={rule.op}
-            options={ops.map((o) => ({ value: o, label: VISIBILITY_OPERATORS.find((x) => x.value === o)!.label }))}
-            onChange={(o) =>
-              write({
-                ...rule,
-                op: o,
-                value:
-                  o === 'in'
-                    ? rule.value === undefined
-                      ? []
-                      : Array.isArray(rule.value)
-                        ? rule.value
-                        : [rule.value]
-                    : Array.isArray(rule.value)
-                      ? rule.value[0]
-                      : rule.value,
-              })
-            }
-          />
-          {op.needsValue !== 'none' &&
-            (target?.options?.length ? (
-              <Select
-                aria-label="条件值"
-                mode={op.needsValue === 'many' ? 'multiple' : undefined}
-                value={rule.value as never}
-                options={target.options.map((o) => ({ value: o.value, label: o.label }))}
-                onChange={(value: string | string[]) => write({ ...rule, value })}
-              />
-            ) : target?.type === 'number' ? (
-              <InputNumber
-                aria-label="条件值"
-                value={typeof rule.value === 'number' ? rule.value : null}
-                onChange={(v) => write({ ...rule, value: v === null ? 0 : Number(v) })}
-              />
-            ) : (
-              <Input
-                aria-label="条件值"
-                value={typeof rule.value === 'string' ? rule.value : rule.value === undefined ? '' : String(rule.value)}
-                onChange={(e) => write({ ...rule, value: e.target.value })}
-              />
-            ))}
-        </div>
-      )}
-      {mode === 'script' && (
-        <ScriptEditor
-          id="visibleWhen"
-          aria-label="显示条件脚本"
-          value={script}
-          hint="为真时显示。item：填写中的事项数据；form：本次提交；user：当前用户"
-          placeholder="例如 item.source === 'other'"
-          onChange={(v) => onChange(v.trim() === '' ? null : v)}
+      {conditional && (
+        <ConditionEditor
+          id="visible"
+          label="显示条件"
+          value={value ?? { kind: 'builder', group: emptyCondition() }}
+          fields={others}
+          scriptHint="为真时显示。item：填写中的事项数据；form：本次提交；user：当前用户"
+          onChange={(next) => write(next ?? { kind: 'builder', group: emptyCondition() })}
         />
-      )}
-      {mode !== 'always' && script && (
-        <Typography.Text type="secondary" className="visibility-editor__script">
-          {script}
-        </Typography.Text>
       )}
     </div>
   );

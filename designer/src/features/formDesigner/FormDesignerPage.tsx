@@ -28,7 +28,7 @@ import { validateForm } from '../../shared/forms/logic';
 import type { FieldErrors, FieldPermission, FormDefinition, FormField, FormValues } from '../../shared/forms/types';
 import { changedSince, definitionsApi } from '../../shared/flow/definitionsApi';
 import { formatDateTime } from '../../shared/format';
-import type { DefinitionDocument, WorkflowDefinition } from '../../shared/flow';
+import { conditionFields, type DefinitionDocument, type WorkflowDefinition } from '../../shared/flow';
 import { useQuery } from '../../shared/useQuery';
 import { getLiteral } from '../../shared/flow/inputs';
 import { FieldProperties } from './FieldProperties';
@@ -392,6 +392,7 @@ function FormEditor({
               form={form}
               field={selected}
               onChange={(patch) => onChangeForm((f) => updateField(f, selected.key, patch))}
+              conditionFieldsFor={conditionFields(definition)}
               steps={definition.root.activities
                 .filter((a) => a.type !== 'Duban.Start')
                 .map((a) => ({ id: a.id, name: a.name ?? a.id }))}
@@ -553,7 +554,7 @@ function FieldCard({
               {role}
             </Tag>
           )}
-          {field.visibleWhen && (
+          {(field.visibleIf || field.visibleWhen) && (
             <Tag color="purple" bordered={false}>
               条件显示
             </Tag>

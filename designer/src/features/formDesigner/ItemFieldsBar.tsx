@@ -1,10 +1,11 @@
 import { Form, Select, Space, Typography } from 'antd';
 import type { FormDefinition } from '../../shared/flow';
-import { defaultTitleField, itemFieldsWith } from './itemFields';
+import { defaultSourceField, defaultTitleField, itemFieldsWith, SOURCE_TYPES } from './itemFields';
 
 /**
  * 事项信息 on the start form: which field is the item's title (by default a field keyed title, else the first single-line
- * text) and which date field, if any, is its 完成时限 — shown in every list and the ledger (decision 029).
+ * text), which date field, if any, is its 完成时限 (decision 029), and which field says where it came from — the ledger's
+ * 来源 (by default a field keyed source, else a choice named 来源 or 依据; decision 033).
  */
 export function ItemFieldsBar({ form, onChange }: { form: FormDefinition; onChange: (form: FormDefinition) => void }) {
   const texts = form.fields.filter(
@@ -14,6 +15,9 @@ export function ItemFieldsBar({ form, onChange }: { form: FormDefinition; onChan
   const fallback = defaultTitleField(form);
   const title = form.itemFields?.title ?? undefined;
   const deadline = form.itemFields?.deadline ?? undefined;
+  const sources = form.fields.filter((f) => SOURCE_TYPES.has(f.type));
+  const source = form.itemFields?.source ?? undefined;
+  const sourceFallback = defaultSourceField(form);
   return (
     <Form layout="vertical" component="div" className="form-designer__item-fields" data-testid="item-fields">
       <Space wrap size="large" align="start">
@@ -59,8 +63,32 @@ export function ItemFieldsBar({ form, onChange }: { form: FormDefinition; onChan
             onChange={(v: string | undefined) => onChange(itemFieldsWith(form, { deadline: v ?? null }))}
           />
         </Form.Item>
+        <Form.Item
+          label="事项来源取自"
+          htmlFor="item-source-field"
+          help={
+            source
+              ? '台账的“来源”列和来源筛选取此字段'
+              : sourceFallback
+                ? `未指定时取「${sourceFallback.label}」`
+                : '不取表单：台账中来源为空'
+          }
+        >
+          <Select
+            id="item-source-field"
+            aria-label="事项来源取自"
+            style={{ minWidth: 180 }}
+            allowClear
+            placeholder={sourceFallback ? `默认：${sourceFallback.label}` : '不取表单'}
+            value={source}
+            options={sources.map((f) => ({ value: f.key, label: f.label || '（未命名）' }))}
+            onChange={(v: string | undefined) => onChange(itemFieldsWith(form, { source: v ?? null }))}
+          />
+        </Form.Item>
       </Space>
-      <Typography.Paragraph type="secondary">事项标题和完成时限显示在待办、事项列表和台账中。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        事项标题和完成时限显示在待办、事项列表和台账中；事项来源是台账的“来源”列和筛选。
+      </Typography.Paragraph>
     </Form>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isFieldVisible, visibleFieldKeys } from '../../shared/forms/logic';
-import type { FormDefinition } from '../../shared/forms/types';
+import type { FormDefinition, FormField } from '../../shared/forms/types';
 import type { WorkflowDefinition } from '../../shared/flow';
 import {
   addField,
@@ -15,6 +15,7 @@ import {
   renameFieldKey,
   stepsUsingForm,
   updateField,
+  visibilityValue,
   type VisibilityRule,
 } from './formModel';
 
@@ -189,5 +190,82 @@ describe('visibility rules', () => {
     expect(operatorsFor({ key: 'a', label: 'a', type: 'multiSelect' })).toEqual(['includes', 'notEmpty', 'empty']);
     expect(operatorsFor({ key: 'a', label: 'a', type: 'checkbox' })).toEqual(['true', 'false']);
     expect(operatorsFor({ key: 'a', label: 'a', type: 'number' })).toContain('gt');
+  });
+});
+
+describe('显示条件 edited with the condition builder', () => {
+  const fieldOf = (visibleWhen: string): FormField => ({ key: 'x', label: 'x', type: 'text', visibleWhen });
+  const data: Record<string, unknown>[] = [
+    {},
+    { source: 'other', tags: ['a'], n: 5, ok: true },
+    { source: 'meeting', tags: [], n: 20, ok: false },
+    { source: '', tags: ['b', 'a'], n: '10', ok: null },
+  ];
+  it.each<VisibilityRule>([
+    { field: 'source', op: 'eq', value: 'other' },
+    { field: 'source', op: 'ne', value: 'other' },
+    { field: 'source', op: 'in', value: ['other', 'meeting'] },
+    { field: 'tags', op: 'includes', value: 'a' },
+    { field: 'n', op: 'gt', value: 8 },
+    { field: 'n', op: 'lt', value: 8 },
+    { field: 'source', op: 'notEmpty' },
+    { field: 'source', op: 'empty' },
+    { field: 'ok', op: 'true' },
+    { field: 'ok', op: 'false' },
+  ])('an older script rule ($op) is shown as clicks that decide the same way', (rule) => {
+    const script = buildVisibleWhen(rule);
+    const value = visibilityValue(fieldOf(script));
+    expect(value?.kind).toBe('builder');
+    const built: FormField = {
+      key: 'x',
+      label: 'x',
+      type: 'text',
+      visibleIf: value?.kind === 'builder' ? (value.group as never) : null,
+    };
+    for (const item of data)
+      expect(isFieldVisible(built, item as never, {}), JSON.stringify(item)).toBe(
+        isFieldVisible(fieldOf(script), item as never, {}),
+      );
+  });
+
+  it('keeps any other script as a script (「高级」), and a built condition as built', () => {
+    expect(visibilityValue(fieldOf('user.roles.includes("领导")'))).toEqual({
+      kind: 'script',
+      script: 'user.roles.includes("领导")',
+    });
+    expect(visibilityValue({ key: 'x', label: 'x', type: 'text' })).toBeUndefined();
+    const group = { match: 'any' as const, rules: [{ field: 'source', op: 'eq' as const, value: 'other' }] };
+    expect(visibilityValue({ key: 'x', label: 'x', type: 'text', visibleIf: group })).toEqual({
+      kind: 'builder',
+      group,
+    });
+  });
+
+  it('a renamed key is renamed in the built conditions of the form', () => {
+    const definition = {
+      definitionId: 'p',
+      name: 'p',
+      forms: [
+        {
+          id: 'f',
+          name: 'f',
+          fields: [
+            { key: 'kind', label: '类别', type: 'select', options: [{ value: 'A', label: 'A' }] },
+            {
+              key: 'note',
+              label: '说明',
+              type: 'text',
+              visibleIf: { match: 'all', rules: [{ match: 'any', rules: [{ field: 'kind', op: 'eq', value: 'A' }] }] },
+            },
+          ],
+        },
+      ],
+      root: { type: 'Duban.Flowchart', id: 'flowchart', activities: [], connections: [] },
+    };
+    const renamed = renameFieldKey(definition as never, 'f', 'kind', 'category');
+    expect(renamed.forms![0].fields[1].visibleIf).toEqual({
+      match: 'all',
+      rules: [{ match: 'any', rules: [{ field: 'category', op: 'eq', value: 'A' }] }],
+    });
   });
 });

@@ -1,6 +1,14 @@
 import type { FieldOption, FormDefinition, FormField } from '../../shared/forms/types';
 import { itemFieldsAfterKeys } from './itemFields';
-import type { ActivityNode, WorkflowDefinition } from '../../shared/flow';
+import {
+  readCondition,
+  scriptToCondition,
+  type ActivityNode,
+  type ConditionRule,
+  type JsonValue,
+  type WorkflowDefinition,
+} from '../../shared/flow';
+import type { ConditionValue } from '../designer/properties/ConditionEditor';
 import { getLiteral, setLiteral } from '../../shared/flow/inputs';
 
 /** The field types a form designer offers (FieldTypes in the engine), with their Chinese names. */
@@ -174,6 +182,7 @@ export function renameFieldKey(
         fields: form.fields.map((f) => {
           const next: FormField = f.key === from ? { ...f, key: to } : { ...f };
           if (next.visibleWhen) next.visibleWhen = renameInScript(next.visibleWhen, from, to);
+          if (next.visibleIf) next.visibleIf = renameInCondition(next.visibleIf, from, to) as FormField['visibleIf'];
           if (next.compute) next.compute = renameInScript(next.compute, from, to);
           return next;
         }),
@@ -183,6 +192,14 @@ export function renameFieldKey(
   });
   const activities = definition.root.activities.map((a) => renameInActivity(a, formId, from, to));
   return { ...definition, forms, root: { ...definition.root, activities } };
+}
+
+/** A built condition with the rules on `from` now on `to` (groups followed down). */
+export function renameInCondition(node: unknown, from: string, to: string): unknown {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return node;
+  const o = node as Record<string, unknown>;
+  if (Array.isArray(o.rules)) return { ...o, rules: o.rules.map((r) => renameInCondition(r, from, to)) };
+  return o.field === from ? { ...o, field: to } : o;
 }
 
 function renameInActivity(activity: ActivityNode, formId: string, from: string, to: string): ActivityNode {
@@ -366,4 +383,30 @@ export function operatorsFor(field: FormField | undefined): VisibilityOperator[]
 
 export function optionLabel(options: FieldOption[] | null | undefined, value: unknown): string {
   return options?.find((o) => o.value === value)?.label ?? String(value);
+}
+
+/** The field's 显示条件 as the condition editor holds it; undefined when the field is always shown. */
+export function visibilityValue(field: FormField): ConditionValue | undefined {
+  const built = field.visibleIf ? readCondition(field.visibleIf) : undefined;
+  if (built) return { kind: 'builder', group: built };
+  const script = field.visibleWhen?.trim() ?? '';
+  if (script === '') return undefined;
+  const rule = parseVisibleWhen(script);
+  if (rule) return { kind: 'builder', group: { match: 'all', rules: [ruleAsCondition(rule)] } };
+  const simple = scriptToCondition(script);
+  return simple ? { kind: 'builder', group: simple } : { kind: 'script', script };
+}
+
+/** A rule the former 显示条件 editor wrote as a script, as the condition it means (same answer on every value). */
+function ruleAsCondition(rule: VisibilityRule): ConditionRule {
+  switch (rule.op) {
+    case 'includes':
+      return { field: rule.field, op: 'contains', value: rule.value as JsonValue };
+    case 'true':
+      return { field: rule.field, op: 'eq', value: true };
+    case 'false':
+      return { field: rule.field, op: 'ne', value: true };
+    default:
+      return { field: rule.field, op: rule.op, value: rule.value as JsonValue };
+  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FormDefinition } from '../../shared/flow';
 import { removeField, renameFieldKey } from './formModel';
-import { defaultTitleField, itemFieldsWith, titleField } from './itemFields';
+import { defaultSourceField, defaultTitleField, itemFieldsWith, titleField } from './itemFields';
 
 const form: FormDefinition = {
   id: 'f',
@@ -34,5 +34,20 @@ describe('the start form says what the item is', () => {
     });
     expect(removeField(marked, 'date1').itemFields).toEqual({ title: 'text2' });
     expect(removeField(removeField(marked, 'date1'), 'text2').itemFields).toBeUndefined();
+  });
+
+  it('takes the ledger 来源 from the marked field, else a field keyed source, else a choice named 来源 or 依据', () => {
+    const choice = { key: 'select1', label: '立项依据', type: 'select', options: [{ value: '会议', label: '会议' }] };
+    expect(defaultSourceField(form)).toBeUndefined();
+    expect(defaultSourceField({ ...form, fields: [...form.fields, choice] })?.key).toBe('select1');
+    expect(
+      defaultSourceField({ ...form, fields: [...form.fields, choice, { key: 'source', label: '来文', type: 'text' }] })
+        ?.key,
+    ).toBe('source');
+    // A text field named 来源 is not taken by default (only a choice is): 来文单位 stays an ordinary field.
+    expect(defaultSourceField({ ...form, fields: [{ key: 'from', label: '来源说明', type: 'text' }] })).toBeUndefined();
+    const marked = itemFieldsWith(form, { source: 'text1' });
+    expect(marked.itemFields).toEqual({ source: 'text1' });
+    expect(removeField(marked, 'text1').itemFields).toBeUndefined();
   });
 });

@@ -11,10 +11,24 @@ export function titleField(form: FormDefinition): FormField | undefined {
   return (marked ? form.fields.find((f) => f.key === marked) : undefined) ?? defaultTitleField(form);
 }
 
+/** Field types a source may be (the engine's ItemSource.Types): a choice, or short text. */
+export const SOURCE_TYPES = new Set(['select', 'radio', 'multiSelect', 'text', 'textarea']);
+
+/**
+ * The field the ledger's 来源 takes when none is marked (the engine's ItemSource.Field): a field keyed source, else the
+ * first choice field named 来源 or 依据.
+ */
+export function defaultSourceField(form: FormDefinition): FormField | undefined {
+  return (
+    form.fields.find((f) => f.key === 'source' && SOURCE_TYPES.has(f.type)) ??
+    form.fields.find((f) => (f.type === 'select' || f.type === 'radio') && /来源|依据/.test(f.label))
+  );
+}
+
 /** The form with its item fields changed; null parts are removed, and an empty object too. */
 export function itemFieldsWith(
   form: FormDefinition,
-  patch: { title?: string | null; deadline?: string | null },
+  patch: { title?: string | null; deadline?: string | null; source?: string | null },
 ): FormDefinition {
   const next = { ...(form.itemFields ?? {}), ...patch };
   const clean = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== null && v !== undefined));
@@ -29,5 +43,9 @@ export function itemFieldsAfterKeys(form: FormDefinition, renamed?: { from: stri
   const keys = new Set(form.fields.map((f) => f.key));
   const fix = (key: string | null | undefined) =>
     key && renamed && key === renamed.from ? renamed.to : key && keys.has(key) ? key : null;
-  return itemFieldsWith(form, { title: fix(form.itemFields.title), deadline: fix(form.itemFields.deadline) });
+  return itemFieldsWith(form, {
+    title: fix(form.itemFields.title),
+    deadline: fix(form.itemFields.deadline),
+    source: fix(form.itemFields.source),
+  });
 }

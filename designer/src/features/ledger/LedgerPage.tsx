@@ -52,7 +52,6 @@ import {
   parseLedgerQuery,
   saveColumnChoice,
   sortFromTable,
-  sourceField,
   STATUSES,
   statusInfo,
   storageKey,
@@ -120,6 +119,8 @@ function cell(row: LedgerRow, column: ColumnDef): ReactNode {
       return row.units.length > 0 ? unitsText(row) : EMPTY;
     case 'initiatorName':
       return orEmpty(row.initiatorName);
+    case 'source':
+      return orEmpty(row.source ?? null);
     case 'createdAt':
       return formatDateTime(row.createdAt);
     case 'dueAt':
@@ -380,8 +381,8 @@ export default function LedgerPage() {
   }
 
   const fields = meta.data?.fields ?? [];
-  const source = sourceField(fields);
-  const otherFilterFields = filterableFields(fields, filters.definitionId).filter((f) => f.key !== source?.key);
+  const sourceOptions = meta.data?.sourceOptions ?? [];
+  const otherFilterFields = filterableFields(fields, filters.definitionId);
   const unitTree = useMemo(() => toTreeSelect(buildUnitTree(options.units)), [options.units]);
   const filterCount = activeFilterCount(filters);
 
@@ -411,20 +412,15 @@ export default function LedgerPage() {
         value={filters.definitionId}
         onChange={(value: string | undefined) => update({ definitionId: value || undefined })}
       />
-      {source && (
+      {sourceOptions.length > 0 && (
         <Select
           className="ledger-filter"
           aria-label="来源"
-          placeholder={`来源（${source.label}）`}
+          placeholder="来源"
           allowClear
-          options={source.options.map((o) => ({ value: o.value, label: o.label }))}
-          value={filters.fieldFilters[source.key]}
-          onChange={(value: string | undefined) => {
-            const fieldFilters = { ...filters.fieldFilters };
-            if (value) fieldFilters[source.key] = value;
-            else delete fieldFilters[source.key];
-            update({ fieldFilters });
-          }}
+          options={sourceOptions.map((o) => ({ value: o.value, label: o.label }))}
+          value={filters.source}
+          onChange={(value: string | undefined) => update({ source: value || undefined })}
         />
       )}
       <TreeSelect
@@ -490,27 +486,25 @@ export default function LedgerPage() {
         }))}
         onAdd={(key, value) => update({ fieldFilters: { ...filters.fieldFilters, [key]: value } })}
       />
-      {Object.entries(filters.fieldFilters)
-        .filter(([key]) => key !== source?.key)
-        .map(([key, value]) => {
-          const field = fields.find((f) => f.key === key);
-          const label = field?.options.find((o) => o.value === value)?.label ?? value;
-          return (
-            <Tag
-              key={key}
-              closable
-              className="ledger-field-tag"
-              onClose={(event) => {
-                event.preventDefault();
-                const fieldFilters = { ...filters.fieldFilters };
-                delete fieldFilters[key];
-                update({ fieldFilters });
-              }}
-            >
-              {catalogue.find((c) => c.field === key)?.title ?? field?.label ?? key}：{label}
-            </Tag>
-          );
-        })}
+      {Object.entries(filters.fieldFilters).map(([key, value]) => {
+        const field = fields.find((f) => f.key === key);
+        const label = field?.options.find((o) => o.value === value)?.label ?? value;
+        return (
+          <Tag
+            key={key}
+            closable
+            className="ledger-field-tag"
+            onClose={(event) => {
+              event.preventDefault();
+              const fieldFilters = { ...filters.fieldFilters };
+              delete fieldFilters[key];
+              update({ fieldFilters });
+            }}
+          >
+            {catalogue.find((c) => c.field === key)?.title ?? field?.label ?? key}：{label}
+          </Tag>
+        );
+      })}
       {filterCount > 0 && (
         <Button
           type="link"

@@ -12,7 +12,6 @@ import {
   parseLedgerQuery,
   saveColumnChoice,
   sortFromTable,
-  sourceField,
   storageKey,
   toApiQuery,
   toExportQuery,
@@ -62,6 +61,7 @@ const meta: LedgerMeta = {
       definitionIds: ['proposal'],
     },
   ],
+  sourceOptions: [{ value: 'meeting', label: '会议议定事项' }],
   maxExportRows: 5000,
 };
 
@@ -249,11 +249,19 @@ describe('columns', () => {
     expect(moveColumn(chosen, 'light', 1)).toEqual(chosen);
   });
 
-  it('offers 来源 from the field keyed source, and other option fields of the chosen procedure type', () => {
-    expect(sourceField(meta.fields)?.label).toBe('立项依据');
+  it('offers the option fields of the chosen procedure type as filters', () => {
     expect(filterableFields(meta.fields, undefined).map((f) => f.key)).toEqual(['source', 'category']);
     expect(filterableFields(meta.fields, 'demo-supervision').map((f) => f.key)).toEqual(['source']);
-    expect(sourceField([])).toBeUndefined();
+  });
+
+  it('keeps 来源 (each procedure its own source field) in the URL and sends it as source', () => {
+    const filters = parseLedgerQuery(new URLSearchParams('source=meeting&status=open'));
+    expect(filters.source).toBe('meeting');
+    expect(toSearchParams(filters).toString()).toBe('status=open&source=meeting');
+    expect(toApiQuery(filters, ['title', 'source'])).toMatchObject({ source: 'meeting' });
+    expect(toExportQuery(filters, ['title', 'source'])).toMatchObject({ source: 'meeting', columns: 'title,source' });
+    expect(activeFilterCount(filters)).toBe(2);
+    expect(parseLedgerQuery(new URLSearchParams('source=%20')).source).toBeUndefined();
   });
 });
 

@@ -16,6 +16,8 @@ export interface LedgerFilters {
   /** yyyy-MM-dd, both included. */
   from: string | undefined;
   to: string | undefined;
+  /** 来源: the value of each procedure's source field (sent as source; decision 033). */
+  source: string | undefined;
   /** Form field filters: field key → option value (sent as f.{key}). */
   fieldFilters: Record<string, string>;
   sort: string;
@@ -77,6 +79,7 @@ export function parseLedgerQuery(params: URLSearchParams): LedgerFilters {
     dateField: oneOf(params.get('dateField'), ['createdAt', 'finishedAt', 'dueAt'] as const) ?? 'createdAt',
     from: DATE.test(from) ? from : undefined,
     to: DATE.test(to) ? to : undefined,
+    source: params.get('source')?.trim() || undefined,
     fieldFilters,
     sort: params.get('sort') || DEFAULT_SORT,
     order: oneOf(params.get('order'), ['asc', 'desc'] as const),
@@ -96,6 +99,7 @@ export function toSearchParams(filters: LedgerFilters): URLSearchParams {
   if (filters.dateField !== 'createdAt' && (filters.from || filters.to)) params.set('dateField', filters.dateField);
   if (filters.from) params.set('from', filters.from);
   if (filters.to) params.set('to', filters.to);
+  if (filters.source) params.set('source', filters.source);
   for (const [key, value] of Object.entries(filters.fieldFilters)) if (value) params.set(`f.${key}`, value);
   if (filters.sort !== DEFAULT_SORT) params.set('sort', filters.sort);
   if (filters.order) params.set('order', filters.order);
@@ -107,9 +111,15 @@ export function toSearchParams(filters: LedgerFilters): URLSearchParams {
 /** How many filters narrow the ledger (for a badge on the phone's filter button). */
 export function activeFilterCount(filters: LedgerFilters): number {
   return (
-    [filters.q, filters.definitionId, filters.unitId, filters.status, filters.light, filters.from || filters.to].filter(
-      Boolean,
-    ).length + Object.values(filters.fieldFilters).filter(Boolean).length
+    [
+      filters.q,
+      filters.definitionId,
+      filters.unitId,
+      filters.source,
+      filters.status,
+      filters.light,
+      filters.from || filters.to,
+    ].filter(Boolean).length + Object.values(filters.fieldFilters).filter(Boolean).length
   );
 }
 
@@ -121,6 +131,7 @@ function filterQuery(filters: LedgerFilters): Record<string, QueryValue> {
     unitId: filters.unitId,
     status: filters.status,
     light: filters.light,
+    source: filters.source,
     dateField: filters.from || filters.to ? filters.dateField : undefined,
     from: filters.from,
     to: filters.to,
@@ -256,14 +267,9 @@ export function moveColumn(current: readonly string[], key: string, delta: -1 | 
   return next;
 }
 
-/** Form fields offered as filters: with options; the 来源 (key `source`) first — it gets its own control. */
+/** Form fields offered as filters: with options (来源 has its own control, from the ledger meta's sourceOptions). */
 export function filterableFields(fields: readonly LedgerField[], definitionId: string | undefined): LedgerField[] {
   return fields.filter((f) => f.filterable && (!definitionId || f.definitionIds.includes(definitionId)));
-}
-
-/** The field the ledger presents as 来源: the form field with key `source`, if any procedure has one. */
-export function sourceField(fields: readonly LedgerField[]): LedgerField | undefined {
-  return fields.find((f) => f.key === 'source' && f.filterable);
 }
 
 /** antd Table sorter → the server's sort and order; a cleared sort goes back to the default. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   branchLabel,
@@ -5,7 +7,9 @@ import {
   conditionFields,
   conditionToScript,
   describeCondition,
+  evaluateCondition,
   opsFor,
+  readCondition,
   scriptToCondition,
   type ConditionGroup,
 } from './conditions';
@@ -244,5 +248,18 @@ describe('branches on the canvas', () => {
     ];
     const placed = layoutGraph(nodes, edges, (id) => (id === 'd' ? ['True', 'False'] : undefined));
     expect(placed.get('a')!.x).toBeLessThan(placed.get('b')!.x);
+  });
+});
+
+describe('the browser evaluates a built condition as the engine does', () => {
+  // One table for both sides: tests/Duban.Engine.Tests/Expressions/ConditionCasesTests.cs reads the same file.
+  const table = JSON.parse(
+    readFileSync(resolve(process.cwd(), '../tests/Duban.Engine.Tests/Expressions/condition-cases.json'), 'utf8'),
+  ) as { data: Record<string, unknown>; cases: { name: string; condition: unknown; expected: boolean }[] };
+
+  it.each(table.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const condition = readCondition(c.condition);
+    expect(condition).toBeDefined();
+    expect(evaluateCondition(condition!, table.data)).toBe(c.expected);
   });
 });

@@ -279,3 +279,129 @@ export function scriptToCondition(script: string): ConditionGroup | undefined {
   }
   return { match: or.length > 1 ? 'any' : 'all', rules };
 }
+
+// ------------------------------------------------------------------------------------------------------------
+// Evaluation in the browser, by the engine's rules (src/Duban.Engine/Expressions/Condition.cs ConditionEvaluator): a
+// form's 显示条件 shows and hides fields while the form is filled, and the server validates with the same answer. Both
+// sides are held to one table of cases (tests/Duban.Engine.Tests/Expressions/condition-cases.json).
+
+type Data = Readonly<Record<string, unknown>>;
+
+function isEmptyValue(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'string') return value.trim() === '';
+  if (typeof value === 'object') return Object.keys(value).length === 0;
+  return false;
+}
+
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+/** A number, or text that reads as one (the engine's NumberStyles.Number: sign, digits with group commas, a point). */
+function numberOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (!/^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$/.test(text) || !/\d/.test(text)) return undefined;
+  return Number(text.replace(/,/g, ''));
+}
+
+/** A date (yyyy-MM-dd, the start of the day in China) or a moment, as milliseconds. */
+function dateOf(value: unknown): number | undefined {
+  const text = textOf(value);
+  if (!text || text.length < 10) return undefined;
+  if (text.length === 10) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
+    const ms = Date.parse(`${text}T00:00:00+08:00`);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  const ms = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function equalValues(a: unknown, b: unknown): boolean {
+  if (isEmptyValue(a) || isEmptyValue(b)) return isEmptyValue(a) && isEmptyValue(b);
+  const x = numberOf(a);
+  const y = numberOf(b);
+  if (x !== undefined && y !== undefined) return x === y;
+  const s = textOf(a);
+  const t = textOf(b);
+  return s !== undefined && t !== undefined && s === t;
+}
+
+/** Numbers, else dates; undefined when the two cannot be ordered. */
+function order(a: unknown, b: unknown): number | undefined {
+  const x = numberOf(a);
+  const y = numberOf(b);
+  if (x !== undefined && y !== undefined) return Math.sign(x - y);
+  const d = dateOf(a);
+  const e = dateOf(b);
+  if (d !== undefined && e !== undefined) return Math.sign(d - e);
+  return undefined;
+}
+
+function containsValue(actual: unknown, expected: unknown): boolean {
+  if (Array.isArray(actual)) return actual.some((x) => equalValues(x, expected));
+  const part = textOf(expected);
+  return typeof actual === 'string' && part !== undefined && part.length > 0 && actual.includes(part);
+}
+
+/** One rule's comparison, as the engine's ConditionEvaluator.Compare. */
+export function compareValues(actual: unknown, op: string, expected: unknown): boolean {
+  switch (op) {
+    case 'empty':
+      return isEmptyValue(actual);
+    case 'notEmpty':
+      return !isEmptyValue(actual);
+    case 'eq':
+      return equalValues(actual, expected);
+    case 'ne':
+      return !equalValues(actual, expected);
+    case 'contains':
+      return containsValue(actual, expected);
+    case 'in':
+      return (
+        Array.isArray(expected) &&
+        (Array.isArray(actual)
+          ? actual.some((v) => expected.some((o) => equalValues(v, o)))
+          : expected.some((o) => equalValues(actual, o)))
+      );
+    case 'gt':
+    case 'after': {
+      const c = order(actual, expected);
+      return c !== undefined && c > 0;
+    }
+    case 'lt':
+    case 'before': {
+      const c = order(actual, expected);
+      return c !== undefined && c < 0;
+    }
+    case 'gte': {
+      const c = order(actual, expected);
+      return c !== undefined && c >= 0;
+    }
+    case 'lte': {
+      const c = order(actual, expected);
+      return c !== undefined && c <= 0;
+    }
+    default:
+      throw new Error(`不支持的条件运算「${op}」`);
+  }
+}
+
+/** Whether the condition holds on the data: an empty AND holds, an empty OR does not; a missing field is empty. */
+export function evaluateCondition(node: ConditionNode, data: Data): boolean {
+  if (isGroup(node)) {
+    const rules = node.rules.filter((r) => r !== null && r !== undefined);
+    return node.match === 'any'
+      ? rules.some((r) => evaluateCondition(r, data))
+      : rules.every((r) => evaluateCondition(r, data));
+  }
+  const actual = node.field ? data[node.field] : undefined;
+  return compareValues(actual, node.op, node.value);
+}

@@ -4,6 +4,7 @@
  * sees the same errors before sending. The server validates again and has the last word (unit and person ids, for
  * instance, are checked only there).
  */
+import { evaluateCondition, readCondition } from '../flow/conditions';
 import { evaluate, truthy, UnsupportedExpression } from './expression';
 import type {
   AttachmentRef,
@@ -99,9 +100,16 @@ export function visibilityData(form: FormDefinition, values: FormValues, options
   return data;
 }
 
+/** Whether the field is shown only under a condition (built or script), as the engine's FieldVisibility.IsConditional. */
+export function isConditional(field: FormField): boolean {
+  return (field.visibleIf !== undefined && field.visibleIf !== null) || !!field.visibleWhen?.trim();
+}
+
 /**
- * Is the field shown? A field without a condition always is. A condition outside what the browser can evaluate
- * (see expression.ts) or one that fails counts as true: the field stays on screen and the server decides.
+ * Is the field shown? A field without a condition always is. A condition built by clicking (visibleIf) is evaluated by
+ * the engine's rules (evaluateCondition), so the browser and the server agree. A script outside what the browser can
+ * evaluate (see expression.ts), or any condition that fails, counts as true: the field stays on screen and the server
+ * decides.
  */
 export function isFieldVisible(
   field: FormField,
@@ -109,6 +117,14 @@ export function isFieldVisible(
   submission: FormValues,
   options: VisibilityOptions = {},
 ): boolean {
+  if (field.visibleIf) {
+    const built = readCondition(field.visibleIf);
+    try {
+      return built ? evaluateCondition(built, item) : true;
+    } catch {
+      return true;
+    }
+  }
   const condition = field.visibleWhen?.trim();
   if (!condition) return true;
   try {
@@ -211,7 +227,7 @@ export function validateForm(form: FormDefinition, values: FormValues, options: 
     if (field.type === 'computed') continue;
     const permission = permissionOf(options.permissions, field.key);
     if (permission === 'readOnly' || permission === 'hidden') continue;
-    if (field.visibleWhen?.trim() && !isFieldVisible(field, item, submitted, options)) continue;
+    if (isConditional(field) && !isFieldVisible(field, item, submitted, options)) continue;
 
     const has = Object.hasOwn(submitted, field.key);
     const value = submitted[field.key];

@@ -30,6 +30,15 @@ export interface FieldOption {
   label: string;
 }
 
+/** A condition group as stored (shared/flow ConditionGroup; kept structural here so forms need not import the flow). */
+export interface VisibleCondition {
+  match?: string | null;
+  rules?: VisibleCondition[] | null;
+  field?: string | null;
+  op?: string | null;
+  value?: unknown;
+}
+
 export interface FormField {
   /** Key of the value in the item's data (letters, digits, underscore). */
   key: string;
@@ -47,7 +56,13 @@ export interface FormField {
   max?: number | null;
   minLength?: number | null;
   maxLength?: number | null;
-  /** JavaScript condition; the field is shown (and validated) only when it is true. */
+  /**
+   * 显示条件 built by clicking (the engine's Condition: `{ match, rules }`): the field is shown (and validated) only when it
+   * holds. Evaluated by the same rules here and on the server (evaluateCondition / ConditionEvaluator); wins over
+   * visibleWhen.
+   */
+  visibleIf?: VisibleCondition | null;
+  /** 显示条件 as JavaScript (「高级」); the field is shown (and validated) only when it is true. */
   visibleWhen?: string | null;
   /** JavaScript expression of a read-only computed field (evaluated by the server). */
   compute?: string | null;
@@ -68,7 +83,7 @@ export interface FormDefinition {
   name: string;
   fields: FormField[];
   /** On a start form: the fields that name the item and give its 完成时限 (FormItemFields; decision 029). */
-  itemFields?: { title?: string | null; deadline?: string | null } | null;
+  itemFields?: { title?: string | null; deadline?: string | null; source?: string | null } | null;
 }
 
 /** What a step may do with a field (FieldPermission, camelCase). */

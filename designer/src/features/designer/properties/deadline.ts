@@ -90,17 +90,20 @@ export function sortMonthDays(dates: readonly string[]): string[] {
   return [...new Set(dates)].sort();
 }
 
-/** Where a deadline counts from, in words. */
-export function describeFrom(from: string | null | undefined): string {
+/** A form field's label by its key (the key itself only when no form has it). */
+export type LabelOf = (key: string) => string | undefined;
+
+/** Where a deadline counts from, in words; a date field by its label. */
+export function describeFrom(from: string | null | undefined, labelOf?: LabelOf): string {
   if (from === 'item') return '自立项起';
   if (from === 'assign') return '自交办起';
-  if (from?.startsWith('field:')) return `自「${from.slice(6)}」起`;
+  if (from?.startsWith('field:')) return `自「${labelOf?.(from.slice(6)) ?? from.slice(6)}」起`;
   return '';
 }
 
-export function describeDeadline(spec: DeadlineSpec | undefined): string {
+export function describeDeadline(spec: DeadlineSpec | undefined, labelOf?: LabelOf): string {
   if (!spec) return '不限';
-  const from = describeFrom(spec.from);
+  const from = describeFrom(spec.from, labelOf);
   switch (modeOf(spec)) {
     case 'workingDays':
       return `${from}${spec.amount ?? '?'} 个工作日`;
@@ -113,7 +116,7 @@ export function describeDeadline(spec: DeadlineSpec | undefined): string {
     case 'date':
       return spec.date ?? '未填日期';
     case 'field':
-      return `表单字段「${spec.field ?? '?'}」`;
+      return `表单字段「${(spec.field && labelOf?.(spec.field)) ?? spec.field ?? '?'}」`;
     case 'itemDue':
       return '与事项完成时限相同（含延期）';
     case 'preset':
