@@ -10,11 +10,12 @@
 #   ./test.sh --only e2e      browser tests only (builds what they need)
 #   (--only may be repeated or comma-separated: --only dotnet,web)
 #
-# The browser tests run in the background from the end of the build, beside the .NET tests and the web checks; their
+# The browser tests run in the background from the end of the build, beside the .NET tests and the web checks, in two
+# lanes with a server each (DUBAN_E2E_LANES); their
 # output is printed when they are counted, near the end.
 #
-# Results: artifacts/test-results/*.trx, designer/test-results/{vitest,e2e}.json,
-# artifacts/screenshots/, artifacts/e2e-server.log, artifacts/start-together/, artifacts/packages.log.
+# Results: artifacts/test-results/*.trx, vitest.json and e2e-laneN.json,
+# artifacts/screenshots/, artifacts/e2e-server-laneN.log, artifacts/start-together/, artifacts/packages.log.
 # The last line printed is always "N passed, N failed". Exit status is 0 only
 # when nothing failed and every suite ran. A suite that could not run counts
 # as one failure (the summary says why).
