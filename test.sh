@@ -10,18 +10,19 @@
 #   ./test.sh --only e2e      browser tests only (builds what they need)
 #   (--only may be repeated or comma-separated: --only dotnet,web)
 #
-# The browser tests run in the background from the end of the build, beside the .NET tests and the web checks; their
+# The browser tests run in the background from the end of the build, beside the .NET tests and the web checks, in two
+# lanes with a server each (DUBAN_E2E_LANES); their
 # output is printed when they are counted, near the end.
 #
-# Results: artifacts/test-results/*.trx, designer/test-results/{vitest,e2e}.json,
-# artifacts/screenshots/, artifacts/e2e-server.log, artifacts/start-together/, artifacts/packages.log.
+# Results: artifacts/test-results/*.trx, vitest.json and e2e-laneN.json,
+# artifacts/screenshots/, artifacts/e2e-server-laneN.log, artifacts/start-together/, artifacts/packages.log.
 # The last line printed is always "N passed, N failed". Exit status is 0 only
 # when nothing failed and every suite ran. A suite that could not run counts
 # as one failure (the summary says why).
 #
 # Environment knobs: DUBAN_SUITE_TIMEOUT (seconds per suite, default 1800),
 # DUBAN_SERVER_START_TIMEOUT (seconds, default 120),
-# CHROMIUM_PATH (default /usr/bin/chromium).
+# CHROMIUM_PATH (default /usr/bin/chromium), DUBAN_E2E_LANES (browser test lanes, each with its own server; default 2).
 set -uo pipefail   # no -e: keep going after a failing suite so totals are complete
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -60,6 +61,7 @@ RESULTS="$ARTIFACTS/test-results"
 COUNT="$REPO/scripts/count-results.py"
 SUITE_TIMEOUT="${DUBAN_SUITE_TIMEOUT:-1800}"
 SERVER_START_TIMEOUT="${DUBAN_SERVER_START_TIMEOUT:-120}"
+E2E_LANES="${DUBAN_E2E_LANES:-2}"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 mkdir -p "$RESULTS"
 
@@ -206,7 +208,7 @@ SERVER_PID=""
 SERVER_TMP=""
 PUBLISH_TMP=""
 API_DOC_DIR=""
-E2E_PID=""
+E2E_PIDS=()
 
 stop_server() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -236,11 +238,12 @@ stop_postgres() {
 
 # shellcheck disable=SC2317  # called from traps
 cleanup() {
-    if [[ -n "$E2E_PID" ]]; then
-        kill -TERM "$E2E_PID" 2>/dev/null
-        wait "$E2E_PID" 2>/dev/null
-        E2E_PID=""
-    fi
+    local lane_pid
+    for lane_pid in "${E2E_PIDS[@]}"; do
+        kill -TERM "$lane_pid" 2>/dev/null
+        wait "$lane_pid" 2>/dev/null
+    done
+    E2E_PIDS=()
     if [[ -n "$CHILD_PID" ]]; then
         kill -TERM -- "-$CHILD_PID" 2>/dev/null
         CHILD_PID=""
@@ -390,20 +393,25 @@ if [[ $RUN_DOTNET -eq 1 || $RUN_E2E -eq 1 ]]; then
     fi
 fi
 
-# ---------------------------------------------------------------- (f) browser tests: the lane
+# ---------------------------------------------------------------- (f) browser tests: the lanes
 # The browser tests run in the background from the end of the build, beside the .NET tests and the web checks: they
-# wait mostly on the browser and the server, the others mostly on the processor. The lane writes its output to
-# E2E_DIR/log, and E2E_DIR/why (could not run) or E2E_DIR/rc (Playwright's exit status); section (f) reads them.
-E2E_PID="" E2E_DIR="" E2E_T0=0
-# shellcheck disable=SC2317  # run in the background by start_e2e_lane
-e2e_lane() {
+# wait mostly on the browser and the server, the others mostly on the processor. They run in E2E_LANES lanes, each with
+# its own server and database (a fresh SQLite file) and its own share of the spec files, so no spec sees another lane's
+# data, and a lane's sign-ins, results and screenshots stay in its own folder (DUBAN_E2E_RESULTS_DIR). A lane writes its
+# output to LANE_DIR/log, and LANE_DIR/why (could not run) or LANE_DIR/rc (Playwright's exit status); section (f)
+# reads them.
+E2E_DIR="" E2E_T0=0
+# shellcheck disable=SC2317  # run in the background by start_e2e_lanes
+e2e_lane() {   # LANE_DIR RESULTS_DIR SPEC...
+    local lane_dir="$1" lane_results="$2"
+    shift 2
     # This lane's cleanup stops its own server only: the published app, the database and the rest are the main run's.
-    PG_DIR="" E2E_PID="" PUBLISH_TMP="" API_DOC_DIR="" CHILD_PID=""
+    PG_DIR="" E2E_PIDS=() PUBLISH_TMP="" API_DOC_DIR="" CHILD_PID=""
     trap cleanup EXIT
     trap 'exit 143' TERM
     trap 'exit 130' INT
-    local why="" port base_url healthy last_reply reply deadline rc
-    rm -rf "$ARTIFACTS/screenshots" "$ARTIFACTS/e2e-server.log" "$RESULTS/e2e.json"
+    local why="" port base_url healthy last_reply reply deadline rc name
+    name="$(basename "$lane_dir")"
     [[ $NPM_OK -ne 1 ]] && why="npm ci did not succeed"
     [[ -z "$why" && $WEB_BUILD_OK -ne 1 ]] && why="the designer build failed"
     [[ -z "$why" && $DOTNET_BUILD_OK -ne 1 ]] && why="dotnet build did not succeed"
@@ -415,11 +423,11 @@ e2e_lane() {
         # Run the server the way it is deployed: published, Production
         # environment, fresh SQLite database in a temporary data directory.
         SERVER_TMP="$(mktemp -d /tmp/duban-e2e.XXXXXX)"
-        SERVER_LOG="$ARTIFACTS/e2e-server.log"
+        SERVER_LOG="$ARTIFACTS/e2e-server-$name.log"
         port="$(free_port)"
         base_url="http://127.0.0.1:$port"
         mkdir -p "$SERVER_TMP/data"
-        echo "==> starting Duban at $base_url (data: $SERVER_TMP/data, log: artifacts/e2e-server.log)"
+        echo "==> $name: starting Duban at $base_url (data: $SERVER_TMP/data, log: artifacts/e2e-server-$name.log)"
         setsid env -C "$PUBLISHED" -u ASPNETCORE_URLS \
             ASPNETCORE_ENVIRONMENT=Production \
             Duban__DataDir="$SERVER_TMP/data" \
@@ -450,28 +458,51 @@ e2e_lane() {
     fi
 
     if [[ -n "$why" ]]; then
-        printf '%s' "$why" >"$E2E_DIR/why"
+        printf '%s' "$why" >"$lane_dir/why"
         return
     fi
-    echo "==> server is up; running npm run test:e2e"
-    rm -rf "$DESIGNER/test-results/e2e.json" "$DESIGNER/test-results/screenshots"
-    run_bounded env -C "$DESIGNER" DUBAN_BASE_URL="$base_url" npm run test:e2e
+    echo "==> $name: server is up; running playwright test on $*"
+    rm -rf "$lane_results"
+    # The sign-ins first (the setup project), then this lane's spec files.
+    run_bounded env -C "$DESIGNER" DUBAN_BASE_URL="$base_url" DUBAN_E2E_RESULTS_DIR="$lane_results" \
+        npm run test:e2e -- e2e/auth.setup.ts "$@"
     rc=$?
     stop_server
-    cp "$DESIGNER/test-results/e2e.json" "$RESULTS/e2e.json" 2>/dev/null
-    if [[ -d "$DESIGNER/test-results/screenshots" ]]; then
-        cp -R "$DESIGNER/test-results/screenshots" "$ARTIFACTS/screenshots" &&
-            echo "==> screenshots copied to artifacts/screenshots"
-    fi
-    echo "$rc" >"$E2E_DIR/rc"
+    echo "$rc" >"$lane_dir/rc"
 }
 
-start_e2e_lane() {
-    E2E_DIR="$(mktemp -d /tmp/duban-e2e-lane.XXXXXX)"
+# split_specs N : the spec files dealt into N lanes, largest first onto the lane with the fewest bytes so far (a spec's
+# size is a fair guess at its length); prints one line per lane, the files separated by spaces.
+split_specs() {
+    local n="$1" f size i best
+    local -a load lanes
+    for (( i = 0; i < n; i++ )); do load[i]=0; lanes[i]=""; done
+    while read -r size f; do
+        best=0
+        for (( i = 1; i < n; i++ )); do (( load[i] < load[best] )) && best=$i; done
+        load[best]=$(( load[best] + size ))
+        lanes[best]="${lanes[best]:+${lanes[best]} }$f"
+    done < <(cd "$DESIGNER" && for f in e2e/*.spec.ts; do printf '%s %s\n' "$(stat -c %s "$f")" "$f"; done | sort -rn)
+    for (( i = 0; i < n; i++ )); do printf '%s\n' "${lanes[i]}"; done
+}
+
+start_e2e_lanes() {
+    local lanes=$(( E2E_LANES < 1 ? 1 : E2E_LANES )) i specs
+    local -a shares
+    E2E_DIR="$(mktemp -d /tmp/duban-e2e-lanes.XXXXXX)"
     E2E_T0=$SECONDS
-    echo "==> browser tests start in the background (their output follows at the end)"
-    e2e_lane >"$E2E_DIR/log" 2>&1 &
-    E2E_PID=$!
+    rm -rf "$ARTIFACTS/screenshots" "$ARTIFACTS"/e2e-server*.log "$RESULTS"/e2e*.json "$DESIGNER/test-results/e2e-lanes"
+    mapfile -t shares < <(split_specs "$lanes")
+    echo "==> browser tests start in the background in $lanes lane(s) (their output follows at the end)"
+    for (( i = 0; i < lanes; i++ )); do
+        specs="${shares[i]}"
+        [[ -z "$specs" ]] && continue
+        mkdir -p "$E2E_DIR/lane$(( i + 1 ))"
+        # shellcheck disable=SC2086  # the lane's files, one word each
+        e2e_lane "$E2E_DIR/lane$(( i + 1 ))" "$DESIGNER/test-results/e2e-lanes/lane$(( i + 1 ))" $specs \
+            >"$E2E_DIR/lane$(( i + 1 ))/log" 2>&1 &
+        E2E_PIDS+=("$!")
+    done
 }
 
 # ---------------------------------------------------------------- publish once, start the lane
@@ -487,7 +518,7 @@ if [[ $DOTNET_BUILD_OK -eq 1 && ( $RUN_E2E -eq 1 || $RUN_DOTNET -eq 1 ) ]]; then
     fi
 fi
 wait_for_packages
-[[ $RUN_E2E -eq 1 ]] && start_e2e_lane
+[[ $RUN_E2E -eq 1 ]] && start_e2e_lanes
 
 # ---------------------------------------------------------------- (b)+(d) .NET tests
 if [[ $RUN_DOTNET -eq 1 ]]; then
@@ -605,23 +636,35 @@ if [[ $RUN_WEB -eq 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- (f) browser tests: the results
-# The browser tests ran in the background since the build (see e2e_lane); wait for them and count.
+# The browser tests ran in the background since the build (see e2e_lane); wait for every lane and count each.
 if [[ $RUN_E2E -eq 1 ]]; then
-    if [[ -n "$E2E_PID" ]]; then
+    if [[ ${#E2E_PIDS[@]} -gt 0 ]]; then
         echo "==> waiting for the browser tests (running since the build)"
-        wait "$E2E_PID"
-        E2E_PID=""
+        for lane_pid in "${E2E_PIDS[@]}"; do wait "$lane_pid"; done
+        E2E_PIDS=()
     fi
-    banner "browser tests (Playwright)"
-    STEP_T0=$E2E_T0
-    cat "$E2E_DIR/log" 2>/dev/null
-    why="$(cat "$E2E_DIR/why" 2>/dev/null)"
-    [[ -z "$why" && ! -s "$E2E_DIR/rc" ]] && why="the browser test run ended without a result (see the log above)"
-    if [[ -z "$why" ]]; then
-        finish_suite "browser (playwright)" "$(cat "$E2E_DIR/rc")" playwright "$RESULTS/e2e.json"
-    else
-        record_not_run "browser (playwright)" "$why"
-    fi
+    lane_dirs=()
+    [[ -n "$E2E_DIR" ]] && mapfile -t lane_dirs < <(find "$E2E_DIR" -mindepth 1 -maxdepth 1 -type d -name 'lane*' | sort)
+    [[ ${#lane_dirs[@]} -eq 0 ]] && record_not_run "browser (playwright)" "no browser test lane started"
+    for lane_dir in "${lane_dirs[@]}"; do
+        lane="$(basename "$lane_dir")"
+        lane_results="$DESIGNER/test-results/e2e-lanes/$lane"
+        banner "browser tests (Playwright), $lane"
+        STEP_T0=$E2E_T0
+        cat "$lane_dir/log" 2>/dev/null
+        cp "$lane_results/e2e.json" "$RESULTS/e2e-$lane.json" 2>/dev/null
+        if [[ -d "$lane_results/screenshots" ]]; then
+            mkdir -p "$ARTIFACTS/screenshots" && cp -R "$lane_results/screenshots/." "$ARTIFACTS/screenshots/"
+        fi
+        why="$(cat "$lane_dir/why" 2>/dev/null)"
+        [[ -z "$why" && ! -s "$lane_dir/rc" ]] && why="the browser test run ended without a result (see the log above)"
+        if [[ -z "$why" ]]; then
+            finish_suite "browser (playwright) $lane" "$(cat "$lane_dir/rc")" playwright "$RESULTS/e2e-$lane.json"
+        else
+            record_not_run "browser (playwright) $lane" "$why"
+        fi
+    done
+    [[ -d "$ARTIFACTS/screenshots" ]] && echo "==> screenshots copied to artifacts/screenshots"
     rm -rf "$E2E_DIR"
 fi
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 /**
@@ -9,6 +10,8 @@ import { defineConfig } from '@playwright/test';
  *
  *   DUBAN_BASE_URL   server URL (default http://127.0.0.1:5199)
  *   CHROMIUM_PATH    browser binary (default: `which chromium`, then /usr/bin/chromium)
+ *   DUBAN_E2E_RESULTS_DIR  where this run keeps its sign-ins, screenshots, artifacts and e2e.json (default
+ *                    test-results/): test.sh gives each lane its own, so lanes against different servers stay apart
  */
 function chromiumPath(): string {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
@@ -22,19 +25,20 @@ function chromiumPath(): string {
 }
 
 export const baseURL = (process.env.DUBAN_BASE_URL ?? 'http://127.0.0.1:5199').replace(/\/+$/, '');
+const resultsDir = process.env.DUBAN_E2E_RESULTS_DIR ?? './test-results';
 
 export default defineConfig({
   testDir: './e2e',
   // Keep Playwright's own artifacts in a sub-folder: it empties outputDir on
   // every run, and test-results/ also holds vitest.json, screenshots and .auth.
-  outputDir: './test-results/e2e-artifacts',
+  outputDir: path.join(resultsDir, 'e2e-artifacts'),
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['json', { outputFile: './test-results/e2e.json' }]],
+  reporter: [['list'], ['json', { outputFile: path.join(resultsDir, 'e2e.json') }]],
   use: {
     baseURL,
     browserName: 'chromium',
