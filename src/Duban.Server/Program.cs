@@ -105,6 +105,7 @@ app.MapAuthApi();
 app.MapDefinitionsApi();
 app.MapInstancesApi();
 app.MapTasksApi();
+app.MapTaskOperationsApi();
 app.MapOrganizationApi();
 app.MapAssignmentsApi();
 app.MapReadsApi();

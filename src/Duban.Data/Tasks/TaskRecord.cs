@@ -41,6 +41,8 @@ public sealed class TaskRecord
     public string? CompletedByName { get; set; }
     public string? Outcome { get; set; }
     public string? Comment { get; set; }
+    /// <summary>委派: who delegated the task to its assignee; it comes back to him when the delegate has acted (decision 031).</summary>
+    public string? DelegatorUserId { get; set; }
     public uint ConcurrencyToken { get; set; }
 }
 
@@ -63,6 +65,7 @@ internal sealed class TaskRecordConfiguration : IEntityTypeConfiguration<TaskRec
         b.Property(x => x.CompletedById).HasMaxLength(64);
         b.Property(x => x.CompletedByName).HasMaxLength(100);
         b.Property(x => x.Outcome).HasMaxLength(100);
+        b.Property(x => x.DelegatorUserId).HasMaxLength(64);
         b.HasIndex(x => x.InstanceId);
         b.HasIndex(x => new { x.AssigneeUserId, x.Status });
         b.HasIndex(x => new { x.CandidateUnitId, x.Status });

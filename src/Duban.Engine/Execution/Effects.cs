@@ -156,8 +156,6 @@ public enum JournalKind
     TaskDelegated,
     /// <summary>The delegate acted and handed the task back (data: the form values he filled in).</summary>
     DelegationReturned,
-    /// <summary>A user named (or withdrew) a deputy for a period (代理); written on no item — kept for the record.</summary>
-    DeputyNamed,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

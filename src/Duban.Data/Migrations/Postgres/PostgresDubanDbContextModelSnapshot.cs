@@ -1009,6 +1009,44 @@ namespace Duban.Data.Migrations.Postgres
                     b.ToTable("Chases", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<uint>("ConcurrencyToken")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset>("NamedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NamedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("NamedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("ItemOwners", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Supervision.Extensions.ExtensionRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1085,44 +1123,6 @@ namespace Duban.Data.Migrations.Postgres
                     b.HasIndex("Status", "RequestedAt");
 
                     b.ToTable("Extensions", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
-                {
-                    b.Property<Guid>("InstanceId")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<uint>("ConcurrencyToken")
-                        .IsConcurrencyToken()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("xid")
-                        .HasColumnName("xmin");
-
-                    b.Property<DateTimeOffset>("NamedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("NamedById")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("NamedByName")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("UserName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.HasKey("InstanceId");
-
-                    b.ToTable("ItemOwners", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Supervision.Scoring.BulletinRecord", b =>
@@ -1335,6 +1335,55 @@ namespace Duban.Data.Migrations.Postgres
                     b.ToTable("SupervisionSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Tasks.DeputyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<uint>("ConcurrencyToken")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("DeputyUserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("DeputyUserId", "EndsOn");
+
+                    b.ToTable("Deputies", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Tasks.TaskRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1387,6 +1436,10 @@ namespace Duban.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DelegatorUserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone");

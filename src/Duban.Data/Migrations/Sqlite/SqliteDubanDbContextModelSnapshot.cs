@@ -982,6 +982,42 @@ namespace Duban.Data.Migrations.Sqlite
                     b.ToTable("Chases", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
+                {
+                    b.Property<Guid>("InstanceId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<uint>("ConcurrencyToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NamedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NamedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NamedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("ItemOwners", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Supervision.Extensions.ExtensionRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1056,42 +1092,6 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasIndex("Status", "RequestedAt");
 
                     b.ToTable("Extensions", (string)null);
-                });
-
-            modelBuilder.Entity("Duban.Data.Supervision.Chasing.ItemOwnerRecord", b =>
-                {
-                    b.Property<Guid>("InstanceId")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<uint>("ConcurrencyToken")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("NamedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("NamedById")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("NamedByName")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserName")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("InstanceId");
-
-                    b.ToTable("ItemOwners", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Supervision.Scoring.BulletinRecord", b =>
@@ -1298,6 +1298,53 @@ namespace Duban.Data.Migrations.Sqlite
                     b.ToTable("SupervisionSettings", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Tasks.DeputyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<uint>("ConcurrencyToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeputyUserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("DeputyUserId", "EndsOn");
+
+                    b.ToTable("Deputies", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Tasks.TaskRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1348,6 +1395,10 @@ namespace Duban.Data.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DelegatorUserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");

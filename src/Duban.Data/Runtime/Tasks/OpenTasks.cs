@@ -29,14 +29,21 @@ internal static class OpenTasks
     /// visible: 404; visible but not theirs: 403; a fellow candidate got there first, or it is no longer open: 409.
     /// </summary>
     /// <param name="allowOffice">The supervision office (and administrators) may act on anyone's task (转办).</param>
+    /// <param name="delegated">The write is the delegate's handing back of a 委派 task; any other refuses a delegated task.</param>
     public static async Task<(TaskRecord Task, InstanceRecord Instance)> LoadAsync(WriteContext context, Guid taskId, CurrentUser user,
-        CancellationToken ct, bool allowOffice = false)
+        CancellationToken ct, bool allowOffice = false, bool delegated = false)
     {
         var db = context.Db;
         var org = context.Organization;
         var row = await Query(db)(db, taskId, ct) ?? throw new NotFoundException("待办不存在");
         var task = row.Task;
         var mayAct = user.CanAct(task, org) || (allowOffice && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)));
+        // 代理 (decision 031): a deputy acts on the tasks of the one he stands in for, during the period.
+        if (!mayAct && await Deputies.ActingForAsync(db, org, user, task, context.Now, ct) is { } principal)
+        {
+            mayAct = true;
+            context.ActOnBehalf(user.Id, principal);
+        }
         if (!mayAct)
         {
             // Someone else of the same unit or role got there first: that is a lost race, not a trespass.
@@ -48,6 +55,10 @@ internal static class OpenTasks
         }
         if (task.Status != HumanTaskStatus.Open)
             throw new WorkflowConflictException(task.Status == HumanTaskStatus.Cancelled ? "该待办已取消" : "该待办已办理，不能重复提交");
+        if (task.DelegatorUserId is not null && !delegated)
+            throw new WorkflowConflictException(task.AssigneeUserId == user.Id
+                ? "该待办是委派给您的，请填写意见后交还委派人，由其办理"
+                : $"该待办已委派给{org.FindUser(task.AssigneeUserId ?? "")?.DisplayName ?? "他人"}，待其交还后才能办理");
         context.KnowParticipants(row.Instance.Id, string.IsNullOrEmpty(row.Units) ? [] : row.Units.Split(UnitSeparator));
         if (!row.HasDetachedTasks) ItemWriter.KnowNoDetachedTasks(context, row.Instance.Id);
         return (task, row.Instance);
