@@ -210,14 +210,15 @@ internal static class TaskEndpoints
     internal static IQueryable<TaskRecord> Open(DubanDbContext db, CurrentUser user, Duban.Data.Organization.OrganizationSnapshot org,
         IReadOnlyList<string>? principals = null)
     {
-        List<string> deputyFor = [.. principals ?? []];
-        var roles = user.Roles.ToList();
-        var unit = user.UnitId;
-        var forUnit = unit is not null && (user.IsInRole(Roles.Liaison) || org.FindUnit(unit)?.LeaderUserId == user.Id);
+        // A deputy's inbox holds what his principals' would (代理, decision 031): their tasks, units and roles are his too.
+        var people = (principals ?? []).Select(p => Deputies.As(org, p)).OfType<CurrentUser>().Prepend(user).ToList();
+        List<string> ids = [.. people.Select(p => p.Id)];
+        List<string> roles = [.. people.SelectMany(p => p.Roles).Distinct()];
+        List<string> units = [.. people.Where(p => p.UnitId is not null && (p.IsInRole(Roles.Liaison) || org.FindUnit(p.UnitId)?.LeaderUserId == p.Id))
+            .Select(p => p.UnitId!).Distinct()];
         return db.Tasks.Where(t => t.Status == HumanTaskStatus.Open && (
-            t.AssigneeUserId == user.Id ||
-            (deputyFor.Count > 0 && t.AssigneeUserId != null && deputyFor.Contains(t.AssigneeUserId)) ||
-            (t.AssigneeUserId == null && ((forUnit && t.CandidateUnitId == unit) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
+            (t.AssigneeUserId != null && ids.Contains(t.AssigneeUserId)) ||
+            (t.AssigneeUserId == null && ((t.CandidateUnitId != null && units.Contains(t.CandidateUnitId)) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
     }
 
     /// <summary>A task's line in a list, its light decided by <paramref name="lights"/> (calendar and the procedure's rule).</summary>

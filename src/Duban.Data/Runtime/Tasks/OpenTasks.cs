@@ -44,6 +44,8 @@ internal static class OpenTasks
             mayAct = true;
             context.ActOnBehalf(user.Id, principal);
         }
+        if (!mayAct && task.DelegatorUserId == user.Id && task.Status == HumanTaskStatus.Open)
+            throw new WorkflowConflictException($"该待办已委派给{org.FindUser(task.AssigneeUserId ?? "")?.DisplayName ?? "他人"}，待其交还后才能办理");
         if (!mayAct)
         {
             // Someone else of the same unit or role got there first: that is a lost race, not a trespass.
