@@ -32,6 +32,7 @@ import { TaskExtensionShortcut } from '../supervision';
 import '../item/item.css';
 import { NextAssignees } from './NextAssignees';
 import { ReturnDialog } from './ReturnDialog';
+import { TaskOperations } from './TaskOperations';
 import { isReturnOutcome, outcomeButtonProps } from './outcomes';
 import './task.css';
 
@@ -317,6 +318,7 @@ export default function TaskPage() {
         <Button icon={<ReloadOutlined aria-hidden />} onClick={reload} loading={loading} aria-label="刷新">
           刷新
         </Button>
+        <TaskOperations key={`${task.id}:${task.status}`} taskId={task.id} onChanged={reload} />
       </div>
 
       <header className="page-header-card" data-testid="task-header">
