@@ -173,7 +173,9 @@ public sealed class UserTaskActivity : IActivityHandler
     /// 减签: a signer who has not acted leaves the step — his open task (the host cancels it), or his place in a 依次 line.
     /// One who already acted stays (his opinion is on record), and so does the last signer who has not acted.
     /// </summary>
-    internal static void RemoveSigner(ActivityContext context, Bookmark bookmark, Guid? taskId, string? queuedUserId, string? comment)
+    /// <remarks><paramref name="signerName"/> is the removed task's holder as the host knows him, for the journal line.</remarks>
+    internal static void RemoveSigner(ActivityContext context, Bookmark bookmark, Guid? taskId, string? queuedUserId, string? comment,
+        string? signerName = null)
     {
         var pending = bookmark.Payload["pending"]!.AsArray();
         var queue = bookmark.Payload["queue"]!.AsArray();
@@ -190,6 +192,7 @@ public sealed class UserTaskActivity : IActivityHandler
             pending.Remove(entry);
             context.Effects.CancelledTaskIds.Add(open);
             data["taskId"] = open.ToString();
+            if (signerName is not null) data["userName"] = signerName;
             context.Journal(JournalKind.SignerRemoved, open, comment: comment, data: data);
             if ((bookmark.Payload["mode"]?.GetValue<string>() ?? Single) == Sequence && pending.Count == 0)
                 NextInSequence(context, bookmark);

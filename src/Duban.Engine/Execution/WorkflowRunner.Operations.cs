@@ -64,6 +64,24 @@ public sealed partial class WorkflowRunner
         return new RunResult(state, scope.Effects);
     }
 
+    /// <summary>
+    /// Whether <see cref="Recall"/> would let <paramref name="actorId"/> take task <paramref name="taskId"/> back, as far as
+    /// the engine sees: the waiting points the completion led to, when they are all as made; null when it would refuse.
+    /// The host still checks their tasks (claimed, delegated) — the task operations answer uses this so the menu does not
+    /// offer a 撤回 that would be refused.
+    /// </summary>
+    public static IReadOnlyList<string>? RecallableNext(WorkflowState state, Guid taskId, string actorId)
+    {
+        var point = state.Recall;
+        if (point is null || point.TaskId != taskId || point.ActorId != actorId) return null;
+        foreach (var made in point.Next)
+        {
+            var bookmark = state.FindBookmark(made.BookmarkId);
+            if (bookmark is null || bookmark.Payload.ToJsonString() != made.Payload || bookmark.Kind == BookmarkKinds.Children) return null;
+        }
+        return point.Next.Select(n => n.BookmarkId).ToList();
+    }
+
     /// <summary>撤回事项: the initiator takes the item back before anyone accepted it; it ends as 已撤回 (not 已撤销).</summary>
     public RunResult Withdraw(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, string? reason, IOrganization organization)
     {
@@ -90,9 +108,9 @@ public sealed partial class WorkflowRunner
     /// in 依次, by his place in the line (<paramref name="queuedUserId"/>). At least one signer who has not acted stays.
     /// </summary>
     public RunResult RemoveSigner(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, string bookmarkId, Guid? taskId,
-        string? queuedUserId, string? comment, Actor actor, IOrganization organization) =>
+        string? queuedUserId, string? comment, Actor actor, IOrganization organization, string? signerName = null) =>
         OnCountersign(definition, instanceId, stored, bookmarkId, actor, organization,
-            (context, bookmark) => UserTaskActivity.RemoveSigner(context, bookmark, taskId, queuedUserId, comment));
+            (context, bookmark) => UserTaskActivity.RemoveSigner(context, bookmark, taskId, queuedUserId, comment, signerName));
 
     private RunResult OnCountersign(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, string bookmarkId, Actor actor,
         IOrganization organization, Action<ActivityContext, Bookmark> change)

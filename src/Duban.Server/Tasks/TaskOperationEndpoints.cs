@@ -19,6 +19,7 @@ public sealed record ReturnDelegationRequest(JsonObject? Data, string? Comment);
 public sealed record AddSignerRequest(string? UserId, string? UnitId, string? Reason);
 public sealed record RemoveSignerRequest(Guid? SignerTaskId, string? QueuedUserId, string? UnitId, string? Reason);
 public sealed record WithdrawItemRequest(string? Reason);
+public sealed record WithdrawableView(bool CanWithdraw);
 public sealed record SetDeputyRequest(string? UserId, string? DeputyUserId, DateOnly? StartsOn, DateOnly? EndsOn, string? Reason);
 
 /// <summary>Who a person acts for: the principal of a 代理.</summary>
@@ -64,11 +65,15 @@ internal static class TaskOperationEndpoints
             var state = Duban.Data.Runtime.ItemWriter.StateOf(instance);
             var office = user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin);
 
-            var canRecall = task.Status == HumanTaskStatus.Completed && task.CompletedById == user.Id && state.Recall?.TaskId == task.Id
-                && instance.Status == WorkflowStatus.Suspended;
-            var canWithdraw = instance.InitiatorId == user.Id && instance.Status is WorkflowStatus.Suspended or WorkflowStatus.Running
-                && !await db.Tasks.AnyAsync(t => t.InstanceId == instance.Id
-                    && ((t.ClaimedAt != null && t.AssigneeUserId != user.Id) || (t.Status == HumanTaskStatus.Completed && t.CompletedById != user.Id)), ct);
+            // As RecallTask would decide: the engine's recall point still holds, and nobody has taken up the next step's tasks.
+            var canRecall = false;
+            if (task.Status == HumanTaskStatus.Completed && task.CompletedById == user.Id && instance.Status == WorkflowStatus.Suspended
+                && WorkflowRunner.RecallableNext(state, task.Id, user.Id) is { } next)
+            {
+                canRecall = !await db.Tasks.AnyAsync(t => t.InstanceId == instance.Id && t.BookmarkId != null && next.Contains(t.BookmarkId)
+                    && (t.ClaimedAt != null || t.DelegatorUserId != null || t.Status == HumanTaskStatus.Completed), ct);
+            }
+            var canWithdraw = await CanWithdrawAsync(db, user, instance, ct);
             var delegated = task.DelegatorUserId is not null;
             var canDelegate = canAct && !delegated && task.BookmarkId is not null && task.Kind == TaskKind.Task && task.AssigneeUserId is not null;
 
@@ -129,6 +134,15 @@ internal static class TaskOperationEndpoints
             return TypedResults.NoContent();
         }).WithSummary("减签：移除尚未办理的会签人或协办单位").ProducesValidationProblem().ProducesProblem(403).ProducesProblem(409);
 
+        app.MapGet("/api/instances/{id:guid}/withdrawable", async Task<Ok<WithdrawableView>> (Guid id, HttpContext http, DubanDbContext db,
+            CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            if (!await ItemVisibility.CanSeeAsync(db, user, id, ct)) throw new NotFoundException("事项不存在");
+            var instance = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) ?? throw new NotFoundException("事项不存在");
+            return TypedResults.Ok(new WithdrawableView(await CanWithdrawAsync(db, user, instance, ct)));
+        }).WithTags("事项").RequireAuthorization().WithSummary("发起人此时可否撤回事项（尚无他人签收或办理）").ProducesProblem(404);
+
         app.MapPost("/api/instances/{id:guid}/withdraw", async (Guid id, WithdrawItemRequest? request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             await door.RunAsync(new WithdrawItem(id, await http.GetCurrentUserAsync(), request?.Reason), ct);
@@ -179,6 +193,12 @@ internal static class TaskOperationEndpoints
 
         return app;
     }
+
+    /// <summary>As WithdrawItem decides: the initiator, the item running, and nobody else has claimed or completed a task of it.</summary>
+    private static async Task<bool> CanWithdrawAsync(DubanDbContext db, CurrentUser user, Duban.Data.Instances.InstanceRecord instance, CancellationToken ct) =>
+        instance.InitiatorId == user.Id && instance.Status is WorkflowStatus.Suspended or WorkflowStatus.Running
+        && !await db.Tasks.AnyAsync(t => t.InstanceId == instance.Id
+            && ((t.ClaimedAt != null && t.AssigneeUserId != user.Id) || (t.Status == HumanTaskStatus.Completed && t.CompletedById != user.Id)), ct);
 
     /// <summary>The members of the step <paramref name="task"/> is part of, when it has more than one (会签) or is a 交办.</summary>
     private static async Task<SignersView?> SignersAsync(DubanDbContext db, OrganizationSnapshot org, WorkflowState state, Bookmark bookmark,

@@ -29,6 +29,9 @@ public abstract class TaskOperationTests<TFixture>(TFixture fixture) : IAsyncLif
     private static async Task Ok(HttpResponseMessage response) =>
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
 
+    private static async Task<bool> CanWithdrawAsync(HttpClient client, Guid item) =>
+        (await client.GetFromJsonAsync<JsonObject>($"/api/instances/{item}/withdrawable"))!["canWithdraw"]!.GetValue<bool>();
+
     private static async Task<JsonObject> OperationsOf(HttpClient client, Guid task) =>
         (await client.GetFromJsonAsync<JsonObject>($"/api/tasks/{task}/operations"))!;
 
@@ -70,11 +73,14 @@ public abstract class TaskOperationTests<TFixture>(TFixture fixture) : IAsyncLif
     }
 
     [Fact]
-    public async Task A_recall_after_the_unit_claimed_is_refused_with_409()
+    public async Task A_recall_after_the_unit_claimed_is_not_offered_and_is_refused_with_409()
     {
         var (_, approve, handle) = await ApprovedAsync();
-        await Ok(await (await fixture.As("fazhi")).PostAsync($"/api/tasks/{handle}/claim", null));
         var lingdao = await fixture.As("lingdao");
+        Assert.True((await OperationsOf(lingdao, approve))["canRecall"]!.GetValue<bool>());
+        await Ok(await (await fixture.As("fazhi")).PostAsync($"/api/tasks/{handle}/claim", null));
+        // The menu must not offer a 撤回 that would be refused.
+        Assert.False((await OperationsOf(lingdao, approve))["canRecall"]!.GetValue<bool>());
 
         var body = await ProblemOf(await lingdao.PostAsync($"/api/tasks/{approve}/recall", null), HttpStatusCode.Conflict);
         Assert.Contains("已签收或办理，不能撤回", body);
@@ -115,9 +121,12 @@ public abstract class TaskOperationTests<TFixture>(TFixture fixture) : IAsyncLif
     {
         var ducha = await fixture.As("ducha");
         var id = await StartAsync(ducha, "demo-supervision", DemoStartData());
+        Assert.True(await CanWithdrawAsync(ducha, id));
+        Assert.False(await CanWithdrawAsync(await fixture.As("lingdao"), id));
 
         await ProblemOf(await (await fixture.As("lingdao")).PostAsJsonAsync($"/api/instances/{id}/withdraw", new { reason = "x" }), HttpStatusCode.Forbidden);
         await Ok(await ducha.PostAsJsonAsync($"/api/instances/{id}/withdraw", new { reason = "登记重复" }));
+        Assert.False(await CanWithdrawAsync(ducha, id));
 
         var item = await InstanceAsync(ducha, id);
         Assert.Equal(("cancelled", "已撤回"), (item["instance"]!["status"]!.GetValue<string>(), item["instance"]!["result"]!.GetValue<string>()));
@@ -130,6 +139,7 @@ public abstract class TaskOperationTests<TFixture>(TFixture fixture) : IAsyncLif
     public async Task An_item_someone_has_acted_on_cannot_be_withdrawn()
     {
         var (id, _, _) = await ApprovedAsync();
+        Assert.False(await CanWithdrawAsync(await fixture.As("ducha"), id));
         var body = await ProblemOf(await (await fixture.As("ducha")).PostAsJsonAsync($"/api/instances/{id}/withdraw", new { reason = "x" }), HttpStatusCode.Conflict);
         Assert.Contains("不能撤回事项", body);
     }

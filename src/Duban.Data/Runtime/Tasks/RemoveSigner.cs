@@ -40,15 +40,17 @@ internal sealed class RemoveSignerHandler(ItemWriter items) : IWriteHandler<Remo
         {
             if (write.SignerTaskId is null && string.IsNullOrWhiteSpace(write.QueuedUserId))
                 throw new WorkflowInputException("signerTaskId", "请选择要减签的办理人");
+            string? signerName = null;
             if (write.SignerTaskId is { } signer)
             {
                 var row = await context.Db.Tasks.FirstOrDefaultAsync(t => t.Id == signer && t.InstanceId == step.Instance.Id, ct)
                     ?? throw new WorkflowInputException("signerTaskId", "该办理人不在本环节");
                 if (row.BookmarkId != step.Bookmark.Id) throw new WorkflowInputException("signerTaskId", "该办理人不在本环节");
                 if (row.Status == HumanTaskStatus.Completed) throw new WorkflowConflictException("该办理人已办理，不能减签");
+                signerName = row.AssigneeUserId is { } holder ? context.Organization.FindUser(holder)?.DisplayName : null;
             }
             result = items.Runner.RemoveSigner(definition, step.Instance.Id, step.State, step.Bookmark.Id, write.SignerTaskId, write.QueuedUserId,
-                write.Reason!.Trim(), step.Actor, context.Organization);
+                write.Reason!.Trim(), step.Actor, context.Organization, signerName);
         }
         await items.ApplyAsync(context, step.Instance, result, step.Actor, ct, step.State);
         return true;
