@@ -62,6 +62,8 @@ describe('办理过程', () => {
     expect(statusOf({ status: 'suspended' }).label).toBe('办理中');
     expect(statusOf({ status: 'completed' }).label).toBe('已办结');
     expect(statusOf({ status: 'faulted' }).label).toBe('运行异常');
+    expect(statusOf({ status: 'cancelled', result: '已撤销' }).label).toBe('已撤销');
+    expect(statusOf({ status: 'cancelled', result: '已撤回' }).label).toBe('已撤回');
   });
 });
 

@@ -180,6 +180,11 @@ export const STATUS_LABELS: Record<WorkflowStatus, { label: string; color: strin
   faulted: { label: '运行异常', color: 'error' },
 };
 
-export function statusOf(instance: Pick<InstanceSummary, 'status'>): { label: string; color: string } {
+export function statusOf(instance: Pick<InstanceSummary, 'status'> & { result?: string | null }): {
+  label: string;
+  color: string;
+} {
+  // 撤回事项 ends the item as cancelled with the result 「已撤回」, told apart from the office's 撤销 (decision 031).
+  if (instance.status === 'cancelled' && instance.result === '已撤回') return { label: '已撤回', color: 'default' };
   return STATUS_LABELS[instance.status] ?? { label: instance.status, color: 'default' };
 }
