@@ -107,6 +107,7 @@ app.MapInstancesApi();
 app.MapTasksApi();
 app.MapTaskConveniencesApi();
 app.MapIncidentsApi();
+app.MapTaskOperationsApi();
 app.MapOrganizationApi();
 app.MapAssignmentsApi();
 app.MapReadsApi();

@@ -142,4 +142,12 @@ export const appRoutes: readonly AppRoute[] = [
     hideInMenu: true,
     component: lazy(() => import('../features/item/ItemPage')),
   },
+  {
+    // Reached from the header's 「我的代理」 (docs/decisions/031).
+    key: 'deputies',
+    path: '/deputies',
+    label: '我的代理',
+    hideInMenu: true,
+    component: lazy(() => import('../features/deputies/DeputiesPage')),
+  },
 ];

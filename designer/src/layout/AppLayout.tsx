@@ -149,6 +149,7 @@ export function AppLayout() {
           ) : (
             <Space size="middle" align="center">
               <UserSummary user={user} />
+              <Button onClick={() => navigate('/deputies')}>我的代理</Button>
               <LogoutButton />
             </Space>
           )}
@@ -196,6 +197,9 @@ export function AppLayout() {
           </div>
           {menu}
           <div className="drawer-footer">
+            <Button block onClick={() => navigate('/deputies')}>
+              我的代理
+            </Button>
             <LogoutButton block />
           </div>
         </Drawer>

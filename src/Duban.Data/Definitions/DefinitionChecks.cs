@@ -1,9 +1,7 @@
-using Duban.Data.Supervision.Settings;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
-using Duban.Engine.Scoring;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Definitions;
@@ -35,7 +33,6 @@ public static class DefinitionChecks
         ArgumentNullException.ThrowIfNull(validator);
         ArgumentNullException.ThrowIfNull(definition);
         var errors = validator.Validate(definition).ToList();
-        errors.AddRange(await UnknownScoreEventsAsync(db, definition, ct));
         var calls = (definition.Root?.Activities ?? [])
             .Where(a => a is { Type: ActivityTypes.SubProcess })
             .Select(a => (Node: a, Child: a.LiteralString("definitionId")))
@@ -50,25 +47,5 @@ public static class DefinitionChecks
             if (!published.Contains(child!))
                 errors.Add(new ValidationError(node.Id, $"「{node.DisplayName}」：子流程「{child}」不存在或尚未发布"));
         return errors;
-    }
-
-    /// <summary>
-    /// An outcome that counts in 考核 must name an event some organization has: a shipped one or an organization's own
-    /// (procedures are not yet per organization, so any organization's own event is accepted).
-    /// </summary>
-    private static async Task<IEnumerable<ValidationError>> UnknownScoreEventsAsync(DubanDbContext db, WorkflowDefinition definition, CancellationToken ct)
-    {
-        var named = (definition.Root?.Activities ?? [])
-            .Where(a => a is { Type: ActivityTypes.UserTask })
-            .SelectMany(a => UserTaskOutcomeScores.Declared(a).Select(kv => (Node: a, Outcome: kv.Key, Event: kv.Value)))
-            .ToList();
-        if (named.Count == 0) return [];
-        var known = new HashSet<string>(ScoreEventTypes.All);
-        foreach (var json in await db.Set<SupervisionSettingsRecord>().AsNoTracking().Where(s => s.ScoreEventsJson != null)
-                     .Select(s => s.ScoreEventsJson).ToListAsync(ct))
-            known.UnionWith(SupervisionSettings.Catalog(json).Events.Select(e => e.Key));
-        return named.Where(x => !known.Contains(x.Event))
-            .Select(x => new ValidationError(x.Node.Id, $"「{x.Node.DisplayName}」：结果「{x.Outcome}」计入的考核事件不存在（可能已被删除），请重新选择"))
-            .ToList();
     }
 }

@@ -162,6 +162,9 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
                         runner.Cancel(await DefinitionOfAsync(db, child, ct), child.Id, StateOf(child), actor, "上级事项已结束", org)));
             }
 
+            if (result.Effects.ReopenedTaskIds.Count > 0 || result.Effects.CancelledTaskIds.Count > 0)
+                await ReopenAndCancelAsync(context, instance.Id, result.Effects, actor, ct);
+
             foreach (var request in result.Effects.NewTasks)
             {
                 var opened = new TaskRecord
@@ -235,6 +238,30 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
                         new ResumeRequest(actor) { ChildInstanceId = childId, ChildResult = childResult }, org));
                 });
             }
+        }
+    }
+
+    /// <summary>
+    /// A 撤回 opened a step's tasks again: each is open as it was, for whoever held it, its outcome and comment cleared.
+    /// A 减签 took a signer off a step that goes on: his open task is cancelled (decision 031).
+    /// </summary>
+    private static async Task ReopenAndCancelAsync(WriteContext context, Guid instanceId, ExecutionEffects effects, Actor actor, CancellationToken ct)
+    {
+        var ids = effects.ReopenedTaskIds.Concat(effects.CancelledTaskIds).ToList();
+        var tasks = await context.Db.Tasks.Where(t => t.InstanceId == instanceId && ids.Contains(t.Id)).ToListAsync(ct);
+        foreach (var task in tasks)
+        {
+            if (effects.CancelledTaskIds.Contains(task.Id))
+            {
+                if (task.Status == HumanTaskStatus.Open) context.Cancel(task, actor, "减签");
+                continue;
+            }
+            task.Status = HumanTaskStatus.Open;
+            task.CompletedAt = null;
+            task.CompletedById = null;
+            task.CompletedByName = null;
+            task.Outcome = null;
+            task.Comment = null;
         }
     }
 

@@ -43,6 +43,8 @@ public sealed class TaskRecord
     public string? Comment { get; set; }
     /// <summary>A 暂存 draft exists for this task (<see cref="TaskDraftRecord"/>): closing the task drops it.</summary>
     public bool HasDraft { get; set; }
+    /// <summary>委派: who delegated the task to its assignee; it comes back to him when the delegate has acted (decision 031).</summary>
+    public string? DelegatorUserId { get; set; }
     public uint ConcurrencyToken { get; set; }
 }
 
@@ -65,6 +67,7 @@ internal sealed class TaskRecordConfiguration : IEntityTypeConfiguration<TaskRec
         b.Property(x => x.CompletedById).HasMaxLength(64);
         b.Property(x => x.CompletedByName).HasMaxLength(100);
         b.Property(x => x.Outcome).HasMaxLength(100);
+        b.Property(x => x.DelegatorUserId).HasMaxLength(64);
         b.HasIndex(x => x.InstanceId);
         b.HasIndex(x => new { x.AssigneeUserId, x.Status });
         b.HasIndex(x => new { x.CandidateUnitId, x.Status });

@@ -77,7 +77,16 @@ public sealed class WriteContext
     // ---- the journal ---------------------------------------------------------------------------------------------
 
     /// <summary>Writes one line of an item's journal: the one way every write records what happened.</summary>
-    public void Journal(Guid instanceId, JournalRecord entry) =>
+    public void Journal(Guid instanceId, JournalRecord entry)
+    {
+        if (entry.ActorId is { } actorId && _onBehalf.TryGetValue(actorId, out var principal))
+        {
+            // A deputy's act (代理, decision 031): the line names him and the one he stood in for.
+            var data = (JsonObject?)entry.Data?.DeepClone() ?? new JsonObject();
+            data["onBehalfOfId"] = principal.Id;
+            data["onBehalfOfName"] = principal.Name;
+            entry = entry with { ActorName = OnBehalfName(entry.ActorName ?? actorId, principal.Name), Data = data };
+        }
         Db.Journal.Add(new JournalEntryRecord
         {
             InstanceId = instanceId,
@@ -94,6 +103,28 @@ public sealed class WriteContext
             Comment = entry.Comment,
             DataJson = entry.Data?.ToJsonString(DefinitionJson.Options),
         });
+    }
+
+    // ---- acting for someone else (代理) -------------------------------------------------------------------------
+
+    private readonly Dictionary<string, (string Id, string Name)> _onBehalf = [];
+
+    /// <summary>
+    /// <paramref name="deputyId"/> acts in this write as the deputy of <paramref name="principalId"/>: every journal line he
+    /// writes, and the task he closes, say 「张三（代李四）」 (decision 031).
+    /// </summary>
+    public void ActOnBehalf(string deputyId, string principalId) =>
+        _onBehalf[deputyId] = (principalId, Organization.FindUser(principalId)?.DisplayName ?? principalId);
+
+    /// <summary>The one <paramref name="userId"/> stands in for in this write, if any.</summary>
+    public (string Id, string Name)? OnBehalfOf(string userId) => _onBehalf.TryGetValue(userId, out var p) ? p : null;
+
+    /// <summary>The user as the engine should name him: 「张三（代李四）」 when he acts as a deputy (his opinions are signed so).</summary>
+    public Actor ActorOf(CurrentUser user) =>
+        _onBehalf.TryGetValue(user.Id, out var p) ? user.ToActor() with { Name = OnBehalfName(user.DisplayName, p.Name) } : user.ToActor();
+
+    private static string OnBehalfName(string name, string principal) =>
+        name.Contains("（代", StringComparison.Ordinal) ? name : $"{name}（代{principal}）";
 
     /// <summary>A journal line written now by <paramref name="actor"/>.</summary>
     public void Journal(Guid instanceId, JournalKind kind, Actor actor, string? activityId, string? activityName,
@@ -130,7 +161,7 @@ public sealed class WriteContext
         {
             task.AssigneeUserId ??= by.Id;
             task.CompletedById = by.Id;
-            task.CompletedByName = by.DisplayName;
+            task.CompletedByName = _onBehalf.TryGetValue(by.Id, out var p) ? OnBehalfName(by.DisplayName, p.Name) : by.DisplayName;
         }
         task.CompletedAt = Now;
         task.Outcome = outcome;

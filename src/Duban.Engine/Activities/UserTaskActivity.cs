@@ -123,7 +123,7 @@ public sealed class UserTaskActivity : IActivityHandler
         return ActivityResult.Wait;
     }
 
-    private static void CreateTask(ActivityContext context, Bookmark bookmark, TaskAssignee assignee, int sequence)
+    private static Guid CreateTask(ActivityContext context, Bookmark bookmark, TaskAssignee assignee, int sequence, bool keepDue = false, DateTimeOffset? dueAt = null)
     {
         var node = context.Node;
         var task = new TaskRequest
@@ -139,12 +139,84 @@ public sealed class UserTaskActivity : IActivityHandler
             Outcomes = Outcomes(node),
             Sequence = sequence,
             Message = node.LiteralString("instructions"),
-            DueAt = StepDeadline.DueAt(context),
+            DueAt = keepDue ? dueAt : StepDeadline.DueAt(context),
         };
         context.Effects.NewTasks.Add(task);
         bookmark.Payload["pending"]!.AsArray().Add(task.Id.ToString());
         context.Journal(JournalKind.TaskCreated, task.Id, data: Assignees.ToJson(context.Organization, assignee));
+        return task.Id;
     }
+
+    /// <summary>
+    /// 加签 (docs/decisions/031): one more person on a 会签 / 或签 / 依次 step, by name. In 会签 and 或签 he gets a task at
+    /// once, due when the step's other tasks are (<paramref name="dueAt"/>); in 依次 he joins the end of the line. A
+    /// single-person step has no signers to add to (转办 or 委派 instead).
+    /// </summary>
+    internal static void AddSigner(ActivityContext context, Bookmark bookmark, string userId, DateTimeOffset? dueAt, string? comment)
+    {
+        var mode = bookmark.Payload["mode"]?.GetValue<string>() ?? Single;
+        if (mode == Single)
+            throw new WorkflowInputException("userId", "单人办理的环节不能加签，可改用转办或委派");
+        var user = context.Organization.FindUser(userId)
+            ?? throw new WorkflowInputException("userId", "加签人员不存在");
+        var key = TaskAssignee.User(userId).ToString();
+        var signers = Signers(context, bookmark);
+        if (signers.Contains(userId) || bookmark.Payload["queue"]!.AsArray().Any(q => q?.GetValue<string>() == key))
+            throw new WorkflowInputException("userId", $"「{user.DisplayName}」已是本环节的办理人");
+        var data = new JsonObject { ["userId"] = userId, ["userName"] = user.DisplayName, ["mode"] = mode };
+        if (mode == Sequence)
+        {
+            bookmark.Payload["queue"]!.AsArray().Add(key);
+        }
+        else
+        {
+            var taskId = CreateTask(context, bookmark, TaskAssignee.User(userId), sequence: 0, keepDue: true, dueAt: dueAt);
+            data["taskId"] = taskId.ToString();
+        }
+        context.Journal(JournalKind.SignerAdded, comment: comment, data: data);
+    }
+
+    /// <summary>
+    /// 减签: a signer who has not acted leaves the step — his open task (the host cancels it), or his place in a 依次 line.
+    /// One who already acted stays (his opinion is on record), and so does the last signer who has not acted.
+    /// </summary>
+    /// <remarks><paramref name="signerName"/> is the removed task's holder as the host knows him, for the journal line.</remarks>
+    internal static void RemoveSigner(ActivityContext context, Bookmark bookmark, Guid? taskId, string? queuedUserId, string? comment,
+        string? signerName = null)
+    {
+        var pending = bookmark.Payload["pending"]!.AsArray();
+        var queue = bookmark.Payload["queue"]!.AsArray();
+        var results = bookmark.Payload["results"]!.AsArray();
+        if (taskId is { } id && results.OfType<JsonObject>().Any(r => r["taskId"]?.GetValue<string>() == id.ToString()))
+            throw new WorkflowConflictException("该办理人已办理，不能减签");
+        if (pending.Count + queue.Count <= 1)
+            throw new WorkflowConflictException("至少要保留一位尚未办理的办理人，不能减签");
+        var data = new JsonObject();
+        if (taskId is { } open)
+        {
+            var entry = pending.FirstOrDefault(x => x?.GetValue<string>() == open.ToString())
+                ?? throw new WorkflowConflictException("该办理人已不在本环节，请刷新后查看");
+            pending.Remove(entry);
+            context.Effects.CancelledTaskIds.Add(open);
+            data["taskId"] = open.ToString();
+            if (signerName is not null) data["userName"] = signerName;
+            context.Journal(JournalKind.SignerRemoved, open, comment: comment, data: data);
+            if ((bookmark.Payload["mode"]?.GetValue<string>() ?? Single) == Sequence && pending.Count == 0)
+                NextInSequence(context, bookmark);
+            return;
+        }
+        var key = TaskAssignee.User(queuedUserId ?? "").ToString();
+        var queued = queue.FirstOrDefault(q => q?.GetValue<string>() == key)
+            ?? throw new WorkflowInputException("userId", "该人员不在本环节的待办理名单中");
+        queue.Remove(queued);
+        data["userId"] = queuedUserId;
+        data["userName"] = context.Organization.FindUser(queuedUserId!)?.DisplayName ?? queuedUserId;
+        context.Journal(JournalKind.SignerRemoved, comment: comment, data: data);
+    }
+
+    /// <summary>Who has acted on the step: the actor ids of its results.</summary>
+    private static HashSet<string> Signers(ActivityContext context, Bookmark bookmark) =>
+        bookmark.Payload["results"]!.AsArray().OfType<JsonObject>().Select(r => r["actorId"]?.GetValue<string>()).OfType<string>().ToHashSet();
 
     public ActivityResult Resume(ActivityContext context, Bookmark bookmark, ResumeRequest request)
     {

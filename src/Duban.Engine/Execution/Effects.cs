@@ -23,6 +23,10 @@ public sealed class ExecutionEffects
     public List<Activities.AssignmentEffect> Assignments { get; } = [];
     /// <summary>Steps whose deadline moved (an approved extension): the host's task carries the new date.</summary>
     public List<DeadlineChange> Deadlines { get; } = [];
+    /// <summary>Tasks that are open again (a 撤回 restored their step): the host reopens its rows.</summary>
+    public List<Guid> ReopenedTaskIds { get; } = [];
+    /// <summary>Open tasks a step no longer waits for though the step goes on (减签): the host cancels them.</summary>
+    public List<Guid> CancelledTaskIds { get; } = [];
 }
 
 /// <summary>The step whose task is <paramref name="TaskId"/> is now due at <paramref name="DueAt"/>.</summary>
@@ -142,6 +146,18 @@ public enum JournalKind
     ScoreEntryRevoked,
     /// <summary>An administrator moved a stuck item to the procedure's latest published version (data: from, to — versions).</summary>
     InstanceMigrated,
+    /// <summary>撤回: whoever completed a step took it back before the next step acted; the step waits again (docs/decisions/031).</summary>
+    TaskRecalled,
+    /// <summary>撤回事项: the initiator withdrew the item before anyone accepted it; it ends as 已撤回.</summary>
+    InstanceWithdrawn,
+    /// <summary>加签: a signer (data: userId, userName) or a 协办 unit was added to a waiting step.</summary>
+    SignerAdded,
+    /// <summary>减签: a signer who had not acted was taken off a waiting step; his task is cancelled.</summary>
+    SignerRemoved,
+    /// <summary>委派: the holder handed the task to a person to act on; it comes back to him (data: from, to, toName).</summary>
+    TaskDelegated,
+    /// <summary>The delegate acted and handed the task back (data: the form values he filled in).</summary>
+    DelegationReturned,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

@@ -11,7 +11,7 @@ namespace Duban.Engine.Execution;
 /// a retry, a cancel) on a private copy, runs until every path waits or ends, and returns the new state with its
 /// effects. It does no I/O: the host persists the result in one transaction, or throws it away.
 /// </summary>
-public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator scripts, TimeProvider clock)
+public sealed partial class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator scripts, TimeProvider clock)
 {
     /// <summary>Activities one event may run without waiting; more means a loop with no human or timer in it.</summary>
     public const int MaxStepsPerEvent = 10_000;
@@ -59,6 +59,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         var (node, handler) = Resolve(definition, bookmark.ActivityId);
         var context = new ActivityContext(scope, node, bookmark.ExecutionId, RoundOf(bookmark.ExecutionId), null);
         var work = new ScheduledWork(node.Id, null);
+        var recall = RecallWatch.Begin(scope, node, bookmark, request);
         try
         {
             Apply(scope, context, handler.Resume(context, bookmark, request));
@@ -71,6 +72,7 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
             return new RunResult(scope.State, scope.Effects);
         }
         Drain(scope);
+        recall?.End(scope);
         return new RunResult(scope.State, scope.Effects);
     }
 
@@ -233,19 +235,24 @@ public sealed class WorkflowRunner(ActivityRegistry registry, IScriptEvaluator s
         return new RunResult(state, effects);
     }
 
-    public RunResult Cancel(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, string? reason, IOrganization organization)
+    public RunResult Cancel(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, string? reason, IOrganization organization) =>
+        End(definition, instanceId, stored, actor, reason, organization, "已撤销", JournalKind.InstanceCancelled);
+
+    private RunResult End(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Actor actor, string? reason, IOrganization organization,
+        string result, JournalKind kind)
     {
         if (stored.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled)
-            throw new WorkflowConflictException("该事项已结束，不能撤销");
+            throw new WorkflowConflictException(kind == JournalKind.InstanceCancelled ? "该事项已结束，不能撤销" : "该事项已结束，不能撤回");
         var scope = NewScope(definition, instanceId, stored.Clone(), actor, organization);
         foreach (var bookmark in scope.State.Bookmarks.ToList()) scope.RemoveBookmark(bookmark);
         scope.State.Scheduled.Clear();
         scope.State.Incident = null;
         scope.State.Status = WorkflowStatus.Cancelled;
-        scope.State.Result = "已撤销";
+        scope.State.Result = result;
+        scope.State.Recall = null;
         scope.Effects.Journal.Add(new JournalRecord
         {
-            Kind = JournalKind.InstanceCancelled, At = scope.Now, ActorId = actor.Id, ActorName = actor.Name, Comment = reason,
+            Kind = kind, At = scope.Now, ActorId = actor.Id, ActorName = actor.Name, Comment = reason,
         });
         return new RunResult(scope.State, scope.Effects);
     }

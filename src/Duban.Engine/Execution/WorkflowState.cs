@@ -84,6 +84,11 @@ public sealed class WorkflowState
     public Dictionary<string, string> AssigneeOverrides { get; set; } = new();
     /// <summary>Work not yet run: kept when an incident stops the instance, so a retry carries on.</summary>
     public List<ScheduledWork> Scheduled { get; set; } = [];
+    /// <summary>
+    /// The latest human step a person completed, as it was before: what a 撤回 restores while the steps it led to are
+    /// untouched (docs/decisions/031). A later completion replaces it.
+    /// </summary>
+    public RecallPoint? Recall { get; set; }
     public Incident? Incident { get; set; }
     public string? Result { get; set; }
 
@@ -126,6 +131,23 @@ public sealed record StepSubmission(string ActivityId, string? ActivityName, int
 
 /// <summary>A 交办's units: one 主办 (lead) and its 协办 (co), unit ids.</summary>
 public sealed record AssignedUnits(string Lead, List<string> Co);
+
+/// <summary>
+/// What a 撤回 of task <paramref name="TaskId"/> needs: its step's waiting point as it was before the completion, the
+/// waiting points the completion led to (id and payload as made, so any change to them shows), and the state it touched.
+/// </summary>
+public sealed record RecallPoint(
+    Guid TaskId,
+    string ActorId,
+    Bookmark Bookmark,
+    List<RecallNext> Next,
+    int SubmissionsBefore,
+    bool AddedApprover,
+    DateTimeOffset? AssignedAtBefore,
+    AssignedUnits? AssignedUnitsBefore);
+
+/// <summary>A waiting point a completion led to, as it was made.</summary>
+public sealed record RecallNext(string BookmarkId, string Kind, string Payload);
 
 public sealed record ScheduledWork(string ActivityId, string? ConnectionKey);
 

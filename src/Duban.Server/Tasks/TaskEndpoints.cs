@@ -34,7 +34,11 @@ public sealed record ReturnTarget(string ActivityId, string Name);
 public sealed record TaskDetail(
     TaskSummary Task, FormDefinition? Form, Dictionary<string, FieldPermission> Permissions, IReadOnlyList<string> Outcomes,
     JsonObject Data, string? Message, bool CanAct, bool NeedsClaim, IReadOnlyList<ReturnTarget> ReturnTargets, WorkflowStatus InstanceStatus,
-    Supervision.AssignmentStepView? Assignment = null, IReadOnlyList<NextStepChoice>? NextSteps = null);
+    Supervision.AssignmentStepView? Assignment = null, IReadOnlyList<NextStepChoice>? NextSteps = null)
+{
+    /// <summary>The viewer acts on this task as the deputy of its holder (代理, decision 031).</summary>
+    public OnBehalfOf? OnBehalfOf { get; init; }
+}
 
 public sealed record CompleteTaskRequest(string? Outcome, JsonObject? Data, string? Comment, Dictionary<string, List<string>>? NextAssignees);
 /// <param name="Data">What was typed into the step's form before sending back: its opinions go with the send-back.</param>
@@ -65,7 +69,7 @@ internal static class TaskEndpoints
 
             var tasks = box == "done"
                 ? db.Tasks.Where(t => t.CompletedById == user.Id)
-                : Open(db, user, org).Where(t => box == "notice" ? t.Kind == TaskKind.Notice : t.Kind == TaskKind.Task);
+                : Open(db, user, org, await Deputies.PrincipalsOfAsync(db, user.Id, clock.GetUtcNow(), ct)).Where(t => box == "notice" ? t.Kind == TaskKind.Notice : t.Kind == TaskKind.Task);
             var query = from t in tasks
                         join i in db.Instances on t.InstanceId equals i.Id
                         select new { t, i.Title, i.Number, i.DefinitionId, i.DefinitionName, i.DefinitionRecordId };
@@ -113,6 +117,8 @@ internal static class TaskEndpoints
             var org = await orgCache.GetAsync(ct);
             var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("待办不存在");
             var canAct = user.CanAct(task, org);
+            var deputyOf = canAct ? null : await Deputies.ActingForAsync(db, org, user, task, clock.GetUtcNow(), ct);
+            canAct |= deputyOf is not null;
             if (!canAct && task.CompletedById != user.Id && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
                 throw new NotFoundException("待办不存在");
             var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == task.InstanceId, ct);
@@ -153,7 +159,8 @@ internal static class TaskEndpoints
                 assignment,
                 NextSteps: task.Status == HumanTaskStatus.Open && task.BookmarkId is not null && !coTask
                     ? NextStepChoices.Of(definition, state, task.ActivityId, outcomes)
-                    : []));
+                    : [])
+            { OnBehalfOf = deputyOf is null ? null : new OnBehalfOf(deputyOf, org.FindUser(deputyOf)?.DisplayName ?? deputyOf) });
         }).WithSummary("待办详情（含表单与本环节字段权限）");
 
         group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, WriteDoor door, CancellationToken ct) =>
@@ -200,14 +207,19 @@ internal static class TaskEndpoints
     private sealed record Row(TaskRecord Task, string Title, string? Number, string DefinitionId, string DefinitionName, Guid DefinitionRecordId);
 
     /// <summary>Open tasks this user may act on: theirs, their unit's (for its liaisons and leader), or their roles'.</summary>
-    internal static IQueryable<TaskRecord> Open(DubanDbContext db, CurrentUser user, Duban.Data.Organization.OrganizationSnapshot org)
+    /// <param name="principals">The people this user stands in for today (代理): their own tasks are his too.</param>
+    internal static IQueryable<TaskRecord> Open(DubanDbContext db, CurrentUser user, Duban.Data.Organization.OrganizationSnapshot org,
+        IReadOnlyList<string>? principals = null)
     {
-        var roles = user.Roles.ToList();
-        var unit = user.UnitId;
-        var forUnit = unit is not null && (user.IsInRole(Roles.Liaison) || org.FindUnit(unit)?.LeaderUserId == user.Id);
+        // A deputy's inbox holds what his principals' would (代理, decision 031): their tasks, units and roles are his too.
+        var people = (principals ?? []).Select(p => Deputies.As(org, p)).OfType<CurrentUser>().Prepend(user).ToList();
+        List<string> ids = [.. people.Select(p => p.Id)];
+        List<string> roles = [.. people.SelectMany(p => p.Roles).Distinct()];
+        List<string> units = [.. people.Where(p => p.UnitId is not null && (p.IsInRole(Roles.Liaison) || org.FindUnit(p.UnitId)?.LeaderUserId == p.Id))
+            .Select(p => p.UnitId!).Distinct()];
         return db.Tasks.Where(t => t.Status == HumanTaskStatus.Open && (
-            t.AssigneeUserId == user.Id ||
-            (t.AssigneeUserId == null && ((forUnit && t.CandidateUnitId == unit) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
+            (t.AssigneeUserId != null && ids.Contains(t.AssigneeUserId)) ||
+            (t.AssigneeUserId == null && ((t.CandidateUnitId != null && units.Contains(t.CandidateUnitId)) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
     }
 
     /// <summary>A task's line in a list, its light decided by <paramref name="lights"/> (calendar and the procedure's rule).</summary>

@@ -75,11 +75,12 @@ public sealed class TestGate : ICommitGate
     private TaskCompletionSource? _release;
     private int _expected;
     private int _arrived;
-    private string? _operation;
+    private string[] _operations = [];
 
-    public void HoldUntil(int requests, string operation)
+    /// <summary>Holds the next <paramref name="requests"/> writes of any of <paramref name="operations"/> until all have arrived.</summary>
+    public void HoldUntil(int requests, params string[] operations)
     {
-        _operation = operation;
+        _operations = operations;
         _arrived = 0;
         _expected = requests;
         _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -90,7 +91,7 @@ public sealed class TestGate : ICommitGate
     public async ValueTask BeforeCommitAsync(string operation, string subject, CancellationToken cancellationToken)
     {
         var release = _release;
-        if (release is null || operation != _operation) return;
+        if (release is null || !_operations.Contains(operation)) return;
         if (Interlocked.Increment(ref _arrived) > _expected) return;
         if (Volatile.Read(ref _arrived) == _expected) release.TrySetResult();
         await release.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);

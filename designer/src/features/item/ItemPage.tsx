@@ -18,6 +18,7 @@ import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '.
 import { ItemRounds } from './ItemRounds';
 import { ItemTimeline } from './ItemTimeline';
 import { statusOf } from './timeline';
+import { WithdrawItem } from './WithdrawItem';
 import './item.css';
 
 // The flowchart pulls in @xyflow/react: load it only when the item page shows it.
@@ -106,6 +107,11 @@ export default function ItemPage() {
             {status.label}
             {instance.result && instance.status === 'completed' ? `：${instance.result}` : ''}
           </Tag>
+          <WithdrawItem
+            instanceId={instance.id}
+            status={instance.status}
+            onWithdrawn={() => setReloadToken((n) => n + 1)}
+          />
         </div>
         <dl className="page-header-meta">
           <div>

@@ -78,6 +78,8 @@ describe('办理过程', () => {
     expect(statusOf({ status: 'suspended' }).label).toBe('办理中');
     expect(statusOf({ status: 'completed' }).label).toBe('已办结');
     expect(statusOf({ status: 'faulted' }).label).toBe('运行异常');
+    expect(statusOf({ status: 'cancelled', result: '已撤销' }).label).toBe('已撤销');
+    expect(statusOf({ status: 'cancelled', result: '已撤回' }).label).toBe('已撤回');
   });
 });
 
@@ -115,5 +117,39 @@ describe('延期申请与催办', () => {
       title: '法制处电话催办（手动）',
       system: true,
     });
+  });
+});
+
+describe('撤回、委派、加签与代理', () => {
+  it('says who took back, delegated, added or removed whom, and on whose behalf', () => {
+    expect(describeEntry(entry({ kind: 'taskRecalled', data: { cancelled: ['sign'] } }))).toMatchObject({
+      title: '「审核」撤回办理，重新办理',
+      actor: '王督查',
+      system: false,
+    });
+    expect(describeEntry(entry({ kind: 'instanceWithdrawn', comment: '重复登记' }))).toMatchObject({
+      title: '发起人撤回事项',
+      detail: '重复登记',
+      color: 'red',
+    });
+    expect(describeEntry(entry({ kind: 'taskDelegated', data: { to: 'u2', toName: '李科长' } })).title).toBe(
+      '「审核」委派给 李科长',
+    );
+    expect(describeEntry(entry({ kind: 'delegationReturned', comment: '已核实', actorName: '李科长' }))).toMatchObject({
+      title: '「审核」委派办理完毕，交还委派人',
+      actor: '李科长',
+      detail: '已核实',
+    });
+    expect(describeEntry(entry({ kind: 'signerAdded', data: { userId: 'u3', userName: '赵处长' } })).title).toBe(
+      '「审核」加签 赵处长',
+    );
+    expect(describeEntry(entry({ kind: 'signerRemoved', data: { taskId: 't3', userName: '赵处长' } })).title).toBe(
+      '「审核」减签 赵处长',
+    );
+    expect(describeEntry(entry({ kind: 'signerRemoved', data: { taskId: 't3' } })).title).toBe('「审核」减签');
+    // A deputy's line: the server names him with his principal.
+    expect(
+      describeEntry(entry({ outcome: '同意', actorName: '赵处长（代李厅长）', data: { onBehalfOfName: '李厅长' } })),
+    ).toMatchObject({ title: '「审核」同意', actor: '赵处长（代李厅长）' });
   });
 });

@@ -114,6 +114,25 @@ export function describe(entry: TimelineEntry): TimelineLine {
       return { ...base, title: '迁移到流程新版本', color: 'orange' };
     case 'assignmentChanged':
       return { ...base, title: `${step(entry)}调整承办单位`, color: 'orange' };
+    // 撤回, 撤回事项, 委派 and 加签/减签 (docs/decisions/031). A deputy's line names him as 「张三（代李四）」 in actorName.
+    case 'taskRecalled':
+      return { ...base, title: `${step(entry)}撤回办理，重新办理`, color: 'orange' };
+    case 'instanceWithdrawn':
+      return { ...base, title: '发起人撤回事项', color: 'red' };
+    case 'taskDelegated': {
+      const to = str(entry.data, 'toName');
+      return { ...base, title: `${step(entry)}委派${to ? `给 ${to}` : ''}`, color: 'orange' };
+    }
+    case 'delegationReturned':
+      return { ...base, title: `${step(entry)}委派办理完毕，交还委派人`, color: 'blue' };
+    case 'signerAdded': {
+      const who = str(entry.data, 'userName');
+      return { ...base, title: `${step(entry)}加签${who ? ` ${who}` : ''}`, color: 'orange' };
+    }
+    case 'signerRemoved': {
+      const who = str(entry.data, 'userName');
+      return { ...base, title: `${step(entry)}减签${who ? ` ${who}` : ''}`, color: 'orange' };
+    }
     // 延期申请 and 催办 (docs/decisions/014); their full history is in the item page's panels.
     case 'extensionRequested':
     case 'extensionStageApproved':
@@ -187,6 +206,11 @@ export const STATUS_LABELS: Record<WorkflowStatus, { label: string; color: strin
   faulted: { label: '运行异常', color: 'error' },
 };
 
-export function statusOf(instance: Pick<InstanceSummary, 'status'>): { label: string; color: string } {
+export function statusOf(instance: Pick<InstanceSummary, 'status'> & { result?: string | null }): {
+  label: string;
+  color: string;
+} {
+  // 撤回事项 ends the item as cancelled with the result 「已撤回」, told apart from the office's 撤销 (decision 031).
+  if (instance.status === 'cancelled' && instance.result === '已撤回') return { label: '已撤回', color: 'default' };
   return STATUS_LABELS[instance.status] ?? { label: instance.status, color: 'default' };
 }

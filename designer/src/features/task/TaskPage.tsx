@@ -36,6 +36,7 @@ import { CoInputsCard } from '../taskConveniences/CoInputsCard';
 import { SentBackNotice } from '../taskConveniences/SentBackNotice';
 import { opinionValues } from '../taskConveniences/opinions';
 import { useTaskDraft } from '../taskConveniences/useTaskDraft';
+import { TaskOperations } from './TaskOperations';
 import { isReturnOutcome, outcomeButtonProps } from './outcomes';
 import './task.css';
 
@@ -337,6 +338,7 @@ export default function TaskPage() {
         <Button icon={<ReloadOutlined aria-hidden />} onClick={reload} loading={loading} aria-label="刷新">
           刷新
         </Button>
+        <TaskOperations key={`${task.id}:${task.status}`} taskId={task.id} onChanged={reload} />
       </div>
 
       <header className="page-header-card" data-testid="task-header">

@@ -31,7 +31,7 @@ internal sealed class ImportDefinitionHandler(DefinitionValidator validator, Act
         DefinitionChecks.Shape(definition);
         if (write.Publish)
         {
-            var errors = await DefinitionChecks.ForPublishAsync(context.Db, validator, definition, ct);
+            var errors = await ScoreEventChecks.ForPublishAsync(context.Db, validator, definition, ct);
             if (errors.Count > 0) throw new DefinitionInvalidException(errors);
         }
         var record = await DefinitionVersions.SaveDraftAsync(context, definition, write.UserId, ct);

@@ -20,7 +20,7 @@ internal sealed class PublishDefinitionHandler(DefinitionValidator validator) : 
             ?? throw new NotFoundException($"流程「{write.DefinitionId}」不存在");
         if (latest.IsPublished)
             throw new WorkflowConflictException($"第 {latest.Version} 版已发布，没有待发布的草稿");
-        var errors = await DefinitionChecks.ForPublishAsync(context.Db, validator, DefinitionJson.Parse(latest.Json), ct);
+        var errors = await ScoreEventChecks.ForPublishAsync(context.Db, validator, DefinitionJson.Parse(latest.Json), ct);
         if (errors.Count > 0)
             throw new DefinitionInvalidException(errors);
         DefinitionVersions.Publish(context, latest, write.UserId);

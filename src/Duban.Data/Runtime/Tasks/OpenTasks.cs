@@ -30,8 +30,9 @@ internal static class OpenTasks
     /// </summary>
     /// <param name="allowOffice">The supervision office (and administrators) may act on anyone's task (转办).</param>
     /// <param name="throughLink">An answer through a checked 在线征询 link: the task is the respondent's to answer while open.</param>
+    /// <param name="delegated">The write is the delegate's handing back of a 委派 task; any other refuses a delegated task.</param>
     public static async Task<(TaskRecord Task, InstanceRecord Instance)> LoadAsync(WriteContext context, Guid taskId, CurrentUser user,
-        CancellationToken ct, bool allowOffice = false, bool throughLink = false)
+        CancellationToken ct, bool allowOffice = false, bool throughLink = false, bool delegated = false)
     {
         var db = context.Db;
         var org = context.Organization;
@@ -39,6 +40,14 @@ internal static class OpenTasks
         var task = row.Task;
         var mayAct = user.CanAct(task, org) || (allowOffice && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)))
             || throughLink;
+        // 代理 (decision 031): a deputy acts on the tasks of the one he stands in for, during the period.
+        if (!mayAct && await Deputies.ActingForAsync(db, org, user, task, context.Now, ct) is { } principal)
+        {
+            mayAct = true;
+            context.ActOnBehalf(user.Id, principal);
+        }
+        if (!mayAct && task.DelegatorUserId == user.Id && task.Status == HumanTaskStatus.Open)
+            throw new WorkflowConflictException($"该待办已委派给{org.FindUser(task.AssigneeUserId ?? "")?.DisplayName ?? "他人"}，待其交还后才能办理");
         if (!mayAct)
         {
             // Someone else of the same unit or role got there first: that is a lost race, not a trespass.
@@ -50,6 +59,10 @@ internal static class OpenTasks
         }
         if (task.Status != HumanTaskStatus.Open)
             throw new WorkflowConflictException(task.Status == HumanTaskStatus.Cancelled ? "该待办已取消" : "该待办已办理，不能重复提交");
+        if (task.DelegatorUserId is not null && !delegated)
+            throw new WorkflowConflictException(task.AssigneeUserId == user.Id
+                ? "该待办是委派给您的，请填写意见后交还委派人，由其办理"
+                : $"该待办已委派给{org.FindUser(task.AssigneeUserId ?? "")?.DisplayName ?? "他人"}，待其交还后才能办理");
         context.KnowParticipants(row.Instance.Id, string.IsNullOrEmpty(row.Units) ? [] : row.Units.Split(UnitSeparator));
         if (!row.HasDetachedTasks) ItemWriter.KnowNoDetachedTasks(context, row.Instance.Id);
         return (task, row.Instance);

@@ -119,6 +119,23 @@ public sealed class WorkflowDriver
         return result;
     }
 
+    private readonly Dictionary<Guid, TaskRequest> _everyTask = [];
+
+    /// <summary>撤回 of <paramref name="task"/> by <paramref name="userId"/> (docs/decisions/031).</summary>
+    public RunResult Recall(TaskRequest task, string userId) =>
+        Apply(Runner.Recall(Definition, InstanceId, State, task.Id, Organization.ActorOf(userId), Organization));
+
+    public RunResult Withdraw(string userId, string? reason = null) =>
+        Apply(Runner.Withdraw(Definition, InstanceId, State, Organization.ActorOf(userId), reason, Organization));
+
+    public RunResult AddSigner(string activityId, string byUserId, string userId, DateTimeOffset? dueAt = null) =>
+        Apply(Runner.AddSigner(Definition, InstanceId, State, State.Bookmarks.Single(b => b.ActivityId == activityId).Id, userId, dueAt, "加签",
+            Organization.ActorOf(byUserId), Organization));
+
+    public RunResult RemoveSigner(string activityId, string byUserId, Guid? taskId, string? queuedUserId = null) =>
+        Apply(Runner.RemoveSigner(Definition, InstanceId, State, State.Bookmarks.Single(b => b.ActivityId == activityId).Id, taskId, queuedUserId, "减签",
+            Organization.ActorOf(byUserId), Organization));
+
     public RunResult Retry(string userId = TestOrganization.Admin, string? assignTo = null) =>
         Apply(Runner.Retry(Definition, InstanceId, State, Organization.ActorOf(userId), Organization, assignTo));
 
@@ -140,6 +157,10 @@ public sealed class WorkflowDriver
         _timers.RemoveAll(t => removed.Contains(t.BookmarkId));
         _children.RemoveAll(c => removed.Contains(c.ParentBookmarkId));
         _openTasks.AddRange(result.Effects.NewTasks);
+        foreach (var task in result.Effects.NewTasks) _everyTask[task.Id] = task;
+        _openTasks.RemoveAll(t => result.Effects.CancelledTaskIds.Contains(t.Id));
+        foreach (var id in result.Effects.ReopenedTaskIds)
+            if (_everyTask.TryGetValue(id, out var reopened) && !_openTasks.Contains(reopened)) _openTasks.Add(reopened);
         _timers.AddRange(result.Effects.NewTimers);
         _children.AddRange(result.Effects.NewChildren);
         _journal.AddRange(result.Effects.Journal);
