@@ -1,7 +1,6 @@
 using Duban.Data.Supervision.Settings;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
-using Duban.Engine.Execution;
 using Duban.Engine.Scoring;
 using Microsoft.EntityFrameworkCore;
 
