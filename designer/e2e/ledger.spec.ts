@@ -62,10 +62,15 @@ test.describe('台账（督查员）', () => {
     expect(open.items.every((i) => i.status === 'open')).toBe(true);
     await expect(page).toHaveURL(/status=open/);
 
-    // 来源 = 领导批示 (the demo procedure's 立项依据)
-    const bySource = page.waitForResponse(isLedger((u) => u.searchParams.get('f.source') === 'instruction'));
+    // 来源 = 领导批示 (the demo procedure's 立项依据, the field its start form marks as the source; decision 033)
+    const bySource = page.waitForResponse(isLedger((u) => u.searchParams.get('source') === 'instruction'));
     await page.getByRole('combobox', { name: '来源' }).click();
-    await page.locator('.ant-select-dropdown:visible').getByTitle('领导批示').click();
+    // Other procedures' sources are offered too (本级领导批示 …): the exact one, in the list that is opening.
+    await page
+      .locator('.ant-select-dropdown:visible:not([class*="-leave"])')
+      .last()
+      .getByTitle('领导批示', { exact: true })
+      .click();
     const filtered = (await (await bySource).json()) as LedgerPage;
     expect(filtered.total).toBeGreaterThan(0);
     expect(filtered.total).toBeLessThan(all.total);
@@ -100,7 +105,7 @@ test.describe('台账（督查员）', () => {
     expect(response.status()).toBe(200);
     const exportUrl = new URL(response.url());
     expect(exportUrl.searchParams.get('status')).toBe('open');
-    expect(exportUrl.searchParams.get('f.source')).toBe('instruction');
+    expect(exportUrl.searchParams.get('source')).toBe('instruction');
     expect(exportUrl.searchParams.get('columns')).toContain('f.source');
     const download = await downloading;
     expect(download.suggestedFilename()).toMatch(/^督查台账-\d{8}-\d{4}\.xlsx$/);
