@@ -53,15 +53,15 @@ public static class UserTaskOutcomeScores
     }
 
     /// <summary>Where a stored journal line's data names a score event, the event and the judged unit.</summary>
-    public static (string Event, string Unit)? Read(string? journalData)
-    {
-        if (journalData is null || !journalData.Contains(EventFlag, StringComparison.Ordinal)) return null;
-        return JsonNode.Parse(journalData) is JsonObject data
-               && data[EventFlag] is JsonValue e && e.TryGetValue<string>(out var scoreEvent)
-               && data[JudgedUnit] is JsonValue u && u.TryGetValue<string>(out var unit)
+    public static (string Event, string Unit)? Read(string? journalData) =>
+        journalData is null || !journalData.Contains(EventFlag, StringComparison.Ordinal) ? null : Read(JsonNode.Parse(journalData) as JsonObject);
+
+    /// <summary>The same, from a line's data already parsed.</summary>
+    public static (string Event, string Unit)? Read(JsonObject? data) =>
+        data?[EventFlag] is JsonValue e && e.TryGetValue<string>(out var scoreEvent)
+        && data[JudgedUnit] is JsonValue u && u.TryGetValue<string>(out var unit)
             ? (scoreEvent, unit)
             : null;
-    }
 
     public static IEnumerable<string> Problems(ActivityNode node, IReadOnlyList<string> outcomes)
     {

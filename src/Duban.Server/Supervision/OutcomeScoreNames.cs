@@ -16,7 +16,7 @@ public static class OutcomeScoreNames
         var catalogs = new Dictionary<string, Duban.Engine.Scoring.ScoreEventCatalog>();
         foreach (var data in lines.OfType<JsonObject>())
         {
-            if (UserTaskOutcomeScores.Read(data.ToJsonString()) is not { } score) continue;
+            if (UserTaskOutcomeScores.Read(data) is not { } score) continue;
             if (OrganizationScope.OrganizationOf(org, score.Unit) is not { } organizationId) continue;
             if (!catalogs.TryGetValue(organizationId, out var catalog))
                 catalogs[organizationId] = catalog = await settings.ScoreEventsAsync(organizationId, ct);

@@ -57,7 +57,7 @@ public class OutcomeScoresTests
         driver.Complete("report", LegalLiaison, data: new JsonObject { ["report"] = "已补充" });
         driver.Complete("review", Wang, "通过");
         Assert.Null(Completion(driver).Data);
-        Assert.Null(UserTaskOutcomeScores.Read(null));
+        Assert.Null(UserTaskOutcomeScores.Read((string?)null));
     }
 
     [Fact]

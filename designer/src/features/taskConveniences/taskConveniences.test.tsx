@@ -57,8 +57,13 @@ describe('暂存', () => {
   it('neither reads nor saves for someone who does not hold the task', async () => {
     const fetchFn = mockFetch({});
     const { result } = renderHook(() => useTaskDraft({ taskId: 't1', enabled: false, onRestore: vi.fn() }));
+    vi.useFakeTimers();
     act(() => result.current.schedule({ report: 'x' }, ''));
-    await new Promise((r) => setTimeout(r, 20));
+    // Past the autosave wait: a save would have been sent by now.
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(AUTOSAVE_DELAY * 2);
+    });
+    vi.useRealTimers();
     expect(fetchFn).not.toHaveBeenCalled();
   });
 });
