@@ -47,9 +47,27 @@ public sealed class VirtualClock(bool isVirtual, TimeProvider system) : TimeProv
 
     public override TimeZoneInfo LocalTimeZone => system.LocalTimeZone;
 
-    internal void Use(TimeSpan offset)
+    /// <summary>The offset stored for the installation, as this instance starts (it may put the clock in the past).</summary>
+    internal void Start(TimeSpan offset)
     {
         if (IsVirtual) Interlocked.Exchange(ref _offsetTicks, offset.Ticks);
+    }
+
+    /// <summary>
+    /// Takes the installation's offset once running. The clock only goes forward (<see cref="AdvanceClock"/> refuses to go back), so
+    /// the offset only grows: a smaller one is a stale read — a refresh that read the row just before an advance
+    /// committed and arrived after it — and is ignored, or the clock would jump back until the next refresh.
+    /// </summary>
+    internal void Use(TimeSpan offset)
+    {
+        if (!IsVirtual) return;
+        var current = Interlocked.Read(ref _offsetTicks);
+        while (offset.Ticks > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _offsetTicks, offset.Ticks, current);
+            if (seen == current) return;
+            current = seen;
+        }
     }
 
     /// <summary>The offset that makes the clock read <paramref name="at"/> now.</summary>

@@ -23,6 +23,6 @@ public static class ClockStart
             db.Set<ClockStateRecord>().Add(row);
             await db.SaveChangesAsync(ct);
         }
-        clock.Use(TimeSpan.FromTicks(row.OffsetTicks));
+        clock.Start(TimeSpan.FromTicks(row.OffsetTicks));
     }
 }

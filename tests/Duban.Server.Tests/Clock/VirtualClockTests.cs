@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Duban.Data;
+using Duban.Data.Clock;
 using Duban.Data.Runtime.Timers;
 using Duban.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -66,6 +67,27 @@ public abstract class VirtualClockTests(string provider)
         Assert.Equal("2026-03-05", (await moved.Content.ReadFromJsonAsync<JsonObject>())!["today"]!.GetValue<string>());
         Assert.Equal(1, await worker.RunOnceAsync(CancellationToken.None));
         Assert.Equal("completed", (await InstanceAsync(ducha, id))["instance"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_refresh_that_read_the_offset_before_an_advance_cannot_take_the_clock_back()
+    {
+        await using var database = await DatabaseTarget.EmptyAsync(provider);
+        await using var plain = new DubanFactory(database);
+        await using var host = Virtual(plain);
+        var admin = await SignedIn(host, "admin");
+        long before;
+        await using (var scope = host.Services.CreateAsyncScope())
+            before = (await scope.ServiceProvider.GetRequiredService<DubanDbContext>().Set<ClockStateRecord>().AsNoTracking().SingleAsync()).OffsetTicks;
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/api/clock/advance", new { days = 7 })).StatusCode);
+
+        // What a refresh that read the row just before the advance committed brings, arriving after it.
+        await using (var scope = host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<DubanDbContext>().Set<ClockStateRecord>()
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.OffsetTicks, before));
+        await host.Services.GetRequiredService<VirtualClockRefresher>().RefreshAsync(CancellationToken.None);
+
+        Assert.Equal("2026-03-09", (await admin.GetFromJsonAsync<JsonObject>("/api/clock"))!["today"]!.GetValue<string>());
     }
 
     [Fact]
