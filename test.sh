@@ -471,19 +471,11 @@ e2e_lane() {   # LANE_DIR RESULTS_DIR SPEC...
     echo "$rc" >"$lane_dir/rc"
 }
 
-# split_specs N : the spec files dealt into N lanes, largest first onto the lane with the fewest bytes so far (a spec's
-# size is a fair guess at its length); prints one line per lane, the files separated by spaces.
+# split_specs N : the spec files dealt into N lanes by the time each took in a measured run (designer/e2e/durations.tsv),
+# longest first onto the lane with the least time so far; prints one line per lane, the files separated by spaces.
 split_specs() {
-    local n="$1" f size i best
-    local -a load lanes
-    for (( i = 0; i < n; i++ )); do load[i]=0; lanes[i]=""; done
-    while read -r size f; do
-        best=0
-        for (( i = 1; i < n; i++ )); do (( load[i] < load[best] )) && best=$i; done
-        load[best]=$(( load[best] + size ))
-        lanes[best]="${lanes[best]:+${lanes[best]} }$f"
-    done < <(cd "$DESIGNER" && for f in e2e/*.spec.ts; do printf '%s %s\n' "$(stat -c %s "$f")" "$f"; done | sort -rn)
-    for (( i = 0; i < n; i++ )); do printf '%s\n' "${lanes[i]}"; done
+    # shellcheck disable=SC2046  # one word per spec file
+    python3 "$REPO/scripts/e2e-lanes.py" split "$1" "$DESIGNER/e2e/durations.tsv" $(cd "$DESIGNER" && ls e2e/*.spec.ts)
 }
 
 start_e2e_lanes() {
@@ -665,6 +657,8 @@ if [[ $RUN_E2E -eq 1 ]]; then
         fi
     done
     [[ -d "$ARTIFACTS/screenshots" ]] && echo "==> screenshots copied to artifacts/screenshots"
+    # What each spec file took, for dealing the lanes next time (copy it over designer/e2e/durations.tsv when specs change).
+    python3 "$REPO/scripts/e2e-lanes.py" measure "$ARTIFACTS/e2e-durations.tsv" "$RESULTS"/e2e-lane*.json 2>/dev/null
     rm -rf "$E2E_DIR"
 fi
 
