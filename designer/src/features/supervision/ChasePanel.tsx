@@ -566,7 +566,7 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
         />
       )}
       <RecordDialog
-        key={recording?.id ?? 'none'}
+        key={`record-${recording?.id ?? 'none'}`}
         chase={recording}
         onClose={() => setRecording(null)}
         onDone={(chase) => {
@@ -575,7 +575,7 @@ export function ChasePanel({ item, user, reloadToken = 0, onChanged }: ChasePane
         }}
       />
       <CancelDialog
-        key={cancelling?.id ?? 'none'}
+        key={`cancel-${cancelling?.id ?? 'none'}`}
         chase={cancelling}
         onClose={() => setCancelling(null)}
         onDone={(chase) => {
