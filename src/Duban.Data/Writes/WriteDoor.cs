@@ -17,7 +17,8 @@ namespace Duban.Data.Writes;
 /// write left: usually it then refuses (the task is done: 409) or carries on (an unrelated change to the same item).
 /// With an <see cref="IdempotencyKey"/>, the answer is kept in the same transaction, and a repeat gets it back instead of
 /// doing the work twice. A write that adds rows under a natural key (<see cref="IRetryOnDuplicateKey"/>) is run again
-/// when its insert loses to another write's on a unique index. See docs/decisions/019-one-write-door.md.
+/// when its insert loses to another write's on a unique index. A transaction PostgreSQL rolls back to end a deadlock is
+/// run again too. See docs/decisions/019-one-write-door.md.
 /// </summary>
 public sealed class WriteDoor(
     IServiceProvider services,
@@ -58,6 +59,13 @@ public sealed class WriteDoor(
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
                 logger.LogDebug("{Operation} on {Subject} raced with another write; retrying on fresh data", write.Operation, write.Subject);
+            }
+            catch (Exception e) when (attempt < MaxAttempts && DatabaseErrors.IsTransientConflict(e))
+            {
+                // PostgreSQL chose this transaction as a deadlock's victim (or could not serialize it): it was rolled back
+                // whole, so it is a lost race like the one above.
+                logger.LogDebug("{Operation} on {Subject} was rolled back by the database ({Error}); retrying on fresh data",
+                    write.Operation, write.Subject, e.InnerException?.Message ?? e.Message);
             }
             catch (DbUpdateException e) when (key is not null && attempt < MaxAttempts && DatabaseErrors.IsUniqueViolation(e))
             {
