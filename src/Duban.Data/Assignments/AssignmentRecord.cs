@@ -83,6 +83,10 @@ public static class AssignmentRecords
                 case AssignmentEffectKind.Submitted:
                     record.InputJson = effect.Input?.ToJsonString(DefinitionJson.Options);
                     break;
+                case AssignmentEffectKind.Recalled:
+                    // 撤回: the submission no longer stands (its values go back to the holder as a draft, RecallTask).
+                    record.InputJson = null;
+                    break;
                 case AssignmentEffectKind.Replaced or AssignmentEffectKind.Removed:
                     record.EndReason = effect.Kind == AssignmentEffectKind.Replaced ? Replaced : Removed;
                     record.ReplacedByTaskId = effect.OtherTaskId;

@@ -316,9 +316,83 @@ public sealed class AssignActivity : IActivityHandler
             UnitId = unitId, Role = Co, Input = input,
         });
         entry["status"] = "submitted";
+        // Who submitted: only he may take the input back (撤回) while the 主办 has not submitted.
+        entry[SubmittedBy] = context.Actor.Id;
         context.RemoveBookmark(bookmark);
         return ActivityResult.Wait;
     }
+
+    /// <summary>The key of a 协办 entry that names who submitted its input.</summary>
+    private const string SubmittedBy = "submittedBy";
+
+    /// <summary>The waiting 交办 step in which task <paramref name="taskId"/> is a 协办 unit's, and its entry; null when none.</summary>
+    public static (Bookmark Step, JsonObject Entry)? CoEntry(WorkflowState state, Guid taskId)
+    {
+        foreach (var step in state.Bookmarks.Where(b => b.Kind == StepBookmark))
+            if (Entry(step, e => Text(e, "taskId") == taskId.ToString() && Text(e, "role") == Co) is { } entry)
+                return (step, entry);
+        return null;
+    }
+
+    /// <summary>Whether task <paramref name="taskId"/> is a 协办 unit's task of a 交办 step that still waits.</summary>
+    public static bool IsWaitingCo(WorkflowState state, Guid taskId) => CoEntry(state, taskId) is not null;
+
+    /// <summary>
+    /// Why <paramref name="actorId"/> may not take back the 协办 input of task <paramref name="taskId"/> (the step still
+    /// waits: the 主办 has not submitted); null when he may — he submitted it and it still stands.
+    /// </summary>
+    public static string? CoRecallRefusal(WorkflowState state, Guid taskId, string actorId)
+    {
+        if (CoEntry(state, taskId) is not var (_, entry)) return "主办单位已汇总上报，协办意见不能撤回";
+        if (Text(entry, "status") != "submitted") return "该协办意见尚未提交，无需撤回";
+        return entry[SubmittedBy]?.GetValue<string>() == actorId ? null : "只有提交该协办意见的人可以撤回";
+    }
+
+    /// <summary>
+    /// 撤回 of a 协办's input while the 主办 has not submitted: the entry is open again and its task waits on the same
+    /// bookmark (same id, same payload as when the step made it), so the host reopens the same task row; the input no
+    /// longer counts as received (<see cref="AssignmentEffectKind.Recalled"/>). With 「协办全部提交后主办才能提交」 the 主办
+    /// waits for it again.
+    /// </summary>
+    public static void RecallCo(ActivityContext context, Bookmark step, JsonObject entry, Guid taskId)
+    {
+        var unitId = Text(entry, "unitId");
+        entry["status"] = "open";
+        entry.Remove(SubmittedBy);
+        context.State.Bookmarks.Add(new Bookmark
+        {
+            Id = Text(entry, "bookmarkId"),
+            ActivityId = step.ActivityId,
+            ExecutionId = step.ExecutionId,
+            Kind = BookmarkKinds.Task,
+            Payload = new JsonObject
+            {
+                ["pending"] = new JsonArray(taskId.ToString()),
+                ["step"] = step.Id,
+                ["unitId"] = unitId,
+                ["role"] = Co,
+            },
+        });
+        context.Effects.ReopenedTaskIds.Add(taskId);
+        context.Effects.Assignments.Add(new AssignmentEffect
+        {
+            Kind = AssignmentEffectKind.Recalled, TaskId = taskId, ActivityId = step.ActivityId, ExecutionId = step.ExecutionId,
+            UnitId = unitId, Role = Co,
+        });
+        context.Journal(JournalKind.TaskRecalled, taskId, data: new JsonObject
+        {
+            ["role"] = Co, ["roleName"] = RoleName(Co), ["unitId"] = unitId,
+            ["unitName"] = context.Organization.FindUnit(unitId)?.Name ?? unitId,
+            ["cancelled"] = new JsonArray(),
+        });
+    }
+
+    /// <summary>The unit of a 交办 unit task's bookmark and its role (<c>lead</c> / <c>co</c>); null for any other bookmark.</summary>
+    public static (string UnitId, string Role)? UnitOf(Bookmark bookmark) =>
+        bookmark.Kind == BookmarkKinds.Task && bookmark.Payload["step"] is not null
+        && bookmark.Payload["unitId"] is JsonValue unit && bookmark.Payload["role"] is JsonValue role
+            ? (unit.GetValue<string>(), role.GetValue<string>())
+            : null;
 
     /// <summary>
     /// A 协办's input: its own form (<c>coForm</c>, validated with <c>coFieldPermissions</c>; opinions stamped with who

@@ -14,6 +14,8 @@ public enum AssignmentEffectKind
     Replaced,
     /// <summary>The supervision office took a 协办 unit off the step; its open task goes away.</summary>
     Removed,
+    /// <summary>撤回: the unit took its submission back; its task is open again and the submission no longer stands.</summary>
+    Recalled,
 }
 
 /// <summary>

@@ -15,13 +15,17 @@ public sealed partial class WorkflowRunner
     /// 撤回: the person who completed task <paramref name="taskId"/> takes the step back while the waiting points it led to
     /// are as they were made (nobody has acted, no signer changed). They go (the host cancels their tasks and timers);
     /// the step waits again with its task (and, for 或签, its fellow signers' tasks) open; the form values stay in the
-    /// item's data, so the task reopens with them.
+    /// item's data, so the task reopens with them. A 交办's 主办 report comes back the same way with the whole step — its
+    /// unit entries as they were, the 协办 tasks the report cancelled open again; a 协办's input is taken back while the
+    /// 主办 has not submitted (<see cref="RecallCo"/>).
     /// </summary>
     public RunResult Recall(WorkflowDefinition definition, Guid instanceId, WorkflowState stored, Guid taskId, Actor actor, IOrganization organization)
     {
         var scope = NewScope(definition, instanceId, ActiveCopy(stored), actor, organization);
         var state = scope.State;
         var point = state.Recall;
+        if ((point is null || point.TaskId != taskId) && AssignActivity.IsWaitingCo(state, taskId))
+            return RecallCo(definition, scope, taskId, actor);
         if (point is null || point.TaskId != taskId)
             throw new WorkflowConflictException("该环节已不能撤回：只能撤回本事项最近一次办理的环节");
         if (point.ActorId != actor.Id)
@@ -38,10 +42,15 @@ public sealed partial class WorkflowRunner
         }
         foreach (var bookmark in next) scope.RemoveBookmark(bookmark);
 
+        // The step's waiting point, and for a 交办 the step's own bookmark and the 协办 tasks the 主办's submission ended.
         var restored = point.Bookmark with { Payload = (JsonObject)point.Bookmark.Payload.DeepClone() };
-        state.Bookmarks.Add(restored);
-        foreach (var pending in restored.Payload["pending"]?.AsArray() ?? [])
-            if (pending is JsonValue v && Guid.TryParse(v.GetValue<string>(), out var id)) scope.Effects.ReopenedTaskIds.Add(id);
+        var all = (point.Companions ?? []).Select(b => b with { Payload = (JsonObject)b.Payload.DeepClone() }).Prepend(restored).ToList();
+        foreach (var bookmark in all)
+        {
+            state.Bookmarks.Add(bookmark);
+            foreach (var pending in bookmark.Payload["pending"]?.AsArray() ?? [])
+                if (pending is JsonValue v && Guid.TryParse(v.GetValue<string>(), out var id)) scope.Effects.ReopenedTaskIds.Add(id);
+        }
 
         var node = definition.Root.Find(restored.ActivityId);
         var round = RoundOf(restored.ExecutionId);
@@ -53,26 +62,56 @@ public sealed partial class WorkflowRunner
         state.AssignedUnits = point.AssignedUnitsBefore;
         state.Recall = null;
         state.Status = WorkflowStatus.Suspended;
+        var data = new JsonObject { ["cancelled"] = new JsonArray(next.Select(b => (JsonNode)JsonValue.Create(b.ActivityId)!).ToArray()) };
+        if (AssignActivity.UnitOf(restored) is var (unitId, role))
+        {
+            // The 主办's report no longer stands: its record is as before the submission (the values stay in the item's data).
+            data["role"] = role;
+            data["roleName"] = AssignActivity.RoleName(role);
+            data["unitId"] = unitId;
+            data["unitName"] = organization.FindUnit(unitId)?.Name ?? unitId;
+            scope.Effects.Assignments.Add(new AssignmentEffect
+            {
+                Kind = AssignmentEffectKind.Recalled, TaskId = taskId, ActivityId = restored.ActivityId, ExecutionId = restored.ExecutionId,
+                UnitId = unitId, Role = role,
+            });
+        }
         scope.Effects.Journal.Add(new JournalRecord
         {
             Kind = JournalKind.TaskRecalled, At = scope.Now, TaskId = taskId, ActivityId = restored.ActivityId,
             ActivityName = node?.DisplayName, ExecutionId = restored.ExecutionId, Round = round,
-            ActorId = actor.Id, ActorName = actor.Name,
-            Data = new JsonObject { ["cancelled"] = new JsonArray(next.Select(b => (JsonNode)JsonValue.Create(b.ActivityId)!).ToArray()) },
+            ActorId = actor.Id, ActorName = actor.Name, Data = data,
         });
         Deadlines.ItemDeadline.Refresh(scope);
         return new RunResult(state, scope.Effects);
     }
 
     /// <summary>
+    /// 撤回 of a 协办's input: allowed to the person who submitted it while the 交办 step still waits (the 主办 has not
+    /// submitted). Other 协办 submitting, or the 主办 claiming and drafting, do not stand in the way: they do not use the
+    /// input the way a next step does — the 主办's report, which would, has not been made.
+    /// </summary>
+    private RunResult RecallCo(WorkflowDefinition definition, RunScope scope, Guid taskId, Actor actor)
+    {
+        var state = scope.State;
+        if (AssignActivity.CoRecallRefusal(state, taskId, actor.Id) is { } refusal) throw new WorkflowConflictException(refusal);
+        var (step, entry) = AssignActivity.CoEntry(state, taskId)!.Value;
+        var (node, _) = Resolve(definition, step.ActivityId);
+        AssignActivity.RecallCo(new ActivityContext(scope, node, step.ExecutionId, RoundOf(step.ExecutionId), null), step, entry, taskId);
+        return new RunResult(state, scope.Effects);
+    }
+
+    /// <summary>
     /// Whether <see cref="Recall"/> would let <paramref name="actorId"/> take task <paramref name="taskId"/> back, as far as
-    /// the engine sees: the waiting points the completion led to, when they are all as made; null when it would refuse.
-    /// The host still checks their tasks (claimed, delegated) — the task operations answer uses this so the menu does not
-    /// offer a 撤回 that would be refused.
+    /// the engine sees: the waiting points the completion led to, when they are all as made (none for a 协办's input,
+    /// which leads nowhere until the 主办 submits); null when it would refuse. The host still checks their tasks (claimed,
+    /// delegated) — the task operations answer uses this so the menu does not offer a 撤回 that would be refused.
     /// </summary>
     public static IReadOnlyList<string>? RecallableNext(WorkflowState state, Guid taskId, string actorId)
     {
         var point = state.Recall;
+        if ((point is null || point.TaskId != taskId) && AssignActivity.IsWaitingCo(state, taskId))
+            return AssignActivity.CoRecallRefusal(state, taskId, actorId) is null ? [] : null;
         if (point is null || point.TaskId != taskId || point.ActorId != actorId) return null;
         foreach (var made in point.Next)
         {
@@ -140,14 +179,24 @@ public sealed partial class WorkflowRunner
         private bool _approver;
         private DateTimeOffset? _assignedAt;
         private AssignedUnits? _assignedUnits;
+        private List<Bookmark>? _companions;
 
         public static RecallWatch? Begin(RunScope scope, ActivityNode node, Bookmark bookmark, ResumeRequest request)
         {
-            if (node.Type != ActivityTypes.UserTask || bookmark.Kind != BookmarkKinds.Task || request.TaskId is not { } taskId) return null;
+            if (bookmark.Kind != BookmarkKinds.Task || request.TaskId is not { } taskId) return null;
             var state = scope.State;
+            // A 交办's 主办 report ends the step: its bookmark, its unit entries and the 协办 tasks still open come back
+            // with a 撤回. A 协办's input leads nowhere (the step goes on) and is recalled from its entry instead.
+            List<Bookmark>? companions = null;
+            if (node.Type == ActivityTypes.Assign && AssignActivity.UnitOf(bookmark) is (_, AssignActivity.Lead))
+                companions = state.Bookmarks
+                    .Where(b => b.Id != bookmark.Id && b.ActivityId == bookmark.ActivityId && b.ExecutionId == bookmark.ExecutionId)
+                    .Select(b => b with { Payload = (JsonObject)b.Payload.DeepClone() }).ToList();
+            else if (node.Type != ActivityTypes.UserTask) return null;
             return new RecallWatch
             {
                 _taskId = taskId,
+                _companions = companions,
                 _bookmark = bookmark with { Payload = (JsonObject)bookmark.Payload.DeepClone() },
                 _before = state.Bookmarks.Select(b => b.Id).ToHashSet(),
                 _joins = System.Text.Json.JsonSerializer.Serialize(state.JoinArrivals),
@@ -170,7 +219,7 @@ public sealed partial class WorkflowRunner
             var next = state.Bookmarks.Where(b => !_before.Contains(b.Id))
                 .Select(b => new RecallNext(b.Id, b.Kind, b.Payload.ToJsonString())).ToList();
             state.Recall = new RecallPoint(_taskId, scope.Actor.Id, _bookmark, next, _submissions,
-                !_approver && state.Approvers.Contains(scope.Actor.Id), _assignedAt, _assignedUnits);
+                !_approver && state.Approvers.Contains(scope.Actor.Id), _assignedAt, _assignedUnits, _companions);
         }
     }
 }

@@ -135,6 +135,8 @@ public sealed record AssignedUnits(string Lead, List<string> Co);
 /// <summary>
 /// What a 撤回 of task <paramref name="TaskId"/> needs: its step's waiting point as it was before the completion, the
 /// waiting points the completion led to (id and payload as made, so any change to them shows), and the state it touched.
+/// <paramref name="Companions"/>: the other waiting points of the same step that the completion ended and a 撤回 brings back
+/// with it — for a 交办 (Assign) step, the step's own bookmark with its unit entries and the 协办 tasks still open.
 /// </summary>
 public sealed record RecallPoint(
     Guid TaskId,
@@ -144,7 +146,8 @@ public sealed record RecallPoint(
     int SubmissionsBefore,
     bool AddedApprover,
     DateTimeOffset? AssignedAtBefore,
-    AssignedUnits? AssignedUnitsBefore);
+    AssignedUnits? AssignedUnitsBefore,
+    List<Bookmark>? Companions = null);
 
 /// <summary>A waiting point a completion led to, as it was made.</summary>
 public sealed record RecallNext(string BookmarkId, string Kind, string Payload);

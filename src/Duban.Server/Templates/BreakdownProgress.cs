@@ -82,9 +82,12 @@ internal static class BreakdownProgress
         var counted = new[] { JournalKind.TaskCompleted, JournalKind.TaskReturned, JournalKind.ExtensionApproved, JournalKind.Chased, JournalKind.ChaseCancelled };
         var events = await db.Journal.AsNoTracking()
             .Where(j => ids.Contains(j.InstanceId) && counted.Contains(j.Kind))
-            .Select(j => new { j.InstanceId, j.Kind, j.Outcome, j.DataJson })
+            .Select(j => new { j.Id, j.TaskId, j.InstanceId, j.Kind, j.Outcome, j.DataJson })
             .ToListAsync(ct);
-        var byChild = events.ToLookup(e => e.InstanceId);
+        // A send-back taken back by 撤回 is not counted (docs/decisions/031).
+        var recalled = await Data.Instances.RecalledCompletions.AmongAsync(db,
+            events.Where(e => e.Kind is JournalKind.TaskCompleted or JournalKind.TaskReturned).Select(e => (e.Id, e.TaskId)), ct);
+        var byChild = events.Where(e => !recalled.Contains(e.Id)).ToLookup(e => e.InstanceId);
         var assignments = (await db.Set<AssignmentRecord>().AsNoTracking().Where(a => ids.Contains(a.InstanceId)).ToListAsync(ct))
             .ToLookup(a => a.InstanceId);
         var openSteps = (await db.Tasks.AsNoTracking()

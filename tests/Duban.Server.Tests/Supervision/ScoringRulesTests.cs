@@ -227,6 +227,67 @@ public abstract class ScoringRulesTests<TFixture>(TFixture fixture) : IAsyncLife
         Assert.Equal(chosenAt.Order(), lines.Select(e => e!["at"]!.GetValue<DateTimeOffset>()).Order());
     }
 
+    /// <summary>
+    /// 撤回 (decision 031): a judgement the reviewer took back is not scored — neither its outcome's event nor the redo it
+    /// opened — and the judgement made again counts once.
+    /// </summary>
+    [Fact]
+    public async Task A_recalled_judgement_does_not_count_and_the_one_made_again_counts_once()
+    {
+        var admin = await fixture.As("admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/scoring/events", new
+        {
+            events = new object[] { new { name = "报送材料质量差" }, new { name = "报告质量优秀", adds = true } },
+        })).StatusCode);
+        var events = (await admin.GetFromJsonAsync<JsonArray>("/api/scoring/events"))!;
+        string Key(string name) => events.Single(e => e!["name"]!.GetValue<string>() == name)!["key"]!.GetValue<string>();
+        var (poor, fine) = (Key("报送材料质量差"), Key("报告质量优秀"));
+        await Json.OkAsync(await admin.PutAsJsonAsync("/api/scoring/2026/rules", new
+        {
+            startScore = 100m, floor = 0m, redoThreshold = 0,
+            deductions = new Dictionary<string, decimal> { [poor] = 2m, [fine] = 1m, ["redo"] = 0.5m },
+        }));
+        var flow = await ImportReviewFlowAsync("sv-recalled-scores", ["通过", "优秀", "退回"], null, "退回",
+            outcomeScores: new JsonObject { ["退回"] = poor, ["优秀"] = fine });
+        var ducha = await fixture.As("ducha");
+        var fazhi = await fixture.As("fazhi");
+
+        async Task<Guid> JudgeAsync(Guid item, string outcome)
+        {
+            var review = await ApiHelpers.TaskOfAsync(ducha, item, "审核");
+            await ApiHelpers.CompleteOkAsync(ducha, review, outcome, comment: outcome == "退回" ? "整改不到位" : null);
+            fixture.Clock.Advance(TimeSpan.FromHours(1));
+            return review;
+        }
+        async Task RecallAsync(Guid task)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await ducha.PostAsync($"/api/tasks/{task}/recall", null)).StatusCode);
+            fixture.Clock.Advance(TimeSpan.FromHours(1));
+        }
+
+        // One item: sent back, taken back before 法制处 took up the redo, then judged 优秀.
+        var first = await RedoAsync(flow, "退回", rounds: 1);
+        await RecallAsync(await JudgeAsync(first, "退回"));
+        await JudgeAsync(first, "优秀");
+        Assert.Equal(101m, (await UnitAsync("fzc"))["score"]!.GetValue<decimal>());
+
+        // Another: sent back, taken back, sent back again — one 报送材料质量差 and one redo, not two.
+        var second = await RedoAsync(flow, "退回", rounds: 1);
+        var review = await JudgeAsync(second, "退回");
+        await RecallAsync(review);
+        await JudgeAsync(second, "退回");
+        await ApiHelpers.CompleteOkAsync(fazhi, await ApiHelpers.TaskOfAsync(fazhi, second), "提交", new JsonObject { ["report"] = "第 2 次报送" });
+        await JudgeAsync(second, "通过");
+
+        var view = await UnitAsync("fzc");
+        var lines = view["events"]!.AsArray();
+        Assert.Equal([fine, poor, "redo"], lines.Select(e => e!["type"]!.GetValue<string>()).OrderBy(t => t == fine ? 0 : t == poor ? 1 : 2));
+        Assert.Equal(98.5m, view["score"]!.GetValue<decimal>());                      // 100 + 1 − 2 − 0.5
+        // The recalled lines stay on the item's record: the journal is the file, 撤回 does not erase.
+        var timeline = (await ApiHelpers.InstanceAsync(ducha, second))["timeline"]!.AsArray();
+        Assert.Equal(2, timeline.Count(j => j!["kind"]!.GetValue<string>() == "taskCompleted" && j["outcome"]?.GetValue<string>() == "退回"));
+    }
+
     [Fact]
     public async Task An_outcome_cannot_count_as_an_event_nobody_has_or_on_an_outcome_the_step_lacks()
     {

@@ -403,6 +403,50 @@ public abstract class ProposalTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Equal("satisfied", done["data"]!["satisfaction"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// Issue 16: the proposer's answer through the link and the office's own completion of the claimed 征询满意度 task
+    /// commit at once (the commit gate holds both until each has read the task). One is recorded, once; the office's loss
+    /// is a 409, the link's a 410 — the public page's 「征询已结束」, which is what the proposer is to be told (decision 009).
+    /// </summary>
+    [Fact]
+    public async Task The_link_answer_and_the_office_completing_the_claimed_task_at_once_one_is_recorded_once()
+    {
+        fixture.SetTime(2026, 4, 30, 9);
+        var item = await RegisterAsync("关于完善法律援助的建议", "fzc");
+        await ActAsync("fazhi", item, "签收", "签收");
+        fixture.SetTime(2026, 5, 6, 9);
+        await ActAsync("fazhi", item, "办理答复（主办）", "提交审核", await ReplyAsync("A", "已采纳。"));
+        await ActAsync("ducha", item, "审核答复", "通过", new JsonObject { ["reviewOpinion"] = "同意。", ["replySentOn"] = "2026-05-06" });
+        var ducha = await fixture.As("ducha");
+        var feedback = await TaskOfAsync(ducha, item, "征询满意度");
+        Assert.Equal(HttpStatusCode.NoContent, (await ducha.PostAsync($"/api/tasks/{feedback}/claim", null)).StatusCode);
+        var token = (await OkJsonAsync(await ducha.PostAsJsonAsync("/api/feedback-links", new { taskId = feedback })))["token"]!.GetValue<string>();
+        var outsider = fixture.Factory.CreateClient();
+
+        fixture.Gate.HoldUntil(2, "complete");
+        var link = outsider.PostAsJsonAsync($"/api/public/feedback/{token}", new { choice = "satisfied", note = "答复及时。" });
+        var office = CompleteAsync(ducha, feedback, "提交", new JsonObject { ["satisfaction"] = "basic", ["feedbackChannel"] = "form" });
+        await Task.WhenAll(link, office);
+        fixture.Gate.Open();
+
+        var (linkStatus, officeStatus) = ((await link).StatusCode, (await office).StatusCode);
+        Assert.True((linkStatus, officeStatus) is (HttpStatusCode.NoContent, HttpStatusCode.Conflict) or (HttpStatusCode.Gone, HttpStatusCode.NoContent),
+            $"link {(int)linkStatus}, office {(int)officeStatus}");
+        var done = await ItemAsync(item);
+        var answer = Assert.Single(Completions(done, "feedback"));
+        if (linkStatus == HttpStatusCode.NoContent)
+        {
+            Assert.Equal(("王代表（在线征询）", "satisfied", "link"), (answer["actorName"]!.GetValue<string>(),
+                done["data"]!["satisfaction"]!.GetValue<string>(), done["data"]!["feedbackChannel"]!.GetValue<string>()));
+            Assert.Contains("该待办已由王代表（在线征询）办理", await (await office).Content.ReadAsStringAsync());
+        }
+        else
+        {
+            Assert.Equal(("basic", "form"), (done["data"]!["satisfaction"]!.GetValue<string>(), done["data"]!["feedbackChannel"]!.GetValue<string>()));
+            Assert.NotEqual("王代表（在线征询）", answer["actorName"]!.GetValue<string>());
+        }
+    }
+
     [Fact]
     public async Task The_year_s_handling_is_reported_to_the_assigning_office_within_20_days_with_the_leader_s_sign_off()
     {

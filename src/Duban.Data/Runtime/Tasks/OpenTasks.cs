@@ -58,7 +58,10 @@ internal static class OpenTasks
             throw new NotFoundException("待办不存在");
         }
         if (task.Status != HumanTaskStatus.Open)
-            throw new WorkflowConflictException(task.Status == HumanTaskStatus.Cancelled ? "该待办已取消" : "该待办已办理，不能重复提交");
+            throw new WorkflowConflictException(task.Status == HumanTaskStatus.Cancelled ? "该待办已取消"
+                // The holder lost to someone else (the proposer's answer through the link, decision 032): say who.
+                : task.CompletedById is { } by && by != user.Id && task.CompletedByName is { } name ? $"该待办已由{name}办理"
+                : "该待办已办理，不能重复提交");
         if (task.DelegatorUserId is not null && !delegated)
             throw new WorkflowConflictException(task.AssigneeUserId == user.Id
                 ? "该待办是委派给您的，请填写意见后交还委派人，由其办理"

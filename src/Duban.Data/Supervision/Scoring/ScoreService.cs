@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Duban.Data.Instances;
 using Duban.Data.Organization;
 using Duban.Data.Supervision.Chasing;
 using Duban.Data.Supervision.Settings;
@@ -97,8 +98,11 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
         var judged = await db.Journal.AsNoTracking()
             .Where(j => j.Kind == JournalKind.TaskCompleted && j.At >= from && j.At < to && j.DataJson != null
                         && j.DataJson.Contains(UserTaskOutcomeScores.EventFlag))
-            .Select(j => new { j.Id, j.InstanceId, j.At, j.ActivityName, j.Outcome, j.DataJson }).ToListAsync(ct);
+            .Select(j => new { j.Id, j.InstanceId, j.TaskId, j.At, j.ActivityName, j.Outcome, j.DataJson }).ToListAsync(ct);
+        // A judgement taken back by 撤回 does not count; the one made again does (docs/decisions/031).
+        var recalled = await RecalledCompletions.AmongAsync(db, judged.Select(j => (j.Id, j.TaskId)), ct);
         events.AddRange(judged
+            .Where(j => !recalled.Contains(j.Id))
             .Select(j => (Line: j, Score: UserTaskOutcomeScores.Read(j.DataJson)))
             .Where(x => x.Score is { } score && Ours(score.Unit))
             .Select(x => new ScoreEvent(x.Score!.Value.Event, x.Line.At, x.Score.Value.Unit, x.Line.InstanceId,
@@ -125,14 +129,16 @@ public sealed class ScoreService(DubanDbContext db, OrganizationCache organizati
             .ToList();
         if (candidates.Count == 0) return [];
         var instanceIds = candidates.Select(c => c.InstanceId).Distinct().ToList();
-        var returns = new List<(Guid InstanceId, DateTimeOffset At)>();
+        var returns = new List<(Guid InstanceId, DateTimeOffset At, long Id, Guid? TaskId)>();
         foreach (var chunk in instanceIds.Chunk(500))
             returns.AddRange((await db.Journal.AsNoTracking()
                 .Where(j => chunk.Contains(j.InstanceId) && (j.Kind == JournalKind.TaskReturned || j.Kind == JournalKind.TaskCompleted))
-                .Select(j => new { j.InstanceId, j.At, j.Kind, j.Outcome, j.DataJson }).ToListAsync(ct))
+                .Select(j => new { j.Id, j.TaskId, j.InstanceId, j.At, j.Kind, j.Outcome, j.DataJson }).ToListAsync(ct))
                 .Where(j => j.Kind == JournalKind.TaskReturned || UserTaskSendBack.SentBack(j.Outcome, j.DataJson))
-                .Select(j => (j.InstanceId, j.At)));
-        var returnsByInstance = returns.ToLookup(r => r.InstanceId, r => r.At);
+                .Select(j => (j.InstanceId, j.At, j.Id, j.TaskId)));
+        // A send-back taken back by 撤回 is no redo: the round it opened was cancelled with it (docs/decisions/031).
+        var recalled = await RecalledCompletions.AmongAsync(db, returns.Select(r => (r.Id, r.TaskId)), ct);
+        var returnsByInstance = returns.Where(r => !recalled.Contains(r.Id)).ToLookup(r => r.InstanceId, r => r.At);
 
         // When each execution of those steps began, to tell a redo (a 退回 since the previous round) from a loop.
         var activityIds = candidates.Select(c => c.ActivityId).Distinct().ToList();
