@@ -115,7 +115,8 @@ export default function TaskPage() {
   // 暂存: the holder's draft on the server, restored once loaded and saved again (debounced) as they type.
   const draft = useTaskDraft({
     taskId: id,
-    enabled: canAct && !mustClaim && !isNotice && !!detail?.form,
+    // A deputy acts for the holder but does not hold the task: the server keeps no draft for him (decision 032).
+    enabled: canAct && !mustClaim && !isNotice && !!detail?.form && !detail?.onBehalfOf,
     onRestore: (data, savedComment) => {
       setValues((current) => ({ ...current, ...(data as FormValues) }));
       if (savedComment) setComment(savedComment);
@@ -595,7 +596,7 @@ export default function TaskPage() {
                     </Button>
                   ))
                 )}
-                {!isNotice && detail.form && (
+                {!isNotice && detail.form && !detail.onBehalfOf && (
                   <Button
                     onClick={async () => {
                       if (await draft.saveNow(values, comment)) message.success('已暂存');
@@ -607,7 +608,7 @@ export default function TaskPage() {
                     暂存
                   </Button>
                 )}
-                {!isNotice && detail.form && (
+                {!isNotice && detail.form && !detail.onBehalfOf && (
                   <span className="task-draft-status" data-testid="draft-status" aria-live="polite">
                     {draft.state.error
                       ? `暂存失败：${draft.state.error}`
