@@ -9,6 +9,8 @@ export const demoUsers = {
   ducha: { userName: 'ducha', role: '督查员' },
   lingdao: { userName: 'lingdao', role: '领导' },
   fazhi: { userName: 'fazhi', role: '承办单位联络员', unitName: '法制处' },
+  // 法制处's head: a colleague of 张联络 to delegate to, and 李厅长's deputy (task-operations.spec.ts).
+  fzcz: { userName: 'fzcz', role: '承办单位联络员', unitName: '法制处' },
 } as const;
 
 export type DemoUser = keyof typeof demoUsers;

@@ -42,11 +42,16 @@ export default function IncidentsPage() {
   const { directory } = useDirectory(dialog !== null && dialog.kind !== 'cancel');
   const reload = () => setReloadToken((n) => n + 1);
 
-  async function act(key: string, work: () => Promise<unknown>, done: string) {
+  /**
+   * Runs a way out and says how it went. `done` is the success note, or — for 重试, which answers the same whether the
+   * step ran or stopped again — a check that asks the list again and tells which.
+   */
+  async function act(key: string, work: () => Promise<unknown>, done: string | (() => Promise<void>)) {
     setBusy(key);
     try {
       await work();
-      message.success(done);
+      if (typeof done === 'string') message.success(done);
+      else await done();
       setDialog(null);
       reload();
     } catch (e) {
@@ -69,7 +74,9 @@ export default function IncidentsPage() {
 
   async function confirmDialog() {
     if (!dialog) return;
-    const values = await form.validateFields();
+    // A field left empty: the form shows why beside it; nothing is sent.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const id = dialog.incident.instanceId;
     if (dialog.kind === 'assign')
       await act('dialog', () => conveniencesApi.assign(id, values.toUserId!), '已转办，事项继续办理');
@@ -141,7 +148,17 @@ export default function IncidentsPage() {
                 type="primary"
                 loading={busy === `retry-${incident.instanceId}`}
                 onClick={() =>
-                  act(`retry-${incident.instanceId}`, () => conveniencesApi.retry(incident.instanceId), '已重试')
+                  act(
+                    `retry-${incident.instanceId}`,
+                    () => conveniencesApi.retry(incident.instanceId),
+                    async () => {
+                      const again = (await conveniencesApi.incidents()).find(
+                        (i) => i.instanceId === incident.instanceId,
+                      );
+                      if (again) message.warning(`已重试，但事项仍未能继续：${again.cause}`, 6);
+                      else message.success('已重试，事项继续办理');
+                    },
+                  )
                 }
               >
                 重试

@@ -5,6 +5,9 @@ import { useState } from 'react';
 import { errorMessage, request } from '../../api/client';
 import type { components } from '../../api/schema';
 import { useDirectory } from '../../shared/forms/directory';
+import { displayText } from '../../shared/forms/FieldDisplay';
+import { isEmpty } from '../../shared/forms/logic';
+import type { FormDefinition, FormValues } from '../../shared/forms/types';
 import { useQuery } from '../../shared/useQuery';
 
 type Operations = components['schemas']['TaskOperationsView'];
@@ -26,19 +29,111 @@ export function operationItems(ops: Operations): { key: string; label: string }[
   return items;
 }
 
-/** 「更多操作」 on the task page: 撤回, 委派, 加签 / 减签, and what a 代理 or a 委派 means here (docs/decisions/031). */
-export function TaskOperations({ taskId, onChanged }: { taskId: string; onChanged: () => void }) {
-  const { message } = AntdApp.useApp();
+/** What the server allows on the task now; `refresh` asks again (after an operation, or one refused). */
+export function useTaskOperations(taskId: string, status: string | undefined) {
   const [token, setToken] = useState(0);
-  const query = useQuery(['task-operations', taskId, token], (signal) =>
+  const query = useQuery(status ? ['task-operations', taskId, status, token] : null, (signal) =>
     request<Operations>('GET', path(taskId, '/operations'), { signal }),
   );
+  return { ops: query.data ?? null, refresh: () => setToken((t) => t + 1) };
+}
+
+/**
+ * What a 代理 or a 委派 means on this task, shown under its header: 「您正在代…办理」, who holds a delegated task, and the
+ * delegate's opinion with what he filled in (labelled from `form`), which the delegator may take into his form (`onAdopt`).
+ */
+export function TaskOperationNotices({
+  ops,
+  form,
+  onAdopt,
+}: {
+  ops: Operations | null;
+  form: FormDefinition | null;
+  onAdopt?: (values: FormValues) => void;
+}) {
+  const returned = ops?.delegation?.returned ?? null;
+  const returnedValues = Object.entries((returned?.values ?? {}) as FormValues).flatMap(([key, value]) => {
+    const field = form?.fields.find((f) => f.key === key);
+    return field && !isEmpty(value) ? [{ field, value }] : [];
+  });
+  const { directory } = useDirectory(returnedValues.length > 0);
+  if (!ops) return null;
+  return (
+    <>
+      {ops.onBehalfOf && (
+        <Alert className="page-alert" type="info" showIcon message={`您正在代${ops.onBehalfOf.name}办理（代理）`} />
+      )}
+      {ops.delegation && !returned && (
+        <Alert
+          className="page-alert"
+          type="warning"
+          showIcon
+          message={
+            ops.delegation.isDelegate
+              ? `${ops.delegation.delegatorName}委派您办理：办理后请填写交还意见，点「交还委派人」`
+              : `已委派给${ops.delegation.delegateName}，待其交还`
+          }
+        />
+      )}
+      {returned && (
+        <Card
+          size="small"
+          title="委派办理意见"
+          className="page-section"
+          data-testid="delegation-returned"
+          extra={
+            onAdopt && returnedValues.length > 0 ? (
+              <Button
+                size="small"
+                onClick={() => onAdopt(Object.fromEntries(returnedValues.map((v) => [v.field.key, v.value])))}
+              >
+                采用填写内容
+              </Button>
+            ) : null
+          }
+        >
+          <Typography.Paragraph>
+            {returned.byName}：{returned.comment}
+          </Typography.Paragraph>
+          {returnedValues.length > 0 && (
+            <dl className="delegation-values">
+              {returnedValues.map(({ field, value }) => (
+                <div key={field.key}>
+                  <dt>{field.label}</dt>
+                  <dd>{displayText(field, value, directory)}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </Card>
+      )}
+    </>
+  );
+}
+
+/**
+ * 「更多操作」 on the task page: 撤回, 委派 and 交还, 加签 / 减签 (docs/decisions/031). The delegate hands back what he
+ * filled in (`giveBackValues`: the step's form as he left it) with his opinion.
+ */
+export function TaskOperations({
+  taskId,
+  ops,
+  refresh,
+  onChanged,
+  giveBackValues,
+}: {
+  taskId: string;
+  ops: Operations | null;
+  refresh: () => void;
+  onChanged: () => void;
+  giveBackValues?: () => FormValues | null;
+}) {
+  const { message } = AntdApp.useApp();
   const [action, setAction] = useState<Action>(null);
   const [target, setTarget] = useState<string | undefined>();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const { directory } = useDirectory(action !== null);
-  const ops = query.data;
   if (!ops) return null;
 
   const done = (note: string) => {
@@ -46,7 +141,7 @@ export function TaskOperations({ taskId, onChanged }: { taskId: string; onChange
     setAction(null);
     setTarget(undefined);
     setText('');
-    setToken((t) => t + 1);
+    refresh();
     onChanged();
   };
   const run = async (call: () => Promise<unknown>, note: string) => {
@@ -56,6 +151,8 @@ export function TaskOperations({ taskId, onChanged }: { taskId: string; onChange
       done(note);
     } catch (e) {
       message.error(errorMessage(e));
+      // Refused (someone acted meanwhile): the menu offers only what the server allows now.
+      refresh();
     } finally {
       setBusy(false);
     }
@@ -74,6 +171,19 @@ export function TaskOperations({ taskId, onChanged }: { taskId: string; onChange
     setAction(key as Action);
   };
   const submit = () => {
+    // Say what is missing here rather than send a request the server must refuse.
+    if (action !== 'giveBack' && !target) {
+      message.error(action === 'delegate' ? '请选择委派给谁' : '请选择人员或单位');
+      return;
+    }
+    if ((action === 'add' || action === 'remove') && !text.trim()) {
+      message.error(action === 'add' ? '请填写加签理由' : '请填写减签理由');
+      return;
+    }
+    if (action === 'giveBack' && !text.trim()) {
+      message.error('请填写交还意见');
+      return;
+    }
     if (action === 'delegate')
       void run(
         () => request('POST', path(taskId, '/delegate'), { body: { toUserId: target ?? null, comment: text } }),
@@ -81,7 +191,10 @@ export function TaskOperations({ taskId, onChanged }: { taskId: string; onChange
       );
     else if (action === 'giveBack')
       void run(
-        () => request('POST', path(taskId, '/delegate-return'), { body: { data: null, comment: text } }),
+        () =>
+          request('POST', path(taskId, '/delegate-return'), {
+            body: { data: giveBackValues?.() ?? null, comment: text },
+          }),
         '已交还委派人',
       );
     else if (action === 'add') {
@@ -126,29 +239,9 @@ export function TaskOperations({ taskId, onChanged }: { taskId: string; onChange
     add: ops.signers?.kind === 'assign' ? '增加协办单位' : '加签',
     remove: ops.signers?.kind === 'assign' ? '移除协办单位' : '减签',
   };
-  const returned = ops.delegation?.returned;
 
   return (
     <div className="task-operations" data-testid="task-operations">
-      {ops.onBehalfOf && <Alert type="info" showIcon message={`您正在代${ops.onBehalfOf.name}办理（代理）`} />}
-      {ops.delegation && !returned && (
-        <Alert
-          type="warning"
-          showIcon
-          message={
-            ops.delegation.isDelegate
-              ? `${ops.delegation.delegatorName}委派您办理：请填写意见后交还`
-              : `已委派给${ops.delegation.delegateName}，待其交还`
-          }
-        />
-      )}
-      {returned && (
-        <Card size="small" title="委派办理意见" className="page-section">
-          <Typography.Paragraph>
-            {returned.byName}：{returned.comment}
-          </Typography.Paragraph>
-        </Card>
-      )}
       {items.length > 0 && (
         <Dropdown menu={{ items, onClick: onMenu }}>
           <Button>

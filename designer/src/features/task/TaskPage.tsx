@@ -16,7 +16,7 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { errorMessage, instancesApi, isAbortError, isApiError, taskApi } from '../../api/client';
+import { errorMessage, instancesApi, isAbortError, isApiError, request, taskApi } from '../../api/client';
 import type { InstanceDetail, TaskDetail } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
@@ -36,7 +36,7 @@ import { CoInputsCard } from '../taskConveniences/CoInputsCard';
 import { SentBackNotice } from '../taskConveniences/SentBackNotice';
 import { opinionValues } from '../taskConveniences/opinions';
 import { useTaskDraft } from '../taskConveniences/useTaskDraft';
-import { TaskOperations } from './TaskOperations';
+import { TaskOperationNotices, TaskOperations, useTaskOperations } from './TaskOperations';
 import { isReturnOutcome, outcomeButtonProps } from './outcomes';
 import './task.css';
 
@@ -99,6 +99,8 @@ export default function TaskPage() {
 
   const detail = loaded?.detail ?? null;
   const task = detail?.task ?? null;
+  // 更多操作 and what a 代理 or 委派 means here; asked again whenever the task changes status (撤回 reopens it).
+  const operations = useTaskOperations(id, task?.status);
 
   useEffect(() => {
     document.title = task ? `${task.activityName} · ${task.itemTitle} - 督办` : '办理 - 督办';
@@ -113,7 +115,8 @@ export default function TaskPage() {
   // 暂存: the holder's draft on the server, restored once loaded and saved again (debounced) as they type.
   const draft = useTaskDraft({
     taskId: id,
-    enabled: canAct && !mustClaim && !isNotice && !!detail?.form,
+    // A deputy acts for the holder but does not hold the task: the server keeps no draft for him (decision 032).
+    enabled: canAct && !mustClaim && !isNotice && !!detail?.form && !detail?.onBehalfOf,
     onRestore: (data, savedComment) => {
       setValues((current) => ({ ...current, ...(data as FormValues) }));
       if (savedComment) setComment(savedComment);
@@ -250,6 +253,39 @@ export default function TaskPage() {
     }
   };
 
+  /** 委派: the delegate hands the task back with his opinion (the comment) and what he filled in (docs/decisions/031). */
+  const giveBack = async () => {
+    if (!detail || !task) return;
+    if (comment.trim() === '') {
+      setCommentError('请填写交还意见');
+      scrollToFirstError();
+      return;
+    }
+    setCommentError(null);
+    setBusy('giveBack');
+    try {
+      draft.cancelScheduled();
+      await request('POST', `/api/tasks/${encodeURIComponent(task.id)}/delegate-return`, {
+        body: {
+          data: detail.form
+            ? visibleSubmission(detail.form, values, {
+                permissions: detail.permissions,
+                currentData: detail.data,
+                user,
+              })
+            : null,
+          comment: comment.trim(),
+        },
+      });
+      message.success(`已交还委派人：${task.itemTitle}`);
+      navigate('/', { replace: true });
+    } catch (error) {
+      handleFailure(error, detail.form);
+    } finally {
+      setBusy(null);
+    }
+  };
+
   const returnTo = async (targetActivityId: string, reason: string) => {
     if (!task) return;
     setBusy('returnTo');
@@ -316,11 +352,15 @@ export default function TaskPage() {
   if (!detail || !task) return null;
 
   const finished = !open;
+  // 委派 under way: the delegate gives the task back (no outcome); the delegator waits, as the notice above says.
+  const delegation = operations.ops?.delegation ?? null;
+  const delegate = !!delegation?.isDelegate && !delegation.returned;
+  const delegator = !!delegation && !delegation.isDelegate && !delegation.returned;
   const stateNote = finished
     ? task.status === 'completed'
       ? `该待办已办理${task.outcome ? `（${task.outcome}）` : ''}${task.completedAt ? `，办理时间 ${formatDateTime(task.completedAt)}` : ''}。`
       : '该待办已取消（事项已退回、撤销或由他人办理）。'
-    : !detail.canAct
+    : !detail.canAct && !delegator
       ? '您可以查看该待办，但不是它的办理人。'
       : null;
 
@@ -335,10 +375,34 @@ export default function TaskPage() {
         >
           返回
         </Button>
-        <Button icon={<ReloadOutlined aria-hidden />} onClick={reload} loading={loading} aria-label="刷新">
-          刷新
-        </Button>
-        <TaskOperations key={`${task.id}:${task.status}`} taskId={task.id} onChanged={reload} />
+        <Space>
+          <Button
+            icon={<ReloadOutlined aria-hidden />}
+            onClick={() => {
+              reload();
+              operations.refresh();
+            }}
+            loading={loading}
+            aria-label="刷新"
+          >
+            刷新
+          </Button>
+          <TaskOperations
+            taskId={task.id}
+            ops={operations.ops}
+            refresh={operations.refresh}
+            onChanged={reload}
+            giveBackValues={() =>
+              detail.form
+                ? visibleSubmission(detail.form, values, {
+                    permissions: detail.permissions,
+                    currentData: detail.data,
+                    user,
+                  })
+                : null
+            }
+          />
+        </Space>
       </div>
 
       <header className="page-header-card" data-testid="task-header">
@@ -392,6 +456,19 @@ export default function TaskPage() {
         </dl>
       </header>
 
+      <TaskOperationNotices
+        ops={operations.ops}
+        form={detail.form}
+        onAdopt={
+          canAct
+            ? (adopted) => {
+                const next = { ...values, ...adopted };
+                setValues(next);
+                draft.schedule(next, comment);
+              }
+            : undefined
+        }
+      />
       {detail.message && (
         <Alert className="page-alert" type="info" showIcon message="办理要求" description={detail.message} />
       )}
@@ -454,7 +531,7 @@ export default function TaskPage() {
             >
               <div className={`task-comment${commentError ? ' task-comment-error' : ''}`}>
                 <label htmlFor="task-comment" className="task-comment-label">
-                  {isNotice ? '留言（可选）' : '办理说明（退回时必填）'}
+                  {isNotice ? '留言（可选）' : delegate ? '交还意见（必填）' : '办理说明（退回时必填）'}
                 </label>
                 <Input.TextArea
                   id="task-comment"
@@ -467,7 +544,9 @@ export default function TaskPage() {
                   status={commentError ? 'error' : undefined}
                   autoSize={{ minRows: 2, maxRows: 6 }}
                   maxLength={2000}
-                  placeholder={isNotice ? '' : '填写办理说明；退回时请写明退回理由'}
+                  placeholder={
+                    isNotice ? '' : delegate ? '写明办理意见，交还委派人' : '填写办理说明；退回时请写明退回理由'
+                  }
                   aria-invalid={!!commentError}
                   aria-describedby={commentError ? 'task-comment-help' : undefined}
                 />
@@ -477,7 +556,7 @@ export default function TaskPage() {
                   </div>
                 )}
               </div>
-              {!isNotice && (
+              {!isNotice && !delegate && (
                 <NextAssignees
                   steps={detail.nextSteps ?? []}
                   outcomes={detail.outcomes}
@@ -495,6 +574,15 @@ export default function TaskPage() {
                   <Button type="primary" onClick={markRead} loading={busy === 'read'}>
                     已阅
                   </Button>
+                ) : delegate ? (
+                  <Button
+                    type="primary"
+                    onClick={giveBack}
+                    loading={busy === 'giveBack'}
+                    disabled={busy !== null && busy !== 'giveBack'}
+                  >
+                    交还委派人
+                  </Button>
                 ) : (
                   detail.outcomes.map((outcome, index) => (
                     <Button
@@ -508,7 +596,7 @@ export default function TaskPage() {
                     </Button>
                   ))
                 )}
-                {!isNotice && detail.form && (
+                {!isNotice && detail.form && !detail.onBehalfOf && (
                   <Button
                     onClick={async () => {
                       if (await draft.saveNow(values, comment)) message.success('已暂存');
@@ -520,7 +608,7 @@ export default function TaskPage() {
                     暂存
                   </Button>
                 )}
-                {!isNotice && detail.form && (
+                {!isNotice && detail.form && !detail.onBehalfOf && (
                   <span className="task-draft-status" data-testid="draft-status" aria-live="polite">
                     {draft.state.error
                       ? `暂存失败：${draft.state.error}`
@@ -529,7 +617,7 @@ export default function TaskPage() {
                         : ''}
                   </span>
                 )}
-                {!isNotice && detail.returnTargets.length > 0 && (
+                {!isNotice && !delegate && detail.returnTargets.length > 0 && (
                   <Button
                     icon={<RollbackOutlined aria-hidden />}
                     onClick={() => setReturnOpen(true)}
