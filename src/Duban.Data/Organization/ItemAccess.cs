@@ -203,11 +203,11 @@ public static class ItemAccess
         if (Carries(fields.Filter(state.Data), fileId)) return true;
         if (state.Submissions.Any(s => Carries(fields.Filter(s.Values), fileId))) return true;
         if (user.UnitId is not { } unitId) return false;
-        var inputs = await db.Set<AssignmentRecord>().AsNoTracking().Where(a => a.InstanceId == instance.Id && a.InputJson != null)
+        var records = await db.Set<AssignmentRecord>().AsNoTracking().Where(a => a.InstanceId == instance.Id)
             .Select(a => new { a.ExecutionId, a.UnitId, a.Role, a.InputJson }).ToListAsync(ct);
-        var led = inputs.Where(a => a.UnitId == unitId && a.Role == AssignActivity.Lead).Select(a => a.ExecutionId).ToHashSet(StringComparer.Ordinal);
-        return inputs.Any(a => (a.UnitId == unitId || (a.Role == AssignActivity.Co && led.Contains(a.ExecutionId)))
-            && a.InputJson!.Contains(fileId, StringComparison.OrdinalIgnoreCase));
+        var led = records.Where(a => a.UnitId == unitId && a.Role == AssignActivity.Lead).Select(a => a.ExecutionId).ToHashSet(StringComparer.Ordinal);
+        return records.Any(a => a.InputJson is not null && (a.UnitId == unitId || (a.Role == AssignActivity.Co && led.Contains(a.ExecutionId)))
+            && a.InputJson.Contains(fileId, StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool Carries(JsonObject data, string fileId) => data.ToJsonString().Contains(fileId, StringComparison.OrdinalIgnoreCase);
