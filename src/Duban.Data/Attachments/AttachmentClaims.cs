@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Data.Organization;
+using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Microsoft.EntityFrameworkCore;
@@ -60,18 +61,25 @@ public static class AttachmentClaims
     /// files not yet tied to an item to <paramref name="instanceId"/> (tracked: the write's commit saves it; a file
     /// another item claimed meanwhile makes the write lose its race and find the file taken).
     /// </summary>
-    public static Task ClaimAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, CancellationToken ct) =>
-        ResolveAsync(db, user, form, data, instanceId, claim: true, ct);
+    public static Task ClaimAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, CancellationToken ct,
+        WorkflowDefinition? definition = null) =>
+        ResolveAsync(db, user, form, data, instanceId, definition, claim: true, ct);
 
     /// <summary>
     /// The same checks and rewriting, without tying anything to the item: for a 暂存 draft, whose files stay the user's
     /// own until the task is submitted.
     /// </summary>
-    public static Task CheckAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, CancellationToken ct) =>
-        ResolveAsync(db, user, form, data, instanceId, claim: false, ct);
+    public static Task CheckAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, CancellationToken ct,
+        WorkflowDefinition? definition = null) =>
+        ResolveAsync(db, user, form, data, instanceId, definition, claim: false, ct);
 
-    private static async Task ResolveAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId, bool claim,
-        CancellationToken ct)
+    /// <remarks>
+    /// A file of this very item is usable only by someone who may read it there (<see cref="ItemAccess.MayReadFileAsync"/>,
+    /// decision 034): another unit's file is not copied into one's own field. A message names a file by the name the form
+    /// gave, never by the stored name: a file one may not read has no name one may learn (decision 034).
+    /// </remarks>
+    private static async Task ResolveAsync(DubanDbContext db, CurrentUser user, FormDefinition? form, JsonObject? data, Guid instanceId,
+        WorkflowDefinition? definition, bool claim, CancellationToken ct)
     {
         if (!MayHaveAttachments(data)) return;
         var references = Find(form, data);
@@ -87,10 +95,12 @@ public static class AttachmentClaims
                 errors.Add(new(reference.Path, $"附件「{name}」不存在，请重新上传"));
                 continue;
             }
-            var usable = record.InstanceId is null ? record.UploadedById == user.Id : record.InstanceId == instanceId;
+            var usable = record.InstanceId is null
+                ? record.UploadedById == user.Id
+                : record.InstanceId == instanceId && await MayUseAsync(db, user, record, definition, ct);
             if (!usable)
             {
-                errors.Add(new(reference.Path, $"附件「{record.FileName}」不属于本事项，请重新上传"));
+                errors.Add(new(reference.Path, $"附件「{name}」不属于本事项，请重新上传"));
                 continue;
             }
             if (claim) record.InstanceId = instanceId;
@@ -101,5 +111,14 @@ public static class AttachmentClaims
             reference.Node["contentType"] = record.ContentType;
         }
         if (errors.Count > 0) throw new WorkflowInputException("附件有误，请检查标出的字段", errors);
+    }
+
+    /// <summary>A file already tied to this item: its uploader's, or one the user may read on the item.</summary>
+    private static async Task<bool> MayUseAsync(DubanDbContext db, CurrentUser user, AttachmentRecord record, WorkflowDefinition? definition, CancellationToken ct)
+    {
+        if (record.UploadedById == user.Id || user.SeesAllItems) return true;
+        if (definition is null) return false;
+        var instance = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == record.InstanceId, ct);
+        return instance is not null && await ItemAccess.MayReadFileAsync(db, user, instance, definition, record.Id.ToString(), ct);
     }
 }

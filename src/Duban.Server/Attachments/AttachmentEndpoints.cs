@@ -86,11 +86,12 @@ internal static class AttachmentEndpoints
         .ProducesProblem(403)
         .ProducesProblem(404);
 
-        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, DubanDbContext db, AttachmentStorage storage, CancellationToken ct) =>
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, DubanDbContext db, Duban.Data.Definitions.DefinitionCache definitions, AttachmentStorage storage,
+            CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var record = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
-            if (record is null || !await CanReadAsync(db, user, record, ct)) throw new NotFoundException("附件不存在");
+            if (record is null || !await CanReadAsync(db, definitions, user, record, ct)) throw new NotFoundException("附件不存在");
             var stream = storage.OpenRead(record.StorageKey) ?? throw new NotFoundException("附件文件已丢失，请联系管理员");
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "private, no-cache";
@@ -104,18 +105,24 @@ internal static class AttachmentEndpoints
     }
 
     /// <summary>
-    /// The uploader, or — once the file belongs to an item — whoever may see that item, or a child item of it whose data
-    /// carries the file (a 整改建议书 handed to a department with the inspection's photo of the problem: the department sees
+    /// The uploader, or — once the file belongs to an item — whoever may read it there (<see cref="ItemAccess.MayReadFileAsync"/>:
+    /// the office every file of an item it sees, anyone else a file in a field he sees; decision 034), or in a child item whose
+    /// data carries the file (a 整改建议书 handed to a department with the inspection's photo of the problem: the department sees
     /// the child, not the inspection).
     /// </summary>
-    internal static async Task<bool> CanReadAsync(DubanDbContext db, Duban.Data.Organization.CurrentUser user, AttachmentRecord record, CancellationToken ct)
+    internal static async Task<bool> CanReadAsync(DubanDbContext db, Duban.Data.Definitions.DefinitionCache definitions, CurrentUser user,
+        AttachmentRecord record, CancellationToken ct)
     {
         if (record.UploadedById == user.Id) return true;
         if (record.InstanceId is not { } item) return false;
-        if (await ItemVisibility.CanSeeAsync(db, user, item, ct)) return true;
-        // Only the file's own item's children are searched, and only for this file's id in their data.
         var id = record.Id.ToString();
-        return await ItemVisibility.Visible(db, user).AnyAsync(i => i.ParentInstanceId == item && i.StateJson.Contains(id), ct);
+        // The file's own item, then only its children whose data carries this file's id.
+        var holders = await ItemAccess.Items(db, user).AsNoTracking()
+            .Where(i => i.Id == item || (i.ParentInstanceId == item && i.StateJson.Contains(id))).ToListAsync(ct);
+        foreach (var holder in holders.OrderBy(h => h.Id == item ? 0 : 1))
+            if (await ItemAccess.MayReadFileAsync(db, user, holder, await ItemAccess.DefinitionOfAsync(db, definitions, holder, ct), id, ct))
+                return true;
+        return false;
     }
 
     internal static AttachmentDto ToDto(AttachmentRecord a) =>

@@ -30,7 +30,7 @@ public sealed record TimelineEntry(
     long Id, JournalKind Kind, DateTimeOffset At, string? ActivityId, string? ActivityName, int Round, string? ActorId, string? ActorName,
     Guid? TaskId, string? Outcome, string? Comment, JsonNode? Data);
 
-/// <param name="Data">Only the fields this user may see (see <see cref="ItemFields"/>).</param>
+/// <param name="Data">Only the fields this user may see (see <see cref="ItemAccess"/>).</param>
 /// <param name="Form">The item's form (the start form, else the procedure's first form), for showing the data.</param>
 /// <param name="Permissions">Per field of <paramref name="Form"/>: <c>readOnly</c>, or <c>hidden</c> for this user.</param>
 /// <param name="ActiveActivityIds">Where the item waits now (tasks, timers, children).</param>
@@ -96,13 +96,14 @@ internal static class InstanceEndpoints
             var org = await orgCache.GetAsync(ct);
             var now = clock.GetUtcNow();
             var open = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == id && t.Status == HumanTaskStatus.Open).OrderBy(t => t.CreatedAt).ToListAsync(ct);
-            var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == id).OrderBy(j => j.Id).ToListAsync(ct);
             // Only the children this user may see: a child dispatched to another unit is that unit's business.
             var children = await ItemVisibility.Visible(db, user).AsNoTracking().Where(i => i.ParentInstanceId == id).OrderBy(i => i.CreatedAt).ThenBy(i => i.ChildIndex).ToListAsync(ct);
             if (!definitions.TryGetPublished(instance.DefinitionRecordId, out var definition))
                 definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
             var state = Duban.Data.Runtime.ItemWriter.StateOf(instance);
-            var fields = await ItemFields.ForAsync(db, user, instance, definition, ct);
+            // What this user may read of the item — its fields and timeline lines — is decided in one place (decision 034).
+            var fields = await ItemAccess.FieldsAsync(db, user, instance, definition, ct);
+            var journal = await ItemAccess.TimelineAsync(db, user, id, fields, ct);
             var assignments = await Supervision.AssignmentViews.ForInstanceAsync(db, instance, definition, org, user, ct);
             var reads = await Supervision.ReadConfirmations.ForInstanceAsync(db, id, org, ct);
             var lights = await deadlineLights.JudgeAsync(children.Select(c => c.DefinitionRecordId).Append(instance.DefinitionRecordId), ct);

@@ -27,9 +27,10 @@ internal static class LedgerEndpoints
         group.MapGet("/", async Task<Ok<PagedList<LedgerRow>>> (HttpContext http, LedgerQuery ledger, LedgerRows rows, CancellationToken ct) =>
         {
             var filter = LedgerFilter.Parse(http.Request.Query);
-            var query = await ledger.BuildAsync(await http.GetCurrentUserAsync(), filter, ct);
+            var user = await http.GetCurrentUserAsync();
+            var query = await ledger.BuildAsync(user, filter, ct);
             var total = await query.CountAsync(ct);
-            var page = await rows.ReadAsync(query, (filter.Page - 1) * filter.PageSize, filter.PageSize, filter.Fields, ct);
+            var page = await rows.ReadAsync(user, query, (filter.Page - 1) * filter.PageSize, filter.PageSize, filter.Fields, ct);
             return TypedResults.Ok(new PagedList<LedgerRow>(page, total, filter.Page, filter.PageSize));
         }).WithSummary("台账：我可见的事项（筛选、排序、分页）").ProducesValidationProblem();
 
@@ -42,12 +43,13 @@ internal static class LedgerEndpoints
         {
             var filter = LedgerFilter.Parse(http.Request.Query);
             var columns = LedgerExport.ParseColumns(http.Request.Query["columns"].ToString(), await FieldsAsync(store, definitions, ct));
-            var query = await ledger.BuildAsync(await http.GetCurrentUserAsync(), filter, ct);
+            var user = await http.GetCurrentUserAsync();
+            var query = await ledger.BuildAsync(user, filter, ct);
             var total = await query.CountAsync(ct);
             if (total > export.MaxRows)
                 throw new WorkflowInputException("export",
                     $"符合条件的事项共 {total} 条，超过单次导出上限 {export.MaxRows} 条，请缩小筛选范围（如按日期分段）后再导出");
-            var bytes = await export.WriteAsync(query, total, columns, ct);
+            var bytes = await export.WriteAsync(user, query, total, columns, ct);
             return TypedResults.File(bytes, LedgerExport.ContentType, export.FileName());
         }).WithSummary("导出台账为 Excel（与筛选条件一致；条数上限见 Duban:Ledger:MaxExportRows，默认 5000）")
             .Produces(StatusCodes.Status200OK, contentType: LedgerExport.ContentType).ProducesValidationProblem();

@@ -79,11 +79,11 @@ public sealed class LedgerExport(LedgerRows rows, LedgerTime time, TimeProvider 
 
     public string FileName() => $"督查台账-{time.Local(clock.GetUtcNow()):yyyyMMdd-HHmm}.xlsx";
 
-    /// <summary>Writes the rows of <paramref name="query"/> (already counted: <paramref name="total"/> at most <see cref="MaxRows"/>).</summary>
-    public async Task<byte[]> WriteAsync(IQueryable<InstanceRecord> query, int total, IReadOnlyList<Column> columns, CancellationToken ct)
+    /// <summary>Writes the rows of <paramref name="query"/> as <paramref name="user"/> may read them (already counted: <paramref name="total"/> at most <see cref="MaxRows"/>).</summary>
+    public async Task<byte[]> WriteAsync(Duban.Data.Organization.CurrentUser user, IQueryable<InstanceRecord> query, int total, IReadOnlyList<Column> columns, CancellationToken ct)
     {
         var fieldKeys = columns.Where(c => c.FieldKey is not null).Select(c => c.FieldKey!).Distinct().ToList();
-        var ledgerRows = await rows.ReadAsync(query, 0, Math.Min(total, MaxRows), fieldKeys, ct);
+        var ledgerRows = await rows.ReadAsync(user, query, 0, Math.Min(total, MaxRows), fieldKeys, ct);
 
         // Headers are the sheet's keys, so they must be unique: a form field labelled like a fixed column gets its key.
         var headers = new List<string>();

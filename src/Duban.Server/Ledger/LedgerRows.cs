@@ -24,25 +24,28 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
     private sealed record Item(
         Guid Id, string? Number, string Title, string DefinitionId, string DefinitionName, Guid DefinitionRecordId, WorkflowStatus Status,
         string? Result, string? Incident, string? InitiatorName, string? InitiatorUnitId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-        DateTimeOffset? DueAt);
+        DateTimeOffset? DueAt, string? InitiatorId);
 
-    /// <summary>The rows of <paramref name="query"/> from <paramref name="skip"/>, at most <paramref name="take"/>, in its order.</summary>
-    public async Task<List<LedgerRow>> ReadAsync(IQueryable<InstanceRecord> query, int skip, int take, IReadOnlyList<string> fields, CancellationToken ct)
+    /// <summary>
+    /// The rows of <paramref name="query"/> from <paramref name="skip"/>, at most <paramref name="take"/>, in its order; form field
+    /// values (and 来源) only where <paramref name="user"/> may read the field on that item (<see cref="ItemAccess"/>, decision 034).
+    /// </summary>
+    public async Task<List<LedgerRow>> ReadAsync(CurrentUser user, IQueryable<InstanceRecord> query, int skip, int take, IReadOnlyList<string> fields, CancellationToken ct)
     {
         var rows = new List<LedgerRow>(Math.Min(take, Batch));
         for (var offset = 0; offset < take; offset += Batch)
         {
             var items = await query.Skip(skip + offset).Take(Math.Min(Batch, take - offset))
                 .Select(i => new Item(i.Id, i.Number, i.Title, i.DefinitionId, i.DefinitionName, i.DefinitionRecordId, i.Status, i.Result,
-                    i.IncidentMessage, i.InitiatorName, i.InitiatorUnitId, i.CreatedAt, i.UpdatedAt, i.FinishedAt, i.DueAt))
+                    i.IncidentMessage, i.InitiatorName, i.InitiatorUnitId, i.CreatedAt, i.UpdatedAt, i.FinishedAt, i.DueAt, i.InitiatorId))
                 .ToListAsync(ct);
-            rows.AddRange(await RowsAsync(items, fields, ct));
+            rows.AddRange(await RowsAsync(user, items, fields, ct));
             if (items.Count < Math.Min(Batch, take - offset)) break;
         }
         return rows;
     }
 
-    private async Task<List<LedgerRow>> RowsAsync(List<Item> items, IReadOnlyList<string> fields, CancellationToken ct)
+    private async Task<List<LedgerRow>> RowsAsync(CurrentUser user, List<Item> items, IReadOnlyList<string> fields, CancellationToken ct)
     {
         if (items.Count == 0) return [];
         var org = await organization.GetAsync(ct);
@@ -67,6 +70,8 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
         // Every row says its 来源 (the start form's source field), so the data and forms are always read.
         var data = await DataAsync(ids, ct);
         var forms = await FieldsByDefinitionAsync(items.Select(i => i.DefinitionRecordId).Distinct().ToList(), ct);
+        var readable = await ItemAccess.FieldsAsync(db, user,
+            items.Where(i => forms.ContainsKey(i.DefinitionRecordId)).Select(i => new ItemAccess.ItemOf(i.Id, i.InitiatorId, forms[i.DefinitionRecordId].Definition)).ToList(), ct);
 
         return items.Select(item =>
         {
@@ -91,9 +96,10 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
             var values = new Dictionary<string, string?>();
             var itemData = data.GetValueOrDefault(item.Id);
             var form = forms.GetValueOrDefault(item.DefinitionRecordId);
+            var mine = readable.GetValueOrDefault(item.Id);
             foreach (var key in fields)
-                values[key] = Display(itemData?[key], form?.Fields.GetValueOrDefault(key), org);
-            var source = form?.Source is { } sourceField ? Display(itemData?[sourceField.Key], sourceField, org) : null;
+                values[key] = mine?.IsVisible(key) == true ? Display(itemData?[key], form?.Fields.GetValueOrDefault(key), org) : null;
+            var source = form?.Source is { } sourceField && mine?.IsVisible(sourceField.Key) == true ? Display(itemData?[sourceField.Key], sourceField, org) : null;
             return new LedgerRow(item.Id, item.Number, item.Title, item.DefinitionId, item.DefinitionName, StatusOf(item.Status, item.Incident),
                 item.Result, item.Incident, item.InitiatorName, item.InitiatorUnitId is { } iu ? org.FindUnit(iu)?.Name : null,
                 unitNames, unitRoles, current, item.CreatedAt, item.UpdatedAt, item.FinishedAt, dueAt, light, values)
@@ -135,7 +141,7 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
         return result;
     }
 
-    private sealed record VersionFields(Dictionary<string, FormField> Fields, FormField? Source);
+    private sealed record VersionFields(WorkflowDefinition Definition, Dictionary<string, FormField> Fields, FormField? Source);
 
     /// <summary>The form fields of each definition version, by key (the first form that has the key wins), and its source field.</summary>
     private async Task<Dictionary<Guid, VersionFields>> FieldsByDefinitionAsync(List<Guid> recordIds, CancellationToken ct)
@@ -145,7 +151,7 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
         foreach (var record in await db.Definitions.AsNoTracking().Where(d => recordIds.Contains(d.Id)).ToListAsync(ct))
         {
             var definition = definitions.Get(record);
-            result[record.Id] = new(FieldsOf(definition), ItemSource.Field(definition));
+            result[record.Id] = new(definition, FieldsOf(definition), ItemSource.Field(definition));
         }
         return result;
     }

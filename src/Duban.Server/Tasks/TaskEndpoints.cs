@@ -13,7 +13,6 @@ using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Duban.Server.Infrastructure;
-using Duban.Server.Instances;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -130,11 +129,12 @@ internal static class TaskEndpoints
             var returnTargets = task.Status == HumanTaskStatus.Open && task.BookmarkId is not null
                 ? WorkflowRunner.ReturnTargets(definition, state, task.ActivityId).Select(a => new ReturnTarget(a.Id, a.DisplayName)).ToList()
                 : [];
-            var data = VisibleData(form, permissions, state.Data);
+            // What this task's step may see (a 阅知 what the start step shows, a task outside the flow nothing; decision 034) …
+            var data = ItemAccess.StepData(definition, task, state.Data);
             if (!canAct)
             {
-                // Someone else's step: no more than this user may see of the item anyway.
-                var fields = await ItemFields.ForAsync(db, user, instance, definition, ct);
+                // … and for someone else's step no more than this user may see of the item anyway.
+                var fields = await ItemAccess.FieldsAsync(db, user, instance, definition, ct);
                 if (!fields.SeesAll) data = fields.Filter(data);
             }
             // A 交办 unit's task: the step's units and, for the 主办, every 协办 input received so far.
@@ -239,18 +239,5 @@ internal static class TaskEndpoints
             t.Kind, t.Status, assigneeName,
             unitId is null ? null : org.FindUnit(unitId)?.Name, t.CreatedAt, t.DueAt,
             light, t.CompletedAt, t.Outcome);
-    }
-
-    /// <summary>The item's data as this step may see it: hidden fields are left out.</summary>
-    internal static JsonObject VisibleData(FormDefinition? form, IReadOnlyDictionary<string, FieldPermission> permissions, JsonObject data)
-    {
-        var visible = new JsonObject();
-        foreach (var (key, value) in data)
-        {
-            if (permissions.TryGetValue(key, out var permission) && permission == FieldPermission.Hidden) continue;
-            if (form is not null && form.Fields.All(f => f.Key != key)) continue;
-            visible[key] = value?.DeepClone();
-        }
-        return visible;
     }
 }

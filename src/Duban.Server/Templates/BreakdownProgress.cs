@@ -7,7 +7,6 @@ using Duban.Data.Organization;
 using Duban.Data.Supervision;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
-using Duban.Server.Instances;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -104,7 +103,7 @@ internal static class BreakdownProgress
             {
                 if (!definitions.TryGetPublished(child.DefinitionRecordId, out var definition))
                     definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == child.DefinitionRecordId, ct));
-                data = (await ItemFields.ForAsync(db, user, child, definition, ct)).Filter(data);
+                data = (await ItemAccess.FieldsAsync(db, user, child, definition, ct)).Filter(data);
             }
             var (lead, co) = Units(assignments[child.Id], data);
             var state = child.Status switch

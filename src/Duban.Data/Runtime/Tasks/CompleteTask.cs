@@ -36,7 +36,7 @@ internal sealed class CompleteTaskHandler(ItemWriter items, IEnumerable<IDetache
         }
         var definition = await items.DefinitionOfAsync(context.Db, instance, ct);
         var data = (System.Text.Json.Nodes.JsonObject?)submission.Data?.DeepClone();
-        await AttachmentClaims.ClaimAsync(context.Db, write.User, definition.FindForm(task.FormId), data, instance.Id, ct);
+        await AttachmentClaims.ClaimAsync(context.Db, write.User, definition.FindForm(task.FormId), data, instance.Id, ct, definition);
         var actor = context.ActorOf(write.User); // a deputy signs 「张三（代李四）」
         var before = ItemWriter.StateOf(instance);
         var result = items.Runner.Resume(definition, instance.Id, before, task.BookmarkId,

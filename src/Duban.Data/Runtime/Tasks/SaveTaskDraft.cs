@@ -47,7 +47,7 @@ internal sealed class SaveTaskDraftHandler(ItemWriter items) : IWriteHandler<Sav
         if (task.FormId is not null && AttachmentClaims.MayHaveAttachments(data))
         {
             var definition = await items.DefinitionOfAsync(context.Db, instance, ct);
-            await AttachmentClaims.CheckAsync(context.Db, write.User, definition.FindForm(task.FormId), data, instance.Id, ct);
+            await AttachmentClaims.CheckAsync(context.Db, write.User, definition.FindForm(task.FormId), data, instance.Id, ct, definition);
             json = data.ToJsonString(DefinitionJson.Options);
         }
 
