@@ -493,8 +493,7 @@ test.describe.serial('待办操作：撤回、撤回事项、委派、加签减�
     const title = `完善公共法律服务体系 ${run}`;
     const itemId = await start(ducha, 'e2e-ops-approve', title);
 
-    // The server does not yet let a deputy read the item or its send-back note (404; its read path, not this page's).
-    const zhao = await open(browser, 'fzcz', /Failed to load resource: the server responded with a status of 40[149]/);
+    const zhao = await open(browser, 'fzcz');
     await zhao.page.goto('/');
     await zhao.page.getByTestId('inbox-table').getByRole('link', { name: title }).click();
     await expect(zhao.page.getByText('您正在代李厅长办理（代理）')).toBeVisible();

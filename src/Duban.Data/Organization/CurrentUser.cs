@@ -8,6 +8,12 @@ public sealed record CurrentUser(string Id, string UserName, string DisplayName,
 {
     public bool IsInRole(string role) => Roles.Contains(role);
 
+    /// <summary>
+    /// Whom this user stands in for today (代理, decision 031), as far as what they wait for goes; empty for most people.
+    /// Set when the user is resolved for a request.
+    /// </summary>
+    public StandIn StandsInFor { get; init; } = StandIn.Nobody;
+
     /// <summary>The supervision office, leaders and administrators see every item; a unit's people see their unit's.</summary>
     public bool SeesAllItems => IsInRole(Duban.Engine.Directory.Roles.Admin) || IsInRole(Duban.Engine.Directory.Roles.Supervisor) || IsInRole(Duban.Engine.Directory.Roles.Leader);
 
@@ -22,4 +28,35 @@ public sealed record CurrentUser(string Id, string UserName, string DisplayName,
         (task.CandidateUnitId is { } unit && unit == UnitId &&
          (IsInRole(Duban.Engine.Directory.Roles.Liaison) || organization.FindUnit(unit)?.LeaderUserId == Id))
         || (task.CandidateRole is { } role && IsInRole(role));
+}
+
+/// <summary>
+/// The principals a deputy stands in for today: their own tasks (<see cref="UserIds"/>), and what is offered to the units
+/// they take tasks for and the roles they hold — what their inboxes would show.
+/// </summary>
+public sealed record StandIn(IReadOnlyList<string> UserIds, IReadOnlyList<string> UnitIds, IReadOnlyList<string> Roles)
+{
+    public static readonly StandIn Nobody = new([], [], []);
+
+    public bool IsEmpty => UserIds.Count == 0;
+
+    /// <summary>What <paramref name="people"/> wait for together: their tasks, their units' (liaisons, a unit's head) and roles'.</summary>
+    public static StandIn Of(IEnumerable<CurrentUser> people, IOrganization organization)
+    {
+        var list = people.ToList();
+        return new StandIn(
+            [.. list.Select(p => p.Id).Distinct()],
+            [.. list.Where(p => p.UnitId is not null && (p.IsInRole(Duban.Engine.Directory.Roles.Liaison) || organization.FindUnit(p.UnitId)?.LeaderUserId == p.Id))
+                .Select(p => p.UnitId!).Distinct()],
+            [.. list.SelectMany(p => p.Roles).Distinct()]);
+    }
+
+    /// <summary>The open tasks these people may act on.</summary>
+    public IQueryable<TaskRecord> OpenTasks(IQueryable<TaskRecord> tasks)
+    {
+        List<string> ids = [.. UserIds], units = [.. UnitIds], roles = [.. Roles];
+        return tasks.Where(t => t.Status == HumanTaskStatus.Open && (
+            (t.AssigneeUserId != null && ids.Contains(t.AssigneeUserId)) ||
+            (t.AssigneeUserId == null && ((t.CandidateUnitId != null && units.Contains(t.CandidateUnitId)) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
+    }
 }

@@ -6,7 +6,7 @@ namespace Duban.Data.Organization;
 /// <summary>
 /// Who may see an item (事项) — the one place this rule lives. The supervision office, leaders and administrators
 /// see every item; anyone else sees the items they started, the items their unit takes part in, and the items in
-/// which they were given or completed a task.
+/// which they were given or completed a task; a deputy, too, the items waiting on the people he stands in for today.
 /// </summary>
 public static class ItemVisibility
 {
@@ -17,12 +17,20 @@ public static class ItemVisibility
         ArgumentNullException.ThrowIfNull(user);
         if (user.SeesAllItems) return db.Instances;
         var userId = user.Id;
-        if (user.UnitId is not { } unitId)
-            return db.Instances.Where(i => i.InitiatorId == userId
+        var own = user.UnitId is not { } unitId
+            ? db.Instances.Where(i => i.InitiatorId == userId
+                || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == userId || t.CompletedById == userId)))
+            : db.Instances.Where(i => i.InitiatorId == userId
+                || db.InstanceUnits.Any(u => u.InstanceId == i.Id && u.UnitId == unitId)
                 || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == userId || t.CompletedById == userId)));
+        if (user.StandsInFor.IsEmpty) return own;
+        // A deputy also sees the items waiting for the people he stands in for today, through those tasks (decision 031).
+        var waiting = user.StandsInFor.OpenTasks(db.Tasks);
+        var deputyUnit = user.UnitId;
         return db.Instances.Where(i => i.InitiatorId == userId
-            || db.InstanceUnits.Any(u => u.InstanceId == i.Id && u.UnitId == unitId)
-            || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == userId || t.CompletedById == userId)));
+            || (deputyUnit != null && db.InstanceUnits.Any(u => u.InstanceId == i.Id && u.UnitId == deputyUnit))
+            || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == userId || t.CompletedById == userId))
+            || waiting.Any(t => t.InstanceId == i.Id));
     }
 
     /// <summary>May <paramref name="user"/> see the item <paramref name="instanceId"/>? (False when it does not exist.)</summary>

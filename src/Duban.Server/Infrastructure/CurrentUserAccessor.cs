@@ -24,6 +24,12 @@ internal static class CurrentUserAccessor
         if (org.FindUser(id) is not { } info) return null;
         var unit = info.UnitId is { } unitId ? org.FindUnit(unitId) : null;
         user = new CurrentUser(id, http.User.Identity?.Name ?? id, info.DisplayName, info.UnitId, unit?.Name, info.Roles);
+        // 代理 (decision 031): whom he stands in for today decides what else he sees and may act on.
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        var db = http.RequestServices.GetRequiredService<Duban.Data.DubanDbContext>();
+        var principals = await Deputies.PrincipalsOfAsync(db, id, clock.GetUtcNow(), http.RequestAborted);
+        if (principals.Count > 0)
+            user = user with { StandsInFor = StandIn.Of(principals.Select(p => Deputies.As(org, p)).OfType<CurrentUser>(), org) };
         http.Items[typeof(CurrentUser)] = user;
         return user;
     }

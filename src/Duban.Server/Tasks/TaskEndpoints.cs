@@ -209,18 +209,9 @@ internal static class TaskEndpoints
     /// <summary>Open tasks this user may act on: theirs, their unit's (for its liaisons and leader), or their roles'.</summary>
     /// <param name="principals">The people this user stands in for today (代理): their own tasks are his too.</param>
     internal static IQueryable<TaskRecord> Open(DubanDbContext db, CurrentUser user, Duban.Data.Organization.OrganizationSnapshot org,
-        IReadOnlyList<string>? principals = null)
-    {
+        IReadOnlyList<string>? principals = null) =>
         // A deputy's inbox holds what his principals' would (代理, decision 031): their tasks, units and roles are his too.
-        var people = (principals ?? []).Select(p => Deputies.As(org, p)).OfType<CurrentUser>().Prepend(user).ToList();
-        List<string> ids = [.. people.Select(p => p.Id)];
-        List<string> roles = [.. people.SelectMany(p => p.Roles).Distinct()];
-        List<string> units = [.. people.Where(p => p.UnitId is not null && (p.IsInRole(Roles.Liaison) || org.FindUnit(p.UnitId)?.LeaderUserId == p.Id))
-            .Select(p => p.UnitId!).Distinct()];
-        return db.Tasks.Where(t => t.Status == HumanTaskStatus.Open && (
-            (t.AssigneeUserId != null && ids.Contains(t.AssigneeUserId)) ||
-            (t.AssigneeUserId == null && ((t.CandidateUnitId != null && units.Contains(t.CandidateUnitId)) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
-    }
+        StandIn.Of((principals ?? []).Select(p => Deputies.As(org, p)).OfType<CurrentUser>().Prepend(user), org).OpenTasks(db.Tasks);
 
     /// <summary>A task's line in a list, its light decided by <paramref name="lights"/> (calendar and the procedure's rule).</summary>
     internal static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org,

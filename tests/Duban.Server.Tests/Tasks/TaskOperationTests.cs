@@ -249,15 +249,25 @@ public abstract class TaskOperationTests<TFixture>(TFixture fixture) : IAsyncLif
         await ProblemOf(await lingdao.PostAsJsonAsync("/api/deputies", new { deputyUserId = zhao, startsOn = today, endsOn = today.AddDays(-1) }), HttpStatusCode.BadRequest);
         // A period that has not begun gives nothing yet.
         await Ok(await lingdao.PostAsJsonAsync("/api/deputies", new { deputyUserId = await IdOf(ducha), startsOn = today.AddDays(10), endsOn = today.AddDays(12), reason = "出差" }));
-        var id = await StartAsync(ducha, "demo-supervision", DemoStartData());
+        // 济南 handles it: 赵处长 (法制处) has no part in the item of his own.
+        var id = await StartAsync(ducha, "demo-supervision", DemoStartData("jinan"));
         var approve = await TaskOfAsync(lingdao, id);
         Assert.DoesNotContain(await InboxAsync(ducha), t => t!["instanceId"]!.GetValue<Guid>() == id);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.As("fzcz")).GetAsync($"/api/instances/{id}")).StatusCode);
         await ProblemOf(await CompleteAsync(ducha, approve, "同意"), HttpStatusCode.Forbidden);
 
         var admin = await fixture.As("admin");
         await Ok(await admin.PostAsJsonAsync("/api/deputies", new { userId = await IdOf(lingdao), deputyUserId = zhao, startsOn = today, endsOn = today.AddDays(3), reason = "休假" }));
         var fzcz = await fixture.As("fzcz");
         Assert.Equal(approve, await TaskOfAsync(fzcz, id));
+        // He reads the item he acts on, through the leader's waiting step, and its send-back notes (none here).
+        var seen = (await fzcz.GetFromJsonAsync<JsonObject>($"/api/instances/{id}"))!;
+        Assert.Equal("推进行政复议体制改革", seen["data"]!["title"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await fzcz.GetAsync($"/api/tasks/{approve}/sent-back")).StatusCode);
+        // Another of 济南's items, not waiting for the leader, stays out of his sight.
+        var other = await StartAsync(ducha, "demo-supervision", DemoStartData("jinan"));
+        await CompleteOkAsync(lingdao, await TaskOfAsync(lingdao, other), "同意", new JsonObject { ["leaderOpinion"] = "同意" });
+        Assert.Equal(HttpStatusCode.NotFound, (await fzcz.GetAsync($"/api/instances/{other}")).StatusCode);
         var detail = (await fzcz.GetFromJsonAsync<JsonObject>($"/api/tasks/{approve}"))!;
         Assert.True(detail["canAct"]!.GetValue<bool>());
         Assert.Equal("李厅长", detail["onBehalfOf"]!["name"]!.GetValue<string>());
