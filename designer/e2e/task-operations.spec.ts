@@ -135,6 +135,51 @@ function countersignFlow(lingdaoId: string, duchaId: string) {
   };
 }
 
+/** 登记 → 交办 (主办 法制处, 协办 none yet; the 主办 reports on 办理情况) → 审核 (王督查) → 办结. */
+function assignFlow(duchaId: string) {
+  return {
+    definitionId: 'e2e-ops-assign',
+    name: '交办（操作浏览器测试）',
+    root: {
+      type: 'Duban.Flowchart',
+      id: 'flowchart',
+      activities: [
+        { id: 'start', type: 'Duban.Start', name: '登记', form: literal('f') },
+        {
+          id: 'assign',
+          type: 'Duban.Assign',
+          name: '交办',
+          lead: literal('fzc'),
+          form: literal('f'),
+          fieldPermissions: literal({ title: 'readOnly' }),
+        },
+        {
+          id: 'review',
+          type: 'Duban.UserTask',
+          name: '审核',
+          assignee: literal({ type: 'users', userIds: [duchaId] }),
+        },
+        { id: 'end', type: 'Duban.End', name: '办结' },
+      ],
+      connections: [
+        connection('start', 'Done', 'assign'),
+        connection('assign', '提交', 'review'),
+        connection('review', '提交', 'end'),
+      ],
+    },
+    forms: [
+      {
+        id: 'f',
+        name: '交办事项',
+        fields: [
+          { key: 'title', label: '事项', type: 'text', required: true },
+          { key: 'report', label: '办理情况', type: 'textarea' },
+        ],
+      },
+    ],
+  };
+}
+
 /** 登记 → 承办 (法制处, due on a date already past) → 办结. */
 function overdueFlow() {
   return {
@@ -246,7 +291,12 @@ test.describe.serial('待办操作：撤回、撤回事项、委派、加签减�
     const lingdao = await api(playwright.request, 'lingdao');
     lingdaoId = await userId(lingdao);
     duchaId = await userId(await api(playwright.request, 'ducha'));
-    for (const flow of [approveFlow(lingdaoId), countersignFlow(lingdaoId, duchaId), overdueFlow()])
+    for (const flow of [
+      approveFlow(lingdaoId),
+      countersignFlow(lingdaoId, duchaId),
+      overdueFlow(),
+      assignFlow(duchaId),
+    ])
       await importFlow(admin, flow);
     // A deputy left behind by an earlier run that stopped half-way would overlap today's.
     const left = (await (await lingdao.get('/api/deputies')).json()) as { id: string; userId: string }[];
@@ -461,6 +511,57 @@ test.describe.serial('待办操作：撤回、撤回事项、委派、加签减�
     await expect(timeline).toContainText('「会签」加签 赵处长');
     await expect(timeline).toContainText('「会签」减签 王督查');
     await screenshot(page, 'ops-signers-item');
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  test('交办：主办单位增加协办单位（加签），上报后在「已办」中撤回，报告仍在', async ({ browser, playwright }) => {
+    const ducha = await api(playwright.request, 'ducha');
+    const title = `规范行政执法公示 ${run}`;
+    const itemId = await start(ducha, 'e2e-ops-assign', title);
+    const fazhiApi = await api(playwright.request, 'fazhi');
+    const lead = await openTaskOf(fazhiApi, itemId, '交办（主办）');
+
+    expect((await fazhiApi.post(`/api/tasks/${lead}/claim`)).status()).toBe(204);
+
+    const { page, errors, close } = await open(browser, 'fazhi');
+    await page.goto(`/tasks/${lead}`);
+    await expect(page.getByTestId('task-actions')).toBeVisible();
+    await moreOperation(page, '增加协办单位（加签）');
+    const dialog = page.getByRole('dialog');
+    await pick(page, '选择人员或单位', '济南市司法局');
+    await dialog.getByLabel('理由').fill('涉及济南市执法公示');
+    await screenshot(page, 'ops-assign-add-unit');
+    const added = answer(page, `/api/tasks/${lead}/signers`);
+    await dialog.getByRole('button', { name: button('确定') }).click();
+    expect((await added).status()).toBe(204);
+    await expect(page.locator('.ant-message')).toContainText('已加签');
+
+    await page.getByLabel('办理情况', { exact: true }).fill('已在门户网站公示执法主体和依据');
+    const reported = answer(page, `/api/tasks/${lead}/complete`);
+    await page.getByRole('button', { name: button('提交') }).click();
+    expect((await reported).status()).toBe(204);
+
+    // Before 王督查 has looked at it, 法制处 takes its report back: the step waits again with what it wrote.
+    await page.goto(`/tasks/${lead}`);
+    await moreOperation(page, '撤回');
+    const recalled = answer(page, `/api/tasks/${lead}/recall`);
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: button('撤回') })
+      .click();
+    expect((await recalled).status()).toBe(204);
+    await expect(page.getByText('已撤回', { exact: true })).toBeVisible();
+    await expect(page.getByTestId('task-actions')).toBeVisible();
+    await expect(page.getByLabel('办理情况', { exact: true })).toHaveValue('已在门户网站公示执法主体和依据');
+    await screenshot(page, 'ops-assign-recalled');
+
+    await page.goto(`/items/${itemId}`);
+    const timeline = page.getByTestId('item-timeline');
+    await expect(timeline).toContainText('济南市司法局');
+    await expect(timeline).toContainText('撤回');
+    const review = (await item(ducha, itemId)).openTasks.find((t) => t.activityName === '审核');
+    expect(review).toBeUndefined();
     expect(errors).toEqual([]);
     await close();
   });

@@ -9094,7 +9094,7 @@ export interface components {
         };
         InstanceDetail: {
             instance: components["schemas"]["InstanceSummary"];
-            /** @description Only the fields this user may see (see ItemFields). */
+            /** @description Only the fields this user may see (see ItemAccess). */
             data: components["schemas"]["JsonObject"];
             incident: null | string;
             openTasks: components["schemas"]["TaskSummary"][];
