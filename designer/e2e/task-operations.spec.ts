@@ -268,10 +268,13 @@ async function userId(request: APIRequestContext): Promise<string> {
 /** A button's name: antd puts a space between two Chinese characters (「撤 回」). */
 const button = (text: string) => new RegExp(`^${[...text].join('\\s?')}$`);
 
-/** Opens 「更多操作」 on the task page and picks `label`. */
+/** Opens 「更多操作」 on the task page (a click: it opens on touch screens too) and picks `label`. */
 async function moreOperation(page: Page, label: string) {
-  await page.getByRole('button', { name: /更多操作/ }).hover();
-  await page.getByRole('menuitem', { name: label, exact: true }).click();
+  const item = page.getByRole('menuitem', { name: label, exact: true });
+  await expect(async () => {
+    if (!(await item.isVisible())) await page.getByRole('button', { name: /更多操作/ }).click();
+    await item.click({ timeout: 3000 });
+  }).toPass({ timeout: 30_000 });
 }
 
 /** Picks `label` in the Select called `name` (antd: type to filter, then click the option). */

@@ -243,7 +243,7 @@ export function TaskOperations({
   return (
     <div className="task-operations" data-testid="task-operations">
       {items.length > 0 && (
-        <Dropdown menu={{ items, onClick: onMenu }}>
+        <Dropdown menu={{ items, onClick: onMenu }} trigger={['click']}>
           <Button>
             <Space>
               更多操作
