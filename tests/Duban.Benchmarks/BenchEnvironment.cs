@@ -21,9 +21,9 @@ internal sealed class BenchEnvironment : IAsyncDisposable
 {
     public const string DefinitionId = "demo-supervision";
 
-    public static readonly CurrentUser Leader = new("bench-leader", "lingdao", "李厅长", "sft", "省司法厅", [Roles.Leader]);
-    public static readonly CurrentUser Supervisor = new("bench-ducha", "ducha", "王督查", "bgs", "厅办公室（督查室）", [Roles.Supervisor]);
-    public static readonly CurrentUser Liaison = new("bench-fazhi", "fazhi", "张联络", "fzc", "法制处", [Roles.Liaison]);
+    public static readonly CurrentUser Leader = new("bench-leader", "lingdao", "李厅长", "sft", "省司法厅", [Roles.Leader]) { OrganizationId = "sft" };
+    public static readonly CurrentUser Supervisor = new("bench-ducha", "ducha", "王督查", "bgs", "厅办公室（督查室）", [Roles.Supervisor]) { OrganizationId = "sft" };
+    public static readonly CurrentUser Liaison = new("bench-fazhi", "fazhi", "张联络", "fzc", "法制处", [Roles.Liaison]) { OrganizationId = "sft" };
 
     private readonly BenchSettings _settings;
     private bool _created;
@@ -119,7 +119,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
             db.Users.Add(new DubanUser
             {
                 Id = user.Id, UserName = user.UserName, NormalizedUserName = user.UserName.ToUpperInvariant(),
-                DisplayName = user.DisplayName, UnitId = user.UnitId, SecurityStamp = Guid.NewGuid().ToString("N"),
+                DisplayName = user.DisplayName, UnitId = user.UnitId, OrganizationId = user.OrganizationId, SecurityStamp = Guid.NewGuid().ToString("N"),
             });
             foreach (var role in user.Roles)
                 db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = roleIds[role] });
@@ -128,7 +128,7 @@ internal sealed class BenchEnvironment : IAsyncDisposable
         scope.ServiceProvider.GetRequiredService<OrganizationCache>().Invalidate();
 
         var door = scope.ServiceProvider.GetRequiredService<WriteDoor>();
-        await door.RunAsync(new ImportDefinition(await File.ReadAllTextAsync(FindDefinitionFile()), Publish: true, UserId: null));
+        await door.RunAsync(new ImportDefinition("sft", await File.ReadAllTextAsync(FindDefinitionFile()), Publish: true, UserId: null));
     }
 
     /// <summary>workflows/demo-supervision.json: copied next to the program by the server project, else found up the tree.</summary>

@@ -27,7 +27,8 @@ public static class DefinitionChecks
     /// Everything publishing checks: the definition itself (<see cref="DefinitionValidator"/>), and that every
     /// sub-process it calls is a published procedure — so a missing child is caught now, not when an item gets there.
     /// </summary>
-    public static async Task<IReadOnlyList<ValidationError>> ForPublishAsync(DubanDbContext db, DefinitionValidator validator, WorkflowDefinition definition, CancellationToken ct)
+    public static async Task<IReadOnlyList<ValidationError>> ForPublishAsync(DubanDbContext db, DefinitionValidator validator, string organizationId,
+        WorkflowDefinition definition, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(validator);
@@ -41,7 +42,7 @@ public static class DefinitionChecks
         if (calls.Count == 0) return errors;
         var wanted = calls.Select(x => x.Child!).Distinct().ToList();
         var published = (await db.Definitions.AsNoTracking()
-            .Where(d => d.IsPublished && wanted.Contains(d.DefinitionId))
+            .Where(d => d.OrganizationId == organizationId && d.IsPublished && wanted.Contains(d.DefinitionId))
             .Select(d => d.DefinitionId).Distinct().ToListAsync(ct)).ToHashSet();
         foreach (var (node, child) in calls)
             if (!published.Contains(child!))

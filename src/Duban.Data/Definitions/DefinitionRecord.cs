@@ -7,6 +7,8 @@ namespace Duban.Data.Definitions;
 public sealed class DefinitionRecord
 {
     public Guid Id { get; set; }
+    /// <summary>The organization (root unit) whose procedure this is; each organization has its own (decision 035).</summary>
+    public string OrganizationId { get; set; } = "";
     public required string DefinitionId { get; set; }
     public int Version { get; set; }
     public required string Name { get; set; }
@@ -32,7 +34,8 @@ internal sealed class DefinitionRecordConfiguration : IEntityTypeConfiguration<D
         b.Property(x => x.DefinitionId).HasMaxLength(100);
         b.Property(x => x.Name).HasMaxLength(200);
         b.Property(x => x.UpdatedBy).HasMaxLength(64);
-        b.HasIndex(x => new { x.DefinitionId, x.Version }).IsUnique();
-        b.HasIndex(x => new { x.DefinitionId, x.IsLatest });
+        b.Property(x => x.OrganizationId).HasMaxLength(64);
+        b.HasIndex(x => new { x.OrganizationId, x.DefinitionId, x.Version }).IsUnique();
+        b.HasIndex(x => new { x.OrganizationId, x.DefinitionId, x.IsLatest });
     }
 }

@@ -10,30 +10,34 @@ namespace Duban.Data.Definitions;
 /// Reads definitions and their versions, validates and parses them. Saving a draft, publishing and importing are writes
 /// through the door (<see cref="Admin.SaveDefinitionDraft"/>, <see cref="Admin.PublishDefinition"/>,
 /// <see cref="Admin.ImportDefinition"/>). Published versions never change; a running instance keeps the version it started on.
+/// Each organization has its own procedures (decision 035): every read names the organization.
 /// </summary>
 public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator validator, DefinitionCache cache)
 {
-    public Task<List<DefinitionRecord>> ListLatestAsync(CancellationToken ct = default) =>
-        db.Definitions.AsNoTracking().Where(d => d.IsLatest).OrderBy(d => d.Name).ToListAsync(ct);
+    private IQueryable<DefinitionRecord> Of(string organizationId) =>
+        db.Definitions.AsNoTracking().Where(d => d.OrganizationId == organizationId);
 
-    public Task<List<DefinitionRecord>> VersionsAsync(string definitionId, CancellationToken ct = default) =>
-        db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(ct);
+    public Task<List<DefinitionRecord>> ListLatestAsync(string organizationId, CancellationToken ct = default) =>
+        Of(organizationId).Where(d => d.IsLatest).OrderBy(d => d.Name).ToListAsync(ct);
 
-    public Task<DefinitionRecord?> LatestAsync(string definitionId, CancellationToken ct = default) =>
-        db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsLatest, ct);
+    public Task<List<DefinitionRecord>> VersionsAsync(string organizationId, string definitionId, CancellationToken ct = default) =>
+        Of(organizationId).Where(d => d.DefinitionId == definitionId).OrderByDescending(d => d.Version).ToListAsync(ct);
 
-    public Task<DefinitionRecord?> VersionAsync(string definitionId, int version, CancellationToken ct = default) =>
-        db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.Version == version, ct);
+    public Task<DefinitionRecord?> LatestAsync(string organizationId, string definitionId, CancellationToken ct = default) =>
+        Of(organizationId).FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.IsLatest, ct);
 
-    public Task<DefinitionRecord?> PublishedAsync(string definitionId, CancellationToken ct = default) =>
-        db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId && d.IsPublished)
+    public Task<DefinitionRecord?> VersionAsync(string organizationId, string definitionId, int version, CancellationToken ct = default) =>
+        Of(organizationId).FirstOrDefaultAsync(d => d.DefinitionId == definitionId && d.Version == version, ct);
+
+    public Task<DefinitionRecord?> PublishedAsync(string organizationId, string definitionId, CancellationToken ct = default) =>
+        Of(organizationId).Where(d => d.DefinitionId == definitionId && d.IsPublished)
             .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
 
     public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) => validator.Validate(definition);
 
     /// <inheritdoc cref="DefinitionChecks.ForPublishAsync"/>
-    public Task<IReadOnlyList<ValidationError>> ValidateForPublishAsync(WorkflowDefinition definition, CancellationToken ct = default) =>
-        DefinitionChecks.ForPublishAsync(db, validator, definition, ct);
+    public Task<IReadOnlyList<ValidationError>> ValidateForPublishAsync(string organizationId, WorkflowDefinition definition, CancellationToken ct = default) =>
+        DefinitionChecks.ForPublishAsync(db, validator, organizationId, definition, ct);
 
     public WorkflowDefinition Parse(DefinitionRecord record) => cache.Get(record);
 }

@@ -8,6 +8,8 @@ namespace Duban.Data.Instances;
 public sealed class InstanceRecord
 {
     public Guid Id { get; set; }
+    /// <summary>The organization (root unit) the item belongs to: its procedure's, and so its registrant's (decision 035).</summary>
+    public string OrganizationId { get; set; } = "";
     public Guid DefinitionRecordId { get; set; }
     public required string DefinitionId { get; set; }
     public int DefinitionVersion { get; set; }
@@ -78,6 +80,8 @@ internal sealed class InstanceRecordConfiguration : IEntityTypeConfiguration<Ins
         b.Property(x => x.InitiatorName).HasMaxLength(100);
         b.Property(x => x.InitiatorUnitId).HasMaxLength(64);
         b.Property(x => x.ParentBookmarkId).HasMaxLength(64);
+        b.Property(x => x.OrganizationId).HasMaxLength(64);
+        b.HasIndex(x => new { x.OrganizationId, x.CreatedAt });
         b.HasIndex(x => x.Status);
         b.HasIndex(x => x.ParentInstanceId);
         b.HasIndex(x => new { x.DefinitionId, x.CreatedAt });

@@ -9,6 +9,12 @@ public sealed record CurrentUser(string Id, string UserName, string DisplayName,
     public bool IsInRole(string role) => Roles.Contains(role);
 
     /// <summary>
+    /// The organization (root unit) this person belongs to (decision 035): everything he reads or changes is of this
+    /// organization. Null only for a platform administrator.
+    /// </summary>
+    public string? OrganizationId { get; init; }
+
+    /// <summary>
     /// Whom this user stands in for today (代理, decision 031), as far as what they wait for goes; empty for most people.
     /// Set when the user is resolved for a request.
     /// </summary>
@@ -23,11 +29,14 @@ public sealed record CurrentUser(string Id, string UserName, string DisplayName,
     public bool CanAct(TaskRecord task, IOrganization organization) =>
         task.AssigneeUserId is { } assignee ? assignee == Id : IsCandidate(task, organization);
 
-    /// <summary>The task was offered to this user's unit or role, whether or not someone has taken it since.</summary>
+    /// <summary>
+    /// The task was offered to this user's unit or role, whether or not someone has taken it since — in his own
+    /// organization: a step for 督查员 reaches the 督查员 of the item's organization only.
+    /// </summary>
     public bool IsCandidate(TaskRecord task, IOrganization organization) =>
-        (task.CandidateUnitId is { } unit && unit == UnitId &&
+        task.OrganizationId == OrganizationId && ((task.CandidateUnitId is { } unit && unit == UnitId &&
          (IsInRole(Duban.Engine.Directory.Roles.Liaison) || organization.FindUnit(unit)?.LeaderUserId == Id))
-        || (task.CandidateRole is { } role && IsInRole(role));
+        || (task.CandidateRole is { } role && IsInRole(role)));
 }
 
 /// <summary>
@@ -37,6 +46,9 @@ public sealed record CurrentUser(string Id, string UserName, string DisplayName,
 public sealed record StandIn(IReadOnlyList<string> UserIds, IReadOnlyList<string> UnitIds, IReadOnlyList<string> Roles)
 {
     public static readonly StandIn Nobody = new([], [], []);
+
+    /// <summary>The organization the principals belong to: what is offered to their roles is of this organization only.</summary>
+    public string? OrganizationId { get; init; }
 
     public bool IsEmpty => UserIds.Count == 0;
 
@@ -48,14 +60,15 @@ public sealed record StandIn(IReadOnlyList<string> UserIds, IReadOnlyList<string
             [.. list.Select(p => p.Id).Distinct()],
             [.. list.Where(p => p.UnitId is not null && (p.IsInRole(Duban.Engine.Directory.Roles.Liaison) || organization.FindUnit(p.UnitId)?.LeaderUserId == p.Id))
                 .Select(p => p.UnitId!).Distinct()],
-            [.. list.SelectMany(p => p.Roles).Distinct()]);
+            [.. list.SelectMany(p => p.Roles).Distinct()]) { OrganizationId = list.Select(p => p.OrganizationId).FirstOrDefault() };
     }
 
     /// <summary>The open tasks these people may act on.</summary>
     public IQueryable<TaskRecord> OpenTasks(IQueryable<TaskRecord> tasks)
     {
         List<string> ids = [.. UserIds], units = [.. UnitIds], roles = [.. Roles];
-        return tasks.Where(t => t.Status == HumanTaskStatus.Open && (
+        if (OrganizationId is not { } organizationId) return tasks.Where(t => false);
+        return tasks.Where(t => t.Status == HumanTaskStatus.Open && t.OrganizationId == organizationId && (
             (t.AssigneeUserId != null && ids.Contains(t.AssigneeUserId)) ||
             (t.AssigneeUserId == null && ((t.CandidateUnitId != null && units.Contains(t.CandidateUnitId)) || (t.CandidateRole != null && roles.Contains(t.CandidateRole))))));
     }

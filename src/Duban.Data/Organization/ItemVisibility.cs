@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Data.Organization;
 
 /// <summary>
-/// Who may see an item (事项) — the one place this rule lives. The supervision office, leaders and administrators
-/// see every item; anyone else sees the items they started, the items their unit takes part in, and the items in
+/// Who may see an item (事项) — the one place this rule lives. Nobody sees another organization's items (decision 035).
+/// Within his own, the supervision office, leaders and administrators see every item; anyone else sees the items they started, the items their unit takes part in, and the items in
 /// which they were given or completed a task; a deputy, too, the items waiting on the people he stands in for today.
 /// </summary>
 public static class ItemVisibility
@@ -15,19 +15,22 @@ public static class ItemVisibility
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(user);
-        if (user.SeesAllItems) return db.Instances;
+        // A platform administrator belongs to no organization and so sees no item.
+        if (user.OrganizationId is not { } organizationId) return db.Instances.Where(i => false);
+        var ours = db.Instances.Where(i => i.OrganizationId == organizationId);
+        if (user.SeesAllItems) return ours;
         var userId = user.Id;
         var own = user.UnitId is not { } unitId
-            ? db.Instances.Where(i => i.InitiatorId == userId
+            ? ours.Where(i => i.InitiatorId == userId
                 || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == userId || t.CompletedById == userId)))
-            : db.Instances.Where(i => i.InitiatorId == userId
+            : ours.Where(i => i.InitiatorId == userId
                 || db.InstanceUnits.Any(u => u.InstanceId == i.Id && u.UnitId == unitId)
                 || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == userId || t.CompletedById == userId)));
         if (user.StandsInFor.IsEmpty) return own;
         // A deputy also sees the items waiting for the people he stands in for today, through those tasks (decision 031).
         var waiting = user.StandsInFor.OpenTasks(db.Tasks);
         var deputyUnit = user.UnitId;
-        return db.Instances.Where(i => i.InitiatorId == userId
+        return ours.Where(i => i.InitiatorId == userId
             || (deputyUnit != null && db.InstanceUnits.Any(u => u.InstanceId == i.Id && u.UnitId == deputyUnit))
             || db.Tasks.Any(t => t.InstanceId == i.Id && (t.AssigneeUserId == userId || t.CompletedById == userId))
             || waiting.Any(t => t.InstanceId == i.Id));

@@ -5,27 +5,52 @@ using Microsoft.Extensions.Options;
 
 namespace Duban.Data.Organization;
 
-/// <summary>The organization in memory: users with their roles, and the unit tree. Read on every event, so kept as a snapshot.</summary>
+/// <summary>
+/// Every organization of the installation in memory: users with their roles, and the unit trees (one per organization,
+/// decision 035). Read on every event, so kept as a snapshot. An item runs against <see cref="Within"/> its own
+/// organization, never against the whole installation.
+/// </summary>
 public sealed class OrganizationSnapshot : IOrganization
 {
     private readonly Dictionary<string, UserInfo> _users;
     private readonly Dictionary<string, UnitInfo> _units;
+    private readonly Dictionary<string, string> _rootOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OrganizationView> _views = new(StringComparer.Ordinal);
 
     public OrganizationSnapshot(IEnumerable<UserInfo> users, IEnumerable<UnitRecord> units)
     {
-        _users = users.ToDictionary(u => u.Id);
+        var unitList = units.ToList();
+        _units = [];
+        var byId = unitList.ToDictionary(u => u.Id);
+        foreach (var unit in unitList) _rootOf[unit.Id] = RootOf(byId, unit);
+        // A person's organization: the one stored, else the root above his unit (rows from before decision 035).
+        _users = users.Select(u => u.OrganizationId is null && u.UnitId is { } unitId && _rootOf.TryGetValue(unitId, out var root)
+                ? u with { OrganizationId = root }
+                : u).ToDictionary(u => u.Id);
         // One pass over the users, not one per unit.
         var liaisons = _users.Values
             .Where(u => u.UnitId is not null && u.IsInRole(Roles.Liaison))
             .GroupBy(u => u.UnitId!)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(u => u.Id).ToList());
-        _units = units.ToDictionary(u => u.Id, u => new UnitInfo(u.Id, u.Name, u.ParentId, u.LeaderUserId,
-            liaisons.GetValueOrDefault(u.Id) ?? []));
+        foreach (var u in unitList)
+            _units[u.Id] = new UnitInfo(u.Id, u.Name, u.ParentId, u.LeaderUserId, liaisons.GetValueOrDefault(u.Id) ?? []);
+    }
+
+    private static string RootOf(Dictionary<string, UnitRecord> byId, UnitRecord unit)
+    {
+        for (var hops = 0; hops < 64 && unit.ParentId is { } parent && byId.TryGetValue(parent, out var up); hops++) unit = up;
+        return unit.Id;
     }
 
     public UserInfo? FindUser(string id) => _users.GetValueOrDefault(id);
     public UnitInfo? FindUnit(string id) => _units.GetValueOrDefault(id);
     public IReadOnlyCollection<UnitInfo> Units => _units.Values;
+
+    /// <summary>The organizations (root units), by id.</summary>
+    public IEnumerable<UnitInfo> Organizations => _units.Values.Where(u => _rootOf.GetValueOrDefault(u.Id) == u.Id).OrderBy(u => u.Id, StringComparer.Ordinal);
+
+    /// <summary>The organization (root unit) a unit belongs to; null for an unknown unit.</summary>
+    public string? OrganizationOfUnit(string? unitId) => unitId is not null ? _rootOf.GetValueOrDefault(unitId) : null;
 
     public IReadOnlyList<UserInfo> UsersInRole(string role, string? unitId = null) =>
         _users.Values.Where(u => u.IsInRole(role) && (unitId is null || u.UnitId == unitId)).OrderBy(u => u.Id).ToList();
@@ -35,9 +60,45 @@ public sealed class OrganizationSnapshot : IOrganization
 
     /// <summary>The calendar of the organization <paramref name="unitId"/> belongs to; the shipped years when it has none yet.</summary>
     public Duban.Engine.Calendar.WorkCalendar CalendarFor(string? unitId) =>
-        OrganizationScope.OrganizationOf(this, unitId) is { } organization && Calendars.TryGetValue(organization, out var calendar)
-            ? calendar
-            : Duban.Engine.Calendar.ShippedCalendars.Default;
+        OrganizationScope.OrganizationOf(this, unitId) is { } organization ? CalendarOf(organization) : Duban.Engine.Calendar.ShippedCalendars.Default;
+
+    /// <summary>The calendar of <paramref name="organizationId"/>; the shipped years when it has none yet.</summary>
+    public Duban.Engine.Calendar.WorkCalendar CalendarOf(string organizationId) =>
+        Calendars.TryGetValue(organizationId, out var calendar) ? calendar : Duban.Engine.Calendar.ShippedCalendars.Default;
+
+    /// <summary>
+    /// One organization as its items see it: its own people and units only, its own calendar. An item of one
+    /// organization can neither name nor reach a unit or person of another — they do not exist for it.
+    /// </summary>
+    public IOrganization Within(string organizationId)
+    {
+        lock (_views)
+        {
+            if (!_views.TryGetValue(organizationId, out var view)) _views[organizationId] = view = new OrganizationView(this, organizationId);
+            return view;
+        }
+    }
+
+    private sealed class OrganizationView(OrganizationSnapshot all, string organizationId) : IOrganization
+    {
+        private readonly Dictionary<(string, string?), IReadOnlyList<UserInfo>> _inRole = [];
+
+        public UserInfo? FindUser(string id) => all.FindUser(id) is { } user && user.OrganizationId == organizationId ? user : null;
+
+        public UnitInfo? FindUnit(string id) => all._rootOf.GetValueOrDefault(id) == organizationId ? all.FindUnit(id) : null;
+
+        public IReadOnlyList<UserInfo> UsersInRole(string role, string? unitId = null)
+        {
+            lock (_inRole)
+            {
+                if (!_inRole.TryGetValue((role, unitId), out var list))
+                    _inRole[(role, unitId)] = list = all.UsersInRole(role, unitId).Where(u => u.OrganizationId == organizationId).ToList();
+                return list;
+            }
+        }
+
+        public Duban.Engine.Calendar.WorkCalendar CalendarFor(string? unitId) => all.CalendarOf(organizationId);
+    }
 }
 
 /// <summary>Configuration section <c>Duban:Organization</c>.</summary>
@@ -106,14 +167,14 @@ public sealed class OrganizationCache(IServiceScopeFactory scopes, IOptions<Orga
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
         var users = await db.Users.AsNoTracking().Where(u => u.IsActive)
-            .Select(u => new { u.Id, u.DisplayName, u.UnitId }).ToListAsync(cancellationToken);
+            .Select(u => new { u.Id, u.DisplayName, u.UnitId, u.OrganizationId }).ToListAsync(cancellationToken);
         var roles = await (from ur in db.UserRoles
                            join r in db.Roles on ur.RoleId equals r.Id
                            select new { ur.UserId, r.Name }).AsNoTracking().ToListAsync(cancellationToken);
         var rolesByUser = roles.GroupBy(r => r.UserId).ToDictionary(g => g.Key, g => g.Select(r => r.Name!).ToList());
         var units = await db.Units.AsNoTracking().ToListAsync(cancellationToken);
         return new OrganizationSnapshot(
-            users.Select(u => new UserInfo(u.Id, u.DisplayName, u.UnitId, rolesByUser.GetValueOrDefault(u.Id) ?? [])),
+            users.Select(u => new UserInfo(u.Id, u.DisplayName, u.UnitId, rolesByUser.GetValueOrDefault(u.Id) ?? []) { OrganizationId = u.OrganizationId }),
             units)
         {
             Calendars = await Calendar.WorkCalendarStore.LoadAllAsync(db, cancellationToken),

@@ -9,6 +9,11 @@ public sealed class DubanUser : IdentityUser
 {
     public required string DisplayName { get; set; }
     public string? UnitId { get; set; }
+    /// <summary>
+    /// The organization (root unit) the person belongs to — the root above <see cref="UnitId"/> when there is one; null
+    /// only for a platform administrator, who belongs to none (decision 035).
+    /// </summary>
+    public string? OrganizationId { get; set; }
     public bool IsActive { get; set; } = true;
 }
 
@@ -49,6 +54,8 @@ internal sealed class DubanUserConfiguration : IEntityTypeConfiguration<DubanUse
     {
         b.Property(x => x.DisplayName).HasMaxLength(100);
         b.Property(x => x.UnitId).HasMaxLength(64);
+        b.Property(x => x.OrganizationId).HasMaxLength(64);
+        b.HasIndex(x => x.OrganizationId);
         b.HasIndex(x => x.UnitId);
     }
 }

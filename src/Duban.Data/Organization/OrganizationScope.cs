@@ -24,9 +24,19 @@ public static class OrganizationScope
     }
 
     public static string? OrganizationOf(OrganizationSnapshot org, string? unitId) =>
-        OrganizationOf(org.Units, org.FindUnit, unitId);
+        org.OrganizationOfUnit(unitId) ?? OrganizationOf(org.Units, org.FindUnit, unitId);
 
     /// <summary>The organization of a signed-in user, or a problem when there is none (no units at all).</summary>
     public static string Require(OrganizationSnapshot org, string? unitId) =>
         OrganizationOf(org, unitId) ?? throw new Engine.Execution.WorkflowInputException("organizationId", "尚未建立组织机构");
+
+    /// <summary>
+    /// The organization a signed-in user acts in (decision 035); a platform administrator, who belongs to none, is
+    /// refused (403): he manages organizations, not their business.
+    /// </summary>
+    public static string Require(CurrentUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.OrganizationId ?? throw new ForbiddenException("平台管理员不属于任何组织，不能办理组织内的业务");
+    }
 }

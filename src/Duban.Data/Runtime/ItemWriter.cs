@@ -56,8 +56,9 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
         return definitions.Get(record);
     }
 
-    public static Task<DefinitionRecord?> PublishedAsync(DubanDbContext db, string definitionId, CancellationToken ct) =>
-        db.Definitions.AsNoTracking().Where(d => d.DefinitionId == definitionId && d.IsPublished)
+    /// <summary>The newest published version of <paramref name="definitionId"/> in the organization <paramref name="organizationId"/>.</summary>
+    public static Task<DefinitionRecord?> PublishedAsync(DubanDbContext db, string organizationId, string definitionId, CancellationToken ct) =>
+        db.Definitions.AsNoTracking().Where(d => d.OrganizationId == organizationId && d.DefinitionId == definitionId && d.IsPublished)
             .OrderByDescending(d => d.Version).FirstOrDefaultAsync(ct);
 
     public WorkflowDefinition Parse(DefinitionRecord record) => definitions.Get(record);
@@ -72,6 +73,7 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
         return new InstanceRecord
         {
             Id = id,
+            OrganizationId = record.OrganizationId,
             DefinitionRecordId = record.Id,
             DefinitionId = record.DefinitionId,
             DefinitionVersion = record.Version,
@@ -100,7 +102,6 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
         WorkflowState? before = null, Guid? closingTaskId = null)
     {
         var db = context.Db;
-        var org = context.Organization;
         var work = context.Part<Work>();
         var queue = new Queue<Func<Task<(InstanceRecord, RunResult)?>>>();
         queue.Enqueue(() => Task.FromResult<(InstanceRecord, RunResult)?>((first, firstResult)));
@@ -110,6 +111,8 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
             if (++depthGuard > MaxCascade)
                 throw new WorkflowInputException("definitionId", $"子流程层层展开超过 {MaxCascade} 个事项，请检查流程是否循环调用子流程");
             if (await next() is not var (instance, result)) continue;
+            // Parent and children are of one organization: the children's procedures are looked up in it.
+            var org = context.OrganizationOf(instance);
             var state = result.State;
             var now = context.Now;
             var wasFaulted = instance.Status == WorkflowStatus.Faulted;
@@ -171,6 +174,7 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
                 {
                     Id = request.Id,
                     InstanceId = instance.Id,
+                    OrganizationId = instance.OrganizationId,
                     BookmarkId = request.BookmarkId,
                     ActivityId = request.ActivityId,
                     ExecutionId = request.ExecutionId,
@@ -211,7 +215,7 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
 
             foreach (var child in result.Effects.NewChildren)
             {
-                var record = await PublishedAsync(db, child.DefinitionId, ct)
+                var record = await PublishedAsync(db, instance.OrganizationId, child.DefinitionId, ct)
                     ?? throw new WorkflowInputException("definitionId", $"子流程「{child.DefinitionId}」不存在或尚未发布");
                 var childResult = runner.Start(definitions.Get(record), child.InstanceId, new StartRequest(actor, null, child.Input, child.Title), org);
                 var childInstance = await NewInstanceAsync(context, record, child.InstanceId, childResult.State, actor, (instance.Id, child.ParentBookmarkId), ct);

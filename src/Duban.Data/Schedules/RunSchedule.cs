@@ -64,15 +64,15 @@ internal sealed class RunScheduleHandler(ItemWriter items, IWriteHandler<StartIt
             return new(null, "发起人：" + problem);
         var user = await Scheduling.StarterAsync(context.Db, context.Organization, schedule.UserId, ct);
         if (user is null) return new(null, "发起人：该用户不存在或已停用");
-        if (await ItemWriter.PublishedAsync(context.Db, schedule.DefinitionId, ct) is not { } definition)
+        if (await ItemWriter.PublishedAsync(context.Db, schedule.OrganizationId, schedule.DefinitionId, ct) is not { } definition)
             return new(null, $"流程「{schedule.DefinitionId}」不存在或尚未发布");
-        if (StartPermission.Refusal(items.Parse(definition), user, context.Organization) is { } refused)
+        if (StartPermission.Refusal(items.Parse(definition), user, context.Organization.Within(schedule.OrganizationId)) is { } refused)
             return new(null, "发起人：" + refused);
         // What the procedure refuses (its start form changed since the schedule was set) is found by a start in the engine
         // alone, which does no I/O and keeps nothing; the real start below then changes rows only when it will succeed.
         try
         {
-            items.Runner.Start(items.Parse(definition), Guid.CreateVersion7(), new StartRequest(user.ToActor(), Scheduling.DefaultsOf(schedule)), context.Organization);
+            items.Runner.Start(items.Parse(definition), Guid.CreateVersion7(), new StartRequest(user.ToActor(), Scheduling.DefaultsOf(schedule)), context.Organization.Within(schedule.OrganizationId));
         }
         catch (WorkflowInputException e)
         {

@@ -29,7 +29,7 @@ internal sealed class SaveScheduleHandler(ItemWriter items) : IWriteHandler<Save
     {
         Scheduling.RequireAdmin(write.User);
         var org = context.Organization;
-        var organizationId = OrganizationScope.Require(org, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         ScheduleRecord? row = null;
         if (write.Id is { } id)
         {
@@ -44,7 +44,7 @@ internal sealed class SaveScheduleHandler(ItemWriter items) : IWriteHandler<Save
 
         Duban.Data.Definitions.DefinitionRecord? definition = null;
         if (string.IsNullOrWhiteSpace(write.DefinitionId)) errors.Add(new("definitionId", "请选择要定期发起的流程"));
-        else if ((definition = await ItemWriter.PublishedAsync(context.Db, write.DefinitionId, ct)) is null)
+        else if ((definition = await ItemWriter.PublishedAsync(context.Db, organizationId, write.DefinitionId, ct)) is null)
             errors.Add(new("definitionId", $"流程「{write.DefinitionId}」不存在或尚未发布"));
 
         if (write.Rule is null) errors.Add(new("rule.kind", "请选择重复方式"));
@@ -61,7 +61,7 @@ internal sealed class SaveScheduleHandler(ItemWriter items) : IWriteHandler<Save
         {
             try
             {
-                items.Runner.Start(items.Parse(definition), Guid.CreateVersion7(), new StartRequest(starter.ToActor(), (JsonObject?)write.Defaults?.DeepClone()), org);
+                items.Runner.Start(items.Parse(definition), Guid.CreateVersion7(), new StartRequest(starter.ToActor(), (JsonObject?)write.Defaults?.DeepClone()), org.Within(organizationId));
             }
             catch (WorkflowInputException e)
             {

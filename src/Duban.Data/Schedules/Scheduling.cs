@@ -23,7 +23,7 @@ internal static class Scheduling
     public static async Task<ScheduleRecord> FindAsync(Writes.WriteContext context, CurrentUser user, Guid id, CancellationToken ct)
     {
         RequireAdmin(user);
-        var organizationId = OrganizationScope.Require(context.Organization, user.UnitId);
+        var organizationId = OrganizationScope.Require(user);
         return await context.Db.Set<ScheduleRecord>().FirstOrDefaultAsync(s => s.Id == id && s.OrganizationId == organizationId, ct)
             ?? throw new NotFoundException("定期任务不存在");
     }
@@ -43,7 +43,7 @@ internal static class Scheduling
     public static string? StarterProblem(OrganizationSnapshot org, string organizationId, string userId)
     {
         if (org.FindUser(userId) is not { } user) return "该用户不存在或已停用";
-        if (OrganizationScope.OrganizationOf(org, user.UnitId) != organizationId) return $"「{user.DisplayName}」不属于本单位";
+        if (user.OrganizationId != organizationId) return $"「{user.DisplayName}」不属于本单位";
         if (!StarterRoles.Any(user.IsInRole)) return $"「{user.DisplayName}」无权发起事项（须为督查员、领导或管理员）";
         return null;
     }
@@ -54,7 +54,7 @@ internal static class Scheduling
         if (org.FindUser(userId) is not { } info) return null;
         var userName = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
         return new CurrentUser(info.Id, userName ?? info.Id, info.DisplayName, info.UnitId,
-            info.UnitId is { } unit ? org.FindUnit(unit)?.Name : null, info.Roles);
+            info.UnitId is { } unit ? org.FindUnit(unit)?.Name : null, info.Roles) { OrganizationId = info.OrganizationId };
     }
 
     /// <summary>Sets the next occurrence after <see cref="ScheduleRecord.HandledThrough"/> and when the worker should look.</summary>

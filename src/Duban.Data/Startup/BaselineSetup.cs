@@ -1,7 +1,5 @@
 using Duban.Data.Calendar.Admin;
-using Duban.Data.Definitions.Admin;
 using Duban.Data.Writes;
-using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -11,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace Duban.Data.Startup;
 
 /// <summary>
-/// What every installation needs, demo or not: the four roles, the shipped procedure templates from workflows/
-/// (imported and published), and the work calendar of each organization. Each step adds only what is missing.
+/// What every installation needs, demo or not: the roles, the shipped procedure templates from workflows/ (imported and
+/// published into each organization), and the work calendar of each organization. Each step adds only what is missing.
+/// An organization made later gets both when it is made (<see cref="Organization.Admin.AddOrganization"/>).
 /// </summary>
 public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> roles,
     WriteDoor door, IConfiguration configuration, ILogger<BaselineSetup> logger)
@@ -23,7 +22,7 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
 
     public async Task<StepResult> RolesAsync(CancellationToken ct)
     {
-        foreach (var role in Roles.All)
+        foreach (var role in Roles.All.Append(Roles.Platform))
         {
             if (await roles.RoleExistsAsync(role)) continue;
             var result = await roles.CreateAsync(new IdentityRole(role));
@@ -33,8 +32,9 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
     }
 
     /// <summary>
-    /// Imports and publishes every template whose procedure the database does not have yet, all in the step's one
-    /// transaction. A procedure that is there (in any version, an administrator's included) is left as it is.
+    /// Imports and publishes, into every organization, each template whose procedure the organization does not have yet,
+    /// all in the step's one transaction. A procedure that is there (in any version, an administrator's included) is left
+    /// as it is. Pending while there is no organization yet.
     /// </summary>
     public async Task<StepResult> TemplatesAsync(CancellationToken ct)
     {
@@ -44,19 +44,12 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
             logger.LogWarning("No workflows folder at {Dir}; no templates imported", dir);
             return StepResult.Pending;
         }
-        var present = (await db.Definitions.Select(d => d.DefinitionId).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        // File order: a child procedure's file (enterprise-inspection-serious) sorts before its parent's, so the parent's
-        // publish check finds the child published.
-        foreach (var file in Directory.GetFiles(dir, "*.json").Order(StringComparer.Ordinal))
+        var organizations = await db.Units.Where(u => u.ParentId == null).Select(u => u.Id).ToListAsync(ct);
+        if (organizations.Count == 0) return StepResult.Pending;
+        foreach (var organizationId in organizations)
         {
-            var json = await File.ReadAllTextAsync(file, ct);
-            if (DefinitionJson.Parse(json)?.DefinitionId is { } id && present.Contains(id))
-            {
-                logger.LogInformation("Template {DefinitionId} ({File}) is already there; left as it is", id, Path.GetFileName(file));
-                continue;
-            }
-            var record = await door.RunAsync(new ImportDefinition(json, Publish: true, UserId: null), ct);
-            logger.LogInformation("Imported and published {DefinitionId} v{Version} from {File}", record.DefinitionId, record.Version, Path.GetFileName(file));
+            var imported = await ShippedTemplates.ImportMissingAsync(door, db, dir, organizationId, ct);
+            logger.LogInformation("Templates for {Organization}: {Count} imported and published", organizationId, imported);
         }
         return StepResult.Done;
     }

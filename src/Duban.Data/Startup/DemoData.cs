@@ -16,7 +16,8 @@ namespace Duban.Data.Startup;
 
 /// <summary>
 /// The demo data of the first-start setup (docs/decisions/020): a demo organization (a provincial justice department
-/// with eight units) with one user per role, and three demo items at different steps.
+/// with eight units) with one user per role, a platform administrator (平台管理员, of no organization, decision 035), and
+/// three demo items at different steps.
 /// </summary>
 public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, DefinitionStore definitions, OrganizationCache organization,
     WriteDoor door, IFirstStartHook hook, ILogger<DemoData> logger)
@@ -49,6 +50,9 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
         ("qingdao", "青岛市司法局", "sft", "承办单位"),
     ];
 
+    /// <summary>The installation's platform administrator: creates organizations, sees none of their business.</summary>
+    public const string PlatformUserName = "platform";
+
     private static readonly (string Unit, string UserName)[] Leaders = [("sft", "lingdao"), ("fzc", "fzcz"), ("bgs", "ducha")];
 
     /// <summary>
@@ -68,8 +72,11 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
         foreach (var (userName, displayName, unit, _) in Users)
         {
             if (await users.FindByNameAsync(userName) is not null) continue;
-            Check(await users.CreateAsync(new DubanUser { UserName = userName, DisplayName = displayName, UnitId = unit }, Password), $"creating user {userName}");
+            Check(await users.CreateAsync(new DubanUser { UserName = userName, DisplayName = displayName, UnitId = unit, OrganizationId = Units[0].Id }, Password),
+                $"creating user {userName}");
         }
+        if (await users.FindByNameAsync(PlatformUserName) is null)
+            Check(await users.CreateAsync(new DubanUser { UserName = PlatformUserName, DisplayName = "平台管理员" }, Password), $"creating user {PlatformUserName}");
         // Where the old start could die and leave users without a role; here the step's transaction undoes the users too.
         await hook.AtAsync($"{OrganizationStep}:users", ct);
         foreach (var (userName, _, _, role) in Users)
@@ -77,6 +84,8 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
             var user = (await users.FindByNameAsync(userName))!;
             if (!await users.IsInRoleAsync(user, role)) Check(await users.AddToRoleAsync(user, role), $"giving {userName} the role {role}");
         }
+        var platform = (await users.FindByNameAsync(PlatformUserName))!;
+        if (!await users.IsInRoleAsync(platform, Roles.Platform)) Check(await users.AddToRoleAsync(platform, Roles.Platform), "giving platform its role");
         foreach (var (unit, userName) in Leaders)
         {
             var record = await db.Units.FirstAsync(u => u.Id == unit, ct);
@@ -122,7 +131,7 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
     public async Task<StepResult> ItemsAsync(CancellationToken ct)
     {
         const string definitionId = "demo-supervision";
-        if (await definitions.PublishedAsync(definitionId, ct) is null)
+        if (await definitions.PublishedAsync(Units[0].Id, definitionId, ct) is null)
         {
             logger.LogWarning("The template {DefinitionId} is not published; no demo items", definitionId);
             return StepResult.Pending;
@@ -132,7 +141,7 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
         {
             var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"Demo user {userName} is missing");
             var info = org.FindUser(user.Id)!;
-            return new CurrentUser(user.Id, userName, info.DisplayName, info.UnitId, info.UnitId is { } u ? org.FindUnit(u)?.Name : null, info.Roles);
+            return new CurrentUser(user.Id, userName, info.DisplayName, info.UnitId, info.UnitId is { } u ? org.FindUnit(u)?.Name : null, info.Roles) { OrganizationId = info.OrganizationId };
         }
 
         var ducha = await As("ducha");

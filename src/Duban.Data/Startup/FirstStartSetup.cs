@@ -69,13 +69,13 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
     Clock.VirtualClock virtualClock, Microsoft.Extensions.Options.IOptions<Clock.ClockOptions> clockOptions, IHostEnvironment environment,
     TimeProvider clock, IConfiguration configuration, ILogger<FirstStartSetup> logger)
 {
-    /// <summary>The steps in the order they run. The calendar follows the organization it is for and precedes the demo
-    /// items, whose deadlines count working days.</summary>
+    /// <summary>The steps in the order they run. The templates and the calendar follow the organization they are for;
+    /// the calendar precedes the demo items, whose deadlines count working days.</summary>
     public static readonly IReadOnlyList<SetupStep> AllSteps =
     [
         new(BaselineSetup.RolesStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().RolesAsync(ct)),
-        new(BaselineSetup.TemplatesStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().TemplatesAsync(ct)),
         new(DemoData.OrganizationStep, SetupPart.Demo, true, (sp, ct) => sp.GetRequiredService<DemoData>().OrganizationAsync(ct)),
+        new(BaselineSetup.TemplatesStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().TemplatesAsync(ct)),
         new(BaselineSetup.CalendarStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().CalendarAsync(ct)),
         new(DemoData.ItemsStep, SetupPart.Demo, false, (sp, ct) => sp.GetRequiredService<DemoData>().ItemsAsync(ct)),
     ];

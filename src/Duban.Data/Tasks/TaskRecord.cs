@@ -19,6 +19,8 @@ public sealed class TaskRecord
 {
     public Guid Id { get; set; }
     public Guid InstanceId { get; set; }
+    /// <summary>The item's organization: a step offered to a role reaches that role's holders in this organization only.</summary>
+    public string OrganizationId { get; set; } = "";
     public string? BookmarkId { get; set; }
     public required string ActivityId { get; set; }
     public required string ExecutionId { get; set; }
@@ -68,6 +70,7 @@ internal sealed class TaskRecordConfiguration : IEntityTypeConfiguration<TaskRec
         b.Property(x => x.CompletedByName).HasMaxLength(100);
         b.Property(x => x.Outcome).HasMaxLength(100);
         b.Property(x => x.DelegatorUserId).HasMaxLength(64);
+        b.Property(x => x.OrganizationId).HasMaxLength(64);
         b.HasIndex(x => x.InstanceId);
         b.HasIndex(x => new { x.AssigneeUserId, x.Status });
         b.HasIndex(x => new { x.CandidateUnitId, x.Status });

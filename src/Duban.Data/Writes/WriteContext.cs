@@ -34,6 +34,13 @@ public sealed class WriteContext
     /// <summary>The organization as it was when this attempt began.</summary>
     public OrganizationSnapshot Organization { get; }
 
+    /// <summary>An item's organization as the engine sees it: its own people, units and calendar (decision 035).</summary>
+    public IOrganization OrganizationOf(InstanceRecord instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return Organization.Within(instance.OrganizationId);
+    }
+
     /// <summary>The time of this write: every row it stamps carries the same instant.</summary>
     public DateTimeOffset Now { get; }
 
@@ -193,13 +200,14 @@ public sealed class WriteContext
     }
 
     /// <summary>A new task in someone's inbox that no flow step waits for (an extension to decide, a chase to record).</summary>
-    public TaskRecord OpenDetachedTask(Guid instanceId, string activityId, string executionId, string name, TaskKind kind,
+    public TaskRecord OpenDetachedTask(InstanceRecord instance, string activityId, string executionId, string name, TaskKind kind,
         TaskAssignee assignee, string? formId, IReadOnlyList<string> outcomes, string? message, DateTimeOffset? dueAt)
     {
         var task = new TaskRecord
         {
             Id = Guid.CreateVersion7(),
-            InstanceId = instanceId,
+            InstanceId = instance.Id,
+            OrganizationId = instance.OrganizationId,
             BookmarkId = null,
             ActivityId = activityId,
             ExecutionId = executionId,

@@ -22,6 +22,9 @@ public interface IOrganization
 public sealed record UserInfo(string Id, string DisplayName, string? UnitId, IReadOnlyList<string> Roles)
 {
     public bool IsInRole(string role) => Roles.Contains(role);
+
+    /// <summary>The organization (root unit) the person belongs to; null for a platform administrator.</summary>
+    public string? OrganizationId { get; init; }
 }
 
 public sealed record UnitInfo(string Id, string Name, string? ParentId, string? LeaderUserId, IReadOnlyList<string> LiaisonUserIds);
@@ -35,6 +38,12 @@ public static class Roles
     public const string Liaison = "承办单位联络员";
 
     public static readonly IReadOnlyList<string> All = [Admin, Supervisor, Leader, Liaison];
+
+    /// <summary>
+    /// 平台管理员: creates organizations on an installation and belongs to none; sees no organization's items, people or
+    /// settings. Not among <see cref="All"/>, which an organization's administrator hands out.
+    /// </summary>
+    public const string Platform = "平台管理员";
 }
 
 /// <summary>Who is acting: the signed-in user, or the system (timers).</summary>

@@ -37,27 +37,29 @@ internal static class DefinitionEndpoints
         group.MapGet("/", async (HttpContext http, DefinitionStore store, OrganizationCache orgCache, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var org = await orgCache.GetAsync(ct);
-            var latest = await store.ListLatestAsync(ct);
+            var organizationId = OrganizationScope.Require(user);
+            var org = (await orgCache.GetAsync(ct)).Within(organizationId);
+            var latest = await store.ListLatestAsync(organizationId, ct);
             var list = new List<DefinitionSummary>();
             foreach (var d in latest)
             {
-                var published = d.IsPublished ? d : await store.PublishedAsync(d.DefinitionId, ct);
+                var published = d.IsPublished ? d : await store.PublishedAsync(organizationId, d.DefinitionId, ct);
                 var canStart = published is not null && StartPermission.Allows(store.Parse(published), user, org);
                 list.Add(new(d.DefinitionId, d.Name, d.Description, published?.Version, d.Version, !d.IsPublished, d.UpdatedAt, canStart));
             }
             return TypedResults.Ok(list);
         }).WithSummary("流程列表（canStart：当前用户可否发起）");
 
-        group.MapGet("/{definitionId}", async Task<Ok<DefinitionDocument>> (string definitionId, int? version, DefinitionStore store, CancellationToken ct) =>
+        group.MapGet("/{definitionId}", async Task<Ok<DefinitionDocument>> (string definitionId, int? version, HttpContext http, DefinitionStore store, CancellationToken ct) =>
         {
-            var record = (version is { } v ? await store.VersionAsync(definitionId, v, ct) : await store.LatestAsync(definitionId, ct))
+            var organizationId = OrganizationScope.Require(await http.GetCurrentUserAsync());
+            var record = (version is { } v ? await store.VersionAsync(organizationId, definitionId, v, ct) : await store.LatestAsync(organizationId, definitionId, ct))
                 ?? throw new NotFoundException($"流程「{definitionId}」不存在");
             return TypedResults.Ok(new DefinitionDocument(ToDto(record), store.Parse(record)));
         }).WithSummary("读取流程（默认最新版本）");
 
-        group.MapGet("/{definitionId}/versions", async (string definitionId, DefinitionStore store, CancellationToken ct) =>
-            TypedResults.Ok((await store.VersionsAsync(definitionId, ct)).Select(ToDto).ToList()))
+        group.MapGet("/{definitionId}/versions", async (string definitionId, HttpContext http, DefinitionStore store, CancellationToken ct) =>
+            TypedResults.Ok((await store.VersionsAsync(OrganizationScope.Require(await http.GetCurrentUserAsync()), definitionId, ct)).Select(ToDto).ToList()))
             .WithSummary("版本历史");
 
         admin.MapPut("/{definitionId}", async Task<Ok<DefinitionVersionDto>> (string definitionId, WorkflowDefinition definition, HttpContext http, WriteDoor door, CancellationToken ct) =>
@@ -65,27 +67,28 @@ internal static class DefinitionEndpoints
             if (definition.DefinitionId != definitionId)
                 throw new WorkflowInputException("definitionId", "流程标识与地址不一致");
             var user = await http.GetCurrentUserAsync();
-            return TypedResults.Ok(ToDto(await door.RunAsync(new SaveDefinitionDraft(definition, user.Id), ct)));
+            return TypedResults.Ok(ToDto(await door.RunAsync(new SaveDefinitionDraft(OrganizationScope.Require(user), definition, user.Id), ct)));
         }).WithSummary("保存草稿");
 
         admin.MapDeadlinePreview();
 
-        admin.MapPost("/validate", async Task<Ok<ValidationReport>> (WorkflowDefinition definition, DefinitionStore store, CancellationToken ct) =>
+        admin.MapPost("/validate", async Task<Ok<ValidationReport>> (WorkflowDefinition definition, HttpContext http, DefinitionStore store, CancellationToken ct) =>
         {
             // What publishing would say, sub-processes included.
-            var errors = await store.ValidateForPublishAsync(definition, ct);
+            var errors = await store.ValidateForPublishAsync(OrganizationScope.Require(await http.GetCurrentUserAsync()), definition, ct);
             return TypedResults.Ok(new ValidationReport(errors.Count == 0, errors));
         }).WithSummary("校验流程定义（不保存）");
 
         admin.MapPost("/{definitionId}/publish", async Task<Ok<DefinitionVersionDto>> (string definitionId, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            return TypedResults.Ok(ToDto(await door.RunAsync(new PublishDefinition(definitionId, user.Id), ct)));
+            return TypedResults.Ok(ToDto(await door.RunAsync(new PublishDefinition(OrganizationScope.Require(user), definitionId, user.Id), ct)));
         }).WithSummary("发布最新草稿").ProducesValidationProblem();
 
-        group.MapGet("/{definitionId}/export", async (string definitionId, int? version, string? format, DefinitionStore store, CancellationToken ct) =>
+        group.MapGet("/{definitionId}/export", async (string definitionId, int? version, string? format, HttpContext http, DefinitionStore store, CancellationToken ct) =>
         {
-            var record = (version is { } v ? await store.VersionAsync(definitionId, v, ct) : await store.LatestAsync(definitionId, ct))
+            var organizationId = OrganizationScope.Require(await http.GetCurrentUserAsync());
+            var record = (version is { } v ? await store.VersionAsync(organizationId, definitionId, v, ct) : await store.LatestAsync(organizationId, definitionId, ct))
                 ?? throw new NotFoundException($"流程「{definitionId}」不存在");
             var definition = store.Parse(record);
             var (json, suffix) = format switch
@@ -100,7 +103,7 @@ internal static class DefinitionEndpoints
         admin.MapPost("/import", async Task<Ok<DefinitionVersionDto>> ([FromBody] JsonObject body, bool? publish, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            return TypedResults.Ok(ToDto(await door.RunAsync(new ImportDefinition(body.ToJsonString(), publish ?? false, user.Id), ct)));
+            return TypedResults.Ok(ToDto(await door.RunAsync(new ImportDefinition(OrganizationScope.Require(user), body.ToJsonString(), publish ?? false, user.Id), ct)));
         }).WithSummary("导入 JSON（督办或 Elsa 3 工作流 JSON，作为新草稿，可选直接发布；Elsa 中督办无法运行的节点逐个列出）");
 
         app.MapGet("/api/activities", (ActivityRegistry registry) =>

@@ -54,7 +54,8 @@ internal static class IncidentEndpoints
             var open = (await db.Tasks.AsNoTracking().Where(t => ids.Contains(t.InstanceId) && t.Status == HumanTaskStatus.Open).ToListAsync(ct))
                 .ToLookup(t => t.InstanceId);
             var procedureIds = items.Select(i => i.DefinitionId).Distinct().ToList();
-            var latest = (await db.Definitions.AsNoTracking().Where(d => procedureIds.Contains(d.DefinitionId) && d.IsPublished)
+            var organizationId = user.OrganizationId;
+            var latest = (await db.Definitions.AsNoTracking().Where(d => d.OrganizationId == organizationId && procedureIds.Contains(d.DefinitionId) && d.IsPublished)
                     .Select(d => new { d.DefinitionId, d.Version }).ToListAsync(ct))
                 .GroupBy(d => d.DefinitionId).ToDictionary(g => g.Key, g => g.Max(d => d.Version));
             var views = new List<IncidentView>();

@@ -1,3 +1,4 @@
+using Duban.Data.Organization;
 using Duban.Data.Definitions;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
@@ -34,16 +35,19 @@ internal static class LedgerEndpoints
             return TypedResults.Ok(new PagedList<LedgerRow>(page, total, filter.Page, filter.PageSize));
         }).WithSummary("台账：我可见的事项（筛选、排序、分页）").ProducesValidationProblem();
 
-        group.MapGet("/meta", async Task<Ok<LedgerMeta>> (DefinitionStore store, DefinitionCache definitions, LedgerExport export, CancellationToken ct) =>
-            TypedResults.Ok(new LedgerMeta(LedgerExport.Columns, LedgerExport.DefaultColumns, await FieldsAsync(store, definitions, ct), export.MaxRows,
-                await SourceOptionsAsync(store, definitions, ct))))
+        group.MapGet("/meta", async Task<Ok<LedgerMeta>> (HttpContext http, DefinitionStore store, DefinitionCache definitions, LedgerExport export, CancellationToken ct) =>
+        {
+            var organizationId = OrganizationScope.Require(await http.GetCurrentUserAsync());
+            return TypedResults.Ok(new LedgerMeta(LedgerExport.Columns, LedgerExport.DefaultColumns, await FieldsAsync(store, definitions, organizationId, ct),
+                export.MaxRows, await SourceOptionsAsync(store, definitions, organizationId, ct)));
+        })
             .WithSummary("台账的列（固定列与可选的表单字段）、默认列和导出上限");
 
         group.MapGet("/export", async (HttpContext http, LedgerQuery ledger, LedgerExport export, DefinitionStore store, DefinitionCache definitions, CancellationToken ct) =>
         {
             var filter = LedgerFilter.Parse(http.Request.Query);
-            var columns = LedgerExport.ParseColumns(http.Request.Query["columns"].ToString(), await FieldsAsync(store, definitions, ct));
             var user = await http.GetCurrentUserAsync();
+            var columns = LedgerExport.ParseColumns(http.Request.Query["columns"].ToString(), await FieldsAsync(store, definitions, OrganizationScope.Require(user), ct));
             var query = await ledger.BuildAsync(user, filter, ct);
             var total = await query.CountAsync(ct);
             if (total > export.MaxRows)
@@ -58,12 +62,12 @@ internal static class LedgerEndpoints
     }
 
     /// <summary>The options of every published procedure's source field (decision 033), merged by value, in order met.</summary>
-    internal static async Task<List<LedgerFieldOption>> SourceOptionsAsync(DefinitionStore store, DefinitionCache definitions, CancellationToken ct)
+    internal static async Task<List<LedgerFieldOption>> SourceOptionsAsync(DefinitionStore store, DefinitionCache definitions, string organizationId, CancellationToken ct)
     {
         var options = new List<LedgerFieldOption>();
-        foreach (var latest in await store.ListLatestAsync(ct))
+        foreach (var latest in await store.ListLatestAsync(organizationId, ct))
         {
-            var published = latest.IsPublished ? latest : await store.PublishedAsync(latest.DefinitionId, ct);
+            var published = latest.IsPublished ? latest : await store.PublishedAsync(organizationId, latest.DefinitionId, ct);
             if (published is null) continue;
             foreach (var option in Duban.Engine.Forms.ItemSource.Field(definitions.Get(published))?.Options ?? [])
                 if (options.All(o => o.Value != option.Value)) options.Add(new(option.Value, option.Label));
@@ -72,12 +76,12 @@ internal static class LedgerEndpoints
     }
 
     /// <summary>Form fields across the published versions of every procedure type, merged by key.</summary>
-    internal static async Task<List<LedgerField>> FieldsAsync(DefinitionStore store, DefinitionCache definitions, CancellationToken ct)
+    internal static async Task<List<LedgerField>> FieldsAsync(DefinitionStore store, DefinitionCache definitions, string organizationId, CancellationToken ct)
     {
         var merged = new Dictionary<string, (string Label, string Type, List<LedgerFieldOption> Options, List<string> DefinitionIds)>(StringComparer.Ordinal);
-        foreach (var latest in await store.ListLatestAsync(ct))
+        foreach (var latest in await store.ListLatestAsync(organizationId, ct))
         {
-            var published = latest.IsPublished ? latest : await store.PublishedAsync(latest.DefinitionId, ct);
+            var published = latest.IsPublished ? latest : await store.PublishedAsync(organizationId, latest.DefinitionId, ct);
             if (published is null) continue;
             foreach (var field in LedgerRows.FieldsOf(definitions.Get(published)).Values)
             {

@@ -1,6 +1,7 @@
 using Duban.Data;
 using Duban.Data.Organization;
 using Duban.Data.Organization.Admin;
+using Duban.Data.Startup;
 using Duban.Data.Writes;
 using Duban.Engine.Directory;
 using Duban.Server.Infrastructure;
@@ -20,7 +21,16 @@ public sealed record UserDto(string Id, string UserName, string DisplayName, str
 public sealed record SaveUserRequest(string? UserName, string? DisplayName, string? UnitId, List<string>? Roles, string? Password, bool? IsActive, string? ConcurrencyStamp = null);
 public sealed record ResetPasswordRequest(string? Password);
 
-/// <summary>Units (a tree), users and roles. Everyone signed in may read them (for pickers); 管理员 changes them.</summary>
+/// <summary>A new organization: its code and name, and its first administrator.</summary>
+public sealed record AddOrganizationRequest(string? Id, string? Name, string? AdminUserName, string? AdminDisplayName, string? AdminPassword);
+/// <summary>An organization on the installation, as the platform administrator sees it: no item, no person's business.</summary>
+public sealed record OrganizationDto(string Id, string Name, bool IsActive, int Units, int People, int Procedures);
+
+/// <summary>
+/// Units (a tree), users and roles of the signed-in user's organization — another organization's do not exist for him
+/// (decision 035). Everyone signed in may read them (for pickers); 管理员 changes them. The platform administrator lists
+/// and adds organizations.
+/// </summary>
 internal static class OrganizationEndpoints
 {
     public static void MapOrganizationApi(this IEndpointRouteBuilder app)
@@ -28,37 +38,41 @@ internal static class OrganizationEndpoints
         var units = app.MapGroup("/api/units").WithTags("组织").RequireAuthorization();
         var users = app.MapGroup("/api/users").WithTags("组织").RequireAuthorization();
 
-        units.MapGet("/", async (bool? active, DubanDbContext db, CancellationToken ct) =>
+        units.MapGet("/", async (bool? active, HttpContext http, DubanDbContext db, OrganizationCache cache, CancellationToken ct) =>
         {
-            var query = db.Units.AsNoTracking();
+            var organizationId = OrganizationScope.Require(await http.GetCurrentUserAsync());
+            var org = await cache.GetAsync(ct);
+            var ours = org.Units.Select(u => u.Id).Where(id => org.OrganizationOfUnit(id) == organizationId).ToList();
+            var query = db.Units.AsNoTracking().Where(u => ours.Contains(u.Id));
             if (active == true) query = query.Where(u => u.IsActive);
             var list = await query.OrderBy(u => u.SortOrder).ThenBy(u => u.Name).ToListAsync(ct);
             return TypedResults.Ok(list.Select(ToDto).ToList());
         }).WithSummary("单位列表（树形由 parentId 组成；active=true 只列在用单位）");
 
-        units.MapPost("/", async Task<Created<UnitDto>> (SaveUnitRequest request, WriteDoor door, CancellationToken ct) =>
+        units.MapPost("/", async Task<Created<UnitDto>> (SaveUnitRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
-            var unit = await door.RunAsync(new AddUnit(request.Id, Fields(request)), ct);
+            var unit = await door.RunAsync(new AddUnit(OrganizationScope.Require(await http.GetCurrentUserAsync()), request.Id, Fields(request)), ct);
             return TypedResults.Created($"/api/units/{unit.Id}", ToDto(unit));
         }).RequireRole(Roles.Admin).WithSummary("新增单位").ProducesValidationProblem();
 
-        units.MapPut("/{id}", async Task<Ok<UnitDto>> (string id, SaveUnitRequest request, WriteDoor door, CancellationToken ct) =>
-            TypedResults.Ok(ToDto(await door.RunAsync(new ChangeUnit(id, Fields(request), request.Version), ct))))
+        units.MapPut("/{id}", async Task<Ok<UnitDto>> (string id, SaveUnitRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
+            TypedResults.Ok(ToDto(await door.RunAsync(new ChangeUnit(OrganizationScope.Require(await http.GetCurrentUserAsync()), id, Fields(request), request.Version), ct))))
             .RequireRole(Roles.Admin).WithSummary("修改单位（改名、移动、停用/启用）").ProducesValidationProblem().ProducesProblem(409);
 
-        users.MapGet("/", async (DubanDbContext db, CancellationToken ct) =>
+        users.MapGet("/", async (HttpContext http, DubanDbContext db, CancellationToken ct) =>
         {
+            var organizationId = OrganizationScope.Require(await http.GetCurrentUserAsync());
             // From the database, not the snapshot: the snapshot holds active users only, and an inactive user's
             // roles must come back as they are, or saving the user again would wipe them.
-            var list = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
+            var list = await db.Users.AsNoTracking().Where(u => u.OrganizationId == organizationId).OrderBy(u => u.UserName).ToListAsync(ct);
             var roles = await RolesByUserAsync(db, userId: null, ct);
             var unitNames = await UnitNamesAsync(db, ct);
             return TypedResults.Ok(list.Select(u => ToDto(u, roles.GetValueOrDefault(u.Id) ?? [], unitNames)).ToList());
         }).WithSummary("人员列表");
 
-        users.MapPost("/", async Task<Created<UserDto>> (SaveUserRequest request, WriteDoor door, DubanDbContext db, CancellationToken ct) =>
+        users.MapPost("/", async Task<Created<UserDto>> (SaveUserRequest request, HttpContext http, WriteDoor door, DubanDbContext db, CancellationToken ct) =>
         {
-            var saved = await door.RunAsync(new AddUser(request.UserName, Fields(request)), ct);
+            var saved = await door.RunAsync(new AddUser(OrganizationScope.Require(await http.GetCurrentUserAsync()), request.UserName, Fields(request)), ct);
             return TypedResults.Created($"/api/users/{saved.User.Id}", ToDto(saved.User, saved.Roles, await UnitNamesAsync(db, ct)));
         }).RequireRole(Roles.Admin).WithSummary("新增人员").ProducesValidationProblem();
 
@@ -68,13 +82,42 @@ internal static class OrganizationEndpoints
             return TypedResults.Ok(ToDto(saved.User, saved.Roles, await UnitNamesAsync(db, ct)));
         }).RequireRole(Roles.Admin).WithSummary("修改人员（角色、单位、停用、重置密码）").ProducesValidationProblem().ProducesProblem(409);
 
-        users.MapPost("/{id}/reset-password", async (string id, ResetPasswordRequest request, WriteDoor door, CancellationToken ct) =>
+        users.MapPost("/{id}/reset-password", async (string id, ResetPasswordRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
-            await door.RunAsync(new ResetPassword(id, request.Password), ct);
+            await door.RunAsync(new ResetPassword(OrganizationScope.Require(await http.GetCurrentUserAsync()), id, request.Password), ct);
             return TypedResults.NoContent();
         }).RequireRole(Roles.Admin).WithSummary("重置密码").ProducesValidationProblem();
 
         app.MapGet("/api/roles", () => TypedResults.Ok(Roles.All)).WithTags("组织").RequireAuthorization().WithSummary("角色");
+
+        var platform = app.MapGroup("/api/platform/organizations").WithTags("平台").RequireAuthorization().RequireRole(Roles.Platform);
+
+        platform.MapGet("/", async (DubanDbContext db, OrganizationCache cache, CancellationToken ct) =>
+        {
+            var org = await cache.GetAsync(ct);
+            var roots = await db.Units.AsNoTracking().Where(u => u.ParentId == null).OrderBy(u => u.SortOrder).ThenBy(u => u.Id).ToListAsync(ct);
+            var people = await db.Users.AsNoTracking().Where(u => u.OrganizationId != null).GroupBy(u => u.OrganizationId!)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            var procedures = await db.Definitions.AsNoTracking().Where(d => d.IsLatest).GroupBy(d => d.OrganizationId)
+                .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            return TypedResults.Ok(roots.Select(r => new OrganizationDto(r.Id, r.Name, r.IsActive,
+                org.Units.Count(u => org.OrganizationOfUnit(u.Id) == r.Id), people.GetValueOrDefault(r.Id), procedures.GetValueOrDefault(r.Id))).ToList());
+        }).WithSummary("组织列表（平台管理员）");
+
+        platform.MapPost("/", async Task<Created<OrganizationDto>> (AddOrganizationRequest request, HttpContext http, WriteDoor door, DubanDbContext db,
+            IConfiguration configuration, CancellationToken ct) =>
+        {
+            var root = await door.RunAsync(new AddOrganization(await http.GetCurrentUserAsync(), request.Id, request.Name, request.AdminUserName,
+                request.AdminDisplayName, request.AdminPassword), ct);
+            var procedures = await ShippedTemplates.ImportMissingAsync(door, db, FirstStartSetup.WorkflowsDir(configuration), root.Id, ct);
+            return TypedResults.Created($"/api/platform/organizations/{root.Id}", new OrganizationDto(root.Id, root.Name, root.IsActive, 1, 1, procedures));
+        }).WithSummary("新建组织：根单位、首位管理员、工作日历与内置流程模板").ProducesValidationProblem();
+
+        platform.MapPost("/{id}/templates", async (string id, DubanDbContext db, WriteDoor door, IConfiguration configuration, CancellationToken ct) =>
+        {
+            if (!await db.Units.AnyAsync(u => u.Id == id && u.ParentId == null, ct)) throw new NotFoundException("组织不存在");
+            return TypedResults.Ok(await ShippedTemplates.ImportMissingAsync(door, db, FirstStartSetup.WorkflowsDir(configuration), id, ct));
+        }).WithSummary("为组织补齐内置流程模板（已有的流程不动；返回新导入的个数）");
     }
 
     private static UnitFields Fields(SaveUnitRequest r) => new(r.Name, r.ParentId, r.SortOrder, r.LeaderUserId, r.Kind, r.IsActive);

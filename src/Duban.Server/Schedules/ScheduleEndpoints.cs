@@ -26,7 +26,7 @@ internal static class ScheduleEndpoints
         {
             var user = await CalendarEndpoints.AdminAsync(http);
             var org = await orgCache.GetAsync(ct);
-            return TypedResults.Ok(await ScheduleQueries.ListAsync(db, org, OrganizationScope.Require(org, user.UnitId), null, ct));
+            return TypedResults.Ok(await ScheduleQueries.ListAsync(db, org, OrganizationScope.Require(user), null, ct));
         }).WithSummary("定期任务：规则、接下来的发起日期、最近的运行（管理员）").ProducesProblem(403);
 
         group.MapPost("/", async Task<Created<ScheduleView>> (SaveScheduleRequest request, HttpContext http, WriteDoor door, DubanDbContext db,

@@ -46,7 +46,7 @@ internal static class CalendarEndpoints
         group.MapGet("/", async Task<Ok<CalendarStatus>> (HttpContext http, OrganizationCache orgCache, WriteDoor door, CalendarQueries calendars, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             await door.RunAsync(new EnsureShippedCalendars([organizationId]), ct);
             return TypedResults.Ok(await calendars.StatusAsync(organizationId, ct));
         }).WithSummary("本单位工作日历概况：已导入年份及来源、随系统提供的年份、提醒（11月起缺下一年时提醒）");
@@ -56,7 +56,7 @@ internal static class CalendarEndpoints
         {
             var user = await http.GetCurrentUserAsync();
             CheckYear(year);
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             return TypedResults.Ok(await YearViewAsync(organizationId, year, door, calendars, orgCache, ct));
         }).WithSummary("某年的节假日与调休上班日");
 
@@ -67,7 +67,7 @@ internal static class CalendarEndpoints
             CheckYear(year);
             var shipped = ShippedCalendars.Find(year)
                 ?? throw new WorkflowInputException("year", $"系统未提供{year}年的节假日安排，可选：{string.Join("、", ShippedCalendars.Years.Keys)}；其他年份请导入或逐日维护");
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             await door.RunAsync(new LoadCalendarYear(user, shipped, CalendarOrigins.Shipped), ct);
             return TypedResults.Ok(await YearViewAsync(organizationId, year, door, calendars, orgCache, ct));
         }).WithSummary("重新载入系统提供的某年安排（覆盖本单位对该年的修改）").ProducesProblem(403);
@@ -78,7 +78,7 @@ internal static class CalendarEndpoints
             var user = await AdminAsync(http);
             CheckYear(year);
             if (body.Year != 0 && body.Year != year) throw new WorkflowInputException("year", $"文件中的年份（{body.Year}）与地址中的年份（{year}）不一致");
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             await door.RunAsync(new LoadCalendarYear(user, body with { Year = year }, CalendarOrigins.Imported), ct);
             return TypedResults.Ok(await YearViewAsync(organizationId, year, door, calendars, orgCache, ct));
         }).WithSummary("导入某年的节假日安排（与随系统提供的年份文件格式相同），替换该年原有安排").ProducesValidationProblem().ProducesProblem(403);

@@ -75,7 +75,7 @@ internal static class ChaseEndpoints
             var rows = (await chases.ListAsync(id, user, ct)).Where(c => ChaseQueries.MaySee(user, c)).ToList();
             var ladder = await chases.LadderForAsync(id, user, ct);
             var org = await orgCache.GetAsync(ct);
-            var organizationId = OrganizationScope.Require(org, user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             var catalog = await settings.ScoreEventsAsync(organizationId, ct);
             var owner = await chases.OwnerAsync(id, ct);
             var canName = user.IsInRole(Roles.Supervisor);
@@ -92,7 +92,7 @@ internal static class ChaseEndpoints
             var user = await http.GetCurrentUserAsync();
             await door.RunAsync(new NameItemOwner(id, user, request.UserId), ct);
             var org = await orgCache.GetAsync(ct);
-            var organizationId = OrganizationScope.Require(org, user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             var owner = await chases.OwnerAsync(id, ct);
             var catalog = await settings.ScoreEventsAsync(organizationId, ct);
             return TypedResults.Ok(new ItemChases(await chases.LadderForAsync(id, user, ct),
@@ -147,7 +147,7 @@ internal static class ChaseEndpoints
         {
             var user = await http.GetCurrentUserAsync();
             var org = await orgCache.GetAsync(ct);
-            var organizationId = OrganizationScope.Require(org, user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             return TypedResults.Ok(await LadderViewAsync(org, organizationId, settings, ct));
         }).WithSummary("本单位的催办阶梯（未设置时为系统默认：县级督查督办工作方案）");
 

@@ -80,7 +80,7 @@ internal static class ScoringEndpoints
             var user = await http.GetCurrentUserAsync();
             CheckYear(year);
             if (!user.SeesAllItems) throw new ForbiddenException("只有督查部门、领导和管理员可以查看各单位排名；可在本单位页面查看本单位得分");
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             var (rules, isDefault, _) = await scores.RulesAsync(organizationId, year, ct);
             return TypedResults.Ok(new ScoreRanking(organizationId, year, rules is not null, isDefault, rules?.StartScore, await scores.RankingAsync(organizationId, year, ct)));
         }).WithSummary("年度各单位考核得分排名").ProducesProblem(403);
@@ -119,7 +119,7 @@ internal static class ScoringEndpoints
         {
             var user = await http.GetCurrentUserAsync();
             CheckYear(year);
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             return TypedResults.Ok(await RulesViewAsync(organizationId, year, scores, ct));
         }).WithSummary("年度考核规则（未单独设置时采用所选的系统考核标准；都没有时本年度不计分）");
 
@@ -136,7 +136,7 @@ internal static class ScoringEndpoints
         {
             var user = await CalendarEndpoints.AdminAsync(http);
             CheckYear(year);
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             await door.RunAsync(new ResetScoreRules(user, year), ct);
             return TypedResults.Ok(await RulesViewAsync(organizationId, year, scores, ct));
         }).WithSummary("删除本年度单独设置的考核规则（管理员；之后采用所选的系统考核标准，未选则不计分）").ProducesProblem(403);
@@ -155,7 +155,7 @@ internal static class ScoringEndpoints
         {
             var user = await http.GetCurrentUserAsync();
             var org = await orgCache.GetAsync(ct);
-            var organizationId = OrganizationScope.Require(org, user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             var y = year ?? ChinaTime.DateOf(clock.GetUtcNow()).Year;
             CheckYear(y);
             var (from, to) = (new DateOnly(y, 1, 1), new DateOnly(y, 12, 31));
@@ -184,7 +184,7 @@ internal static class ScoringEndpoints
         group.MapGet("/events", async Task<Ok<List<ScoreEventDefinition>>> (HttpContext http, OrganizationCache orgCache, ScoreService scores, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             return TypedResults.Ok((await scores.CatalogAsync(organizationId, ct)).Events.ToList());
         }).WithSummary("本组织的考核事件（系统事件按本组织的名称，以及自定义事件）");
 
@@ -202,7 +202,7 @@ internal static class ScoringEndpoints
             var user = await http.GetCurrentUserAsync();
             if (!await ItemVisibility.CanSeeAsync(db, user, id, ct)) throw new NotFoundException("事项不存在");
             var org = await orgCache.GetAsync(ct);
-            var catalog = await scores.CatalogAsync(OrganizationScope.Require(org, user.UnitId), ct);
+            var catalog = await scores.CatalogAsync(OrganizationScope.Require(user), ct);
             var query = db.Set<ScoreEntryRecord>().AsNoTracking().Where(e => e.InstanceId == id);
             // A unit's people see only their own unit's entries, as with chases.
             if (!user.SeesAllItems) query = query.Where(e => e.UnitId == user.UnitId);

@@ -20,7 +20,7 @@ internal static class SettingsEndpoints
         group.MapGet("/", async Task<Ok<SupervisionSettingsView>> (HttpContext http, OrganizationCache orgCache, SupervisionSettings settings, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            var organizationId = OrganizationScope.Require(await orgCache.GetAsync(ct), user.UnitId);
+            var organizationId = OrganizationScope.Require(user);
             var row = await settings.FindAsync(organizationId, ct);
             return TypedResults.Ok(new SupervisionSettingsView(organizationId, row?.AllowLateExtensionRequests ?? false, row?.UpdatedAt, row?.UpdatedByName));
         }).WithSummary("督查设置（是否允许逾期后申请延期）");

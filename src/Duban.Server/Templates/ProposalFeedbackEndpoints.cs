@@ -257,10 +257,10 @@ internal static class ProposalFeedbackEndpoints
     {
         var display = $"{name ?? "提出人"}（在线征询）";
         var id = ExternalActorPrefix + task.Id.ToString("N");
-        if (task.CandidateRole is { } role) return new CurrentUser(id, id, display, null, null, [role]);
-        if (task.CandidateUnitId is { } unit) return new CurrentUser(id, id, display, unit, org.FindUnit(unit)?.Name, [Roles.Liaison]);
+        if (task.CandidateRole is { } role) return new CurrentUser(id, id, display, null, null, [role]) { OrganizationId = task.OrganizationId };
+        if (task.CandidateUnitId is { } unit) return new CurrentUser(id, id, display, unit, org.FindUnit(unit)?.Name, [Roles.Liaison]) { OrganizationId = task.OrganizationId };
         var holder = task.AssigneeUserId is { } a ? org.FindUser(a) : null;
-        return new CurrentUser(id, id, display, holder?.UnitId, holder?.UnitId is { } u ? org.FindUnit(u)?.Name : null, []);
+        return new CurrentUser(id, id, display, holder?.UnitId, holder?.UnitId is { } u ? org.FindUnit(u)?.Name : null, []) { OrganizationId = task.OrganizationId };
     }
 
     /// <summary>A value as a person reads it: option labels, unit and person names; lists joined.</summary>

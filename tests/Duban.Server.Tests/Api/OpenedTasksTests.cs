@@ -48,7 +48,7 @@ public abstract class OpenedTasksTests<TFixture>(TFixture fixture) : IAsyncLifet
             var db = sp.GetRequiredService<DubanDbContext>();
             var user = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == userName);
             var roles = await (from ur in db.UserRoles where ur.UserId == user.Id join r in db.Roles on ur.RoleId equals r.Id select r.Name!).ToListAsync();
-            var current = new CurrentUser(user.Id, userName, user.DisplayName, user.UnitId, null, roles);
+            var current = new CurrentUser(user.Id, userName, user.DisplayName, user.UnitId, null, roles) { OrganizationId = user.OrganizationId };
             return await sp.GetRequiredService<WriteDoor>().RunAsync(new CompleteTask(taskId, current, new TaskSubmission(outcome, data, null)));
         });
 

@@ -120,7 +120,7 @@ public abstract class TimerTests(string provider)
         for (var i = 0; i < count; i++)
             ids.Add(await factory.WithScopeAsync(async sp =>
                 (await sp.GetRequiredService<WriteDoor>().RunAsync(new StartItem(definitionId,
-                    new CurrentUser("bench", "ducha", "王督查", "bgs", "厅办公室（督查室）", ["督查员"]), null))).Id));
+                    new CurrentUser("bench", "ducha", "王督查", "bgs", "厅办公室（督查室）", ["督查员"]) { OrganizationId = "sft" }, null))).Id));
         return ids;
     }
 }

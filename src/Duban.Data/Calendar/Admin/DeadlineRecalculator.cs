@@ -25,12 +25,12 @@ internal static class DeadlineRecalculator
         var snapshot = context.Organization;
         var from = ChinaTime.StartOf(new DateOnly(year, 1, 1));
         var open = await db.Instances
-            .Where(i => i.Status != WorkflowStatus.Completed && i.Status != WorkflowStatus.Cancelled
+            .Where(i => i.OrganizationId == organizationId && i.Status != WorkflowStatus.Completed && i.Status != WorkflowStatus.Cancelled
                 && ((i.DueAt != null && i.DueAt >= from)
                     || db.Tasks.Any(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.DueAt != null && t.DueAt >= from)))
             .ToListAsync(ct);
         var organization = new WithCalendar(snapshot, organizationId, calendar);
-        foreach (var instance in open.Where(i => OrganizationScope.OrganizationOf(snapshot, i.InitiatorUnitId) == organizationId))
+        foreach (var instance in open)
         {
             var extended = await db.Set<ExtensionRecord>()
                 .Where(e => e.InstanceId == instance.Id && e.Status == ExtensionStatus.Approved).Select(e => e.UnitId).ToListAsync(ct);
@@ -48,15 +48,15 @@ internal static class DeadlineRecalculator
         }
     }
 
-    /// <summary>The organization as it is, but with the calendar just written for <paramref name="organizationId"/>.</summary>
-    private sealed class WithCalendar(OrganizationSnapshot inner, string organizationId, WorkCalendar calendar) : IOrganization
+    /// <summary>The organization as its items see it, but with the calendar just written.</summary>
+    private sealed class WithCalendar(OrganizationSnapshot all, string organizationId, WorkCalendar calendar) : IOrganization
     {
-        public UserInfo? FindUser(string id) => inner.FindUser(id);
-        public UnitInfo? FindUnit(string id) => inner.FindUnit(id);
-        public IReadOnlyList<UserInfo> UsersInRole(string role, string? unitId = null) => inner.UsersInRole(role, unitId);
+        private readonly IOrganization _inner = all.Within(organizationId);
 
-        public WorkCalendar CalendarFor(string? unitId) =>
-            OrganizationScope.OrganizationOf(inner, unitId) == organizationId ? calendar : inner.CalendarFor(unitId);
+        public UserInfo? FindUser(string id) => _inner.FindUser(id);
+        public UnitInfo? FindUnit(string id) => _inner.FindUnit(id);
+        public IReadOnlyList<UserInfo> UsersInRole(string role, string? unitId = null) => _inner.UsersInRole(role, unitId);
+        public WorkCalendar CalendarFor(string? unitId) => calendar;
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ internal sealed class LoadCalendarYearHandler(OrganizationCache organizationCach
         var problems = write.Year.Problems();
         if (problems.Count > 0)
             throw new WorkflowInputException("节假日安排有误", problems.Select(p => new FieldError("days", p)).ToList());
-        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         var db = context.Db;
         if (await CalendarRows.EnsureShippedAsync(db, organizationId, context.Now, ct, except: write.Year.Year))
             CalendarRows.Put(db, organizationId, write.Year, write.Origin, write.User.DisplayName, context.Now);

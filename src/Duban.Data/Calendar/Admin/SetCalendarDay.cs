@@ -46,7 +46,7 @@ internal sealed class SetCalendarDayHandler(OrganizationCache organizationCache,
 
         var db = context.Db;
         var now = context.Now;
-        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         await CalendarRows.EnsureShippedAsync(db, organizationId, now, ct);
         // Find looks among the rows just added for a new organization before it asks the database.
         var years = db.Set<CalendarYearRecord>();

@@ -12,11 +12,11 @@ namespace Duban.Data.Definitions.Admin;
 internal static class DefinitionVersions
 {
     /// <summary>Saves the draft (tracked): updates the latest version if it is unpublished, else adds version N+1.</summary>
-    public static async Task<DefinitionRecord> SaveDraftAsync(WriteContext context, WorkflowDefinition definition, string? userId, CancellationToken ct)
+    public static async Task<DefinitionRecord> SaveDraftAsync(WriteContext context, string organizationId, WorkflowDefinition definition, string? userId, CancellationToken ct)
     {
         DefinitionChecks.Shape(definition);
         var db = context.Db;
-        var latest = await db.Definitions.FirstOrDefaultAsync(d => d.DefinitionId == definition.DefinitionId && d.IsLatest, ct);
+        var latest = await db.Definitions.FirstOrDefaultAsync(d => d.OrganizationId == organizationId && d.DefinitionId == definition.DefinitionId && d.IsLatest, ct);
         if (latest is { IsPublished: false })
         {
             latest.Name = definition.Name;
@@ -31,6 +31,7 @@ internal static class DefinitionVersions
         var record = new DefinitionRecord
         {
             Id = Guid.CreateVersion7(),
+            OrganizationId = organizationId,
             DefinitionId = definition.DefinitionId,
             Version = version,
             Name = definition.Name,

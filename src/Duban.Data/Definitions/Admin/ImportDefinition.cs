@@ -14,7 +14,7 @@ namespace Duban.Data.Definitions.Admin;
 /// <paramref name="Publish"/> says so. Then it is validated first: a definition that cannot be published leaves no draft
 /// behind (draft and publication are one write).
 /// </summary>
-public sealed record ImportDefinition(string Json, bool Publish, string? UserId) : IWrite<DefinitionRecord>
+public sealed record ImportDefinition(string OrganizationId, string Json, bool Publish, string? UserId) : IWrite<DefinitionRecord>
 {
     public string Operation => "definition-import";
     public string Subject => "";
@@ -31,10 +31,10 @@ internal sealed class ImportDefinitionHandler(DefinitionValidator validator, Act
         DefinitionChecks.Shape(definition);
         if (write.Publish)
         {
-            var errors = await ScoreEventChecks.ForPublishAsync(context.Db, validator, definition, ct);
+            var errors = await ScoreEventChecks.ForPublishAsync(context.Db, validator, write.OrganizationId, definition, ct);
             if (errors.Count > 0) throw new DefinitionInvalidException(errors);
         }
-        var record = await DefinitionVersions.SaveDraftAsync(context, definition, write.UserId, ct);
+        var record = await DefinitionVersions.SaveDraftAsync(context, write.OrganizationId, definition, write.UserId, ct);
         if (write.Publish) DefinitionVersions.Publish(context, record, write.UserId);
         return record;
     }

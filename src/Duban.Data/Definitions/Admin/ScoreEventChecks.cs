@@ -8,17 +8,16 @@ namespace Duban.Data.Definitions.Admin;
 
 /// <summary>
 /// What publishing checks besides <see cref="DefinitionChecks.ForPublishAsync"/>: an outcome that counts in 考核 must name
-/// an event some organization has — a shipped one or an organization's own (procedures are not yet per organization, so
-/// any organization's own event is accepted; docs/decisions/027). Here rather than in <see cref="DefinitionChecks"/>,
+/// an event the procedure's organization has — a shipped one or the organization's own (docs/decisions/027, 035). Here rather than in <see cref="DefinitionChecks"/>,
 /// which the storage layer uses below the supervision settings.
 /// </summary>
 internal static class ScoreEventChecks
 {
-    public static async Task<IReadOnlyList<ValidationError>> ForPublishAsync(DubanDbContext db, DefinitionValidator validator, WorkflowDefinition definition,
-        CancellationToken ct) =>
-        [.. await DefinitionChecks.ForPublishAsync(db, validator, definition, ct), .. await UnknownAsync(db, definition, ct)];
+    public static async Task<IReadOnlyList<ValidationError>> ForPublishAsync(DubanDbContext db, DefinitionValidator validator, string organizationId,
+        WorkflowDefinition definition, CancellationToken ct) =>
+        [.. await DefinitionChecks.ForPublishAsync(db, validator, organizationId, definition, ct), .. await UnknownAsync(db, organizationId, definition, ct)];
 
-    private static async Task<IEnumerable<ValidationError>> UnknownAsync(DubanDbContext db, WorkflowDefinition definition, CancellationToken ct)
+    private static async Task<IEnumerable<ValidationError>> UnknownAsync(DubanDbContext db, string organizationId, WorkflowDefinition definition, CancellationToken ct)
     {
         var named = (definition.Root?.Activities ?? [])
             .Where(a => a is { Type: ActivityTypes.UserTask })
@@ -26,7 +25,7 @@ internal static class ScoreEventChecks
             .ToList();
         if (named.Count == 0) return [];
         var known = new HashSet<string>(ScoreEventTypes.All);
-        foreach (var json in await db.Set<SupervisionSettingsRecord>().AsNoTracking().Where(s => s.ScoreEventsJson != null)
+        foreach (var json in await db.Set<SupervisionSettingsRecord>().AsNoTracking().Where(s => s.OrganizationId == organizationId && s.ScoreEventsJson != null)
                      .Select(s => s.ScoreEventsJson).ToListAsync(ct))
             known.UnionWith(SupervisionSettings.Catalog(json).Events.Select(e => e.Key));
         return named.Where(x => !known.Contains(x.Event))

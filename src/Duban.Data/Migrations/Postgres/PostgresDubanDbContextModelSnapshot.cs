@@ -292,6 +292,11 @@ namespace Duban.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset?>("PublishedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -307,9 +312,9 @@ namespace Duban.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DefinitionId", "IsLatest");
+                    b.HasIndex("OrganizationId", "DefinitionId", "IsLatest");
 
-                    b.HasIndex("DefinitionId", "Version")
+                    b.HasIndex("OrganizationId", "DefinitionId", "Version")
                         .IsUnique();
 
                     b.ToTable("WorkflowDefinitions", (string)null);
@@ -375,6 +380,11 @@ namespace Duban.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("ParentBookmarkId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -412,6 +422,8 @@ namespace Duban.Data.Migrations.Postgres
                     b.HasIndex("Status");
 
                     b.HasIndex("DefinitionId", "CreatedAt");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
 
                     b.ToTable("WorkflowInstances", (string)null);
                 });
@@ -560,6 +572,10 @@ namespace Duban.Data.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("text");
 
@@ -591,6 +607,8 @@ namespace Duban.Data.Migrations.Postgres
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("OrganizationId");
 
                     b.HasIndex("UnitId");
 
@@ -1498,6 +1516,11 @@ namespace Duban.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Outcome")
                         .HasMaxLength(100)

@@ -279,6 +279,11 @@ namespace Duban.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("PublishedAt")
                         .HasColumnType("INTEGER");
 
@@ -294,9 +299,9 @@ namespace Duban.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DefinitionId", "IsLatest");
+                    b.HasIndex("OrganizationId", "DefinitionId", "IsLatest");
 
-                    b.HasIndex("DefinitionId", "Version")
+                    b.HasIndex("OrganizationId", "DefinitionId", "Version")
                         .IsUnique();
 
                     b.ToTable("WorkflowDefinitions", (string)null);
@@ -360,6 +365,11 @@ namespace Duban.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ParentBookmarkId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -397,6 +407,8 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasIndex("Status");
 
                     b.HasIndex("DefinitionId", "CreatedAt");
+
+                    b.HasIndex("OrganizationId", "CreatedAt");
 
                     b.ToTable("WorkflowInstances", (string)null);
                 });
@@ -543,6 +555,10 @@ namespace Duban.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
@@ -574,6 +590,8 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("UserNameIndex");
+
+                    b.HasIndex("OrganizationId");
 
                     b.HasIndex("UnitId");
 
@@ -1456,6 +1474,11 @@ namespace Duban.Data.Migrations.Sqlite
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Outcome")

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Identity;
 namespace Duban.Data.Organization.Admin;
 
 /// <summary>管理员 adds a person: user name, name, unit, roles and an initial password.</summary>
-public sealed record AddUser(string? UserName, UserFields Fields) : IWrite<SavedUser>
+/// <param name="OrganizationId">The administrator's organization, which the person joins.</param>
+public sealed record AddUser(string OrganizationId, string? UserName, UserFields Fields) : IWrite<SavedUser>
 {
     public string Operation => "user-add";
     public string Subject => UserName ?? "";
@@ -23,8 +24,12 @@ internal sealed class AddUserHandler(UserManager<DubanUser> manager, Organizatio
         if (string.IsNullOrEmpty(userName)) errors.Add(new("userName", "请填写用户名"));
         else if (userName.Length > 256) errors.Add(new("userName", "用户名不超过 256 个字符"));
         else if (await manager.FindByNameAsync(userName) is not null) errors.Add(new("userName", "用户名已存在"));
-        await UserRules.CheckAsync(request, roles, context.Db, errors, existing: null, ct);
-        var user = new DubanUser { UserName = userName, DisplayName = request.DisplayName?.Trim() ?? "", UnitId = UnitRules.Blank(request.UnitId), IsActive = request.IsActive ?? true };
+        await UserRules.CheckAsync(request, roles, context.Db, context.Organization, write.OrganizationId, errors, existing: null, ct);
+        var user = new DubanUser
+        {
+            UserName = userName, DisplayName = request.DisplayName?.Trim() ?? "", UnitId = UnitRules.Blank(request.UnitId),
+            OrganizationId = write.OrganizationId, IsActive = request.IsActive ?? true,
+        };
         if (string.IsNullOrEmpty(request.Password)) errors.Add(new("password", "请设置初始密码"));
         else errors.AddRange(await UserRules.PasswordProblemsAsync(manager, user, request.Password));
         if (errors.Count > 0) throw new WorkflowInputException("人员信息有误", errors);

@@ -23,7 +23,7 @@ internal sealed class ChangeUserHandler(UserManager<DubanUser> manager, Organiza
     public async Task<SavedUser> HandleAsync(ChangeUser write, WriteContext context, CancellationToken ct)
     {
         var request = write.Fields;
-        var user = await manager.FindByIdAsync(write.Id) ?? throw new NotFoundException("人员不存在");
+        var user = await UserRules.FindAsync(manager, write.Id, OrganizationScope.Require(write.By));
         if (write.ConcurrencyStamp is { Length: > 0 } stamp && stamp != user.ConcurrencyStamp)
             throw new WorkflowConflictException("该人员信息已被他人修改，请刷新后重试");
         var current = (await manager.GetRolesAsync(user)).ToList();
@@ -31,7 +31,7 @@ internal sealed class ChangeUserHandler(UserManager<DubanUser> manager, Organiza
         var roles = request.Roles is null ? current : UserRules.Distinct(request.Roles);
         var active = request.IsActive ?? user.IsActive;
         var errors = new List<FieldError>();
-        await UserRules.CheckAsync(request, roles, context.Db, errors, user, ct);
+        await UserRules.CheckAsync(request, roles, context.Db, context.Organization, OrganizationScope.Require(write.By), errors, user, ct);
         UserRules.CheckNotSelfLockout(user, current, roles, active, write.By.Id, errors);
         if (!string.IsNullOrEmpty(request.Password)) errors.AddRange(await UserRules.PasswordProblemsAsync(manager, user, request.Password));
         if (errors.Count > 0) throw new WorkflowInputException("人员信息有误", errors);

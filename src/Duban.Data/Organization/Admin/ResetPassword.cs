@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Identity;
 namespace Duban.Data.Organization.Admin;
 
 /// <summary>管理员 sets a new password for a person. Resetting renews the security stamp: the person's open sessions end.</summary>
-public sealed record ResetPassword(string Id, string? Password) : IWrite<bool>
+/// <param name="OrganizationId">The administrator's organization: another organization's person does not exist for him.</param>
+public sealed record ResetPassword(string OrganizationId, string Id, string? Password) : IWrite<bool>
 {
     public string Operation => "user-reset-password";
     public string Subject => Id;
@@ -15,7 +16,7 @@ internal sealed class ResetPasswordHandler(UserManager<DubanUser> manager, Organ
 {
     public async Task<bool> HandleAsync(ResetPassword write, WriteContext context, CancellationToken ct)
     {
-        var user = await manager.FindByIdAsync(write.Id) ?? throw new NotFoundException("人员不存在");
+        var user = await UserRules.FindAsync(manager, write.Id, write.OrganizationId);
         if (string.IsNullOrEmpty(write.Password)) throw new WorkflowInputException("password", "请填写新密码");
         var problems = await UserRules.PasswordProblemsAsync(manager, user, write.Password);
         if (problems.Count > 0) throw new WorkflowInputException("密码不符合要求", problems);

@@ -21,9 +21,14 @@ internal static partial class UnitRules
     public static async Task<int> NextSortOrderAsync(DubanDbContext db, string? parentId, CancellationToken ct) =>
         (await db.Units.Where(u => u.ParentId == parentId).MaxAsync(u => (int?)u.SortOrder, ct) ?? -1) + 1;
 
-    public static async Task CheckAsync(UnitFields request, DubanDbContext db, List<FieldError> errors, UnitRecord? existing, CancellationToken ct)
+    /// <param name="organizationId">The administrator's organization: a unit stays in it, under its root (decision 035).</param>
+    public static async Task CheckAsync(UnitFields request, DubanDbContext db, OrganizationSnapshot org, string organizationId, List<FieldError> errors,
+        UnitRecord? existing, CancellationToken ct)
     {
         var selfId = existing?.Id;
+        // The root is the organization itself: it stays a root; every other unit hangs somewhere below it.
+        if (existing is { ParentId: null } && request.ParentId is not null) errors.Add(new("parentId", "本组织的根单位不能移到其他单位之下"));
+        else if (existing is not { ParentId: null } && request.ParentId is null) errors.Add(new("parentId", "请选择上级单位"));
         if (string.IsNullOrWhiteSpace(request.Name)) errors.Add(new("name", "请填写单位名称"));
         else if (request.Name.Trim().Length > 200) errors.Add(new("name", "单位名称不超过 200 个字符"));
         if (request.Kind is { Length: > 50 }) errors.Add(new("kind", "单位类别不超过 50 个字符"));
@@ -32,7 +37,7 @@ internal static partial class UnitRules
         {
             var parentRecord = parent == selfId ? null : await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == parent, ct);
             if (parent == selfId) errors.Add(new("parentId", "上级单位不能是自己"));
-            else if (parentRecord is null) errors.Add(new("parentId", "上级单位不存在"));
+            else if (parentRecord is null || org.OrganizationOfUnit(parent) != organizationId) errors.Add(new("parentId", "上级单位不存在"));
             else if (!parentRecord.IsActive && parent != existing?.ParentId) errors.Add(new("parentId", $"上级单位「{parentRecord.Name}」已停用"));
             else if (selfId is not null)
             {
@@ -50,7 +55,8 @@ internal static partial class UnitRules
         if (request.LeaderUserId is { } leader)
         {
             var leaderUser = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == leader, ct);
-            if (leaderUser is null) errors.Add(new("leaderUserId", "单位负责人不存在"));
+            if (leaderUser is null || (leaderUser.OrganizationId ?? org.OrganizationOfUnit(leaderUser.UnitId)) != organizationId)
+                errors.Add(new("leaderUserId", "单位负责人不存在"));
             else if (!leaderUser.IsActive && leader != existing?.LeaderUserId) errors.Add(new("leaderUserId", $"「{leaderUser.DisplayName}」已停用，不能设为单位负责人"));
         }
         // Disabling: nothing active may still hang on the unit.

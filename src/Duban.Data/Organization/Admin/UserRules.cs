@@ -24,14 +24,16 @@ internal static class UserRules
     public static List<string> Distinct(IEnumerable<string?>? roles) =>
         (roles ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r!.Trim()).Distinct(StringComparer.Ordinal).ToList();
 
-    public static async Task CheckAsync(UserFields request, IReadOnlyList<string> roles, DubanDbContext db, List<FieldError> errors, DubanUser? existing, CancellationToken ct)
+    /// <param name="organizationId">The administrator's organization: the person's unit is one of its units.</param>
+    public static async Task CheckAsync(UserFields request, IReadOnlyList<string> roles, DubanDbContext db, OrganizationSnapshot org, string organizationId,
+        List<FieldError> errors, DubanUser? existing, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.DisplayName)) errors.Add(new("displayName", "请填写姓名"));
         else if (request.DisplayName.Trim().Length > 100) errors.Add(new("displayName", "姓名不超过 100 个字符"));
         if (UnitRules.Blank(request.UnitId) is { } unitId)
         {
             var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == unitId, ct);
-            if (unit is null) errors.Add(new("unitId", "所属单位不存在"));
+            if (unit is null || org.OrganizationOfUnit(unitId) != organizationId) errors.Add(new("unitId", "所属单位不存在"));
             // A user already in a disabled unit may still be edited (e.g. to move or disable them); nobody new joins it.
             else if (!unit.IsActive && (request.IsActive ?? existing?.IsActive ?? true) && unitId != existing?.UnitId)
                 errors.Add(new("unitId", $"单位「{unit.Name}」已停用"));
@@ -40,6 +42,13 @@ internal static class UserRules
         }
         foreach (var role in roles)
             if (!Roles.All.Contains(role)) errors.Add(new("roles", $"角色「{role}」不存在"));
+    }
+
+    /// <summary>The person <paramref name="id"/> of <paramref name="organizationId"/>; another organization's does not exist (404).</summary>
+    public static async Task<DubanUser> FindAsync(UserManager<DubanUser> manager, string id, string organizationId)
+    {
+        var user = await manager.FindByIdAsync(id);
+        return user is not null && user.OrganizationId == organizationId ? user : throw new NotFoundException("人员不存在");
     }
 
     /// <summary>An administrator cannot lock themselves out (so there is always one who can undo a mistake).</summary>

@@ -18,11 +18,11 @@ internal sealed class CancelItemHandler(ItemWriter items) : IWriteHandler<Cancel
     {
         if (!write.User.IsInRole(Roles.Supervisor) && !write.User.IsInRole(Roles.Admin))
             throw new ForbiddenException("只有督查员或管理员可以撤销事项");
-        var instance = await context.Db.Instances.FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
+        var instance = await ItemVisibility.Visible(context.Db, write.User).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
             ?? throw new NotFoundException("事项不存在");
         var actor = write.User.ToActor();
         var result = items.Runner.Cancel(await items.DefinitionOfAsync(context.Db, instance, ct), instance.Id, ItemWriter.StateOf(instance),
-            actor, write.Reason, context.Organization);
+            actor, write.Reason, context.OrganizationOf(instance));
         await items.ApplyAsync(context, instance, result, actor, ct);
         return true;
     }

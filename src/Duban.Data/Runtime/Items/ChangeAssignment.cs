@@ -37,7 +37,7 @@ internal sealed class ChangeAssignmentHandler(ItemWriter items) : IWriteHandler<
         var actor = write.User.ToActor();
         var result = items.Runner.Resume(definition, instance.Id, before, step.Id,
             new ResumeRequest(actor) { Outcome = AssignActivity.ChangeSignal, Data = (JsonObject)write.Data.DeepClone(), Comment = write.Reason.Trim() },
-            context.Organization);
+            context.OrganizationOf(instance));
         await items.ApplyAsync(context, instance, result, actor, ct, before);
         return true;
     }

@@ -23,12 +23,12 @@ internal sealed class MigrateItemHandler(ItemWriter items) : IWriteHandler<Migra
     public async Task<int> HandleAsync(MigrateItem write, WriteContext context, CancellationToken ct)
     {
         if (!write.User.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以处理运行异常");
-        var instance = await context.Db.Instances.FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
+        var instance = await ItemVisibility.Visible(context.Db, write.User).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
             ?? throw new NotFoundException("事项不存在");
         var state = ItemWriter.StateOf(instance);
         if (state.Status != WorkflowStatus.Faulted || state.Incident is null)
             throw new WorkflowConflictException("该事项没有待处理的异常");
-        var latest = await ItemWriter.PublishedAsync(context.Db, instance.DefinitionId, ct)
+        var latest = await ItemWriter.PublishedAsync(context.Db, instance.OrganizationId, instance.DefinitionId, ct)
             ?? throw new WorkflowConflictException($"流程「{instance.DefinitionName}」没有已发布的版本");
         if (latest.Id == instance.DefinitionRecordId || latest.Version <= instance.DefinitionVersion)
             throw new WorkflowConflictException($"该事项已在最新版本（第 {instance.DefinitionVersion} 版），请修改流程并发布新版本后再迁移");
@@ -44,7 +44,7 @@ internal sealed class MigrateItemHandler(ItemWriter items) : IWriteHandler<Migra
         instance.DefinitionVersion = latest.Version;
         context.Journal(instance.Id, JournalKind.InstanceMigrated, actor, state.Incident.ActivityId, null,
             comment: $"由第 {from} 版迁移到第 {latest.Version} 版", data: new JsonObject { ["from"] = from, ["to"] = latest.Version });
-        var result = items.Runner.Retry(definition, instance.Id, state, actor, context.Organization);
+        var result = items.Runner.Retry(definition, instance.Id, state, actor, context.OrganizationOf(instance));
         await items.ApplyAsync(context, instance, result, actor, ct);
         return latest.Version;
     }

@@ -21,11 +21,11 @@ internal sealed class RetryIncidentHandler(ItemWriter items) : IWriteHandler<Ret
     public async Task<bool> HandleAsync(RetryIncident write, WriteContext context, CancellationToken ct)
     {
         if (!write.User.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以处理运行异常");
-        var instance = await context.Db.Instances.FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
+        var instance = await ItemVisibility.Visible(context.Db, write.User).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
             ?? throw new NotFoundException("事项不存在");
         var actor = write.User.ToActor();
         var result = items.Runner.Retry(await items.DefinitionOfAsync(context.Db, instance, ct), instance.Id, ItemWriter.StateOf(instance),
-            actor, context.Organization, string.IsNullOrWhiteSpace(write.AssignTo) ? null : write.AssignTo);
+            actor, context.OrganizationOf(instance), string.IsNullOrWhiteSpace(write.AssignTo) ? null : write.AssignTo);
         await items.ApplyAsync(context, instance, result, actor, ct);
         return true;
     }

@@ -21,17 +21,18 @@ internal sealed class StartItemHandler(ItemWriter items) : IWriteHandler<StartIt
 {
     public async Task<InstanceRecord> HandleAsync(StartItem write, WriteContext context, CancellationToken ct)
     {
-        var record = await ItemWriter.PublishedAsync(context.Db, write.DefinitionId, ct)
+        var record = await ItemWriter.PublishedAsync(context.Db, OrganizationScope.Require(write.User), write.DefinitionId, ct)
             ?? throw new NotFoundException($"流程「{write.DefinitionId}」不存在或尚未发布");
         var definition = items.Parse(record);
-        if (StartPermission.Refusal(definition, write.User, context.Organization) is { } refusal)
+        var organization = context.Organization.Within(record.OrganizationId);
+        if (StartPermission.Refusal(definition, write.User, organization) is { } refusal)
             throw new ForbiddenException(refusal);
         var id = Guid.CreateVersion7();
         var data = (JsonObject?)write.Data?.DeepClone();
         var startForm = definition.FindForm(definition.Root.Activities.FirstOrDefault(a => a.Type == ActivityTypes.Start)?.LiteralString("form"));
         await AttachmentClaims.ClaimAsync(context.Db, write.User, startForm, data, id, ct);
         var actor = write.User.ToActor();
-        var result = items.Runner.Start(definition, id, new StartRequest(actor, data), context.Organization);
+        var result = items.Runner.Start(definition, id, new StartRequest(actor, data), organization);
         var instance = await ItemWriter.NewInstanceAsync(context, record, id, result.State, actor, parent: null, ct);
         context.Db.Instances.Add(instance);
         await items.ApplyAsync(context, instance, result, actor, ct);

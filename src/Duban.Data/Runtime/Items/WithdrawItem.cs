@@ -34,7 +34,7 @@ internal sealed class WithdrawItemHandler(ItemWriter items) : IWriteHandler<With
         var actor = write.User.ToActor();
         var before = ItemWriter.StateOf(instance);
         var result = items.Runner.Withdraw(await items.DefinitionOfAsync(db, instance, ct), instance.Id, before, actor,
-            string.IsNullOrWhiteSpace(write.Reason) ? null : write.Reason.Trim(), context.Organization);
+            string.IsNullOrWhiteSpace(write.Reason) ? null : write.Reason.Trim(), context.OrganizationOf(instance));
         await items.ApplyAsync(context, instance, result, actor, ct, before);
         return true;
     }

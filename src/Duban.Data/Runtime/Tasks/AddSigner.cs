@@ -31,17 +31,17 @@ internal sealed class AddSignerHandler(ItemWriter items) : IWriteHandler<AddSign
                 Outcome = AssignActivity.ChangeSignal,
                 Data = new JsonObject { ["action"] = AssignActivity.ActionAdd, ["unitId"] = write.UnitId, ["role"] = AssignActivity.Co },
                 Comment = write.Reason!.Trim(),
-            }, context.Organization);
+            }, context.OrganizationOf(step.Instance));
         }
         else
         {
             if (string.IsNullOrWhiteSpace(write.UserId)) throw new WorkflowInputException("userId", "请选择加签人员");
             var open = await SignerChange.OpenTasksOfAsync(context, step, ct);
             if (open.Any(t => t.AssigneeUserId == write.UserId))
-                throw new WorkflowInputException("userId", $"「{context.Organization.FindUser(write.UserId)?.DisplayName ?? write.UserId}」已是本环节的办理人");
+                throw new WorkflowInputException("userId", $"「{context.OrganizationOf(step.Instance).FindUser(write.UserId)?.DisplayName ?? write.UserId}」已是本环节的办理人");
             // The step's deadline as the host keeps it (an approved extension may have moved it).
             result = items.Runner.AddSigner(definition, step.Instance.Id, step.State, step.Bookmark.Id, write.UserId, step.Task.DueAt,
-                write.Reason!.Trim(), step.Actor, context.Organization);
+                write.Reason!.Trim(), step.Actor, context.OrganizationOf(step.Instance));
         }
         await items.ApplyAsync(context, step.Instance, result, step.Actor, ct, step.State);
         return true;

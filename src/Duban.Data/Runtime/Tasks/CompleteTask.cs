@@ -48,7 +48,7 @@ internal sealed class CompleteTaskHandler(ItemWriter items, IEnumerable<IDetache
                 Comment = submission.Comment,
                 NextAssignees = submission.NextAssignees,
                 TaskDueAt = task.DueAt,
-            }, context.Organization);
+            }, context.OrganizationOf(instance));
         var done = result.Effects.Journal.FirstOrDefault(j => j.Kind == JournalKind.TaskCompleted && j.TaskId == task.Id);
         context.Close(task, write.User, HumanTaskStatus.Completed, done?.Outcome ?? submission.Outcome, submission.Comment);
         await items.ApplyAsync(context, instance, result, actor, ct, before, task.Id);

@@ -23,7 +23,7 @@ internal sealed class DelegateTaskHandler : IWriteHandler<DelegateTask, bool>
             throw new WorkflowInputException("taskId", "只有流程中的办理环节可以委派");
         if (task.AssigneeUserId is null)
             throw new WorkflowConflictException("请先签收再委派");
-        var target = context.Organization.FindUser(write.ToUserId)
+        var target = context.OrganizationOf(instance).FindUser(write.ToUserId)
             ?? throw new WorkflowInputException("toUserId", "委派对象不存在");
         if (target.Id == task.AssigneeUserId || target.Id == write.User.Id)
             throw new WorkflowInputException("toUserId", "不能委派给自己");

@@ -23,7 +23,7 @@ internal sealed class SetDeputyHandler : IWriteHandler<SetDeputy, Guid>
     {
         var principal = string.IsNullOrWhiteSpace(write.PrincipalUserId) ? write.User.Id : write.PrincipalUserId;
         DeputyRules.MayManage(write.User, principal);
-        var org = context.Organization;
+        var org = context.Organization.Within(OrganizationScope.Require(write.User));
         if (org.FindUser(principal) is null) throw new WorkflowInputException("userId", "被代理人不存在");
         var deputy = org.FindUser(write.DeputyUserId) ?? throw new WorkflowInputException("deputyUserId", "代理人不存在或不在本单位");
         if (deputy.Id == principal) throw new WorkflowInputException("deputyUserId", "不能指定本人为代理人");

@@ -38,6 +38,8 @@ internal static class OpenTasks
         var org = context.Organization;
         var row = await Query(db)(db, taskId, ct) ?? throw new NotFoundException("待办不存在");
         var task = row.Task;
+        // Another organization's task does not exist for this user (decision 035).
+        if (task.OrganizationId != user.OrganizationId && !throughLink) throw new NotFoundException("待办不存在");
         var mayAct = user.CanAct(task, org) || (allowOffice && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)))
             || throughLink;
         // 代理 (decision 031): a deputy acts on the tasks of the one he stands in for, during the period.

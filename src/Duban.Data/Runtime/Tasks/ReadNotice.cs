@@ -25,7 +25,7 @@ internal sealed class ReadNoticeHandler(ItemWriter items) : IWriteHandler<ReadNo
         {
             var before = ItemWriter.StateOf(instance);
             var result = items.Runner.Resume(await items.DefinitionOfAsync(context.Db, instance, ct), instance.Id, before, task.BookmarkId,
-                new ResumeRequest(actor) { TaskId = task.Id, Comment = write.Comment }, context.Organization);
+                new ResumeRequest(actor) { TaskId = task.Id, Comment = write.Comment }, context.OrganizationOf(instance));
             await items.ApplyAsync(context, instance, result, actor, ct, before, task.Id);
         }
         else

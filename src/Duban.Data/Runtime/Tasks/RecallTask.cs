@@ -47,7 +47,7 @@ internal sealed class RecallTaskHandler(ItemWriter items) : IWriteHandler<Recall
             throw new WorkflowConflictException("主办单位已汇总上报，协办意见不能撤回");
         var (submitted, comment) = (assignment?.InputJson, task.Comment);
         var definition = await items.DefinitionOfAsync(db, instance, ct);
-        var result = items.Runner.Recall(definition, instance.Id, before, task.Id, actor, context.Organization);
+        var result = items.Runner.Recall(definition, instance.Id, before, task.Id, actor, context.OrganizationOf(instance));
 
         // The engine knows the next steps' waiting points are as made; whether a person has taken up their tasks is here.
         var removed = result.Effects.RemovedBookmarkIds;

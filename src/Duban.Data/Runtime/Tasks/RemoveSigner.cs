@@ -34,7 +34,7 @@ internal sealed class RemoveSignerHandler(ItemWriter items) : IWriteHandler<Remo
                 Outcome = AssignActivity.ChangeSignal,
                 Data = new JsonObject { ["action"] = AssignActivity.ActionRemove, ["unitId"] = write.UnitId },
                 Comment = write.Reason!.Trim(),
-            }, context.Organization);
+            }, context.OrganizationOf(step.Instance));
         }
         else
         {
@@ -47,10 +47,10 @@ internal sealed class RemoveSignerHandler(ItemWriter items) : IWriteHandler<Remo
                     ?? throw new WorkflowInputException("signerTaskId", "该办理人不在本环节");
                 if (row.BookmarkId != step.Bookmark.Id) throw new WorkflowInputException("signerTaskId", "该办理人不在本环节");
                 if (row.Status == HumanTaskStatus.Completed) throw new WorkflowConflictException("该办理人已办理，不能减签");
-                signerName = row.AssigneeUserId is { } holder ? context.Organization.FindUser(holder)?.DisplayName : null;
+                signerName = row.AssigneeUserId is { } holder ? context.OrganizationOf(step.Instance).FindUser(holder)?.DisplayName : null;
             }
             result = items.Runner.RemoveSigner(definition, step.Instance.Id, step.State, step.Bookmark.Id, write.SignerTaskId, write.QueuedUserId,
-                write.Reason!.Trim(), step.Actor, context.Organization, signerName);
+                write.Reason!.Trim(), step.Actor, context.OrganizationOf(step.Instance), signerName);
         }
         await items.ApplyAsync(context, step.Instance, result, step.Actor, ct, step.State);
         return true;

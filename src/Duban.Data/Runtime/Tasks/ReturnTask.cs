@@ -25,7 +25,7 @@ internal sealed class ReturnTaskHandler(ItemWriter items) : IWriteHandler<Return
         var actor = write.User.ToActor();
         var before = ItemWriter.StateOf(instance);
         var result = items.Runner.Return(await items.DefinitionOfAsync(context.Db, instance, ct), instance.Id, before, task.BookmarkId,
-            task.Id, write.TargetActivityId, write.Comment, actor, context.Organization, write.Data);
+            task.Id, write.TargetActivityId, write.Comment, actor, context.OrganizationOf(instance), write.Data);
         context.Close(task, write.User, HumanTaskStatus.Completed, "退回", write.Comment);
         await items.ApplyAsync(context, instance, result, actor, ct, before, task.Id);
         return true;

@@ -16,7 +16,7 @@ internal sealed class TransferTaskHandler : IWriteHandler<TransferTask, bool>
     public async Task<bool> HandleAsync(TransferTask write, WriteContext context, CancellationToken ct)
     {
         var (task, instance) = await OpenTasks.LoadAsync(context, write.TaskId, write.User, ct, allowOffice: true);
-        var target = context.Organization.FindUser(write.ToUserId)
+        var target = context.OrganizationOf(instance).FindUser(write.ToUserId)
             ?? throw new WorkflowInputException("toUserId", "转办对象不存在");
         if (target.Id == task.AssigneeUserId)
             throw new WorkflowInputException("toUserId", "不能转办给当前办理人");

@@ -39,7 +39,7 @@ internal sealed class FireTimerHandler(ItemWriter items) : IWriteHandler<FireTim
         }
         db.Timers.Remove(timer);
         var result = items.Runner.Resume(await items.DefinitionOfAsync(db, instance, ct), instance.Id, state, timer.BookmarkId,
-            new ResumeRequest(Actor.System), context.Organization);
+            new ResumeRequest(Actor.System), context.OrganizationOf(instance));
         await items.ApplyAsync(context, instance, result, Actor.System, ct, state);
         return true;
     }

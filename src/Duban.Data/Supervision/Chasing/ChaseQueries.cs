@@ -29,7 +29,7 @@ public sealed class ChaseQueries(DubanDbContext db, DefinitionCache definitions,
         var definition = definitions.TryGetPublished(instance.DefinitionRecordId, out var cached)
             ? cached
             : definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
-        return await settings.LadderAsync(OrganizationScope.Require(org, instance.InitiatorUnitId), definition, ct);
+        return await settings.LadderAsync(instance.OrganizationId, definition, ct);
     }
 
     /// <summary>One chase, when the user may see it: the office, leaders and administrators every unit's, a unit's people their own.</summary>

@@ -150,7 +150,7 @@ public static class Chases
             }
             else
             {
-                var task = context.OpenDetachedTask(instance.Id, ActionActivity, $"{ActionActivity}:{raised.Id:N}",
+                var task = context.OpenDetachedTask(instance, ActionActivity, $"{ActionActivity}:{raised.Id:N}",
                     $"{rung.Name}：{unitName}", TaskKind.Task, assignee, ChaseRecords.FormPrefix + recordKind,
                     [RecordOutcome], $"请对{unitName}进行{rung.Name}并登记{ChaseRecords.Label(recordKind)}。{situation}".TrimEnd(), dueAt: null);
                 raised.ActionTaskId = task.Id;
@@ -166,7 +166,7 @@ public static class Chases
             raised.NoticeTitle = notice.Title;
             raised.NoticeText = full.Length <= 4000 ? full : full[..4000];
             raised.ReplyRequired = notice.ReplyRequired;
-            var task = context.OpenDetachedTask(instance.Id,
+            var task = context.OpenDetachedTask(instance,
                 notice.ReplyRequired ? ReplyActivity : NoticeActivity, $"{ReplyActivity}:{raised.Id:N}",
                 notice.Title, notice.ReplyRequired ? TaskKind.Task : TaskKind.Notice, TaskAssignee.Unit(unitId),
                 notice.ReplyRequired ? ChaseRecords.FormPrefix + ChaseRecords.Reply : null,

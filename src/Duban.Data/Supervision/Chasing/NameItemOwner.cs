@@ -36,7 +36,7 @@ internal sealed class NameItemOwnerHandler(ItemWriter items, SupervisionSettings
             ?? throw new NotFoundException("事项不存在");
         if (instance.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled)
             throw new WorkflowConflictException("事项已结束，不能再指定专人");
-        var organizationId = OrganizationScope.Require(org, instance.InitiatorUnitId);
+        var organizationId = instance.OrganizationId;
         var person = string.IsNullOrWhiteSpace(write.UserId) ? null : ChasePeople.Require(org, organizationId, write.UserId, "userId", "专人");
 
         var rows = db.Set<ItemOwnerRecord>();

@@ -22,7 +22,7 @@ internal sealed class SaveLadderHandler : IWriteHandler<SaveLadder, SupervisionS
     {
         SettingsAdmin.Require(write.User);
         string? json = null;
-        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         var row = await SettingsAdmin.SettingsRowAsync(context, organizationId, write.User, ct);
         if (write.Rungs is { } rungs)
         {

@@ -43,7 +43,7 @@ public static class ExtensionApproval
         var message = $"{unitName}申请将「{instance.Title}」的完成时限由{StepDeadline.Describe(extension.CurrentDueAt)}延至{StepDeadline.Describe(extension.RequestedDueAt)}。"
             + $"{(extension.Late ? "（逾期后申请）" : "")}延期理由：{extension.Reason}"
             + (RestDayWarning(context.Organization, extension) is { } warning ? $"。注意：{warning}" : "");
-        return context.OpenDetachedTask(instance.Id, ActivityId, $"{ActivityId}:{extension.Id:N}:{extension.Stage}",
+        return context.OpenDetachedTask(instance, ActivityId, $"{ActivityId}:{extension.Id:N}:{extension.Stage}",
             stage == ExtensionPolicy.Leader ? "延期审批（领导）" : "延期审批", TaskKind.Task,
             TaskAssignee.ForRole(stage == ExtensionPolicy.Leader ? Roles.Leader : Roles.Supervisor), formId: null,
             [Approve, Reject], message, dueAt: null);
@@ -144,7 +144,7 @@ public static class ExtensionApproval
         var before = ItemWriter.StateOf(instance);
         var result = items.Runner.Extend(definition, instance.Id, before,
             new ExtendRequest(actor, to, steps.Select(t => new StepDue(t.Id, t.DueAt, t.ActivityId, HandlingUnits.UnitOf(t, org))).ToList(),
-                Note: new JsonObject { ["extensionId"] = extension.Id.ToString() }), org);
+                Note: new JsonObject { ["extensionId"] = extension.Id.ToString() }), context.OrganizationOf(instance));
         await items.ApplyAsync(context, instance, result, actor, ct, before);
 
         var units = steps.Select(t => HandlingUnits.UnitOf(t, org)).OfType<string>().Append(extension.UnitId).Distinct().ToList();

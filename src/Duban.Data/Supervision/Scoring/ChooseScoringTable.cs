@@ -24,7 +24,7 @@ internal sealed class ChooseScoringTableHandler : IWriteHandler<ChooseScoringTab
         var table = string.IsNullOrWhiteSpace(write.Table) ? null : write.Table.Trim();
         if (table is not null && !ScoringTables.All.Contains(table))
             throw new WorkflowInputException("table", $"考核标准「{table}」不存在，可选：{string.Join("、", ScoringTables.All.Select(t => $"{t}（{ScoringTables.Label(t)}）"))}");
-        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         var row = await SettingsAdmin.SettingsRowAsync(context, organizationId, write.User, ct);
         row.ScoringTable = table;
         return row;

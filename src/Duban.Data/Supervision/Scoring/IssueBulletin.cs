@@ -37,7 +37,7 @@ internal sealed class IssueBulletinHandler : IWriteHandler<IssueBulletin, Bullet
         if (!CalendarYear.TryDate(write.IssuedOn, out var issuedOn)) errors.Add(new("issuedOn", "请填写通报日期（yyyy-MM-dd）"));
         if (write.Note?.Length > 2000) errors.Add(new("note", "备注不能超过 2000 字"));
         if (errors.Count > 0) throw new WorkflowInputException("通报信息填写有误", errors);
-        var organizationId = OrganizationScope.Require(org, user.UnitId);
+        var organizationId = OrganizationScope.Require(user);
         if (OrganizationScope.OrganizationOf(org, write.UnitId) != organizationId) throw new WorkflowInputException("unitId", "请选择本单位组织内的单位");
         if (!HandlingUnits.IsHandlingUnit(org, write.UnitId, await HandlingUnits.KindsAsync(context.Db, ct)))
             throw new WorkflowInputException("unitId", "只有承办单位参加考核，督查部门和组织本级不能被通报计分");

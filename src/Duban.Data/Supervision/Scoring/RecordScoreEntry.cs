@@ -33,7 +33,7 @@ internal sealed class RecordScoreEntryHandler(SupervisionSettings settings) : IW
         var org = context.Organization;
         var instance = await ItemVisibility.Visible(db, user).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
             ?? throw new NotFoundException("事项不存在");
-        var organizationId = OrganizationScope.Require(org, instance.InitiatorUnitId);
+        var organizationId = instance.OrganizationId;
         var catalog = await settings.ScoreEventsAsync(organizationId, ct);
         var errors = new List<FieldError>();
         if (string.IsNullOrWhiteSpace(write.UnitId)) errors.Add(new("unitId", "请选择单位"));

@@ -18,7 +18,7 @@ internal sealed class ResetScoreRulesHandler : IWriteHandler<ResetScoreRules, bo
     {
         SettingsAdmin.Require(write.User);
         ScoreYears.Check(write.Year);
-        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         var rows = context.Db.Set<ScoreRuleRecord>();
         if (await rows.FirstOrDefaultAsync(r => r.OrganizationId == organizationId && r.Year == write.Year, ct) is not { } row) return false;
         rows.Remove(row);

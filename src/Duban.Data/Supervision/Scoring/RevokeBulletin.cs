@@ -21,7 +21,7 @@ internal sealed class RevokeBulletinHandler : IWriteHandler<RevokeBulletin, Bull
         var reason = write.Reason?.Trim();
         if (string.IsNullOrEmpty(reason)) throw new WorkflowInputException("reason", "请填写撤销理由");
         if (reason.Length > 500) throw new WorkflowInputException("reason", "撤销理由不能超过 500 字");
-        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         var row = await context.Db.Set<BulletinRecord>().FirstOrDefaultAsync(b => b.Id == write.BulletinId && b.OrganizationId == organizationId, ct)
             ?? throw new NotFoundException("通报记录不存在");
         if (row.Revoked) throw new WorkflowConflictException("该通报已撤销");

@@ -30,7 +30,7 @@ internal sealed class SaveScoreEventsHandler : IWriteHandler<SaveScoreEvents, Sc
         var events = write.Events ?? throw new WorkflowInputException("events", "请填写考核事件");
         var problems = ScoreEventCatalog.Problems(events);
         if (problems.Count > 0) throw new WorkflowInputException("考核事件设置有误", problems.Select(p => new FieldError(p.Field, p.Message)).ToList());
-        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         var row = await SettingsAdmin.SettingsRowAsync(context, organizationId, write.User, ct);
         var before = SupervisionSettings.Catalog(row.ScoreEventsJson);
 

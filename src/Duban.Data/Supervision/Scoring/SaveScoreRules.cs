@@ -34,7 +34,7 @@ internal sealed class SaveScoreRulesHandler(SupervisionSettings settings) : IWri
             RedoThreshold = write.RedoThreshold ?? ScoringRules.CountyDefault.RedoThreshold,
             Deductions = write.Deductions ?? new(ScoringRules.CountyDefault.Deductions),
         };
-        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         // The points may be given for any of the organization's events, its own included (docs/decisions/027).
         var problems = rules.Problems(await settings.ScoreEventsAsync(organizationId, ct));
         if (problems.Count > 0) throw new WorkflowInputException("考核规则设置有误", problems.Select(p => new FieldError(p.Field, p.Message)).ToList());

@@ -18,7 +18,7 @@ internal sealed class SaveSupervisionSettingsHandler : IWriteHandler<SaveSupervi
         SettingsAdmin.Require(write.User);
         if (write.AllowLateExtensionRequests is not { } allowLate)
             throw new WorkflowInputException("allowLateExtensionRequests", "请选择是否允许逾期后申请延期");
-        var organizationId = OrganizationScope.Require(context.Organization, write.User.UnitId);
+        var organizationId = OrganizationScope.Require(write.User);
         var row = await SettingsAdmin.SettingsRowAsync(context, organizationId, write.User, ct);
         row.AllowLateExtensionRequests = allowLate;
         return row;
