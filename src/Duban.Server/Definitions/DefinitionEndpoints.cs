@@ -59,7 +59,10 @@ internal static class DefinitionEndpoints
         }).WithSummary("读取流程（默认最新版本）");
 
         group.MapGet("/{definitionId}/versions", async (string definitionId, HttpContext http, DefinitionStore store, CancellationToken ct) =>
-            TypedResults.Ok((await store.VersionsAsync(OrganizationScope.Require(await http.GetCurrentUserAsync()), definitionId, ct)).Select(ToDto).ToList()))
+        {
+            var versions = await store.VersionsAsync(OrganizationScope.Require(await http.GetCurrentUserAsync()), definitionId, ct);
+            return versions.Count > 0 ? TypedResults.Ok(versions.Select(ToDto).ToList()) : throw new NotFoundException($"流程「{definitionId}」不存在");
+        })
             .WithSummary("版本历史");
 
         admin.MapPut("/{definitionId}", async Task<Ok<DefinitionVersionDto>> (string definitionId, WorkflowDefinition definition, HttpContext http, WriteDoor door, CancellationToken ct) =>

@@ -160,7 +160,10 @@ internal static class TaskOperationEndpoints
             var admin = user.IsInRole(Roles.Admin);
             if (userId is not null && userId != user.Id && !admin) throw new ForbiddenException("只能查看自己的代理设置");
             var today = Deputies.Today(clock.GetUtcNow());
-            var query = db.Set<DeputyRecord>().AsNoTracking().Where(d => d.EndsOn >= today);
+            var organizationId = OrganizationScope.Require(user);
+            // An administrator sees his own organization's settings (decision 035).
+            var query = db.Set<DeputyRecord>().AsNoTracking()
+                .Where(d => d.EndsOn >= today && db.Users.Any(u => u.Id == d.UserId && u.OrganizationId == organizationId));
             query = userId is not null ? query.Where(d => d.UserId == userId)
                 : admin ? query : query.Where(d => d.UserId == user.Id || d.DeputyUserId == user.Id);
             var rows = await query.OrderBy(d => d.StartsOn).ToListAsync(ct);

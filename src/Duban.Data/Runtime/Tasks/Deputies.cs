@@ -61,6 +61,8 @@ internal sealed class RemoveDeputyHandler : IWriteHandler<RemoveDeputy, bool>
     {
         var record = await context.Db.Set<DeputyRecord>().FirstOrDefaultAsync(d => d.Id == write.DeputyId, ct)
             ?? throw new NotFoundException("代理设置不存在");
+        // Another organization's setting does not exist for this user (decision 035).
+        if (context.Organization.FindUser(record.UserId)?.OrganizationId != write.User.OrganizationId) throw new NotFoundException("代理设置不存在");
         DeputyRules.MayManage(write.User, record.UserId);
         context.Db.Set<DeputyRecord>().Remove(record);
         return true;

@@ -1,0 +1,204 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Duban.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Duban.Server.Tests.Tenancy;
+
+/// <summary>
+/// Every operation of the live OpenAPI document, called by every role of the other organization and by the platform
+/// administrator with the demo organization's ids in its path (decision 035). A new endpoint is probed without anyone
+/// writing a line here — unless its path names something this table has no value for, which fails the test until one is
+/// added. Nothing answered may carry the demo organization's data, nothing may answer 5xx, a path naming one of its
+/// objects must be refused, and after all of it the demo organization's rows are exactly as they were.
+/// </summary>
+public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLifetime where TFixture : TwoOrganizationsFixture
+{
+    public Task InitializeAsync() => fixture.ResetAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>The callers from outside the demo organization: each role of the other one, and the platform administrator.</summary>
+    private static readonly string[] Outsiders = ["gov-admin", "gov-ducha", "gov-lingdao", "gov-nj", "platform"];
+
+    /// <summary>Not probed, and why.</summary>
+    private static readonly Dictionary<string, string> NotProbed = new()
+    {
+        ["POST /api/auth/login"] = "signs in; anonymous",
+        ["POST /api/auth/logout"] = "would end the caller's own session",
+        ["POST /api/clock/advance"] = "the installation's test clock (refused in production), not an organization's data",
+        ["GET /api/public/feedback/{token}"] = "anonymous, by an unguessable token",
+        ["POST /api/public/feedback/{token}"] = "anonymous, by an unguessable token",
+    };
+
+    [Fact]
+    public async Task No_one_outside_an_organization_reads_or_changes_anything_of_it_through_any_endpoint()
+    {
+        var samples = await SamplesAsync();
+        var before = await FingerprintAsync();
+        var document = (await fixture.Anonymous().GetFromJsonAsync<JsonObject>("/api/openapi/v1.json"))!;
+        var faults = new List<string>();
+        var probed = 0;
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, _) in item!.AsObject())
+            {
+                if (method == "parameters") continue;
+                var name = $"{method.ToUpperInvariant()} {path}";
+                if (NotProbed.ContainsKey(name)) continue;
+                var (url, namesObject) = Fill(path, samples, faults);
+                if (url is null) continue;
+                probed++;
+                foreach (var user in Outsiders)
+                {
+                    var client = await fixture.As(user);
+                    using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
+                    if (method is "post" or "put" or "patch") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                    using var response = await client.SendAsync(request);
+                    var body = await response.Content.ReadAsStringAsync();
+                    var status = (int)response.StatusCode;
+                    if (status >= 500) faults.Add($"{name} as {user}: {status}");
+                    else if (namesObject && response.IsSuccessStatusCode) faults.Add($"{name} as {user}: {status} for the demo organization's object");
+                    foreach (var marker in samples.Markers)
+                        // The platform administrator's list of organizations names them: that, and only that, is his to read.
+                        if (body.Contains(marker, StringComparison.Ordinal) && !(user == "platform" && path.StartsWith("/api/platform/", StringComparison.Ordinal) && marker == samples.OrganizationName))
+                            faults.Add($"{name} as {user}: the answer holds 「{marker}」");
+                }
+            }
+        }
+        Assert.True(probed > 80, $"only {probed} operations probed");
+        Assert.True(faults.Count == 0, "leaks across organizations:\n" + string.Join("\n", faults.Distinct()));
+        Assert.Equal(before, await FingerprintAsync());
+    }
+
+    /// <summary>
+    /// The demo organization's objects to put in a path, and the words its data holds that nobody else's does. Objects a
+    /// path may name are keyed by the segment before the parameter ("instances/{id}") or by the parameter's own name.
+    /// </summary>
+    private sealed record Samples(Dictionary<string, string> Values, HashSet<string> ObjectKeys, List<string> Markers, string OrganizationName);
+
+    private async Task<Samples> SamplesAsync()
+    {
+        var admin = await fixture.As("admin");
+        var ducha = await fixture.As("ducha");
+        var lingdao = await fixture.As("lingdao");
+        var users = (await admin.GetFromJsonAsync<JsonArray>("/api/users"))!;
+        string UserId(string userName) => users.Single(u => u!["userName"]!.GetValue<string>() == userName)!["id"]!.GetValue<string>();
+        var task = await Infrastructure.Api.TaskOfAsync(lingdao, fixture.SftItem);
+
+        // A procedure, a file, a deputy and a bulletin of the demo organization, made as its people would.
+        await Infrastructure.Api.ImportAsync(admin, Infrastructure.TestDefinitions.Flow("sft-only", "司法厅专用流程", [
+            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记" },
+            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "结束" },
+        ], [Infrastructure.TestDefinitions.Connection("start", "Done", "end")]));
+        using var upload = new MultipartFormDataContent { { new ByteArrayContent("司法厅内部材料"u8.ToArray()), "file", "internal.txt" } };
+        var file = (await (await ducha.PostAsync("/api/attachments", upload)).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+        var deputy = await lingdao.PostAsJsonAsync("/api/deputies", new { deputyUserId = UserId("fzcz"), startsOn = "2026-12-01", endsOn = "2027-01-31", reason = "出差" });
+        Assert.True(deputy.IsSuccessStatusCode, await deputy.Content.ReadAsStringAsync());
+        var deputyId = (await deputy.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+        var bulletin = await ducha.PostAsJsonAsync("/api/scoring/bulletins", new { unitId = "fzc", title = "司法厅通报批评样例", issuedOn = "2026-12-01" });
+        Assert.True(bulletin.IsSuccessStatusCode, await bulletin.Content.ReadAsStringAsync());
+        var bulletinId = (await bulletin.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+
+        var values = new Dictionary<string, string>
+        {
+            ["instances/{id}"] = fixture.SftItem.ToString(),
+            ["incidents/{id}"] = fixture.SftItem.ToString(),
+            ["tasks/{id}"] = task.ToString(),
+            ["units/{id}"] = "fzc",
+            ["users/{id}"] = UserId("ducha"),
+            ["attachments/{id}"] = file,
+            ["deputies/{id}"] = deputyId,
+            ["bulletins/{id}"] = bulletinId,
+            ["organizations/{id}"] = "sft",
+            ["{definitionId}"] = "sft-only",
+            ["{unitId}"] = "fzc",
+            ["{activityId}"] = "approve",
+            ["{year}"] = "2026",
+            ["{date}"] = "2026-12-26",
+            // No object of these kinds is made here yet: a fresh id, so the probe checks no 5xx and no leak, not the refusal.
+            ["{chaseId}"] = Guid.NewGuid().ToString(),
+            ["{extensionId}"] = Guid.NewGuid().ToString(),
+            ["{entryId}"] = Guid.NewGuid().ToString(),
+            ["schedules/{id}"] = Guid.NewGuid().ToString(),
+        };
+        HashSet<string> objects = ["instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
+            "bulletins/{id}", "{definitionId}", "{unitId}"];
+        // Its item, task, file, procedure and bulletin, every person's id and name, every unit's name.
+        List<string> markers = [TwoOrganizationsFixture.SftMarker, fixture.SftItem.ToString(), task.ToString(), file, "司法厅专用流程", "司法厅通报批评样例"];
+        markers.AddRange(users.SelectMany(u => new[] { u!["id"]!.GetValue<string>(), u["displayName"]!.GetValue<string>() }));
+        var units = (await admin.GetFromJsonAsync<JsonArray>("/api/units"))!;
+        markers.AddRange(units.Select(u => u!["name"]!.GetValue<string>()));
+        return new Samples(values, objects, markers, units.Single(u => u!["parentId"] is null)!["name"]!.GetValue<string>());
+    }
+
+    /// <summary>The path with sample values; whether it names one of the demo organization's objects (then it must be refused).</summary>
+    private static (string? Url, bool NamesObject) Fill(string path, Samples samples, List<string> faults)
+    {
+        var segments = path.Split('/');
+        var namesObject = false;
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (!segments[i].StartsWith('{')) continue;
+            var byPlace = i > 0 ? $"{segments[i - 1]}/{segments[i]}" : segments[i];
+            var key = samples.Values.ContainsKey(byPlace) ? byPlace : segments[i];
+            if (!samples.Values.TryGetValue(key, out var value))
+            {
+                faults.Add($"{path}: no sample value for {segments[i]} — add one to EndpointMatrixTests");
+                return (null, false);
+            }
+            namesObject |= samples.ObjectKeys.Contains(key);
+            segments[i] = Uri.EscapeDataString(value);
+        }
+        return (string.Join('/', segments), namesObject);
+    }
+
+    /// <summary>Everything of the demo organization a stray write could change, as one string.</summary>
+    private Task<string> FingerprintAsync() => fixture.Factory.WithScopeAsync(async sp =>
+    {
+        var db = sp.GetRequiredService<DubanDbContext>();
+        var text = new StringBuilder();
+        foreach (var i in await db.Instances.AsNoTracking().Where(i => i.OrganizationId == "sft").OrderBy(i => i.Id).ToListAsync())
+            text.Append($"I{i.Id}:{i.Status}:{i.UpdatedAt.UtcTicks}:{i.StateJson.Length};");
+        foreach (var t in await db.Tasks.AsNoTracking().Where(t => t.OrganizationId == "sft").OrderBy(t => t.Id).ToListAsync())
+            text.Append($"T{t.Id}:{t.Status}:{t.AssigneeUserId}:{t.CandidateUnitId}:{t.CandidateRole}:{t.HasDraft}:{t.DueAt?.UtcTicks};");
+        text.Append($"J{await db.Journal.CountAsync(j => db.Instances.Any(i => i.Id == j.InstanceId && i.OrganizationId == "sft"))};");
+        foreach (var u in await db.Units.AsNoTracking().Where(u => u.Id == "sft" || u.ParentId == "sft").OrderBy(u => u.Id).ToListAsync())
+            text.Append($"U{u.Id}:{u.Name}:{u.ParentId}:{u.LeaderUserId}:{u.IsActive}:{u.ConcurrencyToken};");
+        foreach (var u in await db.Users.AsNoTracking().Where(u => u.OrganizationId == "sft").OrderBy(u => u.Id).ToListAsync())
+            text.Append($"P{u.Id}:{u.DisplayName}:{u.UnitId}:{u.IsActive}:{u.ConcurrencyStamp}:{u.SecurityStamp}:{u.PasswordHash};");
+        text.Append($"R{await db.UserRoles.CountAsync(r => db.Users.Any(u => u.Id == r.UserId && u.OrganizationId == "sft"))};");
+        foreach (var d in await db.Definitions.AsNoTracking().Where(d => d.OrganizationId == "sft").OrderBy(d => d.Id).ToListAsync())
+            text.Append($"D{d.Id}:{d.Version}:{d.IsPublished}:{d.IsLatest}:{d.UpdatedAt.UtcTicks};");
+        // Every other table, by what ties its rows to the organization: its own column, its item, its person.
+        foreach (var entity in db.Model.GetEntityTypes().Where(e => e.GetTableName() is { } t && !Detailed.Contains(t)).OrderBy(e => e.GetTableName()))
+        {
+            var column = entity.GetProperties().Select(p => p.GetColumnName()).ToHashSet();
+            var where = column.Contains("OrganizationId") ? "\"OrganizationId\" = 'sft'"
+                : column.Contains("InstanceId") ? "\"InstanceId\" IN (SELECT \"Id\" FROM \"WorkflowInstances\" WHERE \"OrganizationId\" = 'sft')"
+                : column.Contains("UserId") ? "\"UserId\" IN (SELECT \"Id\" FROM \"AspNetUsers\" WHERE \"OrganizationId\" = 'sft')"
+                : column.Contains("UploadedById") ? "\"UploadedById\" IN (SELECT \"Id\" FROM \"AspNetUsers\" WHERE \"OrganizationId\" = 'sft')"
+                : null;
+            if (where is not null) text.Append($"{entity.GetTableName()}{await CountAsync(db, entity.GetTableName()!, where)};");
+        }
+        return text.ToString();
+    });
+
+    /// <summary>Tables compared row by row above.</summary>
+    private static readonly HashSet<string> Detailed = ["WorkflowInstances", "Tasks", "JournalEntries", "Units", "AspNetUsers", "AspNetUserRoles", "WorkflowDefinitions"];
+
+    private static async Task<string> CountAsync(DubanDbContext db, string table, string where)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        if (command.Connection!.State != System.Data.ConnectionState.Open) await command.Connection.OpenAsync();
+        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\" WHERE {where}";
+        return Convert.ToString(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+}
+
+[Collection(SqliteTwoOrganizationsFixture.Collection)]
+public sealed class SqliteEndpointMatrixTests(SqliteTwoOrganizationsFixture fixture) : EndpointMatrixTests<SqliteTwoOrganizationsFixture>(fixture);
+
+[Collection(PostgresTwoOrganizationsFixture.Collection)]
+public sealed class PostgresEndpointMatrixTests(PostgresTwoOrganizationsFixture fixture) : EndpointMatrixTests<PostgresTwoOrganizationsFixture>(fixture);
