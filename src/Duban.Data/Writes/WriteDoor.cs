@@ -51,7 +51,7 @@ public sealed class WriteDoor(
                 var result = await invoker.InvokeAsync(services, write, context, ct);
                 if (key is not null) Remember(key, write.Operation, result, context);
                 // A task given to a person or unit on a confidential item names them (docs/decisions/037).
-                await Confidentiality.NameTaskHoldersAsync(db, context.Now, ct);
+                await ConfidentialNaming.NameTaskHoldersAsync(db, context.Now, ct);
                 await gate.BeforeCommitAsync(write.Operation, write.Subject, ct);
                 await EventSave.SaveAsync(db, ct);
                 if (context.Transaction is { } transaction) await transaction.CommitAsync(ct);

@@ -37,7 +37,7 @@ internal sealed class StartItemHandler(ItemWriter items) : IWriteHandler<StartIt
         var instance = await ItemWriter.NewInstanceAsync(context, record, id, result.State, actor, parent: null, ct);
         context.Db.Instances.Add(instance);
         await items.ApplyAsync(context, instance, result, actor, ct);
-        // The first steps' holders are named as the door saves (Confidentiality.NameTaskHoldersAsync), the list is the registrant's.
+        // The first steps' holders are named as the door saves (Writes.ConfidentialNaming.NameTaskHoldersAsync), the list is the registrant's.
         if (restriction is not null) await ItemReaderList.SetAsync(context, instance, restriction, write.User, isNew: true, ct);
         return instance;
     }
