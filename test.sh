@@ -10,9 +10,9 @@
 #   ./test.sh --only e2e      browser tests only (builds what they need)
 #   (--only may be repeated or comma-separated: --only dotnet,web)
 #
-# The browser tests run in the background from the end of the build, beside the .NET tests and the web checks, in two
-# lanes with a server each (DUBAN_E2E_LANES); their
-# output is printed when they are counted, near the end.
+# The browser tests and the web checks (prettier, eslint, API types, vitest) run in the background from the end of the
+# build, beside the .NET tests; the browser tests in two lanes with a server each (DUBAN_E2E_LANES). Their output is
+# printed when they are counted, near the end.
 #
 # Results: artifacts/test-results/*.trx, vitest.json and e2e-laneN.json,
 # artifacts/screenshots/, artifacts/e2e-server-laneN.log, artifacts/start-together/, artifacts/packages.log.
@@ -209,6 +209,7 @@ SERVER_TMP=""
 PUBLISH_TMP=""
 API_DOC_DIR=""
 E2E_PIDS=()
+WEB_PID=""
 
 stop_server() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -244,6 +245,11 @@ cleanup() {
         wait "$lane_pid" 2>/dev/null
     done
     E2E_PIDS=()
+    if [[ -n "$WEB_PID" ]]; then
+        kill -TERM "$WEB_PID" 2>/dev/null
+        wait "$WEB_PID" 2>/dev/null
+        WEB_PID=""
+    fi
     if [[ -n "$CHILD_PID" ]]; then
         kill -TERM -- "-$CHILD_PID" 2>/dev/null
         CHILD_PID=""
@@ -252,6 +258,7 @@ cleanup() {
     stop_postgres
     [[ -n "$PUBLISH_TMP" ]] && rm -rf "$PUBLISH_TMP"
     [[ -n "$API_DOC_DIR" ]] && rm -rf "$API_DOC_DIR"
+    [[ -n "${WEB_DIR:-}" && -z "${IN_WEB_CHECKS:-}" ]] && rm -rf "$WEB_DIR"
 }
 # shellcheck disable=SC2317  # called from traps
 on_signal() {
@@ -393,6 +400,82 @@ if [[ $RUN_DOTNET -eq 1 || $RUN_E2E -eq 1 ]]; then
     fi
 fi
 
+# ---------------------------------------------------------------- (e) designer checks + unit tests: started
+# Prettier, ESLint, the API types check and vitest need the processor, not a database: they run in the background from
+# the end of the build, beside the .NET tests (which wait on databases and hosts half the time), instead of after
+# them. The run's output goes to WEB_DIR/log, its summary lines, totals and failed tests to WEB_DIR/summary, counts and
+# failures; section (e) near the end prints and counts them, so the output reads as before.
+WEB_DIR=""
+# shellcheck disable=SC2317  # run in the background (below)
+web_checks() {
+    local api_doc="$API_DOC_DIR"
+    # This run's cleanup stops its own child only: the published app, the database and the rest are the main run's.
+    PG_DIR="" E2E_PIDS=() PUBLISH_TMP="" API_DOC_DIR="" CHILD_PID="" SERVER_PID="" WEB_PID=""
+    SUMMARY=() FAILURES=() TOTAL_PASSED=0 TOTAL_FAILED=0 IN_WEB_CHECKS=1
+    trap 'web_checks_done; cleanup' EXIT
+    trap 'exit 143' TERM
+    trap 'exit 130' INT
+    banner "designer: format, lint, API types"
+    if [[ $NPM_OK -ne 1 ]]; then
+        record_not_run "designer checks" "npm ci did not succeed"
+    else
+        start_step
+        (cd "$DESIGNER" && npm run --silent format:check)
+        record_step "designer format (prettier)" "$?"
+        start_step
+        (cd "$DESIGNER" && npm run --silent lint)
+        record_step "designer lint (eslint)" "$?"
+        # The committed OpenAPI document and the types generated from it must match the server as it is now.
+        if [[ $DOTNET_OK -ne 1 ]]; then
+            record_not_run "designer API types" ".NET 10 SDK missing (the document comes from a build of the server)"
+        else
+            start_step
+            api_tmp="$(mktemp -d /tmp/duban-api.XXXXXX)"
+            echo "==> regenerating the OpenAPI document and its types into $api_tmp"
+            rc=0
+            doc_args=()
+            [[ -n "$api_doc" && -s "$api_doc/openapi.json" ]] && doc_args=(--document "$api_doc/openapi.json")
+            (cd "$DESIGNER" && node scripts/api-generate.mjs --out "$api_tmp" "${doc_args[@]}") || rc=$?
+            if [[ $rc -eq 0 ]]; then
+                for f in openapi.json schema.d.ts activities.json; do
+                    if ! cmp -s "$DESIGNER/src/api/$f" "$api_tmp/$f"; then
+                        diff -u "$DESIGNER/src/api/$f" "$api_tmp/$f" | head -40
+                        echo "!! designer/src/api/$f is stale: run 'npm run api:generate' in designer/ and commit it"
+                        rc=1
+                    fi
+                done
+            fi
+            rm -rf "$api_tmp"
+            record_step "designer API types up to date" "$rc"
+        fi
+    fi
+
+    banner "designer unit tests (vitest)"
+    start_step
+    if [[ $NPM_OK -ne 1 ]]; then
+        record_not_run "designer unit (vitest)" "npm ci did not succeed"
+    else
+        rm -f "$DESIGNER/test-results/vitest.json"
+        run_bounded env -C "$DESIGNER" npm run test:unit:json
+        rc=$?
+        # Read now: Playwright may clean designer/test-results/ later.
+        finish_suite "designer unit (vitest)" "$rc" vitest "$DESIGNER/test-results/vitest.json"
+        cp "$DESIGNER/test-results/vitest.json" "$RESULTS/vitest.json" 2>/dev/null
+    fi
+}
+# shellcheck disable=SC2317  # called from the trap of web_checks
+web_checks_done() {
+    { [[ ${#SUMMARY[@]} -gt 0 ]] && printf '%s\n' "${SUMMARY[@]}"; } >"$WEB_DIR/summary"
+    { [[ ${#FAILURES[@]} -gt 0 ]] && printf '%s\n' "${FAILURES[@]}"; } >"$WEB_DIR/failures"
+    echo "$TOTAL_PASSED $TOTAL_FAILED" >"$WEB_DIR/counts"
+}
+if [[ $RUN_WEB -eq 1 ]]; then
+    WEB_DIR="$(mktemp -d /tmp/duban-web-checks.XXXXXX)"
+    echo "==> designer checks and unit tests start in the background (their output follows after the .NET tests)"
+    web_checks >"$WEB_DIR/log" 2>&1 &
+    WEB_PID=$!
+fi
+
 # ---------------------------------------------------------------- (f) browser tests: the lanes
 # The browser tests run in the background from the end of the build, beside the .NET tests and the web checks: they
 # wait mostly on the browser and the server, the others mostly on the processor. They run in E2E_LANES lanes, each with
@@ -406,7 +489,7 @@ e2e_lane() {   # LANE_DIR RESULTS_DIR SPEC...
     local lane_dir="$1" lane_results="$2"
     shift 2
     # This lane's cleanup stops its own server only: the published app, the database and the rest are the main run's.
-    PG_DIR="" E2E_PIDS=() PUBLISH_TMP="" API_DOC_DIR="" CHILD_PID=""
+    PG_DIR="" E2E_PIDS=() PUBLISH_TMP="" API_DOC_DIR="" CHILD_PID="" WEB_PID="" WEB_DIR=""
     trap cleanup EXIT
     trap 'exit 143' TERM
     trap 'exit 130' INT
@@ -576,55 +659,30 @@ if [[ $RUN_DOTNET -eq 1 ]]; then
     fi
 fi
 
-# ---------------------------------------------------------------- (e) designer checks + unit tests
-if [[ $RUN_WEB -eq 1 ]]; then
-    banner "designer: format, lint, API types"
-    if [[ $NPM_OK -ne 1 ]]; then
-        record_not_run "designer checks" "npm ci did not succeed"
-    else
-        start_step
-        (cd "$DESIGNER" && npm run --silent format:check)
-        record_step "designer format (prettier)" "$?"
-        start_step
-        (cd "$DESIGNER" && npm run --silent lint)
-        record_step "designer lint (eslint)" "$?"
-        # The committed OpenAPI document and the types generated from it must match the server as it is now.
-        if [[ $DOTNET_OK -ne 1 ]]; then
-            record_not_run "designer API types" ".NET 10 SDK missing (the document comes from a build of the server)"
-        else
-            start_step
-            api_tmp="$(mktemp -d /tmp/duban-api.XXXXXX)"
-            echo "==> regenerating the OpenAPI document and its types into $api_tmp"
-            rc=0
-            doc_args=()
-            [[ -n "$API_DOC_DIR" && -s "$API_DOC_DIR/openapi.json" ]] && doc_args=(--document "$API_DOC_DIR/openapi.json")
-            (cd "$DESIGNER" && node scripts/api-generate.mjs --out "$api_tmp" "${doc_args[@]}") || rc=$?
-            if [[ $rc -eq 0 ]]; then
-                for f in openapi.json schema.d.ts activities.json; do
-                    if ! cmp -s "$DESIGNER/src/api/$f" "$api_tmp/$f"; then
-                        diff -u "$DESIGNER/src/api/$f" "$api_tmp/$f" | head -40
-                        echo "!! designer/src/api/$f is stale: run 'npm run api:generate' in designer/ and commit it"
-                        rc=1
-                    fi
-                done
-            fi
-            rm -rf "$api_tmp"
-            record_step "designer API types up to date" "$rc"
+# ---------------------------------------------------------------- (e) designer checks + unit tests: the results
+# They ran in the background since the build (see web_checks); print their output and count them here.
+if [[ -n "$WEB_DIR" ]]; then
+    if [[ -n "$WEB_PID" ]]; then
+        echo "==> waiting for the designer checks and unit tests (running since the build)"
+        wait "$WEB_PID"
+        WEB_PID=""
+    fi
+    cat "$WEB_DIR/log" 2>/dev/null
+    if [[ -s "$WEB_DIR/counts" ]]; then
+        read -r web_passed web_failed <"$WEB_DIR/counts"
+        TOTAL_PASSED=$(( TOTAL_PASSED + web_passed ))
+        TOTAL_FAILED=$(( TOTAL_FAILED + web_failed ))
+        mapfile -t web_lines <"$WEB_DIR/summary"
+        SUMMARY+=("${web_lines[@]}")
+        if [[ -s "$WEB_DIR/failures" ]]; then
+            mapfile -t web_lines <"$WEB_DIR/failures"
+            FAILURES+=("${web_lines[@]}")
         fi
-    fi
-
-    banner "designer unit tests (vitest)"
-    start_step
-    if [[ $NPM_OK -ne 1 ]]; then
-        record_not_run "designer unit (vitest)" "npm ci did not succeed"
     else
-        rm -f "$DESIGNER/test-results/vitest.json"
-        run_bounded env -C "$DESIGNER" npm run test:unit:json
-        rc=$?
-        # Read now: Playwright may clean designer/test-results/ later.
-        finish_suite "designer unit (vitest)" "$rc" vitest "$DESIGNER/test-results/vitest.json"
-        cp "$DESIGNER/test-results/vitest.json" "$RESULTS/vitest.json" 2>/dev/null
+        record_not_run "designer checks" "the background run of the designer checks ended without a result (see above)"
     fi
+    rm -rf "$WEB_DIR"
+    WEB_DIR=""
 fi
 
 # ---------------------------------------------------------------- (f) browser tests: the results

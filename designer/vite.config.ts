@@ -59,6 +59,10 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['./src/test/setup.ts'],
     css: false,
+    // The files of a worker share one jsdom window and the libraries of node_modules instead of loading antd, React and
+    // jsdom again per file (most of the suite's processor time went there). src/test/setup.ts loads the application's
+    // own modules afresh for each file and puts the window back as a fresh one has it (docs/decisions/038).
+    isolate: false,
     // A guard against hangs, not a speed check: test.sh runs the browser tests beside these on the same cores.
     testTimeout: 60000,
     restoreMocks: true,

@@ -40,7 +40,14 @@ check_node() {
 
 # npm ci in designer/ when node_modules is missing or older than package-lock.json.
 # (npm ci rewrites node_modules/.package-lock.json, so that file dates the install.)
+# A node_modules that is a link is an install shared with other checkouts (a git worktree links the main checkout's):
+# npm ci would empty it under everyone using it, so it is left to the checkout that owns it.
 npm_ci_if_needed() {
+    if [[ -L "$DESIGNER/node_modules" ]]; then
+        echo "==> designer: node_modules is a link to a shared install ($(readlink -f "$DESIGNER/node_modules")); not running npm ci on it"
+        [[ -d "$DESIGNER/node_modules/" ]] || { echo "!! the linked node_modules does not exist" >&2; return 1; }
+        return 0
+    fi
     if [[ ! -d "$DESIGNER/node_modules" || "$DESIGNER/package-lock.json" -nt "$DESIGNER/node_modules/.package-lock.json" ]]; then
         echo "==> designer: npm ci"
         (cd "$DESIGNER" && npm ci --no-audit --no-fund)

@@ -20,6 +20,7 @@ public abstract class DubanDbContext(DbContextOptions options) : IdentityDbConte
     public DbSet<DefinitionRecord> Definitions => Set<DefinitionRecord>();
     public DbSet<InstanceRecord> Instances => Set<InstanceRecord>();
     public DbSet<InstanceUnitRecord> InstanceUnits => Set<InstanceUnitRecord>();
+    public DbSet<ItemReaderRecord> ItemReaders => Set<ItemReaderRecord>();
     public DbSet<JournalEntryRecord> Journal => Set<JournalEntryRecord>();
     public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
     public DbSet<TimerRecord> Timers => Set<TimerRecord>();

@@ -104,6 +104,7 @@ app.MapSchedulesApi();
 app.MapAuthApi();
 app.MapDefinitionsApi();
 app.MapInstancesApi();
+app.MapItemReadersApi();
 app.MapTasksApi();
 app.MapTaskConveniencesApi();
 app.MapIncidentsApi();

@@ -2368,6 +2368,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instances/{id}/readers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 事项的知悉范围（是否限定、名单中的人员和单位） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ItemReadersView"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        /** 调整知悉范围（督查部门）：设为或取消限定知悉范围、增减名单中的人员和单位；移出的人员立即看不到该事项 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ItemReadersRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ItemReadersView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks": {
         parameters: {
             query?: never;
@@ -9139,6 +9275,8 @@ export interface components {
             light?: "green" | "yellow" | "red" | null;
             /** @description The item's deadline falls in a year whose holiday notice is not loaded yet: it may still move (暂定). */
             provisional?: boolean;
+            /** @description 限定知悉范围: only the people and units named on it see the item (decision 037). */
+            restricted?: boolean;
         };
         /** @description A bulletin that criticised a unit (通报批评); `issuedOn` yyyy-MM-dd. */
         IssueBulletinRequest: {
@@ -9175,6 +9313,30 @@ export interface components {
             namedAt: string;
             namedByName: null | string;
         };
+        /** @description 限定知悉范围: confidential or not, and the people and units named on it (ids from the organization's directory). */
+        ItemReadersRequest: {
+            restricted: boolean;
+            userIds?: null | string[];
+            unitIds?: null | string[];
+        };
+        ItemReadersView: {
+            restricted: boolean;
+            /** @description The viewer is of the supervision office and may change the list. */
+            canChange: boolean;
+            users: components["schemas"]["ItemReaderView"][];
+            units: components["schemas"]["ItemReaderView"][];
+        };
+        ItemReaderView: {
+            id: string;
+            name: string;
+            /** @description registered (登记时), task (交办/转办等给了待办), changed (督查部门调整), inherited (随上级事项). */
+            reason: string;
+            /** Format: date-time */
+            addedAt: string;
+            /** @description Cannot be taken off now: the initiator, or a holder of an open task of the item; FixedWhy says which. */
+            fixed: boolean;
+            fixedWhy: null | string;
+        };
         /** @description The item's score entries, and the events that may be recorded. */
         ItemScoreEntries: {
             entries: components["schemas"]["ScoreEntryView"][];
@@ -9182,7 +9344,7 @@ export interface components {
             canRecord: boolean;
         };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten" | "itemOwnerNamed" | "scoreEntryRecorded" | "scoreEntryRevoked" | "instanceMigrated" | "taskRecalled" | "instanceWithdrawn" | "signerAdded" | "signerRemoved" | "taskDelegated" | "delegationReturned";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten" | "itemOwnerNamed" | "scoreEntryRecorded" | "scoreEntryRevoked" | "instanceMigrated" | "taskRecalled" | "instanceWithdrawn" | "signerAdded" | "signerRemoved" | "taskDelegated" | "delegationReturned" | "readersChanged";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */
@@ -9840,6 +10002,7 @@ export interface components {
         StartInstanceRequest: {
             definitionId?: null | string;
             data: null | components["schemas"]["JsonObject"];
+            restriction?: null | components["schemas"]["ItemReadersRequest"];
         };
         /**
          * @description One round of a step's form as it was submitted (only the fields this user may see): the item page shows

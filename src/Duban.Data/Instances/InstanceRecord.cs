@@ -34,6 +34,11 @@ public sealed class InstanceRecord
     public DateTimeOffset? FinishedAt { get; set; }
     /// <summary>The item's own deadline (完成时限), copied from the state; moved by approved extensions.</summary>
     public DateTimeOffset? DueAt { get; set; }
+    /// <summary>
+    /// 限定知悉范围 (docs/decisions/037): only the people and units on <see cref="ItemReaderRecord"/> rows for this item
+    /// may see it, whatever their role.
+    /// </summary>
+    public bool IsRestricted { get; set; }
     /// <summary>Optimistic concurrency: xmin on PostgreSQL, a counter on SQLite.</summary>
     public uint ConcurrencyToken { get; set; }
 }

@@ -7,11 +7,17 @@ namespace Duban.Data.Organization;
 /// Who may see an item (事项) — the one place this rule lives. Nobody sees another organization's items (decision 035).
 /// Within his own, the supervision office, leaders and administrators see every item; anyone else sees the items they started, the items their unit takes part in, and the items in
 /// which they were given or completed a task; a deputy, too, the items waiting on the people he stands in for today.
+/// A confidential item (限定知悉范围) only for those of them named on it (<see cref="Confidentiality"/>, decision 037).
 /// </summary>
 public static class ItemVisibility
 {
     /// <summary>The items <paramref name="user"/> may see, as a query to filter, count and page further.</summary>
-    public static IQueryable<InstanceRecord> Visible(DubanDbContext db, CurrentUser user)
+    public static IQueryable<InstanceRecord> Visible(DubanDbContext db, CurrentUser user) =>
+        // A confidential item only for the people and units named on it (限定知悉范围, decision 037).
+        Confidentiality.Narrow(db, user, ByRoleAndPart(db, user));
+
+    /// <summary>The rule before confidentiality: the office, leaders and administrators every item; others the items they take part in.</summary>
+    private static IQueryable<InstanceRecord> ByRoleAndPart(DubanDbContext db, CurrentUser user)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(user);

@@ -50,6 +50,8 @@ public sealed class WriteDoor(
                     return earlier.Value;
                 var result = await invoker.InvokeAsync(services, write, context, ct);
                 if (key is not null) Remember(key, write.Operation, result, context);
+                // A task given to a person or unit on a confidential item names them (docs/decisions/037).
+                await ConfidentialNaming.NameTaskHoldersAsync(db, context.Now, ct);
                 await gate.BeforeCommitAsync(write.Operation, write.Subject, ct);
                 await EventSave.SaveAsync(db, ct);
                 if (context.Transaction is { } transaction) await transaction.CommitAsync(ct);

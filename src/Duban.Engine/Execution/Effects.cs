@@ -158,6 +158,11 @@ public enum JournalKind
     TaskDelegated,
     /// <summary>The delegate acted and handed the task back (data: the form values he filled in).</summary>
     DelegationReturned,
+    /// <summary>
+    /// The office set or changed the item's 知悉范围 (限定知悉范围, docs/decisions/037): data restricted, wasRestricted, added and
+    /// removed ([{ kind: user|unit, id, name }]).
+    /// </summary>
+    ReadersChanged,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

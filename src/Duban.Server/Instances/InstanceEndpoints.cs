@@ -15,7 +15,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Instances;
 
-public sealed record StartInstanceRequest(string? DefinitionId, JsonObject? Data);
+/// <param name="Restriction">限定知悉范围 chosen on the start form (the supervision office only); absent: the procedure's default (decision 037).</param>
+public sealed record StartInstanceRequest(string? DefinitionId, JsonObject? Data, ItemReadersRequest? Restriction = null);
 
 public sealed record InstanceSummary(
     Guid Id, string Title, string? Number, string DefinitionId, string DefinitionName, int DefinitionVersion,
@@ -24,6 +25,9 @@ public sealed record InstanceSummary(
 {
     /// <summary>The item's deadline falls in a year whose holiday notice is not loaded yet: it may still move (暂定).</summary>
     public bool Provisional { get; init; }
+
+    /// <summary>限定知悉范围: only the people and units named on it see the item (decision 037).</summary>
+    public bool Restricted { get; init; }
 }
 
 public sealed record TimelineEntry(
@@ -62,7 +66,7 @@ internal static class InstanceEndpoints
             if (string.IsNullOrWhiteSpace(request.DefinitionId))
                 throw new WorkflowInputException("definitionId", "请选择流程类型");
             var user = await http.GetCurrentUserAsync();
-            var instance = await door.RunAsync(new StartItem(request.DefinitionId, user, request.Data),
+            var instance = await door.RunAsync(new StartItem(request.DefinitionId, user, request.Data, request.Restriction?.ToRestriction()),
                 Idempotency.KeyOf(idempotencyKey, user, "start", request), ct);
             return TypedResults.Created($"/api/instances/{instance.Id}", Summary(instance));
         }).WithSummary("发起事项（填写发起表单；可带 Idempotency-Key 头：重复提交得到第一次的结果）").ProducesValidationProblem();
@@ -154,7 +158,8 @@ internal static class InstanceEndpoints
 
     internal static InstanceSummary Summary(Duban.Data.Instances.InstanceRecord i) =>
         new(i.Id, i.Title, i.Number, i.DefinitionId, i.DefinitionName, i.DefinitionVersion, i.Status, i.Result,
-            i.InitiatorName, i.CreatedAt, i.UpdatedAt, i.FinishedAt, i.DueAt);
+            i.InitiatorName, i.CreatedAt, i.UpdatedAt, i.FinishedAt, i.DueAt)
+        { Restricted = i.IsRestricted };
 
     /// <summary>With the item's own deadline and its light (none once the item is closed).</summary>
     internal static InstanceSummary Summary(Duban.Data.Instances.InstanceRecord i, Duban.Data.Supervision.LightJudge lights) =>

@@ -71,6 +71,9 @@ public sealed record BulletinView(Guid Id, string UnitId, string UnitName, Guid?
 /// <summary>考核: rules per organization and year, each unit's score with the events behind it, the yearly ranking, bulletins.</summary>
 internal static class ScoringEndpoints
 {
+    /// <summary>What a unit's score detail says of an item the viewer may not see: the deduction stands, the item is not named.</summary>
+    internal const string HiddenItem = "（限定知悉范围的事项）";
+
     public static void MapScoringApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/scoring").WithTags("考核").RequireAuthorization();
@@ -101,13 +104,17 @@ internal static class ScoringEndpoints
             if (rules is null || score is null)
                 return TypedResults.Ok(new UnitScoreView(organizationId, year, unitId, org.FindUnit(unitId)!.Name, false, isDefault, null, null, null, [], []));
             var ids = score.Events.Select(e => e.Event.InstanceId).OfType<Guid>().Distinct().ToList();
-            var items = await db.Instances.AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.Title, i.Number }).ToDictionaryAsync(i => i.Id, ct);
+            // The unit's score counts every item; a detail row names only an item the viewer may see (限定知悉范围, decision 037).
+            var items = await ItemVisibility.Visible(db, user).AsNoTracking().Where(i => ids.Contains(i.Id)).Select(i => new { i.Id, i.Title, i.Number }).ToDictionaryAsync(i => i.Id, ct);
             var lines = score.Events.GroupBy(e => e.Event.Type)
                 .Select(g => new DeductionLine(g.Key, catalog.Label(g.Key), g.Count(), rules.DeductionFor(g.Key), g.Sum(e => e.Applied), catalog.Adds(g.Key)))
                 .OrderBy(l => catalog.Events.ToList().FindIndex(e => e.Key == l.Type)).ToList();
             var events = score.Events.Select(e =>
             {
                 var item = e.Event.InstanceId is { } id ? items.GetValueOrDefault(id) : null;
+                if (e.Event.InstanceId is not null && item is null)
+                    return new ScoreEventView(e.Event.Type, catalog.Label(e.Event.Type), e.Event.At, e.Deduction, e.Applied, e.ScoreAfter,
+                        null, HiddenItem, null, null, e.Event.Source, null);
                 return new ScoreEventView(e.Event.Type, catalog.Label(e.Event.Type), e.Event.At, e.Deduction, e.Applied, e.ScoreAfter,
                     e.Event.InstanceId, item?.Title, item?.Number, e.Event.Note, e.Event.Source, e.Event.SourceId);
             }).ToList();
@@ -162,7 +169,10 @@ internal static class ScoringEndpoints
             var query = db.Set<BulletinRecord>().AsNoTracking().Where(b => b.OrganizationId == organizationId && b.IssuedOn >= from && b.IssuedOn <= to);
             if (!user.SeesAllItems) query = query.Where(b => b.UnitId == user.UnitId);
             var rows = await query.OrderByDescending(b => b.IssuedOn).ToListAsync(ct);
-            return TypedResults.Ok(rows.Select(b => View(b, org)).ToList());
+            // A bulletin about an item the viewer may not see (限定知悉范围, decision 037) does not point to it.
+            var about = rows.Select(b => b.InstanceId).OfType<Guid>().Distinct().ToList();
+            var seen = about.Count == 0 ? [] : await ItemVisibility.Visible(db, user).Where(i => about.Contains(i.Id)).Select(i => i.Id).ToListAsync(ct);
+            return TypedResults.Ok(rows.Select(b => View(b, org)).Select(v => v.InstanceId is { } i && !seen.Contains(i) ? v with { InstanceId = null } : v).ToList());
         }).WithSummary("年度通报批评记录（单位用户只看本单位）");
 
         group.MapPost("/bulletins", async Task<Created<BulletinView>> (IssueBulletinRequest request, HttpContext http, OrganizationCache orgCache,

@@ -61,7 +61,8 @@ internal static class TaskConvenienceEndpoints
             // Only the person holding the open task reads its draft; for anyone else there is none.
             if (task.Status != HumanTaskStatus.Open || task.AssigneeUserId != user.Id || !task.HasDraft)
             {
-                if (!user.CanAct(task, await orgCache.GetAsync(ct)) && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
+                if ((!user.CanAct(task, await orgCache.GetAsync(ct)) && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
+                    || await Confidentiality.HidesAsync(db, user, task.InstanceId, ct))
                     throw new NotFoundException("待办不存在");
                 return TypedResults.Ok(new TaskDraftView(false, null, null, null));
             }
@@ -115,8 +116,9 @@ internal static class TaskConvenienceEndpoints
         {
             var user = await http.GetCurrentUserAsync();
             var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("待办不存在");
-            if (!user.CanAct(task, await orgCache.GetAsync(ct)) && task.CompletedById != user.Id
-                && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
+            if ((!user.CanAct(task, await orgCache.GetAsync(ct)) && task.CompletedById != user.Id
+                    && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
+                || await Confidentiality.HidesAsync(db, user, task.InstanceId, ct))
                 throw new NotFoundException("待办不存在");
             return TypedResults.Ok(new SentBackView(await SentBackAsync(db, task, ct)));
         }).WithSummary("本环节被退回重办时：退回人、退回理由和退回前填写的意见");

@@ -118,7 +118,8 @@ internal static class TaskEndpoints
             var canAct = user.CanAct(task, org);
             var deputyOf = canAct ? null : await Deputies.ActingForAsync(db, org, user, task, clock.GetUtcNow(), ct);
             canAct |= deputyOf is not null;
-            if (!canAct && task.CompletedById != user.Id && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
+            if ((!canAct && task.CompletedById != user.Id && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
+                || await Confidentiality.HidesAsync(db, user, task.InstanceId, ct))
                 throw new NotFoundException("待办不存在");
             var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == task.InstanceId, ct);
             var definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
@@ -209,9 +210,13 @@ internal static class TaskEndpoints
     /// <summary>Open tasks this user may act on: theirs, their unit's (for its liaisons and leader), or their roles'.</summary>
     /// <param name="principals">The people this user stands in for today (代理): their own tasks are his too.</param>
     internal static IQueryable<TaskRecord> Open(DubanDbContext db, CurrentUser user, Duban.Data.Organization.OrganizationSnapshot org,
-        IReadOnlyList<string>? principals = null) =>
+        IReadOnlyList<string>? principals = null)
+    {
         // A deputy's inbox holds what his principals' would (代理, decision 031): their tasks, units and roles are his too.
-        StandIn.Of((principals ?? []).Select(p => Deputies.As(org, p)).OfType<CurrentUser>().Prepend(user), org).OpenTasks(db.Tasks);
+        var people = (principals ?? []).Select(p => Deputies.As(org, p)).OfType<CurrentUser>().Prepend(user).ToList();
+        // … but a confidential item's tasks only if one of them is named on it (decision 037).
+        return Confidentiality.KnownTo(db, people, StandIn.Of(people, org).OpenTasks(db.Tasks));
+    }
 
     /// <summary>A task's line in a list, its light decided by <paramref name="lights"/> (calendar and the procedure's rule).</summary>
     internal static TaskSummary Summary(TaskRecord t, string title, string? number, string definitionId, string definitionName, IOrganization org,

@@ -59,7 +59,8 @@ internal static class TaskOperationEndpoints
             var deputyOf = await Deputies.ActingForAsync(db, org, user, task, now, ct);
             var deputy = deputyOf is not null;
             var canAct = (user.CanAct(task, org) || deputy) && task.Status == HumanTaskStatus.Open;
-            if (!canAct && task.CompletedById != user.Id && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
+            if ((!canAct && task.CompletedById != user.Id && !await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct))
+                || await Confidentiality.HidesAsync(db, user, task.InstanceId, ct))
                 throw new NotFoundException("待办不存在");
             var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == task.InstanceId, ct);
             var state = Duban.Data.Runtime.ItemWriter.StateOf(instance);

@@ -15,7 +15,12 @@ public sealed record SeedVariant(bool DemoItems = true, DateTimeOffset? Clock = 
     public static readonly SeedVariant Default = new();
 
     /// <summary>The configuration a host on this variant is started with.</summary>
-    public IReadOnlyDictionary<string, string> Settings { get; } =
+    /// <remarks>
+    /// Computed, not stored: a stored dictionary would take part in the record's equality by reference, so no two
+    /// variants would be equal and every <c>new SeedVariant(…)</c> would migrate and seed a template of its own (each
+    /// virtual-clock test did, about 10 s apiece); the templates are keyed by the variant's values.
+    /// </remarks>
+    public IReadOnlyDictionary<string, string> Settings =>
         new Dictionary<string, string> { ["Duban:Seed:DemoItems"] = DemoItems ? "true" : "false" };
 }
 

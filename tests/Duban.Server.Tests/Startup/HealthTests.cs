@@ -39,7 +39,9 @@ public sealed class HealthTests
     [InlineData("Sqlite")]
     public async Task Readiness_reports_the_database_and_the_background_backlog(string provider)
     {
-        await using var database = await DatabaseTarget.EmptyAsync(provider);
+        // A copy of a first-started database (migrated and seeded as a first start leaves it): readiness, not the first
+        // start, is under test here (FirstStartTests test that), and a first start costs ~10 s a provider.
+        await using var database = await DatabaseTarget.SeededAsync(provider);
         await using var host = Host(database);
         var client = host.CreateClient();
 
@@ -89,7 +91,8 @@ public sealed class HealthTests
     [Fact]
     public async Task Readiness_is_503_while_PostgreSQL_is_down_and_200_again_when_it_is_back()
     {
-        await using var database = await DatabaseTarget.EmptyAsync("Postgres");
+        // A first-started copy: the first start would otherwise migrate and seed through the forwarder.
+        await using var database = await DatabaseTarget.SeededAsync("Postgres");
         var target = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
         await using var proxy = new TcpForwarder(target.Host!, target.Port);
         proxy.Start();

@@ -14,6 +14,7 @@ import { AssignmentsPanel } from '../itemPanels/AssignmentsPanel';
 import { CoInputsCard } from '../taskConveniences/CoInputsCard';
 import { mayUrge, UrgeButton } from '../taskConveniences/UrgeButton';
 import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
+import { ReadersPanel } from '../itemPanels/ReadersPanel';
 import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '../supervision';
 import { ItemRounds } from './ItemRounds';
 import { ItemTimeline } from './ItemTimeline';
@@ -103,6 +104,11 @@ export default function ItemPage() {
           <Typography.Title level={4} id="item-heading" className="page-header-title">
             {instance.title}
           </Typography.Title>
+          {instance.restricted && (
+            <Tag color="purple" data-testid="item-restricted">
+              限定知悉范围
+            </Tag>
+          )}
           <Tag color={status.color} data-testid="item-status">
             {status.label}
             {instance.result && instance.status === 'completed' ? `：${instance.result}` : ''}
@@ -200,6 +206,12 @@ export default function ItemPage() {
             onChanged={() => setReloadToken((n) => n + 1)}
           />
           <ReadsPanel reads={readsOf(item)} />
+          <ReadersPanel
+            instanceId={instance.id}
+            roles={user.roles}
+            reloadToken={reloadToken}
+            onChanged={(stillVisible) => (stillVisible ? setReloadToken((n) => n + 1) : navigate('/'))}
+          />
 
           <Card className="page-section" size="small" title={item.form?.name ?? '事项信息'}>
             {item.form ? (

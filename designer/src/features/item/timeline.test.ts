@@ -21,6 +21,32 @@ function entry(overrides: Partial<TimelineEntry>): TimelineEntry {
 }
 
 describe('办理过程', () => {
+  it('says who was let into or taken off a confidential item (decision 037)', () => {
+    expect(
+      describeEntry(
+        entry({
+          kind: 'readersChanged',
+          activityId: null,
+          activityName: '知悉范围',
+          comment: '调整知悉范围',
+          data: {
+            restricted: true,
+            added: [{ kind: 'user', id: 'u2', name: '赵督查' }],
+            removed: [
+              { kind: 'user', id: 'u3', name: '李厅长' },
+              { kind: 'unit', id: 'jinan', name: '济南市司法局' },
+            ],
+          },
+        }),
+      ),
+    ).toMatchObject({
+      title: '调整知悉范围',
+      detail: '加入：赵督查；移出：李厅长、济南市司法局',
+      actor: '王督查',
+      color: 'orange',
+    });
+  });
+
   it('reads each kind of journal line as a person would', () => {
     expect(describeEntry(entry({ kind: 'instanceStarted' })).title).toBe('发起事项');
     expect(describeEntry(entry({ outcome: '通过', round: 2 }))).toMatchObject({

@@ -129,6 +129,22 @@ export function describe(entry: TimelineEntry): TimelineLine {
       const who = str(entry.data, 'userName');
       return { ...base, title: `${step(entry)}加签${who ? ` ${who}` : ''}`, color: 'orange' };
     }
+    // 限定知悉范围 (docs/decisions/037): who was added to or taken off the item's 知悉范围.
+    case 'readersChanged': {
+      const names = (key: string) => {
+        const list = (entry.data as Record<string, unknown> | null)?.[key];
+        return Array.isArray(list)
+          ? list
+              .map((r) => (r && typeof r === 'object' ? str(r, 'name') : null))
+              .filter(Boolean)
+              .join('、')
+          : '';
+      };
+      const added = names('added');
+      const removed = names('removed');
+      const detail = [added && `加入：${added}`, removed && `移出：${removed}`].filter(Boolean).join('；');
+      return { ...base, title: entry.comment ?? '调整知悉范围', detail: detail || null, color: 'orange' };
+    }
     case 'signerRemoved': {
       const who = str(entry.data, 'userName');
       return { ...base, title: `${step(entry)}减签${who ? ` ${who}` : ''}`, color: 'orange' };

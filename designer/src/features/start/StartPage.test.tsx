@@ -127,7 +127,12 @@ describe('发起', () => {
     await user.click(screen.getByRole('button', { name: '提交' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/items/new-item'));
     const post = fetchFn.mock.calls.find(([, init]) => init?.method === 'POST');
-    expect(JSON.parse(String(post?.[1]?.body))).toEqual({ definitionId: 'demo', data: { title: '营商环境' } });
+    // The office (a 督查员 here) says on every registration whether the item is confidential (decision 037).
+    expect(JSON.parse(String(post?.[1]?.body))).toEqual({
+      definitionId: 'demo',
+      data: { title: '营商环境' },
+      restriction: { restricted: false, userIds: [], unitIds: [] },
+    });
   });
 
   it('shows the server’s field errors beside the fields', async () => {

@@ -26,6 +26,7 @@ import { useMutation } from '../../shared/useMutation';
 import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
 import { useDefinitions } from '../inbox/useInboxData';
+import { isOffice, RestrictionFields, type Restriction } from '../itemPanels/ReadersPanel';
 import '../item/item.css';
 import { startFormOf, type StartForm } from './startForm';
 import './start.css';
@@ -141,6 +142,14 @@ function StartFormView({
   const [values, setValues] = useState<FormValues>({});
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
+  // 限定知悉范围 (decision 037): the office chooses it on registration; the procedure's 默认限定知悉范围 ticks it first.
+  const office = isOffice(user.roles);
+  const [restriction, setRestriction] = useState<Restriction | null>(null);
+  const chosenRestriction: Restriction = restriction ?? {
+    restricted: definition?.options?.restricted === true,
+    userIds: [],
+    unitIds: [],
+  };
   const starting = useMutation(
     (chosen: StartForm, filled: FormValues) =>
       instancesApi.start({
@@ -148,6 +157,7 @@ function StartFormView({
         data: chosen.form
           ? visibleSubmission(chosen.form, filled, { permissions: chosen.permissions, currentData: {}, user })
           : {},
+        restriction: office ? chosenRestriction : null,
       }),
     {
       onSuccess: (created) => {
@@ -243,6 +253,11 @@ function StartFormView({
           />
         ) : (
           <Typography.Paragraph>该流程没有登记表，直接提交即可发起。</Typography.Paragraph>
+        )}
+        {office && (
+          <div className="start-restriction">
+            <RestrictionFields value={chosenRestriction} onChange={setRestriction} />
+          </div>
         )}
         <div className="start-actions">
           <Button type="primary" onClick={submit} loading={busy}>

@@ -361,6 +361,9 @@ namespace Duban.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsRestricted")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Number")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -427,6 +430,44 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasIndex("UnitId");
 
                     b.ToTable("InstanceUnits", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Instances.ItemReaderRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AddedById")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InstanceId", "UnitId");
+
+                    b.HasIndex("InstanceId", "UserId");
+
+                    b.ToTable("ItemReaders", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Instances.JournalEntryRecord", b =>

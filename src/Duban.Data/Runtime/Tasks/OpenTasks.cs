@@ -50,6 +50,9 @@ internal static class OpenTasks
         }
         if (!mayAct && task.DelegatorUserId == user.Id && task.Status == HumanTaskStatus.Open)
             throw new WorkflowConflictException($"该待办已委派给{org.FindUser(task.AssigneeUserId ?? "")?.DisplayName ?? "他人"}，待其交还后才能办理");
+        // A confidential item's task is not reachable by anyone not named on it, whatever his role (decision 037).
+        if (!throughLink && row.Instance.IsRestricted && await Confidentiality.HidesAsync(db, user, task.InstanceId, ct))
+            throw new NotFoundException("待办不存在");
         if (!mayAct)
         {
             // Someone else of the same unit or role got there first: that is a lost race, not a trespass.

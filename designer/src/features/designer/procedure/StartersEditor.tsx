@@ -1,4 +1,4 @@
-import { Form, Select, TreeSelect, Typography } from 'antd';
+import { Checkbox, Form, Select, TreeSelect, Typography } from 'antd';
 import { useMemo } from 'react';
 import { unitTree, useDirectory } from '../../../shared/forms/directory';
 import { rolesApi } from '../../../shared/flow/definitionsApi';
@@ -80,6 +80,19 @@ export function StartersEditor({
           }))}
           onChange={(v: string[]) => onChange(withPart(options, 'administrators', v.length ? v : undefined))}
         />
+      </Form.Item>
+      <Form.Item
+        label="知悉范围"
+        help="勾选后，督查部门登记本流程的事项时默认“限定知悉范围”（登记时仍可取消或指定知悉人员和单位）；单位人员发起的事项不受影响"
+      >
+        <Checkbox
+          checked={options?.restricted === true}
+          disabled={disabled}
+          onChange={(e) => onChange(withPart(options, 'restricted', e.target.checked ? true : undefined))}
+          data-testid="default-restricted"
+        >
+          默认限定知悉范围
+        </Checkbox>
       </Form.Item>
     </div>
   );
