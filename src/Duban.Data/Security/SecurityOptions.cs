@@ -69,8 +69,8 @@ public sealed class RequestLimitOptions
     /// <summary>The longest text in any JSON request: a form's text field, a title, a name.</summary>
     public int MaxTextLength { get; set; } = 20_000;
 
-    /// <summary>The longest comment, reason or opinion (<c>comment</c>, <c>reason</c>, <c>note</c>).</summary>
-    public int MaxCommentLength { get; set; } = 5_000;
+    /// <summary>The longest top-level comment, reason or note (<c>comment</c>, <c>reason</c>, <c>note</c>): the bound a task draft already had.</summary>
+    public int MaxCommentLength { get; set; } = 2_000;
 
     /// <summary>An upload not tied to an item is removed this long after it was uploaded.</summary>
     public TimeSpan OrphanUploadLifetime { get; set; } = TimeSpan.FromHours(24);

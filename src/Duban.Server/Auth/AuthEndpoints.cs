@@ -13,14 +13,14 @@ namespace Duban.Server.Auth;
 
 public sealed record LoginRequest(string? UserName, string? Password);
 
-/// <param name="PasswordExpired">The password is older than the policy allows: it must be changed before anything else.</param>
-public sealed record CurrentUserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles,
-    bool PasswordExpired);
+public sealed record CurrentUserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
 /// <summary>The password policy in force, and its rules in one Chinese sentence.</summary>
-public sealed record PasswordPolicyDto(int MinLength, int RequiredClasses, int History, int ExpiryDays, string Description);
+/// <param name="PasswordExpired">The signed-in person's password is older than the policy allows: it must be changed
+/// before anything else (the server answers nothing but <c>/api/auth/*</c> meanwhile). False when nobody is signed in.</param>
+public sealed record PasswordPolicyDto(int MinLength, int RequiredClasses, int History, int ExpiryDays, string Description, bool PasswordExpired);
 
 /// <summary>Sign-in with a user name and password; the web app then rides on the cookie.</summary>
 internal static class AuthEndpoints
@@ -55,7 +55,7 @@ internal static class AuthEndpoints
             await signIn.SignInWithClaimsAsync(user!, new AuthenticationProperties { IsPersistent = true }, [SessionValidation.SignedInAt(http.RequestServices.GetRequiredService<SessionClock>().Now)]);
             throttle.Remember(http, user!.UserName!);
             http.User = await signIn.CreateUserPrincipalAsync(user);
-            return TypedResults.Ok(ToDto(await http.GetCurrentUserAsync(), await PasswordExpiredAsync(http, user)));
+            return TypedResults.Ok(ToDto(await http.GetCurrentUserAsync()));
         }).AllowAnonymous().RequireRateLimiting(SecuritySetup.SignInPolicy).WithSummary("登录")
             .WithDescription("同一客户端地址每分钟的登录次数有上限；同一账号连续登录失败过多时，在未曾登录过该账号的浏览器上暂停登录（429）。");
 
@@ -82,25 +82,20 @@ internal static class AuthEndpoints
             return TypedResults.NoContent();
         }).RequireAuthorization().WithSummary("修改本人密码").WithDescription("需当前密码；新密码须符合密码策略。修改后该用户其他浏览器上的登录均失效。");
 
-        group.MapGet("/password-policy", (PasswordPolicy policy) =>
-            TypedResults.Ok(new PasswordPolicyDto(policy.Options.MinLength, policy.Options.RequiredClasses, policy.Options.History, policy.Options.ExpiryDays, policy.Describe())))
+        group.MapGet("/password-policy", (PasswordPolicy policy, HttpContext http) =>
+            TypedResults.Ok(new PasswordPolicyDto(policy.Options.MinLength, policy.Options.RequiredClasses, policy.Options.History, policy.Options.ExpiryDays,
+                policy.Describe(), PasswordExpiry.IsExpired(http))))
             .AllowAnonymous().WithSummary("密码策略");
 
         // Typed return: a lambda of HttpContext alone returning Task would bind as a RequestDelegate and drop its result.
-        group.MapGet("/me", async Task<Ok<CurrentUserDto>> (HttpContext http, CancellationToken ct) => TypedResults.Ok(ToDto(await http.GetCurrentUserAsync(), PasswordExpiry.IsExpired(http))))
+        group.MapGet("/me", async Task<Ok<CurrentUserDto>> (HttpContext http, CancellationToken ct) => TypedResults.Ok(ToDto(await http.GetCurrentUserAsync())))
             .RequireAuthorization().WithSummary("当前用户");
 
         return group;
     }
 
-    private static CurrentUserDto ToDto(Duban.Data.Organization.CurrentUser user, bool passwordExpired) =>
-        new(user.Id, user.UserName, user.DisplayName, user.UnitId, user.UnitName, user.Roles, passwordExpired);
-
-    private static async Task<bool> PasswordExpiredAsync(HttpContext http, DubanUser user)
-    {
-        var policy = http.RequestServices.GetRequiredService<PasswordPolicy>().Options;
-        return await PasswordAge.IsExpiredAsync(http.RequestServices.GetRequiredService<Duban.Data.DubanDbContext>(), user, policy, http.RequestServices.GetRequiredService<SessionClock>().Now, http.RequestAborted);
-    }
+    private static CurrentUserDto ToDto(Duban.Data.Organization.CurrentUser user) =>
+        new(user.Id, user.UserName, user.DisplayName, user.UnitId, user.UnitName, user.Roles);
 
     private static ProblemHttpResult TooManyFailures(HttpContext http, SignInThrottle throttle)
     {
