@@ -34,8 +34,11 @@ public sealed class PasswordPolicyOptions
 
 public sealed class SignInThrottleOptions
 {
-    /// <summary>Sign-in requests one client address may send per minute (any result).</summary>
-    public int PerClientPerMinute { get; set; } = 20;
+    /// <summary>
+    /// Sign-in requests one client address may send per minute (any result). Generous on purpose: a whole office often
+    /// reaches the server through one address at nine in the morning; the per-account budgets stop the guessing.
+    /// </summary>
+    public int PerClientPerMinute { get; set; } = 60;
 
     /// <summary>Failed sign-ins on one account from clients it has never signed in from, per <see cref="Window"/>.</summary>
     public int PerAccountFailures { get; set; } = 10;
