@@ -45,6 +45,8 @@ test('安全响应头、Cookie 属性，应用在 CSP 下正常加载', async ({
   expect((await response.allHeaders())['content-security-policy']).toContain("frame-ancestors 'none'");
 
   await expect(page.getByRole('banner')).toContainText('王督查');
+  // The inbox's lazily loaded code and data arrive under the policy too.
+  await expect(page.getByRole('tab', { name: '待办' })).toBeVisible();
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === 'duban.auth');
   expect(session?.httpOnly).toBe(true);
