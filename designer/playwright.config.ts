@@ -46,6 +46,9 @@ export default defineConfig({
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     viewport: { width: 1366, height: 768 },
+    // The header the web app's fetch client sends: the server refuses state-changing API calls without it
+    // (docs/decisions/036). Browser contexts and API request contexts made in the specs inherit it.
+    extraHTTPHeaders: { 'X-Requested-With': 'XMLHttpRequest' },
     launchOptions: {
       executablePath: chromiumPath(),
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],

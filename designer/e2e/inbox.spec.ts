@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { authFile, DEMO_PASSWORD, demoUsers, screenshotDir, viewports } from './users';
+import { authFile, createThrowawayUser, DEMO_PASSWORD, demoUsers, screenshotDir, viewports } from './users';
 
 function isTasksResponse(box: string) {
   return (response: { url(): string; request(): { method(): string } }) => {
@@ -92,11 +92,14 @@ test.describe('登录', () => {
     await expect(page.getByRole('button', { name: '登录', exact: true })).toBeVisible();
   });
 
-  test('退出登录后回到登录页', async ({ page }) => {
-    // Own session (not the stored one), so logging out doesn't end a session other tests use.
+  test('退出登录后回到登录页', async ({ page, playwright, baseURL }) => {
+    // A user of its own: logging out ends every session of the user, the stored ones other tests use included.
+    const admin = await playwright.request.newContext({ baseURL, storageState: authFile('admin') });
+    const user = await createThrowawayUser(admin);
+    await admin.dispose();
     await page.goto('/login');
-    await fillLogin(page, demoUsers.lingdao.userName, DEMO_PASSWORD);
-    await expect(page.getByRole('banner')).toContainText(demoUsers.lingdao.role);
+    await fillLogin(page, user.userName, user.password);
+    await expect(page.getByRole('banner')).toContainText(user.displayName);
     const logout = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/logout');
     await page.getByRole('button', { name: '退出登录' }).click();
     expect((await logout).ok()).toBe(true);

@@ -29,3 +29,20 @@ export const viewports = {
   desktop: { width: 1366, height: 768 },
   phone: { width: 375, height: 812 },
 } as const;
+
+/**
+ * A user of their own for a test that ends sessions (logout, a password change): ending a demo user's sessions would
+ * sign out the stored sign-ins other specs use (docs/decisions/036). Made by `admin` through the API.
+ */
+export async function createThrowawayUser(
+  request: import('@playwright/test').APIRequestContext,
+  password = 'Throwaway@2026',
+): Promise<{ userName: string; password: string; displayName: string }> {
+  const userName = `e2e${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+  const displayName = '临时测试人员';
+  const response = await request.post('/api/users', {
+    data: { userName, displayName, unitId: 'fzc', roles: ['承办单位联络员'], password },
+  });
+  if (response.status() !== 201) throw new Error(`POST /api/users: ${response.status()} ${await response.text()}`);
+  return { userName, password, displayName };
+}

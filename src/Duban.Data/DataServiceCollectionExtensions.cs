@@ -35,14 +35,14 @@ public static class DataServiceCollectionExtensions
                 throw new InvalidOperationException("Duban:Database:Provider is Postgres but ConnectionStrings:Duban is not set.");
             services.AddDbContextPool<DubanDbContext, PostgresDubanDbContext>(o => o.UseNpgsql(WithPostgresDefaults(connectionString))
                 .ReplaceService<IUpdateSqlGenerator, Storage.CheckedUpdateSqlGenerator>()
-                .AddInterceptors(Numbering.NumberingInterceptor.Instance));
+                .AddInterceptors(Numbering.NumberingInterceptor.Instance, Security.PasswordHistoryInterceptor.Instance));
         }
         else
         {
             var dataDir = Path.GetFullPath(options.DataDir);
             System.IO.Directory.CreateDirectory(dataDir);
             var connectionString = $"Data Source={Path.Combine(dataDir, "duban.db")}";
-            services.AddDbContextPool<DubanDbContext, SqliteDubanDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(Numbering.NumberingInterceptor.Instance));
+            services.AddDbContextPool<DubanDbContext, SqliteDubanDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(Numbering.NumberingInterceptor.Instance, Security.PasswordHistoryInterceptor.Instance));
         }
 
         services.AddDataProtection().SetApplicationName("Duban");

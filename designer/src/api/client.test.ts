@@ -25,6 +25,8 @@ describe('request', () => {
     const init = fetchFn.mock.calls[0][1];
     expect(init?.credentials).toBe('same-origin');
     expect((init?.headers as Record<string, string>)['Content-Type']).toBe('application/json');
+    // The server refuses state-changing calls without it (CSRF, decision 036).
+    expect((init?.headers as Record<string, string>)['X-Requested-With']).toBe('XMLHttpRequest');
   });
 
   it('returns undefined for 204 No Content', async () => {

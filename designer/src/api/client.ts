@@ -1,8 +1,10 @@
 import type {
+  ChangePasswordRequest,
   CurrentUser,
   DefinitionSummary,
   LoginRequest,
   PagedResult,
+  PasswordPolicy,
   ProblemDetails,
   TaskQuery,
   TaskSummary,
@@ -139,8 +141,15 @@ async function readProblem(response: Response): Promise<ProblemDetails | undefin
   }
 }
 
+/**
+ * Sent on every call: the server refuses a state-changing call without it (a page of another site can make the browser
+ * send the cookie, but not this header — docs/decisions/036).
+ */
+export const CSRF_HEADER = 'X-Requested-With';
+export const CSRF_VALUE = 'XMLHttpRequest';
+
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', [CSRF_HEADER]: CSRF_VALUE };
   let body: BodyInit | undefined;
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -182,6 +191,8 @@ export const authApi = {
     request<CurrentUser>('POST', '/api/auth/login', { body: credentials, ignoreUnauthorized: true }),
   logout: () => request<void>('POST', '/api/auth/logout', { ignoreUnauthorized: true }),
   me: (signal?: AbortSignal) => request<CurrentUser>('GET', '/api/auth/me', { signal }),
+  changePassword: (body: ChangePasswordRequest) => request<void>('POST', '/api/auth/password', { body }),
+  passwordPolicy: (signal?: AbortSignal) => request<PasswordPolicy>('GET', '/api/auth/password-policy', { signal }),
 };
 
 export const tasksApi = {

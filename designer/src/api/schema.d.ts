@@ -1143,7 +1143,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 登录 */
+        /**
+         * 登录
+         * @description 同一客户端地址每分钟的登录次数有上限；同一账号连续登录失败过多时，在未曾登录过该账号的浏览器上暂停登录（429）。
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1210,7 +1213,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 退出登录 */
+        /**
+         * 退出登录
+         * @description 结束该用户的所有会话（所有浏览器上的登录均失效）。
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1256,6 +1262,128 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改本人密码
+         * @description 需当前密码；新密码须符合密码策略。修改后该用户其他浏览器上的登录均失效。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangePasswordRequest"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 请求有误：errors 按字段列出原因 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 密码策略 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PasswordPolicyDto"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -8723,6 +8851,10 @@ export interface components {
         CancelInstanceRequest: {
             reason?: null | string;
         };
+        ChangePasswordRequest: {
+            currentPassword?: null | string;
+            newPassword?: null | string;
+        };
         /** @description A person who may be named a rung's actor or an item's 专人: 督查员, leaders and administrators of the organization. */
         ChasePersonView: {
             id: string;
@@ -9579,6 +9711,23 @@ export interface components {
             page: number;
             /** Format: int32 */
             pageSize: number;
+        };
+        /** @description The password policy in force, and its rules in one Chinese sentence. */
+        PasswordPolicyDto: {
+            /** Format: int32 */
+            minLength: number;
+            /** Format: int32 */
+            requiredClasses: number;
+            /** Format: int32 */
+            history: number;
+            /** Format: int32 */
+            expiryDays: number;
+            description: string;
+            /**
+             * @description The signed-in person's password is older than the policy allows: it must be changed
+             *         before anything else (the server answers nothing but `/api/auth/*` meanwhile). False when nobody is signed in.
+             */
+            passwordExpired: boolean;
         };
         ProblemDetails: {
             type?: null | string;

@@ -26,6 +26,10 @@ export type CurrentUser = Schemas['CurrentUserDto'];
 
 export type LoginRequest = Schemas['LoginRequest'];
 
+export type ChangePasswordRequest = Schemas['ChangePasswordRequest'];
+
+export type PasswordPolicy = Schemas['PasswordPolicyDto'];
+
 /** RFC 7807 problem details (plus ASP.NET Core validation `errors`). */
 export interface ProblemDetails {
   type?: string;

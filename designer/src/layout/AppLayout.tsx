@@ -3,11 +3,12 @@ import { App as AntdApp, Button, Drawer, Grid, Layout, Menu, Space, Spin, Tag, T
 import type { MenuProps } from 'antd';
 import { Suspense, useEffect, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { errorMessage } from '../api/client';
+import { authApi, errorMessage } from '../api/client';
 import type { CurrentUser } from '../api/types';
 import { activeRouteKey, filterRoutesByRole } from '../app/navigation';
 import { appRoutes } from '../app/routes';
 import { useAuth, useCurrentUser } from '../features/auth/AuthContext';
+import { ChangePasswordDialog } from '../features/auth/ChangePasswordDialog';
 import { useMutation } from '../shared/useMutation';
 import './layout.css';
 
@@ -70,6 +71,17 @@ export function AppLayout() {
   const navigate = useNavigate();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [collapsed, setCollapsed] = useState(false);
+  const [passwordOpen, setPasswordOpen] = useState(false);
+  // An expired password is changed before anything else (the server answers nothing else meanwhile).
+  const [passwordExpired, setPasswordExpired] = useState(false);
+  useEffect(() => {
+    const controller = new AbortController();
+    authApi
+      .passwordPolicy(controller.signal)
+      .then((policy) => setPasswordExpired(policy.passwordExpired))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [user.id]);
 
   const menuRoutes = useMemo(
     () => filterRoutesByRole(appRoutes, user.roles).filter((route) => !route.hideInMenu),
@@ -150,6 +162,7 @@ export function AppLayout() {
             <Space size="middle" align="center">
               <UserSummary user={user} />
               <Button onClick={() => navigate('/deputies')}>我的代理</Button>
+              <Button onClick={() => setPasswordOpen(true)}>修改密码</Button>
               <LogoutButton />
             </Space>
           )}
@@ -200,10 +213,22 @@ export function AppLayout() {
             <Button block onClick={() => navigate('/deputies')}>
               我的代理
             </Button>
+            <Button block onClick={() => setPasswordOpen(true)}>
+              修改密码
+            </Button>
             <LogoutButton block />
           </div>
         </Drawer>
       )}
+      <ChangePasswordDialog
+        open={passwordOpen || passwordExpired}
+        expired={passwordExpired}
+        onClose={() => setPasswordOpen(false)}
+        onChanged={() => {
+          setPasswordOpen(false);
+          setPasswordExpired(false);
+        }}
+      />
     </Layout>
   );
 }

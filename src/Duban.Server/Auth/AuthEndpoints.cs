@@ -1,6 +1,11 @@
+using System.Security.Claims;
+using Duban.Data;
 using Duban.Data.Organization;
+using Duban.Data.Security;
+using Duban.Data.Writes;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 
@@ -10,6 +15,13 @@ public sealed record LoginRequest(string? UserName, string? Password);
 
 public sealed record CurrentUserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles);
 
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+/// <summary>The password policy in force, and its rules in one Chinese sentence.</summary>
+/// <param name="PasswordExpired">The signed-in person's password is older than the policy allows: it must be changed
+/// before anything else (the server answers nothing but <c>/api/auth/*</c> meanwhile). False when nobody is signed in.</param>
+public sealed record PasswordPolicyDto(int MinLength, int RequiredClasses, int History, int ExpiryDays, string Description, bool PasswordExpired);
+
 /// <summary>Sign-in with a user name and password; the web app then rides on the cookie.</summary>
 internal static class AuthEndpoints
 {
@@ -18,31 +30,62 @@ internal static class AuthEndpoints
         var group = app.MapGroup("/api/auth").WithTags("登录");
 
         group.MapPost("/login", async Task<Results<Ok<CurrentUserDto>, ProblemHttpResult>> (
-            LoginRequest request, SignInManager<DubanUser> signIn, UserManager<DubanUser> users, HttpContext http) =>
+            LoginRequest request, SignInManager<DubanUser> signIn, UserManager<DubanUser> users, SignInThrottle throttle, DummyPassword dummy,
+            HttpContext http) =>
         {
             var errors = new List<Duban.Engine.Forms.FieldError>();
             if (string.IsNullOrWhiteSpace(request.UserName)) errors.Add(new("userName", "请输入用户名"));
             if (string.IsNullOrEmpty(request.Password)) errors.Add(new("password", "请输入密码"));
             if (errors.Count > 0) throw new WorkflowInputException("请输入用户名和密码", errors);
 
-            var user = await users.FindByNameAsync(request.UserName!);
-            if (user is null || !user.IsActive)
-                return TypedResults.Problem(title: "登录失败", detail: "用户名或密码错误", statusCode: StatusCodes.Status401Unauthorized);
-            var result = await signIn.PasswordSignInAsync(user, request.Password!, isPersistent: true, lockoutOnFailure: true);
-            if (result.IsLockedOut)
-                return TypedResults.Problem(title: "登录失败", detail: "密码错误次数过多，账号已暂时锁定，请 5 分钟后再试", statusCode: StatusCodes.Status401Unauthorized);
-            if (!result.Succeeded)
-                return TypedResults.Problem(title: "登录失败", detail: "用户名或密码错误", statusCode: StatusCodes.Status401Unauthorized);
+            var key = throttle.KeyFor(http, request.UserName!);
+            if (throttle.IsExhausted(key)) return TooManyFailures(http, throttle);
 
+            // An unknown account costs the same hash as a known one: the answer's time says nothing about who exists.
+            var user = await users.FindByNameAsync(request.UserName!);
+            var succeeded = false;
+            if (user is null) dummy.Verify(request.Password!);
+            else succeeded = (await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: false)).Succeeded && user.IsActive;
+            if (!succeeded)
+            {
+                throttle.Failed(key);
+                return TypedResults.Problem(title: "登录失败", detail: "用户名或密码错误", statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            await signIn.SignInWithClaimsAsync(user!, new AuthenticationProperties { IsPersistent = true }, [SessionValidation.SignedInAt(http.RequestServices.GetRequiredService<SessionClock>().Now)]);
+            throttle.Remember(http, user!.UserName!);
             http.User = await signIn.CreateUserPrincipalAsync(user);
             return TypedResults.Ok(ToDto(await http.GetCurrentUserAsync()));
-        }).AllowAnonymous().WithSummary("登录");
+        }).AllowAnonymous().RequireRateLimiting(SecuritySetup.SignInPolicy).WithSummary("登录")
+            .WithDescription("同一客户端地址每分钟的登录次数有上限；同一账号连续登录失败过多时，在未曾登录过该账号的浏览器上暂停登录（429）。");
 
-        group.MapPost("/logout", async (SignInManager<DubanUser> signIn) =>
+        group.MapPost("/logout", async Task<NoContent> (SignInManager<DubanUser> signIn, WriteDoor door, HttpContext http, CancellationToken ct) =>
         {
+            // Every session of the person ends, not only this browser's: the security stamp is renewed.
+            if (http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id && http.User.Identity?.IsAuthenticated == true)
+            {
+                try { await door.RunAsync(new EndSessions(id), ct); }
+                catch (NotFoundException) { /* deleted meanwhile: nothing to end */ }
+            }
             await signIn.SignOutAsync();
             return TypedResults.NoContent();
-        }).WithSummary("退出登录");
+        }).WithSummary("退出登录").WithDescription("结束该用户的所有会话（所有浏览器上的登录均失效）。");
+
+        group.MapPost("/password", async Task<NoContent> (ChangePasswordRequest request, SignInManager<DubanUser> signIn, WriteDoor door,
+            HttpContext http, CancellationToken ct) =>
+        {
+            var me = await http.GetCurrentUserAsync();
+            var user = await door.RunAsync(new ChangeOwnPassword(me.Id, request.CurrentPassword, request.NewPassword), ct);
+            // The change ended every session; this browser goes on with a new cookie, its sign-in time kept.
+            var signedInAt = SessionValidation.SignedInAtOf(http.User) ?? http.RequestServices.GetRequiredService<SessionClock>().Now;
+            await signIn.SignInWithClaimsAsync(user, new AuthenticationProperties { IsPersistent = true }, [SessionValidation.SignedInAt(signedInAt)]);
+            return TypedResults.NoContent();
+        }).RequireAuthorization().WithSummary("修改本人密码").WithDescription("需当前密码；新密码须符合密码策略。修改后该用户其他浏览器上的登录均失效。");
+
+        group.MapGet("/password-policy", (PasswordPolicy policy, HttpContext http) =>
+            TypedResults.Ok(new PasswordPolicyDto(policy.Options.MinLength, policy.Options.RequiredClasses, policy.Options.History, policy.Options.ExpiryDays,
+                policy.Describe(), PasswordExpiry.IsExpired(http))))
+            .AllowAnonymous().WithSummary("密码策略");
 
         // Typed return: a lambda of HttpContext alone returning Task would bind as a RequestDelegate and drop its result.
         group.MapGet("/me", async Task<Ok<CurrentUserDto>> (HttpContext http, CancellationToken ct) => TypedResults.Ok(ToDto(await http.GetCurrentUserAsync())))
@@ -53,4 +96,12 @@ internal static class AuthEndpoints
 
     private static CurrentUserDto ToDto(Duban.Data.Organization.CurrentUser user) =>
         new(user.Id, user.UserName, user.DisplayName, user.UnitId, user.UnitName, user.Roles);
+
+    private static ProblemHttpResult TooManyFailures(HttpContext http, SignInThrottle throttle)
+    {
+        http.Response.Headers.RetryAfter = ((int)throttle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(title: "登录失败次数过多",
+            detail: $"该账号登录失败次数过多，请 {(int)throttle.Window.TotalMinutes} 分钟后再试，或在曾经登录过的浏览器上登录",
+            statusCode: StatusCodes.Status429TooManyRequests);
+    }
 }

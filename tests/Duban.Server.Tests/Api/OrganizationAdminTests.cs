@@ -218,7 +218,7 @@ public abstract class OrganizationAdminTests<TFixture>(TFixture fixture) : IAsyn
         var stamp = await StampAsync(id);
 
         var weak = await FieldErrorsAsync(await admin.PostAsJsonAsync($"/api/users/{id}/reset-password", new { password = "123" }));
-        Assert.Contains(weak["password"], m => m.Contains('8'));
+        Assert.Contains("密码至少 10 位", weak["password"]);
         var empty = await FieldErrorsAsync(await admin.PostAsJsonAsync($"/api/users/{id}/reset-password", new { password = "" }));
         Assert.Contains("新密码", empty["password"].Single());
         Assert.Equal(stamp, await StampAsync(id));
@@ -227,7 +227,7 @@ public abstract class OrganizationAdminTests<TFixture>(TFixture fixture) : IAsyn
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync("/api/users/nobody/reset-password", new { password = "Reset@2026x" })).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/users/{id}/reset-password", new { password = "Reset@2026x" })).StatusCode);
-        // A new stamp: sessions signed in with the old password end when Identity next validates them.
+        // A new stamp: sessions signed in with the old password end at their next request (decision 036).
         Assert.NotEqual(stamp, await StampAsync(id));
         var old = await fixture.Anonymous().PostAsJsonAsync("/api/auth/login", new { userName = user["userName"]!.GetValue<string>(), password = TestUsers.Password });
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);

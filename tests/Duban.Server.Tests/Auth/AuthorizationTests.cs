@@ -45,7 +45,7 @@ public abstract class AuthorizationTests<TFixture>(TFixture fixture) : IAsyncLif
     }
 
     [Fact]
-    public async Task A_demoted_admin_gets_403_on_admin_endpoints_at_once_and_the_security_stamp_moves()
+    public async Task A_demoted_admin_is_signed_out_at_once_and_gets_403_on_admin_endpoints_when_back()
     {
         var user = await TestUsers.CreateAsync(fixture, Roles.Admin, unitId: "bgs");
         var client = await TestUsers.SignInAsync(fixture, user);
@@ -55,16 +55,20 @@ public abstract class AuthorizationTests<TFixture>(TFixture fixture) : IAsyncLif
 
         Assert.Equal(HttpStatusCode.OK, (await TestUsers.UpdateAsync(fixture, user, roles: [Roles.Supervisor])).StatusCode);
 
+        // The change of roles renewed the stamp: the session signed in as an administrator is over (decision 036).
+        Assert.NotEqual(stampBefore, await StampAsync(id));
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/units", new { id = "x-unit", name = "越权单位" }), HttpStatusCode.Unauthorized, "未登录或登录已失效");
+        // Signed in again, now as a supervisor: refused on admin endpoints; the snapshot's roles are the ones reported.
+        client = await TestUsers.SignInAsync(fixture, user);
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/definitions/validate", SmallDefinition()), HttpStatusCode.Forbidden, "无权操作");
         await AssertProblemAsync(await client.PostAsJsonAsync("/api/units", new { id = "x-unit", name = "越权单位" }), HttpStatusCode.Forbidden, "无权操作");
-        // Still signed in, now as a supervisor: the snapshot's roles, not the cookie's, are the ones reported.
         var me = await client.GetFromJsonAsync<JsonObject>("/api/auth/me");
         Assert.Equal([Roles.Supervisor], me!["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
-        Assert.NotEqual(stampBefore, await StampAsync(id));
         await fixture.Factory.WithDbAsync(async db => Assert.False(await db.Units.AnyAsync(u => u.Id == "x-unit")));
 
-        // Promoted again: allowed again, at once.
+        // Promoted again: allowed again after signing in.
         Assert.Equal(HttpStatusCode.OK, (await TestUsers.UpdateAsync(fixture, user, roles: [Roles.Admin])).StatusCode);
+        client = await TestUsers.SignInAsync(fixture, user);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/definitions/validate", SmallDefinition())).StatusCode);
     }
 

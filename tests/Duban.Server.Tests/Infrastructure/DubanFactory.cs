@@ -36,6 +36,8 @@ public sealed class DubanFactory(DatabaseTarget database, TimeProvider? clock = 
         builder.UseSetting("Duban:Timers:Enabled", "false");
         builder.UseSetting("Duban:Chasing:Enabled", "false");
         builder.UseSetting("Duban:Schedules:Enabled", "false");
+        // The suite signs in hundreds of times from one address; the throttle's own tests set their limits (decision 036).
+        builder.UseSetting("Duban:Security:SignIn:PerClientPerMinute", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(services =>
@@ -52,6 +54,13 @@ public sealed class DubanFactory(DatabaseTarget database, TimeProvider? clock = 
                 services.AddSingleton(clock);
             }
         });
+    }
+
+    /// <summary>Every client of a test host sends the header the web app sends on state-changing calls (decision 036).</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Requested-With", "XMLHttpRequest");
     }
 
     public HttpClient NewClient() => CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });

@@ -1,4 +1,4 @@
-import { ApiError } from '../../api/client';
+import { ApiError, CSRF_HEADER, CSRF_VALUE } from '../../api/client';
 import type { ProblemDetails } from '../../api/types';
 import type { AttachmentRef } from './types';
 
@@ -85,6 +85,7 @@ export function uploadAttachment(file: File, options: UploadOptions = {}): Promi
     xhr.open('POST', url);
     xhr.withCredentials = true;
     xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader(CSRF_HEADER, CSRF_VALUE);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) options.onProgress?.(Math.round((event.loaded / event.total) * 100));
     };

@@ -96,6 +96,8 @@ internal static class IdentityMessages
 
     public static string Chinese(IdentityError e, IdentityOptions options) => e.Code switch
     {
+        // The password policy's own errors are written in Chinese (Security.PasswordPolicy).
+        _ when e.Code.StartsWith(Security.PasswordPolicy.CodePrefix, StringComparison.Ordinal) => e.Description,
         nameof(IdentityErrorDescriber.PasswordTooShort) => $"密码至少 {options.Password.RequiredLength} 位",
         nameof(IdentityErrorDescriber.PasswordRequiresUniqueChars) => $"密码至少包含 {options.Password.RequiredUniqueChars} 个不同的字符",
         nameof(IdentityErrorDescriber.PasswordRequiresDigit) => "密码需包含数字",

@@ -1,0 +1,56 @@
+using Duban.Data.Organization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Duban.Server.Auth;
+
+/// <summary>
+/// A hash of a random password, made with the installation's hasher settings, to verify against when a sign-in names an
+/// account that does not exist: the unknown account then costs the same PBKDF2 rounds as a known one.
+/// </summary>
+internal sealed class DummyPassword(IOptions<PasswordHasherOptions> options)
+{
+    private readonly PasswordHasher<DubanUser> _hasher = new(options);
+    private readonly DubanUser _nobody = new() { DisplayName = "" };
+    private string? _hash;
+
+    public void Verify(string password)
+    {
+        _hash ??= _hasher.HashPassword(_nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)));
+        _hasher.VerifyHashedPassword(_nobody, _hash, password);
+    }
+}
+
+/// <summary>Whether this request's person must change an expired password first (set by <see cref="SessionValidation"/>).</summary>
+internal static class PasswordExpiry
+{
+    private static readonly object Key = new();
+
+    public static void Mark(HttpContext http) => http.Items[Key] = true;
+
+    public static bool IsExpired(HttpContext http) => http.Items.ContainsKey(Key);
+
+    /// <summary>
+    /// While the password is expired only the sign-in endpoints answer (to change it, read who one is, or sign out);
+    /// everything else is 403 with a message that says why.
+    /// </summary>
+    public static async Task Gate(HttpContext http, Func<Task> next)
+    {
+        if (IsExpired(http) && http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/api/auth"))
+        {
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = http,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status403Forbidden,
+                    Title = "密码已过期",
+                    Detail = "密码已过期，请先修改密码",
+                },
+            });
+            return;
+        }
+        await next();
+    }
+}
