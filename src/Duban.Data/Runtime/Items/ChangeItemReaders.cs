@@ -56,7 +56,7 @@ public static class ItemReaderList
         CancellationToken ct)
     {
         var db = context.Db;
-        var org = context.Organization;
+        var org = context.OrganizationOf(instance); // its own organization's people and units only (decision 035)
         var wanted = new HashSet<(string? UserId, string? UnitId)>();
         if (restriction.Restricted)
         {
