@@ -11,6 +11,8 @@ export const demoUsers = {
   fazhi: { userName: 'fazhi', role: '承办单位联络员', unitName: '法制处' },
   // 法制处's head: a colleague of 张联络 to delegate to, and 李厅长's deputy (task-operations.spec.ts).
   fzcz: { userName: 'fzcz', role: '承办单位联络员', unitName: '法制处' },
+  // Of no organization: adds organizations (platform.spec.ts, decision 035).
+  platform: { userName: 'platform', role: '平台管理员' },
 } as const;
 
 export type DemoUser = keyof typeof demoUsers;

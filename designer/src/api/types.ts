@@ -16,6 +16,8 @@ export const ROLES = {
   supervisor: '督查员',
   leader: '领导',
   liaison: '承办单位联络员',
+  /** Creates organizations; belongs to none and sees none of their business (decision 035). */
+  platform: '平台管理员',
 } as const;
 
 type Schemas = components['schemas'];

@@ -35,10 +35,20 @@ describe('role-based route filtering', () => {
       filterRoutesByRole(appRoutes, [role])
         .filter((r) => !r.hideInMenu)
         .map((r) => r.label);
-    for (const role of Object.values(ROLES)) expect(menu(role)).toEqual(expect.arrayContaining(['待办', '台账']));
+    for (const role of [ROLES.admin, ROLES.supervisor, ROLES.leader, ROLES.liaison])
+      expect(menu(role)).toEqual(expect.arrayContaining(['待办', '台账']));
     expect(menu(ROLES.admin)).toEqual(expect.arrayContaining(['流程设计', '表单设计', '组织']));
     for (const role of [ROLES.supervisor, ROLES.leader, ROLES.liaison])
-      expect(menu(role)).not.toEqual(expect.arrayContaining(['组织']));
+      expect(menu(role)).not.toEqual(expect.arrayContaining(['组织', '组织管理']));
+    expect(menu(ROLES.admin)).not.toContain('组织管理');
+  });
+
+  it('gives the platform administrator, of no organization, only 组织管理', () => {
+    const menu = filterRoutesByRole(appRoutes, [ROLES.platform])
+      .filter((r) => !r.hideInMenu)
+      .map((r) => r.label);
+    expect(menu).toEqual(['组织管理']);
+    expect(canAccess({}, [ROLES.platform])).toBe(false);
   });
 });
 

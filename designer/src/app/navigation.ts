@@ -5,7 +5,12 @@ export interface RoleRestricted {
   roles?: readonly string[];
 }
 
+/** The platform administrator's role: he belongs to no organization, so only screens meant for him are his. */
+export const PLATFORM_ROLE = '平台管理员';
+
 export function canAccess(route: RoleRestricted, userRoles: readonly string[]): boolean {
+  if (userRoles.length > 0 && userRoles.every((role) => role === PLATFORM_ROLE))
+    return route.roles?.includes(PLATFORM_ROLE) ?? false;
   if (!route.roles || route.roles.length === 0) return true;
   return route.roles.some((role) => userRoles.includes(role));
 }

@@ -1,6 +1,7 @@
 import {
   ApartmentOutlined,
   CalendarOutlined,
+  ClusterOutlined,
   FormOutlined,
   InboxOutlined,
   PlusCircleOutlined,
@@ -33,6 +34,15 @@ export interface AppRoute extends RoleRestricted {
 }
 
 export const appRoutes: readonly AppRoute[] = [
+  {
+    // The platform administrator's one screen; he belongs to no organization (decision 035).
+    key: 'platform',
+    path: '/platform',
+    label: '组织管理',
+    icon: <ClusterOutlined />,
+    roles: [ROLES.platform],
+    component: lazy(() => import('../features/platform/PlatformPage')),
+  },
   {
     key: 'inbox',
     path: '/',

@@ -1,10 +1,17 @@
 import type { ReactNode } from 'react';
-import { canAccess } from '../app/navigation';
+import { Navigate } from 'react-router';
+import { canAccess, PLATFORM_ROLE } from '../app/navigation';
 import { useCurrentUser } from '../features/auth/AuthContext';
 import { ForbiddenPage } from './StatusPages';
 
-/** Shows a 403 page when the signed-in user has none of `roles`. */
+/**
+ * Shows a 403 page when the signed-in user has none of `roles`. The platform administrator, who belongs to no
+ * organization, is taken to his own screen instead (the inbox is where everyone else lands).
+ */
 export function RoleGate({ roles, children }: { roles?: readonly string[]; children: ReactNode }) {
   const user = useCurrentUser();
-  return canAccess({ roles }, user.roles) ? <>{children}</> : <ForbiddenPage />;
+  if (canAccess({ roles }, user.roles)) return <>{children}</>;
+  if (user.roles.length > 0 && user.roles.every((role) => role === PLATFORM_ROLE))
+    return <Navigate to="/platform" replace />;
+  return <ForbiddenPage />;
 }

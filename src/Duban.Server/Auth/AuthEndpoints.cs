@@ -44,7 +44,7 @@ internal static class AuthEndpoints
             // An unknown account costs the same hash as a known one: the answer's time says nothing about who exists.
             var user = await users.FindByNameAsync(request.UserName!);
             var succeeded = false;
-            if (user is null) dummy.Verify(request.Password!);
+            if (user is null) dummy.Verify(users.PasswordHasher, request.Password!);
             else succeeded = (await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: false)).Succeeded && user.IsActive;
             if (!succeeded)
             {

@@ -1,23 +1,23 @@
 using Duban.Data.Organization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace Duban.Server.Auth;
 
 /// <summary>
-/// A hash of a random password, made with the installation's hasher settings, to verify against when a sign-in names an
-/// account that does not exist: the unknown account then costs the same PBKDF2 rounds as a known one.
+/// A hash of a random password, made by the installation's own hasher, to verify against when a sign-in names an account
+/// that does not exist: the unknown account then costs the same PBKDF2 rounds as a known one (one verification each).
+/// The hash is made once per hasher settings; the hasher is the one Identity uses for real accounts.
 /// </summary>
-internal sealed class DummyPassword(IOptions<PasswordHasherOptions> options)
+internal sealed class DummyPassword
 {
-    private readonly PasswordHasher<DubanUser> _hasher = new(options);
     private readonly DubanUser _nobody = new() { DisplayName = "" };
     private string? _hash;
 
-    public void Verify(string password)
+    public void Verify(IPasswordHasher<DubanUser> hasher, string password)
     {
-        _hash ??= _hasher.HashPassword(_nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)));
-        _hasher.VerifyHashedPassword(_nobody, _hash, password);
+        ArgumentNullException.ThrowIfNull(hasher);
+        _hash ??= hasher.HashPassword(_nobody, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)));
+        hasher.VerifyHashedPassword(_nobody, _hash, password);
     }
 }
 

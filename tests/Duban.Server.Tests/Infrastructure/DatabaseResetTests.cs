@@ -25,7 +25,7 @@ public abstract class DatabaseResetTests(string provider)
     {
         await using var database = await DatabaseTarget.SeededAsync(provider, DubanFixture.Variant);
         var copied = await TableDump.ReadAsync(database);
-        Assert.Equal(7, copied["AspNetUsers"].Count);
+        Assert.Equal(Data.Startup.DemoData.Users.Count + 1, copied["AspNetUsers"].Count);
         Assert.Equal(9, copied["Units"].Count);
         Assert.Equal(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "workflows"), "*.json").Length, copied["WorkflowDefinitions"].Count);
         Assert.NotEmpty(copied["CalendarDays"]);
@@ -33,7 +33,7 @@ public abstract class DatabaseResetTests(string provider)
         await using (var host = new DubanFactory(database, settings: DubanFixture.Variant.Settings))
         {
             _ = host.Server;
-            Assert.Equal(7, await host.WithScopeAsync(sp => sp.GetRequiredService<DubanDbContext>().Users.CountAsync()));
+            Assert.Equal(Data.Startup.DemoData.Users.Count + 1, await host.WithScopeAsync(sp => sp.GetRequiredService<DubanDbContext>().Users.CountAsync()));
         }
 
         var afterStart = await TableDump.ReadAsync(database);
@@ -46,7 +46,7 @@ public abstract class DatabaseResetTests(string provider)
     {
         await using var database = await DatabaseTarget.SeededAsync(provider, DubanFixture.Variant);
         var users = (await TableDump.ReadAsync(database, "SELECT \"PasswordHash\" FROM \"AspNetUsers\"")).ToList();
-        Assert.Equal(7, users.Count);
+        Assert.Equal(Data.Startup.DemoData.Users.Count + 1, users.Count);
         // ASP.NET Core Identity's v3 format: 0x01, the PRF (4 bytes), the rounds (4 bytes, big-endian), …
         Assert.All(users, hash => Assert.Equal(DubanFactory.TestPasswordRounds,
             (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(Convert.FromBase64String(hash).AsSpan(5, 4))));

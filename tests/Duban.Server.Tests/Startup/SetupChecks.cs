@@ -36,7 +36,8 @@ internal static class SetupChecks
         Assert.Equal(FirstStartSetup.AllSteps.Select(s => s.Name).Order(StringComparer.Ordinal), await FinishedStepsAsync(host));
         await WithDbAsync(host, async db =>
         {
-            Assert.Equal(Engine.Directory.Roles.All.Order(StringComparer.Ordinal), (await db.Roles.Select(r => r.Name!).ToListAsync()).Order(StringComparer.Ordinal));
+            Assert.Equal(Engine.Directory.Roles.All.Append(Engine.Directory.Roles.Platform).Order(StringComparer.Ordinal),
+                (await db.Roles.Select(r => r.Name!).ToListAsync()).Order(StringComparer.Ordinal));
 
             var definitions = await db.Definitions.Select(d => new { d.DefinitionId, d.Version, d.IsPublished }).ToListAsync();
             Assert.Equal(TemplateIds, definitions.Select(d => d.DefinitionId).Order(StringComparer.Ordinal));
@@ -47,9 +48,9 @@ internal static class SetupChecks
                                      join link in db.UserRoles on user.Id equals link.UserId
                                      join role in db.Roles on link.RoleId equals role.Id
                                      select new { user.UserName, role.Name }).ToListAsync();
-            Assert.Equal(DemoData.Users.Select(u => $"{u.UserName}:{u.Role}").Order(StringComparer.Ordinal),
+            Assert.Equal(DemoData.Users.Select(u => $"{u.UserName}:{u.Role}").Append($"{DemoData.PlatformUserName}:{Engine.Directory.Roles.Platform}").Order(StringComparer.Ordinal),
                 memberships.Select(m => $"{m.UserName}:{m.Name}").Order(StringComparer.Ordinal));
-            Assert.Equal(DemoData.Users.Count, await db.Users.CountAsync());
+            Assert.Equal(DemoData.Users.Count + 1, await db.Users.CountAsync());
             Assert.Equal(3, await db.Units.CountAsync(u => u.LeaderUserId != null));
 
             var years = await db.Set<CalendarYearRecord>().Where(y => y.OrganizationId == "sft").Select(y => new { y.Year, y.LoadedAt }).ToListAsync();

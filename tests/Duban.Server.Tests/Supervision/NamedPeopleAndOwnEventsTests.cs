@@ -94,9 +94,10 @@ public abstract class NamedPeopleAndOwnEventsTests<TFixture>(TFixture fixture) :
     {
         var ducha = await fixture.As("ducha");
         var item = await fixture.StartItemAsync();
-        // Another organization on the same installation, with its own 督查员.
-        await Json.OkAsync(await (await fixture.As("admin")).PostAsJsonAsync("/api/units", new { id = "jtgs", name = "某集团公司", kind = "机关" }), HttpStatusCode.Created);
-        var outsider = await AddUserAsync("jtducha", "集团督查员", "jtgs", "督查员");
+        // Another organization on the same installation (the platform administrator adds it), with its own administrator.
+        await Json.OkAsync(await (await fixture.As("platform")).PostAsJsonAsync("/api/platform/organizations",
+            new { id = "jtgs", name = "某集团公司", adminUserName = "jtducha", adminDisplayName = "集团督查员", adminPassword = "Duban@2026" }), HttpStatusCode.Created);
+        var outsider = (await (await fixture.As("jtducha")).GetFromJsonAsync<JsonArray>("/api/users"))!.Single()!["id"]!.GetValue<string>();
         var liaison = (await Json.GetAsync(ducha, $"/api/instances/{item}/chases"))["people"]!.AsArray()
             .Select(p => p!["displayName"]!.GetValue<string>()).ToList();
         Assert.Contains("王督查", liaison);
