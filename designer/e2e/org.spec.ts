@@ -44,7 +44,7 @@ test.describe('组织（管理员）', () => {
     await screenshot(page, 'org-units');
 
     // A duplicate code: the error shows beside 单位编码, nothing is created.
-    await page.getByRole('button', { name: '新增顶级单位' }).click();
+    await page.getByRole('button', { name: '新增单位' }).click();
     const form = page.getByRole('region', { name: '单位信息' });
     await form.getByLabel('单位名称').fill('重复编码的单位');
     await form.getByLabel('单位编码').fill('fzc');
@@ -107,7 +107,7 @@ test.describe('组织（管理员）', () => {
       });
     });
     await page.goto('/org');
-    await page.getByRole('button', { name: '新增顶级单位' }).click();
+    await page.getByRole('button', { name: '新增单位' }).click();
     const form = page.getByRole('region', { name: '单位信息' });
     await form.getByLabel('单位名称').fill('重复编码的单位');
     await form.getByLabel('单位编码').fill('fzc');
@@ -149,7 +149,7 @@ test.describe('组织（管理员）', () => {
     const weak = page.waitForResponse(isPath('/api/users', 'POST'));
     await dialog.getByRole('button', { name: '新增' }).click();
     expect((await weak).status()).toBe(400);
-    await expect(dialog.locator('.ant-form-item-explain-error').filter({ hasText: '密码至少 8 位' })).toBeVisible();
+    await expect(dialog.locator('.ant-form-item-explain-error').filter({ hasText: '密码至少 10 位' })).toBeVisible();
     await dialog.getByLabel('初始密码').fill('Qingdao@2026');
     const created = page.waitForResponse(isPath('/api/users', 'POST'));
     await dialog.getByRole('button', { name: '新增' }).click();

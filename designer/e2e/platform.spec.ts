@@ -46,12 +46,14 @@ test.describe('组织管理（平台管理员）', () => {
     const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const admin = await context.newPage();
     await admin.goto('/login');
-    await admin.getByPlaceholder('用户名').fill(`${code}-admin`);
-    await admin.getByPlaceholder('密码').fill(DEMO_PASSWORD);
+    await admin.getByLabel('用户名').fill(`${code}-admin`);
+    await admin.getByLabel('密码').fill(DEMO_PASSWORD);
     await admin.getByRole('button', { name: /登\s*录/ }).click();
     await admin.goto('/org');
-    await expect(admin.getByText(name).first()).toBeVisible();
-    await expect(admin.getByText('法制处')).toHaveCount(0);
+    const tree = admin.getByRole('region', { name: '单位树' });
+    await expect(tree.getByText(name)).toBeVisible();
+    await expect(admin.getByRole('tab', { name: /人员.*1/ })).toBeVisible();
+    await expect(tree.getByText('法制处')).toHaveCount(0);
     await screenshot(admin, 'platform-new-admin-org');
     await admin.goto('/designer');
     await expect(admin.getByText('督查事项办理（演示）').first()).toBeVisible();

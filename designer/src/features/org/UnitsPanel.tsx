@@ -194,7 +194,7 @@ export function UnitsPanel({
     mode.kind === 'create'
       ? newParent
         ? `在「${units.find((u) => u.id === newParent)?.name ?? newParent}」下新增单位`
-        : '新增顶级单位'
+        : '新增单位'
       : current
         ? unitPath(units, current.id).join(' / ')
         : '';
@@ -203,8 +203,12 @@ export function UnitsPanel({
     <div className="org-units">
       <section className="org-units-tree" aria-label="单位树">
         <div className="org-units-tree-toolbar">
-          <Button icon={<PlusOutlined />} onClick={() => setMode({ kind: 'create', parentId: null })}>
-            新增顶级单位
+          {/* The organization's root is its own (decision 035): a new unit goes under it unless another parent is picked. */}
+          <Button
+            icon={<PlusOutlined />}
+            onClick={() => setMode({ kind: 'create', parentId: units.find((u) => !u.parentId)?.id ?? null })}
+          >
+            新增单位
           </Button>
           <span className="org-switch">
             <Switch size="small" checked={showDisabled} onChange={setShowDisabled} aria-label="显示已停用的单位" />
@@ -292,7 +296,11 @@ export function UnitsPanel({
                 >
                   <Input placeholder="如：fzc" disabled={mode.kind !== 'create'} />
                 </Form.Item>
-                <Form.Item name="parentId" label="上级单位" tooltip="移动单位：选择新的上级；清空则成为顶级单位">
+                <Form.Item
+                  name="parentId"
+                  label="上级单位"
+                  tooltip="移动单位：选择新的上级（本组织的根单位除外，其他单位都须有上级）"
+                >
                   <TreeSelect
                     allowClear
                     showSearch
