@@ -117,12 +117,12 @@ if [[ "${ready[*]}" != "1 1" ]]; then
     exit 1
 fi
 
-# Set up once: every step recorded once, the demo organization's users and its three items once.
+# Set up once: every step recorded once, the demo organization's seven people and the platform administrator, and its three items once.
 steps="$(sql duban_together 'SELECT count(*) FROM "SetupSteps"')"
 users="$(sql duban_together 'SELECT count(*) FROM "AspNetUsers"')"
 items="$(sql duban_together 'SELECT count(*) FROM "WorkflowInstances"')"
 echo "==> setup steps recorded: $steps, users: $users, demo items: $items"
-[[ "$steps" == 5 && "$users" == 7 && "$items" == 3 ]] || fail "expected 5 setup steps, 7 users and 3 demo items"
+[[ "$steps" == 5 && "$users" == 8 && "$items" == 3 ]] || fail "expected 5 setup steps, 8 users (7 demo people, the platform administrator) and 3 demo items"
 if grep -q "Another Duban instance is migrating" "$LOGS"/server-*.log; then
     echo "==> one server waited for the other's migration and setup"
 else

@@ -137,6 +137,8 @@ test.describe.serial('领导批示办理：批办性批示（登记 → 拟办 �
     expect((await uploaded).status()).toBe(201);
     await expect(page.getByRole('link', { name: '批示件.pdf' })).toBeVisible();
     await page.getByLabel('呈阅领导', { exact: true }).click();
+    // Typed, as a person would in a long list: other specs add people, and the list only draws the rows in view.
+    await page.getByLabel('呈阅领导', { exact: true }).fill('李厅长');
     await page
       .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '李厅长' })
       .click();

@@ -60,7 +60,8 @@ public sealed record StandIn(IReadOnlyList<string> UserIds, IReadOnlyList<string
             [.. list.Select(p => p.Id).Distinct()],
             [.. list.Where(p => p.UnitId is not null && (p.IsInRole(Duban.Engine.Directory.Roles.Liaison) || organization.FindUnit(p.UnitId)?.LeaderUserId == p.Id))
                 .Select(p => p.UnitId!).Distinct()],
-            [.. list.SelectMany(p => p.Roles).Distinct()]) { OrganizationId = list.Select(p => p.OrganizationId).FirstOrDefault() };
+            [.. list.SelectMany(p => p.Roles).Distinct()])
+        { OrganizationId = list.Select(p => p.OrganizationId).FirstOrDefault() };
     }
 
     /// <summary>The open tasks these people may act on.</summary>

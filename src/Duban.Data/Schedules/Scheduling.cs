@@ -54,7 +54,8 @@ internal static class Scheduling
         if (org.FindUser(userId) is not { } info) return null;
         var userName = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
         return new CurrentUser(info.Id, userName ?? info.Id, info.DisplayName, info.UnitId,
-            info.UnitId is { } unit ? org.FindUnit(unit)?.Name : null, info.Roles) { OrganizationId = info.OrganizationId };
+            info.UnitId is { } unit ? org.FindUnit(unit)?.Name : null, info.Roles)
+        { OrganizationId = info.OrganizationId };
     }
 
     /// <summary>Sets the next occurrence after <see cref="ScheduleRecord.HandledThrough"/> and when the worker should look.</summary>
