@@ -96,8 +96,9 @@ internal static class ScoringEndpoints
             var org = await orgCache.GetAsync(ct);
             if (org.FindUnit(unitId) is null) throw new NotFoundException("单位不存在");
             if (!user.SeesAllItems && user.UnitId != unitId) throw new ForbiddenException("只能查看本单位的考核得分");
+            // Another organization's unit does not exist for him (decision 035): his organization is known, not guessed from his unit.
             var organizationId = OrganizationScope.Require(org, unitId);
-            if (OrganizationScope.OrganizationOf(org, user.UnitId) != organizationId) throw new NotFoundException("单位不存在");
+            if (user.OrganizationId != organizationId) throw new NotFoundException("单位不存在");
             if (!await scores.IsScoredAsync(unitId, ct)) throw new NotFoundException("该单位不参加考核：只有承办单位计分，督查部门和组织本级不计分");
             var (rules, isDefault, score) = await scores.UnitAsync(organizationId, year, unitId, ct);
             var catalog = await scores.CatalogAsync(organizationId, ct);

@@ -88,10 +88,7 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
         var task = await Infrastructure.Api.TaskOfAsync(lingdao, fixture.SftItem);
 
         // A procedure, a file, a deputy and a bulletin of the demo organization, made as its people would.
-        await Infrastructure.Api.ImportAsync(admin, Infrastructure.TestDefinitions.Flow("sft-only", "司法厅专用流程", [
-            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记" },
-            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "结束" },
-        ], [Infrastructure.TestDefinitions.Connection("start", "Done", "end")]));
+        await Infrastructure.Api.ImportAsync(admin, TwoOrganizationsFixture.SftOnlyProcedure());
         using var upload = new MultipartFormDataContent { { new ByteArrayContent("司法厅内部材料"u8.ToArray()), "file", "internal.txt" } };
         var file = (await (await ducha.PostAsync("/api/attachments", upload)).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
         var deputy = await lingdao.PostAsJsonAsync("/api/deputies", new { deputyUserId = UserId("fzcz"), startsOn = "2026-12-01", endsOn = "2027-01-31", reason = "出差" });

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Duban.Server.Tests.Infrastructure;
 using static Duban.Server.Tests.Infrastructure.Api;
 
 namespace Duban.Server.Tests.Tenancy;
@@ -76,10 +75,7 @@ public abstract class TenancyTests<TFixture>(TFixture fixture) : IAsyncLifetime 
         Assert.Equal(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "workflows"), "*.json").Length, govList.Count);
 
         // One organization's new procedure is not offered to the other, nor readable, nor startable.
-        await ImportAsync(admin, TestDefinitions.Flow("sft-only", "司法厅专用流程", [
-            new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记" },
-            new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "结束" },
-        ], [TestDefinitions.Connection("start", "Done", "end")]));
+        await ImportAsync(admin, TwoOrganizationsFixture.SftOnlyProcedure());
         Assert.Contains((await admin.GetFromJsonAsync<JsonArray>("/api/definitions"))!, d => d!["definitionId"]!.GetValue<string>() == "sft-only");
         Assert.DoesNotContain((await govAdmin.GetFromJsonAsync<JsonArray>("/api/definitions"))!, d => d!["definitionId"]!.GetValue<string>() == "sft-only");
         Assert.Equal(HttpStatusCode.NotFound, (await govAdmin.GetAsync("/api/definitions/sft-only")).StatusCode);

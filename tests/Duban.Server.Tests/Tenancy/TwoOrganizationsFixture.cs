@@ -61,6 +61,12 @@ public abstract class TwoOrganizationsFixture(string provider) : HostFixture(pro
         // Sessions are not part of the captured state: clients signed in now stay valid after a reset.
     }
 
+    /// <summary>A procedure only the demo organization has (its administrator imports it where a test needs it).</summary>
+    public static JsonObject SftOnlyProcedure() => TestDefinitions.Flow("sft-only", "司法厅专用流程", [
+        new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记" },
+        new JsonObject { ["id"] = "end", ["type"] = "Duban.End", ["name"] = "结束" },
+    ], [TestDefinitions.Connection("start", "Done", "end")]);
+
     public static JsonObject Data(string title, string unit) => new()
     {
         ["title"] = title, ["source"] = "meeting", ["content"] = title + "：按期报送办理情况", ["handlingUnit"] = unit, ["dueDate"] = "2026-12-31",
