@@ -4,6 +4,7 @@
 #
 #   ./run.sh
 #   DUBAN_URL=http://0.0.0.0:8080 DUBAN_DATA_DIR=/srv/duban ./run.sh
+#   DUBAN_DEMO=false ./run.sh     (no demo data: the log prints the first administrator's one-time password)
 #
 # Needs the .NET 10 SDK and Node.js 20.19+. Stop it with Ctrl+C.
 set -euo pipefail
@@ -28,6 +29,10 @@ fi
 
 mkdir -p "$DATA_DIR"
 export Duban__DataDir="$DATA_DIR"
+# The demo organization, its people (with the README's published password) and items: this command is the demo. A
+# production start (Docker, or the server run directly) has no demo and no known password (docs/decisions/043);
+# DUBAN_DEMO=false starts the same way here.
+export Duban__Seed__Enabled="${DUBAN_DEMO:-true}"
 
 echo "==> Starting Duban at $URL (data: $DATA_DIR). The first start compiles the server; please wait. Ctrl+C stops it."
 exec dotnet run --project "$REPO/src/Duban.Server" -c Release -- --urls "$URL"

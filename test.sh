@@ -513,6 +513,7 @@ e2e_lane() {   # LANE_DIR RESULTS_DIR SPEC...
         echo "==> $name: starting Duban at $base_url (data: $SERVER_TMP/data, log: artifacts/e2e-server-$name.log)"
         setsid env -C "$PUBLISHED" -u ASPNETCORE_URLS \
             ASPNETCORE_ENVIRONMENT=Production \
+            Duban__Seed__Enabled=true \
             Duban__DataDir="$SERVER_TMP/data" \
             Duban__Database__Provider=Sqlite \
             dotnet Duban.Server.dll --urls "$base_url" >"$SERVER_LOG" 2>&1 &

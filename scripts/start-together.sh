@@ -84,6 +84,7 @@ echo "==> starting two servers at once: ${URLS[*]} (logs: $LOGS)"
 for n in 1 2; do
     setsid env -C "$APP" -u ASPNETCORE_URLS \
         ASPNETCORE_ENVIRONMENT=Production \
+        Duban__Seed__Enabled=true \
         Duban__DataDir="$WORK/data$n" \
         Duban__Database__Provider=Postgres \
         ConnectionStrings__Duban="$CONNECTION" \

@@ -9950,10 +9950,15 @@ export interface components {
             expiryDays: number;
             description: string;
             /**
-             * @description The signed-in person's password is older than the policy allows: it must be changed
-             *         before anything else (the server answers nothing but `/api/auth/*` meanwhile). False when nobody is signed in.
+             * @description The signed-in person's password must be changed before anything else — older than the
+             *         policy allows, or the installation's one-time initial password (the server answers nothing but `/api/auth/*` meanwhile). False when nobody is signed in.
              */
             passwordExpired: boolean;
+            /**
+             * @description Why the password must be changed first (expired, or the installation's one-time
+             *         initial password); null when it need not be.
+             */
+            changeRequiredReason: null | string;
         };
         ProblemDetails: {
             type?: null | string;

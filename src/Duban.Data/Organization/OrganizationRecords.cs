@@ -15,6 +15,11 @@ public sealed class DubanUser : IdentityUser
     /// </summary>
     public string? OrganizationId { get; set; }
     public bool IsActive { get; set; } = true;
+    /// <summary>
+    /// The password was set by the installation, not by the person (the initial administrator's one-time password):
+    /// until he sets his own, only the sign-in endpoints answer him (decision 043).
+    /// </summary>
+    public bool MustChangePassword { get; set; }
 }
 
 /// <summary>A unit in the organization tree (厅办公室, 法制处, 各市局 …).</summary>

@@ -37,6 +37,8 @@ internal sealed class ChangeOwnPasswordHandler(UserManager<DubanUser> manager) :
         if (errors.Count > 0) throw new WorkflowInputException("新密码不符合要求", errors);
 
         await context.BeginTransactionAsync(ct);
+        // His own password now: the one-time initial password's gate lifts (decision 043).
+        user.MustChangePassword = false;
         var changed = await manager.ChangePasswordAsync(user, write.CurrentPassword!, write.NewPassword!);
         if (!changed.Succeeded)
         {

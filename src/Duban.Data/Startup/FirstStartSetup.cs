@@ -80,8 +80,11 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
         new(DemoData.ItemsStep, SetupPart.Demo, false, (sp, ct) => sp.GetRequiredService<DemoData>().ItemsAsync(ct)),
     ];
 
-    /// <summary><c>Duban:Seed:Enabled</c> (default true): the demo organization; <c>Duban:Seed:DemoItems</c> (default true): its items too.</summary>
-    public static bool DemoEnabled(IConfiguration configuration) => configuration.GetValue("Duban:Seed:Enabled", true);
+    /// <summary>
+    /// <c>Duban:Seed:Enabled</c> (default false — a production start creates no known password; <c>run.sh</c> and the
+    /// tests ask for it): the demo organization; <c>Duban:Seed:DemoItems</c> (default true): its items too.
+    /// </summary>
+    public static bool DemoEnabled(IConfiguration configuration) => configuration.GetValue("Duban:Seed:Enabled", false);
 
     public IReadOnlyList<SetupStep> Steps => AllSteps.Where(s => s.Part == SetupPart.Baseline
         || (DemoEnabled(configuration) && (s.Name != DemoData.ItemsStep || configuration.GetValue("Duban:Seed:DemoItems", true)))).ToList();
@@ -102,6 +105,7 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
             var finished = await db.Set<SetupStepRecord>().AsNoTracking().Select(s => s.Name).ToListAsync(ct);
             foreach (var step in Steps.Where(s => !finished.Contains(s.Name)))
                 await RunStepAsync(step, ct);
+            await EnsureAdministratorAsync(ct);
             await hook.AtAsync(SetupPoints.Unlocking, ct);
         }
     }
@@ -130,6 +134,17 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
         if (result == StepResult.Pending) logger.LogWarning("First-start step {Step} could not finish yet; it runs again on the next start", step.Name);
     }
 
+    /// <summary>Not a recorded step: it runs on every start until a platform administrator has a password of his own.</summary>
+    private async Task EnsureAdministratorAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<InitialAdministrator>().EnsureAsync(ct);
+        await transaction.CommitAsync(ct);
+        organization.Invalidate();
+    }
+
     private async Task RecordAsync(DubanDbContext db, SetupStep step, StepResult result, CancellationToken ct)
     {
         await db.SaveChangesAsync(ct);
@@ -156,6 +171,8 @@ public static class FirstStartServiceCollectionExtensions
         services.AddSingleton<FirstStartSetup>();
         services.AddScoped<BaselineSetup>();
         services.AddScoped<DemoData>();
+        services.AddScoped<InitialAdministrator>();
+        services.AddSingleton<InitialAdministratorNotice>();
         return services;
     }
 

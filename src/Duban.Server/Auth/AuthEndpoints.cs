@@ -18,9 +18,12 @@ public sealed record CurrentUserDto(string Id, string UserName, string DisplayNa
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
 /// <summary>The password policy in force, and its rules in one Chinese sentence.</summary>
-/// <param name="PasswordExpired">The signed-in person's password is older than the policy allows: it must be changed
-/// before anything else (the server answers nothing but <c>/api/auth/*</c> meanwhile). False when nobody is signed in.</param>
-public sealed record PasswordPolicyDto(int MinLength, int RequiredClasses, int History, int ExpiryDays, string Description, bool PasswordExpired);
+/// <param name="PasswordExpired">The signed-in person's password must be changed before anything else — older than the
+/// policy allows, or the installation's one-time initial password (the server answers nothing but <c>/api/auth/*</c> meanwhile). False when nobody is signed in.</param>
+/// <param name="ChangeRequiredReason">Why the password must be changed first (expired, or the installation's one-time
+/// initial password); null when it need not be.</param>
+public sealed record PasswordPolicyDto(int MinLength, int RequiredClasses, int History, int ExpiryDays, string Description, bool PasswordExpired,
+    string? ChangeRequiredReason);
 
 /// <summary>Sign-in with a user name and password; the web app then rides on the cookie.</summary>
 internal static class AuthEndpoints
@@ -84,7 +87,7 @@ internal static class AuthEndpoints
 
         group.MapGet("/password-policy", (PasswordPolicy policy, HttpContext http) =>
             TypedResults.Ok(new PasswordPolicyDto(policy.Options.MinLength, policy.Options.RequiredClasses, policy.Options.History, policy.Options.ExpiryDays,
-                policy.Describe(), PasswordExpiry.IsExpired(http))))
+                policy.Describe(), PasswordExpiry.IsExpired(http), PasswordExpiry.Reason(http))))
             .AllowAnonymous().WithSummary("密码策略");
 
         // Typed return: a lambda of HttpContext alone returning Task would bind as a RequestDelegate and drop its result.

@@ -21,14 +21,23 @@ internal sealed class DummyPassword
     }
 }
 
-/// <summary>Whether this request's person must change an expired password first (set by <see cref="SessionValidation"/>).</summary>
+/// <summary>
+/// Whether this request's person must change his password first (set by <see cref="SessionValidation"/>): it expired, or
+/// it is the installation's one-time initial password (decision 043).
+/// </summary>
 internal static class PasswordExpiry
 {
     private static readonly object Key = new();
 
-    public static void Mark(HttpContext http) => http.Items[Key] = true;
+    public const string Expired = "密码已过期，请先修改密码";
+    public const string Initial = "这是系统生成的一次性初始密码，请先改为自己的密码";
+
+    public static void Mark(HttpContext http, string reason) => http.Items[Key] = reason;
 
     public static bool IsExpired(HttpContext http) => http.Items.ContainsKey(Key);
+
+    /// <summary>Why the password must be changed first; null when it need not be.</summary>
+    public static string? Reason(HttpContext http) => http.Items.TryGetValue(Key, out var reason) ? reason as string : null;
 
     /// <summary>
     /// While the password is expired only the sign-in endpoints answer (to change it, read who one is, or sign out);
@@ -45,8 +54,8 @@ internal static class PasswordExpiry
                 ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
                 {
                     Status = StatusCodes.Status403Forbidden,
-                    Title = "密码已过期",
-                    Detail = "密码已过期，请先修改密码",
+                    Title = "请先修改密码",
+                    Detail = Reason(http),
                 },
             });
             return;

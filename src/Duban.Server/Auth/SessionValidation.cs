@@ -47,15 +47,17 @@ internal static class SessionValidation
         var stamp = principal.FindFirstValue(stampType);
         var db = services.GetRequiredService<DubanDbContext>();
         var stored = id is null ? null : await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new { u.Id, u.SecurityStamp, u.PasswordHash }).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
+            .Select(u => new { u.Id, u.SecurityStamp, u.PasswordHash, u.MustChangePassword }).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
         if (stored?.SecurityStamp is null || stamp is null || !string.Equals(stored.SecurityStamp, stamp, StringComparison.Ordinal))
         {
             await RejectAsync(context);
             return;
         }
-        if (options.Password.ExpiryDays > 0
+        if (stored.MustChangePassword)
+            PasswordExpiry.Mark(context.HttpContext, PasswordExpiry.Initial);
+        else if (options.Password.ExpiryDays > 0
             && await PasswordAge.IsExpiredAsync(db, new DubanUser { Id = stored.Id, DisplayName = "", PasswordHash = stored.PasswordHash }, options.Password, now, context.HttpContext.RequestAborted))
-            PasswordExpiry.Mark(context.HttpContext);
+            PasswordExpiry.Mark(context.HttpContext, PasswordExpiry.Expired);
     }
 
     private static async Task RejectAsync(CookieValidatePrincipalContext context)

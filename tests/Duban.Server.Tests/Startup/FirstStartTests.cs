@@ -209,7 +209,8 @@ public sealed class FirstStartTests
 
     /// <summary>
     /// Demo data off: the roles are set up; the demo steps are not run or recorded. Templates and calendar are each
-    /// organization's (decision 035), so with no organization yet they wait for one.
+    /// organization's (decision 035), so with no organization yet they wait for one. The one person is the initial
+    /// platform administrator (decision 043).
     /// </summary>
     [Fact]
     public async Task Without_demo_data_only_the_baseline_is_set_up()
@@ -220,7 +221,8 @@ public sealed class FirstStartTests
         Assert.Null(await StartupHosts.StartAsync(host));
 
         Assert.Equal([BaselineSetup.RolesStep], await SetupChecks.FinishedStepsAsync(host));
-        Assert.Equal(0, await SetupChecks.WithDbAsync(host, db => db.Users.CountAsync()));
+        Assert.Equal([InitialAdministrator.DefaultUserName], await SetupChecks.WithDbAsync(host, db => db.Users.Select(u => u.UserName!).ToListAsync()));
+        Assert.True(await SetupChecks.WithDbAsync(host, db => db.Users.AllAsync(u => u.MustChangePassword && u.OrganizationId == null)));
         Assert.Equal(5, await SetupChecks.WithDbAsync(host, db => db.Roles.CountAsync()));
         Assert.Equal(0, await SetupChecks.WithDbAsync(host, db => db.Definitions.CountAsync()));
     }

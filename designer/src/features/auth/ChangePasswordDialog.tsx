@@ -14,7 +14,10 @@ interface Passwords {
 
 export interface ChangePasswordDialogProps {
   open: boolean;
-  /** The password has expired: the dialog cannot be closed until it is changed. */
+  /**
+   * The password must be changed first (it expired, or it is the installation's one-time initial password): the dialog
+   * cannot be closed until it is changed, and says why (the server's reason).
+   */
   expired?: boolean;
   onClose: () => void;
   onChanged: () => void;
@@ -76,7 +79,12 @@ export function ChangePasswordDialog({ open, expired = false, onClose, onChanged
       destroyOnHidden
     >
       {expired && (
-        <Alert type="warning" showIcon message="密码已过期，请修改密码后继续使用" style={{ marginBottom: 16 }} />
+        <Alert
+          type="warning"
+          showIcon
+          message={policy?.changeRequiredReason ?? '密码已过期，请修改密码后继续使用'}
+          style={{ marginBottom: 16 }}
+        />
       )}
       {serverError && <Alert type="error" showIcon message={serverError} style={{ marginBottom: 16 }} />}
       <Form<Passwords>

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { liaisonUser, page } from '../../test/fixtures';
@@ -126,5 +126,29 @@ describe('无效的用户信息', () => {
     expect(await screen.findByText('无法获取登录状态')).toBeInTheDocument();
     expect(screen.getByText('服务器返回的用户信息无效')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: '重试' })).toBeInTheDocument();
+  });
+});
+
+describe('必须修改密码', () => {
+  it('the one-time initial password: the dialog says why and cannot be dismissed', async () => {
+    mockFetch({
+      'GET /api/auth/me': { body: liaisonUser },
+      'GET /api/auth/password-policy': {
+        body: {
+          minLength: 10,
+          requiredClasses: 3,
+          history: 5,
+          expiryDays: 0,
+          description: '至少 10 位',
+          passwordExpired: true,
+          changeRequiredReason: '这是系统生成的一次性初始密码，请先改为自己的密码',
+        },
+      },
+    });
+    renderApp('/');
+
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByText('这是系统生成的一次性初始密码，请先改为自己的密码')).toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: /取消|Close/ })).toBeNull();
   });
 });
