@@ -68,6 +68,12 @@ public static class DataServiceCollectionExtensions
         services.AddScoped<LeaseClaimer>();
         services.AddSingleton<TimerWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerWorker>());
+        services.AddScoped<Audit.AuditActor>();
+        services.AddSingleton(sp => new Audit.AuditSealer(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Audit.AuditSealer>>())
+        {
+            Interval = configuration.GetValue("Duban:Audit:SealInterval", TimeSpan.FromSeconds(5)),
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditSealer>());
         services.AddSingleton<Schedules.ScheduleWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleWorker>());
         return services;

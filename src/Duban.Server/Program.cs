@@ -7,6 +7,7 @@ using Duban.Data.Startup;
 using Duban.Data.Supervision;
 using Duban.Engine;
 using Duban.Server.Attachments;
+using Duban.Server.Audit;
 using Duban.Server.Auth;
 using Duban.Server.Clock;
 using Duban.Server.Definitions;
@@ -89,6 +90,18 @@ BuildTimeDocument.SkipWorkers(builder.Services);
 
 var app = builder.Build();
 
+// `dotnet Duban.Server.dll verify-audit`: walks the security audit log's hash chain, prints the result, exits 0 when
+// intact and 1 when not (decision 044).
+if (args.Contains("verify-audit"))
+{
+    await using var scope = app.Services.CreateAsyncScope();
+    var verification = await Duban.Data.Audit.AuditChain.VerifyAsync(scope.ServiceProvider.GetRequiredService<DubanDbContext>(), CancellationToken.None);
+    Console.WriteLine(verification.Intact
+        ? $"审计日志完整：{verification.Sealed} 条已入链，{verification.Unsealed} 条待入链；链尾摘要 {verification.HeadHash}"
+        : $"审计日志被改动：{verification.Reason}（此前 {verification.Sealed} 条完好，链尾摘要 {verification.HeadHash}）");
+    return verification.Intact ? 0 : 1;
+}
+
 // Migrations and the first-start setup, one instance at a time; a setup a crash cut short is finished here (decision 020).
 // Not while the build generates the OpenAPI document: that run starts the app only to read its endpoints.
 if (!BuildTimeDocument.IsGenerating)
@@ -102,6 +115,7 @@ app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseDubanSessions();
+app.UseDubanAuditActor();
 app.UseAuthorization();
 
 app.MapOpenApi("/api/openapi/{documentName}.json");
@@ -126,6 +140,7 @@ app.MapAttachmentsApi();
 app.MapLedgerApi();
 app.MapProposalFeedbackApi();
 app.MapBreakdownProgressApi();
+app.MapAuditApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
 app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)
     ? TypedResults.Problem(title: "不支持的内容类型", detail: "请求体应为 JSON（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType)
@@ -137,6 +152,7 @@ if (!BuildTimeDocument.IsGenerating)
     app.Lifetime.ApplicationStarted.Register(PrintWelcome);
 
 app.Run();
+return 0;
 
 void PrintWelcome()
 {

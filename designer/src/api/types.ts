@@ -18,6 +18,8 @@ export const ROLES = {
   liaison: '承办单位联络员',
   /** Creates organizations; belongs to none and sees none of their business (decision 035). */
   platform: '平台管理员',
+  /** Reads the organization's security audit log (三员分立, decision 044); takes no part in the business. */
+  auditor: '审计员',
 } as const;
 
 type Schemas = components['schemas'];

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  AuditOutlined,
   CalendarOutlined,
   ClusterOutlined,
   FormOutlined,
@@ -42,6 +43,15 @@ export const appRoutes: readonly AppRoute[] = [
     icon: <ClusterOutlined />,
     roles: [ROLES.platform],
     component: lazy(() => import('../features/platform/PlatformPage')),
+  },
+  {
+    // The audit log: the organization's 审计员, and the platform administrator for the platform's own rows (decision 044).
+    key: 'audit',
+    path: '/audit',
+    label: '安全审计',
+    icon: <AuditOutlined />,
+    roles: [ROLES.auditor, ROLES.platform],
+    component: lazy(() => import('../features/audit/AuditPage')),
   },
   {
     key: 'inbox',

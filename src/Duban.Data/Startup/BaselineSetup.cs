@@ -22,7 +22,7 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
 
     public async Task<StepResult> RolesAsync(CancellationToken ct)
     {
-        foreach (var role in Roles.All.Append(Roles.Platform))
+        foreach (var role in Roles.Assignable.Append(Roles.Platform))
         {
             if (await roles.RoleExistsAsync(role)) continue;
             var result = await roles.CreateAsync(new IdentityRole(role));

@@ -105,7 +105,7 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
             var finished = await db.Set<SetupStepRecord>().AsNoTracking().Select(s => s.Name).ToListAsync(ct);
             foreach (var step in Steps.Where(s => !finished.Contains(s.Name)))
                 await RunStepAsync(step, ct);
-            await EnsureAdministratorAsync(ct);
+            await EveryStartAsync(ct);
             await hook.AtAsync(SetupPoints.Unlocking, ct);
         }
     }
@@ -134,12 +134,16 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
         if (result == StepResult.Pending) logger.LogWarning("First-start step {Step} could not finish yet; it runs again on the next start", step.Name);
     }
 
-    /// <summary>Not a recorded step: it runs on every start until a platform administrator has a password of his own.</summary>
-    private async Task EnsureAdministratorAsync(CancellationToken ct)
+    /// <summary>
+    /// Not recorded steps, run on every start: a role added by a later version is created on an installation whose roles
+    /// step finished long ago; the initial administrator until he has a password of his own (decision 043).
+    /// </summary>
+    private async Task EveryStartAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<BaselineSetup>().RolesAsync(ct);
         await scope.ServiceProvider.GetRequiredService<InitialAdministrator>().EnsureAsync(ct);
         await transaction.CommitAsync(ct);
         organization.Invalidate();

@@ -38,6 +38,24 @@ public sealed class WriteDoor(
     public async Task<TResult> RunAsync<TResult>(IWrite<TResult> write, IdempotencyKey? key, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(write);
+        if (!Audit.AuditedOperations.IsAudited(write.Operation)) return await RunAttemptsAsync(write, key, ct);
+        try
+        {
+            return await RunAttemptsAsync(write, key, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A refused change of who may do what is itself audited, after the rollback (decision 044). What the refused
+            // person could not see (not found, not his) is recorded without the object he named.
+            var hidden = e is NotFoundException or ForbiddenException;
+            await RunAsync(new Audit.RecordAuditEvent(write.Operation, hidden ? null : write.Subject,
+                $"{Audit.AuditedOperations.NameOf(write.Operation)}：{(hidden ? "对象不存在或无权操作" : e.Message)}", Audit.AuditResults.Failed), ct);
+            throw;
+        }
+    }
+
+    private async Task<TResult> RunAttemptsAsync<TResult>(IWrite<TResult> write, IdempotencyKey? key, CancellationToken ct)
+    {
         var invoker = (Invoker<TResult>)Invokers.GetOrAdd(write.GetType(), static type =>
             Activator.CreateInstance(typeof(Invoker<,>).MakeGenericType(type, typeof(TResult)))!);
         for (var attempt = 1; ; attempt++)
@@ -49,6 +67,7 @@ public sealed class WriteDoor(
                 if (key is not null && await EarlierAnswerAsync<TResult>(key, write.Operation, ct) is { } earlier)
                     return earlier.Value;
                 var result = await invoker.InvokeAsync(services, write, context, ct);
+                await Audit.AuditTrail.AddForWriteAsync(context, write.Operation, write.Subject, ct);
                 if (key is not null) Remember(key, write.Operation, result, context);
                 // A task given to a person or unit on a confidential item names them (docs/decisions/037).
                 await ConfidentialNaming.NameTaskHoldersAsync(db, context.Now, ct);

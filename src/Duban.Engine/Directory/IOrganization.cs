@@ -40,6 +40,15 @@ public static class Roles
     public static readonly IReadOnlyList<string> All = [Admin, Supervisor, Leader, Liaison];
 
     /// <summary>
+    /// 审计员: reads the organization's security audit log (三员分立: the administrator, whose acts it records, does not);
+    /// takes no part in the business — not among <see cref="All"/>, which steps, ladders and rules name.
+    /// </summary>
+    public const string Auditor = "审计员";
+
+    /// <summary>The roles an organization's administrator hands out.</summary>
+    public static readonly IReadOnlyList<string> Assignable = [.. All, Auditor];
+
+    /// <summary>
     /// 平台管理员: creates organizations on an installation and belongs to none; sees no organization's items, people or
     /// settings. Not among <see cref="All"/>, which an organization's administrator hands out.
     /// </summary>

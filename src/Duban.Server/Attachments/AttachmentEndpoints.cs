@@ -87,12 +87,14 @@ internal static class AttachmentEndpoints
         .ProducesProblem(404);
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, DubanDbContext db, Duban.Data.Definitions.DefinitionCache definitions, AttachmentStorage storage,
-            CancellationToken ct) =>
+            Duban.Data.Writes.WriteDoor door, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var record = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
             if (record is null || !await CanReadAsync(db, definitions, user, record, ct)) throw new NotFoundException("附件不存在");
             var stream = storage.OpenRead(record.StorageKey) ?? throw new NotFoundException("附件文件已丢失，请联系管理员");
+            await door.RunAsync(new Duban.Data.Audit.RecordAuditEvent(Duban.Data.Audit.AuditedOperations.Download, id.ToString(),
+                $"下载附件「{record.FileName}」", Duban.Data.Audit.AuditResults.Succeeded), ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "private, no-cache";
             // Always a download, never rendered in the app's origin.

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Duban.Data;
+using Duban.Data.Audit;
 using Duban.Data.Organization;
 using Duban.Data.Security;
 using Duban.Data.Writes;
@@ -34,7 +35,7 @@ internal static class AuthEndpoints
 
         group.MapPost("/login", async Task<Results<Ok<CurrentUserDto>, ProblemHttpResult>> (
             LoginRequest request, SignInManager<DubanUser> signIn, UserManager<DubanUser> users, SignInThrottle throttle, DummyPassword dummy,
-            HttpContext http) =>
+            WriteDoor door, HttpContext http) =>
         {
             var errors = new List<Duban.Engine.Forms.FieldError>();
             if (string.IsNullOrWhiteSpace(request.UserName)) errors.Add(new("userName", "请输入用户名"));
@@ -42,13 +43,20 @@ internal static class AuthEndpoints
             if (errors.Count > 0) throw new WorkflowInputException("请输入用户名和密码", errors);
 
             var key = throttle.KeyFor(http, request.UserName!);
-            if (throttle.IsExhausted(key)) return TooManyFailures(http, throttle);
+            if (throttle.IsExhausted(key))
+            {
+                await door.RunAsync(new RecordAuditEvent(AuditedOperations.SignIn, null, "登录被暂停（失败次数过多）", AuditResults.Failed, request.UserName), CancellationToken.None);
+                return TooManyFailures(http, throttle);
+            }
 
             // An unknown account costs the same hash as a known one: the answer's time says nothing about who exists.
             var user = await users.FindByNameAsync(request.UserName!);
             var succeeded = false;
             if (user is null) dummy.Verify(users.PasswordHasher, request.Password!);
             else succeeded = (await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: false)).Succeeded && user.IsActive;
+            // Every attempt is in the audit log (decision 044): a known account's in its organization's, an unknown one's in the platform's.
+            await door.RunAsync(new RecordAuditEvent(AuditedOperations.SignIn, user?.Id, succeeded ? "登录成功" : "登录失败：用户名或密码错误",
+                succeeded ? AuditResults.Succeeded : AuditResults.Failed, request.UserName, user?.Id), CancellationToken.None);
             if (!succeeded)
             {
                 throttle.Failed(key);

@@ -88,7 +88,7 @@ internal static class OrganizationEndpoints
             return TypedResults.NoContent();
         }).RequireRole(Roles.Admin).WithSummary("重置密码").ProducesValidationProblem();
 
-        app.MapGet("/api/roles", () => TypedResults.Ok(Roles.All)).WithTags("组织").RequireAuthorization().WithSummary("角色");
+        app.MapGet("/api/roles", () => TypedResults.Ok(Roles.Assignable)).WithTags("组织").RequireAuthorization().WithSummary("角色");
 
         var platform = app.MapGroup("/api/platform/organizations").WithTags("平台").RequireAuthorization().RequireRole(Roles.Platform);
 
@@ -139,8 +139,8 @@ internal static class OrganizationEndpoints
 
     private static int RoleOrder(string role)
     {
-        for (var i = 0; i < Roles.All.Count; i++)
-            if (Roles.All[i] == role) return i;
+        for (var i = 0; i < Roles.Assignable.Count; i++)
+            if (Roles.Assignable[i] == role) return i;
         return int.MaxValue;
     }
 

@@ -223,7 +223,7 @@ public sealed class FirstStartTests
         Assert.Equal([BaselineSetup.RolesStep], await SetupChecks.FinishedStepsAsync(host));
         Assert.Equal([InitialAdministrator.DefaultUserName], await SetupChecks.WithDbAsync(host, db => db.Users.Select(u => u.UserName!).ToListAsync()));
         Assert.True(await SetupChecks.WithDbAsync(host, db => db.Users.AllAsync(u => u.MustChangePassword && u.OrganizationId == null)));
-        Assert.Equal(5, await SetupChecks.WithDbAsync(host, db => db.Roles.CountAsync()));
+        Assert.Equal(6, await SetupChecks.WithDbAsync(host, db => db.Roles.CountAsync()));
         Assert.Equal(0, await SetupChecks.WithDbAsync(host, db => db.Definitions.CountAsync()));
     }
 }

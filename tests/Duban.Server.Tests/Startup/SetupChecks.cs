@@ -36,7 +36,7 @@ internal static class SetupChecks
         Assert.Equal(FirstStartSetup.AllSteps.Select(s => s.Name).Order(StringComparer.Ordinal), await FinishedStepsAsync(host));
         await WithDbAsync(host, async db =>
         {
-            Assert.Equal(Engine.Directory.Roles.All.Append(Engine.Directory.Roles.Platform).Order(StringComparer.Ordinal),
+            Assert.Equal(Engine.Directory.Roles.Assignable.Append(Engine.Directory.Roles.Platform).Order(StringComparer.Ordinal),
                 (await db.Roles.Select(r => r.Name!).ToListAsync()).Order(StringComparer.Ordinal));
 
             var definitions = await db.Definitions.Select(d => new { d.DefinitionId, d.Version, d.IsPublished }).ToListAsync();

@@ -1,8 +1,9 @@
-import { ApiError, buildUrl, request, type QueryValue } from '../../api/client';
+import { request, type QueryValue } from '../../api/client';
+import { fetchFile, fileNameOf, saveBlob } from '../../shared/download';
 import type { components } from '../../api/schema';
 
 type Schemas = components['schemas'];
-import type { PagedResult, ProblemDetails } from '../../api/types';
+import type { PagedResult } from '../../api/types';
 
 /** Server enum LedgerStatus: 办理中 / 已办结 / 已取消 / 异常. */
 export type LedgerStatus = 'open' | 'completed' | 'cancelled' | 'faulted';
@@ -26,60 +27,8 @@ export const ledgerApi = {
   list: (query: Record<string, QueryValue>, signal?: AbortSignal) =>
     request<PagedResult<LedgerRow>>('GET', '/api/ledger', { query, signal }),
   /** Downloads the .xlsx for `query` (+ columns); resolves with the file and its name. */
-  async export(query: Record<string, QueryValue>, signal?: AbortSignal): Promise<{ blob: Blob; fileName: string }> {
-    let response: Response;
-    try {
-      response = await fetch(buildUrl('/api/ledger/export', query), {
-        credentials: 'same-origin',
-        headers: {
-          Accept: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/problem+json',
-        },
-        signal,
-      });
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'AbortError') throw error;
-      throw new ApiError(0);
-    }
-    if (!response.ok) {
-      let problem: ProblemDetails | undefined;
-      if ((response.headers.get('content-type') ?? '').includes('json')) {
-        try {
-          problem = (await response.json()) as ProblemDetails;
-        } catch {
-          problem = undefined;
-        }
-      }
-      throw new ApiError(response.status, problem);
-    }
-    return { blob: await response.blob(), fileName: fileNameOf(response.headers.get('content-disposition')) };
-  },
+  export: (query: Record<string, QueryValue>, signal?: AbortSignal) =>
+    fetchFile('/api/ledger/export', query, '督查台账.xlsx', signal),
 };
 
-/** The file name from a Content-Disposition header (RFC 5987 `filename*` first). */
-export function fileNameOf(header: string | null, fallback = '督查台账.xlsx'): string {
-  if (!header) return fallback;
-  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1].trim());
-    } catch {
-      /* fall through */
-    }
-  }
-  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header);
-  return plain ? plain[1].trim() : fallback;
-}
-
-/** Lets the browser save `blob` as `fileName`. */
-export function saveBlob(blob: Blob, fileName: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // Give the download a moment to start before the URL is released.
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+export { fileNameOf, saveBlob };

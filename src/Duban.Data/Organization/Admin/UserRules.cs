@@ -41,7 +41,7 @@ internal static class UserRules
                 errors.Add(new("unitId", $"单位「{unit.Name}」已停用，请先为该人员选择在用的单位"));
         }
         foreach (var role in roles)
-            if (!Roles.All.Contains(role)) errors.Add(new("roles", $"角色「{role}」不存在"));
+            if (!Roles.Assignable.Contains(role)) errors.Add(new("roles", $"角色「{role}」不存在"));
     }
 
     /// <summary>The person <paramref name="id"/> of <paramref name="organizationId"/>; another organization's does not exist (404).</summary>
