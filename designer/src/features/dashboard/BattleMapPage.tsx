@@ -175,6 +175,7 @@ export default function BattleMapPage() {
                     ['超期', TASK_COLORS.red],
                     ['已完成', TASK_COLORS.done],
                     ['逾期完成', TASK_COLORS.late],
+                    ['期限', '#262626'],
                   ].map(([label, color]) => (
                     <span key={label}>
                       <span className="battle-swatch" style={{ background: color }} />

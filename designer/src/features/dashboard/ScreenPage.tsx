@@ -120,11 +120,19 @@ export default function ScreenPage() {
             </section>
             <section className="dash-screen-panel">
               <h2>各单位按期办结率</h2>
-              <EChart option={charts.rate} height={320} onPointClick={drill} label="各单位按期办结率" />
+              {view.units.some((u) => u.onTimeRate !== null && u.onTimeRate !== undefined) ? (
+                <EChart option={charts.rate} height={320} onPointClick={drill} label="各单位按期办结率" />
+              ) : (
+                <div className="dash-screen-empty">暂无办结事项</div>
+              )}
             </section>
             <section className="dash-screen-panel">
               <h2>各单位超期事项</h2>
-              <EChart option={charts.overdue} height={320} onPointClick={drill} label="各单位超期事项" />
+              {overdueByUnit(view).length > 0 ? (
+                <EChart option={charts.overdue} height={320} onPointClick={drill} label="各单位超期事项" />
+              ) : (
+                <div className="dash-screen-empty">没有超期事项</div>
+              )}
             </section>
             <section className="dash-screen-panel">
               <h2>在办事项状态灯</h2>

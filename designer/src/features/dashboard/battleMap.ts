@@ -39,13 +39,18 @@ export interface TimelineBar {
   task: BreakdownTask;
 }
 
-/** One bar per task: from its start to the later of its deadline and when it was done (or today, while open without a deadline). */
+/**
+ * One bar per task: from when it started (or its deadline, if that was earlier) to its deadline — and on to today while
+ * it is open past it, or to when it was done if that was later.
+ */
 export function timelineBars(tasks: readonly BreakdownTask[], now: number): TimelineBar[] {
   return tasks.map((task, row) => {
-    const start = Date.parse(task.createdAt);
+    const created = Date.parse(task.createdAt);
     const due = task.dueAt ? Date.parse(task.dueAt) : null;
     const finished = task.finishedAt ? Date.parse(task.finishedAt) : null;
-    const end = Math.max(start + 86_400_000, due ?? 0, finished ?? (due === null ? now : 0));
+    const start = Math.min(created, due ?? created);
+    const reached = task.state === 'open' ? now : (finished ?? created);
+    const end = Math.max(start + 86_400_000, due ?? reached, task.state === 'cancelled' ? 0 : reached);
     const percent = task.state === 'done' ? 100 : Math.max(0, Math.min(100, Number(task.percent ?? 0)));
     return {
       row,
@@ -90,7 +95,7 @@ export function timelineOption(tasks: readonly BreakdownTask[], now: number, fon
       type: 'time',
       min: min - pad,
       max: max + pad,
-      axisLabel: { fontSize, formatter: '{yyyy}-{MM}-{dd}' },
+      axisLabel: { fontSize, hideOverlap: true, formatter: '{MM}-{dd}' },
       splitLine: { show: true, lineStyle: { color: '#f0f0f0' } },
     },
     yAxis: {
@@ -111,6 +116,8 @@ export function timelineOption(tasks: readonly BreakdownTask[], now: number, fon
           const width = Math.max(2, x1 - x0);
           const percent = api.value(3);
           const color = bars[row]?.color ?? TASK_COLORS.none;
+          const due = bars[row]?.due;
+          const [dueX] = due === null || due === undefined ? [null] : api.coord([due, row]);
           return {
             type: 'group',
             children: [
@@ -124,6 +131,16 @@ export function timelineOption(tasks: readonly BreakdownTask[], now: number, fon
                 shape: { x: x0, y: y - height / 2, width: (width * percent) / 100, height, r: 4 },
                 style: { fill: color },
               },
+              // The deadline: a dark tick across the bar.
+              ...(dueX === null
+                ? []
+                : [
+                    {
+                      type: 'rect',
+                      shape: { x: dueX - 1.5, y: y - height * 0.8, width: 3, height: height * 1.6 },
+                      style: { fill: '#262626' },
+                    },
+                  ]),
               {
                 type: 'text',
                 style: {
@@ -143,7 +160,7 @@ export function timelineOption(tasks: readonly BreakdownTask[], now: number, fon
           symbol: 'none',
           silent: true,
           lineStyle: { color: '#1677ff', type: 'dashed' },
-          label: { formatter: '今天', color: '#1677ff' },
+          label: { formatter: '今天', color: '#1677ff', position: 'end' },
           data: [{ xAxis: now }],
         },
       },

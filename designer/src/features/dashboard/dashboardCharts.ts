@@ -65,7 +65,8 @@ export function ringOption(figures: readonly DashboardFigure[], theme: Theme, co
         type: 'pie',
         radius: ['45%', '70%'],
         center: ['50%', '45%'],
-        label: { color: theme.text, fontSize: theme.font, formatter: '{b}\n{c}' },
+        // Counts on the ring, names in the legend: long 来源 names would be cut off beside a small ring.
+        label: { color: theme.text, fontSize: theme.font, formatter: '{c}' },
         data: figures.filter((f) => f.count > 0).map((f) => point(f, colors?.[f.key])),
       },
     ],
