@@ -182,7 +182,27 @@ test.describe('挂图作战与预警（督查员）', () => {
 });
 
 test.describe('手机上从消息打开的页面（390 px）', () => {
-  test('联络员的待办任务与事项页', async ({ browser }) => {
+  test('联络员的待办任务与事项页', async ({ browser, playwright }) => {
+    // An item of its own for 法制处: registered by the office, approved by the leader.
+    const ducha = await playwright.request.newContext({ baseURL, storageState: authFile('ducha') });
+    const lingdao = await playwright.request.newContext({ baseURL, storageState: authFile('lingdao') });
+    const started = await ducha.post('/api/instances', {
+      data: {
+        definitionId: 'demo-supervision',
+        data: {
+          title: `手机办理测试事项 ${Date.now()}`,
+          source: 'meeting',
+          content: '请按要求办理并如实填报办理情况。',
+          handlingUnit: 'fzc',
+          dueDate: new Date(Date.now() + 20 * 86400_000).toISOString().slice(0, 10),
+        },
+      },
+    });
+    expect([200, 201], await started.text()).toContain(started.status());
+    const item = ((await started.json()) as { id: string }).id;
+    await complete(lingdao, item, '同意');
+    await lingdao.dispose();
+
     const context = await browser.newContext({
       storageState: authFile('fazhi'),
       viewport: { width: 390, height: 844 },
@@ -190,16 +210,26 @@ test.describe('手机上从消息打开的页面（390 px）', () => {
       hasTouch: true,
     });
     const page = await context.newPage();
-    const todo = (await (await page.request.get('/api/tasks?box=todo&pageSize=5')).json()) as {
-      items: { id: string; instanceId: string }[];
-    };
-    test.skip(todo.items.length === 0, '联络员没有待办');
+    const todo = { items: [{ id: await taskOf(page.request, item), instanceId: item }] };
     await page.goto(`/tasks/${todo.items[0].id}`);
-    await expect(page.getByRole('button', { name: /提交|办理|同意/ }).first()).toBeVisible();
+    await expect(page.getByTestId('task-header')).toBeVisible();
+    const claim = page.getByRole('button', { name: '签收' });
+    if (await claim.isVisible()) {
+      const box = (await claim.boundingBox())!;
+      expect(box.height).toBeGreaterThanOrEqual(40);
+      await page.screenshot({ path: path.join(screenshotDir, 'task-phone-390-claim.png') });
+      await claim.click();
+    }
+    // The actions: a bar at the foot of the screen, reachable without scrolling, with large targets.
+    const submit = page.getByTestId('task-actions').getByRole('button', { name: '提交' });
+    await expect(submit).toBeInViewport();
+    expect((await submit.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     await page.screenshot({ path: path.join(screenshotDir, 'task-phone-390.png') });
     await page.goto(`/items/${todo.items[0].instanceId}`);
     await expect(page.getByTestId('item-status')).toBeVisible();
     await page.screenshot({ path: path.join(screenshotDir, 'item-phone-390.png') });
     await context.close();
+    await ducha.post(`/api/instances/${item}/cancel`, { data: { reason: '浏览器测试结束' } });
+    await ducha.dispose();
   });
 });
