@@ -55,6 +55,21 @@ export const appRoutes: readonly AppRoute[] = [
     component: lazy(() => import('../features/dashboard/HomePage')),
   },
   {
+    key: 'start',
+    path: '/start',
+    label: '发起',
+    icon: <PlusCircleOutlined />,
+    component: lazy(() => import('../features/start/StartPage')),
+  },
+  {
+    // Every signed-in user: the ledger lists only the items they may see (a liaison: their unit's).
+    key: 'ledger',
+    path: '/ledger',
+    label: '台账',
+    icon: <TableOutlined />,
+    component: lazy(() => import('../features/ledger/LedgerPage')),
+  },
+  {
     // Everyone's figures over the items his ledger shows him (a liaison: his unit's); a leader's home.
     key: 'cockpit',
     path: '/cockpit',
@@ -85,21 +100,6 @@ export const appRoutes: readonly AppRoute[] = [
     icon: <AlertOutlined />,
     roles: [ROLES.admin, ROLES.supervisor],
     component: lazy(() => import('../features/dashboard/WarningsPage')),
-  },
-  {
-    key: 'start',
-    path: '/start',
-    label: '发起',
-    icon: <PlusCircleOutlined />,
-    component: lazy(() => import('../features/start/StartPage')),
-  },
-  {
-    // Every signed-in user: the ledger lists only the items they may see (a liaison: their unit's).
-    key: 'ledger',
-    path: '/ledger',
-    label: '台账',
-    icon: <TableOutlined />,
-    component: lazy(() => import('../features/ledger/LedgerPage')),
   },
   {
     // Supervisors, leaders and administrators see the ranking; a unit's people see their own unit's score.

@@ -218,31 +218,36 @@ describe('DashboardPage', () => {
     vi.unstubAllGlobals();
   });
 
-  it('takes a leader from the root to his 驾驶舱, whose numbers and charts open the ledger with their filter', async () => {
-    mockFetch({
-      'GET /api/auth/me': { body: leader },
-      'GET /api/dashboard': { body: view },
-      'GET /api/ledger': { body: { items: [], total: 1, page: 1, pageSize: 20 } },
-      'GET /api/ledger/meta': {
-        body: { columns: [], defaultColumns: [], fields: [], maxExportRows: 5000, sourceOptions: [] },
-      },
-      'GET /api/definitions': { body: [] },
-      'GET /api/units': { body: [] },
-    });
-    const { router } = renderApp('/');
-    expect(await screen.findByRole('heading', { name: '领导驾驶舱' })).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe('/cockpit');
-    expect(sessionStorage.getItem(LANDED_KEY)).toBe('1');
-    // 待办 one click away.
-    expect(screen.getByRole('link', { name: /我的待办/ })).toHaveAttribute('href', '/');
-    expect(screen.getByRole('link', { name: /超期 1，查看台账/ })).toHaveAttribute(
-      'href',
-      '/ledger?status=open&light=red',
-    );
-    expect(screen.queryByRole('link', { name: /预警/ })).not.toBeInTheDocument();
+  it(
+    'takes a leader from the root to his 驾驶舱, whose numbers and charts open the ledger with their filter',
+    { timeout: 60_000 },
+    async () => {
+      mockFetch({
+        'GET /api/auth/me': { body: leader },
+        'GET /api/dashboard': { body: view },
+        'GET /api/ledger': { body: { items: [], total: 1, page: 1, pageSize: 20 } },
+        'GET /api/ledger/meta': {
+          body: { columns: [], defaultColumns: [], fields: [], maxExportRows: 5000, sourceOptions: [] },
+        },
+        'GET /api/definitions': { body: [] },
+        'GET /api/units': { body: [] },
+      });
+      const { router } = renderApp('/');
+      // The page is a lazy chunk: under a loaded machine it takes a while.
+      expect(await screen.findByRole('heading', { name: '领导驾驶舱' }, { timeout: 15_000 })).toBeInTheDocument();
+      expect(router.state.location.pathname).toBe('/cockpit');
+      expect(sessionStorage.getItem(LANDED_KEY)).toBe('1');
+      // 待办 one click away.
+      expect(screen.getByRole('link', { name: /我的待办/ })).toHaveAttribute('href', '/');
+      expect(await screen.findByRole('link', { name: /超期 1，查看台账/ }, { timeout: 15_000 })).toHaveAttribute(
+        'href',
+        '/ledger?status=open&light=red',
+      );
+      expect(screen.queryByRole('link', { name: /预警/ })).not.toBeInTheDocument();
 
-    fireEvent.click(screen.getByRole('button', { name: '各单位超期事项-济南市司法局' }));
-    await waitFor(() => expect(router.state.location.pathname).toBe('/ledger'));
-    expect(router.state.location.search).toBe('?unitId=jinan&status=open&light=red');
-  });
+      fireEvent.click(screen.getByRole('button', { name: '各单位超期事项-济南市司法局' }));
+      await waitFor(() => expect(router.state.location.pathname).toBe('/ledger'), { timeout: 15_000 });
+      expect(router.state.location.search).toBe('?unitId=jinan&status=open&light=red');
+    },
+  );
 });
