@@ -160,7 +160,8 @@ export function timelineOption(tasks: readonly BreakdownTask[], now: number, fon
           symbol: 'none',
           silent: true,
           lineStyle: { color: '#1677ff', type: 'dashed' },
-          label: { formatter: '今天', color: '#1677ff', position: 'end' },
+          // The task axis is inverted: the line starts at the top.
+          label: { formatter: '今天', color: '#1677ff', position: 'start' },
           data: [{ xAxis: now }],
         },
       },
