@@ -10,6 +10,7 @@ using Duban.Server.Attachments;
 using Duban.Server.Audit;
 using Duban.Server.Auth;
 using Duban.Server.Clock;
+using Duban.Server.Dashboards;
 using Duban.Server.Definitions;
 using Duban.Server.Health;
 using Duban.Server.Infrastructure;
@@ -32,6 +33,7 @@ builder.Services.AddDubanFirstStart();
 builder.Services.AddDubanHealth(builder.Configuration);
 builder.Services.AddDubanAttachments(builder.Configuration);
 builder.Services.AddDubanLedger(builder.Configuration);
+builder.Services.AddDubanDashboards();
 
 builder.Services.AddIdentityCore<DubanUser>(o =>
     {
@@ -141,6 +143,7 @@ app.MapLedgerApi();
 app.MapProposalFeedbackApi();
 app.MapBreakdownProgressApi();
 app.MapAuditApi();
+app.MapDashboardApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
 app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)
     ? TypedResults.Problem(title: "不支持的内容类型", detail: "请求体应为 JSON（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType)

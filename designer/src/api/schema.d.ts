@@ -8929,6 +8929,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 驾驶舱：按状态、状态灯、单位、来源、类型和月份统计我可见的事项（可带台账的 definitionId、unitId、source、from、to 筛选；每个数字附台账筛选条件） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DashboardView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dashboard/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警（仅督查室）：一段时间内常申请延期、被退回或在最后一天报送的单位，及每个数字背后的事项 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EarlyWarningView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9492,6 +9618,63 @@ export interface components {
             unitName: null | string;
             roles: string[];
         };
+        /**
+         * @description One number on the dashboard, with the 台账 filter that lists exactly the items it counts: open
+         *     `/ledger?{Query}` and the ledger shows int DashboardFigure.Count rows.
+         */
+        DashboardFigure: {
+            /** @description What the figure is of: a status, light, unit id, source value, procedure id or month (yyyy-MM). */
+            key: string;
+            label: string;
+            /** Format: int32 */
+            count: number;
+            /** @description The ledger's query string (without `?`) that reproduces the figure. */
+            query: string;
+        };
+        /** @description A month's 登记 and 办结 (China time). */
+        DashboardMonth: {
+            month: string;
+            registered: components["schemas"]["DashboardFigure"];
+            closed: components["schemas"]["DashboardFigure"];
+        };
+        /** @description A handling unit's figures: its items (and those of the units under it, as the ledger's unit filter counts). */
+        DashboardUnit: {
+            unitId: string;
+            unitName: string;
+            /** @description 办理中. */
+            open: components["schemas"]["DashboardFigure"];
+            /** @description 办理中 and red: past a deadline. */
+            overdue: components["schemas"]["DashboardFigure"];
+            /** @description 已办结. */
+            completed: components["schemas"]["DashboardFigure"];
+            /** @description 已办结 by the item's deadline (as extended), or without one. */
+            onTime: components["schemas"]["DashboardFigure"];
+            /**
+             * Format: double
+             * @description 按期办结率: DashboardFigure DashboardUnit.OnTime ÷ DashboardFigure DashboardUnit.Completed, 0–100 with one decimal; null with nothing completed.
+             */
+            onTimeRate: null | number;
+        };
+        /**
+         * @description The 领导驾驶舱 / 督查室 dashboard: counts over the items the viewer's ledger shows him (decision 041), each with the
+         *     ledger filter behind it.
+         */
+        DashboardView: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The dashboard's own filter as a ledger query string (procedure, unit, period), which every figure's query extends. */
+            query: string;
+            /** @description Every item under the filter. */
+            total: components["schemas"]["DashboardFigure"];
+            byStatus: components["schemas"]["DashboardFigure"][];
+            byLight: components["schemas"]["DashboardFigure"][];
+            /** @description Units given items, by open items then name. */
+            units: components["schemas"]["DashboardUnit"][];
+            bySource: components["schemas"]["DashboardFigure"][];
+            byDefinition: components["schemas"]["DashboardFigure"][];
+            /** @description The trend's last twelve months, oldest first; the period filter does not narrow it. */
+            months: components["schemas"]["DashboardMonth"][];
+        };
         DeadlinePreview: {
             /**
              * Format: date
@@ -9604,6 +9787,34 @@ export interface components {
             endsOn: string;
             reason: null | string;
             active: boolean;
+        };
+        /** @description An item behind an early-warning figure. */
+        EarlyWarningItem: {
+            /** Format: uuid */
+            id: string;
+            number: null | string;
+            title: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description One unit's warning signs over the period, each with the items behind it (an item once per sign). */
+        EarlyWarningUnit: {
+            unitId: string;
+            unitName: string;
+            /** @description 申请延期: requests its people made. */
+            extensions: components["schemas"]["EarlyWarningItem"][];
+            /** @description 被退回: its submissions sent back (退回, or an outcome marked as sending back), not counting those taken back by 撤回. */
+            returns: components["schemas"]["EarlyWarningItem"][];
+            /** @description 最后一天报送: its steps completed on their deadline's day (China time). */
+            lastDay: components["schemas"]["EarlyWarningItem"][];
+        };
+        /** @description The office's internal early warning (预警, decision 041): not a ranking, only who needs a word, and why. */
+        EarlyWarningView: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            units: components["schemas"]["EarlyWarningUnit"][];
         };
         Endpoint: {
             activity: string;

@@ -2,6 +2,9 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   CalendarOutlined,
+  DashboardOutlined,
+  FundProjectionScreenOutlined,
+  AlertOutlined,
   ClusterOutlined,
   FormOutlined,
   InboxOutlined,
@@ -58,7 +61,8 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/',
     label: '待办',
     icon: <InboxOutlined />,
-    component: lazy(() => import('../features/inbox/InboxPage')),
+    // A leader's first stop in a session is his 驾驶舱; 待办 stays one click away (decision 041).
+    component: lazy(() => import('../features/dashboard/HomePage')),
   },
   {
     key: 'start',
@@ -74,6 +78,38 @@ export const appRoutes: readonly AppRoute[] = [
     label: '台账',
     icon: <TableOutlined />,
     component: lazy(() => import('../features/ledger/LedgerPage')),
+  },
+  {
+    // Everyone's figures over the items his ledger shows him (a liaison: his unit's); a leader's home.
+    key: 'cockpit',
+    path: '/cockpit',
+    label: '驾驶舱',
+    icon: <DashboardOutlined />,
+    component: lazy(() => import('../features/dashboard/DashboardPage')),
+  },
+  {
+    key: 'cockpit-screen',
+    path: '/cockpit/screen',
+    label: '大屏',
+    hideInMenu: true,
+    component: lazy(() => import('../features/dashboard/ScreenPage')),
+  },
+  {
+    // 挂图作战 (001 第二十条): each decision breakdown's tasks on a time line.
+    key: 'battle',
+    path: '/battle',
+    label: '挂图作战',
+    icon: <FundProjectionScreenOutlined />,
+    component: lazy(() => import('../features/dashboard/BattleMapPage')),
+  },
+  {
+    // The office's internal early warning; the server answers others 403.
+    key: 'warnings',
+    path: '/warnings',
+    label: '预警',
+    icon: <AlertOutlined />,
+    roles: [ROLES.admin, ROLES.supervisor],
+    component: lazy(() => import('../features/dashboard/WarningsPage')),
   },
   {
     // Supervisors, leaders and administrators see the ranking; a unit's people see their own unit's score.

@@ -34,6 +34,8 @@ public sealed partial record LedgerFilter
     public string? Source { get; init; }
     /// <summary>Form field filters: the item's data at the key equals (or, for a list, contains) the value.</summary>
     public IReadOnlyList<(string Key, string Value)> FieldFilters { get; init; } = [];
+    /// <summary>按期 / 逾期办结: completed items finished by their deadline (or without one), or after it (decision 041).</summary>
+    public string? Timeliness { get; init; }
     public string Sort { get; init; } = "createdAt";
     public bool Descending { get; init; } = true;
     public int Page { get; init; } = 1;
@@ -94,6 +96,10 @@ public sealed partial record LedgerFilter
         var light = Text("light", 10);
         if (light is not (null or "red" or "yellow" or "green"))
             errors.Add(new("light", "状态灯只能是 green（正常）、yellow（临期）或 red（超期）"));
+
+        var timeliness = Text("timeliness", 10);
+        if (timeliness is not (null or "onTime" or "late"))
+            errors.Add(new("timeliness", "办结时效只能是 onTime（按期办结）或 late（逾期办结）"));
 
         var dateField = LedgerDateField.CreatedAt;
         if (Text("dateField", 20) is { } df)
@@ -156,6 +162,7 @@ public sealed partial record LedgerFilter
             UnitId = unitId,
             Status = status,
             Light = light,
+            Timeliness = timeliness,
             DateField = dateField,
             From = from,
             To = to,

@@ -72,6 +72,9 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             LedgerStatus.Faulted => query.Where(i => i.Status == WorkflowStatus.Faulted || i.IncidentMessage != null),
             _ => query,
         };
+        // 按期办结 as the breakdown's progress counts it: by the item's deadline (as extended); none counts as on time.
+        if (filter.Timeliness == "onTime") query = query.Where(i => i.Status == WorkflowStatus.Completed && (i.DueAt == null || i.FinishedAt <= i.DueAt));
+        else if (filter.Timeliness == "late") query = query.Where(i => i.Status == WorkflowStatus.Completed && i.DueAt != null && i.FinishedAt > i.DueAt);
         if (filter.From is { } from)
         {
             var start = time.StartOf(from);
@@ -121,7 +124,7 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
         return matching is null ? query.Where(i => false) : query.Where(i => matching.Contains(i.Id));
     }
 
-    private static List<string> Subtree(OrganizationSnapshot org, string unitId)
+    internal static List<string> Subtree(OrganizationSnapshot org, string unitId)
     {
         var byParent = org.Units.Where(u => u.ParentId is not null).ToLookup(u => u.ParentId!);
         var result = new List<string>();

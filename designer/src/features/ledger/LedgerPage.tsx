@@ -505,6 +505,18 @@ export default function LedgerPage() {
           </Tag>
         );
       })}
+      {filters.timeliness && (
+        <Tag
+          closable
+          className="ledger-field-tag"
+          onClose={(event) => {
+            event.preventDefault();
+            update({ timeliness: undefined });
+          }}
+        >
+          办结时效：{filters.timeliness === 'onTime' ? '按期办结' : '逾期办结'}
+        </Tag>
+      )}
       {filterCount > 0 && (
         <Button
           type="link"
@@ -517,6 +529,7 @@ export default function LedgerPage() {
               light: undefined,
               from: undefined,
               to: undefined,
+              timeliness: undefined,
               fieldFilters: {},
             })
           }

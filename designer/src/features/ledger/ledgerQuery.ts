@@ -18,6 +18,8 @@ export interface LedgerFilters {
   to: string | undefined;
   /** 来源: the value of each procedure's source field (sent as source; decision 033). */
   source: string | undefined;
+  /** 按期 / 逾期办结 (a dashboard's 按期办结率 opens the ledger with it; decision 041). */
+  timeliness?: 'onTime' | 'late' | undefined;
   /** Form field filters: field key → option value (sent as f.{key}). */
   fieldFilters: Record<string, string>;
   sort: string;
@@ -80,6 +82,7 @@ export function parseLedgerQuery(params: URLSearchParams): LedgerFilters {
     from: DATE.test(from) ? from : undefined,
     to: DATE.test(to) ? to : undefined,
     source: params.get('source')?.trim() || undefined,
+    timeliness: oneOf(params.get('timeliness'), ['onTime', 'late'] as const),
     fieldFilters,
     sort: params.get('sort') || DEFAULT_SORT,
     order: oneOf(params.get('order'), ['asc', 'desc'] as const),
@@ -100,6 +103,7 @@ export function toSearchParams(filters: LedgerFilters): URLSearchParams {
   if (filters.from) params.set('from', filters.from);
   if (filters.to) params.set('to', filters.to);
   if (filters.source) params.set('source', filters.source);
+  if (filters.timeliness) params.set('timeliness', filters.timeliness);
   for (const [key, value] of Object.entries(filters.fieldFilters)) if (value) params.set(`f.${key}`, value);
   if (filters.sort !== DEFAULT_SORT) params.set('sort', filters.sort);
   if (filters.order) params.set('order', filters.order);
@@ -119,6 +123,7 @@ export function activeFilterCount(filters: LedgerFilters): number {
       filters.status,
       filters.light,
       filters.from || filters.to,
+      filters.timeliness,
     ].filter(Boolean).length + Object.values(filters.fieldFilters).filter(Boolean).length
   );
 }
@@ -132,6 +137,7 @@ function filterQuery(filters: LedgerFilters): Record<string, QueryValue> {
     status: filters.status,
     light: filters.light,
     source: filters.source,
+    timeliness: filters.timeliness,
     dateField: filters.from || filters.to ? filters.dateField : undefined,
     from: filters.from,
     to: filters.to,
