@@ -107,6 +107,10 @@ internal static class Grower
                     $"CASE WHEN s.\"CandidateRole\" = '领导' THEN '{users["lingdao"]}' WHEN s.\"CandidateRole\" = '督查员' THEN '{users["ducha"]}' " +
                     $"WHEN ({HandlingUnits})[1 + g % 7] = 'fzc' THEN '{users["fazhi"]}' ELSE 'someone' END) ELSE {c} END",
                 ("ChaseCases", "NextCheckAt") => "NULL",
+                // The read model's columns (decision 042), where the build has them: a closed clone has no open step.
+                ("WorkflowInstances", "OpenStepDeadlines") => $"CASE WHEN {closed} THEN 0 ELSE {c} END",
+                ("WorkflowInstances", "NearestStepDueAt" or "RedFrom") => $"CASE WHEN {closed} AND s.\"Status\" IN ('Running','Suspended') THEN NULL ELSE {value} END",
+                ("WorkflowInstances", "LedgerDueAt") => $"CASE WHEN {closed} AND s.\"Status\" IN ('Running','Suspended') THEN s.\"DueAt\" - {shift} ELSE {value} END",
                 _ => value,
             };
             names.Add($"\"{name}\"");
