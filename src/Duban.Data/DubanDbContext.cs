@@ -59,6 +59,8 @@ public abstract class DubanDbContext(DbContextOptions options) : IdentityDbConte
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // The item rows' deadline columns follow their steps on every save, the write door's or any other (decision 042).
+        await Writes.ItemDeadlines.RefreshAsync(this, cancellationToken);
         BumpConcurrencyTokens();
         try
         {
@@ -109,4 +111,10 @@ public sealed class SqliteDubanDbContext(DbContextOptions<SqliteDubanDbContext> 
 public sealed class PostgresDubanDbContext(DbContextOptions<PostgresDubanDbContext> options) : DubanDbContext(options)
 {
     public override bool IsPostgres => true;
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        ReadModel.PostgresSearch.Configure(builder);
+    }
 }

@@ -9,6 +9,9 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 Console.OutputEncoding = System.Text.Encoding.UTF8;
 
+// The read benchmark (issue 22): grows a server's database and times what users open, over HTTP.
+if (args is ["reads", ..]) return await Duban.Benchmarks.Reads.ReadBench.RunAsync(args[1..]);
+
 var settings = BenchSettings.Parse(args, out var error);
 if (settings is null)
 {

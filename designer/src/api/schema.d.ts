@@ -2639,7 +2639,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的待办 / 已办 / 阅知 */
+        /** 我的待办 / 已办 / 阅知（已办的 total 只数到本页起 1000 条，超出时 totalCapped = true） */
         get: {
             parameters: {
                 query?: {
@@ -8396,7 +8396,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 台账：我可见的事项（筛选、排序、分页） */
+        /** 台账：我可见的事项（筛选、排序、分页；total 只数到本页起 1000 条，超出时 totalCapped = true，total 为下限） */
         get: {
             parameters: {
                 query?: never;
@@ -10420,30 +10420,57 @@ export interface components {
         };
         PagedListOfInstanceSummary: {
             items: components["schemas"]["InstanceSummary"][];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description How many rows there are — exact unless bool? PagedList&lt;T&gt;.TotalCapped.
+             */
             total: number;
             /** Format: int32 */
             page: number;
             /** Format: int32 */
             pageSize: number;
+            /**
+             * @description True when the list was counted only int Paging.CountAhead rows past the page's start: `Total` is then a
+             *     lower bound (the rows before the page and the counted ones) and more follow — the screen says "N+" and pages on. Lists
+             *     that grow without end (台账, 已办) are counted so, for a flat cost at any size (docs/decisions/042).
+             */
+            totalCapped?: null | boolean;
         };
         PagedListOfLedgerRow: {
             items: components["schemas"]["LedgerRow"][];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description How many rows there are — exact unless bool? PagedList&lt;T&gt;.TotalCapped.
+             */
             total: number;
             /** Format: int32 */
             page: number;
             /** Format: int32 */
             pageSize: number;
+            /**
+             * @description True when the list was counted only int Paging.CountAhead rows past the page's start: `Total` is then a
+             *     lower bound (the rows before the page and the counted ones) and more follow — the screen says "N+" and pages on. Lists
+             *     that grow without end (台账, 已办) are counted so, for a flat cost at any size (docs/decisions/042).
+             */
+            totalCapped?: null | boolean;
         };
         PagedListOfTaskSummary: {
             items: components["schemas"]["TaskSummary"][];
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description How many rows there are — exact unless bool? PagedList&lt;T&gt;.TotalCapped.
+             */
             total: number;
             /** Format: int32 */
             page: number;
             /** Format: int32 */
             pageSize: number;
+            /**
+             * @description True when the list was counted only int Paging.CountAhead rows past the page's start: `Total` is then a
+             *     lower bound (the rows before the page and the counted ones) and more follow — the screen says "N+" and pages on. Lists
+             *     that grow without end (台账, 已办) are counted so, for a flat cost at any size (docs/decisions/042).
+             */
+            totalCapped?: null | boolean;
         };
         /** @description The password policy in force, and its rules in one Chinese sentence. */
         PasswordPolicyDto: {

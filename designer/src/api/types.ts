@@ -65,6 +65,8 @@ export interface TaskQuery {
 export interface PagedResult<T> {
   items: T[];
   total: number;
+  /** The total is a lower bound: counted only 1000 rows past the page's start (台账, 已办; docs/decisions/042). */
+  totalCapped?: boolean | null;
   page: number;
   pageSize: number;
 }

@@ -39,6 +39,15 @@ public sealed class InstanceRecord
     /// may see it, whatever their role.
     /// </summary>
     public bool IsRestricted { get; set; }
+    // The read model (docs/decisions/042): kept by the write door (Writes.ItemDeadlines) in the write's own transaction.
+    /// <summary>How many open steps of the work (not notices) have a deadline.</summary>
+    public int OpenStepDeadlines { get; set; }
+    /// <summary>The nearest deadline among those steps; null when none.</summary>
+    public DateTimeOffset? NearestStepDueAt { get; set; }
+    /// <summary>The ledger's 期限: the item's own deadline, else its nearest open step's (decision 018). Sorted and filtered on.</summary>
+    public DateTimeOffset? LedgerDueAt { get; set; }
+    /// <summary>The earliest deadline that turns the item red: its own while it is open, or an open step's. Red = before now.</summary>
+    public DateTimeOffset? RedFrom { get; set; }
     /// <summary>Optimistic concurrency: xmin on PostgreSQL, a counter on SQLite.</summary>
     public uint ConcurrencyToken { get; set; }
 }
@@ -91,6 +100,11 @@ internal sealed class InstanceRecordConfiguration : IEntityTypeConfiguration<Ins
         b.HasIndex(x => x.ParentInstanceId);
         b.HasIndex(x => new { x.DefinitionId, x.CreatedAt });
         b.HasIndex(x => x.DueAt);
+        // The ledger's flat lists (docs/decisions/042): sorted by 期限, red items (open work only), items a person started.
+        // In the ledger's full order (期限, then newest first, then id), so a deep page is read off the index, not sorted.
+        b.HasIndex(x => new { x.OrganizationId, x.LedgerDueAt, x.CreatedAt, x.Id }).IsDescending(false, false, true, false);
+        b.HasIndex(x => new { x.OrganizationId, x.RedFrom }).HasFilter("\"RedFrom\" IS NOT NULL");
+        b.HasIndex(x => x.InitiatorId);
     }
 }
 
@@ -119,5 +133,7 @@ internal sealed class JournalEntryRecordConfiguration : IEntityTypeConfiguration
         b.Property(x => x.ActorName).HasMaxLength(100);
         b.Property(x => x.Outcome).HasMaxLength(100);
         b.HasIndex(x => new { x.InstanceId, x.Id });
+        // The year's scores read the completions of the year (docs/decisions/042).
+        b.HasIndex(x => new { x.Kind, x.At });
     }
 }

@@ -14,6 +14,12 @@ public class LeasedJobOptions
     public int BatchSize { get; set; } = 50;
     /// <summary>Most batches one poll works through before it yields (the job never starves requests of the database).</summary>
     public int MaxBatchesPerPoll { get; set; } = 100;
+    /// <summary>
+    /// Most rows the background loop processes per second (0 = no limit): a backlog — thousands of items that fell due while
+    /// the server was down — is worked off at this pace beside the users' requests, not all at once (docs/decisions/042).
+    /// Its size shows on the health endpoint's backlog check meanwhile.
+    /// </summary>
+    public double MaxRowsPerSecond { get; set; } = 20;
     /// <summary>Name of this worker in leases; defaults to machine name + process id.</summary>
     public string? WorkerName { get; set; }
 }
@@ -46,7 +52,7 @@ public abstract class LeasedWorker<TRow>(IServiceScopeFactory scopes, LeasedJobO
         {
             try
             {
-                await RunOnceAsync(stoppingToken);
+                await RunOnceAsync(stoppingToken, paced: true);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -58,8 +64,12 @@ public abstract class LeasedWorker<TRow>(IServiceScopeFactory scopes, LeasedJobO
     }
 
     /// <summary>One poll: claims and processes batches until none is full or the poll's share is used. Returns the sum of <see cref="ProcessAsync"/>.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    /// <param name="paced">Keep to <see cref="LeasedJobOptions.MaxRowsPerSecond"/> (the background loop does; a caller that runs one poll on purpose need not).</param>
+    public async Task<int> RunOnceAsync(CancellationToken ct, bool paced = false)
     {
+        var pace = paced && options.MaxRowsPerSecond > 0 ? TimeSpan.FromSeconds(1 / options.MaxRowsPerSecond) : TimeSpan.Zero;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var processed = 0;
         using (var scope = scopes.CreateScope())
             await BeforeClaimsAsync(scope.ServiceProvider, ct);
         var total = 0;
@@ -86,6 +96,9 @@ public abstract class LeasedWorker<TRow>(IServiceScopeFactory scopes, LeasedJobO
                         await GiveUpAsync(giveUp.ServiceProvider, id, e.Message, ct);
                     }
                 }
+                processed++;
+                if (pace > TimeSpan.Zero && pace * processed - System.Diagnostics.Stopwatch.GetElapsedTime(started) is { } wait && wait > TimeSpan.Zero)
+                    await Task.Delay(wait, ct);
             }
             if (claimed.Count < options.BatchSize) break;
         }

@@ -75,6 +75,9 @@ internal sealed class TaskRecordConfiguration : IEntityTypeConfiguration<TaskRec
         b.HasIndex(x => new { x.AssigneeUserId, x.Status });
         b.HasIndex(x => new { x.CandidateUnitId, x.Status });
         b.HasIndex(x => new { x.CandidateRole, x.Status });
-        b.HasIndex(x => x.CompletedById);
+        // 已办: a person's completions, newest first (docs/decisions/042).
+        b.HasIndex(x => new { x.CompletedById, x.CompletedAt });
+        // 复办 in the year's scores: later rounds of a step only (docs/decisions/042).
+        b.HasIndex(x => x.CreatedAt).HasFilter("\"ExecutionId\" NOT LIKE '%#1'").HasDatabaseName("IX_Tasks_CreatedAt_LaterRounds");
     }
 }

@@ -71,6 +71,8 @@ public sealed class WriteDoor(
                 if (key is not null) Remember(key, write.Operation, result, context);
                 // A task given to a person or unit on a confidential item names them (docs/decisions/037).
                 await ConfidentialNaming.NameTaskHoldersAsync(db, context.Now, ct);
+                // The item row's deadline columns follow its steps (the read model, docs/decisions/042).
+                await ItemDeadlines.RefreshAsync(db, ct);
                 await gate.BeforeCommitAsync(write.Operation, write.Subject, ct);
                 await EventSave.SaveAsync(db, ct);
                 if (context.Transaction is { } transaction) await transaction.CommitAsync(ct);

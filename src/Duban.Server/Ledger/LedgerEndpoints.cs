@@ -30,10 +30,12 @@ internal static class LedgerEndpoints
             var filter = LedgerFilter.Parse(http.Request.Query);
             var user = await http.GetCurrentUserAsync();
             var query = await ledger.BuildAsync(user, filter, ct);
-            var total = await query.CountAsync(ct);
-            var page = await rows.ReadAsync(user, query, (filter.Page - 1) * filter.PageSize, filter.PageSize, filter.Fields, ct);
-            return TypedResults.Ok(new PagedList<LedgerRow>(page, total, filter.Page, filter.PageSize));
-        }).WithSummary("台账：我可见的事项（筛选、排序、分页）").ProducesValidationProblem();
+            var offset = (filter.Page - 1) * filter.PageSize;
+            // Counted at most Paging.CountAhead rows past the page's start: a flat cost at any size (docs/decisions/042).
+            var (total, capped) = await Paging.CountAsync(query, offset, ct);
+            var page = await rows.ReadAsync(user, query, offset, filter.PageSize, filter.Fields, ct);
+            return TypedResults.Ok(new PagedList<LedgerRow>(page, total, filter.Page, filter.PageSize) { TotalCapped = capped ? true : null });
+        }).WithSummary("台账：我可见的事项（筛选、排序、分页；total 只数到本页起 1000 条，超出时 totalCapped = true，total 为下限）").ProducesValidationProblem();
 
         group.MapGet("/meta", async Task<Ok<LedgerMeta>> (HttpContext http, DefinitionStore store, DefinitionCache definitions, LedgerExport export, CancellationToken ct) =>
         {

@@ -19,7 +19,8 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
     /// <summary>Most open steps with a deadline read to decide green and yellow lights (three small columns each).</summary>
     public const int MaxLightCandidates = 50_000;
 
-    // An item's deadline and light come from its open steps (not 阅知 notices): the nearest deadline, the worst light.
+    // An item's deadline and light come from its open steps (not 阅知 notices): the nearest deadline, the worst light. The
+    // deadline and "red" are columns of the item row kept by the write door (Writes.ItemDeadlines, decision 042).
 
     /// <summary>The filtered items, sorted; page or count it further.</summary>
     public async Task<IQueryable<InstanceRecord>> BuildAsync(CurrentUser user, LedgerFilter filter, CancellationToken ct)
@@ -56,7 +57,12 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
 
     private IQueryable<InstanceRecord> Filtered(IQueryable<InstanceRecord> query, LedgerFilter filter, OrganizationSnapshot org)
     {
-        if (filter.Q is { } q) query = query.Where(i => i.Title.Contains(q) || (i.Number != null && i.Number.Contains(q)));
+        if (filter.Q is { } q)
+        {
+            // LIKE '%…%': a trigram index answers it on PostgreSQL (docs/decisions/042).
+            var pattern = Duban.Data.ReadModel.PostgresSearch.Containing(q);
+            query = query.Where(i => EF.Functions.Like(i.Title, pattern, "\\") || (i.Number != null && EF.Functions.Like(i.Number, pattern, "\\")));
+        }
         if (filter.DefinitionId is { } definitionId) query = query.Where(i => i.DefinitionId == definitionId);
         if (filter.UnitId is { } unitId)
         {
@@ -81,7 +87,7 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             query = filter.DateField switch
             {
                 LedgerDateField.FinishedAt => query.Where(i => i.FinishedAt >= start),
-                LedgerDateField.DueAt => query.Where(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)) >= start),
+                LedgerDateField.DueAt => query.Where(i => i.LedgerDueAt >= start),
                 _ => query.Where(i => i.CreatedAt >= start),
             };
         }
@@ -91,7 +97,7 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             query = filter.DateField switch
             {
                 LedgerDateField.FinishedAt => query.Where(i => i.FinishedAt < end),
-                LedgerDateField.DueAt => query.Where(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)) < end),
+                LedgerDateField.DueAt => query.Where(i => i.LedgerDueAt < end),
                 _ => query.Where(i => i.CreatedAt < end),
             };
         }
@@ -147,8 +153,8 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
     {
         var now = clock.GetUtcNow();
         if (light == "red")
-            return query.Where(i => (i.DueAt != null && i.DueAt < now && i.Status != WorkflowStatus.Completed && i.Status != WorkflowStatus.Cancelled)
-                || db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Any(t => t.DueAt != null && t.DueAt < now));
+            // The earliest deadline of the open item or its open steps, kept on the row (docs/decisions/042).
+            return query.Where(i => i.RedFrom != null && i.RedFrom < now);
         var ids = query.Select(i => i.Id);
         var steps = await (
                 from t in db.Tasks
@@ -202,9 +208,11 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             // Items without a date (not finished, no deadline) go last either way.
             "finishedAt" => d ? query.OrderBy(i => i.FinishedAt == null).ThenByDescending(i => i.FinishedAt) : query.OrderBy(i => i.FinishedAt == null).ThenBy(i => i.FinishedAt),
             // The item's own deadline, else its nearest open step's; items with neither last.
+            // The item's own deadline, else its nearest open step's (kept on the row, docs/decisions/042); items with neither
+            // last. PostgreSQL puts NULLs last when ascending by itself, so the ascending order walks the index.
             "dueAt" => d
-                ? query.OrderBy(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)) == null).ThenByDescending(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)))
-                : query.OrderBy(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt)) == null).ThenBy(i => (i.DueAt ?? db.Tasks.Where(t => t.InstanceId == i.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task).Min(t => t.DueAt))),
+                ? query.OrderBy(i => i.LedgerDueAt == null).ThenByDescending(i => i.LedgerDueAt)
+                : db.IsPostgres ? query.OrderBy(i => i.LedgerDueAt) : query.OrderBy(i => i.LedgerDueAt == null).ThenBy(i => i.LedgerDueAt),
             _ => d ? query.OrderByDescending(i => i.CreatedAt) : query.OrderBy(i => i.CreatedAt),
         };
         // A stable order, so pages neither repeat nor skip rows.

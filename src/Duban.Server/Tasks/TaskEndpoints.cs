@@ -83,6 +83,7 @@ internal static class TaskEndpoints
                 ? query.OrderByDescending(x => x.t.CompletedAt)
                 : query.OrderBy(x => x.t.DueAt == null).ThenBy(x => x.t.DueAt).ThenByDescending(x => x.t.CreatedAt);
             int total;
+            bool? totalCapped = null;
             List<Row> pageRows;
             if (light is "green" or "yellow")
             {
@@ -100,14 +101,21 @@ internal static class TaskEndpoints
             }
             else
             {
-                total = await query.CountAsync(ct);
+                // 已办 grows without end: counted only so far past the page's start (docs/decisions/042); 待办 and 阅知 are
+                // the badge's exact count.
+                if (box == "done")
+                {
+                    (total, var capped) = await Paging.CountAsync(ordered, (p - 1) * size, ct);
+                    totalCapped = capped ? true : null;
+                }
+                else total = await query.CountAsync(ct);
                 pageRows = (await ordered.Skip((p - 1) * size).Take(size).ToListAsync(ct))
                     .Select(x => new Row(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName, x.DefinitionRecordId)).ToList();
             }
             var lights = await deadlineLights.JudgeAsync(pageRows.Select(x => x.DefinitionRecordId), ct);
             var items = pageRows.Select(x => Summary(x.Task, x.Title, x.Number, x.DefinitionId, x.DefinitionName, org, lights, x.DefinitionRecordId)).ToList();
-            return TypedResults.Ok(new PagedList<TaskSummary>(items, total, p, size));
-        }).WithSummary("我的待办 / 已办 / 阅知");
+            return TypedResults.Ok(new PagedList<TaskSummary>(items, total, p, size) { TotalCapped = totalCapped });
+        }).WithSummary("我的待办 / 已办 / 阅知（已办的 total 只数到本页起 1000 条，超出时 totalCapped = true）");
 
         group.MapGet("/{id:guid}", async Task<Ok<TaskDetail>> (Guid id, HttpContext http, DubanDbContext db, OrganizationCache orgCache,
             DefinitionCache definitions, DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>

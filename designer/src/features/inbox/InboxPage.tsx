@@ -136,6 +136,8 @@ export default function InboxPage() {
 
   const items = data?.items ?? [];
   const total = data?.total ?? 0;
+  // 已办 is counted only 1000 rows past the page's start: then the total is a lower bound (docs/decisions/042).
+  const capped = data?.totalCapped === true;
   const emptyNode = <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={boxInfo.empty} />;
 
   const pagination = {
@@ -144,7 +146,7 @@ export default function InboxPage() {
     total,
     showSizeChanger: !isPhone,
     pageSizeOptions: PAGE_SIZES.map(String),
-    showTotal: (n: number) => `共 ${n} 条`,
+    showTotal: (n: number) => (capped ? `${n} 条以上` : `共 ${n} 条`),
     simple: isPhone,
     hideOnSinglePage: false,
     onChange: (page: number, pageSize: number) =>

@@ -360,6 +360,8 @@ export default function LedgerPage() {
   }
 
   const total = rows.data?.total ?? 0;
+  // A long ledger is counted only 1000 rows past the page's start: then the total is a lower bound (docs/decisions/042).
+  const capped = rows.data?.totalCapped === true;
   const maxExport = meta.data?.maxExportRows ?? 0;
 
   async function exportExcel() {
@@ -372,7 +374,7 @@ export default function LedgerPage() {
     try {
       const { blob, fileName } = await ledgerApi.export(toExportQuery(filters, chosen));
       saveBlob(blob, fileName);
-      message.success(`已导出 ${total} 条事项`);
+      message.success(capped ? '已导出' : `已导出 ${total} 条事项`);
     } catch (error) {
       message.error(`导出失败：${errorMessage(error)}`);
     } finally {
@@ -568,7 +570,7 @@ export default function LedgerPage() {
     total,
     showSizeChanger: !isPhone,
     pageSizeOptions: PAGE_SIZES.map(String),
-    showTotal: (n: number) => `共 ${n} 条`,
+    showTotal: (n: number) => (capped ? `${n} 条以上` : `共 ${n} 条`),
     simple: isPhone,
   };
 
@@ -730,7 +732,8 @@ export default function LedgerPage() {
             {filterControls}
           </div>
           <Button type="primary" block onClick={() => setFiltersOpen(false)}>
-            查看 {total} 条结果
+            查看 {total}
+            {capped ? '+' : ''} 条结果
           </Button>
         </Drawer>
       )}

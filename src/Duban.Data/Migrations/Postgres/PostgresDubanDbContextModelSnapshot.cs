@@ -20,6 +20,7 @@ namespace Duban.Data.Migrations.Postgres
                 .HasAnnotation("ProductVersion", "10.0.5")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Duban.Data.Assignments.AssignmentRecord", b =>
@@ -446,9 +447,18 @@ namespace Duban.Data.Migrations.Postgres
                     b.Property<bool>("IsRestricted")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTimeOffset?>("LedgerDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NearestStepDueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Number")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<int>("OpenStepDeadlines")
+                        .HasColumnType("integer");
 
                     b.Property<string>("OrganizationId")
                         .IsRequired()
@@ -461,6 +471,9 @@ namespace Duban.Data.Migrations.Postgres
 
                     b.Property<Guid?>("ParentInstanceId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("RedFrom")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Result")
                         .HasMaxLength(100)
@@ -487,13 +500,33 @@ namespace Duban.Data.Migrations.Postgres
 
                     b.HasIndex("DueAt");
 
+                    b.HasIndex("InitiatorId");
+
+                    b.HasIndex("Number")
+                        .HasDatabaseName("IX_WorkflowInstances_Number_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Number"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Number"), new[] { "gin_trgm_ops" });
+
                     b.HasIndex("ParentInstanceId");
 
                     b.HasIndex("Status");
 
+                    b.HasIndex("Title")
+                        .HasDatabaseName("IX_WorkflowInstances_Title_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Title"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Title"), new[] { "gin_trgm_ops" });
+
                     b.HasIndex("DefinitionId", "CreatedAt");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
+
+                    b.HasIndex("OrganizationId", "RedFrom")
+                        .HasFilter("\"RedFrom\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "LedgerDueAt", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, false);
 
                     b.ToTable("WorkflowInstances", (string)null);
                 });
@@ -612,6 +645,8 @@ namespace Duban.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("InstanceId", "Id");
+
+                    b.HasIndex("Kind", "At");
 
                     b.ToTable("JournalEntries", (string)null);
                 });
@@ -1685,7 +1720,9 @@ namespace Duban.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompletedById");
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_Tasks_CreatedAt_LaterRounds")
+                        .HasFilter("\"ExecutionId\" NOT LIKE '%#1'");
 
                     b.HasIndex("InstanceId");
 
@@ -1694,6 +1731,8 @@ namespace Duban.Data.Migrations.Postgres
                     b.HasIndex("CandidateRole", "Status");
 
                     b.HasIndex("CandidateUnitId", "Status");
+
+                    b.HasIndex("CompletedById", "CompletedAt");
 
                     b.ToTable("Tasks", (string)null);
                 });

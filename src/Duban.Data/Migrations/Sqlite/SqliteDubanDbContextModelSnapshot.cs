@@ -429,9 +429,18 @@ namespace Duban.Data.Migrations.Sqlite
                     b.Property<bool>("IsRestricted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LedgerDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NearestStepDueAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Number")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("OpenStepDeadlines")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("OrganizationId")
                         .IsRequired()
@@ -444,6 +453,9 @@ namespace Duban.Data.Migrations.Sqlite
 
                     b.Property<Guid?>("ParentInstanceId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("RedFrom")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Result")
                         .HasMaxLength(100)
@@ -470,6 +482,8 @@ namespace Duban.Data.Migrations.Sqlite
 
                     b.HasIndex("DueAt");
 
+                    b.HasIndex("InitiatorId");
+
                     b.HasIndex("ParentInstanceId");
 
                     b.HasIndex("Status");
@@ -477,6 +491,12 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasIndex("DefinitionId", "CreatedAt");
 
                     b.HasIndex("OrganizationId", "CreatedAt");
+
+                    b.HasIndex("OrganizationId", "RedFrom")
+                        .HasFilter("\"RedFrom\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "LedgerDueAt", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, false);
 
                     b.ToTable("WorkflowInstances", (string)null);
                 });
@@ -591,6 +611,8 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("InstanceId", "Id");
+
+                    b.HasIndex("Kind", "At");
 
                     b.ToTable("JournalEntries", (string)null);
                 });
@@ -1638,7 +1660,9 @@ namespace Duban.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompletedById");
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("IX_Tasks_CreatedAt_LaterRounds")
+                        .HasFilter("\"ExecutionId\" NOT LIKE '%#1'");
 
                     b.HasIndex("InstanceId");
 
@@ -1647,6 +1671,8 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasIndex("CandidateRole", "Status");
 
                     b.HasIndex("CandidateUnitId", "Status");
+
+                    b.HasIndex("CompletedById", "CompletedAt");
 
                     b.ToTable("Tasks", (string)null);
                 });

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace Duban.Benchmarks.Reads;
+
+/// <summary>
+/// The read benchmark (issue 22, decision 042): grows a database a Duban server made to N items by cloning the items the
+/// engine made there, then times what users open, over HTTP against a running server — so the same database can be read
+/// by an old and a new build in turn. Prints figures; asserts nothing.
+/// </summary>
+internal static class ReadBench
+{
+    public const string Usage =
+        """
+        Duban read benchmark (issue 22). A server (any build) must have made the database first (demo data on).
+
+          dotnet run -c Release --project tests/Duban.Benchmarks -- reads grow <connection string> <items>
+              clone the items already there (made by the engine: their tasks, journal, units, scores, chases)
+              until the database holds <items> items, spread over units, years and statuses; then VACUUM ANALYZE
+          dotnet run -c Release --project tests/Duban.Benchmarks -- reads measure <base url> [rounds] [label]
+              sign in as ducha (督查员) and fazhi (法制处 liaison) and time each read <rounds> times (default 15)
+          dotnet run -c Release --project tests/Duban.Benchmarks -- reads size <connection string>
+              bytes per item (the whole database, and the journal's share)
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        switch (args)
+        {
+            case ["grow", var connection, var items] when int.TryParse(items, out var n):
+                await Grower.GrowAsync(connection, n);
+                await PrintSizeAsync(connection);
+                return 0;
+            case ["size", var connection]:
+                await PrintSizeAsync(connection);
+                return 0;
+            case ["measure", var url, ..]:
+                var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 15;
+                await MeasureAsync(url, rounds, args.Length > 3 ? args[3] : "");
+                return 0;
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+
+    public static async Task PrintSizeAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT (SELECT count(*) FROM "WorkflowInstances"),
+                   (SELECT count(*) FROM "WorkflowInstances" WHERE "Status" IN ('Completed', 'Cancelled')),
+                   pg_database_size(current_database()),
+                   pg_total_relation_size('"JournalEntries"')
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        long items = reader.GetInt64(0), closed = reader.GetInt64(1), bytes = reader.GetInt64(2), journal = reader.GetInt64(3);
+        Console.WriteLine($"size: {items} items ({closed} closed), database {bytes / 1048576.0:N1} MB = {bytes / (double)Math.Max(1, items):N0} bytes per item, " +
+            $"journal {100.0 * journal / bytes:N0} %");
+    }
+
+    private sealed record Probe(string Name, string User, string Path);
+
+    private static async Task MeasureAsync(string baseUrl, int rounds, string label)
+    {
+        var ducha = await SignInAsync(baseUrl, "ducha");
+        var fazhi = await SignInAsync(baseUrl, "fazhi");
+        var clients = new Dictionary<string, HttpClient> { ["ducha"] = ducha, ["fazhi"] = fazhi };
+        var year = DateTime.UtcNow.Year;
+        // An item both can open: the liaison's newest.
+        var someItem = (await fazhi.GetFromJsonAsync<JsonElement>("/api/ledger?page=1&pageSize=1")).GetProperty("items")[0].GetProperty("id").GetString();
+        var probes = new List<Probe>();
+        foreach (var user in new[] { "ducha", "fazhi" })
+            foreach (var box in new[] { "todo", "notice", "done" })
+                probes.Add(new($"inbox {box} first page", user, $"/api/tasks?box={box}&page=1&pageSize=20"));
+        probes.AddRange(
+        [
+            new("ledger first page", "ducha", "/api/ledger?page=1&pageSize=20"),
+            new("ledger first page", "fazhi", "/api/ledger?page=1&pageSize=20"),
+            new("ledger unit+red+dates", "ducha", $"/api/ledger?unitId=fzc&light=red&dateField=createdAt&from={year - 2}-01-01&to={year}-12-31&page=1&pageSize=20"),
+            new("ledger open, sort dueAt, page 50", "ducha", "/api/ledger?status=open&sort=dueAt&order=asc&page=50&pageSize=20"),
+            new("ledger sort dueAt, page 50", "ducha", "/api/ledger?sort=dueAt&order=asc&page=50&pageSize=20"),
+            new("ledger title search", "ducha", "/api/ledger?q=" + Uri.EscapeDataString("依法行政") + "&page=1&pageSize=20"),
+            new("ledger title search", "fazhi", "/api/ledger?q=" + Uri.EscapeDataString("依法行政") + "&page=1&pageSize=20"),
+            new("the year's scores", "ducha", $"/api/scoring/{year}"),
+            new("item page", "ducha", $"/api/instances/{someItem}"),
+            new("item page", "fazhi", $"/api/instances/{someItem}"),
+        ]);
+        Console.WriteLine($"read benchmark {label} against {baseUrl}, {rounds} rounds (+2 warm-up), {DateTime.UtcNow:HH:mm:ss} UTC");
+        Console.WriteLine($"| {"request",-34} | {"user",-5} | {"p50 ms",7} | {"p95 ms",7} | {"max ms",7} | total");
+        foreach (var probe in probes)
+        {
+            var client = clients[probe.User];
+            var times = new List<double>();
+            string total = "";
+            for (var r = 0; r < rounds + 2; r++)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await client.GetAsync(probe.Path);
+                var body = await response.Content.ReadAsStringAsync();
+                watch.Stop();
+                if (!response.IsSuccessStatusCode)
+                {
+                    total = $"HTTP {(int)response.StatusCode}: {body[..Math.Min(200, body.Length)]}";
+                    break;
+                }
+                if (r >= 2) times.Add(watch.Elapsed.TotalMilliseconds);
+                if (r == 0) total = TotalOf(body);
+            }
+            times.Sort();
+            Console.WriteLine($"| {probe.Name,-34} | {probe.User,-5} | {Percentile(times, 50),7:N1} | {Percentile(times, 95),7:N1} | {(times.Count > 0 ? times[^1] : double.NaN),7:N1} | {total}");
+        }
+    }
+
+    private static string TotalOf(string body)
+    {
+        using var json = JsonDocument.Parse(body);
+        if (json.RootElement.ValueKind != JsonValueKind.Object) return "";
+        var parts = new List<string>();
+        foreach (var name in new[] { "total", "totalIsEstimate", "totalCapped", "hasMore" })
+            if (json.RootElement.TryGetProperty(name, out var value)) parts.Add($"{name}={value}");
+        return string.Join(" ", parts);
+    }
+
+    private static double Percentile(List<double> sorted, double p)
+    {
+        if (sorted.Count == 0) return double.NaN;
+        var rank = (int)Math.Ceiling(p / 100 * sorted.Count) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Count - 1)];
+    }
+
+    private static async Task<HttpClient> SignInAsync(string baseUrl, string userName)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(baseUrl) };
+        client.DefaultRequestHeaders.Add("X-Requested-With", "XMLHttpRequest");
+        using var response = await client.PostAsJsonAsync("/api/auth/login", new { userName, password = "Duban@2026" });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+}
