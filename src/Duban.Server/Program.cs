@@ -14,6 +14,7 @@ using Duban.Server.Health;
 using Duban.Server.Infrastructure;
 using Duban.Server.Instances;
 using Duban.Server.Ledger;
+using Duban.Server.Notifications;
 using Duban.Server.Organization;
 using Duban.Server.Schedules;
 using Duban.Server.Supervision;
@@ -31,6 +32,7 @@ builder.Services.AddDubanFirstStart();
 builder.Services.AddDubanHealth(builder.Configuration);
 builder.Services.AddDubanAttachments(builder.Configuration);
 builder.Services.AddDubanLedger(builder.Configuration);
+builder.Services.AddDubanNotifications(builder.Configuration);
 
 builder.Services.AddIdentityCore<DubanUser>(o =>
     {
@@ -126,6 +128,7 @@ app.MapAttachmentsApi();
 app.MapLedgerApi();
 app.MapProposalFeedbackApi();
 app.MapBreakdownProgressApi();
+app.MapNotificationsApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
 app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)
     ? TypedResults.Problem(title: "不支持的内容类型", detail: "请求体应为 JSON（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType)

@@ -4,11 +4,12 @@ import type { MenuProps } from 'antd';
 import { Suspense, useEffect, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { authApi, errorMessage } from '../api/client';
-import type { CurrentUser } from '../api/types';
+import { ROLES, type CurrentUser } from '../api/types';
 import { activeRouteKey, filterRoutesByRole } from '../app/navigation';
 import { appRoutes } from '../app/routes';
 import { useAuth, useCurrentUser } from '../features/auth/AuthContext';
 import { ChangePasswordDialog } from '../features/auth/ChangePasswordDialog';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { useMutation } from '../shared/useMutation';
 import './layout.css';
 
@@ -154,6 +155,7 @@ export function AppLayout() {
           </a>
         </div>
         <div className="app-header-right">
+          {!user.roles.includes(ROLES.platform) && <NotificationBell />}
           {isPhone ? (
             <Typography.Text className="user-name-compact" ellipsis>
               {user.displayName}
@@ -161,6 +163,7 @@ export function AppLayout() {
           ) : (
             <Space size="middle" align="center">
               <UserSummary user={user} />
+              <Button onClick={() => navigate('/notifications/settings')}>通知设置</Button>
               <Button onClick={() => navigate('/deputies')}>我的代理</Button>
               <Button onClick={() => setPasswordOpen(true)}>修改密码</Button>
               <LogoutButton />
@@ -212,6 +215,9 @@ export function AppLayout() {
           <div className="drawer-footer">
             <Button block onClick={() => navigate('/deputies')}>
               我的代理
+            </Button>
+            <Button block onClick={() => navigate('/notifications/settings')}>
+              通知设置
             </Button>
             <Button block onClick={() => setPasswordOpen(true)}>
               修改密码

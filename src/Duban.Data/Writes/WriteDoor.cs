@@ -52,6 +52,8 @@ public sealed class WriteDoor(
                 if (key is not null) Remember(key, write.Operation, result, context);
                 // A task given to a person or unit on a confidential item names them (docs/decisions/037).
                 await ConfidentialNaming.NameTaskHoldersAsync(db, context.Now, ct);
+                // The people a write gives work or news to are told in the same transaction (docs/decisions/040).
+                await NotificationCollector.CollectAsync(context, ct);
                 await gate.BeforeCommitAsync(write.Operation, write.Subject, ct);
                 await EventSave.SaveAsync(db, ct);
                 if (context.Transaction is { } transaction) await transaction.CommitAsync(ct);

@@ -36,6 +36,7 @@ public sealed class DubanFactory(DatabaseTarget database, TimeProvider? clock = 
         builder.UseSetting("Duban:Timers:Enabled", "false");
         builder.UseSetting("Duban:Chasing:Enabled", "false");
         builder.UseSetting("Duban:Schedules:Enabled", "false");
+        builder.UseSetting("Duban:Notifications:Enabled", "false");
         // The suite signs in hundreds of times from one address; the throttle's own tests set their limits (decision 036).
         builder.UseSetting("Duban:Security:SignIn:PerClientPerMinute", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
