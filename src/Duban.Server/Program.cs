@@ -33,6 +33,7 @@ builder.Services.AddDubanHealth(builder.Configuration);
 builder.Services.AddDubanAttachments(builder.Configuration);
 builder.Services.AddDubanLedger(builder.Configuration);
 builder.Services.AddDubanNotifications(builder.Configuration);
+builder.Services.AddDubanWebAppFiles();
 
 builder.Services.AddIdentityCore<DubanUser>(o =>
     {
@@ -101,6 +102,7 @@ app.UseExceptionHandler();
 app.UseDubanHardening();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
+app.UseDubanPrecompressedFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseDubanSessions();
