@@ -10,7 +10,8 @@ import { gzipSync } from 'node:zlib';
 const args = process.argv.slice(2);
 const maxAt = args.indexOf('--max');
 const maxKb = maxAt >= 0 ? Number(args[maxAt + 1]) : undefined;
-const page = args.find((a, i) => !a.startsWith('--') && (maxAt < 0 || i !== maxAt + 1)) ?? 'src/features/inbox/InboxPage.tsx';
+const page =
+  args.find((a, i) => !a.startsWith('--') && (maxAt < 0 || i !== maxAt + 1)) ?? 'src/features/inbox/InboxPage.tsx';
 const root = fileURLToPath(new URL('../../src/Duban.Server/wwwroot', import.meta.url));
 const manifestPath = join(root, '.vite', 'manifest.json');
 if (!existsSync(manifestPath)) {
@@ -43,7 +44,9 @@ const rows = [...seen]
   })
   .sort((a, b) => b.kb - a.kb);
 for (const row of rows) console.log(`${row.kb.toFixed(1).padStart(8)} KB  ${row.file}`);
-console.log(`${(total / 1024).toFixed(1).padStart(8)} KB  gzipped JavaScript for ${page} (entry + page + static imports)`);
+console.log(
+  `${(total / 1024).toFixed(1).padStart(8)} KB  gzipped JavaScript for ${page} (entry + page + static imports)`,
+);
 if (maxKb !== undefined && total / 1024 > maxKb) {
   console.error(`over the budget of ${maxKb} KB`);
   process.exit(1);

@@ -38,7 +38,12 @@ describe('通知铃铛', () => {
       'GET /api/definitions': { body: definitions },
       'GET /api/notifications/unread-count': () => ({ body: { count: unread } }),
       'GET /api/notifications': () => ({
-        body: { items: [{ ...notification, readAt: unread ? null : notification.createdAt }], total: 1, page: 1, pageSize: 20 },
+        body: {
+          items: [{ ...notification, readAt: unread ? null : notification.createdAt }],
+          total: 1,
+          page: 1,
+          pageSize: 20,
+        },
       }),
       'POST /api/notifications/n1/read': () => {
         unread = 0;
