@@ -20,6 +20,8 @@ export default defineConfig({
     // with SPA fallback to index.html.
     outDir: serverWwwroot,
     emptyOutDir: true,
+    // .vite/manifest.json: which chunks each route loads (scripts/route-size.mjs reports the inbox's, decision 040).
+    manifest: true,
     chunkSizeWarningLimit: 1500,
     rolldownOptions: {
       output: {

@@ -16,6 +16,7 @@ using Duban.Server.Health;
 using Duban.Server.Infrastructure;
 using Duban.Server.Instances;
 using Duban.Server.Ledger;
+using Duban.Server.Notifications;
 using Duban.Server.Organization;
 using Duban.Server.Schedules;
 using Duban.Server.Supervision;
@@ -34,6 +35,8 @@ builder.Services.AddDubanHealth(builder.Configuration);
 builder.Services.AddDubanAttachments(builder.Configuration);
 builder.Services.AddDubanLedger(builder.Configuration);
 builder.Services.AddDubanDashboards();
+builder.Services.AddDubanNotifications(builder.Configuration);
+builder.Services.AddDubanWebAppFiles();
 
 builder.Services.AddIdentityCore<DubanUser>(o =>
     {
@@ -114,6 +117,7 @@ app.UseExceptionHandler();
 app.UseDubanHardening();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
+app.UseDubanPrecompressedFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseDubanSessions();
@@ -144,6 +148,7 @@ app.MapProposalFeedbackApi();
 app.MapBreakdownProgressApi();
 app.MapAuditApi();
 app.MapDashboardApi();
+app.MapNotificationsApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
 app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)
     ? TypedResults.Problem(title: "不支持的内容类型", detail: "请求体应为 JSON（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType)

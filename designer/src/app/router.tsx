@@ -5,7 +5,7 @@ import { Spin } from 'antd';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { AppLayout } from '../layout/AppLayout';
 import { RoleGate } from '../layout/RoleGate';
-import { NotFoundPage, RouteErrorPage } from '../layout/StatusPages';
+import { NotFoundPage, RouteErrorPage } from '../layout/LazyStatusPages';
 import { appRoutes } from './routes';
 
 const LoginPage = lazy(() => import('../features/auth/LoginPage'));

@@ -206,4 +206,19 @@ export const appRoutes: readonly AppRoute[] = [
     hideInMenu: true,
     component: lazy(() => import('../features/deputies/DeputiesPage')),
   },
+  {
+    // The bell's 「查看全部」 (docs/decisions/040).
+    key: 'notifications',
+    path: '/notifications',
+    label: '通知',
+    hideInMenu: true,
+    component: lazy(() => import('../features/notifications/NotificationsPage')),
+  },
+  {
+    key: 'notificationSettings',
+    path: '/notifications/settings',
+    label: '通知设置',
+    hideInMenu: true,
+    component: lazy(() => import('../features/notifications/NotificationSettingsPage')),
+  },
 ];

@@ -1,18 +1,23 @@
 import { LogoutOutlined, MenuOutlined } from '@ant-design/icons';
 import { App as AntdApp, Button, Drawer, Grid, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
-import { Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { authApi, errorMessage } from '../api/client';
-import type { CurrentUser } from '../api/types';
+import { ROLES, type CurrentUser } from '../api/types';
 import { activeRouteKey, filterRoutesByRole } from '../app/navigation';
 import { appRoutes } from '../app/routes';
 import { useAuth, useCurrentUser } from '../features/auth/AuthContext';
-import { ChangePasswordDialog } from '../features/auth/ChangePasswordDialog';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { useMutation } from '../shared/useMutation';
 import './layout.css';
 
 const { Header, Sider, Content } = Layout;
+
+// A form in a dialog most visits never open: loaded when it is (the first screen's size, docs/decisions/040).
+const ChangePasswordDialog = lazy(() =>
+  import('../features/auth/ChangePasswordDialog').then((m) => ({ default: m.ChangePasswordDialog })),
+);
 
 function RoleTags({ roles }: { roles: readonly string[] }) {
   return (
@@ -154,6 +159,7 @@ export function AppLayout() {
           </a>
         </div>
         <div className="app-header-right">
+          {!user.roles.includes(ROLES.platform) && <NotificationBell />}
           {isPhone ? (
             <Typography.Text className="user-name-compact" ellipsis>
               {user.displayName}
@@ -161,6 +167,7 @@ export function AppLayout() {
           ) : (
             <Space size="middle" align="center">
               <UserSummary user={user} />
+              <Button onClick={() => navigate('/notifications/settings')}>通知设置</Button>
               <Button onClick={() => navigate('/deputies')}>我的代理</Button>
               <Button onClick={() => setPasswordOpen(true)}>修改密码</Button>
               <LogoutButton />
@@ -213,6 +220,9 @@ export function AppLayout() {
             <Button block onClick={() => navigate('/deputies')}>
               我的代理
             </Button>
+            <Button block onClick={() => navigate('/notifications/settings')}>
+              通知设置
+            </Button>
             <Button block onClick={() => setPasswordOpen(true)}>
               修改密码
             </Button>
@@ -220,15 +230,19 @@ export function AppLayout() {
           </div>
         </Drawer>
       )}
-      <ChangePasswordDialog
-        open={passwordOpen || passwordExpired}
-        expired={passwordExpired}
-        onClose={() => setPasswordOpen(false)}
-        onChanged={() => {
-          setPasswordOpen(false);
-          setPasswordExpired(false);
-        }}
-      />
+      {(passwordOpen || passwordExpired) && (
+        <Suspense fallback={null}>
+          <ChangePasswordDialog
+            open
+            expired={passwordExpired}
+            onClose={() => setPasswordOpen(false)}
+            onChanged={() => {
+              setPasswordOpen(false);
+              setPasswordExpired(false);
+            }}
+          />
+        </Suspense>
+      )}
     </Layout>
   );
 }

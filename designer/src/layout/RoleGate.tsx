@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Navigate } from 'react-router';
 import { canAccess, PLATFORM_ROLE } from '../app/navigation';
 import { useCurrentUser } from '../features/auth/AuthContext';
-import { ForbiddenPage } from './StatusPages';
+import { ForbiddenPage } from './LazyStatusPages';
 
 /**
  * Shows a 403 page when the signed-in user has none of `roles`. The platform administrator, who belongs to no

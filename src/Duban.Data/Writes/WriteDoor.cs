@@ -73,6 +73,8 @@ public sealed class WriteDoor(
                 await ConfidentialNaming.NameTaskHoldersAsync(db, context.Now, ct);
                 // The item row's deadline columns follow its steps (the read model, docs/decisions/042).
                 await ItemDeadlines.RefreshAsync(db, ct);
+                // The people a write gives work or news to are told in the same transaction (docs/decisions/040).
+                await NotificationCollector.CollectAsync(context, ct);
                 await gate.BeforeCommitAsync(write.Operation, write.Subject, ct);
                 await EventSave.SaveAsync(db, ct);
                 if (context.Transaction is { } transaction) await transaction.CommitAsync(ct);

@@ -38,6 +38,7 @@ public sealed class DubanFactory(DatabaseTarget database, TimeProvider? clock = 
         builder.UseSetting("Duban:Schedules:Enabled", "false");
         // The demo organization is what the suite works on; a production start has none (decision 043).
         builder.UseSetting("Duban:Seed:Enabled", "true");
+        builder.UseSetting("Duban:Notifications:Enabled", "false");
         // The suite signs in hundreds of times from one address; the throttle's own tests set their limits (decision 036).
         builder.UseSetting("Duban:Security:SignIn:PerClientPerMinute", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Duban.Data.Notifications;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Duban.Server.Notifications;
+
+/// <summary>Sends one email through the organization's mail server, else the installation's (MailKit).</summary>
+public sealed class EmailSender(IOptions<NotificationOptions> options, IDataProtectionProvider protection)
+{
+    public async Task SendAsync(NotificationSettingsRecord? settings, NotificationDeliveryRecord delivery, string? link, CancellationToken ct)
+    {
+        var installation = options.Value.Smtp;
+        var own = settings?.SmtpHost is not null;
+        var host = own ? settings!.SmtpHost! : installation.Host ?? throw new InvalidOperationException("未设置发信服务器");
+        var port = own ? settings!.SmtpPort : installation.Port;
+        var security = own ? settings!.SmtpSecurity : installation.Security;
+        var user = own ? settings!.SmtpUserName : installation.UserName;
+        var password = own
+            ? settings!.SmtpPasswordProtected is { } p ? protection.CreateProtector(NotificationEndpoints.ProtectorPurpose).Unprotect(p) : null
+            : installation.Password;
+        var from = (own ? settings!.FromAddress : null) ?? installation.FromAddress ?? throw new InvalidOperationException("未设置发件人邮箱");
+        var fromName = (own ? settings!.FromName : null) ?? installation.FromName;
+
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(fromName, from));
+        message.To.Add(MailboxAddress.Parse(delivery.Target));
+        message.Subject = $"【督办】{delivery.Subject}";
+        var text = delivery.Body + (link is null ? "" : $"\n\n打开办理：{link}") + "\n\n（本邮件由督办系统自动发送，请勿回复。可在系统的「通知设置」中关闭邮件提醒。）";
+        var html = $"<p>{WebUtility.HtmlEncode(delivery.Subject)}</p><p>{WebUtility.HtmlEncode(delivery.Body)}</p>"
+            + (link is null ? "" : $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">打开办理</a></p>")
+            + "<p style=\"color:#888\">本邮件由督办系统自动发送，请勿回复。可在系统的「通知设置」中关闭邮件提醒。</p>";
+        message.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
+
+        using var client = new SmtpClient();
+        var socket = security switch
+        {
+            "ssl" => SecureSocketOptions.SslOnConnect,
+            "starttls" => SecureSocketOptions.StartTls,
+            _ => SecureSocketOptions.None,
+        };
+        await client.ConnectAsync(host, port, socket, ct);
+        if (!string.IsNullOrEmpty(user)) await client.AuthenticateAsync(user, password ?? "", ct);
+        await client.SendAsync(message, ct);
+        await client.DisconnectAsync(true, ct);
+    }
+}
+
+/// <summary>
+/// Posts one message to a group robot in its own format: 钉钉's <c>{"msgtype":"markdown","markdown":{"title","text"}}</c> (with
+/// 加签: <c>timestamp</c> and <c>sign</c> = Base64(HmacSHA256(secret, timestamp + "\n" + secret)) on the URL) or 企业微信's
+/// <c>{"msgtype":"markdown","markdown":{"content"}}</c>. Both answer <c>{"errcode":0}</c> when the message was taken.
+/// </summary>
+public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock)
+{
+    public const string ClientName = "notification-webhooks";
+
+    public async Task SendAsync(NotificationChannelRecord robot, NotificationDeliveryRecord delivery, string? link, CancellationToken ct)
+    {
+        var (url, body) = Message(robot, delivery.Subject, delivery.Body, link, clock.GetUtcNow());
+        using var response = await clients.CreateClient(ClientName).PostAsync(url,
+            new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"群机器人答复 {(int)response.StatusCode}：{Cut(text)}");
+        try
+        {
+            if (JsonNode.Parse(text)?["errcode"] is JsonValue code && code.GetValue<int>() != 0)
+                throw new HttpRequestException($"群机器人拒收：{Cut(text)}");
+        }
+        catch (JsonException)
+        {
+            // Not the robots' JSON: a proxy's page, say. 2xx is taken as delivered.
+        }
+    }
+
+    /// <summary>The URL to post to and the message, in the robot's format.</summary>
+    public static (string Url, JsonObject Body) Message(NotificationChannelRecord robot, string subject, string body, string? link, DateTimeOffset now)
+    {
+        var markdown = $"#### {subject}\n\n{body}" + (link is null ? "" : $"\n\n[打开办理]({link})");
+        if (robot.Kind == "wecom")
+            return (robot.Url, new JsonObject { ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["content"] = markdown } });
+        var url = robot.Url;
+        if (robot.Secret is { } secret)
+        {
+            var timestamp = now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var sign = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}\n{secret}")));
+            url += (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"timestamp={timestamp}&sign={Uri.EscapeDataString(sign)}";
+        }
+        return (url, new JsonObject { ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["title"] = subject, ["text"] = markdown } });
+    }
+
+    private static string Cut(string text) => text.Length <= 300 ? text : text[..300];
+}
