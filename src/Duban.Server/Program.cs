@@ -10,6 +10,7 @@ using Duban.Server.Attachments;
 using Duban.Server.Auth;
 using Duban.Server.Clock;
 using Duban.Server.Definitions;
+using Duban.Server.Documents;
 using Duban.Server.Health;
 using Duban.Server.Infrastructure;
 using Duban.Server.Instances;
@@ -31,6 +32,7 @@ builder.Services.AddDubanFirstStart();
 builder.Services.AddDubanHealth(builder.Configuration);
 builder.Services.AddDubanAttachments(builder.Configuration);
 builder.Services.AddDubanLedger(builder.Configuration);
+builder.Services.AddDubanDocuments();
 
 builder.Services.AddIdentityCore<DubanUser>(o =>
     {
@@ -124,6 +126,7 @@ app.MapNumberingApi();
 app.MapDeadlinesApi();
 app.MapAttachmentsApi();
 app.MapLedgerApi();
+app.MapDocumentsApi();
 app.MapProposalFeedbackApi();
 app.MapBreakdownProgressApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
