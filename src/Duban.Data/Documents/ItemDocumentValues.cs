@@ -62,7 +62,7 @@ public static class ItemDocumentValues
     }
 
     /// <summary>Every field of every form of the procedure, once per key (the first form that has it says what it is).</summary>
-    private static IEnumerable<FormField> Fields(WorkflowDefinition definition)
+    internal static IEnumerable<FormField> Fields(WorkflowDefinition definition)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var form in definition.Forms)
@@ -171,7 +171,7 @@ public static class ItemDocumentValues
         $"{opinion["内容"]}（{string.Join("，", new[] { opinion["签署人"], opinion["单位"], opinion["时间"] }.Where(s => s.Length > 0))}）";
 
     /// <summary>A field's value as a person writes it: option labels, unit and person names, dates in Chinese, file names.</summary>
-    private static string Text(FormField field, JsonNode? value, IOrganization org)
+    internal static string Text(FormField field, JsonNode? value, IOrganization org)
     {
         if (value is null) return "";
         string Label(JsonNode? v)

@@ -188,6 +188,72 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_archive_holds_a_catalogue_the_record_every_attachment_and_the_childrens_files()
+    {
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        await ShippedAsync("notice");
+        var notice = await GenerateAsync("ducha", item, "notice");
+        var zipBytes = await DownloadAsync("ducha", $"/api/instances/{item}/archive");
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(zipBytes));
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("卷内目录.docx", names);
+        Assert.Contains("办理记录.docx", names);
+        Assert.Contains("附件/批示件.pdf", names);
+        Assert.Contains($"附件/{notice["fileName"]}", names);
+        if (File.Exists("/usr/bin/soffice")) Assert.Contains("卷内目录.pdf", names);
+
+        byte[] Read(string name)
+        {
+            using var stream = zip.GetEntry(name)!.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+        var catalogue = TextOf(Read("卷内目录.docx"));
+        Assert.Contains("附件/批示件.pdf", catalogue, StringComparison.Ordinal);
+        Assert.Contains("王督查", catalogue, StringComparison.Ordinal);
+        var record = TextOf(Read("办理记录.docx"));
+        // Every round of every form, every opinion with its signer, the timeline.
+        Assert.Contains("拟办 第1轮（王督查", record, StringComparison.Ordinal);
+        Assert.Contains("领导审定 第1轮（李厅长", record, StringComparison.Ordinal);
+        Assert.Contains("同意，请法制处抓紧落实。", record, StringComparison.Ordinal);
+        Assert.Contains("请法制处牵头研究，提出加强行政复议案件办理的具体措施。", record, StringComparison.Ordinal);
+        Assert.Contains("生成文书", record, StringComparison.Ordinal);
+        Assert.Contains("督通〔2026〕1号", record, StringComparison.Ordinal);
+
+        // A decision's breakdown: the table's rows in its record, each child item in its own folder.
+        var ducha = await fixture.As("ducha");
+        var decision = await StartAsync(ducha, "decision-breakdown", new JsonObject
+        {
+            ["title"] = "厅党委会议关于加快推进公共法律服务体系建设的决定",
+            ["sourceType"] = "partyMeeting",
+            ["source"] = "厅党委会议（2026年第3次）",
+            ["sourceDate"] = "2026-02-27",
+            ["summary"] = "会议决定：加快推进公共法律服务体系建设。",
+            ["leader"] = await fixture.UserIdAsync("lingdao"),
+        });
+        await ActAsync("lingdao", decision, "领导审定", "同意", new JsonObject { ["approvalOpinion"] = "同意立项。" });
+        await ActAsync("ducha", decision, "任务分解", "分解下达", new JsonObject
+        {
+            ["breakdown"] = new JsonArray(
+                new JsonObject { ["task"] = "制定实体平台建设方案", ["leadUnit"] = "fzc", ["goal"] = "报送方案", ["deadline"] = "2026-03-20" },
+                new JsonObject { ["task"] = "推进村居法律顾问全覆盖", ["leadUnit"] = "qingdao", ["goal"] = "全覆盖", ["deadline"] = "2026-03-27" }),
+        });
+        using var decisionZip = new System.IO.Compression.ZipArchive(new MemoryStream(await DownloadAsync("ducha", $"/api/instances/{decision}/archive")));
+        var decisionNames = decisionZip.Entries.Select(e => e.FullName).ToList();
+        Assert.Equal(2, decisionNames.Count(n => n.StartsWith("子事项/", StringComparison.Ordinal) && n.EndsWith("/办理记录.docx", StringComparison.Ordinal)));
+        using var decisionRecord = decisionZip.GetEntry("办理记录.docx")!.Open();
+        using var decisionCopy = new MemoryStream();
+        decisionRecord.CopyTo(decisionCopy);
+        var decisionText = TextOf(decisionCopy.ToArray());
+        Assert.Contains("推进村居法律顾问全覆盖\n青岛市司法局", decisionText, StringComparison.Ordinal);
+
+        // A unit's liaison who sees the item may not take its file.
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync((await fixture.As("fazhi")).GetAsync($"/api/instances/{item}/archive")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("qingdao")).GetAsync($"/api/instances/{item}/archive")));
+    }
+
+    [Fact]
     public async Task Templates_keep_their_versions_and_refuse_what_is_not_a_template()
     {
         var first = await ShippedAsync("urge");
