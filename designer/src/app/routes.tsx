@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   CalendarOutlined,
   ClusterOutlined,
+  FileWordOutlined,
   FormOutlined,
   InboxOutlined,
   PlusCircleOutlined,
@@ -113,6 +114,14 @@ export const appRoutes: readonly AppRoute[] = [
     icon: <FormOutlined />,
     roles: [ROLES.admin],
     component: lazy(() => import('../features/formDesigner/FormDesignerPage')),
+  },
+  {
+    key: 'document-templates',
+    path: '/document-templates',
+    label: '文书模板',
+    icon: <FileWordOutlined />,
+    roles: [ROLES.admin],
+    component: lazy(() => import('../features/documents/DocumentTemplatesPage')),
   },
   {
     key: 'calendar',

@@ -12,7 +12,7 @@ namespace Duban.Data.Documents;
 
 /// <summary>
 /// 一事一卷 (004 第五篇 九: 「督查事项全套材料……按归档要求整理成册，一事一卷，立卷备查」): one .zip of an item and its
-/// children — a 卷内目录 (Word, and PDF where LibreOffice is installed) listing every file; per item an 办理记录 (its
+/// children — a 卷内目录 (Word, and PDF when asked for and LibreOffice is installed: a conversion takes seconds) listing every file; per item an 办理记录 (its
 /// fields, every round of every form, every opinion with signer and time, its chases, notices and documents, and the
 /// whole timeline) and every attachment (the documents generated for it among them). Children the viewer does not see
 /// are left out, as on the item page.
@@ -22,7 +22,7 @@ public sealed class ItemArchive(DubanDbContext db, DefinitionCache definitions, 
 {
     private sealed record Entry(string Path, string Kind, DateTimeOffset At);
 
-    public async Task<(byte[] Zip, string FileName)> BuildAsync(CurrentUser user, Guid id, CancellationToken ct)
+    public async Task<(byte[] Zip, string FileName)> BuildAsync(CurrentUser user, Guid id, bool withPdf, CancellationToken ct)
     {
         var root = await ItemVisibility.Visible(db, user).AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct)
             ?? throw new NotFoundException("事项不存在");
@@ -43,8 +43,8 @@ public sealed class ItemArchive(DubanDbContext db, DefinitionCache definitions, 
                 w.Grid(["序号", "文件", "类别", "日期"], entries.Select((e, i) => new[] { (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), e.Path, e.Kind, ItemDocumentValues.Date(e.At) }));
             });
             await WriteAsync(zip, "卷内目录.docx", catalogue, ct);
-            if (pdf.Available && await pdf.ToPdfAsync(catalogue, ct) is { } catalogue_pdf)
-                await WriteAsync(zip, "卷内目录.pdf", catalogue_pdf, ct);
+            if (withPdf && pdf.Available && await pdf.ToPdfAsync(catalogue, ct) is { } cataloguePdf)
+                await WriteAsync(zip, "卷内目录.pdf", cataloguePdf, ct);
         }
         return (buffer.ToArray(), DocumentTemplates.SafeFileName($"一事一卷-{root.Number ?? root.Title}.zip"));
     }

@@ -155,11 +155,11 @@ internal static class DocumentEndpoints
         }).WithSummary("生成文书：按模板填入事项内容，编文号，作为附件存入事项并记入办理过程")
         .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404);
 
-        items.MapGet("/archive", async (Guid id, HttpContext http, ItemArchive archive, CancellationToken ct) =>
+        items.MapGet("/archive", async (Guid id, bool? pdf, HttpContext http, ItemArchive archive, CancellationToken ct) =>
         {
-            var (zip, name) = await archive.BuildAsync(await http.GetCurrentUserAsync(), id, ct);
+            var (zip, name) = await archive.BuildAsync(await http.GetCurrentUserAsync(), id, pdf ?? false, ct);
             return TypedResults.File(zip, "application/zip", name);
-        }).WithSummary("一事一卷：事项及其子事项的全套材料（卷内目录、办理记录、意见、催办、办理过程、附件与文书）打包为 .zip")
+        }).WithSummary("一事一卷：事项及其子事项的全套材料（卷内目录、办理记录、意见、催办、办理过程、附件与文书）打包为 .zip；pdf=true 时附卷内目录 PDF（需 LibreOffice）")
         .Produces(200, contentType: "application/zip").ProducesProblem(403).ProducesProblem(404);
 
         var documents = app.MapGroup("/api/documents").WithTags("文书").RequireAuthorization();

@@ -22,7 +22,11 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
 {
     public Task InitializeAsync() => fixture.ResetAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        foreach (var client in _slow.Values) client.Dispose();
+        return Task.CompletedTask;
+    }
 
     private async Task ActAsync(string user, Guid item, string activity, string outcome, JsonObject? data = null, string? comment = null)
     {
@@ -85,7 +89,9 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
 
     private async Task<byte[]> DownloadAsync(string user, string url)
     {
-        var response = await (await fixture.As(user)).GetAsync(url);
+        // LibreOffice starts afresh for each conversion: on a busy machine that can take longer than HttpClient's 100 s.
+        var client = url.Contains("pdf", StringComparison.Ordinal) ? await SlowClientAsync(user) : await fixture.As(user);
+        var response = await client.GetAsync(url);
         Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadAsByteArrayAsync();
     }
@@ -143,6 +149,18 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("ducha")).PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey = "no-such" })));
     }
 
+    private readonly Dictionary<string, HttpClient> _slow = [];
+
+    /// <summary>A client of its own for PDF downloads, with a timeout long enough for LibreOffice on a loaded machine.</summary>
+    private async Task<HttpClient> SlowClientAsync(string user)
+    {
+        if (_slow.TryGetValue(user, out var existing)) return existing;
+        var client = fixture.Factory.CreateDefaultClient(new StickyCookies());
+        client.Timeout = TimeSpan.FromMinutes(10);
+        (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "Duban@2026" })).EnsureSuccessStatusCode();
+        return _slow[user] = client;
+    }
+
     private async Task<JsonArray> GetJsonArrayAsync(string user, string url) =>
         (await (await fixture.As(user)).GetFromJsonAsync<JsonArray>(url))!;
 
@@ -193,7 +211,7 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
         await ShippedAsync("notice");
         var notice = await GenerateAsync("ducha", item, "notice");
-        var zipBytes = await DownloadAsync("ducha", $"/api/instances/{item}/archive");
+        var zipBytes = await DownloadAsync("ducha", $"/api/instances/{item}/archive?pdf=true");
         using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(zipBytes));
         var names = zip.Entries.Select(e => e.FullName).ToList();
         Assert.Contains("卷内目录.docx", names);
