@@ -319,6 +319,9 @@ fi
 # the builds on the processor); wait_for_packages is called before the first step that needs them.
 PKGS=()
 [[ $RUN_DOTNET -eq 1 ]] && PKGS+=(postgresql)
+# 文书 (decision 039): documents to PDF with LibreOffice, PDF to PNG for the test artifacts; Chinese fonts for both.
+# About a minute on a fresh Debian 12 machine.
+[[ $RUN_DOTNET -eq 1 ]] && PKGS+=(libreoffice-writer-nogui poppler-utils fonts-noto-cjk)
 [[ $RUN_E2E -eq 1 ]] && PKGS+=(chromium fonts-noto-cjk curl)
 PKG_PID="" PKG_LOG="$ARTIFACTS/packages.log"
 if [[ ${#PKGS[@]} -gt 0 ]]; then

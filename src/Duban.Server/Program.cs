@@ -12,6 +12,7 @@ using Duban.Server.Auth;
 using Duban.Server.Clock;
 using Duban.Server.Dashboards;
 using Duban.Server.Definitions;
+using Duban.Server.Documents;
 using Duban.Server.Health;
 using Duban.Server.Infrastructure;
 using Duban.Server.Instances;
@@ -37,6 +38,7 @@ builder.Services.AddDubanLedger(builder.Configuration);
 builder.Services.AddDubanDashboards();
 builder.Services.AddDubanNotifications(builder.Configuration);
 builder.Services.AddDubanWebAppFiles();
+builder.Services.AddDubanDocuments();
 
 builder.Services.AddIdentityCore<DubanUser>(o =>
     {
@@ -144,6 +146,7 @@ app.MapNumberingApi();
 app.MapDeadlinesApi();
 app.MapAttachmentsApi();
 app.MapLedgerApi();
+app.MapDocumentsApi();
 app.MapProposalFeedbackApi();
 app.MapBreakdownProgressApi();
 app.MapAuditApi();

@@ -6,6 +6,7 @@ import {
   FundProjectionScreenOutlined,
   AlertOutlined,
   ClusterOutlined,
+  FileWordOutlined,
   FormOutlined,
   InboxOutlined,
   PlusCircleOutlined,
@@ -159,6 +160,14 @@ export const appRoutes: readonly AppRoute[] = [
     icon: <FormOutlined />,
     roles: [ROLES.admin],
     component: lazy(() => import('../features/formDesigner/FormDesignerPage')),
+  },
+  {
+    key: 'document-templates',
+    path: '/document-templates',
+    label: '文书模板',
+    icon: <FileWordOutlined />,
+    roles: [ROLES.admin],
+    component: lazy(() => import('../features/documents/DocumentTemplatesPage')),
   },
   {
     key: 'calendar',

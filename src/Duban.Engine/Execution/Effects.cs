@@ -163,6 +163,11 @@ public enum JournalKind
     /// removed ([{ kind: user|unit, id, name }]).
     /// </summary>
     ReadersChanged,
+    /// <summary>
+    /// A document (文书: 督查通知单, 催办通知, 整改建议书, 督查专报 …) was generated from a template and attached to the item
+    /// (data: documentId, templateName, number, attachmentId, fileName; docs/decisions/039).
+    /// </summary>
+    DocumentGenerated,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

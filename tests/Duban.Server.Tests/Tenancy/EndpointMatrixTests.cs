@@ -98,8 +98,20 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
         Assert.True(bulletin.IsSuccessStatusCode, await bulletin.Content.ReadAsStringAsync());
         var bulletinId = (await bulletin.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
 
+        // A document template and a generated document of the demo organization (decision 039).
+        var template = await admin.PostAsync("/api/document-templates/shipped/notice", null);
+        Assert.True(template.IsSuccessStatusCode, await template.Content.ReadAsStringAsync());
+        var templateId = (await template.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+        var generated = await ducha.PostAsJsonAsync($"/api/instances/{fixture.SftItem}/documents", new { templateKey = "notice" });
+        Assert.True(generated.IsSuccessStatusCode, await generated.Content.ReadAsStringAsync());
+        var documentId = (await generated.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+
         var values = new Dictionary<string, string>
         {
+            ["document-templates/{key}"] = "notice",
+            ["shipped/{kind}"] = "notice",
+            ["versions/{id}"] = templateId,
+            ["documents/{id}"] = documentId,
             ["instances/{id}"] = fixture.SftItem.ToString(),
             ["incidents/{id}"] = fixture.SftItem.ToString(),
             ["tasks/{id}"] = task.ToString(),
@@ -120,10 +132,10 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
             ["{entryId}"] = Guid.NewGuid().ToString(),
             ["schedules/{id}"] = Guid.NewGuid().ToString(),
         };
-        HashSet<string> objects = ["instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
+        HashSet<string> objects = ["versions/{id}", "documents/{id}", "instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
             "bulletins/{id}", "{definitionId}", "{unitId}"];
         // Its item, task, file, procedure and bulletin, every person's id and name, every unit's name.
-        List<string> markers = [TwoOrganizationsFixture.SftMarker, fixture.SftItem.ToString(), task.ToString(), file, "司法厅专用流程", "司法厅通报批评样例"];
+        List<string> markers = [TwoOrganizationsFixture.SftMarker, fixture.SftItem.ToString(), task.ToString(), file, templateId, documentId, "司法厅专用流程", "司法厅通报批评样例"];
         markers.AddRange(users.SelectMany(u => new[] { u!["id"]!.GetValue<string>(), u["displayName"]!.GetValue<string>() }));
         var units = (await admin.GetFromJsonAsync<JsonArray>("/api/units"))!;
         markers.AddRange(units.Select(u => u!["name"]!.GetValue<string>()));

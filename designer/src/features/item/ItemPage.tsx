@@ -15,6 +15,7 @@ import { CoInputsCard } from '../taskConveniences/CoInputsCard';
 import { mayUrge, UrgeButton } from '../taskConveniences/UrgeButton';
 import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
 import { ReadersPanel } from '../itemPanels/ReadersPanel';
+import { ItemDocumentsCard } from '../documents/ItemDocumentsCard';
 import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '../supervision';
 import { ItemRounds } from './ItemRounds';
 import { ItemTimeline } from './ItemTimeline';
@@ -211,6 +212,13 @@ export default function ItemPage() {
             roles={user.roles}
             reloadToken={reloadToken}
             onChanged={(stillVisible) => (stillVisible ? setReloadToken((n) => n + 1) : navigate('/'))}
+          />
+
+          <ItemDocumentsCard
+            instanceId={instance.id}
+            roles={user.roles}
+            reloadToken={reloadToken}
+            onGenerated={() => setReloadToken((n) => n + 1)}
           />
 
           <Card className="page-section" size="small" title={item.form?.name ?? '事项信息'}>

@@ -129,6 +129,16 @@ export function describe(entry: TimelineEntry): TimelineLine {
       const who = str(entry.data, 'userName');
       return { ...base, title: `${step(entry)}加签${who ? ` ${who}` : ''}`, color: 'orange' };
     }
+    // 文书 (docs/decisions/039): a document generated from a template, with its 文号.
+    case 'documentGenerated': {
+      const number = str(entry.data, 'number');
+      return {
+        ...base,
+        title: `生成文书《${str(entry.data, 'templateName') ?? '文书'}》${number ? ` ${number}` : ''}`,
+        detail: str(entry.data, 'fileName'),
+        color: 'blue',
+      };
+    }
     // 限定知悉范围 (docs/decisions/037): who was added to or taken off the item's 知悉范围.
     case 'readersChanged': {
       const names = (key: string) => {

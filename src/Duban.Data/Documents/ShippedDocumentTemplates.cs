@@ -1,0 +1,207 @@
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
+
+namespace Duban.Data.Documents;
+
+/// <summary>A template Duban ships: an administrator starts from it and changes it in Word.</summary>
+public sealed record ShippedDocumentTemplate(string Kind, string Name, string NumberPattern, string Description);
+
+/// <summary>
+/// The shipped document templates, written with the Open XML SDK when an administrator starts from one (decision 039:
+/// code, not committed .docx files — a reviewer reads every word of them in a diff, and they always use the placeholders
+/// this version of Duban fills). Laid out after the usual shape of a party and government office's paper (GB/T 9704):
+/// the issuing office in red at the top, the 文号 under it, the title, the addressee, the body in 仿宋, the signature and
+/// date at the bottom right.
+/// </summary>
+public static class ShippedDocumentTemplates
+{
+    public const string Notice = "notice";
+    public const string Urge = "urge";
+    public const string Rectification = "rectification";
+    public const string Report = "report";
+
+    public static readonly IReadOnlyList<ShippedDocumentTemplate> All =
+    [
+        new(Notice, "督查通知单", "督通〔{year}〕{seq}号",
+            "交办事项时送主办、协办单位：办理要求、办结时限、反馈形式（000 第十三条（二））"),
+        new(Urge, "催办通知", "督催〔{year}〕{seq}号",
+            "逾期未报告时发承办单位，要求书面报告最新进展和逾期原因（004 第五篇 六）"),
+        new(Rectification, "督查整改建议书", "督整〔{year}〕{seq}号",
+            "检查中不能立即整改的问题，限期改正（004 第二篇）；问题清单取自检查记录的「下达《督查整改建议书》」子表"),
+        new(Report, "督查专报", "督查专报〔{year}〕第{seq}期",
+            "承办单位报告审阅后整理办理情况报领导（004 第五篇 七；001「编报《督查专报》」）"),
+    ];
+
+    public static ShippedDocumentTemplate? Find(string kind) => All.FirstOrDefault(t => t.Kind == kind);
+
+    public static byte[] Build(string kind) => kind switch
+    {
+        Notice => Document(w =>
+        {
+            w.Head("督查通知单");
+            w.Cells(
+                ("事项编号", "{{事项编号}}"),
+                ("督办事项", "{{事项标题}}"),
+                ("主办单位", "{{主办单位}}"),
+                ("协办单位", "{{协办单位}}"),
+                ("办结时限", "{{完成时限}}"),
+                ("领导批示及拟办意见", "{{意见}}"));
+            w.Body("请按照批示精神和办理要求认真办理。主办单位牵头，协办单位配合，于{{完成时限}}前将办理情况书面报送{{单位名称}}督查部门；不能按期办结的，应在期限届满前说明原因并申请延期。");
+            w.Sign();
+        }),
+        Urge => Document(w =>
+        {
+            w.Head("催办通知");
+            w.Plain("{{主办单位}}：");
+            w.Body("{{登记日期}}交办你单位的「{{事项标题}}」（编号：{{事项编号}}），办结时限为{{完成时限}}。截至{{生成日期}}，你单位尚未报送办理情况。");
+            w.Body("请接此通知后，书面报告该事项的最新进展情况和逾期原因，并提出下一步办理措施和完成时间。");
+            w.Body("已催办 {{催办次数}} 次。");
+            w.Sign();
+        }),
+        Rectification => Document(w =>
+        {
+            w.Head("督查整改建议书");
+            w.Plain("{{主办单位}}：");
+            w.Body("{{检查时间}}，{{单位名称}}督查部门对「{{事项标题}}」进行了督查检查。对检查中发现的下列不能立即整改的问题，请按整改要求限期改正，实行闭合整改，并将整改情况书面报送督查部门。");
+            w.Grid(["序号", "问题", "责任部门", "整改要求", "整改期限"],
+                ["{{序号}}", "{{rectifications.问题}}", "{{rectifications.责任部门}}", "{{rectifications.整改要求}}", "{{rectifications.整改期限}}"]);
+            w.Sign();
+        }),
+        Report => Document(w =>
+        {
+            w.Head("督查专报");
+            w.Title("关于「{{事项标题}}」办理情况的报告");
+            w.Body("事项编号：{{事项编号}}；主办单位：{{主办单位}}；协办单位：{{协办单位}}；办结时限：{{完成时限}}；当前状态：{{状态}}。");
+            w.Plain("一、意见");
+            w.Grid(["环节", "意见", "签署人", "时间"], ["{{意见列表.环节}}", "{{意见列表.内容}}", "{{意见列表.签署人}}", "{{意见列表.时间}}"]);
+            w.Plain("二、办理过程");
+            w.Grid(["时间", "环节", "办理人", "结果"], ["{{办理过程.时间}}", "{{办理过程.环节}}", "{{办理过程.办理人}}", "{{办理过程.结果}}"]);
+            w.Sign();
+        }),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no such shipped template"),
+    };
+
+    private static byte[] Document(Action<DocxWriter> write) => DocxWriter.Create(write);
+}
+
+/// <summary>Writes a Word document of an office's paper with the Open XML SDK (shipped templates, the archive's 目录 and 办理记录).</summary>
+internal sealed class DocxWriter
+{
+    public static byte[] Create(Action<DocxWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        {
+            var main = document.AddMainDocumentPart();
+            var body = new Body();
+            write(new DocxWriter(body));
+            body.Append(new SectionProperties(
+                new PageSize { Width = 11906, Height = 16838 },
+                new PageMargin { Top = 2098, Bottom = 1984, Left = 1588U, Right = 1474U, Header = 851U, Footer = 992U }));
+            main.Document = new Document(body);
+            main.Document.Save();
+        }
+        return stream.ToArray();
+    }
+
+    private readonly Body body;
+
+    private DocxWriter(Body body) => this.body = body;
+
+    private const string Song = "宋体";
+    private const string FangSong = "仿宋";
+    private const string Hei = "黑体";
+
+    /// <summary>The issuing office in red, the document's name, its 文号 and a red line.</summary>
+    public void Head(string name, string office = "{{单位名称}}", string number = "{{文号}}")
+    {
+        body.Append(Line(JustificationValues.Center, Run(office, Song, 44, bold: true, color: "C00000")));
+        body.Append(Line(JustificationValues.Center, Run(name, Hei, 36, bold: true)));
+        body.Append(Line(JustificationValues.Center, Run(number, FangSong, 32),
+            border: new ParagraphBorders(new BottomBorder { Val = BorderValues.Single, Size = 12, Color = "C00000", Space = 4 })));
+    }
+
+    public void Title(string text) => body.Append(Line(JustificationValues.Center, Run(text, Song, 36, bold: true)));
+
+    public void Plain(string text) => body.Append(Line(JustificationValues.Left, Run(text, FangSong, 32)));
+
+    /// <summary>A paragraph of the body: two characters' first-line indent.</summary>
+    public void Body(string text)
+    {
+        body.Append(Line(JustificationValues.Both, Run(text, FangSong, 32), indent: new Indentation { FirstLine = "640", FirstLineChars = 200 }));
+    }
+
+    /// <summary>The signature and date, right-aligned.</summary>
+    public void Sign()
+    {
+        body.Append(Line(JustificationValues.Right, Run("{{单位名称}}督查部门", FangSong, 32)));
+        body.Append(Line(JustificationValues.Right, Run("{{生成日期}}", FangSong, 32)));
+    }
+
+    /// <summary>A two-column form: a label and its value per row.</summary>
+    public void Cells(params (string Label, string Value)[] rows)
+    {
+        var table = NewTable();
+        foreach (var (label, value) in rows)
+            table.Append(new TableRow(Cell(label, 2200, bold: true), Cell(value, 6800)));
+        body.Append(table);
+    }
+
+    /// <summary>A table with a header row and one row of placeholders (repeated per row of the data).</summary>
+    public void Grid(string[] headers, string[] cells) => Grid(headers, [cells]);
+
+    /// <summary>A table with a header row and the given rows.</summary>
+    public void Grid(string[] headers, IEnumerable<string[]> rows)
+    {
+        var table = NewTable();
+        var width = 9000 / headers.Length;
+        table.Append(new TableRow(headers.Select(h => Cell(h, width, bold: true))));
+        foreach (var cells in rows) table.Append(new TableRow(cells.Select(c => Cell(c, width))));
+        body.Append(table);
+    }
+
+    private static Table NewTable()
+    {
+        var border = () => new[]
+        {
+            (OpenXmlElement)new TopBorder { Val = BorderValues.Single, Size = 4 }, new LeftBorder { Val = BorderValues.Single, Size = 4 },
+            new BottomBorder { Val = BorderValues.Single, Size = 4 }, new RightBorder { Val = BorderValues.Single, Size = 4 },
+            new InsideHorizontalBorder { Val = BorderValues.Single, Size = 4 }, new InsideVerticalBorder { Val = BorderValues.Single, Size = 4 },
+        };
+        return new Table(new TableProperties(
+            new TableWidth { Width = "5000", Type = TableWidthUnitValues.Pct },
+            new TableBorders(border())));
+    }
+
+    private static TableCell Cell(string text, int width, bool bold = false) =>
+        new(new TableCellProperties(new TableCellWidth { Width = width.ToString(System.Globalization.CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa }),
+            Line(bold ? JustificationValues.Center : JustificationValues.Left, Run(text, FangSong, 28, bold)));
+
+    /// <summary>A paragraph; its properties in the order the schema gives them (borders, spacing, indentation, alignment).</summary>
+    private static Paragraph Line(JustificationValues justification, Run run, ParagraphBorders? border = null, Indentation? indent = null)
+    {
+        var properties = new ParagraphProperties();
+        if (border is not null) properties.Append(border);
+        properties.Append(new SpacingBetweenLines { Line = "560", LineRule = LineSpacingRuleValues.Exact });
+        if (indent is not null) properties.Append(indent);
+        properties.Append(new Justification { Val = justification });
+        return new Paragraph(properties, run);
+    }
+
+    private static Run Run(string text, string font, int halfPoints, bool bold = false, string? color = null)
+    {
+        var properties = new RunProperties(new RunFonts { Ascii = font, HighAnsi = font, EastAsia = font });
+        if (bold) properties.Append(new Bold());
+        if (color is not null) properties.Append(new Color { Val = color });
+        properties.Append(new FontSize { Val = halfPoints.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var run = new Run(properties);
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (i > 0) run.Append(new Break());
+            run.Append(new Text(lines[i]) { Space = SpaceProcessingModeValues.Preserve });
+        }
+        return run;
+    }
+}

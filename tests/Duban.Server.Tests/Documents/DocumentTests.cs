@@ -1,0 +1,397 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Wordprocessing;
+using Duban.Server.Tests.Templates;
+using static Duban.Server.Tests.Infrastructure.Api;
+using static Duban.Server.Tests.Templates.Http;
+
+namespace Duban.Server.Tests.Documents;
+
+/// <summary>
+/// 文书 (docs/decisions/039) on the shipped procedures, driven over HTTP by the demo users: templates started from the
+/// shipped ones or uploaded, versions, generation with a 文号, the file attached and journalled, and every generated
+/// document opened with the Open XML SDK to read what it says. With LibreOffice installed, each shipped kind is rendered
+/// to PDF and to PNG into artifacts/documents for a person to look at.
+/// </summary>
+public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime where TFixture : TemplateFixture
+{
+    public Task InitializeAsync() => fixture.ResetAsync();
+
+    public Task DisposeAsync()
+    {
+        foreach (var client in _slow.Values) client.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task ActAsync(string user, Guid item, string activity, string outcome, JsonObject? data = null, string? comment = null)
+    {
+        var client = await fixture.As(user);
+        await CompleteOkAsync(client, await TaskOfAsync(client, item, activity), outcome, data, comment);
+    }
+
+    /// <summary>A 批办性 leader's instruction, proposed, approved with an opinion and assigned to 法制处 with 济南市司法局.</summary>
+    private async Task<Guid> AssignedInstructionAsync(string title, object? restriction = null)
+    {
+        var ducha = await fixture.As("ducha");
+        var data = new JsonObject
+        {
+            ["title"] = title,
+            ["origin"] = "own",
+            ["leader"] = "李厅长",
+            ["instructionDate"] = "2026-03-02",
+            ["instructionText"] = "请法制处牵头研究，提出加强行政复议案件办理的具体措施。",
+            ["reportLeader"] = await fixture.UserIdAsync("lingdao"),
+            ["original"] = new JsonArray(await OriginalAsync(ducha)),
+        };
+        Guid item;
+        if (restriction is null)
+        {
+            item = await StartAsync(ducha, "leader-instruction", data);
+        }
+        else
+        {
+            var started = await ducha.PostAsJsonAsync("/api/instances", new { definitionId = "leader-instruction", data, restriction });
+            item = (await OkJsonAsync(started))["id"]!.GetValue<Guid>();
+        }
+        await ActAsync("ducha", item, "拟办", "提交审定", new JsonObject
+        {
+            ["category"] = "handle",
+            ["proposal"] = "建议由法制处牵头办理，济南市司法局协办。",
+            ["leadUnit"] = "fzc",
+            ["coUnits"] = new JsonArray("jinan"),
+            ["goal"] = "提出具体措施，形成书面报告。",
+            ["dueDate"] = "2026-03-20",
+        });
+        await ActAsync("lingdao", item, "领导审定", "同意", new JsonObject { ["approvalOpinion"] = "同意，请法制处抓紧落实。" });
+        return item;
+    }
+
+    private static async Task<JsonObject> OriginalAsync(HttpClient client)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent("%PDF-1.4 批示件扫描件"u8.ToArray());
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        form.Add(file, "file", "批示件.pdf");
+        var uploaded = await OkJsonAsync(await client.PostAsync("/api/attachments", form));
+        return new JsonObject { ["id"] = uploaded["id"]!.GetValue<string>(), ["name"] = uploaded["name"]!.GetValue<string>() };
+    }
+
+    private async Task<JsonObject> ShippedAsync(string kind) =>
+        await OkJsonAsync(await (await fixture.As("admin")).PostAsync($"/api/document-templates/shipped/{kind}", null));
+
+    private async Task<JsonObject> GenerateAsync(string user, Guid item, string templateKey) =>
+        await OkJsonAsync(await (await fixture.As(user)).PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey }));
+
+    private async Task<byte[]> DownloadAsync(string user, string url)
+    {
+        // LibreOffice starts afresh for each conversion: on a busy machine that can take longer than HttpClient's 100 s.
+        var client = url.Contains("pdf", StringComparison.Ordinal) ? await SlowClientAsync(user) : await fixture.As(user);
+        var response = await client.GetAsync(url);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
+    /// <summary>What a Word document says: each paragraph (in tables too) one line.</summary>
+    internal static string TextOf(byte[] docx)
+    {
+        using var stream = new MemoryStream(docx);
+        using var document = WordprocessingDocument.Open(stream, false);
+        return string.Join("\n", document.MainDocumentPart!.Document!.Body!.Descendants<Paragraph>()
+            .Select(p => string.Concat(p.Descendants().Select(e => e switch { Text t => t.Text, Break => "\n", _ => "" }))));
+    }
+
+    [Fact]
+    public async Task A_notice_is_generated_with_its_number_attached_to_the_item_journalled_and_says_what_the_item_says()
+    {
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        var notice = await ShippedAsync("notice");
+        Assert.Equal("督查通知单", notice["name"]!.GetValue<string>());
+        Assert.Equal(1, notice["version"]!.GetValue<int>());
+        Assert.Contains("主办单位", notice["placeholders"]!.AsArray().Select(p => p!.GetValue<string>()));
+
+        var first = await GenerateAsync("ducha", item, "notice");
+        var second = await GenerateAsync("ducha", item, "notice");
+        Assert.Equal("督通〔2026〕1号", first["number"]!.GetValue<string>());
+        Assert.Equal("督通〔2026〕2号", second["number"]!.GetValue<string>());
+
+        var text = TextOf(await DownloadAsync("ducha", $"/api/documents/{first["id"]}"));
+        var detail = await InstanceAsync(await fixture.As("ducha"), item);
+        var itemNumber = detail["instance"]!["number"]!.GetValue<string>();
+        Assert.Contains("山东省司法厅", text, StringComparison.Ordinal);
+        Assert.Contains("督通〔2026〕1号", text, StringComparison.Ordinal);
+        Assert.Contains(itemNumber, text, StringComparison.Ordinal);
+        Assert.Contains("李厅长关于加强行政复议案件办理工作的批示", text, StringComparison.Ordinal);
+        Assert.Contains("法制处", text, StringComparison.Ordinal);
+        Assert.Contains("济南市司法局", text, StringComparison.Ordinal);
+        Assert.Contains("2026年3月20日", text, StringComparison.Ordinal);
+        // The leader's opinion, signed and timed.
+        Assert.Matches(@"同意，请法制处抓紧落实。（李厅长，.*2026-03-0\d \d\d:\d\d）", text);
+        Assert.DoesNotContain("{{", text, StringComparison.Ordinal);
+
+        // Attached to the item (downloadable as an attachment too) and on its timeline.
+        var documents = await GetJsonArrayAsync("ducha", $"/api/instances/{item}/documents");
+        Assert.Equal(2, documents.Count);
+        var attachment = await DownloadAsync("ducha", $"/api/attachments/{first["attachmentId"]}");
+        Assert.Contains("督通〔2026〕1号", TextOf(attachment), StringComparison.Ordinal);
+        var line = detail["timeline"]!.AsArray().Last(e => e!["kind"]!.GetValue<string>() == "documentGenerated")!;
+        Assert.Equal("王督查", line["actorName"]!.GetValue<string>());
+        Assert.Contains("督通〔2026〕2号", line["comment"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Only the office and administrators generate; a unit's liaison who sees the item is refused, one who does not gets 404.
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync((await fixture.As("fazhi")).PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey = "notice" })));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("qingdao")).PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey = "notice" })));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("qingdao")).GetAsync($"/api/documents/{first["id"]}")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("ducha")).PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey = "no-such" })));
+    }
+
+    private readonly Dictionary<string, HttpClient> _slow = [];
+
+    /// <summary>A client of its own for PDF downloads, with a timeout long enough for LibreOffice on a loaded machine.</summary>
+    private async Task<HttpClient> SlowClientAsync(string user)
+    {
+        if (_slow.TryGetValue(user, out var existing)) return existing;
+        var client = fixture.Factory.CreateDefaultClient(new StickyCookies());
+        client.Timeout = TimeSpan.FromMinutes(10);
+        (await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = "Duban@2026" })).EnsureSuccessStatusCode();
+        return _slow[user] = client;
+    }
+
+    private async Task<JsonArray> GetJsonArrayAsync(string user, string url) =>
+        (await (await fixture.As(user)).GetFromJsonAsync<JsonArray>(url))!;
+
+    [Fact]
+    public async Task An_uploaded_template_fills_placeholders_split_across_runs_and_repeats_a_row_per_sub_table_row()
+    {
+        var ducha = await fixture.As("ducha");
+        var item = await StartAsync(ducha, "decision-breakdown", new JsonObject
+        {
+            ["title"] = "厅党委会议关于加快推进公共法律服务体系建设的决定",
+            ["sourceType"] = "partyMeeting",
+            ["source"] = "厅党委会议（2026年第3次）",
+            ["sourceDate"] = "2026-02-27",
+            ["summary"] = "会议决定：加快推进公共法律服务体系建设。",
+            ["leader"] = await fixture.UserIdAsync("lingdao"),
+        });
+        await ActAsync("lingdao", item, "领导审定", "同意", new JsonObject { ["approvalOpinion"] = "同意立项，请督查室分解落实。" });
+        await ActAsync("ducha", item, "任务分解", "分解下达", new JsonObject
+        {
+            ["breakdown"] = new JsonArray(
+                new JsonObject { ["task"] = "制定实体平台建设方案", ["leadUnit"] = "fzc", ["goal"] = "报送方案", ["deadline"] = "2026-03-20" },
+                new JsonObject { ["task"] = "推进村居法律顾问全覆盖", ["leadUnit"] = "qingdao", ["goal"] = "全覆盖", ["deadline"] = "2026-03-27" }),
+        });
+
+        // Word splits what a person types: 「{{决策事项}}」 arrives as three runs, one of them bold.
+        var upload = await UploadAsync("admin", TestTemplate(), "决策分解通知.docx", "决策任务分解通知", "督分〔{year}〕{seq:3}号");
+        Assert.Contains("任务分解表.任务名称", upload["placeholders"]!.AsArray().Select(p => p!.GetValue<string>()));
+        var generated = await GenerateAsync("ducha", item, upload["key"]!.GetValue<string>());
+        Assert.Equal("督分〔2026〕001号", generated["number"]!.GetValue<string>());
+        var text = TextOf(await DownloadAsync("ducha", $"/api/documents/{generated["id"]}"));
+        Assert.Contains("事项：厅党委会议关于加快推进公共法律服务体系建设的决定。", text, StringComparison.Ordinal);
+        Assert.Contains("文号：督分〔2026〕001号", text, StringComparison.Ordinal);
+        Assert.Contains("1\n制定实体平台建设方案\n法制处\n2026年3月20日", text, StringComparison.Ordinal);
+        Assert.Contains("2\n推进村居法律顾问全覆盖\n青岛市司法局\n2026年3月27日", text, StringComparison.Ordinal);
+        Assert.Matches("同意立项，请督查室分解落实。（李厅长", text);
+        Assert.DoesNotContain("{{", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("}}", text, StringComparison.Ordinal);
+
+        // A preview fills from the item without taking a number or keeping anything.
+        var preview = TextOf(await DownloadAsync("admin", $"/api/document-templates/versions/{upload["id"]}/preview?instanceId={item}"));
+        Assert.Contains("文号：（文号待生成）", preview, StringComparison.Ordinal);
+        Assert.Single(await GetJsonArrayAsync("ducha", $"/api/instances/{item}/documents"));
+    }
+
+    [Fact]
+    public async Task The_archive_holds_a_catalogue_the_record_every_attachment_and_the_childrens_files()
+    {
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        await ShippedAsync("notice");
+        var notice = await GenerateAsync("ducha", item, "notice");
+        var zipBytes = await DownloadAsync("ducha", $"/api/instances/{item}/archive?pdf=true");
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(zipBytes));
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("卷内目录.docx", names);
+        Assert.Contains("办理记录.docx", names);
+        Assert.Contains("附件/批示件.pdf", names);
+        Assert.Contains($"附件/{notice["fileName"]}", names);
+        if (File.Exists("/usr/bin/soffice")) Assert.Contains("卷内目录.pdf", names);
+
+        byte[] Read(string name)
+        {
+            using var stream = zip.GetEntry(name)!.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+        var catalogue = TextOf(Read("卷内目录.docx"));
+        Assert.Contains("附件/批示件.pdf", catalogue, StringComparison.Ordinal);
+        Assert.Contains("王督查", catalogue, StringComparison.Ordinal);
+        var record = TextOf(Read("办理记录.docx"));
+        // Every round of every form, every opinion with its signer, the timeline.
+        Assert.Contains("拟办 第1轮（王督查", record, StringComparison.Ordinal);
+        Assert.Contains("领导审定 第1轮（李厅长", record, StringComparison.Ordinal);
+        Assert.Contains("同意，请法制处抓紧落实。", record, StringComparison.Ordinal);
+        Assert.Contains("请法制处牵头研究，提出加强行政复议案件办理的具体措施。", record, StringComparison.Ordinal);
+        Assert.Contains("生成文书", record, StringComparison.Ordinal);
+        Assert.Contains("督通〔2026〕1号", record, StringComparison.Ordinal);
+
+        // A decision's breakdown: the table's rows in its record, each child item in its own folder.
+        var ducha = await fixture.As("ducha");
+        var decision = await StartAsync(ducha, "decision-breakdown", new JsonObject
+        {
+            ["title"] = "厅党委会议关于加快推进公共法律服务体系建设的决定",
+            ["sourceType"] = "partyMeeting",
+            ["source"] = "厅党委会议（2026年第3次）",
+            ["sourceDate"] = "2026-02-27",
+            ["summary"] = "会议决定：加快推进公共法律服务体系建设。",
+            ["leader"] = await fixture.UserIdAsync("lingdao"),
+        });
+        await ActAsync("lingdao", decision, "领导审定", "同意", new JsonObject { ["approvalOpinion"] = "同意立项。" });
+        await ActAsync("ducha", decision, "任务分解", "分解下达", new JsonObject
+        {
+            ["breakdown"] = new JsonArray(
+                new JsonObject { ["task"] = "制定实体平台建设方案", ["leadUnit"] = "fzc", ["goal"] = "报送方案", ["deadline"] = "2026-03-20" },
+                new JsonObject { ["task"] = "推进村居法律顾问全覆盖", ["leadUnit"] = "qingdao", ["goal"] = "全覆盖", ["deadline"] = "2026-03-27" }),
+        });
+        using var decisionZip = new System.IO.Compression.ZipArchive(new MemoryStream(await DownloadAsync("ducha", $"/api/instances/{decision}/archive")));
+        var decisionNames = decisionZip.Entries.Select(e => e.FullName).ToList();
+        Assert.Equal(2, decisionNames.Count(n => n.StartsWith("子事项/", StringComparison.Ordinal) && n.EndsWith("/办理记录.docx", StringComparison.Ordinal)));
+        using var decisionRecord = decisionZip.GetEntry("办理记录.docx")!.Open();
+        using var decisionCopy = new MemoryStream();
+        decisionRecord.CopyTo(decisionCopy);
+        var decisionText = TextOf(decisionCopy.ToArray());
+        Assert.Contains("推进村居法律顾问全覆盖\n青岛市司法局", decisionText, StringComparison.Ordinal);
+
+        // A unit's liaison who sees the item may not take its file.
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync((await fixture.As("fazhi")).GetAsync($"/api/instances/{item}/archive")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("qingdao")).GetAsync($"/api/instances/{item}/archive")));
+    }
+
+    [Fact]
+    public async Task Templates_keep_their_versions_and_refuse_what_is_not_a_template()
+    {
+        var first = await ShippedAsync("urge");
+        var admin = await fixture.As("admin");
+        var renamed = await OkJsonAsync(await admin.PostAsJsonAsync("/api/document-templates/urge/versions", new { name = "催办通知书", numberPattern = "" }));
+        Assert.Equal(2, renamed["version"]!.GetValue<int>());
+        Assert.Null(renamed["numberPattern"]);
+        var uploaded = await UploadAsync("admin", TestTemplate(), "催办.docx", null, null, key: "urge");
+        Assert.Equal(3, uploaded["version"]!.GetValue<int>());
+        var versions = await GetJsonArrayAsync("admin", "/api/document-templates/urge/versions");
+        Assert.Equal([3, 2, 1], versions.Select(v => v!["version"]!.GetValue<int>()));
+        // Version 1's file is still the shipped one.
+        Assert.Contains("催办通知", TextOf(await DownloadAsync("admin", $"/api/document-templates/versions/{first["id"]}/file")), StringComparison.Ordinal);
+        var list = await GetJsonAsync(admin, "/api/document-templates");
+        Assert.Equal("催办通知书", list["templates"]!.AsArray().Single()!["name"]!.GetValue<string>());
+
+        var notWord = await UploadRawAsync("admin", "%PDF-1.4 not word"u8.ToArray(), "a.docx", "x", null);
+        Assert.Equal(HttpStatusCode.BadRequest, notWord.StatusCode);
+        Assert.Contains("file", (await FieldErrorsAsync(notWord)).Keys);
+        var badPattern = await UploadRawAsync("admin", TestTemplate(), "a.docx", "x", "督〔{year}〕号");
+        Assert.Contains("numberPattern", (await FieldErrorsAsync(badPattern)).Keys);
+        Assert.Equal(HttpStatusCode.Forbidden, (await UploadRawAsync("ducha", TestTemplate(), "a.docx", "x", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync((await fixture.As("fazhi")).GetAsync("/api/document-templates")));
+        var placeholders = await GetJsonAsync(admin, "/api/document-templates/placeholders");
+        var names = placeholders["placeholders"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("主办单位", names);
+        Assert.Contains("任务分解表.牵头单位", names);
+    }
+
+    [Fact]
+    public async Task A_confidential_items_documents_are_not_found_by_whoever_is_not_named()
+    {
+        var item = await AssignedInstructionAsync("不宜公开的批示事项", restriction: new { restricted = true, userIds = new[] { await fixture.UserIdAsync("lingdao") } });
+        await ShippedAsync("notice");
+        var document = await GenerateAsync("ducha", item, "notice");
+        Assert.Contains("法制处", TextOf(await DownloadAsync("ducha", $"/api/documents/{document["id"]}")), StringComparison.Ordinal);
+        // The administrator sees every ordinary item, but is not named on this one.
+        var admin = await fixture.As("admin");
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(admin.GetAsync($"/api/documents/{document["id"]}")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(admin.GetAsync($"/api/instances/{item}/documents")));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(admin.PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey = "notice" })));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(admin.GetAsync($"/api/instances/{item}/archive")));
+    }
+
+    [Fact]
+    public async Task Each_shipped_template_renders_to_pdf_and_png_for_a_person_to_look_at()
+    {
+        Assert.True(File.Exists("/usr/bin/soffice"), "LibreOffice (soffice) is not installed: test.sh installs libreoffice-writer-nogui");
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        var folder = Path.Combine(ArtifactsFolder(), "documents");
+        Directory.CreateDirectory(folder);
+        foreach (var kind in new[] { "notice", "urge", "rectification", "report" })
+        {
+            await ShippedAsync(kind);
+            var document = await GenerateAsync("ducha", item, kind);
+            var pdf = await DownloadAsync("ducha", $"/api/documents/{document["id"]}?format=pdf");
+            Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
+            var path = Path.Combine(folder, $"{kind}.pdf");
+            await File.WriteAllBytesAsync(path, pdf);
+            if (File.Exists("/usr/bin/pdftoppm"))
+            {
+                using var process = Process.Start("/usr/bin/pdftoppm", ["-png", "-r", "60", "-singlefile", path, Path.Combine(folder, kind)])!;
+                await process.WaitForExitAsync();
+                Assert.True(File.Exists(Path.Combine(folder, kind + ".png")));
+            }
+        }
+    }
+
+    /// <summary>The repository's artifacts folder (test.sh's), found from the test assembly.</summary>
+    private static string ArtifactsFolder()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Duban.slnx"))) dir = dir.Parent;
+        return Path.Combine(dir?.FullName ?? Path.GetTempPath(), "artifacts");
+    }
+
+    private async Task<JsonObject> UploadAsync(string user, byte[] content, string fileName, string? name, string? pattern, string? key = null) =>
+        await OkJsonAsync(await UploadRawAsync(user, content, fileName, name, pattern, key));
+
+    private async Task<HttpResponseMessage> UploadRawAsync(string user, byte[] content, string fileName, string? name, string? pattern, string? key = null)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        form.Add(file, "file", fileName);
+        if (name is not null) form.Add(new StringContent(name), "name");
+        if (pattern is not null) form.Add(new StringContent(pattern), "numberPattern");
+        if (key is not null) form.Add(new StringContent(key), "key");
+        return await (await fixture.As(user)).PostAsync("/api/document-templates", form);
+    }
+
+    /// <summary>
+    /// A template as Word saves what a person typed: 「{{决策事项}}」 in three runs (the name bold), the 文号 across two,
+    /// and a table whose second row names the columns of the sub-table 任务分解表.
+    /// </summary>
+    internal static byte[] TestTemplate()
+    {
+        using var stream = new MemoryStream();
+        using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        {
+            var main = document.AddMainDocumentPart();
+            static Run R(string text, bool bold = false) =>
+                bold ? new Run(new RunProperties(new Bold()), new Text(text) { Space = SpaceProcessingModeValues.Preserve })
+                     : new Run(new Text(text) { Space = SpaceProcessingModeValues.Preserve });
+            static TableCell C(params Run[] runs) => new(new Paragraph(runs));
+            main.Document = new Document(new Body(
+                new Paragraph(R("事项：{"), R("{决策"), R("事项}}", bold: true), R("。")),
+                new Paragraph(R("文号：{{文"), new Run(new FieldChar { FieldCharType = FieldCharValues.Begin }), R("号}}")),
+                new Paragraph(R("意见：{{领导审定意见}}")),
+                new Table(
+                    new TableRow(C(R("序号")), C(R("任务")), C(R("牵头单位")), C(R("时限"))),
+                    new TableRow(C(R("{{序号}}")), C(R("{{任务分解表."), R("任务名称}}")), C(R("{{任务分解表.牵头单位}}")), C(R("｛｛任务分解表.完成时限｝｝"))))));
+            main.Document.Save();
+        }
+        return stream.ToArray();
+    }
+}
+
+[Collection(SqliteTemplateFixture.Collection)]
+public sealed class SqliteDocumentTests(SqliteTemplateFixture fixture) : DocumentTests<SqliteTemplateFixture>(fixture);
+
+[Collection(PostgresTemplateFixture.Collection)]
+public sealed class PostgresDocumentTests(PostgresTemplateFixture fixture) : DocumentTests<PostgresTemplateFixture>(fixture);
