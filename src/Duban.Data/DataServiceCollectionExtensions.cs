@@ -69,11 +69,11 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<TimerWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerWorker>());
         services.AddScoped<Audit.AuditActor>();
-        services.AddSingleton(sp => new Audit.AuditSealer(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Audit.AuditSealer>>())
+        services.AddSingleton(sp => new Writes.AuditSealer(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Writes.AuditSealer>>())
         {
             Interval = configuration.GetValue("Duban:Audit:SealInterval", TimeSpan.FromSeconds(5)),
         });
-        services.AddHostedService(sp => sp.GetRequiredService<Audit.AuditSealer>());
+        services.AddHostedService(sp => sp.GetRequiredService<Writes.AuditSealer>());
         services.AddSingleton<Schedules.ScheduleWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleWorker>());
         return services;

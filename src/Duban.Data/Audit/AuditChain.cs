@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Duban.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Audit;
@@ -59,37 +58,3 @@ public static class AuditChain
 /// <param name="HeadHash">The hash of the last verified row: write it down to detect a later truncation of the tail.</param>
 /// <param name="BrokenAt">Where the chain breaks; null when intact.</param>
 public sealed record AuditVerification(bool Intact, long Sealed, int Unsealed, string HeadHash, long? BrokenAt, string? Reason);
-
-/// <summary>Gives the rows not yet sealed their place in the chain, oldest first, up to <paramref name="Batch"/> at a time.</summary>
-public sealed record SealAuditRecords(int Batch = 500) : IWrite<int>
-{
-    public string Operation => "audit-seal";
-    public string Subject => "audit";
-}
-
-internal sealed class SealAuditRecordsHandler : IWriteHandler<SealAuditRecords, int>
-{
-    /// <summary>One sealer at a time across instances (PostgreSQL); SQLite has one writer anyway.</summary>
-    private const long LockKey = 0x4175_6469_74; // "Audit"
-
-    public async Task<int> HandleAsync(SealAuditRecords write, WriteContext context, CancellationToken ct)
-    {
-        var db = context.Db;
-        await context.BeginTransactionAsync(ct);
-        if (db.IsPostgres) await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({LockKey})", ct);
-        var open = await db.Set<AuditRecord>().Where(r => r.Sequence == null).OrderBy(r => r.Id).Take(write.Batch).ToListAsync(ct);
-        if (open.Count == 0) return 0;
-        var last = await db.Set<AuditRecord>().AsNoTracking().Where(r => r.Sequence != null).OrderByDescending(r => r.Sequence)
-            .Select(r => new { r.Sequence, r.Hash }).FirstOrDefaultAsync(ct);
-        var sequence = last?.Sequence ?? 0;
-        var previous = last?.Hash ?? AuditChain.Genesis;
-        foreach (var row in open)
-        {
-            sequence++;
-            row.Sequence = sequence;
-            row.PreviousHash = previous;
-            row.Hash = previous = AuditChain.HashOf(row, sequence, previous);
-        }
-        return open.Count;
-    }
-}

@@ -48,7 +48,7 @@ public sealed class WriteDoor(
             // A refused change of who may do what is itself audited, after the rollback (decision 044). What the refused
             // person could not see (not found, not his) is recorded without the object he named.
             var hidden = e is NotFoundException or ForbiddenException;
-            await RunAsync(new Audit.RecordAuditEvent(write.Operation, hidden ? null : write.Subject,
+            await RunAsync(new RecordAuditEvent(write.Operation, hidden ? null : write.Subject,
                 $"{Audit.AuditedOperations.NameOf(write.Operation)}：{(hidden ? "对象不存在或无权操作" : e.Message)}", Audit.AuditResults.Failed), ct);
             throw;
         }
@@ -67,7 +67,7 @@ public sealed class WriteDoor(
                 if (key is not null && await EarlierAnswerAsync<TResult>(key, write.Operation, ct) is { } earlier)
                     return earlier.Value;
                 var result = await invoker.InvokeAsync(services, write, context, ct);
-                await Audit.AuditTrail.AddForWriteAsync(context, write.Operation, write.Subject, ct);
+                await AuditTrail.AddForWriteAsync(context, write.Operation, write.Subject, ct);
                 if (key is not null) Remember(key, write.Operation, result, context);
                 // A task given to a person or unit on a confidential item names them (docs/decisions/037).
                 await ConfidentialNaming.NameTaskHoldersAsync(db, context.Now, ct);

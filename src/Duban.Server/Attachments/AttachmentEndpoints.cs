@@ -93,7 +93,7 @@ internal static class AttachmentEndpoints
             var record = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
             if (record is null || !await CanReadAsync(db, definitions, user, record, ct)) throw new NotFoundException("附件不存在");
             var stream = storage.OpenRead(record.StorageKey) ?? throw new NotFoundException("附件文件已丢失，请联系管理员");
-            await door.RunAsync(new Duban.Data.Audit.RecordAuditEvent(Duban.Data.Audit.AuditedOperations.Download, id.ToString(),
+            await door.RunAsync(new Duban.Data.Writes.RecordAuditEvent(Duban.Data.Audit.AuditedOperations.Download, id.ToString(),
                 $"下载附件「{record.FileName}」", Duban.Data.Audit.AuditResults.Succeeded), ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "private, no-cache";

@@ -57,7 +57,7 @@ internal static class LedgerEndpoints
                 throw new WorkflowInputException("export",
                     $"符合条件的事项共 {total} 条，超过单次导出上限 {export.MaxRows} 条，请缩小筛选范围（如按日期分段）后再导出");
             var bytes = await export.WriteAsync(user, query, total, columns, ct);
-            await door.RunAsync(new Duban.Data.Audit.RecordAuditEvent(Duban.Data.Audit.AuditedOperations.Export, null,
+            await door.RunAsync(new Duban.Data.Writes.RecordAuditEvent(Duban.Data.Audit.AuditedOperations.Export, null,
                 $"导出台账 {total} 条（{http.Request.QueryString.Value}）", Duban.Data.Audit.AuditResults.Succeeded), ct);
             return TypedResults.File(bytes, LedgerExport.ContentType, export.FileName());
         }).WithSummary("导出台账为 Excel（与筛选条件一致；条数上限见 Duban:Ledger:MaxExportRows，默认 5000）")

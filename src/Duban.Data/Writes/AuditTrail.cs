@@ -1,8 +1,8 @@
-using Duban.Data.Writes;
+using Duban.Data.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Duban.Data.Audit;
+namespace Duban.Data.Writes;
 
 /// <summary>Adds audit rows for the write door and for <see cref="RecordAuditEvent"/>: the actor of the scope, the time to the millisecond.</summary>
 public static class AuditTrail
