@@ -106,8 +106,19 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
         Assert.True(generated.IsSuccessStatusCode, await generated.Content.ReadAsStringAsync());
         var documentId = (await generated.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
 
+        // A robot channel the demo organization's administrator set up, and one of its people's notifications (decision 040).
+        var channel = await admin.PostAsJsonAsync("/api/notifications/channels",
+            new { kind = "dingtalk", name = "司法厅督查群", url = "http://127.0.0.1:9/robot", enabled = true, kinds = new[] { "task" } });
+        Assert.True(channel.IsSuccessStatusCode, await channel.Content.ReadAsStringAsync());
+        var channelId = (await channel.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+        var notices = (await lingdao.GetFromJsonAsync<JsonObject>("/api/notifications"))!["items"]!.AsArray();
+        Assert.NotEmpty(notices);
+        var notificationId = notices[0]!["id"]!.ToString();
+
         var values = new Dictionary<string, string>
         {
+            ["channels/{id}"] = channelId,
+            ["notifications/{id}"] = notificationId,
             ["document-templates/{key}"] = "notice",
             ["shipped/{kind}"] = "notice",
             ["versions/{id}"] = templateId,
@@ -132,10 +143,11 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
             ["{entryId}"] = Guid.NewGuid().ToString(),
             ["schedules/{id}"] = Guid.NewGuid().ToString(),
         };
-        HashSet<string> objects = ["versions/{id}", "documents/{id}", "instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
+        HashSet<string> objects = ["channels/{id}", "notifications/{id}", "versions/{id}", "documents/{id}", "instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
             "bulletins/{id}", "{definitionId}", "{unitId}"];
         // Its item, task, file, procedure and bulletin, every person's id and name, every unit's name.
-        List<string> markers = [TwoOrganizationsFixture.SftMarker, fixture.SftItem.ToString(), task.ToString(), file, templateId, documentId, "司法厅专用流程", "司法厅通报批评样例"];
+        List<string> markers = [TwoOrganizationsFixture.SftMarker, fixture.SftItem.ToString(), task.ToString(), file, templateId, documentId, channelId,
+            notificationId, "司法厅专用流程", "司法厅通报批评样例", "司法厅督查群"];
         markers.AddRange(users.SelectMany(u => new[] { u!["id"]!.GetValue<string>(), u["displayName"]!.GetValue<string>() }));
         var units = (await admin.GetFromJsonAsync<JsonArray>("/api/units"))!;
         markers.AddRange(units.Select(u => u!["name"]!.GetValue<string>()));
