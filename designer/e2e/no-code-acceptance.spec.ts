@@ -170,7 +170,8 @@ async function noCodeIn(target: Locator) {
 }
 
 async function openTask(page: Page, title: string, step: string) {
-  await page.goto('/');
+  // The 待办 tab by name: a leader's bare root is his 驾驶舱 once per session (decision 041).
+  await page.goto('/?box=todo');
   const row = page.getByRole('row').filter({ hasText: title }).filter({ hasText: step });
   await expect(async () => {
     await page.reload();

@@ -317,7 +317,8 @@ test.describe.serial('待办操作：撤回、撤回事项、委派、加签减�
     const approve = await openTaskOf(ducha, itemId, '审定');
 
     const { page, errors, close } = await open(browser, 'lingdao');
-    await page.goto('/');
+    // The 待办 tab by name: a leader's bare root is his 驾驶舱 once per session (decision 041).
+    await page.goto('/?box=todo');
     await page.getByTestId('inbox-table').getByRole('link', { name: title }).click();
     await expect(page).toHaveURL(new RegExp(`/tasks/${approve}$`));
     await page.getByLabel('批示要点', { exact: true }).fill('请法制处牵头，月底前报送方案');

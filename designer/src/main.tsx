@@ -2,11 +2,15 @@ import '@ant-design/v5-patch-for-react-19';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { noteEntry } from './features/dashboard/landing';
 import 'antd/dist/reset.css';
 import './index.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('#root not found');
+
+// A session that starts anywhere but the bare root has had its landing (a leader's 驾驶舱, decision 041).
+noteEntry(window.location);
 
 createRoot(container).render(
   <StrictMode>

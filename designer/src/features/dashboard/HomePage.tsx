@@ -1,26 +1,20 @@
+import { useEffect } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import InboxPage from '../inbox/InboxPage';
 import { useCurrentUser } from '../auth/AuthContext';
-import { LANDED_KEY, landsOnCockpit } from './landing';
+import { landed, landsOnCockpit, markLanded } from './landing';
 
-function landed(): boolean {
-  try {
-    return sessionStorage.getItem(LANDED_KEY) === '1';
-  } catch {
-    return true;
-  }
-}
-
-/** The app's root: 待办 — except that a leader's first stop in a session is his 驾驶舱 (decision 041). */
+/**
+ * The app's root: 待办 — except that a leader's first stop in a session is his 驾驶舱 (decision 041). Any visit to the
+ * root ends that moment, so coming back to 待办 later (after submitting a task, from the menu) stays on 待办.
+ */
 export default function HomePage() {
   const user = useCurrentUser();
   const location = useLocation();
-  if (landsOnCockpit(user.roles, location.search, landed())) {
-    try {
-      sessionStorage.setItem(LANDED_KEY, '1');
-    } catch {
-      // Storage refused: he lands on the cockpit each time he opens the root, still one click from 待办.
-    }
+  const toCockpit = landsOnCockpit(user.roles, location.search, landed());
+  useEffect(markLanded, []);
+  if (toCockpit) {
+    markLanded();
     return <Navigate to="/cockpit" replace />;
   }
   return <InboxPage />;

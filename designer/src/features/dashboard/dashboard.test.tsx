@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CurrentUser } from '../../api/types';
 import { mockFetch } from '../../test/fetchMock';
@@ -17,7 +17,7 @@ import {
   trendOption,
 } from './dashboardCharts';
 import { taskColor, timelineBars, timelineOption } from './battleMap';
-import { LANDED_KEY, landsOnCockpit } from './landing';
+import { LANDED_KEY, landed, landsOnCockpit, noteEntry } from './landing';
 
 // Canvas drawing is the browser test's business; here a chart is its option, and its data points are clickable.
 vi.mock('./EChart', () => ({
@@ -250,4 +250,39 @@ describe('DashboardPage', () => {
       expect(router.state.location.search).toBe('?unitId=jinan&status=open&light=red');
     },
   );
+});
+
+describe('landing', () => {
+  afterEach(() => sessionStorage.removeItem(LANDED_KEY));
+
+  it('a session that starts at a task link or the 待办 tab by name has had its landing; the bare root has not', () => {
+    noteEntry({ pathname: '/', search: '' });
+    expect(landed()).toBe(false);
+    noteEntry({ pathname: '/', search: '?box=todo' });
+    expect(landed()).toBe(true);
+    sessionStorage.removeItem(LANDED_KEY);
+    noteEntry({ pathname: '/tasks/t1', search: '' });
+    expect(landed()).toBe(true);
+  });
+
+  it('after any visit to the root, the root is 待办 for the rest of the session', async () => {
+    mockFetch({
+      'GET /api/auth/me': {
+        body: {
+          id: 'u-ld',
+          userName: 'lingdao',
+          displayName: '李厅长',
+          unitId: 'sft',
+          unitName: '司法厅',
+          roles: ['领导'],
+        },
+      },
+      'GET /api/tasks': { body: { items: [], total: 0, page: 1, pageSize: 20 } },
+      'GET /api/definitions': { body: [] },
+    });
+    const { router } = renderApp('/?box=todo');
+    await waitFor(() => expect(landed()).toBe(true), { timeout: 15_000 });
+    await act(() => router.navigate('/'));
+    expect(router.state.location.pathname).toBe('/');
+  });
 });

@@ -11,3 +11,28 @@ export function landsOnCockpit(roles: readonly string[], search: string, already
   if (alreadyLanded || search.length > 0) return false;
   return roles.includes(ROLES.leader) && !roles.includes(ROLES.supervisor) && !roles.includes(ROLES.admin);
 }
+
+/** Whether this browser session has passed its landing moment (storage refused: as if it had, so 待办 stays 待办). */
+export function landed(): boolean {
+  try {
+    return sessionStorage.getItem(LANDED_KEY) === '1';
+  } catch {
+    return true;
+  }
+}
+
+export function markLanded(): void {
+  try {
+    sessionStorage.setItem(LANDED_KEY, '1');
+  } catch {
+    // Storage refused: landed() answers true anyway.
+  }
+}
+
+/**
+ * Called once when the app starts: a session whose first page is not the bare root (a task link from a message, the
+ * 待办 tab by name) has had its landing — the root later is 待办.
+ */
+export function noteEntry(location: { pathname: string; search: string }): void {
+  if (location.pathname !== '/' || location.search.length > 0) markLanded();
+}
