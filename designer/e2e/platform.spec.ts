@@ -12,16 +12,17 @@ async function screenshot(page: Page, name: string) {
 test.describe('组织管理（平台管理员）', () => {
   test.use({ storageState: authFile('platform') });
 
-  test('平台管理员只见组织管理；点击新建一个组织，其管理员登录后只见本组织的单位和内置流程', async ({
+  test('平台管理员只见组织管理和安全审计；点击新建一个组织，其管理员登录后只见本组织的单位和内置流程', async ({
     page,
     browser,
   }) => {
     const code = `e2e${Date.now().toString(36)}`;
     const name = `测试市委督查室${code}`;
     await page.goto('/');
-    // He belongs to no organization: the inbox is not his; he lands on his own screen, the only one in the menu.
+    // He belongs to no organization: the inbox is not his; he lands on his own screen. The menu has it and the platform's
+    // audit log.
     await expect(page).toHaveURL(/\/platform$/);
-    await expect(page.getByRole('menuitem')).toHaveText(['组织管理']);
+    await expect(page.getByRole('menuitem')).toHaveText(['组织管理', '安全审计']);
     await expect(page.getByRole('cell', { name: '山东省司法厅（演示）' })).toBeVisible();
     await screenshot(page, 'platform-organizations');
 

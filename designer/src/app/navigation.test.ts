@@ -43,12 +43,22 @@ describe('role-based route filtering', () => {
     expect(menu(ROLES.admin)).not.toContain('组织管理');
   });
 
-  it('gives the platform administrator, of no organization, only 组织管理', () => {
+  it('gives the platform administrator, of no organization, only 组织管理 and the platform\'s audit log', () => {
     const menu = filterRoutesByRole(appRoutes, [ROLES.platform])
       .filter((r) => !r.hideInMenu)
       .map((r) => r.label);
-    expect(menu).toEqual(['组织管理']);
+    expect(menu).toEqual(['组织管理', '安全审计']);
     expect(canAccess({}, [ROLES.platform])).toBe(false);
+  });
+
+  it('gives the 审计员 the audit log, which no administrator, supervisor, leader or liaison has', () => {
+    const menu = (roles: string[]) =>
+      filterRoutesByRole(appRoutes, roles)
+        .filter((r) => !r.hideInMenu)
+        .map((r) => r.label);
+    expect(menu([ROLES.auditor])).toContain('安全审计');
+    for (const role of [ROLES.admin, ROLES.supervisor, ROLES.leader, ROLES.liaison])
+      expect(menu([role])).not.toContain('安全审计');
   });
 });
 

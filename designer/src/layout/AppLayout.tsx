@@ -72,6 +72,8 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   // Until breakpoints are known (first render) assume desktop.
   const isPhone = screens.md === false;
+  // The platform administrator belongs to no organization: no tasks, notifications or deputies are his (decision 035).
+  const ofOrganization = !user.roles.includes(ROLES.platform);
   const location = useLocation();
   const navigate = useNavigate();
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -159,7 +161,7 @@ export function AppLayout() {
           </a>
         </div>
         <div className="app-header-right">
-          {!user.roles.includes(ROLES.platform) && <NotificationBell />}
+          {ofOrganization && <NotificationBell />}
           {isPhone ? (
             <Typography.Text className="user-name-compact" ellipsis>
               {user.displayName}
@@ -167,8 +169,12 @@ export function AppLayout() {
           ) : (
             <Space size="middle" align="center">
               <UserSummary user={user} />
-              <Button onClick={() => navigate('/notifications/settings')}>通知设置</Button>
-              <Button onClick={() => navigate('/deputies')}>我的代理</Button>
+              {ofOrganization && (
+                <>
+                  <Button onClick={() => navigate('/notifications/settings')}>通知设置</Button>
+                  <Button onClick={() => navigate('/deputies')}>我的代理</Button>
+                </>
+              )}
               <Button onClick={() => setPasswordOpen(true)}>修改密码</Button>
               <LogoutButton />
             </Space>
@@ -217,12 +223,16 @@ export function AppLayout() {
           </div>
           {menu}
           <div className="drawer-footer">
-            <Button block onClick={() => navigate('/deputies')}>
-              我的代理
-            </Button>
-            <Button block onClick={() => navigate('/notifications/settings')}>
-              通知设置
-            </Button>
+            {ofOrganization && (
+              <>
+                <Button block onClick={() => navigate('/deputies')}>
+                  我的代理
+                </Button>
+                <Button block onClick={() => navigate('/notifications/settings')}>
+                  通知设置
+                </Button>
+              </>
+            )}
             <Button block onClick={() => setPasswordOpen(true)}>
               修改密码
             </Button>
