@@ -8,9 +8,15 @@ export interface RoleRestricted {
 /** The platform administrator's role: he belongs to no organization, so only screens meant for him are his. */
 export const PLATFORM_ROLE = '平台管理员';
 
+/** Roles outside the business (三员分立, decision 044): someone holding only these sees only the screens named for them. */
+export const OUTSIDE_BUSINESS_ROLES: readonly string[] = [PLATFORM_ROLE, '审计员'];
+
+export function outsideBusiness(userRoles: readonly string[]): boolean {
+  return userRoles.length > 0 && userRoles.every((role) => OUTSIDE_BUSINESS_ROLES.includes(role));
+}
+
 export function canAccess(route: RoleRestricted, userRoles: readonly string[]): boolean {
-  if (userRoles.length > 0 && userRoles.every((role) => role === PLATFORM_ROLE))
-    return route.roles?.includes(PLATFORM_ROLE) ?? false;
+  if (outsideBusiness(userRoles)) return route.roles?.some((role) => userRoles.includes(role)) ?? false;
   if (!route.roles || route.roles.length === 0) return true;
   return route.roles.some((role) => userRoles.includes(role));
 }

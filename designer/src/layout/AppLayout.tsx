@@ -4,8 +4,8 @@ import type { MenuProps } from 'antd';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { authApi, errorMessage } from '../api/client';
-import { ROLES, type CurrentUser } from '../api/types';
-import { activeRouteKey, filterRoutesByRole } from '../app/navigation';
+import type { CurrentUser } from '../api/types';
+import { activeRouteKey, filterRoutesByRole, outsideBusiness } from '../app/navigation';
 import { appRoutes } from '../app/routes';
 import { useAuth, useCurrentUser } from '../features/auth/AuthContext';
 import { NotificationBell } from '../features/notifications/NotificationBell';
@@ -72,8 +72,9 @@ export function AppLayout() {
   const screens = Grid.useBreakpoint();
   // Until breakpoints are known (first render) assume desktop.
   const isPhone = screens.md === false;
-  // The platform administrator belongs to no organization: no tasks, notifications or deputies are his (decision 035).
-  const ofOrganization = !user.roles.includes(ROLES.platform);
+  // The platform administrator and an auditor take no part in the business: no tasks, notifications or deputies are
+  // theirs (decisions 035, 044).
+  const ofOrganization = !outsideBusiness(user.roles);
   const location = useLocation();
   const navigate = useNavigate();
   const [drawerOpen, setDrawerOpen] = useState(false);

@@ -23,6 +23,13 @@ public sealed record CurrentUser(string Id, string UserName, string DisplayName,
     /// <summary>The supervision office, leaders and administrators see every item; a unit's people see their unit's.</summary>
     public bool SeesAllItems => IsInRole(Duban.Engine.Directory.Roles.Admin) || IsInRole(Duban.Engine.Directory.Roles.Supervisor) || IsInRole(Duban.Engine.Directory.Roles.Leader);
 
+    /// <summary>
+    /// Holds only roles outside the business — 审计员, 平台管理员 (三员分立, decision 044): sees no item, whatever his unit,
+    /// and is offered no task (unit tasks go to liaisons and the unit's head).
+    /// </summary>
+    public bool OutsideBusiness => Roles.Count > 0
+        && Roles.All(r => r is Duban.Engine.Directory.Roles.Auditor or Duban.Engine.Directory.Roles.Platform);
+
     public Actor ToActor() => new(Id, DisplayName, UnitId, UnitName, Roles);
 
     /// <summary>May this user act on the task: it is theirs, or it waits for their unit (liaisons) or a role they hold.</summary>

@@ -23,6 +23,8 @@ public static class ItemVisibility
         ArgumentNullException.ThrowIfNull(user);
         // A platform administrator belongs to no organization and so sees no item.
         if (user.OrganizationId is not { } organizationId) return db.Instances.Where(i => false);
+        // An auditor reads the audit log, not the business, even of his own unit (三员分立, decision 044).
+        if (user.OutsideBusiness) return db.Instances.Where(i => false);
         var ours = db.Instances.Where(i => i.OrganizationId == organizationId);
         if (user.SeesAllItems) return ours;
         var userId = user.Id;

@@ -96,6 +96,24 @@ public abstract class AuditLogTests<TFixture>(TFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_auditor_in_a_handling_unit_reads_none_of_its_items()
+    {
+        // An item 法制处 takes part in: registered, approved, given to the unit.
+        var item = await Infrastructure.Api.StartAsync(await fixture.As("ducha"), "demo-supervision", Infrastructure.Api.DemoStartData("fzc"));
+        var lingdao = await fixture.As("lingdao");
+        await Infrastructure.Api.CompleteOkAsync(lingdao, await Infrastructure.Api.TaskOfAsync(lingdao, item), "同意");
+        var fazhi = await fixture.As("fazhi");
+        var unitItems = (await fazhi.GetFromJsonAsync<JsonObject>("/api/ledger"))!["total"]!.GetValue<int>();
+        Assert.True(unitItems > 0, "法制处 takes part in demo items");
+        var user = await TestUsers.CreateAsync(fixture, Duban.Engine.Directory.Roles.Auditor, unitId: "fzc", displayName: "法制处审计员");
+        var auditor = fixture.Factory.NewClient();
+        (await auditor.PostAsJsonAsync("/api/auth/login", new { userName = user["userName"]!.GetValue<string>(), password = TestUsers.Password })).EnsureSuccessStatusCode();
+        Assert.Equal(0, (await auditor.GetFromJsonAsync<JsonObject>("/api/ledger"))!["total"]!.GetValue<int>());
+        Assert.Empty((await auditor.GetFromJsonAsync<JsonObject>("/api/tasks?box=todo"))!["items"]!.AsArray());
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/audit")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_chain_is_intact_and_an_edited_or_removed_row_is_found()
     {
         for (var i = 0; i < 3; i++) await TestUsers.CreateAsync(fixture, Duban.Engine.Directory.Roles.Liaison);
