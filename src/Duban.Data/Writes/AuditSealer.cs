@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace Duban.Data.Writes;
 
 /// <summary>
-/// Seals the audit log every few seconds (<c>Duban:Audit:SealInterval</c>, default 5 s), and on demand before it is read
-/// or verified; one sealing at a time in this instance, one across instances by the handler's lock.
+/// Seals the audit log every few seconds (<c>Duban:Audit:SealInterval</c>, default 5 s; zero: never in the background),
+/// and on demand before it is read or verified; one sealing at a time in this instance, one across instances by the handler's lock.
 /// </summary>
 public sealed class AuditSealer(IServiceScopeFactory scopes, ILogger<AuditSealer> logger) : BackgroundService
 {
@@ -36,6 +36,9 @@ public sealed class AuditSealer(IServiceScopeFactory scopes, ILogger<AuditSealer
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Zero: no background sealing, only on demand (before every read, verify and export) — the test hosts' choice,
+        // whose database resets must not race a sealer.
+        if (Interval <= TimeSpan.Zero) return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -39,6 +39,8 @@ public sealed class DubanFactory(DatabaseTarget database, TimeProvider? clock = 
         // The demo organization is what the suite works on; a production start has none (decision 043).
         builder.UseSetting("Duban:Seed:Enabled", "true");
         builder.UseSetting("Duban:Notifications:Enabled", "false");
+        // The audit log is sealed on demand when read; a background sealer would race the database resets.
+        builder.UseSetting("Duban:Audit:SealInterval", "00:00:00");
         // The suite signs in hundreds of times from one address; the throttle's own tests set their limits (decision 036).
         builder.UseSetting("Duban:Security:SignIn:PerClientPerMinute", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
