@@ -48,8 +48,16 @@ public sealed class WriteDoor(
             // A refused change of who may do what is itself audited, after the rollback (decision 044). What the refused
             // person could not see (not found, not his) is recorded without the object he named.
             var hidden = e is NotFoundException or ForbiddenException;
-            await RunAsync(new RecordAuditEvent(write.Operation, hidden ? null : write.Subject,
-                $"{Audit.AuditedOperations.NameOf(write.Operation)}：{(hidden ? "对象不存在或无权操作" : e.Message)}", Audit.AuditResults.Failed), ct);
+            try
+            {
+                await RunAsync(new RecordAuditEvent(write.Operation, hidden ? null : write.Subject,
+                    $"{Audit.AuditedOperations.NameOf(write.Operation)}：{(hidden ? "对象不存在或无权操作" : e.Message)}", Audit.AuditResults.Failed), ct);
+            }
+            catch (Exception recording) when (recording is not OperationCanceledException)
+            {
+                // The caller hears why his write was refused, not that its record could not be written.
+                logger.LogError(recording, "Recording the refused {Operation} in the audit log failed", write.Operation);
+            }
             throw;
         }
     }
