@@ -65,7 +65,7 @@ test.describe('领导驾驶舱', () => {
     expect(view.total.count).toBeGreaterThan(0);
     const chart = page.getByTestId('chart-light');
     await expect(chart.locator('canvas')).toBeVisible();
-    await page.waitForTimeout(800); // the charts' entry animation
+    await expect(page.locator('.dash-chart:not([data-drawn="true"])')).toHaveCount(0); // drawn, entry animation done
     await screenshot(page, 'dashboard-desktop');
 
     // 待办 one click away.
@@ -74,7 +74,7 @@ test.describe('领导驾驶舱', () => {
     await expect(page.getByRole('heading', { name: '领导驾驶舱' })).toHaveCount(0);
     await page.goBack();
     await expect(chart.locator('canvas')).toBeVisible();
-    await page.waitForTimeout(800);
+    await expect(page.locator('.dash-chart:not([data-drawn="true"])')).toHaveCount(0); // drawn, entry animation done
 
     // Click the tallest bar of 在办事项状态灯 (three bars across the chart) near its foot.
     const tallest = view.byLight.reduce((a, b) => (b.count > a.count ? b : a));
@@ -97,7 +97,7 @@ test.describe('领导驾驶舱', () => {
     await expect(page.getByTestId('dash-screen')).toBeVisible();
     await expect(page.getByText('每分钟自动刷新')).toBeVisible();
     await expect(page.getByTestId('dash-screen').locator('canvas').first()).toBeVisible();
-    await page.waitForTimeout(1000);
+    await expect(page.locator('.dash-chart:not([data-drawn="true"])')).toHaveCount(0); // drawn, entry animation done
     await page.screenshot({ path: path.join(screenshotDir, 'dashboard-screen.png') });
   });
 
@@ -112,7 +112,7 @@ test.describe('领导驾驶舱', () => {
     await page.goto('/cockpit');
     await expect(page.getByRole('heading', { name: '领导驾驶舱' })).toBeVisible();
     await expect(page.getByTestId('chart-status').locator('canvas')).toBeVisible();
-    await page.waitForTimeout(800);
+    await expect(page.locator('.dash-chart:not([data-drawn="true"])')).toHaveCount(0); // drawn, entry animation done
     await page.screenshot({ path: path.join(screenshotDir, 'dashboard-phone.png') });
     await context.close();
   });
@@ -165,7 +165,7 @@ test.describe('挂图作战与预警（督查员）', () => {
     await expect(page.getByRole('link', { name: '中心标准化建设' })).toBeVisible();
     await expect(page.getByRole('row', { name: /中心标准化建设/ })).toContainText('济南市司法局');
     await expect(page.getByRole('row', { name: /制定实体平台建设方案/ })).toContainText('尚未报送');
-    await page.waitForTimeout(800);
+    await expect(page.locator('.dash-chart:not([data-drawn="true"])')).toHaveCount(0); // drawn, entry animation done
     await screenshot(page, 'battle-map-desktop');
 
     // The office's early warning.

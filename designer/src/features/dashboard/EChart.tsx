@@ -48,6 +48,8 @@ export function EChart({ option, height, onPointClick, label, testId }: EChartPr
     const instance = echarts.init(element, undefined, { renderer: 'canvas' });
     chart.current = instance;
     instance.on('click', (params) => click.current?.(params.data));
+    // data-drawn: the chart has finished drawing, entry animation included — what a screenshot or a click waits for.
+    instance.on('finished', () => element.setAttribute('data-drawn', 'true'));
     const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => instance.resize());
     observer?.observe(element);
     return () => {
@@ -58,6 +60,7 @@ export function EChart({ option, height, onPointClick, label, testId }: EChartPr
   }, []);
 
   useEffect(() => {
+    box.current?.setAttribute('data-drawn', 'false');
     chart.current?.setOption(option, true);
   }, [option]);
 
