@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { scaled } from './e2e/timing';
 
 /**
  * Browser tests against a running Duban server (started by an outer script —
@@ -36,8 +37,9 @@ export default defineConfig({
   workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 30_000,
-  expect: { timeout: 10_000 },
+  // Stretched under test.sh's load (e2e/timing.ts).
+  timeout: scaled(30_000),
+  expect: { timeout: scaled(10_000) },
   reporter: [['list'], ['json', { outputFile: path.join(resultsDir, 'e2e.json') }]],
   use: {
     baseURL,

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
 import { authFile, screenshotDir, viewports } from './users';
+import { scaled } from './timing';
 
-test.describe.configure({ timeout: 120_000 });
-const expect = baseExpect.configure({ timeout: 30_000 });
+test.describe.configure({ timeout: scaled(120_000) });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 async function screenshot(page: Page, name: string) {
   const phone = (page.viewportSize()?.width ?? 1366) < 768;

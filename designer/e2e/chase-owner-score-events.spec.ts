@@ -9,6 +9,7 @@ import {
 } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, type DemoUser } from './users';
+import { scaled } from './timing';
 
 /**
  * Issue 14's last screens (docs/decisions/027), as the office uses them:
@@ -23,8 +24,8 @@ import { authFile, screenshotDir, type DemoUser } from './users';
  * removed) under a name no other spec looks for.
  */
 
-test.describe.configure({ timeout: 180_000 });
-const expect = baseExpect.configure({ timeout: 30_000 });
+test.describe.configure({ timeout: scaled(180_000) });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 const expected4xx = /Failed to load resource: the server responded with a status of 40[01]/;
 
@@ -55,7 +56,7 @@ async function choose(page: Page, text: string) {
     await list.locator('.rc-virtual-list-holder').hover();
     await page.mouse.wheel(0, 160);
     // Wait for the option to be rendered, not for a fixed time; not there yet means scroll on.
-    await option.waitFor({ state: 'attached', timeout: 250 }).catch(() => undefined);
+    await option.waitFor({ state: 'attached', timeout: scaled(250) }).catch(() => undefined);
   }
   await option.click();
 }

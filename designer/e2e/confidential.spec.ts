@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, type DemoUser } from './users';
+import { scaled } from './timing';
 
 /**
  * 限定知悉范围 (issue 17, docs/decisions/037): the office registers a confidential item by clicking on the start form and
@@ -9,8 +10,8 @@ import { authFile, screenshotDir, type DemoUser } from './users';
  * his inbox, and its page answers 「事项不存在」.
  */
 
-const expect = baseExpect.configure({ timeout: 20_000 });
-test.describe.configure({ timeout: 300_000 });
+const expect = baseExpect.configure({ timeout: scaled(20_000) });
+test.describe.configure({ timeout: scaled(300_000) });
 
 const run = Date.now().toString(36);
 const title = `不宜公开的批示办理（${run}）`;

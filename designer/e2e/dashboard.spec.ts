@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { expect as baseExpect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { authFile, screenshotDir, viewports } from './users';
+import { scaled } from './timing';
 
 /**
  * 驾驶舱 (decision 041): a leader lands on it, a chart element opens the ledger with the same filter and the same count;
  * 大屏 for the meeting room; 挂图作战 of a decision broken down into tasks; the office's 预警; the 驾驶舱 on a phone.
  */
 
-test.describe.configure({ timeout: 150_000 });
-const expect = baseExpect.configure({ timeout: 30_000 });
+test.describe.configure({ timeout: scaled(150_000) });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 const baseURL = process.env.DUBAN_BASE_URL ?? 'http://127.0.0.1:5000';
 
 interface Figure {

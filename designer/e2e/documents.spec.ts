@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
 import { authFile, screenshotDir, type DemoUser } from './users';
+import { scaled } from './timing';
 
 /**
  * 文书 (issue 19, docs/decisions/039): the administrator takes the shipped 督查通知单 on 文书模板; the office generates it
  * from an item's page, sees it numbered on the item, downloads it as Word, and exports the item's 一事一卷 archive.
  */
 
-const expect = baseExpect.configure({ timeout: 20_000 });
-test.describe.configure({ timeout: 300_000 });
+const expect = baseExpect.configure({ timeout: scaled(20_000) });
+test.describe.configure({ timeout: scaled(300_000) });
 
 const run = Date.now().toString(36);
 const title = `文书测试事项（${run}）`;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
 import { authFile, screenshotDir } from './users';
+import { scaled } from './timing';
 
 /**
  * Elsa 3 interchange (issue 23, docs/decisions/030): an administrator imports a real Elsa 3 file — elsa-core's
@@ -12,8 +13,8 @@ import { authFile, screenshotDir } from './users';
  * needs nothing from the other specs and leaves nothing they see.
  */
 
-const expect = baseExpect.configure({ timeout: 30_000 });
-test.describe.configure({ timeout: 120_000 });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
+test.describe.configure({ timeout: scaled(120_000) });
 test.use({ storageState: authFile('admin') });
 
 const fixtures = path.resolve(
@@ -72,7 +73,7 @@ test('管理员导入 Elsa 3 流程（含嵌套流程图），发布并发起；
     await expect(page.getByTestId('flow-node-g3jVTdvU3EK7V5JqRqfqjQ')).toContainText('Line 2');
     await expect(page.getByTestId('flow-node-eHAEEQ-Iu0GwM3mRxZin0Q')).toBeVisible();
     await expect(page.getByTestId('flow-node-dVUuwMm5XUiYpiYoGo5JKA')).toBeVisible();
-    await expect(page.getByTestId('validation')).toContainText('校验通过', { timeout: 15_000 });
+    await expect(page.getByTestId('validation')).toContainText('校验通过', { timeout: scaled(15_000) });
     await page.getByRole('button', { name: '适应画布' }).click();
     await expect(page.locator('.react-flow__node')).toHaveCount(8); // 5 from Elsa, the inner line, 开始 and 分支结束
     await shot(page, 'elsa-imported-canvas');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect as baseExpect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, viewports, type DemoUser } from './users';
+import { scaled } from './timing';
 
 /**
  * 延期申请 in the browser (issue 4): the office issues a 督查整改建议书 to 法制处 due today, so its light is yellow now;
@@ -11,8 +12,8 @@ import { authFile, screenshotDir, viewports, type DemoUser } from './users';
  * (≤ 1 working day left); one month later is far from the yellow threshold.
  */
 
-const expect = baseExpect.configure({ timeout: 30_000 });
-test.describe.configure({ timeout: 180_000 });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
+test.describe.configure({ timeout: scaled(180_000) });
 
 const expected4xx = /Failed to load resource: the server responded with a status of 40[019]/;
 

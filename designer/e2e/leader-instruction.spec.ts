@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect as baseExpect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, viewports, type DemoUser } from './users';
+import { scaled } from './timing';
 
 /**
  * The shipped template 领导批示办理, 批办性 path, every step in the browser: the office registers the instruction with
@@ -11,8 +12,8 @@ import { authFile, screenshotDir, viewports, type DemoUser } from './users';
  */
 
 // The machine that runs these may be busy (two cores, parallel builds): give a page time to arrive.
-const expect = baseExpect.configure({ timeout: 30_000 });
-test.describe.configure({ timeout: 180_000 });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
+test.describe.configure({ timeout: scaled(180_000) });
 
 const expected4xx = /Failed to load resource: the server responded with a status of 40[19]/;
 

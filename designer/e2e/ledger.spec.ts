@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect as baseExpect, test, type Page, type Response } from '@playwright/test';
 import { authFile, DEMO_PASSWORD, screenshotDir, viewports } from './users';
+import { scaled } from './timing';
 
 interface LedgerPage {
   items: { id: string; title: string; status: string; fields: Record<string, string | null> }[];
@@ -16,8 +17,8 @@ function isLedger(check?: (url: URL) => boolean) {
 }
 
 // The ledger loads its rows, columns, procedure types and units; on a busy two-core machine that takes a while.
-test.describe.configure({ timeout: 120_000 });
-const expect = baseExpect.configure({ timeout: 30_000 });
+test.describe.configure({ timeout: scaled(120_000) });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 async function screenshot(page: Page, name: string) {
   const phone = (page.viewportSize()?.width ?? 1366) < 768;

@@ -9,6 +9,7 @@ import {
 } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { DEMO_PASSWORD, screenshotDir } from './users';
+import { scaled } from './timing';
 
 /**
  * Issue 15's acceptance, in one procedure (decision 033): an administrator who types no JavaScript and no JSON builds
@@ -20,7 +21,7 @@ import { DEMO_PASSWORD, screenshotDir } from './users';
  * asked. Every property panel and settings form is photographed to test-results/screenshots/acceptance15-*.png.
  */
 
-const expect = baseExpect.configure({ timeout: 30_000 });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 // A click that cannot happen fails after a minute, not at the end of the whole test.
 test.use({ actionTimeout: 60_000 });
 
@@ -107,8 +108,8 @@ async function choose(page: Page, select: Locator, option: string) {
     .first();
   await expect(async () => {
     if (!(await select.evaluate((el) => el.classList.contains('ant-select-open')))) await select.click();
-    await expect(choice).toBeVisible({ timeout: 3000 });
-  }).toPass({ timeout: 60_000 });
+    await expect(choice).toBeVisible({ timeout: scaled(3000) });
+  }).toPass({ timeout: scaled(60_000) });
   await choice.click();
 }
 
@@ -175,8 +176,8 @@ async function openTask(page: Page, title: string, step: string) {
   const row = page.getByRole('row').filter({ hasText: title }).filter({ hasText: step });
   await expect(async () => {
     await page.reload();
-    await expect(row).toBeVisible({ timeout: 5000 });
-  }).toPass({ timeout: 60_000 });
+    await expect(row).toBeVisible({ timeout: scaled(5000) });
+  }).toPass({ timeout: scaled(60_000) });
   await row.getByRole('link').first().click();
   await expect(page.getByTestId('task-header')).toContainText(step);
   const claim = page.getByRole('button', { name: /签\s*收/ });
@@ -208,7 +209,7 @@ async function register(page: Page, title: string, leader: '是' | '否', basis:
 test('验收：管理员不写脚本、不写 JSON 建一个流程（条件分支、登记时选的单位交办、工作日时限、自己的催办阶梯和编号），发布后按两个分支办完', async ({
   browser,
 }) => {
-  test.setTimeout(900_000);
+  test.setTimeout(scaled(900_000));
   const errors: string[] = [];
   const admin = await signedIn(browser, 'admin', errors);
 
@@ -406,7 +407,7 @@ test('验收：管理员不写脚本、不写 JSON 建一个流程（条件分�
     await shot(admin, 'settings-variables', drawer);
 
     await admin.keyboard.press('Escape');
-    await expect(admin.getByTestId('validation')).toContainText('校验通过', { timeout: 30_000 });
+    await expect(admin.getByTestId('validation')).toContainText('校验通过', { timeout: scaled(30_000) });
     await shot(admin, 'canvas', admin.getByTestId('designer-canvas'));
     await admin
       .getByRole('toolbar', { name: '流程设计工具栏' })

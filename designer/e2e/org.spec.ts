@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { expect as baseExpect, test, type Locator, type Page } from '@playwright/test';
 import { authFile, screenshotDir } from './users';
+import { scaled } from './timing';
 
-test.describe.configure({ timeout: 120_000 });
-const expect = baseExpect.configure({ timeout: 30_000 });
+test.describe.configure({ timeout: scaled(120_000) });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
@@ -120,8 +121,8 @@ test.describe('组织（管理员）', () => {
       await expect(
         form.getByRole('button', { name: '新增', exact: true }),
         `attempt ${attempt} (${delay} ms)`,
-      ).toBeVisible({ timeout: 3_000 });
-      await expect(submit.locator('.ant-btn-loading-icon:visible')).toHaveCount(0, { timeout: 3_000 });
+      ).toBeVisible({ timeout: scaled(3_000) });
+      await expect(submit.locator('.ant-btn-loading-icon:visible')).toHaveCount(0, { timeout: scaled(3_000) });
     }
   });
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect as baseExpect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, type DemoUser } from './users';
+import { scaled } from './timing';
 
 /**
  * Issue 14, score events on a step's outcomes (docs/decisions/027): the administrator, in 流程设计, makes the office's
@@ -11,8 +12,8 @@ import { authFile, screenshotDir, type DemoUser } from './users';
  * Independent of other specs: its own procedure and item (cancelled at the end) and its own event under a unique name.
  */
 
-test.describe.configure({ timeout: 180_000 });
-const expect = baseExpect.configure({ timeout: 30_000 });
+test.describe.configure({ timeout: scaled(180_000) });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 const stamp = Date.now().toString(36);
 const procedureId = `e2e-outcome-scores-${stamp}`;
@@ -42,8 +43,8 @@ async function pick(page: Page, scope: Page | Locator, label: string, option: st
   const dropdown = page.locator('.ant-select-dropdown:visible:not([class*="-leave"])').last();
   await expect(async () => {
     if (!(await dropdown.getByTitle(option, { exact: true }).first().isVisible())) await select.click();
-    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: 1500 });
-  }).toPass({ timeout: 15_000 });
+    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: scaled(1500) });
+  }).toPass({ timeout: scaled(15_000) });
   await dropdown.getByTitle(option, { exact: true }).first().click();
 }
 
@@ -128,7 +129,7 @@ test('审核环节的“退回”计入考核：点选考核事件，发布后�
     await scores.scrollIntoViewIfNeeded();
     await pick(page, scores, '「退回」计入考核', eventName);
     await expect(scores.locator('.ant-select').filter({ hasText: eventName })).toBeVisible();
-    await expect(page.getByTestId('validation')).toContainText('校验通过', { timeout: 15_000 });
+    await expect(page.getByTestId('validation')).toContainText('校验通过', { timeout: scaled(15_000) });
     await scores.screenshot({ path: path.join(screenshotDir, 'outcome-scores-editor.png') });
     await shot(page, 'outcome-scores-designer');
     await page

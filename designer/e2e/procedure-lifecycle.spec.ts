@@ -9,6 +9,7 @@ import {
 } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { DEMO_PASSWORD, screenshotDir } from './users';
+import { scaled } from './timing';
 
 /**
  * The issue's main browser test: an administrator builds a three-step procedure on the canvas (dragging nodes
@@ -19,7 +20,7 @@ import { DEMO_PASSWORD, screenshotDir } from './users';
  */
 
 // Every step waits for the server; on a busy CI machine a screen may take longer than the default 10 s.
-const expect = baseExpect.configure({ timeout: 30_000 });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 const stamp = Date.now().toString(36);
 const procedureId = `e2e-${stamp}`;
@@ -85,8 +86,8 @@ async function pick(page: Page, scope: Page | Locator, label: string, option: st
   // The panel may still be moving (validation messages appear above it): retry until the list is open.
   await expect(async () => {
     if (!(await dropdown.getByTitle(option, { exact: true }).first().isVisible())) await select.click();
-    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: 1500 });
-  }).toPass({ timeout: 15_000 });
+    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: scaled(1500) });
+  }).toPass({ timeout: scaled(15_000) });
   await dropdown.getByTitle(option, { exact: true }).first().click();
 }
 
@@ -158,7 +159,7 @@ async function openTask(page: Page, step: string) {
 }
 
 test('管理员画出三步流程并发布；事项经退回重办后办结', async ({ browser }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(scaled(600_000));
   const errors: string[] = [];
 
   // ------------------------------------------------------------------------------------------------ 管理员
@@ -285,7 +286,7 @@ test('管理员画出三步流程并发布；事项经退回重办后办结', as
     await pick(admin, admin, '表单', `${procedureName}表`);
     await admin.getByTestId('field-permissions').getByRole('button', { name: '只读' }).click();
 
-    await expect(admin.getByTestId('validation')).toContainText('校验通过', { timeout: 15_000 });
+    await expect(admin.getByTestId('validation')).toContainText('校验通过', { timeout: scaled(15_000) });
     await expect(admin.locator('.flow-node--invalid')).toHaveCount(0);
     await shot(admin, 'workflow-designer');
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect as baseExpect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { DEMO_PASSWORD, screenshotDir } from './users';
+import { scaled } from './timing';
 
 /**
  * Issue 15, procedure settings (decision 029): an administrator, typing no JSON, builds a procedure whose start form
@@ -10,7 +11,7 @@ import { DEMO_PASSWORD, screenshotDir } from './users';
  * supervisor starts an item and sees the number, the title and the deadline the settings said.
  */
 
-const expect = baseExpect.configure({ timeout: 30_000 });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 const stamp = Date.now().toString(36);
 const procedureId = `e2e-settings-${stamp}`;
@@ -49,8 +50,8 @@ async function pick(page: Page, scope: Page | Locator, label: string, option: st
   const dropdown = page.locator('.ant-select-dropdown:visible, .ant-select-tree-dropdown:visible').last();
   await expect(async () => {
     if (!(await dropdown.getByTitle(option, { exact: true }).first().isVisible())) await select.click();
-    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: 1500 });
-  }).toPass({ timeout: 15_000 });
+    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: scaled(1500) });
+  }).toPass({ timeout: scaled(15_000) });
   await dropdown.getByTitle(option, { exact: true }).first().click();
 }
 
@@ -96,7 +97,7 @@ async function dropField(page: Page, type: string) {
 test('管理员不写 JSON 设置编号、工作日时限、本流程催办阶梯、发起权限和事项标题；发起后按设置生效', async ({
   browser,
 }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(scaled(600_000));
   const errors: string[] = [];
   const admin = await signedIn(browser, 'admin', errors);
   let previewDate = '';
@@ -217,7 +218,7 @@ test('管理员不写 JSON 设置编号、工作日时限、本流程催办阶�
     await shot(admin, 'settings15-variables');
 
     await admin.keyboard.press('Escape');
-    await expect(admin.getByTestId('validation')).toContainText('校验通过', { timeout: 20_000 });
+    await expect(admin.getByTestId('validation')).toContainText('校验通过', { timeout: scaled(20_000) });
     await admin
       .getByRole('toolbar', { name: '流程设计工具栏' })
       .getByRole('button', { name: /发\s*布/ })

@@ -1,8 +1,9 @@
 import { expect as baseExpect, test } from '@playwright/test';
 import { authFile } from './users';
+import { scaled } from './timing';
 
-test.describe.configure({ timeout: 120_000 });
-const expect = baseExpect.configure({ timeout: 30_000 });
+test.describe.configure({ timeout: scaled(120_000) });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 let consoleErrors: string[] = [];
 test.beforeEach(async ({ page }) => {

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
 import { authFile, createThrowawayUser, screenshotDir } from './users';
+import { scaled } from './timing';
 
 // Issue 18 / decision 036: the headers a security review reads, the cookie's flags, the app loading under its CSP, and a
 // person changing their own password (which signs their other browsers out).
-test.describe.configure({ timeout: 90_000 });
-const expect = baseExpect.configure({ timeout: 20_000 });
+test.describe.configure({ timeout: scaled(90_000) });
+const expect = baseExpect.configure({ timeout: scaled(20_000) });
 
 async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { expect as baseExpect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, viewports } from './users';
+import { scaled } from './timing';
 
-test.describe.configure({ timeout: 180_000 });
-const expect = baseExpect.configure({ timeout: 30_000 });
+test.describe.configure({ timeout: scaled(180_000) });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 async function screenshot(page: Page, name: string) {
   const phone = (page.viewportSize()?.width ?? 1366) < 768;

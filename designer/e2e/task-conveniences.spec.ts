@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect as baseExpect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, type DemoUser } from './users';
+import { scaled } from './timing';
 
 /**
  * Issue 16 (docs/decisions/032), walked as each role would: 暂存 keeps what the liaison typed across a reload; the
@@ -9,8 +10,8 @@ import { authFile, screenshotDir, type DemoUser } from './users';
  * administrator's 运行异常 page shows a stuck item's cause and hands the stuck step to a person (转办).
  */
 
-const expect = baseExpect.configure({ timeout: 30_000 });
-test.describe.configure({ timeout: 180_000 });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
+test.describe.configure({ timeout: scaled(180_000) });
 
 const run = Date.now().toString(36);
 

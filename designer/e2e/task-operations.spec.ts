@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect as baseExpect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, type DemoUser } from './users';
+import { scaled } from './timing';
 
 /**
  * Issue 16's task operations (docs/decisions/031, 032) walked in Chromium as each role would:
@@ -10,8 +11,8 @@ import { authFile, screenshotDir, type DemoUser } from './users';
  * The server runs in Production with the system clock: an overdue step is one whose deadline is a date in the past.
  */
 
-const expect = baseExpect.configure({ timeout: 20_000 });
-test.describe.configure({ timeout: 90_000 });
+const expect = baseExpect.configure({ timeout: scaled(20_000) });
+test.describe.configure({ timeout: scaled(90_000) });
 
 const run = Date.now().toString(36);
 
@@ -273,8 +274,8 @@ async function moreOperation(page: Page, label: string) {
   const item = page.getByRole('menuitem', { name: label, exact: true });
   await expect(async () => {
     if (!(await item.isVisible())) await page.getByRole('button', { name: /更多操作/ }).click();
-    await item.click({ timeout: 3000 });
-  }).toPass({ timeout: 30_000 });
+    await item.click({ timeout: scaled(3000) });
+  }).toPass({ timeout: scaled(30_000) });
 }
 
 /** Picks `label` in the Select called `name` (antd: type to filter, then click the option). */

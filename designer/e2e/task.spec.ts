@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect as baseExpect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, viewports, type DemoUser } from './users';
+import { scaled } from './timing';
 
 /**
  * One item of the demo procedure from start to 办结, through the screens people use: 发起 (ducha), 领导审定 (by API),
@@ -10,8 +11,8 @@ import { authFile, screenshotDir, viewports, type DemoUser } from './users';
  */
 
 // The machine that runs these may be busy (two cores, parallel builds): give a page time to arrive.
-const expect = baseExpect.configure({ timeout: 30_000 });
-test.describe.configure({ timeout: 180_000 });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
+test.describe.configure({ timeout: scaled(180_000) });
 
 async function screenshot(page: Page, name: string) {
   const phone = (page.viewportSize()?.width ?? 1366) < 768;
