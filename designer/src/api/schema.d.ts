@@ -8459,7 +8459,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 台账的列（固定列与可选的表单字段）、默认列和导出上限 */
+        /** 台账的列（固定列与我在某个可见事项上能看到的表单字段）、默认列和导出上限 */
         get: {
             parameters: {
                 query?: never;

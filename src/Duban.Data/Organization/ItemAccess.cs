@@ -91,6 +91,52 @@ public static class ItemAccess
         return result;
     }
 
+    /// <summary>
+    /// The form fields <paramref name="user"/> may read on at least one item he may see, by procedure (definition id): the
+    /// rule of <see cref="FieldsAsync(DubanDbContext, CurrentUser, IReadOnlyCollection{ItemOf}, CancellationToken)"/> taken
+    /// over all his items — what a list may offer him as columns and field filters, so that even the labels of the office's
+    /// 拟办 or the leader's 审定 are not shown to a unit that never sees them. Null: he reads every field (the office,
+    /// leaders, administrators).
+    /// </summary>
+    public static async Task<Dictionary<string, HashSet<string>>?> ReadableFieldsByProcedureAsync(DubanDbContext db, DefinitionCache definitions,
+        CurrentUser user, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(definitions);
+        if (user.SeesAllItems) return null;
+        var items = Items(db, user);
+        var userId = user.Id;
+        var unitId = user.UnitId;
+        var roles = user.Roles.ToList();
+        var mine = db.Tasks.AsNoTracking().Where(t => t.AssigneeUserId == userId || t.CompletedById == userId
+            || (unitId != null && t.CandidateUnitId == unitId)
+            || (t.CandidateRole != null && roles.Contains(t.CandidateRole)));
+        // The distinct steps, not the tasks: a handful of rows however many items he has.
+        var steps = await (from t in mine
+                           join i in items on t.InstanceId equals i.Id
+                           select new { i.DefinitionRecordId, t.ActivityId, t.Kind, t.FormId, t.PermissionsJson })
+            .Distinct().ToListAsync(ct);
+        if (!user.StandsInFor.IsEmpty)
+            steps.AddRange(await (from t in user.StandsInFor.OpenTasks(db.Tasks.AsNoTracking())
+                                  join i in items on t.InstanceId equals i.Id
+                                  select new { i.DefinitionRecordId, t.ActivityId, t.Kind, t.FormId, t.PermissionsJson })
+                .Distinct().ToListAsync(ct));
+        var started = await items.Where(i => i.InitiatorId == userId).Select(i => i.DefinitionRecordId).Distinct().ToListAsync(ct);
+        var versionIds = steps.Select(s => s.DefinitionRecordId).Concat(started).Distinct().ToList();
+        var versions = (await db.Definitions.AsNoTracking().Where(d => versionIds.Contains(d.Id)).ToListAsync(ct))
+            .ToDictionary(d => d.Id, d => (d.DefinitionId, Definition: definitions.Get(d)));
+        var result = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        HashSet<string> Of(string definitionId) =>
+            result.TryGetValue(definitionId, out var set) ? set : result[definitionId] = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in started)
+            if (versions.TryGetValue(id, out var version) && StartView(version.Definition) is { } start) Grant(Of(version.DefinitionId), start);
+        foreach (var step in steps)
+            if (versions.TryGetValue(step.DefinitionRecordId, out var version)
+                && StepView(version.Definition, step.ActivityId, step.Kind, step.FormId, step.PermissionsJson) is { } view)
+                Grant(Of(version.DefinitionId), view);
+        return result;
+    }
+
     private static void Grant(HashSet<string> visible, StepForm view)
     {
         foreach (var field in view.Form.Fields)

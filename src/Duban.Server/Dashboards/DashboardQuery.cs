@@ -73,7 +73,8 @@ public sealed class DashboardQuery(DubanDbContext db, LedgerQuery ledger, Ledger
         units = units.OrderByDescending(u => u.Open.Count + u.Completed.Count).ThenBy(u => u.UnitName, StringComparer.Ordinal).Take(MaxUnits).ToList();
 
         var bySource = new List<DashboardFigure>();
-        foreach (var option in await LedgerEndpoints.SourceOptionsAsync(store, definitions, OrganizationScope.Require(user), ct))
+        var readable = await ItemAccess.ReadableFieldsByProcedureAsync(db, definitions, user, ct);
+        foreach (var option in await LedgerEndpoints.SourceOptionsAsync(store, definitions, OrganizationScope.Require(user), readable, ct))
             if (baseFilter.Source is null || baseFilter.Source == option.Value)
                 bySource.Add(await Figure(option.Value, option.Label, ("source", option.Value)));
 

@@ -1,3 +1,4 @@
+using Duban.Data;
 using Duban.Data.Organization;
 using Duban.Data.Definitions;
 using Duban.Engine.Execution;
@@ -37,20 +38,25 @@ internal static class LedgerEndpoints
             return TypedResults.Ok(new PagedList<LedgerRow>(page, total, filter.Page, filter.PageSize) { TotalCapped = capped ? true : null });
         }).WithSummary("台账：我可见的事项（筛选、排序、分页；total 只数到本页起 1000 条，超出时 totalCapped = true，total 为下限）").ProducesValidationProblem();
 
-        group.MapGet("/meta", async Task<Ok<LedgerMeta>> (HttpContext http, DefinitionStore store, DefinitionCache definitions, LedgerExport export, CancellationToken ct) =>
+        group.MapGet("/meta", async Task<Ok<LedgerMeta>> (HttpContext http, DubanDbContext db, DefinitionStore store, DefinitionCache definitions, LedgerExport export,
+            CancellationToken ct) =>
         {
-            var organizationId = OrganizationScope.Require(await http.GetCurrentUserAsync());
-            return TypedResults.Ok(new LedgerMeta(LedgerExport.Columns, LedgerExport.DefaultColumns, await FieldsAsync(store, definitions, organizationId, ct),
-                export.MaxRows, await SourceOptionsAsync(store, definitions, organizationId, ct)));
+            var user = await http.GetCurrentUserAsync();
+            var organizationId = OrganizationScope.Require(user);
+            var readable = await ItemAccess.ReadableFieldsByProcedureAsync(db, definitions, user, ct);
+            return TypedResults.Ok(new LedgerMeta(LedgerExport.Columns, LedgerExport.DefaultColumns, await FieldsAsync(store, definitions, organizationId, readable, ct),
+                export.MaxRows, await SourceOptionsAsync(store, definitions, organizationId, readable, ct)));
         })
-            .WithSummary("台账的列（固定列与可选的表单字段）、默认列和导出上限");
+            .WithSummary("台账的列（固定列与我在某个可见事项上能看到的表单字段）、默认列和导出上限");
 
-        group.MapGet("/export", async (HttpContext http, LedgerQuery ledger, LedgerExport export, DefinitionStore store, DefinitionCache definitions,
+        group.MapGet("/export", async (HttpContext http, DubanDbContext db, LedgerQuery ledger, LedgerExport export, DefinitionStore store, DefinitionCache definitions,
             Duban.Data.Writes.WriteDoor door, CancellationToken ct) =>
         {
             var filter = LedgerFilter.Parse(http.Request.Query);
             var user = await http.GetCurrentUserAsync();
-            var columns = LedgerExport.ParseColumns(http.Request.Query["columns"].ToString(), await FieldsAsync(store, definitions, OrganizationScope.Require(user), ct));
+            var readable = await ItemAccess.ReadableFieldsByProcedureAsync(db, definitions, user, ct);
+            var columns = LedgerExport.ParseColumns(http.Request.Query["columns"].ToString(),
+                await FieldsAsync(store, definitions, OrganizationScope.Require(user), readable, ct));
             var query = await ledger.BuildAsync(user, filter, ct);
             var total = await query.CountAsync(ct);
             if (total > export.MaxRows)
@@ -66,22 +72,32 @@ internal static class LedgerEndpoints
         return group;
     }
 
-    /// <summary>The options of every published procedure's source field (decision 033), merged by value, in order met.</summary>
-    internal static async Task<List<LedgerFieldOption>> SourceOptionsAsync(DefinitionStore store, DefinitionCache definitions, string organizationId, CancellationToken ct)
+    /// <summary>
+    /// The options of every published procedure's source field (decision 033), merged by value, in order met; with
+    /// <paramref name="readable"/> (<see cref="ItemAccess.ReadableFieldsByProcedureAsync"/>), of the procedures whose source
+    /// field the viewer reads somewhere.
+    /// </summary>
+    internal static async Task<List<LedgerFieldOption>> SourceOptionsAsync(DefinitionStore store, DefinitionCache definitions, string organizationId,
+        Dictionary<string, HashSet<string>>? readable, CancellationToken ct)
     {
         var options = new List<LedgerFieldOption>();
         foreach (var latest in await store.ListLatestAsync(organizationId, ct))
         {
             var published = latest.IsPublished ? latest : await store.PublishedAsync(organizationId, latest.DefinitionId, ct);
             if (published is null) continue;
-            foreach (var option in Duban.Engine.Forms.ItemSource.Field(definitions.Get(published))?.Options ?? [])
+            if (Duban.Engine.Forms.ItemSource.Field(definitions.Get(published)) is not { } field || !Reads(readable, published.DefinitionId, field.Key)) continue;
+            foreach (var option in field.Options ?? [])
                 if (options.All(o => o.Value != option.Value)) options.Add(new(option.Value, option.Label));
         }
         return options;
     }
 
-    /// <summary>Form fields across the published versions of every procedure type, merged by key.</summary>
-    internal static async Task<List<LedgerField>> FieldsAsync(DefinitionStore store, DefinitionCache definitions, string organizationId, CancellationToken ct)
+    /// <summary>
+    /// Form fields across the published versions of every procedure type, merged by key; with <paramref name="readable"/>
+    /// (<see cref="ItemAccess.ReadableFieldsByProcedureAsync"/>), only those the viewer reads on some item of that procedure.
+    /// </summary>
+    internal static async Task<List<LedgerField>> FieldsAsync(DefinitionStore store, DefinitionCache definitions, string organizationId,
+        Dictionary<string, HashSet<string>>? readable, CancellationToken ct)
     {
         var merged = new Dictionary<string, (string Label, string Type, List<LedgerFieldOption> Options, List<string> DefinitionIds)>(StringComparer.Ordinal);
         foreach (var latest in await store.ListLatestAsync(organizationId, ct))
@@ -90,7 +106,7 @@ internal static class LedgerEndpoints
             if (published is null) continue;
             foreach (var field in LedgerRows.FieldsOf(definitions.Get(published)).Values)
             {
-                if (!LedgerExport.ColumnTypes.Contains(field.Type)) continue;
+                if (!LedgerExport.ColumnTypes.Contains(field.Type) || !Reads(readable, published.DefinitionId, field.Key)) continue;
                 if (!merged.TryGetValue(field.Key, out var entry))
                     merged[field.Key] = entry = (field.Label, field.Type, [], []);
                 else if (entry.Options.Count == 0 && field.Options is { Count: > 0 })
@@ -104,4 +120,7 @@ internal static class LedgerEndpoints
         return merged.Select(m => new LedgerField(m.Key, m.Value.Label, m.Value.Type, m.Value.Options, m.Value.Options.Count > 0, m.Value.DefinitionIds))
             .OrderBy(f => f.Key == "source" ? 0 : 1).ThenBy(f => f.Label, StringComparer.Ordinal).ToList();
     }
+
+    private static bool Reads(Dictionary<string, HashSet<string>>? readable, string definitionId, string fieldKey) =>
+        readable is null || (readable.TryGetValue(definitionId, out var keys) && keys.Contains(fieldKey));
 }

@@ -194,6 +194,23 @@ public abstract class ItemAccessTests<TFixture>(TFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task The_ledger_meta_offers_a_viewer_only_the_fields_he_reads_on_some_item()
+    {
+        static IEnumerable<string> OptionLabels(JsonObject meta) =>
+            meta["fields"]!.AsArray().SelectMany(f => f!["options"]!.AsArray().Select(o => o!["label"]!.GetValue<string>()));
+        await RegisterAsync("jinan");
+
+        // The office reads every field: the 类别 of this procedure is a column with its options.
+        Assert.Contains("重点", OptionLabels(await JsonAsync(await fixture.As("ducha"), "/api/ledger/meta")));
+        // 法制处's step hides the 类别: not even its name or options are offered to it; the title it sees is.
+        var unitMeta = await JsonAsync(await fixture.As("fazhi"), "/api/ledger/meta");
+        Assert.DoesNotContain("重点", OptionLabels(unitMeta));
+        Assert.Contains(unitMeta["fields"]!.AsArray(), f => f!["key"]!.GetValue<string>() == "title");
+        // 济南市司法局 (协办) works on its own 协办意见 form only: the item's form gives it no column at all.
+        Assert.DoesNotContain("重点", OptionLabels(await JsonAsync(await fixture.As("jinan"), "/api/ledger/meta")));
+    }
+
+    [Fact]
     public async Task A_notice_task_shows_only_what_its_step_may_see()
     {
         var (item, _) = await RegisterAsync("jinan");
