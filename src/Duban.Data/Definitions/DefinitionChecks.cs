@@ -24,16 +24,19 @@ public static class DefinitionChecks
     }
 
     /// <summary>
-    /// Everything publishing checks: the definition itself (<see cref="DefinitionValidator"/>), and that every
-    /// sub-process it calls is a published procedure — so a missing child is caught now, not when an item gets there.
+    /// Everything publishing checks: the definition itself (<see cref="DefinitionValidator"/>), that the people and units
+    /// it names are <paramref name="organization"/>'s own (<see cref="DirectoryReferences"/>), and that every sub-process
+    /// it calls is a published procedure — so a missing child or a stranger's unit is caught now, not when an item gets
+    /// there.
     /// </summary>
     public static async Task<IReadOnlyList<ValidationError>> ForPublishAsync(DubanDbContext db, DefinitionValidator validator, string organizationId,
-        WorkflowDefinition definition, CancellationToken ct)
+        Duban.Engine.Directory.IOrganization organization, WorkflowDefinition definition, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(validator);
         ArgumentNullException.ThrowIfNull(definition);
         var errors = validator.Validate(definition).ToList();
+        errors.AddRange(validator.DirectoryProblems(definition, organization));
         var calls = (definition.Root?.Activities ?? [])
             .Where(a => a is { Type: ActivityTypes.SubProcess })
             .Select(a => (Node: a, Child: a.LiteralString("definitionId")))

@@ -38,6 +38,10 @@ public sealed class DefinitionValidator(ActivityRegistry registry, IScriptEvalua
         [ActivityTypes.Fork] = [("branches", typeof(List<string>))],
     };
 
+    /// <summary>The people and units the design names that <paramref name="organization"/> does not have (<see cref="DirectoryReferences"/>).</summary>
+    public IEnumerable<ValidationError> DirectoryProblems(WorkflowDefinition definition, Directory.IOrganization organization) =>
+        DirectoryReferences.Problems(definition, registry, organization);
+
     public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);

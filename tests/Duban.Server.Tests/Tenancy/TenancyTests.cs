@@ -131,6 +131,44 @@ public abstract class TenancyTests<TFixture>(TFixture fixture) : IAsyncLifetime 
     }
 
     [Fact]
+    public async Task A_procedure_naming_another_organizations_unit_or_person_is_not_published()
+    {
+        var govAdmin = await fixture.As("gov-admin");
+        var ducha = await UserIdAsync(await fixture.As("admin"), "ducha");
+        var definition = (await govAdmin.GetFromJsonAsync<JsonObject>("/api/definitions/demo-supervision"))!["definition"]!.AsObject();
+        JsonObject Step(string id) => definition["root"]!["activities"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == id)!.AsObject();
+        JsonObject Rule(JsonObject value) => new() { ["typeName"] = "Object", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = value } };
+
+        // A design copied from the justice department: its 审定 goes to 法制处, its 审核 to that department's 督查员.
+        Step("approve")["assignee"] = Rule(new JsonObject { ["type"] = "unit", ["unitIds"] = new JsonArray("fzc") });
+        Step("review")["assignee"] = Rule(new JsonObject { ["type"] = "users", ["userIds"] = new JsonArray(ducha) });
+        Assert.Equal(HttpStatusCode.OK, (await govAdmin.PutAsJsonAsync("/api/definitions/demo-supervision", definition)).StatusCode);
+
+        var report = (await (await govAdmin.PostAsJsonAsync("/api/definitions/validate", definition)).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.False(report["valid"]!.GetValue<bool>());
+        var errors = report["errors"]!.AsArray().Select(e => (Node: e!["activityId"]?.GetValue<string>(), Message: e["message"]!.GetValue<string>())).ToList();
+        Assert.Contains(errors, e => e.Node == "approve" && e.Message.Contains("单位「fzc」不是本组织的单位", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Node == "review" && e.Message.Contains($"人员「{ducha}」不是本组织的人员", StringComparison.Ordinal));
+        // Publishing refuses it, naming the nodes; the published version stays the one before.
+        var refused = await FieldErrorsAsync(await govAdmin.PostAsync("/api/definitions/demo-supervision/publish", null));
+        Assert.Contains("approve", refused.Keys);
+        Assert.Contains("review", refused.Keys);
+        async Task<JsonNode> SummaryAsync() => (await govAdmin.GetFromJsonAsync<JsonArray>("/api/definitions"))!
+            .Single(d => d!["definitionId"]!.GetValue<string>() == "demo-supervision")!;
+        Assert.Equal(1, (await SummaryAsync())["publishedVersion"]!.GetValue<int>());
+        Assert.True((await SummaryAsync())["hasDraft"]!.GetValue<bool>());
+
+        // Its own unit and person: published.
+        var govDucha = await UserIdAsync(govAdmin, "gov-ducha");
+        Step("approve")["assignee"] = Rule(new JsonObject { ["type"] = "unit", ["unitIds"] = new JsonArray("gov-dcs") });
+        Step("review")["assignee"] = Rule(new JsonObject { ["type"] = "users", ["userIds"] = new JsonArray(govDucha) });
+        Assert.Equal(HttpStatusCode.OK, (await govAdmin.PutAsJsonAsync("/api/definitions/demo-supervision", definition)).StatusCode);
+        var published = await govAdmin.PostAsync("/api/definitions/demo-supervision/publish", null);
+        Assert.True(published.StatusCode == HttpStatusCode.OK, await published.Content.ReadAsStringAsync());
+        Assert.Equal(2, (await SummaryAsync())["publishedVersion"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task An_item_cannot_name_a_unit_of_another_organization()
     {
         // 法制处 does not exist for the provincial government's items: the start form refuses it, naming the field.

@@ -31,7 +31,8 @@ internal sealed class ImportDefinitionHandler(DefinitionValidator validator, Act
         DefinitionChecks.Shape(definition);
         if (write.Publish)
         {
-            var errors = await ScoreEventChecks.ForPublishAsync(context.Db, validator, write.OrganizationId, definition, ct);
+            var errors = await ScoreEventChecks.ForPublishAsync(context.Db, validator, write.OrganizationId,
+                context.Organization.Within(write.OrganizationId), definition, ct);
             if (errors.Count > 0) throw new DefinitionInvalidException(errors);
         }
         var record = await DefinitionVersions.SaveDraftAsync(context, write.OrganizationId, definition, write.UserId, ct);

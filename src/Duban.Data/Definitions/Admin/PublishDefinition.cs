@@ -20,7 +20,8 @@ internal sealed class PublishDefinitionHandler(DefinitionValidator validator) : 
             ?? throw new NotFoundException($"流程「{write.DefinitionId}」不存在");
         if (latest.IsPublished)
             throw new WorkflowConflictException($"第 {latest.Version} 版已发布，没有待发布的草稿");
-        var errors = await ScoreEventChecks.ForPublishAsync(context.Db, validator, write.OrganizationId, DefinitionJson.Parse(latest.Json), ct);
+        var errors = await ScoreEventChecks.ForPublishAsync(context.Db, validator, write.OrganizationId,
+            context.Organization.Within(write.OrganizationId), DefinitionJson.Parse(latest.Json), ct);
         if (errors.Count > 0)
             throw new DefinitionInvalidException(errors);
         DefinitionVersions.Publish(context, latest, write.UserId);

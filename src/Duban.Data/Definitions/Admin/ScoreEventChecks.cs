@@ -14,8 +14,8 @@ namespace Duban.Data.Definitions.Admin;
 internal static class ScoreEventChecks
 {
     public static async Task<IReadOnlyList<ValidationError>> ForPublishAsync(DubanDbContext db, DefinitionValidator validator, string organizationId,
-        WorkflowDefinition definition, CancellationToken ct) =>
-        [.. await DefinitionChecks.ForPublishAsync(db, validator, organizationId, definition, ct), .. await UnknownAsync(db, organizationId, definition, ct)];
+        Duban.Engine.Directory.IOrganization organization, WorkflowDefinition definition, CancellationToken ct) =>
+        [.. await DefinitionChecks.ForPublishAsync(db, validator, organizationId, organization, definition, ct), .. await UnknownAsync(db, organizationId, definition, ct)];
 
     private static async Task<IEnumerable<ValidationError>> UnknownAsync(DubanDbContext db, string organizationId, WorkflowDefinition definition, CancellationToken ct)
     {
