@@ -202,7 +202,7 @@ test('管理员不写 JSON 设置编号、工作日时限、本流程催办阶�
     await shot(admin, 'settings15-deadlines');
 
     await drawer.getByRole('tab', { name: '延期申请' }).click();
-    await drawer.getByRole('checkbox', { name: '再报领导审批' }).check();
+    await drawer.getByRole('checkbox', { name: '领导审批', exact: true }).check();
     await shot(admin, 'settings15-extensions');
 
     await drawer.getByRole('tab', { name: '催办阶梯' }).click();

@@ -12467,6 +12467,8 @@ export interface components {
              * @description The version the change is based on; left out: no check.
              */
             version?: null | number;
+            /** @description 分管领导; left out: none. */
+            supervisorUserId?: null | string;
         };
         SaveUserRequest: {
             userName?: null | string;
@@ -12819,6 +12821,8 @@ export interface components {
              * @description Sent back on save: a save based on an older version is refused with 409.
              */
             version: number;
+            /** @description 分管领导 named on the unit itself (none: the one above it is in charge). */
+            supervisorUserId: null | string;
         };
         UnitScoreRow: {
             unitId: string;

@@ -33,7 +33,7 @@ public sealed class OrganizationSnapshot : IOrganization
             .GroupBy(u => u.UnitId!)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(u => u.Id).ToList());
         foreach (var u in unitList)
-            _units[u.Id] = new UnitInfo(u.Id, u.Name, u.ParentId, u.LeaderUserId, liaisons.GetValueOrDefault(u.Id) ?? []);
+            _units[u.Id] = new UnitInfo(u.Id, u.Name, u.ParentId, u.LeaderUserId, liaisons.GetValueOrDefault(u.Id) ?? []) { SupervisorUserId = u.SupervisorUserId };
     }
 
     private static string RootOf(Dictionary<string, UnitRecord> byId, UnitRecord unit)

@@ -30,6 +30,8 @@ public sealed class UnitRecord
     public string? ParentId { get; set; }
     public int SortOrder { get; set; }
     public string? LeaderUserId { get; set; }
+    /// <summary>分管领导: the leader in charge of the unit (decides its extension requests when the procedure says so).</summary>
+    public string? SupervisorUserId { get; set; }
     /// <summary>督查部门 (supervision office), 承办单位 (handling unit), 领导班子 …</summary>
     public string? Kind { get; set; }
     /// <summary>A disabled (停用) unit stays in the tree for the items that name it, but is offered for nothing new.</summary>
@@ -48,6 +50,7 @@ internal sealed class UnitRecordConfiguration : IEntityTypeConfiguration<UnitRec
         b.Property(x => x.Name).HasMaxLength(200);
         b.Property(x => x.ParentId).HasMaxLength(64);
         b.Property(x => x.LeaderUserId).HasMaxLength(64);
+        b.Property(x => x.SupervisorUserId).HasMaxLength(64);
         b.Property(x => x.Kind).HasMaxLength(50);
         b.HasIndex(x => x.ParentId);
     }

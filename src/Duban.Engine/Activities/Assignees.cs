@@ -9,6 +9,8 @@ namespace Duban.Engine.Activities;
 /// <summary>
 /// Who does a step. <c>users</c>: named people; <c>role</c>: holders of a role (optionally within units);
 /// <c>unit</c>: the units' liaisons; <c>unitLeader</c>: the leader of the named units, or of the initiator's unit;
+/// <c>unitSupervisor</c>, <c>fieldUnitSupervisor</c>, <c>assignLeadSupervisor</c>: the 分管领导 (<see cref="UnitDirectory.SupervisorOf"/>)
+/// of the named units or the initiator's, of the units picked in a field, of the 交办's 主办 unit;
 /// <c>initiator</c>; <c>field</c>: the units or people picked in a form field; <c>previous</c>: chosen by whoever
 /// completed the previous step.
 /// </summary>
@@ -20,7 +22,8 @@ public sealed record AssigneeRule
     public List<string>? UnitIds { get; init; }
     public string? Field { get; init; }
 
-    public static readonly IReadOnlySet<string> Types = new HashSet<string> { "users", "role", "unit", "unitLeader", "initiator", "field", "previous", "fieldUnitLeader", "assignLeadLeader" };
+    public static readonly IReadOnlySet<string> Types = new HashSet<string> { "users", "role", "unit", "unitLeader", "initiator", "field", "previous", "fieldUnitLeader", "assignLeadLeader",
+        "unitSupervisor", "fieldUnitSupervisor", "assignLeadSupervisor" };
 
     public string? Problem(WorkflowDefinition definition, IReadOnlyCollection<string> formFieldKeys) => Type switch
     {
@@ -32,6 +35,8 @@ public sealed record AssigneeRule
         "field" when !formFieldKeys.Contains(Field!) => $"办理人规则引用的表单字段「{Field}」不存在",
         "fieldUnitLeader" when string.IsNullOrWhiteSpace(Field) => "办理人规则“表单字段所选单位的负责人”未选择字段",
         "fieldUnitLeader" when !formFieldKeys.Contains(Field!) => $"办理人规则引用的表单字段「{Field}」不存在",
+        "fieldUnitSupervisor" when string.IsNullOrWhiteSpace(Field) => "办理人规则“表单字段所选单位的分管领导”未选择字段",
+        "fieldUnitSupervisor" when !formFieldKeys.Contains(Field!) => $"办理人规则引用的表单字段「{Field}」不存在",
         _ => null,
     };
 }
@@ -64,6 +69,10 @@ internal static class Assignees
             "fieldUnitLeader" => FromField(context, rule.Field!).Select(a => a.UnitId).OfType<string>()
                 .Select(u => org.FindUnit(u)?.LeaderUserId).OfType<string>().Select(TaskAssignee.User),
             "assignLeadLeader" => state.AssignedUnits?.Lead is { } lead && org.FindUnit(lead)?.LeaderUserId is { } head ? [TaskAssignee.User(head)] : [],
+            "unitSupervisor" => LeaderUnits(context, rule).Select(u => org.SupervisorOf(u)).OfType<string>().Select(TaskAssignee.User),
+            "fieldUnitSupervisor" => FromField(context, rule.Field!).Select(a => a.UnitId).OfType<string>()
+                .Select(u => org.SupervisorOf(u)).OfType<string>().Select(TaskAssignee.User),
+            "assignLeadSupervisor" => state.AssignedUnits?.Lead is { } charged && org.SupervisorOf(charged) is { } inCharge ? [TaskAssignee.User(inCharge)] : [],
             _ => [],
         };
         return result.Distinct().ToList();

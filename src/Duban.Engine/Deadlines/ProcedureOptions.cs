@@ -119,7 +119,8 @@ public static class ProcedureOptions
 }
 
 /// <summary>
-/// Who approves an extension request (延期申请), in order: <c>office</c> (督查员) and optionally <c>leader</c> (领导);
+/// Who approves an extension request (延期申请), in order: any of <c>office</c> (督查员), <c>supervisor</c> (the asking
+/// unit's 分管领导, 001 第十八条(二); any 领导 when no unit up its tree names one) and <c>leader</c> (领导);
 /// <c>allowLate</c> lets a unit ask after the deadline for this procedure type (an organization-wide setting exists too);
 /// <c>units</c> is whose open steps an approved extension moves: <c>lead</c> (the asking unit's only), <c>leadAndCo</c>
 /// (the default: the asking unit's, and where it is the 主办 of a 交办, that step's 协办 too) or <c>all</c> (every handling
@@ -135,6 +136,7 @@ public sealed record ExtensionPolicy(List<string>? Approval = null, bool AllowLa
 
     public const string Office = "office";
     public const string Leader = "leader";
+    public const string Supervisor = "supervisor";
     public const string UnitsLead = "lead";
     public const string UnitsLeadAndCo = "leadAndCo";
     public const string UnitsAll = "all";
@@ -152,7 +154,7 @@ public sealed record ExtensionPolicy(List<string>? Approval = null, bool AllowLa
     public IEnumerable<string> Problems()
     {
         foreach (var stage in Approval ?? [])
-            if (stage is not (Office or Leader)) yield return $"延期审批环节「{stage}」无效，可选：office（督查部门）、leader（领导）";
+            if (stage is not (Office or Supervisor or Leader)) yield return $"延期审批环节「{stage}」无效，可选：office（督查部门）、supervisor（分管领导）、leader（领导）";
         if (Approval is { } list && list.Distinct().Count() != list.Count) yield return "延期审批环节有重复";
         if (Units is not (null or UnitsLead or UnitsLeadAndCo or UnitsAll))
             yield return $"延期适用范围「{Units}」无效，可选：lead（仅申请单位）、leadAndCo（主办单位及其协办单位）、all（事项的全部承办单位）";

@@ -27,7 +27,33 @@ public sealed record UserInfo(string Id, string DisplayName, string? UnitId, IRe
     public string? OrganizationId { get; init; }
 }
 
-public sealed record UnitInfo(string Id, string Name, string? ParentId, string? LeaderUserId, IReadOnlyList<string> LiaisonUserIds);
+/// <summary>
+/// A unit: its 负责人 (<see cref="LeaderUserId"/>, who signs its reports), its liaisons, and its 分管领导
+/// (<see cref="SupervisorUserId"/>: the leader in charge of it — 001 第十八条(二): a unit that cannot finish in time reports
+/// to its 分管领导 and asks him for more time). See <see cref="UnitDirectory.SupervisorOf"/> for the one in charge when a
+/// unit names none.
+/// </summary>
+public sealed record UnitInfo(string Id, string Name, string? ParentId, string? LeaderUserId, IReadOnlyList<string> LiaisonUserIds)
+{
+    public string? SupervisorUserId { get; init; }
+}
+
+public static class UnitDirectory
+{
+    /// <summary>
+    /// The 分管领导 of <paramref name="unitId"/>: its own, else the nearest above it that names one (a 处 under a 厅's
+    /// department is in the charge of that department's 分管领导); null when none up to the root does.
+    /// </summary>
+    public static string? SupervisorOf(this IOrganization organization, string? unitId)
+    {
+        ArgumentNullException.ThrowIfNull(organization);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var unit = unitId is null ? null : organization.FindUnit(unitId); unit is not null && seen.Add(unit.Id);
+             unit = unit.ParentId is null ? null : organization.FindUnit(unit.ParentId))
+            if (unit.SupervisorUserId is { } supervisor && organization.FindUser(supervisor) is not null) return supervisor;
+        return null;
+    }
+}
 
 /// <summary>The role names, as users read them.</summary>
 public static class Roles

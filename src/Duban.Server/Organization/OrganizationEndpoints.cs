@@ -11,10 +11,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Duban.Server.Organization;
 
 /// <param name="Version">Sent back on save: a save based on an older version is refused with 409.</param>
-public sealed record UnitDto(string Id, string Name, string? ParentId, int SortOrder, string? LeaderUserId, string? Kind, bool IsActive, long Version);
+/// <param name="SupervisorUserId">分管领导 named on the unit itself (none: the one above it is in charge).</param>
+public sealed record UnitDto(string Id, string Name, string? ParentId, int SortOrder, string? LeaderUserId, string? Kind, bool IsActive, long Version,
+    string? SupervisorUserId);
 /// <param name="IsActive">Left out: unchanged (new units are active).</param>
 /// <param name="Version">The version the change is based on; left out: no check.</param>
-public sealed record SaveUnitRequest(string? Id, string? Name, string? ParentId, int? SortOrder, string? LeaderUserId, string? Kind, bool? IsActive = null, long? Version = null);
+/// <param name="SupervisorUserId">分管领导; left out: none.</param>
+public sealed record SaveUnitRequest(string? Id, string? Name, string? ParentId, int? SortOrder, string? LeaderUserId, string? Kind, bool? IsActive = null, long? Version = null,
+    string? SupervisorUserId = null);
 /// <param name="ConcurrencyStamp">Sent back on save: a save based on an older stamp is refused with 409.</param>
 public sealed record UserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles, bool IsActive, string? ConcurrencyStamp);
 /// <param name="ConcurrencyStamp">The stamp the change is based on; left out: no check.</param>
@@ -120,7 +124,7 @@ internal static class OrganizationEndpoints
         }).WithSummary("为组织补齐内置流程模板（已有的流程不动；返回新导入的个数）");
     }
 
-    private static UnitFields Fields(SaveUnitRequest r) => new(r.Name, r.ParentId, r.SortOrder, r.LeaderUserId, r.Kind, r.IsActive);
+    private static UnitFields Fields(SaveUnitRequest r) => new(r.Name, r.ParentId, r.SortOrder, r.LeaderUserId, r.Kind, r.IsActive, r.SupervisorUserId);
 
     private static UserFields Fields(SaveUserRequest r) => new(r.DisplayName, r.UnitId, r.Roles, r.Password, r.IsActive);
 
@@ -144,7 +148,7 @@ internal static class OrganizationEndpoints
         return int.MaxValue;
     }
 
-    private static UnitDto ToDto(UnitRecord u) => new(u.Id, u.Name, u.ParentId, u.SortOrder, u.LeaderUserId, u.Kind, u.IsActive, u.ConcurrencyToken);
+    private static UnitDto ToDto(UnitRecord u) => new(u.Id, u.Name, u.ParentId, u.SortOrder, u.LeaderUserId, u.Kind, u.IsActive, u.ConcurrencyToken, u.SupervisorUserId);
 
     private static UserDto ToDto(DubanUser u, IEnumerable<string> roles, IReadOnlyDictionary<string, string> unitNames) =>
         new(u.Id, u.UserName!, u.DisplayName, u.UnitId, u.UnitId is { } unit ? unitNames.GetValueOrDefault(unit) : null,

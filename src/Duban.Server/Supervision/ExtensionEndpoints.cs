@@ -104,7 +104,7 @@ internal static class ExtensionEndpoints
                 stages.Select((s, i) => new ExtensionStageView(i, s, ExtensionApproval.StageName(s))).ToList(),
                 e.Stage, pending ? ExtensionApproval.StageName(stages[e.Stage]) : null,
                 JsonSerializer.Deserialize<List<ExtensionDecision>>(e.DecisionsJson, DefinitionJson.Options) ?? [],
-                e.DecidedAt, e.Late, e.ApprovalTaskId, pending && ExtensionApproval.MayDecide(user, stages[e.Stage]),
+                e.DecidedAt, e.Late, e.ApprovalTaskId, pending && ExtensionApproval.MayDecide(user, stages[e.Stage], org, e.UnitId),
                 ExtensionApproval.RestDayWarning(org, e));
         }).ToList();
     }

@@ -191,6 +191,46 @@ public abstract class ExtensionTests<TFixture>(TFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_procedure_can_send_the_request_to_the_asking_units_supervising_leader()
+    {
+        // 001 第十八条(二): the unit asks its 分管领导. 法制处 names none: the one its department (the root) names is in charge.
+        var admin = await fixture.As("admin");
+        var lingdao = await LeaderIdAsync(admin);
+        var root = (await admin.GetFromJsonAsync<JsonArray>("/api/units"))!.Single(u => u!["parentId"] is null)!.AsObject();
+        var save = new JsonObject
+        {
+            ["name"] = root["name"]!.GetValue<string>(), ["parentId"] = null, ["sortOrder"] = root["sortOrder"]!.GetValue<int>(),
+            ["leaderUserId"] = root["leaderUserId"]?.GetValue<string>(), ["kind"] = root["kind"]?.GetValue<string>(), ["supervisorUserId"] = "nobody",
+        };
+        var bad = await ApiHelpers.FieldErrorsAsync(await admin.PutAsJsonAsync($"/api/units/{root["id"]}", save));
+        Assert.Equal("分管领导不存在", bad["supervisorUserId"].Single());
+        save["supervisorUserId"] = lingdao;
+        var saved = await Json.OkAsync(await admin.PutAsJsonAsync($"/api/units/{root["id"]}", save));
+        Assert.Equal(lingdao, saved["supervisorUserId"]!.GetValue<string>());
+
+        await fixture.ImportFlowAsync(new JsonObject { ["extensions"] = new JsonObject { ["approval"] = new JsonArray("supervisor") } });
+        var id = await fixture.StartItemAsync();
+        var asked = await Json.OkAsync(await AskAsync(await fixture.As("fazhi"), id, "涉及多部门", "2026-03-27"), HttpStatusCode.Created);
+        Assert.Equal("分管领导审批", asked["stageName"]!.GetValue<string>());
+        // The office is not asked this time: its 督查员 may not decide; the task waits for that leader by name.
+        Assert.Equal("该延期申请需由申请单位的分管领导审批",
+            await Json.ProblemAsync(await (await fixture.As("ducha")).PostAsJsonAsync($"/api/extensions/{asked["id"]}/decide", new { approve = true }), HttpStatusCode.Forbidden));
+        await fixture.WithDbAsync(async db =>
+        {
+            var task = await db.Tasks.SingleAsync(t => t.Id == asked["approvalTaskId"]!.GetValue<Guid>());
+            Assert.Equal(lingdao, task.AssigneeUserId);
+            Assert.Equal("延期审批（分管领导）", task.Name);
+        });
+        var leader = await fixture.As("lingdao");
+        Assert.True((await Json.GetAsync(leader, $"/api/instances/{id}/extensions"))["requests"]!.AsArray().Single()!["canDecide"]!.GetValue<bool>());
+        await ApiHelpers.CompleteOkAsync(leader, asked["approvalTaskId"]!.GetValue<Guid>(), "同意", comment: "同意");
+        Assert.Equal(EndOf(2026, 3, 27), (await HandleTaskAsync(id))["dueAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    private static async Task<string> LeaderIdAsync(HttpClient admin) =>
+        (await admin.GetFromJsonAsync<JsonArray>("/api/users"))!.Single(u => u!["userName"]!.GetValue<string>() == "lingdao")!["id"]!.GetValue<string>();
+
+    [Fact]
     public async Task An_approved_extension_moves_the_item_and_the_step_through_the_engine_and_later_events_count_from_it()
     {
         var id = await fixture.StartItemAsync();                 // the item and its 承办 step due Monday 3/9

@@ -10,6 +10,7 @@ import {
 } from '../../shared/flow';
 import type { ConditionValue } from '../designer/properties/ConditionEditor';
 import { getLiteral, setLiteral } from '../../shared/flow/inputs';
+import { FIELD_RULES } from '../designer/properties/assignee';
 
 /** The field types a form designer offers (FieldTypes in the engine), with their Chinese names. */
 export const FIELD_TYPE_INFO: { type: string; label: string; group: '基础' | '选择' | '组织' | '高级' }[] = [
@@ -216,12 +217,7 @@ function renameInActivity(activity: ActivityNode, formId: string, from: string, 
     }
   }
   const rule = getLiteral<{ type?: string; field?: string }>(next, 'assignee');
-  if (
-    rule &&
-    typeof rule === 'object' &&
-    (rule.type === 'field' || rule.type === 'fieldUnitLeader') &&
-    rule.field === from
-  ) {
+  if (rule && typeof rule === 'object' && FIELD_RULES.includes(rule.type ?? '') && rule.field === from) {
     next = setLiteral(next, 'assignee', { ...rule, field: to });
   }
   // 交办 units taken from a field ({ field: key }, decision 029).

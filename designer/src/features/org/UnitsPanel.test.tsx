@@ -13,6 +13,7 @@ const fzc: Unit = {
   parentId: null,
   sortOrder: 1,
   leaderUserId: null,
+  supervisorUserId: null,
   kind: '承办单位',
   isActive: true,
   version: 3,

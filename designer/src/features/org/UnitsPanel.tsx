@@ -25,7 +25,7 @@ import { orgApi, type OrgUser, type SaveUnit, type Unit } from './orgApi';
 import { buildUnitTree, subtreeIds, toTreeSelect, unitPath, type UnitNode } from './unitTree';
 
 const KINDS = ['机关', '督查部门', '承办单位', '领导班子'];
-const FIELDS = ['id', 'name', 'parentId', 'kind', 'leaderUserId', 'sortOrder', 'isActive'] as const;
+const FIELDS = ['id', 'name', 'parentId', 'kind', 'leaderUserId', 'supervisorUserId', 'sortOrder', 'isActive'] as const;
 
 interface UnitForm {
   id: string;
@@ -33,6 +33,7 @@ interface UnitForm {
   parentId: string | null;
   kind: string | null;
   leaderUserId: string | null;
+  supervisorUserId: string | null;
   sortOrder: number | null;
   isActive: boolean;
 }
@@ -86,9 +87,15 @@ export function UnitsPanel({
     const blocked = current ? subtreeIds(units, current.id) : new Set<string>();
     return toTreeSelect(buildUnitTree(units), (u) => blocked.has(u.id) || (!u.isActive && u.id !== current?.parentId));
   }, [units, current]);
-  const leaderOptions = users
-    .filter((u) => u.isActive || u.id === current?.leaderUserId)
-    .map((u) => ({ value: u.id, label: u.unitName ? `${u.displayName}（${u.unitName}）` : u.displayName }));
+  const personOptions = (kept: string | null | undefined) =>
+    users
+      .filter((u) => u.isActive || u.id === kept)
+      .map((u) => ({ value: u.id, label: u.unitName ? `${u.displayName}（${u.unitName}）` : u.displayName }));
+  const leaderOptions = personOptions(current?.leaderUserId);
+  // 分管领导: leaders first (they usually are), but anyone of the organization may be named.
+  const supervisorOptions = personOptions(current?.supervisorUserId).sort(
+    (a, b) => Number(isLeader(users, b.value)) - Number(isLeader(users, a.value)),
+  );
 
   // A new selection (or the unit reloaded with a new version) starts without the last save's problems …
   const [shownFor, setShownFor] = useState({ mode, version: current?.version });
@@ -112,6 +119,7 @@ export function UnitsPanel({
         parentId: current.parentId,
         kind: current.kind,
         leaderUserId: current.leaderUserId,
+        supervisorUserId: current.supervisorUserId ?? null,
         sortOrder: current.sortOrder,
         isActive: current.isActive,
       });
@@ -123,6 +131,7 @@ export function UnitsPanel({
         parentId: mode.parentId,
         kind: '承办单位',
         leaderUserId: null,
+        supervisorUserId: null,
         // Left empty: the server places the unit after its siblings under whichever parent is chosen.
         sortOrder: null,
         isActive: true,
@@ -138,6 +147,7 @@ export function UnitsPanel({
         parentId: values.parentId ?? null,
         kind: values.kind?.trim() || null,
         leaderUserId: values.leaderUserId ?? null,
+        supervisorUserId: values.supervisorUserId ?? null,
         sortOrder: values.sortOrder ?? null,
       };
       if (mode.kind === 'create') {
@@ -322,6 +332,19 @@ export function UnitsPanel({
                     placeholder="选择负责人"
                   />
                 </Form.Item>
+                <Form.Item
+                  name="supervisorUserId"
+                  label="分管领导"
+                  tooltip="审批本单位延期申请等事项的领导；不设置时沿用上级单位的分管领导"
+                >
+                  <Select
+                    allowClear
+                    showSearch
+                    optionFilterProp="label"
+                    options={supervisorOptions}
+                    placeholder="选择分管领导（可不设）"
+                  />
+                </Form.Item>
                 <Form.Item name="sortOrder" label="排序号" tooltip="同一上级下按排序号从小到大排列">
                   <InputNumber
                     min={0}
@@ -359,4 +382,8 @@ export function UnitsPanel({
       </section>
     </div>
   );
+}
+
+function isLeader(users: { id: string; roles: string[] }[], id: string): boolean {
+  return users.find((u) => u.id === id)?.roles.includes('领导') ?? false;
 }

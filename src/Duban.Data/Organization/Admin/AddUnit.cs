@@ -34,6 +34,7 @@ internal sealed class AddUnitHandler(OrganizationCache cache) : IWriteHandler<Ad
             ParentId = request.ParentId,
             SortOrder = request.SortOrder ?? await UnitRules.NextSortOrderAsync(db, request.ParentId, ct),
             LeaderUserId = request.LeaderUserId,
+            SupervisorUserId = request.SupervisorUserId,
             Kind = UnitRules.Blank(request.Kind),
         };
         db.Units.Add(unit);

@@ -37,6 +37,7 @@ internal sealed class ChangeUnitHandler(OrganizationCache cache) : IWriteHandler
         unit.Name = request.Name!.Trim();
         unit.ParentId = request.ParentId;
         unit.LeaderUserId = request.LeaderUserId;
+        unit.SupervisorUserId = request.SupervisorUserId;
         unit.Kind = UnitRules.Blank(request.Kind);
         unit.IsActive = request.IsActive ?? unit.IsActive;
         context.AfterCommit(cache.Invalidate);

@@ -6,7 +6,9 @@ namespace Duban.Data.Organization.Admin;
 
 /// <summary>What an administrator fills in for a unit on the 组织 screen; null where nothing was given.</summary>
 /// <param name="IsActive">Null: unchanged (new units are active).</param>
-public sealed record UnitFields(string? Name, string? ParentId, int? SortOrder, string? LeaderUserId, string? Kind, bool? IsActive = null);
+/// <param name="SupervisorUserId">分管领导; null: none (the one above it is in charge).</param>
+public sealed record UnitFields(string? Name, string? ParentId, int? SortOrder, string? LeaderUserId, string? Kind, bool? IsActive = null,
+    string? SupervisorUserId = null);
 
 /// <summary>The checks a unit passes before it is added or changed, shared by <see cref="AddUnit"/> and <see cref="ChangeUnit"/>.</summary>
 internal static partial class UnitRules
@@ -20,6 +22,16 @@ internal static partial class UnitRules
     /// <summary>The order after the last of the unit's new siblings.</summary>
     public static async Task<int> NextSortOrderAsync(DubanDbContext db, string? parentId, CancellationToken ct) =>
         (await db.Units.Where(u => u.ParentId == parentId).MaxAsync(u => (int?)u.SortOrder, ct) ?? -1) + 1;
+
+    /// <summary>A person the unit names (负责人, 分管领导): one of the organization's, and active unless already named.</summary>
+    private static async Task PersonAsync(DubanDbContext db, OrganizationSnapshot org, string organizationId, string? userId, string? before,
+        string field, string title, List<FieldError> errors, CancellationToken ct)
+    {
+        if (userId is null) return;
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null || (user.OrganizationId ?? org.OrganizationOfUnit(user.UnitId)) != organizationId) errors.Add(new(field, $"{title}不存在"));
+        else if (!user.IsActive && userId != before) errors.Add(new(field, $"「{user.DisplayName}」已停用，不能设为{title}"));
+    }
 
     /// <param name="organizationId">The administrator's organization: a unit stays in it, under its root (decision 035).</param>
     public static async Task CheckAsync(UnitFields request, DubanDbContext db, OrganizationSnapshot org, string organizationId, List<FieldError> errors,
@@ -52,13 +64,8 @@ internal static partial class UnitRules
                     }
             }
         }
-        if (request.LeaderUserId is { } leader)
-        {
-            var leaderUser = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == leader, ct);
-            if (leaderUser is null || (leaderUser.OrganizationId ?? org.OrganizationOfUnit(leaderUser.UnitId)) != organizationId)
-                errors.Add(new("leaderUserId", "单位负责人不存在"));
-            else if (!leaderUser.IsActive && leader != existing?.LeaderUserId) errors.Add(new("leaderUserId", $"「{leaderUser.DisplayName}」已停用，不能设为单位负责人"));
-        }
+        await PersonAsync(db, org, organizationId, request.LeaderUserId, existing?.LeaderUserId, "leaderUserId", "单位负责人", errors, ct);
+        await PersonAsync(db, org, organizationId, request.SupervisorUserId, existing?.SupervisorUserId, "supervisorUserId", "分管领导", errors, ct);
         // Disabling: nothing active may still hang on the unit.
         if (existing is { IsActive: true } && request.IsActive == false)
         {

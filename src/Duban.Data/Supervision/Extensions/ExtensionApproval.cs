@@ -31,10 +31,30 @@ public static class ExtensionApproval
     public const string Approve = "同意";
     public const string Reject = "不同意";
 
-    public static bool MayDecide(CurrentUser user, string stage) =>
-        stage == ExtensionPolicy.Leader ? user.IsInRole(Roles.Leader) : user.IsInRole(Roles.Supervisor);
+    /// <summary>
+    /// Who decides a stage: the office (督查员), any 领导, or — at the 分管领导 stage — the asking unit's 分管领导
+    /// (<see cref="UnitDirectory.SupervisorOf"/>), any 领导 when none is named up its tree.
+    /// </summary>
+    public static bool MayDecide(CurrentUser user, string stage, IOrganization org, string unitId) => stage switch
+    {
+        ExtensionPolicy.Leader => user.IsInRole(Roles.Leader),
+        ExtensionPolicy.Supervisor => org.SupervisorOf(unitId) is { } supervisor ? user.Id == supervisor : user.IsInRole(Roles.Leader),
+        _ => user.IsInRole(Roles.Supervisor),
+    };
 
-    public static string StageName(string stage) => stage == ExtensionPolicy.Leader ? "领导审批" : "督查部门审核";
+    public static string StageName(string stage) => stage switch
+    {
+        ExtensionPolicy.Leader => "领导审批",
+        ExtensionPolicy.Supervisor => "分管领导审批",
+        _ => "督查部门审核",
+    };
+
+    private static string RefusalOf(string stage) => stage switch
+    {
+        ExtensionPolicy.Leader => "该延期申请需由领导审批",
+        ExtensionPolicy.Supervisor => "该延期申请需由申请单位的分管领导审批",
+        _ => "只有督查部门可以审批延期申请",
+    };
 
     /// <summary>The inbox task of the stage the request waits in.</summary>
     internal static TaskRecord OpenTask(WriteContext context, ExtensionRecord extension, InstanceRecord instance, string stage)
@@ -43,10 +63,16 @@ public static class ExtensionApproval
         var message = $"{unitName}申请将「{instance.Title}」的完成时限由{StepDeadline.Describe(extension.CurrentDueAt)}延至{StepDeadline.Describe(extension.RequestedDueAt)}。"
             + $"{(extension.Late ? "（逾期后申请）" : "")}延期理由：{extension.Reason}"
             + (RestDayWarning(context.Organization, extension) is { } warning ? $"。注意：{warning}" : "");
-        return context.OpenDetachedTask(instance, ActivityId, $"{ActivityId}:{extension.Id:N}:{extension.Stage}",
-            stage == ExtensionPolicy.Leader ? "延期审批（领导）" : "延期审批", TaskKind.Task,
-            TaskAssignee.ForRole(stage == ExtensionPolicy.Leader ? Roles.Leader : Roles.Supervisor), formId: null,
-            [Approve, Reject], message, dueAt: null);
+        var (name, assignee) = stage switch
+        {
+            ExtensionPolicy.Leader => ("延期审批（领导）", TaskAssignee.ForRole(Roles.Leader)),
+            ExtensionPolicy.Supervisor => ("延期审批（分管领导）", context.OrganizationOf(instance).SupervisorOf(extension.UnitId) is { } supervisor
+                ? TaskAssignee.User(supervisor)
+                : TaskAssignee.ForRole(Roles.Leader)),
+            _ => ("延期审批", TaskAssignee.ForRole(Roles.Supervisor)),
+        };
+        return context.OpenDetachedTask(instance, ActivityId, $"{ActivityId}:{extension.Id:N}:{extension.Stage}", name, TaskKind.Task,
+            assignee, formId: null, [Approve, Reject], message, dueAt: null);
     }
 
     /// <summary>
@@ -73,8 +99,9 @@ public static class ExtensionApproval
         if (extension.Status != ExtensionStatus.Pending) throw new WorkflowConflictException("该延期申请已处理");
         var stages = JsonSerializer.Deserialize<List<string>>(extension.StagesJson, DefinitionJson.Options)!;
         var stage = stages[extension.Stage];
-        if (!MayDecide(user, stage))
-            throw new ForbiddenException(stage == ExtensionPolicy.Leader ? "该延期申请需由领导审批" : "只有督查部门可以审批延期申请");
+        // From the inbox the stage's task was his to act on (a deputy acts for the 分管领导 it names); else the stage's rule.
+        if (task is null && !MayDecide(user, stage, context.OrganizationOf(instance), extension.UnitId))
+            throw new ForbiddenException(RefusalOf(stage));
         opinion = opinion?.Trim();
         if (!approve && string.IsNullOrEmpty(opinion)) throw new WorkflowInputException("opinion", "不同意延期时请填写意见");
         if (opinion?.Length > 2000) throw new WorkflowInputException("opinion", "审批意见不能超过 2000 字");

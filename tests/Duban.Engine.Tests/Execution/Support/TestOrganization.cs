@@ -79,6 +79,9 @@ public sealed class TestOrganization : IOrganization
         _ => false,
     };
 
+    /// <summary>Names <paramref name="userId"/> 分管领导 of <paramref name="unitId"/> (null: none).</summary>
+    public void SetSupervisor(string unitId, string? userId) => _units[unitId] = _units[unitId] with { SupervisorUserId = userId };
+
     private void AddUnit(string id, string name, string? parent, string? leader, IReadOnlyList<string> liaisons) =>
         _units[id] = new UnitInfo(id, name, parent, leader, liaisons);
 

@@ -3,7 +3,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { unitTree, useDirectory } from '../../../shared/forms/directory';
 import { rolesApi } from '../../../shared/flow/definitionsApi';
 import type { FormDefinition } from '../../../shared/flow';
-import { ASSIGNEE_RULE_TYPES, changeRuleType, type AssigneeRule, type AssigneeRuleType } from './assignee';
+import {
+  ASSIGNEE_RULE_TYPES,
+  changeRuleType,
+  FIELD_RULES,
+  UNIT_FIELD_RULES,
+  type AssigneeRule,
+  type AssigneeRuleType,
+} from './assignee';
 
 let rolesCache: Promise<string[]> | undefined;
 function loadRoles(): Promise<string[]> {
@@ -103,7 +110,7 @@ export function AssigneeRuleEditor({ value, onChange, forms, disabled, noun = '�
           />
         </Form.Item>
       )}
-      {(type === 'unit' || type === 'role' || type === 'unitLeader') && (
+      {(type === 'unit' || type === 'role' || type === 'unitLeader' || type === 'unitSupervisor') && (
         <Form.Item
           label={type === 'unit' ? '单位' : '限定单位（可选）'}
           required={type === 'unit'}
@@ -129,9 +136,9 @@ export function AssigneeRuleEditor({ value, onChange, forms, disabled, noun = '�
           />
         </Form.Item>
       )}
-      {(type === 'field' || type === 'fieldUnitLeader') && (
+      {type !== undefined && FIELD_RULES.includes(type) && (
         <Form.Item label="表单字段" required>
-          {(type === 'fieldUnitLeader' ? unitFieldOptions : fieldOptions).length === 0 ? (
+          {(type !== undefined && UNIT_FIELD_RULES.includes(type) ? unitFieldOptions : fieldOptions).length === 0 ? (
             <Typography.Text type="warning">表单中还没有“单位”或“人员”字段，请先在表单设计中添加。</Typography.Text>
           ) : (
             <Select
@@ -139,7 +146,7 @@ export function AssigneeRuleEditor({ value, onChange, forms, disabled, noun = '�
               disabled={disabled}
               value={value?.field ?? undefined}
               placeholder="选择字段"
-              options={type === 'fieldUnitLeader' ? unitFieldOptions : fieldOptions}
+              options={type !== undefined && UNIT_FIELD_RULES.includes(type) ? unitFieldOptions : fieldOptions}
               onChange={(field: string) => onChange({ ...value!, field })}
             />
           )}

@@ -17,7 +17,10 @@ export type AssigneeRuleType =
   | 'field'
   | 'previous'
   | 'fieldUnitLeader'
-  | 'assignLeadLeader';
+  | 'assignLeadLeader'
+  | 'unitSupervisor'
+  | 'fieldUnitSupervisor'
+  | 'assignLeadSupervisor';
 
 export const ASSIGNEE_RULE_TYPES: { value: AssigneeRuleType; label: string; help: string }[] = [
   { value: 'users', label: '指定人员', help: '由选定的人员办理' },
@@ -33,7 +36,18 @@ export const ASSIGNEE_RULE_TYPES: { value: AssigneeRuleType; label: string; help
     label: '交办主办单位负责人',
     help: '由最近一次交办的主办单位（含督查部门调整后）的主要负责人办理，如签字',
   },
+  {
+    value: 'unitSupervisor',
+    label: '单位的分管领导',
+    help: '由选定单位（未选时为发起人所在单位）的分管领导办理；单位未设分管领导时取其上级单位的',
+  },
+  { value: 'fieldUnitSupervisor', label: '表单所选单位的分管领导', help: '由表单“单位”字段所选单位的分管领导办理' },
+  { value: 'assignLeadSupervisor', label: '交办主办单位的分管领导', help: '由最近一次交办的主办单位的分管领导办理' },
 ];
+
+/** Rules that read a form field, and those among them that need a “单位” field. */
+export const FIELD_RULES: readonly string[] = ['field', 'fieldUnitLeader', 'fieldUnitSupervisor'];
+export const UNIT_FIELD_RULES: readonly string[] = ['fieldUnitLeader', 'fieldUnitSupervisor'];
 
 /** Keeps only what a rule of `type` uses, so switching type leaves no stale ids behind. */
 export function changeRuleType(rule: AssigneeRule | undefined, type: AssigneeRuleType): AssigneeRule {
@@ -48,9 +62,11 @@ export function changeRuleType(rule: AssigneeRule | undefined, type: AssigneeRul
     case 'unit':
       return { ...extras, type, unitIds: rule?.unitIds ?? [] };
     case 'unitLeader':
+    case 'unitSupervisor':
       return { ...extras, type, ...(rule?.unitIds?.length ? { unitIds: rule.unitIds } : {}) };
     case 'field':
     case 'fieldUnitLeader':
+    case 'fieldUnitSupervisor':
       return { ...extras, type, field: rule?.field ?? null };
     default:
       return { ...extras, type };
@@ -87,6 +103,12 @@ export function describeRule(
       return `表单字段所选单位负责人：${rule.field ? (names.field(rule.field) ?? rule.field) : '未选择'}`;
     case 'assignLeadLeader':
       return '交办主办单位负责人';
+    case 'unitSupervisor':
+      return rule.unitIds?.length ? `分管领导：${units(rule.unitIds)}` : '发起人所在单位的分管领导';
+    case 'fieldUnitSupervisor':
+      return `表单字段所选单位的分管领导：${rule.field ? (names.field(rule.field) ?? rule.field) : '未选择'}`;
+    case 'assignLeadSupervisor':
+      return '交办主办单位的分管领导';
     default:
       return `规则：${rule.type}`;
   }
