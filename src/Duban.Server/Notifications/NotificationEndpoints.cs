@@ -77,7 +77,7 @@ internal static class NotificationEndpoints
                 {
                     Row = n,
                     Settled = n.TaskId != null && db.Tasks.Any(t => t.Id == n.TaskId
-                        && (t.Status != HumanTaskStatus.Open || (t.AssigneeUserId != null && t.AssigneeUserId != userId))),
+                        && (t.Status != HumanTaskStatus.Open || (t.AssigneeUserId != null && t.AssigneeUserId != userId && t.AssigneeUserId != n.ForUserId))),
                 })
                 .ToListAsync(ct);
             var items = rows.Select(r => new NotificationView(r.Row.Id, r.Row.Kind, NotificationKinds.Label(r.Row.Kind), r.Row.Title, r.Row.Body,
@@ -187,8 +187,9 @@ internal static class NotificationEndpoints
     private static IQueryable<NotificationRecord> Unread(DubanDbContext db, IQueryable<NotificationRecord> mine, CurrentUser user)
     {
         var userId = user.Id;
+        // A deputy's copy (ForUserId) is settled the same way for the one he stands in for.
         return mine.Where(n => n.ReadAt == null && !(n.ToCandidate && db.Tasks.Any(t => t.Id == n.TaskId
-            && (t.Status != HumanTaskStatus.Open || (t.AssigneeUserId != null && t.AssigneeUserId != userId)))));
+            && (t.Status != HumanTaskStatus.Open || (t.AssigneeUserId != null && t.AssigneeUserId != userId && t.AssigneeUserId != n.ForUserId)))));
     }
 
     private static async Task<NotificationSettingsView> SettingsAsync(DubanDbContext db, string organizationId, NotificationOptions options, CancellationToken ct)

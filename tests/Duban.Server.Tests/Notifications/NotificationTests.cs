@@ -123,6 +123,49 @@ public abstract class NotificationTests<TFixture>(TFixture fixture) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_deputy_hears_of_the_work_of_the_one_he_stands_in_for_marked_as_such_and_as_his_own_preferences_say()
+    {
+        var fazhi = await fixture.As("fazhi");
+        var jinan = await fixture.As("jinan");
+        var jinanId = (await Json.GetAsync(jinan, "/api/auth/me"))["id"]!.GetValue<string>();
+        var today = Duban.Engine.Calendar.ChinaTime.DateOf(fixture.Clock.GetUtcNow());
+        await Json.OkAsync(await fazhi.PostAsJsonAsync("/api/deputies", new { deputyUserId = jinanId, startsOn = today, endsOn = today.AddDays(3), reason = "休假" }),
+            HttpStatusCode.Created);
+        // 刘联络 wants no 退回 in his bell.
+        await Json.OkAsync(await jinan.PutAsJsonAsync("/api/notifications/preferences",
+            new { preferences = new[] { new { kind = "returned", channel = "inApp", enabled = false } } }));
+
+        var item = await fixture.StartItemAsync();
+        var task = await ApiHelpers.TaskOfAsync(fazhi, item);
+        var copy = Assert.Single(await ListAsync("jinan"));
+        Assert.Equal("（代张联络）新待办：承办", copy["title"]!.GetValue<string>());
+        Assert.Equal($"/tasks/{task}", copy["link"]!.GetValue<string>());
+        Assert.False(copy["settled"]!.GetValue<bool>());
+        Assert.Equal(1, await UnreadAsync("jinan"));
+        Assert.Equal("新待办：承办", Assert.Single(await ListAsync("fazhi"))["title"]!.GetValue<string>());
+        // 赵处长 has no deputy: one message, his own.
+        Assert.Single(await ListAsync("fzcz"));
+
+        // The deputy opens it from the message and may act on it.
+        Assert.True((await Json.GetAsync(jinan, $"/api/tasks/{task}"))["canAct"]!.GetValue<bool>());
+        // Once the work is done the item no longer waits on 张联络: the one visibility rule takes it, and its message, from his deputy.
+        await ApiHelpers.CompleteOkAsync(fazhi, task, "提交", new JsonObject { ["report"] = "已办" });
+        Assert.Empty(await ListAsync("jinan"));
+        Assert.Equal(0, await UnreadAsync("jinan"));
+        var ducha = await fixture.As("ducha");
+        await ApiHelpers.CompleteOkAsync(ducha, await ApiHelpers.TaskOfAsync(ducha, item), "退回", comment: "数据不全");
+        Assert.Single(await ListAsync("fazhi"), n => Kind(n) == "returned");
+        // Sent back to 张联络, it waits on him again: the deputy sees the first message (done), but not the 退回 — a copy was
+        // written for him, and he turned 退回 off in his bell.
+        Assert.True(Assert.Single(await ListAsync("jinan"))["settled"]!.GetValue<bool>());
+        var fazhiId = (await Json.GetAsync(fazhi, "/api/auth/me"))["id"]!.GetValue<string>();
+        var rows = await fixture.WithScopeAsync(sp => sp.GetRequiredService<Duban.Data.DubanDbContext>()
+            .Set<NotificationRecord>().AsNoTracking().Where(n => n.UserId == jinanId).OrderBy(n => n.Kind).ToListAsync());
+        Assert.Equal(["returned", "task"], rows.Select(r => r.Kind));
+        Assert.All(rows, r => Assert.Equal(fazhiId, r.ForUserId));
+    }
+
+    [Fact]
     public async Task Kinds_turned_off_in_app_are_not_shown_and_bad_preferences_are_refused()
     {
         var fazhi = await fixture.As("fazhi");
