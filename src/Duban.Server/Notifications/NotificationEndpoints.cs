@@ -157,12 +157,14 @@ internal static class NotificationEndpoints
             return TypedResults.NoContent();
         }).WithSummary("删除群机器人（管理员）");
 
+        group.MapNotificationTests();
+
         return group;
     }
 
     private static NotificationChannelInput Input(SaveNotificationChannelRequest r) => new(r.Kind, r.Name, r.Url, r.Secret, r.Enabled, r.Kinds);
 
-    private static string RequireAdmin(CurrentUser user) =>
+    public static string RequireAdmin(CurrentUser user) =>
         user.IsInRole(Roles.Admin) && user.OrganizationId is { } organizationId ? organizationId : throw new ForbiddenException("只有本单位的管理员可以设置通知");
 
     public static string? LinkOf(NotificationRecord n) => n.TaskId is { } task ? $"/tasks/{task}" : n.InstanceId is { } item ? $"/items/{item}" : null;

@@ -236,6 +236,55 @@ public abstract class NotificationTests<TFixture>(TFixture fixture) : IAsyncLife
     }
 
     [Fact]
+    public async Task An_administrator_tries_the_mail_server_and_a_robot_before_saving_and_hears_the_servers_answer()
+    {
+        var admin = await fixture.As("admin");
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.As("fazhi")).PostAsJsonAsync("/api/notifications/settings/test",
+            new { smtpHost = "127.0.0.1", fromAddress = "duban@example.gov.cn", to = "a@example.gov.cn" })).StatusCode);
+        Assert.Contains("to", (await ApiHelpers.FieldErrorsAsync(await admin.PostAsJsonAsync("/api/notifications/settings/test",
+            new { smtpHost = "127.0.0.1", fromAddress = "duban@example.gov.cn", to = "不是邮箱" }))).Keys);
+        Assert.Contains("smtpHost", (await ApiHelpers.FieldErrorsAsync(await admin.PostAsJsonAsync("/api/notifications/settings/test",
+            new { smtpHost = "", fromAddress = "duban@example.gov.cn", to = "a@example.gov.cn" }))).Keys);
+
+        var port = LocalSmtpServer.FreePort();
+        var form = new { smtpHost = "127.0.0.1", smtpPort = port, smtpSecurity = "none", fromAddress = "duban@example.gov.cn", fromName = "督办系统", to = "ducha@example.gov.cn" };
+        var down = await Json.OkAsync(await admin.PostAsJsonAsync("/api/notifications/settings/test", form));
+        Assert.False(down["sent"]!.GetValue<bool>());
+        Assert.StartsWith($"无法连接发信服务器 127.0.0.1:{port}", down["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        await using (var smtp = await LocalSmtpServer.StartAsync(port))
+        {
+            var sent = await Json.OkAsync(await admin.PostAsJsonAsync("/api/notifications/settings/test", form));
+            Assert.True(sent["sent"]!.GetValue<bool>(), sent["message"]!.GetValue<string>());
+            Assert.Contains("ducha@example.gov.cn", sent["message"]!.GetValue<string>());
+            var mail = Assert.Single(smtp.Messages());
+            Assert.Equal("ducha@example.gov.cn", mail.To.Mailboxes.Single().Address);
+            Assert.Equal("【督办】测试消息", mail.Subject);
+        }
+
+        using var robot = new LocalRobot { Answer = "{\"errcode\":310000,\"errmsg\":\"sign not match\"}" };
+        Assert.Contains("url", (await ApiHelpers.FieldErrorsAsync(await admin.PostAsJsonAsync("/api/notifications/channels/test",
+            new { kind = "dingtalk", url = "ftp://x" }))).Keys);
+        var refused = await Json.OkAsync(await admin.PostAsJsonAsync("/api/notifications/channels/test",
+            new { kind = "dingtalk", name = "督查群", url = robot.Url, secret = "SECwrong" }));
+        Assert.False(refused["sent"]!.GetValue<bool>());
+        Assert.Contains("加签", refused["message"]!.GetValue<string>());
+        Assert.Contains("sign not match", refused["message"]!.GetValue<string>());
+        robot.Answer = "{\"errcode\":0,\"errmsg\":\"ok\"}";
+        var posted = await Json.OkAsync(await admin.PostAsJsonAsync("/api/notifications/channels/test",
+            new { kind = "wecom", name = "联络员群", url = robot.Url }));
+        Assert.True(posted["sent"]!.GetValue<bool>(), posted["message"]!.GetValue<string>());
+        Assert.Equal(2, robot.Received.Count);
+        Assert.Contains("测试消息", JsonNode.Parse(robot.Received[1].Body)!["markdown"]!["content"]!.GetValue<string>());
+        Assert.NotNull(System.Web.HttpUtility.ParseQueryString(robot.Received[0].Url.Query)["sign"]);
+
+        // Nothing was saved by trying.
+        var settings = await Json.GetAsync(admin, "/api/notifications/settings");
+        Assert.Null(settings["smtpHost"]?.GetValue<string>());
+        Assert.Empty(settings["channels"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Group_robots_get_one_post_per_event_in_their_own_format_and_dingtalk_posts_are_signed()
     {
         using var dingtalk = new LocalRobot();
