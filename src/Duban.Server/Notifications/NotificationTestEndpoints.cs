@@ -117,7 +117,7 @@ internal static class NotificationTestEndpoints
     public static string ExplainMail(Exception e, string host, int port) => e switch
     {
         OperationCanceledException => $"连接发信服务器 {host}:{port} 超时，没有答复",
-        SocketException s => $"无法连接发信服务器 {host}:{port}：{s.Message}",
+        SocketException s => $"无法连接发信服务器 {host}:{port}：{Senders.SocketReason(s)}",
         SslHandshakeException s => $"与发信服务器建立加密连接失败（请检查加密方式与端口）：{s.Message}",
         AuthenticationException s => $"发信服务器拒绝了用户名或密码：{s.Message}",
         SmtpCommandException s => $"发信服务器拒收（{(int)s.StatusCode}）：{s.Message}",

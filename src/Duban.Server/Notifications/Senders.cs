@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -72,7 +73,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
         }
         catch (HttpRequestException e)
         {
-            throw new HttpRequestException($"无法连接群机器人地址：{e.Message}", e);
+            var reason = e.InnerException is SocketException s ? Senders.SocketReason(s) : e.Message;
+            throw new HttpRequestException($"无法连接群机器人地址：{reason}", e);
         }
         using var response = posted;
         var text = await response.Content.ReadAsStringAsync(ct);
@@ -115,4 +117,17 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
     };
 
     private static string Cut(string text) => text.Length <= 300 ? text : text[..300];
+}
+
+internal static class Senders
+{
+    /// <summary>Why a connection failed, in Chinese for the usual causes (else the system's own words).</summary>
+    public static string SocketReason(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => "对方拒绝连接（该端口上没有服务在运行）",
+        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "找不到该服务器（请检查地址）",
+        SocketError.TimedOut => "连接超时（请检查地址、端口和网络）",
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "网络不通（本机无法到达该服务器）",
+        _ => e.Message,
+    };
 }

@@ -250,7 +250,7 @@ public abstract class NotificationTests<TFixture>(TFixture fixture) : IAsyncLife
         var form = new { smtpHost = "127.0.0.1", smtpPort = port, smtpSecurity = "none", fromAddress = "duban@example.gov.cn", fromName = "督办系统", to = "ducha@example.gov.cn" };
         var down = await Json.OkAsync(await admin.PostAsJsonAsync("/api/notifications/settings/test", form));
         Assert.False(down["sent"]!.GetValue<bool>());
-        Assert.StartsWith($"无法连接发信服务器 127.0.0.1:{port}", down["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal($"无法连接发信服务器 127.0.0.1:{port}：对方拒绝连接（该端口上没有服务在运行）", down["message"]!.GetValue<string>());
 
         await using (var smtp = await LocalSmtpServer.StartAsync(port))
         {

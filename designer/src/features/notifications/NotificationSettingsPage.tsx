@@ -45,7 +45,7 @@ function fieldErrors(error: unknown): { name: string; errors: string[] }[] {
 }
 
 /** The answer of a 「发送测试消息」: sent, or the server's error in its words. */
-function TestResult({ result }: { result: TestMessageResult | null }) {
+function TestResult({ result, what }: { result: TestMessageResult | null; what: string }) {
   if (!result) return null;
   return (
     <Alert
@@ -53,7 +53,7 @@ function TestResult({ result }: { result: TestMessageResult | null }) {
       style={{ marginTop: 12 }}
       type={result.sent ? 'success' : 'error'}
       showIcon
-      message={result.sent ? '测试消息已发出' : '测试消息未能发出'}
+      message={result.sent ? `${what}已发出` : `${what}未能发出`}
       description={result.message}
     />
   );
@@ -285,7 +285,7 @@ function OrganizationMail({
             发送测试邮件
           </Button>
         </Space>
-        <TestResult result={tested} />
+        <TestResult result={tested} what="测试邮件" />
       </Form>
     </Card>
   );
@@ -463,7 +463,7 @@ function Robots({ channels, onChanged }: { channels: NotificationChannelView[]; 
             </Button>
           )}
         </Space>
-        <TestResult result={tested} />
+        <TestResult result={tested} what="测试消息" />
       </Form>
     </Card>
   );
