@@ -1,5 +1,4 @@
 using Duban.Data.Organization;
-using Duban.Data.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Notifications;
@@ -12,25 +11,20 @@ namespace Duban.Data.Notifications;
 internal static class NotificationDeputies
 {
     /// <summary>
-    /// Adds a deputy's copy of every notification this write added for a person who has a deputy today. One query, and only
-    /// when the write told someone. Nobody gets a second message of an event he is told about himself; <paramref name="skip"/>
-    /// (whoever acted in the write) gets none.
+    /// Adds a deputy's copy of every notification this write added for a person who has a deputy today. The periods come
+    /// with the organization snapshot (no query). Nobody gets a second message of an event he is told about himself;
+    /// <paramref name="skip"/> (whoever acted in the write) gets none.
     /// </summary>
-    public static async Task CopyToDeputiesAsync(DubanDbContext db, OrganizationSnapshot org, DateTimeOffset now, IReadOnlySet<string> skip,
-        CancellationToken ct)
+    public static void CopyToDeputies(DubanDbContext db, OrganizationSnapshot org, DateTimeOffset now, IReadOnlySet<string> skip)
     {
+        if (org.DeputyPeriods.Count == 0) return;
         var added = db.ChangeTracker.Entries<NotificationRecord>()
             .Where(e => e.State == EntityState.Added && e.Entity.ForUserId is null).Select(e => e.Entity).ToList();
         if (added.Count == 0) return;
-        var principals = added.Select(n => n.UserId).Distinct().ToList();
         var today = Deputies.Today(now);
-        var deputies = await db.Set<DeputyRecord>().AsNoTracking()
-            .Where(d => principals.Contains(d.UserId) && d.StartsOn <= today && d.EndsOn >= today)
-            .Select(d => new { d.UserId, d.DeputyUserId }).ToListAsync(ct);
-        if (deputies.Count == 0) return;
         var told = added.Select(n => (n.UserId, n.EventKey)).ToHashSet();
         foreach (var row in added)
-            foreach (var deputy in deputies.Where(d => d.UserId == row.UserId).Select(d => d.DeputyUserId))
+            foreach (var deputy in org.DeputiesOf(row.UserId, today))
             {
                 if (skip.Contains(deputy) || !told.Add((deputy, row.EventKey))) continue;
                 // A deputy of another organization cannot be named (decision 031); a stale one is not told.

@@ -120,7 +120,7 @@ internal static class NotificationCollector
         }
 
         // Whoever stands in for one of them today hears it too, marked 「（代…）」.
-        await NotificationDeputies.CopyToDeputiesAsync(db, org, context.Now, actors, ct);
+        NotificationDeputies.CopyToDeputies(db, org, context.Now, actors);
     }
 
     private sealed record Item(string OrganizationId, string Title, bool IsRestricted);

@@ -73,7 +73,7 @@ internal sealed class NotifyDeadlinesHandler : IWriteHandler<NotifyDeadlines, in
                 written++;
             }
         }
-        await NotificationDeputies.CopyToDeputiesAsync(db, context.Organization, now, new HashSet<string>(), ct);
+        NotificationDeputies.CopyToDeputies(db, context.Organization, now, new HashSet<string>());
         return written;
     }
 }
