@@ -51,6 +51,11 @@ public sealed class NotificationRecord
     public Guid Id { get; set; }
     public string OrganizationId { get; set; } = "";
     public required string UserId { get; set; }
+    /// <summary>
+    /// A deputy's copy (代理, decision 031): the one <see cref="UserId"/> stands in for today, whose notification this is; the
+    /// title says 「（代李四）」. Null: the person's own.
+    /// </summary>
+    public string? ForUserId { get; set; }
     public required string Kind { get; set; }
     public required string Title { get; set; }
     public string? Body { get; set; }
@@ -151,6 +156,7 @@ internal sealed class NotificationConfigurations :
         b.HasKey(x => x.Id);
         b.Property(x => x.OrganizationId).HasMaxLength(64);
         b.Property(x => x.UserId).HasMaxLength(64);
+        b.Property(x => x.ForUserId).HasMaxLength(64);
         b.Property(x => x.Kind).HasMaxLength(20);
         b.Property(x => x.Title).HasMaxLength(300);
         b.Property(x => x.Body).HasMaxLength(2000);

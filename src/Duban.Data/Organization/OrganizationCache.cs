@@ -58,6 +58,16 @@ public sealed class OrganizationSnapshot : IOrganization
     /// <summary>Work calendars by organization (root unit id), see <see cref="Calendar.WorkCalendarStore"/>.</summary>
     public IReadOnlyDictionary<string, Duban.Engine.Calendar.WorkCalendar> Calendars { get; init; } = new Dictionary<string, Duban.Engine.Calendar.WorkCalendar>();
 
+    /// <summary>
+    /// 代理 periods not yet over when the snapshot was read (decision 031): who is told on someone's behalf
+    /// (<see cref="DeputiesOf"/>, docs/decisions/040) without a query in every write that tells someone.
+    /// </summary>
+    public IReadOnlyList<(string UserId, string DeputyUserId, DateOnly StartsOn, DateOnly EndsOn)> DeputyPeriods { get; init; } = [];
+
+    /// <summary>The people standing in for <paramref name="userId"/> on <paramref name="today"/> (a China date).</summary>
+    public IEnumerable<string> DeputiesOf(string userId, DateOnly today) =>
+        DeputyPeriods.Where(d => d.UserId == userId && d.StartsOn <= today && d.EndsOn >= today).Select(d => d.DeputyUserId).Distinct();
+
     /// <summary>The calendar of the organization <paramref name="unitId"/> belongs to; the shipped years when it has none yet.</summary>
     public Duban.Engine.Calendar.WorkCalendar CalendarFor(string? unitId) =>
         OrganizationScope.OrganizationOf(this, unitId) is { } organization ? CalendarOf(organization) : Duban.Engine.Calendar.ShippedCalendars.Default;
@@ -173,11 +183,15 @@ public sealed class OrganizationCache(IServiceScopeFactory scopes, IOptions<Orga
                            select new { ur.UserId, r.Name }).AsNoTracking().ToListAsync(cancellationToken);
         var rolesByUser = roles.GroupBy(r => r.UserId).ToDictionary(g => g.Key, g => g.Select(r => r.Name!).ToList());
         var units = await db.Units.AsNoTracking().ToListAsync(cancellationToken);
+        var today = Deputies.Today(_clock.GetUtcNow());
+        var deputies = await db.Set<Tasks.DeputyRecord>().AsNoTracking().Where(d => d.EndsOn >= today)
+            .Select(d => new { d.UserId, d.DeputyUserId, d.StartsOn, d.EndsOn }).ToListAsync(cancellationToken);
         return new OrganizationSnapshot(
             users.Select(u => new UserInfo(u.Id, u.DisplayName, u.UnitId, rolesByUser.GetValueOrDefault(u.Id) ?? []) { OrganizationId = u.OrganizationId }),
             units)
         {
             Calendars = await Calendar.WorkCalendarStore.LoadAllAsync(db, cancellationToken),
+            DeputyPeriods = [.. deputies.Select(d => (d.UserId, d.DeputyUserId, d.StartsOn, d.EndsOn))],
         };
     }
 

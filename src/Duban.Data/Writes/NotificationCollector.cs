@@ -35,7 +35,9 @@ internal static class NotificationCollector
         var sentBack = journal.Where(j => j.Kind == JournalKind.TaskReturned
             || (j.Kind == JournalKind.TaskCompleted && UserTaskSendBack.SentBack(j.Outcome, j.DataJson))).Select(j => j.InstanceId).ToHashSet();
         // Whoever acted in this write is not told about it (he starts an item whose first step is his own).
-        var actors = journal.Select(j => j.ActorId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        // A deputy who acted for someone (代理) acted as him too: neither is told.
+        var actors = journal.Select(j => j.ActorId).OfType<string>()
+            .SelectMany(a => context.OnBehalfOf(a) is { } principal ? [a, principal.Id] : new[] { a }).ToHashSet(StringComparer.Ordinal);
         var items = await ItemsAsync(db, opened.Select(t => t.InstanceId).Concat(decided.Select(j => j.InstanceId)).Concat(chases.Select(c => c.InstanceId)), ct);
         var org = context.Organization;
         var told = new HashSet<(string User, string EventKey)>();
@@ -116,6 +118,9 @@ internal static class NotificationCollector
                     + (decision.Comment is { Length: > 0 } opinion ? $"。审批意见：{opinion}" : ""),
                 decision.InstanceId, null, $"extension:{extensionId}", candidate: false, role: false);
         }
+
+        // Whoever stands in for one of them today hears it too, marked 「（代…）」.
+        NotificationDeputies.CopyToDeputies(db, org, context.Now, actors);
     }
 
     private sealed record Item(string OrganizationId, string Title, bool IsRestricted);

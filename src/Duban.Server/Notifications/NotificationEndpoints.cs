@@ -77,7 +77,7 @@ internal static class NotificationEndpoints
                 {
                     Row = n,
                     Settled = n.TaskId != null && db.Tasks.Any(t => t.Id == n.TaskId
-                        && (t.Status != HumanTaskStatus.Open || (t.AssigneeUserId != null && t.AssigneeUserId != userId))),
+                        && (t.Status != HumanTaskStatus.Open || (t.AssigneeUserId != null && t.AssigneeUserId != userId && t.AssigneeUserId != n.ForUserId))),
                 })
                 .ToListAsync(ct);
             var items = rows.Select(r => new NotificationView(r.Row.Id, r.Row.Kind, NotificationKinds.Label(r.Row.Kind), r.Row.Title, r.Row.Body,
@@ -157,12 +157,14 @@ internal static class NotificationEndpoints
             return TypedResults.NoContent();
         }).WithSummary("删除群机器人（管理员）");
 
+        group.MapNotificationTests();
+
         return group;
     }
 
     private static NotificationChannelInput Input(SaveNotificationChannelRequest r) => new(r.Kind, r.Name, r.Url, r.Secret, r.Enabled, r.Kinds);
 
-    private static string RequireAdmin(CurrentUser user) =>
+    public static string RequireAdmin(CurrentUser user) =>
         user.IsInRole(Roles.Admin) && user.OrganizationId is { } organizationId ? organizationId : throw new ForbiddenException("只有本单位的管理员可以设置通知");
 
     public static string? LinkOf(NotificationRecord n) => n.TaskId is { } task ? $"/tasks/{task}" : n.InstanceId is { } item ? $"/items/{item}" : null;
@@ -187,8 +189,9 @@ internal static class NotificationEndpoints
     private static IQueryable<NotificationRecord> Unread(DubanDbContext db, IQueryable<NotificationRecord> mine, CurrentUser user)
     {
         var userId = user.Id;
+        // A deputy's copy (ForUserId) is settled the same way for the one he stands in for.
         return mine.Where(n => n.ReadAt == null && !(n.ToCandidate && db.Tasks.Any(t => t.Id == n.TaskId
-            && (t.Status != HumanTaskStatus.Open || (t.AssigneeUserId != null && t.AssigneeUserId != userId)))));
+            && (t.Status != HumanTaskStatus.Open || (t.AssigneeUserId != null && t.AssigneeUserId != userId && t.AssigneeUserId != n.ForUserId)))));
     }
 
     private static async Task<NotificationSettingsView> SettingsAsync(DubanDbContext db, string organizationId, NotificationOptions options, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -65,14 +66,23 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
     public async Task SendAsync(NotificationChannelRecord robot, NotificationDeliveryRecord delivery, string? link, CancellationToken ct)
     {
         var (url, body) = Message(robot, delivery.Subject, delivery.Body, link, clock.GetUtcNow());
-        using var response = await clients.CreateClient(ClientName).PostAsync(url,
-            new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+        HttpResponseMessage posted;
+        try
+        {
+            posted = await clients.CreateClient(ClientName).PostAsync(url, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+        }
+        catch (HttpRequestException e)
+        {
+            var reason = e.InnerException is SocketException s ? Senders.SocketReason(s) : e.Message;
+            throw new HttpRequestException($"无法连接群机器人地址：{reason}", e);
+        }
+        using var response = posted;
         var text = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"群机器人答复 {(int)response.StatusCode}：{Cut(text)}");
         try
         {
             if (JsonNode.Parse(text)?["errcode"] is JsonValue code && code.GetValue<int>() != 0)
-                throw new HttpRequestException($"群机器人拒收：{Cut(text)}");
+                throw new HttpRequestException($"群机器人拒收{Known(code.GetValue<int>())}：{Cut(text)}");
         }
         catch (JsonException)
         {
@@ -96,5 +106,28 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider clock
         return (url, new JsonObject { ["msgtype"] = "markdown", ["markdown"] = new JsonObject { ["title"] = subject, ["text"] = markdown } });
     }
 
+    /// <summary>What the robots' usual error codes mean (钉钉's 310000 and 300001, 企业微信's 93000 and 40058).</summary>
+    private static string Known(int code) => code switch
+    {
+        310000 => "（钉钉 310000：不符合机器人的安全设置——加签密钥、自定义关键词或 IP 地址）",
+        300001 or 300005 => "（钉钉：access_token 无效，请检查 Webhook 地址）",
+        93000 => "（企业微信 93000：Webhook 地址无效或机器人已被移出群）",
+        40058 => "（企业微信 40058：消息内容不合规）",
+        _ => "",
+    };
+
     private static string Cut(string text) => text.Length <= 300 ? text : text[..300];
+}
+
+internal static class Senders
+{
+    /// <summary>Why a connection failed, in Chinese for the usual causes (else the system's own words).</summary>
+    public static string SocketReason(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => "对方拒绝连接（该端口上没有服务在运行）",
+        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "找不到该服务器（请检查地址）",
+        SocketError.TimedOut => "连接超时（请检查地址、端口和网络）",
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "网络不通（本机无法到达该服务器）",
+        _ => e.Message,
+    };
 }

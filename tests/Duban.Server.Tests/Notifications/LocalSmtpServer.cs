@@ -96,6 +96,8 @@ public sealed class LocalRobot : IDisposable
     private readonly HttpListener _listener = new();
     private readonly List<(Uri Url, string Body)> _received = [];
     public string Url { get; }
+    /// <summary>What the robot answers (钉钉 and 企业微信 both say errcode 0 when they took the message).</summary>
+    public string Answer { get; set; } = "{\"errcode\":0,\"errmsg\":\"ok\"}";
 
     public LocalRobot()
     {
@@ -121,7 +123,7 @@ public sealed class LocalRobot : IDisposable
             using var reader = new StreamReader(context.Request.InputStream, System.Text.Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
             lock (_received) _received.Add((context.Request.Url!, body));
-            var answer = "{\"errcode\":0,\"errmsg\":\"ok\"}"u8.ToArray();
+            var answer = System.Text.Encoding.UTF8.GetBytes(Answer);
             context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync(answer);
             context.Response.Close();

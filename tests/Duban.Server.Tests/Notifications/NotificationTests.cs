@@ -123,6 +123,49 @@ public abstract class NotificationTests<TFixture>(TFixture fixture) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_deputy_hears_of_the_work_of_the_one_he_stands_in_for_marked_as_such_and_as_his_own_preferences_say()
+    {
+        var fazhi = await fixture.As("fazhi");
+        var jinan = await fixture.As("jinan");
+        var jinanId = (await Json.GetAsync(jinan, "/api/auth/me"))["id"]!.GetValue<string>();
+        var today = Duban.Engine.Calendar.ChinaTime.DateOf(fixture.Clock.GetUtcNow());
+        await Json.OkAsync(await fazhi.PostAsJsonAsync("/api/deputies", new { deputyUserId = jinanId, startsOn = today, endsOn = today.AddDays(3), reason = "休假" }),
+            HttpStatusCode.Created);
+        // 刘联络 wants no 退回 in his bell.
+        await Json.OkAsync(await jinan.PutAsJsonAsync("/api/notifications/preferences",
+            new { preferences = new[] { new { kind = "returned", channel = "inApp", enabled = false } } }));
+
+        var item = await fixture.StartItemAsync();
+        var task = await ApiHelpers.TaskOfAsync(fazhi, item);
+        var copy = Assert.Single(await ListAsync("jinan"));
+        Assert.Equal("（代张联络）新待办：承办", copy["title"]!.GetValue<string>());
+        Assert.Equal($"/tasks/{task}", copy["link"]!.GetValue<string>());
+        Assert.False(copy["settled"]!.GetValue<bool>());
+        Assert.Equal(1, await UnreadAsync("jinan"));
+        Assert.Equal("新待办：承办", Assert.Single(await ListAsync("fazhi"))["title"]!.GetValue<string>());
+        // 赵处长 has no deputy: one message, his own.
+        Assert.Single(await ListAsync("fzcz"));
+
+        // The deputy opens it from the message and may act on it.
+        Assert.True((await Json.GetAsync(jinan, $"/api/tasks/{task}"))["canAct"]!.GetValue<bool>());
+        // Once the work is done the item no longer waits on 张联络: the one visibility rule takes it, and its message, from his deputy.
+        await ApiHelpers.CompleteOkAsync(fazhi, task, "提交", new JsonObject { ["report"] = "已办" });
+        Assert.Empty(await ListAsync("jinan"));
+        Assert.Equal(0, await UnreadAsync("jinan"));
+        var ducha = await fixture.As("ducha");
+        await ApiHelpers.CompleteOkAsync(ducha, await ApiHelpers.TaskOfAsync(ducha, item), "退回", comment: "数据不全");
+        Assert.Single(await ListAsync("fazhi"), n => Kind(n) == "returned");
+        // Sent back to 张联络, it waits on him again: the deputy sees the first message (done), but not the 退回 — a copy was
+        // written for him, and he turned 退回 off in his bell.
+        Assert.True(Assert.Single(await ListAsync("jinan"))["settled"]!.GetValue<bool>());
+        var fazhiId = (await Json.GetAsync(fazhi, "/api/auth/me"))["id"]!.GetValue<string>();
+        var rows = await fixture.WithScopeAsync(sp => sp.GetRequiredService<Duban.Data.DubanDbContext>()
+            .Set<NotificationRecord>().AsNoTracking().Where(n => n.UserId == jinanId).OrderBy(n => n.Kind).ToListAsync());
+        Assert.Equal(["returned", "task"], rows.Select(r => r.Kind));
+        Assert.All(rows, r => Assert.Equal(fazhiId, r.ForUserId));
+    }
+
+    [Fact]
     public async Task Kinds_turned_off_in_app_are_not_shown_and_bad_preferences_are_refused()
     {
         var fazhi = await fixture.As("fazhi");
@@ -190,6 +233,55 @@ public abstract class NotificationTests<TFixture>(TFixture fixture) : IAsyncLife
         var opened = await Json.GetAsync(await fixture.As("fazhi"), new Uri(link).AbsolutePath.Replace("/tasks/", "/api/tasks/", StringComparison.Ordinal));
         Assert.Equal(task, opened["task"]!["id"]!.GetValue<Guid>());
         Assert.True(opened["canAct"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task An_administrator_tries_the_mail_server_and_a_robot_before_saving_and_hears_the_servers_answer()
+    {
+        var admin = await fixture.As("admin");
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await fixture.As("fazhi")).PostAsJsonAsync("/api/notifications/settings/test",
+            new { smtpHost = "127.0.0.1", fromAddress = "duban@example.gov.cn", to = "a@example.gov.cn" })).StatusCode);
+        Assert.Contains("to", (await ApiHelpers.FieldErrorsAsync(await admin.PostAsJsonAsync("/api/notifications/settings/test",
+            new { smtpHost = "127.0.0.1", fromAddress = "duban@example.gov.cn", to = "不是邮箱" }))).Keys);
+        Assert.Contains("smtpHost", (await ApiHelpers.FieldErrorsAsync(await admin.PostAsJsonAsync("/api/notifications/settings/test",
+            new { smtpHost = "", fromAddress = "duban@example.gov.cn", to = "a@example.gov.cn" }))).Keys);
+
+        var port = LocalSmtpServer.FreePort();
+        var form = new { smtpHost = "127.0.0.1", smtpPort = port, smtpSecurity = "none", fromAddress = "duban@example.gov.cn", fromName = "督办系统", to = "ducha@example.gov.cn" };
+        var down = await Json.OkAsync(await admin.PostAsJsonAsync("/api/notifications/settings/test", form));
+        Assert.False(down["sent"]!.GetValue<bool>());
+        Assert.Equal($"无法连接发信服务器 127.0.0.1:{port}：对方拒绝连接（该端口上没有服务在运行）", down["message"]!.GetValue<string>());
+
+        await using (var smtp = await LocalSmtpServer.StartAsync(port))
+        {
+            var sent = await Json.OkAsync(await admin.PostAsJsonAsync("/api/notifications/settings/test", form));
+            Assert.True(sent["sent"]!.GetValue<bool>(), sent["message"]!.GetValue<string>());
+            Assert.Contains("ducha@example.gov.cn", sent["message"]!.GetValue<string>());
+            var mail = Assert.Single(smtp.Messages());
+            Assert.Equal("ducha@example.gov.cn", mail.To.Mailboxes.Single().Address);
+            Assert.Equal("【督办】测试消息", mail.Subject);
+        }
+
+        using var robot = new LocalRobot { Answer = "{\"errcode\":310000,\"errmsg\":\"sign not match\"}" };
+        Assert.Contains("url", (await ApiHelpers.FieldErrorsAsync(await admin.PostAsJsonAsync("/api/notifications/channels/test",
+            new { kind = "dingtalk", url = "ftp://x" }))).Keys);
+        var refused = await Json.OkAsync(await admin.PostAsJsonAsync("/api/notifications/channels/test",
+            new { kind = "dingtalk", name = "督查群", url = robot.Url, secret = "SECwrong" }));
+        Assert.False(refused["sent"]!.GetValue<bool>());
+        Assert.Contains("加签", refused["message"]!.GetValue<string>());
+        Assert.Contains("sign not match", refused["message"]!.GetValue<string>());
+        robot.Answer = "{\"errcode\":0,\"errmsg\":\"ok\"}";
+        var posted = await Json.OkAsync(await admin.PostAsJsonAsync("/api/notifications/channels/test",
+            new { kind = "wecom", name = "联络员群", url = robot.Url }));
+        Assert.True(posted["sent"]!.GetValue<bool>(), posted["message"]!.GetValue<string>());
+        Assert.Equal(2, robot.Received.Count);
+        Assert.Contains("测试消息", JsonNode.Parse(robot.Received[1].Body)!["markdown"]!["content"]!.GetValue<string>());
+        Assert.NotNull(System.Web.HttpUtility.ParseQueryString(robot.Received[0].Url.Query)["sign"]);
+
+        // Nothing was saved by trying.
+        var settings = await Json.GetAsync(admin, "/api/notifications/settings");
+        Assert.Null(settings["smtpHost"]?.GetValue<string>());
+        Assert.Empty(settings["channels"]!.AsArray());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 import {
+  Alert,
   App as AntdApp,
   Button,
   Card,
@@ -25,6 +26,7 @@ import {
   type NotificationPreferencesView,
   type NotificationPreferenceView,
   type NotificationSettingsView,
+  type TestMessageResult,
 } from './notificationsApi';
 
 const KIND_OPTIONS = [
@@ -40,6 +42,21 @@ function fieldErrors(error: unknown): { name: string; errors: string[] }[] {
   if (!isApiError(error)) return [];
   const errors = error.problem?.errors ?? {};
   return Object.entries(errors).map(([name, list]) => ({ name, errors: list }));
+}
+
+/** The answer of a 「发送测试消息」: sent, or the server's error in its words. */
+function TestResult({ result, what }: { result: TestMessageResult | null; what: string }) {
+  if (!result) return null;
+  return (
+    <Alert
+      role="status"
+      style={{ marginTop: 12 }}
+      type={result.sent ? 'success' : 'error'}
+      showIcon
+      message={result.sent ? `${what}已发出` : `${what}未能发出`}
+      description={result.message}
+    />
+  );
 }
 
 function MyPreferences() {
@@ -141,6 +158,34 @@ function OrganizationMail({
   const { message } = AntdApp.useApp();
   const [form] = Form.useForm<SettingsForm>();
   const [saving, setSaving] = useState(false);
+  const [testTo, setTestTo] = useState('');
+  const [testing, setTesting] = useState(false);
+  const [tested, setTested] = useState<TestMessageResult | null>(null);
+  const test = async () => {
+    const values = form.getFieldsValue();
+    setTesting(true);
+    setTested(null);
+    try {
+      setTested(
+        await notificationsApi.testMail({
+          smtpHost: values.smtpHost ?? null,
+          smtpPort: values.smtpPort ?? null,
+          smtpSecurity: values.smtpSecurity ?? 'none',
+          smtpUserName: values.smtpUserName ?? null,
+          smtpPassword: values.smtpPassword ? values.smtpPassword : null,
+          fromAddress: values.fromAddress ?? null,
+          fromName: values.fromName ?? null,
+          to: testTo || null,
+        }),
+      );
+    } catch (error) {
+      const fields = fieldErrors(error);
+      if (fields.length > 0) setTested({ sent: false, message: fields.flatMap((f) => f.errors).join('；') });
+      else message.error(errorMessage(error));
+    } finally {
+      setTesting(false);
+    }
+  };
   const save = async (values: SettingsForm) => {
     setSaving(true);
     try {
@@ -225,9 +270,22 @@ function OrganizationMail({
         <Form.Item name="deadlineWorkingDays" label="办理时限前几个工作日提醒">
           <InputNumber min={0} max={30} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={saving}>
-          保存发信设置
-        </Button>
+        <Space wrap>
+          <Button type="primary" htmlType="submit" loading={saving}>
+            保存发信设置
+          </Button>
+          <Input
+            aria-label="测试收件邮箱"
+            style={{ width: 240 }}
+            placeholder="测试收件邮箱（留空发给本人）"
+            value={testTo}
+            onChange={(e) => setTestTo(e.target.value)}
+          />
+          <Button loading={testing} onClick={() => void test()}>
+            发送测试邮件
+          </Button>
+        </Space>
+        <TestResult result={tested} what="测试邮件" />
       </Form>
     </Card>
   );
@@ -246,6 +304,30 @@ function Robots({ channels, onChanged }: { channels: NotificationChannelView[]; 
   const { message } = AntdApp.useApp();
   const [form] = Form.useForm<RobotForm>();
   const [editing, setEditing] = useState<string | null>(null);
+  const [testing, setTesting] = useState(false);
+  const [tested, setTested] = useState<TestMessageResult | null>(null);
+  const test = async () => {
+    const values = form.getFieldsValue();
+    setTesting(true);
+    setTested(null);
+    try {
+      setTested(
+        await notificationsApi.testChannel({
+          id: editing,
+          kind: values.kind,
+          name: values.name ?? null,
+          url: values.url ?? null,
+          secret: values.secret ? values.secret : editing ? null : '',
+        }),
+      );
+    } catch (error) {
+      const fields = fieldErrors(error);
+      if (fields.length > 0) form.setFields(fields.map((f) => ({ name: f.name as keyof RobotForm, errors: f.errors })));
+      else message.error(errorMessage(error));
+    } finally {
+      setTesting(false);
+    }
+  };
   const save = async (values: RobotForm) => {
     const body = {
       kind: values.kind,
@@ -367,6 +449,9 @@ function Robots({ channels, onChanged }: { channels: NotificationChannelView[]; 
           <Button type="primary" htmlType="submit">
             {editing ? '保存' : '添加'}
           </Button>
+          <Button loading={testing} onClick={() => void test()}>
+            发送测试消息
+          </Button>
           {editing && (
             <Button
               onClick={() => {
@@ -378,6 +463,7 @@ function Robots({ channels, onChanged }: { channels: NotificationChannelView[]; 
             </Button>
           )}
         </Space>
+        <TestResult result={tested} what="测试消息" />
       </Form>
     </Card>
   );

@@ -11,6 +11,7 @@ export type NotificationSettingsView = Schemas['NotificationSettingsView'];
 export type NotificationChannelView = Schemas['NotificationChannelView'];
 export type SaveNotificationSettingsRequest = Schemas['SaveNotificationSettingsRequest'];
 export type SaveNotificationChannelRequest = Schemas['SaveNotificationChannelRequest'];
+export type TestMessageResult = Schemas['TestMessageResult'];
 
 /** 通知 (issue 20, docs/decisions/040): the bell, the notification center and the 通知设置 page. */
 export const notificationsApi = {
@@ -36,6 +37,12 @@ export const notificationsApi = {
     request<Schemas['SavedChannel']>('POST', '/api/notifications/channels', { body }),
   saveChannel: (id: string, body: SaveNotificationChannelRequest) =>
     request<Schemas['SavedChannel']>('PUT', `/api/notifications/channels/${encodeURIComponent(id)}`, { body }),
+  /** 发送测试邮件 with the form's (unsaved) mail settings: the server's answer, nothing saved. */
+  testMail: (body: Schemas['TestMailRequest']) =>
+    request<TestMessageResult>('POST', '/api/notifications/settings/test', { body }),
+  /** 发送测试消息 to a group robot as the form stands: its answer, nothing saved. */
+  testChannel: (body: Schemas['TestRobotRequest']) =>
+    request<TestMessageResult>('POST', '/api/notifications/channels/test', { body }),
   deleteChannel: (id: string) => request<void>('DELETE', `/api/notifications/channels/${encodeURIComponent(id)}`),
 };
 

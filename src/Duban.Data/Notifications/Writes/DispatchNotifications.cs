@@ -54,7 +54,8 @@ internal sealed class DispatchNotificationsHandler : IWriteHandler<DispatchNotif
                 Queue(NotificationChannels.Email, address, row.Title, row.Body ?? "", link, row);
                 queued++;
             }
-            foreach (var (robot, kinds) in robots.Where(r => r.c.OrganizationId == row.OrganizationId && r.Kinds.Contains(row.Kind)))
+            // A deputy's copy (代理) is the same event: the group hears it once, from the principal's own row.
+            foreach (var (robot, kinds) in robots.Where(r => row.ForUserId is null && r.c.OrganizationId == row.OrganizationId && r.Kinds.Contains(row.Kind)))
             {
                 if (!posted.Add((robot.Id, row.EventKey))) continue;
                 // A group chat is not the item's 知悉范围: a confidential item's title stays out of it (decision 037).

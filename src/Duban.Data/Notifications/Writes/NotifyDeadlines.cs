@@ -73,6 +73,7 @@ internal sealed class NotifyDeadlinesHandler : IWriteHandler<NotifyDeadlines, in
                 written++;
             }
         }
+        NotificationDeputies.CopyToDeputies(db, context.Organization, now, new HashSet<string>());
         return written;
     }
 }

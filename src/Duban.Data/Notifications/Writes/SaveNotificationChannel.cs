@@ -39,19 +39,13 @@ internal sealed class SaveNotificationChannelHandler : IWriteHandler<SaveNotific
             return write.Id ?? Guid.Empty;
         }
         var input = write.Input ?? throw new WorkflowInputException("body", "请填写群机器人");
-        if (input.Kind is not (DingTalk or WeCom)) throw new WorkflowInputException("kind", "请选择钉钉或企业微信");
-        var name = input.Name?.Trim();
-        if (string.IsNullOrEmpty(name)) throw new WorkflowInputException("name", "请填写名称");
-        if (name.Length > 100) throw new WorkflowInputException("name", "名称不能超过 100 字");
-        var url = input.Url?.Trim();
-        if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || url.Length > 1000)
-            throw new WorkflowInputException("url", "请填写群机器人的 Webhook 地址（http:// 或 https:// 开头）");
+        var (name, url) = NotificationRules.Robot(input);
         var kinds = (input.Kinds ?? []).Distinct().ToList();
         if (kinds.FirstOrDefault(k => !NotificationKinds.All.Contains(k)) is { } unknown) throw new WorkflowInputException("kinds", $"没有「{unknown}」这种通知");
         if (input.Secret?.Length > 200) throw new WorkflowInputException("secret", "加签密钥不能超过 200 字");
         if (row is null)
-            set.Add(row = new NotificationChannelRecord { Id = Guid.CreateVersion7(), OrganizationId = organizationId, Kind = input.Kind, Name = name, Url = url });
-        row.Kind = input.Kind;
+            set.Add(row = new NotificationChannelRecord { Id = Guid.CreateVersion7(), OrganizationId = organizationId, Kind = input.Kind!, Name = name, Url = url });
+        row.Kind = input.Kind!;
         row.Name = name;
         row.Url = url;
         if (input.Secret is { } secret) row.Secret = secret.Trim().Length == 0 ? null : secret.Trim();

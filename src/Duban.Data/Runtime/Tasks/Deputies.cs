@@ -17,7 +17,7 @@ public sealed record SetDeputy(CurrentUser User, string? PrincipalUserId, string
     public string Subject => PrincipalUserId ?? User.Id;
 }
 
-internal sealed class SetDeputyHandler : IWriteHandler<SetDeputy, Guid>
+internal sealed class SetDeputyHandler(OrganizationCache cache) : IWriteHandler<SetDeputy, Guid>
 {
     public async Task<Guid> HandleAsync(SetDeputy write, WriteContext context, CancellationToken ct)
     {
@@ -44,6 +44,8 @@ internal sealed class SetDeputyHandler : IWriteHandler<SetDeputy, Guid>
             CreatedAt = context.Now,
         };
         context.Db.Set<DeputyRecord>().Add(record);
+        // The snapshot carries the periods (who is told on someone's behalf, decision 040).
+        context.AfterCommit(cache.Invalidate);
         return record.Id;
     }
 }
@@ -55,7 +57,7 @@ public sealed record RemoveDeputy(CurrentUser User, Guid DeputyId) : IWrite<bool
     public string Subject => DeputyId.ToString();
 }
 
-internal sealed class RemoveDeputyHandler : IWriteHandler<RemoveDeputy, bool>
+internal sealed class RemoveDeputyHandler(OrganizationCache cache) : IWriteHandler<RemoveDeputy, bool>
 {
     public async Task<bool> HandleAsync(RemoveDeputy write, WriteContext context, CancellationToken ct)
     {
@@ -65,6 +67,7 @@ internal sealed class RemoveDeputyHandler : IWriteHandler<RemoveDeputy, bool>
         if (context.Organization.FindUser(record.UserId)?.OrganizationId != write.User.OrganizationId) throw new NotFoundException("代理设置不存在");
         DeputyRules.MayManage(write.User, record.UserId);
         context.Db.Set<DeputyRecord>().Remove(record);
+        context.AfterCommit(cache.Invalidate);
         return true;
     }
 }
