@@ -58,11 +58,28 @@ namespace Duban.Data.Migrations.Postgres
                 {
                     table.PrimaryKey("PK_SecurityPolicies", x => x.OrganizationId);
                 });
+
+            // Custom SQL (decision 046): a sealed audit row (one with its place in the chain) cannot be changed or removed,
+            // nor the table truncated. The sealer's own update of unsealed rows is untouched. No retention deletion exists.
+            migrationBuilder.Sql("""
+                CREATE FUNCTION audit_log_sealed() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'sealed audit rows cannot be changed or removed (%)', TG_OP USING ERRCODE = 'integrity_constraint_violation'; END $$;
+                CREATE TRIGGER audit_log_sealed BEFORE UPDATE OR DELETE ON "AuditLog"
+                    FOR EACH ROW WHEN (OLD."Sequence" IS NOT NULL) EXECUTE FUNCTION audit_log_sealed();
+                CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON "AuditLog" FOR EACH STATEMENT EXECUTE FUNCTION audit_log_sealed();
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // Custom SQL (decision 046): the sealed audit rows' triggers.
+            migrationBuilder.Sql("""
+                DROP TRIGGER IF EXISTS audit_log_no_truncate ON "AuditLog";
+                DROP TRIGGER IF EXISTS audit_log_sealed ON "AuditLog";
+                DROP FUNCTION IF EXISTS audit_log_sealed();
+                """);
+
             migrationBuilder.DropTable(
                 name: "SecurityPolicies");
 

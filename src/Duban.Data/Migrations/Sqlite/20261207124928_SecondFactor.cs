@@ -57,11 +57,26 @@ namespace Duban.Data.Migrations.Sqlite
                 {
                     table.PrimaryKey("PK_SecurityPolicies", x => x.OrganizationId);
                 });
+
+            // Custom SQL (decision 046): a sealed audit row (one with its place in the chain) cannot be changed or removed.
+            // The sealer's own update of unsealed rows is untouched. No retention deletion exists (decision 044 keeps all).
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "AuditLog_sealed_no_update" BEFORE UPDATE ON "AuditLog" WHEN OLD."Sequence" IS NOT NULL
+                BEGIN SELECT RAISE(ABORT, 'sealed audit rows cannot be changed'); END;
+                """);
+            migrationBuilder.Sql("""
+                CREATE TRIGGER "AuditLog_sealed_no_delete" BEFORE DELETE ON "AuditLog" WHEN OLD."Sequence" IS NOT NULL
+                BEGIN SELECT RAISE(ABORT, 'sealed audit rows cannot be removed'); END;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // Custom SQL (decision 046): the sealed audit rows' triggers.
+            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "AuditLog_sealed_no_update";""");
+            migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "AuditLog_sealed_no_delete";""");
+
             migrationBuilder.DropTable(
                 name: "SecurityPolicies");
 
