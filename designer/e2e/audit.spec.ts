@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
-import { authFile, screenshotDir } from './users';
+import { adoptPassword, authFile, screenshotDir } from './users';
 import { scaled } from './timing';
 
 test.describe.configure({ timeout: scaled(180_000) });
@@ -19,9 +19,10 @@ test('管理员新增一名审计员：审计员在安全审计中看到这次�
   const userName = `sj${Date.now().toString(36)}`;
   const password = 'Audit#2026x';
   const created = await page.request.post('/api/users', {
-    data: { userName, displayName: '审计员乙', unitId: 'bgs', roles: ['审计员'], password },
+    data: { userName, displayName: '审计员乙', unitId: 'bgs', roles: ['审计员'], password: `${password}#Given` },
   });
   expect(created.status()).toBe(201);
+  await adoptPassword(userName, `${password}#Given`, password);
 
   // The administrator, whose acts the log records, cannot read it.
   await page.goto('/audit');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
-import { authFile, screenshotDir, type DemoUser } from './users';
+import { adoptPassword, authFile, screenshotDir, type DemoUser } from './users';
 import { scaled } from './timing';
 
 /**
@@ -114,9 +114,16 @@ test('督查室登记限定知悉范围的事项：法制处办理，未列入�
   // An office colleague who will not be named.
   const userName = `conf${run}`;
   const created = await admin.post('/api/users', {
-    data: { userName, displayName: `周督查${run.slice(-3)}`, unitId: 'bgs', roles: ['督查员'], password },
+    data: {
+      userName,
+      displayName: `周督查${run.slice(-3)}`,
+      unitId: 'bgs',
+      roles: ['督查员'],
+      password: `${password}#Given`,
+    },
   });
   expect(created.status(), await created.text()).toBe(201);
+  await adoptPassword(userName, `${password}#Given`, password);
   await admin.dispose();
 
   // 1. 王督查 registers it on the start form: ticks 限定知悉范围 and picks 李厅长 — by clicking.

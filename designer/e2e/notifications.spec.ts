@@ -2,13 +2,14 @@ import path from 'node:path';
 import { expect as baseExpect, test } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir } from './users';
+import { scaled } from './timing';
 
 /**
  * 通知 in the browser (issue 20, docs/decisions/040): the office sends a 督查整改建议书 to 法制处; 法制处's liaison sees the
  * bell's unread count, opens the notification center, clicks the message and lands on the task, and the message is read.
  */
 
-const expect = baseExpect.configure({ timeout: 30_000 });
+const expect = baseExpect.configure({ timeout: scaled(30_000) });
 
 test('新待办提醒：铃铛显示未读数，点开通知进入待办', async ({ browser, playwright }) => {
   const title = `通知演示 ${Date.now().toString(36)}`;

@@ -51,6 +51,14 @@ test.describe('组织管理（平台管理员）', () => {
     await admin.getByLabel('用户名').fill(`${code}-admin`);
     await admin.getByLabel('密码').fill(DEMO_PASSWORD);
     await admin.getByRole('button', { name: /登\s*录/ }).click();
+    // The password the platform administrator chose works once: he sets his own first (docs/decisions/046).
+    const change = admin.getByRole('dialog', { name: '修改密码' });
+    await expect(change.getByText('您的密码由管理员设置，仅可使用一次，请先改为自己的密码')).toBeVisible();
+    await change.getByLabel('当前密码').fill(DEMO_PASSWORD);
+    await change.getByLabel('新密码', { exact: true }).fill('Own#Admin2026');
+    await change.getByLabel('确认新密码').fill('Own#Admin2026');
+    await change.getByRole('button', { name: /确认修改/ }).click();
+    await expect(change).toBeHidden();
     await admin.goto('/org');
     const tree = admin.getByRole('region', { name: '单位树' });
     await expect(tree.getByText(name)).toBeVisible();

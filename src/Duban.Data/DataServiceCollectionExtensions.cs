@@ -48,6 +48,8 @@ public static class DataServiceCollectionExtensions
         services.AddDataProtection().SetApplicationName("Duban");
         services.AddOptions<KeyManagementOptions>()
             .Configure<IServiceScopeFactory>((o, scopes) => o.XmlRepository = new DatabaseXmlRepository(scopes));
+        // Codes are checked against real time, never the (possibly virtual) installation clock.
+        services.AddSingleton(sp => new Security.SecondFactor(sp.GetRequiredService<IDataProtectionProvider>()));
 
         // The clock: the system's, or (training, acceptance, demos) a virtual one every time-dependent part reads.
         var clockOptions = configuration.GetSection("Duban:Clock").Get<Clock.ClockOptions>() ?? new Clock.ClockOptions();

@@ -132,6 +132,7 @@ app.MapDubanHealth();
 app.MapClockApi();
 app.MapSchedulesApi();
 app.MapAuthApi();
+app.MapSecurityPolicyApi();
 app.MapDefinitionsApi();
 app.MapInstancesApi();
 app.MapItemReadersApi();

@@ -2,10 +2,15 @@ import type {
   ChangePasswordRequest,
   CurrentUser,
   DefinitionSummary,
+  DisableSecondFactorRequest,
   LoginRequest,
   PagedResult,
   PasswordPolicy,
   ProblemDetails,
+  SecondFactorChallenge,
+  SecondFactorEnrolled,
+  SecondFactorSetup,
+  SecondFactorStatus,
   TaskQuery,
   TaskSummary,
 } from './types';
@@ -187,8 +192,20 @@ export async function request<T>(method: string, path: string, options: RequestO
 // Endpoints
 
 export const authApi = {
+  /** The user, or — for an account with a second factor — the challenge of the code step (202). */
   login: (credentials: LoginRequest) =>
-    request<CurrentUser>('POST', '/api/auth/login', { body: credentials, ignoreUnauthorized: true }),
+    request<CurrentUser | SecondFactorChallenge>('POST', '/api/auth/login', {
+      body: credentials,
+      ignoreUnauthorized: true,
+    }),
+  loginCode: (code: string) =>
+    request<CurrentUser>('POST', '/api/auth/login/second-factor', { body: { code }, ignoreUnauthorized: true }),
+  secondFactor: (signal?: AbortSignal) => request<SecondFactorStatus>('GET', '/api/auth/second-factor', { signal }),
+  secondFactorSetup: () => request<SecondFactorSetup>('POST', '/api/auth/second-factor/setup'),
+  secondFactorConfirm: (code: string) =>
+    request<SecondFactorEnrolled>('POST', '/api/auth/second-factor/confirm', { body: { code } }),
+  secondFactorDisable: (body: DisableSecondFactorRequest) =>
+    request<void>('POST', '/api/auth/second-factor/disable', { body }),
   logout: () => request<void>('POST', '/api/auth/logout', { ignoreUnauthorized: true }),
   me: (signal?: AbortSignal) => request<CurrentUser>('GET', '/api/auth/me', { signal }),
   changePassword: (body: ChangePasswordRequest) => request<void>('POST', '/api/auth/password', { body }),

@@ -34,6 +34,17 @@ export type ChangePasswordRequest = Schemas['ChangePasswordRequest'];
 
 export type PasswordPolicy = Schemas['PasswordPolicyDto'];
 
+/** The password was right; the account signs in with a second factor, and the code step follows (decision 046). */
+export type SecondFactorChallenge = Schemas['SecondFactorChallengeDto'];
+
+export type SecondFactorStatus = Schemas['SecondFactorStatusDto'];
+
+export type SecondFactorSetup = Schemas['SecondFactorSetupDto'];
+
+export type SecondFactorEnrolled = Schemas['SecondFactorEnrolledDto'];
+
+export type DisableSecondFactorRequest = Schemas['DisableSecondFactorRequest'];
+
 /** RFC 7807 problem details (plus ASP.NET Core validation `errors`). */
 export interface ProblemDetails {
   type?: string;

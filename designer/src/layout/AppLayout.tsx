@@ -15,6 +15,9 @@ import './layout.css';
 const { Header, Sider, Content } = Layout;
 
 // A form in a dialog most visits never open: loaded when it is (the first screen's size, docs/decisions/040).
+const SecondFactorDialog = lazy(() =>
+  import('../features/auth/SecondFactorDialog').then((m) => ({ default: m.SecondFactorDialog })),
+);
 const ChangePasswordDialog = lazy(() =>
   import('../features/auth/ChangePasswordDialog').then((m) => ({ default: m.ChangePasswordDialog })),
 );
@@ -90,6 +93,19 @@ export function AppLayout() {
       .catch(() => undefined);
     return () => controller.abort();
   }, [user.id]);
+  // 两步验证: opened from the header; required by a role of the person and not enrolled — opened at once, after the
+  // password, and not dismissable (decision 046).
+  const [secondFactorOpen, setSecondFactorOpen] = useState(false);
+  const [secondFactorRequired, setSecondFactorRequired] = useState(false);
+  useEffect(() => {
+    if (passwordExpired) return;
+    const controller = new AbortController();
+    authApi
+      .secondFactor(controller.signal)
+      .then((status) => setSecondFactorRequired(status.enrolmentRequired))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [user.id, passwordExpired]);
 
   const menuRoutes = useMemo(
     () => filterRoutesByRole(appRoutes, user.roles).filter((route) => !route.hideInMenu),
@@ -176,6 +192,7 @@ export function AppLayout() {
                   <Button onClick={() => navigate('/deputies')}>我的代理</Button>
                 </>
               )}
+              <Button onClick={() => setSecondFactorOpen(true)}>两步验证</Button>
               <Button onClick={() => setPasswordOpen(true)}>修改密码</Button>
               <LogoutButton />
             </Space>
@@ -234,6 +251,9 @@ export function AppLayout() {
                 </Button>
               </>
             )}
+            <Button block onClick={() => setSecondFactorOpen(true)}>
+              两步验证
+            </Button>
             <Button block onClick={() => setPasswordOpen(true)}>
               修改密码
             </Button>
@@ -250,6 +270,18 @@ export function AppLayout() {
             onChanged={() => {
               setPasswordOpen(false);
               setPasswordExpired(false);
+            }}
+          />
+        </Suspense>
+      )}
+      {!passwordExpired && (secondFactorOpen || secondFactorRequired) && (
+        <Suspense fallback={null}>
+          <SecondFactorDialog
+            required={secondFactorRequired}
+            onClose={() => {
+              setSecondFactorOpen(false);
+              // Enrolled now: the server answers again; the page reloads what it was refused.
+              if (secondFactorRequired) window.location.reload();
             }}
           />
         </Suspense>

@@ -20,6 +20,19 @@ public sealed class DubanUser : IdentityUser
     /// until he sets his own, only the sign-in endpoints answer him (decision 043).
     /// </summary>
     public bool MustChangePassword { get; set; }
+    /// <summary>
+    /// The password was set by an administrator (a new person, a reset): one-time like the initial one, with its own reason
+    /// (decision 046). Cleared with <see cref="MustChangePassword"/> when the person sets his own.
+    /// </summary>
+    public bool PasswordSetByAdministrator { get; set; }
+    /// <summary>The TOTP secret (protected with the installation's data-protection keys); set while enrolling and once enrolled.</summary>
+    public string? TotpSecret { get; set; }
+    /// <summary>When the second factor took effect (one code verified); null: not enrolled (a pending secret does not count).</summary>
+    public DateTimeOffset? TotpEnabledAt { get; set; }
+    /// <summary>The last time step a code was accepted for: a code of that step or earlier is not accepted again (no replay).</summary>
+    public long TotpLastStep { get; set; }
+    /// <summary>The unused recovery codes' SHA-256 hashes, comma-separated; each works once in place of a code.</summary>
+    public string? TotpRecoveryCodes { get; set; }
 }
 
 /// <summary>A unit in the organization tree (厅办公室, 法制处, 各市局 …).</summary>
@@ -65,5 +78,7 @@ internal sealed class DubanUserConfiguration : IEntityTypeConfiguration<DubanUse
         b.Property(x => x.OrganizationId).HasMaxLength(64);
         b.HasIndex(x => x.OrganizationId);
         b.HasIndex(x => x.UnitId);
+        b.Property(x => x.TotpSecret).HasMaxLength(500);
+        b.Property(x => x.TotpRecoveryCodes).HasMaxLength(1000);
     }
 }

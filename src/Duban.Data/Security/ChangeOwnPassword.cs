@@ -39,6 +39,7 @@ internal sealed class ChangeOwnPasswordHandler(UserManager<DubanUser> manager) :
         await context.BeginTransactionAsync(ct);
         // His own password now: the one-time initial password's gate lifts (decision 043).
         user.MustChangePassword = false;
+        user.PasswordSetByAdministrator = false;
         var changed = await manager.ChangePasswordAsync(user, write.CurrentPassword!, write.NewPassword!);
         if (!changed.Succeeded)
         {

@@ -16,6 +16,12 @@ public sealed record LoginRequest(string? UserName, string? Password);
 
 public sealed record CurrentUserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles);
 
+/// <summary>The password was right; the account has a second factor, and the code step follows.</summary>
+public sealed record SecondFactorChallengeDto(bool SecondFactorRequired);
+
+/// <summary>A six-digit code from the authenticator app, or one recovery code.</summary>
+public sealed record SecondFactorCodeRequest(string? Code);
+
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
 /// <summary>The password policy in force, and its rules in one Chinese sentence.</summary>
@@ -33,9 +39,9 @@ internal static class AuthEndpoints
     {
         var group = app.MapGroup("/api/auth").WithTags("登录");
 
-        group.MapPost("/login", async Task<Results<Ok<CurrentUserDto>, ProblemHttpResult>> (
+        group.MapPost("/login", async Task<Results<Ok<CurrentUserDto>, Accepted<SecondFactorChallengeDto>, ProblemHttpResult>> (
             LoginRequest request, SignInManager<DubanUser> signIn, UserManager<DubanUser> users, SignInThrottle throttle, DummyPassword dummy,
-            WriteDoor door, HttpContext http) =>
+            WriteDoor door, SecondFactorChallenge challenge, HttpContext http) =>
         {
             var errors = new List<Duban.Engine.Forms.FieldError>();
             if (string.IsNullOrWhiteSpace(request.UserName)) errors.Add(new("userName", "请输入用户名"));
@@ -54,21 +60,59 @@ internal static class AuthEndpoints
             var succeeded = false;
             if (user is null) dummy.Verify(users.PasswordHasher, request.Password!);
             else succeeded = (await signIn.CheckPasswordSignInAsync(user, request.Password!, lockoutOnFailure: false)).Succeeded && user.IsActive;
+            // A person with a second factor has proved half of it: the code step follows (decision 046).
+            var twoStep = succeeded && SecondFactorPolicy.IsEnrolled(user!);
             // Every attempt is in the audit log (decision 044): a known account's in its organization's, an unknown one's in the platform's.
-            await door.RunAsync(new RecordAuditEvent(AuditedOperations.SignIn, user?.Id, succeeded ? "登录成功" : "登录失败：用户名或密码错误",
+            await door.RunAsync(new RecordAuditEvent(AuditedOperations.SignIn, user?.Id,
+                twoStep ? "密码正确，待验证动态口令" : succeeded ? "登录成功（未使用两步验证）" : "登录失败：用户名或密码错误",
                 succeeded ? AuditResults.Succeeded : AuditResults.Failed, request.UserName, user?.Id), CancellationToken.None);
             if (!succeeded)
             {
                 throttle.Failed(key);
                 return TypedResults.Problem(title: "登录失败", detail: "用户名或密码错误", statusCode: StatusCodes.Status401Unauthorized);
             }
-
-            await signIn.SignInWithClaimsAsync(user!, new AuthenticationProperties { IsPersistent = true }, [SessionValidation.SignedInAt(http.RequestServices.GetRequiredService<SessionClock>().Now)]);
-            throttle.Remember(http, user!.UserName!);
-            http.User = await signIn.CreateUserPrincipalAsync(user);
-            return TypedResults.Ok(ToDto(await http.GetCurrentUserAsync()));
+            if (twoStep)
+            {
+                challenge.Issue(http, user!);
+                return TypedResults.Accepted((string?)null, new SecondFactorChallengeDto(true));
+            }
+            return TypedResults.Ok(await CompleteSignInAsync(signIn, throttle, user!, http));
         }).AllowAnonymous().RequireRateLimiting(SecuritySetup.SignInPolicy).WithSummary("登录")
-            .WithDescription("同一客户端地址每分钟的登录次数有上限；同一账号连续登录失败过多时，在未曾登录过该账号的浏览器上暂停登录（429）。");
+            .WithDescription("同一客户端地址每分钟的登录次数有上限；同一账号连续登录失败过多时，在未曾登录过该账号的浏览器上暂停登录（429）。"
+                + "已启用两步验证的账号密码正确时答 202，须再以 POST /api/auth/login/second-factor 提交动态口令。");
+
+        group.MapPost("/login/second-factor", async Task<Results<Ok<CurrentUserDto>, ProblemHttpResult>> (
+            SecondFactorCodeRequest request, SignInManager<DubanUser> signIn, UserManager<DubanUser> users, SignInThrottle throttle,
+            WriteDoor door, SecondFactorChallenge challenge, HttpContext http) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Code)) throw new WorkflowInputException("code", "请输入动态口令");
+            var user = await challenge.ReadAsync(http, users);
+            if (user is null)
+                return TypedResults.Problem(title: "登录已失效", detail: "请重新输入用户名和密码", statusCode: StatusCodes.Status401Unauthorized);
+            var key = SignInThrottle.CodeKeyFor(user.Id);
+            if (throttle.IsExhausted(key))
+            {
+                await door.RunAsync(new RecordAuditEvent(AuditedOperations.SignIn, user.Id, "登录被暂停（动态口令错误次数过多）", AuditResults.Failed, user.UserName, user.Id), CancellationToken.None);
+                http.Response.Headers.RetryAfter = ((int)throttle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(title: "动态口令错误次数过多", detail: $"请 {(int)throttle.Window.TotalMinutes} 分钟后再试",
+                    statusCode: StatusCodes.Status429TooManyRequests);
+            }
+            var used = await door.RunAsync(new UseSecondFactor(user.Id, request.Code), CancellationToken.None);
+            await door.RunAsync(new RecordAuditEvent(AuditedOperations.SignIn, user.Id, used switch
+            {
+                SecondFactorUse.Code => "登录成功（两步验证：动态口令）",
+                SecondFactorUse.RecoveryCode => "登录成功（两步验证：恢复码）",
+                _ => "登录失败：动态口令错误或已使用",
+            }, used == SecondFactorUse.Rejected ? AuditResults.Failed : AuditResults.Succeeded, user.UserName, user.Id), CancellationToken.None);
+            if (used == SecondFactorUse.Rejected)
+            {
+                throttle.Failed(key);
+                return TypedResults.Problem(title: "登录失败", detail: "动态口令不正确或已使用", statusCode: StatusCodes.Status401Unauthorized);
+            }
+            challenge.Clear(http);
+            return TypedResults.Ok(await CompleteSignInAsync(signIn, throttle, (await users.FindByIdAsync(user.Id))!, http));
+        }).AllowAnonymous().RequireRateLimiting(SecuritySetup.SignInPolicy).WithSummary("登录：提交两步验证动态口令")
+            .WithDescription("密码步骤答 202 后 5 分钟内有效；6 位动态口令（同一口令不能重复使用）或一个未用过的恢复码。错误次数过多时答 429。");
 
         group.MapPost("/logout", async Task<NoContent> (SignInManager<DubanUser> signIn, WriteDoor door, HttpContext http, CancellationToken ct) =>
         {
@@ -102,7 +146,16 @@ internal static class AuthEndpoints
         group.MapGet("/me", async Task<Ok<CurrentUserDto>> (HttpContext http, CancellationToken ct) => TypedResults.Ok(ToDto(await http.GetCurrentUserAsync())))
             .RequireAuthorization().WithSummary("当前用户");
 
+        group.MapSecondFactorApi();
         return group;
+    }
+
+    private static async Task<CurrentUserDto> CompleteSignInAsync(SignInManager<DubanUser> signIn, SignInThrottle throttle, DubanUser user, HttpContext http)
+    {
+        await signIn.SignInWithClaimsAsync(user, new AuthenticationProperties { IsPersistent = true }, [SessionValidation.SignedInAt(http.RequestServices.GetRequiredService<SessionClock>().Now)]);
+        throttle.Remember(http, user.UserName!);
+        http.User = await signIn.CreateUserPrincipalAsync(user);
+        return ToDto(await http.GetCurrentUserAsync());
     }
 
     private static CurrentUserDto ToDto(Duban.Data.Organization.CurrentUser user) =>

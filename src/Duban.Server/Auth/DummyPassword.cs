@@ -31,6 +31,7 @@ internal static class PasswordExpiry
 
     public const string Expired = "密码已过期，请先修改密码";
     public const string Initial = "这是系统生成的一次性初始密码，请先改为自己的密码";
+    public const string SetByAdministrator = "您的密码由管理员设置，仅可使用一次，请先改为自己的密码";
 
     public static void Mark(HttpContext http, string reason) => http.Items[Key] = reason;
 

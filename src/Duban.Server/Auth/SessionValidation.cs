@@ -47,17 +47,21 @@ internal static class SessionValidation
         var stamp = principal.FindFirstValue(stampType);
         var db = services.GetRequiredService<DubanDbContext>();
         var stored = id is null ? null : await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new { u.Id, u.SecurityStamp, u.PasswordHash, u.MustChangePassword }).FirstOrDefaultAsync(context.HttpContext.RequestAborted);
+            .Select(u => new { u.Id, u.SecurityStamp, u.PasswordHash, u.MustChangePassword, u.PasswordSetByAdministrator, u.OrganizationId, Enrolled = u.TotpEnabledAt != null })
+            .FirstOrDefaultAsync(context.HttpContext.RequestAborted);
         if (stored?.SecurityStamp is null || stamp is null || !string.Equals(stored.SecurityStamp, stamp, StringComparison.Ordinal))
         {
             await RejectAsync(context);
             return;
         }
         if (stored.MustChangePassword)
-            PasswordExpiry.Mark(context.HttpContext, PasswordExpiry.Initial);
+            PasswordExpiry.Mark(context.HttpContext, stored.PasswordSetByAdministrator ? PasswordExpiry.SetByAdministrator : PasswordExpiry.Initial);
         else if (options.Password.ExpiryDays > 0
             && await PasswordAge.IsExpiredAsync(db, new DubanUser { Id = stored.Id, DisplayName = "", PasswordHash = stored.PasswordHash }, options.Password, now, context.HttpContext.RequestAborted))
             PasswordExpiry.Mark(context.HttpContext, PasswordExpiry.Expired);
+        // A role of his requires a second factor and he has none: he enrols before anything else (decision 046).
+        if (!stored.Enrolled && await SecondFactorPolicy.RequiredForAsync(db, stored.Id, stored.OrganizationId, context.HttpContext.RequestAborted))
+            SecondFactorGate.Mark(context.HttpContext);
     }
 
     private static async Task RejectAsync(CookieValidatePrincipalContext context)

@@ -19,6 +19,7 @@ internal sealed class SignInThrottle : IDisposable
 
     private readonly PartitionedRateLimiter<string> _accounts;
     private readonly PartitionedRateLimiter<string> _knownClients;
+    private readonly PartitionedRateLimiter<string> _codes;
     private readonly ITimeLimitedDataProtector _protector;
     private readonly SignInThrottleOptions _options;
 
@@ -27,6 +28,7 @@ internal sealed class SignInThrottle : IDisposable
         _options = options.Value.SignIn;
         _accounts = Limiter(_options.PerAccountFailures, _options.Window);
         _knownClients = Limiter(_options.PerKnownClientFailures, _options.Window);
+        _codes = Limiter(_options.PerKnownClientFailures, _options.Window);
         _protector = protection.CreateProtector("Duban.SignIn.KnownClient").ToTimeLimitedDataProtector();
     }
 
@@ -45,6 +47,12 @@ internal sealed class SignInThrottle : IDisposable
         var account = userName.Trim().ToUpperInvariant();
         return KnownClientOf(http, account) is { } client ? $"client:{account}:{client}" : $"account:{account}";
     }
+
+    /// <summary>
+    /// The budget of wrong second-factor codes (decision 046): per account, whatever the client — only someone who
+    /// already has the password gets to the code step, and six digits must not be guessable in a window.
+    /// </summary>
+    public static string CodeKeyFor(string userId) => $"code:{userId}";
 
     public bool IsKnownClientKey(string key) => key.StartsWith("client:", StringComparison.Ordinal);
 
@@ -89,11 +97,13 @@ internal sealed class SignInThrottle : IDisposable
         }
     }
 
-    private PartitionedRateLimiter<string> Of(string key) => IsKnownClientKey(key) ? _knownClients : _accounts;
+    private PartitionedRateLimiter<string> Of(string key) =>
+        key.StartsWith("code:", StringComparison.Ordinal) ? _codes : IsKnownClientKey(key) ? _knownClients : _accounts;
 
     public void Dispose()
     {
         _accounts.Dispose();
         _knownClients.Dispose();
+        _codes.Dispose();
     }
 }

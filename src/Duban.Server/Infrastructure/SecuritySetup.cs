@@ -32,6 +32,7 @@ internal static class SecuritySetup
         services.AddScoped<PasswordPolicy>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<DummyPassword>();
+        services.AddSingleton<SecondFactorChallenge>();
         services.TryAddSingleton(new SessionClock(TimeProvider.System));
         services.AddSingleton<LooseUploadSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LooseUploadSweeper>());
@@ -99,6 +100,7 @@ internal static class SecuritySetup
     {
         app.UseRateLimiter();
         app.Use((http, next) => PasswordExpiry.Gate(http, () => next(http)));
+        app.Use((http, next) => SecondFactorGate.Gate(http, () => next(http)));
         return app;
     }
 

@@ -20,7 +20,9 @@ public sealed record UnitDto(string Id, string Name, string? ParentId, int SortO
 public sealed record SaveUnitRequest(string? Id, string? Name, string? ParentId, int? SortOrder, string? LeaderUserId, string? Kind, bool? IsActive = null, long? Version = null,
     string? SupervisorUserId = null);
 /// <param name="ConcurrencyStamp">Sent back on save: a save based on an older stamp is refused with 409.</param>
-public sealed record UserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles, bool IsActive, string? ConcurrencyStamp);
+/// <param name="SecondFactor">Signs in with a second factor (TOTP, decision 046).</param>
+public sealed record UserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles, bool IsActive, string? ConcurrencyStamp,
+    bool SecondFactor = false);
 /// <param name="ConcurrencyStamp">The stamp the change is based on; left out: no check.</param>
 public sealed record SaveUserRequest(string? UserName, string? DisplayName, string? UnitId, List<string>? Roles, string? Password, bool? IsActive, string? ConcurrencyStamp = null);
 public sealed record ResetPasswordRequest(string? Password);
@@ -153,5 +155,5 @@ internal static class OrganizationEndpoints
     private static UserDto ToDto(DubanUser u, IEnumerable<string> roles, IReadOnlyDictionary<string, string> unitNames) =>
         new(u.Id, u.UserName!, u.DisplayName, u.UnitId, u.UnitId is { } unit ? unitNames.GetValueOrDefault(unit) : null,
             roles.OrderBy(RoleOrder).ThenBy(r => r, StringComparer.Ordinal).ToList(),
-            u.IsActive, u.ConcurrencyStamp);
+            u.IsActive, u.ConcurrencyStamp, u.TotpEnabledAt is not null);
 }

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Duban.Data;
 using Duban.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Duban.Server.Tests.Auth;
 
@@ -16,7 +19,21 @@ public static class TestUsers
         var userName = "t" + Guid.NewGuid().ToString("N")[..12];
         var response = await admin.PostAsJsonAsync("/api/users", new { userName, displayName, unitId, roles = new[] { role }, password = Password });
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"create user: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        await AdoptPasswordAsync(fixture, userName);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>
+    /// As if the person had changed the password an administrator gave him (decision 046: such a password works once; the
+    /// gate itself is tested in <c>OneTimePasswordTests</c>): tests that only need a person of some role skip that step.
+    /// </summary>
+    public static Task AdoptPasswordAsync(HostFixture fixture, string userName) => AdoptPasswordAsync(fixture.Factory.Services, userName);
+
+    public static async Task AdoptPasswordAsync(IServiceProvider services, string userName)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DubanDbContext>().Users.Where(u => u.UserName == userName)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.MustChangePassword, false).SetProperty(u => u.PasswordSetByAdministrator, false));
     }
 
     /// <summary>A new client signed in as <paramref name="user"/> (its own cookie).</summary>

@@ -86,9 +86,13 @@ public sealed class DatabaseReset : IAsyncDisposable
         await ExecuteAsync(connection, "PRAGMA foreign_keys = OFF; ATTACH DATABASE $file AS baseline", ("$file", baseline));
         var sequence = (await ColumnAsync<long>(connection, "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'"))[0] > 0;
 
+        // Triggers that refuse changes (sealed audit rows, decision 046) are dropped for the reset and made again after it.
+        var triggers = await PairsAsync(connection, "SELECT name, sql FROM main.sqlite_schema WHERE type = 'trigger' ORDER BY name");
         var sql = new StringBuilder();
+        foreach (var (name, _) in triggers) sql.Append($"DROP TRIGGER IF EXISTS main.\"{name}\";\n");
         foreach (var table in sequence ? [.. tables, "sqlite_sequence"] : tables)
             sql.Append($"DELETE FROM main.\"{table}\"; INSERT INTO main.\"{table}\" SELECT * FROM baseline.\"{table}\";\n");
+        foreach (var (_, create) in triggers) sql.Append(create).Append(";\n");
         return new DatabaseReset(connection, tables, sql.ToString());
     }
 
@@ -105,7 +109,8 @@ public sealed class DatabaseReset : IAsyncDisposable
         foreach (var table in tables) copy.Append($"CREATE TABLE {BaselineSchema}.\"{table}\" AS TABLE public.\"{table}\";\n");
         await ExecuteAsync(connection, copy.ToString());
 
-        var sql = new StringBuilder();
+        // Replica mode: no user trigger fires during the reset (sealed audit rows refuse DELETE, decision 046).
+        var sql = new StringBuilder("SET LOCAL session_replication_role = replica;\n");
         // DELETE, children first, not TRUNCATE: for tables this small it is many times faster (TRUNCATE makes new files
         // for every table and index: 150-400 ms a reset on this machine, against 10-40 ms).
         foreach (var table in Enumerable.Reverse(ordered)) sql.Append($"DELETE FROM public.\"{table}\";\n");
@@ -158,7 +163,7 @@ public sealed class DatabaseReset : IAsyncDisposable
         return pairs;
     }
 
-    private static async Task<List<T>> ColumnAsync<T>(DbConnection connection, string sql)
+    internal static async Task<List<T>> ColumnAsync<T>(DbConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

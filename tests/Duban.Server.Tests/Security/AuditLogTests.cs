@@ -123,30 +123,51 @@ public abstract class AuditLogTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var count = verification["sealed"]!.GetValue<long>();
         Assert.True(count >= 6, verification.ToJsonString());
 
-        // Someone with database access changes one row's description …
-        var victim = await fixture.Factory.WithScopeAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<Duban.Data.DubanDbContext>();
-            var row = await db.Set<AuditRecord>().Where(r => r.Action == "user-add").OrderBy(r => r.Sequence).FirstAsync();
-            row.Description = "（已篡改）";
-            await db.SaveChangesAsync();
-            return row.Sequence!.Value;
-        });
+        var victim = await fixture.Factory.WithScopeAsync(sp => sp.GetRequiredService<Duban.Data.DubanDbContext>().Set<AuditRecord>()
+            .Where(r => r.Action == "user-add").OrderBy(r => r.Sequence).Select(r => r.Sequence!.Value).FirstAsync());
+        // The database itself refuses to change or remove a sealed row (decision 046's triggers) …
+        Assert.False(await TamperAsync($"UPDATE \"AuditLog\" SET \"Description\" = '（已篡改）' WHERE \"Sequence\" = {victim}", bypass: false));
+        Assert.False(await TamperAsync($"DELETE FROM \"AuditLog\" WHERE \"Sequence\" = {victim}", bypass: false));
+        verification = await auditor.GetFromJsonAsync<JsonObject>("/api/audit/verify");
+        Assert.True(verification!["intact"]!.GetValue<bool>(), verification.ToJsonString());
+
+        // … so someone with the owner's rights turns the triggers off and changes one row's description:
+        Assert.True(await TamperAsync($"UPDATE \"AuditLog\" SET \"Description\" = '（已篡改）' WHERE \"Sequence\" = {victim}", bypass: true));
         verification = await auditor.GetFromJsonAsync<JsonObject>("/api/audit/verify");
         Assert.False(verification!["intact"]!.GetValue<bool>());
         Assert.Equal(victim, verification["brokenAt"]!.GetValue<long>());
 
         // … or removes it and rehashes nothing: the gap is found.
-        await fixture.Factory.WithScopeAsync(async sp =>
-        {
-            var db = sp.GetRequiredService<Duban.Data.DubanDbContext>();
-            return await db.Set<AuditRecord>().Where(r => r.Sequence == victim).ExecuteDeleteAsync();
-        });
+        Assert.True(await TamperAsync($"DELETE FROM \"AuditLog\" WHERE \"Sequence\" = {victim}", bypass: true));
         verification = await auditor.GetFromJsonAsync<JsonObject>("/api/audit/verify");
         Assert.False(verification!["intact"]!.GetValue<bool>());
         Assert.Equal(victim, verification["brokenAt"]!.GetValue<long>());
         Assert.Contains("缺失", verification["reason"]!.GetValue<string>());
     }
+
+    /// <summary>
+    /// Runs a change on the audit table as the database's owner would: with <paramref name="bypass"/>, the triggers off first
+    /// (PostgreSQL's replica mode; SQLite's dropped — the next reset makes them again). False when the database refused it.
+    /// </summary>
+    private Task<bool> TamperAsync(string sql, bool bypass) => fixture.Factory.WithScopeAsync(async sp =>
+    {
+        var db = sp.GetRequiredService<Duban.Data.DubanDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        try
+        {
+            if (bypass && db.Database.ProviderName!.Contains("Npgsql", StringComparison.Ordinal))
+                await db.Database.ExecuteSqlRawAsync("SET LOCAL session_replication_role = replica");
+            else if (bypass)
+                await db.Database.ExecuteSqlRawAsync("DROP TRIGGER IF EXISTS \"AuditLog_sealed_no_update\"; DROP TRIGGER IF EXISTS \"AuditLog_sealed_no_delete\"");
+            var changed = await db.Database.ExecuteSqlRawAsync(sql);
+            await transaction.CommitAsync();
+            return changed == 1;
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return false;
+        }
+    });
 }
 
 [Collection(SqliteFixture.Collection)]

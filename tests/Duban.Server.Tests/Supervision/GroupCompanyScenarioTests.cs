@@ -80,6 +80,7 @@ public abstract class GroupCompanyScenarioTests(string provider)
         {
             userName = "fgld", displayName = "孙副总经理", unitId = "bgs", roles = new[] { "领导" }, password = "Duban@2026",
         })).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        await Auth.TestUsers.AdoptPasswordAsync(host.Services, "fgld");
 
         var flow = Flow("group-item", "集团公司督查事项", [
             new JsonObject { ["id"] = "start", ["type"] = "Duban.Start", ["name"] = "登记", ["form"] = Literal("f") },

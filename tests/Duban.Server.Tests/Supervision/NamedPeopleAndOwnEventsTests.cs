@@ -30,11 +30,15 @@ public abstract class NamedPeopleAndOwnEventsTests<TFixture>(TFixture fixture) :
         (await Json.GetAsync(await fixture.As("ducha"), $"/api/scoring/{year}/units/{unit}"))["score"]!.GetValue<decimal>();
 
     /// <summary>An administrator adds a person (as in 组织 → 人员) and answers the id.</summary>
-    private async Task<string> AddUserAsync(string userName, string displayName, string unit, string role) =>
-        (await Json.OkAsync(await (await fixture.As("admin")).PostAsJsonAsync("/api/users", new
+    private async Task<string> AddUserAsync(string userName, string displayName, string unit, string role)
+    {
+        var id = (await Json.OkAsync(await (await fixture.As("admin")).PostAsJsonAsync("/api/users", new
         {
             userName, displayName, unitId = unit, roles = new[] { role }, password = "Duban@2026",
         }), HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Auth.TestUsers.AdoptPasswordAsync(fixture, userName);
+        return id;
+    }
 
     private static bool InInbox(JsonArray inbox, Guid item, string name) =>
         inbox.Any(t => t!["instanceId"]!.GetValue<Guid>() == item && t["activityName"]!.GetValue<string>() == name);
@@ -97,6 +101,7 @@ public abstract class NamedPeopleAndOwnEventsTests<TFixture>(TFixture fixture) :
         // Another organization on the same installation (the platform administrator adds it), with its own administrator.
         await Json.OkAsync(await (await fixture.As("platform")).PostAsJsonAsync("/api/platform/organizations",
             new { id = "jtgs", name = "某集团公司", adminUserName = "jtducha", adminDisplayName = "集团督查员", adminPassword = "Duban@2026" }), HttpStatusCode.Created);
+        await Auth.TestUsers.AdoptPasswordAsync(fixture, "jtducha");
         var outsider = (await (await fixture.As("jtducha")).GetFromJsonAsync<JsonArray>("/api/users"))!.Single()!["id"]!.GetValue<string>();
         var liaison = (await Json.GetAsync(ducha, $"/api/instances/{item}/chases"))["people"]!.AsArray()
             .Select(p => p!["displayName"]!.GetValue<string>()).ToList();

@@ -202,11 +202,16 @@ public abstract class TenancyTests<TFixture>(TFixture fixture) : IAsyncLifetime 
             new { id = "fzc", name = " ", adminUserName = "ducha", adminDisplayName = "x", adminPassword = "1" }));
         Assert.Equal(["adminPassword", "adminUserName", "id", "name"], errors.Keys.Order().ToList());
 
-        // A third one gets its calendar and templates, and its administrator can sign in and work at once.
+        // A third one gets its calendar and templates, and its administrator signs in, sets his own password (the platform
+        // administrator's works once, decision 046) and works at once.
         var created = await platform.PostAsJsonAsync("/api/platform/organizations",
             new { id = "dajq", name = "大安区委督查室（测试）", adminUserName = "dajq-admin", adminDisplayName = "区委管理员", adminPassword = TwoOrganizationsFixture.Password });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var third = await fixture.As("dajq-admin");
+        var third = fixture.Anonymous();
+        (await third.PostAsJsonAsync("/api/auth/login", new { userName = "dajq-admin", password = TwoOrganizationsFixture.Password })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.Forbidden, (await third.GetAsync("/api/calendar")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await third.PostAsJsonAsync("/api/auth/password",
+            new { currentPassword = TwoOrganizationsFixture.Password, newPassword = "Daan#2026xyz" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await third.GetAsync("/api/calendar")).StatusCode);
         Assert.Contains((await third.GetFromJsonAsync<JsonArray>("/api/definitions"))!, d => d!["definitionId"]!.GetValue<string>() == "demo-supervision");
         Assert.DoesNotContain(TwoOrganizationsFixture.SftMarker, await Text(third, "/api/ledger?pageSize=100"), StringComparison.Ordinal);

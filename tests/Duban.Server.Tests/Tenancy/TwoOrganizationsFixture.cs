@@ -50,11 +50,15 @@ public abstract class TwoOrganizationsFixture(string provider) : HostFixture(pro
         {
             id = Other, name = "江苏省政府办公厅（测试）", adminUserName = "gov-admin", adminDisplayName = "省府管理员", adminPassword = Password,
         }));
+        await Auth.TestUsers.AdoptPasswordAsync(this, "gov-admin");
         var admin = await As("gov-admin");
         await Ok(await admin.PostAsJsonAsync("/api/units", new { id = "gov-dcs", name = "督查室", parentId = Other, kind = "督查部门" }));
         await Ok(await admin.PostAsJsonAsync("/api/units", new { id = "gov-nj", name = "南京市人民政府", parentId = Other, kind = "承办单位" }));
         foreach (var (userName, displayName, unit, role) in GovPeople)
+        {
             await Ok(await admin.PostAsJsonAsync("/api/users", new { userName, displayName, unitId = unit, roles = new[] { role }, password = Password }));
+            await Auth.TestUsers.AdoptPasswordAsync(this, userName);
+        }
 
         SftItem = await Infrastructure.Api.StartAsync(await As("ducha"), "demo-supervision", Data(SftMarker, "fzc"));
         GovItem = await Infrastructure.Api.StartAsync(await As("gov-ducha"), "demo-supervision", Data(GovMarker, "gov-nj"));

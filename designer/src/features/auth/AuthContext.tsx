@@ -9,7 +9,10 @@ export interface AuthContextValue {
   user: CurrentUser | null;
   /** Error (other than 401) met while asking the server who is signed in. */
   loadError: unknown;
-  login: (credentials: LoginRequest) => Promise<CurrentUser>;
+  /** The signed-in user, or 'second-factor' when the account's code step follows ({@link loginCode}). */
+  login: (credentials: LoginRequest) => Promise<CurrentUser | 'second-factor'>;
+  /** The code step of a sign-in: a six-digit code or a recovery code. */
+  loginCode: (code: string) => Promise<CurrentUser>;
   logout: () => Promise<void>;
   reload: () => void;
 }
@@ -63,13 +66,25 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => controller.abort();
   }, [attempt]);
 
-  const login = useCallback(async (credentials: LoginRequest) => {
-    const me = checkedUser(await authApi.login(credentials));
+  const signedIn = useCallback((value: unknown) => {
+    const me = checkedUser(value);
     setUser(me);
     setStatus('authenticated');
     setLoadError(null);
     return me;
   }, []);
+
+  const login = useCallback(
+    async (credentials: LoginRequest): Promise<CurrentUser | 'second-factor'> => {
+      const answer = await authApi.login(credentials);
+      if (answer && typeof answer === 'object' && 'secondFactorRequired' in answer && answer.secondFactorRequired)
+        return 'second-factor';
+      return signedIn(answer);
+    },
+    [signedIn],
+  );
+
+  const loginCode = useCallback(async (code: string) => signedIn(await authApi.loginCode(code)), [signedIn]);
 
   const logout = useCallback(async () => {
     try {
@@ -86,8 +101,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<AuthContextValue>(
-    () => ({ status, user, loadError, login, logout, reload }),
-    [status, user, loadError, login, logout, reload],
+    () => ({ status, user, loadError, login, loginCode, logout, reload }),
+    [status, user, loadError, login, loginCode, logout, reload],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

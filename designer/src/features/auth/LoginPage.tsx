@@ -1,4 +1,4 @@
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
@@ -25,7 +25,7 @@ function safeRedirect(target: string | undefined): string {
 }
 
 export default function LoginPage() {
-  const { status, login } = useAuth();
+  const { status, login, loginCode } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const [form] = Form.useForm<Credentials>();
@@ -33,10 +33,17 @@ export default function LoginPage() {
   const redirectTo = safeRedirect((location.state as LocationState | null)?.from);
   // After a successful login the form stays busy until the page is left (and the redirect below stays off).
   const [signedIn, setSignedIn] = useState(false);
+  // The password was right and the account has a second factor: the code step (decision 046).
+  const [codeStep, setCodeStep] = useState(false);
+  const [codeForm] = Form.useForm<{ code: string }>();
   const signIn = useMutation(
     (values: Credentials) => login({ userName: values.userName.trim(), password: values.password }),
     {
-      onSuccess: () => {
+      onSuccess: (result) => {
+        if (result === 'second-factor') {
+          setCodeStep(true);
+          return;
+        }
         setSignedIn(true);
         navigate(redirectTo, { replace: true });
       },
@@ -50,7 +57,19 @@ export default function LoginPage() {
       },
     },
   );
-  const submitting = signIn.pending || signedIn;
+  const withCode = useMutation((values: { code: string }) => loginCode(values.code.trim()), {
+    onSuccess: () => {
+      setSignedIn(true);
+      navigate(redirectTo, { replace: true });
+    },
+    onError: (error) => {
+      codeForm.resetFields();
+      // The five minutes of the code step have passed: back to the password.
+      if (isApiError(error) && error.status === 401 && error.title === '登录已失效') setCodeStep(false);
+      setServerError(errorMessage(error));
+    },
+  });
+  const submitting = signIn.pending || withCode.pending || signedIn;
 
   if (status === 'authenticated' && !submitting) {
     return <Navigate to={redirectTo} replace />;
@@ -78,32 +97,80 @@ export default function LoginPage() {
 
         {serverError && <Alert className="login-error" type="error" showIcon message={serverError} role="alert" />}
 
-        <Form<Credentials>
-          form={form}
-          name="login"
-          layout="vertical"
-          requiredMark={false}
-          onFinish={handleFinish}
-          onValuesChange={() => serverError && setServerError(null)}
-          disabled={submitting}
-          autoComplete="on"
-        >
-          <Form.Item
-            label="用户名"
-            name="userName"
-            rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}
+        {codeStep ? (
+          <Form<{ code: string }>
+            form={codeForm}
+            name="second-factor"
+            layout="vertical"
+            requiredMark={false}
+            onFinish={(values) => {
+              setServerError(null);
+              void withCode.run(values);
+            }}
+            disabled={submitting}
+            autoComplete="off"
           >
-            <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
-          </Form.Item>
-          <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }]}>
-            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
-          </Form.Item>
-          <Form.Item style={{ marginBottom: 0 }}>
-            <Button type="primary" htmlType="submit" size="large" block loading={submitting}>
-              登录
+            <Typography.Paragraph type="secondary">
+              请打开手机上的验证器应用，输入“督办”账号当前显示的 6 位动态口令；手机不在身边时可输入一个恢复码。
+            </Typography.Paragraph>
+            <Form.Item
+              label="动态口令"
+              name="code"
+              rules={[{ required: true, whitespace: true, message: '请输入动态口令' }]}
+            >
+              <Input
+                prefix={<SafetyOutlined />}
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                autoFocus
+                size="large"
+                maxLength={12}
+              />
+            </Form.Item>
+            <Form.Item style={{ marginBottom: 8 }}>
+              <Button type="primary" htmlType="submit" size="large" block loading={submitting}>
+                验证并登录
+              </Button>
+            </Form.Item>
+            <Button
+              type="link"
+              block
+              onClick={() => {
+                setCodeStep(false);
+                setServerError(null);
+              }}
+            >
+              返回重新输入密码
             </Button>
-          </Form.Item>
-        </Form>
+          </Form>
+        ) : (
+          <Form<Credentials>
+            form={form}
+            name="login"
+            layout="vertical"
+            requiredMark={false}
+            onFinish={handleFinish}
+            onValuesChange={() => serverError && setServerError(null)}
+            disabled={submitting}
+            autoComplete="on"
+          >
+            <Form.Item
+              label="用户名"
+              name="userName"
+              rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}
+            >
+              <Input prefix={<UserOutlined />} autoComplete="username" autoFocus size="large" />
+            </Form.Item>
+            <Form.Item label="密码" name="password" rules={[{ required: true, message: '请输入密码' }]}>
+              <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
+            </Form.Item>
+            <Form.Item style={{ marginBottom: 0 }}>
+              <Button type="primary" htmlType="submit" size="large" block loading={submitting}>
+                登录
+              </Button>
+            </Form.Item>
+          </Form>
+        )}
       </Card>
     </main>
   );

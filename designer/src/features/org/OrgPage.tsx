@@ -5,11 +5,12 @@ import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import { useQuery } from '../../shared/useQuery';
 import { orgApi, ROLE_INFO, type OrgUser } from './orgApi';
+import { SecurityPolicyPanel } from './SecurityPolicyPanel';
 import { UnitsPanel } from './UnitsPanel';
 import { UsersPanel } from './UsersPanel';
 import './org.css';
 
-const TABS = ['units', 'users', 'roles'] as const;
+const TABS = ['units', 'users', 'roles', 'security'] as const;
 type Tab = (typeof TABS)[number];
 
 function RolesPanel({ users }: { users: OrgUser[] }) {
@@ -101,6 +102,7 @@ export default function OrgPage() {
                 children: <UsersPanel users={users} units={units} onChanged={load} />,
               },
               { key: 'roles', label: '角色', children: <RolesPanel users={users} /> },
+              { key: 'security', label: '安全策略', children: <SecurityPolicyPanel /> },
             ]}
           />
         </Spin>

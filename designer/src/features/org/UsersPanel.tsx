@@ -312,6 +312,18 @@ export function UsersPanel({
   // Returns the run: the 停用 confirmation stays open, its button pending, until it answers.
   const setActive = (user: OrgUser, isActive: boolean) => toggling.run(user, isActive);
   const isToggling = (user: OrgUser) => toggling.pending && toggled === user.id;
+  const secondFactorReset = useMutation(
+    async (user: OrgUser) => {
+      await orgApi.resetSecondFactor(user.id);
+      await onChanged();
+      return user;
+    },
+    {
+      onSuccess: (user) => message.success(`已重置「${user.displayName}」的两步验证`),
+      onError: (error) => message.error(errorMessage(error)),
+    },
+  );
+  const resetSecondFactor = (user: OrgUser) => secondFactorReset.run(user);
 
   const columns: TableProps<OrgUser>['columns'] = [
     { title: '用户名', dataIndex: 'userName', key: 'userName', width: 130 },
@@ -356,6 +368,19 @@ export function UsersPanel({
           <Button type="link" size="small" onClick={() => setResetting(user)}>
             重置密码
           </Button>
+          {user.secondFactor && (
+            <Popconfirm
+              title={`重置「${user.displayName}」的两步验证？`}
+              description="清除其验证器密钥和恢复码，并使其退出登录；如其角色须使用两步验证，下次登录后须重新启用。"
+              okText="重置"
+              cancelText="取消"
+              onConfirm={() => resetSecondFactor(user)}
+            >
+              <Button type="link" size="small">
+                重置两步验证
+              </Button>
+            </Popconfirm>
+          )}
           {user.id !== me.id &&
             (user.isActive ? (
               <Popconfirm

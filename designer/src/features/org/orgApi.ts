@@ -13,6 +13,9 @@ export type OrgUser = Schemas['UserDto'];
 
 export type SaveUser = Schemas['SaveUserRequest'];
 
+/** 安全策略: the roles that must sign in with a second factor (decision 046). */
+export type SecurityPolicy = Schemas['SecurityPolicyDto'];
+
 export const orgApi = {
   units: (signal?: AbortSignal) => request<Unit[]>('GET', '/api/units', { signal }),
   createUnit: (unit: SaveUnit) => request<Unit>('POST', '/api/units', { body: unit }),
@@ -24,6 +27,10 @@ export const orgApi = {
     request<OrgUser>('PUT', `/api/users/${encodeURIComponent(id)}`, { body: user }),
   resetPassword: (id: string, password: string) =>
     request<void>('POST', `/api/users/${encodeURIComponent(id)}/reset-password`, { body: { password } }),
+  resetSecondFactor: (id: string) => request<void>('POST', `/api/users/${encodeURIComponent(id)}/second-factor/reset`),
+  securityPolicy: (signal?: AbortSignal) => request<SecurityPolicy>('GET', '/api/security-policy', { signal }),
+  saveSecurityPolicy: (secondFactorRoles: string[]) =>
+    request<SecurityPolicy>('PUT', '/api/security-policy', { body: { secondFactorRoles } }),
 };
 
 /** The four roles and what each means in a 督查 office. */

@@ -1119,6 +1119,9 @@ namespace Duban.Data.Migrations.Postgres
                     b.Property<string>("PasswordHash")
                         .HasColumnType("text");
 
+                    b.Property<bool>("PasswordSetByAdministrator")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("PhoneNumber")
                         .HasColumnType("text");
 
@@ -1127,6 +1130,20 @@ namespace Duban.Data.Migrations.Postgres
 
                     b.Property<string>("SecurityStamp")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("TotpEnabledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("TotpLastStep")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("TotpRecoveryCodes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("TotpSecret")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
@@ -1372,6 +1389,29 @@ namespace Duban.Data.Migrations.Postgres
                     b.HasIndex("UserId", "SetAt");
 
                     b.ToTable("PasswordHistory", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Security.SecurityPolicyRecord", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("SecondFactorRoles")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("SecurityPolicies", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Startup.SetupStepRecord", b =>

@@ -1083,6 +1083,9 @@ namespace Duban.Data.Migrations.Sqlite
                     b.Property<string>("PasswordHash")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("PasswordSetByAdministrator")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PhoneNumber")
                         .HasColumnType("TEXT");
 
@@ -1090,6 +1093,20 @@ namespace Duban.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SecurityStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TotpEnabledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotpLastStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TotpRecoveryCodes")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TotpSecret")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("TwoFactorEnabled")
@@ -1328,6 +1345,29 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasIndex("UserId", "SetAt");
 
                     b.ToTable("PasswordHistory", (string)null);
+                });
+
+            modelBuilder.Entity("Duban.Data.Security.SecurityPolicyRecord", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecondFactorRoles")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganizationId");
+
+                    b.ToTable("SecurityPolicies", (string)null);
                 });
 
             modelBuilder.Entity("Duban.Data.Startup.SetupStepRecord", b =>

@@ -43,6 +43,8 @@ internal sealed class AddOrganizationHandler(UserManager<DubanUser> manager, Org
         if (string.IsNullOrEmpty(displayName)) errors.Add(new("adminDisplayName", "请填写管理员姓名"));
         else if (displayName.Length > 100) errors.Add(new("adminDisplayName", "姓名不超过 100 个字符"));
         var admin = new DubanUser { UserName = userName, DisplayName = displayName ?? "", UnitId = id, OrganizationId = id };
+        // The platform administrator chose this password: it works once (decision 046).
+        OneTimePassword.Mark(admin);
         if (string.IsNullOrEmpty(write.AdminPassword)) errors.Add(new("adminPassword", "请设置管理员的初始密码"));
         else errors.AddRange((await UserRules.PasswordProblemsAsync(manager, admin, write.AdminPassword)).Select(e => e with { Field = "adminPassword" }));
         if (errors.Count > 0) throw new WorkflowInputException("组织信息有误", errors);

@@ -30,6 +30,8 @@ internal sealed class AddUserHandler(UserManager<DubanUser> manager, Organizatio
             UserName = userName, DisplayName = request.DisplayName?.Trim() ?? "", UnitId = UnitRules.Blank(request.UnitId),
             OrganizationId = write.OrganizationId, IsActive = request.IsActive ?? true,
         };
+        // The initial password is the administrator's: it works once (decision 046).
+        OneTimePassword.Mark(user);
         if (string.IsNullOrEmpty(request.Password)) errors.Add(new("password", "请设置初始密码"));
         else errors.AddRange(await UserRules.PasswordProblemsAsync(manager, user, request.Password));
         if (errors.Count > 0) throw new WorkflowInputException("人员信息有误", errors);

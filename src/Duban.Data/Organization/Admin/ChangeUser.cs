@@ -49,7 +49,8 @@ internal sealed class ChangeUserHandler(UserManager<DubanUser> manager, Organiza
         if (add.Count > 0) UserRules.Check(await manager.AddToRolesAsync(user, add), manager);
         if (!string.IsNullOrEmpty(request.Password))
         {
-            // Resetting the password also renews the security stamp.
+            // Resetting the password also renews the security stamp; the password is one-time (decision 046).
+            OneTimePassword.Mark(user);
             var token = await manager.GeneratePasswordResetTokenAsync(user);
             UserRules.Check(await manager.ResetPasswordAsync(user, token, request.Password), manager);
         }

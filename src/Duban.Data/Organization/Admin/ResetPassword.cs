@@ -21,6 +21,8 @@ internal sealed class ResetPasswordHandler(UserManager<DubanUser> manager, Organ
         var problems = await UserRules.PasswordProblemsAsync(manager, user, write.Password);
         if (problems.Count > 0) throw new WorkflowInputException("密码不符合要求", problems);
         await context.BeginTransactionAsync(ct);
+        // A password someone else knows works once: the person sets his own at sign-in (decision 046).
+        OneTimePassword.Mark(user);
         var token = await manager.GeneratePasswordResetTokenAsync(user);
         UserRules.Check(await manager.ResetPasswordAsync(user, token, write.Password), manager);
         context.AfterCommit(cache.Invalidate);

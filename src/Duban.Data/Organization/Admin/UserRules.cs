@@ -82,6 +82,19 @@ internal static class UserRules
     }
 }
 
+/// <summary>
+/// A password an administrator sets — a new person's, a reset, a new organization's first administrator — is known to
+/// him: the person must change it at his next sign-in before anything else answers (decision 046; the gate of decision 043).
+/// </summary>
+internal static class OneTimePassword
+{
+    public static void Mark(DubanUser user)
+    {
+        user.MustChangePassword = true;
+        user.PasswordSetByAdministrator = true;
+    }
+}
+
 /// <summary>Identity's errors in Chinese: by code where known, else a general message — never Identity's English text.</summary>
 internal static class IdentityMessages
 {
