@@ -43,6 +43,7 @@ public sealed record SimulationScenario(DateOnly? StartDate, IReadOnlyList<strin
     public const int MostDaysOfOneBehaviour = 120;
     public const int MostTimes = 5;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int Days => MaxDays ?? DefaultMaxDays;
 
     /// <summary>400 naming every wrong field, in Chinese.</summary>
