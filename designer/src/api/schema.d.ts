@@ -12849,8 +12849,6 @@ export interface components {
             maxDays?: null | number;
             /** Format: int32 */
             version?: null | number;
-            /** Format: int32 */
-            days?: number;
         };
         /** @description One step of one unit (or of the office): opened, due, done, and its light. */
         SimulationStep: {
