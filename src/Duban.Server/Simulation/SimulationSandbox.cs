@@ -7,6 +7,7 @@ using Duban.Data.Supervision;
 using Duban.Data.Supervision.Scoring;
 using Duban.Data.Supervision.Settings;
 using Duban.Engine;
+using Duban.Server.Attachments;
 using Duban.Server.Notifications;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -86,6 +87,7 @@ public sealed class SimulationSandbox : IAsyncDisposable
         services.AddDubanData(configuration);
         services.AddDubanSupervision(configuration);
         services.AddDubanNotifications(configuration);
+        services.AddDubanAttachments(configuration);
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock));
         services.Configure<OrganizationCacheOptions>(o => o.Expiry = TimeSpan.Zero);
         return services.BuildServiceProvider();

@@ -129,7 +129,9 @@ public sealed class SimulationWalker(IServiceProvider services, string organizat
             .OrderBy(p => p.IsInRole(Roles.Supervisor) ? 0 : p.IsInRole(Roles.Admin) ? 2 : 1).FirstOrDefault()
             ?? throw new WorkflowInputException("definitionId", "本单位没有人可以发起该流程，无法模拟");
         var form = definition.FindForm(definition.Root.Activities.FirstOrDefault(a => a.Type == ActivityTypes.Start)?.LiteralString("form"));
+        _people = people;
         var data = StartData(form, now);
+        await AttachAsync(data, form, null, starter, ct);
         var mended = new HashSet<(string, string)>();
         for (var attempt = 0; ; attempt++)
         {
@@ -179,8 +181,51 @@ public sealed class SimulationWalker(IServiceProvider services, string organizat
         FieldTypes.Select or FieldTypes.Radio => field.Options is [var o, ..] ? o.Value : null,
         FieldTypes.MultiSelect or FieldTypes.Checkbox => field.Options is [var o, ..] ? new JsonArray(o.Value) : null,
         FieldTypes.Unit => scenario.Units is [var u, ..] ? (field.Multiple ? new JsonArray(u) : u) : null,
+        FieldTypes.Person => PersonFor(field) is { } person ? (field.Multiple ? new JsonArray(person) : person) : null,
+        FieldTypes.Table => new JsonArray(Row(field, now)),
         _ => null,
     };
+
+    /// <summary>One row of a sub-table, its columns filled as fields are.</summary>
+    private JsonObject Row(FormField table, DateTimeOffset now)
+    {
+        var row = new JsonObject();
+        foreach (var column in table.Columns ?? [])
+            if (column.Type != FieldTypes.Table && ValueFor(column, now) is { } value) row[column.Key] = value;
+        return row;
+    }
+
+    private List<CurrentUser> _people = [];
+
+    /// <summary>Someone of the organization for a person field: a leader for a field about leaders, else the office.</summary>
+    private string? PersonFor(FormField field)
+    {
+        var role = field.Label.Contains("领导", StringComparison.Ordinal) ? Roles.Leader : Roles.Supervisor;
+        return (_people.FirstOrDefault(p => p.IsInRole(role)) ?? _people.FirstOrDefault())?.Id;
+    }
+
+    /// <summary>
+    /// A required attachments field gets a one-line text file, uploaded as <paramref name="user"/> would upload it — into
+    /// the installation's own attachment folder (a sandbox's is in its temporary folder).
+    /// </summary>
+    private async Task AttachAsync(JsonObject data, FormDefinition? form, Guid? instanceId, CurrentUser user, CancellationToken ct)
+    {
+        foreach (var field in form?.Fields.Where(f => f.Type == FieldTypes.Attachments && f.Required && !data.ContainsKey(f.Key)) ?? [])
+        {
+            await using var scope = services.CreateAsyncScope();
+            using var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("模拟运行生成的附件"));
+            try
+            {
+                var file = await scope.ServiceProvider.GetRequiredService<Duban.Data.Attachments.AttachmentUploads>()
+                    .UploadAsync(instanceId, user, "模拟附件.txt", "text/plain", content, 1024, ct);
+                data[field.Key] = new JsonArray(new JsonObject { ["id"] = file.Id.ToString(), ["name"] = file.FileName });
+            }
+            catch (Exception e) when (e is WorkflowInputException or ForbiddenException or NotFoundException)
+            {
+                // The step then says the field is missing, and the walk notes it.
+            }
+        }
+    }
 
     /// <summary>
     /// Mends what a refused submission named: a field the walk filled and the step may not change is taken out, a missing
@@ -223,7 +268,7 @@ public sealed class SimulationWalker(IServiceProvider services, string organizat
         var snapshot = await OrganizationAsync(ct);
         var org = snapshot.Within(organizationId);
         var calendar = snapshot.CalendarOf(organizationId);
-        var people = await PeopleAsync(ct);
+        var people = _people = await PeopleAsync(ct);
         List<TaskRecord> open;
         Dictionary<Guid, InstanceRecord> instances;
         Dictionary<Guid, ExtensionRecord> extensions;
@@ -372,6 +417,7 @@ public sealed class SimulationWalker(IServiceProvider services, string organizat
             var record = await db.Definitions.AsNoTracking().SingleAsync(d => d.Id == instance.DefinitionRecordId, ct);
             form = scope.ServiceProvider.GetRequiredService<DefinitionStore>().Parse(record).FindForm(task.FormId);
         }
+        await AttachAsync(data, form, task.InstanceId, actor, ct);
         var mended = new HashSet<(string, string)>();
         for (var attempt = 0; ; attempt++)
         {
