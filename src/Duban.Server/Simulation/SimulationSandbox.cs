@@ -3,6 +3,8 @@ using Duban.Data.Calendar;
 using Duban.Data.Definitions;
 using Duban.Data.Notifications;
 using Duban.Data.Organization;
+using Duban.Data.Simulation;
+using Duban.Data.Writes;
 using Duban.Data.Supervision;
 using Duban.Data.Supervision.Scoring;
 using Duban.Data.Supervision.Settings;
@@ -59,15 +61,22 @@ public sealed class SimulationSandbox : IAsyncDisposable
         try
         {
             File.Copy(await TemplateAsync(ct), Path.Combine(dir, "duban.db"));
-            var clock = new SimulationClock(start);
-            var sandbox = new SimulationSandbox(dir, Build(dir, clock), clock);
-            await using (var scope = sandbox.Services.CreateAsyncScope())
-                await CopyAsync(real, scope.ServiceProvider.GetRequiredService<DubanDbContext>(), organizationId, version, ct);
-            return sandbox;
         }
         catch
         {
             TryDelete(dir);
+            throw;
+        }
+        var clock = new SimulationClock(start);
+        var sandbox = new SimulationSandbox(dir, Build(dir, clock), clock);
+        try
+        {
+            await CopyAsync(real, sandbox.Services, organizationId, version, ct);
+            return sandbox;
+        }
+        catch
+        {
+            await sandbox.DisposeAsync();
             throw;
         }
     }
@@ -115,43 +124,42 @@ public sealed class SimulationSandbox : IAsyncDisposable
         }
     }
 
-    private static async Task CopyAsync(DubanDbContext real, DubanDbContext sandbox, string organizationId, DefinitionRecord version, CancellationToken ct)
+    /// <summary>Reads the organization's rows from the real database (reads only) and seeds the sandbox with them through its own door.</summary>
+    private static async Task CopyAsync(DubanDbContext real, IServiceProvider sandbox, string organizationId, DefinitionRecord version, CancellationToken ct)
     {
         var unitRows = await real.Units.AsNoTracking().ToListAsync(ct);
         var snapshot = new OrganizationSnapshot([], unitRows);
-        sandbox.Units.AddRange(unitRows.Where(u => snapshot.OrganizationOfUnit(u.Id) == organizationId));
-
         var users = await real.Users.AsNoTracking().Where(u => u.OrganizationId == organizationId && u.IsActive).ToListAsync(ct);
         foreach (var user in users) user.PasswordHash = null; // nobody signs in to a sandbox
-        sandbox.Users.AddRange(users);
         var userIds = users.Select(u => u.Id).ToList();
-        sandbox.Roles.AddRange(await real.Roles.AsNoTracking().ToListAsync(ct));
-        sandbox.UserRoles.AddRange(await real.UserRoles.AsNoTracking().Where(r => userIds.Contains(r.UserId)).ToListAsync(ct));
-
-        await CopyOwnAsync<CalendarYearRecord>(real, sandbox, organizationId, ct);
-        await CopyOwnAsync<CalendarDayRecord>(real, sandbox, organizationId, ct);
-        await CopyOwnAsync<SupervisionSettingsRecord>(real, sandbox, organizationId, ct);
-        await CopyOwnAsync<ScoreRuleRecord>(real, sandbox, organizationId, ct);
-        await CopyOwnAsync<NotificationSettingsRecord>(real, sandbox, organizationId, ct);
 
         // The organization's published procedures (a step may start another), the simulated version standing for its own.
-        var published = await real.Definitions.AsNoTracking()
+        var definitions = await real.Definitions.AsNoTracking()
             .Where(d => d.OrganizationId == organizationId && d.IsPublished && d.DefinitionId != version.DefinitionId).ToListAsync(ct);
-        sandbox.Definitions.AddRange(published);
         var simulated = await real.Definitions.AsNoTracking().SingleAsync(d => d.Id == version.Id, ct);
         simulated.IsPublished = true;
         simulated.IsLatest = true;
         simulated.PublishedAt ??= simulated.UpdatedAt;
-        sandbox.Definitions.Add(simulated);
-        await sandbox.SaveChangesAsync(ct);
+        definitions.Add(simulated);
+
+        var seed = new SandboxSeed(
+            [.. unitRows.Where(u => snapshot.OrganizationOfUnit(u.Id) == organizationId)],
+            users,
+            await real.Roles.AsNoTracking().ToListAsync(ct),
+            await real.UserRoles.AsNoTracking().Where(r => userIds.Contains(r.UserId)).ToListAsync(ct),
+            await OwnAsync<CalendarYearRecord>(real, organizationId, ct),
+            await OwnAsync<CalendarDayRecord>(real, organizationId, ct),
+            await OwnAsync<SupervisionSettingsRecord>(real, organizationId, ct),
+            await OwnAsync<ScoreRuleRecord>(real, organizationId, ct),
+            await OwnAsync<NotificationSettingsRecord>(real, organizationId, ct),
+            definitions);
+        await using var scope = sandbox.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<WriteDoor>().RunAsync(new SeedSandbox(seed), ct);
     }
 
-    /// <summary>Copies the rows of <typeparamref name="T"/> that belong to the organization (its <c>OrganizationId</c>).</summary>
-    private static async Task CopyOwnAsync<T>(DubanDbContext real, DubanDbContext sandbox, string organizationId, CancellationToken ct) where T : class
-    {
-        var rows = await real.Set<T>().AsNoTracking().Where(r => EF.Property<string>(r, "OrganizationId") == organizationId).ToListAsync(ct);
-        sandbox.Set<T>().AddRange(rows);
-    }
+    /// <summary>The rows of <typeparamref name="T"/> that belong to the organization (its <c>OrganizationId</c>).</summary>
+    private static Task<List<T>> OwnAsync<T>(DubanDbContext real, string organizationId, CancellationToken ct) where T : class =>
+        real.Set<T>().AsNoTracking().Where(r => EF.Property<string>(r, "OrganizationId") == organizationId).ToListAsync(ct);
 
     public async ValueTask DisposeAsync()
     {
