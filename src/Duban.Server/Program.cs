@@ -20,6 +20,7 @@ using Duban.Server.Ledger;
 using Duban.Server.Notifications;
 using Duban.Server.Organization;
 using Duban.Server.Schedules;
+using Duban.Server.Simulation;
 using Duban.Server.Supervision;
 using Duban.Server.Tasks;
 using Duban.Server.Templates;
@@ -153,6 +154,7 @@ app.MapBreakdownProgressApi();
 app.MapAuditApi();
 app.MapDashboardApi();
 app.MapNotificationsApi();
+app.MapSimulationApi();
 // The fallback outranks routing's own 415 for a body that is not JSON, so it answers that case itself.
 app.MapFallback("/api/{**path}", (HttpContext http) => ProblemMapping.IsNonJsonBody(http.Request)
     ? TypedResults.Problem(title: "不支持的内容类型", detail: "请求体应为 JSON（Content-Type: application/json）", statusCode: StatusCodes.Status415UnsupportedMediaType)

@@ -638,6 +638,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/definitions/{definitionId}/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 模拟运行：在本单位日历、催办阶梯和计分规则的副本上按情形逐日运行流程（默认最新草稿），不写入真实数据，返回时间线 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    definitionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SimulationScenario"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SimulationResult"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clock": {
         parameters: {
             query?: never;
@@ -13506,6 +13593,106 @@ export interface components {
             status: string;
             canRemove: boolean;
         };
+        /** @description A unit's score from what the item did to it: each deduction with its reason, and the total. */
+        SimulationDeduction: {
+            /** Format: date-time */
+            at: string;
+            event: string;
+            reason: string;
+            /** Format: double */
+            points: number;
+        };
+        /**
+         * @description One event of a simulation's time line. Kind: `started`, `stepOpened`, `stepDone`,
+         *     `returned`, `extensionRequested`, `extensionApproved`, `extensionRejected`, `deadlineMoved`,
+         *     `chased` (a rung of the ladder), `chaseRecorded`, `chaseReplied`, `deduction`, `finished`,
+         *     `note` (what a simulated person could not do).
+         */
+        SimulationEvent: {
+            /** Format: date-time */
+            at: string;
+            kind: string;
+            title: string;
+            step: null | string;
+            unitId: null | string;
+            unitName: null | string;
+            /** Format: date-time */
+            dueAt: null | string;
+            /**
+             * @description For a step: its light when it was done (or at the end): green, yellow or red.
+             * @enum {null|string}
+             */
+            light: "green" | "yellow" | "red" | null;
+            /**
+             * Format: double
+             * @description For a deduction: the points taken (negative: added).
+             */
+            points: null | number;
+            detail: null | string;
+        };
+        SimulationResult: {
+            definitionId: string;
+            /** Format: int32 */
+            version: number;
+            isDraft: boolean;
+            name: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            endedAt: string;
+            /** @description `finished` (the item ended), `max-days`, `max-events` or `max-time` (the walk's bounds). */
+            stop: string;
+            number: null | string;
+            /** Format: date-time */
+            itemDueAt: null | string;
+            events: components["schemas"]["SimulationEvent"][];
+            steps: components["schemas"]["SimulationStep"][];
+            scores: components["schemas"]["SimulationUnitScore"][];
+        };
+        /**
+         * @description A simulation: the day the item is registered, the units its start form names, its completion date (for a date field
+         *     on the start form) and what each unit does. Version: the version simulated; null: the latest (the
+         *     draft when there is one).
+         */
+        SimulationScenario: {
+            /** Format: date */
+            startDate: null | string;
+            units: null | string[];
+            /** Format: date */
+            dueDate?: null | string;
+            behaviours?: null | components["schemas"]["UnitBehaviour"][];
+            /** Format: int32 */
+            maxDays?: null | number;
+            /** Format: int32 */
+            version?: null | number;
+        };
+        /** @description One step of one unit (or of the office): opened, due, done, and its light. */
+        SimulationStep: {
+            stepId: string;
+            stepName: string;
+            unitId: null | string;
+            unitName: null | string;
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            dueAt: null | string;
+            /** Format: date-time */
+            doneAt: null | string;
+            outcome: null | string;
+            /** @enum {null|string} */
+            light: "green" | "yellow" | "red" | null;
+        };
+        SimulationUnitScore: {
+            unitId: string;
+            unitName: string;
+            /** Format: double */
+            startScore: number;
+            /** Format: double */
+            score: number;
+            /** Format: double */
+            deducted: number;
+            deductions: components["schemas"]["SimulationDeduction"][];
+        };
         StartInstanceRequest: {
             definitionId?: null | string;
             data: null | components["schemas"]["JsonObject"];
@@ -13650,6 +13837,27 @@ export interface components {
         TransferTaskRequest: {
             toUserId?: null | string;
             comment?: null | string;
+        };
+        /** @description What one unit (or every unit at one step, or one unit at one step) does. */
+        UnitBehaviour: {
+            /** @description The unit; null: every unit. */
+            unitId: null | string;
+            /** @description The step (activity id); null: every step. */
+            stepId: null | string;
+            /** @description One of Behaviours. */
+            kind: string;
+            /**
+             * Format: int32
+             * @description Working days late, or of the extension asked for.
+             */
+            days?: null | number;
+            /** @description The extension is approved (同意) or not. */
+            approved?: null | boolean;
+            /**
+             * Format: int32
+             * @description How many times the work is sent back.
+             */
+            times?: null | number;
         };
         UnitDto: {
             id: string;

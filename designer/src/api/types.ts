@@ -114,3 +114,10 @@ export type TimelineEntry = Schemas['TimelineEntry'];
 export type InstanceDetail = Schemas['InstanceDetail'];
 
 export type StartInstanceRequest = Schemas['StartInstanceRequest'];
+
+/** 模拟运行 (decision 045): what the units do, and the time line the simulation answers. */
+export type SimulationScenario = Schemas['SimulationScenario'];
+export type UnitBehaviour = Schemas['UnitBehaviour'];
+export type SimulationResult = Schemas['SimulationResult'];
+export type SimulationEvent = Schemas['SimulationEvent'];
+export type SimulationUnitScore = Schemas['SimulationUnitScore'];

@@ -4,6 +4,7 @@ import {
   CheckCircleOutlined,
   CloudUploadOutlined,
   DownloadOutlined,
+  ExperimentOutlined,
   HistoryOutlined,
   RedoOutlined,
   SaveOutlined,
@@ -77,6 +78,7 @@ import { ACTIVITY_DRAG_TYPE, Palette } from './Palette';
 import { PropertyPanel } from './properties/PropertyPanel';
 import { ProcedureSettings } from './ProcedureSettings';
 import { VersionsDrawer } from './VersionsDrawer';
+import { SimulationDrawer } from '../simulation/SimulationDrawer';
 import { useDesignerDoc } from './useDesignerDoc';
 import { useQuery } from '../../shared/useQuery';
 import { downloadJson, readJsonFile } from './files';
@@ -173,6 +175,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
   const [validating, setValidating] = useState(false);
   const [busy, setBusy] = useState<'save' | 'publish' | null>(null);
   const [versionsOpen, setVersionsOpen] = useState(false);
+  const [simulationOpen, setSimulationOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [problemsOpen, setProblemsOpen] = useState(false);
   const wrapper = useRef<HTMLDivElement>(null);
@@ -545,6 +548,11 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
             <Tooltip title="版本历史">
               <Button icon={<HistoryOutlined />} aria-label="版本历史" onClick={() => setVersionsOpen(true)} />
             </Tooltip>
+            <Tooltip title="按设定的办理情形在副本上逐日运行，查看时限、催办和扣分（不写入真实数据）">
+              <Button icon={<ExperimentOutlined />} onClick={() => setSimulationOpen(true)}>
+                模拟运行
+              </Button>
+            </Tooltip>
             <Tooltip title="导入 JSON 到画布">
               <Button
                 icon={<UploadOutlined />}
@@ -688,6 +696,16 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
           </aside>
         </div>
       </div>
+      {simulationOpen && (
+        <SimulationDrawer
+          open
+          definition={current}
+          version={meta.version}
+          isDraft={!meta.isPublished}
+          dirty={dirty}
+          onClose={() => setSimulationOpen(false)}
+        />
+      )}
       <VersionsDrawer
         open={versionsOpen}
         definitionId={current.definitionId}
