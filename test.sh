@@ -71,6 +71,10 @@ export DUBAN_E2E_TIME_SCALE="${DUBAN_E2E_TIME_SCALE:-3}"
 # The browser lanes are the longest path of a run; the .NET tests and vitest fill the processor around them at a lower
 # priority (nice), so they take what the lanes leave instead of slowing them.
 BACKGROUND_NICE="${DUBAN_BACKGROUND_NICE:-10}"
+# A lane signs its demo users in once (auth.setup.ts) and uses those sessions to its end; under load a lane has run 41
+# minutes, past the 30 minutes a session lasts idle. Its server keeps sessions this long (the security spec checks the
+# cookie against it).
+E2E_IDLE_TIMEOUT="02:00:00"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 mkdir -p "$RESULTS"
 
@@ -528,6 +532,7 @@ e2e_lane() {   # LANE_DIR RESULTS_DIR SPEC...
         setsid env -C "$PUBLISHED" -u ASPNETCORE_URLS \
             ASPNETCORE_ENVIRONMENT=Production \
             Duban__Seed__Enabled=true \
+            Duban__Security__IdleTimeout="$E2E_IDLE_TIMEOUT" \
             Duban__DataDir="$SERVER_TMP/data" \
             Duban__Database__Provider=Sqlite \
             dotnet Duban.Server.dll --urls "$base_url" >"$SERVER_LOG" 2>&1 &
@@ -563,7 +568,7 @@ e2e_lane() {   # LANE_DIR RESULTS_DIR SPEC...
     rm -rf "$lane_results"
     # The sign-ins first (the setup project), then this lane's spec files. This lane is a subshell: its own bound.
     SUITE_TIMEOUT="$E2E_TIMEOUT"
-    run_bounded env -C "$DESIGNER" DUBAN_BASE_URL="$base_url" DUBAN_E2E_RESULTS_DIR="$lane_results" \
+    run_bounded env -C "$DESIGNER" DUBAN_BASE_URL="$base_url" DUBAN_E2E_RESULTS_DIR="$lane_results" DUBAN_E2E_IDLE_TIMEOUT="$E2E_IDLE_TIMEOUT" \
         npm run test:e2e -- e2e/auth.setup.ts "$@"
     rc=$?
     stop_server

@@ -12,7 +12,7 @@ namespace Duban.Data.Definitions;
 /// <see cref="Admin.ImportDefinition"/>). Published versions never change; a running instance keeps the version it started on.
 /// Each organization has its own procedures (decision 035): every read names the organization.
 /// </summary>
-public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator validator, DefinitionCache cache, Organization.OrganizationCache organizations)
+public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator validator, DefinitionCache cache)
 {
     private IQueryable<DefinitionRecord> Of(string organizationId) =>
         db.Definitions.AsNoTracking().Where(d => d.OrganizationId == organizationId);
@@ -36,8 +36,10 @@ public sealed class DefinitionStore(DubanDbContext db, DefinitionValidator valid
     public IReadOnlyList<ValidationError> Validate(WorkflowDefinition definition) => validator.Validate(definition);
 
     /// <inheritdoc cref="DefinitionChecks.ForPublishAsync"/>
-    public async Task<IReadOnlyList<ValidationError>> ValidateForPublishAsync(string organizationId, WorkflowDefinition definition, CancellationToken ct = default) =>
-        await DefinitionChecks.ForPublishAsync(db, validator, organizationId, (await organizations.GetAsync(ct)).Within(organizationId), definition, ct);
+    /// <param name="organization">The organization's own people and units (<see cref="DirectoryReferences"/>).</param>
+    public Task<IReadOnlyList<ValidationError>> ValidateForPublishAsync(string organizationId, Duban.Engine.Directory.IOrganization organization,
+        WorkflowDefinition definition, CancellationToken ct = default) =>
+        DefinitionChecks.ForPublishAsync(db, validator, organizationId, organization, definition, ct);
 
     public WorkflowDefinition Parse(DefinitionRecord record) => cache.Get(record);
 }

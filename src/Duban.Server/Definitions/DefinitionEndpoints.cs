@@ -75,10 +75,12 @@ internal static class DefinitionEndpoints
 
         admin.MapDeadlinePreview();
 
-        admin.MapPost("/validate", async Task<Ok<ValidationReport>> (WorkflowDefinition definition, HttpContext http, DefinitionStore store, CancellationToken ct) =>
+        admin.MapPost("/validate", async Task<Ok<ValidationReport>> (WorkflowDefinition definition, HttpContext http, DefinitionStore store,
+            Duban.Data.Organization.OrganizationCache organizations, CancellationToken ct) =>
         {
-            // What publishing would say, sub-processes included.
-            var errors = await store.ValidateForPublishAsync(OrganizationScope.Require(await http.GetCurrentUserAsync()), definition, ct);
+            // What publishing would say, sub-processes and the organization's own people and units included.
+            var organizationId = OrganizationScope.Require(await http.GetCurrentUserAsync());
+            var errors = await store.ValidateForPublishAsync(organizationId, (await organizations.GetAsync(ct)).Within(organizationId), definition, ct);
             return TypedResults.Ok(new ValidationReport(errors.Count == 0, errors));
         }).WithSummary("校验流程定义（不保存）");
 

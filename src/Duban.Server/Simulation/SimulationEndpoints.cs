@@ -42,7 +42,7 @@ public static class SimulationEndpoints
             ?? throw new NotFoundException($"流程「{definitionId}」不存在");
         var org = (await orgCache.GetAsync(ct)).Within(organizationId);
         scenario.Check(unit => org.FindUnit(unit) is not null);
-        var problems = await store.ValidateForPublishAsync(organizationId, store.Parse(record), ct);
+        var problems = await store.ValidateForPublishAsync(organizationId, org, store.Parse(record), ct);
         if (problems.Count > 0)
             throw new WorkflowInputException("流程有误，无法模拟", problems.Select(p => new FieldError("definition", p.Message)).ToList());
 

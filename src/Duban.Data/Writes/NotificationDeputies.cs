@@ -1,7 +1,8 @@
+using Duban.Data.Notifications;
 using Duban.Data.Organization;
 using Microsoft.EntityFrameworkCore;
 
-namespace Duban.Data.Notifications;
+namespace Duban.Data.Writes;
 
 /// <summary>
 /// 代理 (decision 031) in notifications (docs/decisions/040): while someone stands in for a person, what tells that person about
