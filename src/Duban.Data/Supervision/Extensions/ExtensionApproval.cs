@@ -99,8 +99,8 @@ public static class ExtensionApproval
         if (extension.Status != ExtensionStatus.Pending) throw new WorkflowConflictException("该延期申请已处理");
         var stages = JsonSerializer.Deserialize<List<string>>(extension.StagesJson, DefinitionJson.Options)!;
         var stage = stages[extension.Stage];
-        // From the inbox the stage's task was his to act on (a deputy acts for the 分管领导 it names); else the stage's rule.
-        if (task is null && !MayDecide(user, stage, context.OrganizationOf(instance), extension.UnitId))
+        // The 分管领导 stage's task names its person: from the inbox it was his to act on (or his deputy's, decision 031).
+        if (!(task is not null && stage == ExtensionPolicy.Supervisor) && !MayDecide(user, stage, context.OrganizationOf(instance), extension.UnitId))
             throw new ForbiddenException(RefusalOf(stage));
         opinion = opinion?.Trim();
         if (!approve && string.IsNullOrEmpty(opinion)) throw new WorkflowInputException("opinion", "不同意延期时请填写意见");
