@@ -175,7 +175,7 @@ public sealed class AssignActivity : IActivityHandler
     }
 
     /// <summary>"fzc" or "unit:fzc" → "fzc"; a person or role → null.</summary>
-    private static string? UnitIdOf(string text) =>
+    internal static string? UnitIdOf(string text) =>
         text.StartsWith("unit:", StringComparison.Ordinal) ? text[5..]
         : text.Contains(':', StringComparison.Ordinal) ? null
         : text;

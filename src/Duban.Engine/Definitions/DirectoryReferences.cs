@@ -29,7 +29,7 @@ public static class DirectoryReferences
                 var (units, users) = input.UIHint switch
                 {
                     InputHints.AssigneeRule => Rule(value),
-                    InputHints.UnitPicker => (Strings(value).Select(UnitIdOf).OfType<string>().ToList(), []),
+                    InputHints.UnitPicker => (Strings(value).Where(s => !string.IsNullOrWhiteSpace(s)).Select(AssignActivity.UnitIdOf).OfType<string>().ToList(), []),
                     InputHints.UserPicker => ([], Strings(value).Select(s => s.StartsWith("user:", StringComparison.Ordinal) ? s[5..] : s).ToList()),
                     _ => ([], []),
                 };
@@ -75,11 +75,4 @@ public static class DirectoryReferences
         JsonArray a => a.OfType<JsonValue>().Where(v => v.GetValueKind() == JsonValueKind.String).Select(v => v.GetValue<string>()),
         _ => [],
     };
-
-    /// <summary>"fzc" or "unit:fzc" → "fzc"; a person, role or anything else prefixed → null.</summary>
-    private static string? UnitIdOf(string text) =>
-        string.IsNullOrWhiteSpace(text) ? null
-        : text.StartsWith("unit:", StringComparison.Ordinal) ? text[5..]
-        : text.Contains(':', StringComparison.Ordinal) ? null
-        : text;
 }
