@@ -10,6 +10,7 @@ import {
 import { baseURL } from '../playwright.config';
 import { DEMO_PASSWORD, screenshotDir } from './users';
 import { scaled } from './timing';
+import { pick, pickOption } from './selects';
 
 /**
  * Issue 15's acceptance, in one procedure (decision 033): an administrator who types no JavaScript and no JSON builds
@@ -78,39 +79,10 @@ async function signedIn(browser: Browser, user: string, errors: string[]): Promi
   return context.newPage();
 }
 
-/**
- * Opens an antd Select or TreeSelect (by its accessible name) inside `scope` and picks the option shown as `option`.
- * It clicks only a closed select: on a loaded machine the list can take longer to show than one try waits, and a
- * second click would close it again. A long list is typed into when it can be searched.
- */
-async function pick(page: Page, scope: Page | Locator, label: string, option: string) {
-  await choose(
-    page,
-    scope
-      .locator('.ant-select')
-      .filter({ has: page.getByRole('combobox', { name: label, exact: true }) })
-      .first(),
-    option,
-  );
-}
-
 /** A select of a filled form, found by its field's label. */
 async function pickField(page: Page, label: string, option: string) {
   const item = page.locator('.ant-form-item').filter({ has: page.getByText(label, { exact: true }) });
-  await choose(page, item.locator('.ant-select').first(), option);
-}
-
-async function choose(page: Page, select: Locator, option: string) {
-  const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
-  const choice = dropdown
-    .locator(`.ant-select-item-option[title="${option}"]`)
-    .or(dropdown.locator('.ant-select-tree-title', { hasText: new RegExp(`^${option}$`) }))
-    .first();
-  await expect(async () => {
-    if (!(await select.evaluate((el) => el.classList.contains('ant-select-open')))) await select.click();
-    await expect(choice).toBeVisible({ timeout: scaled(3000) });
-  }).toPass({ timeout: scaled(60_000) });
-  await choice.click();
+  await pickOption(page, item.locator('.ant-select').first(), option);
 }
 
 async function dropNode(page: Page, type: string, x: number, y: number) {

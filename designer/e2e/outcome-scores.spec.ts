@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { expect as baseExpect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { authFile, screenshotDir, type DemoUser } from './users';
 import { scaled } from './timing';
+import { pick } from './selects';
 
 /**
  * Issue 14, score events on a step's outcomes (docs/decisions/027): the administrator, in 流程设计, makes the office's
@@ -32,20 +33,6 @@ async function open(browser: Browser, user: DemoUser, errors: string[]) {
   });
   page.on('pageerror', (e) => errors.push(`${user}: ${e.message}`));
   return { page, close: () => context.close() };
-}
-
-/** Opens an antd Select (by its accessible name) inside `scope` and picks the option titled `option`. */
-async function pick(page: Page, scope: Page | Locator, label: string, option: string) {
-  const select = scope
-    .locator('.ant-select')
-    .filter({ has: page.getByRole('combobox', { name: label, exact: true }) })
-    .first();
-  const dropdown = page.locator('.ant-select-dropdown:visible:not([class*="-leave"])').last();
-  await expect(async () => {
-    if (!(await dropdown.getByTitle(option, { exact: true }).first().isVisible())) await select.click();
-    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: scaled(1500) });
-  }).toPass({ timeout: scaled(15_000) });
-  await dropdown.getByTitle(option, { exact: true }).first().click();
 }
 
 test('审核环节的“退回”计入考核：点选考核事件，发布后退回的事项在办理过程中写明计入哪个单位的考核', async ({

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { expect as baseExpect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
 import { baseURL } from '../playwright.config';
 import { DEMO_PASSWORD, screenshotDir } from './users';
 import { scaled } from './timing';
+import { pick } from './selects';
 
 /**
  * Issue 15, procedure settings (decision 029): an administrator, typing no JSON, builds a procedure whose start form
@@ -39,20 +40,6 @@ async function signedIn(browser: Browser, user: 'admin' | 'ducha' | 'fazhi', err
   const response = await context.request.post('/api/auth/login', { data: { userName: user, password: DEMO_PASSWORD } });
   expect(response.status(), `POST /api/auth/login as ${user}`).toBe(200);
   return context.newPage();
-}
-
-/** Opens an antd Select (by its accessible name) inside `scope` and picks the option titled `option`. */
-async function pick(page: Page, scope: Page | Locator, label: string, option: string) {
-  const select = scope
-    .locator('.ant-select')
-    .filter({ has: page.getByRole('combobox', { name: label, exact: true }) })
-    .first();
-  const dropdown = page.locator('.ant-select-dropdown:visible, .ant-select-tree-dropdown:visible').last();
-  await expect(async () => {
-    if (!(await dropdown.getByTitle(option, { exact: true }).first().isVisible())) await select.click();
-    await expect(dropdown.getByTitle(option, { exact: true }).first()).toBeVisible({ timeout: scaled(1500) });
-  }).toPass({ timeout: scaled(15_000) });
-  await dropdown.getByTitle(option, { exact: true }).first().click();
 }
 
 async function dropNode(page: Page, type: string, x: number, y: number) {
