@@ -1,4 +1,6 @@
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { Suspense, type ReactNode } from 'react';
+import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CurrentUser } from '../../api/types';
 import { mockFetch } from '../../test/fetchMock';
@@ -18,6 +20,8 @@ import {
 } from './dashboardCharts';
 import { taskColor, timelineBars, timelineOption } from './battleMap';
 import { LANDED_KEY, landed, landsOnCockpit, noteEntry } from './landing';
+import HomePage from './HomePage';
+import { AuthProvider, useAuth } from '../auth/AuthContext';
 
 // Canvas drawing is the browser test's business; here a chart is its option, and its data points are clickable.
 vi.mock('./EChart', () => ({
@@ -262,6 +266,60 @@ describe('landing', () => {
     expect(landed()).toBe(true);
     sessionStorage.removeItem(LANDED_KEY);
     noteEntry({ pathname: '/tasks/t1', search: '' });
+    expect(landed()).toBe(true);
+  });
+
+  it('a first render that React throws away (a sibling suspends on a slow chunk) does not use up the landing', async () => {
+    mockFetch({
+      'GET /api/auth/me': {
+        body: {
+          id: 'u-ld',
+          userName: 'lingdao',
+          displayName: '李厅长',
+          unitId: 'sft',
+          unitName: '司法厅',
+          roles: ['领导'],
+        },
+      },
+    });
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    let ready = false;
+    void slow.then(() => (ready = true));
+    function SlowChunk() {
+      if (!ready) throw slow;
+      return null;
+    }
+    function SignedIn({ children }: { children: ReactNode }) {
+      return useAuth().status === 'authenticated' ? children : null;
+    }
+    const router = createMemoryRouter(
+      [
+        {
+          path: '/',
+          element: (
+            <SignedIn>
+              <Suspense fallback={<p>加载中</p>}>
+                <HomePage />
+                <SlowChunk />
+              </Suspense>
+            </SignedIn>
+          ),
+        },
+        { path: '/cockpit', element: <h1>驾驶舱</h1> },
+      ],
+      { initialEntries: ['/'] },
+    );
+    render(
+      <AuthProvider>
+        <RouterProvider router={router} />
+      </AuthProvider>,
+    );
+    expect(await screen.findByText('加载中')).toBeInTheDocument();
+    expect(landed()).toBe(false);
+    await act(async () => release());
+    expect(await screen.findByRole('heading', { name: '驾驶舱' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/cockpit');
     expect(landed()).toBe(true);
   });
 
