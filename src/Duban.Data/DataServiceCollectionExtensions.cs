@@ -42,7 +42,8 @@ public static class DataServiceCollectionExtensions
             var dataDir = Path.GetFullPath(options.DataDir);
             System.IO.Directory.CreateDirectory(dataDir);
             var connectionString = $"Data Source={Path.Combine(dataDir, "duban.db")}";
-            services.AddDbContextPool<DubanDbContext, SqliteDubanDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(Numbering.NumberingInterceptor.Instance, Security.PasswordHistoryInterceptor.Instance));
+            services.AddDbContextPool<DubanDbContext, SqliteDubanDbContext>(o => o.UseSqlite(connectionString)
+                .AddInterceptors(Storage.SqliteOpenRetry.Instance, Numbering.NumberingInterceptor.Instance, Security.PasswordHistoryInterceptor.Instance));
         }
 
         services.AddDataProtection().SetApplicationName("Duban");
