@@ -50,6 +50,9 @@ test('两步验证：本人启用（密钥 + 一次动态口令，恢复码只�
   const secret = ((await dialog.getByTestId('totp-secret').textContent()) ?? '').trim();
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   await expect(dialog.getByText(/^otpauth:\/\/totp\//)).toBeVisible();
+  // The address as a QR code, for the phone's authenticator to scan.
+  await expect(dialog.getByRole('img', { name: '两步验证二维码' }).locator('svg')).toBeVisible();
+  await screenshot(own, 'second-factor-qr');
   await dialog.getByLabel('动态口令').fill(totp(secret));
   await dialog.getByRole('button', { name: '验证并启用' }).click();
   await expect(dialog.getByText('两步验证已启用')).toBeVisible();

@@ -1,5 +1,5 @@
 import { LockOutlined, SafetyOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Form, Input, Modal, Space, Spin, Typography } from 'antd';
+import { Alert, App as AntdApp, Button, Form, Input, Modal, QRCode, Space, Spin, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { authApi, errorMessage, isApiError } from '../../api/client';
 import type { SecondFactorSetup, SecondFactorStatus } from '../../api/types';
@@ -162,9 +162,18 @@ export function SecondFactorDialog({ required = false, onClose }: SecondFactorDi
           />
         )}
         <Typography.Paragraph>
-          1. 在验证器应用中选择“手动输入密钥”，账号填“督办”，密钥填下面这串字符（基于时间）；或将下面的地址复制到支持
-          otpauth 地址的应用中。
+          1.
+          用验证器应用扫描下面的二维码；不能扫码时，在应用中选择“手动输入密钥”，账号填“督办”，密钥填下面这串字符（基于
+          时间），或将地址复制到支持 otpauth 地址的应用中。
         </Typography.Paragraph>
+        <div
+          style={{ display: 'inline-block', marginBottom: 12 }}
+          role="img"
+          aria-label="两步验证二维码"
+          data-testid="totp-qr"
+        >
+          <QRCode value={setup.uri} type="svg" size={176} bordered={false} />
+        </div>
         <Space direction="vertical" style={{ width: '100%', marginBottom: 16 }}>
           <Typography.Text strong>密钥</Typography.Text>
           <Typography.Text code copyable data-testid="totp-secret" className="second-factor-secret">
