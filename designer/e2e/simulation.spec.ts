@@ -48,4 +48,19 @@ test('a scenario runs on the draft and its time line shows deadlines, chasing an
   // The drawer scrolls inside the window: a tall window shows the whole time line in the screenshot.
   await page.setViewportSize({ width: 1366, height: 2000 });
   await page.screenshot({ path: path.join(screenshotDir, 'simulation-timeline.png'), animations: 'disabled' });
+
+  // Kept with the procedure, then run again on the draft: the same figures. (Removed again, so a rerun starts clean.)
+  await drawer.getByLabel('场景名称').fill('法制处逾期 4 个工作日');
+  await drawer.getByRole('button', { name: '保存当前情形为场景' }).click();
+  const saved = drawer.getByRole('listitem', { name: '场景：法制处逾期 4 个工作日' });
+  await expect(saved).toContainText('按第 ');
+  await drawer.getByRole('button', { name: '在最新草稿上检查全部' }).click();
+  await expect(saved.getByText('结果未变')).toBeVisible();
+  await saved.screenshot({ path: path.join(screenshotDir, 'simulation-saved-scenario.png'), animations: 'disabled' });
+  await saved.getByRole('button', { name: '删除' }).click();
+  await page
+    .getByRole('tooltip')
+    .getByRole('button', { name: /确\s?定|OK/ })
+    .click();
+  await expect(saved).toHaveCount(0);
 });

@@ -121,3 +121,6 @@ export type UnitBehaviour = Schemas['UnitBehaviour'];
 export type SimulationResult = Schemas['SimulationResult'];
 export type SimulationEvent = Schemas['SimulationEvent'];
 export type SimulationUnitScore = Schemas['SimulationUnitScore'];
+/** A scenario kept with a procedure, and a saved scenario run again on the latest version. */
+export type SavedScenarioView = Schemas['SavedScenarioView'];
+export type ScenarioCheck = Schemas['ScenarioCheck'];

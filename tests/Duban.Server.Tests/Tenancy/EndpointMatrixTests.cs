@@ -115,8 +115,15 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
         Assert.NotEmpty(notices);
         var notificationId = notices[0]!["id"]!.ToString();
 
+        // A 模拟运行 scenario kept with the demo organization's procedure (decision 045).
+        var scenario = await admin.PostAsJsonAsync("/api/definitions/sft-only/scenarios",
+            new { name = "司法厅模拟场景", scenario = new { startDate = "2026-12-01", units = new[] { "fzc" }, maxDays = 10 } });
+        Assert.True(scenario.IsSuccessStatusCode, await scenario.Content.ReadAsStringAsync());
+        var scenarioId = (await scenario.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+
         var values = new Dictionary<string, string>
         {
+            ["{scenarioId}"] = scenarioId,
             ["channels/{id}"] = channelId,
             ["notifications/{id}"] = notificationId,
             ["document-templates/{key}"] = "notice",
@@ -144,10 +151,10 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
             ["schedules/{id}"] = Guid.NewGuid().ToString(),
         };
         HashSet<string> objects = ["channels/{id}", "notifications/{id}", "versions/{id}", "documents/{id}", "instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
-            "bulletins/{id}", "{definitionId}", "{unitId}"];
+            "bulletins/{id}", "{definitionId}", "{unitId}", "{scenarioId}"];
         // Its item, task, file, procedure and bulletin, every person's id and name, every unit's name.
         List<string> markers = [TwoOrganizationsFixture.SftMarker, fixture.SftItem.ToString(), task.ToString(), file, templateId, documentId, channelId,
-            notificationId, "司法厅专用流程", "司法厅通报批评样例", "司法厅督查群"];
+            notificationId, "司法厅专用流程", "司法厅通报批评样例", "司法厅督查群", scenarioId, "司法厅模拟场景"];
         markers.AddRange(users.SelectMany(u => new[] { u!["id"]!.GetValue<string>(), u["displayName"]!.GetValue<string>() }));
         var units = (await admin.GetFromJsonAsync<JsonArray>("/api/units"))!;
         markers.AddRange(units.Select(u => u!["name"]!.GetValue<string>()));

@@ -162,9 +162,8 @@ export function SecondFactorDialog({ required = false, onClose }: SecondFactorDi
           />
         )}
         <Typography.Paragraph>
-          1.
-          用验证器应用扫描下面的二维码；不能扫码时，在应用中选择“手动输入密钥”，账号填“督办”，密钥填下面这串字符（基于
-          时间），或将地址复制到支持 otpauth 地址的应用中。
+          {'1. 用验证器应用扫描下面的二维码。不能扫码时，在应用中选择“手动输入密钥”，账号填“督办”，' +
+            '密钥填下面这串字符（基于时间），或将地址复制到支持 otpauth 地址的应用中。'}
         </Typography.Paragraph>
         <div
           style={{ display: 'inline-block', marginBottom: 12 }}

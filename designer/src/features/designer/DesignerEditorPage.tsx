@@ -79,6 +79,7 @@ import { PropertyPanel } from './properties/PropertyPanel';
 import { ProcedureSettings } from './ProcedureSettings';
 import { VersionsDrawer } from './VersionsDrawer';
 import { SimulationDrawer } from '../simulation/SimulationDrawer';
+import { simulationApi } from '../simulation/simulationApi';
 import { useDesignerDoc } from './useDesignerDoc';
 import { useQuery } from '../../shared/useQuery';
 import { downloadJson, readJsonFile } from './files';
@@ -373,6 +374,48 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
     [modal],
   );
 
+  /**
+   * Runs the procedure's saved 模拟运行 scenarios on the draft about to be published (decision 045) and, when one gives
+   * other figures than when it was saved, lists what changed and asks before publishing.
+   */
+  const mayPublishOverScenarios = useCallback(
+    async (definitionId: string): Promise<boolean> => {
+      const changed = (await simulationApi.check(definitionId)).filter((c) => c.changed);
+      if (changed.length === 0) return true;
+      return new Promise((resolve) =>
+        modal.confirm({
+          title: `${changed.length} 个已保存的模拟场景结果有变化`,
+          width: 640,
+          content: (
+            <div aria-label="模拟场景的变化">
+              {changed.map((c) => (
+                <div key={c.id} style={{ marginBottom: 8 }}>
+                  <strong>{c.name}</strong>
+                  {c.error ? (
+                    <div>无法在草稿上运行：{c.error}</div>
+                  ) : (
+                    <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+                      {c.differences.slice(0, 8).map((d) => (
+                        <li key={d}>{d}</li>
+                      ))}
+                      {c.differences.length > 8 && <li>……另有 {c.differences.length - 8} 处变化</li>}
+                    </ul>
+                  )}
+                </div>
+              ))}
+              <div>可在「模拟运行」中查看详情并接受新结果。</div>
+            </div>
+          ),
+          okText: '仍然发布',
+          cancelText: '取消',
+          onOk: () => resolve(true),
+          onCancel: () => resolve(false),
+        }),
+      );
+    },
+    [modal],
+  );
+
   const saveDraft = useCallback(async () => {
     const definition = toDefinition(designer.latest());
     setBusy('save');
@@ -415,6 +458,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
         setMeta(m);
         setSaved(JSON.stringify(definition));
       }
+      if (!(await mayPublishOverScenarios(definition.definitionId))) return;
       const published = await definitionsApi.publish(definition.definitionId);
       setMeta(published);
       message.success(`已发布第 ${published.version} 版，新发起的事项将使用此版本`);
@@ -431,7 +475,7 @@ function DesignerEditor({ loaded }: { loaded: Loaded }) {
     } finally {
       setBusy(null);
     }
-  }, [designer, message, meta, saved, validate, mayOverwrite]);
+  }, [designer, message, meta, saved, validate, mayOverwrite, mayPublishOverScenarios]);
 
   const importFile = useCallback(async () => {
     const json = await readJsonFile();

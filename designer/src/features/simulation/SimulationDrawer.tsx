@@ -21,7 +21,7 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { ApiError, errorMessage } from '../../api/client';
-import type { SimulationResult, SimulationUnitScore } from '../../api/types';
+import type { SimulationResult, SimulationScenario, SimulationUnitScore } from '../../api/types';
 import { formatDateTime } from '../../shared/format';
 import { useDirectory } from '../../shared/forms/directory';
 import { definitionsApi } from '../../shared/flow/definitionsApi';
@@ -37,7 +37,9 @@ import {
   simulationApi,
   stopText,
   toBehaviours,
+  toRows,
 } from './simulationApi';
+import { SavedScenarios } from './SavedScenarios';
 
 /** Step types a unit (or the office) acts on: the steps a behaviour can be tied to. */
 const HUMAN_STEPS = new Set(['Duban.UserTask', 'Duban.Assign']);
@@ -95,17 +97,31 @@ export function SimulationDrawer({ open, definition, version, isDraft, dirty, on
   const patch = (key: string, change: Partial<BehaviourRow>) =>
     setRows((current) => current.map((r) => (r.key === key ? { ...r, ...change } : r)));
 
+  const scenario: SimulationScenario | null =
+    units.length === 0
+      ? null
+      : {
+          startDate: start.format('YYYY-MM-DD'),
+          dueDate: due ? due.format('YYYY-MM-DD') : null,
+          units,
+          behaviours: toBehaviours(rows),
+          maxDays,
+        };
+  const load = (saved: SimulationScenario) => {
+    if (saved.startDate) setStart(dayjs(saved.startDate));
+    setDue(saved.dueDate ? dayjs(saved.dueDate) : null);
+    setMaxDays(saved.maxDays ?? 120);
+    const stamp = Date.now();
+    setRows(toRows(saved, (i) => `saved-${stamp}-${i}`));
+    setResults([]);
+    setError(null);
+  };
+
   const run = async () => {
+    if (!scenario) return;
     setRunning(true);
     setError(null);
     setResults([]);
-    const scenario = {
-      startDate: start.format('YYYY-MM-DD'),
-      dueDate: due ? due.format('YYYY-MM-DD') : null,
-      units,
-      behaviours: toBehaviours(rows),
-      maxDays,
-    };
     try {
       const versions = compare && canCompare ? [version, publishedVersion] : [version];
       const answers: SimulationResult[] = [];
@@ -253,6 +269,7 @@ export function SimulationDrawer({ open, definition, version, isDraft, dirty, on
         <Button type="primary" loading={running} disabled={units.length === 0} onClick={() => void run()}>
           运行模拟
         </Button>
+        <SavedScenarios definitionId={definition.definitionId} current={scenario} onLoad={load} />
         {error && (
           <Alert
             type="error"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventColor, newRow, stopText, toBehaviours } from './simulationApi';
+import { eventColor, newRow, stopText, toBehaviours, toRows } from './simulationApi';
 
 describe('simulation scenario rows', () => {
   it('sends only what the chosen behaviour uses', () => {
@@ -26,5 +26,21 @@ describe('simulation scenario rows', () => {
     expect(eventColor('stepDone', 'red')).toBe('red');
     expect(eventColor('stepDone', 'green')).toBe('green');
     expect(stopText('max-days')).toBe('已到模拟天数上限，事项仍未办结');
+  });
+
+  it('turns a saved scenario back into the rows it was made of', () => {
+    const late = { ...newRow('fzc', 'r0'), kind: 'late' as const, days: 4 };
+    const extension = {
+      ...newRow('jinan', 'r1'),
+      kind: 'extension' as const,
+      days: 3,
+      approved: false,
+      stepId: 'handle',
+    };
+    const rows = toRows(
+      { startDate: '2026-03-02', units: ['fzc', 'jinan', 'yjs'], behaviours: toBehaviours([late, extension]) },
+      (i) => `r${i}`,
+    );
+    expect(rows).toEqual([late, extension, newRow('yjs', 'r2')]);
   });
 });

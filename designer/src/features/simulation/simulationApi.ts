@@ -1,5 +1,13 @@
 import { request } from '../../api/client';
-import type { SimulationResult, SimulationScenario, UnitBehaviour } from '../../api/types';
+import type {
+  SavedScenarioView,
+  ScenarioCheck,
+  SimulationResult,
+  SimulationScenario,
+  UnitBehaviour,
+} from '../../api/types';
+
+const scenariosOf = (definitionId: string) => `/api/definitions/${encodeURIComponent(definitionId)}/scenarios`;
 
 /** 模拟运行 (src/Duban.Server/Simulation, decision 045). 管理员 only; nothing is written to the real data. */
 export const simulationApi = {
@@ -8,6 +16,20 @@ export const simulationApi = {
       body: scenario,
       signal,
     }),
+  /** The scenarios kept with the procedure. */
+  saved: (definitionId: string, signal?: AbortSignal) =>
+    request<SavedScenarioView[]>('GET', scenariosOf(definitionId), { signal }),
+  /** Keeps a scenario with the figures the latest version gives on it (the server runs it once). */
+  save: (definitionId: string, name: string, scenario: SimulationScenario) =>
+    request<SavedScenarioView>('POST', scenariosOf(definitionId), { body: { name, scenario } }),
+  /** Runs a saved scenario again and keeps its new figures (接受新结果). */
+  accept: (definitionId: string, saved: SavedScenarioView) =>
+    request<SavedScenarioView>('PUT', `${scenariosOf(definitionId)}/${saved.id}`, {
+      body: { name: saved.name, scenario: saved.scenario, version: saved.version },
+    }),
+  remove: (definitionId: string, id: string) => request<void>('DELETE', `${scenariosOf(definitionId)}/${id}`),
+  /** Every saved scenario run again on the latest version, with what changed (before publishing). */
+  check: (definitionId: string) => request<ScenarioCheck[]>('POST', `${scenariosOf(definitionId)}/check`),
 };
 
 export type BehaviourKind = 'onTime' | 'late' | 'extension' | 'returned' | 'never';
@@ -79,4 +101,23 @@ export function eventColor(kind: string, light: string | null): string {
   if (kind.startsWith('extension') || kind === 'deadlineMoved') return 'purple';
   if (light) return LIGHT_TEXT[light]?.color ?? 'blue';
   return 'blue';
+}
+
+/** A saved scenario back as the drawer's rows: one per behaviour given, and an 按时办结 row for a unit given none. */
+export function toRows(scenario: SimulationScenario, key: (i: number) => string): BehaviourRow[] {
+  const rows: BehaviourRow[] = (scenario.behaviours ?? [])
+    .filter((b) => b.unitId)
+    .map((b, i) => ({
+      ...newRow(b.unitId!, key(i)),
+      stepId: b.stepId ?? null,
+      kind: (BEHAVIOURS.some((k) => k.value === b.kind) ? b.kind : 'onTime') as BehaviourKind,
+      days: b.days ?? 3,
+      approved: b.approved ?? true,
+      times: b.times ?? 1,
+    }));
+  const given = rows.length;
+  (scenario.units ?? [])
+    .filter((u) => !rows.some((r) => r.unitId === u))
+    .forEach((u, i) => rows.push(newRow(u, key(given + i))));
+  return rows;
 }
