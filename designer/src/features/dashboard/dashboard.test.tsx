@@ -97,6 +97,15 @@ const view: DashboardView = {
   ],
 };
 
+const leader: CurrentUser = {
+  id: 'u-ld',
+  userName: 'lingdao',
+  displayName: '李厅长',
+  unitId: 'sft',
+  unitName: '司法厅',
+  roles: ['领导'],
+};
+
 describe('dashboard charts', () => {
   it('carry each figure on its data point, so a click knows its ledger filter', () => {
     const ring = ringOption(view.byStatus, LIGHT_THEME);
@@ -208,15 +217,6 @@ describe('a leader lands on his 驾驶舱', () => {
 });
 
 describe('DashboardPage', () => {
-  const leader: CurrentUser = {
-    id: 'u-ld',
-    userName: 'lingdao',
-    displayName: '李厅长',
-    unitId: 'sft',
-    unitName: '司法厅',
-    roles: ['领导'],
-  };
-
   afterEach(() => {
     sessionStorage.removeItem(LANDED_KEY);
     vi.unstubAllGlobals();
@@ -271,16 +271,7 @@ describe('landing', () => {
 
   it('a first render that React throws away (a sibling suspends on a slow chunk) does not use up the landing', async () => {
     mockFetch({
-      'GET /api/auth/me': {
-        body: {
-          id: 'u-ld',
-          userName: 'lingdao',
-          displayName: '李厅长',
-          unitId: 'sft',
-          unitName: '司法厅',
-          roles: ['领导'],
-        },
-      },
+      'GET /api/auth/me': { body: leader },
     });
     let release: () => void = () => undefined;
     const slow = new Promise<void>((resolve) => (release = resolve));
@@ -325,16 +316,7 @@ describe('landing', () => {
 
   it('after any visit to the root, the root is 待办 for the rest of the session', async () => {
     mockFetch({
-      'GET /api/auth/me': {
-        body: {
-          id: 'u-ld',
-          userName: 'lingdao',
-          displayName: '李厅长',
-          unitId: 'sft',
-          unitName: '司法厅',
-          roles: ['领导'],
-        },
-      },
+      'GET /api/auth/me': { body: leader },
       'GET /api/tasks': { body: { items: [], total: 0, page: 1, pageSize: 20 } },
       'GET /api/definitions': { body: [] },
     });
