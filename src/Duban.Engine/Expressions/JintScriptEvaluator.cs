@@ -39,8 +39,35 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
         "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
     ];
 
+    /// <summary>
+    /// String methods whose result one call can make far larger than their input — <c>'x'.repeat(1 &lt;&lt; 28)</c> is 512 MB
+    /// in one statement, before the memory limit (measured between statements) can notice — and the argument that sets
+    /// that size. Each is wrapped to refuse a result longer than the memory limit allows, before it is built.
+    /// </summary>
+    private static readonly (string Name, Func<JsValue, JsValue[], double> ResultLength)[] GrowingStringMethods =
+    [
+        ("repeat", (self, args) => TypeConverter.ToString(self).Length * TypeConverter.ToNumber(args.At(0))),
+        ("padStart", (_, args) => TypeConverter.ToNumber(args.At(0))),
+        ("padEnd", (_, args) => TypeConverter.ToNumber(args.At(0))),
+    ];
+
+    /// <summary>How many scripts run at once in the process: the processors, at least two.</summary>
+    public static readonly int MostAtOnce = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Evaluations at once in this process, whatever the number of evaluators: each may hold up to its memory limit, so
+    /// this bounds what scripts hold together. More wait their turn (see <see cref="QueueWait"/>).
+    /// </summary>
+    private static readonly SemaphoreSlim Running = new(MostAtOnce, MostAtOnce);
+
+    /// <summary>How long an evaluation waits for its turn before it fails as a timeout: ten of its timeouts, at least 30 s.</summary>
+    private TimeSpan QueueWait => _queueWait ?? TimeSpan.FromTicks(Math.Max(_limits.Timeout.Ticks * 10, TimeSpan.FromSeconds(30).Ticks));
+
+
     private readonly ScriptLimits _limits;
     private readonly PreparedScriptCache _cache;
+    private readonly SemaphoreSlim _running;
+    private readonly TimeSpan? _queueWait;
 
     public JintScriptEvaluator()
         : this(ScriptLimits.Default)
@@ -53,8 +80,11 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
     {
     }
 
-    internal JintScriptEvaluator(ScriptLimits limits, int cacheCapacity)
+    /// <param name="running">The evaluations-at-once gate; tests pass their own (and its wait), everyone else shares the process's.</param>
+    internal JintScriptEvaluator(ScriptLimits limits, int cacheCapacity, SemaphoreSlim? running = null, TimeSpan? queueWait = null)
     {
+        _running = running ?? Running;
+        _queueWait = queueWait;
         ArgumentNullException.ThrowIfNull(limits);
         if (limits.Timeout <= TimeSpan.Zero || limits.Timeout == TimeSpan.MaxValue)
         {
@@ -99,6 +129,8 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
 
         var prepared = Prepare(script);
 
+        if (!WaitForTurn(cancellationToken))
+            throw new ScriptException(ScriptFailure.Timeout, "脚本排队等待超时：同时运行的脚本过多，请稍后重试");
         JsEngine? engine = null;
         try
         {
@@ -136,6 +168,19 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
         finally
         {
             engine?.Dispose();
+            _running.Release();
+        }
+    }
+
+    private bool WaitForTurn(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _running.Wait(QueueWait, cancellationToken);
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw Cancelled(ex);
         }
     }
 
@@ -191,12 +236,30 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
             options.Constraints.RegexTimeout = limits.Timeout; // default is 10 s
             options.Constraints.PromiseTimeout = limits.Timeout; // default is 10 s
             options.Constraints.StackOverflowGuard = true; // native stack exhaustion becomes a RangeError, not a crash
+            // An array's slots are allocated at once (new Array(n).fill(0)); a slot takes 8 bytes or more.
+            options.Constraints.MaxArraySize = (uint)Math.Min(uint.MaxValue, Math.Max(1, limits.MaxMemoryBytes / 8));
         });
 
         var global = engine.Global;
         foreach (var name in RemovedGlobals)
         {
             global.Delete(name);
+        }
+
+        // A .NET string takes 2 bytes a character: no single call may build one larger than the memory limit.
+        var mostChars = limits.MaxMemoryBytes / 2.0;
+        var strings = global.Get("String").AsObject().Get("prototype").AsObject();
+        foreach (var (name, resultLength) in GrowingStringMethods)
+        {
+            var original = strings.Get(name);
+            strings.FastSetProperty(name, new Jint.Runtime.Descriptors.PropertyDescriptor(
+                new Jint.Runtime.Interop.ClrFunction(engine, name, (self, args) =>
+                {
+                    if (resultLength(self, args) > mostChars)
+                        throw new MemoryLimitExceededException($"String.prototype.{name} would exceed the memory limit");
+                    return engine.Invoke(original, self, args);
+                }, 1),
+                writable: true, enumerable: false, configurable: true));
         }
 
         return engine;

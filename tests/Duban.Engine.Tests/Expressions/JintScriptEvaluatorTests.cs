@@ -98,6 +98,46 @@ public sealed class JintScriptEvaluatorTests : IClassFixture<JintWarmup>
         Assert.Equal("脚本占用内存超过上限（1 MB）", ex.Message);
     }
 
+    [Theory]
+    [InlineData("'x'.repeat(1 << 28)")]
+    [InlineData("'x'.padEnd(1 << 28)")]
+    [InlineData("'x'.padStart(1 << 28, 'ab')")]
+    [InlineData("new Array(1 << 26).fill(0)")]
+    public void One_call_that_would_build_a_value_past_the_memory_limit_fails_before_building_it(string script)
+    {
+        // The memory limit is measured between statements: each of these would allocate 256 MB–1 GB in one statement.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<ScriptException>(() => _evaluator.Evaluate(script, EmptyScope()));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(ex.Failure is ScriptFailure.MemoryLimit or ScriptFailure.Runtime, $"{ex.Failure}: {ex.Message}");
+        Assert.True(allocated < 32 * 1024 * 1024, $"{script} allocated {allocated / 1024 / 1024} MB before failing");
+    }
+
+    [Fact]
+    public void The_growing_string_methods_still_work_within_the_limit()
+    {
+        var result = _evaluator.Evaluate("'ab'.repeat(3) + 'x'.padStart(3, '-') + '7'.padEnd(2, '0') + 'q'.repeat(1000).length", EmptyScope());
+
+        Assert.Equal("ababab--x701000", result.Value!.GetValue<string>());
+    }
+
+    [Fact]
+    public void An_evaluation_waits_for_its_turn_and_fails_as_a_timeout_when_none_comes()
+    {
+        using var gate = new SemaphoreSlim(1, 1);
+        var evaluator = new JintScriptEvaluator(ScriptLimits.Default, 16, gate, TimeSpan.FromMilliseconds(100));
+        gate.Wait(); // another evaluation holds the only turn
+
+        var ex = Assert.Throws<ScriptException>(() => evaluator.Evaluate("1 + 1", EmptyScope()));
+        Assert.Equal(ScriptFailure.Timeout, ex.Failure);
+        Assert.Contains("同时运行的脚本过多", ex.Message, StringComparison.Ordinal);
+
+        gate.Release();
+        Assert.Equal(2, evaluator.Evaluate("1 + 1", EmptyScope()).Value!.GetValue<int>());
+        Assert.Equal(1, gate.CurrentCount); // its turn given back
+    }
+
     [Fact]
     public void Memory_bomb_of_strings_fails_as_memory_limit_with_default_limits()
     {
