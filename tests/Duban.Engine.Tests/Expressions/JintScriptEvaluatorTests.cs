@@ -103,6 +103,8 @@ public sealed class JintScriptEvaluatorTests : IClassFixture<JintWarmup>
     [InlineData("'x'.padEnd(1 << 28)")]
     [InlineData("'x'.padStart(1 << 28, 'ab')")]
     [InlineData("new Array(1 << 26).fill(0)")]
+    [InlineData("var s = 'x'.repeat(1 << 21); new Array(1000).fill(s).join('')")]
+    [InlineData("new Array(1 << 20).join('abcdefghijklmnopqrstuvwxyz'.repeat(20))")]
     public void One_call_that_would_build_a_value_past_the_memory_limit_fails_before_building_it(string script)
     {
         // The memory limit is measured between statements: each of these would allocate 256 MB–1 GB in one statement.
@@ -117,9 +119,10 @@ public sealed class JintScriptEvaluatorTests : IClassFixture<JintWarmup>
     [Fact]
     public void The_growing_string_methods_still_work_within_the_limit()
     {
-        var result = _evaluator.Evaluate("'ab'.repeat(3) + 'x'.padStart(3, '-') + '7'.padEnd(2, '0') + 'q'.repeat(1000).length", EmptyScope());
+        var result = _evaluator.Evaluate(
+            "'ab'.repeat(3) + 'x'.padStart(3, '-') + '7'.padEnd(2, '0') + 'q'.repeat(1000).length + [1, 'b', null].join('-') + [2, 3].join()", EmptyScope());
 
-        Assert.Equal("ababab--x701000", result.Value!.GetValue<string>());
+        Assert.Equal("ababab--x701000" + "1-b-" + "2,3", result.Value!.GetValue<string>());
     }
 
     [Fact]
