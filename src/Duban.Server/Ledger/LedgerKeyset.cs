@@ -131,20 +131,28 @@ internal static class LedgerKeyset
         public T Value { get; } = value;
     }
 
-    /// <summary><c>key &gt; value OR (key = value AND Id &gt; id)</c> (&lt; when descending), as the database compares them.</summary>
+    /// <summary><c>(key, Id) &gt; (value, id)</c> (&lt; when descending), as the database compares them.</summary>
     private static Expression<Func<InstanceRecord, bool>> Beyond<T>(Expression<Func<InstanceRecord, T>> key, T value, Guid id, bool d)
     {
         var v = Expression.Property(Expression.Constant(new Box<T>(value)), nameof(Box<T>.Value));
         var idValue = Expression.Property(Expression.Constant(new Box<Guid>(id)), nameof(Box<Guid>.Value));
         var idMember = Expression.Property(key.Parameters[0], nameof(InstanceRecord.Id));
+        // Written as key >= value AND (key > value OR Id > id): the same rows, but the first half is a bound the index scan
+        // starts from (a bare OR would be a filter, and the scan would walk every row before the cursor).
+        var from = Compare(key.Body, v, d, orEqual: true);
         var beyond = Compare(key.Body, v, d);
-        var tie = Expression.AndAlso(Expression.Equal(key.Body, v), Compare(idMember, idValue, d));
-        return Expression.Lambda<Func<InstanceRecord, bool>>(Expression.OrElse(beyond, tie), key.Parameters);
+        return Expression.Lambda<Func<InstanceRecord, bool>>(Expression.AndAlso(from, Expression.OrElse(beyond, Compare(idMember, idValue, d))), key.Parameters);
     }
 
-    private static BinaryExpression Compare(Expression a, Expression b, bool d)
+    private static BinaryExpression Compare(Expression a, Expression b, bool d, bool orEqual = false)
     {
-        var op = d ? ExpressionType.LessThan : ExpressionType.GreaterThan;
+        var op = (d, orEqual) switch
+        {
+            (true, false) => ExpressionType.LessThan,
+            (true, true) => ExpressionType.LessThanOrEqual,
+            (false, false) => ExpressionType.GreaterThan,
+            (false, true) => ExpressionType.GreaterThanOrEqual,
+        };
         if (a.Type == typeof(string))
             return Expression.MakeBinary(op, Expression.Call(typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!, a, b), Expression.Constant(0));
         if (a.Type == typeof(Guid))

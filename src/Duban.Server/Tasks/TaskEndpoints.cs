@@ -88,7 +88,8 @@ internal static class TaskEndpoints
             {
                 var at = cursor.KeyTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : throw PageCursor.Bad();
                 var lastId = cursor.Id;
-                query = query.Where(x => x.t.CompletedAt < at || (x.t.CompletedAt == at && x.t.Id.CompareTo(lastId) < 0));
+                // (CompletedAt, Id) < (at, id), with the bound the index scan starts from spelled out.
+                query = query.Where(x => x.t.CompletedAt <= at && (x.t.CompletedAt < at || x.t.Id.CompareTo(lastId) < 0));
             }
             // 已办 newest first, then by id: a total order, read off the index (CompletedById, CompletedAt, Id).
             var ordered = box == "done"
