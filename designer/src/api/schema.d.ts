@@ -3324,7 +3324,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 我的待办 / 已办 / 阅知（已办的 total 只数到本页起 1000 条，超出时 totalCapped = true） */
+        /** 我的待办 / 已办 / 阅知（已办的 total 只数到本页起 1000 条，超出时 totalCapped = true；已办翻下一页时把 nextCursor 作为 after 传回） */
         get: {
             parameters: {
                 query?: {
@@ -3334,6 +3334,7 @@ export interface paths {
                     q?: string;
                     definitionId?: string;
                     light?: string;
+                    after?: string;
                 };
                 header?: never;
                 path?: never;
@@ -9081,7 +9082,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 台账：我可见的事项（筛选、排序、分页；total 只数到本页起 1000 条，超出时 totalCapped = true，total 为下限） */
+        /** 台账：我可见的事项（筛选、排序、分页；翻下一页时把 nextCursor 作为 after 传回（键集分页，任意深度都快），page 仍可用；total 只数到本页起 1000 条，超出时 totalCapped = true，total 为下限） */
         get: {
             parameters: {
                 query?: never;
@@ -13359,6 +13360,11 @@ export interface components {
              *     that grow without end (台账, 已办) are counted so, for a flat cost at any size (docs/decisions/042).
              */
             totalCapped?: null | boolean;
+            /**
+             * @description The next page's start, to send back as `after` (keyset paging: as fast a million rows deep as on the first page);
+             *     null on the last page, and on lists that page by number only (docs/decisions/042, addendum).
+             */
+            nextCursor?: null | string;
         };
         PagedListOfInstanceSummary: {
             items: components["schemas"]["InstanceSummary"][];
@@ -13377,6 +13383,11 @@ export interface components {
              *     that grow without end (台账, 已办) are counted so, for a flat cost at any size (docs/decisions/042).
              */
             totalCapped?: null | boolean;
+            /**
+             * @description The next page's start, to send back as `after` (keyset paging: as fast a million rows deep as on the first page);
+             *     null on the last page, and on lists that page by number only (docs/decisions/042, addendum).
+             */
+            nextCursor?: null | string;
         };
         PagedListOfLedgerRow: {
             items: components["schemas"]["LedgerRow"][];
@@ -13395,6 +13406,11 @@ export interface components {
              *     that grow without end (台账, 已办) are counted so, for a flat cost at any size (docs/decisions/042).
              */
             totalCapped?: null | boolean;
+            /**
+             * @description The next page's start, to send back as `after` (keyset paging: as fast a million rows deep as on the first page);
+             *     null on the last page, and on lists that page by number only (docs/decisions/042, addendum).
+             */
+            nextCursor?: null | string;
         };
         PagedListOfNotificationView: {
             items: components["schemas"]["NotificationView"][];
@@ -13413,6 +13429,11 @@ export interface components {
              *     that grow without end (台账, 已办) are counted so, for a flat cost at any size (docs/decisions/042).
              */
             totalCapped?: null | boolean;
+            /**
+             * @description The next page's start, to send back as `after` (keyset paging: as fast a million rows deep as on the first page);
+             *     null on the last page, and on lists that page by number only (docs/decisions/042, addendum).
+             */
+            nextCursor?: null | string;
         };
         PagedListOfTaskSummary: {
             items: components["schemas"]["TaskSummary"][];
@@ -13431,6 +13452,11 @@ export interface components {
              *     that grow without end (台账, 已办) are counted so, for a flat cost at any size (docs/decisions/042).
              */
             totalCapped?: null | boolean;
+            /**
+             * @description The next page's start, to send back as `after` (keyset paging: as fast a million rows deep as on the first page);
+             *     null on the last page, and on lists that page by number only (docs/decisions/042, addendum).
+             */
+            nextCursor?: null | string;
         };
         /** @description The password policy in force, and its rules in one Chinese sentence. */
         PasswordPolicyDto: {

@@ -71,6 +71,8 @@ export interface TaskQuery {
   q?: string;
   definitionId?: string;
   light?: Light;
+  /** 已办: the `nextCursor` of the page before (keyset paging, docs/decisions/042 addendum). */
+  after?: string;
 }
 
 export interface PagedResult<T> {
@@ -78,6 +80,8 @@ export interface PagedResult<T> {
   total: number;
   /** The total is a lower bound: counted only 1000 rows past the page's start (台账, 已办; docs/decisions/042). */
   totalCapped?: boolean | null;
+  /** The next page's cursor, sent back as `after` (台账, 已办); null on the last page. */
+  nextCursor?: string | null;
   page: number;
   pageSize: number;
 }

@@ -95,14 +95,21 @@ internal sealed class InstanceRecordConfiguration : IEntityTypeConfiguration<Ins
         b.Property(x => x.InitiatorUnitId).HasMaxLength(64);
         b.Property(x => x.ParentBookmarkId).HasMaxLength(64);
         b.Property(x => x.OrganizationId).HasMaxLength(64);
-        b.HasIndex(x => new { x.OrganizationId, x.CreatedAt });
         b.HasIndex(x => x.Status);
         b.HasIndex(x => x.ParentInstanceId);
         b.HasIndex(x => new { x.DefinitionId, x.CreatedAt });
         b.HasIndex(x => x.DueAt);
-        // The ledger's flat lists (docs/decisions/042): sorted by 期限, red items (open work only), items a person started.
-        // In the ledger's full order (期限, then newest first, then id), so a deep page is read off the index, not sorted.
-        b.HasIndex(x => new { x.OrganizationId, x.LedgerDueAt, x.CreatedAt, x.Id }).IsDescending(false, false, true, false);
+        // The ledger's flat lists (docs/decisions/042): red items (open work only), items a person started; and each order the
+        // ledger offers in full (the column, then the id, one direction), so that a page — the first or one a million rows deep
+        // by keyset — is read off an index walked either way, never sorted (042's addendum).
+        b.HasIndex(x => new { x.OrganizationId, x.CreatedAt, x.Id });
+        b.HasIndex(x => new { x.OrganizationId, x.LedgerDueAt, x.Id });
+        b.HasIndex(x => new { x.OrganizationId, x.UpdatedAt, x.Id });
+        b.HasIndex(x => new { x.OrganizationId, x.FinishedAt, x.Id });
+        b.HasIndex(x => new { x.OrganizationId, x.Number, x.Id });
+        b.HasIndex(x => new { x.OrganizationId, x.Title, x.Id });
+        b.HasIndex(x => new { x.OrganizationId, x.DefinitionName, x.Id });
+        b.HasIndex(x => new { x.OrganizationId, x.Status, x.Id });
         b.HasIndex(x => new { x.OrganizationId, x.RedFrom }).HasFilter("\"RedFrom\" IS NOT NULL");
         b.HasIndex(x => x.InitiatorId);
     }

@@ -75,8 +75,8 @@ internal sealed class TaskRecordConfiguration : IEntityTypeConfiguration<TaskRec
         b.HasIndex(x => new { x.AssigneeUserId, x.Status });
         b.HasIndex(x => new { x.CandidateUnitId, x.Status });
         b.HasIndex(x => new { x.CandidateRole, x.Status });
-        // 已办: a person's completions, newest first (docs/decisions/042).
-        b.HasIndex(x => new { x.CompletedById, x.CompletedAt });
+        // 已办: a person's completions newest first, then by id — keyset pages read off it (docs/decisions/042, addendum).
+        b.HasIndex(x => new { x.CompletedById, x.CompletedAt, x.Id });
         // 复办 in the year's scores: later rounds of a step only (docs/decisions/042).
         b.HasIndex(x => x.CreatedAt).HasFilter("\"ExecutionId\" NOT LIKE '%#1'").HasDatabaseName("IX_Tasks_CreatedAt_LaterRounds");
     }

@@ -11,6 +11,12 @@ public sealed record PagedList<T>(IReadOnlyList<T> Items, int Total, int Page, i
     /// that grow without end (台账, 已办) are counted so, for a flat cost at any size (docs/decisions/042).
     /// </summary>
     public bool? TotalCapped { get; init; }
+
+    /// <summary>
+    /// The next page's start, to send back as <c>after</c> (keyset paging: as fast a million rows deep as on the first page);
+    /// null on the last page, and on lists that page by number only (docs/decisions/042, addendum).
+    /// </summary>
+    public string? NextCursor { get; init; }
 }
 
 internal static class Paging

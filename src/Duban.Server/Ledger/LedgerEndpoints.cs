@@ -13,7 +13,7 @@ namespace Duban.Server.Ledger;
 /// Query parameters (list and export): q, definitionId, unitId (with its sub-units), status (open / completed /
 /// cancelled / faulted), light (red / yellow / green), dateField (createdAt / finishedAt / dueAt) with from / to
 /// (yyyy-MM-dd, China time, both included), source (来源: the value of each procedure's source field), f.{fieldKey}={value} (form data equals or contains the value),
-/// sort / order, page / pageSize, fields (form field keys whose values the rows carry). The export also takes
+/// sort / order, page / pageSize, after (the nextCursor of the page before), fields (form field keys whose values the rows carry). The export also takes
 /// columns (comma-separated column keys, f.{fieldKey} for form fields), in the order wanted.
 /// </summary>
 internal static class LedgerEndpoints
@@ -26,17 +26,15 @@ internal static class LedgerEndpoints
     {
         var group = app.MapGroup("/api/ledger").WithTags("台账").RequireAuthorization();
 
-        group.MapGet("/", async Task<Ok<PagedList<LedgerRow>>> (HttpContext http, LedgerQuery ledger, LedgerRows rows, CancellationToken ct) =>
+        group.MapGet("/", async Task<Ok<PagedList<LedgerRow>>> (HttpContext http, DubanDbContext db, LedgerQuery ledger, LedgerRows rows, CancellationToken ct) =>
         {
             var filter = LedgerFilter.Parse(http.Request.Query);
             var user = await http.GetCurrentUserAsync();
-            var query = await ledger.BuildAsync(user, filter, ct);
-            var offset = (filter.Page - 1) * filter.PageSize;
-            // Counted at most Paging.CountAhead rows past the page's start: a flat cost at any size (docs/decisions/042).
-            var (total, capped) = await Paging.CountAsync(query, offset, ct);
-            var page = await rows.ReadAsync(user, query, offset, filter.PageSize, filter.Fields, ct);
-            return TypedResults.Ok(new PagedList<LedgerRow>(page, total, filter.Page, filter.PageSize) { TotalCapped = capped ? true : null });
-        }).WithSummary("台账：我可见的事项（筛选、排序、分页；total 只数到本页起 1000 条，超出时 totalCapped = true，total 为下限）").ProducesValidationProblem();
+            // Keyset paging with after= (and on the first page); the total counted at most Paging.CountAhead rows past the
+            // page's start: a flat cost at any size (docs/decisions/042 and its addendum).
+            return TypedResults.Ok(await LedgerPaging.ReadAsync(db, ledger, rows, user, filter, PageCursor.FilterOf(http.Request.Query, "fields", "columns"), ct));
+        }).WithSummary("台账：我可见的事项（筛选、排序、分页；翻下一页时把 nextCursor 作为 after 传回（键集分页，任意深度都快），page 仍可用；" +
+            "total 只数到本页起 1000 条，超出时 totalCapped = true，total 为下限）").ProducesValidationProblem();
 
         group.MapGet("/meta", async Task<Ok<LedgerMeta>> (HttpContext http, DubanDbContext db, DefinitionStore store, DefinitionCache definitions, LedgerExport export,
             CancellationToken ct) =>

@@ -40,6 +40,8 @@ public sealed partial record LedgerFilter
     public bool Descending { get; init; } = true;
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 20;
+    /// <summary>Keyset paging: the <c>nextCursor</c> of the page before (opaque; checked where the list is read).</summary>
+    public string? After { get; init; }
     /// <summary>Form fields whose display values the rows carry.</summary>
     public IReadOnlyList<string> Fields { get; init; } = [];
 
@@ -152,6 +154,7 @@ public sealed partial record LedgerFilter
         var source = Text("source", 200);
         var definitionId = Text("definitionId", 100);
         var unitId = Text("unitId", 64);
+        var after = Text(PageCursor.Parameter, 2000);
         if (errors.Count > 0) throw new WorkflowInputException("台账筛选条件有误", errors);
 
         var (p, size) = Paging.Normalize(page, pageSize);
@@ -173,6 +176,7 @@ public sealed partial record LedgerFilter
             Descending = order is null ? sort is "createdAt" or "updatedAt" or "finishedAt" : order == "desc",
             Page = p,
             PageSize = size,
+            After = after,
             Fields = fields,
         };
     }

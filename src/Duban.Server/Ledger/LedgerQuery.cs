@@ -23,14 +23,18 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
     // deadline and "red" are columns of the item row kept by the write door (Writes.ItemDeadlines, decision 042).
 
     /// <summary>The filtered items, sorted; page or count it further.</summary>
-    public async Task<IQueryable<InstanceRecord>> BuildAsync(CurrentUser user, LedgerFilter filter, CancellationToken ct)
+    public async Task<IQueryable<InstanceRecord>> BuildAsync(CurrentUser user, LedgerFilter filter, CancellationToken ct) =>
+        LedgerKeyset.Ordered(db, await FilteredAsync(user, filter, ct), filter.Sort, filter.Descending);
+
+    /// <summary>The filtered items, not yet sorted (keyset paging orders each segment itself, <see cref="LedgerKeyset"/>).</summary>
+    public async Task<IQueryable<InstanceRecord>> FilteredAsync(CurrentUser user, LedgerFilter filter, CancellationToken ct)
     {
         var query = Filtered(ItemAccess.Items(db, user), filter, await organization.GetAsync(ct));
         if (filter.Source is { } source) query = await WithSourceAsync(query, source, ct);
         if (!user.SeesAllItems && (filter.FieldFilters.Count > 0 || filter.Source is not null))
             query = await ReadableMatchesAsync(query, user, filter, ct);
         if (filter.Light is { } light) query = await WithLightAsync(query, light, ct);
-        return Sorted(query, filter);
+        return query;
     }
 
     /// <summary>
@@ -193,29 +197,5 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
             else if (light == "green" && worst is null) worst = "green";
         }
         return worst;
-    }
-
-    private IQueryable<InstanceRecord> Sorted(IQueryable<InstanceRecord> query, LedgerFilter filter)
-    {
-        var d = filter.Descending;
-        IOrderedQueryable<InstanceRecord> ordered = filter.Sort switch
-        {
-            "number" => d ? query.OrderBy(i => i.Number == null).ThenByDescending(i => i.Number) : query.OrderBy(i => i.Number == null).ThenBy(i => i.Number),
-            "title" => d ? query.OrderByDescending(i => i.Title) : query.OrderBy(i => i.Title),
-            "definitionName" => d ? query.OrderByDescending(i => i.DefinitionName) : query.OrderBy(i => i.DefinitionName),
-            "status" => d ? query.OrderByDescending(i => i.Status) : query.OrderBy(i => i.Status),
-            "updatedAt" => d ? query.OrderByDescending(i => i.UpdatedAt) : query.OrderBy(i => i.UpdatedAt),
-            // Items without a date (not finished, no deadline) go last either way.
-            "finishedAt" => d ? query.OrderBy(i => i.FinishedAt == null).ThenByDescending(i => i.FinishedAt) : query.OrderBy(i => i.FinishedAt == null).ThenBy(i => i.FinishedAt),
-            // The item's own deadline, else its nearest open step's; items with neither last.
-            // The item's own deadline, else its nearest open step's (kept on the row, docs/decisions/042); items with neither
-            // last. PostgreSQL puts NULLs last when ascending by itself, so the ascending order walks the index.
-            "dueAt" => d
-                ? query.OrderBy(i => i.LedgerDueAt == null).ThenByDescending(i => i.LedgerDueAt)
-                : db.IsPostgres ? query.OrderBy(i => i.LedgerDueAt) : query.OrderBy(i => i.LedgerDueAt == null).ThenBy(i => i.LedgerDueAt),
-            _ => d ? query.OrderByDescending(i => i.CreatedAt) : query.OrderBy(i => i.CreatedAt),
-        };
-        // A stable order, so pages neither repeat nor skip rows.
-        return ordered.ThenByDescending(i => i.CreatedAt).ThenBy(i => i.Id);
     }
 }

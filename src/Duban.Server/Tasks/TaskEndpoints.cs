@@ -53,7 +53,7 @@ internal static class TaskEndpoints
         var group = app.MapGroup("/api/tasks").WithTags("待办").RequireAuthorization();
 
         group.MapGet("/", async Task<Ok<PagedList<TaskSummary>>> (string? box, int? page, int? pageSize, string? q, string? definitionId, string? light,
-            HttpContext http, DubanDbContext db, OrganizationCache orgCache, DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>
+            string? after, HttpContext http, DubanDbContext db, OrganizationCache orgCache, DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var org = await orgCache.GetAsync(ct);
@@ -65,6 +65,11 @@ internal static class TaskEndpoints
                 throw new WorkflowInputException("light", "状态灯只能是 green、yellow 或 red");
             if (!string.IsNullOrEmpty(light) && box == "done")
                 throw new WorkflowInputException("light", "状态灯只用于未办结的待办，已办不能按状态灯筛选");
+            if (!string.IsNullOrEmpty(after) && box != "done")
+                throw new WorkflowInputException(PageCursor.Parameter, "只有已办按翻页位置（after）翻页，待办和阅知请用 page");
+            // 已办 pages by keyset: after the (completion time, id) of the last row of the page before (docs/decisions/042, addendum).
+            var filterPrint = PageCursor.FilterOf(http.Request.Query);
+            var cursor = box == "done" ? PageCursor.Decode(after, "completedAt", true, filterPrint) : null;
 
             var tasks = box == "done"
                 ? db.Tasks.Where(t => t.CompletedById == user.Id)
@@ -79,11 +84,20 @@ internal static class TaskEndpoints
             if (light == "red") query = query.Where(x => x.t.DueAt != null && x.t.DueAt < now);
             else if (light is "green" or "yellow") query = query.Where(x => x.t.DueAt != null && x.t.DueAt >= now);
 
+            if (cursor is not null)
+            {
+                var at = cursor.KeyTicks is { } ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : throw PageCursor.Bad();
+                var lastId = cursor.Id;
+                // (CompletedAt, Id) < (at, id), with the bound the index scan starts from spelled out.
+                query = query.Where(x => x.t.CompletedAt <= at && (x.t.CompletedAt < at || x.t.Id.CompareTo(lastId) < 0));
+            }
+            // 已办 newest first, then by id: a total order, read off the index (CompletedById, CompletedAt, Id).
             var ordered = box == "done"
-                ? query.OrderByDescending(x => x.t.CompletedAt)
+                ? query.OrderByDescending(x => x.t.CompletedAt).ThenByDescending(x => x.t.Id)
                 : query.OrderBy(x => x.t.DueAt == null).ThenBy(x => x.t.DueAt).ThenByDescending(x => x.t.CreatedAt);
             int total;
             bool? totalCapped = null;
+            string? nextCursor = null;
             List<Row> pageRows;
             if (light is "green" or "yellow")
             {
@@ -103,19 +117,27 @@ internal static class TaskEndpoints
             {
                 // 已办 grows without end: counted only so far past the page's start (docs/decisions/042); 待办 and 阅知 are
                 // the badge's exact count.
+                // With a cursor the rows before it are not read again: they are the cursor's count.
+                var skip = cursor is null ? (p - 1) * size : 0;
+                var before = cursor?.Before ?? skip;
                 if (box == "done")
                 {
-                    (total, var capped) = await Paging.CountAsync(ordered, (p - 1) * size, ct);
+                    (total, var capped) = await Paging.CountAsync(ordered, skip, ct);
+                    if (cursor is not null) total += before;
                     totalCapped = capped ? true : null;
                 }
                 else total = await query.CountAsync(ct);
-                pageRows = (await ordered.Skip((p - 1) * size).Take(size).ToListAsync(ct))
+                pageRows = (await ordered.Skip(skip).Take(size).ToListAsync(ct))
                     .Select(x => new Row(x.t, x.Title, x.Number, x.DefinitionId, x.DefinitionName, x.DefinitionRecordId)).ToList();
+                if (cursor is not null) p = before / size + 1;
+                if (box == "done" && pageRows.Count > 0 && total > before + pageRows.Count)
+                    nextCursor = new PageCursor("completedAt", true, PageCursor.KeyOf(pageRows[^1].Task.CompletedAt), pageRows[^1].Task.Id, before + pageRows.Count, filterPrint)
+                        .Encode();
             }
             var lights = await deadlineLights.JudgeAsync(pageRows.Select(x => x.DefinitionRecordId), ct);
             var items = pageRows.Select(x => Summary(x.Task, x.Title, x.Number, x.DefinitionId, x.DefinitionName, org, lights, x.DefinitionRecordId)).ToList();
-            return TypedResults.Ok(new PagedList<TaskSummary>(items, total, p, size) { TotalCapped = totalCapped });
-        }).WithSummary("我的待办 / 已办 / 阅知（已办的 total 只数到本页起 1000 条，超出时 totalCapped = true）");
+            return TypedResults.Ok(new PagedList<TaskSummary>(items, total, p, size) { TotalCapped = totalCapped, NextCursor = nextCursor });
+        }).WithSummary("我的待办 / 已办 / 阅知（已办的 total 只数到本页起 1000 条，超出时 totalCapped = true；已办翻下一页时把 nextCursor 作为 after 传回）");
 
         group.MapGet("/{id:guid}", async Task<Ok<TaskDetail>> (Guid id, HttpContext http, DubanDbContext db, OrganizationCache orgCache,
             DefinitionCache definitions, DeadlineLights deadlineLights, TimeProvider clock, CancellationToken ct) =>

@@ -66,7 +66,9 @@ internal static class ReadBench
             $"journal {100.0 * journal / bytes:N0} %");
     }
 
-    private sealed record Probe(string Name, string User, string Path);
+    /// <param name="WalkTo">When set, the page of that number reached as a reader reaches it: by nextCursor from page 1 (the
+    /// walk not timed), or — a build without keyset paging — by <c>page=</c>.</param>
+    private sealed record Probe(string Name, string User, string Path, int WalkTo = 0);
 
     private static async Task MeasureAsync(string baseUrl, int rounds, string label)
     {
@@ -80,6 +82,7 @@ internal static class ReadBench
         foreach (var user in new[] { "ducha", "fazhi" })
             foreach (var box in new[] { "todo", "notice", "done" })
                 probes.Add(new($"inbox {box} first page", user, $"/api/tasks?box={box}&page=1&pageSize=20"));
+        probes.Add(new("inbox done, next to page 50", "ducha", "/api/tasks?box=done&pageSize=20", 50));
         probes.AddRange(
         [
             new("ledger first page", "ducha", "/api/ledger?page=1&pageSize=20"),
@@ -87,6 +90,10 @@ internal static class ReadBench
             new("ledger unit+red+dates", "ducha", $"/api/ledger?unitId=fzc&light=red&dateField=createdAt&from={year - 2}-01-01&to={year}-12-31&page=1&pageSize=20"),
             new("ledger open, sort dueAt, page 50", "ducha", "/api/ledger?status=open&sort=dueAt&order=asc&page=50&pageSize=20"),
             new("ledger sort dueAt, page 50", "ducha", "/api/ledger?sort=dueAt&order=asc&page=50&pageSize=20"),
+            new("ledger sort dueAt, next to page 50", "ducha", "/api/ledger?sort=dueAt&order=asc&pageSize=20", 50),
+            new("ledger sort dueAt, next to page 250", "ducha", "/api/ledger?sort=dueAt&order=asc&pageSize=20", 250),
+            new("ledger newest, next to page 250", "ducha", "/api/ledger?pageSize=20", 250),
+            new("ledger title, next to page 250", "ducha", "/api/ledger?sort=title&order=asc&pageSize=20", 250),
             new("ledger title search", "ducha", "/api/ledger?q=" + Uri.EscapeDataString("依法行政") + "&page=1&pageSize=20"),
             new("ledger title search", "fazhi", "/api/ledger?q=" + Uri.EscapeDataString("依法行政") + "&page=1&pageSize=20"),
             new("the year's scores", "ducha", $"/api/scoring/{year}"),
@@ -95,9 +102,10 @@ internal static class ReadBench
         ]);
         Console.WriteLine($"read benchmark {label} against {baseUrl}, {rounds} rounds (+2 warm-up), {DateTime.UtcNow:HH:mm:ss} UTC");
         Console.WriteLine($"| {"request",-34} | {"user",-5} | {"p50 ms",7} | {"p95 ms",7} | {"max ms",7} | total");
-        foreach (var probe in probes)
+        foreach (var walked in probes)
         {
-            var client = clients[probe.User];
+            var client = clients[walked.User];
+            var probe = walked.WalkTo > 0 ? walked with { Path = await WalkAsync(client, walked.Path, walked.WalkTo) } : walked;
             var times = new List<double>();
             string total = "";
             for (var r = 0; r < rounds + 2; r++)
@@ -119,12 +127,25 @@ internal static class ReadBench
         }
     }
 
+    /// <summary>The request for page <paramref name="page"/> of <paramref name="path"/>: its cursor, walked to by nextCursor.</summary>
+    private static async Task<string> WalkAsync(HttpClient client, string path, int page)
+    {
+        string? after = null;
+        for (var p = 1; p < page; p++)
+        {
+            var body = await client.GetFromJsonAsync<JsonElement>(path + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)));
+            if (!body.TryGetProperty("nextCursor", out var next) || next.ValueKind != JsonValueKind.String) return $"{path}&page={page}";
+            after = next.GetString();
+        }
+        return path + (after is null ? "" : "&after=" + Uri.EscapeDataString(after));
+    }
+
     private static string TotalOf(string body)
     {
         using var json = JsonDocument.Parse(body);
         if (json.RootElement.ValueKind != JsonValueKind.Object) return "";
         var parts = new List<string>();
-        foreach (var name in new[] { "total", "totalIsEstimate", "totalCapped", "hasMore" })
+        foreach (var name in new[] { "total", "totalIsEstimate", "totalCapped", "hasMore", "page" })
             if (json.RootElement.TryGetProperty(name, out var value)) parts.Add($"{name}={value}");
         return string.Join(" ", parts);
     }

@@ -204,6 +204,156 @@ public abstract class LedgerTests<TFixture>(TFixture fixture) : IAsyncLifetime w
         Assert.Equal(created.OrderDescending().ToList(), created);
     }
 
+    /// <summary>
+    /// The 7 items and 9 copies of them that tie with an original on every sort column (same title, type, status, times,
+    /// 期限), some without 文号 or 期限: only the id tells them apart, so every order must end in it.
+    /// </summary>
+    private async Task<int> SeedWithTiesAsync()
+    {
+        var s = await SeedAsync();
+        await fixture.Factory.WithDbAsync(async db =>
+        {
+            var originals = await db.Instances.AsNoTracking().Where(i => new[] { s.FzcMeeting, s.JinanDocument, s.Declined }.Contains(i.Id)).ToListAsync();
+            List<Guid> noNumber = [], numbered = [];
+            foreach (var original in originals)
+                for (var n = 0; n < 3; n++)
+                {
+                    var copy = await db.Instances.AsNoTracking().SingleAsync(i => i.Id == original.Id);
+                    copy.Id = Guid.NewGuid();
+                    if (n == 2) copy.DueAt = null;
+                    db.Instances.Add(copy);
+                    (n == 0 ? noNumber : numbered).Add(copy.Id);
+                }
+            await db.SaveChangesAsync();
+            // 文号 set after the save (which numbers new items): some without one, some sharing one.
+            await db.Instances.Where(i => noNumber.Contains(i.Id)).ExecuteUpdateAsync(u => u.SetProperty(i => i.Number, (string?)null));
+            await db.Instances.Where(i => numbered.Contains(i.Id)).ExecuteUpdateAsync(u => u.SetProperty(i => i.Number, "督〔2026〕9号"));
+        });
+        return 16;
+    }
+
+    /// <summary>Every page of <paramref name="query"/> by nextCursor, checking each page's number and total on the way.</summary>
+    private static async Task<List<JsonObject>> WalkAsync(HttpClient client, string query, int pageSize, int expectedTotal, Func<int, Task>? between = null)
+    {
+        var rows = new List<JsonObject>();
+        string? after = null;
+        for (var page = 1; page <= 50; page++)
+        {
+            var result = await LedgerAsync(client, $"{query}&pageSize={pageSize}" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)));
+            Assert.Equal(page, result["page"]!.GetValue<int>());
+            Assert.Equal(expectedTotal, result["total"]!.GetValue<int>());
+            rows.AddRange(result["items"]!.AsArray().Select(r => r!.AsObject()));
+            after = result["nextCursor"]?.GetValue<string>();
+            if (after is null) return rows;
+            if (between is not null) await between(page);
+        }
+        throw new InvalidOperationException("the walk did not end");
+    }
+
+    [Fact]
+    public async Task Every_order_is_total_and_cursor_pages_walk_it_as_the_numbered_pages_do()
+    {
+        var total = await SeedWithTiesAsync();
+        var ducha = await fixture.As("ducha");
+        foreach (var sort in Duban.Server.Ledger.LedgerFilter.SortKeys)
+            foreach (var order in new[] { "asc", "desc" })
+            {
+                var query = $"sort={sort}&order={order}";
+                var walked = (await WalkAsync(ducha, query, 3, total)).Select(r => r["id"]!.GetValue<Guid>()).ToList();
+                // Each row once …
+                Assert.Equal(total, walked.Distinct().Count());
+                Assert.Equal(total, walked.Count);
+                // … in the order the numbered pages (OFFSET) give, and the one page of all.
+                var numbered = new List<Guid>();
+                for (var page = 1; page <= 6; page++) numbered.AddRange(Ids(await LedgerAsync(ducha, $"{query}&pageSize=3&page={page}")));
+                Assert.True(numbered.SequenceEqual(walked), $"{query}: cursor pages differ from numbered pages");
+                Assert.Equal(walked, Ids(await LedgerAsync(ducha, $"{query}&pageSize=100")));
+            }
+        // Values before no value, either way: the items without a 文号 come last.
+        foreach (var order in new[] { "asc", "desc" })
+        {
+            var numbers = (await WalkAsync(ducha, $"sort=number&order={order}", 5, total)).Select(r => r["number"]?.GetValue<string>()).ToList();
+            Assert.Contains(null, numbers);
+            Assert.Contains("督〔2026〕9号", numbers);
+            Assert.Equal(numbers.Count(n => n is null), numbers.SkipWhile(n => n is not null).Count());
+        }
+    }
+
+    [Fact]
+    public async Task Items_registered_between_pages_neither_double_nor_push_out_a_row()
+    {
+        var total = await SeedWithTiesAsync();
+        var ducha = await fixture.As("ducha");
+        var before = Ids(await LedgerAsync(ducha, "pageSize=100"));
+        var added = new List<Guid>();
+        // Newest first: after each page a new item is registered (it sorts before the cursor) — with OFFSET every later page
+        // would show again the last row of the page before.
+        var walked = await WalkAsync(ducha, "sort=createdAt", 4, total, async page =>
+        {
+            added.Add(await StartAsync(ducha, "demo-supervision", Item($"H 翻页中登记 {page}", "meeting", "fzc")));
+        }).ContinueWith(t => t.Result.Select(r => r["id"]!.GetValue<Guid>()).ToList());
+        Assert.Equal(before, walked);
+        Assert.DoesNotContain(added, walked.Contains);
+        Assert.Equal(walked.Count, walked.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_bad_cursor_is_a_400_naming_after_in_Chinese()
+    {
+        await SeedAsync();
+        var ducha = await fixture.As("ducha");
+        var byTitle = (await LedgerAsync(ducha, "sort=title&order=asc&pageSize=2"))["nextCursor"]!.GetValue<string>();
+        foreach (var query in new[]
+                 {
+                     "after=not-a-cursor",
+                     "after=" + Convert.ToBase64String("{\"s\":\"createdAt\",\"d\":true,\"k\":\"x\",\"i\":\"00000000-0000-0000-0000-000000000001\",\"n\":2,\"f\":\"E3B0C44298FC\"}"u8).TrimEnd('='),
+                     // Made for another order, or another filter.
+                     "sort=createdAt&after=" + Uri.EscapeDataString(byTitle),
+                     "sort=title&order=asc&status=open&after=" + Uri.EscapeDataString(byTitle),
+                 })
+        {
+            var errors = await FieldErrorsAsync(await ducha.GetAsync("/api/ledger?" + query));
+            Assert.Contains("after", errors.Keys);
+            Assert.All(errors["after"], m => Assert.Matches("[\u4e00-\u9fff]", m));
+        }
+        // The same cursor with its own order and filter pages on, whatever page size or columns.
+        Assert.Equal(["C 济南文件事项", "D 济南会议事项", "E 不予立项事项"],
+            Titles(await LedgerAsync(ducha, "sort=title&order=asc&pageSize=3&fields=source&after=" + Uri.EscapeDataString(byTitle))));
+    }
+
+    [Fact]
+    public async Task Done_pages_by_cursor_newest_first_each_row_once()
+    {
+        await SeedAsync();
+        var lingdao = await fixture.As("lingdao");
+        async Task<JsonObject> Done(string query)
+        {
+            var response = await lingdao.GetAsync("/api/tasks?box=done&" + query);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        }
+        var all = Ids(await Done("pageSize=100"));
+        Assert.Equal(5, all.Count);
+        var walked = new List<Guid>();
+        string? after = null;
+        for (var page = 1; page <= 3; page++)
+        {
+            var result = await Done("pageSize=2" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)));
+            Assert.Equal(page, result["page"]!.GetValue<int>());
+            Assert.Equal(5, result["total"]!.GetValue<int>());
+            walked.AddRange(Ids(result));
+            after = result["nextCursor"]?.GetValue<string>();
+            Assert.Equal(page < 3, after is not null);
+        }
+        Assert.Equal(all, walked);
+        var times = (await Done("pageSize=100"))["items"]!.AsArray().Select(r => r!["completedAt"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.Equal(times.OrderDescending(), times);
+        Assert.Contains("after", (await FieldErrorsAsync(await lingdao.GetAsync("/api/tasks?box=done&after=xyz"))).Keys);
+        Assert.Contains("after", (await FieldErrorsAsync(await lingdao.GetAsync("/api/tasks?box=todo&after=" + Uri.EscapeDataString(after ?? "x")))).Keys);
+        var first = (await Done("pageSize=2"))["nextCursor"]!.GetValue<string>();
+        Assert.Contains("after", (await FieldErrorsAsync(await lingdao.GetAsync("/api/tasks?box=done&q=A&after=" + Uri.EscapeDataString(first)))).Keys);
+    }
+
     [Theory]
     [InlineData("status=running", "status")]
     [InlineData("light=blue", "light")]

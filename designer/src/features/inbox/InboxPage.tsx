@@ -1,11 +1,12 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Empty, Grid, Input, Select, Table, Tabs, Typography } from 'antd';
 import type { CheckboxProps, TableProps } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import type { Light, TaskBox, TaskSummary } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
+import { newCursorTrail, rememberCursor, withCursor } from '../../shared/cursorTrail';
 import { BOXES, PAGE_SIZES, parseInboxQuery, toSearchParams, toTaskQuery, type InboxQuery } from './inboxQuery';
 import { LIGHT_ORDER, LIGHTS } from '../../shared/deadline/light';
 import { LightDot, LightIndicator } from '../../shared/deadline/LightIndicator';
@@ -93,9 +94,18 @@ const doneColumns: TableProps<TaskSummary>['columns'] = [
 export default function InboxPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const query = useMemo(() => parseInboxQuery(searchParams), [searchParams]);
-  const taskQuery = useMemo(() => toTaskQuery(query), [query]);
+  // 已办 pages on by cursor, fast at any depth (docs/decisions/042, addendum); 待办 and 阅知 by number.
+  const [trail] = useState(newCursorTrail);
+  const taskQuery = useMemo(
+    () => (query.box === 'done' ? withCursor(trail, toTaskQuery(query)) : toTaskQuery(query)),
+    [query, trail],
+  );
   const [reloadToken, setReloadToken] = useState(0);
   const { data, loading, error } = useTasks(taskQuery, reloadToken);
+  useEffect(() => {
+    if (taskQuery.box === 'done' && data && !loading && data.page === taskQuery.page)
+      rememberCursor(trail, taskQuery, data.nextCursor);
+  }, [taskQuery, data, loading, trail]);
   const { definitions, loading: definitionsLoading } = useDefinitions();
   const screens = Grid.useBreakpoint();
   const isPhone = screens.md === false;

@@ -31,12 +31,13 @@ import {
 import type { TableProps } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import type { Light } from '../../api/types';
 import { useCurrentUser } from '../auth/AuthContext';
 import { formatDateTime, orEmpty, EMPTY } from '../../shared/format';
+import { newCursorTrail, rememberCursor, withCursor } from '../../shared/cursorTrail';
 import { buildUnitTree, toTreeSelect } from '../org/unitTree';
 import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 import { ledgerApi, saveBlob, type LedgerField, type LedgerMeta, type LedgerRow } from './ledgerApi';
@@ -341,8 +342,17 @@ export default function LedgerPage() {
     return (chosen ?? []).map((k) => byKey.get(k)).filter((c): c is ColumnDef => !!c);
   }, [catalogue, chosen]);
 
-  const apiQuery = useMemo(() => (chosen ? toApiQuery(filters, chosen) : null), [filters, chosen]);
+  // 下一页 / 上一页 by cursor, fast at any depth (docs/decisions/042, addendum).
+  const [trail] = useState(newCursorTrail);
+  const apiQuery = useMemo(
+    () => (chosen ? withCursor(trail, toApiQuery(filters, chosen)) : null),
+    [filters, chosen, trail],
+  );
   const rows = useLedgerRows(apiQuery, reloadToken);
+  useEffect(() => {
+    if (apiQuery && rows.data && !rows.loading && rows.data.page === apiQuery.page)
+      rememberCursor(trail, apiQuery, rows.data.nextCursor);
+  }, [apiQuery, rows.data, rows.loading, trail]);
 
   function update(patch: Partial<LedgerFilters>, resetPage = true) {
     const next: LedgerFilters = { ...filters, ...(resetPage ? { page: 1 } : {}), ...patch };

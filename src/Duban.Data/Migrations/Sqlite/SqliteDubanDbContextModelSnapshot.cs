@@ -663,13 +663,24 @@ namespace Duban.Data.Migrations.Sqlite
 
                     b.HasIndex("DefinitionId", "CreatedAt");
 
-                    b.HasIndex("OrganizationId", "CreatedAt");
-
                     b.HasIndex("OrganizationId", "RedFrom")
                         .HasFilter("\"RedFrom\" IS NOT NULL");
 
-                    b.HasIndex("OrganizationId", "LedgerDueAt", "CreatedAt", "Id")
-                        .IsDescending(false, false, true, false);
+                    b.HasIndex("OrganizationId", "CreatedAt", "Id");
+
+                    b.HasIndex("OrganizationId", "DefinitionName", "Id");
+
+                    b.HasIndex("OrganizationId", "FinishedAt", "Id");
+
+                    b.HasIndex("OrganizationId", "LedgerDueAt", "Id");
+
+                    b.HasIndex("OrganizationId", "Number", "Id");
+
+                    b.HasIndex("OrganizationId", "Status", "Id");
+
+                    b.HasIndex("OrganizationId", "Title", "Id");
+
+                    b.HasIndex("OrganizationId", "UpdatedAt", "Id");
 
                     b.ToTable("WorkflowInstances", (string)null);
                 });
@@ -2157,7 +2168,7 @@ namespace Duban.Data.Migrations.Sqlite
 
                     b.HasIndex("CandidateUnitId", "Status");
 
-                    b.HasIndex("CompletedById", "CompletedAt");
+                    b.HasIndex("CompletedById", "CompletedAt", "Id");
 
                     b.ToTable("Tasks", (string)null);
                 });
