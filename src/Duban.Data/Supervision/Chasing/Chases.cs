@@ -203,6 +203,12 @@ public static class Chases
         return raised;
     }
 
+    /// <summary>The rung's document (a 催办通知 with its 文号), generated and sent to the chased unit in the same write (decision 047).</summary>
+    internal static Task DocumentAsync(WriteContext context, InstanceRecord instance, LadderRung rung, string unitId, Actor actor, CancellationToken ct) =>
+        rung.Document is not null && context.Services.GetService(typeof(Documents.DocumentMaker)) is Documents.DocumentMaker maker
+            ? maker.ForRungAsync(context, instance, rung, unitId, actor, ct)
+            : Task.CompletedTask;
+
     /// <summary>Who records a rung: the item's 专人 (when the rung is meant for them and one is named), the rung's person, or its role.</summary>
     internal static TaskAssignee AssigneeFor(LadderRung rung, string? itemOwner, OrganizationSnapshot org)
     {
