@@ -37,7 +37,6 @@ public static class DefinitionChecks
         ArgumentNullException.ThrowIfNull(definition);
         var errors = validator.Validate(definition).ToList();
         errors.AddRange(validator.DirectoryProblems(definition, organization));
-        errors.AddRange(await DocumentProblemsAsync(db, organizationId, definition, ct));
         var calls = (definition.Root?.Activities ?? [])
             .Where(a => a is { Type: ActivityTypes.SubProcess })
             .Select(a => (Node: a, Child: a.LiteralString("definitionId")))
@@ -52,23 +51,5 @@ public static class DefinitionChecks
             if (!published.Contains(child!))
                 errors.Add(new ValidationError(node.Id, $"「{node.DisplayName}」：子流程「{child}」不存在或尚未发布"));
         return errors;
-    }
-
-    /// <summary>
-    /// The documents the design names — an outcome's (<see cref="UserTaskOutcomeDocuments"/>) and a rung's of the
-    /// procedure's own ladder — must be the organization's templates (decision 047), like its people and units.
-    /// </summary>
-    private static async Task<IEnumerable<ValidationError>> DocumentProblemsAsync(DubanDbContext db, string organizationId, WorkflowDefinition definition,
-        CancellationToken ct)
-    {
-        var references = (definition.Root?.Activities ?? [])
-            .Where(a => a is { Type: ActivityTypes.UserTask })
-            .SelectMany(a => UserTaskOutcomeDocuments.Declared(a).Select(kv => ((Node: (string?)a.Id, Text: $"「{a.DisplayName}」：结果「{kv.Key}」生成"), kv.Value)))
-            .ToList();
-        if (definition.Options?["ladder"] is { } own && Duban.Engine.Chasing.Ladder.Problems(own).Count == 0)
-            references.AddRange(Duban.Engine.Chasing.Ladder.Parse(own).Where(r => r.Document is not null)
-                .Select(r => ((Node: (string?)null, Text: $"催办阶梯「{r.Name}」生成"), r.Document!)));
-        return (await Documents.DocumentTemplates.UnknownAsync(db, organizationId, references, ct))
-            .Select(x => new ValidationError(x.Tag.Node, $"{x.Tag.Text}的文书模板「{x.Key}」不存在，请在「文书模板」中添加或重新选择"));
     }
 }

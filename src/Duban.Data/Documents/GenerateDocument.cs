@@ -48,7 +48,7 @@ internal sealed class GenerateDocumentHandler(DocumentMaker maker) : IWriteHandl
 /// to units' inboxes when asked. One way for the office's 生成文书, a step's outcome and a chase rung (decision 047).
 /// The file is written before the commit (its bytes contain the number); an attempt that does not commit deletes it.
 /// </summary>
-public sealed class DocumentMaker(DefinitionCache definitions, AttachmentStorage storage)
+public sealed class DocumentMaker(DefinitionCache definitions, AttachmentStorage storage) : IDesignedDocuments
 {
     /// <summary>Activity id of a 阅知 task that brings a document to a unit.</summary>
     public const string NoticeActivity = "document";
@@ -166,6 +166,10 @@ public sealed class DocumentMaker(DefinitionCache definitions, AttachmentStorage
     /// <summary>A chase rung that names a document: generated for the chased unit and sent to it.</summary>
     public Task ForRungAsync(WriteContext context, InstanceRecord instance, LadderRung rung, string unitId, Actor actor, CancellationToken ct) =>
         rung?.Document is { } key ? MakeAndSendAsync(context, instance, key, actor, [unitId], $"催办「{rung.Name}」", ct) : Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> UnknownTemplatesAsync(DubanDbContext db, string organizationId, IEnumerable<string> keys, CancellationToken ct) =>
+        (await DocumentTemplates.UnknownAsync(db, organizationId, keys.Select(k => (k, k)), ct)).Select(x => x.Key).Distinct().ToList();
 
     private async Task MakeAndSendAsync(WriteContext context, InstanceRecord instance, string key, Actor actor, IReadOnlyList<string> units, string why,
         CancellationToken ct)

@@ -250,16 +250,16 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
         // the documents first (they read the units the event assigned), then 归档.
         foreach (var (instance, effects) in asked)
         {
-            if (effects.Documents.Count > 0 && context.Services.GetService(typeof(Documents.DocumentMaker)) is Documents.DocumentMaker maker)
-                await maker.ForOutcomesAsync(context, instance, effects.Documents, actor, ct);
+            if (effects.Documents.Count > 0 && context.Services.GetService(typeof(IDesignedDocuments)) is IDesignedDocuments documents)
+                await documents.ForOutcomesAsync(context, instance, effects.Documents, actor, ct);
             if (effects.Archived) await ArchiveAsync(context, instance, actor, ct);
         }
     }
 
     /// <summary>
     /// 立卷归档 (decision 047): the item is marked archived and, from the next write on, read-only
-    /// (<see cref="ArchivedItems"/>). Whatever is still open on it is closed now — its tasks and notices, its timers, its
-    /// chasing — so nobody is asked for what can no longer be done.
+    /// (<see cref="ArchivedItems"/>). Whatever is still open on it is closed now — its tasks and notices, its timers (its
+    /// chasing stops by itself: an archived item has no deadline to chase) — so nobody is asked for what can no longer be done.
     /// </summary>
     private static async Task ArchiveAsync(WriteContext context, InstanceRecord instance, Actor actor, CancellationToken ct)
     {
@@ -275,12 +275,6 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
         {
             db.Timers.Remove(timer);
             context.Part<Work>().NewTimers.Remove(timer);
-        }
-        foreach (var chase in await db.Set<Supervision.Chasing.ChaseCaseRecord>().Where(c => c.InstanceId == instance.Id).ToListAsync(ct))
-        {
-            chase.DueAt = null;
-            chase.NextCheckAt = null;
-            chase.UpdatedAt = context.Now;
         }
         instance.UpdatedAt = context.Now;
         context.Journal(instance.Id, JournalKind.ItemArchived, actor, null, null, comment: "立卷归档：事项已归档，不能再修改");

@@ -1,7 +1,6 @@
 using Duban.Data.Audit;
 using Duban.Data.Instances;
 using Duban.Data.Notifications;
-using Duban.Data.Supervision.Chasing;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,9 +17,11 @@ public static class ArchivedItems
 {
     public const string Refusal = "事项已归档，不能再修改";
 
-    /// <summary>Rows that carry an item id but are not the item's record: a person's notifications, the audit log, a chase case's schedule.</summary>
-    private static readonly HashSet<Type> NotTheItems =
-        [typeof(NotificationRecord), typeof(NotificationDeliveryRecord), typeof(AuditRecord), typeof(ChaseCaseRecord)];
+    /// <summary>
+    /// Rows that carry an item id but are not the item's record: a person's notifications and the audit log; and every
+    /// background job's row (<see cref="Jobs.ILeasedRow"/>: a chase case's or a timer's schedule), which its job moves on.
+    /// </summary>
+    private static readonly HashSet<Type> NotTheItems = [typeof(NotificationRecord), typeof(AuditRecord)];
 
     public static async Task RefuseChangesAsync(DubanDbContext db, CancellationToken ct)
     {
@@ -37,7 +38,8 @@ public static class ArchivedItems
                 if (wasArchived && entry.State is EntityState.Modified or EntityState.Deleted) throw new WorkflowConflictException(Refusal);
                 continue;
             }
-            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted) || NotTheItems.Contains(entry.Metadata.ClrType)) continue;
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)
+                || NotTheItems.Contains(entry.Metadata.ClrType) || entry.Entity is Jobs.ILeasedRow) continue;
             if (entry.Metadata.FindProperty("InstanceId") is null) continue;
             if (entry.Property("InstanceId").CurrentValue is Guid id) (touched ??= []).Add(id);
         }

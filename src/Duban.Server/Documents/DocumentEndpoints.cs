@@ -45,6 +45,7 @@ internal static class DocumentEndpoints
     public static IServiceCollection AddDubanDocuments(this IServiceCollection services)
     {
         services.AddScoped<DocumentMaker>();
+        services.AddScoped<IDesignedDocuments>(sp => sp.GetRequiredService<DocumentMaker>());
         services.AddSingleton<PdfConverter>();
         services.AddScoped<ItemArchive>();
         return services;

@@ -34,9 +34,12 @@ internal sealed class SaveLadderHandler : IWriteHandler<SaveLadder, SupervisionS
                 if (parsed[i].Person is { } person)
                     ChasePeople.Require(context.Organization, organizationId, person, $"rungs[{i}].person", $"「{parsed[i].Name}」的办理人");
             // A rung's document is one of this organization's templates (decision 047).
-            foreach (var (i, key) in await Documents.DocumentTemplates.UnknownAsync(context.Db, organizationId,
-                         parsed.Select((r, i) => (i, r.Document)).Where(x => x.Document is not null).Select(x => (x.i, x.Document!)), ct))
-                throw new WorkflowInputException($"rungs[{i}].document", $"「{parsed[i].Name}」生成的文书模板「{key}」不存在，请重新选择");
+            if (context.Services.GetService(typeof(IDesignedDocuments)) is IDesignedDocuments documents
+                && await documents.UnknownTemplatesAsync(context.Db, organizationId, parsed.Select(r => r.Document).OfType<string>(), ct) is [var unknown, ..])
+            {
+                var i = parsed.ToList().FindIndex(r => r.Document == unknown);
+                throw new WorkflowInputException($"rungs[{i}].document", $"「{parsed[i].Name}」生成的文书模板「{unknown}」不存在，请重新选择");
+            }
             json = Ladder.ToJson(parsed).ToJsonString(DefinitionJson.Options);
         }
         row.LadderJson = json;
