@@ -189,8 +189,11 @@ public static class Input
                 ? "每个结果是一个出口；名为“退回”的结果要求填写退回理由"
                 : "每个结果是一个出口；勾选“退回重办”的结果（如 退回、复办、不满意重办）要求填写理由，并计入复办考核",
             DefaultValue = new JsonArray("提交"),
-            EditorOptions = new() { AddLabel = "添加结果", MinItems = 1, Ports = true, SendsBackInput = sendsBackInput, ScoresInput = scoresInput,
-                DocumentsInput = documentsInput, ArchiveInput = archiveInput },
+            EditorOptions = new()
+            {
+                AddLabel = "添加结果", MinItems = 1, Ports = true, SendsBackInput = sendsBackInput, ScoresInput = scoresInput,
+                DocumentsInput = documentsInput, ArchiveInput = archiveInput,
+            },
         };
 
     /// <summary>The outcomes that send the work back (edited by the outcomes editor's checkboxes, not on its own).</summary>
