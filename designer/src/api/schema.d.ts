@@ -9570,7 +9570,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 从内置模板创建（督查通知单、催办通知、督查整改建议书、督查专报）；已有时为新版本 */
+        /** 从内置模板创建（督查通知单、催办通知、督查整改建议书、督查专报、答复函、领导批示转办单）；已有时为新版本 */
         post: {
             parameters: {
                 query?: never;

@@ -108,7 +108,7 @@ internal static class DocumentEndpoints
             var user = await http.GetCurrentUserAsync();
             var record = await door.RunAsync(new SaveDocumentTemplate(user, null, null, null, kind, null, null), ct);
             return TypedResults.Created($"/api/document-templates/{record.Key}/versions", View(record));
-        }).WithSummary("从内置模板创建（督查通知单、催办通知、督查整改建议书、督查专报）；已有时为新版本")
+        }).WithSummary("从内置模板创建（督查通知单、催办通知、督查整改建议书、督查专报、答复函、领导批示转办单）；已有时为新版本")
         .ProducesValidationProblem().ProducesProblem(403);
 
         templates.MapGet("/versions/{id:guid}/file", async (Guid id, HttpContext http, DubanDbContext db, CancellationToken ct) =>

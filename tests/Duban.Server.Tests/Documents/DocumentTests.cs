@@ -394,6 +394,29 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_shipped_reply_letter_and_instruction_forwarding_slip_fill_from_their_procedures_fields()
+    {
+        var forward = await ShippedAsync("forward");
+        Assert.Equal("领导批示转办单", forward["name"]!.GetValue<string>());
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        var slip = await GenerateAsync("ducha", item, "forward");
+        Assert.Equal("督转〔2026〕1号", slip["number"]!.GetValue<string>());
+        var text = TextOf(await DownloadAsync("ducha", $"/api/documents/{slip["id"]}"));
+        Assert.Contains("请法制处牵头研究，提出加强行政复议案件办理的具体措施。", text, StringComparison.Ordinal);
+        Assert.Contains("建议由法制处牵头办理，济南市司法局协办。", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("{{", text, StringComparison.Ordinal);
+
+        // The 答复函 names the proposal procedure's fields: every one it names is a field of that procedure or built in.
+        var reply = await ShippedAsync("reply");
+        Assert.Equal("答复〔{year}〕{seq}号", reply["numberPattern"]!.GetValue<string>());
+        var known = (await GetJsonAsync(await fixture.As("admin"), "/api/document-templates/placeholders"))["placeholders"]!.AsArray()
+            .Select(p => p!["name"]!.GetValue<string>()).ToHashSet();
+        var proposal = (await (await fixture.As("admin")).GetFromJsonAsync<JsonObject>("/api/definitions/proposal/export"))!["forms"]!.AsArray()
+            .SelectMany(f => f!["fields"]!.AsArray()).Select(f => f!["key"]!.GetValue<string>()).ToHashSet();
+        Assert.All(reply["placeholders"]!.AsArray().Select(p => p!.GetValue<string>()), p => Assert.True(known.Contains(p) || proposal.Contains(p), p));
+    }
+
+    [Fact]
     public async Task Templates_keep_their_versions_and_refuse_what_is_not_a_template()
     {
         var first = await ShippedAsync("urge");
@@ -448,7 +471,7 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
         var folder = Path.Combine(ArtifactsFolder(), "documents");
         Directory.CreateDirectory(folder);
-        foreach (var kind in new[] { "notice", "urge", "rectification", "report" })
+        foreach (var kind in new[] { "notice", "urge", "rectification", "report", "reply", "forward" })
         {
             await ShippedAsync(kind);
             var document = await GenerateAsync("ducha", item, kind);
