@@ -9571,7 +9571,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 从内置模板创建（督查通知单、催办通知、督查整改建议书、督查专报）；已有时为新版本 */
+        /** 从内置模板创建（督查通知单、催办通知、督查整改建议书、督查专报、答复函、领导批示转办单）；已有时为新版本 */
         post: {
             parameters: {
                 query?: never;
@@ -12922,6 +12922,13 @@ export interface components {
              *     per outcome: 计入考核).
              */
             scoresInput?: null | string;
+            /**
+             * @description For string InputHints.Outcomes: the input mapping outcomes to the organization's document templates (a
+             *     drop-down per outcome: 生成文书, decision 047).
+             */
+            documentsInput?: null | string;
+            /** @description For string InputHints.Outcomes: the input listing the outcomes that archive the item (a checkbox per outcome: 归档). */
+            archiveInput?: null | string;
             /** @description For a list of names: the button's text and the fewest entries. */
             addLabel?: null | string;
             /** Format: int32 */
@@ -12988,6 +12995,12 @@ export interface components {
             provisional?: boolean;
             /** @description 限定知悉范围: only the people and units named on it see the item (decision 037). */
             restricted?: boolean;
+            /**
+             * Format: date-time
+             * @description 立卷归档: when the item was archived (and by whom); it is read-only since (decision 047).
+             */
+            archivedAt?: null | string;
+            archivedByName?: null | string;
         };
         /** @description A bulletin that criticised a unit (通报批评); `issuedOn` yyyy-MM-dd. */
         IssueBulletinRequest: {
@@ -13055,7 +13068,7 @@ export interface components {
             canRecord: boolean;
         };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten" | "itemOwnerNamed" | "scoreEntryRecorded" | "scoreEntryRevoked" | "instanceMigrated" | "taskRecalled" | "instanceWithdrawn" | "signerAdded" | "signerRemoved" | "taskDelegated" | "delegationReturned" | "readersChanged" | "documentGenerated";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten" | "itemOwnerNamed" | "scoreEntryRecorded" | "scoreEntryRevoked" | "instanceMigrated" | "taskRecalled" | "instanceWithdrawn" | "signerAdded" | "signerRemoved" | "taskDelegated" | "delegationReturned" | "readersChanged" | "documentGenerated" | "itemArchived";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */
@@ -13068,7 +13081,9 @@ export interface components {
          *     the role. bool LadderRung.ItemOwner: the rung goes to the item's 专人 when the office has named one (「对紧急批示交办事项，
          *     实行专人跟踪催办」, 000 第十三条（四）), else to string? LadderRung.Person, else to the role (docs/decisions/027). string? LadderRung.Record: what that person records — see
          *     ChaseRecords. RungNotice? LadderRung.Notice: what goes to the unit. string? LadderRung.ScoreEvent: what the unit is
-         *     scored for (see ScoreEventTypes); null for a mere reminder.
+         *     scored for (see ScoreEventTypes); null for a mere reminder. string? LadderRung.Document: the key of the
+         *     organization's 文书模板 generated when the rung is raised (a 催办通知 with its 文号) and sent to the chased unit
+         *     (docs/decisions/047).
          */
         LadderRung: {
             key: string;
@@ -13080,6 +13095,7 @@ export interface components {
             record?: null | string;
             notice?: null | components["schemas"]["RungNotice"];
             scoreEvent?: null | string;
+            document?: null | string;
         };
         /**
          * @description The organization's chasing ladder as administrators edit it, with what a rung can use: record forms, score events,
@@ -13182,6 +13198,11 @@ export interface components {
             provisional?: boolean;
             /** @description 来源: the display text of the start form's source field (marked in the form designer, or by default; decision 033). */
             source?: null | string;
+            /**
+             * Format: date-time
+             * @description 立卷归档: when the item was archived; it is read-only since (decision 047).
+             */
+            archivedAt?: null | string;
         };
         /**
          * @description An item's state as the ledger names it: 办理中 / 已办结 / 已取消 / 异常.
@@ -13992,6 +14013,14 @@ export interface components {
         SentBackView: {
             note: null | components["schemas"]["SentBackNote"];
         };
+        /** @description A generated document sent to a unit: `GET /api/documents/{id}` downloads it. */
+        SentDocument: {
+            /** Format: uuid */
+            id: string;
+            templateName: string;
+            number: null | string;
+            fileName: string;
+        };
         /** @description Change one day: `kind` holiday (with a name), workday (a Saturday or Sunday worked) or normal (undo). */
         SetCalendarDayRequest: {
             kind?: null | string;
@@ -14171,6 +14200,8 @@ export interface components {
             assignment?: null | components["schemas"]["AssignmentStepView"];
             nextSteps?: null | components["schemas"]["NextStepChoice"][];
             onBehalfOf?: null | components["schemas"]["OnBehalfOf"];
+            /** @description The documents this 阅知 brings to the unit, to download (decision 047). */
+            documents?: components["schemas"]["SentDocument"][];
         };
         TaskDraftSaved: {
             /** Format: date-time */

@@ -52,6 +52,31 @@ public sealed class GeneratedDocumentRecord
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+/// <summary>
+/// A generated document sent to a unit's inbox (docs/decisions/047): the 阅知 task its liaisons read it in. A unit may
+/// download a document that was sent to it, and no other.
+/// </summary>
+public sealed class DocumentDeliveryRecord
+{
+    public Guid DocumentId { get; set; }
+    public required string UnitId { get; set; }
+    public Guid InstanceId { get; set; }
+    public Guid TaskId { get; set; }
+    public DateTimeOffset SentAt { get; set; }
+}
+
+internal sealed class DocumentDeliveryRecordConfiguration : IEntityTypeConfiguration<DocumentDeliveryRecord>
+{
+    public void Configure(EntityTypeBuilder<DocumentDeliveryRecord> b)
+    {
+        b.ToTable("DocumentDeliveries");
+        b.HasKey(x => new { x.DocumentId, x.UnitId });
+        b.Property(x => x.UnitId).HasMaxLength(64);
+        b.HasIndex(x => x.TaskId);
+        b.HasIndex(x => x.InstanceId);
+    }
+}
+
 internal sealed class DocumentTemplateRecordConfiguration : IEntityTypeConfiguration<DocumentTemplateRecord>
 {
     public void Configure(EntityTypeBuilder<DocumentTemplateRecord> b)

@@ -20,6 +20,8 @@ public static class ShippedDocumentTemplates
     public const string Urge = "urge";
     public const string Rectification = "rectification";
     public const string Report = "report";
+    public const string Reply = "reply";
+    public const string Forward = "forward";
 
     public static readonly IReadOnlyList<ShippedDocumentTemplate> All =
     [
@@ -31,6 +33,10 @@ public static class ShippedDocumentTemplates
             "检查中不能立即整改的问题，限期改正（004 第二篇）；问题清单取自检查记录的「下达《督查整改建议书》」子表"),
         new(Report, "督查专报", "督查专报〔{year}〕第{seq}期",
             "承办单位报告审阅后整理办理情况报领导（004 第五篇 七；001「编报《督查专报》」）"),
+        new(Reply, "答复函", "答复〔{year}〕{seq}号",
+            "主办单位答复人大代表建议、政协委员提案：答复类别与答复内容，由单位负责人签发（002 §三（一））"),
+        new(Forward, "领导批示转办单", "督转〔{year}〕{seq}号",
+            "参阅性批示转相关单位参考借鉴，无需报送办理情况（000 第九条：「对于参阅性批示，相关部门要认真参考借鉴」）"),
     ];
 
     public static ShippedDocumentTemplate? Find(string kind) => All.FirstOrDefault(t => t.Kind == kind);
@@ -77,6 +83,34 @@ public static class ShippedDocumentTemplates
             w.Grid(["环节", "意见", "签署人", "时间"], ["{{意见列表.环节}}", "{{意见列表.内容}}", "{{意见列表.签署人}}", "{{意见列表.时间}}"]);
             w.Plain("二、办理过程");
             w.Grid(["时间", "环节", "办理人", "结果"], ["{{办理过程.时间}}", "{{办理过程.环节}}", "{{办理过程.办理人}}", "{{办理过程.结果}}"]);
+            w.Sign();
+        }),
+        // The proposal procedure's fields by key (its labels 主办单位, 签发人 … are shared with other forms).
+        Reply => Document(w =>
+        {
+            w.Head("答复函", office: "{{主办单位}}");
+            w.Title("关于第{{proposalNo}}号建议（提案）的答复");
+            w.Plain("{{proposers}}代表（委员）：");
+            w.Body("您在{{session}}上提出的《{{事项标题}}》收悉。经认真研究，现答复如下：");
+            w.Body("{{replyText}}");
+            w.Body("答复类别：{{replyClass}}。");
+            w.Body("感谢您对我们工作的关心和支持，欢迎继续提出宝贵意见和建议。");
+            w.Plain("签发人：{{signedBy}}　　联系方式：{{proposerContact}}");
+            w.Sign(signer: "{{主办单位}}");
+        }),
+        Forward => Document(w =>
+        {
+            w.Head("领导批示转办单");
+            w.Cells(
+                ("事项编号", "{{事项编号}}"),
+                ("事项名称", "{{事项标题}}"),
+                ("批示领导", "{{leader}}"),
+                ("批示日期", "{{instructionDate}}"),
+                ("所批文件", "{{relatedDocument}}"),
+                ("批示内容", "{{instructionText}}"),
+                ("转送单位", "{{readUnits}}"),
+                ("拟办意见", "{{proposal}}"));
+            w.Body("现将领导批示转你单位，请认真学习领会批示精神，参考借鉴，结合工作实际抓好贯彻落实。本件为参阅性批示，无需报送办理情况，请在待办「阅知」中确认已阅。");
             w.Sign();
         }),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no such shipped template"),
@@ -133,9 +167,9 @@ internal sealed class DocxWriter
     }
 
     /// <summary>The signature and date, right-aligned.</summary>
-    public void Sign()
+    public void Sign(string signer = "{{单位名称}}督查部门")
     {
-        body.Append(Line(JustificationValues.Right, Run("{{单位名称}}督查部门", FangSong, 32)));
+        body.Append(Line(JustificationValues.Right, Run(signer, FangSong, 32)));
         body.Append(Line(JustificationValues.Right, Run("{{生成日期}}", FangSong, 32)));
     }
 

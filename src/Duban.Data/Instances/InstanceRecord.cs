@@ -39,6 +39,12 @@ public sealed class InstanceRecord
     /// may see it, whatever their role.
     /// </summary>
     public bool IsRestricted { get; set; }
+    /// <summary>
+    /// 立卷归档 (docs/decisions/047): when an outcome marked 归档 filed the item away. From then on the write door refuses
+    /// every change to it (<see cref="Writes.ArchivedItems"/>); reads go on.
+    /// </summary>
+    public DateTimeOffset? ArchivedAt { get; set; }
+    public string? ArchivedByName { get; set; }
     // The read model (docs/decisions/042): kept by the write door (Writes.ItemDeadlines) in the write's own transaction.
     /// <summary>How many open steps of the work (not notices) have a deadline.</summary>
     public int OpenStepDeadlines { get; set; }
@@ -95,6 +101,7 @@ internal sealed class InstanceRecordConfiguration : IEntityTypeConfiguration<Ins
         b.Property(x => x.InitiatorUnitId).HasMaxLength(64);
         b.Property(x => x.ParentBookmarkId).HasMaxLength(64);
         b.Property(x => x.OrganizationId).HasMaxLength(64);
+        b.Property(x => x.ArchivedByName).HasMaxLength(100);
         b.HasIndex(x => x.Status);
         b.HasIndex(x => x.ParentInstanceId);
         b.HasIndex(x => new { x.DefinitionId, x.CreatedAt });

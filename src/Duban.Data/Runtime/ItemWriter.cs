@@ -106,6 +106,7 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
         var queue = new Queue<Func<Task<(InstanceRecord, RunResult)?>>>();
         queue.Enqueue(() => Task.FromResult<(InstanceRecord, RunResult)?>((first, firstResult)));
         var depthGuard = 0;
+        var asked = new List<(InstanceRecord Instance, ExecutionEffects Effects)>();
         while (queue.TryDequeue(out var next))
         {
             if (++depthGuard > MaxCascade)
@@ -130,6 +131,7 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
             }
 
             foreach (var entry in result.Effects.Journal) context.Journal(instance.Id, entry);
+            if (result.Effects.Documents.Count > 0 || result.Effects.Archived) asked.Add((instance, result.Effects));
             if (result.Effects.Assignments.Count > 0)
                 await Assignments.AssignmentRecords.ApplyAsync(db, instance.Id, result.Effects.Assignments, actor, now, ct);
             if (result.Effects.Deadlines.Count > 0)
@@ -243,6 +245,39 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
                 });
             }
         }
+
+        // What the outcomes asked for besides the flow (decision 047), once the event's rows are all in the unit of work:
+        // the documents first (they read the units the event assigned), then 归档.
+        foreach (var (instance, effects) in asked)
+        {
+            if (effects.Documents.Count > 0 && context.Services.GetService(typeof(IDesignedDocuments)) is IDesignedDocuments documents)
+                await documents.ForOutcomesAsync(context, instance, effects.Documents, actor, ct);
+            if (effects.Archived) await ArchiveAsync(context, instance, actor, ct);
+        }
+    }
+
+    /// <summary>
+    /// 立卷归档 (decision 047): the item is marked archived and, from the next write on, read-only
+    /// (<see cref="ArchivedItems"/>). Whatever is still open on it is closed now — its tasks and notices, its timers (its
+    /// chasing stops by itself: an archived item has no deadline to chase) — so nobody is asked for what can no longer be done.
+    /// </summary>
+    private static async Task ArchiveAsync(WriteContext context, InstanceRecord instance, Actor actor, CancellationToken ct)
+    {
+        if (instance.ArchivedAt is not null) return;
+        var db = context.Db;
+        instance.ArchivedAt = context.Now;
+        instance.ArchivedByName = actor.Name;
+        var open = await db.Tasks.Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open).ToListAsync(ct);
+        var added = db.Tasks.Local.Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open);
+        foreach (var task in open.Concat(added).Distinct().Where(t => t.Status == HumanTaskStatus.Open).ToList()) context.Cancel(task, actor, "事项已归档");
+        db.Timers.RemoveRange(await db.Timers.Where(t => t.InstanceId == instance.Id).ToListAsync(ct));
+        foreach (var timer in context.Part<Work>().NewTimers.Where(t => t.InstanceId == instance.Id).ToList())
+        {
+            db.Timers.Remove(timer);
+            context.Part<Work>().NewTimers.Remove(timer);
+        }
+        instance.UpdatedAt = context.Now;
+        context.Journal(instance.Id, JournalKind.ItemArchived, actor, null, null, comment: "立卷归档：事项已归档，不能再修改");
     }
 
     /// <summary>

@@ -81,6 +81,19 @@ public sealed class WriteContext
         foreach (var action in _afterCommit) await action();
     }
 
+    private readonly List<Func<Task>> _ifNotCommitted = [];
+
+    /// <summary>
+    /// Work that undoes, outside the database, what this attempt did before its commit (a file it stored) — run when the
+    /// attempt is thrown away (a lost race, a refusal, a failure), never when it committed.
+    /// </summary>
+    public void IfNotCommitted(Func<Task> action) => _ifNotCommitted.Add(action);
+
+    internal async Task RunIfNotCommittedAsync()
+    {
+        foreach (var action in _ifNotCommitted) await action();
+    }
+
     // ---- the journal ---------------------------------------------------------------------------------------------
 
     /// <summary>Writes one line of an item's journal: the one way every write records what happened.</summary>

@@ -70,11 +70,14 @@ public sealed class WriteDoor(
         {
             db.ChangeTracker.Clear();
             var context = new WriteContext(db, await organizationCache.GetAsync(ct), clock.GetUtcNow(), services);
+            var committed = false;
             try
             {
                 if (key is not null && await EarlierAnswerAsync<TResult>(key, write.Operation, ct) is { } earlier)
                     return earlier.Value;
                 var result = await invoker.InvokeAsync(services, write, context, ct);
+                // An archived item is read-only: whatever this write changed on one is refused here, for every write (decision 047).
+                await ArchivedItems.RefuseChangesAsync(db, ct);
                 await AuditTrail.AddForWriteAsync(context, write.Operation, write.Subject, ct);
                 if (key is not null) Remember(key, write.Operation, result, context);
                 // A task given to a person or unit on a confidential item names them (docs/decisions/037).
@@ -86,6 +89,7 @@ public sealed class WriteDoor(
                 await gate.BeforeCommitAsync(write.Operation, write.Subject, ct);
                 await EventSave.SaveAsync(db, ct);
                 if (context.Transaction is { } transaction) await transaction.CommitAsync(ct);
+                committed = true;
                 await RunAfterCommitAsync(context, write);
                 return result;
             }
@@ -113,7 +117,21 @@ public sealed class WriteDoor(
             finally
             {
                 if (context.Transaction is { } transaction) await transaction.DisposeAsync();
+                if (!committed) await RunIfNotCommittedAsync(context, write);
             }
+        }
+    }
+
+    private async Task RunIfNotCommittedAsync(WriteContext context, object write)
+    {
+        try
+        {
+            await context.RunIfNotCommittedAsync();
+        }
+        catch (Exception e)
+        {
+            // The caller hears why the attempt failed (or it is run again), not that its clean-up did.
+            logger.LogError(e, "Clean-up of an attempt of {Write} that did not commit failed", write.GetType().Name);
         }
     }
 

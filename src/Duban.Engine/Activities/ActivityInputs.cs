@@ -68,6 +68,15 @@ public sealed record InputEditorOptions
     /// </summary>
     public string? ScoresInput { get; init; }
 
+    /// <summary>
+    /// For <see cref="InputHints.Outcomes"/>: the input mapping outcomes to the organization's document templates (a
+    /// drop-down per outcome: 生成文书, decision 047).
+    /// </summary>
+    public string? DocumentsInput { get; init; }
+
+    /// <summary>For <see cref="InputHints.Outcomes"/>: the input listing the outcomes that archive the item (a checkbox per outcome: 归档).</summary>
+    public string? ArchiveInput { get; init; }
+
     /// <summary>For a list of names: the button's text and the fewest entries.</summary>
     public string? AddLabel { get; init; }
 
@@ -172,14 +181,19 @@ public static class Input
     public static ActivityInputDescriptor Text(string name, string displayName, int rows, string? category = null) =>
         Of(name, displayName, InputHints.MultiLine, category: category) with { EditorOptions = new() { Rows = rows } };
 
-    public static ActivityInputDescriptor Outcomes(string category, string? sendsBackInput = null, string? scoresInput = null) =>
+    public static ActivityInputDescriptor Outcomes(string category, string? sendsBackInput = null, string? scoresInput = null,
+        string? documentsInput = null, string? archiveInput = null) =>
         Of("outcomes", "办理结果（出口）", InputHints.Outcomes, "Object", category) with
         {
             Description = sendsBackInput is null
                 ? "每个结果是一个出口；名为“退回”的结果要求填写退回理由"
                 : "每个结果是一个出口；勾选“退回重办”的结果（如 退回、复办、不满意重办）要求填写理由，并计入复办考核",
             DefaultValue = new JsonArray("提交"),
-            EditorOptions = new() { AddLabel = "添加结果", MinItems = 1, Ports = true, SendsBackInput = sendsBackInput, ScoresInput = scoresInput },
+            EditorOptions = new()
+            {
+                AddLabel = "添加结果", MinItems = 1, Ports = true, SendsBackInput = sendsBackInput, ScoresInput = scoresInput,
+                DocumentsInput = documentsInput, ArchiveInput = archiveInput,
+            },
         };
 
     /// <summary>The outcomes that send the work back (edited by the outcomes editor's checkboxes, not on its own).</summary>
@@ -193,6 +207,18 @@ public static class Input
     /// <summary>The score event each outcome counts as (edited by the outcomes editor, a drop-down per outcome, not on its own).</summary>
     public static ActivityInputDescriptor OutcomeScores(string category) =>
         Of(UserTaskOutcomeScores.Input, "计入考核的结果", InputHints.Json, "Object", category) with { Browsable = false };
+
+    /// <summary>The document each outcome generates and sends (edited by the outcomes editor, a drop-down per outcome).</summary>
+    public static ActivityInputDescriptor OutcomeDocuments(string category) =>
+        Of(UserTaskOutcomeDocuments.Input, "生成文书的结果", InputHints.Json, "Object", category) with { Browsable = false };
+
+    /// <summary>The outcomes that archive the item (edited by the outcomes editor's checkboxes).</summary>
+    public static ActivityInputDescriptor ArchiveOutcomes(string category) =>
+        Of(UserTaskOutcomeDocuments.ArchiveInput, "归档的结果", InputHints.OutcomeSubset, "Object", category) with
+        {
+            Browsable = false,
+            EditorOptions = new() { OutcomesInput = "outcomes" },
+        };
 
     public static ActivityInputDescriptor Deadline(string category) =>
         Of("deadline", "办理时限", InputHints.Deadline, "Object", category) with { EditorOptions = new() { LegacyInput = "dueIn" } };

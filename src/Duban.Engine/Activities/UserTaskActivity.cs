@@ -47,9 +47,11 @@ public sealed class UserTaskActivity : IActivityHandler
             },
             Input.Form("form", "表单", "fieldPermissions", "表单与结果"),
             Input.Permissions("fieldPermissions", "表单字段权限", "form", "表单与结果"),
-            Input.Outcomes("表单与结果", UserTaskSendBack.Input, UserTaskOutcomeScores.Input),
+            Input.Outcomes("表单与结果", UserTaskSendBack.Input, UserTaskOutcomeScores.Input, UserTaskOutcomeDocuments.Input, UserTaskOutcomeDocuments.ArchiveInput),
             Input.SendsBack("表单与结果"),
             Input.OutcomeScores("表单与结果"),
+            Input.OutcomeDocuments("表单与结果"),
+            Input.ArchiveOutcomes("表单与结果"),
             Input.Choice(RedoRouting.Input, "退回后重新提交", InputHints.Dropdown, RedoRouting.Walk,
                 [new(RedoRouting.Walk, "逐级流转"), new(RedoRouting.Direct, "直达退回环节")], "表单与结果") with
             {
@@ -276,6 +278,7 @@ public sealed class UserTaskActivity : IActivityHandler
         // The completion that decides the step is the one that counts in 考核 (one event per decision, not per signer).
         var line = context.Effects.Journal[completedLine];
         context.Effects.Journal[completedLine] = line with { Data = UserTaskOutcomeScores.Mark(context, outcome, line.Data) };
+        UserTaskOutcomeDocuments.Mark(context, outcome);
         context.RemoveBookmark(bookmark);
         if (isReturn && RedoRouting.IsDirect(node)) RedoRouting.ExpectRedo(context.State, node.Id);
         return ActivityResult.Outcome(outcome);
@@ -361,6 +364,7 @@ public sealed class UserTaskActivity : IActivityHandler
         if (outcomes.Count > 0 && outcomes.All(o => UserTaskSendBack.SendsBack(node, o)))
             yield return "至少要有一个办理结果不是退回重办";
         foreach (var problem in UserTaskOutcomeScores.Problems(node, outcomes)) yield return problem;
+        foreach (var problem in UserTaskOutcomeDocuments.Problems(node, outcomes)) yield return problem;
         if (OutcomesUntilDue(node).Count > 0 && outcomes.All(OutcomesUntilDue(node).Contains))
             yield return "至少要有一个办理结果在期限过后仍可选择";
         if (form is not null)

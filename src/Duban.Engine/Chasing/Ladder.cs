@@ -33,7 +33,9 @@ public sealed record RungNotice(string Title, string? Text = null, bool ReplyReq
 /// the role. <see cref="ItemOwner"/>: the rung goes to the item's 专人 when the office has named one (「对紧急批示交办事项，
 /// 实行专人跟踪催办」, 000 第十三条（四）), else to <see cref="Person"/>, else to the role (docs/decisions/027). <see cref="Record"/>: what that person records — see
 /// <see cref="ChaseRecords"/>. <see cref="Notice"/>: what goes to the unit. <see cref="ScoreEvent"/>: what the unit is
-/// scored for (see <see cref="ScoreEventTypes"/>); null for a mere reminder.
+/// scored for (see <see cref="ScoreEventTypes"/>); null for a mere reminder. <see cref="Document"/>: the key of the
+/// organization's 文书模板 generated when the rung is raised (a 催办通知 with its 文号) and sent to the chased unit
+/// (docs/decisions/047).
 /// </summary>
 public sealed record LadderRung
 {
@@ -46,6 +48,7 @@ public sealed record LadderRung
     public string? Record { get; init; }
     public RungNotice? Notice { get; init; }
     public string? ScoreEvent { get; init; }
+    public string? Document { get; init; }
 }
 
 /// <summary>The chasing ladder: its shipped default, parsing, checks and timing. Pure.</summary>
@@ -159,7 +162,8 @@ public static class Ladder
                      && (events is not null || !rung.ScoreEvent.StartsWith(ScoreEventCatalog.OwnPrefix, StringComparison.Ordinal)))
                 problems.Add($"{name}的考核事件「{rung.ScoreEvent}」无效，可选：{string.Join("、", (events ?? ScoreEventCatalog.Shipped).Events.Select(e => e.Name))}");
             if (rung.Person is { Length: > 64 }) problems.Add($"{name}的办理人标识过长");
-            if (rung.Record is null && rung.Notice is null && rung.ScoreEvent is null)
+            if (rung.Document is { Length: 0 or > 64 }) problems.Add($"{name}的文书模板标识无效");
+            if (rung.Record is null && rung.Notice is null && rung.ScoreEvent is null && rung.Document is null)
                 problems.Add($"{name}既不登记、不发通知也不计入考核，没有作用");
         }
         return problems;

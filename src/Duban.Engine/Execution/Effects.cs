@@ -27,7 +27,14 @@ public sealed class ExecutionEffects
     public List<Guid> ReopenedTaskIds { get; } = [];
     /// <summary>Open tasks a step no longer waits for though the step goes on (减签): the host cancels them.</summary>
     public List<Guid> CancelledTaskIds { get; } = [];
+    /// <summary>Documents the design names for what happened (an outcome's 文书): the host generates and sends each (decision 047).</summary>
+    public List<DocumentRequest> Documents { get; } = [];
+    /// <summary>An outcome that files the item away (归档) was chosen: the host locks the item (decision 047).</summary>
+    public bool Archived { get; set; }
 }
+
+/// <summary>Generate the organization's template <paramref name="TemplateKey"/> for the item, because step <paramref name="ActivityId"/> ended with <paramref name="Outcome"/>.</summary>
+public sealed record DocumentRequest(string TemplateKey, string ActivityId, string ActivityName, string Outcome);
 
 /// <summary>The step whose task is <paramref name="TaskId"/> is now due at <paramref name="DueAt"/>.</summary>
 public sealed record DeadlineChange(Guid TaskId, DateTimeOffset DueAt);
@@ -168,6 +175,10 @@ public enum JournalKind
     /// (data: documentId, templateName, number, attachmentId, fileName; docs/decisions/039).
     /// </summary>
     DocumentGenerated,
+    /// <summary>
+    /// 立卷归档: an outcome marked 归档 filed the item away; from now on it is read-only (data: taskId; docs/decisions/047).
+    /// </summary>
+    ItemArchived,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

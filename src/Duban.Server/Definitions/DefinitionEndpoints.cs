@@ -75,12 +75,13 @@ internal static class DefinitionEndpoints
 
         admin.MapDeadlinePreview();
 
-        admin.MapPost("/validate", async Task<Ok<ValidationReport>> (WorkflowDefinition definition, HttpContext http, DefinitionStore store,
+        admin.MapPost("/validate", async Task<Ok<ValidationReport>> (WorkflowDefinition definition, HttpContext http, DefinitionStore store, DubanDbContext db,
             Duban.Data.Organization.OrganizationCache organizations, CancellationToken ct) =>
         {
             // What publishing would say, sub-processes and the organization's own people and units included.
             var organizationId = OrganizationScope.Require(await http.GetCurrentUserAsync());
-            var errors = await store.ValidateForPublishAsync(organizationId, (await organizations.GetAsync(ct)).Within(organizationId), definition, ct);
+            IReadOnlyList<ValidationError> errors = [.. await store.ValidateForPublishAsync(organizationId, (await organizations.GetAsync(ct)).Within(organizationId), definition, ct),
+                .. await Duban.Data.Definitions.Admin.DocumentReferenceChecks.ForPublishAsync(db, organizationId, definition, ct)];
             return TypedResults.Ok(new ValidationReport(errors.Count == 0, errors));
         }).WithSummary("校验流程定义（不保存）");
 

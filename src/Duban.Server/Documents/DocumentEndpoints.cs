@@ -44,7 +44,8 @@ internal static class DocumentEndpoints
 {
     public static IServiceCollection AddDubanDocuments(this IServiceCollection services)
     {
-        services.AddScoped<DocumentGeneration>();
+        services.AddScoped<DocumentMaker>();
+        services.AddScoped<IDesignedDocuments>(sp => sp.GetRequiredService<DocumentMaker>());
         services.AddSingleton<PdfConverter>();
         services.AddScoped<ItemArchive>();
         return services;
@@ -107,7 +108,7 @@ internal static class DocumentEndpoints
             var user = await http.GetCurrentUserAsync();
             var record = await door.RunAsync(new SaveDocumentTemplate(user, null, null, null, kind, null, null), ct);
             return TypedResults.Created($"/api/document-templates/{record.Key}/versions", View(record));
-        }).WithSummary("从内置模板创建（督查通知单、催办通知、督查整改建议书、督查专报）；已有时为新版本")
+        }).WithSummary("从内置模板创建（督查通知单、催办通知、督查整改建议书、督查专报、答复函、领导批示转办单）；已有时为新版本")
         .ProducesValidationProblem().ProducesProblem(403);
 
         templates.MapGet("/versions/{id:guid}/file", async (Guid id, HttpContext http, DubanDbContext db, CancellationToken ct) =>
@@ -146,11 +147,11 @@ internal static class DocumentEndpoints
         }).WithSummary("事项的文书");
 
         items.MapPost("/documents", async Task<Created<GeneratedDocumentView>> (Guid id, GenerateDocumentRequest request, HttpContext http,
-            DocumentGeneration generation, CancellationToken ct) =>
+            WriteDoor door, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.TemplateKey)) throw new WorkflowInputException("templateKey", "请选择文书模板");
             var user = await http.GetCurrentUserAsync();
-            var document = await generation.GenerateAsync(id, request.TemplateKey, user, ct);
+            var document = await door.RunAsync(new GenerateDocument(id, request.TemplateKey, user), ct);
             return TypedResults.Created($"/api/documents/{document.Id}", View(document));
         }).WithSummary("生成文书：按模板填入事项内容，编文号，作为附件存入事项并记入办理过程")
         .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404);
@@ -165,14 +166,14 @@ internal static class DocumentEndpoints
         var documents = app.MapGroup("/api/documents").WithTags("文书").RequireAuthorization();
 
         documents.MapGet("/{id:guid}", async (Guid id, string? format, HttpContext http, DubanDbContext db, AttachmentStorage storage, PdfConverter pdf,
-            CancellationToken ct) =>
+            OrganizationCache organizations, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
             var document = await db.Set<GeneratedDocumentRecord>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
             // A document is as visible as its item (tenancy and 限定知悉范围 included): anyone else is told it does not exist.
             if (document is null || !await ItemVisibility.Visible(db, user).AnyAsync(i => i.Id == document.InstanceId, ct))
                 throw new NotFoundException("文书不存在");
-            if (!DocumentRoles.MayGenerate(user) && !user.IsInRole(Duban.Engine.Directory.Roles.Leader)) throw new NotFoundException("文书不存在");
+            if (!await DocumentRoles.MayDownloadAsync(db, user, await organizations.GetAsync(ct), id, ct)) throw new NotFoundException("文书不存在");
             var attachment = await db.Attachments.AsNoTracking().FirstAsync(a => a.Id == document.AttachmentId, ct);
             await using var stream = storage.OpenRead(attachment.StorageKey) ?? throw new NotFoundException("文书文件已丢失，请联系管理员");
             using var buffer = new MemoryStream();

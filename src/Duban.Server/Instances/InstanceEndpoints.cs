@@ -28,6 +28,11 @@ public sealed record InstanceSummary(
 
     /// <summary>限定知悉范围: only the people and units named on it see the item (decision 037).</summary>
     public bool Restricted { get; init; }
+
+    /// <summary>立卷归档: when the item was archived (and by whom); it is read-only since (decision 047).</summary>
+    public DateTimeOffset? ArchivedAt { get; init; }
+
+    public string? ArchivedByName { get; init; }
 }
 
 public sealed record TimelineEntry(
@@ -159,7 +164,7 @@ internal static class InstanceEndpoints
     internal static InstanceSummary Summary(Duban.Data.Instances.InstanceRecord i) =>
         new(i.Id, i.Title, i.Number, i.DefinitionId, i.DefinitionName, i.DefinitionVersion, i.Status, i.Result,
             i.InitiatorName, i.CreatedAt, i.UpdatedAt, i.FinishedAt, i.DueAt)
-        { Restricted = i.IsRestricted };
+        { Restricted = i.IsRestricted, ArchivedAt = i.ArchivedAt, ArchivedByName = i.ArchivedByName };
 
     /// <summary>With the item's own deadline and its light (none once the item is closed).</summary>
     internal static InstanceSummary Summary(Duban.Data.Instances.InstanceRecord i, Duban.Data.Supervision.LightJudge lights) =>

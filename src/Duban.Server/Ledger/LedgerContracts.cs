@@ -39,6 +39,9 @@ public sealed record LedgerRow(
 
     /// <summary>来源: the display text of the start form's source field (marked in the form designer, or by default; decision 033).</summary>
     public string? Source { get; init; }
+
+    /// <summary>立卷归档: when the item was archived; it is read-only since (decision 047).</summary>
+    public DateTimeOffset? ArchivedAt { get; init; }
 }
 
 /// <summary>A form field the ledger can show as a column, and filter on when it has options.</summary>

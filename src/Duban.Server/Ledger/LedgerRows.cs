@@ -24,7 +24,7 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
     private sealed record Item(
         Guid Id, string? Number, string Title, string DefinitionId, string DefinitionName, Guid DefinitionRecordId, WorkflowStatus Status,
         string? Result, string? Incident, string? InitiatorName, string? InitiatorUnitId, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-        DateTimeOffset? DueAt, string? InitiatorId);
+        DateTimeOffset? DueAt, string? InitiatorId, DateTimeOffset? ArchivedAt);
 
     /// <summary>
     /// The rows of <paramref name="query"/> from <paramref name="skip"/>, at most <paramref name="take"/>, in its order; form field
@@ -37,7 +37,7 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
         {
             var items = await query.Skip(skip + offset).Take(Math.Min(Batch, take - offset))
                 .Select(i => new Item(i.Id, i.Number, i.Title, i.DefinitionId, i.DefinitionName, i.DefinitionRecordId, i.Status, i.Result,
-                    i.IncidentMessage, i.InitiatorName, i.InitiatorUnitId, i.CreatedAt, i.UpdatedAt, i.FinishedAt, i.DueAt, i.InitiatorId))
+                    i.IncidentMessage, i.InitiatorName, i.InitiatorUnitId, i.CreatedAt, i.UpdatedAt, i.FinishedAt, i.DueAt, i.InitiatorId, i.ArchivedAt))
                 .ToListAsync(ct);
             rows.AddRange(await RowsAsync(user, items, fields, ct));
             if (items.Count < Math.Min(Batch, take - offset)) break;
@@ -103,7 +103,7 @@ public sealed class LedgerRows(DubanDbContext db, OrganizationCache organization
             return new LedgerRow(item.Id, item.Number, item.Title, item.DefinitionId, item.DefinitionName, StatusOf(item.Status, item.Incident),
                 item.Result, item.Incident, item.InitiatorName, item.InitiatorUnitId is { } iu ? org.FindUnit(iu)?.Name : null,
                 unitNames, unitRoles, current, item.CreatedAt, item.UpdatedAt, item.FinishedAt, dueAt, light, values)
-            { Provisional = lights.IsProvisional(dueAt, item.InitiatorUnitId), Source = source };
+            { Provisional = lights.IsProvisional(dueAt, item.InitiatorUnitId), Source = source, ArchivedAt = item.ArchivedAt };
         }).ToList();
     }
 

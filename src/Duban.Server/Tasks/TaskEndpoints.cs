@@ -37,7 +37,13 @@ public sealed record TaskDetail(
 {
     /// <summary>The viewer acts on this task as the deputy of its holder (代理, decision 031).</summary>
     public OnBehalfOf? OnBehalfOf { get; init; }
+
+    /// <summary>The documents this 阅知 brings to the unit, to download (decision 047).</summary>
+    public IReadOnlyList<SentDocument> Documents { get; init; } = [];
 }
+
+/// <summary>A generated document sent to a unit: <c>GET /api/documents/{id}</c> downloads it.</summary>
+public sealed record SentDocument(Guid Id, string TemplateName, string? Number, string FileName);
 
 public sealed record CompleteTaskRequest(string? Outcome, JsonObject? Data, string? Comment, Dictionary<string, List<string>>? NextAssignees);
 /// <param name="Data">What was typed into the step's form before sending back: its opinions go with the send-back.</param>
@@ -191,7 +197,15 @@ internal static class TaskEndpoints
                 NextSteps: task.Status == HumanTaskStatus.Open && task.BookmarkId is not null && !coTask
                     ? NextStepChoices.Of(definition, state, task.ActivityId, outcomes)
                     : [])
-            { OnBehalfOf = deputyOf is null ? null : new OnBehalfOf(deputyOf, org.FindUser(deputyOf)?.DisplayName ?? deputyOf) });
+            {
+                OnBehalfOf = deputyOf is null ? null : new OnBehalfOf(deputyOf, org.FindUser(deputyOf)?.DisplayName ?? deputyOf),
+                Documents = task.ActivityId == Duban.Data.Documents.DocumentMaker.NoticeActivity
+                    ? await (from d in db.Set<Duban.Data.Documents.DocumentDeliveryRecord>().AsNoTracking()
+                             join g in db.Set<Duban.Data.Documents.GeneratedDocumentRecord>().AsNoTracking() on d.DocumentId equals g.Id
+                             where d.TaskId == task.Id
+                             select new SentDocument(g.Id, g.TemplateName, g.Number, g.FileName)).ToListAsync(ct)
+                    : [],
+            });
         }).WithSummary("待办详情（含表单与本环节字段权限）");
 
         group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, WriteDoor door, CancellationToken ct) =>

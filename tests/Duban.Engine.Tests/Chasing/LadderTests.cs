@@ -93,6 +93,23 @@ public sealed class LadderTests
     }
 
     [Fact]
+    public void A_rung_that_only_generates_a_document_is_a_rung_and_one_that_does_nothing_is_not()
+    {
+        var json = JsonNode.Parse("""
+            [
+              { "key": "paper", "name": "催办通知", "trigger": { "kind": "overdue", "days": 3 }, "document": "urge" },
+              { "key": "idle", "name": "空级", "trigger": { "kind": "manual" } },
+              { "key": "long", "name": "长标识", "trigger": { "kind": "manual" }, "document": "" }
+            ]
+            """);
+        var problems = Ladder.Problems(json);
+        Assert.DoesNotContain(problems, p => p.Contains("「催办通知」"));
+        Assert.Contains("「空级」既不登记、不发通知也不计入考核，没有作用", problems);
+        Assert.Contains("「长标识」的文书模板标识无效", problems);
+        Assert.Equal("urge", Ladder.Parse(json)[0].Document);
+    }
+
+    [Fact]
     public void Notice_texts_get_the_dates_filled_in()
     {
         Assert.Equal("请于2026年3月19日前回复（时限2026年3月16日）",

@@ -149,6 +149,128 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("ducha")).PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey = "no-such" })));
     }
 
+    /// <summary>
+    /// The 批示 procedure as the administrator changes it in the designer: <paramref name="change"/> edits its steps by id
+    /// (the inputs as the designer saves them); then it is imported and published. Returns the response.
+    /// </summary>
+    private async Task<HttpResponseMessage> RedesignAsync(Action<Dictionary<string, JsonObject>, JsonObject> change)
+    {
+        var admin = await fixture.As("admin");
+        var definition = (await admin.GetFromJsonAsync<JsonObject>("/api/definitions/leader-instruction/export"))!;
+        var root = definition["root"]!.AsObject();
+        change(root["activities"]!.AsArray().OfType<JsonObject>().ToDictionary(a => a["id"]!.GetValue<string>()), definition);
+        return await admin.PostAsJsonAsync("/api/definitions/import?publish=true", definition);
+    }
+
+    private static JsonObject Literal(JsonNode value) =>
+        new() { ["typeName"] = "Object", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = value } };
+
+    [Fact]
+    public async Task An_outcome_that_names_a_template_generates_it_in_the_same_write_and_sends_it_to_the_units_inboxes()
+    {
+        // A design naming a template the organization does not have is refused, naming the step and the outcome.
+        var refused = await RedesignAsync((steps, _) => steps["approve"]["outcomeDocuments"] = Literal(new JsonObject { ["同意"] = "notice" }));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("「领导审定」：结果「同意」生成的文书模板「notice」不存在", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await ShippedAsync("notice");
+        var published = await RedesignAsync((steps, _) => steps["approve"]["outcomeDocuments"] = Literal(new JsonObject { ["同意"] = "notice" }));
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+
+        // 同意 both assigns the units (交办, in the same run) and generates the notice: it names them.
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        var document = Assert.Single(await GetJsonArrayAsync("ducha", $"/api/instances/{item}/documents"))!.AsObject();
+        Assert.Equal("督通〔2026〕1号", document["number"]!.GetValue<string>());
+        Assert.Equal("李厅长", document["createdByName"]!.GetValue<string>());
+        var text = TextOf(await DownloadAsync("ducha", $"/api/documents/{document["id"]}"));
+        Assert.Contains("法制处", text, StringComparison.Ordinal);
+        Assert.Contains("济南市司法局", text, StringComparison.Ordinal);
+        var timeline = (await InstanceAsync(await fixture.As("ducha"), item))["timeline"]!.AsArray();
+        Assert.Contains(timeline, e => e!["kind"]!.GetValue<string>() == "documentGenerated" && e["comment"]!.GetValue<string>().Contains("督通〔2026〕1号", StringComparison.Ordinal));
+
+        // Each unit's liaison finds a 阅知 that links to it, and may download it …
+        var fazhi = await fixture.As("fazhi");
+        var notice = (await InboxAsync(fazhi, "notice")).Single(t => t!["instanceId"]!.GetValue<Guid>() == item)!;
+        Assert.Equal("文书：督查通知单", notice["activityName"]!.GetValue<string>());
+        var detail = await GetJsonAsync(fazhi, $"/api/tasks/{notice["id"]}");
+        Assert.Equal(document["id"]!.GetValue<Guid>(), detail["documents"]!.AsArray().Single()!["id"]!.GetValue<Guid>());
+        Assert.Contains("督通〔2026〕1号", TextOf(await DownloadAsync("fazhi", $"/api/documents/{document["id"]}")), StringComparison.Ordinal);
+        Assert.Single(await InboxAsync(await fixture.As("jinan"), "notice"), t => t!["instanceId"]!.GetValue<Guid>() == item);
+        // … but not a document of the same item that was not sent to his unit.
+        var unsent = await GenerateAsync("ducha", item, "notice");
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(fazhi.GetAsync($"/api/documents/{unsent["id"]}")));
+    }
+
+    [Fact]
+    public async Task A_rung_that_names_a_template_sends_the_chased_unit_its_numbered_document()
+    {
+        await ShippedAsync("urge");
+        // The organization's ladder and the procedure's own both check the template they name.
+        var admin = await fixture.As("admin");
+        var own = (await admin.GetFromJsonAsync<JsonObject>("/api/chasing/ladder"))!["rungs"]!.AsArray();
+        own.OfType<JsonObject>().Single(r => r["key"]!.GetValue<string>() == "written")["document"] = "no-such";
+        Assert.Contains("rungs[2].document", (await FieldErrorsAsync(await admin.PutAsJsonAsync("/api/chasing/ladder", new { rungs = own }))).Keys);
+        static void Written(JsonObject definition, string key) =>
+            definition["options"]!["ladder"]!.AsArray().OfType<JsonObject>().Single(r => r["key"]!.GetValue<string>() == "written")["document"] = key;
+        var refused = await RedesignAsync((_, definition) => Written(definition, "no-such"));
+        Assert.Contains("催办阶梯「书面督办」生成的文书模板「no-such」不存在", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var published = await RedesignAsync((_, definition) => Written(definition, "urge"));
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        fixture.SetTime(2026, 3, 26, 9);   // 3 working days after the deadline of 3-20: 书面督办 falls due
+        await fixture.RunChasesAsync();
+        var documents = await GetJsonArrayAsync("ducha", $"/api/instances/{item}/documents");
+        Assert.Equal(2, documents.Count);   // one for each chased unit: 法制处 and 济南市司法局
+        Assert.All(documents, d => Assert.StartsWith("督催〔2026〕", d!["number"]!.GetValue<string>(), StringComparison.Ordinal));
+        var fazhi = await fixture.As("fazhi");
+        var sent = (await InboxAsync(fazhi, "notice")).Where(t => t!["instanceId"]!.GetValue<Guid>() == item && t["activityName"]!.GetValue<string>() == "文书：催办通知").ToList();
+        var mine = (await GetJsonAsync(fazhi, $"/api/tasks/{Assert.Single(sent)!["id"]}"))["documents"]!.AsArray().Single()!;
+        Assert.Contains("法制处", TextOf(await DownloadAsync("fazhi", $"/api/documents/{mine["id"]}")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_archived_item_refuses_every_write_in_one_place_and_still_reads()
+    {
+        // 领导阅示's 阅示办结 files the item away (the office's 立卷归档).
+        var published = await RedesignAsync((steps, _) => steps["leaderRead"]["archiveOutcomes"] = Literal(new JsonArray("阅示办结")));
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        await ShippedAsync("notice");
+        await GenerateAsync("ducha", item, "notice");
+        await ActAsync("fazhi", item, "交办办理（主办）", "提交", new JsonObject { ["report"] = "已提出具体措施。" });
+        await ActAsync("ducha", item, "审核", "通过", new JsonObject { ["reviewOpinion"] = "同意。", ["feedback"] = "法制处已提出具体措施。" });
+        await ActAsync("lingdao", item, "领导阅示", "阅示办结", new JsonObject { ["leaderReview"] = "阅。" });
+        var ducha = await fixture.As("ducha");
+
+        var before = await InstanceAsync(ducha, item);
+        Assert.NotNull(before["instance"]!["archivedAt"]);
+        Assert.Equal("李厅长", before["instance"]!["archivedByName"]!.GetValue<string>());
+        Assert.Contains(before["timeline"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "itemArchived");
+
+        // Writes of different kinds, each allowed on a finished item but not on an archived one: 409, in Chinese.
+        var writes = new Func<Task<HttpResponseMessage>>[]
+        {
+            () => ducha.PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey = "notice" }),
+            () => ducha.PostAsJsonAsync($"/api/instances/{item}/score-entries", new { unitId = "fzc", eventKey = "phone", note = "补记电话催办" }),
+            () => ducha.PutAsJsonAsync($"/api/instances/{item}/readers", new { restricted = true, userIds = Array.Empty<string>(), unitIds = Array.Empty<string>() }),
+        };
+        foreach (var write in writes)
+        {
+            var response = await write();
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal("事项已归档，不能再修改", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        }
+
+        // Nothing changed, and reads go on: the item, its documents, its file.
+        var after = await InstanceAsync(ducha, item);
+        Assert.Equal(before["timeline"]!.AsArray().Count, after["timeline"]!.AsArray().Count);
+        Assert.False(after["instance"]!["restricted"]!.GetValue<bool>());
+        Assert.Single(await GetJsonArrayAsync("ducha", $"/api/instances/{item}/documents"));
+        Assert.Empty((await GetJsonAsync(ducha, $"/api/instances/{item}/score-entries"))["entries"]!.AsArray());
+        Assert.NotEmpty(await DownloadAsync("ducha", $"/api/instances/{item}/archive"));
+    }
+
     private readonly Dictionary<string, HttpClient> _slow = [];
 
     /// <summary>A client of its own for PDF downloads, with a timeout long enough for LibreOffice on a loaded machine.</summary>
@@ -272,6 +394,29 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_shipped_reply_letter_and_instruction_forwarding_slip_fill_from_their_procedures_fields()
+    {
+        var forward = await ShippedAsync("forward");
+        Assert.Equal("领导批示转办单", forward["name"]!.GetValue<string>());
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        var slip = await GenerateAsync("ducha", item, "forward");
+        Assert.Equal("督转〔2026〕1号", slip["number"]!.GetValue<string>());
+        var text = TextOf(await DownloadAsync("ducha", $"/api/documents/{slip["id"]}"));
+        Assert.Contains("请法制处牵头研究，提出加强行政复议案件办理的具体措施。", text, StringComparison.Ordinal);
+        Assert.Contains("建议由法制处牵头办理，济南市司法局协办。", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("{{", text, StringComparison.Ordinal);
+
+        // The 答复函 names the proposal procedure's fields: every one it names is a field of that procedure or built in.
+        var reply = await ShippedAsync("reply");
+        Assert.Equal("答复〔{year}〕{seq}号", reply["numberPattern"]!.GetValue<string>());
+        var known = (await GetJsonAsync(await fixture.As("admin"), "/api/document-templates/placeholders"))["placeholders"]!.AsArray()
+            .Select(p => p!["name"]!.GetValue<string>()).ToHashSet();
+        var proposal = (await (await fixture.As("admin")).GetFromJsonAsync<JsonObject>("/api/definitions/proposal/export"))!["forms"]!.AsArray()
+            .SelectMany(f => f!["fields"]!.AsArray()).Select(f => f!["key"]!.GetValue<string>()).ToHashSet();
+        Assert.All(reply["placeholders"]!.AsArray().Select(p => p!.GetValue<string>()), p => Assert.True(known.Contains(p) || proposal.Contains(p), p));
+    }
+
+    [Fact]
     public async Task Templates_keep_their_versions_and_refuse_what_is_not_a_template()
     {
         var first = await ShippedAsync("urge");
@@ -326,7 +471,7 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
         var folder = Path.Combine(ArtifactsFolder(), "documents");
         Directory.CreateDirectory(folder);
-        foreach (var kind in new[] { "notice", "urge", "rectification", "report" })
+        foreach (var kind in new[] { "notice", "urge", "rectification", "report", "reply", "forward" })
         {
             await ShippedAsync(kind);
             var document = await GenerateAsync("ducha", item, kind);

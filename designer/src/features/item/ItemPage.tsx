@@ -110,6 +110,14 @@ export default function ItemPage() {
               限定知悉范围
             </Tag>
           )}
+          {instance.archivedAt && (
+            <Tag
+              data-testid="item-archived"
+              title={`${instance.archivedByName ?? ''}于 ${formatDateTime(instance.archivedAt)} 立卷归档，事项只能查看、不能再修改`}
+            >
+              已归档
+            </Tag>
+          )}
           <Tag color={status.color} data-testid="item-status">
             {status.label}
             {instance.result && instance.status === 'completed' ? `：${instance.result}` : ''}

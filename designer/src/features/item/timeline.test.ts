@@ -21,6 +21,20 @@ function entry(overrides: Partial<TimelineEntry>): TimelineEntry {
 }
 
 describe('办理过程', () => {
+  it('says an item was filed away (立卷归档, decision 047)', () => {
+    const line = describeEntry(
+      entry({
+        kind: 'itemArchived',
+        activityId: null,
+        activityName: null,
+        actorName: '李厅长',
+        comment: '立卷归档：事项已归档，不能再修改',
+      }),
+    );
+    expect(line.title).toBe('立卷归档');
+    expect(line.detail).toBe('立卷归档：事项已归档，不能再修改');
+  });
+
   it('says who was let into or taken off a confidential item (decision 037)', () => {
     expect(
       describeEntry(

@@ -139,6 +139,9 @@ export function describe(entry: TimelineEntry): TimelineLine {
         color: 'blue',
       };
     }
+    // 立卷归档 (docs/decisions/047): the item is read-only from here on.
+    case 'itemArchived':
+      return { ...base, title: '立卷归档', color: 'gray' };
     // 限定知悉范围 (docs/decisions/037): who was added to or taken off the item's 知悉范围.
     case 'readersChanged': {
       const names = (key: string) => {

@@ -113,7 +113,12 @@ function cell(row: LedgerRow, column: ColumnDef): ReactNode {
     case 'definitionName':
       return row.definitionName;
     case 'status':
-      return <StatusTag row={row} />;
+      return (
+        <>
+          <StatusTag row={row} />
+          {row.archivedAt && <Tag data-testid="ledger-archived">已归档</Tag>}
+        </>
+      );
     case 'currentSteps':
       return row.currentSteps.length > 0 ? stepsText(row) : EMPTY;
     case 'units':

@@ -1,6 +1,8 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
+import { useQuery } from '../../shared/useQuery';
+import { documentsApi } from '../documents/documentsApi';
 import {
   MAX_RUNGS,
   moveRung,
@@ -56,6 +58,12 @@ export function LadderRungsEditor({
   editable,
   busy = false,
 }: LadderRungsEditorProps) {
+  // 生成文书 (decision 047): the organization's document templates, by name.
+  const templates = useQuery(['document-templates'], (signal) => documentsApi.templates(signal));
+  const documentOptions = [
+    { value: '', label: '不生成文书' },
+    ...(templates.data?.templates ?? []).map((t) => ({ value: t.key, label: t.name })),
+  ];
   return (
     <>
       <Form layout="vertical" component="div" disabled={!editable || busy}>
@@ -195,6 +203,18 @@ export function LadderRungsEditor({
                         value={d.scoreEvent}
                         options={scoreOptions}
                         onChange={(v: string) => update(d.uid, { scoreEvent: v })}
+                      />
+                    </Field>
+                    <Field label="生成文书（送达被催办单位）" id={id('document')}>
+                      <Select
+                        id={id('document')}
+                        value={d.document}
+                        options={
+                          d.document && !documentOptions.some((o) => o.value === d.document)
+                            ? [...documentOptions, { value: d.document, label: '（已删除的文书模板）' }]
+                            : documentOptions
+                        }
+                        onChange={(v: string) => update(d.uid, { document: v })}
                       />
                     </Field>
                   </div>

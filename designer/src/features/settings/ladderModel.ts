@@ -20,6 +20,8 @@ export interface RungDraft {
   replyDays: number | null;
   /** '' = not scored */
   scoreEvent: string;
+  /** The document template generated and sent to the chased unit when the rung is raised; '' = none (decision 047). */
+  document: string;
 }
 
 export type RungField = 'name' | 'days' | 'actor' | 'noticeTitle' | 'replyDays' | 'effect';
@@ -55,6 +57,7 @@ export function toDrafts(rungs: readonly LadderRung[]): RungDraft[] {
     replyRequired: r.notice?.replyRequired ?? false,
     replyDays: r.notice?.replyDays ?? null,
     scoreEvent: r.scoreEvent ?? '',
+    document: r.document ?? '',
   }));
 }
 
@@ -80,6 +83,7 @@ export function toRungs(drafts: readonly RungDraft[]): LadderRung[] {
         }
       : null,
     scoreEvent: d.scoreEvent || null,
+    ...(d.document ? { document: d.document } : {}),
   }));
 }
 
@@ -104,6 +108,7 @@ export function newRung(drafts: readonly RungDraft[], actor = '督查员'): Rung
     replyRequired: false,
     replyDays: null,
     scoreEvent: '',
+    document: '',
   };
 }
 
@@ -149,7 +154,8 @@ export function validateLadder(drafts: readonly RungDraft[], actors: readonly st
       )
         e.replyDays = '回复期限应为 1 到 60 个工作日';
     }
-    if (!d.record && !d.hasNotice && !d.scoreEvent) e.effect = '请至少选择一项：登记内容、通知承办单位或计入考核';
+    if (!d.record && !d.hasNotice && !d.scoreEvent && !d.document)
+      e.effect = '请至少选择一项：登记内容、通知承办单位、生成文书或计入考核';
     if (Object.keys(e).length > 0) errors.rungs[d.uid] = e;
   });
   return errors;

@@ -80,6 +80,17 @@ describe('ladder model', () => {
     expect(toRungs([{ ...drafts[0], who: '' }])[0]).not.toHaveProperty('itemOwner');
   });
 
+  it('keeps the document a rung generates, and a rung that only generates one is a rung (decision 047)', () => {
+    const own = [{ ...rungs[0], document: 'urge' }];
+    const drafts = toDrafts(own);
+    expect(drafts[0].document).toBe('urge');
+    expect(toRungs(drafts)).toEqual(own);
+    const paperOnly = { ...newRung([]), name: '催办通知', document: 'urge' };
+    expect(validateLadder([paperOnly], actors).rungs[paperOnly.uid]).toBeUndefined();
+    const idle = { ...paperOnly, document: '' };
+    expect(validateLadder([idle], actors).rungs[idle.uid]?.effect).toContain('生成文书');
+  });
+
   it('round-trips the server rungs and numbers a new rung with an unused key', () => {
     const drafts = toDrafts(rungs);
     expect(toRungs(drafts)).toEqual(rungs);

@@ -27,6 +27,7 @@ import { useCurrentUser } from '../auth/AuthContext';
 import { LightIndicator } from '../../shared/deadline/LightIndicator';
 import { ProvisionalMark } from '../../shared/deadline/ProvisionalMark';
 import { FeedbackLinkCard } from '../feedback/FeedbackLinkCard';
+import { documentLinks } from '../documents/documentsApi';
 import { ItemTimeline } from '../item/ItemTimeline';
 import { TaskExtensionShortcut } from '../supervision';
 import '../item/item.css';
@@ -471,6 +472,23 @@ export default function TaskPage() {
       />
       {detail.message && (
         <Alert className="page-alert" type="info" showIcon message="办理要求" description={detail.message} />
+      )}
+      {(detail.documents ?? []).length > 0 && (
+        <Alert
+          className="page-alert"
+          type="info"
+          showIcon
+          data-testid="task-documents"
+          message="送达的文书"
+          description={(detail.documents ?? []).map((d) => (
+            <div key={d.id}>
+              <a href={documentLinks.document(d.id)} download>
+                {d.templateName}
+                {d.number ? `（${d.number}）` : ''}
+              </a>
+            </div>
+          ))}
+        />
       )}
       {open && <SentBackNotice taskId={task.id} />}
       {stateNote && (

@@ -15,7 +15,8 @@ internal static class ScoreEventChecks
 {
     public static async Task<IReadOnlyList<ValidationError>> ForPublishAsync(DubanDbContext db, DefinitionValidator validator, string organizationId,
         Duban.Engine.Directory.IOrganization organization, WorkflowDefinition definition, CancellationToken ct) =>
-        [.. await DefinitionChecks.ForPublishAsync(db, validator, organizationId, organization, definition, ct), .. await UnknownAsync(db, organizationId, definition, ct)];
+        [.. await DefinitionChecks.ForPublishAsync(db, validator, organizationId, organization, definition, ct), .. await UnknownAsync(db, organizationId, definition, ct),
+         .. await DocumentReferenceChecks.ForPublishAsync(db, organizationId, definition, ct)];
 
     private static async Task<IEnumerable<ValidationError>> UnknownAsync(DubanDbContext db, string organizationId, WorkflowDefinition definition, CancellationToken ct)
     {

@@ -441,6 +441,33 @@ namespace Duban.Data.Migrations.Postgres
                     b.ToTable("SavedScenarios", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Documents.DocumentDeliveryRecord", b =>
+                {
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UnitId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("DocumentId", "UnitId");
+
+                    b.HasIndex("InstanceId");
+
+                    b.HasIndex("TaskId");
+
+                    b.ToTable("DocumentDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Documents.DocumentTemplateRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -568,6 +595,13 @@ namespace Duban.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ArchivedByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<int?>("ChildIndex")
                         .HasColumnType("integer");

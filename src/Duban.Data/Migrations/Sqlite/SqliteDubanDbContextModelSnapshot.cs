@@ -423,6 +423,33 @@ namespace Duban.Data.Migrations.Sqlite
                     b.ToTable("SavedScenarios", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Documents.DocumentDeliveryRecord", b =>
+                {
+                    b.Property<Guid>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DocumentId", "UnitId");
+
+                    b.HasIndex("InstanceId");
+
+                    b.HasIndex("TaskId");
+
+                    b.ToTable("DocumentDeliveries", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Documents.DocumentTemplateRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -549,6 +576,13 @@ namespace Duban.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ArchivedByName")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("ChildIndex")

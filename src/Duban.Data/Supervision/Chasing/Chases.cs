@@ -75,7 +75,8 @@ public static class Chases
     /// <summary>The nearest deadline among the unit's open steps on the item (a step without one has the item's); null when none.</summary>
     internal static async Task<DateTimeOffset?> EffectiveDueAsync(DubanDbContext db, InstanceRecord instance, string unitId, OrganizationSnapshot org, CancellationToken ct)
     {
-        if (instance.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled) return null;
+        // A closed item, or one filed away (归档, decision 047), has nothing left to chase.
+        if (instance.Status is WorkflowStatus.Completed or WorkflowStatus.Cancelled || instance.ArchivedAt is not null) return null;
         var open = await db.Tasks.AsNoTracking()
             .Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task && t.BookmarkId != null)
             .Select(t => new { t.CandidateUnitId, t.AssigneeUserId, t.DueAt }).ToListAsync(ct);
@@ -202,6 +203,12 @@ public static class Chases
             });
         return raised;
     }
+
+    /// <summary>The rung's document (a 催办通知 with its 文号), generated and sent to the chased unit in the same write (decision 047).</summary>
+    internal static Task DocumentAsync(WriteContext context, InstanceRecord instance, LadderRung rung, string unitId, Actor actor, CancellationToken ct) =>
+        rung.Document is not null && context.Services.GetService(typeof(IDesignedDocuments)) is IDesignedDocuments documents
+            ? documents.ForRungAsync(context, instance, rung, unitId, actor, ct)
+            : Task.CompletedTask;
 
     /// <summary>Who records a rung: the item's 专人 (when the rung is meant for them and one is named), the rung's person, or its role.</summary>
     internal static TaskAssignee AssigneeFor(LadderRung rung, string? itemOwner, OrganizationSnapshot org)

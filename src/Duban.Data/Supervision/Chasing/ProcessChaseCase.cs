@@ -48,9 +48,12 @@ internal sealed class ProcessChaseCaseHandler(ItemWriter items, SupervisionSetti
         var plan = Ladder.Plan(ladder, chase.NextRung, ChinaTime.DateOf(due), now, calendar);
         var owner = plan.Due.Count > 0 ? await Chases.ItemOwnerAsync(db, instance.Id, ct) : null;
         foreach (var index in plan.Due)
+        {
             // Dated when the rung fell due, not when this poll came round: a notice raised after a gap counts as of then.
             Chases.Raise(context, instance, chase.UnitId, ladder[index], index, chase, Actor.System, Chases.Auto, record: null, note: null, calendar,
                 owner, autoKey: $"{chase.Id:N}:{chase.Cycle}:{index}", fellDueAt: Ladder.DueAt(ladder[index], ChinaTime.DateOf(due), calendar));
+            await Chases.DocumentAsync(context, instance, ladder[index], chase.UnitId, Actor.System, ct);
+        }
         chase.NextRung = plan.NextRung(chase.NextRung);
         chase.NextCheckAt = plan.NextCheck;
         return plan.Due.Count;

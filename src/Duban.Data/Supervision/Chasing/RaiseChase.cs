@@ -77,6 +77,7 @@ internal sealed class RaiseChaseHandler(ItemWriter items, SupervisionSettings se
             .OrderBy(c => c.RaisedAt).Select(c => c.RungName).ToListAsync(ct);
         var raised = Chases.Raise(context, instance, unitId!, rung, index, chase, user.ToActor(), Chases.Manual, values, note?.Trim(), org.CalendarFor(unitId),
             owner, earlier: earlier);
+        await Chases.DocumentAsync(context, instance, rung, unitId!, user.ToActor(), ct);
         if (chase is not null && chase.DueAt is not null && index >= chase.NextRung)
         {
             // The ladder carries on above this rung; the lower automatic rungs are passed.

@@ -33,6 +33,13 @@ internal sealed class SaveLadderHandler : IWriteHandler<SaveLadder, SupervisionS
             for (var i = 0; i < parsed.Count; i++)
                 if (parsed[i].Person is { } person)
                     ChasePeople.Require(context.Organization, organizationId, person, $"rungs[{i}].person", $"「{parsed[i].Name}」的办理人");
+            // A rung's document is one of this organization's templates (decision 047).
+            if (context.Services.GetService(typeof(IDesignedDocuments)) is IDesignedDocuments documents
+                && await documents.UnknownTemplatesAsync(context.Db, organizationId, parsed.Select(r => r.Document).OfType<string>(), ct) is [var unknown, ..])
+            {
+                var i = parsed.ToList().FindIndex(r => r.Document == unknown);
+                throw new WorkflowInputException($"rungs[{i}].document", $"「{parsed[i].Name}」生成的文书模板「{unknown}」不存在，请重新选择");
+            }
             json = Ladder.ToJson(parsed).ToJsonString(DefinitionJson.Options);
         }
         row.LadderJson = json;

@@ -263,6 +263,44 @@ describe('PropertyPanel', () => {
     expect(getLiteral(onChange.mock.calls.at(-1)![0], 'outcomeScores')).toEqual({ 退回重报: 'own-poor' });
   });
 
+  it('names the document an outcome generates, picked from the organization’s templates, and ticks the outcomes that archive', async () => {
+    mockFetch({
+      'GET /api/units': { body: [] },
+      'GET /api/users': { body: [] },
+      'GET /api/roles': { body: ['督查员'] },
+      'GET /api/scoring/events': { body: [] },
+      'GET /api/document-templates': {
+        body: { templates: [{ key: 'notice', name: '督查通知单' }], shipped: [], pdfAvailable: false },
+      },
+    });
+    const onChange = renderPanel({ id: 't', type: 'Duban.UserTask', outcomes: literal(['交办', '归档']) });
+    const box = screen.getByTestId('outcome-documents');
+    // Edited here, not as a raw parameter under 其他参数.
+    expect(screen.queryByLabelText('参数 outcomeDocuments')).toBeNull();
+    const select = within(box).getByRole('combobox', { name: '「交办」生成文书' });
+    await vi.waitFor(() => expect(select).not.toBeDisabled());
+    fireEvent.mouseDown(select);
+    fireEvent.click(await screen.findByTitle('督查通知单'));
+    expect(getLiteral(onChange.mock.calls.at(-1)![0], 'outcomeDocuments')).toEqual({ 交办: 'notice' });
+
+    fireEvent.click(within(screen.getByTestId('archive-outcomes')).getByLabelText('「归档」归档'));
+    expect(getLiteral(onChange.mock.calls.at(-1)![0], 'archiveOutcomes')).toEqual(['归档']);
+  });
+
+  it('keeps an outcome’s document and archive mark through a rename', () => {
+    const onChange = renderPanel({
+      id: 't',
+      type: 'Duban.UserTask',
+      outcomes: literal(['交办', '归档']),
+      outcomeDocuments: literal({ 交办: 'notice' }),
+      archiveOutcomes: literal(['归档']),
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: '结果2' }), { target: { value: '立卷归档' } });
+    const next = onChange.mock.calls.at(-1)![0];
+    expect(getLiteral(next, 'archiveOutcomes')).toEqual(['立卷归档']);
+    expect(getLiteral(next, 'outcomeDocuments')).toEqual({ 交办: 'notice' });
+  });
+
   it('offers every input of an activity type it has no page for', () => {
     const onChange = renderPanel({ id: 'x', type: 'Duban.Future', name: '新节点', target: literal({ level: 2 }) });
     expect(screen.getByText('未来节点')).toBeInTheDocument();
