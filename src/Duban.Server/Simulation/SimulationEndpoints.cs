@@ -62,8 +62,7 @@ public static class SimulationEndpoints
 
     private static async Task<List<SavedScenarioRecord>> SavedAsync(CurrentUser user, string definitionId, DubanDbContext db, DefinitionStore store, CancellationToken ct)
     {
-        if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有可以编辑流程的人员（管理员）可以查看模拟场景");
-        var organizationId = OrganizationScope.Require(user);
+        var organizationId = ScenarioKeepers.OrganizationOf(user);
         _ = await store.LatestAsync(organizationId, definitionId, ct) ?? throw new NotFoundException($"流程「{definitionId}」不存在");
         return await db.Set<SavedScenarioRecord>().AsNoTracking()
             .Where(s => s.OrganizationId == organizationId && s.DefinitionId == definitionId)

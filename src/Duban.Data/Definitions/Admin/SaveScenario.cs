@@ -26,8 +26,7 @@ internal sealed class SaveScenarioHandler : IWriteHandler<SaveScenario, SavedSce
 {
     public async Task<SavedScenarioRecord> HandleAsync(SaveScenario write, WriteContext context, CancellationToken ct)
     {
-        if (!write.User.IsInRole(Roles.Admin)) throw new ForbiddenException("只有可以编辑流程的人员（管理员）可以保存模拟场景");
-        var organizationId = write.User.OrganizationId ?? throw new ForbiddenException("请以本单位管理员身份保存模拟场景");
+        var organizationId = ScenarioKeepers.OrganizationOf(write.User);
         var name = write.Name.Trim();
         if (name.Length == 0) throw new WorkflowInputException("name", "请填写场景名称");
         if (name.Length > 100) throw new WorkflowInputException("name", "场景名称不能超过 100 个字符");
@@ -79,12 +78,22 @@ internal sealed class DeleteScenarioHandler : IWriteHandler<DeleteScenario, bool
 {
     public async Task<bool> HandleAsync(DeleteScenario write, WriteContext context, CancellationToken ct)
     {
-        if (!write.User.IsInRole(Roles.Admin)) throw new ForbiddenException("只有可以编辑流程的人员（管理员）可以删除模拟场景");
-        var organizationId = write.User.OrganizationId ?? throw new ForbiddenException("请以本单位管理员身份删除模拟场景");
+        var organizationId = ScenarioKeepers.OrganizationOf(write.User);
         var record = await context.Db.Set<SavedScenarioRecord>()
             .FirstOrDefaultAsync(s => s.OrganizationId == organizationId && s.DefinitionId == write.DefinitionId && s.Id == write.Id, ct)
             ?? throw new NotFoundException("模拟场景不存在");
         context.Db.Remove(record);
         return true;
+    }
+}
+
+/// <summary>Who keeps scenarios: those who may edit the organization's procedures (管理员), like simulating them.</summary>
+public static class ScenarioKeepers
+{
+    /// <summary>The organization whose procedures <paramref name="user"/> keeps scenarios for; 403 for anyone else.</summary>
+    public static string OrganizationOf(CurrentUser user)
+    {
+        if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有可以编辑流程的人员（管理员）可以维护模拟场景");
+        return OrganizationScope.Require(user);
     }
 }
