@@ -175,7 +175,7 @@ void PrintWelcome()
     Console.WriteLine($"督办 Duban 已启动：{address}");
     Console.WriteLine($"API 文档：{address}/api/docs");
     if (FirstStartSetup.DemoEnabled(app.Configuration))
-        Console.WriteLine($"演示账号（密码均为 {DemoData.Password}）：" + string.Join("，", DemoData.Users.Select(u => $"{u.UserName}（{u.Role}·{u.DisplayName}）")));
+        Console.WriteLine($"演示账号（密码均为 {DemoData.Password}）：" + string.Join("，", DemoData.Users.Select(u => $"{u.UserName}（{string.Join("、", DemoData.RolesOf(u.UserName))}·{u.DisplayName}）")));
     if (app.Services.GetRequiredService<InitialAdministratorNotice>() is { UserName: { } initialUser, Password: { } initialPassword })
         Console.WriteLine($"初始管理员：{initialUser}，一次性密码：{initialPassword}（首次登录后须改为自己的密码）");
     Console.WriteLine();

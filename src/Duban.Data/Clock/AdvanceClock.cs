@@ -1,6 +1,5 @@
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +23,7 @@ internal sealed class AdvanceClockHandler(VirtualClock clock) : IWriteHandler<Ad
     public async Task<DateTimeOffset> HandleAsync(AdvanceClock write, WriteContext context, CancellationToken ct)
     {
         if (!clock.IsVirtual) throw new WorkflowConflictException("本系统使用真实时间，不能调整时钟（虚拟时钟只用于培训、验收和演示环境）");
-        if (!write.User.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以调整虚拟时钟");
+        if (!write.User.Has(Permission.ManageUnitsAndPeople)) throw new ForbiddenException("只有管理员可以调整虚拟时钟");
         if ((write.By is null) == (write.To is null)) throw new WorkflowInputException("by", "请填写要前进的时长，或要调到的时间（二选一）");
         var target = write.To ?? context.Now + write.By!.Value;
         if (target <= context.Now) throw new WorkflowInputException(write.To is null ? "by" : "to", "虚拟时钟只能向后调（调到当前时间之后）");

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Data.Writes;
 using Duban.Engine.Definitions;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,7 +26,7 @@ internal sealed class SaveDocumentTemplateHandler : IWriteHandler<SaveDocumentTe
     public async Task<DocumentTemplateRecord> HandleAsync(SaveDocumentTemplate write, WriteContext context, CancellationToken ct)
     {
         var user = write.User;
-        if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以维护文书模板");
+        if (!user.Has(Permission.DesignProcedures)) throw new ForbiddenException("只有有「流程与文书设计」权限的人员（管理员）可以维护文书模板");
         var organizationId = user.OrganizationId ?? throw new ForbiddenException("请以本单位管理员身份维护文书模板");
         var shipped = write.ShippedKind is { } kind
             ? ShippedDocumentTemplates.Find(kind) ?? throw new WorkflowInputException("shippedKind", $"没有内置模板「{kind}」")

@@ -20,15 +20,36 @@ public sealed record CurrentUser(string Id, string UserName, string DisplayName,
     /// </summary>
     public StandIn StandsInFor { get; init; } = StandIn.Nobody;
 
-    /// <summary>The supervision office, leaders and administrators see every item; a unit's people see their unit's.</summary>
-    public bool SeesAllItems => IsInRole(Duban.Engine.Directory.Roles.Admin) || IsInRole(Duban.Engine.Directory.Roles.Supervisor) || IsInRole(Duban.Engine.Directory.Roles.Leader);
+    /// <summary>
+    /// What his roles let him do in his organization (decision 049). Resolved from the organization's role definitions
+    /// when the user is read for a request (<see cref="OrganizationSnapshot.CurrentUserOf"/>); left unset, the built-in
+    /// roles' defaults.
+    /// </summary>
+    public IReadOnlySet<Permission> Permissions
+    {
+        get => _permissions ??= PermissionCatalog.DefaultsOf(Roles);
+        init => _permissions = value;
+    }
+
+    private IReadOnlySet<Permission>? _permissions;
+
+    public bool Has(Permission permission) => Permissions.Contains(permission);
+
+    /// <summary>Whoever holds 查看全部事项 (the office, leaders by default) sees every item; a unit's people see their unit's.</summary>
+    public bool SeesAllItems => Has(Permission.SeeAllItems);
 
     /// <summary>
-    /// Holds only roles outside the business — 审计员, 平台管理员 (三员分立, decision 044): sees no item, whatever his unit,
-    /// and is offered no task (unit tasks go to liaisons and the unit's head).
+    /// Holds only roles outside the business (三员分立, decisions 044 and 049): 平台管理员, or roles whose permissions are all
+    /// administrative (审计员, 安全管理员 by default). He sees no item, whatever his unit, and is offered no task (unit tasks
+    /// go to liaisons and the unit's head). A role with no permission at all is a business role: steps are given to it.
     /// </summary>
-    public bool OutsideBusiness => Roles.Count > 0
-        && Roles.All(r => r is Duban.Engine.Directory.Roles.Auditor or Duban.Engine.Directory.Roles.Platform);
+    public bool OutsideBusiness
+    {
+        get => _outsideBusiness ??= PermissionCatalog.OutsideBusiness(Roles, role => PermissionCatalog.BuiltIn.GetValueOrDefault(role));
+        init => _outsideBusiness = value;
+    }
+
+    private bool? _outsideBusiness;
 
     public Actor ToActor() => new(Id, DisplayName, UnitId, UnitName, Roles);
 
@@ -42,7 +63,7 @@ public sealed record CurrentUser(string Id, string UserName, string DisplayName,
     /// </summary>
     public bool IsCandidate(TaskRecord task, IOrganization organization) =>
         task.OrganizationId == OrganizationId && ((task.CandidateUnitId is { } unit && unit == UnitId &&
-         (IsInRole(Duban.Engine.Directory.Roles.Liaison) || organization.FindUnit(unit)?.LeaderUserId == Id))
+         (Has(Permission.HandleUnitTasks) || organization.FindUnit(unit)?.LeaderUserId == Id))
         || (task.CandidateRole is { } role && IsInRole(role)));
 }
 
@@ -65,7 +86,7 @@ public sealed record StandIn(IReadOnlyList<string> UserIds, IReadOnlyList<string
         var list = people.ToList();
         return new StandIn(
             [.. list.Select(p => p.Id).Distinct()],
-            [.. list.Where(p => p.UnitId is not null && (p.IsInRole(Duban.Engine.Directory.Roles.Liaison) || organization.FindUnit(p.UnitId)?.LeaderUserId == p.Id))
+            [.. list.Where(p => p.UnitId is not null && (p.Has(Permission.HandleUnitTasks) || organization.FindUnit(p.UnitId)?.LeaderUserId == p.Id))
                 .Select(p => p.UnitId!).Distinct()],
             [.. list.SelectMany(p => p.Roles).Distinct()])
         { OrganizationId = list.Select(p => p.OrganizationId).FirstOrDefault() };

@@ -23,7 +23,7 @@ public static class Deputies
     public static CurrentUser? As(OrganizationSnapshot org, string userId)
     {
         if (org.FindUser(userId) is not { } info) return null;
-        return new CurrentUser(info.Id, info.Id, info.DisplayName, info.UnitId, info.UnitId is { } u ? org.FindUnit(u)?.Name : null, info.Roles) { OrganizationId = info.OrganizationId };
+        return org.CurrentUserOf(info, info.Id);
     }
 
     /// <summary>

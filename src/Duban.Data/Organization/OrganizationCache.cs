@@ -17,8 +17,12 @@ public sealed class OrganizationSnapshot : IOrganization
     private readonly Dictionary<string, string> _rootOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OrganizationView> _views = new(StringComparer.Ordinal);
 
-    public OrganizationSnapshot(IEnumerable<UserInfo> users, IEnumerable<UnitRecord> units)
+    private readonly Dictionary<(string Organization, string Role), IReadOnlySet<Permission>> _rolePermissions = [];
+
+    /// <param name="roles">The roles organizations defined or changed (decision 049); a built-in role not among them holds its defaults.</param>
+    public OrganizationSnapshot(IEnumerable<UserInfo> users, IEnumerable<UnitRecord> units, IEnumerable<RoleDefinitionRecord>? roles = null)
     {
+        foreach (var role in roles ?? []) _rolePermissions[(role.OrganizationId, role.Name)] = role.PermissionSet;
         var unitList = units.ToList();
         _units = [];
         var byId = unitList.ToDictionary(u => u.Id);
@@ -27,9 +31,9 @@ public sealed class OrganizationSnapshot : IOrganization
         _users = users.Select(u => u.OrganizationId is null && u.UnitId is { } unitId && _rootOf.TryGetValue(unitId, out var root)
                 ? u with { OrganizationId = root }
                 : u).ToDictionary(u => u.Id);
-        // One pass over the users, not one per unit.
+        // One pass over the users, not one per unit. A unit's liaisons: its people whose roles let them take its tasks.
         var liaisons = _users.Values
-            .Where(u => u.UnitId is not null && u.IsInRole(Roles.Liaison))
+            .Where(u => u.UnitId is not null && PermissionsOf(u).Contains(Permission.HandleUnitTasks))
             .GroupBy(u => u.UnitId!)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(u => u.Id).ToList());
         foreach (var u in unitList)
@@ -43,6 +47,33 @@ public sealed class OrganizationSnapshot : IOrganization
     }
 
     public UserInfo? FindUser(string id) => _users.GetValueOrDefault(id);
+
+    /// <summary>The active people of <paramref name="organizationId"/>.</summary>
+    public IEnumerable<UserInfo> UsersOf(string organizationId) => _users.Values.Where(u => u.OrganizationId == organizationId);
+
+    /// <summary>What <paramref name="roles"/> let their holder do in <paramref name="organizationId"/>: its definitions, else the built-in defaults.</summary>
+    public IReadOnlySet<Permission> PermissionsOf(string? organizationId, IEnumerable<string> roles)
+    {
+        var set = new HashSet<Permission>();
+        foreach (var role in roles)
+            if (PermissionsOfRole(organizationId, role) is { } held) set.UnionWith(held);
+        return set;
+    }
+
+    public IReadOnlySet<Permission> PermissionsOf(UserInfo user) => PermissionsOf(user.OrganizationId, user.Roles);
+
+    /// <summary>The signed-in person as the runtime sees him, with the permissions his roles carry in his organization.</summary>
+    public CurrentUser CurrentUserOf(UserInfo info, string userName) =>
+        new(info.Id, userName, info.DisplayName, info.UnitId, info.UnitId is { } unit ? FindUnit(unit)?.Name : null, info.Roles)
+        {
+            OrganizationId = info.OrganizationId,
+            Permissions = PermissionsOf(info),
+            OutsideBusiness = PermissionCatalog.OutsideBusiness(info.Roles, role => PermissionsOfRole(info.OrganizationId, role)),
+        };
+
+    private IReadOnlySet<Permission>? PermissionsOfRole(string? organizationId, string role) =>
+        organizationId is not null && _rolePermissions.TryGetValue((organizationId, role), out var defined) ? defined : PermissionCatalog.BuiltIn.GetValueOrDefault(role);
+
     public UnitInfo? FindUnit(string id) => _units.GetValueOrDefault(id);
     public IReadOnlyCollection<UnitInfo> Units => _units.Values;
 
@@ -108,6 +139,8 @@ public sealed class OrganizationSnapshot : IOrganization
         }
 
         public Duban.Engine.Calendar.WorkCalendar CalendarFor(string? unitId) => all.CalendarOf(organizationId);
+
+        public bool HasRole(string role) => Roles.Assignable.Contains(role) || all._rolePermissions.ContainsKey((organizationId, role));
     }
 }
 
@@ -184,11 +217,12 @@ public sealed class OrganizationCache(IServiceScopeFactory scopes, IOptions<Orga
         var rolesByUser = roles.GroupBy(r => r.UserId).ToDictionary(g => g.Key, g => g.Select(r => r.Name!).ToList());
         var units = await db.Units.AsNoTracking().ToListAsync(cancellationToken);
         var today = Deputies.Today(_clock.GetUtcNow());
+        var roleDefinitions = await db.Set<RoleDefinitionRecord>().AsNoTracking().ToListAsync(cancellationToken);
         var deputies = await db.Set<Tasks.DeputyRecord>().AsNoTracking().Where(d => d.EndsOn >= today)
             .Select(d => new { d.UserId, d.DeputyUserId, d.StartsOn, d.EndsOn }).ToListAsync(cancellationToken);
         return new OrganizationSnapshot(
             users.Select(u => new UserInfo(u.Id, u.DisplayName, u.UnitId, rolesByUser.GetValueOrDefault(u.Id) ?? []) { OrganizationId = u.OrganizationId }),
-            units)
+            units, roleDefinitions)
         {
             Calendars = await Calendar.WorkCalendarStore.LoadAllAsync(db, cancellationToken),
             DeputyPeriods = [.. deputies.Select(d => (d.UserId, d.DeputyUserId, d.StartsOn, d.EndsOn))],

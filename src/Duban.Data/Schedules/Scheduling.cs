@@ -16,7 +16,7 @@ internal static class Scheduling
 
     public static void RequireAdmin(CurrentUser user)
     {
-        if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以设置定期任务");
+        if (!user.Has(Permission.DesignProcedures)) throw new ForbiddenException("只有有「流程与文书设计」权限的人员（管理员）可以设置定期任务");
     }
 
     /// <summary>An administrator's schedule of their organization, tracked for change.</summary>
@@ -44,7 +44,7 @@ internal static class Scheduling
     {
         if (org.FindUser(userId) is not { } user) return "该用户不存在或已停用";
         if (user.OrganizationId != organizationId) return $"「{user.DisplayName}」不属于本单位";
-        if (!StarterRoles.Any(user.IsInRole)) return $"「{user.DisplayName}」无权发起事项（须为督查员、领导或管理员）";
+        if (!org.PermissionsOf(user).Contains(Permission.SeeAllItems)) return $"「{user.DisplayName}」无权发起事项（须为督查员、领导或管理员）";
         return null;
     }
 
@@ -53,9 +53,7 @@ internal static class Scheduling
     {
         if (org.FindUser(userId) is not { } info) return null;
         var userName = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.UserName).FirstOrDefaultAsync(ct);
-        return new CurrentUser(info.Id, userName ?? info.Id, info.DisplayName, info.UnitId,
-            info.UnitId is { } unit ? org.FindUnit(unit)?.Name : null, info.Roles)
-        { OrganizationId = info.OrganizationId };
+        return org.CurrentUserOf(info, userName ?? info.Id);
     }
 
     /// <summary>Sets the next occurrence after <see cref="ScheduleRecord.HandledThrough"/> and when the worker should look.</summary>

@@ -19,6 +19,7 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
     public const string RolesStep = "baseline/roles";
     public const string TemplatesStep = "baseline/templates";
     public const string CalendarStep = "baseline/calendar";
+    public const string SecurityAdministratorsStep = "baseline/security-administrators";
 
     public async Task<StepResult> RolesAsync(CancellationToken ct)
     {
@@ -64,6 +65,35 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
         if (organizations.Count == 0) return StepResult.Pending;
         var loaded = await door.RunAsync(new EnsureShippedCalendars(organizations), ct);
         logger.LogInformation("Work calendar: shipped years loaded for {Count} organization(s)", loaded);
+        return StepResult.Done;
+    }
+
+    /// <summary>
+    /// Roles and the security policy moved from 管理员 to 安全管理员 (三员分立, decision 049). An organization from before
+    /// that, where nobody holds a role that may manage roles, gives 安全管理员 to its administrators — what they could do
+    /// stays theirs until they hand it to someone else. Runs once; organizations made later get both roles when made.
+    /// </summary>
+    public async Task<StepResult> SecurityAdministratorsAsync(CancellationToken ct)
+    {
+        var definitions = await db.Set<Organization.RoleDefinitionRecord>().AsNoTracking().ToListAsync(ct);
+        var memberships = await (from ur in db.UserRoles
+                                 join r in db.Roles on ur.RoleId equals r.Id
+                                 join u in db.Users on ur.UserId equals u.Id
+                                 where u.OrganizationId != null && u.IsActive
+                                 select new { u.Id, OrganizationId = u.OrganizationId!, r.Name }).AsNoTracking().ToListAsync(ct);
+        var snapshot = new Organization.OrganizationSnapshot([], [], definitions);
+        var securityRoleId = await db.Roles.Where(r => r.Name == Roles.SecurityAdmin).Select(r => r.Id).SingleAsync(ct);
+        foreach (var organization in memberships.GroupBy(m => m.OrganizationId))
+        {
+            var covered = organization.Any(m => snapshot.PermissionsOf(organization.Key, [m.Name!]).Contains(Organization.Permission.ManageRolesAndSecurity));
+            if (covered) continue;
+            foreach (var admin in organization.Where(m => m.Name == Roles.Admin).Select(m => m.Id).Distinct())
+            {
+                db.UserRoles.Add(new IdentityUserRole<string> { UserId = admin, RoleId = securityRoleId });
+                logger.LogInformation("Organization {Organization}: administrator {User} also holds {Role} (decision 049)", organization.Key, admin, Roles.SecurityAdmin);
+            }
+        }
+        await db.SaveChangesAsync(ct);
         return StepResult.Done;
     }
 }

@@ -37,6 +37,16 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
         ("qingdao", "陈联络", "qingdao", Roles.Liaison),
     ];
 
+    /// <summary>
+    /// Roles a demo person holds besides his first: the demo office is small, so its administrator also grants roles
+    /// (安全管理员) — one person holding several, by explicit choice (三员分立, decision 049).
+    /// </summary>
+    public static readonly IReadOnlyList<(string UserName, string Role)> ExtraRoles = [("admin", Roles.SecurityAdmin)];
+
+    /// <summary>The roles of a demo person, as the start-up line prints them.</summary>
+    public static IEnumerable<string> RolesOf(string userName) =>
+        Users.Where(u => u.UserName == userName).Select(u => u.Role).Concat(ExtraRoles.Where(e => e.UserName == userName).Select(e => e.Role));
+
     private static readonly (string Id, string Name, string? Parent, string Kind)[] Units =
     [
         ("sft", "山东省司法厅（演示）", null, "机关"),
@@ -79,7 +89,7 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
             Check(await users.CreateAsync(new DubanUser { UserName = PlatformUserName, DisplayName = "平台管理员" }, Password), $"creating user {PlatformUserName}");
         // Where the old start could die and leave users without a role; here the step's transaction undoes the users too.
         await hook.AtAsync($"{OrganizationStep}:users", ct);
-        foreach (var (userName, _, _, role) in Users)
+        foreach (var (userName, role) in Users.Select(u => (u.UserName, u.Role)).Concat(ExtraRoles))
         {
             var user = (await users.FindByNameAsync(userName))!;
             if (!await users.IsInRoleAsync(user, role)) Check(await users.AddToRoleAsync(user, role), $"giving {userName} the role {role}");
@@ -141,7 +151,7 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
         {
             var user = await users.FindByNameAsync(userName) ?? throw new InvalidOperationException($"Demo user {userName} is missing");
             var info = org.FindUser(user.Id)!;
-            return new CurrentUser(user.Id, userName, info.DisplayName, info.UnitId, info.UnitId is { } u ? org.FindUnit(u)?.Name : null, info.Roles) { OrganizationId = info.OrganizationId };
+            return org.CurrentUserOf(info, userName);
         }
 
         var ducha = await As("ducha");

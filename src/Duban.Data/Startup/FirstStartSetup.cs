@@ -75,6 +75,7 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
     [
         new(BaselineSetup.RolesStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().RolesAsync(ct)),
         new(DemoData.OrganizationStep, SetupPart.Demo, true, (sp, ct) => sp.GetRequiredService<DemoData>().OrganizationAsync(ct)),
+        new(BaselineSetup.SecurityAdministratorsStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().SecurityAdministratorsAsync(ct)),
         new(BaselineSetup.TemplatesStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().TemplatesAsync(ct)),
         new(BaselineSetup.CalendarStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().CalendarAsync(ct)),
         new(DemoData.ItemsStep, SetupPart.Demo, false, (sp, ct) => sp.GetRequiredService<DemoData>().ItemsAsync(ct)),

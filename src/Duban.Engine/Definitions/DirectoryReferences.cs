@@ -26,13 +26,15 @@ public static class DirectoryReferences
             foreach (var input in registry.Get(node.Type).Descriptor.Inputs)
             {
                 if (Literal(node, input.Name) is not { } value) continue;
-                var (units, users) = input.UIHint switch
+                var (units, users, roles) = input.UIHint switch
                 {
                     InputHints.AssigneeRule => Rule(value),
-                    InputHints.UnitPicker => (Strings(value).Where(s => !string.IsNullOrWhiteSpace(s)).Select(AssignActivity.UnitIdOf).OfType<string>().ToList(), []),
-                    InputHints.UserPicker => ([], Strings(value).Select(s => s.StartsWith("user:", StringComparison.Ordinal) ? s[5..] : s).ToList()),
-                    _ => ([], []),
+                    InputHints.UnitPicker => (Strings(value).Where(s => !string.IsNullOrWhiteSpace(s)).Select(AssignActivity.UnitIdOf).OfType<string>().ToList(), [], []),
+                    InputHints.UserPicker => ([], Strings(value).Select(s => s.StartsWith("user:", StringComparison.Ordinal) ? s[5..] : s).ToList(), []),
+                    _ => (new List<string>(), new List<string>(), new List<string>()),
                 };
+                foreach (var role in roles.Where(r => !organization.HasRole(r)).Distinct())
+                    yield return new ValidationError(node.Id, $"「{node.DisplayName}」：{input.DisplayName}中的角色「{role}」不是本组织的角色（可能已删除或来自其他组织），请重新选择");
                 foreach (var unit in units.Where(u => organization.FindUnit(u) is null).Distinct())
                     yield return new ValidationError(node.Id, $"「{node.DisplayName}」：{input.DisplayName}中的单位「{unit}」不是本组织的单位（可能已删除或来自其他组织），请重新选择");
                 foreach (var user in users.Where(u => organization.FindUser(u) is null).Distinct())
@@ -55,16 +57,16 @@ public static class DirectoryReferences
         }
     }
 
-    private static (List<string> Units, List<string> Users) Rule(JsonNode value)
+    private static (List<string> Units, List<string> Users, List<string> Roles) Rule(JsonNode value)
     {
         try
         {
             var rule = value.Deserialize<AssigneeRule>(DefinitionJson.Options);
-            return (rule?.UnitIds ?? [], rule?.UserIds ?? []);
+            return (rule?.UnitIds ?? [], rule?.UserIds ?? [], rule?.Type == "role" && !string.IsNullOrWhiteSpace(rule.Role) ? [rule.Role] : []);
         }
         catch (JsonException)
         {
-            return ([], []); // the validator reports an unreadable rule
+            return ([], [], []); // the validator reports an unreadable rule
         }
     }
 

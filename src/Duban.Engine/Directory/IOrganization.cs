@@ -17,6 +17,12 @@ public interface IOrganization
     /// weekends only when none is loaded.
     /// </summary>
     WorkCalendar CalendarFor(string? unitId) => WorkCalendar.WeekendsOnly;
+
+    /// <summary>
+    /// The organization has a role of this name: a built-in one or one it defined (decision 049). A design naming a role
+    /// it does not have is not published. True when the host does not know (tests with a bare directory).
+    /// </summary>
+    bool HasRole(string role) => true;
 }
 
 public sealed record UserInfo(string Id, string DisplayName, string? UnitId, IReadOnlyList<string> Roles)
@@ -71,8 +77,14 @@ public static class Roles
     /// </summary>
     public const string Auditor = "审计员";
 
-    /// <summary>The roles an organization's administrator hands out.</summary>
-    public static readonly IReadOnlyList<string> Assignable = [.. All, Auditor];
+    /// <summary>
+    /// 安全管理员: defines roles and their permissions, grants them, and sets the security policy (三员分立: apart from the
+    /// administrator of units and people); like 审计员 outside the business.
+    /// </summary>
+    public const string SecurityAdmin = "安全管理员";
+
+    /// <summary>The built-in roles an organization hands out; it may define its own besides (decision 049).</summary>
+    public static readonly IReadOnlyList<string> Assignable = [.. All, SecurityAdmin, Auditor];
 
     /// <summary>
     /// 平台管理员: creates organizations on an installation and belongs to none; sees no organization's items, people or

@@ -2,6 +2,7 @@ using System.Data;
 using System.Security.Claims;
 using Duban.Data;
 using Duban.Data.Audit;
+using Duban.Data.Organization;
 using Duban.Data.Writes;
 using Duban.Engine.Directory;
 using Duban.Server.Infrastructure;
@@ -99,7 +100,7 @@ public static class AuditEndpoints
     private static async Task<Scope> ScopeAsync(HttpContext http)
     {
         var me = await http.GetCurrentUserAsync();
-        if (me.IsInRole(Roles.Auditor) && me.OrganizationId is { } organization) return new Scope(organization);
+        if (me.Has(Permission.ReadAuditLog) && me.OrganizationId is { } organization) return new Scope(organization);
         if (me.IsInRole(Roles.Platform)) return new Scope(null);
         throw new ForbiddenException("只有审计员可以查看安全审计日志");
     }

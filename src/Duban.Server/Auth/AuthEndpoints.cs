@@ -14,7 +14,11 @@ namespace Duban.Server.Auth;
 
 public sealed record LoginRequest(string? UserName, string? Password);
 
-public sealed record CurrentUserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles);
+/// <param name="Permissions">What his roles let him do in his organization (decision 049), as permission keys: the web app shows
+/// the screens they open.</param>
+/// <param name="OutsideBusiness">Holds only roles outside the business (平台管理员, 审计员, 安全管理员 by default): sees no item.</param>
+public sealed record CurrentUserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles,
+    IReadOnlyList<string> Permissions, bool OutsideBusiness);
 
 /// <summary>The password was right; the account has a second factor, and the code step follows.</summary>
 public sealed record SecondFactorChallengeDto(bool SecondFactorRequired);
@@ -159,7 +163,8 @@ internal static class AuthEndpoints
     }
 
     private static CurrentUserDto ToDto(Duban.Data.Organization.CurrentUser user) =>
-        new(user.Id, user.UserName, user.DisplayName, user.UnitId, user.UnitName, user.Roles);
+        new(user.Id, user.UserName, user.DisplayName, user.UnitId, user.UnitName, user.Roles,
+            [.. Duban.Data.Organization.PermissionCatalog.All.Where(e => user.Has(e.Permission)).Select(e => e.Key)], user.OutsideBusiness);
 
     private static ProblemHttpResult TooManyFailures(HttpContext http, SignInThrottle throttle)
     {

@@ -5,7 +5,6 @@ using Duban.Data.Organization;
 using Duban.Data.Supervision.Units;
 using Duban.Data.Tasks;
 using Duban.Engine.Activities;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Duban.Server.Ledger;
@@ -38,7 +37,7 @@ public sealed class EarlyWarningQuery(DubanDbContext db, OrganizationCache organ
 
     public async Task<EarlyWarningView> BuildAsync(CurrentUser user, IQueryCollection request, CancellationToken ct)
     {
-        if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        if (!user.Has(Permission.Supervise))
             throw new ForbiddenException("预警只对督查室（督查员、管理员）开放");
         var (from, to) = Period(request);
         var (start, end) = (time.StartOf(from), time.StartOf(to.AddDays(1)));

@@ -9,7 +9,6 @@ using Duban.Data.Writes;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
 using Duban.Engine.Definitions.Elsa;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,7 +31,7 @@ internal static class DefinitionEndpoints
     public static RouteGroupBuilder MapDefinitionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/definitions").WithTags("流程定义").RequireAuthorization();
-        var admin = group.MapGroup("").RequireRole(Roles.Admin);
+        var admin = group.MapGroup("").RequirePermission(Permission.DesignProcedures);
 
         group.MapGet("/", async (HttpContext http, DefinitionStore store, OrganizationCache orgCache, CancellationToken ct) =>
         {

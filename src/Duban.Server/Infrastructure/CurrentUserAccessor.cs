@@ -22,8 +22,7 @@ internal static class CurrentUserAccessor
         if (id is null) return null;
         var org = await http.RequestServices.GetRequiredService<OrganizationCache>().GetAsync(http.RequestAborted);
         if (org.FindUser(id) is not { } info) return null;
-        var unit = info.UnitId is { } unitId ? org.FindUnit(unitId) : null;
-        user = new CurrentUser(id, http.User.Identity?.Name ?? id, info.DisplayName, info.UnitId, unit?.Name, info.Roles) { OrganizationId = info.OrganizationId };
+        user = org.CurrentUserOf(info, http.User.Identity?.Name ?? id);
         // 代理 (decision 031): whom he stands in for today decides what else he sees and may act on.
         var clock = http.RequestServices.GetRequiredService<TimeProvider>();
         var db = http.RequestServices.GetRequiredService<Duban.Data.DubanDbContext>();

@@ -1,3 +1,4 @@
+using Duban.Data.Organization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -16,8 +17,8 @@ internal static class SnapshotAuthorization
     /// <summary>The default policy: signed in, and still an active user.</summary>
     public static AuthorizationPolicy ActiveUser { get; } = Policy(role: null);
 
-    public static AuthorizationPolicy Policy(string? role) =>
-        new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new ActiveUserRequirement(role)).Build();
+    public static AuthorizationPolicy Policy(string? role, Permission? permission = null) =>
+        new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new ActiveUserRequirement(role, permission)).Build();
 
     public static IServiceCollection AddSnapshotAuthorization(this IServiceCollection services)
     {
@@ -30,12 +31,23 @@ internal static class SnapshotAuthorization
     /// <summary>Only users who hold <paramref name="role"/> now, according to the organization snapshot.</summary>
     public static TBuilder RequireRole<TBuilder>(this TBuilder builder, string role) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(Policy(role));
+
+    /// <summary>
+    /// Only users whose roles carry <paramref name="permission"/> now, in their organization (decision 049: roles are the
+    /// organization's data, so a door names what it needs, not who).
+    /// </summary>
+    public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, Permission permission) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(Policy(role: null, permission));
 }
 
-/// <summary>The user is in the organization snapshot (present and active) and, if <see cref="Role"/> is set, holds it.</summary>
-internal sealed class ActiveUserRequirement(string? role) : IAuthorizationRequirement
+/// <summary>
+/// The user is in the organization snapshot (present and active) and, if <see cref="Role"/> is set, holds it; if
+/// <see cref="Permission"/> is set, one of his roles carries it.
+/// </summary>
+internal sealed class ActiveUserRequirement(string? role, Permission? permission = null) : IAuthorizationRequirement
 {
     public string? Role { get; } = role;
+    public Permission? Permission { get; } = permission;
 }
 
 internal sealed class ActiveUserHandler(IHttpContextAccessor accessor) : AuthorizationHandler<ActiveUserRequirement>
@@ -53,6 +65,8 @@ internal sealed class ActiveUserHandler(IHttpContextAccessor accessor) : Authori
             context.Fail(new AuthorizationFailureReason(this, NoLongerActive));
         else if (requirement.Role is { } role && !user.IsInRole(role))
             context.Fail(new AuthorizationFailureReason(this, $"需要「{role}」角色"));
+        else if (requirement.Permission is { } permission && !user.Has(permission))
+            context.Fail(new AuthorizationFailureReason(this, $"需要「{PermissionCatalog.NameOf(permission)}」权限"));
         else
             context.Succeed(requirement);
     }

@@ -5,7 +5,6 @@ using Duban.Data.Runtime.Items;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
 using Duban.Engine.Activities;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -46,7 +45,7 @@ internal static class IncidentEndpoints
             CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以查看运行异常");
+            if (!user.Has(Permission.DesignProcedures)) throw new ForbiddenException("只有管理员可以查看运行异常");
             var org = await orgCache.GetAsync(ct);
             var items = await ItemVisibility.Visible(db, user).AsNoTracking().Where(i => i.Status == WorkflowStatus.Faulted)
                 .OrderBy(i => i.UpdatedAt).Take(500).ToListAsync(ct);

@@ -5,7 +5,6 @@ using Duban.Data.Notifications.Writes;
 using Duban.Data.Organization;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -165,7 +164,7 @@ internal static class NotificationEndpoints
     private static NotificationChannelInput Input(SaveNotificationChannelRequest r) => new(r.Kind, r.Name, r.Url, r.Secret, r.Enabled, r.Kinds);
 
     public static string RequireAdmin(CurrentUser user) =>
-        user.IsInRole(Roles.Admin) && user.OrganizationId is { } organizationId ? organizationId : throw new ForbiddenException("只有本单位的管理员可以设置通知");
+        user.Has(Permission.ConfigureSupervision) && user.OrganizationId is { } organizationId ? organizationId : throw new ForbiddenException("只有本单位的管理员可以设置通知");
 
     public static string? LinkOf(NotificationRecord n) => n.TaskId is { } task ? $"/tasks/{task}" : n.InstanceId is { } item ? $"/items/{item}" : null;
 

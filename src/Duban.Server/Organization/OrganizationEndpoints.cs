@@ -27,6 +27,21 @@ public sealed record UserDto(string Id, string UserName, string DisplayName, str
 public sealed record SaveUserRequest(string? UserName, string? DisplayName, string? UnitId, List<string>? Roles, string? Password, bool? IsActive, string? ConcurrencyStamp = null);
 public sealed record ResetPasswordRequest(string? Password);
 
+/// <summary>A role of the organization (decision 049).</summary>
+/// <param name="Permissions">Permission keys (see <see cref="PermissionDto.Key"/>).</param>
+/// <param name="BuiltIn">A built-in role: cannot be removed or renamed; its permissions can be changed.</param>
+/// <param name="Version">Sent back on save: a save based on an older version is refused with 409.</param>
+/// <param name="Holders">Active people holding it.</param>
+public sealed record RoleDefinitionDto(string Name, string? Description, IReadOnlyList<string> Permissions, bool BuiltIn, long Version, int Holders);
+/// <summary>A permission a role can carry.</summary>
+/// <param name="Administrative">Outside the business (三员分立): a role carrying only these sees no item.</param>
+public sealed record PermissionDto(string Key, string Name, string Description, bool Administrative);
+/// <param name="CanChange">The viewer may change roles (安全管理员).</param>
+public sealed record RoleDefinitionsDto(IReadOnlyList<RoleDefinitionDto> Roles, IReadOnlyList<PermissionDto> Permissions, bool CanChange);
+/// <param name="Name">A new role's name (on create only; a role's name is fixed).</param>
+/// <param name="Version">The version the change is based on; left out: no check.</param>
+public sealed record SaveRoleRequest(string? Name, string? Description, List<string>? Permissions, long? Version = null);
+
 /// <summary>A new organization: its code and name, and its first administrator.</summary>
 public sealed record AddOrganizationRequest(string? Id, string? Name, string? AdminUserName, string? AdminDisplayName, string? AdminPassword);
 /// <summary>An organization on the installation, as the platform administrator sees it: no item, no person's business.</summary>
@@ -59,11 +74,11 @@ internal static class OrganizationEndpoints
         {
             var unit = await door.RunAsync(new AddUnit(OrganizationScope.Require(await http.GetCurrentUserAsync()), request.Id, Fields(request)), ct);
             return TypedResults.Created($"/api/units/{unit.Id}", ToDto(unit));
-        }).RequireRole(Roles.Admin).WithSummary("新增单位").ProducesValidationProblem();
+        }).RequirePermission(Permission.ManageUnitsAndPeople).WithSummary("新增单位").ProducesValidationProblem();
 
         units.MapPut("/{id}", async Task<Ok<UnitDto>> (string id, SaveUnitRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
             TypedResults.Ok(ToDto(await door.RunAsync(new ChangeUnit(OrganizationScope.Require(await http.GetCurrentUserAsync()), id, Fields(request), request.Version), ct))))
-            .RequireRole(Roles.Admin).WithSummary("修改单位（改名、移动、停用/启用）").ProducesValidationProblem().ProducesProblem(409);
+            .RequirePermission(Permission.ManageUnitsAndPeople).WithSummary("修改单位（改名、移动、停用/启用）").ProducesValidationProblem().ProducesProblem(409);
 
         users.MapGet("/", async (HttpContext http, DubanDbContext db, CancellationToken ct) =>
         {
@@ -78,23 +93,32 @@ internal static class OrganizationEndpoints
 
         users.MapPost("/", async Task<Created<UserDto>> (SaveUserRequest request, HttpContext http, WriteDoor door, DubanDbContext db, CancellationToken ct) =>
         {
-            var saved = await door.RunAsync(new AddUser(OrganizationScope.Require(await http.GetCurrentUserAsync()), request.UserName, Fields(request)), ct);
+            var saved = await door.RunAsync(new AddUser(await http.GetCurrentUserAsync(), request.UserName, Fields(request)), ct);
             return TypedResults.Created($"/api/users/{saved.User.Id}", ToDto(saved.User, saved.Roles, await UnitNamesAsync(db, ct)));
-        }).RequireRole(Roles.Admin).WithSummary("新增人员").ProducesValidationProblem();
+        }).RequirePermission(Permission.ManageUnitsAndPeople).WithSummary("新增人员（授予角色须另有角色权限与安全策略权限）").ProducesValidationProblem();
 
         users.MapPut("/{id}", async Task<Ok<UserDto>> (string id, SaveUserRequest request, HttpContext http, WriteDoor door, DubanDbContext db, CancellationToken ct) =>
         {
-            var saved = await door.RunAsync(new ChangeUser(id, Fields(request), request.ConcurrencyStamp, await http.GetCurrentUserAsync()), ct);
+            var user = await http.GetCurrentUserAsync();
+            // The person is the system administrator's, his roles the security administrator's (decision 049); the
+            // write checks which part changes.
+            if (!user.Has(Permission.ManageUnitsAndPeople) && !user.Has(Permission.ManageRolesAndSecurity))
+                throw new ForbiddenException("只有管理员或安全管理员可以修改人员");
+            var saved = await door.RunAsync(new ChangeUser(id, Fields(request), request.ConcurrencyStamp, user), ct);
             return TypedResults.Ok(ToDto(saved.User, saved.Roles, await UnitNamesAsync(db, ct)));
-        }).RequireRole(Roles.Admin).WithSummary("修改人员（角色、单位、停用、重置密码）").ProducesValidationProblem().ProducesProblem(409);
+        }).WithSummary("修改人员（单位、停用、重置密码：管理员；角色：安全管理员）").ProducesValidationProblem().ProducesProblem(409);
 
         users.MapPost("/{id}/reset-password", async (string id, ResetPasswordRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {
             await door.RunAsync(new ResetPassword(OrganizationScope.Require(await http.GetCurrentUserAsync()), id, request.Password), ct);
             return TypedResults.NoContent();
-        }).RequireRole(Roles.Admin).WithSummary("重置密码").ProducesValidationProblem();
+        }).RequirePermission(Permission.ManageUnitsAndPeople).WithSummary("重置密码").ProducesValidationProblem();
 
-        app.MapGet("/api/roles", () => TypedResults.Ok(Roles.Assignable)).WithTags("组织").RequireAuthorization().WithSummary("角色");
+        app.MapGet("/api/roles", async (HttpContext http, DubanDbContext db, CancellationToken ct) =>
+            TypedResults.Ok((await RoleNames.OfAsync(db, OrganizationScope.Require(await http.GetCurrentUserAsync()), ct)).Select(r => r.Name).ToList()))
+            .WithTags("组织").RequireAuthorization().WithSummary("本组织的角色名称（内置的在前，自定义的在后）");
+
+        MapRoleDefinitions(app);
 
         var platform = app.MapGroup("/api/platform/organizations").WithTags("平台").RequireAuthorization().RequireRole(Roles.Platform);
 
@@ -125,6 +149,56 @@ internal static class OrganizationEndpoints
             return TypedResults.Ok(await ShippedTemplates.ImportMissingAsync(door, db, FirstStartSetup.WorkflowsDir(configuration), id, ct));
         }).WithSummary("为组织补齐内置流程模板（已有的流程不动；返回新导入的个数）");
     }
+
+    /// <summary>角色与权限 (decision 049): the organization's roles with their permissions; the security administrator changes them.</summary>
+    private static void MapRoleDefinitions(IEndpointRouteBuilder app)
+    {
+        var roles = app.MapGroup("/api/role-definitions").WithTags("组织").RequireAuthorization();
+
+        roles.MapGet("/", async Task<Ok<RoleDefinitionsDto>> (HttpContext http, DubanDbContext db, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            if (!user.Has(Permission.ManageRolesAndSecurity) && !user.Has(Permission.ManageUnitsAndPeople))
+                throw new ForbiddenException("只有管理员或安全管理员可以查看角色与权限");
+            var organizationId = OrganizationScope.Require(user);
+            var holders = await (from ur in db.UserRoles
+                                 join r in db.Roles on ur.RoleId equals r.Id
+                                 join u in db.Users on ur.UserId equals u.Id
+                                 where u.OrganizationId == organizationId && u.IsActive
+                                 group u by r.Name into g
+                                 select new { Name = g.Key!, Count = g.Count() }).ToDictionaryAsync(x => x.Name, x => x.Count, ct);
+            var list = await RoleNames.OfAsync(db, organizationId, ct);
+            return TypedResults.Ok(new RoleDefinitionsDto(
+                [.. list.Select(r => ToDto(r, holders.GetValueOrDefault(r.Name)))],
+                [.. PermissionCatalog.All.Select(e => new PermissionDto(e.Key, e.Name, e.Description, e.Administrative))],
+                user.Has(Permission.ManageRolesAndSecurity)));
+        }).WithSummary("角色与权限（内置角色和本组织自定义的角色）");
+
+        roles.MapPost("/", async Task<Created<RoleDefinitionDto>> (SaveRoleRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
+        {
+            var row = await door.RunAsync(new SaveRole(await http.GetCurrentUserAsync(), request.Name, request.Description, request.Permissions, Version: null, Create: true), ct);
+            return TypedResults.Created($"/api/role-definitions/{Uri.EscapeDataString(row.Name)}", ToDto(row, holders: 0));
+        }).RequirePermission(Permission.ManageRolesAndSecurity).WithSummary("新建角色（安全管理员）").ProducesValidationProblem();
+
+        roles.MapPut("/{name}", async Task<Ok<RoleDefinitionDto>> (string name, SaveRoleRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            var row = await door.RunAsync(new SaveRole(user, name, request.Description, request.Permissions, request.Version, Create: false), ct);
+            return TypedResults.Ok(ToDto(row, holders: 0));
+        }).RequirePermission(Permission.ManageRolesAndSecurity).WithSummary("修改角色的说明和权限（安全管理员；名称不可改）").ProducesValidationProblem().ProducesProblem(409);
+
+        roles.MapDelete("/{name}", async (string name, HttpContext http, WriteDoor door, CancellationToken ct) =>
+        {
+            await door.RunAsync(new DeleteRole(await http.GetCurrentUserAsync(), name), ct);
+            return TypedResults.NoContent();
+        }).RequirePermission(Permission.ManageRolesAndSecurity).WithSummary("删除自定义角色（无人担任、无待办等待时）").ProducesValidationProblem();
+    }
+
+    private static RoleDefinitionDto ToDto(OrganizationRole r, int holders) =>
+        new(r.Name, r.Description, [.. PermissionCatalog.All.Where(e => r.Permissions.Contains(e.Permission)).Select(e => e.Key)], r.BuiltIn, r.Version, holders);
+
+    private static RoleDefinitionDto ToDto(RoleDefinitionRecord r, int holders) =>
+        ToDto(new OrganizationRole(r.Name, r.Description, r.PermissionSet, Roles.Assignable.Contains(r.Name), r.ConcurrencyToken), holders);
 
     private static UnitFields Fields(SaveUnitRequest r) => new(r.Name, r.ParentId, r.SortOrder, r.LeaderUserId, r.Kind, r.IsActive, r.SupervisorUserId);
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Duban.Data.Definitions;
 using Duban.Data.Definitions.Admin;
 using Duban.Data.Organization;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Duban.Server.Infrastructure;
@@ -30,11 +29,11 @@ public static class SimulationEndpoints
         app.MapPost("/api/definitions/{definitionId}/simulations", async Task<Ok<SimulationResult>> (string definitionId, SimulationScenario scenario,
                 HttpContext http, DubanDbContext db, DefinitionStore store, OrganizationCache orgCache, CancellationToken ct) =>
             TypedResults.Ok(await RunAsync(await http.GetCurrentUserAsync(), definitionId, scenario, db, store, orgCache, ct)))
-            .WithTags("流程定义").RequireAuthorization().RequireRole(Roles.Admin)
+            .WithTags("流程定义").RequireAuthorization().RequirePermission(Permission.DesignProcedures)
             .WithSummary("模拟运行：在本单位日历、催办阶梯和计分规则的副本上按情形逐日运行流程（默认最新草稿），不写入真实数据，返回时间线")
             .ProducesValidationProblem();
 
-        var scenarios = app.MapGroup("/api/definitions/{definitionId}/scenarios").WithTags("流程定义").RequireAuthorization().RequireRole(Roles.Admin);
+        var scenarios = app.MapGroup("/api/definitions/{definitionId}/scenarios").WithTags("流程定义").RequireAuthorization().RequirePermission(Permission.DesignProcedures);
         scenarios.MapGet("/", async Task<Ok<List<SavedScenarioView>>> (string definitionId, HttpContext http, DubanDbContext db, DefinitionStore store, CancellationToken ct) =>
             TypedResults.Ok((await SavedAsync(await http.GetCurrentUserAsync(), definitionId, db, store, ct)).Select(SavedScenarioView.Of).ToList()))
             .WithSummary("流程保存的模拟场景").ProducesProblem(403).ProducesProblem(404);
@@ -114,7 +113,7 @@ public static class SimulationEndpoints
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(scenario);
-        if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有可以编辑流程的人员（管理员）可以模拟运行");
+        if (!user.Has(Permission.DesignProcedures)) throw new ForbiddenException("只有可以设计流程的人员（管理员）可以模拟运行");
         var organizationId = OrganizationScope.Require(user);
         var record = (scenario.Version is { } v ? await store.VersionAsync(organizationId, definitionId, v, ct) : await store.LatestAsync(organizationId, definitionId, ct))
             ?? throw new NotFoundException($"流程「{definitionId}」不存在");

@@ -106,7 +106,7 @@ public sealed class SimulationWalker(IServiceProvider services, string organizat
         var users = await scope.ServiceProvider.GetRequiredService<DubanDbContext>().Users.AsNoTracking()
             .Where(u => u.OrganizationId == organizationId && u.IsActive).OrderBy(u => u.Id).Select(u => new { u.Id, u.UserName }).ToListAsync(ct);
         return users.Select(u => org.FindUser(u.Id) is { } info
-                ? new CurrentUser(info.Id, u.UserName ?? info.Id, info.DisplayName, info.UnitId, info.UnitId is { } unit ? org.FindUnit(unit)?.Name : null, info.Roles) { OrganizationId = info.OrganizationId }
+                ? org.CurrentUserOf(info, u.UserName ?? info.Id)
                 : null)
             .OfType<CurrentUser>().ToList();
     }

@@ -6,7 +6,6 @@ using Duban.Data.Runtime.Items;
 using Duban.Data.Writes;
 using Duban.Engine.Activities;
 using Duban.Engine.Definitions;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -100,7 +99,7 @@ internal static class AssignmentEndpoints
     {
         var user = await http.GetCurrentUserAsync();
         var (instance, definition) = await LoadAsync(db, definitions, user, id, ct);
-        if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        if (!user.Has(Permission.Supervise))
             throw new ForbiddenException("只有督查员或管理员可以调整交办单位");
         if (definition.Root.Find(activityId)?.Type != ActivityTypes.Assign)
             throw new NotFoundException($"该事项的流程中没有交办环节「{activityId}」");

@@ -6,7 +6,6 @@ using Duban.Data.Organization;
 using Duban.Data.Writes;
 using Duban.Engine.Calendar;
 using Duban.Engine.Deadlines;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -141,7 +140,7 @@ internal static class CalendarEndpoints
     internal static async Task<CurrentUser> AdminAsync(HttpContext http)
     {
         var user = await http.GetCurrentUserAsync();
-        if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以维护工作日历、催办阶梯和考核规则");
+        if (!user.Has(Permission.ConfigureSupervision)) throw new ForbiddenException("只有管理员可以维护工作日历、催办阶梯和考核规则");
         return user;
     }
 }

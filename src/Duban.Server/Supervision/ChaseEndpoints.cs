@@ -78,9 +78,9 @@ internal static class ChaseEndpoints
             var organizationId = OrganizationScope.Require(user);
             var catalog = await settings.ScoreEventsAsync(organizationId, ct);
             var owner = await chases.OwnerAsync(id, ct);
-            var canName = user.IsInRole(Roles.Supervisor);
+            var canName = user.Has(Permission.Supervise);
             return TypedResults.Ok(new ItemChases(ladder, rows.Select(c => View(c, org, catalog)).ToList(),
-                user.IsInRole(Roles.Supervisor) || ladder.Any(r => user.IsInRole(r.Actor) && r.Actor != Roles.Liaison) || owner?.UserId == user.Id
+                user.Has(Permission.Supervise) || ladder.Any(r => user.IsInRole(r.Actor) && r.Actor != Roles.Liaison) || owner?.UserId == user.Id
                     || ladder.Any(r => r.Person == user.Id),
                 owner is null ? null : new ItemOwnerView(owner.UserId, owner.UserName, owner.NamedAt, owner.NamedByName),
                 canName, canName ? People(org, organizationId) : null));

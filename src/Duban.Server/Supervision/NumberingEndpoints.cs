@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Duban.Data;
 using Duban.Data.Numbering;
+using Duban.Data.Organization;
 using Duban.Engine.Definitions;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Duban.Server.Infrastructure;
@@ -45,7 +45,7 @@ internal static class NumberingEndpoints
             TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以调整编号计数器");
+            if (!user.Has(Permission.ConfigureSupervision)) throw new ForbiddenException("只有管理员可以调整编号计数器");
             var errors = new List<FieldError>();
             if (string.IsNullOrWhiteSpace(request.Sequence)) errors.Add(new("sequence", "请填写编号序列"));
             else if (request.Sequence.Length > NumberingOptions.MaxSequenceLength) errors.Add(new("sequence", $"编号序列不能超过 {NumberingOptions.MaxSequenceLength} 个字符"));
@@ -92,7 +92,7 @@ internal static class NumberingEndpoints
     private static async Task OfficeAsync(HttpContext http)
     {
         var user = await http.GetCurrentUserAsync();
-        if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        if (!user.Has(Permission.Supervise))
             throw new ForbiddenException("只有督查员或管理员可以查看编号计数器");
     }
 

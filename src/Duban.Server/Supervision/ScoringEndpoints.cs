@@ -219,7 +219,7 @@ internal static class ScoringEndpoints
             if (!user.SeesAllItems) query = query.Where(e => e.UnitId == user.UnitId);
             var rows = await query.OrderBy(e => e.At).ToListAsync(ct);
             return TypedResults.Ok(new ItemScoreEntries(rows.Select(e => View(e, org, catalog)).ToList(), catalog.Events,
-                user.IsInRole(Duban.Engine.Directory.Roles.Supervisor)));
+                user.Has(Permission.Score)));
         }).WithSummary("事项的手动考核记录（含已撤销的）");
 
         item.MapPost("/", async Task<Created<ScoreEntryView>> (Guid id, RecordScoreEntryRequest request, HttpContext http, OrganizationCache orgCache,

@@ -6,7 +6,6 @@ using Duban.Data.Runtime.Tasks;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
 using Duban.Engine.Activities;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,7 +63,7 @@ internal static class TaskOperationEndpoints
                 throw new NotFoundException("待办不存在");
             var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == task.InstanceId, ct);
             var state = Duban.Data.Runtime.ItemWriter.StateOf(instance);
-            var office = user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin);
+            var office = user.Has(Permission.Supervise);
 
             // As RecallTask would decide: the engine's recall point still holds, and nobody has taken up the next step's tasks.
             var canRecall = false;
@@ -158,7 +157,7 @@ internal static class TaskOperationEndpoints
         {
             var user = await http.GetCurrentUserAsync();
             var org = await orgCache.GetAsync(ct);
-            var admin = user.IsInRole(Roles.Admin);
+            var admin = user.Has(Permission.ManageUnitsAndPeople);
             if (userId is not null && userId != user.Id && !admin) throw new ForbiddenException("只能查看自己的代理设置");
             var today = Deputies.Today(clock.GetUtcNow());
             var organizationId = OrganizationScope.Require(user);

@@ -134,8 +134,8 @@ internal static class ProposalFeedbackEndpoints
             DubanDbContext db, DefinitionCache definitions, IDataProtectionProvider protection, TimeProvider clock, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
-                throw new ForbiddenException("只有督查员或管理员可以生成征询链接");
+            if (!user.Has(Permission.Supervise))
+                throw new ForbiddenException("只有有「督查督办」权限的人员（督查员、管理员）可以生成征询链接");
             if (request.TaskId is not { } taskId) throw new WorkflowInputException("taskId", "请指定要征询的待办");
             var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, ct) ?? throw new NotFoundException("待办不存在");
             if (task.Status != HumanTaskStatus.Open) throw new WorkflowConflictException("该待办已办理或已取消，不能再生成征询链接");
@@ -157,7 +157,7 @@ internal static class ProposalFeedbackEndpoints
             var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException("待办不存在");
             if (!await ItemVisibility.CanSeeAsync(db, user, task.InstanceId, ct)) throw new NotFoundException("待办不存在");
             string? reason = null;
-            if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin)) reason = "只有督查员或管理员可以生成征询链接";
+            if (!user.Has(Permission.Supervise)) reason = "只有督查员或管理员可以生成征询链接";
             else if (task.Status != HumanTaskStatus.Open) reason = "该待办已办理或已取消";
             else
             {

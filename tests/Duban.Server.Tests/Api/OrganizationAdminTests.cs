@@ -199,11 +199,17 @@ public abstract class OrganizationAdminTests<TFixture>(TFixture fixture) : IAsyn
 
         var off = await FieldErrorsAsync(await client.PutAsJsonAsync($"/api/users/{id}", new { displayName = "临时管理员", unitId = "bgs", isActive = false }));
         Assert.Contains("自己", off["isActive"].Single());
-        var demoted = await FieldErrorsAsync(await client.PutAsJsonAsync($"/api/users/{id}", new { displayName = "临时管理员", unitId = "bgs", roles = new[] { Roles.Supervisor } }));
+        // 三员分立 (decision 049): an administrator without 安全管理员 grants no role at all, his own included.
+        var granted = await client.PutAsJsonAsync($"/api/users/{id}", new { displayName = "临时管理员", unitId = "bgs", roles = new[] { Roles.Admin, Roles.SecurityAdmin } });
+        Assert.Equal(HttpStatusCode.Forbidden, granted.StatusCode);
+        // Given 安全管理员 by one who may, he still cannot drop his own 管理员 role.
+        Assert.Equal(HttpStatusCode.OK, (await TestUsers.UpdateAsync(fixture, me, roles: [Roles.Admin, Roles.SecurityAdmin])).StatusCode);
+        client = await TestUsers.SignInAsync(fixture, me); // a change of roles ends his sessions
+        var demoted = await FieldErrorsAsync(await client.PutAsJsonAsync($"/api/users/{id}", new { displayName = "临时管理员", unitId = "bgs", roles = new[] { Roles.Supervisor, Roles.SecurityAdmin } }));
         Assert.Contains("管理员", demoted["roles"].Single());
         var listed = await TestUsers.ListedAsync(fixture, id);
         Assert.True(listed["isActive"]!.GetValue<bool>());
-        Assert.Equal([Roles.Admin], listed["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal([Roles.Admin, Roles.SecurityAdmin], listed["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
 
         // Another administrator may do both.
         Assert.Equal(HttpStatusCode.OK, (await TestUsers.UpdateAsync(fixture, me, isActive: false)).StatusCode);

@@ -48,7 +48,7 @@ internal static class SetupChecks
                                      join link in db.UserRoles on user.Id equals link.UserId
                                      join role in db.Roles on link.RoleId equals role.Id
                                      select new { user.UserName, role.Name }).ToListAsync();
-            Assert.Equal(DemoData.Users.Select(u => $"{u.UserName}:{u.Role}").Append($"{DemoData.PlatformUserName}:{Engine.Directory.Roles.Platform}").Order(StringComparer.Ordinal),
+            Assert.Equal(DemoData.Users.Select(u => $"{u.UserName}:{u.Role}").Concat(DemoData.ExtraRoles.Select(e => $"{e.UserName}:{e.Role}")).Append($"{DemoData.PlatformUserName}:{Engine.Directory.Roles.Platform}").Order(StringComparer.Ordinal),
                 memberships.Select(m => $"{m.UserName}:{m.Name}").Order(StringComparer.Ordinal));
             Assert.Equal(DemoData.Users.Count + 1, await db.Users.CountAsync());
             Assert.Equal(3, await db.Units.CountAsync(u => u.LeaderUserId != null));

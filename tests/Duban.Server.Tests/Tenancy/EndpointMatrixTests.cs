@@ -121,9 +121,14 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
         Assert.True(scenario.IsSuccessStatusCode, await scenario.Content.ReadAsStringAsync());
         var scenarioId = (await scenario.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
 
+        // A role of the demo organization's own (decision 049): another organization neither lists nor changes it.
+        var role = await admin.PostAsJsonAsync("/api/role-definitions", new { name = "司法厅特约督查员", permissions = new[] { "seeAllItems" } });
+        Assert.True(role.IsSuccessStatusCode, await role.Content.ReadAsStringAsync());
+
         var values = new Dictionary<string, string>
         {
             ["{scenarioId}"] = scenarioId,
+            ["role-definitions/{name}"] = "司法厅特约督查员",
             ["channels/{id}"] = channelId,
             ["notifications/{id}"] = notificationId,
             ["document-templates/{key}"] = "notice",
@@ -151,10 +156,10 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
             ["schedules/{id}"] = Guid.NewGuid().ToString(),
         };
         HashSet<string> objects = ["channels/{id}", "notifications/{id}", "versions/{id}", "documents/{id}", "instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
-            "bulletins/{id}", "{definitionId}", "{unitId}", "{scenarioId}"];
+            "bulletins/{id}", "{definitionId}", "{unitId}", "{scenarioId}", "role-definitions/{name}"];
         // Its item, task, file, procedure and bulletin, every person's id and name, every unit's name.
         List<string> markers = [TwoOrganizationsFixture.SftMarker, fixture.SftItem.ToString(), task.ToString(), file, templateId, documentId, channelId,
-            notificationId, "司法厅专用流程", "司法厅通报批评样例", "司法厅督查群", scenarioId, "司法厅模拟场景"];
+            notificationId, "司法厅专用流程", "司法厅通报批评样例", "司法厅督查群", scenarioId, "司法厅模拟场景", "司法厅特约督查员"];
         markers.AddRange(users.SelectMany(u => new[] { u!["id"]!.GetValue<string>(), u["displayName"]!.GetValue<string>() }));
         var units = (await admin.GetFromJsonAsync<JsonArray>("/api/units"))!;
         markers.AddRange(units.Select(u => u!["name"]!.GetValue<string>()));

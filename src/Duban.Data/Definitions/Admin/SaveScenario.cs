@@ -1,6 +1,5 @@
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -93,7 +92,7 @@ public static class ScenarioKeepers
     /// <summary>The organization whose procedures <paramref name="user"/> keeps scenarios for; 403 for anyone else.</summary>
     public static string OrganizationOf(CurrentUser user)
     {
-        if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有可以编辑流程的人员（管理员）可以维护模拟场景");
+        if (!user.Has(Permission.DesignProcedures)) throw new ForbiddenException("只有可以编辑流程的人员（管理员）可以维护模拟场景");
         return OrganizationScope.Require(user);
     }
 }

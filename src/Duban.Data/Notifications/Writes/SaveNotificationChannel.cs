@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,7 +26,7 @@ internal sealed class SaveNotificationChannelHandler : IWriteHandler<SaveNotific
 
     public async Task<Guid> HandleAsync(SaveNotificationChannel write, WriteContext context, CancellationToken ct)
     {
-        if (!write.User.IsInRole(Roles.Admin) || write.User.OrganizationId is not { } organizationId)
+        if (!write.User.Has(Permission.ConfigureSupervision) || write.User.OrganizationId is not { } organizationId)
             throw new ForbiddenException("只有本单位的管理员可以设置群机器人");
         var set = context.Db.Set<NotificationChannelRecord>();
         NotificationChannelRecord? row = null;

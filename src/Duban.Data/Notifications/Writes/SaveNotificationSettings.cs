@@ -1,6 +1,5 @@
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Notifications.Writes;
@@ -23,7 +22,7 @@ internal sealed class SaveNotificationSettingsHandler : IWriteHandler<SaveNotifi
 {
     public async Task<bool> HandleAsync(SaveNotificationSettings write, WriteContext context, CancellationToken ct)
     {
-        if (!write.User.IsInRole(Roles.Admin) || write.User.OrganizationId is not { } organizationId)
+        if (!write.User.Has(Permission.ConfigureSupervision) || write.User.OrganizationId is not { } organizationId)
             throw new ForbiddenException("只有本单位的管理员可以设置通知");
         var input = write.Input;
         var (host, security, from, site) = NotificationRules.Settings(input);

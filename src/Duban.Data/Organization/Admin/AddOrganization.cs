@@ -55,7 +55,9 @@ internal sealed class AddOrganizationHandler(UserManager<DubanUser> manager, Org
         // Identity saves after each step: the steps run in the door's transaction, which commits them all or none.
         await context.BeginTransactionAsync(ct);
         UserRules.Check(await manager.CreateAsync(admin, write.AdminPassword!), manager);
-        UserRules.Check(await manager.AddToRoleAsync(admin, Roles.Admin), manager);
+        // The organization's only person at first: he administers it and grants roles (三员分立 later, by giving 安全管理员
+        // to another person and this role back — decision 049).
+        UserRules.Check(await manager.AddToRolesAsync(admin, [Roles.Admin, Roles.SecurityAdmin]), manager);
         context.AfterCommit(cache.Invalidate);
         return root;
     }

@@ -5,10 +5,15 @@ using Microsoft.AspNetCore.Identity;
 
 namespace Duban.Data.Organization.Admin;
 
-/// <summary>管理员 adds a person: user name, name, unit, roles and an initial password.</summary>
-/// <param name="OrganizationId">The administrator's organization, which the person joins.</param>
-public sealed record AddUser(string OrganizationId, string? UserName, UserFields Fields) : IWrite<SavedUser>
+/// <summary>
+/// 管理员 adds a person: user name, name, unit and an initial password; roles too when he may also grant them (三员分立,
+/// decision 049: granting roles is the security administrator's).
+/// </summary>
+/// <param name="By">The administrator; the person joins his organization.</param>
+public sealed record AddUser(CurrentUser By, string? UserName, UserFields Fields) : IWrite<SavedUser>
 {
+    public string OrganizationId => OrganizationScope.Require(By);
+
     public string Operation => "user-add";
     public string Subject => UserName ?? "";
 }
@@ -19,6 +24,7 @@ internal sealed class AddUserHandler(UserManager<DubanUser> manager, Organizatio
     {
         var request = write.Fields;
         var roles = UserRules.Distinct(request.Roles);
+        UserRules.RequireAuthority(write.By, changesPerson: true, changesRoles: roles.Count > 0);
         var errors = new List<FieldError>();
         var userName = write.UserName?.Trim();
         if (string.IsNullOrEmpty(userName)) errors.Add(new("userName", "请填写用户名"));

@@ -30,13 +30,19 @@ internal sealed class ChangeUserHandler(UserManager<DubanUser> manager, Organiza
         // Roles left out: unchanged (as for isActive). An empty list removes them all.
         var roles = request.Roles is null ? current : UserRules.Distinct(request.Roles);
         var active = request.IsActive ?? user.IsActive;
+        var changesRoles = !current.ToHashSet(StringComparer.Ordinal).SetEquals(roles);
+        var changesPerson = active != user.IsActive || !string.IsNullOrEmpty(request.Password) ||
+            (request.DisplayName?.Trim() ?? "") != user.DisplayName || UnitRules.Blank(request.UnitId) != user.UnitId;
+        UserRules.RequireAuthority(write.By, changesPerson, changesRoles);
         var errors = new List<FieldError>();
         await UserRules.CheckAsync(request, roles, context.Db, context.Organization, OrganizationScope.Require(write.By), errors, user, ct);
         UserRules.CheckNotSelfLockout(user, current, roles, active, write.By.Id, errors);
         if (!string.IsNullOrEmpty(request.Password)) errors.AddRange(await UserRules.PasswordProblemsAsync(manager, user, request.Password));
         if (errors.Count > 0) throw new WorkflowInputException("人员信息有误", errors);
+        if (changesRoles || !active)
+            RoleRules.CheckKeepsSecurityAdministrator(context.Organization, OrganizationScope.Require(write.By), changedRole: null, (user.Id, roles, active));
 
-        var access = active != user.IsActive || !current.ToHashSet(StringComparer.Ordinal).SetEquals(roles);
+        var access = active != user.IsActive || changesRoles;
         // All or nothing: Identity saves after each step, so the steps share the door's transaction.
         await context.BeginTransactionAsync(ct);
         user.DisplayName = request.DisplayName!.Trim();

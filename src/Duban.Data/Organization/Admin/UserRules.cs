@@ -40,8 +40,23 @@ internal static class UserRules
             else if (!unit.IsActive && existing is not null && !existing.IsActive && request.IsActive == true)
                 errors.Add(new("unitId", $"单位「{unit.Name}」已停用，请先为该人员选择在用的单位"));
         }
-        foreach (var role in roles)
-            if (!Roles.Assignable.Contains(role)) errors.Add(new("roles", $"角色「{role}」不存在"));
+        if (roles.Count > 0)
+        {
+            var known = (await RoleNames.OfAsync(db, organizationId, ct)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var role in roles)
+                if (!known.Contains(role)) errors.Add(new("roles", $"角色「{role}」不存在"));
+        }
+    }
+
+    /// <summary>
+    /// 三员分立 (decision 049): the person himself — name, unit, password, active — is the system administrator's
+    /// (单位与人员管理); which roles he holds is the security administrator's (角色权限与安全策略). One person may hold both.
+    /// </summary>
+    public static void RequireAuthority(CurrentUser by, bool changesPerson, bool changesRoles)
+    {
+        if (changesPerson && !by.Has(Permission.ManageUnitsAndPeople))
+            throw new ForbiddenException("只有有「单位与人员管理」权限的人员（管理员）可以新增或修改人员信息");
+        if (changesRoles) RoleRules.RequireSecurityAdministrator(by);
     }
 
     /// <summary>The person <paramref name="id"/> of <paramref name="organizationId"/>; another organization's does not exist (404).</summary>

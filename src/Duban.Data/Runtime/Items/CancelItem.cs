@@ -1,6 +1,5 @@
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Runtime.Items;
@@ -16,7 +15,7 @@ internal sealed class CancelItemHandler(ItemWriter items) : IWriteHandler<Cancel
 {
     public async Task<bool> HandleAsync(CancelItem write, WriteContext context, CancellationToken ct)
     {
-        if (!write.User.IsInRole(Roles.Supervisor) && !write.User.IsInRole(Roles.Admin))
+        if (!write.User.Has(Permission.Supervise))
             throw new ForbiddenException("只有督查员或管理员可以撤销事项");
         var instance = await ItemVisibility.Visible(context.Db, write.User).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
             ?? throw new NotFoundException("事项不存在");

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Data.Writes;
 using Duban.Engine.Activities;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +23,7 @@ internal sealed class ChangeAssignmentHandler(ItemWriter items) : IWriteHandler<
     {
         var instance = await ItemVisibility.Visible(context.Db, write.User).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
             ?? throw new NotFoundException("事项不存在");
-        if (!write.User.IsInRole(Roles.Supervisor) && !write.User.IsInRole(Roles.Admin))
+        if (!write.User.Has(Permission.Supervise))
             throw new ForbiddenException("只有督查员或管理员可以调整交办单位");
         var definition = await items.DefinitionOfAsync(context.Db, instance, ct);
         if (definition.Root.Find(write.ActivityId)?.Type != ActivityTypes.Assign)

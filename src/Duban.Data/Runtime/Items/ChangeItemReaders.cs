@@ -45,7 +45,7 @@ internal sealed class ChangeItemReadersHandler : IWriteHandler<ChangeItemReaders
 public static class ItemReaderList
 {
     /// <summary>The supervision office decides who knows of a confidential item (000 第十三条（一）: it registers the item).</summary>
-    public static bool MayChange(CurrentUser user) => user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin);
+    public static bool MayChange(CurrentUser user) => user.Has(Permission.Supervise);
 
     /// <summary>
     /// Sets <paramref name="instance"/>'s 知悉范围 to <paramref name="restriction"/>: the initiator is always on it, and so is whoever

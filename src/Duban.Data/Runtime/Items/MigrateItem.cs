@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,7 +21,7 @@ internal sealed class MigrateItemHandler(ItemWriter items) : IWriteHandler<Migra
 {
     public async Task<int> HandleAsync(MigrateItem write, WriteContext context, CancellationToken ct)
     {
-        if (!write.User.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以处理运行异常");
+        if (!write.User.Has(Permission.DesignProcedures)) throw new ForbiddenException("只有管理员可以处理运行异常");
         var instance = await ItemVisibility.Visible(context.Db, write.User).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
             ?? throw new NotFoundException("事项不存在");
         var state = ItemWriter.StateOf(instance);

@@ -1,6 +1,5 @@
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Runtime.Items;
@@ -20,7 +19,7 @@ internal sealed class RetryIncidentHandler(ItemWriter items) : IWriteHandler<Ret
 {
     public async Task<bool> HandleAsync(RetryIncident write, WriteContext context, CancellationToken ct)
     {
-        if (!write.User.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以处理运行异常");
+        if (!write.User.Has(Permission.DesignProcedures)) throw new ForbiddenException("只有管理员可以处理运行异常");
         var instance = await ItemVisibility.Visible(context.Db, write.User).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)
             ?? throw new NotFoundException("事项不存在");
         var actor = write.User.ToActor();

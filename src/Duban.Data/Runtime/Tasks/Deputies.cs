@@ -1,7 +1,6 @@
 using Duban.Data.Organization;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -76,7 +75,7 @@ internal static class DeputyRules
 {
     public static void MayManage(CurrentUser user, string principal)
     {
-        if (principal != user.Id && !user.IsInRole(Roles.Admin))
+        if (principal != user.Id && !user.Has(Permission.ManageUnitsAndPeople))
             throw new ForbiddenException("只能为自己设置代理人；为他人设置请联系管理员");
     }
 }

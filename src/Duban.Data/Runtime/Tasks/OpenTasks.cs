@@ -3,7 +3,6 @@ using Duban.Data.Instances;
 using Duban.Data.Organization;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -40,7 +39,7 @@ internal static class OpenTasks
         var task = row.Task;
         // Another organization's task does not exist for this user (decision 035).
         if (task.OrganizationId != user.OrganizationId && !throughLink) throw new NotFoundException("待办不存在");
-        var mayAct = user.CanAct(task, org) || (allowOffice && (user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin)))
+        var mayAct = user.CanAct(task, org) || (allowOffice && user.Has(Permission.Supervise))
             || throughLink;
         // 代理 (decision 031): a deputy acts on the tasks of the one he stands in for, during the period.
         if (!mayAct && await Deputies.ActingForAsync(db, org, user, task, context.Now, ct) is { } principal)

@@ -29,7 +29,7 @@ internal static class SignerChange
         var isAssign = bookmark.Payload["step"] is not null;
         if (isAssign)
         {
-            var office = user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Admin);
+            var office = user.Has(Permission.Supervise);
             if (!office && bookmark.Payload["role"]?.GetValue<string>() != AssignActivity.Lead)
                 throw new ForbiddenException("只有主办单位或督查室可以增减协办单位");
             bookmark = state.FindBookmark(bookmark.Payload["step"]!.GetValue<string>())

@@ -17,7 +17,7 @@ public static class ChasePeople
         var user = org.FindUser(userId);
         if (user is null || user.OrganizationId != organizationId)
             throw new WorkflowInputException(field, $"{what}应是本组织在职的人员，「{user?.DisplayName ?? userId}」不是");
-        if (!user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Leader) && !user.IsInRole(Roles.Admin))
+        if (!org.PermissionsOf(user).Contains(Permission.SeeAllItems))
             throw new WorkflowInputException(field, $"{what}应是督查员或领导（能看到全部督办事项），「{user.DisplayName}」不是");
         return user;
     }

@@ -224,7 +224,7 @@ public static class Chases
 
     /// <summary>Whether <paramref name="user"/> may raise or record the rung: the office, its role, or the person it went to.</summary>
     internal static bool MayAct(CurrentUser user, string? role, string? person) =>
-        user.IsInRole(Roles.Supervisor) || (role is not null && user.IsInRole(role)) || (person is not null && person == user.Id);
+        user.Has(Permission.Supervise) || (role is not null && user.IsInRole(role)) || (person is not null && person == user.Id);
 
     /// <summary>A rung meant for an overdue unit, raised by hand while the deadline has not passed (or there is none).</summary>
     internal static bool Early(LadderRung rung, string trigger, DateTimeOffset? due, DateTimeOffset now) =>

@@ -29,7 +29,7 @@ internal sealed class NameItemOwnerHandler(ItemWriter items, SupervisionSettings
     public async Task<ItemOwnerRecord?> HandleAsync(NameItemOwner write, WriteContext context, CancellationToken ct)
     {
         var user = write.User;
-        if (!user.IsInRole(Roles.Supervisor)) throw new ForbiddenException("只有督查员可以指定专人");
+        if (!user.Has(Permission.Supervise)) throw new ForbiddenException("只有督查员可以指定专人");
         var db = context.Db;
         var org = context.Organization;
         var instance = await ItemVisibility.Visible(db, user).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)

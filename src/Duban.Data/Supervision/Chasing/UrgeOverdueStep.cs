@@ -6,7 +6,6 @@ using Duban.Data.Tasks;
 using Duban.Data.Writes;
 using Duban.Engine.Chasing;
 using Duban.Engine.Deadlines;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,7 +35,7 @@ internal sealed class UrgeOverdueStepHandler(ItemWriter items, SupervisionSettin
         var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == write.TaskId, ct) ?? throw new NotFoundException("待办不存在");
         var instance = await ItemVisibility.Visible(db, user).FirstOrDefaultAsync(i => i.Id == task.InstanceId, ct)
             ?? throw new NotFoundException("待办不存在");
-        if (instance.InitiatorId != user.Id && !user.IsInRole(Roles.Supervisor) && !user.IsInRole(Roles.Admin))
+        if (instance.InitiatorId != user.Id && !user.Has(Permission.Supervise))
             throw new ForbiddenException("只有事项的发起人或督查室可以催办");
         if (task.Status != HumanTaskStatus.Open)
             throw new WorkflowConflictException("该环节已办理，不需要催办");

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +22,7 @@ internal sealed class WithdrawChaseHandler : IWriteHandler<WithdrawChase, bool>
     public async Task<bool> HandleAsync(WithdrawChase write, WriteContext context, CancellationToken ct)
     {
         var user = write.User;
-        if (!user.IsInRole(Roles.Supervisor)) throw new ForbiddenException("只有督查员可以撤销催办");
+        if (!user.Has(Permission.Supervise)) throw new ForbiddenException("只有督查员可以撤销催办");
         var reason = write.Reason?.Trim();
         if (string.IsNullOrEmpty(reason)) throw new WorkflowInputException("reason", "请填写撤销理由");
         if (reason.Length > 500) throw new WorkflowInputException("reason", "撤销理由不能超过 500 字");

@@ -5,7 +5,6 @@ using Duban.Data.Supervision.Units;
 using Duban.Data.Tasks;
 using Duban.Engine.Deadlines;
 using Duban.Engine.Definitions;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,7 +30,7 @@ public sealed record ExtensionEligibility(string? UnitId, string? UnitName, Date
         var unitId = user.UnitId;
         var kinds = await HandlingUnits.KindsAsync(db, ct);
         if (unitId is null || !HandlingUnits.IsHandlingUnit(org, unitId, kinds)) return No("只有承办单位可以申请延期");
-        if (!user.IsInRole(Roles.Liaison) && org.FindUnit(unitId)?.LeaderUserId != user.Id)
+        if (!user.Has(Permission.HandleUnitTasks) && org.FindUnit(unitId)?.LeaderUserId != user.Id)
             return No("只有承办单位的联络员或负责人可以申请延期");
         var open = await db.Tasks.AsNoTracking()
             .Where(t => t.InstanceId == instance.Id && t.Status == HumanTaskStatus.Open && t.Kind == TaskKind.Task && t.BookmarkId != null)

@@ -3,7 +3,6 @@ using Duban.Data.Organization;
 using Duban.Data.Supervision.Units;
 using Duban.Data.Writes;
 using Duban.Engine.Calendar;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 
@@ -27,7 +26,7 @@ internal sealed class IssueBulletinHandler : IWriteHandler<IssueBulletin, Bullet
     public async Task<BulletinRecord> HandleAsync(IssueBulletin write, WriteContext context, CancellationToken ct)
     {
         var user = write.User;
-        if (!user.IsInRole(Roles.Supervisor)) throw new ForbiddenException("只有督查员可以登记通报批评");
+        if (!user.Has(Permission.Score)) throw new ForbiddenException("只有有「考核与通报」权限的人员（督查员）可以登记通报批评");
         var org = context.Organization;
         var errors = new List<FieldError>();
         var title = write.Title?.Trim();

@@ -3,7 +3,6 @@ using Duban.Data.Organization;
 using Duban.Data.Supervision.Settings;
 using Duban.Data.Supervision.Units;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +27,7 @@ internal sealed class RecordScoreEntryHandler(SupervisionSettings settings) : IW
     public async Task<ScoreEntryRecord> HandleAsync(RecordScoreEntry write, WriteContext context, CancellationToken ct)
     {
         var user = write.User;
-        if (!user.IsInRole(Roles.Supervisor)) throw new ForbiddenException("只有督查员可以登记考核记录");
+        if (!user.Has(Permission.Score)) throw new ForbiddenException("只有有「考核与通报」权限的人员（督查员）可以登记考核记录");
         var db = context.Db;
         var org = context.Organization;
         var instance = await ItemVisibility.Visible(db, user).FirstOrDefaultAsync(i => i.Id == write.InstanceId, ct)

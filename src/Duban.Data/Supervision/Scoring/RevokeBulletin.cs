@@ -1,6 +1,5 @@
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +16,7 @@ internal sealed class RevokeBulletinHandler : IWriteHandler<RevokeBulletin, Bull
 {
     public async Task<BulletinRecord> HandleAsync(RevokeBulletin write, WriteContext context, CancellationToken ct)
     {
-        if (!write.User.IsInRole(Roles.Supervisor)) throw new ForbiddenException("只有督查员可以撤销通报批评");
+        if (!write.User.Has(Permission.Score)) throw new ForbiddenException("只有有「考核与通报」权限的人员（督查员）可以撤销通报批评");
         var reason = write.Reason?.Trim();
         if (string.IsNullOrEmpty(reason)) throw new WorkflowInputException("reason", "请填写撤销理由");
         if (reason.Length > 500) throw new WorkflowInputException("reason", "撤销理由不能超过 500 字");

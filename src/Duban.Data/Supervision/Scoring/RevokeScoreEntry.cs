@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,7 +18,7 @@ internal sealed class RevokeScoreEntryHandler : IWriteHandler<RevokeScoreEntry, 
     public async Task<ScoreEntryRecord> HandleAsync(RevokeScoreEntry write, WriteContext context, CancellationToken ct)
     {
         var user = write.User;
-        if (!user.IsInRole(Roles.Supervisor)) throw new ForbiddenException("只有督查员可以撤销考核记录");
+        if (!user.Has(Permission.Score)) throw new ForbiddenException("只有有「考核与通报」权限的人员（督查员）可以撤销考核记录");
         var reason = write.Reason?.Trim();
         if (string.IsNullOrEmpty(reason)) throw new WorkflowInputException("reason", "请填写撤销理由");
         if (reason.Length > 500) throw new WorkflowInputException("reason", "撤销理由不能超过 500 字");

@@ -1,6 +1,5 @@
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Directory;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Supervision.Settings;
@@ -11,7 +10,7 @@ internal static class SettingsAdmin
     /// <summary>The work calendar, the ladder, the scoring rules and the late-request setting are the administrators'.</summary>
     public static void Require(CurrentUser user)
     {
-        if (!user.IsInRole(Roles.Admin)) throw new ForbiddenException("只有管理员可以维护工作日历、催办阶梯和考核规则");
+        if (!user.Has(Permission.ConfigureSupervision)) throw new ForbiddenException("只有管理员可以维护工作日历、催办阶梯和考核规则");
     }
 
     /// <summary>
