@@ -126,7 +126,7 @@ test.describe('组织（管理员）', () => {
     }
   });
 
-  test('人员：筛选、新增（弱密码在字段旁报错）、重置密码；角色说明', async ({ page, playwright }) => {
+  test('人员：筛选、新增（弱密码在字段旁报错）、重置密码；新建本单位的角色', async ({ page, playwright }) => {
     const userName = `e2e${Date.now().toString(36)}`;
     await page.goto('/org?tab=users');
     const table = page.getByTestId('org-users-table');
@@ -177,9 +177,30 @@ test.describe('组织（管理员）', () => {
     expect(login.status()).toBe(200);
     await other.dispose();
 
-    await page.getByRole('tab', { name: '角色' }).click();
+    // 角色与权限 (decision 049): the organization's own role, with what it may do ticked.
+    await page.getByRole('tab', { name: '角色与权限' }).click();
     await expect(page.getByText('承办单位的督查联络员')).toBeVisible();
+    const roleName = `特约督查员${Date.now().toString(36).slice(-4)}`;
+    await page.getByRole('button', { name: '新建角色' }).click();
+    const roleDialog = page.getByRole('dialog', { name: '新建角色' });
+    await roleDialog.getByLabel('角色名称').fill(roleName);
+    await roleDialog.getByLabel('说明').fill('人大代表、政协委员等特约人员，参与重点事项督查');
+    await roleDialog.getByRole('checkbox', { name: /查看全部事项/ }).check();
+    const roleSaved = page.waitForResponse(isPath('/api/role-definitions', 'POST'));
+    await roleDialog.getByRole('button', { name: '保存' }).click();
+    expect((await roleSaved).status()).toBe(201);
+    await expect(roleDialog).toBeHidden();
+    const roleRow = page.getByRole('row').filter({ hasText: roleName });
+    await expect(roleRow).toContainText('自定义');
+    await expect(roleRow).toContainText('查看全部事项');
     await screenshot(page, 'org-roles');
+    // The new role is offered in the person dialog at once.
+    await page.getByRole('tab', { name: /人员/ }).click();
+    await page.getByRole('button', { name: '新增人员' }).click();
+    await expect(
+      page.getByRole('dialog', { name: '新增人员' }).getByRole('checkbox', { name: roleName }),
+    ).toBeVisible();
+    await page.getByRole('dialog', { name: '新增人员' }).getByRole('button', { name: '取消' }).click();
   });
 });
 

@@ -11,7 +11,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 重置人员的两步验证（管理员）
+         * 重置人员的两步验证（安全管理员）
          * @description 清除该人员的两步验证密钥与恢复码，并结束其全部会话；其角色须使用两步验证时，下次登录后须重新启用。
          */
         post: {
@@ -296,7 +296,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 角色 */
+        /** 本组织的角色名称（内置的在前，自定义的在后） */
         get: {
             parameters: {
                 query?: never;
@@ -2052,7 +2052,7 @@ export interface paths {
                 };
             };
         };
-        /** 修改安全策略（管理员） */
+        /** 修改安全策略（安全管理员） */
         put: {
             parameters: {
                 query?: never;
@@ -5436,7 +5436,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** 新增人员 */
+        /** 新增人员（授予角色须另有角色权限与安全策略权限） */
         post: {
             parameters: {
                 query?: never;
@@ -5520,7 +5520,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 修改人员（角色、单位、停用、重置密码） */
+        /** 修改人员（单位、停用、重置密码：管理员；角色：安全管理员） */
         put: {
             parameters: {
                 query?: never;
@@ -5679,6 +5679,281 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/role-definitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 角色与权限（内置角色和本组织自定义的角色） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RoleDefinitionsDto"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 新建角色（安全管理员） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveRoleRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RoleDefinitionDto"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/role-definitions/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改角色的说明和权限（安全管理员；名称不可改） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveRoleRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RoleDefinitionDto"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 删除自定义角色（无人担任、无待办等待时） */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -12429,6 +12704,13 @@ export interface components {
             unitId: null | string;
             unitName: null | string;
             roles: string[];
+            /**
+             * @description What his roles let him do in his organization (decision 049), as permission keys: the web app shows
+             *         the screens they open.
+             */
+            permissions: string[];
+            /** @description Holds only roles outside the business (平台管理员, 审计员, 安全管理员 by default): sees no item. */
+            outsideBusiness: boolean;
         };
         /**
          * @description One number on the dashboard, with the 台账 filter that lists exactly the items it counts: open
@@ -13501,6 +13783,14 @@ export interface components {
              */
             changeRequiredReason: null | string;
         };
+        /** @description A permission a role can carry. */
+        PermissionDto: {
+            key: string;
+            name: string;
+            description: string;
+            /** @description Outside the business (三员分立): a role carrying only these sees no item. */
+            administrative: boolean;
+        };
         /** @description One placeholder an administrator may type, and what it becomes. */
         PlaceholderInfo: {
             name: string;
@@ -13635,6 +13925,31 @@ export interface components {
         RevokeScoreEntryRequest: {
             reason?: null | string;
         };
+        /** @description A role of the organization (decision 049). */
+        RoleDefinitionDto: {
+            name: string;
+            description: null | string;
+            /** @description Permission keys (see string PermissionDto.Key). */
+            permissions: string[];
+            /** @description A built-in role: cannot be removed or renamed; its permissions can be changed. */
+            builtIn: boolean;
+            /**
+             * Format: int64
+             * @description Sent back on save: a save based on an older version is refused with 409.
+             */
+            version: number;
+            /**
+             * Format: int32
+             * @description Active people holding it.
+             */
+            holders: number;
+        };
+        RoleDefinitionsDto: {
+            roles: components["schemas"]["RoleDefinitionDto"][];
+            permissions: components["schemas"]["PermissionDto"][];
+            /** @description The viewer may change roles (安全管理员). */
+            canChange: boolean;
+        };
         /**
          * @description What a rung sends to the chased unit's inbox: a notice (e.g. 《督查督办通知单》) for the unit's liaisons, and
          *     whether it needs a written reply (on the reasons for the delay and the measures) within int? RungNotice.ReplyDays.
@@ -13712,6 +14027,17 @@ export interface components {
             siteUrl?: null | string;
             /** Format: int32 */
             deadlineWorkingDays?: null | number;
+        };
+        SaveRoleRequest: {
+            /** @description A new role's name (on create only; a role's name is fixed). */
+            name?: null | string;
+            description?: null | string;
+            permissions?: null | string[];
+            /**
+             * Format: int64
+             * @description The version the change is based on; left out: no check.
+             */
+            version?: null | number;
         };
         /** @description A scenario to keep with a procedure; Version: the saved scenario's version the change is based on (409 if it moved). */
         SaveScenarioRequest: {

@@ -20,7 +20,25 @@ export const ROLES = {
   platform: '平台管理员',
   /** Reads the organization's security audit log (三员分立, decision 044); takes no part in the business. */
   auditor: '审计员',
+  /** Defines roles and permissions, grants roles, sets the security policy (三员分立, decision 049). */
+  securityAdmin: '安全管理员',
 } as const;
+
+/** What a role lets its holders do (decision 049); `me.permissions` lists the signed-in person's. */
+export type PermissionKey =
+  | 'seeAllItems'
+  | 'supervise'
+  | 'score'
+  | 'handleUnitTasks'
+  | 'designProcedures'
+  | 'configureSupervision'
+  | 'manageUnitsAndPeople'
+  | 'manageRolesAndSecurity'
+  | 'readAuditLog';
+
+/** 角色与权限 (decision 049). */
+export type RoleDefinition = Schemas['RoleDefinitionDto'];
+export type RoleDefinitions = Schemas['RoleDefinitionsDto'];
 
 type Schemas = components['schemas'];
 

@@ -30,7 +30,7 @@ export function buildRoutes(): RouteObject[] {
   const children: RouteObject[] = appRoutes.map((route) => {
     const Page = route.component;
     const element = (
-      <RoleGate roles={route.roles}>
+      <RoleGate roles={route.roles} permissions={route.permissions}>
         <Page />
       </RoleGate>
     );

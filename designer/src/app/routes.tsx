@@ -54,7 +54,8 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/audit',
     label: '安全审计',
     icon: <AuditOutlined />,
-    roles: [ROLES.auditor, ROLES.platform],
+    roles: [ROLES.platform],
+    permissions: ['readAuditLog'],
     component: lazy(() => import('../features/audit/AuditPage')),
   },
   {
@@ -109,7 +110,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/warnings',
     label: '预警',
     icon: <AlertOutlined />,
-    roles: [ROLES.admin, ROLES.supervisor],
+    permissions: ['supervise'],
     component: lazy(() => import('../features/dashboard/WarningsPage')),
   },
   {
@@ -126,7 +127,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/settings',
     label: '督查设置',
     icon: <SettingOutlined />,
-    roles: [ROLES.admin, ROLES.supervisor],
+    permissions: ['configureSupervision', 'supervise', 'score'],
     component: lazy(() => import('../features/settings/SettingsPage')),
   },
   {
@@ -134,7 +135,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/schedules',
     label: '定期任务',
     icon: <ScheduleOutlined />,
-    roles: [ROLES.admin],
+    permissions: ['designProcedures'],
     component: lazy(() => import('../features/schedules/SchedulesPage')),
   },
   {
@@ -142,7 +143,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/designer',
     label: '流程设计',
     icon: <ApartmentOutlined />,
-    roles: [ROLES.admin],
+    permissions: ['designProcedures'],
     component: lazy(() => import('../features/designer/ProcedureListPage')),
   },
   {
@@ -150,7 +151,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/designer/:definitionId',
     label: '流程设计',
     hideInMenu: true,
-    roles: [ROLES.admin],
+    permissions: ['designProcedures'],
     component: lazy(() => import('../features/designer/DesignerEditorPage')),
   },
   {
@@ -158,7 +159,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/forms',
     label: '表单设计',
     icon: <FormOutlined />,
-    roles: [ROLES.admin],
+    permissions: ['designProcedures'],
     component: lazy(() => import('../features/formDesigner/FormDesignerPage')),
   },
   {
@@ -166,7 +167,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/document-templates',
     label: '文书模板',
     icon: <FileWordOutlined />,
-    roles: [ROLES.admin],
+    permissions: ['designProcedures'],
     component: lazy(() => import('../features/documents/DocumentTemplatesPage')),
   },
   {
@@ -174,7 +175,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/calendar',
     label: '工作日历',
     icon: <CalendarOutlined />,
-    roles: [ROLES.admin],
+    permissions: ['configureSupervision'],
     component: lazy(() => import('../features/calendar/CalendarPage')),
   },
   {
@@ -182,7 +183,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/org',
     label: '组织',
     icon: <TeamOutlined />,
-    roles: [ROLES.admin],
+    permissions: ['manageUnitsAndPeople', 'manageRolesAndSecurity'],
     component: lazy(() => import('../features/org/OrgPage')),
   },
   {
@@ -190,7 +191,7 @@ export const appRoutes: readonly AppRoute[] = [
     path: '/incidents',
     label: '运行异常',
     icon: <WarningOutlined />,
-    roles: [ROLES.admin],
+    permissions: ['designProcedures'],
     component: lazy(() => import('../features/incidents/IncidentsPage')),
   },
   {

@@ -77,7 +77,7 @@ export function AppLayout() {
   const isPhone = screens.md === false;
   // The platform administrator and an auditor take no part in the business: no tasks, notifications or deputies are
   // theirs (decisions 035, 044).
-  const ofOrganization = !outsideBusiness(user.roles);
+  const ofOrganization = !outsideBusiness(user);
   const location = useLocation();
   const navigate = useNavigate();
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -107,10 +107,7 @@ export function AppLayout() {
     return () => controller.abort();
   }, [user.id, passwordExpired]);
 
-  const menuRoutes = useMemo(
-    () => filterRoutesByRole(appRoutes, user.roles).filter((route) => !route.hideInMenu),
-    [user.roles],
-  );
+  const menuRoutes = useMemo(() => filterRoutesByRole(appRoutes, user).filter((route) => !route.hideInMenu), [user]);
   const selectedKey = activeRouteKey(menuRoutes, location.pathname);
   const current = menuRoutes.find((route) => route.key === selectedKey);
 

@@ -7,6 +7,8 @@ export const liaisonUser: CurrentUser = {
   unitId: 'unit-fazhi',
   unitName: '法制处',
   roles: ['承办单位联络员'],
+  permissions: ['handleUnitTasks'],
+  outsideBusiness: false,
 };
 
 export const definitions: DefinitionSummary[] = [

@@ -104,6 +104,8 @@ const leader: CurrentUser = {
   unitId: 'sft',
   unitName: '司法厅',
   roles: ['领导'],
+  permissions: ['seeAllItems'],
+  outsideBusiness: false,
 };
 
 describe('dashboard charts', () => {

@@ -23,6 +23,8 @@ const supervisor: CurrentUser = {
   unitId: 'bgs',
   unitName: '督查室',
   roles: ['督查员'],
+  permissions: ['seeAllItems', 'supervise', 'score'],
+  outsideBusiness: false,
 };
 
 function unit(overrides: Partial<AssignmentUnit>): AssignmentUnit {

@@ -1,10 +1,13 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Spin, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Spin, Tabs, Typography } from 'antd';
 import { useCallback } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import { useQuery } from '../../shared/useQuery';
-import { orgApi, ROLE_INFO, type OrgUser } from './orgApi';
+import { can } from '../../app/navigation';
+import { useCurrentUser } from '../auth/AuthContext';
+import { orgApi } from './orgApi';
+import { RolesPanel } from './RolesPanel';
 import { SecurityPolicyPanel } from './SecurityPolicyPanel';
 import { UnitsPanel } from './UnitsPanel';
 import { UsersPanel } from './UsersPanel';
@@ -13,56 +16,31 @@ import './org.css';
 const TABS = ['units', 'users', 'roles', 'security'] as const;
 type Tab = (typeof TABS)[number];
 
-function RolesPanel({ users }: { users: OrgUser[] }) {
-  return (
-    <div className="org-roles">
-      {ROLE_INFO.map((role) => {
-        const holders = users.filter((u) => u.isActive && u.roles.includes(role.name));
-        return (
-          <Card
-            key={role.name}
-            size="small"
-            title={role.name}
-            extra={<Tag bordered={false}>{holders.length} 人</Tag>}
-            className="org-role-card"
-          >
-            <p className="org-role-summary">{role.summary}</p>
-            <ul className="org-role-duties">
-              {role.duties.map((d) => (
-                <li key={d}>{d}</li>
-              ))}
-            </ul>
-            {holders.length > 0 && (
-              <Typography.Paragraph type="secondary" className="org-role-holders" ellipsis={{ rows: 2 }}>
-                {holders.map((u) => u.displayName).join('、')}
-              </Typography.Paragraph>
-            )}
-          </Card>
-        );
-      })}
-      <Typography.Paragraph type="secondary" className="org-roles-note">
-        {
-          '角色是平台固定的四种；在“人员”中为每个人勾选角色，一人可有多个角色。承办单位联络员看到的是本单位参与的事项，督查员、领导和管理员看到全部事项。'
-        }
-      </Typography.Paragraph>
-    </div>
-  );
-}
-
-/** 组织 (administrators): the unit tree, the people, and the four roles. */
+/**
+ * 组织: the unit tree and the people (管理员), the roles with their permissions and the security policy (安全管理员 —
+ * 三员分立, decision 049). Each sees the tabs his permissions open; one person may hold both.
+ */
 export default function OrgPage() {
+  const me = useCurrentUser();
+  const people = can(me, 'manageUnitsAndPeople');
+  const security = can(me, 'manageRolesAndSecurity');
   const [searchParams, setSearchParams] = useSearchParams();
-  const tab: Tab = (TABS as readonly string[]).includes(searchParams.get('tab') ?? '')
+  const shown: readonly Tab[] = TABS.filter((t) => (t === 'units' ? people : t === 'security' ? security : true));
+  const first = shown[0] ?? 'users';
+  const tab: Tab = (shown as readonly string[]).includes(searchParams.get('tab') ?? '')
     ? (searchParams.get('tab') as Tab)
-    : 'units';
-  const org = useQuery(['org'], (signal) => Promise.all([orgApi.units(signal), orgApi.users(signal)]));
-  const [units, users] = org.data ?? [[], []];
+    : first;
+  const org = useQuery(['org'], (signal) =>
+    Promise.all([orgApi.units(signal), orgApi.users(signal), orgApi.roleDefinitions(signal)]),
+  );
+  const [units, users, roleDefinitions] = org.data ?? [[], [], null];
+  const roleNames = roleDefinitions?.roles.map((r) => r.name);
   const { loading, error, reload, setData } = org;
 
   /** After a change: the new lists, written into what the page holds; resolves to the units (the panels reselect). */
   const load = useCallback(async () => {
-    const [u, p] = await Promise.all([orgApi.units(), orgApi.users()]);
-    setData([u, p]);
+    const [u, p, r] = await Promise.all([orgApi.units(), orgApi.users(), orgApi.roleDefinitions()]);
+    setData([u, p, r]);
     return u;
   }, [setData]);
 
@@ -89,7 +67,7 @@ export default function OrgPage() {
         <Spin spinning={loading && units.length === 0}>
           <Tabs
             activeKey={tab}
-            onChange={(key) => setSearchParams(key === 'units' ? {} : { tab: key }, { replace: true })}
+            onChange={(key) => setSearchParams(key === first ? {} : { tab: key }, { replace: true })}
             items={[
               {
                 key: 'units',
@@ -99,11 +77,11 @@ export default function OrgPage() {
               {
                 key: 'users',
                 label: `人员（${users.length}）`,
-                children: <UsersPanel users={users} units={units} onChanged={load} />,
+                children: <UsersPanel users={users} units={units} onChanged={load} roleNames={roleNames} />,
               },
-              { key: 'roles', label: '角色', children: <RolesPanel users={users} /> },
+              { key: 'roles', label: '角色与权限', children: <RolesPanel onChanged={load} /> },
               { key: 'security', label: '安全策略', children: <SecurityPolicyPanel /> },
-            ]}
+            ].filter((item) => shown.includes(item.key as Tab))}
           />
         </Spin>
       </div>

@@ -13,7 +13,9 @@ vi.mock('../auth/AuthContext', () => ({
     displayName: '管理员',
     unitId: null,
     unitName: null,
-    roles: ['管理员'],
+    roles: ['管理员', '安全管理员'],
+    permissions: ['manageUnitsAndPeople', 'manageRolesAndSecurity'],
+    outsideBusiness: false,
   }),
 }));
 

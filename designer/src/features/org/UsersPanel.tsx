@@ -21,9 +21,11 @@ import { errorMessage } from '../../api/client';
 import { useCurrentUser } from '../auth/AuthContext';
 import { mapServerErrors } from '../../shared/formErrors';
 import { useMutation } from '../../shared/useMutation';
+import { can } from '../../app/navigation';
 import { orgApi, ROLE_INFO, type OrgUser, type Unit } from './orgApi';
 import { buildUnitTree, subtreeIds, toTreeSelect } from './unitTree';
 
+/** The built-in roles, until the organization's own are loaded. */
 const ROLE_NAMES = ROLE_INFO.map((r) => r.name);
 const USER_FIELDS = ['userName', 'displayName', 'unitId', 'roles', 'password', 'isActive'] as const;
 
@@ -59,12 +61,20 @@ function UserModal({
   open,
   onClose,
   onSaved,
+  roleNames,
+  mayEditPerson,
+  mayGrant,
 }: {
   user: OrgUser | null;
   units: Unit[];
   open: boolean;
   onClose: () => void;
   onSaved: (saved: OrgUser) => void;
+  roleNames: readonly string[];
+  /** 单位与人员管理: name, unit, state (三员分立, decision 049). */
+  mayEditPerson: boolean;
+  /** 角色权限与安全策略: which roles the person holds. */
+  mayGrant: boolean;
 }) {
   const [form] = Form.useForm<UserForm>();
   const [problems, setProblems] = useState<string[]>([]);
@@ -137,7 +147,14 @@ function UserModal({
                 isActive: user.isActive,
                 password: '',
               }
-            : { userName: '', displayName: '', unitId: null, roles: ['承办单位联络员'], isActive: true, password: '' }
+            : {
+                userName: '',
+                displayName: '',
+                unitId: null,
+                roles: mayGrant ? ['承办单位联络员'] : [],
+                isActive: true,
+                password: '',
+              }
         }
       >
         <Form.Item
@@ -163,10 +180,11 @@ function UserModal({
             { max: 100, message: '姓名不超过 100 个字符' },
           ]}
         >
-          <Input />
+          <Input disabled={!mayEditPerson} />
         </Form.Item>
         <Form.Item name="unitId" label="所属单位">
           <TreeSelect
+            disabled={!mayEditPerson}
             allowClear
             showSearch
             treeNodeFilterProp="title"
@@ -175,8 +193,8 @@ function UserModal({
             placeholder="选择单位"
           />
         </Form.Item>
-        <Form.Item name="roles" label="角色">
-          <Checkbox.Group options={ROLE_NAMES.map((r) => ({ value: r, label: r }))} />
+        <Form.Item name="roles" label="角色" extra={mayGrant ? undefined : '授予角色由安全管理员在此办理（三员分立）'}>
+          <Checkbox.Group disabled={!mayGrant} options={roleNames.map((r) => ({ value: r, label: r }))} />
         </Form.Item>
         {creating ? (
           <Form.Item
@@ -189,7 +207,7 @@ function UserModal({
           </Form.Item>
         ) : (
           <Form.Item name="isActive" label="账号状态" valuePropName="checked">
-            <Switch checkedChildren="在用" unCheckedChildren="停用" />
+            <Switch disabled={!mayEditPerson} checkedChildren="在用" unCheckedChildren="停用" />
           </Form.Item>
         )}
       </Form>
@@ -273,12 +291,17 @@ export function UsersPanel({
   users,
   units,
   onChanged,
+  roleNames = ROLE_NAMES,
 }: {
   users: OrgUser[];
   units: Unit[];
   onChanged: () => Promise<unknown>;
+  /** The organization's roles, its own included (decision 049). */
+  roleNames?: readonly string[];
 }) {
   const me = useCurrentUser();
+  const mayEditPerson = can(me, 'manageUnitsAndPeople');
+  const mayGrant = can(me, 'manageRolesAndSecurity');
   const { message } = AntdApp.useApp();
   const [filter, setFilter] = useState<{ q: string; unitId?: string; role?: string; state?: 'active' | 'inactive' }>({
     q: '',
@@ -365,10 +388,12 @@ export function UsersPanel({
           <Button type="link" size="small" onClick={() => setEditing(user)}>
             编辑
           </Button>
-          <Button type="link" size="small" onClick={() => setResetting(user)}>
-            重置密码
-          </Button>
-          {user.secondFactor && (
+          {mayEditPerson && (
+            <Button type="link" size="small" onClick={() => setResetting(user)}>
+              重置密码
+            </Button>
+          )}
+          {user.secondFactor && mayGrant && (
             <Popconfirm
               title={`重置「${user.displayName}」的两步验证？`}
               description="清除其验证器密钥和恢复码，并使其退出登录；如其角色须使用两步验证，下次登录后须重新启用。"
@@ -382,6 +407,7 @@ export function UsersPanel({
             </Popconfirm>
           )}
           {user.id !== me.id &&
+            mayEditPerson &&
             (user.isActive ? (
               <Popconfirm
                 title={`停用「${user.displayName}」？`}
@@ -432,7 +458,7 @@ export function UsersPanel({
           aria-label="角色"
           placeholder="角色"
           allowClear
-          options={ROLE_NAMES.map((r) => ({ value: r, label: r }))}
+          options={roleNames.map((r) => ({ value: r, label: r }))}
           value={filter.role}
           onChange={(role: string | undefined) => setFilter((f) => ({ ...f, role }))}
         />
@@ -448,9 +474,11 @@ export function UsersPanel({
           value={filter.state}
           onChange={(state: 'active' | 'inactive' | undefined) => setFilter((f) => ({ ...f, state }))}
         />
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)}>
-          新增人员
-        </Button>
+        {mayEditPerson && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing(null)}>
+            新增人员
+          </Button>
+        )}
       </div>
       <Table<OrgUser>
         data-testid="org-users-table"
@@ -466,6 +494,9 @@ export function UsersPanel({
         open={editing !== undefined}
         user={editing ?? null}
         units={units}
+        roleNames={roleNames}
+        mayEditPerson={mayEditPerson}
+        mayGrant={mayGrant}
         onClose={() => setEditing(undefined)}
         onSaved={async (saved) => {
           setEditing(undefined);

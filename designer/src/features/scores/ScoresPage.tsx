@@ -1,3 +1,4 @@
+import { can } from '../../app/navigation';
 import {
   Alert,
   Button,
@@ -20,7 +21,6 @@ import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
 import { useQuery } from '../../shared/useQuery';
-import { ROLES } from '../../api/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { useCurrentUser } from '../auth/AuthContext';
 import {
@@ -175,7 +175,7 @@ export default function ScoresPage() {
   const thisYear = new Date().getFullYear();
   const year = Number(searchParams.get('year')) || thisYear;
   const unitParam = searchParams.get('unit');
-  const seesAll = [ROLES.admin, ROLES.supervisor, ROLES.leader].some((r) => user.roles.includes(r));
+  const seesAll = can(user, 'seeAllItems');
   const ranking = useQuery<ScoreRanking>(seesAll ? ['ranking', year] : null, (signal) =>
     scoresApi.ranking(year, signal),
   );

@@ -21,6 +21,8 @@ const admin: CurrentUser = {
   unitId: 'bgs',
   unitName: '督查室',
   roles: ['管理员'],
+  permissions: ['seeAllItems', 'supervise', 'designProcedures', 'configureSupervision', 'manageUnitsAndPeople'],
+  outsideBusiness: false,
 };
 const supervisor: CurrentUser = {
   ...admin,
@@ -28,6 +30,8 @@ const supervisor: CurrentUser = {
   userName: 'ducha',
   displayName: '王督查',
   roles: ['督查员'],
+  permissions: ['seeAllItems', 'supervise', 'score'],
+  outsideBusiness: false,
 };
 const actors = ['管理员', '督查员', '领导', '承办单位联络员'];
 

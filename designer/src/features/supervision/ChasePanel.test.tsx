@@ -17,6 +17,8 @@ const liaison: CurrentUser = {
   unitId: 'fzc',
   unitName: '法制处',
   roles: ['承办单位联络员'],
+  permissions: ['handleUnitTasks'],
+  outsideBusiness: false,
 };
 const supervisor: CurrentUser = {
   id: 'u2',
@@ -25,6 +27,8 @@ const supervisor: CurrentUser = {
   unitId: 'bgs',
   unitName: '督查室',
   roles: ['督查员'],
+  permissions: ['seeAllItems', 'supervise', 'score'],
+  outsideBusiness: false,
 };
 
 const phoneForm: FormDefinition = {

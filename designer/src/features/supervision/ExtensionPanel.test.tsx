@@ -262,6 +262,8 @@ describe('待办页的申请延期', () => {
     unitId: 'fzc',
     unitName: '法制处',
     roles: ['承办单位联络员'],
+    permissions: ['handleUnitTasks'],
+    outsideBusiness: false,
   };
   const openTask = { instanceId: 'i1', kind: 'task' as const, status: 'open' as const, dueAt: due };
 

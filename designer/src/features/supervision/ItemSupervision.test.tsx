@@ -19,6 +19,8 @@ const supervisor: CurrentUser = {
   unitId: 'bgs',
   unitName: '督查室',
   roles: ['督查员'],
+  permissions: ['seeAllItems', 'supervise', 'score'],
+  outsideBusiness: false,
 };
 
 function detail(dueAt: string, light: string): InstanceDetail {

@@ -32,6 +32,8 @@ const liaison: CurrentUser = {
   unitId: 'fzc',
   unitName: '法制处',
   roles: ['承办单位联络员'],
+  permissions: ['handleUnitTasks'],
+  outsideBusiness: false,
 };
 const supervisor: CurrentUser = {
   id: 'u2',
@@ -40,6 +42,8 @@ const supervisor: CurrentUser = {
   unitId: 'bgs',
   unitName: '督查室',
   roles: ['督查员'],
+  permissions: ['seeAllItems', 'supervise', 'score'],
+  outsideBusiness: false,
 };
 const leader: CurrentUser = {
   id: 'u3',
@@ -48,6 +52,8 @@ const leader: CurrentUser = {
   unitId: 'sft',
   unitName: '司法厅',
   roles: ['领导'],
+  permissions: ['seeAllItems'],
+  outsideBusiness: false,
 };
 
 function chase(overrides: Partial<ChaseView> = {}): ChaseView {

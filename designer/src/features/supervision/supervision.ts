@@ -1,3 +1,4 @@
+import { can } from '../../app/navigation';
 import dayjs, { type Dayjs } from 'dayjs';
 import { matchServerErrors } from '../../shared/formErrors';
 import { isApiError } from '../../api/client';
@@ -73,14 +74,14 @@ export function splitProblem(error: unknown, shownFields: readonly string[], pre
 }
 
 // ---------------------------------------------------------------------------
-// Roles
+// Roles and permissions
 
-export const isSupervisor = (user: CurrentUser | null | undefined) => !!user?.roles.includes(ROLES.supervisor);
+/** 督查督办 (decision 049): the office's acts on items — by default 督查员 and 管理员, or a role the organization gave it. */
+export const isSupervisor = (user: CurrentUser | null | undefined) => can(user, 'supervise');
 export const isLeader = (user: CurrentUser | null | undefined) => !!user?.roles.includes(ROLES.leader);
 export const isAdmin = (user: CurrentUser | null | undefined) => !!user?.roles.includes(ROLES.admin);
 /** The office, leaders and administrators oversee every unit; a unit's liaison sees its own unit's matters. */
-export const overseesAllUnits = (user: CurrentUser | null | undefined) =>
-  isSupervisor(user) || isLeader(user) || isAdmin(user);
+export const overseesAllUnits = (user: CurrentUser | null | undefined) => can(user, 'seeAllItems');
 
 // ---------------------------------------------------------------------------
 // 延期申请
