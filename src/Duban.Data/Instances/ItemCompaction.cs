@@ -51,18 +51,35 @@ internal sealed class ItemCompactionRecordConfiguration : IEntityTypeConfigurati
 public static class ItemJournal
 {
     /// <summary>
-    /// Kinds some query reads across items, by kind, time or task — the year's scores and their 退回 (TaskCompleted,
-    /// TaskReturned, TaskRecalled), the dashboards' early warnings (ExtensionRequested), breakdown progress (ChildStarted,
-    /// ExtensionApproved, Chased, ChaseCancelled), a delegation handed back (DelegationReturned): they stay rows.
+    /// Kinds some query reads across items, by kind, time or task — the year's scores and their 退回 (TaskReturned,
+    /// TaskRecalled), the dashboards' early warnings (ExtensionRequested, TaskReturned), breakdown progress (ChildStarted,
+    /// ExtensionApproved, Chased, ChaseCancelled), a delegation handed back (DelegationReturned): they stay rows. So does a
+    /// TaskCompleted line those queries count — one that sent work back or that carries an outcome counted in 考核
+    /// (<see cref="Kept"/>); an ordinary completion is read only on the item's own pages.
     /// </summary>
     public static readonly IReadOnlySet<JournalKind> KeptKinds = new HashSet<JournalKind>
     {
-        JournalKind.TaskCompleted, JournalKind.TaskReturned, JournalKind.TaskRecalled, JournalKind.ExtensionRequested,
+        JournalKind.TaskReturned, JournalKind.TaskRecalled, JournalKind.ExtensionRequested,
         JournalKind.ExtensionApproved, JournalKind.ChildStarted, JournalKind.Chased, JournalKind.ChaseCancelled, JournalKind.DelegationReturned,
     };
 
-    // Kinds by name: the block must read back the same whatever members the enum gains.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+    /// <summary>Does this line stay a row when its item is compacted: some query across items may look for it.</summary>
+    public static bool Kept(JournalEntryRecord line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return KeptKinds.Contains(line.Kind)
+            || (line.Kind == JournalKind.TaskCompleted && (Engine.Activities.UserTaskSendBack.SentBack(line.Outcome, line.DataJson)
+                || (line.DataJson?.Contains(Engine.Activities.UserTaskOutcomeScores.EventFlag, StringComparison.Ordinal) ?? false)));
+    }
+
+    // Kinds by name: the block must read back the same whatever members the enum gains. Text as UTF-8 (not \u escapes) and
+    // no nulls: the block is a third of the size.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     /// <summary>The item's lines in journal order (by id), rows and compacted block merged.</summary>
     public static Task<List<JournalEntryRecord>> OfItemAsync(DubanDbContext db, Guid instanceId, CancellationToken ct) =>
@@ -74,24 +91,36 @@ public static class ItemJournal
         ArgumentNullException.ThrowIfNull(db);
         var lines = await db.Journal.AsNoTracking().Where(j => instanceIds.Contains(j.InstanceId)).OrderBy(j => j.Id).ToListAsync(ct);
         var packs = await db.Set<ItemCompactionRecord>().AsNoTracking().Where(c => instanceIds.Contains(c.InstanceId) && c.Lines != null)
-            .Select(c => c.Lines!).ToListAsync(ct);
+            .Select(c => new { c.InstanceId, c.Lines }).ToListAsync(ct);
         if (packs.Count == 0) return lines;
-        foreach (var pack in packs) lines.AddRange(Unpack(pack));
+        foreach (var pack in packs) lines.AddRange(Unpack(pack.InstanceId, pack.Lines!));
         lines.Sort((a, b) => a.Id.CompareTo(b.Id));
         return lines;
     }
 
+    /// <summary>The lines as one block: every column but the item's id (the block's row holds it once).</summary>
     public static byte[] Pack(IReadOnlyList<JournalEntryRecord> lines)
     {
+        ArgumentNullException.ThrowIfNull(lines);
+        var rows = lines.Select(l => new PackedLine(l.Id, l.Kind, l.At, l.ActivityId, l.ActivityName, l.ExecutionId, l.Round, l.ActorId, l.ActorName,
+            l.TaskId, l.Outcome, l.Comment, l.DataJson)).ToList();
         using var buffer = new MemoryStream();
         using (var brotli = new BrotliStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
-            JsonSerializer.Serialize(brotli, lines, Json);
+            JsonSerializer.Serialize(brotli, rows, Json);
         return buffer.ToArray();
     }
 
-    public static List<JournalEntryRecord> Unpack(byte[] pack)
+    public static List<JournalEntryRecord> Unpack(Guid instanceId, byte[] pack)
     {
         using var brotli = new BrotliStream(new MemoryStream(pack), CompressionMode.Decompress);
-        return JsonSerializer.Deserialize<List<JournalEntryRecord>>(brotli, Json) ?? [];
+        return (JsonSerializer.Deserialize<List<PackedLine>>(brotli, Json) ?? []).Select(l => new JournalEntryRecord
+        {
+            Id = l.Id, InstanceId = instanceId, Kind = l.Kind, At = l.At, ActivityId = l.ActivityId, ActivityName = l.ActivityName,
+            ExecutionId = l.ExecutionId, Round = l.Round, ActorId = l.ActorId, ActorName = l.ActorName, TaskId = l.TaskId,
+            Outcome = l.Outcome, Comment = l.Comment, DataJson = l.DataJson,
+        }).ToList();
     }
+
+    private sealed record PackedLine(long Id, JournalKind Kind, DateTimeOffset At, string? ActivityId, string? ActivityName, string? ExecutionId,
+        int Round, string? ActorId, string? ActorName, Guid? TaskId, string? Outcome, string? Comment, string? DataJson);
 }

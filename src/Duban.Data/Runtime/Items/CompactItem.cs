@@ -7,7 +7,7 @@ namespace Duban.Data.Runtime.Items;
 /// <summary>
 /// Compacts one closed item (docs/decisions/042, addendum "closed items compacted"): its journal lines that only the item's
 /// own pages read move into one compressed block on the queue row (<see cref="ItemCompactionRecord"/>) and their rows go;
-/// the lines other queries look for across items (<see cref="ItemJournal.KeptKinds"/>) stay rows. The item row, its
+/// the lines other queries look for across items (<see cref="ItemJournal.Kept"/>) stay rows. The item row, its
 /// tasks, form data and state are untouched: the timeline, the 一事一卷 archive, documents, the visibility rule and the
 /// scores read the same before and after. An item open again is left alone (its next closing queues it anew); one with a
 /// child still open waits. With <see cref="Owner"/> the worker's lease must still be held (as for timers). Answers how many
@@ -39,11 +39,11 @@ internal sealed class CompactItemHandler : IWriteHandler<CompactItem, int>
             Release(row, context.Now + ClosedItems.Grace, null);
             return 0;
         }
-        var kept = ItemJournal.KeptKinds.ToList();
-        var lines = await db.Journal.Where(j => j.InstanceId == row.InstanceId && !kept.Contains(j.Kind)).OrderBy(j => j.Id).ToListAsync(ct);
+        var lines = (await db.Journal.Where(j => j.InstanceId == row.InstanceId).OrderBy(j => j.Id).ToListAsync(ct))
+            .Where(j => !ItemJournal.Kept(j)).ToList();
         if (lines.Count > 0)
         {
-            var moved = row.Lines is null ? lines : [.. ItemJournal.Unpack(row.Lines), .. lines];
+            var moved = row.Lines is null ? lines : [.. ItemJournal.Unpack(row.InstanceId, row.Lines), .. lines];
             row.Lines = ItemJournal.Pack(moved);
             row.LineCount = moved.Count;
             db.Journal.RemoveRange(lines);
