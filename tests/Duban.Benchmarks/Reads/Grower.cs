@@ -75,7 +75,8 @@ internal static class Grower
                 INSERT INTO "ItemCompactions" ("Id", "InstanceId", "DueAt", "LineCount", "Attempts")
                 SELECT i."Id", i."Id", COALESCE(i."FinishedAt", i."UpdatedAt"), 0, 0 FROM "WorkflowInstances" i
                 WHERE i."Status" IN ('Completed', 'Cancelled') AND NOT EXISTS (SELECT 1 FROM "ItemCompactions" c WHERE c."InstanceId" = i."Id")
-                """, connection) { CommandTimeout = 0 };
+                """, connection)
+            { CommandTimeout = 0 };
             Console.Error.WriteLine($"grow: {await queue.ExecuteNonQueryAsync()} closed items queued for compaction");
         }
         await using (var vacuum = new NpgsqlCommand("VACUUM ANALYZE", connection) { CommandTimeout = 0 })
