@@ -323,7 +323,10 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Null((await db.Set<Duban.Data.Instances.ItemCompactionRecord>().AsNoTracking().SingleAsync(c => c.Id == queued.Id)).CompactedAt);
 
         var rowsBefore = await db.Journal.CountAsync(j => j.InstanceId == item);
-        var moved = await scope.ServiceProvider.GetRequiredService<Duban.Data.Writes.WriteDoor>().RunAsync(new Duban.Data.Runtime.Items.CompactItem(queued.Id));
+        // Once due, the job claims it (the lease) and compacts it through the door.
+        fixture.Clock.Advance(Duban.Data.Writes.ClosedItems.Grace + TimeSpan.FromMinutes(1));
+        Assert.True(await scope.ServiceProvider.GetRequiredService<Duban.Data.Runtime.Items.CompactionWorker>().RunOnceAsync(CancellationToken.None) > 0);
+        var moved = (await db.Set<Duban.Data.Instances.ItemCompactionRecord>().AsNoTracking().SingleAsync(c => c.Id == queued.Id)).LineCount;
         Assert.True(moved > 10, $"moved {moved} lines");
         // What stays a row is what queries across items look for: here the 审核's 退回 (scores, early warnings).
         var rows = await db.Journal.AsNoTracking().Where(j => j.InstanceId == item).ToListAsync();
@@ -334,7 +337,7 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var done = await db.Set<Duban.Data.Instances.ItemCompactionRecord>().AsNoTracking().SingleAsync(c => c.Id == queued.Id);
         Assert.Null(done.DueAt);
         Assert.NotNull(done.CompactedAt);
-        Assert.Equal(moved, done.LineCount);
+        Assert.NotNull(done.Lines);
 
         Assert.Equal(pagesBefore, await PagesAsync());
         Assert.Equal(archiveBefore, await ArchiveAsync());
