@@ -27,6 +27,7 @@ public static class DataServiceCollectionExtensions
         services.Configure<DataOptions>(configuration.GetSection("Duban"));
         services.Configure<TimerOptions>(configuration.GetSection("Duban:Timers"));
         services.Configure<Schedules.ScheduleOptions>(configuration.GetSection("Duban:Schedules"));
+        services.Configure<Runtime.Items.CompactionOptions>(configuration.GetSection("Duban:Compaction"));
 
         if (string.Equals(options.Database.Provider, "Postgres", StringComparison.OrdinalIgnoreCase))
         {
@@ -79,6 +80,8 @@ public static class DataServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<Writes.AuditSealer>());
         services.AddSingleton<Schedules.ScheduleWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Schedules.ScheduleWorker>());
+        services.AddSingleton<Runtime.Items.CompactionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Runtime.Items.CompactionWorker>());
         return services;
     }
 

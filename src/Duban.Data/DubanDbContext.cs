@@ -61,6 +61,7 @@ public abstract class DubanDbContext(DbContextOptions options) : IdentityDbConte
     {
         // The item rows' deadline columns follow their steps on every save, the write door's or any other (decision 042).
         await Writes.ItemDeadlines.RefreshAsync(this, cancellationToken);
+        Writes.ClosedItems.QueueCompaction(this);
         BumpConcurrencyTokens();
         try
         {

@@ -57,7 +57,7 @@ public sealed class ItemArchive(DubanDbContext db, DefinitionCache definitions, 
         var values = await ItemDocumentValues.BuildAsync(db, organization, item, definition, null, now, ct);
         var state = Runtime.ItemWriter.StateOf(item);
         var org = organization.Within(item.OrganizationId);
-        var journal = await db.Journal.AsNoTracking().Where(j => j.InstanceId == item.Id).OrderBy(j => j.Id).ToListAsync(ct);
+        var journal = await ItemJournal.OfItemAsync(db, item.Id, ct);
         var fields = ItemDocumentValues.Fields(definition).ToList();
 
         var record = DocxWriter.Create(w =>

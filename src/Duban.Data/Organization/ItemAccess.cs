@@ -194,7 +194,7 @@ public static class ItemAccess
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(fields);
-        var lines = await db.Journal.AsNoTracking().Where(j => j.InstanceId == instanceId).OrderBy(j => j.Id).ToListAsync(ct);
+        var lines = await ItemJournal.OfItemAsync(db, instanceId, ct);
         if (user.SeesAllItems) return lines;
         var taskUnits = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == instanceId && t.CandidateUnitId != null)
             .Select(t => new { t.Id, t.CandidateUnitId }).ToDictionaryAsync(t => t.Id, t => t.CandidateUnitId!, ct);

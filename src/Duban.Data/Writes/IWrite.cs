@@ -35,3 +35,12 @@ public interface IWriteHandler<in TWrite, TResult> where TWrite : IWrite<TResult
 {
     Task<TResult> HandleAsync(TWrite write, WriteContext context, CancellationToken ct);
 }
+
+/// <summary>
+/// A write that changes only how an item is stored, never what anyone reads of it — the compaction of a closed item's
+/// journal (decision 042's addendum). 归档's lock (<see cref="ArchivedItems"/>) does not refuse it: an archived item is
+/// compacted like any other, and its pages and archive read the same before and after.
+/// </summary>
+public interface ICompactsStorage
+{
+}

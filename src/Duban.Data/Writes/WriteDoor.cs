@@ -77,13 +77,15 @@ public sealed class WriteDoor(
                     return earlier.Value;
                 var result = await invoker.InvokeAsync(services, write, context, ct);
                 // An archived item is read-only: whatever this write changed on one is refused here, for every write (decision 047).
-                await ArchivedItems.RefuseChangesAsync(db, ct);
+                if (write is not ICompactsStorage) await ArchivedItems.RefuseChangesAsync(db, ct);
                 await AuditTrail.AddForWriteAsync(context, write.Operation, write.Subject, ct);
                 if (key is not null) Remember(key, write.Operation, result, context);
                 // A task given to a person or unit on a confidential item names them (docs/decisions/037).
                 await ConfidentialNaming.NameTaskHoldersAsync(db, context.Now, ct);
                 // The item row's deadline columns follow its steps (the read model, docs/decisions/042).
                 await ItemDeadlines.RefreshAsync(db, ct);
+                // An item this write closes is queued for compaction (decision 042's addendum).
+                ClosedItems.QueueCompaction(db);
                 // The people a write gives work or news to are told in the same transaction (docs/decisions/040).
                 await NotificationCollector.CollectAsync(context, ct);
                 await gate.BeforeCommitAsync(write.Operation, write.Subject, ct);

@@ -69,7 +69,7 @@ public static class SimulationReport
         }
 
         var events = new List<SimulationEvent>();
-        var journal = await db.Journal.AsNoTracking().Where(j => ids.Contains(j.InstanceId)).OrderBy(j => j.At).ThenBy(j => j.Id).ToListAsync(ct);
+        var journal = (await Duban.Data.Instances.ItemJournal.OfItemsAsync(db, ids, ct)).OrderBy(j => j.At).ThenBy(j => j.Id).ToList();
         var taskById = tasks.ToDictionary(t => t.Id);
         foreach (var line in journal)
         {

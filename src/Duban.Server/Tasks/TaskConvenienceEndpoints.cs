@@ -134,17 +134,13 @@ internal static class TaskConvenienceEndpoints
     {
         if (task.BookmarkId is null || !task.ExecutionId.Contains('#') || task.ExecutionId.EndsWith("#1", StringComparison.Ordinal)) return null;
         // By journal order, not by time: the engine's lines and the task row may carry instants a tick apart.
-        var created = await db.Journal.AsNoTracking()
-            .Where(j => j.InstanceId == task.InstanceId && j.Kind == JournalKind.TaskCreated && j.TaskId == task.Id)
-            .Select(j => (long?)j.Id).FirstOrDefaultAsync(ct);
+        // The item's whole journal (a closed item's is partly compacted, decision 042's addendum): one item's lines are few.
+        var journal = await Duban.Data.Instances.ItemJournal.OfItemAsync(db, task.InstanceId, ct);
+        var created = journal.FirstOrDefault(j => j.Kind == JournalKind.TaskCreated && j.TaskId == task.Id)?.Id;
         if (created is null) return null;
-        var lastDone = await db.Journal.AsNoTracking()
-            .Where(j => j.InstanceId == task.InstanceId && j.ActivityId == task.ActivityId && j.Kind == JournalKind.ActivityCompleted && j.Id < created)
-            .OrderByDescending(j => j.Id).Select(j => (long?)j.Id).FirstOrDefaultAsync(ct) ?? 0;
-        var lines = await db.Journal.AsNoTracking()
-            .Where(j => j.InstanceId == task.InstanceId && j.Id > lastDone && j.Id < created
-                        && (j.Kind == JournalKind.TaskReturned || j.Kind == JournalKind.TaskCompleted))
-            .OrderByDescending(j => j.Id).Take(50).ToListAsync(ct);
+        var lastDone = journal.LastOrDefault(j => j.ActivityId == task.ActivityId && j.Kind == JournalKind.ActivityCompleted && j.Id < created)?.Id ?? 0;
+        var lines = journal.Where(j => j.Id > lastDone && j.Id < created && (j.Kind == JournalKind.TaskReturned || j.Kind == JournalKind.TaskCompleted))
+            .OrderByDescending(j => j.Id).Take(50).ToList();
         var line = lines.FirstOrDefault(j => j.Kind == JournalKind.TaskReturned || UserTaskSendBack.SentBack(j.Outcome, j.DataJson));
         if (line is null) return null;
         var data = line.DataJson is null ? null : JsonNode.Parse(line.DataJson) as JsonObject;

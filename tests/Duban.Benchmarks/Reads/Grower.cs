@@ -66,6 +66,19 @@ internal static class Grower
             await transaction.CommitAsync();
             Console.Error.WriteLine($"grow: generations {from}–{to} ({(to - firstGeneration + 1) * seeds + now} items, {watch.Elapsed.TotalSeconds:N0} s)");
         }
+        // A build that compacts closed items (decision 042's addendum) has each closed item queued, as its closing write would
+        // have done (and its migration does for items closed before it): the clones are queued the same way.
+        if (await ScalarAsync(connection, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ItemCompactions'") > 0)
+        {
+            await using var queue = new NpgsqlCommand(
+                """
+                INSERT INTO "ItemCompactions" ("Id", "InstanceId", "DueAt", "LineCount", "Attempts")
+                SELECT i."Id", i."Id", COALESCE(i."FinishedAt", i."UpdatedAt"), 0, 0 FROM "WorkflowInstances" i
+                WHERE i."Status" IN ('Completed', 'Cancelled') AND NOT EXISTS (SELECT 1 FROM "ItemCompactions" c WHERE c."InstanceId" = i."Id")
+                """, connection)
+            { CommandTimeout = 0 };
+            Console.Error.WriteLine($"grow: {await queue.ExecuteNonQueryAsync()} closed items queued for compaction");
+        }
         await using (var vacuum = new NpgsqlCommand("VACUUM ANALYZE", connection) { CommandTimeout = 0 })
             await vacuum.ExecuteNonQueryAsync();
     }

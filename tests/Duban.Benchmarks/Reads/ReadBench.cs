@@ -64,6 +64,24 @@ internal static class ReadBench
         long items = reader.GetInt64(0), closed = reader.GetInt64(1), bytes = reader.GetInt64(2), journal = reader.GetInt64(3);
         Console.WriteLine($"size: {items} items ({closed} closed), database {bytes / 1048576.0:N1} MB = {bytes / (double)Math.Max(1, items):N0} bytes per item, " +
             $"journal {100.0 * journal / bytes:N0} %");
+        await reader.CloseAsync();
+        // Per table (rows, TOAST and indexes), bytes per item: where the size is (decision 042's addendum, compaction).
+        await using var tables = new NpgsqlCommand(
+            """
+            SELECT c.relname, pg_table_size(c.oid), pg_indexes_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC
+            """, connection);
+        await using var rows = await tables.ExecuteReaderAsync();
+        long listed = 0;
+        var per = (double)Math.Max(1, items);
+        while (await rows.ReadAsync())
+        {
+            long table = rows.GetInt64(1), indexes = rows.GetInt64(2);
+            listed += table + indexes;
+            if (table + indexes >= 8 * per) // tables of a few pages (users, settings …) are left out
+                Console.WriteLine($"size:   {rows.GetString(0),-22} {(table + indexes) / per,7:N0} bytes per item (table {table / per:N0}, indexes {indexes / per:N0})");
+        }
+        Console.WriteLine($"size:   {"all tables",-22} {listed / per,7:N0} bytes per item; the rest of the database (catalog, fixed) {(bytes - listed) / per:N0}");
     }
 
     /// <param name="WalkTo">When set, the page of that number reached as a reader reaches it: by nextCursor from page 1 (the

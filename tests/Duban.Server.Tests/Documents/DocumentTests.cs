@@ -7,6 +7,8 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using Duban.Server.Tests.Templates;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Duban.Server.Tests.Infrastructure.Api;
 using static Duban.Server.Tests.Templates.Http;
 
@@ -269,6 +271,78 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Single(await GetJsonArrayAsync("ducha", $"/api/instances/{item}/documents"));
         Assert.Empty((await GetJsonAsync(ducha, $"/api/instances/{item}/score-entries"))["entries"]!.AsArray());
         Assert.NotEmpty(await DownloadAsync("ducha", $"/api/instances/{item}/archive"));
+    }
+
+    [Fact]
+    public async Task A_closed_archived_item_compacted_reads_the_same_pages_timeline_and_archive()
+    {
+        // A closed item that was also archived (归档 locks it): compaction changes how it is stored, never what anyone reads.
+        var published = await RedesignAsync((steps, _) => steps["leaderRead"]["archiveOutcomes"] = Literal(new JsonArray("阅示办结")));
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        await ShippedAsync("notice");
+        await GenerateAsync("ducha", item, "notice");
+        await ActAsync("fazhi", item, "交办办理（主办）", "提交", new JsonObject { ["report"] = "已提出具体措施。" });
+        await ActAsync("ducha", item, "审核", "退回", new JsonObject { ["reviewOpinion"] = "措施不够具体。" }, "请补充");
+        await ActAsync("fazhi", item, "交办办理（主办）", "提交", new JsonObject { ["report"] = "已补充具体措施。" });
+        await ActAsync("ducha", item, "审核", "通过", new JsonObject { ["reviewOpinion"] = "同意。", ["feedback"] = "法制处已提出具体措施。" });
+        await ActAsync("lingdao", item, "领导阅示", "阅示办结", new JsonObject { ["leaderReview"] = "阅。" });
+
+        // What each reader sees: the item page (timeline, data, rounds) as the office, the leader and the 主办 unit; the archive.
+        var users = new[] { "ducha", "lingdao", "fazhi", "jinan" };
+        async Task<List<string>> PagesAsync()
+        {
+            var pages = new List<string>();
+            foreach (var user in users) pages.Add(await (await fixture.As(user)).GetStringAsync($"/api/instances/{item}"));
+            // The year's scores read the journal across items: the same figures before and after.
+            var year = DateTimeOffset.UtcNow.Year;
+            pages.Add(await (await fixture.As("ducha")).GetStringAsync($"/api/scoring/{year}"));
+            pages.Add(await (await fixture.As("ducha")).GetStringAsync($"/api/scoring/{year}/units/fzc"));
+            return pages;
+        }
+        async Task<List<string>> ArchiveAsync()
+        {
+            using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(await DownloadAsync("ducha", $"/api/instances/{item}/archive")));
+            return [.. zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal).Select(e =>
+            {
+                using var content = new MemoryStream();
+                using (var entry = e.Open()) entry.CopyTo(content);
+                return e.FullName + "\n" + (e.FullName.EndsWith(".docx", StringComparison.Ordinal) ? TextOf(content.ToArray()) : Convert.ToBase64String(content.ToArray()));
+            })];
+        }
+        var pagesBefore = await PagesAsync();
+        var archiveBefore = await ArchiveAsync();
+        Assert.Contains("itemArchived", pagesBefore[0], StringComparison.Ordinal);
+
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Duban.Data.DubanDbContext>();
+        // The closing write queued the compaction, an hour on; the job leaves it until then.
+        var queued = await db.Set<Duban.Data.Instances.ItemCompactionRecord>().AsNoTracking().SingleAsync(c => c.InstanceId == item);
+        Assert.NotNull(queued.DueAt);
+        await scope.ServiceProvider.GetRequiredService<Duban.Data.Runtime.Items.CompactionWorker>().RunOnceAsync(CancellationToken.None);
+        Assert.Null((await db.Set<Duban.Data.Instances.ItemCompactionRecord>().AsNoTracking().SingleAsync(c => c.Id == queued.Id)).CompactedAt);
+
+        var rowsBefore = await db.Journal.CountAsync(j => j.InstanceId == item);
+        // Once due, the job claims it (the lease) and compacts it through the door.
+        fixture.Clock.Advance(Duban.Data.Writes.ClosedItems.Grace + TimeSpan.FromMinutes(1));
+        Assert.True(await scope.ServiceProvider.GetRequiredService<Duban.Data.Runtime.Items.CompactionWorker>().RunOnceAsync(CancellationToken.None) > 0);
+        var moved = (await db.Set<Duban.Data.Instances.ItemCompactionRecord>().AsNoTracking().SingleAsync(c => c.Id == queued.Id)).LineCount;
+        Assert.True(moved > 10, $"moved {moved} lines");
+        // What stays a row is what queries across items look for: here the 审核's 退回 (scores, early warnings).
+        var rows = await db.Journal.AsNoTracking().Where(j => j.InstanceId == item).ToListAsync();
+        Assert.Equal(rowsBefore - moved, rows.Count);
+        Assert.All(rows, line => Assert.True(Duban.Data.Instances.ItemJournal.Kept(line), line.Kind.ToString()));
+        var sentBack = Assert.Single(rows, j => j.Kind == Duban.Engine.Execution.JournalKind.TaskCompleted);
+        Assert.Equal("退回", sentBack.Outcome);
+        var done = await db.Set<Duban.Data.Instances.ItemCompactionRecord>().AsNoTracking().SingleAsync(c => c.Id == queued.Id);
+        Assert.Null(done.DueAt);
+        Assert.NotNull(done.CompactedAt);
+        Assert.NotNull(done.Lines);
+
+        Assert.Equal(pagesBefore, await PagesAsync());
+        Assert.Equal(archiveBefore, await ArchiveAsync());
+        // Done once: a second run moves nothing.
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<Duban.Data.Writes.WriteDoor>().RunAsync(new Duban.Data.Runtime.Items.CompactItem(queued.Id)));
     }
 
     private readonly Dictionary<string, HttpClient> _slow = [];

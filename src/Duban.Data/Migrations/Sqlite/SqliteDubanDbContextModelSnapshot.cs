@@ -735,6 +735,51 @@ namespace Duban.Data.Migrations.Sqlite
                     b.ToTable("InstanceUnits", (string)null);
                 });
 
+            modelBuilder.Entity("Duban.Data.Instances.ItemCompactionRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CompactedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("LineCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Lines")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DueAt")
+                        .HasFilter("\"DueAt\" IS NOT NULL");
+
+                    b.HasIndex("InstanceId");
+
+                    b.ToTable("ItemCompactions", (string)null);
+                });
+
             modelBuilder.Entity("Duban.Data.Instances.ItemReaderRecord", b =>
                 {
                     b.Property<long>("Id")
