@@ -7,6 +7,8 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using Duban.Server.Tests.Templates;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Duban.Server.Tests.Infrastructure.Api;
 using static Duban.Server.Tests.Templates.Http;
 
@@ -269,6 +271,58 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Single(await GetJsonArrayAsync("ducha", $"/api/instances/{item}/documents"));
         Assert.Empty((await GetJsonAsync(ducha, $"/api/instances/{item}/score-entries"))["entries"]!.AsArray());
         Assert.NotEmpty(await DownloadAsync("ducha", $"/api/instances/{item}/archive"));
+
+        // 撤销归档 (decision 048): an administrator of the organization, with a reason; the office cannot, another organization does not see it.
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(ducha.PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = "归档过早" })));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("qingdao")).PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = "归档过早" })));
+        var admin = await fixture.As("admin");
+        var noReason = await admin.PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("reason", await noReason.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, await StatusAsync(admin.PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = "领导要求补充材料后重新立卷" })));
+        Assert.Equal(HttpStatusCode.Conflict, await StatusAsync(admin.PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = "再次撤销" })));
+
+        var reopened = await InstanceAsync(ducha, item);
+        Assert.Null(reopened["instance"]!["archivedAt"]);
+        var line = reopened["timeline"]!.AsArray().Single(e => e!["kind"]!.GetValue<string>() == "itemUnarchived")!;
+        Assert.Equal("撤销归档：领导要求补充材料后重新立卷", line["comment"]!.GetValue<string>());
+        var audited = await fixture.Factory.WithScopeAsync(sp => sp.GetRequiredService<Duban.Data.DubanDbContext>().Set<Duban.Data.Audit.AuditRecord>()
+            .AsNoTracking().Where(r => r.Action == "item-unarchive").ToListAsync());
+        Assert.Contains(audited, r => r.Description == "撤销归档" && r.Subject == item.ToString() && r.Result == Duban.Data.Audit.AuditResults.Succeeded);
+
+        // Writes work again.
+        Assert.Equal(HttpStatusCode.Created, await StatusAsync(ducha.PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey = "notice" })));
+    }
+
+    [Fact]
+    public async Task A_write_that_read_the_item_before_it_was_archived_cannot_commit_after_the_archive()
+    {
+        var published = await RedesignAsync((steps, _) => steps["leaderRead"]["archiveOutcomes"] = Literal(new JsonArray("阅示办结")));
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        await ActAsync("fazhi", item, "交办办理（主办）", "提交", new JsonObject { ["report"] = "已提出具体措施。" });
+        await ActAsync("ducha", item, "审核", "通过", new JsonObject { ["reviewOpinion"] = "同意。", ["feedback"] = "法制处已提出具体措施。" });
+        var ducha = await fixture.As("ducha");
+
+        // The office's score entry has read the item (not archived) and waits at its commit while 阅示办结 archives and commits.
+        var parked = fixture.Factory.Gate.Park("score-entry");
+        var entry = ducha.PostAsJsonAsync($"/api/instances/{item}/score-entries", new { unitId = "fzc", eventKey = "phone", note = "补记电话催办" });
+        await parked.WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            await ActAsync("lingdao", item, "领导阅示", "阅示办结", new JsonObject { ["leaderReview"] = "阅。" });
+        }
+        finally
+        {
+            fixture.Factory.Gate.Unpark();
+        }
+
+        // The two writes met on the item row: the entry's write was run again, saw the lock and was refused.
+        var response = await entry;
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("事项已归档，不能再修改", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.NotNull((await InstanceAsync(ducha, item))["instance"]!["archivedAt"]);
+        Assert.Empty((await GetJsonAsync(ducha, $"/api/instances/{item}/score-entries"))["entries"]!.AsArray());
     }
 
     private readonly Dictionary<string, HttpClient> _slow = [];

@@ -102,8 +102,32 @@ public sealed class TestGate : ICommitGate
 
     public void Open() => _release = null;
 
+    private string? _parkedOperation;
+    private TaskCompletionSource? _parkedArrived;
+    private TaskCompletionSource? _unpark;
+
+    /// <summary>
+    /// Parks the next write of <paramref name="operation"/> just before it commits (its reads done) until <see cref="Unpark"/>:
+    /// the test lets another write commit meanwhile. Returns when the parked write has arrived. Its retries pass.
+    /// </summary>
+    public Task Park(string operation)
+    {
+        _parkedArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _unpark = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _parkedOperation = operation;
+        return _parkedArrived.Task;
+    }
+
+    public void Unpark() => _unpark?.TrySetResult();
+
     public async ValueTask BeforeCommitAsync(string operation, string subject, CancellationToken cancellationToken)
     {
+        if (operation == _parkedOperation && Interlocked.Exchange(ref _parkedOperation, null) == operation)
+        {
+            _parkedArrived!.TrySetResult();
+            await _unpark!.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            return;
+        }
         var release = _release;
         if (release is null || !_operations.Contains(operation)) return;
         if (Interlocked.Increment(ref _arrived) > _expected) return;
