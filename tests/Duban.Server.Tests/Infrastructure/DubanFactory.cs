@@ -36,6 +36,7 @@ public sealed class DubanFactory(DatabaseTarget database, TimeProvider? clock = 
         builder.UseSetting("Duban:Timers:Enabled", "false");
         builder.UseSetting("Duban:Chasing:Enabled", "false");
         builder.UseSetting("Duban:Schedules:Enabled", "false");
+        builder.UseSetting("Duban:Reports:Enabled", "false");
         // The demo organization is what the suite works on; a production start has none (decision 043).
         builder.UseSetting("Duban:Seed:Enabled", "true");
         builder.UseSetting("Duban:Notifications:Enabled", "false");
