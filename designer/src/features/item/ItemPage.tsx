@@ -3,6 +3,7 @@ import { Alert, Button, Card, Col, Empty, Grid, Result, Row, Spin, Tag, Typograp
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { definitionVersionApi, errorMessage, instancesApi, isApiError } from '../../api/client';
+import { ROLES } from '../../api/types';
 import type { WorkflowDefinition } from '../../shared/flow/types';
 import { formatDateTime, orEmpty } from '../../shared/format';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
@@ -20,6 +21,7 @@ import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '.
 import { ItemRounds } from './ItemRounds';
 import { ItemTimeline } from './ItemTimeline';
 import { statusOf } from './timeline';
+import { UnarchiveItem } from './UnarchiveItem';
 import { WithdrawItem } from './WithdrawItem';
 import './item.css';
 
@@ -117,6 +119,9 @@ export default function ItemPage() {
             >
               已归档
             </Tag>
+          )}
+          {instance.archivedAt && user.roles.includes(ROLES.admin) && (
+            <UnarchiveItem instanceId={instance.id} onDone={() => setReloadToken((n) => n + 1)} />
           )}
           <Tag color={status.color} data-testid="item-status">
             {status.label}
