@@ -435,7 +435,8 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var schedule = Assert.Single(await GetJsonArrayAsync("admin", "/api/report-schedules"))!;
         Assert.Equal(Duban.Server.Tests.Infrastructure.TestClock.Beijing(2026, 3, 16, 0), schedule["nextRunAt"]!.GetValue<DateTimeOffset>());
         var told = (await GetJsonAsync(await fixture.As("ducha"), "/api/notifications"))["items"]!.AsArray();
-        Assert.Contains(told, n => n!["kind"]!.GetValue<string>() == "report" && n["title"]!.GetValue<string>().Contains("督查专报", StringComparison.Ordinal));
+        Assert.Contains(told, n => n!["kind"]!.GetValue<string>() == "report" && n["title"]!.GetValue<string>().Contains("督查专报", StringComparison.Ordinal)
+            && n["link"]!.GetValue<string>() == "/reports");
     }
 
     private readonly Dictionary<string, HttpClient> _slow = [];
