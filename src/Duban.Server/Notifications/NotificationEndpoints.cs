@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Server.Notifications;
 
-/// <param name="Link">Where the message leads in the web app: the task, else the item (a scheduled report: the 督查专报 page).</param>
+/// <param name="Link">Where the message leads in the web app: the task, else the item.</param>
 /// <param name="Settled">A task offered to several people that someone else has taken, or that is done: nothing left to do.</param>
 public sealed record NotificationView(
     Guid Id, string Kind, string KindLabel, string Title, string? Body, Guid? InstanceId, Guid? TaskId, string? Link,
@@ -167,6 +167,7 @@ internal static class NotificationEndpoints
     public static string RequireAdmin(CurrentUser user) =>
         user.IsInRole(Roles.Admin) && user.OrganizationId is { } organizationId ? organizationId : throw new ForbiddenException("只有本单位的管理员可以设置通知");
 
+    /// <summary>A scheduled report's message (no task, no item) leads to the 督查专报 page.</summary>
     public static string? LinkOf(NotificationRecord n) => n.TaskId is { } task ? $"/tasks/{task}" : n.InstanceId is { } item ? $"/items/{item}"
         : n.Kind == NotificationKinds.Report ? "/reports" : null;
 
