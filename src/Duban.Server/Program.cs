@@ -19,6 +19,7 @@ using Duban.Server.Instances;
 using Duban.Server.Ledger;
 using Duban.Server.Notifications;
 using Duban.Server.Organization;
+using Duban.Server.Reports;
 using Duban.Server.Schedules;
 using Duban.Server.Simulation;
 using Duban.Server.Supervision;
@@ -40,6 +41,7 @@ builder.Services.AddDubanDashboards();
 builder.Services.AddDubanNotifications(builder.Configuration);
 builder.Services.AddDubanWebAppFiles();
 builder.Services.AddDubanDocuments();
+builder.Services.AddDubanReports(builder.Configuration);
 
 builder.Services.AddIdentityCore<DubanUser>(o =>
     {
@@ -149,6 +151,7 @@ app.MapDeadlinesApi();
 app.MapAttachmentsApi();
 app.MapLedgerApi();
 app.MapDocumentsApi();
+app.MapReportsApi();
 app.MapProposalFeedbackApi();
 app.MapBreakdownProgressApi();
 app.MapAuditApi();

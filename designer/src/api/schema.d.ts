@@ -3100,6 +3100,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instances/{id}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销归档（管理员，须填写理由） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": null | components["schemas"]["UnarchiveInstanceRequest"];
+                };
+            };
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instances/{id}/retry": {
         parameters: {
             query?: never;
@@ -10342,6 +10427,471 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本单位生成的督查专报（只列出本人能看到其全部统计事项的） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportView"][];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 生成督查专报：按期间汇总台账（各状态与亮灯数、各单位超期、本期办结、催办、延期、考核得分）填入模板 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GenerateReportRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载督查专报（.docx；format=pdf 时为 PDF，需服务器安装 LibreOffice） */
+        get: {
+            parameters: {
+                query?: {
+                    format?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 请求有误：errors 按字段列出原因 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/report-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 定期专报（每周、每月自动生成） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportScheduleView"][];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 新增定期专报（管理员） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveReportScheduleRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportScheduleView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/report-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改定期专报（管理员） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SaveReportScheduleRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportScheduleView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 删除定期专报（管理员；已生成的专报保留） */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 请求有误：errors 按字段列出原因 */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 冲突：数据已被他人修改，或当前状态不允许此操作 */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/feedback/{token}": {
         parameters: {
             query?: never;
@@ -13128,6 +13678,13 @@ export interface components {
         GenerateDocumentRequest: {
             templateKey?: null | string;
         };
+        /** @description 生成督查专报: a template and a period — `preset` (week 本周, month 本月, quarter 本季度) or `from`/`to` (yyyy-MM-dd). */
+        GenerateReportRequest: {
+            templateKey?: null | string;
+            preset?: null | string;
+            from?: null | string;
+            to?: null | string;
+        };
         /** @description A holiday as a notice states it: a name and a run of days off (放假调休), weekends inside it included. */
         HolidayRange: {
             name: string;
@@ -13350,7 +13907,7 @@ export interface components {
             canRecord: boolean;
         };
         /** @enum {unknown} */
-        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten" | "itemOwnerNamed" | "scoreEntryRecorded" | "scoreEntryRevoked" | "instanceMigrated" | "taskRecalled" | "instanceWithdrawn" | "signerAdded" | "signerRemoved" | "taskDelegated" | "delegationReturned" | "readersChanged" | "documentGenerated" | "itemArchived";
+        JournalKind: "instanceStarted" | "activityStarted" | "activityCompleted" | "activityFaulted" | "taskCreated" | "stepAutoPassed" | "taskClaimed" | "taskCompleted" | "taskReturned" | "taskTransferred" | "taskCancelled" | "noticeRead" | "timerScheduled" | "timerFired" | "childStarted" | "childCompleted" | "instanceCompleted" | "instanceCancelled" | "incidentRetried" | "assignmentChanged" | "extensionRequested" | "extensionStageApproved" | "extensionApproved" | "extensionRejected" | "chased" | "chaseRecorded" | "chaseReplied" | "chaseCancelled" | "bulletinIssued" | "deadlinesRecalculated" | "deadlineExtended" | "lineWritten" | "itemOwnerNamed" | "scoreEntryRecorded" | "scoreEntryRevoked" | "instanceMigrated" | "taskRecalled" | "instanceWithdrawn" | "signerAdded" | "signerRemoved" | "taskDelegated" | "delegationReturned" | "readersChanged" | "documentGenerated" | "itemArchived" | "itemUnarchived";
         /** @description 任意 JSON 值 */
         JsonNode: unknown;
         /** @description 任意 JSON 对象 */
@@ -13898,6 +14455,39 @@ export interface components {
             newUnitId?: null | string;
             reason?: null | string;
         };
+        ReportScheduleView: {
+            /** Format: uuid */
+            id: string;
+            templateKey: string;
+            frequency: string;
+            /** Format: int32 */
+            day: number;
+            paused: boolean;
+            /** Format: date-time */
+            nextRunAt: null | string;
+            /** Format: date-time */
+            lastRunAt: null | string;
+            lastError: null | string;
+            updatedByName: null | string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ReportView: {
+            /** Format: uuid */
+            id: string;
+            templateKey: string;
+            templateName: string;
+            periodFrom: string;
+            periodTo: string;
+            number: null | string;
+            fileName: string;
+            /** Format: int64 */
+            size: number;
+            scheduled: boolean;
+            createdByName: null | string;
+            /** Format: date-time */
+            createdAt: string;
+        };
         /** @description A unit asks: why, and the new date (yyyy-MM-dd). */
         RequestExtensionRequest: {
             reason?: null | string;
@@ -14027,6 +14617,14 @@ export interface components {
             siteUrl?: null | string;
             /** Format: int32 */
             deadlineWorkingDays?: null | number;
+        };
+        /** @description A weekly (`day` 1 = Monday … 7) or monthly (`day` 1 … 28) report. */
+        SaveReportScheduleRequest: {
+            templateKey?: null | string;
+            frequency?: null | string;
+            /** Format: int32 */
+            day?: null | number;
+            paused?: null | boolean;
         };
         SaveRoleRequest: {
             /** @description A new role's name (on create only; a role's name is fixed). */
@@ -14630,6 +15228,10 @@ export interface components {
         TransferTaskRequest: {
             toUserId?: null | string;
             comment?: null | string;
+        };
+        /** @description 撤销归档: why the item is taken out of the archive (required). */
+        UnarchiveInstanceRequest: {
+            reason?: null | string;
         };
         /** @description What one unit (or every unit at one step, or one unit at one step) does. */
         UnitBehaviour: {

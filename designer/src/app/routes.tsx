@@ -6,6 +6,7 @@ import {
   FundProjectionScreenOutlined,
   AlertOutlined,
   ClusterOutlined,
+  FileTextOutlined,
   FileWordOutlined,
   FormOutlined,
   InboxOutlined,
@@ -120,6 +121,15 @@ export const appRoutes: readonly AppRoute[] = [
     label: '考核',
     icon: <TrophyOutlined />,
     component: lazy(() => import('../features/scores/ScoresPage')),
+  },
+  {
+    // 督查专报 from the ledger for a period, by hand or on a schedule (decision 048).
+    key: 'reports',
+    path: '/reports',
+    label: '督查专报',
+    icon: <FileTextOutlined />,
+    permissions: ['supervise'],
+    component: lazy(() => import('../features/reports/ReportsPage')),
   },
   {
     // 催办阶梯, 延期设置, 考核规则 (administrators change them) and 通报批评 (督查员 issue them); others read.

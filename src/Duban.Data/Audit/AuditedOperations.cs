@@ -37,6 +37,7 @@ public static class AuditedOperations
         ["definition-publish"] = "发布流程",
         ["definition-import"] = "导入流程",
         ["change-readers"] = "修改事项知悉范围",
+        ["item-unarchive"] = "撤销归档",
         ["clock-advance"] = "调整系统时钟",
         ["schedule-save"] = "保存定期任务",
         ["schedule-delete"] = "删除定期任务",

@@ -65,14 +65,7 @@ public sealed class DocumentMaker(DefinitionCache definitions, AttachmentStorage
         if (!definitions.TryGetPublished(instance.DefinitionRecordId, out var definition))
             definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
 
-        string? number = null;
-        if (template.NumberPattern is { } pattern && NumberingOptions.From(new JsonObject { ["numbering"] = new JsonObject { ["pattern"] = pattern } }) is { } rule)
-        {
-            // The counter is the organization's: two organizations that print the same pattern count on their own.
-            await context.BeginTransactionAsync(ct);
-            var next = await NumberSequences.NextAsync(db, $"{instance.OrganizationId}/文书/{rule.SequenceKey}", rule.PeriodOf(context.Now), context.Now, ct);
-            number = rule.Format(next, context.Now);
-        }
+        var number = await NumberAsync(context, instance.OrganizationId, template.NumberPattern, ct);
         var values = await ItemDocumentValues.BuildAsync(db, context.Organization, instance, definition, number, context.Now, ct, recipients);
         var filled = DocxFiller.Fill(template.Content, values);
 
@@ -126,6 +119,21 @@ public sealed class DocumentMaker(DefinitionCache definitions, AttachmentStorage
                 ["fileName"] = fileName,
             });
         return document;
+    }
+
+    /// <summary>
+    /// The next 文号 of a template's rule on the organization's counter (null: the template numbers nothing), taken inside
+    /// the write's transaction, so a number exists exactly when its document does. Items' documents and ledger reports
+    /// (decision 048) count on the same counters.
+    /// </summary>
+    public static async Task<string?> NumberAsync(WriteContext context, string organizationId, string? pattern, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (pattern is null || NumberingOptions.From(new JsonObject { ["numbering"] = new JsonObject { ["pattern"] = pattern } }) is not { } rule) return null;
+        // The counter is the organization's: two organizations that print the same pattern count on their own.
+        await context.BeginTransactionAsync(ct);
+        var next = await NumberSequences.NextAsync(context.Db, $"{organizationId}/文书/{rule.SequenceKey}", rule.PeriodOf(context.Now), context.Now, ct);
+        return rule.Format(next, context.Now);
     }
 
     /// <summary>

@@ -22,6 +22,7 @@ public static class ShippedDocumentTemplates
     public const string Report = "report";
     public const string Reply = "reply";
     public const string Forward = "forward";
+    public const string PeriodReport = "period-report";
 
     public static readonly IReadOnlyList<ShippedDocumentTemplate> All =
     [
@@ -37,6 +38,8 @@ public static class ShippedDocumentTemplates
             "主办单位答复人大代表建议、政协委员提案：答复类别与答复内容，由单位负责人签发（002 §三（一））"),
         new(Forward, "领导批示转办单", "督转〔{year}〕{seq}号",
             "参阅性批示转相关单位参考借鉴，无需报送办理情况（000 第九条：「对于参阅性批示，相关部门要认真参考借鉴」）"),
+        new(PeriodReport, "督查专报（周报/月报）", "督查专报〔{year}〕第{seq}期",
+            "按期间汇总台账：各状态与亮灯数、各单位超期、本期办结、催办、延期、考核得分（003 五（二）「每周对督办事项落实情况进行汇总，编发《督查专报》」）"),
     ];
 
     public static ShippedDocumentTemplate? Find(string kind) => All.FirstOrDefault(t => t.Kind == kind);
@@ -111,6 +114,32 @@ public static class ShippedDocumentTemplates
                 ("转送单位", "{{readUnits}}"),
                 ("拟办意见", "{{proposal}}"));
             w.Body("现将领导批示转你单位，请认真学习领会批示精神，参考借鉴，结合工作实际抓好贯彻落实。本件为参阅性批示，无需报送办理情况，请在待办「阅知」中确认已阅。");
+            w.Sign();
+        }),
+        // A report from the ledger for a period (decision 048): the placeholders ReportValues fills.
+        PeriodReport => Document(w =>
+        {
+            w.Head("督查专报");
+            w.Title("督查督办事项落实情况汇总（{{报告期间}}）");
+            w.Body("截至{{生成日期}}，台账共有督查事项{{事项总数}}件：办理中{{办理中}}件（超期{{超期}}件、临期{{临期}}件、正常{{正常}}件），已办结{{已办结}}件，已取消{{已取消}}件，异常{{异常}}件。");
+            w.Body("{{报告期间}}，新登记事项{{本期登记}}件，办结{{本期办结}}件（按期{{本期按期办结}}件、逾期{{本期逾期办结}}件）；催办{{本期催办}}次；申请延期{{本期延期申请}}件，同意{{本期延期同意}}件。");
+            w.Plain("一、各单位办理情况");
+            w.Grid(["序号", "单位", "在办", "超期", "已办结", "按期办结率"],
+                ["{{序号}}", "{{单位情况.单位}}", "{{单位情况.在办}}", "{{单位情况.超期}}", "{{单位情况.已办结}}", "{{单位情况.按期办结率}}"]);
+            w.Plain("二、超期未办结事项");
+            w.Grid(["序号", "编号", "事项", "承办单位", "办理期限"],
+                ["{{序号}}", "{{超期事项.编号}}", "{{超期事项.事项}}", "{{超期事项.承办单位}}", "{{超期事项.办理期限}}"]);
+            w.Plain("三、本期办结事项");
+            w.Grid(["序号", "编号", "事项", "承办单位", "办结时间"],
+                ["{{序号}}", "{{办结事项.编号}}", "{{办结事项.事项}}", "{{办结事项.承办单位}}", "{{办结事项.办结时间}}"]);
+            w.Plain("四、本期催办");
+            w.Grid(["序号", "时间", "单位", "事项", "方式"], ["{{序号}}", "{{催办记录.时间}}", "{{催办记录.单位}}", "{{催办记录.事项}}", "{{催办记录.方式}}"]);
+            w.Plain("五、本期延期");
+            w.Grid(["序号", "申请时间", "单位", "事项", "延至", "结果"],
+                ["{{序号}}", "{{延期记录.申请时间}}", "{{延期记录.单位}}", "{{延期记录.事项}}", "{{延期记录.延至}}", "{{延期记录.结果}}"]);
+            w.Plain("六、考核得分（{{考核年度}}年度）");
+            w.Grid(["排名", "单位", "年度得分", "本期扣分", "本期扣分事项"],
+                ["{{考核得分.排名}}", "{{考核得分.单位}}", "{{考核得分.年度得分}}", "{{考核得分.本期扣分}}", "{{考核得分.本期扣分事项}}"]);
             w.Sign();
         }),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no such shipped template"),

@@ -17,8 +17,10 @@ public static class NotificationKinds
     public const string Extension = "extension";
     /// <summary>The deadline of my open task is near (N working days before).</summary>
     public const string Deadline = "deadline";
+    /// <summary>A scheduled 督查专报 was made (decision 048): the office is told.</summary>
+    public const string Report = "report";
 
-    public static readonly IReadOnlyList<string> All = [Task, Returned, Chased, Extension, Deadline];
+    public static readonly IReadOnlyList<string> All = [Task, Returned, Chased, Extension, Deadline, Report];
 
     public static string Label(string kind) => kind switch
     {
@@ -27,6 +29,7 @@ public static class NotificationKinds
         Chased => "催办",
         Extension => "延期审批结果",
         Deadline => "临近办理时限",
+        Report => "督查专报",
         _ => kind,
     };
 }

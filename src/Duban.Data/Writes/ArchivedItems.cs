@@ -3,6 +3,7 @@ using Duban.Data.Instances;
 using Duban.Data.Notifications;
 using Duban.Engine.Execution;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace Duban.Data.Writes;
 
@@ -27,15 +28,14 @@ public static class ArchivedItems
     {
         ArgumentNullException.ThrowIfNull(db);
         HashSet<Guid>? touched = null;
-        var known = new Dictionary<Guid, bool>();
+        var known = new Dictionary<Guid, EntityEntry<InstanceRecord>>();
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.Entity is InstanceRecord instance)
             {
-                // What the row said when this write read it: a tracked item needs no query.
-                var wasArchived = entry.State != EntityState.Added && entry.Property(nameof(InstanceRecord.ArchivedAt)).OriginalValue is not null;
-                known[instance.Id] = wasArchived;
-                if (wasArchived && entry.State is EntityState.Modified or EntityState.Deleted) throw new WorkflowConflictException(Refusal);
+                var item = db.Entry(instance);
+                known[item.Entity.Id] = item;
+                if (IsLocked(item) && entry.State is EntityState.Modified or EntityState.Deleted) throw new WorkflowConflictException(Refusal);
                 continue;
             }
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)
@@ -44,9 +44,27 @@ public static class ArchivedItems
             if (entry.Property("InstanceId").CurrentValue is Guid id) (touched ??= []).Add(id);
         }
         if (touched is null) return;
-        if (touched.Any(id => known.TryGetValue(id, out var archived) && archived)) throw new WorkflowConflictException(Refusal);
         var unknown = touched.Where(id => !known.ContainsKey(id)).ToList();
-        if (unknown.Count > 0 && await db.Instances.AsNoTracking().AnyAsync(i => unknown.Contains(i.Id) && i.ArchivedAt != null, ct))
-            throw new WorkflowConflictException(Refusal);
+        if (unknown.Count > 0)
+            // Loaded tracked: the row's version is what the check below puts in the UPDATE.
+            foreach (var item in await db.Instances.Where(i => unknown.Contains(i.Id)).ToListAsync(ct))
+                known[item.Id] = db.Entry(item);
+        foreach (var id in touched)
+        {
+            if (!known.TryGetValue(id, out var item)) continue;
+            if (IsLocked(item)) throw new WorkflowConflictException(Refusal);
+            // The race (decision 048): the item was not archived when this write read it, but an 归档 may commit before this
+            // write does. The item row is made part of this write's UPDATE, checked on its version, so the two writes
+            // conflict on the same row: whichever commits second is run again by the door, and then sees the lock (or,
+            // when the archive came second, archives an item that has this write's rows).
+            if (item.State == EntityState.Unchanged) item.Property(i => i.UpdatedAt).IsModified = true;
+        }
     }
+
+    /// <summary>
+    /// Archived when this write read it, and still archived: 撤销归档 (<see cref="Runtime.Items.UnarchiveItem"/>) is the one
+    /// write that changes an archived item, by clearing <see cref="InstanceRecord.ArchivedAt"/>.
+    /// </summary>
+    private static bool IsLocked(EntityEntry<InstanceRecord> item) =>
+        item.State != EntityState.Added && item.Property(i => i.ArchivedAt).OriginalValue is not null && item.Entity.ArchivedAt is not null;
 }

@@ -365,6 +365,7 @@ public sealed class UserTaskActivity : IActivityHandler
             yield return "至少要有一个办理结果不是退回重办";
         foreach (var problem in UserTaskOutcomeScores.Problems(node, outcomes)) yield return problem;
         foreach (var problem in UserTaskOutcomeDocuments.Problems(node, outcomes)) yield return problem;
+        foreach (var problem in UserTaskOutcomeDocuments.PathProblems(node, definition)) yield return problem;
         if (OutcomesUntilDue(node).Count > 0 && outcomes.All(OutcomesUntilDue(node).Contains))
             yield return "至少要有一个办理结果在期限过后仍可选择";
         if (form is not null)

@@ -48,4 +48,42 @@ public static class UserTaskOutcomeDocuments
         foreach (var outcome in ArchiveOutcomes(node).Where(o => Declared(node).ContainsKey(o)))
             yield return $"结果「{outcome}」归档后事项不能再修改，不能同时生成并送达文书（请在前一环节生成）";
     }
+
+    /// <summary>
+    /// The steps that can flow in only without anyone acting (a condition, a branch, a variable, a line in the timeline):
+    /// an 归档 outcome may pass through them on its way to the end.
+    /// </summary>
+    private static readonly HashSet<string> PassThrough =
+    [
+        ActivityTypes.Decision, ActivityTypes.Switch, ActivityTypes.Fork, ActivityTypes.SetVariables, ActivityTypes.SetVariable,
+        ActivityTypes.WriteLine, ActivityTypes.SetItemDeadline,
+    ];
+
+    /// <summary>
+    /// An 归档 outcome must lead to the end (docs/decisions/048): an archived item is read-only, so a step, a timer, a
+    /// notice or a sub-procedure after it would wait for a write the lock refuses, and the item would hang. Every node
+    /// the outcome can reach before an end is checked; the first that waits is named.
+    /// </summary>
+    public static IEnumerable<string> PathProblems(ActivityNode node, WorkflowDefinition definition)
+    {
+        if (definition.Root is not { } flowchart) yield break;
+        foreach (var outcome in ArchiveOutcomes(node).Distinct())
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var queue = new Queue<string>(flowchart.Connections
+                .Where(c => c?.Source?.Activity == node.Id && c.Target?.Activity is not null && FlowGraph.PortOf(c) == outcome)
+                .Select(c => c.Target.Activity));
+            ActivityNode? blocking = null;
+            while (blocking is null && queue.TryDequeue(out var id))
+            {
+                if (!seen.Add(id) || flowchart.Find(id) is not { } next) continue;
+                if (next.Type == ActivityTypes.End) continue;
+                if (!PassThrough.Contains(next.Type) || next.Id == node.Id) { blocking = next; break; }
+                foreach (var c in flowchart.Connections.Where(c => c?.Source?.Activity == id && c.Target?.Activity is not null))
+                    queue.Enqueue(c.Target.Activity);
+            }
+            if (blocking is not null)
+                yield return $"结果「{outcome}」归档后事项不能再修改，流程应直接结束，但其后还有「{blocking.DisplayName}」（请把「{outcome}」连到结束节点，或在前面的环节归档）";
+        }
+    }
 }

@@ -179,6 +179,11 @@ public enum JournalKind
     /// 立卷归档: an outcome marked 归档 filed the item away; from now on it is read-only (data: taskId; docs/decisions/047).
     /// </summary>
     ItemArchived,
+    /// <summary>
+    /// 撤销归档: an administrator took the item out of the archive with a reason; it is writable again (data: reason,
+    /// archivedAt, archivedByName; docs/decisions/048).
+    /// </summary>
+    ItemUnarchived,
 }
 
 /// <summary>One line of the execution journal: who did what, when, with which outcome and comment.</summary>

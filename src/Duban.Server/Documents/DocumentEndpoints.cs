@@ -186,7 +186,7 @@ internal static class DocumentEndpoints
 
     private const string GenerateDocumentHandlerContentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-    private static async Task<IResult> FileAsync(byte[] docx, string name, string? format, PdfConverter pdf, CancellationToken ct)
+    internal static async Task<IResult> FileAsync(byte[] docx, string name, string? format, PdfConverter pdf, CancellationToken ct)
     {
         if (string.Equals(format, "pdf", StringComparison.OrdinalIgnoreCase))
         {

@@ -58,6 +58,9 @@ public sealed record SubmissionView(string ActivityId, string? ActivityName, int
 
 public sealed record CancelInstanceRequest(string? Reason);
 
+/// <summary>撤销归档: why the item is taken out of the archive (required).</summary>
+public sealed record UnarchiveInstanceRequest(string? Reason);
+
 /// <summary>Items (事项): start with a start form, list, read with timeline, cancel, retry after an incident.</summary>
 internal static class InstanceEndpoints
 {
@@ -141,6 +144,12 @@ internal static class InstanceEndpoints
             await door.RunAsync(new CancelItem(id, await http.GetCurrentUserAsync(), request?.Reason), ct);
             return TypedResults.NoContent();
         }).WithSummary("撤销事项").ProducesProblem(409);
+
+        group.MapPost("/{id:guid}/unarchive", async (Guid id, UnarchiveInstanceRequest? request, HttpContext http, WriteDoor door, CancellationToken ct) =>
+        {
+            await door.RunAsync(new UnarchiveItem(id, await http.GetCurrentUserAsync(), request?.Reason), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("撤销归档（管理员，须填写理由）").ProducesProblem(400).ProducesProblem(409);
 
         group.MapPost("/{id:guid}/retry", async (Guid id, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {

@@ -77,4 +77,29 @@ public class OutcomeDocumentsTests
         Assert.Contains("结果「退回」既是退回重办又是归档", problems);
         Assert.Contains("结果「归档」归档后事项不能再修改，不能同时生成并送达文书（请在前一环节生成）", problems);
     }
+
+    [Fact]
+    public void An_archive_outcome_that_does_not_lead_to_the_end_is_refused_naming_the_step_and_outcome()
+    {
+        Assert.Empty(new UserTaskActivity().Validate(Flow().Root!.Find("review")!, Flow()));
+
+        // 归档 goes on to 办理: the item would wait on a step its lock refuses.
+        var definition = FlowBuilder.Define("papers", "文书结果")
+            .Form("item", "事项", Field.Text("title", "事项名称", required: true))
+            .Start(form: "item")
+            .Node("review", ActivityTypes.UserTask, "审核",
+                ("assignee", In.Literal(Assign.Role(Roles.Supervisor))),
+                ("outcomes", In.Literal(new[] { "交办", "归档" })),
+                (UserTaskOutcomeDocuments.ArchiveInput, In.Literal(new[] { "归档" })))
+            .UserTask("handle", "办理", Assign.Units(Legal), form: "item")
+            .End()
+            .Chain("start", "review").Connect("review", "handle", "交办").Connect("review", "handle", "归档")
+            .Connect("handle", "end", "提交")
+            .Build();
+
+        var errors = new DefinitionValidator(ActivityRegistry.CreateDefault(), new Duban.Engine.Expressions.JintScriptEvaluator()).Validate(definition);
+
+        Assert.Contains(errors, e => e.ActivityId == "review"
+            && e.Message == "「审核」：结果「归档」归档后事项不能再修改，流程应直接结束，但其后还有「办理」（请把「归档」连到结束节点，或在前面的环节归档）");
+    }
 }

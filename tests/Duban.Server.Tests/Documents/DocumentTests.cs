@@ -271,6 +271,172 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Single(await GetJsonArrayAsync("ducha", $"/api/instances/{item}/documents"));
         Assert.Empty((await GetJsonAsync(ducha, $"/api/instances/{item}/score-entries"))["entries"]!.AsArray());
         Assert.NotEmpty(await DownloadAsync("ducha", $"/api/instances/{item}/archive"));
+
+        // 撤销归档 (decision 048): an administrator of the organization, with a reason; the office cannot, another organization does not see it.
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(ducha.PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = "归档过早" })));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("qingdao")).PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = "归档过早" })));
+        var admin = await fixture.As("admin");
+        var noReason = await admin.PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("reason", await noReason.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, await StatusAsync(admin.PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = "领导要求补充材料后重新立卷" })));
+        Assert.Equal(HttpStatusCode.Conflict, await StatusAsync(admin.PostAsJsonAsync($"/api/instances/{item}/unarchive", new { reason = "再次撤销" })));
+
+        var reopened = await InstanceAsync(ducha, item);
+        Assert.Null(reopened["instance"]!["archivedAt"]);
+        var line = reopened["timeline"]!.AsArray().Single(e => e!["kind"]!.GetValue<string>() == "itemUnarchived")!;
+        Assert.Equal("撤销归档：领导要求补充材料后重新立卷", line["comment"]!.GetValue<string>());
+        var audited = await fixture.Factory.WithScopeAsync(sp => sp.GetRequiredService<Duban.Data.DubanDbContext>().Set<Duban.Data.Audit.AuditRecord>()
+            .AsNoTracking().Where(r => r.Action == "item-unarchive").ToListAsync());
+        Assert.Contains(audited, r => r.Description == "撤销归档" && r.Subject == item.ToString() && r.Result == Duban.Data.Audit.AuditResults.Succeeded);
+
+        // Writes work again.
+        Assert.Equal(HttpStatusCode.Created, await StatusAsync(ducha.PostAsJsonAsync($"/api/instances/{item}/documents", new { templateKey = "notice" })));
+    }
+
+    [Fact]
+    public async Task A_write_that_read_the_item_before_it_was_archived_cannot_commit_after_the_archive()
+    {
+        var published = await RedesignAsync((steps, _) => steps["leaderRead"]["archiveOutcomes"] = Literal(new JsonArray("阅示办结")));
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
+        await ActAsync("fazhi", item, "交办办理（主办）", "提交", new JsonObject { ["report"] = "已提出具体措施。" });
+        await ActAsync("ducha", item, "审核", "通过", new JsonObject { ["reviewOpinion"] = "同意。", ["feedback"] = "法制处已提出具体措施。" });
+        var ducha = await fixture.As("ducha");
+
+        // The office's score entry has read the item (not archived) and waits at its commit while 阅示办结 archives and commits.
+        var parked = fixture.Factory.Gate.Park("score-entry");
+        var entry = ducha.PostAsJsonAsync($"/api/instances/{item}/score-entries", new { unitId = "fzc", eventKey = "phone", note = "补记电话催办" });
+        await parked.WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            await ActAsync("lingdao", item, "领导阅示", "阅示办结", new JsonObject { ["leaderReview"] = "阅。" });
+        }
+        finally
+        {
+            fixture.Factory.Gate.Unpark();
+        }
+
+        // The two writes met on the item row: the entry's write was run again, saw the lock and was refused.
+        var response = await entry;
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("事项已归档，不能再修改", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.NotNull((await InstanceAsync(ducha, item))["instance"]!["archivedAt"]);
+        Assert.Empty((await GetJsonAsync(ducha, $"/api/instances/{item}/score-entries"))["entries"]!.AsArray());
+    }
+
+    /// <summary>
+    /// Three items of March: one assigned and overdue by the 25th, one closed on time, one only registered — and the
+    /// period report (decision 048) generated for March, opened with the Open XML SDK.
+    /// </summary>
+    private async Task<(Guid Overdue, Guid Closed, JsonObject Report)> MarchReportAsync()
+    {
+        var overdue = await AssignedInstructionAsync("关于加强行政复议案件办理工作的批示");
+        var closed = await AssignedInstructionAsync("关于规范行政执法案卷评查工作的批示");
+        await ActAsync("fazhi", closed, "交办办理（主办）", "提交", new JsonObject { ["report"] = "已完成评查。" });
+        await ActAsync("ducha", closed, "审核", "通过", new JsonObject { ["reviewOpinion"] = "同意。", ["feedback"] = "已完成。" });
+        await ActAsync("lingdao", closed, "领导阅示", "阅示办结", new JsonObject { ["leaderReview"] = "阅。" });
+        var ducha = await fixture.As("ducha");
+        await StartAsync(ducha, "leader-instruction", new JsonObject
+        {
+            ["title"] = "关于做好普法宣传的批示", ["origin"] = "own", ["leader"] = "李厅长", ["instructionDate"] = "2026-03-02",
+            ["instructionText"] = "请研究。", ["reportLeader"] = await fixture.UserIdAsync("lingdao"), ["original"] = new JsonArray(await OriginalAsync(ducha)),
+        });
+        fixture.SetTime(2026, 3, 25);
+        await fixture.RunChasesAsync();
+        await ShippedAsync("period-report");
+        var created = await (await fixture.As("ducha")).PostAsJsonAsync("/api/reports", new { templateKey = "period-report", from = "2026-03-01", to = "2026-03-31" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (overdue, closed, (await created.Content.ReadFromJsonAsync<JsonObject>())!);
+    }
+
+    [Fact]
+    public async Task A_period_report_says_what_the_dashboard_and_the_ledger_count_for_the_period()
+    {
+        var (overdue, closed, report) = await MarchReportAsync();
+        var ducha = await fixture.As("ducha");
+        Assert.Equal("督查专报〔2026〕第1期", report["number"]!.GetValue<string>());
+        var text = TextOf(await DownloadAsync("ducha", $"/api/reports/{report["id"]}"));
+
+        // The fixture: three items registered in March, one closed on time, two open and overdue (one still at 拟办, due on the 3rd).
+        Assert.Contains("督查专报〔2026〕第1期", text);
+        Assert.Contains("台账共有督查事项3件：办理中2件（超期2件、临期0件、正常0件），已办结1件，已取消0件，异常0件。", text);
+        Assert.Contains("2026年3月1日至2026年3月31日，新登记事项3件，办结1件（按期1件、逾期0件）", text);
+        // … and each figure is the dashboard's for the same period.
+        var all = await GetJsonAsync(ducha, "/api/dashboard");
+        var march = await GetJsonAsync(ducha, "/api/dashboard?from=2026-03-01&to=2026-03-31");
+        int Figure(JsonObject view, string list, string key) => view[list]!.AsArray().Single(f => f!["key"]!.GetValue<string>() == key)!["count"]!.GetValue<int>();
+        Assert.Contains($"台账共有督查事项{all["total"]!["count"]}件：办理中{Figure(all, "byStatus", "open")}件（超期{Figure(all, "byLight", "red")}件", text);
+        Assert.Contains($"新登记事项{march["total"]!["count"]}件", text);
+        var chased = 0;
+        foreach (var item in new[] { overdue, closed })
+            chased += (await GetJsonAsync(ducha, $"/api/instances/{item}/chases"))["chases"]!.AsArray().Count(c => c!["status"]!.GetValue<string>() != "cancelled");
+        Assert.True(chased > 0, "the overdue item was chased by the 25th");
+        Assert.Contains($"催办{chased}次", text);
+
+        // Table rows: the overdue item with its units, the closed one, a row per unit with open items.
+        var lines = text.Split('\n');
+        int Row(string title) => Array.FindIndex(lines, l => l == title);
+        Assert.True(Row("关于加强行政复议案件办理工作的批示") > Array.IndexOf(lines, "二、超期未办结事项"));
+        Assert.True(Row("关于规范行政执法案卷评查工作的批示") > Array.IndexOf(lines, "三、本期办结事项"));
+        Assert.Contains("法制处、济南市司法局、山东省司法厅（演示）", lines);
+        Assert.Contains("六、考核得分（2026年度）", lines);
+        Assert.DoesNotContain("{{", text);
+
+        // The list, and who may see it: the office of the organization only.
+        Assert.Single(await GetJsonArrayAsync("ducha", "/api/reports"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync((await fixture.As("fazhi")).GetAsync("/api/reports")));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync((await fixture.As("fazhi")).PostAsJsonAsync("/api/reports", new { templateKey = "period-report", preset = "week" })));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync((await fixture.As("fazhi")).GetAsync($"/api/reports/{report["id"]}")));
+        var bad = await ducha.PostAsJsonAsync("/api/reports", new { templateKey = "period-report", from = "2026-03-31", to = "2026-03-01" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("\"to\"", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_report_that_counted_a_confidential_item_is_only_for_those_who_see_it()
+    {
+        await AssignedInstructionAsync("限定知悉范围的批示", restriction: new { restricted = true, userIds = Array.Empty<string>(), unitIds = Array.Empty<string>() });
+        await ShippedAsync("period-report");
+        var created = await (await fixture.As("ducha")).PostAsJsonAsync("/api/reports", new { templateKey = "period-report", preset = "month" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        Assert.Single(await GetJsonArrayAsync("ducha", "/api/reports"));
+        // The administrator is not named on the item: the report counted it, so it is not his to read.
+        Assert.Empty(await GetJsonArrayAsync("admin", "/api/reports"));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync((await fixture.As("admin")).GetAsync($"/api/reports/{id}")));
+    }
+
+    [Fact]
+    public async Task A_weekly_report_set_by_clicking_is_made_for_the_week_before_its_day_and_the_office_is_told()
+    {
+        await AssignedInstructionAsync("关于加强行政复议案件办理工作的批示");
+        await ShippedAsync("period-report");
+        var admin = await fixture.As("admin");
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync((await fixture.As("ducha")).PostAsJsonAsync("/api/report-schedules", new { templateKey = "period-report", frequency = "weekly", day = 1 })));
+        var wrong = await admin.PostAsJsonAsync("/api/report-schedules", new { templateKey = "period-report", frequency = "weekly", day = 9 });
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("\"day\"", await wrong.Content.ReadAsStringAsync());
+        var saved = await OkJsonAsync(await admin.PostAsJsonAsync("/api/report-schedules", new { templateKey = "period-report", frequency = "weekly", day = 1 }));
+        // Today is Monday 2 March: the first run is next Monday.
+        Assert.Equal(Duban.Server.Tests.Infrastructure.TestClock.Beijing(2026, 3, 9, 0), saved["nextRunAt"]!.GetValue<DateTimeOffset>());
+
+        var worker = fixture.Factory.Services.GetRequiredService<Duban.Server.Reports.ReportScheduleWorker>();
+        Assert.Equal(0, await worker.RunOnceAsync(CancellationToken.None));
+        fixture.SetTime(2026, 3, 9, 8);
+        Assert.Equal(1, await worker.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await worker.RunOnceAsync(CancellationToken.None));
+
+        var report = Assert.Single(await GetJsonArrayAsync("ducha", "/api/reports"))!;
+        Assert.True(report["scheduled"]!.GetValue<bool>());
+        Assert.Equal("2026-03-02", report["periodFrom"]!.GetValue<string>());
+        Assert.Equal("2026-03-08", report["periodTo"]!.GetValue<string>());
+        Assert.Contains("2026年3月2日至2026年3月8日，新登记事项1件", TextOf(await DownloadAsync("admin", $"/api/reports/{report["id"]}")));
+        var schedule = Assert.Single(await GetJsonArrayAsync("admin", "/api/report-schedules"))!;
+        Assert.Equal(Duban.Server.Tests.Infrastructure.TestClock.Beijing(2026, 3, 16, 0), schedule["nextRunAt"]!.GetValue<DateTimeOffset>());
+        var told = (await GetJsonAsync(await fixture.As("ducha"), "/api/notifications"))["items"]!.AsArray();
+        Assert.Contains(told, n => n!["kind"]!.GetValue<string>() == "report" && n["title"]!.GetValue<string>().Contains("督查专报", StringComparison.Ordinal)
+            && n["link"]!.GetValue<string>() == "/reports");
     }
 
     [Fact]

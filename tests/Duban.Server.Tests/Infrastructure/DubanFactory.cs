@@ -37,6 +37,7 @@ public sealed class DubanFactory(DatabaseTarget database, TimeProvider? clock = 
         builder.UseSetting("Duban:Chasing:Enabled", "false");
         builder.UseSetting("Duban:Schedules:Enabled", "false");
         builder.UseSetting("Duban:Compaction:Enabled", "false");
+        builder.UseSetting("Duban:Reports:Enabled", "false");
         // The demo organization is what the suite works on; a production start has none (decision 043).
         builder.UseSetting("Duban:Seed:Enabled", "true");
         builder.UseSetting("Duban:Notifications:Enabled", "false");
@@ -103,8 +104,32 @@ public sealed class TestGate : ICommitGate
 
     public void Open() => _release = null;
 
+    private string? _parkedOperation;
+    private TaskCompletionSource? _parkedArrived;
+    private TaskCompletionSource? _unpark;
+
+    /// <summary>
+    /// Parks the next write of <paramref name="operation"/> just before it commits (its reads done) until <see cref="Unpark"/>:
+    /// the test lets another write commit meanwhile. Returns when the parked write has arrived. Its retries pass.
+    /// </summary>
+    public Task Park(string operation)
+    {
+        _parkedArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _unpark = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _parkedOperation = operation;
+        return _parkedArrived.Task;
+    }
+
+    public void Unpark() => _unpark?.TrySetResult();
+
     public async ValueTask BeforeCommitAsync(string operation, string subject, CancellationToken cancellationToken)
     {
+        if (operation == _parkedOperation && Interlocked.Exchange(ref _parkedOperation, null) == operation)
+        {
+            _parkedArrived!.TrySetResult();
+            await _unpark!.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            return;
+        }
         var release = _release;
         if (release is null || !_operations.Contains(operation)) return;
         if (Interlocked.Increment(ref _arrived) > _expected) return;

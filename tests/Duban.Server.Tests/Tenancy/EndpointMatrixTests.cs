@@ -106,6 +106,15 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
         Assert.True(generated.IsSuccessStatusCode, await generated.Content.ReadAsStringAsync());
         var documentId = (await generated.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
 
+        // A 督查专报 and a 定期专报 of the demo organization (decision 048).
+        Assert.True((await admin.PostAsync("/api/document-templates/shipped/period-report", null)).IsSuccessStatusCode);
+        var report = await ducha.PostAsJsonAsync("/api/reports", new { templateKey = "period-report", preset = "month" });
+        Assert.True(report.IsSuccessStatusCode, await report.Content.ReadAsStringAsync());
+        var reportId = (await report.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+        var reportSchedule = await admin.PostAsJsonAsync("/api/report-schedules", new { templateKey = "period-report", frequency = "weekly", day = 1 });
+        Assert.True(reportSchedule.IsSuccessStatusCode, await reportSchedule.Content.ReadAsStringAsync());
+        var reportScheduleId = (await reportSchedule.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+
         // A robot channel the demo organization's administrator set up, and one of its people's notifications (decision 040).
         var channel = await admin.PostAsJsonAsync("/api/notifications/channels",
             new { kind = "dingtalk", name = "司法厅督查群", url = "http://127.0.0.1:9/robot", enabled = true, kinds = new[] { "task" } });
@@ -135,6 +144,8 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
             ["shipped/{kind}"] = "notice",
             ["versions/{id}"] = templateId,
             ["documents/{id}"] = documentId,
+            ["reports/{id}"] = reportId,
+            ["report-schedules/{id}"] = reportScheduleId,
             ["instances/{id}"] = fixture.SftItem.ToString(),
             ["incidents/{id}"] = fixture.SftItem.ToString(),
             ["tasks/{id}"] = task.ToString(),
@@ -155,11 +166,11 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
             ["{entryId}"] = Guid.NewGuid().ToString(),
             ["schedules/{id}"] = Guid.NewGuid().ToString(),
         };
-        HashSet<string> objects = ["channels/{id}", "notifications/{id}", "versions/{id}", "documents/{id}", "instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
+        HashSet<string> objects = ["channels/{id}", "notifications/{id}", "versions/{id}", "documents/{id}", "reports/{id}", "report-schedules/{id}", "instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
             "bulletins/{id}", "{definitionId}", "{unitId}", "{scenarioId}", "role-definitions/{name}"];
         // Its item, task, file, procedure and bulletin, every person's id and name, every unit's name.
         List<string> markers = [TwoOrganizationsFixture.SftMarker, fixture.SftItem.ToString(), task.ToString(), file, templateId, documentId, channelId,
-            notificationId, "司法厅专用流程", "司法厅通报批评样例", "司法厅督查群", scenarioId, "司法厅模拟场景", "司法厅特约督查员"];
+            notificationId, reportId, reportScheduleId, "司法厅专用流程", "司法厅通报批评样例", "司法厅督查群", scenarioId, "司法厅模拟场景", "司法厅特约督查员"];
         markers.AddRange(users.SelectMany(u => new[] { u!["id"]!.GetValue<string>(), u["displayName"]!.GetValue<string>() }));
         var units = (await admin.GetFromJsonAsync<JsonArray>("/api/units"))!;
         markers.AddRange(units.Select(u => u!["name"]!.GetValue<string>()));

@@ -1,3 +1,4 @@
+import { can } from '../../app/navigation';
 import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Empty, Grid, Result, Row, Spin, Tag, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
@@ -20,6 +21,7 @@ import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '.
 import { ItemRounds } from './ItemRounds';
 import { ItemTimeline } from './ItemTimeline';
 import { statusOf } from './timeline';
+import { UnarchiveItem } from './UnarchiveItem';
 import { WithdrawItem } from './WithdrawItem';
 import './item.css';
 
@@ -117,6 +119,9 @@ export default function ItemPage() {
             >
               已归档
             </Tag>
+          )}
+          {instance.archivedAt && can(user, 'designProcedures') && (
+            <UnarchiveItem instanceId={instance.id} onDone={() => setReloadToken((n) => n + 1)} />
           )}
           <Tag color={status.color} data-testid="item-status">
             {status.label}

@@ -35,6 +35,21 @@ describe('办理过程', () => {
     expect(line.detail).toBe('立卷归档：事项已归档，不能再修改');
   });
 
+  it('says an administrator took the item out of the archive, and why (撤销归档, decision 048)', () => {
+    const line = describeEntry(
+      entry({
+        kind: 'itemUnarchived',
+        activityId: null,
+        activityName: null,
+        actorName: '系统管理员',
+        comment: '撤销归档：领导要求补充材料',
+        data: { reason: '领导要求补充材料' },
+      }),
+    );
+    expect(line.title).toBe('撤销归档');
+    expect(line.detail).toBe('领导要求补充材料');
+  });
+
   it('says who was let into or taken off a confidential item (decision 037)', () => {
     expect(
       describeEntry(

@@ -142,6 +142,9 @@ export function describe(entry: TimelineEntry): TimelineLine {
     // 立卷归档 (docs/decisions/047): the item is read-only from here on.
     case 'itemArchived':
       return { ...base, title: '立卷归档', color: 'gray' };
+    // 撤销归档 (docs/decisions/048): an administrator took it out of the archive, with a reason.
+    case 'itemUnarchived':
+      return { ...base, title: '撤销归档', detail: str(entry.data, 'reason'), color: 'orange' };
     // 限定知悉范围 (docs/decisions/037): who was added to or taken off the item's 知悉范围.
     case 'readersChanged': {
       const names = (key: string) => {

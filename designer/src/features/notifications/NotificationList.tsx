@@ -8,6 +8,7 @@ const KIND_COLORS: Record<string, string> = {
   chased: 'red',
   extension: 'green',
   deadline: 'gold',
+  report: 'purple',
 };
 
 /** Notifications as a list: each opens its task (or item) and is marked read on the way. */

@@ -35,6 +35,7 @@ const KIND_OPTIONS = [
   { label: '催办', value: 'chased' },
   { label: '延期审批结果', value: 'extension' },
   { label: '临近办理时限', value: 'deadline' },
+  { label: '督查专报', value: 'report' },
 ];
 
 /** Field errors of a 400 problem, for an antd form. */
