@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Duban.Data.Startup;
 using Duban.Engine.Directory;
 using Duban.Server.Tests.Auth;
 using Duban.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Duban.Server.Tests.Infrastructure.Api;
 using static Duban.Server.Tests.Infrastructure.TestDefinitions;
 
@@ -141,6 +144,40 @@ public abstract class RoleDefinitionTests<TFixture>(TFixture fixture) : IAsyncLi
         Assert.Equal(HttpStatusCode.OK, (await TestUsers.UpdateAsync(fixture, holder, roles: [])).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/role-definitions/{Uri.EscapeDataString("督查专员")}")).StatusCode);
         Assert.DoesNotContain("督查专员", (await admin.GetFromJsonAsync<string[]>("/api/roles"))!);
+    }
+
+    [Fact]
+    public async Task An_organization_from_before_the_split_gives_its_administrators_the_security_role_once()
+    {
+        // As before decision 049: nobody holds a role that may manage roles; the administrator holds 管理员 only.
+        await fixture.Factory.WithDbAsync(async db =>
+        {
+            var security = await db.Roles.Where(r => r.Name == Roles.SecurityAdmin).Select(r => r.Id).SingleAsync();
+            await db.UserRoles.Where(ur => ur.RoleId == security).ExecuteDeleteAsync();
+        });
+        async Task<List<string>> HoldersAsync()
+        {
+            List<string> names = [];
+            await fixture.Factory.WithDbAsync(async db => names = await (from ur in db.UserRoles
+                                                                         join r in db.Roles on ur.RoleId equals r.Id
+                                                                         join u in db.Users on ur.UserId equals u.Id
+                                                                         where r.Name == Roles.SecurityAdmin
+                                                                         select u.UserName!).OrderBy(n => n).ToListAsync());
+            return names;
+        }
+        Assert.Empty(await HoldersAsync());
+
+        async Task RunStepAsync()
+        {
+            await using var scope = fixture.Factory.Services.CreateAsyncScope();
+            Assert.Equal(StepResult.Done, await scope.ServiceProvider.GetRequiredService<BaselineSetup>().SecurityAdministratorsAsync(CancellationToken.None));
+        }
+        await RunStepAsync();
+        // What the administrator could do stays his: roles and the security policy, now through 安全管理员.
+        Assert.Equal(["admin"], await HoldersAsync());
+        // Where someone holds it, nothing more is given.
+        await RunStepAsync();
+        Assert.Equal(["admin"], await HoldersAsync());
     }
 }
 
