@@ -185,7 +185,12 @@ test.describe('组织（管理员）', () => {
     const roleDialog = page.getByRole('dialog', { name: '新建角色' });
     await roleDialog.getByLabel('角色名称').fill(roleName);
     await roleDialog.getByLabel('说明').fill('人大代表、政协委员等特约人员，参与重点事项督查');
-    await roleDialog.getByRole('checkbox', { name: /查看全部事项/ }).check();
+    // Ticked until it shows ticked: a click while the dialog still opens can land before the box takes it.
+    const seeAll = roleDialog.getByRole('checkbox', { name: /查看全部事项/ });
+    await expect(async () => {
+      if (!(await seeAll.isChecked())) await seeAll.click();
+      await expect(seeAll).toBeChecked({ timeout: scaled(2_000) });
+    }).toPass({ timeout: scaled(30_000) });
     const roleSaved = page.waitForResponse(isPath('/api/role-definitions', 'POST'));
     await roleDialog.getByRole('button', { name: '保存' }).click();
     expect((await roleSaved).status()).toBe(201);

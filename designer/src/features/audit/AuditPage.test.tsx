@@ -15,6 +15,8 @@ const auditor = {
   unitId: 'bgs',
   unitName: '厅办公室（督查室）',
   roles: ['审计员'],
+  permissions: ['readAuditLog'],
+  outsideBusiness: true,
 };
 
 const row = {

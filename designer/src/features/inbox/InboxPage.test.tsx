@@ -178,7 +178,11 @@ describe('待办列表', () => {
 
 describe('布局', () => {
   it('shows the product name, user, unit and roles, and only permitted menu items', async () => {
-    setup(page([]), { ...liaisonUser, roles: ['督查员', '领导'] });
+    setup(page([]), {
+      ...liaisonUser,
+      roles: ['督查员', '领导'],
+      permissions: ['seeAllItems', 'supervise', 'score'],
+    });
     renderApp('/');
 
     const banner = await screen.findByRole('banner');
@@ -199,7 +203,11 @@ describe('布局', () => {
   });
 
   it('offers the design screens to administrators', async () => {
-    setup(page([]), { ...liaisonUser, roles: ['管理员'] });
+    setup(page([]), {
+      ...liaisonUser,
+      roles: ['管理员'],
+      permissions: ['seeAllItems', 'supervise', 'designProcedures', 'configureSupervision', 'manageUnitsAndPeople'],
+    });
     renderApp('/');
     const nav = await screen.findByRole('navigation', { name: '主导航' });
     const entries = within(nav)
