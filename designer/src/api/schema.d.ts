@@ -10624,7 +10624,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 定期专报（每周、每月自动生成） */
+        /** 定期专报（每周、每月、每季度自动生成） */
         get: {
             parameters: {
                 query?: never;
@@ -14618,7 +14618,7 @@ export interface components {
             /** Format: int32 */
             deadlineWorkingDays?: null | number;
         };
-        /** @description A weekly (`day` 1 = Monday … 7) or monthly (`day` 1 … 28) report. */
+        /** @description A weekly (`day` 1 = Monday … 7), monthly or quarterly (`day` 1 … 28 of the month, of the quarter's first month) report. */
         SaveReportScheduleRequest: {
             templateKey?: null | string;
             frequency?: null | string;

@@ -25,14 +25,24 @@ public static class ReportPeriods
             while (((int)d.DayOfWeek + 6) % 7 + 1 != day) d = d.AddDays(1);
             return d;
         }
+        if (frequency == ReportFrequency.Quarterly)
+        {
+            var quarter = new DateOnly(from.Year, (from.Month - 1) / 3 * 3 + 1, day);
+            return quarter >= from ? quarter : quarter.AddMonths(3);
+        }
         var candidate = new DateOnly(from.Year, from.Month, day);
         return candidate >= from ? candidate : candidate.AddMonths(1);
     }
 
-    /// <summary>What a run on <paramref name="runDate"/> reports: the seven days before it, or the calendar month before it.</summary>
+    /// <summary>What a run on <paramref name="runDate"/> reports: the seven days before it, or the calendar month or quarter before it.</summary>
     public static (DateOnly From, DateOnly To) PastPeriod(string frequency, DateOnly runDate)
     {
         if (frequency == ReportFrequency.Weekly) return (runDate.AddDays(-7), runDate.AddDays(-1));
+        if (frequency == ReportFrequency.Quarterly)
+        {
+            var quarter = new DateOnly(runDate.Year, (runDate.Month - 1) / 3 * 3 + 1, 1).AddMonths(-3);
+            return (quarter, quarter.AddMonths(3).AddDays(-1));
+        }
         var first = new DateOnly(runDate.Year, runDate.Month, 1).AddMonths(-1);
         return (first, first.AddMonths(1).AddDays(-1));
     }

@@ -38,6 +38,8 @@ public static class ReportFrequency
 {
     public const string Weekly = "weekly";
     public const string Monthly = "monthly";
+    /// <summary>季度: on a day (1 … 28) of each quarter's first month (1, 4, 7, 10), for the quarter before (情况通报, 002 §三).</summary>
+    public const string Quarterly = "quarterly";
 }
 
 /// <summary>
@@ -51,7 +53,7 @@ public sealed class ReportScheduleRecord : Jobs.ILeasedRow
     public required string OrganizationId { get; set; }
     public required string TemplateKey { get; set; }
     public required string Frequency { get; set; }
-    /// <summary>Weekly: 1 (Monday) … 7 (Sunday); monthly: the day of the month, 1 … 28.</summary>
+    /// <summary>Weekly: 1 (Monday) … 7 (Sunday); monthly and quarterly: the day of the month, 1 … 28.</summary>
     public int Day { get; set; }
     public bool Paused { get; set; }
     public DateTimeOffset? NextRunAt { get; set; }

@@ -26,12 +26,14 @@ internal sealed class SaveReportScheduleHandler : IWriteHandler<SaveReportSchedu
         if (!write.User.Has(Permission.ConfigureSupervision)) throw new ForbiddenException("只有有「督查制度设置」权限的人员（管理员）可以设置定期专报");
         var organizationId = OrganizationScope.Require(write.User);
         var errors = new List<FieldError>();
-        if (write.Frequency is not (ReportFrequency.Weekly or ReportFrequency.Monthly))
-            errors.Add(new("frequency", "频率只能是 weekly（每周）或 monthly（每月）"));
+        if (write.Frequency is not (ReportFrequency.Weekly or ReportFrequency.Monthly or ReportFrequency.Quarterly))
+            errors.Add(new("frequency", "频率只能是 weekly（每周）、monthly（每月）或 quarterly（每季度）"));
         else if (write.Frequency == ReportFrequency.Weekly && write.Day is not (>= 1 and <= 7))
             errors.Add(new("day", "每周专报请选择星期一至星期日"));
         else if (write.Frequency == ReportFrequency.Monthly && write.Day is not (>= 1 and <= 28))
             errors.Add(new("day", "每月专报请选择 1 至 28 日"));
+        else if (write.Frequency == ReportFrequency.Quarterly && write.Day is not (>= 1 and <= 28))
+            errors.Add(new("day", "每季度专报请选择季度首月的 1 至 28 日"));
         if (string.IsNullOrWhiteSpace(write.TemplateKey)) errors.Add(new("templateKey", "请选择文书模板"));
         else if (await DocumentTemplates.LatestAsync(db, organizationId, write.TemplateKey, ct) is null)
             errors.Add(new("templateKey", $"文书模板「{write.TemplateKey}」不存在"));

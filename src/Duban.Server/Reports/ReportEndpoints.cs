@@ -22,7 +22,7 @@ public sealed record GenerateReportRequest(string? TemplateKey, string? Preset, 
 public sealed record ReportView(Guid Id, string TemplateKey, string TemplateName, string PeriodFrom, string PeriodTo, string? Number, string FileName,
     long Size, bool Scheduled, string? CreatedByName, DateTimeOffset CreatedAt);
 
-/// <summary>A weekly (<c>day</c> 1 = Monday … 7) or monthly (<c>day</c> 1 … 28) report.</summary>
+/// <summary>A weekly (<c>day</c> 1 = Monday … 7), monthly or quarterly (<c>day</c> 1 … 28 of the month, of the quarter's first month) report.</summary>
 public sealed record SaveReportScheduleRequest(string? TemplateKey, string? Frequency, int? Day, bool? Paused);
 
 public sealed record ReportScheduleView(Guid Id, string TemplateKey, string Frequency, int Day, bool Paused, DateTimeOffset? NextRunAt,
@@ -84,7 +84,7 @@ internal static class ReportEndpoints
             var user = await OfficeAsync(http);
             var rows = await db.Set<ReportScheduleRecord>().AsNoTracking().Where(s => s.OrganizationId == user.OrganizationId).ToListAsync(ct);
             return TypedResults.Ok(rows.OrderBy(s => s.CreatedAt).Select(View).ToList());
-        }).WithSummary("定期专报（每周、每月自动生成）").ProducesProblem(403);
+        }).WithSummary("定期专报（每周、每月、每季度自动生成）").ProducesProblem(403);
 
         schedules.MapPost("/", async Task<Created<ReportScheduleView>> (SaveReportScheduleRequest request, HttpContext http, WriteDoor door, CancellationToken ct) =>
         {

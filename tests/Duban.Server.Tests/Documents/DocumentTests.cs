@@ -711,11 +711,19 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var item = await AssignedInstructionAsync("李厅长关于加强行政复议案件办理工作的批示");
         var folder = Path.Combine(ArtifactsFolder(), "documents");
         Directory.CreateDirectory(folder);
-        foreach (var kind in new[] { "notice", "urge", "rectification", "report", "reply", "forward" })
+        // The 督查专报 is generated from the ledger for a period, not from one item (decision 048).
+        await ShippedAsync("period-report");
+        var periodReport = await OkJsonAsync(await (await fixture.As("ducha")).PostAsJsonAsync("/api/reports", new { templateKey = "period-report", preset = "month" }));
+        foreach (var kind in new[] { "notice", "urge", "rectification", "report", "reply", "forward", "period-report" })
         {
-            await ShippedAsync(kind);
-            var document = await GenerateAsync("ducha", item, kind);
-            var pdf = await DownloadAsync("ducha", $"/api/documents/{document["id"]}?format=pdf");
+            string url;
+            if (kind == "period-report") url = $"/api/reports/{periodReport["id"]}?format=pdf";
+            else
+            {
+                await ShippedAsync(kind);
+                url = $"/api/documents/{(await GenerateAsync("ducha", item, kind))["id"]}?format=pdf";
+            }
+            var pdf = await DownloadAsync("ducha", url);
             Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
             var path = Path.Combine(folder, $"{kind}.pdf");
             await File.WriteAllBytesAsync(path, pdf);

@@ -53,7 +53,7 @@ export default function ReportsPage() {
   const [preset, setPreset] = useState<Preset>('week');
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const [busy, setBusy] = useState(false);
-  const [frequency, setFrequency] = useState<'weekly' | 'monthly'>('weekly');
+  const [frequency, setFrequency] = useState<'weekly' | 'monthly' | 'quarterly'>('weekly');
   const [day, setDay] = useState(1);
   const [scheduleTemplate, setScheduleTemplate] = useState<string>();
 
@@ -251,12 +251,13 @@ export default function ReportsPage() {
             <Radio.Group
               value={frequency}
               onChange={(e) => {
-                setFrequency(e.target.value as 'weekly' | 'monthly');
+                setFrequency(e.target.value as 'weekly' | 'monthly' | 'quarterly');
                 setDay(1);
               }}
             >
               <Radio value="weekly">每周</Radio>
               <Radio value="monthly">每月</Radio>
+              <Radio value="quarterly">每季度</Radio>
             </Radio.Group>
             <Select
               aria-label="生成日"
@@ -282,7 +283,8 @@ export default function ReportsPage() {
           locale={{ emptyText: <Empty description="没有定期专报：每周一生成上周的，每月生成上月的" /> }}
         />
         <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
-          每周专报在所选的星期几生成前七天的专报，每月专报在所选日期生成上一个月的专报；生成后通知督查员和管理员。
+          每周专报在所选的星期几生成前七天的专报，每月专报在所选日期生成上一个月的专报，每季度专报在季度首月（1、4、7、10
+          月）的所选日期生成上一季度的专报；生成后通知督查员和管理员。
         </Typography.Paragraph>
       </Card>
     </Space>

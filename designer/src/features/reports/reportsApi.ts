@@ -15,7 +15,9 @@ export const WEEKDAYS = ['星期一', '星期二', '星期三', '星期四', '�
 
 /** 「每周一」「每月 5 日」. */
 export function describeSchedule(s: Pick<ReportSchedule, 'frequency' | 'day'>): string {
-  return s.frequency === 'weekly' ? `每${WEEKDAYS[s.day - 1] ?? s.day}` : `每月 ${s.day} 日`;
+  if (s.frequency === 'weekly') return `每${WEEKDAYS[s.day - 1] ?? s.day}`;
+  if (s.frequency === 'quarterly') return `每季度首月 ${s.day} 日`;
+  return `每月 ${s.day} 日`;
 }
 
 export const reportLinks = {
