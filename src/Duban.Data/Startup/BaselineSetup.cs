@@ -75,6 +75,9 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
     /// </summary>
     public async Task<StepResult> SecurityAdministratorsAsync(CancellationToken ct)
     {
+        // On an installation whose roles step finished long ago, 安全管理员 is created by the every-start roles pass —
+        // which runs after the steps; create it here first.
+        await RolesAsync(ct);
         var definitions = await db.Set<Organization.RoleDefinitionRecord>().AsNoTracking().ToListAsync(ct);
         var memberships = await (from ur in db.UserRoles
                                  join r in db.Roles on ur.RoleId equals r.Id
