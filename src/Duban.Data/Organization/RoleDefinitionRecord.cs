@@ -55,6 +55,10 @@ public static class RoleNames
         return Merge(rows);
     }
 
+    /// <summary>The names of <see cref="OfAsync"/>, in its order: what pickers offer and what a person, a step or a policy may name.</summary>
+    public static async Task<IReadOnlyList<string>> NamesAsync(DubanDbContext db, string organizationId, CancellationToken ct) =>
+        [.. (await OfAsync(db, organizationId, ct)).Select(r => r.Name)];
+
     /// <summary>The built-in roles first, in their order (a stored row overrides the defaults), then the organization's own by name.</summary>
     public static IReadOnlyList<OrganizationRole> Merge(IEnumerable<RoleDefinitionRecord> rows)
     {

@@ -20,7 +20,7 @@ internal sealed class SaveSecurityPolicyHandler : IWriteHandler<SaveSecurityPoli
         var organizationId = OrganizationScope.Require(write.User);
         if (write.SecondFactorRoles is null) throw new WorkflowInputException("secondFactorRoles", "请选择须使用两步验证的角色（可不选）");
         var roles = write.SecondFactorRoles.Select(r => r?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
-        var known = (await RoleNames.OfAsync(context.Db, organizationId, ct)).Select(r => r.Name).ToList();
+        var known = await RoleNames.NamesAsync(context.Db, organizationId, ct);
         if (roles.FirstOrDefault(r => !known.Contains(r)) is { } unknown)
             throw new WorkflowInputException("secondFactorRoles", $"角色“{unknown}”不存在");
         var row = await context.Db.Set<SecurityPolicyRecord>().FirstOrDefaultAsync(p => p.OrganizationId == organizationId, ct);

@@ -23,13 +23,13 @@ internal static class SecurityPolicyEndpoints
         {
             var organizationId = OrganizationScope.Require(await http.GetCurrentUserAsync());
             var row = await db.Set<SecurityPolicyRecord>().FindAsync([organizationId], ct);
-            return TypedResults.Ok(new SecurityPolicyDto(row?.Roles ?? [], await RoleNamesAsync(db, organizationId, ct), row?.UpdatedAt, row?.UpdatedByName));
+            return TypedResults.Ok(new SecurityPolicyDto(row?.Roles ?? [], await RoleNames.NamesAsync(db, organizationId, ct), row?.UpdatedAt, row?.UpdatedByName));
         }).WithSummary("安全策略（须使用两步验证的角色）");
 
         policy.MapPut("/", async Task<Ok<SecurityPolicyDto>> (SaveSecurityPolicyRequest request, HttpContext http, WriteDoor door, DubanDbContext db, CancellationToken ct) =>
         {
             var row = await door.RunAsync(new SaveSecurityPolicy(await http.GetCurrentUserAsync(), request.SecondFactorRoles), ct);
-            return TypedResults.Ok(new SecurityPolicyDto(row.Roles, await RoleNamesAsync(db, row.OrganizationId, ct), row.UpdatedAt, row.UpdatedByName));
+            return TypedResults.Ok(new SecurityPolicyDto(row.Roles, await RoleNames.NamesAsync(db, row.OrganizationId, ct), row.UpdatedAt, row.UpdatedByName));
         }).WithSummary("修改安全策略（安全管理员）").ProducesValidationProblem();
 
         app.MapPost("/api/users/{id}/second-factor/reset", async (string id, HttpContext http, WriteDoor door, CancellationToken ct) =>
@@ -39,8 +39,4 @@ internal static class SecurityPolicyEndpoints
         }).WithTags("组织").RequireAuthorization().RequirePermission(Permission.ManageRolesAndSecurity).WithSummary("重置人员的两步验证（安全管理员）")
             .WithDescription("清除该人员的两步验证密钥与恢复码，并结束其全部会话；其角色须使用两步验证时，下次登录后须重新启用。");
     }
-
-    /// <summary>The organization's roles, its own included (decision 049): any of them may be made to use a second factor.</summary>
-    private static async Task<IReadOnlyList<string>> RoleNamesAsync(DubanDbContext db, string organizationId, CancellationToken ct) =>
-        [.. (await RoleNames.OfAsync(db, organizationId, ct)).Select(r => r.Name)];
 }

@@ -115,7 +115,7 @@ internal static class OrganizationEndpoints
         }).RequirePermission(Permission.ManageUnitsAndPeople).WithSummary("重置密码").ProducesValidationProblem();
 
         app.MapGet("/api/roles", async (HttpContext http, DubanDbContext db, CancellationToken ct) =>
-            TypedResults.Ok((await RoleNames.OfAsync(db, OrganizationScope.Require(await http.GetCurrentUserAsync()), ct)).Select(r => r.Name).ToList()))
+            TypedResults.Ok(await RoleNames.NamesAsync(db, OrganizationScope.Require(await http.GetCurrentUserAsync()), ct)))
             .WithTags("组织").RequireAuthorization().WithSummary("本组织的角色名称（内置的在前，自定义的在后）");
 
         MapRoleDefinitions(app);

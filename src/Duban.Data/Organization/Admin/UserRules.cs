@@ -42,7 +42,7 @@ internal static class UserRules
         }
         if (roles.Count > 0)
         {
-            var known = (await RoleNames.OfAsync(db, organizationId, ct)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            var known = await RoleNames.NamesAsync(db, organizationId, ct);
             foreach (var role in roles)
                 if (!known.Contains(role)) errors.Add(new("roles", $"角色「{role}」不存在"));
         }
