@@ -40,9 +40,11 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
     ];
 
     /// <summary>
-    /// String methods (and <c>Array.prototype.join</c>, see <see cref="JoinedLength"/>) whose result one call can make far larger than their input — <c>'x'.repeat(1 &lt;&lt; 28)</c> is 512 MB
+    /// String methods whose result one call can make far larger than their input — <c>'x'.repeat(1 &lt;&lt; 28)</c> is 512 MB
     /// in one statement, before the memory limit (measured between statements) can notice — and the argument that sets
-    /// that size. Each is wrapped to refuse a result longer than the memory limit allows, before it is built.
+    /// that size. Each is wrapped to refuse a result longer than the memory limit allows, before it is built. The other
+    /// calls that build one string out of many (join, toLocaleString, concat, replace, replaceAll, JSON.stringify) are
+    /// bounded in <see cref="ScriptStringBounds"/>.
     /// </summary>
     private static readonly (string Name, Func<JsValue, JsValue[], double> ResultLength)[] GrowingStringMethods =
     [
@@ -50,21 +52,6 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
         ("padStart", (_, args) => TypeConverter.ToNumber(args.At(0))),
         ("padEnd", (_, args) => TypeConverter.ToNumber(args.At(0))),
     ];
-
-    /// <summary>
-    /// The length of <c>array.join(separator)</c> counted before it is built: the separators, and the strings among the
-    /// elements (the same long string many times over is what makes a join huge; a number or a small object adds little).
-    /// </summary>
-    private static double JoinedLength(JsValue self, JsValue[] args)
-    {
-        if (self is not JsArray array) return 0;
-        var count = array.Length;
-        var separator = args.At(0);
-        double length = Math.Max(0, count - 1.0) * (separator.IsUndefined() ? 1 : TypeConverter.ToString(separator).Length);
-        for (uint i = 0; i < count; i++)
-            if (array.Get(i) is JsString text) length += text.Length;
-        return length;
-    }
 
     /// <summary>How many scripts run at once in the process: the processors, at least two.</summary>
     public static readonly int MostAtOnce = Math.Max(2, Environment.ProcessorCount);
@@ -167,8 +154,8 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
 
             // Serialising runs script code too (toJSON, getters, proxies); the engine's limits still apply to it.
             var serializer = new JsonSerializer(engine);
-            var value = ToNode(serializer.Serialize(completion));
-            var variables = ToNode(serializer.Serialize(engine.GetValue(VarsName))) as JsonObject
+            var value = ToNode(ScriptStringBounds.Serialize(engine, serializer, completion, _limits.MaxMemoryBytes / 2.0));
+            var variables = ToNode(ScriptStringBounds.Serialize(engine, serializer, engine.GetValue(VarsName), _limits.MaxMemoryBytes / 2.0)) as JsonObject
                 ?? throw new ScriptException(ScriptFailure.Runtime, "脚本运行错误：vars 必须是对象");
             return new ScriptResult(value, variables);
         }
@@ -265,7 +252,7 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
         var mostChars = limits.MaxMemoryBytes / 2.0;
         var strings = global.Get("String").AsObject().Get("prototype").AsObject();
         foreach (var (name, resultLength) in GrowingStringMethods) Bound(engine, strings, name, resultLength, mostChars);
-        Bound(engine, global.Get("Array").AsObject().Get("prototype").AsObject(), "join", JoinedLength, mostChars);
+        ScriptStringBounds.Install(engine, mostChars);
 
         return engine;
     }
@@ -274,14 +261,12 @@ public sealed class JintScriptEvaluator : IScriptEvaluator
     private static void Bound(JsEngine engine, ObjectInstance prototype, string name, Func<JsValue, JsValue[], double> resultLength, double mostChars)
     {
         var original = prototype.Get(name);
-        prototype.FastSetProperty(name, new Jint.Runtime.Descriptors.PropertyDescriptor(
-            new Jint.Runtime.Interop.ClrFunction(engine, name, (self, args) =>
-            {
-                if (resultLength(self, args) > mostChars)
-                    throw new MemoryLimitExceededException($"{name} would exceed the memory limit");
-                return engine.Invoke(original, self, args);
-            }, 1),
-            writable: true, enumerable: false, configurable: true));
+        ScriptStringBounds.Replace(engine, prototype, name, 1, (self, args) =>
+        {
+            if (resultLength(self, args) > mostChars)
+                throw new MemoryLimitExceededException($"{name} would exceed the memory limit");
+            return engine.Invoke(original, self, args);
+        });
     }
 
     private static JsValue ToJs(JsonParser parser, JsonNode? node) =>
