@@ -13259,7 +13259,7 @@ export interface components {
              *         the screens they open.
              */
             permissions: string[];
-            /** @description Holds only roles outside the business (平台管理员, 审计员, 安全管理员 by default): sees no item. */
+            /** @description Holds only roles outside the business (平台管理员, 管理员, 安全管理员, 审计员 by default): sees no item. */
             outsideBusiness: boolean;
         };
         /**

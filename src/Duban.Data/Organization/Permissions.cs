@@ -41,8 +41,8 @@ public static class PermissionCatalog
         new(Permission.Supervise, "supervise", "督查督办", "催办、指定专人、调整主办协办和阅读范围、撤销事项、生成文书、查看预警", false),
         new(Permission.Score, "score", "考核与通报", "登记和撤销考核记录、通报批评", false),
         new(Permission.HandleUnitTasks, "handleUnitTasks", "办理本单位任务", "接收派给本单位的任务、申请延期（承办单位的联络员）", false),
-        new(Permission.DesignProcedures, "designProcedures", "流程与文书设计", "流程、表单、文书模板、模拟运行、定期任务、运行异常", false),
-        new(Permission.ConfigureSupervision, "configureSupervision", "督查制度设置", "工作日历、催办阶梯、延期和考核规则、编号、通知渠道", false),
+        new(Permission.DesignProcedures, "designProcedures", "流程与文书设计", "流程、表单、文书模板、模拟运行、定期任务、运行异常", true),
+        new(Permission.ConfigureSupervision, "configureSupervision", "督查制度设置", "工作日历、催办阶梯、延期和考核规则、编号、通知渠道", true),
         new(Permission.ManageUnitsAndPeople, "manageUnitsAndPeople", "单位与人员管理", "维护单位和人员、重置密码（管理员）", true),
         new(Permission.ManageRolesAndSecurity, "manageRolesAndSecurity", "角色权限与安全策略", "定义角色及其权限、为人员授予角色、密码和两步验证策略（安全管理员）", true),
         new(Permission.ReadAuditLog, "readAuditLog", "安全审计", "查阅和导出本组织的安全审计日志（审计员）", true),
@@ -56,18 +56,29 @@ public static class PermissionCatalog
     public static Permission? Parse(string? key) => key is not null && ByKey.TryGetValue(key, out var p) ? p : null;
 
     /// <summary>
-    /// The built-in roles' permissions until an organization changes them. 三员分立 (等保 level 3): 管理员 keeps units and
-    /// people, 安全管理员 roles and policies, 审计员 the audit log — one person holds several only when given them.
+    /// The built-in roles' permissions until an organization changes them. 三员分立 (等保 level 3): 管理员 keeps units,
+    /// people and the system's configuration (procedures, the supervision settings), 安全管理员 roles and policies, 审计员
+    /// the audit log — none of them reads business items; one person holds several, or an organization gives 管理员 the
+    /// items too (<see cref="AdministratorWithItems"/>), only by explicit choice.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlySet<Permission>> BuiltIn = new Dictionary<string, IReadOnlySet<Permission>>(StringComparer.Ordinal)
     {
-        [Roles.Admin] = new HashSet<Permission> { Permission.ManageUnitsAndPeople, Permission.DesignProcedures, Permission.ConfigureSupervision, Permission.SeeAllItems, Permission.Supervise },
+        [Roles.Admin] = new HashSet<Permission> { Permission.ManageUnitsAndPeople, Permission.DesignProcedures, Permission.ConfigureSupervision },
         [Roles.SecurityAdmin] = new HashSet<Permission> { Permission.ManageRolesAndSecurity },
         [Roles.Auditor] = new HashSet<Permission> { Permission.ReadAuditLog },
         [Roles.Supervisor] = new HashSet<Permission> { Permission.SeeAllItems, Permission.Supervise, Permission.Score },
         [Roles.Leader] = new HashSet<Permission> { Permission.SeeAllItems },
         [Roles.Liaison] = new HashSet<Permission> { Permission.HandleUnitTasks },
     };
+
+    /// <summary>
+    /// What 管理员 held before it stopped reading items (decision 049's addendum): an organization from before keeps it as
+    /// its stored choice, and the small demo office makes the same choice.
+    /// </summary>
+    public static readonly IReadOnlySet<Permission> AdministratorWithItems = new HashSet<Permission>(BuiltIn[Roles.Admin]) { Permission.SeeAllItems, Permission.Supervise };
+
+    /// <summary>Permission keys as <see cref="RoleDefinitionRecord.Permissions"/> stores them, in the catalogue's order.</summary>
+    public static string Keys(IReadOnlySet<Permission> permissions) => string.Join(',', All.Where(e => permissions.Contains(e.Permission)).Select(e => e.Key));
 
     public static bool IsAdministrative(Permission permission) => ByPermission[permission].Administrative;
 

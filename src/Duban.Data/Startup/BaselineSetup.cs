@@ -20,6 +20,7 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
     public const string TemplatesStep = "baseline/templates";
     public const string CalendarStep = "baseline/calendar";
     public const string SecurityAdministratorsStep = "baseline/security-administrators";
+    public const string AdministratorsKeepItemsStep = "baseline/administrators-keep-items";
 
     public async Task<StepResult> RolesAsync(CancellationToken ct)
     {
@@ -95,6 +96,31 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
                 db.UserRoles.Add(new IdentityUserRole<string> { UserId = admin, RoleId = securityRoleId });
                 logger.LogInformation("Organization {Organization}: administrator {User} also holds {Role} (decision 049)", organization.Key, admin, Roles.SecurityAdmin);
             }
+        }
+        await db.SaveChangesAsync(ct);
+        return StepResult.Done;
+    }
+
+    /// <summary>
+    /// 管理员 stopped reading items (三员分立: none of the three reads business items by default, decision 049's addendum).
+    /// An organization from before that keeps what its administrators could do: its 管理员 role, where it never changed it,
+    /// is stored with the permissions it had — the organization's choice from then on, which its security administrator can
+    /// undo. Runs once, before any organization a fresh installation makes (so those get the new default).
+    /// </summary>
+    public async Task<StepResult> AdministratorsKeepItemsAsync(CancellationToken ct)
+    {
+        var organizations = await db.Units.Where(u => u.ParentId == null).Select(u => u.Id).ToListAsync(ct);
+        var stored = await db.Set<Organization.RoleDefinitionRecord>().Where(r => r.Name == Roles.Admin).Select(r => r.OrganizationId).ToListAsync(ct);
+        foreach (var organizationId in organizations.Except(stored, StringComparer.Ordinal))
+        {
+            db.Set<Organization.RoleDefinitionRecord>().Add(new Organization.RoleDefinitionRecord
+            {
+                OrganizationId = organizationId, Name = Roles.Admin,
+                Description = "升级前的管理员：保留查看全部事项和督查督办",
+                Permissions = Organization.PermissionCatalog.Keys(Organization.PermissionCatalog.AdministratorWithItems),
+                UpdatedAt = DateTimeOffset.UtcNow, UpdatedByName = "系统升级",
+            });
+            logger.LogInformation("Organization {Organization}: {Role} keeps reading items, as before (decision 049)", organizationId, Roles.Admin);
         }
         await db.SaveChangesAsync(ct);
         return StepResult.Done;

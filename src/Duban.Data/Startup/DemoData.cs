@@ -101,6 +101,14 @@ public sealed class DemoData(DubanDbContext db, UserManager<DubanUser> users, De
             var record = await db.Units.FirstAsync(u => u.Id == unit, ct);
             record.LeaderUserId ??= (await users.FindByNameAsync(userName))!.Id;
         }
+        // The demo office is small: its administrator also reads and supervises the items — an explicit choice, stored as
+        // the organization's 管理员 role (三员分立 leaves items out of 管理员 by default, decision 049).
+        if (!await db.Set<RoleDefinitionRecord>().AnyAsync(r => r.OrganizationId == Units[0].Id && r.Name == Roles.Admin, ct))
+            db.Set<RoleDefinitionRecord>().Add(new RoleDefinitionRecord
+            {
+                OrganizationId = Units[0].Id, Name = Roles.Admin, Description = "演示组织人少：管理员兼看全部事项和督查督办",
+                Permissions = PermissionCatalog.Keys(PermissionCatalog.AdministratorWithItems), UpdatedAt = DateTimeOffset.UtcNow, UpdatedByName = "演示数据",
+            });
         // The demo organization is scored on the county table (seed 003 §六): the explicit choice an administrator makes in
         // 考核规则 — without it an organization is not scored (docs/decisions/022).
         if (!await db.Set<SupervisionSettingsRecord>().AnyAsync(s => s.OrganizationId == Units[0].Id, ct))

@@ -74,6 +74,8 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
     public static readonly IReadOnlyList<SetupStep> AllSteps =
     [
         new(BaselineSetup.RolesStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().RolesAsync(ct)),
+        // Before any organization a fresh start makes: only organizations from an older installation keep the old default.
+        new(BaselineSetup.AdministratorsKeepItemsStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().AdministratorsKeepItemsAsync(ct)),
         new(DemoData.OrganizationStep, SetupPart.Demo, true, (sp, ct) => sp.GetRequiredService<DemoData>().OrganizationAsync(ct)),
         new(BaselineSetup.SecurityAdministratorsStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().SecurityAdministratorsAsync(ct)),
         new(BaselineSetup.TemplatesStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().TemplatesAsync(ct)),

@@ -16,7 +16,7 @@ public sealed record LoginRequest(string? UserName, string? Password);
 
 /// <param name="Permissions">What his roles let him do in his organization (decision 049), as permission keys: the web app shows
 /// the screens they open.</param>
-/// <param name="OutsideBusiness">Holds only roles outside the business (平台管理员, 审计员, 安全管理员 by default): sees no item.</param>
+/// <param name="OutsideBusiness">Holds only roles outside the business (平台管理员, 管理员, 安全管理员, 审计员 by default): sees no item.</param>
 public sealed record CurrentUserDto(string Id, string UserName, string DisplayName, string? UnitId, string? UnitName, IReadOnlyList<string> Roles,
     IReadOnlyList<string> Permissions, bool OutsideBusiness);
 

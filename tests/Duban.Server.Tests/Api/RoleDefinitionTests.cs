@@ -147,6 +147,37 @@ public abstract class RoleDefinitionTests<TFixture>(TFixture fixture) : IAsyncLi
     }
 
     [Fact]
+    public async Task An_administrator_reads_no_item_unless_his_organization_chose_so_and_one_from_before_keeps_what_he_had()
+    {
+        var item = await StartAsync(await fixture.As("ducha"), "demo-supervision", DemoStartData("fzc"));
+        var adminOnly = await TestUsers.SignInAsync(fixture, await TestUsers.CreateAsync(fixture, Roles.Admin, unitId: "bgs", displayName: "系统管理员丙"));
+        string[] Keys(JsonObject role) => [.. role["permissions"]!.AsArray().Select(p => p!.GetValue<string>())];
+
+        // The small demo office chose it: its 管理员 role, stored, also reads and supervises the items.
+        var demo = await RoleAsync(Roles.Admin);
+        Assert.Contains("seeAllItems", Keys(demo));
+        Assert.Equal(HttpStatusCode.OK, (await adminOnly.GetAsync($"/api/instances/{item}")).StatusCode);
+
+        // The built-in default (三员分立): units, people and configuration, and no item — 404 as to any outsider, no task.
+        Assert.Equal(HttpStatusCode.OK, (await SaveRoleAsync(Roles.Admin, ["manageUnitsAndPeople", "designProcedures", "configureSupervision"],
+            version: demo["version"]!.GetValue<long>())).StatusCode);
+        var me = (await adminOnly.GetFromJsonAsync<JsonObject>("/api/auth/me"))!;
+        Assert.True(me["outsideBusiness"]!.GetValue<bool>());
+        Assert.DoesNotContain("seeAllItems", me["permissions"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await adminOnly.GetAsync($"/api/instances/{item}")).StatusCode);
+        Assert.DoesNotContain(item.ToString(), await (await adminOnly.GetAsync("/api/ledger?pageSize=100")).Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await adminOnly.GetAsync("/api/definitions")).StatusCode);
+
+        // An organization from before, whose 管理员 was never changed (no stored row), keeps what its administrators had.
+        await fixture.Factory.WithDbAsync(db => db.Set<Duban.Data.Organization.RoleDefinitionRecord>().Where(r => r.Name == Roles.Admin).ExecuteDeleteAsync());
+        await using (var scope = fixture.Factory.Services.CreateAsyncScope())
+            Assert.Equal(StepResult.Done, await scope.ServiceProvider.GetRequiredService<BaselineSetup>().AdministratorsKeepItemsAsync(CancellationToken.None));
+        fixture.Factory.Services.GetRequiredService<Duban.Data.Organization.OrganizationCache>().Invalidate();
+        Assert.Equal(["seeAllItems", "supervise", "designProcedures", "configureSupervision", "manageUnitsAndPeople"], Keys(await RoleAsync(Roles.Admin)));
+        Assert.Equal(HttpStatusCode.OK, (await adminOnly.GetAsync($"/api/instances/{item}")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_organization_from_before_the_split_gives_its_administrators_the_security_role_once()
     {
         // As before decision 049: nobody holds a role that may manage roles; the administrator holds 管理员 only.

@@ -104,6 +104,8 @@ public abstract class TenancyTests<TFixture>(TFixture fixture) : IAsyncLifetime 
         var users = (await govAdmin.GetFromJsonAsync<JsonArray>("/api/users"))!.Select(u => u!["userName"]!.GetValue<string>()).Order().ToList();
         Assert.Equal(["gov-admin", "gov-ducha", "gov-lingdao", "gov-nj"], users);
 
+        // 三员分立: a new organization's 管理员 reads no item, not even his own organization's (decision 049).
+        Assert.Equal(HttpStatusCode.NotFound, (await govAdmin.GetAsync($"/api/instances/{fixture.GovItem}")).StatusCode);
         // The other organization's unit and people do not exist for him …
         Assert.Equal(HttpStatusCode.NotFound, (await govAdmin.PutAsJsonAsync("/api/units/fzc", new { name = "被改名的法制处", parentId = "sft" })).StatusCode);
         var ducha = await UserIdAsync(await fixture.As("admin"), "ducha");

@@ -59,7 +59,7 @@ internal sealed class SaveRoleHandler(OrganizationCache cache) : IWriteHandler<S
             db.Set<RoleDefinitionRecord>().Add(row);
         }
         row.Description = description;
-        row.Permissions = string.Join(',', PermissionCatalog.All.Where(e => permissions.Contains(e.Permission)).Select(e => e.Key));
+        row.Permissions = PermissionCatalog.Keys(permissions);
         row.UpdatedAt = context.Now;
         row.UpdatedByName = write.User.DisplayName;
         // People hold roles by name through Identity; a name first defined here gets its Identity role (shared by name
