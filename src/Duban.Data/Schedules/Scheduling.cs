@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Engine.Calendar;
 using Duban.Engine.Definitions;
-using Duban.Engine.Directory;
 using Microsoft.EntityFrameworkCore;
 
 namespace Duban.Data.Schedules;
@@ -11,9 +10,6 @@ namespace Duban.Data.Schedules;
 /// <summary>What the schedule writes share: who may manage them, who an item may be started as, when a schedule next runs.</summary>
 internal static class Scheduling
 {
-    /// <summary>The roles that register items by hand (the office, its leaders, administrators): a schedule starts as one of them.</summary>
-    public static readonly IReadOnlyList<string> StarterRoles = [Roles.Supervisor, Roles.Admin, Roles.Leader];
-
     public static void RequireAdmin(CurrentUser user)
     {
         if (!user.Has(Permission.DesignProcedures)) throw new ForbiddenException("只有有「流程与文书设计」权限的人员（管理员）可以设置定期任务");
@@ -44,7 +40,7 @@ internal static class Scheduling
     {
         if (org.FindUser(userId) is not { } user) return "该用户不存在或已停用";
         if (user.OrganizationId != organizationId) return $"「{user.DisplayName}」不属于本单位";
-        if (!org.PermissionsOf(user).Contains(Permission.SeeAllItems)) return $"「{user.DisplayName}」无权发起事项（须为督查员、领导或管理员）";
+        if (!org.PermissionsOf(user).Contains(Permission.SeeAllItems)) return $"「{user.DisplayName}」无权发起事项（其角色须有「查看全部事项」权限，如督查员、领导）";
         return null;
     }
 

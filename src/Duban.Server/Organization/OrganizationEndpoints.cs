@@ -158,8 +158,9 @@ internal static class OrganizationEndpoints
         roles.MapGet("/", async Task<Ok<RoleDefinitionsDto>> (HttpContext http, DubanDbContext db, CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            if (!user.Has(Permission.ManageRolesAndSecurity) && !user.Has(Permission.ManageUnitsAndPeople))
-                throw new ForbiddenException("只有管理员或安全管理员可以查看角色与权限");
+            // Those who grant roles, manage people, or give steps and schedules to roles (流程与文书设计) read them.
+            if (!user.Has(Permission.ManageRolesAndSecurity) && !user.Has(Permission.ManageUnitsAndPeople) && !user.Has(Permission.DesignProcedures))
+                throw new ForbiddenException("只有管理员、安全管理员或流程设计人员可以查看角色与权限");
             var organizationId = OrganizationScope.Require(user);
             var holders = await (from ur in db.UserRoles
                                  join r in db.Roles on ur.RoleId equals r.Id

@@ -4,7 +4,7 @@ import dayjs from 'dayjs';
 import { useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../api/client';
-import { ROLES } from '../../api/types';
+import { can } from '../../app/navigation';
 import { useCurrentUser } from '../auth/AuthContext';
 import { useQuery } from '../../shared/useQuery';
 import { EChart } from './EChart';
@@ -72,8 +72,8 @@ export default function DashboardPage() {
   const filter = useMemo(() => filterFrom(params), [params]);
   const loaded = useQuery(['dashboard', filter], (signal) => dashboardApi.get(filter, signal));
   const view = loaded.data;
-  const office = user.roles.includes(ROLES.supervisor) || user.roles.includes(ROLES.admin);
-  const leader = user.roles.includes(ROLES.leader);
+  const office = can(user, 'supervise');
+  const leader = can(user, 'seeAllItems');
   const title = leader && !office ? '领导驾驶舱' : office ? '督查室工作台' : '本单位督办概况';
 
   const drill = (data: unknown) => {

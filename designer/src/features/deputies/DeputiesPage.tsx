@@ -1,4 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { can } from '../../app/navigation';
 import {
   App as AntdApp,
   Button,
@@ -16,7 +17,6 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { errorMessage, request } from '../../api/client';
 import type { components } from '../../api/schema';
-import { ROLES } from '../../api/types';
 import { useDirectory } from '../../shared/forms/directory';
 import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
@@ -34,7 +34,7 @@ export function periodText(d: Pick<Deputy, 'startsOn' | 'endsOn'>): string {
  */
 export default function DeputiesPage() {
   const user = useCurrentUser();
-  const admin = user.roles.includes(ROLES.admin);
+  const admin = can(user, 'manageUnitsAndPeople');
   const { message } = AntdApp.useApp();
   const { directory } = useDirectory();
   const [token, setToken] = useState(0);

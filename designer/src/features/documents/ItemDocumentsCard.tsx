@@ -2,14 +2,14 @@ import { DownloadOutlined, FileWordOutlined, FolderOpenOutlined } from '@ant-des
 import { App as AntdApp, Button, Card, Empty, List, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { errorMessage } from '../../api/client';
-import { ROLES } from '../../api/types';
+import { can, type Viewer } from '../../app/navigation';
 import { formatDateTime } from '../../shared/format';
 import { useQuery } from '../../shared/useQuery';
 import { documentLinks, documentsApi } from './documentsApi';
 
-/** Whether the user generates documents and exports the item's file: the office (督查员) and administrators. */
-export function mayGenerateDocuments(roles: readonly string[]): boolean {
-  return roles.includes(ROLES.supervisor) || roles.includes(ROLES.admin);
+/** Whether the user generates documents and exports the item's file: 督查督办 (the office by default). */
+export function mayGenerateDocuments(user: Parameters<typeof can>[0]): boolean {
+  return can(user, 'supervise');
 }
 
 /**
@@ -18,17 +18,17 @@ export function mayGenerateDocuments(roles: readonly string[]): boolean {
  */
 export function ItemDocumentsCard({
   instanceId,
-  roles,
+  viewer,
   reloadToken,
   onGenerated,
 }: {
   instanceId: string;
-  roles: readonly string[];
+  viewer: Viewer;
   reloadToken: number;
   onGenerated: () => void;
 }) {
   const { message } = AntdApp.useApp();
-  const allowed = mayGenerateDocuments(roles);
+  const allowed = mayGenerateDocuments(viewer);
   const templates = useQuery(allowed ? ['document-templates'] : null, (signal) => documentsApi.templates(signal));
   const documents = useQuery(allowed ? ['item-documents', instanceId, reloadToken] : null, (signal) =>
     documentsApi.ofItem(instanceId, signal),

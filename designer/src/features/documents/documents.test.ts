@@ -25,10 +25,12 @@ describe('documents', () => {
   });
 
   it('lets the office and administrators generate documents, nobody else', () => {
-    expect(mayGenerateDocuments(['督查员'])).toBe(true);
-    expect(mayGenerateDocuments(['管理员'])).toBe(true);
-    expect(mayGenerateDocuments(['领导'])).toBe(false);
-    expect(mayGenerateDocuments(['承办单位联络员'])).toBe(false);
+    expect(mayGenerateDocuments({ roles: ['督查员'], permissions: ['seeAllItems', 'supervise', 'score'] })).toBe(true);
+    // Roles are the organization's data (decision 049): its own role with 督查督办 may, a 管理员 without it may not.
+    expect(mayGenerateDocuments({ roles: ['督查专员'], permissions: ['supervise'] })).toBe(true);
+    expect(mayGenerateDocuments({ roles: ['管理员'], permissions: ['manageUnitsAndPeople'] })).toBe(false);
+    expect(mayGenerateDocuments({ roles: ['领导'], permissions: ['seeAllItems'] })).toBe(false);
+    expect(mayGenerateDocuments({ roles: ['承办单位联络员'], permissions: ['handleUnitTasks'] })).toBe(false);
   });
 
   it('reads a generated document on the timeline with its 文号', () => {

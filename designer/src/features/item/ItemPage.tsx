@@ -222,14 +222,14 @@ export default function ItemPage() {
           <ReadsPanel reads={readsOf(item)} />
           <ReadersPanel
             instanceId={instance.id}
-            roles={user.roles}
+            viewer={user}
             reloadToken={reloadToken}
             onChanged={(stillVisible) => (stillVisible ? setReloadToken((n) => n + 1) : navigate('/'))}
           />
 
           <ItemDocumentsCard
             instanceId={instance.id}
-            roles={user.roles}
+            viewer={user}
             reloadToken={reloadToken}
             onGenerated={() => setReloadToken((n) => n + 1)}
           />

@@ -75,7 +75,7 @@ export function AssignmentsPanel({ item, onChanged }: AssignmentsPanelProps) {
   const fromItem = item.assignments;
   const { user } = useAuth();
   const { message } = AntdApp.useApp();
-  const canManage = canManageAssignments(user?.roles ?? []);
+  const canManage = canManageAssignments(user);
   // The item normally carries its steps; else they are fetched (again whenever the item changes).
   const fetched = useQuery(fromItem === undefined ? ['assignments', instanceId, item] : null, (signal) =>
     assignmentsApi.list(instanceId, signal),

@@ -16,7 +16,7 @@ import {
 import { useMemo, useState } from 'react';
 import { errorMessage, isApiError, request } from '../../api/client';
 import type { components } from '../../api/schema';
-import { ROLES } from '../../api/types';
+import { can, type Viewer } from '../../app/navigation';
 import { unitTree, useDirectory } from '../../shared/forms/directory';
 import { useQuery } from '../../shared/useQuery';
 import './itemPanels.css';
@@ -36,9 +36,9 @@ export const readersApi = {
     request<ItemReaders>('PUT', `/api/instances/${encodeURIComponent(instanceId)}/readers`, { body }),
 };
 
-/** The supervision office (督查员) and administrators register confidential items and change who knows of them. */
-export function isOffice(roles: readonly string[]): boolean {
-  return roles.includes(ROLES.supervisor) || roles.includes(ROLES.admin);
+/** 督查督办 (the office by default) registers confidential items and changes who knows of them. */
+export function isOffice(user: Parameters<typeof can>[0]): boolean {
+  return can(user, 'supervise');
 }
 
 const REASONS: Record<string, string> = {
@@ -129,12 +129,12 @@ export function RestrictionFields({
 /** 知悉范围 on the item page: who is named and why; the office changes it in a dialog. */
 export function ReadersPanel({
   instanceId,
-  roles,
+  viewer,
   reloadToken,
   onChanged,
 }: {
   instanceId: string;
-  roles: readonly string[];
+  viewer: Viewer;
   reloadToken: number;
   onChanged: (stillVisible: boolean) => void;
 }) {
@@ -185,7 +185,7 @@ export function ReadersPanel({
         </Space>
       }
       extra={
-        readers.canChange && isOffice(roles) ? (
+        readers.canChange && isOffice(viewer) ? (
           <Button
             size="small"
             onClick={() => {

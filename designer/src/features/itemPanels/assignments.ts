@@ -1,4 +1,5 @@
-import { ROLES } from '../../api/types';
+import type { CurrentUser } from '../../api/types';
+import { can } from '../../app/navigation';
 import { formatDateTime } from '../../shared/format';
 import type { AssignmentStep, AssignmentUnit } from './itemPanelsApi';
 
@@ -23,9 +24,9 @@ export function unitStatus(status: string): StatusInfo {
   return STATUS[status] ?? { label: status, color: 'default' };
 }
 
-/** The office (督查员) and administrators may change a waiting 交办 step's units. */
-export function canManageAssignments(roles: readonly string[]): boolean {
-  return roles.includes(ROLES.supervisor) || roles.includes(ROLES.admin);
+/** 督查督办 (the office by default) may change a waiting 交办 step's units. */
+export function canManageAssignments(user: CurrentUser | null | undefined): boolean {
+  return can(user, 'supervise');
 }
 
 /** Still part of the step: not replaced or removed by the office. */

@@ -16,8 +16,8 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
+import { can } from '../../app/navigation';
 import { errorMessage, isApiError } from '../../api/client';
-import { ROLES } from '../../api/types';
 import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
 import {
@@ -473,7 +473,7 @@ function Robots({ channels, onChanged }: { channels: NotificationChannelView[]; 
 /** 通知设置: my kinds and channels; for an administrator also the organization's mail server and group robots. */
 export default function NotificationSettingsPage() {
   const user = useCurrentUser();
-  const admin = user.roles.includes(ROLES.admin);
+  const admin = can(user, 'configureSupervision');
   const settings = useQuery(admin ? ['notification-settings'] : null, (signal) => notificationsApi.settings(signal));
   return (
     <section aria-labelledby="notification-settings-heading">

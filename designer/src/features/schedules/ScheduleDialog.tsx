@@ -1,7 +1,7 @@
 import { Alert, Form, Input, Modal, Select, Spin, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { definitionVersionApi, errorMessage, isApiError } from '../../api/client';
-import { ROLES } from '../../api/types';
+import { can } from '../../app/navigation';
 import type { WorkflowDefinition } from '../../shared/flow/types';
 import { FormRenderer } from '../../shared/forms/FormRenderer';
 import { errorsAfterEdit, splitErrors } from '../../shared/forms/logic';
@@ -22,8 +22,13 @@ interface Values {
   startAsUserId?: string;
 }
 
-/** Who an item may be started as: an active 督查员, 领导 or 管理员 (decision 026). */
-const STARTER_ROLES: readonly string[] = [ROLES.supervisor, ROLES.leader, ROLES.admin];
+/**
+ * Who an item may be started as (decision 026): an active person whose roles read every item (查看全部事项 — by default
+ * 督查员 and 领导). Roles are the organization's data (decision 049), so the starter roles are read from its role list.
+ */
+function starterRoles(roles: readonly { name: string; permissions: readonly string[] }[] | undefined): Set<string> {
+  return new Set((roles ?? []).filter((r) => r.permissions.includes('seeAllItems')).map((r) => r.name));
+}
 
 /**
  * 新建 / 编辑定期任务: name, procedure, rule (pickers), who it starts as, and the start form's values entered through the
@@ -46,7 +51,9 @@ export function ScheduleDialog({
   const published = definitions.filter((d) => d.publishedVersion != null);
   const summary = published.find((d) => d.definitionId === definitionId);
   const users = useQuery(['schedule-starters'], (signal) => orgApi.users(signal));
-  const starters = (users.data ?? []).filter((u) => u.isActive && u.roles.some((r) => STARTER_ROLES.includes(r)));
+  const roleList = useQuery(['schedule-starter-roles'], (signal) => orgApi.roleDefinitions(signal));
+  const startingRoles = starterRoles(roleList.data?.roles);
+  const starters = (users.data ?? []).filter((u) => u.isActive && u.roles.some((r) => startingRoles.has(r)));
   const definition = useQuery(
     definitionId && summary ? ['schedule-definition', definitionId, summary.publishedVersion] : null,
     async (signal) =>
@@ -138,9 +145,7 @@ export function ScheduleDialog({
           name: schedule?.name,
           definitionId: schedule?.definitionId,
           rule: schedule?.rule ?? null,
-          startAsUserId:
-            schedule?.startAsUserId ??
-            (user && STARTER_ROLES.some((r) => user.roles.includes(r)) ? user.id : undefined),
+          startAsUserId: schedule?.startAsUserId ?? (can(user, 'seeAllItems') ? user?.id : undefined),
         }}
       >
         <Form.Item name="name" label="任务名称" rules={[{ required: true, message: '请填写任务名称' }]}>
@@ -172,7 +177,7 @@ export function ScheduleDialog({
           rules={[{ required: true, message: '请选择以谁的名义发起' }]}
         >
           <Select
-            loading={users.loading}
+            loading={users.loading || roleList.loading}
             placeholder="督查员、领导或管理员"
             options={starters.map((u) => ({ value: u.id, label: `${u.displayName}（${u.unitName ?? '无单位'}）` }))}
             showSearch

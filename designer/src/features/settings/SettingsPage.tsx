@@ -1,7 +1,7 @@
 import { Tabs, Typography } from 'antd';
+import { can } from '../../app/navigation';
 import { useEffect } from 'react';
 import { useSearchParams } from 'react-router';
-import { ROLES } from '../../api/types';
 import { useCurrentUser } from '../auth/AuthContext';
 import { BulletinsTab } from './BulletinsTab';
 import { ExtensionTab } from './ExtensionTab';
@@ -16,9 +16,8 @@ import './settings.css';
  */
 export default function SettingsPage() {
   const user = useCurrentUser();
-  const roles = user?.roles ?? [];
-  const isAdmin = roles.includes(ROLES.admin);
-  const isSupervisor = roles.includes(ROLES.supervisor);
+  const isAdmin = can(user, 'configureSupervision');
+  const isSupervisor = can(user, 'score');
   const [params, setParams] = useSearchParams();
   const tab = tabOf(params.get('tab'));
   const year = yearOf(params.get('year'), new Date().getFullYear());

@@ -45,7 +45,9 @@ const definition = {
 function setup(extra: Record<string, RouteHandler | MockResponseInit> = {}) {
   resetDirectory();
   return mockFetch({
-    'GET /api/auth/me': { body: { ...liaisonUser, roles: ['督查员'] } },
+    'GET /api/auth/me': {
+      body: { ...liaisonUser, roles: ['督查员'], permissions: ['seeAllItems', 'supervise', 'score'] },
+    },
     'GET /api/definitions': {
       body: [
         {

@@ -143,7 +143,7 @@ function StartFormView({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   // 限定知悉范围 (decision 037): the office chooses it on registration; the procedure's 默认限定知悉范围 ticks it first.
-  const office = isOffice(user.roles);
+  const office = isOffice(user);
   const [restriction, setRestriction] = useState<Restriction | null>(null);
   const chosenRestriction: Restriction = restriction ?? {
     restricted: definition?.options?.restricted === true,

@@ -2,7 +2,8 @@ import { BellOutlined } from '@ant-design/icons';
 import { App as AntdApp, Button } from 'antd';
 import { useState } from 'react';
 import { errorMessage, isApiError } from '../../api/client';
-import { ROLES, type CurrentUser, type TaskSummary } from '../../api/types';
+import type { CurrentUser, TaskSummary } from '../../api/types';
+import { can } from '../../app/navigation';
 import { conveniencesApi } from './conveniencesApi';
 
 /** Whether to offer 催办 on an open step: it is overdue (red) and the viewer started the item or works in the office. */
@@ -12,8 +13,7 @@ export function mayUrge(
   initiatorName: string | null,
 ): boolean {
   if (!user || task.kind !== 'task' || task.status !== 'open' || task.light !== 'red') return false;
-  const office = user.roles.includes(ROLES.supervisor) || user.roles.includes(ROLES.admin);
-  return office || (initiatorName !== null && initiatorName === user.displayName);
+  return can(user, 'supervise') || (initiatorName !== null && initiatorName === user.displayName);
 }
 
 /**

@@ -21,6 +21,7 @@ const supervisor: CurrentUser = {
   userName: 'ducha',
   displayName: '王督查',
   roles: ['督查员'],
+  permissions: ['seeAllItems', 'supervise', 'score'],
 };
 
 describe('暂存', () => {
