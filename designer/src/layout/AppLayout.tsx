@@ -211,7 +211,7 @@ export function AppLayout() {
   }
 
   const go = (path: string) => {
-    if (path !== location.pathname || location.search) navigate(path);
+    if (path !== location.pathname) navigate(path);
     setDrawerOpen(false);
   };
 
