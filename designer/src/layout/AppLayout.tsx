@@ -224,15 +224,18 @@ export function AppLayout() {
     />
   );
 
-  // The inbox ("/") is drawn without antd; every other page inside antd's providers.
-  const page =
-    location.pathname === '/' ? (
+  // The inbox ("/") opened first is drawn without antd; every other page inside antd's providers. Once they are there
+  // they stay, the inbox back inside them: a page's message ("已同意：…") outlives its navigation back to 待办, and
+  // the inbox is not mounted twice when antd arrives in the background.
+  const [antdAround, setAntdAround] = useState(location.pathname !== '/');
+  if (!antdAround && location.pathname !== '/') setAntdAround(true);
+  const page = !antdAround ? (
+    <Outlet />
+  ) : (
+    <WithAntd>
       <Outlet />
-    ) : (
-      <WithAntd>
-        <Outlet />
-      </WithAntd>
-    );
+    </WithAntd>
+  );
 
   return (
     <div className="app-layout">
