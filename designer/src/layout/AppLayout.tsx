@@ -229,6 +229,10 @@ export function AppLayout() {
   // the inbox is not mounted twice when antd arrives in the background.
   const [antdAround, setAntdAround] = useState(location.pathname !== '/');
   if (!antdAround && location.pathname !== '/') setAntdAround(true);
+  // The dialogs' antd providers: mounted with the first dialog, then kept.
+  const [overlays, setOverlays] = useState(false);
+  if (!overlays && (passwordOpen || passwordExpired || secondFactorOpen || secondFactorRequired)) setOverlays(true);
+
   const page = !antdAround ? (
     <Outlet />
   ) : (
@@ -327,33 +331,34 @@ export function AppLayout() {
           </div>
         </NavDrawer>
       )}
-      {(passwordOpen || passwordExpired) && (
+      {overlays && (
+        // Stays once mounted: a dialog's message (「密码已修改…」) outlives the dialog that closed.
         <WithAntd fallback={null}>
-          <Suspense fallback={null}>
-            <ChangePasswordDialog
-              open
-              expired={passwordExpired}
-              onClose={() => setPasswordOpen(false)}
-              onChanged={() => {
-                setPasswordOpen(false);
-                setPasswordExpired(false);
-              }}
-            />
-          </Suspense>
-        </WithAntd>
-      )}
-      {!passwordExpired && (secondFactorOpen || secondFactorRequired) && (
-        <WithAntd fallback={null}>
-          <Suspense fallback={null}>
-            <SecondFactorDialog
-              required={secondFactorRequired}
-              onClose={() => {
-                setSecondFactorOpen(false);
-                // Enrolled now: the server answers again; the page reloads what it was refused.
-                if (secondFactorRequired) window.location.reload();
-              }}
-            />
-          </Suspense>
+          {(passwordOpen || passwordExpired) && (
+            <Suspense fallback={null}>
+              <ChangePasswordDialog
+                open
+                expired={passwordExpired}
+                onClose={() => setPasswordOpen(false)}
+                onChanged={() => {
+                  setPasswordOpen(false);
+                  setPasswordExpired(false);
+                }}
+              />
+            </Suspense>
+          )}
+          {!passwordExpired && (secondFactorOpen || secondFactorRequired) && (
+            <Suspense fallback={null}>
+              <SecondFactorDialog
+                required={secondFactorRequired}
+                onClose={() => {
+                  setSecondFactorOpen(false);
+                  // Enrolled now: the server answers again; the page reloads what it was refused.
+                  if (secondFactorRequired) window.location.reload();
+                }}
+              />
+            </Suspense>
+          )}
         </WithAntd>
       )}
     </div>
