@@ -385,6 +385,13 @@ if [[ $RUN_WEB -eq 1 || $RUN_E2E -eq 1 ]]; then
             rc=$?
             record_step "designer build" "$rc"
             [[ $rc -eq 0 ]] && WEB_BUILD_OK=1
+            if [[ $rc -eq 0 && $RUN_WEB -eq 1 ]]; then
+                # The inbox's first screen: at most 250 KB of gzipped JavaScript, read from the build's manifest
+                # (scripts/route-size.mjs exits non-zero over --max; docs/decisions/040).
+                start_step
+                (cd "$DESIGNER" && npm run --silent size:inbox)
+                record_step "designer first screen (size:inbox ≤ 250 KB)" "$?"
+            fi
         fi
     fi
 fi

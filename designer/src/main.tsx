@@ -1,9 +1,9 @@
-import '@ant-design/v5-patch-for-react-19';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { noteEntry } from './features/dashboard/landing';
 import 'antd/dist/reset.css';
+import './shared/plain/plain.css';
 import './index.css';
 
 const container = document.getElementById('root');

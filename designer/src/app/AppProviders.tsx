@@ -1,3 +1,4 @@
+import '@ant-design/v5-patch-for-react-19';
 import { App as AntdApp, ConfigProvider, theme as antdTheme } from 'antd';
 // ESM build of the locale: the CJS 'antd/locale/zh_CN' default-imports as
 // { default: … } under Vite 8's Node-style CJS interop and antd falls back to English.
@@ -5,6 +6,7 @@ import zhCN from 'antd/es/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import type { ReactNode } from 'react';
+import { AntdPresent } from './antdPresence';
 
 dayjs.locale('zh-cn');
 
@@ -33,12 +35,17 @@ export const appTheme = {
   },
 };
 
-/** antd configuration shared by the app and the unit tests. */
+/**
+ * antd configuration shared by the app and the unit tests. The app loads it lazily (WithAntd): the shell and the inbox
+ * are drawn without antd (docs/decisions/040, addendum).
+ */
 export function AppProviders({ children, motion = true }: { children: ReactNode; motion?: boolean }) {
   const theme = motion ? appTheme : { ...appTheme, token: { ...appTheme.token, motion: false } };
   return (
     <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }}>
-      <AntdApp>{children}</AntdApp>
+      <AntdApp>
+        <AntdPresent.Provider value>{children}</AntdPresent.Provider>
+      </AntdApp>
     </ConfigProvider>
   );
 }

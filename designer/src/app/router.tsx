@@ -1,29 +1,20 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { createBrowserRouter, type RouteObject } from 'react-router';
-import { Spin } from 'antd';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { AppLayout } from '../layout/AppLayout';
 import { RoleGate } from '../layout/RoleGate';
 import { NotFoundPage, RouteErrorPage } from '../layout/LazyStatusPages';
 import { appRoutes } from './routes';
+import { WithAntd } from './WithAntd';
 
 const LoginPage = lazy(() => import('../features/auth/LoginPage'));
 // 在线征询: opened by someone outside the organization from a link, without signing in.
 const FeedbackPage = lazy(() => import('../features/feedback/FeedbackPage'));
 
+/** A page outside the signed-in layout: antd's providers and the page, loaded when it is opened. */
 function PageSuspense({ children }: { children: ReactNode }) {
-  return (
-    <Suspense
-      fallback={
-        <div className="page-center">
-          <Spin size="large" />
-        </div>
-      }
-    >
-      {children}
-    </Suspense>
-  );
+  return <WithAntd>{children}</WithAntd>;
 }
 
 export function buildRoutes(): RouteObject[] {

@@ -1,20 +1,21 @@
-import { LogoutOutlined, MenuOutlined } from '@ant-design/icons';
-import { App as AntdApp, Button, Drawer, Grid, Layout, Menu, Space, Spin, Tag, Typography } from 'antd';
-import type { MenuProps } from 'antd';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { CloseOutlined, LogoutOutlined, MenuOutlined } from '@ant-design/icons';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { authApi, errorMessage } from '../api/client';
 import type { CurrentUser } from '../api/types';
 import { activeRouteKey, filterRoutesByRole, outsideBusiness } from '../app/navigation';
-import { appRoutes } from '../app/routes';
+import { appRoutes, type AppRoute } from '../app/routes';
+import { preloadAntd, WithAntd } from '../app/WithAntd';
 import { useAuth, useCurrentUser } from '../features/auth/AuthContext';
 import { NotificationBell } from '../features/notifications/NotificationBell';
+import { PageSpinner, Spinner } from '../shared/plain/Spinner';
+import { useIsPhone, useMedia } from '../shared/plain/useMedia';
 import { useMutation } from '../shared/useMutation';
 import './layout.css';
 
-const { Header, Sider, Content } = Layout;
-
-// A form in a dialog most visits never open: loaded when it is (the first screen's size, docs/decisions/040).
+// The shell is drawn without antd (the first screen's size, docs/decisions/040): antd's providers wrap the routed page
+// (every page but the inbox) and the dialogs, loaded with the first of them.
+// A form in a dialog most visits never open: loaded when it is.
 const SecondFactorDialog = lazy(() =>
   import('../features/auth/SecondFactorDialog').then((m) => ({ default: m.SecondFactorDialog })),
 );
@@ -26,9 +27,9 @@ function RoleTags({ roles }: { roles: readonly string[] }) {
   return (
     <span className="role-tags" aria-label="角色">
       {roles.map((role) => (
-        <Tag key={role} color="blue" bordered={false}>
+        <span key={role} className="pl-tag">
           {role}
-        </Tag>
+        </span>
       ))}
     </span>
   );
@@ -37,26 +38,26 @@ function RoleTags({ roles }: { roles: readonly string[] }) {
 function LogoutButton({ block }: { block?: boolean }) {
   const { logout } = useAuth();
   const navigate = useNavigate();
-  const { message } = AntdApp.useApp();
   // Signed out or not, the user leaves for the login page; a failure is only mentioned.
   const leave = () => navigate('/login', { replace: true });
   const signOut = useMutation(logout, {
     onSuccess: leave,
     onError: (error) => {
-      message.warning(`退出时出错：${errorMessage(error)}`);
+      void import('../app/antdMessage').then(({ message }) => message.warning(`退出时出错：${errorMessage(error)}`));
       leave();
     },
   });
 
   return (
-    <Button
-      icon={<LogoutOutlined aria-hidden />}
+    <button
+      type="button"
+      className={block ? 'pl-btn pl-btn-block' : 'pl-btn'}
       onClick={() => void signOut.run()}
-      loading={signOut.pending}
-      block={block}
+      disabled={signOut.pending}
     >
+      {signOut.pending ? <Spinner size="small" label="正在退出" /> : <LogoutOutlined aria-hidden />}
       退出登录
-    </Button>
+    </button>
   );
 }
 
@@ -70,18 +71,99 @@ function UserSummary({ user }: { user: CurrentUser }) {
   );
 }
 
+/** The side menu: links (role menuitem) to the screens the person may open, the current one marked. */
+function SideMenu({
+  routes,
+  selectedKey,
+  collapsed,
+  onNavigate,
+}: {
+  routes: readonly AppRoute[];
+  selectedKey: string | undefined;
+  collapsed: boolean;
+  onNavigate: (route: AppRoute) => void;
+}) {
+  return (
+    <nav aria-label="主导航">
+      <ul className={collapsed ? 'app-menu app-menu-collapsed' : 'app-menu'} role="menu">
+        {routes.map((route) => {
+          const selected = route.key === selectedKey;
+          return (
+            <li key={route.key} role="none">
+              <a
+                role="menuitem"
+                href={route.path}
+                className={selected ? 'app-menu-item app-menu-item-selected' : 'app-menu-item'}
+                aria-current={selected ? 'page' : undefined}
+                title={collapsed ? route.label : undefined}
+                onClick={(event) => {
+                  // Ctrl/⌘-click and the middle button open a tab as a link does.
+                  if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+                  event.preventDefault();
+                  onNavigate(route);
+                }}
+              >
+                {route.icon && (
+                  <span className="app-menu-icon" aria-hidden="true">
+                    {route.icon}
+                  </span>
+                )}
+                <span className="app-menu-label">{route.label}</span>
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+/** The phone's navigation: a panel from the left over a mask, closed by the mask, the close button or Escape. */
+function NavDrawer({ open, onClose, children }: { open: boolean; onClose: () => void; children: ReactNode }) {
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open, onClose]);
+  if (!open) return null;
+  return (
+    <div className="nav-drawer-root">
+      <div className="nav-drawer-mask" onClick={onClose} aria-hidden="true" />
+      <div className="nav-drawer" role="dialog" aria-modal="true" aria-labelledby="nav-drawer-title">
+        <div className="nav-drawer-header">
+          <button
+            type="button"
+            className="pl-btn pl-btn-text pl-btn-icon"
+            aria-label="关闭"
+            onClick={onClose}
+            autoFocus
+          >
+            <CloseOutlined aria-hidden />
+          </button>
+          <span id="nav-drawer-title" className="nav-drawer-title">
+            导航
+          </span>
+        </div>
+        <div className="nav-drawer-body">{children}</div>
+      </div>
+    </div>
+  );
+}
+
 export function AppLayout() {
   const user = useCurrentUser();
-  const screens = Grid.useBreakpoint();
-  // Until breakpoints are known (first render) assume desktop.
-  const isPhone = screens.md === false;
+  const isPhone = useIsPhone();
+  // antd's Sider collapsed below its lg breakpoint (992 px): the menu shows its icons only.
+  const narrow = useMedia('(max-width: 991.98px)');
   // The platform administrator and an auditor take no part in the business: no tasks, notifications or deputies are
   // theirs (decisions 035, 044).
   const ofOrganization = !outsideBusiness(user);
   const location = useLocation();
   const navigate = useNavigate();
   const [drawerOpen, setDrawerOpen] = useState(false);
-  const [collapsed, setCollapsed] = useState(false);
   const [passwordOpen, setPasswordOpen] = useState(false);
   // An expired password is changed before anything else (the server answers nothing else meanwhile).
   const [passwordExpired, setPasswordExpired] = useState(false);
@@ -107,6 +189,12 @@ export function AppLayout() {
     return () => controller.abort();
   }, [user.id, passwordExpired]);
 
+  // Once the first screen is drawn, antd comes in the background: the next page or dialog opens without waiting.
+  useEffect(() => {
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 1500));
+    idle(preloadAntd);
+  }, []);
+
   const menuRoutes = useMemo(() => filterRoutesByRole(appRoutes, user).filter((route) => !route.hideInMenu), [user]);
   const selectedKey = activeRouteKey(menuRoutes, location.pathname);
   const current = menuRoutes.find((route) => route.key === selectedKey);
@@ -122,43 +210,51 @@ export function AppLayout() {
     setDrawerOpen(false);
   }
 
-  const menuItems: MenuProps['items'] = menuRoutes.map((route) => ({
-    key: route.key,
-    icon: route.icon,
-    label: route.label,
-  }));
-
-  const onMenuClick: MenuProps['onClick'] = ({ key }) => {
-    const route = menuRoutes.find((r) => r.key === key);
-    if (route && route.path !== location.pathname) navigate(route.path);
+  const go = (path: string) => {
+    if (path !== location.pathname) navigate(path);
     setDrawerOpen(false);
   };
 
-  const menu = (
-    <nav aria-label="主导航">
-      <Menu
-        mode="inline"
-        items={menuItems}
-        selectedKeys={selectedKey ? [selectedKey] : []}
-        onClick={onMenuClick}
-        inlineCollapsed={isPhone ? false : collapsed}
-      />
-    </nav>
+  const menu = (collapsed: boolean) => (
+    <SideMenu
+      routes={menuRoutes}
+      selectedKey={selectedKey}
+      collapsed={collapsed}
+      onNavigate={(route) => go(route.path)}
+    />
+  );
+
+  // The inbox ("/") opened first is drawn without antd; every other page inside antd's providers. Once they are there
+  // they stay, the inbox back inside them: a page's message ("已同意：…") outlives its navigation back to 待办, and
+  // the inbox is not mounted twice when antd arrives in the background.
+  const [antdAround, setAntdAround] = useState(location.pathname !== '/');
+  if (!antdAround && location.pathname !== '/') setAntdAround(true);
+  // The dialogs' antd providers: mounted with the first dialog, then kept.
+  const [overlays, setOverlays] = useState(false);
+  if (!overlays && (passwordOpen || passwordExpired || secondFactorOpen || secondFactorRequired)) setOverlays(true);
+
+  const page = !antdAround ? (
+    <Outlet />
+  ) : (
+    <WithAntd>
+      <Outlet />
+    </WithAntd>
   );
 
   return (
-    <Layout className="app-layout">
-      <Header className="app-header">
+    <div className="app-layout">
+      <header className="app-header">
         <div className="app-header-left">
           {isPhone && (
-            <Button
-              type="text"
-              className="app-header-menu-button"
-              icon={<MenuOutlined aria-hidden />}
+            <button
+              type="button"
+              className="pl-btn pl-btn-text pl-btn-icon app-header-menu-button"
               aria-label="打开导航菜单"
               aria-expanded={drawerOpen}
               onClick={() => setDrawerOpen(true)}
-            />
+            >
+              <MenuOutlined aria-hidden />
+            </button>
           )}
           <a
             className="app-brand"
@@ -177,112 +273,94 @@ export function AppLayout() {
         <div className="app-header-right">
           {ofOrganization && <NotificationBell />}
           {isPhone ? (
-            <Typography.Text className="user-name-compact" ellipsis>
-              {user.displayName}
-            </Typography.Text>
+            <span className="user-name-compact">{user.displayName}</span>
           ) : (
-            <Space size="middle" align="center">
+            <div className="app-header-actions">
               <UserSummary user={user} />
               {ofOrganization && (
                 <>
-                  <Button onClick={() => navigate('/notifications/settings')}>通知设置</Button>
-                  <Button onClick={() => navigate('/deputies')}>我的代理</Button>
+                  <button type="button" className="pl-btn" onClick={() => navigate('/notifications/settings')}>
+                    通知设置
+                  </button>
+                  <button type="button" className="pl-btn" onClick={() => navigate('/deputies')}>
+                    我的代理
+                  </button>
                 </>
               )}
-              <Button onClick={() => setSecondFactorOpen(true)}>两步验证</Button>
-              <Button onClick={() => setPasswordOpen(true)}>修改密码</Button>
+              <button type="button" className="pl-btn" onClick={() => setSecondFactorOpen(true)}>
+                两步验证
+              </button>
+              <button type="button" className="pl-btn" onClick={() => setPasswordOpen(true)}>
+                修改密码
+              </button>
               <LogoutButton />
-            </Space>
+            </div>
           )}
         </div>
-      </Header>
-      <Layout>
-        {!isPhone && (
-          <Sider
-            className="app-sider"
-            width={200}
-            theme="light"
-            breakpoint="lg"
-            collapsedWidth={64}
-            collapsible
-            collapsed={collapsed}
-            onCollapse={setCollapsed}
-            trigger={null}
-          >
-            {menu}
-          </Sider>
-        )}
-        <Content className="app-content">
-          <Suspense
-            fallback={
-              <div className="page-center">
-                <Spin size="large" />
-              </div>
-            }
-          >
-            <Outlet />
-          </Suspense>
-        </Content>
-      </Layout>
+      </header>
+      <div className="app-body">
+        {!isPhone && <aside className={narrow ? 'app-sider app-sider-collapsed' : 'app-sider'}>{menu(narrow)}</aside>}
+        <main className="app-content">
+          <Suspense fallback={<PageSpinner />}>{page}</Suspense>
+        </main>
+      </div>
       {isPhone && (
-        <Drawer
-          title="导航"
-          placement="left"
-          width={280}
-          open={drawerOpen}
-          onClose={() => setDrawerOpen(false)}
-          styles={{ body: { padding: 0 } }}
-        >
+        <NavDrawer open={drawerOpen} onClose={() => setDrawerOpen(false)}>
           <div className="drawer-user">
             <UserSummary user={user} />
           </div>
-          {menu}
+          {menu(false)}
           <div className="drawer-footer">
             {ofOrganization && (
               <>
-                <Button block onClick={() => navigate('/deputies')}>
+                <button type="button" className="pl-btn pl-btn-block" onClick={() => go('/deputies')}>
                   我的代理
-                </Button>
-                <Button block onClick={() => navigate('/notifications/settings')}>
+                </button>
+                <button type="button" className="pl-btn pl-btn-block" onClick={() => go('/notifications/settings')}>
                   通知设置
-                </Button>
+                </button>
               </>
             )}
-            <Button block onClick={() => setSecondFactorOpen(true)}>
+            <button type="button" className="pl-btn pl-btn-block" onClick={() => setSecondFactorOpen(true)}>
               两步验证
-            </Button>
-            <Button block onClick={() => setPasswordOpen(true)}>
+            </button>
+            <button type="button" className="pl-btn pl-btn-block" onClick={() => setPasswordOpen(true)}>
               修改密码
-            </Button>
+            </button>
             <LogoutButton block />
           </div>
-        </Drawer>
+        </NavDrawer>
       )}
-      {(passwordOpen || passwordExpired) && (
-        <Suspense fallback={null}>
-          <ChangePasswordDialog
-            open
-            expired={passwordExpired}
-            onClose={() => setPasswordOpen(false)}
-            onChanged={() => {
-              setPasswordOpen(false);
-              setPasswordExpired(false);
-            }}
-          />
-        </Suspense>
+      {overlays && (
+        // Stays once mounted: a dialog's message (「密码已修改…」) outlives the dialog that closed.
+        <WithAntd fallback={null}>
+          {(passwordOpen || passwordExpired) && (
+            <Suspense fallback={null}>
+              <ChangePasswordDialog
+                open
+                expired={passwordExpired}
+                onClose={() => setPasswordOpen(false)}
+                onChanged={() => {
+                  setPasswordOpen(false);
+                  setPasswordExpired(false);
+                }}
+              />
+            </Suspense>
+          )}
+          {!passwordExpired && (secondFactorOpen || secondFactorRequired) && (
+            <Suspense fallback={null}>
+              <SecondFactorDialog
+                required={secondFactorRequired}
+                onClose={() => {
+                  setSecondFactorOpen(false);
+                  // Enrolled now: the server answers again; the page reloads what it was refused.
+                  if (secondFactorRequired) window.location.reload();
+                }}
+              />
+            </Suspense>
+          )}
+        </WithAntd>
       )}
-      {!passwordExpired && (secondFactorOpen || secondFactorRequired) && (
-        <Suspense fallback={null}>
-          <SecondFactorDialog
-            required={secondFactorRequired}
-            onClose={() => {
-              setSecondFactorOpen(false);
-              // Enrolled now: the server answers again; the page reloads what it was refused.
-              if (secondFactorRequired) window.location.reload();
-            }}
-          />
-        </Suspense>
-      )}
-    </Layout>
+    </div>
   );
 }

@@ -1,4 +1,5 @@
 import { lazy, Suspense } from 'react';
+import { WithAntd } from '../app/WithAntd';
 
 // The status pages draw antd's Result with its illustrations: loaded when one is shown, not with every first screen
 // (docs/decisions/040).
@@ -25,8 +26,11 @@ export function ForbiddenPage() {
 
 export function RouteErrorPage() {
   return (
-    <Suspense fallback={null}>
-      <RouteError />
-    </Suspense>
+    // Outside the layout (the router's errorElement): antd's providers come with it.
+    <WithAntd fallback={null}>
+      <Suspense fallback={null}>
+        <RouteError />
+      </Suspense>
+    </WithAntd>
   );
 }

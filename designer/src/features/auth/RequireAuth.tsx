@@ -1,8 +1,10 @@
-import { Button, Result, Spin } from 'antd';
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { errorMessage } from '../../api/client';
+import { WithAntd } from '../../app/WithAntd';
+import { Spinner } from '../../shared/plain/Spinner';
 import { useAuth } from './AuthContext';
+
+const AuthLoadError = lazy(() => import('./AuthLoadError'));
 
 /** Renders its children only for a signed-in user; otherwise goes to /login. */
 export function RequireAuth({ children }: { children: ReactNode }) {
@@ -11,10 +13,9 @@ export function RequireAuth({ children }: { children: ReactNode }) {
 
   if (status === 'loading') {
     return (
-      <div className="page-center">
-        <Spin size="large" tip="正在加载…">
-          <div style={{ width: 120, height: 80 }} />
-        </Spin>
+      <div className="page-center page-loading">
+        <Spinner size="large" />
+        <span>正在加载…</span>
       </div>
     );
   }
@@ -22,18 +23,9 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   if (status === 'anonymous') {
     if (loadError) {
       return (
-        <div className="page-center">
-          <Result
-            status="error"
-            title="无法获取登录状态"
-            subTitle={errorMessage(loadError)}
-            extra={
-              <Button type="primary" onClick={reload}>
-                重试
-              </Button>
-            }
-          />
-        </div>
+        <WithAntd>
+          <AuthLoadError error={loadError} onRetry={reload} />
+        </WithAntd>
       );
     }
     const from = location.pathname + location.search;

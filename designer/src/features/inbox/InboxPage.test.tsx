@@ -112,10 +112,18 @@ describe('待办列表', () => {
     expect(url.searchParams.get('definitionId')).toBe('key-task');
     expect(url.searchParams.get('light')).toBe('red');
     // The selected definition is shown by name once definitions have loaded.
-    expect(await screen.findByTitle('重点工作')).toBeInTheDocument();
+    const definition = screen.getByRole('combobox', { name: '流程类型' });
+    await waitFor(() => expect(definition).toHaveDisplayValue('重点工作'));
+    expect(within(definition).getByRole('option', { name: '领导批示件' })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: '状态灯' })).toHaveDisplayValue('超期');
 
-    await user.click(screen.getByRole('combobox', { name: '流程类型' }));
-    expect(await screen.findByText('领导批示件', { selector: '.ant-select-item-option-content' })).toBeInTheDocument();
+    // Choosing another definition keeps the light and asks again from page 1.
+    await user.selectOptions(definition, '领导批示件');
+    await waitFor(() => {
+      const last = calledUrls(fetchFn, '/api/tasks').at(-1)!;
+      expect(last.searchParams.get('definitionId')).not.toBe('key-task');
+      expect(last.searchParams.get('light')).toBe('red');
+    });
   });
 
   it('keeps the tab and other filters when a filter changes', async () => {
@@ -124,8 +132,7 @@ describe('待办列表', () => {
     const { router } = renderApp('/?box=notice&q=批示');
 
     await screen.findByTestId('inbox-table');
-    await user.click(screen.getByRole('combobox', { name: '状态灯' }));
-    await user.click(await screen.findByTitle('超期'));
+    await user.selectOptions(screen.getByRole('combobox', { name: '状态灯' }), '超期');
     await waitFor(() => {
       const last = calledUrls(fetchFn, '/api/tasks').at(-1)!;
       expect(Object.fromEntries(last.searchParams)).toEqual({

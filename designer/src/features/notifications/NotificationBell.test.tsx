@@ -75,6 +75,6 @@ describe('通知铃铛', () => {
     });
     renderApp('/');
     expect(await screen.findByRole('button', { name: '通知' })).toBeInTheDocument();
-    expect(screen.queryByText('1')).not.toBeInTheDocument();
+    expect(within(screen.getByTestId('notification-badge')).queryByText(/\d/)).not.toBeInTheDocument();
   });
 });

@@ -1,8 +1,6 @@
 import { BellOutlined } from '@ant-design/icons';
-import { Badge, Button, Drawer, Space, Spin } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import { useNavigate } from 'react-router';
-import { NotificationList } from './NotificationList';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { WithAntd } from '../../app/WithAntd';
 import {
   NOTIFICATIONS_CHANGED,
   UNREAD_POLL_MS,
@@ -11,14 +9,18 @@ import {
   type NotificationView,
 } from './notificationsApi';
 
+// The drawer is antd's, loaded with the first click: the header is drawn without antd (docs/decisions/040, addendum).
+const NotificationDrawer = lazy(() => import('./NotificationDrawer'));
+
 /**
  * The bell in the header: the unread count (asked every minute, when the window regains focus, and when the app says the
  * count may have changed), and a drawer with the newest notifications, unread first; each opens its task.
  */
 export function NotificationBell() {
-  const navigate = useNavigate();
   const [count, setCount] = useState(0);
   const [open, setOpen] = useState(false);
+  // Mounted from the first click on, so that closing it plays antd's closing motion.
+  const [opened, setOpened] = useState(false);
   const [items, setItems] = useState<NotificationView[] | null>(null);
 
   const refresh = useCallback((signal?: AbortSignal) => {
@@ -66,45 +68,37 @@ export function NotificationBell() {
 
   return (
     <>
-      <Badge count={count} size="small" offset={[-4, 4]} data-testid="notification-badge">
-        <Button
-          type="text"
-          icon={<BellOutlined aria-hidden />}
+      <span className="bell" data-testid="notification-badge">
+        <button
+          type="button"
+          className="pl-btn pl-btn-text pl-btn-icon"
           aria-label={count > 0 ? `通知（${count} 条未读）` : '通知'}
-          onClick={() => setOpen(true)}
-        />
-      </Badge>
-      <Drawer
-        title="通知"
-        open={open}
-        onClose={() => setOpen(false)}
-        width={420}
-        extra={
-          <Space>
-            <Button size="small" onClick={readAll} disabled={count === 0}>
-              全部已读
-            </Button>
-            <Button
-              size="small"
-              onClick={() => {
-                setOpen(false);
-                navigate('/notifications');
-              }}
-            >
-              查看全部
-            </Button>
-          </Space>
-        }
-        styles={{ body: { padding: 0 } }}
-      >
-        {items === null ? (
-          <div className="page-center">
-            <Spin />
-          </div>
-        ) : (
-          <NotificationList items={items} onOpened={() => setOpen(false)} />
+          onClick={() => {
+            setOpened(true);
+            setOpen(true);
+          }}
+        >
+          <BellOutlined aria-hidden />
+        </button>
+        {count > 0 && (
+          <sup className="bell-count" aria-hidden="true">
+            {count > 99 ? '99+' : count}
+          </sup>
         )}
-      </Drawer>
+      </span>
+      {opened && (
+        <WithAntd fallback={null}>
+          <Suspense fallback={null}>
+            <NotificationDrawer
+              open={open}
+              items={items}
+              unread={count}
+              onClose={() => setOpen(false)}
+              onReadAll={readAll}
+            />
+          </Suspense>
+        </WithAntd>
+      )}
     </>
   );
 }
