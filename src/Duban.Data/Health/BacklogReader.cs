@@ -10,17 +10,22 @@ namespace Duban.Data.Health;
 /// <param name="OldestDueAt">When the longest-waiting of them fell due; null when none is due.</param>
 public sealed record BacklogFigures(int Due, int Parked, DateTimeOffset? OldestDueAt);
 
-/// <summary>The background jobs' backlog at <paramref name="At"/>: timers due but not fired, chase cases due but not raised.</summary>
-public sealed record Backlog(DateTimeOffset At, BacklogFigures Timers, BacklogFigures ChaseCases)
+/// <summary>
+/// The background jobs' backlog at <paramref name="At"/>: timers due but not fired, chase cases due but not raised, closed
+/// items waiting for their journal to be compacted (decision 042) — housekeeping paced on purpose, so its age is shown but
+/// is not lateness.
+/// </summary>
+public sealed record Backlog(DateTimeOffset At, BacklogFigures Timers, BacklogFigures ChaseCases, BacklogFigures Compactions)
 {
-    /// <summary>How long the longest-waiting due row of either job has waited; zero when nothing is due.</summary>
+    /// <summary>How long the longest-waiting due timer or chase case has waited; zero when nothing is due.</summary>
     public TimeSpan OldestDueAge =>
         new[] { Timers.OldestDueAt, ChaseCases.OldestDueAt }.Where(d => d is not null).Select(d => At - d!.Value).DefaultIfEmpty(TimeSpan.Zero).Max();
 }
 
 /// <summary>
-/// Reads the backlog of the timer worker and the chase worker for the readiness check. Read-only, untracked, and on the
-/// indexes the workers claim by (<c>Timers (Suspended, DueAt)</c>, <c>ChaseCases.NextCheckAt</c>).
+/// Reads the backlog of the timer, chase and compaction workers for the readiness check. Read-only, untracked, and on the
+/// indexes the workers claim by (<c>Timers (Suspended, DueAt)</c>, <c>ChaseCases.NextCheckAt</c>, the partial
+/// <c>ItemCompactions.DueAt</c>).
 /// </summary>
 public sealed class BacklogReader(DubanDbContext db, TimeProvider clock)
 {
@@ -43,6 +48,13 @@ public sealed class BacklogReader(DubanDbContext db, TimeProvider clock)
             ? new BacklogFigures(0, 0, null)
             : new BacklogFigures(caseCounts.Due, caseCounts.Parked, await dueCases.OrderBy(c => c.NextCheckAt).Select(c => c.NextCheckAt).FirstAsync(ct));
 
-        return new Backlog(now, timers, chaseCases);
+        var dueCompactions = db.Set<Instances.ItemCompactionRecord>().AsNoTracking().Where(c => c.DueAt != null && c.DueAt <= now);
+        var compactionCounts = await dueCompactions.GroupBy(_ => 1)
+            .Select(g => new { Due = g.Count(), Parked = g.Count(c => c.Attempts >= LeaseClaimer.MaxAttempts) }).SingleOrDefaultAsync(ct);
+        var compactions = compactionCounts is null
+            ? new BacklogFigures(0, 0, null)
+            : new BacklogFigures(compactionCounts.Due, compactionCounts.Parked, await dueCompactions.OrderBy(c => c.DueAt).Select(c => c.DueAt).FirstAsync(ct));
+
+        return new Backlog(now, timers, chaseCases, compactions);
     }
 }

@@ -122,8 +122,8 @@ internal sealed class DatabaseHealthCheck(DubanDbContext db) : IHealthCheck
 }
 
 /// <summary>
-/// The background jobs' backlog: due timers not yet fired and due chase cases not yet raised, how many of them are
-/// parked after failing too often, and how long the oldest has waited. Degraded (still 200) when something waited longer
+/// The background jobs' backlog: due timers not yet fired, due chase cases not yet raised and closed items not yet
+/// compacted, how many of them are parked after failing too often, and how long the oldest has waited. Degraded (still 200) when something waited longer
 /// than <see cref="HealthOptions.BacklogWarnAfter"/> or is parked: the jobs are behind, but this instance can serve.
 /// </summary>
 internal sealed class BacklogHealthCheck(BacklogReader reader, IOptions<HealthOptions> options) : IHealthCheck
@@ -147,8 +147,13 @@ internal sealed class BacklogHealthCheck(BacklogReader reader, IOptions<HealthOp
             ["chaseCasesDue"] = backlog.ChaseCases.Due,
             ["chaseCasesParked"] = backlog.ChaseCases.Parked,
             ["chaseCasesOldestDueAt"] = backlog.ChaseCases.OldestDueAt!,
+            ["compactionsDue"] = backlog.Compactions.Due,
+            ["compactionsParked"] = backlog.Compactions.Parked,
+            ["compactionsOldestDueAt"] = backlog.Compactions.OldestDueAt!,
             ["oldestDueSeconds"] = Math.Round(backlog.OldestDueAge.TotalSeconds),
         };
+        if (backlog.Compactions.Parked > 0)
+            return HealthCheckResult.Degraded($"有 {backlog.Compactions.Parked} 个已办结事项的记录压缩多次失败后已暂停，需要人工处理", data: data);
         var parked = backlog.Timers.Parked + backlog.ChaseCases.Parked;
         var warnAfter = options.Value.BacklogWarnAfter;
         if (parked > 0)
@@ -156,7 +161,9 @@ internal sealed class BacklogHealthCheck(BacklogReader reader, IOptions<HealthOp
         if (backlog.OldestDueAge > warnAfter)
             return HealthCheckResult.Degraded($"最早到期未处理的定时任务或催办已等待 {FormatAge(backlog.OldestDueAge)}（超过 {FormatAge(warnAfter)}）", data: data);
         var due = backlog.Timers.Due + backlog.ChaseCases.Due;
-        return HealthCheckResult.Healthy(due == 0 ? "没有积压的定时任务或催办" : $"{due} 项定时任务或催办已到期、待后台处理", data);
+        var text = due == 0 ? "没有积压的定时任务或催办" : $"{due} 项定时任务或催办已到期、待后台处理";
+        if (backlog.Compactions.Due > 0) text += $"；{backlog.Compactions.Due} 个已办结事项的记录待压缩（后台按节奏进行）";
+        return HealthCheckResult.Healthy(text, data);
     }
 
     private static string FormatAge(TimeSpan age) =>

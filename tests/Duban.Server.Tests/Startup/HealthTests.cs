@@ -19,6 +19,8 @@ public sealed class HealthTests
         {
             // The chase worker would drop the test's chase case (no open step behind it); the timer worker is off already.
             ["Duban:Chasing:Enabled"] = "false",
+            // Likewise the compaction worker would settle the test's queued items (no item behind them).
+            ["Duban:Compaction:Enabled"] = "false",
             ["ConnectionStrings:Duban"] = connectionString ?? database.ConnectionString ?? "",
         });
 
@@ -52,8 +54,23 @@ public sealed class HealthTests
         Assert.Equal(0, Backlog(body)["timersDue"]!.GetValue<int>());
         Assert.Equal(0, Backlog(body)["chaseCasesDue"]!.GetValue<int>());
         Assert.Null(Backlog(body)["timersOldestDueAt"]);
+        Assert.Equal(0, Backlog(body)["compactionsDue"]!.GetValue<int>());
 
-        // A timer ten minutes overdue, one due in the future, and a chase case that gave up two minutes ago.
+        // A timer ten minutes overdue, one due in the future, a chase case that gave up two minutes ago, and two closed
+        // items whose journal waits to be compacted (one since an hour ago, one later).
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DubanDbContext>();
+            db.Set<Data.Instances.ItemCompactionRecord>().Add(new Data.Instances.ItemCompactionRecord { Id = Guid.NewGuid(), InstanceId = Guid.NewGuid(), DueAt = DateTimeOffset.UtcNow.AddHours(-1) });
+            db.Set<Data.Instances.ItemCompactionRecord>().Add(new Data.Instances.ItemCompactionRecord { Id = Guid.NewGuid(), InstanceId = Guid.NewGuid(), DueAt = DateTimeOffset.UtcNow.AddHours(2) });
+            await db.SaveChangesAsync();
+        }
+        (_, body) = await GetAsync(client, "/api/health/ready");
+        // Paced housekeeping: shown with its size, not lateness.
+        Assert.Equal("healthy", Status(body, "backlog"));
+        Assert.Equal(1, Backlog(body)["compactionsDue"]!.GetValue<int>());
+        Assert.Contains("1 个已办结事项的记录待压缩", body["checks"]!["backlog"]!["description"]!.GetValue<string>());
+
         var now = DateTimeOffset.UtcNow;
         await using (var scope = host.Services.CreateAsyncScope())
         {
