@@ -51,6 +51,15 @@ public sealed class OrganizationSnapshot : IOrganization
     /// <summary>The active people of <paramref name="organizationId"/>.</summary>
     public IEnumerable<UserInfo> UsersOf(string organizationId) => _users.Values.Where(u => u.OrganizationId == organizationId);
 
+    /// <summary>
+    /// The roles of <paramref name="organizationId"/> whose holders take part in the business (not outside it, 三员分立):
+    /// the built-in ones, then its own by name — what a chase rung may be given to.
+    /// </summary>
+    public IReadOnlyList<string> BusinessRolesOf(string organizationId) =>
+        [.. Roles.Assignable.Concat(_rolePermissions.Keys.Where(k => k.Organization == organizationId && !Roles.Assignable.Contains(k.Role))
+                .Select(k => k.Role).Order(StringComparer.Ordinal))
+            .Where(role => !PermissionCatalog.OutsideBusiness([role], r => PermissionsOfRole(organizationId, r)))];
+
     /// <summary>What <paramref name="roles"/> let their holder do in <paramref name="organizationId"/>: its definitions, else the built-in defaults.</summary>
     public IReadOnlySet<Permission> PermissionsOf(string? organizationId, IEnumerable<string> roles)
     {

@@ -105,8 +105,11 @@ public static class Ladder
     public static JsonArray ToJson(IReadOnlyList<LadderRung> rungs) =>
         (JsonArray)JsonSerializer.SerializeToNode(rungs, DefinitionJson.Options)!;
 
+    /// <summary>Any role name: a procedure's own ladder, whose organization is checked when it is published.</summary>
+    public static readonly Func<string, bool> AnyRoleName = _ => true;
+
     /// <summary>Problems in a ladder, each naming its rung; empty when usable.</summary>
-    public static IReadOnlyList<string> Problems(JsonNode? node, ScoreEventCatalog? events = null)
+    public static IReadOnlyList<string> Problems(JsonNode? node, ScoreEventCatalog? events = null, Func<string, bool>? isRole = null)
     {
         IReadOnlyList<LadderRung> rungs;
         try
@@ -117,7 +120,7 @@ public static class Ladder
         {
             return ["催办阶梯的格式无效：应为数组，每级含 key、name、trigger（kind、days）"];
         }
-        return Problems(rungs, events);
+        return Problems(rungs, events, isRole);
     }
 
     /// <param name="rungs">The ladder.</param>
@@ -126,7 +129,12 @@ public static class Ladder
     /// procedure's own ladder): a shipped event or an organization's own (<see cref="ScoreEventCatalog.OwnPrefix"/>…), and
     /// an own event the organization does not have counts nothing.
     /// </param>
-    public static IReadOnlyList<string> Problems(IReadOnlyList<LadderRung> rungs, ScoreEventCatalog? events = null)
+    /// <param name="isRole">
+    /// Whether a rung's actor is one of the organization's roles (roles are its data, decision 049); null: one of the four
+    /// built-in business roles. A procedure's own ladder is checked with <see cref="AnyRoleName"/> here, and against its
+    /// organization's roles when published (<c>DirectoryReferences</c>).
+    /// </param>
+    public static IReadOnlyList<string> Problems(IReadOnlyList<LadderRung> rungs, ScoreEventCatalog? events = null, Func<string, bool>? isRole = null)
     {
         var problems = new List<string>();
         if (rungs.Count == 0) problems.Add("催办阶梯至少需要一级");
@@ -148,8 +156,12 @@ public static class Ladder
                     problems.Add($"{name}的触发方式「{rung.Trigger.Kind}」无效，可选：overdue（逾期 N 天）、beforeDue（到期前 N 天）、manual（手动）");
                 if (rung.Trigger.Days is < 0 or > 365) problems.Add($"{name}的天数应在 0 到 365 之间");
             }
-            if (string.IsNullOrWhiteSpace(rung.Actor) || !Roles.All.Contains(rung.Actor))
+            if (string.IsNullOrWhiteSpace(rung.Actor) || rung.Actor.Length > 20)
+                problems.Add($"{name}缺少办理角色");
+            else if (isRole is null && !Roles.All.Contains(rung.Actor))
                 problems.Add($"{name}的办理角色「{rung.Actor}」无效，可选：{string.Join("、", Roles.All)}");
+            else if (isRole is not null && !isRole(rung.Actor))
+                problems.Add($"{name}的办理角色「{rung.Actor}」不是本组织参与业务的角色，请重新选择");
             if (rung.Record is not null && !ChaseRecords.All.Contains(rung.Record))
                 problems.Add($"{name}的登记内容「{rung.Record}」无效，可选：{string.Join("、", ChaseRecords.All)}");
             if (rung.Notice is { } notice)

@@ -113,7 +113,7 @@ public static class ProcedureOptions
                 break;
         }
         if (options["ladder"] is { } ladder)
-            problems.AddRange(Chasing.Ladder.Problems(ladder).Select(p => $"催办阶梯：{p}"));
+            problems.AddRange(Chasing.Ladder.Problems(ladder, isRole: Chasing.Ladder.AnyRoleName).Select(p => $"催办阶梯：{p}"));
         return problems;
     }
 }

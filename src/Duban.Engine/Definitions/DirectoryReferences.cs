@@ -41,8 +41,24 @@ public static class DirectoryReferences
                     yield return new ValidationError(node.Id, $"「{node.DisplayName}」：{input.DisplayName}中的人员「{user}」不是本组织的人员（可能已删除或来自其他组织），请重新选择");
             }
         }
+        foreach (var actor in LadderActors(definition).Where(a => !organization.HasRole(a)).Distinct())
+            yield return new ValidationError(null, $"催办阶梯：办理角色「{actor}」不是本组织的角色（可能已删除或来自其他组织），请重新选择");
         foreach (var problem in StarterOptions.Problems(definition.Options, organization).Where(p => p.StartsWith("可发起单位", StringComparison.Ordinal)))
             yield return new ValidationError(null, problem + "（可能已删除或来自其他组织）");
+    }
+
+    /// <summary>The roles a procedure's own 催办阶梯 gives rungs to (none when it has none or it cannot be read).</summary>
+    private static IEnumerable<string> LadderActors(WorkflowDefinition definition)
+    {
+        if (definition.Options?["ladder"] is not { } ladder) return [];
+        try
+        {
+            return Chasing.Ladder.Parse(ladder).Where(r => r is not null).Select(r => r.Actor).Where(a => !string.IsNullOrWhiteSpace(a));
+        }
+        catch (JsonException)
+        {
+            return []; // the validator reports an unreadable ladder
+        }
     }
 
     private static JsonNode? Literal(ActivityNode node, string name)

@@ -166,7 +166,7 @@ internal static class ChaseEndpoints
         var catalog = SupervisionSettings.Catalog(row?.ScoreEventsJson);
         return new LadderSettings(organizationId, row?.LadderJson is null, await settings.LadderAsync(organizationId, ct),
             ChaseRecords.All.Append(ChaseRecords.Reply).ToDictionary(k => k, k => ChaseRecords.Form(k)!),
-            catalog.Events.Select(e => new NamedValue(e.Key, e.Name)).ToList(), Roles.All, People(org, organizationId));
+            catalog.Events.Select(e => new NamedValue(e.Key, e.Name)).ToList(), org.BusinessRolesOf(organizationId), People(org, organizationId));
     }
 
     /// <summary>Who may be named to act on chases: the organization's 督查员, leaders and administrators (docs/decisions/027).</summary>

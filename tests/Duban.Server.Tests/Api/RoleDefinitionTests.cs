@@ -147,6 +147,42 @@ public abstract class RoleDefinitionTests<TFixture>(TFixture fixture) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_chase_rung_is_given_to_an_organizations_own_business_role_and_not_to_one_outside_the_business()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await SaveRoleAsync("督查联络员", ["seeAllItems", "supervise"], create: true)).StatusCode);
+        var admin = await fixture.As("admin");
+        var ladder = (await admin.GetFromJsonAsync<JsonObject>("/api/chasing/ladder"))!;
+        var actors = ladder["actors"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Contains("督查联络员", actors);
+        Assert.Contains(Roles.Supervisor, actors);
+        Assert.DoesNotContain(Roles.Auditor, actors);
+        Assert.DoesNotContain(Roles.SecurityAdmin, actors);
+
+        async Task<HttpResponseMessage> SaveWithActorAsync(string actor)
+        {
+            var rungs = ladder["rungs"]!.DeepClone().AsArray();
+            rungs[0]!["actor"] = actor;
+            return await admin.PutAsJsonAsync("/api/chasing/ladder", new JsonObject { ["rungs"] = rungs });
+        }
+        Assert.Equal(HttpStatusCode.OK, (await SaveWithActorAsync("督查联络员")).StatusCode);
+        Assert.Equal("督查联络员", (await admin.GetFromJsonAsync<JsonObject>("/api/chasing/ladder"))!["rungs"]![0]!["actor"]!.GetValue<string>());
+        Assert.Contains("不是本组织参与业务的角色", (await FieldErrorsAsync(await SaveWithActorAsync(Roles.Auditor)))["rungs"].Single());
+        Assert.Contains("rungs", (await FieldErrorsAsync(await SaveWithActorAsync("主任"))).Keys);
+
+        // A procedure's own ladder names roles too: publishing checks them against the organization's.
+        var definition = (await admin.GetFromJsonAsync<JsonObject>("/api/definitions/demo-supervision"))!["definition"]!.AsObject();
+        var own = ladder["rungs"]!.DeepClone().AsArray();
+        own[0]!["actor"] = "督查联络员";
+        definition["options"] ??= new JsonObject();
+        definition["options"]!["ladder"] = own;
+        Assert.True((await (await admin.PostAsJsonAsync("/api/definitions/validate", definition)).Content.ReadFromJsonAsync<JsonObject>())!["valid"]!.GetValue<bool>());
+        own[0]!["actor"] = "主任";
+        var report = (await (await admin.PostAsJsonAsync("/api/definitions/validate", definition)).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.False(report["valid"]!.GetValue<bool>());
+        Assert.Contains(report["errors"]!.AsArray(), e => e!["message"]!.GetValue<string>().Contains("办理角色「主任」不是本组织的角色", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_administrator_reads_no_item_unless_his_organization_chose_so_and_one_from_before_keeps_what_he_had()
     {
         var item = await StartAsync(await fixture.As("ducha"), "demo-supervision", DemoStartData("fzc"));

@@ -21,7 +21,7 @@ public static class DocumentReferenceChecks
             .Where(a => a is { Type: ActivityTypes.UserTask })
             .SelectMany(a => UserTaskOutcomeDocuments.Declared(a).Select(kv => ((Node: (string?)a.Id, Text: $"「{a.DisplayName}」：结果「{kv.Key}」生成"), kv.Value)))
             .ToList();
-        if (definition.Options?["ladder"] is { } own && Ladder.Problems(own).Count == 0)
+        if (definition.Options?["ladder"] is { } own && Ladder.Problems(own, isRole: Ladder.AnyRoleName).Count == 0)
             references.AddRange(Ladder.Parse(own).Where(r => r.Document is not null)
                 .Select(r => ((Node: (string?)null, Text: $"催办阶梯「{r.Name}」生成"), r.Document!)));
         return (await DocumentTemplates.UnknownAsync(db, organizationId, references, ct))

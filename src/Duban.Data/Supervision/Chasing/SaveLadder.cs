@@ -26,7 +26,8 @@ internal sealed class SaveLadderHandler : IWriteHandler<SaveLadder, SupervisionS
         var row = await SettingsAdmin.SettingsRowAsync(context, organizationId, write.User, ct);
         if (write.Rungs is { } rungs)
         {
-            var problems = Ladder.Problems(rungs, SupervisionSettings.Catalog(row.ScoreEventsJson));
+            var actors = context.Organization.BusinessRolesOf(organizationId);
+            var problems = Ladder.Problems(rungs, SupervisionSettings.Catalog(row.ScoreEventsJson), actors.Contains);
             if (problems.Count > 0) throw new WorkflowInputException("催办阶梯设置有误", problems.Select(p => new FieldError("rungs", p)).ToList());
             var parsed = Ladder.Parse(rungs);
             // A rung's named person is someone of this organization who sees every item (docs/decisions/027).

@@ -21,7 +21,7 @@ public sealed class SupervisionSettings(DubanDbContext db)
     /// <summary>The ladder for an item: its procedure's own (<c>options.ladder</c>), else the organization's.</summary>
     public async Task<IReadOnlyList<LadderRung>> LadderAsync(string organizationId, WorkflowDefinition definition, CancellationToken ct)
     {
-        if (definition.Options?["ladder"] is { } own && Ladder.Problems(own).Count == 0) return Ladder.Parse(own);
+        if (definition.Options?["ladder"] is { } own && Ladder.Problems(own, isRole: Ladder.AnyRoleName).Count == 0) return Ladder.Parse(own);
         return await LadderAsync(organizationId, ct);
     }
 
