@@ -9814,6 +9814,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/referrals/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本单位办理事项中可随办结报告上报的附件（督查部门） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportFile"][];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instances/{id}/referrals/{referralId}/files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载下级随办结报告上报的附件 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    referralId: string;
+                    fileId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/attachments/limits": {
         parameters: {
             query?: never;
@@ -14345,6 +14468,7 @@ export interface components {
             reportText: null | string;
             /** Format: date-time */
             reportedAt: null | string;
+            reportFiles: components["schemas"]["ReportFile"][];
         };
         /** @description Settings of an input's editor; each hint reads the ones it knows. */
         InputEditorOptions: {
@@ -15095,6 +15219,7 @@ export interface components {
             reportedAt: null | string;
             /** @description The report completed that step. */
             completedStep: boolean;
+            reportFiles: components["schemas"]["ReportFile"][];
         };
         RemoveAssignmentUnitRequest: {
             reason?: null | string;
@@ -15110,8 +15235,18 @@ export interface components {
             newUnitId?: null | string;
             reason?: null | string;
         };
+        /** @description A file sent up with the 办结报告. */
+        ReportFile: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: int64 */
+            size: number;
+        };
         ReportReferralRequest: {
             text?: null | string;
+            /** @description Files of the office's own item to send up with the report (see GET /api/referrals/{id}/files). */
+            fileIds?: null | string[];
         };
         ReportScheduleView: {
             /** Format: uuid */

@@ -1,10 +1,14 @@
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Duban.Data;
+using Duban.Data.Attachments;
+using Duban.Data.Audit;
 using Duban.Data.Organization;
 using Duban.Data.Supervision;
 using Duban.Data.Supervision.Referrals;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
+using Duban.Engine.Definitions;
 using Duban.Engine.Directory;
 using Duban.Engine.Execution;
 using Duban.Server.Infrastructure;
@@ -22,7 +26,8 @@ public sealed record SetSuperiorOrganizationRequest(string? SuperiorOrganization
 /// <param name="ReportField">The field of that step's form the report's text fills (one the step may edit).</param>
 public sealed record AssignReferralRequest(string? SubordinateOrganizationId, string? Requirements, DateTimeOffset? DueAt, Guid? TaskId = null, string? ReportField = null);
 public sealed record StartReferralRequest(string? DefinitionId, JsonObject? Data);
-public sealed record ReportReferralRequest(string? Text);
+/// <param name="FileIds">Files of the office's own item to send up with the report (see GET /api/referrals/{id}/files).</param>
+public sealed record ReportReferralRequest(string? Text, List<Guid>? FileIds = null);
 
 /// <summary>The subordinate's item as the superior sees it: progress only.</summary>
 /// <param name="Status">open (在办), completed (办结) or cancelled (撤销).</param>
@@ -36,12 +41,13 @@ public sealed record ReferralProgressDto(string Status, IReadOnlyList<string> Cu
 /// <param name="CompletedStep">The report completed that step.</param>
 public sealed record ReferralSummaryDto(Guid Id, string SubordinateOrganizationId, string SubordinateOrganizationName, ReferralStatus Status, string? Requirements,
     DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string CreatedByName, Guid? TaskId, string? StepName, ReferralProgressDto? Progress, string? ReportText,
-    DateTimeOffset? ReportedAt, bool CompletedStep);
+    DateTimeOffset? ReportedAt, bool CompletedStep, IReadOnlyList<ReportFile> ReportFiles);
 
 /// <summary>上级交办 as the subordinate's office sees it: the superior's notice, its own item once started, what it reported.</summary>
 /// <param name="ItemId">Its own item, once started.</param>
 public sealed record IncomingReferralDto(Guid Id, string SuperiorOrganizationName, string Title, string? Requirements, DateTimeOffset? DueAt, DateTimeOffset CreatedAt,
-    string CreatedByName, ReferralStatus Status, Guid? ItemId, WorkflowStatus? ItemStatus, string? ReportText, DateTimeOffset? ReportedAt);
+    string CreatedByName, ReferralStatus Status, Guid? ItemId, WorkflowStatus? ItemStatus, string? ReportText, DateTimeOffset? ReportedAt,
+    IReadOnlyList<ReportFile> ReportFiles);
 
 /// <summary>
 /// 上级交办 between organizations on one installation (decision 050): the platform administrator links an organization to
@@ -122,11 +128,37 @@ internal static class ReferralEndpoints
             CancellationToken ct) =>
         {
             var user = await http.GetCurrentUserAsync();
-            await door.RunAsync(new ReportReferral(user, id, request.Text), Idempotency.KeyOf(idempotencyKey, user, "referral-report", id, request), ct);
+            await door.RunAsync(new ReportReferral(user, id, request.Text, request.FileIds), Idempotency.KeyOf(idempotencyKey, user, "referral-report", id, request), ct);
             var referral = await Referrals.IncomingAsync(db, user, id, ct);
             return TypedResults.Ok((await IncomingAsync(db, await cache.GetAsync(ct), [referral], ct))[0]);
         }).WithSummary("上报办结报告：本组织的事项办结后报给上级（督查部门；可带 Idempotency-Key 头，重复上报被拒绝）")
             .ProducesValidationProblem().ProducesProblem(409);
+
+        group.MapGet("/referrals/{id:guid}/files", async Task<Ok<List<ReportFile>>> (Guid id, HttpContext http, DubanDbContext db, CancellationToken ct) =>
+        {
+            var referral = await Referrals.IncomingAsync(db, await http.GetCurrentUserAsync(), id, ct);
+            if (referral.SubordinateItemId is not { } own) return TypedResults.Ok(new List<ReportFile>());
+            return TypedResults.Ok(await db.Attachments.AsNoTracking().Where(a => a.InstanceId == own).OrderBy(a => a.UploadedAt)
+                .Select(a => new ReportFile(a.Id, a.FileName, a.Size)).ToListAsync(ct));
+        }).WithSummary("本单位办理事项中可随办结报告上报的附件（督查部门）");
+
+        group.MapGet("/instances/{id:guid}/referrals/{referralId:guid}/files/{fileId:guid}", async (Guid id, Guid referralId, Guid fileId, HttpContext http,
+            DubanDbContext db, AttachmentStorage storage, WriteDoor door, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            if (!await ItemVisibility.CanSeeAsync(db, user, id, ct)) throw new NotFoundException("事项不存在");
+            var referral = await db.Set<ReferralRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == referralId && r.SuperiorItemId == id, ct);
+            // Only a file the subordinate sent up with its report, read through the 交办 — never its item's other files.
+            if (referral is null || !FilesOf(referral).Any(f => f.Id == fileId)) throw new NotFoundException("附件不存在");
+            var record = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == fileId && a.InstanceId == referral.SubordinateItemId, ct)
+                ?? throw new NotFoundException("附件不存在");
+            var stream = storage.OpenRead(record.StorageKey) ?? throw new NotFoundException("附件文件已丢失，请联系管理员");
+            await door.RunAsync(new RecordAuditEvent(AuditedOperations.Download, fileId.ToString(), $"下载上级交办的报告附件「{record.FileName}」",
+                AuditResults.Succeeded), ct);
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "private, no-cache";
+            return TypedResults.File(stream, record.ContentType, record.FileName, enableRangeProcessing: true);
+        }).WithSummary("下载下级随办结报告上报的附件").ProducesProblem(404);
     }
 
     private static async Task<List<ReferralSummaryDto>> SummariesAsync(DubanDbContext db, OrganizationSnapshot org, DeadlineLights lights,
@@ -153,7 +185,7 @@ internal static class ReferralEndpoints
             }
             return new ReferralSummaryDto(r.Id, r.SubordinateOrganizationId, org.FindUnit(r.SubordinateOrganizationId)?.Name ?? r.SubordinateOrganizationId, r.Status,
                 r.Requirements, r.DueAt, r.CreatedAt, r.CreatedByName, r.SuperiorTaskId, r.SuperiorTaskId is { } t ? stepNames.GetValueOrDefault(t) : null, progress,
-                r.ReportText, r.ReportedAt, r.CompletedSuperiorStep);
+                r.ReportText, r.ReportedAt, r.CompletedSuperiorStep, FilesOf(r));
         }).ToList();
     }
 
@@ -164,6 +196,9 @@ internal static class ReferralEndpoints
         var statuses = await db.Instances.AsNoTracking().Where(i => itemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Status, ct);
         return referrals.Select(r => new IncomingReferralDto(r.Id, org.FindUnit(r.SuperiorOrganizationId)?.Name ?? r.SuperiorOrganizationId, r.Title, r.Requirements,
             r.DueAt, r.CreatedAt, r.CreatedByName, r.Status, r.SubordinateItemId,
-            r.SubordinateItemId is { } own && statuses.TryGetValue(own, out var s) ? s : null, r.ReportText, r.ReportedAt)).ToList();
+            r.SubordinateItemId is { } own && statuses.TryGetValue(own, out var s) ? s : null, r.ReportText, r.ReportedAt, FilesOf(r))).ToList();
     }
+
+    private static List<ReportFile> FilesOf(ReferralRecord r) =>
+        JsonSerializer.Deserialize<List<ReportFile>>(r.ReportFilesJson, DefinitionJson.Options) ?? [];
 }

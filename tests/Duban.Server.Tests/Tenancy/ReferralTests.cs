@@ -100,15 +100,35 @@ public abstract class ReferralTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var fazhi = await fixture.As("fazhi");
         await CompleteOkAsync(lingdao, await TaskOfAsync(lingdao, own, "领导审定"), "同意", new JsonObject { ["leaderOpinion"] = "同意，请法制处办理" });
         Assert.Equal(HttpStatusCode.Conflict, (await ducha.PostAsJsonAsync($"/api/referrals/{referralId}/report", new { text = "尚未办结" })).StatusCode);
-        await CompleteOkAsync(fazhi, await TaskOfAsync(fazhi, own, "承办"), "提交", new JsonObject { ["report"] = "法制处已完成清理" });
+        // The unit's evidence, and an internal draft of the office's: only what the office marks goes up.
+        async Task<string> UploadAsync(HttpClient client, string name, Guid? item = null)
+        {
+            using var upload = new MultipartFormDataContent { { new ByteArrayContent("落实情况佐证"u8.ToArray()), "file", name } };
+            var uploaded = await client.PostAsync($"/api/attachments?instanceId={item ?? own}", upload);
+            Assert.True(uploaded.IsSuccessStatusCode, await uploaded.Content.ReadAsStringAsync());
+            return (await uploaded.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        }
+        var evidence = await UploadAsync(fazhi, "佐证材料.txt");
+        var draft = await UploadAsync(ducha, "内部底稿.txt");
+        await CompleteOkAsync(fazhi, await TaskOfAsync(fazhi, own, "承办"), "提交", new JsonObject
+        {
+            ["report"] = "法制处已完成清理",
+            ["attachments"] = new JsonArray(new JsonObject { ["id"] = evidence, ["name"] = "佐证材料.txt", ["size"] = 18 }),
+        });
         await CompleteOkAsync(ducha, await TaskOfAsync(ducha, own, "审核"), "通过", new JsonObject { ["reviewOpinion"] = "同意办结" });
         Assert.Contains("text", (await FieldErrorsAsync(await ducha.PostAsJsonAsync($"/api/referrals/{referralId}/report", new { text = " " }))).Keys);
+
+        var reportable = (await ducha.GetFromJsonAsync<JsonArray>($"/api/referrals/{referralId}/files"))!.Select(f => f!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal([evidence, draft], reportable);
+        var elsewhere = await UploadAsync(ducha, "别的事项.txt", fixture.SftItem);
+        Assert.Contains("fileIds", (await FieldErrorsAsync(await ducha.PostAsJsonAsync($"/api/referrals/{referralId}/report",
+            new { text = "带上别的事项的文件", fileIds = new[] { elsewhere } }))).Keys);
 
         // Two reports at once: one wins, the other is told; a retry with the winner's key gets the first answer, once.
         const string Report = "已按要求完成全省复议案件清理，形成报告";
         async Task<HttpResponseMessage> ReportAsync(string key)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/referrals/{referralId}/report") { Content = JsonContent.Create(new { text = Report }) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/referrals/{referralId}/report") { Content = JsonContent.Create(new { text = Report, fileIds = new[] { evidence } }) };
             request.Headers.Add("Idempotency-Key", key);
             return await ducha.SendAsync(request);
         }
@@ -124,6 +144,14 @@ public abstract class ReferralTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.True(after["completedStep"]!.GetValue<bool>());
         Assert.Equal("completed", after["progress"]!["status"]!.GetValue<string>());
         await TaskOfAsync(govDucha, fixture.GovItem, "审核");
+        // The evidence sent up is downloaded through the 交办; the draft is not, nor is either through the department's item.
+        var file = Assert.Single(after["reportFiles"]!.AsArray())!;
+        Assert.Equal("佐证材料.txt", file["name"]!.GetValue<string>());
+        var files = $"/api/instances/{fixture.GovItem}/referrals/{referralId}/files";
+        Assert.Equal("落实情况佐证", await govDucha.GetStringAsync($"{files}/{evidence}"));
+        Assert.Equal(HttpStatusCode.NotFound, (await govDucha.GetAsync($"{files}/{draft}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await govDucha.GetAsync($"/api/attachments/{evidence}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ducha.GetAsync($"{files}/{evidence}")).StatusCode);
         var item = await InstanceAsync(govDucha, fixture.GovItem);
         Assert.Equal(Report, item["data"]!["report"]!.GetValue<string>());
         Assert.Single(item["timeline"]!.AsArray(), e => e!["comment"]?.GetValue<string>()?.Contains(Report, StringComparison.Ordinal) == true);

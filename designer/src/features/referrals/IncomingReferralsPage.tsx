@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntdApp, Button, Card, Checkbox, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { errorMessage } from '../../api/client';
@@ -25,11 +25,16 @@ export default function IncomingReferralsPage() {
   const { data, loading, error } = useQuery(['incoming-referrals', reload], (signal) => referralsApi.incoming(signal));
   const [reporting, setReporting] = useState<IncomingReferral | null>(null);
   const [text, setText] = useState('');
-  const report = useMutation(({ id, body }: { id: string; body: string }) => referralsApi.report(id, body), {
+  const [fileIds, setFileIds] = useState<string[]>([]);
+  const files = useQuery(reporting ? ['referral-files', reporting.id] : null, (signal) =>
+    referralsApi.files(reporting!.id, signal),
+  );
+  const report = useMutation(({ id, body }: { id: string; body: string }) => referralsApi.report(id, body, fileIds), {
     onSuccess: () => {
       message.success('已上报办结报告');
       setReporting(null);
       setText('');
+      setFileIds([]);
       setReload((n) => n + 1);
     },
     onError: (e) => {
@@ -90,7 +95,13 @@ export default function IncomingReferralsPage() {
                 )}
                 {r.itemId && <Link to={`/items/${r.itemId}`}>本单位事项</Link>}
                 {r.status === 'started' && r.itemStatus === 'completed' && (
-                  <Button size="small" onClick={() => setReporting(r)}>
+                  <Button
+                    size="small"
+                    onClick={() => {
+                      setFileIds([]);
+                      setReporting(r);
+                    }}
+                  >
                     上报办结报告
                   </Button>
                 )}
@@ -124,6 +135,17 @@ export default function IncomingReferralsPage() {
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
+          {(files.data?.length ?? 0) > 0 && (
+            <>
+              <Typography.Paragraph style={{ marginTop: 12, marginBottom: 4 }}>随报告上报的附件：</Typography.Paragraph>
+              <Checkbox.Group
+                aria-label="随报告上报的附件"
+                value={fileIds}
+                onChange={(v) => setFileIds(v)}
+                options={(files.data ?? []).map((f) => ({ value: f.id, label: f.name }))}
+              />
+            </>
+          )}
         </Modal>
       )}
     </Card>

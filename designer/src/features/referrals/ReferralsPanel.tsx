@@ -85,7 +85,7 @@ export function ReferralsPanel({
         <List
           itemLayout="vertical"
           dataSource={referrals}
-          renderItem={(r) => <ReferralItem key={r.id} referral={r} />}
+          renderItem={(r) => <ReferralItem key={r.id} itemId={instanceId} referral={r} />}
         />
       )}
       {assigning && (
@@ -106,7 +106,7 @@ export function ReferralsPanel({
   );
 }
 
-function ReferralItem({ referral: r }: { referral: ReferralSummary }) {
+function ReferralItem({ itemId, referral: r }: { itemId: string; referral: ReferralSummary }) {
   const p = r.progress;
   return (
     <List.Item data-testid="referral">
@@ -134,6 +134,17 @@ function ReferralItem({ referral: r }: { referral: ReferralSummary }) {
             <Typography.Paragraph className="referral-report" style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>
               {r.reportText}
             </Typography.Paragraph>
+            {r.reportFiles.length > 0 && (
+              <ul className="referral-files">
+                {r.reportFiles.map((f) => (
+                  <li key={f.id}>
+                    <a href={referralsApi.fileUrl(itemId, r.id, f.id)} download={f.name}>
+                      {f.name}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
             <Typography.Text type="secondary">
               {r.reportedAt && formatDateTime(r.reportedAt)}
               {r.stepName && (r.completedStep ? `，已完成「${r.stepName}」` : `，「${r.stepName}」待本单位办理`)}

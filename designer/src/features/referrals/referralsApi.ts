@@ -9,6 +9,7 @@ export type ReferralSummary = Schemas['ReferralSummaryDto'];
 export type IncomingReferral = Schemas['IncomingReferralDto'];
 export type SubordinateOrganization = Schemas['SubordinateOrganizationDto'];
 export type AssignReferral = Schemas['AssignReferralRequest'];
+export type ReportFile = Schemas['ReportFile'];
 
 export const referralsApi = {
   targets: (signal?: AbortSignal) => request<SubordinateOrganization[]>('GET', '/api/referral-targets', { signal }),
@@ -23,8 +24,14 @@ export const referralsApi = {
     request<IncomingReferral>('POST', `/api/referrals/${encodeURIComponent(id)}/start`, {
       body: { definitionId, data },
     }),
-  report: (id: string, text: string) =>
-    request<IncomingReferral>('POST', `/api/referrals/${encodeURIComponent(id)}/report`, { body: { text } }),
+  /** Files of the office's own item it may send up with the report. */
+  files: (id: string, signal?: AbortSignal) =>
+    request<ReportFile[]>('GET', `/api/referrals/${encodeURIComponent(id)}/files`, { signal }),
+  report: (id: string, text: string, fileIds: string[]) =>
+    request<IncomingReferral>('POST', `/api/referrals/${encodeURIComponent(id)}/report`, { body: { text, fileIds } }),
+  /** A file sent up with the report, downloaded by the superior through the 交办. */
+  fileUrl: (itemId: string, referralId: string, fileId: string) =>
+    `/api/instances/${encodeURIComponent(itemId)}/referrals/${encodeURIComponent(referralId)}/files/${encodeURIComponent(fileId)}`,
 };
 
 export const referralStatusLabel: Record<ReferralSummary['status'], string> = {

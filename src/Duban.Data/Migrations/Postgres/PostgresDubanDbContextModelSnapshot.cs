@@ -2143,6 +2143,10 @@ namespace Duban.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ReportFilesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("ReportText")
                         .HasMaxLength(5000)
                         .HasColumnType("character varying(5000)");

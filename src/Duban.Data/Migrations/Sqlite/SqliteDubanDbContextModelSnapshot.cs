@@ -2083,6 +2083,10 @@ namespace Duban.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReportFilesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ReportText")
                         .HasMaxLength(5000)
                         .HasColumnType("TEXT");

@@ -59,10 +59,18 @@ public sealed class ReferralRecord
     /// <summary>办结报告: the text the subordinate office sent back.</summary>
     public string? ReportText { get; set; }
     public DateTimeOffset? ReportedAt { get; set; }
+    /// <summary>
+    /// Files of the subordinate's item it marked for reporting (<see cref="ReportFile"/> list as JSON): the superior
+    /// downloads them through the 交办, never through the subordinate's item.
+    /// </summary>
+    public string ReportFilesJson { get; set; } = "[]";
     /// <summary>The superior's step was completed by the report (false: its form needed more, the superior's people finish it).</summary>
     public bool CompletedSuperiorStep { get; set; }
     public uint ConcurrencyToken { get; set; }
 }
+
+/// <summary>A file sent up with the 办结报告.</summary>
+public sealed record ReportFile(Guid Id, string Name, long Size);
 
 internal sealed class OrganizationLinkRecordConfiguration : IEntityTypeConfiguration<OrganizationLinkRecord>
 {

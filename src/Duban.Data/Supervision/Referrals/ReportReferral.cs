@@ -17,7 +17,8 @@ namespace Duban.Data.Supervision.Referrals;
 /// report in the chosen field), so the superior's deadlines, lights and next steps carry on as if its unit had answered.
 /// A second report — a retry, or a second person at the same moment — is refused (the first one stands).
 /// </summary>
-public sealed record ReportReferral(CurrentUser By, Guid ReferralId, string? Text) : IWrite<ReferralRecord>
+/// <param name="FileIds">Files of the subordinate's own item to send up with the report.</param>
+public sealed record ReportReferral(CurrentUser By, Guid ReferralId, string? Text, IReadOnlyList<Guid>? FileIds = null) : IWrite<ReferralRecord>
 {
     public string Operation => "referral-report";
     public string Subject => ReferralId.ToString();
@@ -39,7 +40,14 @@ internal sealed class ReportReferralHandler(ItemWriter items) : IWriteHandler<Re
         if (string.IsNullOrEmpty(text)) throw new WorkflowInputException("text", "请填写办结报告");
         if (text.Length > 5000) throw new WorkflowInputException("text", "办结报告不超过 5000 个字符");
 
+        var fileIds = (write.FileIds ?? []).Distinct().ToList();
+        if (fileIds.Count > 50) throw new WorkflowInputException("fileIds", "随报告上报的附件不超过 50 个");
+        var files = await db.Attachments.AsNoTracking().Where(a => fileIds.Contains(a.Id) && a.InstanceId == own)
+            .Select(a => new ReportFile(a.Id, a.FileName, a.Size)).ToListAsync(ct);
+        if (files.Count != fileIds.Count) throw new WorkflowInputException("fileIds", "只能上报本单位办理事项中的附件");
+
         referral.Status = ReferralStatus.Reported;
+        referral.ReportFilesJson = JsonSerializer.Serialize(files, DefinitionJson.Options);
         referral.ReportText = text;
         referral.ReportedAt = context.Now;
         referral.CompletedSuperiorStep = await CompleteSuperiorStepAsync(context, referral, text, ct);

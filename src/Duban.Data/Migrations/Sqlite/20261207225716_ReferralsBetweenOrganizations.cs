@@ -44,6 +44,7 @@ namespace Duban.Data.Migrations.Sqlite
                     StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     ReportText = table.Column<string>(type: "TEXT", maxLength: 5000, nullable: true),
                     ReportedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReportFilesJson = table.Column<string>(type: "TEXT", nullable: false),
                     CompletedSuperiorStep = table.Column<bool>(type: "INTEGER", nullable: false),
                     ConcurrencyToken = table.Column<uint>(type: "INTEGER", nullable: false)
                 },

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Duban.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDubanDbContext))]
-    [Migration("20261207222051_ReferralsBetweenOrganizations")]
+    [Migration("20261207225716_ReferralsBetweenOrganizations")]
     partial class ReferralsBetweenOrganizations
     {
         /// <inheritdoc />
@@ -2084,6 +2084,10 @@ namespace Duban.Data.Migrations.Sqlite
 
                     b.Property<string>("ReportField")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportFilesJson")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReportText")

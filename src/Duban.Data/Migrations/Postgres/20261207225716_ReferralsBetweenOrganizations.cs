@@ -44,6 +44,7 @@ namespace Duban.Data.Migrations.Postgres
                     StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ReportText = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: true),
                     ReportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReportFilesJson = table.Column<string>(type: "text", nullable: false),
                     CompletedSuperiorStep = table.Column<bool>(type: "boolean", nullable: false),
                     xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
                 },

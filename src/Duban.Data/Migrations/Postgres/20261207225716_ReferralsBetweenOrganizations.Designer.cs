@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Duban.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDubanDbContext))]
-    [Migration("20261207222053_ReferralsBetweenOrganizations")]
+    [Migration("20261207225716_ReferralsBetweenOrganizations")]
     partial class ReferralsBetweenOrganizations
     {
         /// <inheritdoc />
@@ -2145,6 +2145,10 @@ namespace Duban.Data.Migrations.Postgres
                     b.Property<string>("ReportField")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ReportFilesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("ReportText")
                         .HasMaxLength(5000)
