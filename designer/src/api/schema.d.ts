@@ -15177,7 +15177,7 @@ export interface components {
         };
         /** @description The subordinate's item as the superior sees it: progress only. */
         ReferralProgressDto: {
-            /** @description open (在办), completed (办结) or cancelled (撤销). */
+            /** @description open (在办), completed (办结), cancelled (撤销) or faulted (运行异常: its procedure stopped on an error). */
             status: string;
             /** @description The names of its open steps. */
             currentSteps: string[];

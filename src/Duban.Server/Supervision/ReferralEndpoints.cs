@@ -30,7 +30,7 @@ public sealed record StartReferralRequest(string? DefinitionId, JsonObject? Data
 public sealed record ReportReferralRequest(string? Text, List<Guid>? FileIds = null);
 
 /// <summary>The subordinate's item as the superior sees it: progress only.</summary>
-/// <param name="Status">open (在办), completed (办结) or cancelled (撤销).</param>
+/// <param name="Status">open (在办), completed (办结), cancelled (撤销) or faulted (运行异常: its procedure stopped on an error).</param>
 /// <param name="CurrentSteps">The names of its open steps.</param>
 /// <param name="Light">green / yellow / red while open.</param>
 /// <param name="DueAt">Its 期限 as its own ledger shows it: the item's deadline, else its nearest open step's (decision 018).</param>
@@ -179,7 +179,13 @@ internal static class ReferralEndpoints
             if (r.SubordinateItemId is { } own && items.TryGetValue(own, out var i))
             {
                 var open = i.Status is not (WorkflowStatus.Completed or WorkflowStatus.Cancelled);
-                progress = new ReferralProgressDto(i.Status switch { WorkflowStatus.Completed => "completed", WorkflowStatus.Cancelled => "cancelled", _ => "open" },
+                progress = new ReferralProgressDto(i.Status switch
+                {
+                    WorkflowStatus.Completed => "completed",
+                    WorkflowStatus.Cancelled => "cancelled",
+                    WorkflowStatus.Faulted => "faulted",
+                    _ => "open",
+                },
                     [.. steps.Where(s => s.InstanceId == own).Select(s => s.Name).Distinct()],
                     open ? judge.Of(i.DefinitionRecordId, i.CreatedAt, i.DueAt, i.InitiatorUnitId) : null, i.DueAt, i.FinishedAt);
             }

@@ -40,4 +40,9 @@ export const referralStatusLabel: Record<ReferralSummary['status'], string> = {
   reported: '已报送办结报告',
 };
 
-export const progressStatusLabel: Record<string, string> = { open: '在办', completed: '办结', cancelled: '撤销' };
+export const progressStatusLabel: Record<string, string> = {
+  open: '在办',
+  completed: '办结',
+  cancelled: '撤销',
+  faulted: '运行异常',
+};
