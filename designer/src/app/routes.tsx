@@ -17,6 +17,7 @@ import {
   TeamOutlined,
   TrophyOutlined,
   WarningOutlined,
+  SendOutlined,
 } from '@ant-design/icons';
 import { ROLES } from '../api/types';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
@@ -113,6 +114,15 @@ export const appRoutes: readonly AppRoute[] = [
     icon: <AlertOutlined />,
     permissions: ['supervise'],
     component: lazy(() => import('../features/dashboard/WarningsPage')),
+  },
+  {
+    // 上级交办 (decision 050): what a superior organization assigned, started and reported by this office.
+    key: 'referrals',
+    path: '/referrals',
+    label: '上级交办',
+    icon: <SendOutlined />,
+    permissions: ['supervise'],
+    component: lazy(() => import('../features/referrals/IncomingReferralsPage')),
   },
   {
     // Supervisors, leaders and administrators see the ranking; a unit's people see their own unit's score.

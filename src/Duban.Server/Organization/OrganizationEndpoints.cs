@@ -45,7 +45,8 @@ public sealed record SaveRoleRequest(string? Name, string? Description, List<str
 /// <summary>A new organization: its code and name, and its first administrator.</summary>
 public sealed record AddOrganizationRequest(string? Id, string? Name, string? AdminUserName, string? AdminDisplayName, string? AdminPassword);
 /// <summary>An organization on the installation, as the platform administrator sees it: no item, no person's business.</summary>
-public sealed record OrganizationDto(string Id, string Name, bool IsActive, int Units, int People, int Procedures);
+/// <param name="SuperiorOrganizationId">The organization above it, which may assign it items (上级交办, decision 050).</param>
+public sealed record OrganizationDto(string Id, string Name, bool IsActive, int Units, int People, int Procedures, string? SuperiorOrganizationId = null);
 
 /// <summary>
 /// Units (a tree), users and roles of the signed-in user's organization — another organization's do not exist for him
@@ -130,8 +131,11 @@ internal static class OrganizationEndpoints
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
             var procedures = await db.Definitions.AsNoTracking().Where(d => d.IsLatest).GroupBy(d => d.OrganizationId)
                 .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            var superiors = await db.Set<Duban.Data.Supervision.Referrals.OrganizationLinkRecord>().AsNoTracking()
+                .ToDictionaryAsync(l => l.OrganizationId, l => l.SuperiorOrganizationId, ct);
             return TypedResults.Ok(roots.Select(r => new OrganizationDto(r.Id, r.Name, r.IsActive,
-                org.Units.Count(u => org.OrganizationOfUnit(u.Id) == r.Id), people.GetValueOrDefault(r.Id), procedures.GetValueOrDefault(r.Id))).ToList());
+                org.Units.Count(u => org.OrganizationOfUnit(u.Id) == r.Id), people.GetValueOrDefault(r.Id), procedures.GetValueOrDefault(r.Id),
+                superiors.GetValueOrDefault(r.Id))).ToList());
         }).WithSummary("组织列表（平台管理员）");
 
         platform.MapPost("/", async Task<Created<OrganizationDto>> (AddOrganizationRequest request, HttpContext http, WriteDoor door, DubanDbContext db,

@@ -10,6 +10,7 @@ internal static class DeadlineApi
         app.MapChasingApi();
         app.MapSupervisionSettingsApi();
         app.MapScoringApi();
+        app.MapReferralsApi();
         return app;
     }
 }

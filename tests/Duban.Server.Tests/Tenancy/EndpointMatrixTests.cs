@@ -165,6 +165,10 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
             ["{extensionId}"] = Guid.NewGuid().ToString(),
             ["{entryId}"] = Guid.NewGuid().ToString(),
             ["schedules/{id}"] = Guid.NewGuid().ToString(),
+            // A 上级交办 is read by both of its organizations (decision 050; ReferralTests walks who sees what).
+            ["referrals/{id}"] = Guid.NewGuid().ToString(),
+            ["{referralId}"] = Guid.NewGuid().ToString(),
+            ["{fileId}"] = Guid.NewGuid().ToString(),
         };
         HashSet<string> objects = ["channels/{id}", "notifications/{id}", "versions/{id}", "documents/{id}", "reports/{id}", "report-schedules/{id}", "instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
             "bulletins/{id}", "{definitionId}", "{unitId}", "{scenarioId}", "role-definitions/{name}"];

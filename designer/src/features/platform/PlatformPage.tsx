@@ -1,5 +1,5 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, App as AntdApp, Button, Card, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App as AntdApp, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { errorMessage } from '../../api/client';
 import { mapServerErrors } from '../../shared/formErrors';
@@ -37,6 +37,17 @@ export default function PlatformPage() {
     onError: (e) => message.error(errorMessage(e)),
   });
 
+  const superior = useMutation(
+    ({ id, superiorId }: { id: string; superiorId: string | null }) => platformApi.setSuperior(id, superiorId),
+    {
+      onSuccess: () => {
+        message.success('已保存上级组织');
+        setReload((n) => n + 1);
+      },
+      onError: (e) => message.error(errorMessage(e)),
+    },
+  );
+
   return (
     <Card
       title="组织管理"
@@ -66,6 +77,24 @@ export default function PlatformPage() {
           { title: '单位数', dataIndex: 'units', align: 'right' },
           { title: '人员数', dataIndex: 'people', align: 'right' },
           { title: '流程数', dataIndex: 'procedures', align: 'right' },
+          {
+            // 上级交办 (decision 050): the superior's 督查室 may assign items to this organization.
+            title: '上级组织',
+            key: 'superior',
+            render: (_, row) => (
+              <Select
+                size="small"
+                style={{ minWidth: 180 }}
+                allowClear
+                placeholder="无上级"
+                aria-label={`「${row.name}」的上级组织`}
+                value={row.superiorOrganizationId ?? undefined}
+                disabled={superior.pending}
+                options={(data ?? []).filter((o) => o.id !== row.id).map((o) => ({ value: o.id, label: o.name }))}
+                onChange={(value?: string) => void superior.run({ id: row.id, superiorId: value ?? null })}
+              />
+            ),
+          },
           {
             title: '状态',
             dataIndex: 'isActive',

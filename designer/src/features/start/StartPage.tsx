@@ -27,6 +27,8 @@ import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
 import { useDefinitions } from '../inbox/useInboxData';
 import { isOffice, RestrictionFields, type Restriction } from '../itemPanels/ReadersPanel';
+import { ReferralNotice } from '../referrals/ReferralNotice';
+import { referralsApi } from '../referrals/referralsApi';
 import '../item/item.css';
 import { startFormOf, type StartForm } from './startForm';
 import './start.css';
@@ -35,6 +37,10 @@ import './start.css';
 export default function StartPage() {
   const [params, setParams] = useSearchParams();
   const chosen = params.get('definitionId');
+  // Starting an incoming 上级交办 (decision 050): the chosen procedure starts it, with the superior's notice shown.
+  const referral = params.get('referral');
+  const choose = (definitionId: string) => setParams(referral ? { referral, definitionId } : { definitionId });
+  const back = () => setParams(referral ? { referral } : {});
   const { definitions, loading } = useDefinitions();
   // Only what this user may start (the procedure's 发起权限, decision 029).
   const published = useMemo(() => definitions.filter((d) => d.publishedVersion !== null && d.canStart), [definitions]);
@@ -59,11 +65,11 @@ export default function StartPage() {
           status="403"
           title="您不能发起该流程"
           subTitle="该流程限定了可发起的角色或单位，您不在其中。如需发起，请联系管理员。"
-          extra={<Button onClick={() => setParams({})}>返回流程列表</Button>}
+          extra={<Button onClick={back}>返回流程列表</Button>}
         />
       );
     }
-    return <StartFormView key={chosen} definitionId={chosen} summary={summary} onBack={() => setParams({})} />;
+    return <StartFormView key={chosen} definitionId={chosen} summary={summary} onBack={back} referralId={referral} />;
   }
 
   return (
@@ -72,6 +78,7 @@ export default function StartPage() {
         发起事项
       </Typography.Title>
       <Typography.Paragraph type="secondary">选择流程类型，填写登记表后提交。</Typography.Paragraph>
+      {referral && <ReferralNotice referralId={referral} />}
       {loading ? (
         <Skeleton active />
       ) : published.length === 0 ? (
@@ -83,7 +90,7 @@ export default function StartPage() {
               <Card
                 className="start-card"
                 hoverable
-                onClick={() => setParams({ definitionId: d.definitionId })}
+                onClick={() => choose(d.definitionId)}
                 title={
                   <Space>
                     <FileAddOutlined aria-hidden />
@@ -98,7 +105,7 @@ export default function StartPage() {
                     aria-label={`发起「${d.name}」`}
                     onClick={(e) => {
                       e.stopPropagation();
-                      setParams({ definitionId: d.definitionId });
+                      choose(d.definitionId);
                     }}
                   >
                     发起
@@ -121,10 +128,12 @@ function StartFormView({
   definitionId,
   summary,
   onBack,
+  referralId,
 }: {
   definitionId: string;
   summary: DefinitionSummary | undefined;
   onBack: () => void;
+  referralId?: string | null;
 }) {
   const navigate = useNavigate();
   const user = useCurrentUser();
@@ -143,7 +152,8 @@ function StartFormView({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   // 限定知悉范围 (decision 037): the office chooses it on registration; the procedure's 默认限定知悉范围 ticks it first.
-  const office = isOffice(user);
+  // An incoming 上级交办 is started as it is: its 知悉范围 is set on the item afterwards if need be.
+  const office = isOffice(user) && !referralId;
   const [restriction, setRestriction] = useState<Restriction | null>(null);
   const chosenRestriction: Restriction = restriction ?? {
     restricted: definition?.options?.restricted === true,
@@ -151,18 +161,20 @@ function StartFormView({
     unitIds: [],
   };
   const starting = useMutation(
-    (chosen: StartForm, filled: FormValues) =>
-      instancesApi.start({
-        definitionId,
-        data: chosen.form
-          ? visibleSubmission(chosen.form, filled, { permissions: chosen.permissions, currentData: {}, user })
-          : {},
-        restriction: office ? chosenRestriction : null,
-      }),
+    async (chosen: StartForm, filled: FormValues) => {
+      const data = chosen.form
+        ? visibleSubmission(chosen.form, filled, { permissions: chosen.permissions, currentData: {}, user })
+        : {};
+      if (referralId) {
+        const started = await referralsApi.start(referralId, definitionId, data);
+        return { id: started.itemId ?? '', title: started.title };
+      }
+      return instancesApi.start({ definitionId, data, restriction: office ? chosenRestriction : null });
+    },
     {
       onSuccess: (created) => {
         message.success(`已发起：${created.title}`);
-        navigate(`/items/${created.id}`, { replace: true });
+        navigate(created.id ? `/items/${created.id}` : '/referrals', { replace: true });
       },
       onError: (error) => {
         if (isApiError(error) && error.status === 400) {
@@ -234,6 +246,7 @@ function StartFormView({
           </Typography.Paragraph>
         )}
       </header>
+      {referralId && <ReferralNotice referralId={referralId} />}
       <Card className="page-section" size="small" title={start.form?.name ?? '发起'}>
         {general.length > 0 && (
           <Alert className="page-alert" type="error" showIcon role="alert" message={general.join('；')} />
