@@ -48,6 +48,27 @@ test.describe('上级交办', () => {
     await ok(
       await platform.put(`/api/platform/organizations/${code}/superior`, { data: { superiorOrganizationId: 'sft' } }),
     );
+    // Its administrator sets up its 督查室 and a 督查员 (三员分立: the administrator himself reads no item).
+    const subAdmin = await apiRequest.newContext({ baseURL, extraHTTPHeaders: headers });
+    await ok(await subAdmin.post('/api/auth/login', { data: { userName: `${code}-admin`, password: DEMO_PASSWORD } }));
+    await ok(
+      await subAdmin.post('/api/units', {
+        data: { id: `${code}-dcs`, name: '督查室', parentId: code, kind: '督查部门' },
+      }),
+    );
+    await ok(
+      await subAdmin.post('/api/users', {
+        data: {
+          userName: `${code}-ducha`,
+          displayName: '下级督查员',
+          unitId: `${code}-dcs`,
+          roles: ['督查员'],
+          password: `${DEMO_PASSWORD}#Given`,
+        },
+      }),
+    );
+    await subAdmin.dispose();
+    await adoptPassword(`${code}-ducha`, `${DEMO_PASSWORD}#Given`, DEMO_PASSWORD);
 
     // An item of the demo organization waiting at its 承办 step.
     const ducha = await as('ducha');
@@ -89,7 +110,7 @@ test.describe('上级交办', () => {
     const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     await ok(
       await context.request.post('/api/auth/login', {
-        data: { userName: `${code}-admin`, password: DEMO_PASSWORD },
+        data: { userName: `${code}-ducha`, password: DEMO_PASSWORD },
         headers,
       }),
     );
