@@ -19,8 +19,10 @@ public static class NotificationKinds
     public const string Deadline = "deadline";
     /// <summary>A scheduled 督查专报 was made (decision 048): the office is told.</summary>
     public const string Report = "report";
+    /// <summary>上级交办 (decision 050): a superior's 交办 arrived at my office, or a subordinate reported on one of ours.</summary>
+    public const string Referral = "referral";
 
-    public static readonly IReadOnlyList<string> All = [Task, Returned, Chased, Extension, Deadline, Report];
+    public static readonly IReadOnlyList<string> All = [Task, Returned, Chased, Extension, Deadline, Report, Referral];
 
     public static string Label(string kind) => kind switch
     {
@@ -30,6 +32,7 @@ public static class NotificationKinds
         Extension => "延期审批结果",
         Deadline => "临近办理时限",
         Report => "督查专报",
+        Referral => "上级交办",
         _ => kind,
     };
 }

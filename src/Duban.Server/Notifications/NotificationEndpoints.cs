@@ -166,9 +166,9 @@ internal static class NotificationEndpoints
     public static string RequireAdmin(CurrentUser user) =>
         user.Has(Permission.ConfigureSupervision) && user.OrganizationId is { } organizationId ? organizationId : throw new ForbiddenException("只有本单位的管理员可以设置通知");
 
-    /// <summary>A scheduled report's message (no task, no item) leads to the 督查专报 page.</summary>
+    /// <summary>A scheduled report's message (no task, no item) leads to the 督查专报 page, an arrived 上级交办 to 上级交办.</summary>
     public static string? LinkOf(NotificationRecord n) => n.TaskId is { } task ? $"/tasks/{task}" : n.InstanceId is { } item ? $"/items/{item}"
-        : n.Kind == NotificationKinds.Report ? "/reports" : null;
+        : n.Kind == NotificationKinds.Report ? "/reports" : n.Kind == NotificationKinds.Referral ? "/referrals" : null;
 
     /// <summary>
     /// My notifications, as I may still see them: my own rows of my organization, of items the one visibility rule lets me see

@@ -69,6 +69,14 @@ public abstract class ReferralTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Empty((await (await fixture.As("fazhi")).GetFromJsonAsync<JsonArray>("/api/referrals/incoming"))!);
         Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.As("fazhi")).GetAsync($"/api/referrals/{referralId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await govDucha.GetAsync($"/api/referrals/{referralId}")).StatusCode);
+        // The department's office hears of it in its bell (the 上级交办 page), its units do not.
+        static async Task<List<JsonNode>> ReferralNoticesAsync(HttpClient client) =>
+            [.. (await client.GetFromJsonAsync<JsonObject>("/api/notifications?pageSize=100"))!["items"]!.AsArray()
+                .Where(n => n!["kind"]!.GetValue<string>() == "referral").Select(n => n!)];
+        var arrived = Assert.Single(await ReferralNoticesAsync(ducha));
+        Assert.Contains(TwoOrganizationsFixture.GovMarker, arrived["title"]!.GetValue<string>());
+        Assert.Equal("/referrals", arrived["link"]!.GetValue<string>());
+        Assert.Empty(await ReferralNoticesAsync(await fixture.As("fazhi")));
         // Reporting before starting is refused.
         Assert.Equal(HttpStatusCode.Conflict, (await ducha.PostAsJsonAsync($"/api/referrals/{referralId}/report", new { text = "过早" })).StatusCode);
 
@@ -137,6 +145,10 @@ public abstract class ReferralTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var winner = both[0].StatusCode == HttpStatusCode.OK ? "report-a" : "report-b";
         Assert.Equal(HttpStatusCode.OK, (await ReportAsync(winner)).StatusCode);
 
+        // The superior's office hears of the report once, and the message opens its own item.
+        var reported = Assert.Single(await ReferralNoticesAsync(govDucha));
+        Assert.Contains("已报送办结报告", reported["title"]!.GetValue<string>());
+        Assert.Equal($"/items/{fixture.GovItem}", reported["link"]!.GetValue<string>());
         // The superior's 承办 step completed with the report (once), and its 审核 waits for the superior's office.
         var after = Assert.Single((await govDucha.GetFromJsonAsync<JsonArray>($"/api/instances/{fixture.GovItem}/referrals"))!)!;
         Assert.Equal("reported", after["status"]!.GetValue<string>());

@@ -36,6 +36,7 @@ const KIND_OPTIONS = [
   { label: '延期审批结果', value: 'extension' },
   { label: '临近办理时限', value: 'deadline' },
   { label: '督查专报', value: 'report' },
+  { label: '上级交办', value: 'referral' },
 ];
 
 /** Field errors of a 400 problem, for an antd form. */

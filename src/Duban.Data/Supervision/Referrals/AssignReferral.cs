@@ -78,6 +78,10 @@ internal sealed class AssignReferralHandler : IWriteHandler<AssignReferral, Refe
             Status = ReferralStatus.Assigned,
         };
         db.Set<ReferralRecord>().Add(referral);
+        var superior = context.Organization.FindUnit(organizationId)?.Name ?? organizationId;
+        ReferralNotices.Tell(context, referral.SubordinateOrganizationId, referral, $"{superior}交办：{referral.Title}",
+            (referral.Requirements ?? "请在「上级交办」中查看并启动办理") + (referral.DueAt is { } due ? $"（时限 {Engine.Calendar.ChinaTime.DateOf(due):yyyy-MM-dd}）" : ""),
+            instanceId: null, "referral-assigned");
         return referral;
     }
 }

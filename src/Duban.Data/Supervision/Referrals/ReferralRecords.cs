@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Duban.Engine;
+using Duban.Data.Organization;
+using Duban.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -104,3 +106,31 @@ internal sealed class ReferralRecordConfiguration : IEntityTypeConfiguration<Ref
         b.HasIndex(x => x.SubordinateItemId);
     }
 }
+
+/// <summary>What 上级交办 tells people (decision 050): each office hears of the other's move in its bell.</summary>
+internal static class ReferralNotices
+{
+    /// <summary>
+    /// Tells the office of <paramref name="organizationId"/> — whoever holds 督查督办 there — about <paramref name="referral"/>;
+    /// with <paramref name="instanceId"/> the message opens that item (the superior's), else the 上级交办 page.
+    /// </summary>
+    public static void Tell(WriteContext context, string organizationId, ReferralRecord referral, string title, string body, Guid? instanceId, string eventKey)
+    {
+        var people = context.Organization.UsersOf(organizationId)
+            .Where(u => context.Organization.PermissionsOf(u).Contains(Permission.Supervise)).Select(u => u.Id);
+        foreach (var userId in people)
+            context.Db.Set<Notifications.NotificationRecord>().Add(new Notifications.NotificationRecord
+            {
+                Id = Guid.CreateVersion7(),
+                OrganizationId = organizationId,
+                UserId = userId,
+                InstanceId = instanceId,
+                Kind = Notifications.NotificationKinds.Referral,
+                Title = title,
+                Body = body,
+                EventKey = $"{eventKey}:{referral.Id:N}",
+                CreatedAt = context.Now,
+            });
+    }
+}
+

@@ -51,6 +51,9 @@ internal sealed class ReportReferralHandler(ItemWriter items) : IWriteHandler<Re
         referral.ReportText = text;
         referral.ReportedAt = context.Now;
         referral.CompletedSuperiorStep = await CompleteSuperiorStepAsync(context, referral, text, ct);
+        var subordinate = context.Organization.FindUnit(referral.SubordinateOrganizationId)?.Name ?? referral.SubordinateOrganizationId;
+        ReferralNotices.Tell(context, referral.SuperiorOrganizationId, referral, $"{subordinate}已报送办结报告：{referral.Title}",
+            text.Length > 200 ? text[..200] + "…" : text, referral.SuperiorItemId, "referral-reported");
         return referral;
     }
 
