@@ -32,7 +32,9 @@ public abstract class ReferralTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Empty((await govDucha.GetFromJsonAsync<JsonArray>("/api/referral-targets"))!);
         await CompleteOkAsync(govLingdao, await TaskOfAsync(govLingdao, fixture.GovItem), "同意", new JsonObject { ["leaderOpinion"] = "同意，请司法厅落实" });
         var step = await TaskOfAsync(govNj, fixture.GovItem, "承办");
-        var assign = new { subordinateOrganizationId = Subordinate, requirements = "请于月底前报送落实情况", taskId = step, reportField = "report" };
+        // 办理要求 at its longest (2,000 characters): the notice's message is cut to fit, not refused.
+        var requirements = "请于月底前报送落实情况".PadRight(2000, '。');
+        var assign = new { subordinateOrganizationId = Subordinate, requirements, taskId = step, reportField = "report" };
         Assert.Contains("subordinateOrganizationId", (await FieldErrorsAsync(await govDucha.PostAsJsonAsync($"/api/instances/{fixture.GovItem}/referrals", assign))).Keys);
 
         // Only the platform administrator links organizations, and not in a circle.
@@ -64,7 +66,7 @@ public abstract class ReferralTests<TFixture>(TFixture fixture) : IAsyncLifetime
         // It arrives in the department's office with the superior's notice; its other people do not get it.
         var incoming = Assert.Single((await ducha.GetFromJsonAsync<JsonArray>("/api/referrals/incoming"))!)!;
         Assert.Equal(TwoOrganizationsFixture.GovMarker, incoming["title"]!.GetValue<string>());
-        Assert.Equal("请于月底前报送落实情况", incoming["requirements"]!.GetValue<string>());
+        Assert.Equal(requirements, incoming["requirements"]!.GetValue<string>());
         Assert.Equal("assigned", incoming["status"]!.GetValue<string>());
         Assert.Empty((await (await fixture.As("fazhi")).GetFromJsonAsync<JsonArray>("/api/referrals/incoming"))!);
         Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.As("fazhi")).GetAsync($"/api/referrals/{referralId}")).StatusCode);
@@ -76,6 +78,8 @@ public abstract class ReferralTests<TFixture>(TFixture fixture) : IAsyncLifetime
         var arrived = Assert.Single(await ReferralNoticesAsync(ducha));
         Assert.Contains(TwoOrganizationsFixture.GovMarker, arrived["title"]!.GetValue<string>());
         Assert.Equal("/referrals", arrived["link"]!.GetValue<string>());
+        Assert.Equal(2000, arrived["body"]!.GetValue<string>().Length);
+        Assert.EndsWith("…", arrived["body"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(await ReferralNoticesAsync(await fixture.As("fazhi")));
         // Reporting before starting is refused.
         Assert.Equal(HttpStatusCode.Conflict, (await ducha.PostAsJsonAsync($"/api/referrals/{referralId}/report", new { text = "过早" })).StatusCode);

@@ -110,6 +110,9 @@ internal sealed class ReferralRecordConfiguration : IEntityTypeConfiguration<Ref
 /// <summary>What 上级交办 tells people (decision 050): each office hears of the other's move in its bell.</summary>
 internal static class ReferralNotices
 {
+    /// <summary>The notification's columns hold 300 and 2,000 characters; a long title or 办理要求 is cut with an ellipsis.</summary>
+    private static string Clip(string text, int most) => text.Length <= most ? text : text[..(most - 1)] + "…";
+
     /// <summary>
     /// Tells the office of <paramref name="organizationId"/> — whoever holds 督查督办 there — about <paramref name="referral"/>;
     /// with <paramref name="instanceId"/> the message opens that item (the superior's), else the 上级交办 page.
@@ -126,8 +129,8 @@ internal static class ReferralNotices
                 UserId = userId,
                 InstanceId = instanceId,
                 Kind = Notifications.NotificationKinds.Referral,
-                Title = title,
-                Body = body,
+                Title = Clip(title, 300),
+                Body = Clip(body, 2000),
                 EventKey = $"{eventKey}:{referral.Id:N}",
                 CreatedAt = context.Now,
             });
