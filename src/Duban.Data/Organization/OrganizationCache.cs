@@ -51,6 +51,10 @@ public sealed class OrganizationSnapshot : IOrganization
     /// <summary>The active people of <paramref name="organizationId"/>.</summary>
     public IEnumerable<UserInfo> UsersOf(string organizationId) => _users.Values.Where(u => u.OrganizationId == organizationId);
 
+    /// <summary>The people of <paramref name="organizationId"/> whose roles there carry <paramref name="permission"/> (e.g. its office: 督查督办).</summary>
+    public IEnumerable<UserInfo> HoldersOf(string organizationId, Permission permission) =>
+        UsersOf(organizationId).Where(u => PermissionsOf(u).Contains(permission));
+
     /// <summary>
     /// The roles of <paramref name="organizationId"/> whose holders take part in the business (not outside it, 三员分立):
     /// the built-in ones, then its own by name — what a chase rung may be given to.

@@ -109,12 +109,11 @@ internal sealed class StoreReportHandler(AttachmentStorage storage) : IWriteHand
         schedule.LastError = error;
     }
 
-    /// <summary>The office — the organization's 督查员 and administrators — is told a scheduled report is ready.</summary>
+    /// <summary>The office — whoever holds 督查督办 there — is told a scheduled report is ready.</summary>
     private static void Tell(WriteContext context, ReportRecord report)
     {
-        // Whoever may read and generate reports there (督查督办: 督查员 and 管理员 by default, decision 049).
-        var people = context.Organization.UsersOf(report.OrganizationId)
-            .Where(u => context.Organization.PermissionsOf(u).Contains(Permission.Supervise)).Select(u => u.Id);
+        // Whoever may read and generate reports there (督查督办, decision 049).
+        var people = context.Organization.HoldersOf(report.OrganizationId, Permission.Supervise).Select(u => u.Id);
         foreach (var userId in people)
             context.Db.Set<NotificationRecord>().Add(new NotificationRecord
             {

@@ -119,8 +119,7 @@ internal static class ReferralNotices
     /// </summary>
     public static void Tell(WriteContext context, string organizationId, ReferralRecord referral, string title, string body, Guid? instanceId, string eventKey)
     {
-        var people = context.Organization.UsersOf(organizationId)
-            .Where(u => context.Organization.PermissionsOf(u).Contains(Permission.Supervise)).Select(u => u.Id);
+        var people = context.Organization.HoldersOf(organizationId, Permission.Supervise).Select(u => u.Id);
         foreach (var userId in people)
             context.Db.Set<Notifications.NotificationRecord>().Add(new Notifications.NotificationRecord
             {
