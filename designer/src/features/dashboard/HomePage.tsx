@@ -11,7 +11,7 @@ import { landed, landsOnCockpit, markLanded } from './landing';
 export default function HomePage() {
   const user = useCurrentUser();
   const location = useLocation();
-  const toCockpit = landsOnCockpit(user.roles, location.search, landed());
+  const toCockpit = landsOnCockpit(user, location.search, landed());
   // Marked after the commit, never while rendering: a render React throws away (a lazy chunk elsewhere suspends it on a
   // slow load) must not use up the landing, or the render it retries finds it spent and shows 待办.
   useEffect(markLanded, []);

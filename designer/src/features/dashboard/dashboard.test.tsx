@@ -209,12 +209,34 @@ describe('挂图作战', () => {
 });
 
 describe('a leader lands on his 驾驶舱', () => {
+  const leader = { roles: ['领导'], permissions: ['seeAllItems'] };
   it('once per session, only at the bare root, and not when he is also of the office', () => {
-    expect(landsOnCockpit(['领导'], '', false)).toBe(true);
-    expect(landsOnCockpit(['领导'], '', true)).toBe(false);
-    expect(landsOnCockpit(['领导'], '?tab=done', false)).toBe(false);
-    expect(landsOnCockpit(['领导', '督查员'], '', false)).toBe(false);
-    expect(landsOnCockpit(['承办单位联络员'], '', false)).toBe(false);
+    expect(landsOnCockpit(leader, '', false)).toBe(true);
+    expect(landsOnCockpit(leader, '', true)).toBe(false);
+    expect(landsOnCockpit(leader, '?tab=done', false)).toBe(false);
+    expect(
+      landsOnCockpit({ roles: ['领导', '督查员'], permissions: ['seeAllItems', 'supervise', 'score'] }, '', false),
+    ).toBe(false);
+    expect(landsOnCockpit({ roles: ['承办单位联络员'], permissions: ['handleUnitTasks'] }, '', false)).toBe(false);
+  });
+
+  it('by what the roles let him do, not by their names', () => {
+    // An organization's own role that reads everything and acts on nothing (特约督查员) lands there too …
+    expect(landsOnCockpit({ roles: ['特约督查员'], permissions: ['seeAllItems'] }, '', false)).toBe(true);
+    // … a role named 领导 that was given the office's acts does not, nor an administrator who reads items.
+    expect(landsOnCockpit({ roles: ['领导'], permissions: ['seeAllItems', 'supervise'] }, '', false)).toBe(false);
+    expect(
+      landsOnCockpit(
+        { roles: ['管理员'], permissions: ['seeAllItems', 'manageUnitsAndPeople', 'designProcedures'] },
+        '',
+        false,
+      ),
+    ).toBe(false);
+    // A 领导 whose organization took the items away from the role reads none: his 待办 is his home.
+    expect(landsOnCockpit({ roles: ['领导'], permissions: [] }, '', false)).toBe(false);
+    expect(landsOnCockpit({ roles: ['审计员'], permissions: ['readAuditLog'], outsideBusiness: true }, '', false)).toBe(
+      false,
+    );
   });
 });
 

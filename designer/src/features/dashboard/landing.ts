@@ -1,15 +1,20 @@
-import { ROLES } from '../../api/types';
+import { can, outsideBusiness, type Viewer } from '../../app/navigation';
 
 /** Set once a leader has been taken to his 驾驶舱 in this browser session: after that, 待办 stays 待办. */
 export const LANDED_KEY = 'duban.cockpit.landed';
 
 /**
- * A leader (领导, not also of the office) opening the app lands on his 驾驶舱 (decision 041) — once per session, so the
- * menu's 待办 still opens his to-do list. A link from a message (a task, an item) is not the root and is left alone.
+ * A leader opening the app lands on his 驾驶舱 (decision 041) — once per session, so the menu's 待办 still opens his
+ * to-do list. A link from a message (a task, an item) is not the root and is left alone. "A leader" is read from what his
+ * roles let him do, not from their names (roles are the organization's data, decision 049): he reads every item and acts
+ * on none — no 督查督办, no unit's tasks, no administration. A 特约督查员 defined that way lands there too.
  */
-export function landsOnCockpit(roles: readonly string[], search: string, alreadyLanded: boolean): boolean {
-  if (alreadyLanded || search.length > 0) return false;
-  return roles.includes(ROLES.leader) && !roles.includes(ROLES.supervisor) && !roles.includes(ROLES.admin);
+export function landsOnCockpit(viewer: Viewer, search: string, alreadyLanded: boolean): boolean {
+  if (alreadyLanded || search.length > 0 || outsideBusiness(viewer)) return false;
+  const acts = (
+    ['supervise', 'handleUnitTasks', 'designProcedures', 'configureSupervision', 'manageUnitsAndPeople'] as const
+  ).some((permission) => can(viewer, permission));
+  return can(viewer, 'seeAllItems') && !acts;
 }
 
 /** Whether this browser session has passed its landing moment (storage refused: as if it had, so 待办 stays 待办). */
