@@ -48,7 +48,7 @@ export const ROLE_INFO: readonly { name: string; summary: string; duties: string
   {
     name: '管理员',
     summary: '系统管理员：流程、表单、期限、催办阶梯、考核规则、编号、工作日历、单位和人员。',
-    duties: ['设计并发布流程与表单', '维护单位和人员', '处理流程运行异常', '可查看全部事项'],
+    duties: ['设计并发布流程与表单', '维护单位和人员', '处理流程运行异常', '查看事项须另行授予「查看全部事项」'],
   },
   {
     name: '督查员',

@@ -76,11 +76,9 @@ export function splitProblem(error: unknown, shownFields: readonly string[], pre
 // ---------------------------------------------------------------------------
 // Roles and permissions
 
-/** 督查督办 (decision 049): the office's acts on items — by default 督查员 and 管理员, or a role the organization gave it. */
+/** 督查督办 (decision 049): the office's acts on items — by default 督查员, or a role the organization gave it. */
 export const isSupervisor = (user: CurrentUser | null | undefined) => can(user, 'supervise');
-export const isLeader = (user: CurrentUser | null | undefined) => !!user?.roles.includes(ROLES.leader);
-export const isAdmin = (user: CurrentUser | null | undefined) => !!user?.roles.includes(ROLES.admin);
-/** The office, leaders and administrators oversee every unit; a unit's liaison sees its own unit's matters. */
+/** Whoever reads every item (by default the office and leaders) oversees every unit; a unit's liaison sees its own unit's matters. */
 export const overseesAllUnits = (user: CurrentUser | null | undefined) => can(user, 'seeAllItems');
 
 // ---------------------------------------------------------------------------
