@@ -118,6 +118,7 @@ export default function IncomingReferralsPage() {
           {
             title: '操作',
             key: 'actions',
+            width: 180,
             render: (_, r) => (
               <Space>
                 {r.status === 'assigned' && (
