@@ -25,7 +25,7 @@ async function ok<T>(response: import('@playwright/test').APIResponse): Promise<
 test.describe('上级交办', () => {
   test.use({ storageState: authFile('ducha') });
 
-  test('督查室在事项页把承办环节交办给下级组织；下级督查部门在「上级交办」看到通知，点击启动办理带着通知发起', async ({
+  test('督查室在事项页把承办环节交办给下级组织；下级督查部门在「上级交办」看到通知，点击启动办理带着通知发起；督查室撤回交办', async ({
     page,
     browser,
   }) => {
@@ -127,6 +127,17 @@ test.describe('上级交办', () => {
     await expect(sub.getByText(`上级交办：${title}`)).toBeVisible();
     await expect(sub.getByRole('heading', { name: /发起：/ })).toBeVisible();
     await screenshot(sub, 'referral-start');
+
+    // The office withdraws it with a reason; the subordinate's office sees that, and why.
+    await page.getByRole('button', { name: '撤回交办' }).click();
+    const withdraw = page.getByRole('dialog', { name: /撤回交办/ });
+    await withdraw.getByLabel('撤回原因').fill('省厅已另行部署');
+    await withdraw.getByRole('button', { name: '撤回' }).click();
+    await expect(referral).toContainText('已撤回');
+    await expect(referral).toContainText('省厅已另行部署');
+    await sub.goto('/referrals');
+    await expect(row).toContainText('撤回原因：省厅已另行部署');
+    await screenshot(sub, 'referral-withdrawn');
     await context.close();
     for (const c of [platform, ducha, lingdao]) await c.dispose();
   });

@@ -9519,6 +9519,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instances/{id}/referrals/{referralId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回交办（督查部门；须填写原因；下级已报送办结报告的不能撤回） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    referralId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WithdrawReferralRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralSummaryDto"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/instances/{id}/referred-by": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本事项承接的上级交办：上级的交办通知及是否已撤回 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReferralOriginDto"][];
+                    };
+                };
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/referrals/incoming": {
         parameters: {
             query?: never;
@@ -9861,6 +10014,63 @@ export interface paths {
                     };
                 };
                 /** @description 所指对象不存在 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/referrals/{id}/passed-files/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载上级随交办下发的附件（督查部门） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    fileId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 未登录或登录已失效 */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description 没有权限 */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Not Found */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -13543,6 +13753,8 @@ export interface components {
             taskId?: null | string;
             /** @description The field of that step's form the report's text fills (one the step may edit). */
             reportField?: null | string;
+            /** @description Files of the item, ones the assigner may read, passed down with the notice. */
+            fileIds?: null | string[];
         };
         AttachmentDto: {
             /** Format: uuid */
@@ -14469,6 +14681,11 @@ export interface components {
             /** Format: date-time */
             reportedAt: null | string;
             reportFiles: components["schemas"]["ReportFile"][];
+            /** @description The superior's files passed down with the notice (GET /api/referrals/{id}/passed-files/{fileId}). */
+            passedFiles: components["schemas"]["ReportFile"][];
+            /** Format: date-time */
+            withdrawnAt: null | string;
+            withdrawnReason: null | string;
         };
         /** @description Settings of an input's editor; each hint reads the ones it knows. */
         InputEditorOptions: {
@@ -15175,6 +15392,24 @@ export interface components {
             eventKey?: null | string;
             note?: null | string;
         };
+        /** @description The 交办 an item of the viewer's organization was started for, as its item page shows it: the superior's notice and whether it was withdrawn. */
+        ReferralOriginDto: {
+            /** Format: uuid */
+            id: string;
+            superiorOrganizationName: string;
+            title: string;
+            requirements: null | string;
+            /** Format: date-time */
+            dueAt: null | string;
+            /** Format: date-time */
+            createdAt: string;
+            status: components["schemas"]["ReferralStatus"];
+            /** Format: date-time */
+            withdrawnAt: null | string;
+            withdrawnReason: null | string;
+            /** @description The superior's files, as this item's attachments (their ids here). */
+            files: components["schemas"]["ReportFile"][];
+        };
         /** @description The subordinate's item as the superior sees it: progress only. */
         ReferralProgressDto: {
             /** @description open (在办), completed (办结), cancelled (撤销) or faulted (运行异常: its procedure stopped on an error). */
@@ -15195,7 +15430,7 @@ export interface components {
             finishedAt: null | string;
         };
         /** @enum {unknown} */
-        ReferralStatus: "assigned" | "started" | "reported";
+        ReferralStatus: "assigned" | "started" | "reported" | "withdrawn";
         /** @description 上级交办 as the superior sees it on its item: to whom, what was asked, the subordinate's progress and its report — nothing else. */
         ReferralSummaryDto: {
             /** Format: uuid */
@@ -15220,6 +15455,12 @@ export interface components {
             /** @description The report completed that step. */
             completedStep: boolean;
             reportFiles: components["schemas"]["ReportFile"][];
+            /** @description Files of this item passed down with the notice (download them as the item's attachments). */
+            passedFiles: components["schemas"]["ReportFile"][];
+            /** Format: date-time */
+            withdrawnAt: null | string;
+            withdrawnByName: null | string;
+            withdrawnReason: null | string;
         };
         RemoveAssignmentUnitRequest: {
             reason?: null | string;
@@ -16153,6 +16394,10 @@ export interface components {
             canWithdraw: boolean;
         };
         WithdrawItemRequest: {
+            reason?: null | string;
+        };
+        WithdrawReferralRequest: {
+            /** @description 撤回原因 (required, at most 500 characters): the subordinate's office reads it. */
             reason?: null | string;
         };
         /**

@@ -24,7 +24,11 @@ public sealed record SubordinateOrganizationDto(string Id, string Name);
 public sealed record SetSuperiorOrganizationRequest(string? SuperiorOrganizationId);
 /// <param name="TaskId">The item's open step the 交办 answers (its unit's task); left out: the report is only shown on the item.</param>
 /// <param name="ReportField">The field of that step's form the report's text fills (one the step may edit).</param>
-public sealed record AssignReferralRequest(string? SubordinateOrganizationId, string? Requirements, DateTimeOffset? DueAt, Guid? TaskId = null, string? ReportField = null);
+/// <param name="FileIds">Files of the item, ones the assigner may read, passed down with the notice.</param>
+public sealed record AssignReferralRequest(string? SubordinateOrganizationId, string? Requirements, DateTimeOffset? DueAt, Guid? TaskId = null, string? ReportField = null,
+    List<Guid>? FileIds = null);
+/// <param name="Reason">撤回原因 (required, at most 500 characters): the subordinate's office reads it.</param>
+public sealed record WithdrawReferralRequest(string? Reason);
 public sealed record StartReferralRequest(string? DefinitionId, JsonObject? Data);
 /// <param name="FileIds">Files of the office's own item to send up with the report (see GET /api/referrals/{id}/files).</param>
 public sealed record ReportReferralRequest(string? Text, List<Guid>? FileIds = null);
@@ -39,15 +43,23 @@ public sealed record ReferralProgressDto(string Status, IReadOnlyList<string> Cu
 /// <summary>上级交办 as the superior sees it on its item: to whom, what was asked, the subordinate's progress and its report — nothing else.</summary>
 /// <param name="StepName">The superior's step the 交办 answers, if any.</param>
 /// <param name="CompletedStep">The report completed that step.</param>
+/// <param name="PassedFiles">Files of this item passed down with the notice (download them as the item's attachments).</param>
 public sealed record ReferralSummaryDto(Guid Id, string SubordinateOrganizationId, string SubordinateOrganizationName, ReferralStatus Status, string? Requirements,
     DateTimeOffset? DueAt, DateTimeOffset CreatedAt, string CreatedByName, Guid? TaskId, string? StepName, ReferralProgressDto? Progress, string? ReportText,
-    DateTimeOffset? ReportedAt, bool CompletedStep, IReadOnlyList<ReportFile> ReportFiles);
+    DateTimeOffset? ReportedAt, bool CompletedStep, IReadOnlyList<ReportFile> ReportFiles, IReadOnlyList<ReportFile> PassedFiles, DateTimeOffset? WithdrawnAt,
+    string? WithdrawnByName, string? WithdrawnReason);
 
 /// <summary>上级交办 as the subordinate's office sees it: the superior's notice, its own item once started, what it reported.</summary>
 /// <param name="ItemId">Its own item, once started.</param>
+/// <param name="PassedFiles">The superior's files passed down with the notice (GET /api/referrals/{id}/passed-files/{fileId}).</param>
 public sealed record IncomingReferralDto(Guid Id, string SuperiorOrganizationName, string Title, string? Requirements, DateTimeOffset? DueAt, DateTimeOffset CreatedAt,
     string CreatedByName, ReferralStatus Status, Guid? ItemId, WorkflowStatus? ItemStatus, string? ReportText, DateTimeOffset? ReportedAt,
-    IReadOnlyList<ReportFile> ReportFiles);
+    IReadOnlyList<ReportFile> ReportFiles, IReadOnlyList<ReportFile> PassedFiles, DateTimeOffset? WithdrawnAt, string? WithdrawnReason);
+
+/// <summary>The 交办 an item of the viewer's organization was started for, as its item page shows it: the superior's notice and whether it was withdrawn.</summary>
+/// <param name="Files">The superior's files, as this item's attachments (their ids here).</param>
+public sealed record ReferralOriginDto(Guid Id, string SuperiorOrganizationName, string Title, string? Requirements, DateTimeOffset? DueAt, DateTimeOffset CreatedAt,
+    ReferralStatus Status, DateTimeOffset? WithdrawnAt, string? WithdrawnReason, IReadOnlyList<ReportFile> Files);
 
 /// <summary>
 /// 上级交办 between organizations on one installation (decision 050): the platform administrator links an organization to
@@ -91,10 +103,30 @@ internal static class ReferralEndpoints
             WriteDoor door, DubanDbContext db, OrganizationCache cache, DeadlineLights lights, CancellationToken ct) =>
         {
             var referral = await door.RunAsync(new AssignReferral(await http.GetCurrentUserAsync(), id, request.SubordinateOrganizationId, request.Requirements,
-                request.DueAt, request.TaskId, request.ReportField), ct);
+                request.DueAt, request.TaskId, request.ReportField, request.FileIds), ct);
             var summary = (await SummariesAsync(db, await cache.GetAsync(ct), lights, [referral], ct))[0];
             return TypedResults.Created($"/api/instances/{id}/referrals", summary);
         }).WithSummary("交办给下级组织（督查部门；可指定本事项正在办理的环节，由下级的办结报告完成该环节）").ProducesValidationProblem().ProducesProblem(409);
+
+        group.MapPost("/instances/{id:guid}/referrals/{referralId:guid}/withdraw", async Task<Ok<ReferralSummaryDto>> (Guid id, Guid referralId,
+            WithdrawReferralRequest request, HttpContext http, WriteDoor door, DubanDbContext db, OrganizationCache cache, DeadlineLights lights, CancellationToken ct) =>
+        {
+            var referral = await door.RunAsync(new WithdrawReferral(await http.GetCurrentUserAsync(), id, referralId, request.Reason), ct);
+            return TypedResults.Ok((await SummariesAsync(db, await cache.GetAsync(ct), lights, [referral], ct))[0]);
+        }).WithSummary("撤回交办（督查部门；须填写原因；下级已报送办结报告的不能撤回）").ProducesValidationProblem().ProducesProblem(409);
+
+        group.MapGet("/instances/{id:guid}/referred-by", async Task<Ok<List<ReferralOriginDto>>> (Guid id, HttpContext http, DubanDbContext db,
+            OrganizationCache cache, CancellationToken ct) =>
+        {
+            var user = await http.GetCurrentUserAsync();
+            if (!await ItemVisibility.CanSeeAsync(db, user, id, ct)) throw new NotFoundException("事项不存在");
+            var org = await cache.GetAsync(ct);
+            var referrals = await db.Set<ReferralRecord>().AsNoTracking().Where(r => r.SubordinateItemId == id && r.SubordinateOrganizationId == user.OrganizationId)
+                .ToListAsync(ct);
+            return TypedResults.Ok(referrals.Select(r => new ReferralOriginDto(r.Id, org.FindUnit(r.SuperiorOrganizationId)?.Name ?? r.SuperiorOrganizationId,
+                r.Title, r.Requirements, r.DueAt, r.CreatedAt, r.Status, r.WithdrawnAt, r.WithdrawnReason,
+                [.. PassedOf(r).Where(f => f.CopyId is not null).Select(f => new ReportFile(f.CopyId!.Value, f.Name, f.Size))])).ToList());
+        }).WithSummary("本事项承接的上级交办：上级的交办通知及是否已撤回");
 
         group.MapGet("/referrals/incoming", async Task<Ok<List<IncomingReferralDto>>> (HttpContext http, DubanDbContext db, OrganizationCache cache,
             CancellationToken ct) =>
@@ -141,6 +173,22 @@ internal static class ReferralEndpoints
             return TypedResults.Ok(await db.Attachments.AsNoTracking().Where(a => a.InstanceId == own).OrderBy(a => a.UploadedAt)
                 .Select(a => new ReportFile(a.Id, a.FileName, a.Size)).ToListAsync(ct));
         }).WithSummary("本单位办理事项中可随办结报告上报的附件（督查部门）");
+
+        group.MapGet("/referrals/{id:guid}/passed-files/{fileId:guid}", async (Guid id, Guid fileId, HttpContext http, DubanDbContext db,
+            AttachmentStorage storage, WriteDoor door, CancellationToken ct) =>
+        {
+            var referral = await Referrals.IncomingAsync(db, await http.GetCurrentUserAsync(), id, ct);
+            // Only a file the superior passed down, read through the 交办 (its item stays 404), while the 交办 stands.
+            if (referral.Status == ReferralStatus.Withdrawn || !PassedOf(referral).Any(f => f.Id == fileId)) throw new NotFoundException("附件不存在");
+            var record = await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == fileId && a.InstanceId == referral.SuperiorItemId, ct)
+                ?? throw new NotFoundException("附件不存在");
+            var stream = storage.OpenRead(record.StorageKey) ?? throw new NotFoundException("附件文件已丢失，请联系管理员");
+            await door.RunAsync(new RecordAuditEvent(AuditedOperations.Download, fileId.ToString(), $"下载上级交办的附件「{record.FileName}」",
+                AuditResults.Succeeded), ct);
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "private, no-cache";
+            return TypedResults.File(stream, record.ContentType, record.FileName, enableRangeProcessing: true);
+        }).WithSummary("下载上级随交办下发的附件（督查部门）").ProducesProblem(404);
 
         group.MapGet("/instances/{id:guid}/referrals/{referralId:guid}/files/{fileId:guid}", async (Guid id, Guid referralId, Guid fileId, HttpContext http,
             DubanDbContext db, AttachmentStorage storage, WriteDoor door, CancellationToken ct) =>
@@ -191,7 +239,8 @@ internal static class ReferralEndpoints
             }
             return new ReferralSummaryDto(r.Id, r.SubordinateOrganizationId, org.FindUnit(r.SubordinateOrganizationId)?.Name ?? r.SubordinateOrganizationId, r.Status,
                 r.Requirements, r.DueAt, r.CreatedAt, r.CreatedByName, r.SuperiorTaskId, r.SuperiorTaskId is { } t ? stepNames.GetValueOrDefault(t) : null, progress,
-                r.ReportText, r.ReportedAt, r.CompletedSuperiorStep, FilesOf(r));
+                r.ReportText, r.ReportedAt, r.CompletedSuperiorStep, FilesOf(r), [.. PassedOf(r).Select(f => new ReportFile(f.Id, f.Name, f.Size))],
+                r.WithdrawnAt, r.WithdrawnByName, r.WithdrawnReason);
         }).ToList();
     }
 
@@ -202,9 +251,13 @@ internal static class ReferralEndpoints
         var statuses = await db.Instances.AsNoTracking().Where(i => itemIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Status, ct);
         return referrals.Select(r => new IncomingReferralDto(r.Id, org.FindUnit(r.SuperiorOrganizationId)?.Name ?? r.SuperiorOrganizationId, r.Title, r.Requirements,
             r.DueAt, r.CreatedAt, r.CreatedByName, r.Status, r.SubordinateItemId,
-            r.SubordinateItemId is { } own && statuses.TryGetValue(own, out var s) ? s : null, r.ReportText, r.ReportedAt, FilesOf(r))).ToList();
+            r.SubordinateItemId is { } own && statuses.TryGetValue(own, out var s) ? s : null, r.ReportText, r.ReportedAt, FilesOf(r),
+            [.. PassedOf(r).Select(f => new ReportFile(f.Id, f.Name, f.Size))], r.WithdrawnAt, r.WithdrawnReason)).ToList();
     }
 
     private static List<ReportFile> FilesOf(ReferralRecord r) =>
         JsonSerializer.Deserialize<List<ReportFile>>(r.ReportFilesJson, DefinitionJson.Options) ?? [];
+
+    private static List<PassedFile> PassedOf(ReferralRecord r) =>
+        string.IsNullOrEmpty(r.PassedFilesJson) ? [] : JsonSerializer.Deserialize<List<PassedFile>>(r.PassedFilesJson, DefinitionJson.Options) ?? [];
 }

@@ -62,7 +62,9 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
                     else if (namesObject && response.IsSuccessStatusCode) faults.Add($"{name} as {user}: {status} for the demo organization's object");
                     foreach (var marker in samples.Markers)
                         // The platform administrator's list of organizations names them: that, and only that, is his to read.
-                        if (body.Contains(marker, StringComparison.Ordinal) && !(user == "platform" && path.StartsWith("/api/platform/", StringComparison.Ordinal) && marker == samples.OrganizationName))
+                        if (body.Contains(marker, StringComparison.Ordinal) && !(user == "platform" && path.StartsWith("/api/platform/", StringComparison.Ordinal) && marker == samples.OrganizationName)
+                            // The superior's office lists its subordinate organizations by name to assign to (decision 050).
+                            && !(path == "/api/referral-targets" && marker == samples.OrganizationName))
                             faults.Add($"{name} as {user}: the answer holds 「{marker}」");
                 }
             }
@@ -70,6 +72,22 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
         Assert.True(probed > 80, $"only {probed} operations probed");
         Assert.True(faults.Count == 0, "leaks across organizations:\n" + string.Join("\n", faults.Distinct()));
         Assert.Equal(before, await FingerprintAsync());
+        // Inside the demo organization, the 交办 it received is its office's: a unit liaison naming it gets 403/404 on every path
+        // (after the fingerprint: its own refused attempts are its own audit log's).
+        foreach (var (path, item) in document["paths"]!.AsObject().Where(p => p.Key.Contains("{referralId}", StringComparison.Ordinal)
+            || p.Key.StartsWith("/api/referrals/{id}", StringComparison.Ordinal)))
+        {
+            foreach (var (method, _) in item!.AsObject())
+            {
+                if (method == "parameters") continue;
+                var (url, _) = Fill(path, samples, faults);
+                using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), url);
+                if (method is "post" or "put" or "patch") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                using var response = await (await fixture.As("fazhi")).SendAsync(request);
+                if ((int)response.StatusCode is not (403 or 404)) faults.Add($"{method.ToUpperInvariant()} {path} as fazhi: {(int)response.StatusCode} for its office's 交办");
+            }
+        }
+        Assert.True(faults.Count == 0, "a 交办 answered to its organization's unit liaison:\n" + string.Join("\n", faults.Distinct()));
     }
 
     /// <summary>
@@ -134,6 +152,20 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
         var role = await admin.PostAsJsonAsync("/api/role-definitions", new { name = "司法厅特约督查员", permissions = new[] { "seeAllItems" } });
         Assert.True(role.IsSuccessStatusCode, await role.Content.ReadAsStringAsync());
 
+        // A real 上级交办 the demo organization received (decision 050), with a file passed down and the report's candidate
+        // file of its own: its id in a path is refused to everyone outside — even to the superior's people, whose side is
+        // read through their own item only — and to the demo organization's own people without 督查督办 (below).
+        var linked = await (await fixture.As("platform")).PutAsJsonAsync("/api/platform/organizations/sft/superior", new { superiorOrganizationId = TwoOrganizationsFixture.Other });
+        Assert.True(linked.IsSuccessStatusCode, await linked.Content.ReadAsStringAsync());
+        var govDucha = await fixture.As("gov-ducha");
+        using var govUpload = new MultipartFormDataContent { { new ByteArrayContent("省府交办材料"u8.ToArray()), "file", "notice.txt" } };
+        var govFile = (await (await govDucha.PostAsync($"/api/attachments?instanceId={fixture.GovItem}", govUpload)).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+        var assigned = await govDucha.PostAsJsonAsync($"/api/instances/{fixture.GovItem}/referrals", new { subordinateOrganizationId = "sft", fileIds = new[] { govFile } });
+        Assert.True(assigned.IsSuccessStatusCode, await assigned.Content.ReadAsStringAsync());
+        var referralId = (await assigned.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.ToString();
+        // Unlinked again (the 交办 stands): the platform administrator's probe of PUT …/superior with no superior changes nothing.
+        Assert.True((await (await fixture.As("platform")).PutAsJsonAsync("/api/platform/organizations/sft/superior", new { superiorOrganizationId = (string?)null })).IsSuccessStatusCode);
+
         var values = new Dictionary<string, string>
         {
             ["{scenarioId}"] = scenarioId,
@@ -165,16 +197,16 @@ public abstract class EndpointMatrixTests<TFixture>(TFixture fixture) : IAsyncLi
             ["{extensionId}"] = Guid.NewGuid().ToString(),
             ["{entryId}"] = Guid.NewGuid().ToString(),
             ["schedules/{id}"] = Guid.NewGuid().ToString(),
-            // A 上级交办 is read by both of its organizations (decision 050; ReferralTests walks who sees what).
-            ["referrals/{id}"] = Guid.NewGuid().ToString(),
-            ["{referralId}"] = Guid.NewGuid().ToString(),
-            ["{fileId}"] = Guid.NewGuid().ToString(),
+            // The 交办 the demo organization received, and the file passed down with it (ReferralTests walks who sees what).
+            ["referrals/{id}"] = referralId,
+            ["{referralId}"] = referralId,
+            ["{fileId}"] = govFile,
         };
         HashSet<string> objects = ["channels/{id}", "notifications/{id}", "versions/{id}", "documents/{id}", "reports/{id}", "report-schedules/{id}", "instances/{id}", "incidents/{id}", "tasks/{id}", "units/{id}", "users/{id}", "attachments/{id}", "deputies/{id}",
-            "bulletins/{id}", "{definitionId}", "{unitId}", "{scenarioId}", "role-definitions/{name}"];
+            "bulletins/{id}", "{definitionId}", "{unitId}", "{scenarioId}", "role-definitions/{name}", "referrals/{id}", "{referralId}"];
         // Its item, task, file, procedure and bulletin, every person's id and name, every unit's name.
         List<string> markers = [TwoOrganizationsFixture.SftMarker, fixture.SftItem.ToString(), task.ToString(), file, templateId, documentId, channelId,
-            notificationId, reportId, reportScheduleId, "司法厅专用流程", "司法厅通报批评样例", "司法厅督查群", scenarioId, "司法厅模拟场景", "司法厅特约督查员"];
+            notificationId, reportId, reportScheduleId, referralId, "司法厅专用流程", "司法厅通报批评样例", "司法厅督查群", scenarioId, "司法厅模拟场景", "司法厅特约督查员"];
         markers.AddRange(users.SelectMany(u => new[] { u!["id"]!.GetValue<string>(), u["displayName"]!.GetValue<string>() }));
         var units = (await admin.GetFromJsonAsync<JsonArray>("/api/units"))!;
         markers.AddRange(units.Select(u => u!["name"]!.GetValue<string>()));

@@ -174,6 +174,100 @@ public abstract class ReferralTests<TFixture>(TFixture fixture) : IAsyncLifetime
         // Nothing of the department's item, people or units reached the superior's item.
         Assert.DoesNotContain("法制处", item.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain(own.ToString(), item.ToJsonString(), StringComparison.Ordinal);
+        // A report already made cannot be withdrawn.
+        Assert.Equal(HttpStatusCode.Conflict, (await govDucha.PostAsJsonAsync($"/api/instances/{fixture.GovItem}/referrals/{referralId}/withdraw",
+            new { reason = "撤回" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_superior_passes_its_files_down_and_withdraws_before_and_after_the_start_its_step_is_its_own_again()
+    {
+        var govDucha = await fixture.As("gov-ducha");
+        var govLingdao = await fixture.As("gov-lingdao");
+        var govNj = await fixture.As("gov-nj");
+        var ducha = await fixture.As("ducha");
+        Assert.Equal(HttpStatusCode.OK, (await (await fixture.As("platform")).PutAsJsonAsync($"/api/platform/organizations/{Subordinate}/superior",
+            new { superiorOrganizationId = Superior })).StatusCode);
+        await CompleteOkAsync(govLingdao, await TaskOfAsync(govLingdao, fixture.GovItem), "同意", new JsonObject { ["leaderOpinion"] = "同意" });
+        var step = await TaskOfAsync(govNj, fixture.GovItem, "承办");
+        async Task<Guid> UploadAsync(HttpClient client, Guid item, string name)
+        {
+            using var upload = new MultipartFormDataContent { { new ByteArrayContent("省府交办材料"u8.ToArray()), "file", name } };
+            var uploaded = await client.PostAsync($"/api/attachments?instanceId={item}", upload);
+            Assert.True(uploaded.IsSuccessStatusCode, await uploaded.Content.ReadAsStringAsync());
+            return (await uploaded.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        }
+        async Task<Guid> AssignAsync(object body)
+        {
+            var assigned = await govDucha.PostAsJsonAsync($"/api/instances/{fixture.GovItem}/referrals", body);
+            Assert.Equal(HttpStatusCode.Created, assigned.StatusCode);
+            return (await assigned.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        }
+        string Withdraw(Guid referral) => $"/api/instances/{fixture.GovItem}/referrals/{referral}/withdraw";
+        static async Task<string> DetailAsync(HttpResponseMessage response) =>
+            (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>();
+        static async Task<int> NoticesAsync(HttpClient client, string containing) =>
+            (await client.GetFromJsonAsync<JsonObject>("/api/notifications?pageSize=100"))!["items"]!.AsArray()
+                .Count(n => n!["kind"]!.GetValue<string>() == "referral" && n["title"]!.GetValue<string>().Contains(containing, StringComparison.Ordinal));
+
+        // Withdrawn before the start: a reason is required; only the superior's office withdraws; a start after it is told.
+        var first = await AssignAsync(new { subordinateOrganizationId = Subordinate, taskId = step, reportField = "report" });
+        Assert.Contains("reason", (await FieldErrorsAsync(await govDucha.PostAsJsonAsync(Withdraw(first), new { reason = " " }))).Keys);
+        Assert.Equal(HttpStatusCode.Forbidden, (await govNj.PostAsJsonAsync(Withdraw(first), new { reason = "不需要了" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ducha.PostAsJsonAsync(Withdraw(first), new { reason = "不需要了" })).StatusCode);
+        var withdrawn = await govDucha.PostAsJsonAsync(Withdraw(first), new { reason = "省府已另行部署" });
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.Equal("withdrawn", (await withdrawn.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await govDucha.PostAsJsonAsync(Withdraw(first), new { reason = "再撤" })).StatusCode);
+        var late = await ducha.PostAsJsonAsync($"/api/referrals/{first}/start", new { definitionId = "demo-supervision", data = TwoOrganizationsFixture.Data("迟到的启动", "fzc") });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("撤回", await DetailAsync(late), StringComparison.Ordinal);
+        Assert.Equal(1, await NoticesAsync(ducha, "撤回交办"));
+        Assert.Equal(0, await NoticesAsync(await fixture.As("fazhi"), "撤回交办"));
+        var seen = Assert.Single((await ducha.GetFromJsonAsync<JsonArray>("/api/referrals/incoming"))!)!;
+        Assert.Equal("省府已另行部署", seen["withdrawnReason"]!.GetValue<string>());
+
+        // The step is the superior's again: its unit still holds it, and the office may assign it anew — with its own files,
+        // ones it can see; a file of an item it cannot see is refused by its field.
+        Assert.Equal(step, await TaskOfAsync(govNj, fixture.GovItem, "承办"));
+        var notice = await UploadAsync(govDucha, fixture.GovItem, "交办函.txt");
+        var foreign = await UploadAsync(ducha, fixture.SftItem, "司法厅的文件.txt");
+        Assert.Contains("fileIds", (await FieldErrorsAsync(await govDucha.PostAsJsonAsync($"/api/instances/{fixture.GovItem}/referrals",
+            new { subordinateOrganizationId = Subordinate, taskId = step, fileIds = new[] { foreign } }))).Keys);
+        var second = await AssignAsync(new { subordinateOrganizationId = Subordinate, taskId = step, reportField = "report", fileIds = new[] { notice } });
+        // The department's office sees the files on 上级交办 and downloads them through the 交办 — never through the superior's item.
+        var incoming = (await ducha.GetFromJsonAsync<JsonArray>("/api/referrals/incoming"))!.Single(r => r!["id"]!.GetValue<Guid>() == second)!;
+        Assert.Equal("交办函.txt", Assert.Single(incoming["passedFiles"]!.AsArray())!["name"]!.GetValue<string>());
+        Assert.Equal("省府交办材料", await ducha.GetStringAsync($"/api/referrals/{second}/passed-files/{notice}"));
+        Assert.Equal(HttpStatusCode.NotFound, (await ducha.GetAsync($"/api/attachments/{notice}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ducha.GetAsync($"/api/referrals/{second}/passed-files/{foreign}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await fixture.As("fazhi")).GetAsync($"/api/referrals/{second}/passed-files/{notice}")).StatusCode);
+
+        // Started: the files are attachments of the department's own item.
+        var started = await ducha.PostAsJsonAsync($"/api/referrals/{second}/start",
+            new { definitionId = "demo-supervision", data = TwoOrganizationsFixture.Data("承接省府交办事项", "fzc") });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var own = (await started.Content.ReadFromJsonAsync<JsonObject>())!["itemId"]!.GetValue<Guid>();
+        var origin = Assert.Single((await ducha.GetFromJsonAsync<JsonArray>($"/api/instances/{own}/referred-by"))!)!;
+        var copy = Assert.Single(origin["files"]!.AsArray())!["id"]!.GetValue<Guid>();
+        Assert.NotEqual(notice, copy);
+        Assert.Equal("省府交办材料", await ducha.GetStringAsync($"/api/attachments/{copy}"));
+        Assert.Equal(HttpStatusCode.NotFound, (await govDucha.GetAsync($"/api/instances/{own}/referred-by")).StatusCode);
+
+        // Withdrawn after the start, twice at once: one wins. The department's item is its own to end; it shows the withdrawal,
+        // and a report is refused.
+        var both = await Task.WhenAll(govDucha.PostAsJsonAsync(Withdraw(second), new { reason = "任务调整" }),
+            govDucha.PostAsJsonAsync(Withdraw(second), new { reason = "任务调整" }));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], both.Select(r => r.StatusCode).Order());
+        Assert.Equal(2, await NoticesAsync(ducha, "撤回交办"));
+        origin = Assert.Single((await ducha.GetFromJsonAsync<JsonArray>($"/api/instances/{own}/referred-by"))!)!;
+        Assert.Equal("withdrawn", origin["status"]!.GetValue<string>());
+        Assert.Equal("任务调整", origin["withdrawnReason"]!.GetValue<string>());
+        Assert.NotEqual("cancelled", (await InstanceAsync(ducha, own))["instance"]!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await ducha.PostAsJsonAsync($"/api/referrals/{second}/report", new { text = "报告" })).StatusCode);
+        var summary = (await govDucha.GetFromJsonAsync<JsonArray>($"/api/instances/{fixture.GovItem}/referrals"))!.Single(r => r!["id"]!.GetValue<Guid>() == second)!;
+        Assert.Equal("任务调整", summary["withdrawnReason"]!.GetValue<string>());
+        Assert.Equal(step, await TaskOfAsync(govNj, fixture.GovItem, "承办"));
     }
 }
 

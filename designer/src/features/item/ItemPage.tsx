@@ -17,6 +17,7 @@ import { mayUrge, UrgeButton } from '../taskConveniences/UrgeButton';
 import { ItemChildrenPanel } from '../itemPanels/ItemChildrenPanel';
 import { ReadersPanel } from '../itemPanels/ReadersPanel';
 import { ItemDocumentsCard } from '../documents/ItemDocumentsCard';
+import { ReferralOriginNotice } from '../referrals/ReferralOriginNotice';
 import { ReferralsPanel } from '../referrals/ReferralsPanel';
 import { ChasePanel, ExtensionPanel, ItemDeadline, ReadsPanel, readsOf } from '../supervision';
 import { ItemRounds } from './ItemRounds';
@@ -208,11 +209,13 @@ export default function ItemPage() {
 
           <AssignmentsPanel item={item} onChanged={() => setReloadToken((n) => n + 1)} />
           <CoInputsCard steps={item.assignments} />
+          <ReferralOriginNotice instanceId={instance.id} reloadToken={reloadToken} />
           <ReferralsPanel
             instanceId={instance.id}
             open={instance.status !== 'completed' && instance.status !== 'cancelled' && !instance.archivedAt}
             openTasks={item.openTasks}
             form={item.form}
+            data={item.data}
             reloadToken={reloadToken}
             onChanged={() => setReloadToken((n) => n + 1)}
           />

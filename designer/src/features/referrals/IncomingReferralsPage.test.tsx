@@ -32,6 +32,9 @@ function referral(overrides: Partial<IncomingReferral>): IncomingReferral {
     reportText: null,
     reportedAt: null,
     reportFiles: [],
+    passedFiles: [],
+    withdrawnAt: null,
+    withdrawnReason: null,
     ...overrides,
   };
 }
@@ -40,11 +43,18 @@ describe('上级交办', () => {
   it('lists the superior’s notice and starts it on the start page', async () => {
     mockFetch({
       'GET /api/auth/me': { body: office },
-      'GET /api/referrals/incoming': { body: [referral({})] },
+      'GET /api/referrals/incoming': {
+        body: [referral({ passedFiles: [{ id: 'p1', name: '交办函.pdf', size: 10 }] })],
+      },
     });
     const { router } = renderApp('/referrals');
     const row = (await screen.findByText('全省复议案件清理')).closest('tr')!;
-    expect(row).toHaveTextContent('省政府办公厅');
+    // Every column has its content: the first is the superior organization (no empty expander column).
+    expect(row.querySelector('td')).toHaveTextContent('省政府办公厅');
+    expect(within(row).getByRole('link', { name: '交办函.pdf' })).toHaveAttribute(
+      'href',
+      '/api/referrals/r1/passed-files/p1',
+    );
     expect(row).toHaveTextContent('请于月底前报送落实情况');
     expect(row).toHaveTextContent('待启动');
     await userEvent.setup().click(within(row).getByRole('button', { name: '启动办理' }));
@@ -79,5 +89,25 @@ describe('上级交办', () => {
     await user.click(await screen.findByRole('checkbox', { name: '佐证材料.pdf' }));
     await user.click(screen.getByRole('button', { name: '上报' }));
     await waitFor(() => expect(sent).toEqual({ text: '已完成清理', fileIds: ['f1'] }));
+  });
+
+  it('shows a withdrawn 交办 with the superior’s reason and offers nothing to do', async () => {
+    mockFetch({
+      'GET /api/auth/me': { body: office },
+      'GET /api/referrals/incoming': {
+        body: [
+          referral({
+            status: 'withdrawn',
+            withdrawnReason: '省府已另行部署',
+            withdrawnAt: '2026-12-02T09:00:00+08:00',
+          }),
+        ],
+      },
+    });
+    renderApp('/referrals');
+    const row = (await screen.findByText('全省复议案件清理')).closest('tr')!;
+    expect(row).toHaveTextContent('上级已撤回');
+    expect(row).toHaveTextContent('撤回原因：省府已另行部署');
+    expect(within(row).queryByRole('button')).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ const statusTag: Record<IncomingReferral['status'], React.ReactNode> = {
   assigned: <Tag color="orange">待启动</Tag>,
   started: <Tag color="blue">办理中</Tag>,
   reported: <Tag color="green">已上报</Tag>,
+  withdrawn: <Tag color="default">上级已撤回</Tag>,
 };
 
 /**
@@ -66,22 +67,58 @@ export default function IncomingReferralsPage() {
         dataSource={data ?? []}
         pagination={false}
         locale={{ emptyText: '暂无上级交办' }}
-        expandable={{
-          rowExpandable: (r) => !!r.reportText,
-          expandedRowRender: (r) => (
-            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{r.reportText}</Typography.Paragraph>
-          ),
-        }}
         columns={[
           { title: '交办单位', dataIndex: 'superiorOrganizationName' },
-          { title: '事项', dataIndex: 'title' },
+          {
+            title: '事项',
+            dataIndex: 'title',
+            render: (v: string, r) => (
+              <>
+                {v}
+                {r.passedFiles.length > 0 && r.status !== 'withdrawn' && (
+                  <ul className="referral-files" aria-label="上级下发的附件">
+                    {r.passedFiles.map((f) => (
+                      <li key={f.id}>
+                        <a href={referralsApi.passedFileUrl(r.id, f.id)} download={f.name}>
+                          {f.name}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </>
+            ),
+          },
           { title: '办理要求', dataIndex: 'requirements', render: (v: string | null) => v ?? '—' },
           { title: '时限', dataIndex: 'dueAt', render: (v: string | null) => (v ? formatDateTime(v) : '—') },
           { title: '交办时间', dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
-          { title: '状态', dataIndex: 'status', render: (v: IncomingReferral['status']) => statusTag[v] },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            render: (v: IncomingReferral['status'], r) => (
+              <>
+                {statusTag[v]}
+                {r.withdrawnReason && (
+                  <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+                    撤回原因：{r.withdrawnReason}
+                  </Typography.Paragraph>
+                )}
+                {r.reportText && (
+                  <Typography.Paragraph
+                    type="secondary"
+                    style={{ marginBottom: 0, whiteSpace: 'pre-wrap' }}
+                    ellipsis={{ rows: 2, expandable: true, symbol: '展开' }}
+                  >
+                    办结报告：{r.reportText}
+                  </Typography.Paragraph>
+                )}
+              </>
+            ),
+          },
           {
             title: '操作',
             key: 'actions',
+            width: 180,
             render: (_, r) => (
               <Space>
                 {r.status === 'assigned' && (

@@ -3,6 +3,7 @@ import {
   App as AntdApp,
   Button,
   Card,
+  Checkbox,
   DatePicker,
   Descriptions,
   Form,
@@ -20,7 +21,7 @@ import type { components } from '../../api/schema';
 import { LightIndicator } from '../../shared/deadline/LightIndicator';
 import { mapServerErrors } from '../../shared/formErrors';
 import { formatDateTime } from '../../shared/format';
-import type { FormDefinition } from '../../shared/forms/types';
+import type { AttachmentRef, FormDefinition } from '../../shared/forms/types';
 import { useMutation } from '../../shared/useMutation';
 import { useQuery } from '../../shared/useQuery';
 import { useCurrentUser } from '../auth/AuthContext';
@@ -34,6 +35,21 @@ interface AssignValues {
   dueAt?: { toISOString: () => string } | null;
   taskId?: string;
   reportField?: string;
+  fileIds?: string[];
+}
+
+/** The files the viewer sees in the item's attachment fields: those he may pass down with the 交办. */
+function filesOf(
+  form: FormDefinition | null | undefined,
+  data: Record<string, unknown> | null | undefined,
+): AttachmentRef[] {
+  const found = new Map<string, AttachmentRef>();
+  for (const field of form?.fields ?? []) {
+    const value = field.type === 'attachments' ? data?.[field.key] : undefined;
+    if (!Array.isArray(value)) continue;
+    for (const ref of value as AttachmentRef[]) if (ref && typeof ref.id === 'string') found.set(ref.id, ref);
+  }
+  return [...found.values()];
 }
 
 /**
@@ -45,6 +61,7 @@ export function ReferralsPanel({
   open,
   openTasks,
   form,
+  data,
   reloadToken,
   onChanged,
 }: {
@@ -52,6 +69,7 @@ export function ReferralsPanel({
   open: boolean;
   openTasks: readonly OpenTask[];
   form: FormDefinition | null | undefined;
+  data?: Record<string, unknown> | null;
   reloadToken: number;
   onChanged: () => void;
 }) {
@@ -85,7 +103,18 @@ export function ReferralsPanel({
         <List
           itemLayout="vertical"
           dataSource={referrals}
-          renderItem={(r) => <ReferralItem key={r.id} itemId={instanceId} referral={r} />}
+          renderItem={(r) => (
+            <ReferralItem
+              key={r.id}
+              itemId={instanceId}
+              referral={r}
+              mayWithdraw={office && (r.status === 'assigned' || r.status === 'started')}
+              onWithdrawn={() => {
+                setReload((n) => n + 1);
+                onChanged();
+              }}
+            />
+          )}
         />
       )}
       {assigning && (
@@ -94,6 +123,7 @@ export function ReferralsPanel({
           targets={targets.data ?? []}
           openTasks={openTasks}
           form={form}
+          files={filesOf(form, data)}
           onClose={() => setAssigning(false)}
           onDone={() => {
             setAssigning(false);
@@ -106,15 +136,35 @@ export function ReferralsPanel({
   );
 }
 
-function ReferralItem({ itemId, referral: r }: { itemId: string; referral: ReferralSummary }) {
+function ReferralItem({
+  itemId,
+  referral: r,
+  mayWithdraw,
+  onWithdrawn,
+}: {
+  itemId: string;
+  referral: ReferralSummary;
+  mayWithdraw: boolean;
+  onWithdrawn: () => void;
+}) {
   const p = r.progress;
+  const [withdrawing, setWithdrawing] = useState(false);
   return (
     <List.Item data-testid="referral">
       <Descriptions
         size="small"
         column={1}
         title={r.subordinateOrganizationName}
-        extra={<Tag>{referralStatusLabel[r.status]}</Tag>}
+        extra={
+          <>
+            <Tag color={r.status === 'withdrawn' ? 'default' : undefined}>{referralStatusLabel[r.status]}</Tag>
+            {mayWithdraw && (
+              <Button size="small" danger onClick={() => setWithdrawing(true)}>
+                撤回交办
+              </Button>
+            )}
+          </>
+        }
       >
         {r.stepName && <Descriptions.Item label="交办环节">{r.stepName}</Descriptions.Item>}
         {r.requirements && <Descriptions.Item label="办理要求">{r.requirements}</Descriptions.Item>}
@@ -122,6 +172,20 @@ function ReferralItem({ itemId, referral: r }: { itemId: string; referral: Refer
         <Descriptions.Item label="交办">
           {r.createdByName} · {formatDateTime(r.createdAt)}
         </Descriptions.Item>
+        {r.passedFiles.length > 0 && (
+          <Descriptions.Item label="下发附件">{r.passedFiles.map((f) => f.name).join('、')}</Descriptions.Item>
+        )}
+        {r.status === 'withdrawn' && (
+          <Descriptions.Item label="已撤回">
+            {r.withdrawnReason}
+            <Typography.Text type="secondary">
+              {' '}
+              （{r.withdrawnByName}
+              {r.withdrawnAt && ` · ${formatDateTime(r.withdrawnAt)}`}
+              {r.stepName && `，「${r.stepName}」由本单位继续办理`}）
+            </Typography.Text>
+          </Descriptions.Item>
+        )}
         {p && (
           <Descriptions.Item label="下级进度">
             {progressStatusLabel[p.status] ?? p.status}
@@ -152,7 +216,66 @@ function ReferralItem({ itemId, referral: r }: { itemId: string; referral: Refer
           </Descriptions.Item>
         )}
       </Descriptions>
+      {withdrawing && (
+        <WithdrawDialog
+          itemId={itemId}
+          referral={r}
+          onClose={() => setWithdrawing(false)}
+          onDone={() => {
+            setWithdrawing(false);
+            onWithdrawn();
+          }}
+        />
+      )}
     </List.Item>
+  );
+}
+
+/** 撤回交办: the reason is required; the subordinate's office reads it, and its own item stays its own to end. */
+function WithdrawDialog({
+  itemId,
+  referral,
+  onClose,
+  onDone,
+}: {
+  itemId: string;
+  referral: ReferralSummary;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { message } = AntdApp.useApp();
+  const [reason, setReason] = useState('');
+  const withdraw = useMutation((text: string) => referralsApi.withdraw(itemId, referral.id, text), {
+    onSuccess: () => {
+      message.success('已撤回交办');
+      onDone();
+    },
+    onError: (e) => message.error(errorMessage(e)),
+  });
+  return (
+    <Modal
+      open
+      title={`撤回交办：${referral.subordinateOrganizationName}`}
+      okText="撤回"
+      cancelText="取消"
+      okButtonProps={{ danger: true, disabled: reason.trim().length === 0 }}
+      confirmLoading={withdraw.pending}
+      onCancel={onClose}
+      onOk={() => void withdraw.run(reason)}
+    >
+      <Typography.Paragraph type="secondary">
+        撤回后下级组织不能再启动或上报；下级已启动的事项由其自行决定继续办理或撤销。
+        {referral.stepName && `「${referral.stepName}」环节回到本单位办理。`}
+      </Typography.Paragraph>
+      <Input.TextArea
+        aria-label="撤回原因"
+        rows={3}
+        maxLength={500}
+        showCount
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
+    </Modal>
   );
 }
 
@@ -161,6 +284,7 @@ function AssignDialog({
   targets,
   openTasks,
   form: itemForm,
+  files,
   onClose,
   onDone,
 }: {
@@ -168,6 +292,7 @@ function AssignDialog({
   targets: readonly { id: string; name: string }[];
   openTasks: readonly OpenTask[];
   form: FormDefinition | null | undefined;
+  files: readonly AttachmentRef[];
   onClose: () => void;
   onDone: () => void;
 }) {
@@ -185,6 +310,7 @@ function AssignDialog({
         dueAt: v.dueAt ? v.dueAt.toISOString() : null,
         taskId: v.taskId ?? null,
         reportField: v.taskId ? (v.reportField ?? null) : null,
+        fileIds: v.fileIds ?? [],
       }),
     {
       onSuccess: (r) => {
@@ -243,6 +369,15 @@ function AssignDialog({
               options={textFields.map((f) => ({ value: f.key, label: f.label }))}
               placeholder="不写入字段"
             />
+          </Form.Item>
+        )}
+        {files.length > 0 && (
+          <Form.Item
+            name="fileIds"
+            label="随交办下发的附件"
+            extra="下级组织在「上级交办」中查看，启动办理后成为其事项的附件"
+          >
+            <Checkbox.Group options={files.map((f) => ({ value: f.id, label: f.name }))} />
           </Form.Item>
         )}
       </Form>

@@ -2139,6 +2139,10 @@ namespace Duban.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PassedFilesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("ReportField")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -2190,6 +2194,17 @@ namespace Duban.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("WithdrawnByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("WithdrawnReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("SubordinateItemId");
@@ -2197,7 +2212,8 @@ namespace Duban.Data.Migrations.Postgres
                     b.HasIndex("SubordinateOrganizationId", "Status");
 
                     b.HasIndex("SuperiorItemId", "SubordinateOrganizationId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Status\" <> 'Withdrawn'");
 
                     b.ToTable("Referrals", (string)null);
                 });

@@ -2079,6 +2079,10 @@ namespace Duban.Data.Migrations.Sqlite
                     b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PassedFilesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ReportField")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -2130,6 +2134,17 @@ namespace Duban.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WithdrawnByName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WithdrawnReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("SubordinateItemId");
@@ -2137,7 +2152,8 @@ namespace Duban.Data.Migrations.Sqlite
                     b.HasIndex("SubordinateOrganizationId", "Status");
 
                     b.HasIndex("SuperiorItemId", "SubordinateOrganizationId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Status\" <> 'Withdrawn'");
 
                     b.ToTable("Referrals", (string)null);
                 });

@@ -29,6 +29,8 @@ public enum ReferralStatus
     Started,
     /// <summary>The 办结报告 went back to the superior.</summary>
     Reported,
+    /// <summary>The superior's office withdrew it (撤回交办) before the report; its step is its own again.</summary>
+    Withdrawn,
 }
 
 /// <summary>
@@ -68,11 +70,26 @@ public sealed class ReferralRecord
     public string ReportFilesJson { get; set; } = "[]";
     /// <summary>The superior's step was completed by the report (false: its form needed more, the superior's people finish it).</summary>
     public bool CompletedSuperiorStep { get; set; }
+    /// <summary>
+    /// Files of the superior's item its office passed down with the notice (<see cref="PassedFile"/> list as JSON): the
+    /// subordinate's office downloads them through the 交办, and they are copied onto its own item when it starts it.
+    /// </summary>
+    public string PassedFilesJson { get; set; } = "[]";
+    /// <summary>撤回交办: when the superior's office withdrew it, who, and why (required).</summary>
+    public DateTimeOffset? WithdrawnAt { get; set; }
+    public string? WithdrawnByName { get; set; }
+    public string? WithdrawnReason { get; set; }
     public uint ConcurrencyToken { get; set; }
 }
 
 /// <summary>A file sent up with the 办结报告.</summary>
 public sealed record ReportFile(Guid Id, string Name, long Size);
+
+/// <summary>
+/// A file of the superior's item passed down with the 交办: its id there, and once the subordinate started its own item
+/// the id of the copy on that item (<paramref name="CopyId"/>).
+/// </summary>
+public sealed record PassedFile(Guid Id, string Name, long Size, Guid? CopyId = null);
 
 internal sealed class OrganizationLinkRecordConfiguration : IEntityTypeConfiguration<OrganizationLinkRecord>
 {
@@ -100,8 +117,11 @@ internal sealed class ReferralRecordConfiguration : IEntityTypeConfiguration<Ref
         b.Property(x => x.CreatedByName).HasMaxLength(100);
         b.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.ReportText).HasMaxLength(5000);
-        // One 交办 of an item to one subordinate: a second click finds the first.
-        b.HasIndex(x => new { x.SuperiorItemId, x.SubordinateOrganizationId }).IsUnique();
+        b.Property(x => x.WithdrawnByName).HasMaxLength(100);
+        b.Property(x => x.WithdrawnReason).HasMaxLength(500);
+        // One live 交办 of an item to one subordinate: a second click finds the first; a withdrawn one may be followed
+        // by a new one (the same SQL on SQLite and PostgreSQL).
+        b.HasIndex(x => new { x.SuperiorItemId, x.SubordinateOrganizationId }).IsUnique().HasFilter("\"Status\" <> 'Withdrawn'");
         b.HasIndex(x => new { x.SubordinateOrganizationId, x.Status });
         b.HasIndex(x => x.SubordinateItemId);
     }

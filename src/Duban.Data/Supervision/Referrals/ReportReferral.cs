@@ -30,6 +30,7 @@ internal sealed class ReportReferralHandler(ItemWriter items) : IWriteHandler<Re
     {
         var db = context.Db;
         var referral = await Referrals.IncomingAsync(db, write.By, write.ReferralId, ct);
+        if (referral.Status == ReferralStatus.Withdrawn) throw new WorkflowConflictException($"上级组织已撤回该交办（{referral.WithdrawnReason}），不能再上报");
         if (referral.Status == ReferralStatus.Reported) throw new WorkflowConflictException("该交办已上报办结报告，不能重复上报");
         if (referral.Status != ReferralStatus.Started || referral.SubordinateItemId is not { } own)
             throw new WorkflowConflictException("请先启动办理，办结后再上报");
