@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Duban.Data.Organization;
 using Duban.Data.Tasks;
 using Duban.Data.Writes;
-using Duban.Engine.Definitions;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +19,7 @@ public sealed record AssignReferral(CurrentUser By, Guid ItemId, string? Subordi
     public string Subject => ItemId.ToString();
 }
 
-internal sealed class AssignReferralHandler : IWriteHandler<AssignReferral, ReferralRecord>, IRetryOnDuplicateKey
+internal sealed class AssignReferralHandler(Runtime.ItemWriter items) : IWriteHandler<AssignReferral, ReferralRecord>, IRetryOnDuplicateKey
 {
     public async Task<ReferralRecord> HandleAsync(AssignReferral write, WriteContext context, CancellationToken ct)
     {
@@ -51,7 +49,7 @@ internal sealed class AssignReferralHandler : IWriteHandler<AssignReferral, Refe
             else
             {
                 reportField = write.ReportField?.Trim();
-                var permissions = JsonSerializer.Deserialize<Dictionary<string, FieldPermission>>(task.PermissionsJson, DefinitionJson.Options) ?? new();
+                var permissions = StepPermissions.Of(await items.DefinitionOfAsync(db, item, ct), task);
                 if (string.IsNullOrEmpty(reportField)) reportField = null;
                 else if (permissions.GetValueOrDefault(reportField, FieldPermission.ReadOnly) is not (FieldPermission.Editable or FieldPermission.AppendOnly))
                     errors.Add(new("reportField", "请选择该环节可填写的字段"));
