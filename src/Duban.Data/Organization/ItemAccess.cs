@@ -162,8 +162,7 @@ public static class ItemAccess
         if (definition.Root.Find(activityId) is null) return null;
         if (kind == TaskKind.Notice) return StartView(definition);
         if (definition.FindForm(formId) is not { } form) return null;
-        var permissions = JsonSerializer.Deserialize<Dictionary<string, FieldPermission>>(permissionsJson, DefinitionJson.Options) ?? new();
-        return new StepForm(form, permissions);
+        return new StepForm(form, StepPermissions.Of(definition, activityId, permissionsJson));
     }
 
     /// <summary>

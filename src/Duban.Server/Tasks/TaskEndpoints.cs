@@ -160,7 +160,7 @@ internal static class TaskEndpoints
             var instance = await db.Instances.AsNoTracking().FirstAsync(i => i.Id == task.InstanceId, ct);
             var definition = definitions.Get(await db.Definitions.AsNoTracking().FirstAsync(d => d.Id == instance.DefinitionRecordId, ct));
             var state = Duban.Data.Runtime.ItemWriter.StateOf(instance);
-            var permissions = JsonSerializer.Deserialize<Dictionary<string, FieldPermission>>(task.PermissionsJson, DefinitionJson.Options) ?? new();
+            var permissions = StepPermissions.Of(definition, task);
             // A task outside the flow (chase record, written reply) carries a built-in form.
             var form = definition.FindForm(task.FormId) ?? Duban.Engine.Chasing.ChaseRecords.FormOfTask(task.FormId);
             var returnTargets = task.Status == HumanTaskStatus.Open && task.BookmarkId is not null

@@ -82,6 +82,18 @@ internal static class ReadBench
                 Console.WriteLine($"size:   {rows.GetString(0),-22} {(table + indexes) / per,7:N0} bytes per item (table {table / per:N0}, indexes {indexes / per:N0})");
         }
         Console.WriteLine($"size:   {"all tables",-22} {listed / per,7:N0} bytes per item; the rest of the database (catalog, fixed) {(bytes - listed) / per:N0}");
+        await rows.CloseAsync();
+        // Each index on its own (decision 042's addendum "closed items smaller"): which of them a closed item pays for.
+        await using var indexList = new NpgsqlCommand(
+            """
+            SELECT i.relname, t.relname, pg_relation_size(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE n.nspname = 'public' ORDER BY pg_relation_size(i.oid) DESC
+            """, connection);
+        await using var indexRows = await indexList.ExecuteReaderAsync();
+        while (await indexRows.ReadAsync())
+            if (indexRows.GetInt64(2) >= 8 * per)
+                Console.WriteLine($"size:   index {indexRows.GetString(0),-54} {indexRows.GetInt64(2) / per,7:N0} bytes per item ({indexRows.GetString(1)})");
     }
 
     /// <param name="WalkTo">When set, the page of that number reached as a reader reaches it: by nextCursor from page 1 (the

@@ -460,6 +460,16 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         {
             var pages = new List<string>();
             foreach (var user in users) pages.Add(await (await fixture.As(user)).GetStringAsync($"/api/instances/{item}"));
+            // Each done step's own page (its form as the step's permissions show it), as the office and as the 主办 unit.
+            await using var tasksScope = fixture.Factory.Services.CreateAsyncScope();
+            var taskIds = await tasksScope.ServiceProvider.GetRequiredService<Duban.Data.DubanDbContext>().Tasks.AsNoTracking()
+                .Where(t => t.InstanceId == item).OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Select(t => t.Id).ToListAsync();
+            foreach (var taskId in taskIds)
+                foreach (var user in new[] { "ducha", "fazhi" })
+                {
+                    var response = await (await fixture.As(user)).GetAsync($"/api/tasks/{taskId}");
+                    pages.Add($"{taskId} {user} {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
             // The year's scores read the journal across items: the same figures before and after.
             var year = DateTimeOffset.UtcNow.Year;
             pages.Add(await (await fixture.As("ducha")).GetStringAsync($"/api/scoring/{year}"));
@@ -504,6 +514,10 @@ public abstract class DocumentTests<TFixture>(TFixture fixture) : IAsyncLifetime
         Assert.Null(done.DueAt);
         Assert.NotNull(done.CompactedAt);
         Assert.NotNull(done.Lines);
+        // Its steps' tasks keep a reference to their step's field permissions instead of a copy (addendum "closed items smaller").
+        var permissions = await db.Tasks.AsNoTracking().Where(t => t.InstanceId == item).Select(t => t.PermissionsJson).ToListAsync();
+        Assert.Contains("@fieldPermissions", permissions);
+        Assert.All(permissions, p => Assert.True(p.StartsWith('@') || p.Length <= 2, p));
 
         Assert.Equal(pagesBefore, await PagesAsync());
         Assert.Equal(archiveBefore, await ArchiveAsync());

@@ -1,4 +1,5 @@
 using Duban.Data.Instances;
+using Duban.Data.Tasks;
 using Duban.Data.Writes;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,9 +8,10 @@ namespace Duban.Data.Runtime.Items;
 /// <summary>
 /// Compacts one closed item (docs/decisions/042, addendum "closed items compacted"): its journal lines that only the item's
 /// own pages read move into one compressed block on the queue row (<see cref="ItemCompactionRecord"/>) and their rows go;
-/// the lines other queries look for across items (<see cref="ItemJournal.Kept"/>) stay rows. The item row, its
-/// tasks, form data and state are untouched: the timeline, the 一事一卷 archive, documents, the visibility rule and the
-/// scores read the same before and after. An item open again is left alone (its next closing queues it anew); one with a
+/// the lines other queries look for across items (<see cref="ItemJournal.Kept"/>) stay rows; and each of its tasks whose
+/// field permissions are exactly its step's input keeps only a reference to that input (<see cref="StepPermissions"/>,
+/// addendum "closed items smaller"). The item row, form data and state are untouched: the timeline, the 一事一卷 archive,
+/// documents, the visibility rule and the scores read the same before and after. An item open again is left alone (its next closing queues it anew); one with a
 /// child still open waits. With <see cref="Owner"/> the worker's lease must still be held (as for timers). Answers how many
 /// lines moved.
 /// </summary>
@@ -19,14 +21,14 @@ public sealed record CompactItem(Guid CompactionId, string? Owner = null) : IWri
     public string Subject => CompactionId.ToString();
 }
 
-internal sealed class CompactItemHandler : IWriteHandler<CompactItem, int>
+internal sealed class CompactItemHandler(ItemWriter items) : IWriteHandler<CompactItem, int>
 {
     public async Task<int> HandleAsync(CompactItem write, WriteContext context, CancellationToken ct)
     {
         var db = context.Db;
         var row = await db.Set<ItemCompactionRecord>().FirstOrDefaultAsync(c => c.Id == write.CompactionId, ct);
         if (row is null || row.DueAt is null || (write.Owner is not null && row.LeaseOwner != write.Owner)) return 0;
-        var item = await db.Instances.AsNoTracking().Where(i => i.Id == row.InstanceId).Select(i => new { i.Status }).FirstOrDefaultAsync(ct);
+        var item = await db.Instances.AsNoTracking().FirstOrDefaultAsync(i => i.Id == row.InstanceId, ct);
         if (item is null || !ClosedItems.IsClosed(item.Status))
         {
             Release(row, null, null);
@@ -48,6 +50,9 @@ internal sealed class CompactItemHandler : IWriteHandler<CompactItem, int>
             row.LineCount = moved.Count;
             db.Journal.RemoveRange(lines);
         }
+        var definition = await items.DefinitionOfAsync(db, item, ct);
+        foreach (var task in await db.Tasks.Where(t => t.InstanceId == item.Id).ToListAsync(ct))
+            if (StepPermissions.Compact(definition, task) is { } reference) task.PermissionsJson = reference;
         Release(row, null, context.Now);
         return lines.Count;
     }

@@ -1,8 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Duban.Data.Organization;
 using Duban.Data.Writes;
-using Duban.Engine.Definitions;
+using Duban.Data.Tasks;
 using Duban.Engine.Execution;
 using Duban.Engine.Forms;
 
@@ -26,8 +25,9 @@ internal sealed class ReturnDelegationHandler(ItemWriter items) : IWriteHandler<
         if (task.DelegatorUserId is not { } delegator || task.AssigneeUserId != write.User.Id)
             throw new WorkflowConflictException("该待办不是委派给您的");
         // Only the fields this step may edit are kept; the delegator decides what goes into the item.
-        var form = (await items.DefinitionOfAsync(context.Db, instance, ct)).FindForm(task.FormId);
-        var permissions = JsonSerializer.Deserialize<Dictionary<string, FieldPermission>>(task.PermissionsJson, DefinitionJson.Options) ?? new();
+        var definition = await items.DefinitionOfAsync(context.Db, instance, ct);
+        var form = definition.FindForm(task.FormId);
+        var permissions = StepPermissions.Of(definition, task);
         var values = new JsonObject();
         foreach (var (key, value) in write.Data ?? [])
         {

@@ -53,7 +53,7 @@ internal sealed class AssignReferralHandler(ItemWriter items) : IWriteHandler<As
             else
             {
                 reportField = write.ReportField?.Trim();
-                var permissions = JsonSerializer.Deserialize<Dictionary<string, FieldPermission>>(task.PermissionsJson, DefinitionJson.Options) ?? new();
+                var permissions = StepPermissions.Of(await items.DefinitionOfAsync(db, item, ct), task);
                 if (string.IsNullOrEmpty(reportField)) reportField = null;
                 else if (permissions.GetValueOrDefault(reportField, FieldPermission.ReadOnly) is not (FieldPermission.Editable or FieldPermission.AppendOnly))
                     errors.Add(new("reportField", "请选择该环节可填写的字段"));
