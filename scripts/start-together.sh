@@ -123,7 +123,7 @@ steps="$(sql duban_together 'SELECT count(*) FROM "SetupSteps"')"
 users="$(sql duban_together 'SELECT count(*) FROM "AspNetUsers"')"
 items="$(sql duban_together 'SELECT count(*) FROM "WorkflowInstances"')"
 echo "==> setup steps recorded: $steps, users: $users, demo items: $items"
-[[ "$steps" == 7 && "$users" == 8 && "$items" == 3 ]] || fail "expected 7 setup steps (roles, administrators keep items, security administrators, demo organization, templates, calendar, demo items), 8 users (7 demo people, the platform administrator) and 3 demo items"
+[[ "$steps" == 8 && "$users" == 8 && "$items" == 3 ]] || fail "expected 8 setup steps (roles, administrators keep items, security administrators, demo organization, templates, calendar, demo items, item sources), 8 users (7 demo people, the platform administrator) and 3 demo items"
 if grep -q "Another Duban instance is migrating" "$LOGS"/server-*.log; then
     echo "==> one server waited for the other's migration and setup"
 else

@@ -118,6 +118,8 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
             var now = context.Now;
             var wasFaulted = instance.Status == WorkflowStatus.Faulted;
             instance.StateJson = JsonSerializer.Serialize(state, DefinitionJson.Options);
+            // 来源 kept on the row for the ledger and the dashboard (issue 22): from the state just written.
+            instance.Source = ReadModel.ItemSourceValue.Of(await DefinitionOfAsync(db, instance, ct), state.Data);
             instance.Status = state.Status;
             instance.Title = Truncate(state.Title ?? instance.Title, 500);
             instance.Result = state.Result;

@@ -14,13 +14,14 @@ namespace Duban.Data.Startup;
 /// An organization made later gets both when it is made (<see cref="Organization.Admin.AddOrganization"/>).
 /// </summary>
 public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> roles,
-    WriteDoor door, IConfiguration configuration, ILogger<BaselineSetup> logger)
+    WriteDoor door, IConfiguration configuration, Definitions.DefinitionCache definitions, ILogger<BaselineSetup> logger)
 {
     public const string RolesStep = "baseline/roles";
     public const string TemplatesStep = "baseline/templates";
     public const string CalendarStep = "baseline/calendar";
     public const string SecurityAdministratorsStep = "baseline/security-administrators";
     public const string AdministratorsKeepItemsStep = "baseline/administrators-keep-items";
+    public const string ItemSourcesStep = "baseline/item-sources";
 
     public async Task<StepResult> RolesAsync(CancellationToken ct)
     {
@@ -123,6 +124,16 @@ public sealed class BaselineSetup(DubanDbContext db, RoleManager<IdentityRole> r
             logger.LogInformation("Organization {Organization}: {Role} keeps reading items, as before (decision 049)", organizationId, Roles.Admin);
         }
         await db.SaveChangesAsync(ct);
+        return StepResult.Done;
+    }
+
+    /// <summary>
+    /// The items written before their row kept its 来源 (issue 22) get it from their state (<see cref="ReadModel.ItemSourceValue"/>);
+    /// items written since have it already. Nothing to do on a new installation.
+    /// </summary>
+    public async Task<StepResult> ItemSourcesAsync(CancellationToken ct)
+    {
+        await ItemSourcesFill.FillAsync(db, definitions, logger, ct);
         return StepResult.Done;
     }
 }

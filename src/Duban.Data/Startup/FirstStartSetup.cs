@@ -81,6 +81,7 @@ public sealed class FirstStartSetup(IServiceScopeFactory scopes, IStartupLock st
         new(BaselineSetup.TemplatesStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().TemplatesAsync(ct)),
         new(BaselineSetup.CalendarStep, SetupPart.Baseline, true, (sp, ct) => sp.GetRequiredService<BaselineSetup>().CalendarAsync(ct)),
         new(DemoData.ItemsStep, SetupPart.Demo, false, (sp, ct) => sp.GetRequiredService<DemoData>().ItemsAsync(ct)),
+        new(BaselineSetup.ItemSourcesStep, SetupPart.Baseline, false, (sp, ct) => sp.GetRequiredService<BaselineSetup>().ItemSourcesAsync(ct)),
     ];
 
     /// <summary>

@@ -43,6 +43,29 @@ public static partial class FormDataSql
             """);
     }
 
+    /// <summary>
+    /// PostgreSQL: sets <see cref="Instances.InstanceRecord.Source"/> of the items of one procedure version that have none,
+    /// from their form data at <paramref name="key"/>, as <see cref="ReadModel.ItemSourceValue.Of(System.Text.Json.Nodes.JsonNode?)"/>
+    /// would: a scalar's text, a list's elements between U+001F separators; nothing when empty or longer than
+    /// <paramref name="maxLength"/>. Answers how many items got a value.
+    /// </summary>
+    public static Task<int> FillSourceAsync(DubanDbContext db, Guid definitionRecordId, string key, int maxLength, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(key);
+        if (!FieldKey().IsMatch(key)) throw new ArgumentException("Not a form field key", nameof(key));
+        return db.Database.ExecuteSqlInterpolatedAsync($$"""
+            UPDATE "WorkflowInstances" AS i SET "Source" = s.v
+            FROM (SELECT w."Id", CASE jsonb_typeof(w.j)
+                         WHEN 'array' THEN (SELECT chr(31) || string_agg(e, chr(31)) || chr(31) FROM jsonb_array_elements_text(w.j) AS e)
+                         WHEN 'null' THEN NULL
+                         ELSE w.j #>> '{}' END AS v
+                  FROM (SELECT "Id", "StateJson"::jsonb -> 'data' -> {{key}} AS j FROM "WorkflowInstances"
+                        WHERE "DefinitionRecordId" = {{definitionRecordId}} AND "Source" IS NULL) AS w) AS s
+            WHERE i."Id" = s."Id" AND s.v IS NOT NULL AND length(s.v) <= {{maxLength}}
+            """, ct);
+    }
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,99}$")]
     private static partial Regex FieldKey();
 }

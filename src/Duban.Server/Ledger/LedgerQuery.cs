@@ -1,6 +1,7 @@
 using Duban.Data;
 using Duban.Data.Instances;
 using Duban.Data.Organization;
+using Duban.Data.ReadModel;
 using Duban.Data.Storage;
 using Duban.Data.Tasks;
 using Duban.Engine.Execution;
@@ -116,22 +117,24 @@ public sealed class LedgerQuery(DubanDbContext db, OrganizationCache organizatio
 
     /// <summary>
     /// 来源 = value: each procedure version has its own source field (marked on its start form, or by default; decision
-    /// 033), so the items of the versions whose source field is keyed alike are matched together, and the groups joined.
+    /// 033); the item's value of it is kept on its row by the write door (<see cref="ItemSourceValue"/>, issue 22), so this is
+    /// an indexed equality — or, for the versions whose source is a multi-select, the value among the list's elements.
     /// </summary>
     private async Task<IQueryable<InstanceRecord>> WithSourceAsync(IQueryable<InstanceRecord> query, string value, CancellationToken ct)
     {
-        var byKey = new Dictionary<string, List<Guid>>(StringComparer.Ordinal);
+        var lists = await ListSourceVersionsAsync(ct);
+        if (lists.Count == 0) return query.Where(i => i.Source == value);
+        var inList = ItemSourceValue.InListPattern(value);
+        return query.Where(i => i.Source == value || (lists.Contains(i.DefinitionRecordId) && EF.Functions.Like(i.Source!, inList, "\\")));
+    }
+
+    /// <summary>The procedure versions whose source field holds a list (a multi-select): their items' 来源 is kept as one.</summary>
+    internal async Task<List<Guid>> ListSourceVersionsAsync(CancellationToken ct)
+    {
+        var lists = new List<Guid>();
         foreach (var record in await db.Definitions.AsNoTracking().ToListAsync(ct))
-            if (ItemSource.Field(definitions.Get(record)) is { } field)
-                (byKey.TryGetValue(field.Key, out var ids) ? ids : byKey[field.Key] = []).Add(record.Id);
-        IQueryable<Guid>? matching = null;
-        foreach (var (key, versions) in byKey)
-        {
-            var withValue = FormDataSql.ItemsWithFieldValue(db, key, value);
-            var these = db.Instances.Where(i => versions.Contains(i.DefinitionRecordId) && withValue.Contains(i.Id)).Select(i => i.Id);
-            matching = matching is null ? these : matching.Union(these);
-        }
-        return matching is null ? query.Where(i => false) : query.Where(i => matching.Contains(i.Id));
+            if (ItemSource.Field(definitions.Get(record)) is { } field && ItemSourceValue.HoldsLists(field)) lists.Add(record.Id);
+        return lists;
     }
 
     internal static List<string> Subtree(OrganizationSnapshot org, string unitId)

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Duban.Data.Tasks;
 using Duban.Server.Tests.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Duban.Server.Tests.Infrastructure.Api;
 
 namespace Duban.Server.Tests.Dashboards;
@@ -152,6 +153,50 @@ public abstract class DashboardTests<TFixture>(TFixture fixture) : IAsyncLifetim
         // Nothing completed for a unit: no rate rather than 0 %.
         var jinan = ducha["units"]!.AsArray().Single(u => u!["unitId"]!.GetValue<string>() == "jinan")!;
         Assert.Null(jinan["onTimeRate"]);
+    }
+
+    [Fact]
+    public async Task The_source_is_kept_on_the_item_and_items_from_before_the_column_get_it_at_start_up()
+    {
+        var s = await SeedAsync();
+        static Task<Dictionary<Guid, string?>> SourcesAsync(Data.DubanDbContext db) => db.Instances.ToDictionaryAsync(i => i.Id, i => i.Source);
+        var kept = new Dictionary<Guid, string?>();
+        await fixture.Factory.WithDbAsync(async db => kept = await SourcesAsync(db));
+        // The writer keeps the start form's 来源 on the row.
+        Assert.Equal("meeting", kept[s.FzcMeeting]);
+        Assert.Equal("document", kept[s.JinanDocument]);
+        Assert.Equal("other", kept[s.Cancelled]);
+
+        // An installation from before the column: the one-time start-up step reads each item's state under its version.
+        await fixture.Factory.WithDbAsync(db => db.Instances.ExecuteUpdateAsync(u => u.SetProperty(i => i.Source, (string?)null)));
+        var filled = await fixture.Factory.WithScopeAsync(sp => Data.Startup.ItemSourcesFill.FillAsync(sp.GetRequiredService<Data.DubanDbContext>(),
+            sp.GetRequiredService<Data.Definitions.DefinitionCache>(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default, batchSize: 3));
+        Assert.Equal(kept.Count(k => k.Value is not null), filled);
+        await fixture.Factory.WithDbAsync(async db => Assert.Equal(kept, await SourcesAsync(db)));
+        // The ledger's 来源 filter reads the column.
+        var ours = new List<Guid>();
+        await fixture.Factory.WithDbAsync(async db =>
+        {
+            var organization = await db.Instances.Where(i => i.Id == s.FzcMeeting).Select(i => i.OrganizationId).SingleAsync();
+            ours = await db.Instances.Where(i => i.OrganizationId == organization && i.Source == "meeting").Select(i => i.Id).ToListAsync();
+        });
+        Assert.Contains(s.JinanMeeting, ours);
+        var meetings = await GetAsync(await fixture.As("ducha"), "/api/ledger?source=meeting&pageSize=50");
+        Assert.Equal(ours.Order(), meetings["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()).Order());
+    }
+
+    [Fact]
+    public void A_source_value_is_kept_as_its_text_and_a_list_between_separators()
+    {
+        const string sep = Data.ReadModel.ItemSourceValue.Separator;
+        Assert.Equal("meeting", Data.ReadModel.ItemSourceValue.Of(JsonValue.Create("meeting")));
+        Assert.Equal("3", Data.ReadModel.ItemSourceValue.Of(JsonValue.Create(3)));
+        Assert.Equal("true", Data.ReadModel.ItemSourceValue.Of(JsonValue.Create(true)));
+        Assert.Equal($"{sep}meeting{sep}document{sep}", Data.ReadModel.ItemSourceValue.Of(new JsonArray("meeting", "document")));
+        Assert.Null(Data.ReadModel.ItemSourceValue.Of(new JsonArray()));
+        Assert.Null(Data.ReadModel.ItemSourceValue.Of(null));
+        Assert.Null(Data.ReadModel.ItemSourceValue.Of(JsonValue.Create(new string('来', Data.ReadModel.ItemSourceValue.MaxLength + 1))));
+        Assert.Equal($"%{sep}a\\_b{sep}%", Data.ReadModel.ItemSourceValue.InListPattern("a_b"));
     }
 
     [Fact]

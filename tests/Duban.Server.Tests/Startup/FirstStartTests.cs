@@ -220,7 +220,8 @@ public sealed class FirstStartTests
             settings: new Dictionary<string, string> { ["Duban:Seed:Enabled"] = "false" });
         Assert.Null(await StartupHosts.StartAsync(host));
 
-        Assert.Equal([BaselineSetup.AdministratorsKeepItemsStep, BaselineSetup.RolesStep, BaselineSetup.SecurityAdministratorsStep], await SetupChecks.FinishedStepsAsync(host));
+        Assert.Equal([BaselineSetup.AdministratorsKeepItemsStep, BaselineSetup.ItemSourcesStep, BaselineSetup.RolesStep, BaselineSetup.SecurityAdministratorsStep],
+            await SetupChecks.FinishedStepsAsync(host));
         // A fresh installation has no organization from before: nothing kept, every new organization gets the default.
         Assert.Equal(0, await SetupChecks.WithDbAsync(host, db => db.Set<Data.Organization.RoleDefinitionRecord>().CountAsync()));
         Assert.Equal([InitialAdministrator.DefaultUserName], await SetupChecks.WithDbAsync(host, db => db.Users.Select(u => u.UserName!).ToListAsync()));

@@ -688,6 +688,10 @@ namespace Duban.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("StateJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -731,6 +735,8 @@ namespace Duban.Data.Migrations.Postgres
 
                     b.HasIndex("OrganizationId", "RedFrom")
                         .HasFilter("\"RedFrom\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "Source");
 
                     b.HasIndex("OrganizationId", "CreatedAt", "Id");
 

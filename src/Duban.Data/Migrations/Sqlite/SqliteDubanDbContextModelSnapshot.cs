@@ -668,6 +668,10 @@ namespace Duban.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Source")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("StateJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -699,6 +703,8 @@ namespace Duban.Data.Migrations.Sqlite
 
                     b.HasIndex("OrganizationId", "RedFrom")
                         .HasFilter("\"RedFrom\" IS NOT NULL");
+
+                    b.HasIndex("OrganizationId", "Source");
 
                     b.HasIndex("OrganizationId", "CreatedAt", "Id");
 
