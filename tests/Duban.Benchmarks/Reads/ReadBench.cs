@@ -127,9 +127,16 @@ internal static class ReadBench
             new("ledger title search", "ducha", "/api/ledger?q=" + Uri.EscapeDataString("依法行政") + "&page=1&pageSize=20"),
             new("ledger title search", "fazhi", "/api/ledger?q=" + Uri.EscapeDataString("依法行政") + "&page=1&pageSize=20"),
             new("the year's scores", "ducha", $"/api/scoring/{year}"),
+            new("dashboard", "ducha", "/api/dashboard"),
+            new("dashboard", "fazhi", "/api/dashboard"),
+            new("dashboard, one unit, this year", "ducha", $"/api/dashboard?unitId=fzc&from={year}-01-01&to={year}-12-31"),
+            new("early warnings", "ducha", "/api/dashboard/warnings"),
             new("item page", "ducha", $"/api/instances/{someItem}"),
             new("item page", "fazhi", $"/api/instances/{someItem}"),
         ]);
+        // DUBAN_READS_ONLY=dashboard,scores: only the probes whose name contains one of these (a quicker pass over a few).
+        if (Environment.GetEnvironmentVariable("DUBAN_READS_ONLY") is { Length: > 0 } only)
+            probes = probes.Where(p => only.Split(',').Any(o => p.Name.Contains(o, StringComparison.OrdinalIgnoreCase))).ToList();
         Console.WriteLine($"read benchmark {label} against {baseUrl}, {rounds} rounds (+2 warm-up), {DateTime.UtcNow:HH:mm:ss} UTC");
         Console.WriteLine($"| {"request",-34} | {"user",-5} | {"p50 ms",7} | {"p95 ms",7} | {"max ms",7} | total");
         foreach (var walked in probes)
