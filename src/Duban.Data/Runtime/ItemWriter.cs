@@ -56,6 +56,21 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
         return definitions.Get(record);
     }
 
+    /// <summary>The item's procedure version, or null when it cannot be read (missing, or no longer parses).</summary>
+    private async Task<WorkflowDefinition?> DefinitionOrNullAsync(DubanDbContext db, InstanceRecord instance, CancellationToken ct)
+    {
+        if (definitions.TryGetPublished(instance.DefinitionRecordId, out var known)) return known;
+        var record = await db.Definitions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == instance.DefinitionRecordId, ct);
+        try
+        {
+            return record is null ? null : definitions.Get(record);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The newest published version of <paramref name="definitionId"/> in the organization <paramref name="organizationId"/>.</summary>
     public static Task<DefinitionRecord?> PublishedAsync(DubanDbContext db, string organizationId, string definitionId, CancellationToken ct) =>
         db.Definitions.AsNoTracking().Where(d => d.OrganizationId == organizationId && d.DefinitionId == definitionId && d.IsPublished)
@@ -118,8 +133,10 @@ public sealed class ItemWriter(WorkflowRunner runner, DefinitionCache definition
             var now = context.Now;
             var wasFaulted = instance.Status == WorkflowStatus.Faulted;
             instance.StateJson = JsonSerializer.Serialize(state, DefinitionJson.Options);
-            // 来源 kept on the row for the ledger and the dashboard (issue 22): from the state just written.
-            instance.Source = ReadModel.ItemSourceValue.Of(await DefinitionOfAsync(db, instance, ct), state.Data);
+            // 来源 kept on the row for the ledger and the dashboard (issue 22): from the state just written — unless the
+            // item's procedure version cannot be read (a run that writes the incident it caused), when it stays as it was.
+            if (await DefinitionOrNullAsync(db, instance, ct) is { } definition)
+                instance.Source = ReadModel.ItemSourceValue.Of(definition, state.Data);
             instance.Status = state.Status;
             instance.Title = Truncate(state.Title ?? instance.Title, 500);
             instance.Result = state.Result;
